@@ -1,0 +1,106 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// config is the server's configuration: flags, with environment fallbacks.
+type config struct {
+	Addr            string
+	Data            string
+	CORSOrigins     string
+	CORSCredentials bool
+	Introspection   bool
+	LogFormat       string
+	Complexity      int
+	MaxBody         int64
+}
+
+// env returns the environment variable or def.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func envBool(name string, def bool) bool {
+	b, err := strconv.ParseBool(env(name, strconv.FormatBool(def)))
+	if err != nil {
+		return def
+	}
+	return b
+}
+
+func envInt(name string, def int64) int64 {
+	n, err := strconv.ParseInt(env(name, strconv.FormatInt(def, 10)), 10, 64)
+	if err != nil {
+		return def
+	}
+	return n
+}
+
+// dataFlag registers the flag every subcommand shares.
+func dataFlag(fs *flag.FlagSet, c *config) {
+	fs.StringVar(&c.Data, "data", env("CCCS_DATA", "./data"), "data directory (env CCCS_DATA); created and loaded with the default dataset when empty")
+	fs.StringVar(&c.LogFormat, "log", env("CCCS_LOG_FORMAT", "json"), "log format, json or text (env CCCS_LOG_FORMAT)")
+}
+
+// serveFlags registers the flags of the serve subcommand.
+func serveFlags(fs *flag.FlagSet, c *config) {
+	dataFlag(fs, c)
+	fs.StringVar(&c.Addr, "addr", env("CCCS_ADDR", "localhost:8080"), "listen address (env CCCS_ADDR)")
+	fs.StringVar(&c.CORSOrigins, "cors-origins", env("CCCS_CORS_ORIGINS", ""), "comma-separated origins allowed by CORS, such as https://example.org; * for any (env CCCS_CORS_ORIGINS)")
+	fs.BoolVar(&c.CORSCredentials, "cors-credentials", envBool("CCCS_CORS_CREDENTIALS", false), "allow credentials in CORS requests; refused with origin * (env CCCS_CORS_CREDENTIALS)")
+	fs.BoolVar(&c.Introspection, "introspection", envBool("CCCS_INTROSPECTION", true), "answer GraphQL introspection queries (env CCCS_INTROSPECTION)")
+	fs.IntVar(&c.Complexity, "complexity-limit", int(envInt("CCCS_COMPLEXITY_LIMIT", 20000)), "largest cost of one GraphQL operation; list fields multiply by their page size (env CCCS_COMPLEXITY_LIMIT)")
+	fs.Int64Var(&c.MaxBody, "max-body", envInt("CCCS_MAX_BODY", 1<<20), "largest request body in bytes, larger ones get 413 (env CCCS_MAX_BODY)")
+}
+
+// origins returns the CORS origins as a list.
+func (c *config) origins() []string {
+	var out []string
+	for _, o := range strings.Split(c.CORSOrigins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// Validate checks the configuration and says what is wrong in words.
+func (c *config) Validate() error {
+	if c.Data == "" {
+		return fmt.Errorf("-data: a data directory is required")
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		return fmt.Errorf("-log: %q is not json or text", c.LogFormat)
+	}
+	return nil
+}
+
+// validateServe checks the serve subcommand's configuration.
+func (c *config) validateServe() error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if c.Addr == "" {
+		return fmt.Errorf("-addr: a listen address is required")
+	}
+	if c.Complexity < 1 {
+		return fmt.Errorf("-complexity-limit: must be positive, not %d", c.Complexity)
+	}
+	if c.MaxBody < 1024 {
+		return fmt.Errorf("-max-body: %d bytes is too small for a GraphQL request (at least 1024)", c.MaxBody)
+	}
+	for _, o := range c.origins() {
+		if o == "*" && c.CORSCredentials {
+			return fmt.Errorf("-cors-origins * cannot go with -cors-credentials: name the origins that may send credentials")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,280 @@
+package graph
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/99designs/gqlgen/client"
+
+	"github.com/cccs13/cccs-graph/store"
+)
+
+func TestSignatoriesOnTheSeedDates(t *testing.T) {
+	c := newClient(defaultDataset(t))
+	for asOf, want := range map[string]int{
+		"1994-12-31": 3, "2000-12-31": 12, "2006": 14, "2015-06-30": 18, "2017": 19, "2018-06-30": 20, "2019-06-30": 23,
+	} {
+		var resp struct{ Signatories struct{ TotalCount int } }
+		query(t, c, `query($d: Date) { signatories(asOf: $d) { totalCount } }`, &resp, client.Var("d", asOf))
+		if resp.Signatories.TotalCount != want {
+			t.Errorf("signatories as of %s = %d, want %d", asOf, resp.Signatories.TotalCount, want)
+		}
+	}
+}
+
+func TestNodeAndNodes(t *testing.T) {
+	c := newClient(defaultDataset(t))
+	var resp struct {
+		Node *struct {
+			ID, Kind, Name, ShortName string
+			Sources                   []struct{ Source struct{ ID string } }
+		}
+		Missing *struct{ ID string }
+		Nodes   []*struct{ ID, Name string }
+	}
+	query(t, c, `{
+		node(id: "caf-13") { id kind name ... on Organization { shortName } sources { source { id } } }
+		missing: node(id: "no-such-node") { id }
+		nodes(ids: ["etat", "no-such-node", "commune-marseille"]) { id name }
+	}`, &resp)
+	if resp.Node == nil || resp.Node.Kind != "ORGANIZATION" || resp.Node.ShortName != "Caf 13" || len(resp.Node.Sources) == 0 {
+		t.Errorf("node(caf-13) = %+v", resp.Node)
+	}
+	if resp.Missing != nil {
+		t.Errorf("unknown id gave %+v, want null", resp.Missing)
+	}
+	if len(resp.Nodes) != 3 || resp.Nodes[0].ID != "etat" || resp.Nodes[1] != nil || resp.Nodes[2].ID != "commune-marseille" {
+		t.Errorf("nodes = %+v, want etat, null, commune-marseille", resp.Nodes)
+	}
+}
+
+func TestBadInputHasCodes(t *testing.T) {
+	c := newClient(defaultDataset(t))
+	for name, q := range map[string]string{
+		"malformed id":     `{ node(id: "Not An Id!") { id } }`,
+		"negative first":   `{ organizations(first: -1) { totalCount } }`,
+		"huge first":       `{ organizations(first: 100000) { totalCount } }`,
+		"first and last":   `{ organizations(first: 2, last: 2) { totalCount } }`,
+		"bad cursor":       `{ organizations(after: "garbage") { totalCount } }`,
+		"invalid date":     `{ signatories(asOf: "2019-13-01") { totalCount } }`,
+		"impossible day":   `{ signatories(asOf: "2019-02-30") { totalCount } }`,
+		"date not string":  `{ signatories(asOf: 2019) { totalCount } }`,
+		"decade as input":  `{ signatories(asOf: "198X") { totalCount } }`,
+		"unknown kind":     `{ node(id: "caf-13") { relations(kinds: [SPACESHIP]) { totalCount } } }`,
+		"unknown category": `{ organizations(filter: {categories: [ALIEN]}) { totalCount } }`,
+		"unknown field":    `{ organizations { totalCount colour } }`,
+		"syntax error":     `{ organizations { totalCount `,
+		"too many ids":     fmt.Sprintf(`{ nodes(ids: [%s]) { id } }`, strings.TrimSuffix(strings.Repeat(`"a",`, 501), ",")),
+	} {
+		t.Run(name, func(t *testing.T) { wantCode(t, c, store.EBADINPUT, q) })
+	}
+}
+
+func TestPagination(t *testing.T) {
+	c := newClient(defaultDataset(t))
+	type page struct {
+		Organizations struct {
+			TotalCount int
+			PageInfo   struct {
+				HasNextPage, HasPreviousPage bool
+				StartCursor, EndCursor       string
+			}
+			Edges []struct{ Cursor string }
+			Nodes []struct{ ID, Name string }
+		}
+	}
+	var seen []string
+	var after *string
+	total := -1
+	for range 100 {
+		var p page
+		query(t, c, `query($after: String) { organizations(first: 7, after: $after) {
+			totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor } nodes { id name } } }`,
+			&p, client.Var("after", after))
+		if total >= 0 && p.Organizations.TotalCount != total {
+			t.Fatalf("totalCount changed between pages: %d then %d", total, p.Organizations.TotalCount)
+		}
+		total = p.Organizations.TotalCount
+		for _, n := range p.Organizations.Nodes {
+			seen = append(seen, n.ID)
+		}
+		if !p.Organizations.PageInfo.HasNextPage {
+			break
+		}
+		end := p.Organizations.PageInfo.EndCursor
+		after = &end
+	}
+	if len(seen) != total || total < 30 {
+		t.Fatalf("paged through %d organizations, totalCount %d", len(seen), total)
+	}
+	unique := map[string]bool{}
+	for _, id := range seen {
+		unique[id] = true
+	}
+	if len(unique) != total {
+		t.Fatalf("pages overlap: %d distinct of %d", len(unique), total)
+	}
+
+	// last/before walks back from the end.
+	var tail page
+	query(t, c, `{ organizations(last: 3) { pageInfo { hasPreviousPage startCursor } nodes { id } } }`, &tail)
+	if got := len(tail.Organizations.Nodes); got != 3 || tail.Organizations.Nodes[2].ID != seen[len(seen)-1] || !tail.Organizations.PageInfo.HasPreviousPage {
+		t.Fatalf("last 3 = %+v", tail.Organizations)
+	}
+	var before page
+	query(t, c, `query($b: String) { organizations(last: 2, before: $b) { nodes { id } } }`, &before, client.Var("b", tail.Organizations.PageInfo.StartCursor))
+	if len(before.Organizations.Nodes) != 2 || before.Organizations.Nodes[1].ID != seen[len(seen)-4] {
+		t.Fatalf("last 2 before the tail = %+v, want ending at %s", before.Organizations.Nodes, seen[len(seen)-4])
+	}
+}
+
+func TestFiltersAndOrder(t *testing.T) {
+	c := newClient(defaultDataset(t))
+	var resp struct {
+		Communes   struct{ TotalCount int }
+		Septemes   struct{ Nodes []struct{ ID string } }
+		Signing    struct{ TotalCount int }
+		Agreements struct{ Nodes []struct{ ID string } }
+		Recent     struct{ Nodes []struct{ ID string } }
+		Desc       struct{ Nodes []struct{ ID string } }
+	}
+	query(t, c, `{
+		communes: organizations(filter: {categories: [COMMUNE]}) { totalCount }
+		septemes: organizations(filter: {nameContains: "septemes"}) { nodes { id } }
+		signing: organizations(filter: {signatoryAsOf: "2000-06-01", categories: [COMMUNE]}) { totalCount }
+		agreements(orderBy: {field: DATE}, first: 2) { nodes { id } }
+		recent: agreements(orderBy: {field: DATE}, filter: {from: "2015"}) { nodes { id } }
+		desc: agreements(orderBy: {field: DATE, direction: DESC}, first: 1, filter: {ids: ["cccs-1994", "cccs-2018-2021"]}) { nodes { id } }
+	}`, &resp)
+	if resp.Communes.TotalCount != 11 {
+		t.Errorf("communes = %d, want the 11 that signed", resp.Communes.TotalCount)
+	}
+	if len(resp.Septemes.Nodes) != 1 || resp.Septemes.Nodes[0].ID != "commune-septemes-les-vallons" {
+		t.Errorf("nameContains septemes = %+v", resp.Septemes.Nodes)
+	}
+	if resp.Signing.TotalCount != 7 {
+		t.Errorf("communes signing in June 2000 = %d, want 7", resp.Signing.TotalCount)
+	}
+	if len(resp.Agreements.Nodes) < 1 || resp.Agreements.Nodes[0].ID != "cccs-1994" {
+		t.Errorf("agreements by date start with %+v, want cccs-1994", resp.Agreements.Nodes)
+	}
+	for _, n := range resp.Recent.Nodes {
+		if n.ID == "cccs-1994" || n.ID == "cccs-2000" {
+			t.Errorf("agreements from 2015 include %s", n.ID)
+		}
+	}
+	if len(resp.Desc.Nodes) != 1 || resp.Desc.Nodes[0].ID != "cccs-2018-2021" {
+		t.Errorf("DESC by date = %+v", resp.Desc.Nodes)
+	}
+}
+
+func TestRelationsOfANode(t *testing.T) {
+	c := newClient(defaultDataset(t))
+	var resp struct {
+		Node struct {
+			All     struct{ TotalCount int }
+			Sig2010 struct {
+				Nodes []struct {
+					Kind      string
+					To        struct{ ID string }
+					ValidFrom *string
+					ValidTo   *string
+				}
+			}
+			Out struct{ TotalCount int }
+			In  struct{ TotalCount int }
+		}
+	}
+	query(t, c, `{ node(id: "fasild") {
+		all: relations { totalCount }
+		sig2010: relations(kinds: [SIGNATORY], asOf: "2010") { nodes { kind to { id } validFrom validTo } }
+		out: relations(direction: OUT) { totalCount }
+		in: relations(direction: IN) { totalCount }
+	} }`, &resp)
+	n := resp.Node
+	if n.Out.TotalCount+n.In.TotalCount != n.All.TotalCount || n.All.TotalCount == 0 {
+		t.Errorf("out %d + in %d != all %d", n.Out.TotalCount, n.In.TotalCount, n.All.TotalCount)
+	}
+	if len(n.Sig2010.Nodes) != 1 || n.Sig2010.Nodes[0].To.ID != "cccs" || n.Sig2010.Nodes[0].ValidTo == nil {
+		t.Errorf("FASILD's signatory relation in 2010 = %+v", n.Sig2010.Nodes)
+	}
+	var after struct {
+		Node struct{ Relations struct{ TotalCount int } }
+	}
+	query(t, c, `{ node(id: "fasild") { relations(kinds: [SIGNATORY], asOf: "2015-06-30") { totalCount } } }`, &after)
+	if after.Node.Relations.TotalCount != 0 {
+		t.Errorf("FASILD still a signatory in 2015")
+	}
+}
+
+func TestComplexityLimitRefusesDeepQueries(t *testing.T) {
+	c := newClient(defaultDataset(t))
+	q := `{ node(id: "cccs") { id }`
+	inner := "id"
+	for range 30 {
+		inner = fmt.Sprintf("relations(first: 50) { nodes { from { %s } } }", inner)
+	}
+	q = fmt.Sprintf(`{ node(id: "cccs") { %s } }`, inner)
+	wantCode(t, c, store.ECOMPLEXITY, q)
+	// A wide but shallow page is fine.
+	var ok struct {
+		Organizations struct {
+			TotalCount int
+			Nodes      []struct {
+				ID, Name string
+				Bodies   []struct{ Name string }
+			}
+		}
+	}
+	query(t, c, `{ organizations(first: 100) { totalCount nodes { id name bodies { name } } } }`, &ok)
+}
+
+func TestInternalErrorsAreHidden(t *testing.T) {
+	s, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close() // every read now fails inside Badger
+	c := newClient(s)
+	e := wantCode(t, c, store.EINTERNAL, `{ organizations { totalCount } }`)
+	if e.Message != "internal error" {
+		t.Errorf("message = %q, want \"internal error\"", e.Message)
+	}
+}
+
+func TestPanickingResolverIsRecovered(t *testing.T) {
+	c := newClient(nil) // a nil store makes the first store call panic
+	e := wantCode(t, c, store.EINTERNAL, `{ organizations { totalCount } }`)
+	if e.Message != "internal error" {
+		t.Errorf("message = %q, want \"internal error\"", e.Message)
+	}
+	// The handler still answers.
+	wantCode(t, c, store.EINTERNAL, `{ bodies { totalCount } }`)
+}
+
+func TestEveryFieldIsDescribed(t *testing.T) {
+	c := newClient(defaultDataset(t))
+	var resp struct {
+		Schema struct {
+			Types []struct {
+				Name, Kind, Description string
+				Fields                  []struct{ Name, Description string }
+			}
+		} `json:"__schema"`
+	}
+	query(t, c, `{ __schema { types { name kind description fields { name description } } } }`, &resp)
+	for _, typ := range resp.Schema.Types {
+		if strings.HasPrefix(typ.Name, "__") || typ.Kind == "SCALAR" && typ.Description == "" && strings.Contains("String Int Float Boolean ID", typ.Name) {
+			continue
+		}
+		if typ.Description == "" && typ.Kind != "ENUM" {
+			t.Errorf("type %s has no description", typ.Name)
+		}
+		for _, f := range typ.Fields {
+			if f.Description == "" {
+				t.Errorf("field %s.%s has no description", typ.Name, f.Name)
+			}
+		}
+	}
+}

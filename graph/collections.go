@@ -1,0 +1,228 @@
+package graph
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/cccs13/cccs-graph/graph/model"
+	"github.com/cccs13/cccs-graph/loaders"
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// page is one page of nodes, ready to become a connection.
+type page struct {
+	store.Page[*store.Node]
+	Info *model.PageInfo
+}
+
+// pageArgs checks Relay arguments. Returns BAD_USER_INPUT for bad sizes.
+func pageArgs(first *int, after *string, last *int, before *string) (store.PageArgs, error) {
+	size, err := model.PageSize(first, last)
+	if err != nil {
+		return store.PageArgs{}, err
+	}
+	args := store.PageArgs{After: after, Before: before}
+	if last != nil {
+		args.Last = &size
+	} else {
+		args.First = &size
+	}
+	return args, nil
+}
+
+// sortKey returns how nodes are keyed for an order.
+func sortKey(order *model.NodeOrder) (func(*store.Node) store.Cursor, bool) {
+	field, desc := model.NodeOrderFieldName, false
+	if order != nil {
+		field, desc = order.Field, order.Direction == model.OrderDirectionDesc
+	}
+	switch field {
+	case model.NodeOrderFieldID:
+		return func(n *store.Node) store.Cursor { return store.Cursor{ID: n.ID} }, desc
+	case model.NodeOrderFieldDate:
+		return func(n *store.Node) store.Cursor {
+			d := model.SortDate(n)
+			if d == "" {
+				d = "~" // undated nodes come last
+			}
+			return store.Cursor{Key: d, ID: n.ID}
+		}, desc
+	}
+	return func(n *store.Node) store.Cursor { return store.Cursor{Key: store.Fold(n.Name), ID: n.ID} }, desc
+}
+
+// paginate orders nodes and cuts a page.
+func paginate(nodes []*store.Node, order *model.NodeOrder, args store.PageArgs) (*page, error) {
+	key, desc := sortKey(order)
+	slices.SortFunc(nodes, func(a, b *store.Node) int {
+		c := key(a).Compare(key(b))
+		if desc {
+			return -c
+		}
+		return c
+	})
+	p, err := store.Paginate(nodes, key, desc, args)
+	if err != nil {
+		return nil, err
+	}
+	info := &model.PageInfo{HasPreviousPage: p.HasPrev, HasNextPage: p.HasNext}
+	if len(p.Cursors) > 0 {
+		s, e := p.Cursors[0].String(), p.Cursors[len(p.Cursors)-1].String()
+		info.StartCursor, info.EndCursor = &s, &e
+	}
+	return &page{Page: p, Info: info}, nil
+}
+
+// list reads a collection: every node of a kind that keep accepts, ordered and paginated.
+func (r *Resolver) list(kind store.Kind, keep func(*store.Node) bool, order *model.NodeOrder, args store.PageArgs) (*page, error) {
+	all, err := r.Store.NodesOfKind(kind)
+	if err != nil {
+		return nil, err
+	}
+	return paginate(slices.DeleteFunc(all, func(n *store.Node) bool { return !keep(n) }), order, args)
+}
+
+// fill converts a page into a connection's nodes and edges.
+func fill[T model.Node, E any](p *page, edge func(cursor string, node T) E) ([]T, []E) {
+	nodes, edges := make([]T, 0, len(p.Items)), make([]E, 0, len(p.Items))
+	for i, n := range p.Items {
+		t, _ := model.As[T](n)
+		nodes = append(nodes, t)
+		edges = append(edges, edge(p.Cursors[i].String(), t))
+	}
+	return nodes, edges
+}
+
+// filter is a conjunction of node predicates.
+type predicates []func(*store.Node) bool
+
+func (f predicates) keep(n *store.Node) bool {
+	for _, p := range f {
+		if !p(n) {
+			return false
+		}
+	}
+	return true
+}
+
+// common adds the NodeFilter fields (ids, nameContains).
+func (f predicates) common(ids []string, nameContains *string) predicates {
+	if ids != nil {
+		f = append(f, func(n *store.Node) bool { return slices.Contains(ids, n.ID) })
+	}
+	if nameContains != nil {
+		q := store.Fold(*nameContains)
+		f = append(f, func(n *store.Node) bool { return nameMatches(n, q) })
+	}
+	return f
+}
+
+// dated adds the DatedFilter fields (from, to) on the node's main date.
+func (f predicates) dated(from, to *store.Date) predicates {
+	if from == nil && to == nil {
+		return f
+	}
+	return append(f, func(n *store.Node) bool {
+		d := model.SortDate(n)
+		if d == "" {
+			return false
+		}
+		day := d[:10]
+		return (from == nil || day >= from.First().Format("2006-01-02")) && (to == nil || day <= to.Last().Format("2006-01-02"))
+	})
+}
+
+// field keeps nodes whose field is one of values (store names).
+func (f predicates) field(name string, values []string) predicates {
+	if values == nil {
+		return f
+	}
+	return append(f, func(n *store.Node) bool { return slices.Contains(values, n.Field(name)) })
+}
+
+func nameMatches(n *store.Node, folded string) bool {
+	if strings.Contains(store.Fold(n.Name), folded) || strings.Contains(store.Fold(n.ShortName), folded) {
+		return true
+	}
+	return slices.ContainsFunc(n.Aliases, func(a string) bool { return strings.Contains(store.Fold(a), folded) })
+}
+
+func storeNames[T ~string](vs []T) []string {
+	if vs == nil {
+		return nil
+	}
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = model.StoreName(v)
+	}
+	return out
+}
+
+// relatedNodes returns the distinct nodes at the other end of id's relations
+// of a kind in a direction, in force at asOf (any time when nil).
+func relatedNodes(ctx context.Context, id string, dir store.Direction, kind store.RelKind, asOf *store.Date) ([]*store.Node, error) {
+	l := loaders.For(ctx)
+	rels, err := l.Relations(ctx, loaders.RelKey{ID: id, Dir: dir, Kind: kind})
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, rel := range rels {
+		other := rel.To
+		if dir == store.In {
+			other = rel.From
+		}
+		if (asOf == nil || rel.InForce(*asOf)) && !slices.Contains(ids, other) {
+			ids = append(ids, other)
+		}
+	}
+	nodes, err := l.Nodes(ctx, ids)
+	return slices.DeleteFunc(nodes, func(n *store.Node) bool { return n == nil }), err
+}
+
+// signatories pages the organizations that are signatories of an agreement at
+// asOf (today when nil), by name.
+func signatories(ctx context.Context, agreementID string, asOf *store.Date, first *int, after *string) (*model.OrganizationConnection, error) {
+	args, err := pageArgs(first, after, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	at := store.Today()
+	if asOf != nil {
+		at = *asOf
+	}
+	nodes, err := relatedNodes(ctx, agreementID, store.In, "signatory", &at)
+	if err != nil {
+		return nil, err
+	}
+	p, err := paginate(nodes, nil, args)
+	if err != nil {
+		return nil, err
+	}
+	return organizationConnection(p), nil
+}
+
+func organizationConnection(p *page) *model.OrganizationConnection {
+	c := &model.OrganizationConnection{TotalCount: p.Total, PageInfo: p.Info}
+	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Organization) *model.OrganizationEdge {
+		return &model.OrganizationEdge{Cursor: cur, Node: n}
+	})
+	return c
+}
+
+func territoryConnection(p *page) *model.TerritoryConnection {
+	c := &model.TerritoryConnection{TotalCount: p.Total, PageInfo: p.Info}
+	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Territory) *model.TerritoryEdge {
+		return &model.TerritoryEdge{Cursor: cur, Node: n}
+	})
+	return c
+}
+
+func facilityConnection(p *page) *model.FacilityConnection {
+	c := &model.FacilityConnection{TotalCount: p.Total, PageInfo: p.Info}
+	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Facility) *model.FacilityEdge {
+		return &model.FacilityEdge{Cursor: cur, Node: n}
+	})
+	return c
+}

@@ -1,0 +1,60 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/cccs13/cccs-graph/graph/model"
+)
+
+// listGuess is the number of items assumed for a list field without `first`.
+const listGuess = 20
+
+// costSchema overrides the cost of every field: a field costs one plus its
+// children's cost times the number of items it may return, so nested lists
+// multiply and a deep query is refused before it runs.
+type costSchema struct{ graphql.ExecutableSchema }
+
+// Complexity returns the cost of one field given its children's cost.
+func (c costSchema) Complexity(ctx context.Context, typeName, field string, child int, args map[string]any) (int, bool) {
+	t := c.Schema().Types[typeName]
+	if t == nil {
+		return 1 + child, true
+	}
+	def := t.Fields.ForName(field)
+	if def == nil {
+		return 1 + child, true
+	}
+	n := 1
+	switch {
+	case pageArg(args, "first") > 0 || pageArg(args, "last") > 0:
+		// Larger pages are refused by the resolver with BAD_USER_INPUT.
+		n = min(max(pageArg(args, "first"), pageArg(args, "last")), model.MaxPageSize)
+	case def.Arguments.ForName("first") != nil:
+		n = listGuess // a connection with the default page size
+	case def.Type.Elem != nil && !isConnectionType(typeName):
+		n = listGuess
+	}
+	return 1 + n*child, true
+}
+
+// isConnectionType reports whether a type's list fields are bounded by the
+// `first` of the field that returned it (edges and nodes of a connection).
+func isConnectionType(name string) bool {
+	return len(name) > len("Connection") && name[len(name)-len("Connection"):] == "Connection"
+}
+
+func pageArg(args map[string]any, name string) int {
+	switch v := args[name].(type) {
+	case int:
+		return v
+	case *int:
+		if v != nil {
+			return *v
+		}
+	case int64:
+		return int(v)
+	}
+	return 0
+}

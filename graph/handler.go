@@ -1,0 +1,137 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/cccs13/cccs-graph/loaders"
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// Limits of one GraphQL request.
+type Limits struct {
+	Complexity int // largest operation cost, lists multiplied by their page size
+	Tokens     int // largest number of tokens the parser reads
+}
+
+// DefaultLimits are generous for real pages and refuse abusive nesting.
+var DefaultLimits = Limits{Complexity: 20000, Tokens: 5000}
+
+// Options configure the GraphQL handler.
+type Options struct {
+	Limits        Limits
+	Introspection bool
+	Logger        *slog.Logger
+}
+
+func init() {
+	// A refused operation is a protocol error: not executed, 4xx where the
+	// client asked for application/graphql-response+json.
+	errcode.RegisterErrorType(store.ECOMPLEXITY, errcode.KindProtocol)
+}
+
+// NewHandler returns the GraphQL handler on s: POST and GET (queries only),
+// limits, error codes, recovery, and loaders created per operation.
+func NewHandler(s *store.Store, opts Options) http.Handler {
+	es := NewExecutableSchema(Config{Resolvers: &Resolver{Store: s}})
+	srv := handler.New(costSchema{es})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(opts.Limits.Tokens)
+	if opts.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(&extension.ComplexityLimit{Func: func(context.Context, *graphql.OperationContext) int {
+		return opts.Limits.Complexity
+	}})
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		if name := graphql.GetOperationContext(ctx).OperationName; name != "" {
+			setOperationName(ctx, name)
+		}
+		return next(loaders.With(ctx, loaders.New(s)))
+	})
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	srv.SetErrorPresenter(presentError(log))
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "resolver panic", "panic", p, "stack", string(debug.Stack()))
+		return errors.New("panic in resolver")
+	})
+	return jsonStatus(srv)
+}
+
+// presentError gives every error a code in extensions.code. Domain errors keep
+// their message; anything else is logged and answered "internal error".
+func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		var gqlErr *gqlerror.Error
+		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+			return withCode(gqlErr, requestErrorCode(gqlErr))
+		}
+		presented := graphql.DefaultErrorPresenter(ctx, err)
+		var domain *store.Error
+		if errors.As(err, &domain) {
+			presented.Message = domain.Message
+			return withCode(presented, domain.Code)
+		}
+		log.ErrorContext(ctx, "internal error", "error", err.Error(), "path", presented.Path.String())
+		presented.Message = "internal error"
+		return withCode(presented, store.EINTERNAL)
+	}
+}
+
+// requestErrorCode maps gqlgen's own codes (parse, validation, complexity) to ours.
+func requestErrorCode(e *gqlerror.Error) string {
+	if code, _ := e.Extensions["code"].(string); code == store.ECOMPLEXITY {
+		return code
+	}
+	return store.EBADINPUT
+}
+
+func withCode(e *gqlerror.Error, code string) *gqlerror.Error {
+	if e.Extensions == nil {
+		e.Extensions = map[string]any{}
+	}
+	if old, ok := e.Extensions["code"].(string); ok && old != code {
+		e.Extensions["reason"] = old
+	}
+	e.Extensions["code"] = code
+	return e
+}
+
+// jsonStatus answers 200 where gqlgen answers 422 to an application/json
+// client: the GraphQL-over-HTTP spec wants 200 there, with errors in the body
+// (application/graphql-response+json clients get 400 from gqlgen itself).
+func jsonStatus(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(&statusRewriter{ResponseWriter: w}, r)
+	})
+}
+
+type statusRewriter struct{ http.ResponseWriter }
+
+func (w *statusRewriter) WriteHeader(code int) {
+	if code == http.StatusUnprocessableEntity && strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
+		code = http.StatusOK
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRewriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,168 @@
+package model
+
+import (
+	"context"
+
+	"github.com/cccs13/cccs-graph/loaders"
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// Node is the GraphQL Node interface: every node type embeds base.
+type Node interface {
+	IsNode()
+	StoreNode() *store.Node
+}
+
+// base holds a store node and resolves the fields every node type shares.
+type base struct{ N *store.Node }
+
+// IsNode marks the Node interface.
+func (b base) IsNode() {}
+
+// StoreNode returns the underlying store node.
+func (b base) StoreNode() *store.Node { return b.N }
+
+// ID is the node id.
+func (b base) ID() string { return b.N.ID }
+
+// Kind is the node kind.
+func (b base) Kind() NodeKind { return enumOf[NodeKind](string(b.N.Kind)) }
+
+// Name is the node name.
+func (b base) Name() string { return b.N.Name }
+
+// Sources are the node's citations.
+func (b base) Sources() []*Citation { return citations(b.N.Sources) }
+
+// Description is the description field, shared by most kinds.
+func (b base) Description() *string { return textPtr(b.N.Field("description")) }
+
+// Relations resolves Node.relations.
+func (b base) Relations(ctx context.Context, direction *Direction, kinds []RelationKind, asOf *store.Date, first *int, after *string) (*RelationConnection, error) {
+	return RelationsOf(ctx, b.N.ID, direction, kinds, asOf, first, after)
+}
+
+// The node types. Each embeds base; their own fields are methods below.
+type (
+	Organization struct{ base }
+	Territory    struct{ base }
+	Facility     struct{ base }
+	FacilityType struct{ base }
+	Body         struct{ base }
+	Agreement    struct{ base }
+	Amendment    struct{ base }
+	Article      struct{ base }
+	Programme    struct{ base }
+	Orientation  struct{ base }
+	Theme        struct{ base }
+	Objective    struct{ base }
+	Event        struct{ base }
+	Person       struct{ base }
+	Source       struct{ base }
+)
+
+// Wrap returns the GraphQL type for a store node; nil for nil.
+func Wrap(n *store.Node) Node {
+	if n == nil {
+		return nil
+	}
+	b := base{n}
+	switch n.Kind {
+	case "organization":
+		return &Organization{b}
+	case "territory":
+		return &Territory{b}
+	case "facility":
+		return &Facility{b}
+	case "facility-type":
+		return &FacilityType{b}
+	case "body":
+		return &Body{b}
+	case "agreement":
+		return &Agreement{b}
+	case "amendment":
+		return &Amendment{b}
+	case "article":
+		return &Article{b}
+	case "programme":
+		return &Programme{b}
+	case "orientation":
+		return &Orientation{b}
+	case "theme":
+		return &Theme{b}
+	case "objective":
+		return &Objective{b}
+	case "event":
+		return &Event{b}
+	case "person":
+		return &Person{b}
+	}
+	return &Source{b}
+}
+
+// As returns the node as type T, false when it is nil or of another kind.
+func As[T Node](n *store.Node) (T, bool) {
+	w, ok := Wrap(n).(T)
+	return w, ok
+}
+
+// related returns the nodes at the other end of n's relations of a kind in a
+// direction, in force at asOf (any time when nil), as type T, in relation order.
+func related[T Node](ctx context.Context, id string, dir store.Direction, kind store.RelKind, asOf *store.Date) ([]T, error) {
+	l := loaders.For(ctx)
+	rels, err := l.Relations(ctx, loaders.RelKey{ID: id, Dir: dir, Kind: kind})
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, r := range rels {
+		if asOf != nil && !r.InForce(*asOf) {
+			continue
+		}
+		ids = append(ids, otherEnd(r, dir))
+	}
+	nodes, err := l.Nodes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := []T{}
+	seen := map[string]bool{}
+	for _, n := range nodes {
+		if t, ok := As[T](n); ok && !seen[n.ID] {
+			seen[n.ID] = true
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// relatedOne is related for a field that holds at most one node.
+func relatedOne[T Node](ctx context.Context, id string, dir store.Direction, kind store.RelKind, asOf *store.Date) (T, error) {
+	all, err := related[T](ctx, id, dir, kind, asOf)
+	if err != nil || len(all) == 0 {
+		var zero T
+		return zero, err
+	}
+	return all[0], nil
+}
+
+// relationsOf returns n's relations of a kind in a direction, as models.
+func relationsOf(ctx context.Context, id string, dir store.Direction, kind store.RelKind) ([]*Relation, error) {
+	rels, err := loaders.For(ctx).Relations(ctx, loaders.RelKey{ID: id, Dir: dir, Kind: kind})
+	out := make([]*Relation, len(rels))
+	for i, r := range rels {
+		out[i] = &Relation{R: r}
+	}
+	return out, err
+}
+
+func otherEnd(r *store.Relation, dir store.Direction) string {
+	if dir == store.In {
+		return r.From
+	}
+	return r.To
+}
+
+func nodesByID(ctx context.Context, ids []string) ([]*store.Node, error) {
+	return loaders.For(ctx).Nodes(ctx, ids)
+}

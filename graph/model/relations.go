@@ -1,0 +1,166 @@
+package model
+
+import (
+	"context"
+	"slices"
+
+	"github.com/cccs13/cccs-graph/loaders"
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// Citation is a reference to a source document.
+type Citation struct{ C store.Citation }
+
+func citations(cs []store.Citation) []*Citation {
+	out := make([]*Citation, len(cs))
+	for i, c := range cs {
+		out[i] = &Citation{c}
+	}
+	return out
+}
+
+// Source resolves the cited document.
+func (c *Citation) Source(ctx context.Context) (*Source, error) {
+	n, err := loaders.For(ctx).Node(ctx, c.C.Source)
+	if err != nil || n == nil {
+		return nil, err
+	}
+	src, _ := As[*Source](n)
+	return src, nil
+}
+
+// Excerpt is the quotation.
+func (c *Citation) Excerpt() *string { return textPtr(c.C.Excerpt) }
+
+// Relation is a typed, directed relation.
+type Relation struct{ R *store.Relation }
+
+// Kind is the relation kind.
+func (r *Relation) Kind() RelationKind { return enumOf[RelationKind](string(r.R.Kind)) }
+
+// From resolves the start node.
+func (r *Relation) From(ctx context.Context) (Node, error) { return nodeByID(ctx, r.R.From) }
+
+// To resolves the end node.
+func (r *Relation) To(ctx context.Context) (Node, error) { return nodeByID(ctx, r.R.To) }
+
+// ValidFrom is the start of validity.
+func (r *Relation) ValidFrom() *store.Date { return datePtr(r.R.ValidFrom) }
+
+// ValidTo is the end of validity.
+func (r *Relation) ValidTo() *store.Date { return datePtr(r.R.ValidTo) }
+
+// Role is the role or title.
+func (r *Relation) Role() *string { return textPtr(r.R.Role) }
+
+// Note explains the relation.
+func (r *Relation) Note() *string { return textPtr(r.R.Note) }
+
+// Sources are the relation's citations.
+func (r *Relation) Sources() []*Citation { return citations(r.R.Sources) }
+
+// OnBehalfOf resolves the organization a person acted for.
+func (r *Relation) OnBehalfOf(ctx context.Context) (*Organization, error) {
+	if r.R.OnBehalfOf == "" {
+		return nil, nil
+	}
+	n, err := loaders.For(ctx).Node(ctx, r.R.OnBehalfOf)
+	o, _ := As[*Organization](n)
+	return o, err
+}
+
+func nodeByID(ctx context.Context, id string) (Node, error) {
+	n, err := loaders.For(ctx).Node(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if n == nil {
+		return nil, store.Errorf(store.ENOTFOUND, "no node with id %q", id)
+	}
+	return Wrap(n), nil
+}
+
+// RelationsOf resolves a relations(direction, kinds, asOf, first, after) field.
+func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []RelationKind, asOf *store.Date, first *int, after *string) (*RelationConnection, error) {
+	size, err := PageSize(first, nil)
+	if err != nil {
+		return nil, err
+	}
+	dirs := []store.Direction{store.Out, store.In}
+	if direction != nil && *direction == DirectionOut {
+		dirs = dirs[:1]
+	} else if direction != nil && *direction == DirectionIn {
+		dirs = dirs[1:]
+	}
+	var all []*store.Relation
+	for _, dir := range dirs {
+		rels, err := loaders.For(ctx).Relations(ctx, loaders.RelKey{ID: id, Dir: dir})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rels {
+			if (len(kinds) == 0 || slices.Contains(kinds, enumOf[RelationKind](string(r.Kind)))) && (asOf == nil || r.InForce(*asOf)) {
+				all = append(all, r)
+			}
+		}
+	}
+	cursorOf := relationCursor(id)
+	slices.SortFunc(all, func(a, b *store.Relation) int { return cursorOf(a).Compare(cursorOf(b)) })
+	page, err := store.Paginate(all, cursorOf, false, store.PageArgs{First: &size, After: after})
+	if err != nil {
+		return nil, err
+	}
+	conn := &RelationConnection{TotalCount: page.Total, PageInfo: pageInfo(page.Cursors, page.HasPrev, page.HasNext), Edges: []*RelationEdge{}, Nodes: []*Relation{}}
+	for i, r := range page.Items {
+		m := &Relation{R: r}
+		conn.Nodes = append(conn.Nodes, m)
+		conn.Edges = append(conn.Edges, &RelationEdge{Cursor: page.Cursors[i].String(), Node: m})
+	}
+	return conn, nil
+}
+
+// relationCursor orders a node's relations: out before in, then by kind,
+// other end and start date, as they are read from the store.
+func relationCursor(id string) func(*store.Relation) store.Cursor {
+	return func(r *store.Relation) store.Cursor {
+		dir, other := "0", r.To
+		if r.From != id {
+			dir, other = "1", r.From
+		}
+		return store.Cursor{Key: dir + "|" + string(r.Kind) + "|" + other, ID: r.ValidFrom.String() + "|" + r.OnBehalfOf}
+	}
+}
+
+func pageInfo(cursors []store.Cursor, hasPrev, hasNext bool) *PageInfo {
+	pi := &PageInfo{HasPreviousPage: hasPrev, HasNextPage: hasNext}
+	if len(cursors) > 0 {
+		start, end := cursors[0].String(), cursors[len(cursors)-1].String()
+		pi.StartCursor, pi.EndCursor = &start, &end
+	}
+	return pi
+}
+
+// Page sizes.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 500
+)
+
+// PageSize checks first and last and returns the page size. Returns
+// BAD_USER_INPUT for negative or too large values, or both given.
+func PageSize(first, last *int) (int, error) {
+	if first != nil && last != nil {
+		return 0, store.Errorf(store.EBADINPUT, "give first or last, not both")
+	}
+	n := first
+	if n == nil {
+		n = last
+	}
+	if n == nil {
+		return DefaultPageSize, nil
+	}
+	if *n < 0 || *n > MaxPageSize {
+		return 0, store.Errorf(store.EBADINPUT, "first and last take 0 to %d, not %d", MaxPageSize, *n)
+	}
+	return *n, nil
+}

@@ -1,0 +1,83 @@
+// Package model holds the GraphQL models: thin views over store nodes whose
+// methods resolve fields, related reads going through the operation's loaders.
+package model
+
+import (
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// MarshalDate writes a Date scalar with its precision.
+func MarshalDate(d store.Date) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { io.WriteString(w, strconv.Quote(d.String())) })
+}
+
+// UnmarshalDate reads a Date scalar: YYYY-MM-DD, YYYY-MM or YYYY.
+// Returns BAD_USER_INPUT otherwise.
+func UnmarshalDate(v any) (store.Date, error) {
+	s, ok := v.(string)
+	if !ok {
+		return store.Date{}, store.Errorf(store.EBADINPUT, "a Date is a string such as \"2015-06-30\", \"2015-06\" or \"2015\"")
+	}
+	if strings.HasSuffix(s, "X") {
+		return store.Date{}, store.Errorf(store.EBADINPUT, "invalid date %q: give a year, month or day", s)
+	}
+	return store.ParseDate(s)
+}
+
+// GeoJSON is a GeoJSON geometry object, written to the response as stored.
+type GeoJSON []byte
+
+// MarshalGQL writes the stored bytes without re-encoding them.
+func (g GeoJSON) MarshalGQL(w io.Writer) { w.Write(g) }
+
+// UnmarshalGQL refuses input: geometry is imported, not sent in queries.
+func (g *GeoJSON) UnmarshalGQL(v any) error {
+	return store.Errorf(store.EBADINPUT, "GeoJSON is an output type")
+}
+
+// enumOf converts a store name ("party-to") to a GraphQL enum value ("PARTY_TO").
+func enumOf[T ~string](s string) T {
+	return T(strings.ToUpper(strings.ReplaceAll(s, "-", "_")))
+}
+
+// storeName converts a GraphQL enum value back to a store name.
+func storeName[T ~string](v T) string {
+	return strings.ToLower(strings.ReplaceAll(string(v), "_", "-"))
+}
+
+// StoreKind is the store kind of a NodeKind.
+func StoreKind(k NodeKind) store.Kind { return store.Kind(storeName(k)) }
+
+// StoreRelKind is the store kind of a RelationKind.
+func StoreRelKind(k RelationKind) store.RelKind { return store.RelKind(storeName(k)) }
+
+// StoreName is the store value of any GraphQL enum value (categories, territory kinds).
+func StoreName[T ~string](v T) string { return storeName(v) }
+
+func textPtr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func datePtr(d store.Date) *store.Date {
+	if d.IsZero() {
+		return nil
+	}
+	return &d
+}
+
+func intPtr(n *store.Node, field string) *int {
+	if v, ok := n.IntField(field); ok {
+		return &v
+	}
+	return nil
+}
+

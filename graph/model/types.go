@@ -1,0 +1,413 @@
+package model
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// --- Organization ---
+
+// ShortName is the short form people use.
+func (o *Organization) ShortName() *string { return textPtr(o.N.ShortName) }
+
+// Aliases are other names and acronyms.
+func (o *Organization) Aliases() []string { return append([]string{}, o.N.Aliases...) }
+
+// Category is the sort of organization.
+func (o *Organization) Category() OrganizationCategory {
+	return enumOf[OrganizationCategory](o.N.Field("category"))
+}
+
+// Website is the web site.
+func (o *Organization) Website() *string { return textPtr(o.N.Field("website")) }
+
+// IsSignatory reports whether o is a signatory of the Convention Cadre at asOf (today when nil).
+func (o *Organization) IsSignatory(ctx context.Context, asOf *store.Date) (bool, error) {
+	at := store.Today()
+	if asOf != nil {
+		at = *asOf
+	}
+	periods, err := o.SignatoryPeriods(ctx)
+	return slices.ContainsFunc(periods, func(r *Relation) bool { return r.R.InForce(at) }), err
+}
+
+// SignatoryPeriods are o's signatory relations to the Convention Cadre.
+func (o *Organization) SignatoryPeriods(ctx context.Context) ([]*Relation, error) {
+	rels, err := relationsOf(ctx, o.N.ID, store.Out, "signatory")
+	return slices.DeleteFunc(rels, func(r *Relation) bool { return r.R.To != FrameworkID }), err
+}
+
+// Bodies are the governance bodies o sits on.
+func (o *Organization) Bodies(ctx context.Context, asOf *store.Date) ([]*Body, error) {
+	return related[*Body](ctx, o.N.ID, store.Out, "member-of", asOf)
+}
+
+// Territory is the territory o administers.
+func (o *Organization) Territory(ctx context.Context) (*Territory, error) {
+	return relatedOne[*Territory](ctx, o.N.ID, store.Out, "administers", nil)
+}
+
+// OfficeHolders are the holds-office relations into o.
+func (o *Organization) OfficeHolders(ctx context.Context) ([]*Relation, error) {
+	return relationsOf(ctx, o.N.ID, store.In, "holds-office")
+}
+
+// FrameworkID is the id of the Convention Cadre itself.
+const FrameworkID = "cccs"
+
+// --- Territory ---
+
+// Type is the sort of territory.
+func (t *Territory) Type() TerritoryKind { return enumOf[TerritoryKind](t.N.Field("type")) }
+
+// Code is the official code.
+func (t *Territory) Code() *string { return textPtr(t.N.Field("code")) }
+
+// Parent is the territory t lies in.
+func (t *Territory) Parent(ctx context.Context) (*Territory, error) {
+	return relatedOne[*Territory](ctx, t.N.ID, store.Out, "part-of", nil)
+}
+
+// AdministeredBy is the organization that administers t.
+func (t *Territory) AdministeredBy(ctx context.Context) (*Organization, error) {
+	return relatedOne[*Organization](ctx, t.N.ID, store.In, "administers", nil)
+}
+
+// Facilities are the facilities serving or located in t.
+func (t *Territory) Facilities(ctx context.Context) ([]*Facility, error) {
+	served, err := related[*Facility](ctx, t.N.ID, store.In, "serves", nil)
+	if err != nil {
+		return nil, err
+	}
+	located, err := related[*Facility](ctx, t.N.ID, store.In, "located-in", nil)
+	for _, f := range located {
+		if !slices.ContainsFunc(served, func(s *Facility) bool { return s.N.ID == f.N.ID }) {
+			served = append(served, f)
+		}
+	}
+	return served, err
+}
+
+// --- Facility ---
+
+// Address is the postal address.
+func (f *Facility) Address() *string { return textPtr(f.N.Field("address")) }
+
+// Agrement is the agrément granted by the Caf.
+func (f *Facility) Agrement() *string { return textPtr(f.N.Field("agrement")) }
+
+// AgrementFrom is when the agrément runs from.
+func (f *Facility) AgrementFrom() *store.Date { return datePtr(f.N.DateField("agrementFrom")) }
+
+// Type is the facility type.
+func (f *Facility) Type(ctx context.Context) (*FacilityType, error) {
+	return relatedOne[*FacilityType](ctx, f.N.ID, store.Out, "instance-of", nil)
+}
+
+// Manager is the managing organization.
+func (f *Facility) Manager(ctx context.Context, asOf *store.Date) (*Organization, error) {
+	return relatedOne[*Organization](ctx, f.N.ID, store.In, "manages", asOf)
+}
+
+// Federation is the federation f is affiliated to.
+func (f *Facility) Federation(ctx context.Context, asOf *store.Date) (*Organization, error) {
+	return relatedOne[*Organization](ctx, f.N.ID, store.Out, "affiliated-to", asOf)
+}
+
+// Territory is where f is located.
+func (f *Facility) Territory(ctx context.Context) (*Territory, error) {
+	return relatedOne[*Territory](ctx, f.N.ID, store.Out, "located-in", nil)
+}
+
+// Zones are the zones de vie sociale f serves.
+func (f *Facility) Zones(ctx context.Context, asOf *store.Date) ([]*Territory, error) {
+	return related[*Territory](ctx, f.N.ID, store.Out, "serves", asOf)
+}
+
+// --- FacilityType ---
+
+// Rules are the rules the sources give.
+func (f *FacilityType) Rules() *string { return textPtr(f.N.Field("rules")) }
+
+// --- Agreement ---
+
+// StartDate is the first day of effect.
+func (a *Agreement) StartDate() *store.Date { return datePtr(a.N.DateField("startDate")) }
+
+// EndDate is the last day of effect.
+func (a *Agreement) EndDate() *store.Date { return datePtr(a.N.DateField("endDate")) }
+
+// SignedAt is the date of signature.
+func (a *Agreement) SignedAt() *store.Date { return datePtr(a.N.DateField("signedAt")) }
+
+// Place is the place of signature.
+func (a *Agreement) Place() *string { return textPtr(a.N.Field("place")) }
+
+// Summary is a faithful summary.
+func (a *Agreement) Summary() *string { return textPtr(a.N.Field("summary")) }
+
+// Chairs are the organizations chairing a.
+func (a *Agreement) Chairs(ctx context.Context, asOf *store.Date) ([]*Organization, error) {
+	return related[*Organization](ctx, a.N.ID, store.In, "chairs", asOf)
+}
+
+// Editions are the agreements that are part of a, oldest first.
+func (a *Agreement) Editions(ctx context.Context) ([]*Agreement, error) {
+	eds, err := related[*Agreement](ctx, a.N.ID, store.In, "part-of", nil)
+	slices.SortFunc(eds, func(x, y *Agreement) int { return strings.Compare(SortDate(x.N), SortDate(y.N)) })
+	return eds, err
+}
+
+// Framework is the agreement a is part of.
+func (a *Agreement) Framework(ctx context.Context) (*Agreement, error) {
+	return relatedOne[*Agreement](ctx, a.N.ID, store.Out, "part-of", nil)
+}
+
+// Renews is the edition a renews.
+func (a *Agreement) Renews(ctx context.Context) (*Agreement, error) {
+	return relatedOne[*Agreement](ctx, a.N.ID, store.Out, "renews", nil)
+}
+
+// RenewedBy is the edition that renews a.
+func (a *Agreement) RenewedBy(ctx context.Context) (*Agreement, error) {
+	return relatedOne[*Agreement](ctx, a.N.ID, store.In, "renews", nil)
+}
+
+// Articles are a's articles in number order.
+func (a *Agreement) Articles(ctx context.Context) ([]*Article, error) {
+	return articlesOf(ctx, a.N.ID)
+}
+
+// Amendments are the amendments to a.
+func (a *Agreement) Amendments(ctx context.Context) ([]*Amendment, error) {
+	return related[*Amendment](ctx, a.N.ID, store.In, "amends", nil)
+}
+
+// Signatures are the signatures of a.
+func (a *Agreement) Signatures(ctx context.Context) ([]*Signature, error) {
+	return signaturesOf(ctx, a.N.ID)
+}
+
+// --- Amendment ---
+
+// Number is the amendment number.
+func (a *Amendment) Number() *int { return intPtr(a.N, "number") }
+
+// SignedAt is the date of signature.
+func (a *Amendment) SignedAt() *store.Date { return datePtr(a.N.DateField("signedAt")) }
+
+// Place is the place of signature.
+func (a *Amendment) Place() *string { return textPtr(a.N.Field("place")) }
+
+// EffectiveFrom is when it takes effect.
+func (a *Amendment) EffectiveFrom() *store.Date { return datePtr(a.N.DateField("effectiveFrom")) }
+
+// Summary is a faithful summary.
+func (a *Amendment) Summary() *string { return textPtr(a.N.Field("summary")) }
+
+// Amends is the agreement amended.
+func (a *Amendment) Amends(ctx context.Context) (*Agreement, error) {
+	return relatedOne[*Agreement](ctx, a.N.ID, store.Out, "amends", nil)
+}
+
+// Articles are a's articles in number order.
+func (a *Amendment) Articles(ctx context.Context) ([]*Article, error) {
+	return articlesOf(ctx, a.N.ID)
+}
+
+// Parties are the organizations a names as parties.
+func (a *Amendment) Parties(ctx context.Context) ([]*Organization, error) {
+	return related[*Organization](ctx, a.N.ID, store.In, "party-to", nil)
+}
+
+// Signatures are the signatures of a.
+func (a *Amendment) Signatures(ctx context.Context) ([]*Signature, error) {
+	return signaturesOf(ctx, a.N.ID)
+}
+
+// --- Article ---
+
+// Number is the article number as written.
+func (a *Article) Number() string { return a.N.Field("number") }
+
+// Title is the article title.
+func (a *Article) Title() *string { return textPtr(a.N.Field("title")) }
+
+// Summary is a faithful summary.
+func (a *Article) Summary() *string { return textPtr(a.N.Field("summary")) }
+
+// EffectiveFrom is when it takes effect.
+func (a *Article) EffectiveFrom() *store.Date { return datePtr(a.N.DateField("effectiveFrom")) }
+
+// Document is the agreement or amendment a belongs to.
+func (a *Article) Document(ctx context.Context) (Node, error) {
+	docs, err := related[Node](ctx, a.N.ID, store.Out, "part-of", nil)
+	if err != nil || len(docs) == 0 {
+		return nil, err
+	}
+	return docs[0], nil
+}
+
+// Modifies are the articles a modifies.
+func (a *Article) Modifies(ctx context.Context) ([]*Article, error) {
+	return related[*Article](ctx, a.N.ID, store.Out, "modifies", nil)
+}
+
+// ModifiedBy are the articles that modify a.
+func (a *Article) ModifiedBy(ctx context.Context) ([]*Article, error) {
+	return related[*Article](ctx, a.N.ID, store.In, "modifies", nil)
+}
+
+func articlesOf(ctx context.Context, id string) ([]*Article, error) {
+	arts, err := related[*Article](ctx, id, store.In, "part-of", nil)
+	slices.SortFunc(arts, func(x, y *Article) int { return compareNumbers(x.Number(), y.Number()) })
+	return arts, err
+}
+
+// compareNumbers orders "1.2.3" before "1.10" (numerically, part by part).
+func compareNumbers(a, b string) int {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		if c := len(pa[i]) - len(pb[i]); c != 0 {
+			return c
+		}
+		if c := strings.Compare(pa[i], pb[i]); c != 0 {
+			return c
+		}
+	}
+	return len(pa) - len(pb)
+}
+
+// --- Body, Programme, Orientation, Theme, Objective ---
+
+// Created is when the body was created.
+func (b *Body) Created() *store.Date { return datePtr(b.N.DateField("created")) }
+
+// Members are the organizations sitting on b.
+func (b *Body) Members(ctx context.Context, asOf *store.Date) ([]*Organization, error) {
+	return related[*Organization](ctx, b.N.ID, store.In, "member-of", asOf)
+}
+
+// Chairs are the organizations chairing b.
+func (b *Body) Chairs(ctx context.Context, asOf *store.Date) ([]*Organization, error) {
+	return related[*Organization](ctx, b.N.ID, store.In, "chairs", asOf)
+}
+
+// Started is since when the programme runs.
+func (p *Programme) Started() *store.Date { return datePtr(p.N.DateField("started")) }
+
+// Funders are the organizations funding p.
+func (p *Programme) Funders(ctx context.Context, asOf *store.Date) ([]*Organization, error) {
+	return related[*Organization](ctx, p.N.ID, store.In, "funds", asOf)
+}
+
+// DeliveredBy are the organizations delivering p.
+func (p *Programme) DeliveredBy(ctx context.Context, asOf *store.Date) ([]*Organization, error) {
+	return related[*Organization](ctx, p.N.ID, store.In, "delivers", asOf)
+}
+
+// Number is the orientation number.
+func (o *Orientation) Number() *int { return intPtr(o.N, "number") }
+
+// Number is the theme number.
+func (t *Theme) Number() *int { return intPtr(t.N, "number") }
+
+// Objectives are the theme's objectives in number order.
+func (t *Theme) Objectives(ctx context.Context) ([]*Objective, error) {
+	objs, err := related[*Objective](ctx, t.N.ID, store.In, "part-of", nil)
+	slices.SortFunc(objs, func(x, y *Objective) int { return derefInt(x.Number()) - derefInt(y.Number()) })
+	return objs, err
+}
+
+// Number is the objective number within its theme.
+func (o *Objective) Number() *int { return intPtr(o.N, "number") }
+
+// Means are the means as written.
+func (o *Objective) Means() *string { return textPtr(o.N.Field("means")) }
+
+// Actors are the actors as written.
+func (o *Objective) Actors() *string { return textPtr(o.N.Field("actors")) }
+
+// Evaluation is the evaluation as written.
+func (o *Objective) Evaluation() *string { return textPtr(o.N.Field("evaluation")) }
+
+// Deadline is the deadline as written.
+func (o *Objective) Deadline() *string { return textPtr(o.N.Field("deadline")) }
+
+// DeadlineDate is the deadline as a date.
+func (o *Objective) DeadlineDate() *store.Date { return datePtr(o.N.DateField("deadlineDate")) }
+
+// Theme is the objective's theme.
+func (o *Objective) Theme(ctx context.Context) (*Theme, error) {
+	return relatedOne[*Theme](ctx, o.N.ID, store.Out, "part-of", nil)
+}
+
+// ActorNodes are the nodes named among the actors.
+func (o *Objective) ActorNodes(ctx context.Context) ([]Node, error) {
+	return related[Node](ctx, o.N.ID, store.In, "actor-in", nil)
+}
+
+func derefInt(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// --- Event, Person, Source ---
+
+// Date is when the event happened.
+func (e *Event) Date() *store.Date { return datePtr(e.N.DateField("date")) }
+
+// Concerns are the nodes the event concerns.
+func (e *Event) Concerns(ctx context.Context) ([]Node, error) {
+	return related[Node](ctx, e.N.ID, store.Out, "concerns", nil)
+}
+
+// Offices are the offices p held.
+func (p *Person) Offices(ctx context.Context) ([]*Relation, error) {
+	return relationsOf(ctx, p.N.ID, store.Out, "holds-office")
+}
+
+// Signatures are the documents p signed.
+func (p *Person) Signatures(ctx context.Context) ([]*Signature, error) {
+	rels, err := relationsOf(ctx, p.N.ID, store.Out, "signed")
+	out := make([]*Signature, len(rels))
+	for i, r := range rels {
+		out[i] = &Signature{R: r.R}
+	}
+	return out, err
+}
+
+// File is the document's file name.
+func (s *Source) File() *string { return textPtr(s.N.Field("file")) }
+
+// Publisher is the publisher.
+func (s *Source) Publisher() *string { return textPtr(s.N.Field("publisher")) }
+
+// Date is the document's date.
+func (s *Source) Date() *store.Date { return datePtr(s.N.DateField("date")) }
+
+// SortDate is the node's main date as a sortable string ("" when none).
+func SortDate(n *store.Node) string {
+	for _, f := range []string{"startDate", "signedAt", "date", "created", "started", "effectiveFrom"} {
+		if d := n.DateField(f); !d.IsZero() {
+			return d.First().Format("2006-01-02") + d.String()
+		}
+	}
+	return ""
+}
+
+// Geometry is the outline as GeoJSON; null until a geometry layer is imported.
+func (t *Territory) Geometry(ctx context.Context, simplify *float64) (GeoJSON, error) {
+	return nil, nil
+}
+
+// Centroid is the centroid of the geometry.
+func (t *Territory) Centroid() *Point { return nil }
+
+// Bbox is the bounding box of the geometry.
+func (t *Territory) Bbox() []float64 { return nil }

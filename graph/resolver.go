@@ -1,0 +1,11 @@
+// Package graph is the GraphQL layer: schema, resolvers and the HTTP handler.
+package graph
+
+//go:generate go tool gqlgen generate
+
+import "github.com/cccs13/cccs-graph/store"
+
+// Resolver holds the dependencies of the resolvers.
+type Resolver struct {
+	Store *store.Store
+}

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/cors"
+
+	"github.com/cccs13/cccs-graph/graph"
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// routes builds the HTTP handler: GraphQL, explorer, health, metrics, with
+// CORS, request logs and metrics around everything.
+func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := newMetrics(reg)
+
+	gql := graph.NewHandler(s, graph.Options{
+		Limits:        graph.Limits{Complexity: c.Complexity, Tokens: graph.DefaultLimits.Tokens},
+		Introspection: c.Introspection,
+		Logger:        log,
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", limitBody(c.MaxBody, gql))
+	mux.Handle("GET /{$}", graph.Explorer("/graphql"))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if _, err := s.DataVersion(); err != nil {
+			log.Error("not ready", "error", err)
+			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+
+	origins := c.origins()
+	h := cors.New(cors.Options{
+		AllowedOrigins:   origins,
+		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders:   []string{"Content-Type", "Authorization", "Accept"},
+		AllowCredentials: c.CORSCredentials,
+		MaxAge:           600,
+	}).Handler(mux)
+	if len(origins) == 0 {
+		h = mux // no origin configured: same-origin only, no CORS headers
+	}
+	return logRequests(log, m, h)
+}
+
+// metrics are the server's Prometheus metrics.
+type metrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cccs_http_requests_total", Help: "HTTP requests by route and status code.",
+		}, []string{"route", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "cccs_http_request_duration_seconds", Help: "HTTP request duration by route.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
+		}, []string{"route"}),
+	}
+	reg.MustRegister(m.requests, m.duration)
+	return m
+}
+
+// statusWriter records the status and size of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests writes one log line per request, with its duration and GraphQL
+// operation name, and records the metrics.
+func logRequests(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ctx, info := graph.WithRequestInfo(r.Context())
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r.WithContext(ctx))
+		d := time.Since(start)
+		route := routeOf(r.URL.Path)
+		m.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
+		m.duration.WithLabelValues(route).Observe(d.Seconds())
+		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
+			"duration_ms", float64(d.Microseconds())/1000, "operation", info.Operation())
+	})
+}
+
+// routeOf names a path's route for metrics, so labels stay few.
+func routeOf(path string) string {
+	for _, p := range []string{"/graphql", "/healthz", "/readyz", "/metrics", "/geo/", "/ogc", "/export/"} {
+		if strings.HasPrefix(path, p) {
+			return p
+		}
+	}
+	if path == "/" {
+		return "/"
+	}
+	return "other"
+}
+
+// limitBody answers 413 to a request body over limit bytes, before GraphQL
+// reads it (http.MaxBytesReader alone yields a 200 with an error body).
+func limitBody(limit int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > limit {
+			tooLarge(w, limit)
+			return
+		}
+		if r.Body != nil && r.Body != http.NoBody {
+			b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+			if err != nil {
+				http.Error(w, "could not read the request body", http.StatusBadRequest)
+				return
+			}
+			if int64(len(b)) > limit {
+				tooLarge(w, limit)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(b))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func tooLarge(w http.ResponseWriter, limit int64) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusRequestEntityTooLarge)
+	fmt.Fprintf(w, `{"errors":[{"message":"request body is larger than %d bytes","extensions":{"code":%q}}]}`+"\n", limit, store.EBADINPUT)
+}

@@ -1,0 +1,288 @@
+// Command cccs-graph serves the partnership network of the Convention Cadre des
+// Centres Sociaux of the Bouches-du-Rhône as a GraphQL graph.
+//
+//	cccs-graph [serve] [-addr ADDR] [-data DIR] ...   serve (the default)
+//	cccs-graph import [-data DIR] FILE...             import dataset files, atomically
+//	cccs-graph export [-data DIR] [-o FILE]           export the graph as a dataset file
+//	cccs-graph backup [-data DIR] [-o FILE]           write a Badger backup
+//	cccs-graph restore [-data DIR] FILE               load a backup into an empty data directory
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/cccs13/cccs-graph/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one subcommand and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	commands := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
+		"serve": serve, "import": importCmd, "export": exportCmd, "backup": backupCmd, "restore": restoreCmd,
+	}
+	f, ok := commands[cmd]
+	if !ok {
+		fmt.Fprintf(stderr, "unknown command %q: use serve, import, export, backup or restore (-h for help)\n", cmd)
+		return 2
+	}
+	err := f(ctx, args, stdout, stderr)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	fmt.Fprintf(stderr, "cccs-graph %s: %s\n", cmd, store.ErrorMessageDetailed(err))
+	return 1
+}
+
+// errUsage is returned when the flags were wrong (the flag package has said why).
+var errUsage = errors.New("usage")
+
+// parse parses a subcommand's flags, with usage text that documents every option.
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer, synopsis string) error {
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: cccs-graph %s\n\noptions:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	return nil
+}
+
+func newLogger(c *config, w io.Writer) *slog.Logger {
+	if c.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, nil))
+	}
+	return slog.New(slog.NewJSONHandler(w, nil))
+}
+
+// openStore opens the data directory, loading the default dataset into an empty one.
+func openStore(c *config, log *slog.Logger) (*store.Store, error) {
+	if err := os.MkdirAll(c.Data, 0o755); err != nil {
+		return nil, err
+	}
+	s, err := store.Open(c.Data)
+	if err != nil {
+		return nil, err
+	}
+	loaded, err := s.LoadDefaultIfEmpty()
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("load the default dataset: %w", err)
+	}
+	if loaded {
+		log.Info("loaded the embedded default dataset", "data", c.Data)
+	}
+	return s, nil
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	serveFlags(fs, &c)
+	if err := parse(fs, args, stderr, "[serve] [options]"); err != nil {
+		return err
+	}
+	if err := c.validateServe(); err != nil {
+		return err
+	}
+	log := newLogger(&c, stdout)
+	slog.SetDefault(log)
+	s, err := openStore(&c, log)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           routes(s, &c, log),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "data", c.Data)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c config
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	dataFlag(fs, &c)
+	if err := parse(fs, args, stderr, "import [options] FILE..."); err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return store.Errorf(store.EBADINPUT, "name at least one dataset file to import")
+	}
+	var files []store.File
+	for _, name := range fs.Args() {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		files = append(files, store.File{Name: name, Data: b})
+	}
+	s, err := openStore(&c, newLogger(&c, stderr))
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	res, err := s.Import(files...)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %d file(s): %d node(s) and %d relation(s) written, %d node(s) and %d relation(s) unchanged\n",
+		len(files), res.NodesWritten, res.RelationsWritten, res.NodesUnchanged, res.RelationsUnchanged)
+	return nil
+}
+
+// output opens the -o file, or returns stdout for "" or "-".
+func output(name string, stdout io.Writer) (io.Writer, func() error, error) {
+	if name == "" || name == "-" {
+		return stdout, func() error { return nil }, nil
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, f.Close, nil
+}
+
+func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c config
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	dataFlag(fs, &c)
+	out := fs.String("o", "", "output file (default: standard output)")
+	if err := parse(fs, args, stderr, "export [options]"); err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	s, err := openStore(&c, newLogger(&c, stderr))
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	b, err := s.Export()
+	if err != nil {
+		return err
+	}
+	w, closeFn, err := output(*out, stdout)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(b); err != nil {
+		closeFn()
+		return err
+	}
+	return closeFn()
+}
+
+func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c config
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	dataFlag(fs, &c)
+	out := fs.String("o", "", "output file (default: standard output)")
+	if err := parse(fs, args, stderr, "backup [options]"); err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	s, err := openStore(&c, newLogger(&c, stderr))
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	w, closeFn, err := output(*out, stdout)
+	if err != nil {
+		return err
+	}
+	if err := s.Backup(w); err != nil {
+		closeFn()
+		return err
+	}
+	return closeFn()
+}
+
+func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c config
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	dataFlag(fs, &c)
+	if err := parse(fs, args, stderr, "restore [options] FILE"); err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return store.Errorf(store.EBADINPUT, "name one backup file to restore")
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := os.MkdirAll(c.Data, 0o755); err != nil {
+		return err
+	}
+	s, err := store.Open(c.Data)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return s.Restore(f)
+}

@@ -1,0 +1,24 @@
+package store
+
+import (
+	"io"
+)
+
+// Backup writes a full backup of the database to w.
+func (s *Store) Backup(w io.Writer) error {
+	_, err := s.db.Backup(w, 0)
+	return err
+}
+
+// Restore loads a backup into an empty store. Returns ECONFLICT when the store
+// already holds data (restoring over it would mix two graphs).
+func (s *Store) Restore(r io.Reader) error {
+	empty, err := s.Empty()
+	if err != nil {
+		return err
+	}
+	if !empty {
+		return Errorf(ECONFLICT, "the data directory is not empty: restore into a new one")
+	}
+	return s.db.Load(r, 256)
+}

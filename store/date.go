@@ -1,0 +1,153 @@
+package store
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"time"
+)
+
+// Precision says how much of a Date is known.
+type Precision uint8
+
+// Precisions, coarsest first.
+const (
+	Decade Precision = iota + 1
+	Year
+	Month
+	Day
+)
+
+// Date is a partial calendar date: "198X" (a decade), "2006", "2019-06" or
+// "1994-07-25". Its precision is kept; no day is ever invented. The zero Date
+// is "no date" (an open interval end).
+type Date struct {
+	Y         int
+	M, D      int
+	Precision Precision
+}
+
+var dateRE = regexp.MustCompile(`^(\d{3})X$|^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$`)
+
+// ParseDate reads an ISO 8601 date of day, month or year precision, or a decade
+// written "198X". Returns EBADINPUT for anything else, including impossible days.
+func ParseDate(s string) (Date, error) {
+	m := dateRE.FindStringSubmatch(s)
+	if m == nil {
+		return Date{}, Errorf(EBADINPUT, "invalid date %q: want YYYY-MM-DD, YYYY-MM, YYYY or a decade such as 198X", s)
+	}
+	if m[1] != "" {
+		y, _ := strconv.Atoi(m[1])
+		return Date{Y: y * 10, Precision: Decade}, nil
+	}
+	d := Date{Precision: Year}
+	d.Y, _ = strconv.Atoi(m[2])
+	if m[3] != "" {
+		d.M, _ = strconv.Atoi(m[3])
+		d.Precision = Month
+		if d.M < 1 || d.M > 12 {
+			return Date{}, Errorf(EBADINPUT, "invalid date %q: month %d out of range", s, d.M)
+		}
+	}
+	if m[4] != "" {
+		d.D, _ = strconv.Atoi(m[4])
+		d.Precision = Day
+		t := time.Date(d.Y, time.Month(d.M), d.D, 0, 0, 0, 0, time.UTC)
+		if t.Day() != d.D {
+			return Date{}, Errorf(EBADINPUT, "invalid date %q: no such day", s)
+		}
+	}
+	return d, nil
+}
+
+// DayOf returns the Date of day precision for t.
+func DayOf(t time.Time) Date {
+	return Date{Y: t.Year(), M: int(t.Month()), D: t.Day(), Precision: Day}
+}
+
+// IsZero reports whether d is "no date".
+func (d Date) IsZero() bool { return d.Precision == 0 }
+
+// String writes d with its precision, as ParseDate reads it.
+func (d Date) String() string {
+	switch d.Precision {
+	case Decade:
+		return fmt.Sprintf("%03dX", d.Y/10)
+	case Year:
+		return fmt.Sprintf("%04d", d.Y)
+	case Month:
+		return fmt.Sprintf("%04d-%02d", d.Y, d.M)
+	case Day:
+		return fmt.Sprintf("%04d-%02d-%02d", d.Y, d.M, d.D)
+	}
+	return ""
+}
+
+// First is the first day d covers.
+func (d Date) First() time.Time {
+	switch d.Precision {
+	case Decade, Year:
+		return time.Date(d.Y, 1, 1, 0, 0, 0, 0, time.UTC)
+	case Month:
+		return time.Date(d.Y, time.Month(d.M), 1, 0, 0, 0, 0, time.UTC)
+	}
+	return time.Date(d.Y, time.Month(d.M), d.D, 0, 0, 0, 0, time.UTC)
+}
+
+// Last is the last day d covers.
+func (d Date) Last() time.Time {
+	switch d.Precision {
+	case Decade:
+		return time.Date(d.Y+10, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	case Year:
+		return time.Date(d.Y+1, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	case Month:
+		return time.Date(d.Y, time.Month(d.M)+1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	}
+	return d.First()
+}
+
+// Interval is a validity period; a zero end is open.
+type Interval struct {
+	From, To Date
+}
+
+// Contains reports whether the interval covers the whole of day (a Date of day
+// precision): from the first day of From to the last day of To, both included.
+func (iv Interval) Contains(day time.Time) bool {
+	if !iv.From.IsZero() && day.Before(iv.From.First()) {
+		return false
+	}
+	if !iv.To.IsZero() && day.After(iv.To.Last()) {
+		return false
+	}
+	return true
+}
+
+// Overlaps reports whether the interval meets [from, to] (both days, included).
+func (iv Interval) Overlaps(from, to time.Time) bool {
+	if !iv.From.IsZero() && to.Before(iv.From.First()) {
+		return false
+	}
+	if !iv.To.IsZero() && from.After(iv.To.Last()) {
+		return false
+	}
+	return true
+}
+
+// MarshalText writes the date as String does (used by JSON and YAML).
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads a date as ParseDate does; empty text is the zero Date.
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

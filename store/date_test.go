@@ -1,0 +1,57 @@
+package store
+
+import (
+	"testing"
+	"time"
+)
+
+func TestParseDate(t *testing.T) {
+	for _, s := range []string{"198X", "2006", "2019-06", "1994-07-25", "2020-02-29"} {
+		d, err := ParseDate(s)
+		if err != nil {
+			t.Errorf("ParseDate(%q): %v", s, err)
+			continue
+		}
+		if d.String() != s {
+			t.Errorf("ParseDate(%q).String() = %q: precision lost", s, d.String())
+		}
+	}
+	for _, s := range []string{"", "19", "06/2019", "2019-13", "2019-02-29", "2019-6-1", "1994-07-25T00:00:00Z", "abcd"} {
+		if _, err := ParseDate(s); ErrorCode(err) != EBADINPUT {
+			t.Errorf("ParseDate(%q) err = %v, want BAD_USER_INPUT", s, err)
+		}
+	}
+}
+
+func TestDateBounds(t *testing.T) {
+	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	for _, tc := range []struct{ date, first, last string }{
+		{"198X", "1980-01-01", "1989-12-31"},
+		{"2006", "2006-01-01", "2006-12-31"},
+		{"2020-02", "2020-02-01", "2020-02-29"},
+		{"1994-07-25", "1994-07-25", "1994-07-25"},
+	} {
+		d, _ := ParseDate(tc.date)
+		if !d.First().Equal(day(tc.first)) || !d.Last().Equal(day(tc.last)) {
+			t.Errorf("%s covers %s..%s, want %s..%s", tc.date, d.First().Format(time.DateOnly), d.Last().Format(time.DateOnly), tc.first, tc.last)
+		}
+	}
+	iv := Interval{From: Date{Y: 2015, Precision: Year}, To: Date{Y: 2017, Precision: Year}}
+	if !iv.Contains(day("2015-01-01")) || !iv.Contains(day("2017-12-31")) || iv.Contains(day("2018-01-01")) || iv.Contains(day("2014-12-31")) {
+		t.Error("interval 2015..2017 does not cover exactly 2015-01-01..2017-12-31")
+	}
+}
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"Septèmes-les-Vallons":              "septemes-les-vallons",
+		"Léo Lagrange Méditerranée":         "leo lagrange mediterranee",
+		"ŒUVRE":                             "oeuvre",
+		"l’Instruction Laïque":              "l'instruction laique",
+		"Région Provence-Alpes-Côte d’Azur": "region provence-alpes-cote d'azur",
+	} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,56 @@
+package store
+
+import (
+	"bytes"
+	"testing"
+)
+
+func TestKeysRoundTrip(t *testing.T) {
+	day := Date{Y: 2019, M: 6, D: 27, Precision: Day}
+	rel := &Relation{Kind: "signed", From: "person-a", To: "avenant-1", ValidFrom: day, OnBehalfOf: "metropole-amp"}
+	out, in := edgeKeys(rel)
+	rk, _ := relKindCode("signed")
+	for _, tc := range []struct {
+		key  []byte
+		want Key
+	}{
+		{metaKey, Key{Prefix: pMeta}},
+		{dataVersionKey, Key{Prefix: pDataVersion}},
+		{nodeKey("caf-13"), Key{Prefix: pNode, ID: "caf-13"}},
+		{kindKey(2, "caf-13"), Key{Prefix: pKindIndex, Kind: 2, ID: "caf-13"}},
+		{codeKey(3, "13055", "insee-13055"), Key{Prefix: pCodeIndex, Kind: 3, Other: "13055", ID: "insee-13055"}},
+		{out, Key{Prefix: pEdgeOut, Kind: rk, ID: "person-a", Other: "avenant-1", ValidFrom: day, Qualifier: "metropole-amp"}},
+		{in, Key{Prefix: pEdgeIn, Kind: rk, ID: "avenant-1", Other: "person-a", ValidFrom: day, Qualifier: "metropole-amp"}},
+	} {
+		got, err := ParseKey(tc.key)
+		if err != nil {
+			t.Fatalf("ParseKey(%x): %v", tc.key, err)
+		}
+		if got != tc.want {
+			t.Errorf("ParseKey(%x) = %+v, want %+v", tc.key, got, tc.want)
+		}
+	}
+	for _, bad := range [][]byte{{}, {0x7f}, {pEdgeOut, 0, 9, 'a'}, append(append([]byte{}, out...), 1)} {
+		if _, err := ParseKey(bad); err == nil {
+			t.Errorf("ParseKey(%x) accepted a malformed key", bad)
+		}
+	}
+}
+
+func TestKeyOrderIsScanOrder(t *testing.T) {
+	// Kind index: id order. Edges: a node's edges sort by kind, and a prefix
+	// of one node never covers another node whose id extends it.
+	if bytes.Compare(kindKey(1, "a-b"), kindKey(1, "a-c")) >= 0 {
+		t.Error("kind index is not in id order")
+	}
+	if bytes.HasPrefix(edgePrefix(Out, "ab", 0), edgePrefix(Out, "a", 0)) {
+		t.Error("edges of node a cover those of node ab")
+	}
+	early := &Relation{Kind: "signatory", From: "x", To: "y", ValidFrom: Date{Y: 1994, Precision: Year}}
+	late := &Relation{Kind: "signatory", From: "x", To: "y", ValidFrom: Date{Y: 2019, M: 1, D: 1, Precision: Day}}
+	k1, _ := edgeKeys(early)
+	k2, _ := edgeKeys(late)
+	if bytes.Compare(k1, k2) >= 0 {
+		t.Error("edges between the same nodes are not in date order")
+	}
+}

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"cmp"
+	"encoding/base64"
+	"encoding/json"
+)
+
+// Cursor is a position in an ordered list: the sort key and the id of the item
+// at that position. Cursors are keys, not offsets, so they stay valid when
+// items are added before them.
+type Cursor struct {
+	Key string `json:"k"`
+	ID  string `json:"i"`
+}
+
+// String encodes the cursor for clients (opaque, URL-safe).
+func (c Cursor) String() string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// ParseCursor decodes a client's cursor. Returns EBADINPUT if it is not one.
+func ParseCursor(s string) (Cursor, error) {
+	var c Cursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil || c.ID == "" {
+		return Cursor{}, Errorf(EBADINPUT, "invalid cursor %q", s)
+	}
+	return c, nil
+}
+
+// Compare orders cursors by key, then id.
+func (c Cursor) Compare(o Cursor) int {
+	return cmp.Or(cmp.Compare(c.Key, o.Key), cmp.Compare(c.ID, o.ID))
+}
+
+// PageArgs are Relay's pagination arguments, checked by the caller.
+type PageArgs struct {
+	First, Last   *int
+	After, Before *string
+}
+
+// Page is one page of an ordered list.
+type Page[T any] struct {
+	Items            []T
+	Cursors          []Cursor
+	Total            int
+	HasPrev, HasNext bool
+}
+
+// Paginate cuts a page out of items, which must be sorted by cursorOf in
+// ascending order, or descending when desc. Returns EBADINPUT for a bad cursor.
+func Paginate[T any](items []T, cursorOf func(T) Cursor, desc bool, args PageArgs) (Page[T], error) {
+	p := Page[T]{Total: len(items)}
+	before := func(a, b Cursor) bool { // a comes before b in the list's order
+		if desc {
+			return a.Compare(b) > 0
+		}
+		return a.Compare(b) < 0
+	}
+	lo, hi := 0, len(items)
+	if args.After != nil {
+		c, err := ParseCursor(*args.After)
+		if err != nil {
+			return p, err
+		}
+		for lo < hi && !before(c, cursorOf(items[lo])) {
+			lo++
+		}
+	}
+	if args.Before != nil {
+		c, err := ParseCursor(*args.Before)
+		if err != nil {
+			return p, err
+		}
+		for hi > lo && !before(cursorOf(items[hi-1]), c) {
+			hi--
+		}
+	}
+	p.HasPrev, p.HasNext = lo > 0 && args.After != nil, hi < len(items) && args.Before != nil
+	if args.First != nil && hi-lo > *args.First {
+		hi = lo + *args.First
+		p.HasNext = true
+	}
+	if args.Last != nil && hi-lo > *args.Last {
+		lo = hi - *args.Last
+		p.HasPrev = true
+	}
+	p.Items = items[lo:hi]
+	for _, it := range p.Items {
+		p.Cursors = append(p.Cursors, cursorOf(it))
+	}
+	return p, nil
+}
