@@ -52,9 +52,15 @@ func sortKey(order *model.NodeOrder) (func(*store.Node) store.Cursor, bool) {
 	return func(n *store.Node) store.Cursor { return store.Cursor{Key: store.Fold(n.Name), ID: n.ID} }, desc
 }
 
-// paginate orders nodes and cuts a page.
-func paginate(nodes []*store.Node, order *model.NodeOrder, args store.PageArgs) (*page, error) {
-	key, desc := sortKey(order)
+// paginate orders nodes and cuts a page, and reads the page's relations
+// ahead in one store read (see loaders.Prime).
+func paginate(ctx context.Context, nodes []*store.Node, order *model.NodeOrder, args store.PageArgs) (*page, error) {
+	keyOf, desc := sortKey(order)
+	keys := make(map[*store.Node]store.Cursor, len(nodes)) // each key computed once
+	for _, n := range nodes {
+		keys[n] = keyOf(n)
+	}
+	key := func(n *store.Node) store.Cursor { return keys[n] }
 	slices.SortFunc(nodes, func(a, b *store.Node) int {
 		c := key(a).Compare(key(b))
 		if desc {
@@ -66,6 +72,13 @@ func paginate(nodes []*store.Node, order *model.NodeOrder, args store.PageArgs) 
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]string, len(p.Items))
+	for i, n := range p.Items {
+		ids[i] = n.ID
+	}
+	if err := loaders.For(ctx).Prime(ids); err != nil {
+		return nil, err
+	}
 	info := &model.PageInfo{HasPreviousPage: p.HasPrev, HasNextPage: p.HasNext}
 	if len(p.Cursors) > 0 {
 		s, e := p.Cursors[0].String(), p.Cursors[len(p.Cursors)-1].String()
@@ -75,12 +88,12 @@ func paginate(nodes []*store.Node, order *model.NodeOrder, args store.PageArgs) 
 }
 
 // list reads a collection: every node of a kind that keep accepts, ordered and paginated.
-func (r *Resolver) list(kind store.Kind, keep func(*store.Node) bool, order *model.NodeOrder, args store.PageArgs) (*page, error) {
+func (r *Resolver) list(ctx context.Context, kind store.Kind, keep func(*store.Node) bool, order *model.NodeOrder, args store.PageArgs) (*page, error) {
 	all, err := r.Store.NodesOfKind(kind)
 	if err != nil {
 		return nil, err
 	}
-	return paginate(slices.DeleteFunc(all, func(n *store.Node) bool { return !keep(n) }), order, args)
+	return paginate(ctx, slices.DeleteFunc(all, func(n *store.Node) bool { return !keep(n) }), order, args)
 }
 
 // fill converts a page into a connection's nodes and edges.
@@ -163,7 +176,7 @@ func storeNames[T ~string](vs []T) []string {
 // of a kind in a direction, in force at asOf (any time when nil).
 func relatedNodes(ctx context.Context, id string, dir store.Direction, kind store.RelKind, asOf *store.Date) ([]*store.Node, error) {
 	l := loaders.For(ctx)
-	rels, err := l.Relations(ctx, loaders.RelKey{ID: id, Dir: dir, Kind: kind})
+	rels, err := l.Relations(ctx, id, dir, kind)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +209,7 @@ func signatories(ctx context.Context, agreementID string, asOf *store.Date, firs
 	if err != nil {
 		return nil, err
 	}
-	p, err := paginate(nodes, nil, args)
+	p, err := paginate(ctx, nodes, nil, args)
 	if err != nil {
 		return nil, err
 	}

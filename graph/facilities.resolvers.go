@@ -22,7 +22,7 @@ func (r *facilityTypeResolver) Facilities(ctx context.Context, obj *model.Facili
 	if err != nil {
 		return nil, err
 	}
-	p, err := paginate(nodes, nil, args)
+	p, err := paginate(ctx, nodes, nil, args)
 	if err != nil {
 		return nil, err
 	}

@@ -20,11 +20,14 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	if !store.ValidID(id) {
 		return nil, store.Errorf(store.EBADINPUT, "invalid id %q: ids use a-z, 0-9 and '-'", id)
 	}
-	n, err := loaders.For(ctx).Node(ctx, id)
-	if err != nil || n == nil {
+	n, err := r.Store.Node(id)
+	if store.ErrorCode(err) == store.ENOTFOUND {
+		return nil, nil // a GraphQL null, not an error: the id is well-formed but unknown
+	}
+	if err != nil {
 		return nil, err
 	}
-	return model.Wrap(n), nil
+	return model.Wrap(n), loaders.For(ctx).Prime([]string{id})
 }
 
 // Nodes is the resolver for the nodes field.
@@ -72,7 +75,7 @@ func (r *queryResolver) Organizations(ctx context.Context, first *int, after *st
 			})
 		}
 	}
-	p, err := r.list("organization", f.keep, orderBy, args)
+	p, err := r.list(ctx, "organization", f.keep, orderBy, args)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +100,7 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 				continue
 			}
 			// The facilities linked to the given node, read from its side.
-			linked, err := relatedNodes(ctx, *rel.id, 3-rel.dir, rel.kind, nil)
+			linked, err := relatedNodes(ctx, *rel.id, rel.dir.Reverse(), rel.kind, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -106,7 +109,7 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 			})
 		}
 	}
-	p, err := r.list("facility", f.keep, orderBy, args)
+	p, err := r.list(ctx, "facility", f.keep, orderBy, args)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +126,7 @@ func (r *queryResolver) FacilityTypes(ctx context.Context, first *int, after *st
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains)
 	}
-	p, err := r.list("facility-type", f.keep, orderBy, args)
+	p, err := r.list(ctx, "facility-type", f.keep, orderBy, args)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +159,7 @@ func (r *queryResolver) Territories(ctx context.Context, first *int, after *stri
 			return nil, store.Errorf(store.EBADINPUT, "bbox and containsPoint need imported geometry: none is loaded")
 		}
 	}
-	p, err := r.list("territory", f.keep, orderBy, args)
+	p, err := r.list(ctx, "territory", f.keep, orderBy, args)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +176,7 @@ func (r *queryResolver) Bodies(ctx context.Context, first *int, after *string, l
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains)
 	}
-	p, err := r.list("body", f.keep, orderBy, args)
+	p, err := r.list(ctx, "body", f.keep, orderBy, args)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +195,7 @@ func (r *queryResolver) Agreements(ctx context.Context, first *int, after *strin
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains).dated(filter.From, filter.To)
 	}
-	p, err := r.list("agreement", f.keep, orderBy, args)
+	p, err := r.list(ctx, "agreement", f.keep, orderBy, args)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +216,7 @@ func (r *queryResolver) Amendments(ctx context.Context, first *int, after *strin
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains).dated(filter.From, filter.To)
 	}
-	p, err := r.list("amendment", f.keep, orderBy, args)
+	p, err := r.list(ctx, "amendment", f.keep, orderBy, args)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +237,7 @@ func (r *queryResolver) Articles(ctx context.Context, first *int, after *string,
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains)
 	}
-	p, err := r.list("article", f.keep, orderBy, args)
+	p, err := r.list(ctx, "article", f.keep, orderBy, args)
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +256,7 @@ func (r *queryResolver) Programmes(ctx context.Context, first *int, after *strin
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains).dated(filter.From, filter.To)
 	}
-	p, err := r.list("programme", f.keep, orderBy, args)
+	p, err := r.list(ctx, "programme", f.keep, orderBy, args)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +277,7 @@ func (r *queryResolver) Orientations(ctx context.Context, first *int, after *str
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains)
 	}
-	p, err := r.list("orientation", f.keep, orderBy, args)
+	p, err := r.list(ctx, "orientation", f.keep, orderBy, args)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +298,7 @@ func (r *queryResolver) Themes(ctx context.Context, first *int, after *string, l
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains)
 	}
-	p, err := r.list("theme", f.keep, orderBy, args)
+	p, err := r.list(ctx, "theme", f.keep, orderBy, args)
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +317,7 @@ func (r *queryResolver) Objectives(ctx context.Context, first *int, after *strin
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains)
 	}
-	p, err := r.list("objective", f.keep, orderBy, args)
+	p, err := r.list(ctx, "objective", f.keep, orderBy, args)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +338,7 @@ func (r *queryResolver) Events(ctx context.Context, first *int, after *string, l
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains).dated(filter.From, filter.To)
 	}
-	p, err := r.list("event", f.keep, orderBy, args)
+	p, err := r.list(ctx, "event", f.keep, orderBy, args)
 	if err != nil {
 		return nil, err
 	}
@@ -354,7 +357,7 @@ func (r *queryResolver) People(ctx context.Context, first *int, after *string, l
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains)
 	}
-	p, err := r.list("person", f.keep, orderBy, args)
+	p, err := r.list(ctx, "person", f.keep, orderBy, args)
 	if err != nil {
 		return nil, err
 	}
@@ -373,7 +376,7 @@ func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, 
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains)
 	}
-	p, err := r.list("source", f.keep, orderBy, args)
+	p, err := r.list(ctx, "source", f.keep, orderBy, args)
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ func (r *territoryResolver) Children(ctx context.Context, obj *model.Territory, 
 		return nil, err
 	}
 	kept := predicates{}.field("type", storeNames(kinds))
-	p, err := paginate(slices.DeleteFunc(nodes, func(n *store.Node) bool { return n.Kind != "territory" || !kept.keep(n) }), nil, args)
+	p, err := paginate(ctx, slices.DeleteFunc(nodes, func(n *store.Node) bool { return n.Kind != "territory" || !kept.keep(n) }), nil, args)
 	if err != nil {
 		return nil, err
 	}

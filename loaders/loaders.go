@@ -13,28 +13,30 @@ import (
 	"github.com/cccs13/cccs-graph/store"
 )
 
-// RelKey asks for the relations of one node in one direction, of one kind or
-// of all kinds (Kind ""), at any time (callers filter by date).
-type RelKey struct {
-	ID   string
-	Dir  store.Direction
-	Kind store.RelKind
+// relKey asks for the relations of one node in one direction, of every kind
+// and at any time: callers filter, since a node has few relations.
+type relKey struct {
+	id  string
+	dir store.Direction
 }
 
 // Loaders are created per operation, so nothing is cached across requests
 // or across the operations of a long-lived connection.
 type Loaders struct {
+	store     *store.Store
 	nodes     *dataloadgen.Loader[string, *store.Node]
-	relations *dataloadgen.Loader[RelKey, []*store.Relation]
+	relations *dataloadgen.Loader[relKey, []*store.Relation]
 }
 
-// wait is how long a loader gathers keys before it reads: resolvers of one
-// level run in parallel goroutines and ask within microseconds of each other.
-const wait = 250 * time.Microsecond
+// Wait is how long a loader gathers keys before it reads: resolvers of one
+// level run in parallel goroutines and ask within microseconds of each other,
+// but Go's timers and a busy machine make shorter waits split batches.
+var Wait = time.Millisecond
 
 // New returns loaders reading from s.
 func New(s *store.Store) *Loaders {
 	return &Loaders{
+		store: s,
 		nodes: dataloadgen.NewMappedLoader(func(_ context.Context, ids []string) (map[string]*store.Node, error) {
 			nodes, err := s.Nodes(ids)
 			if err != nil {
@@ -47,25 +49,22 @@ func New(s *store.Store) *Loaders {
 				}
 			}
 			return m, nil
-		}, dataloadgen.WithWait(wait)),
-		relations: dataloadgen.NewMappedLoader(func(_ context.Context, keys []RelKey) (map[RelKey][]*store.Relation, error) {
+		}, dataloadgen.WithWait(Wait)),
+		relations: dataloadgen.NewMappedLoader(func(_ context.Context, keys []relKey) (map[relKey][]*store.Relation, error) {
 			qs := make([]store.RelQuery, len(keys))
 			for i, k := range keys {
-				qs[i] = store.RelQuery{ID: k.ID, Dir: k.Dir}
-				if k.Kind != "" {
-					qs[i].Kinds = []store.RelKind{k.Kind}
-				}
+				qs[i] = store.RelQuery{ID: k.id, Dir: k.dir}
 			}
 			rels, err := s.Relations(qs)
 			if err != nil {
 				return nil, err
 			}
-			m := make(map[RelKey][]*store.Relation, len(keys))
+			m := make(map[relKey][]*store.Relation, len(keys))
 			for i, k := range keys {
 				m[k] = rels[i]
 			}
 			return m, nil
-		}, dataloadgen.WithWait(wait)),
+		}, dataloadgen.WithWait(Wait)),
 	}
 }
 
@@ -109,11 +108,59 @@ func (l *Loaders) Nodes(ctx context.Context, ids []string) ([]*store.Node, error
 // isMissing reports whether a loader found no value for a key.
 func isMissing(err error) bool { return errors.Is(err, dataloadgen.ErrNotFound) }
 
-// Relations returns the relations matching k at any time.
-func (l *Loaders) Relations(ctx context.Context, k RelKey) ([]*store.Relation, error) {
-	rels, err := l.relations.Load(ctx, k)
-	if isMissing(err) {
-		return nil, nil
+// primeEnds caps the related nodes read ahead for one page.
+const primeEnds = 2000
+
+// Prime reads every relation of the given nodes, and the nodes at their other
+// ends, in one store read, and fills the caches: the fields of a page of
+// nodes then find their related objects at once, with no batch to wait for,
+// and the store reads of a page do not grow with its length.
+func (l *Loaders) Prime(ids []string) error {
+	qs := make([]store.RelQuery, len(ids))
+	for i, id := range ids {
+		qs[i] = store.RelQuery{ID: id, Dir: store.Both}
 	}
-	return rels, err
+	rels, ends, err := l.store.RelationsWithEnds(qs, primeEnds)
+	if err != nil {
+		return err
+	}
+	for id, n := range ends {
+		l.nodes.Prime(id, n)
+	}
+	for i, id := range ids {
+		out, in := []*store.Relation{}, []*store.Relation{}
+		for _, r := range rels[i] {
+			if r.From == id {
+				out = append(out, r)
+			} else {
+				in = append(in, r)
+			}
+		}
+		l.relations.Prime(relKey{id, store.Out}, out)
+		l.relations.Prime(relKey{id, store.In}, in)
+	}
+	return nil
+}
+
+// Relations returns id's relations in a direction (Out or In), of one kind
+// or of every kind when kind is "", at any time.
+func (l *Loaders) Relations(ctx context.Context, id string, dir store.Direction, kind store.RelKind) ([]*store.Relation, error) {
+	rels, err := l.relations.Load(ctx, relKey{id, dir})
+	if isMissing(err) || err != nil || kind == "" {
+		return rels, ignoreMissing(err)
+	}
+	var out []*store.Relation
+	for _, r := range rels {
+		if r.Kind == kind {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func ignoreMissing(err error) error {
+	if isMissing(err) {
+		return nil
+	}
+	return err
 }

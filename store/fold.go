@@ -9,8 +9,9 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// ligatures are letters that decomposition does not split.
-var ligatures = strings.NewReplacer("œ", "oe", "Œ", "oe", "æ", "ae", "Æ", "ae", "ß", "ss")
+// ligatures are letters that decomposition does not split; typographic
+// apostrophes become plain ones.
+var ligatures = strings.NewReplacer("œ", "oe", "Œ", "oe", "æ", "ae", "Æ", "ae", "ß", "ss", "’", "'", "‘", "'", "ʼ", "'")
 
 // Fold returns s lower-cased, without accents or ligatures, with typographic
 // apostrophes made plain: the form names are compared and sorted in.
@@ -21,6 +22,5 @@ func Fold(s string) string {
 	if err != nil {
 		out = s
 	}
-	out = strings.NewReplacer("’", "'", "‘", "'", "ʼ", "'").Replace(out)
 	return strings.ToLower(out)
 }

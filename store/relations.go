@@ -14,6 +14,17 @@ const (
 	Both
 )
 
+// Reverse returns the direction seen from the other end.
+func (d Direction) Reverse() Direction {
+	switch d {
+	case Out:
+		return In
+	case In:
+		return Out
+	}
+	return d
+}
+
 // RelQuery selects relations of one node.
 type RelQuery struct {
 	ID    string
@@ -28,8 +39,10 @@ type RelQuery struct {
 func (s *Store) Relations(qs []RelQuery) ([][]*Relation, error) {
 	out := make([][]*Relation, len(qs))
 	err := s.view(func(txn *badger.Txn) error {
+		sc := newEdgeScanner(txn)
+		defer sc.close()
 		for i, q := range qs {
-			rels, err := relations(txn, q)
+			rels, err := sc.relations(q)
 			if err != nil {
 				return err
 			}
@@ -40,7 +53,59 @@ func (s *Store) Relations(qs []RelQuery) ([][]*Relation, error) {
 	return out, err
 }
 
-func relations(txn *badger.Txn, q RelQuery) ([]*Relation, error) {
+// RelationsWithEnds is Relations, plus the nodes at the other ends of the
+// relations found, read in the same transaction while there are at most
+// maxEnds of them (none beyond: the caller loads those on demand).
+func (s *Store) RelationsWithEnds(qs []RelQuery, maxEnds int) ([][]*Relation, map[string]*Node, error) {
+	out := make([][]*Relation, len(qs))
+	ends := map[string]*Node{}
+	err := s.view(func(txn *badger.Txn) error {
+		sc := newEdgeScanner(txn)
+		defer sc.close()
+		var ids []string
+		for i, q := range qs {
+			rels, err := sc.relations(q)
+			if err != nil {
+				return err
+			}
+			out[i] = rels
+			for _, r := range rels {
+				for _, id := range []string{r.From, r.To} {
+					if _, seen := ends[id]; !seen && id != q.ID {
+						ends[id] = nil
+						ids = append(ids, id)
+					}
+				}
+			}
+		}
+		if len(ids) > maxEnds {
+			clear(ends)
+			return nil
+		}
+		for _, id := range ids {
+			var n Node
+			if err := getNode(txn, id, &n); err != nil {
+				return err
+			}
+			ends[id] = &n
+		}
+		return nil
+	})
+	return out, ends, err
+}
+
+// edgeScanner reads edges with one iterator, sought to each prefix in turn:
+// opening a Badger iterator costs far more than seeking one.
+type edgeScanner struct{ it *badger.Iterator }
+
+func newEdgeScanner(txn *badger.Txn) *edgeScanner {
+	return &edgeScanner{txn.NewIterator(badger.IteratorOptions{PrefetchValues: false})}
+}
+
+func (sc *edgeScanner) close() { sc.it.Close() }
+
+// relations returns the relations matching q, in key order.
+func (sc *edgeScanner) relations(q RelQuery) ([]*Relation, error) {
 	var codes []byte
 	for _, k := range q.Kinds {
 		c, ok := relKindCode(k)
@@ -58,7 +123,7 @@ func relations(txn *badger.Txn, q RelQuery) ([]*Relation, error) {
 			continue
 		}
 		for _, c := range codes {
-			rels, err := scanEdges(txn, edgePrefix(dir, q.ID, c), q.AsOf)
+			rels, err := sc.scan(edgePrefix(dir, q.ID, c), q.AsOf)
 			if err != nil {
 				return nil, err
 			}
@@ -68,13 +133,12 @@ func relations(txn *badger.Txn, q RelQuery) ([]*Relation, error) {
 	return out, nil
 }
 
-func scanEdges(txn *badger.Txn, prefix []byte, asOf Date) ([]*Relation, error) {
+// scan returns the relations under prefix in force at asOf.
+func (sc *edgeScanner) scan(prefix []byte, asOf Date) ([]*Relation, error) {
 	var out []*Relation
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 32})
-	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
+	for sc.it.Seek(prefix); sc.it.ValidForPrefix(prefix); sc.it.Next() {
 		var r Relation
-		if err := it.Item().Value(func(b []byte) error { return decode(b, &r) }); err != nil {
+		if err := sc.it.Item().Value(func(b []byte) error { return decode(b, &r) }); err != nil {
 			return nil, err
 		}
 		if r.InForce(asOf) {
@@ -88,8 +152,10 @@ func scanEdges(txn *badger.Txn, prefix []byte, asOf Date) ([]*Relation, error) {
 func (s *Store) AllRelations() ([]*Relation, error) {
 	var out []*Relation
 	err := s.view(func(txn *badger.Txn) error {
+		sc := newEdgeScanner(txn)
+		defer sc.close()
 		var err error
-		out, err = scanEdges(txn, []byte{pEdgeOut}, Date{})
+		out, err = sc.scan([]byte{pEdgeOut}, Date{})
 		return err
 	})
 	return out, err

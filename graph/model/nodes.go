@@ -110,7 +110,7 @@ func As[T Node](n *store.Node) (T, bool) {
 // direction, in force at asOf (any time when nil), as type T, in relation order.
 func related[T Node](ctx context.Context, id string, dir store.Direction, kind store.RelKind, asOf *store.Date) ([]T, error) {
 	l := loaders.For(ctx)
-	rels, err := l.Relations(ctx, loaders.RelKey{ID: id, Dir: dir, Kind: kind})
+	rels, err := l.Relations(ctx, id, dir, kind)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func relatedOne[T Node](ctx context.Context, id string, dir store.Direction, kin
 
 // relationsOf returns n's relations of a kind in a direction, as models.
 func relationsOf(ctx context.Context, id string, dir store.Direction, kind store.RelKind) ([]*Relation, error) {
-	rels, err := loaders.For(ctx).Relations(ctx, loaders.RelKey{ID: id, Dir: dir, Kind: kind})
+	rels, err := loaders.For(ctx).Relations(ctx, id, dir, kind)
 	out := make([]*Relation, len(rels))
 	for i, r := range rels {
 		out[i] = &Relation{R: r}

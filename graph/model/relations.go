@@ -94,7 +94,7 @@ func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []R
 	}
 	var all []*store.Relation
 	for _, dir := range dirs {
-		rels, err := loaders.For(ctx).Relations(ctx, loaders.RelKey{ID: id, Dir: dir})
+		rels, err := loaders.For(ctx).Relations(ctx, id, dir, "")
 		if err != nil {
 			return nil, err
 		}
