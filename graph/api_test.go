@@ -278,3 +278,11 @@ func TestEveryFieldIsDescribed(t *testing.T) {
 		}
 	}
 }
+
+func TestIntrospectionCanBeSwitchedOff(t *testing.T) {
+	c := client.New(NewHandler(defaultDataset(t), Options{Limits: DefaultLimits, Introspection: false}))
+	wantCode(t, c, store.EFORBIDDEN, `{ __schema { types { name } } }`)
+	wantCode(t, c, store.EFORBIDDEN, `query { ...F } fragment F on Query { __type(name: "Node") { name } }`)
+	var resp struct{ Signatories struct{ TotalCount int } }
+	query(t, c, `{ signatories(asOf: "2018") { totalCount } }`, &resp)
+}

@@ -172,28 +172,6 @@ func storeNames[T ~string](vs []T) []string {
 	return out
 }
 
-// relatedNodes returns the distinct nodes at the other end of id's relations
-// of a kind in a direction, in force at asOf (any time when nil).
-func relatedNodes(ctx context.Context, id string, dir store.Direction, kind store.RelKind, asOf *store.Date) ([]*store.Node, error) {
-	l := loaders.For(ctx)
-	rels, err := l.Relations(ctx, id, dir, kind)
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for _, rel := range rels {
-		other := rel.To
-		if dir == store.In {
-			other = rel.From
-		}
-		if (asOf == nil || rel.InForce(*asOf)) && !slices.Contains(ids, other) {
-			ids = append(ids, other)
-		}
-	}
-	nodes, err := l.Nodes(ctx, ids)
-	return slices.DeleteFunc(nodes, func(n *store.Node) bool { return n == nil }), err
-}
-
 // signatories pages the organizations that are signatories of an agreement at
 // asOf (today when nil), by name.
 func signatories(ctx context.Context, agreementID string, asOf *store.Date, first *int, after *string) (*model.OrganizationConnection, error) {
@@ -205,7 +183,7 @@ func signatories(ctx context.Context, agreementID string, asOf *store.Date, firs
 	if asOf != nil {
 		at = *asOf
 	}
-	nodes, err := relatedNodes(ctx, agreementID, store.In, "signatory", &at)
+	nodes, err := model.RelatedNodes(ctx, agreementID, store.In, "signatory", &at)
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,7 @@ func (r *facilityTypeResolver) Facilities(ctx context.Context, obj *model.Facili
 	if err != nil {
 		return nil, err
 	}
-	nodes, err := relatedNodes(ctx, obj.N.ID, store.In, "instance-of", nil)
+	nodes, err := model.RelatedNodes(ctx, obj.N.ID, store.In, "instance-of", nil)
 	if err != nil {
 		return nil, err
 	}

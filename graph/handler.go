@@ -55,6 +55,8 @@ func NewHandler(s *store.Store, opts Options) http.Handler {
 	srv.SetParserTokenLimit(opts.Limits.Tokens)
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		srv.Use(noIntrospection{})
 	}
 	srv.Use(&extension.ComplexityLimit{Func: func(context.Context, *graphql.OperationContext) int {
 		return opts.Limits.Complexity
@@ -99,7 +101,7 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 
 // requestErrorCode maps gqlgen's own codes (parse, validation, complexity) to ours.
 func requestErrorCode(e *gqlerror.Error) string {
-	if code, _ := e.Extensions["code"].(string); code == store.ECOMPLEXITY {
+	if code, _ := e.Extensions["code"].(string); code == store.ECOMPLEXITY || code == store.EFORBIDDEN {
 		return code
 	}
 	return store.EBADINPUT

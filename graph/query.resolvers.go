@@ -65,7 +65,7 @@ func (r *queryResolver) Organizations(ctx context.Context, first *int, after *st
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains).field("category", storeNames(filter.Categories))
 		if filter.SignatoryAsOf != nil {
-			signed, err := relatedNodes(ctx, model.FrameworkID, store.In, "signatory", filter.SignatoryAsOf)
+			signed, err := model.RelatedNodes(ctx, model.FrameworkID, store.In, "signatory", filter.SignatoryAsOf)
 			if err != nil {
 				return nil, err
 			}
@@ -99,7 +99,7 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 				continue
 			}
 			// The facilities linked to the given node, read from its side.
-			linked, err := relatedNodes(ctx, *rel.id, rel.dir.Reverse(), rel.kind, nil)
+			linked, err := model.RelatedNodes(ctx, *rel.id, rel.dir.Reverse(), rel.kind, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -146,7 +146,7 @@ func (r *queryResolver) Territories(ctx context.Context, first *int, after *stri
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains).field("type", storeNames(filter.Kinds)).field("code", filter.Codes)
 		if filter.Parent != nil {
-			children, err := relatedNodes(ctx, *filter.Parent, store.In, "part-of", nil)
+			children, err := model.RelatedNodes(ctx, *filter.Parent, store.In, "part-of", nil)
 			if err != nil {
 				return nil, err
 			}

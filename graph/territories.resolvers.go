@@ -19,7 +19,7 @@ func (r *territoryResolver) Children(ctx context.Context, obj *model.Territory, 
 	if err != nil {
 		return nil, err
 	}
-	nodes, err := relatedNodes(ctx, obj.N.ID, store.In, "part-of", nil)
+	nodes, err := model.RelatedNodes(ctx, obj.N.ID, store.In, "part-of", nil)
 	if err != nil {
 		return nil, err
 	}

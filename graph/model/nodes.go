@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"slices"
 
 	"github.com/cccs13/cccs-graph/loaders"
 	"github.com/cccs13/cccs-graph/store"
@@ -106,9 +107,9 @@ func As[T Node](n *store.Node) (T, bool) {
 	return w, ok
 }
 
-// related returns the nodes at the other end of n's relations of a kind in a
-// direction, in force at asOf (any time when nil), as type T, in relation order.
-func related[T Node](ctx context.Context, id string, dir store.Direction, kind store.RelKind, asOf *store.Date) ([]T, error) {
+// RelatedNodes returns the distinct nodes at the other end of id's relations
+// of a kind in a direction, in force at asOf (any time when nil), in relation order.
+func RelatedNodes(ctx context.Context, id string, dir store.Direction, kind store.RelKind, asOf *store.Date) ([]*store.Node, error) {
 	l := loaders.For(ctx)
 	rels, err := l.Relations(ctx, id, dir, kind)
 	if err != nil {
@@ -116,24 +117,24 @@ func related[T Node](ctx context.Context, id string, dir store.Direction, kind s
 	}
 	var ids []string
 	for _, r := range rels {
-		if asOf != nil && !r.InForce(*asOf) {
-			continue
+		if other := otherEnd(r, dir); (asOf == nil || r.InForce(*asOf)) && !slices.Contains(ids, other) {
+			ids = append(ids, other)
 		}
-		ids = append(ids, otherEnd(r, dir))
 	}
 	nodes, err := l.Nodes(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
+	return slices.DeleteFunc(nodes, func(n *store.Node) bool { return n == nil }), err
+}
+
+// related is RelatedNodes as type T, leaving out nodes of other kinds.
+func related[T Node](ctx context.Context, id string, dir store.Direction, kind store.RelKind, asOf *store.Date) ([]T, error) {
+	nodes, err := RelatedNodes(ctx, id, dir, kind, asOf)
 	out := []T{}
-	seen := map[string]bool{}
 	for _, n := range nodes {
-		if t, ok := As[T](n); ok && !seen[n.ID] {
-			seen[n.ID] = true
+		if t, ok := As[T](n); ok {
 			out = append(out, t)
 		}
 	}
-	return out, nil
+	return out, err
 }
 
 // relatedOne is related for a field that holds at most one node.
