@@ -153,16 +153,44 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// storeCommand parses a subcommand's flags (define adds its own) and opens
+// the data directory, loading the default dataset into an empty one.
+func storeCommand(name, synopsis string, args []string, stderr io.Writer, define func(*flag.FlagSet)) (*flag.FlagSet, *store.Store, error) {
 	var c config
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	dataFlag(fs, &c)
-	if err := parse(fs, args, stderr, "import [options] FILE..."); err != nil {
-		return err
+	if define != nil {
+		define(fs)
+	}
+	if err := parse(fs, args, stderr, synopsis); err != nil {
+		return nil, nil, err
 	}
 	if err := c.Validate(); err != nil {
+		return nil, nil, err
+	}
+	s, err := openStore(&c, newLogger(&c, stderr))
+	return fs, s, err
+}
+
+// writeOutput writes through write to the -o file or to stdout.
+func writeOutput(name string, stdout io.Writer, write func(io.Writer) error) error {
+	w, closeFn, err := output(name, stdout)
+	if err != nil {
 		return err
 	}
+	if err := write(w); err != nil {
+		closeFn()
+		return err
+	}
+	return closeFn()
+}
+
+func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, s, err := storeCommand("import", "import [options] FILE...", args, stderr, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
 	if fs.NArg() == 0 {
 		return store.Errorf(store.EBADINPUT, "name at least one dataset file to import")
 	}
@@ -174,11 +202,6 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		files = append(files, store.File{Name: name, Data: b})
 	}
-	s, err := openStore(&c, newLogger(&c, stderr))
-	if err != nil {
-		return err
-	}
-	defer s.Close()
 	res, err := s.Import(files...)
 	if err != nil {
 		return err
@@ -201,61 +224,33 @@ func output(name string, stdout io.Writer) (io.Writer, func() error, error) {
 }
 
 func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var c config
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	dataFlag(fs, &c)
-	out := fs.String("o", "", "output file (default: standard output)")
-	if err := parse(fs, args, stderr, "export [options]"); err != nil {
-		return err
-	}
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	s, err := openStore(&c, newLogger(&c, stderr))
+	var out string
+	_, s, err := storeCommand("export", "export [options]", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&out, "o", "", "output file (default: standard output)")
+	})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	b, err := s.Export()
-	if err != nil {
+	return writeOutput(out, stdout, func(w io.Writer) error {
+		b, err := s.Export()
+		if err == nil {
+			_, err = w.Write(b)
+		}
 		return err
-	}
-	w, closeFn, err := output(*out, stdout)
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(b); err != nil {
-		closeFn()
-		return err
-	}
-	return closeFn()
+	})
 }
 
 func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var c config
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	dataFlag(fs, &c)
-	out := fs.String("o", "", "output file (default: standard output)")
-	if err := parse(fs, args, stderr, "backup [options]"); err != nil {
-		return err
-	}
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	s, err := openStore(&c, newLogger(&c, stderr))
+	var out string
+	_, s, err := storeCommand("backup", "backup [options]", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&out, "o", "", "output file (default: standard output)")
+	})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	w, closeFn, err := output(*out, stdout)
-	if err != nil {
-		return err
-	}
-	if err := s.Backup(w); err != nil {
-		closeFn()
-		return err
-	}
-	return closeFn()
+	return writeOutput(out, stdout, s.Backup)
 }
 
 func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {

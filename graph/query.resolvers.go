@@ -117,23 +117,14 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 
 // FacilityTypes is the resolver for the facilityTypes field.
 func (r *queryResolver) FacilityTypes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.FacilityTypeConnection, error) {
-	args, err := pageArgs(first, after, last, before)
+	p, err := r.page(ctx, "facility-type", nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains)
-	}
-	p, err := r.list(ctx, "facility-type", f.keep, orderBy, args)
-	if err != nil {
-		return nil, err
-	}
-	c := &model.FacilityTypeConnection{TotalCount: p.Total, PageInfo: p.Info}
-	c.Nodes, c.Edges = fill(p, func(cur string, n *model.FacilityType) *model.FacilityTypeEdge {
-		return &model.FacilityTypeEdge{Cursor: cur, Node: n}
+	nodes, edges := fill(p, func(c string, n *model.FacilityType) *model.FacilityTypeEdge {
+		return &model.FacilityTypeEdge{Cursor: c, Node: n}
 	})
-	return c, nil
+	return &model.FacilityTypeConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
 }
 
 // Territories is the resolver for the territories field.
@@ -167,221 +158,122 @@ func (r *queryResolver) Territories(ctx context.Context, first *int, after *stri
 
 // Bodies is the resolver for the bodies field.
 func (r *queryResolver) Bodies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.BodyConnection, error) {
-	args, err := pageArgs(first, after, last, before)
+	p, err := r.page(ctx, "body", nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains)
-	}
-	p, err := r.list(ctx, "body", f.keep, orderBy, args)
-	if err != nil {
-		return nil, err
-	}
-	c := &model.BodyConnection{TotalCount: p.Total, PageInfo: p.Info}
-	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Body) *model.BodyEdge { return &model.BodyEdge{Cursor: cur, Node: n} })
-	return c, nil
+	nodes, edges := fill(p, func(c string, n *model.Body) *model.BodyEdge { return &model.BodyEdge{Cursor: c, Node: n} })
+	return &model.BodyConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
 }
 
 // Agreements is the resolver for the agreements field.
 func (r *queryResolver) Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.AgreementConnection, error) {
-	args, err := pageArgs(first, after, last, before)
+	p, err := r.page(ctx, "agreement", datedFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains).dated(filter.From, filter.To)
-	}
-	p, err := r.list(ctx, "agreement", f.keep, orderBy, args)
-	if err != nil {
-		return nil, err
-	}
-	c := &model.AgreementConnection{TotalCount: p.Total, PageInfo: p.Info}
-	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Agreement) *model.AgreementEdge {
-		return &model.AgreementEdge{Cursor: cur, Node: n}
+	nodes, edges := fill(p, func(c string, n *model.Agreement) *model.AgreementEdge {
+		return &model.AgreementEdge{Cursor: c, Node: n}
 	})
-	return c, nil
+	return &model.AgreementConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
 }
 
 // Amendments is the resolver for the amendments field.
 func (r *queryResolver) Amendments(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.AmendmentConnection, error) {
-	args, err := pageArgs(first, after, last, before)
+	p, err := r.page(ctx, "amendment", datedFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains).dated(filter.From, filter.To)
-	}
-	p, err := r.list(ctx, "amendment", f.keep, orderBy, args)
-	if err != nil {
-		return nil, err
-	}
-	c := &model.AmendmentConnection{TotalCount: p.Total, PageInfo: p.Info}
-	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Amendment) *model.AmendmentEdge {
-		return &model.AmendmentEdge{Cursor: cur, Node: n}
+	nodes, edges := fill(p, func(c string, n *model.Amendment) *model.AmendmentEdge {
+		return &model.AmendmentEdge{Cursor: c, Node: n}
 	})
-	return c, nil
+	return &model.AmendmentConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
 }
 
 // Articles is the resolver for the articles field.
 func (r *queryResolver) Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ArticleConnection, error) {
-	args, err := pageArgs(first, after, last, before)
+	p, err := r.page(ctx, "article", nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains)
-	}
-	p, err := r.list(ctx, "article", f.keep, orderBy, args)
-	if err != nil {
-		return nil, err
-	}
-	c := &model.ArticleConnection{TotalCount: p.Total, PageInfo: p.Info}
-	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Article) *model.ArticleEdge { return &model.ArticleEdge{Cursor: cur, Node: n} })
-	return c, nil
+	nodes, edges := fill(p, func(c string, n *model.Article) *model.ArticleEdge { return &model.ArticleEdge{Cursor: c, Node: n} })
+	return &model.ArticleConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
 }
 
 // Programmes is the resolver for the programmes field.
 func (r *queryResolver) Programmes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.ProgrammeConnection, error) {
-	args, err := pageArgs(first, after, last, before)
+	p, err := r.page(ctx, "programme", datedFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains).dated(filter.From, filter.To)
-	}
-	p, err := r.list(ctx, "programme", f.keep, orderBy, args)
-	if err != nil {
-		return nil, err
-	}
-	c := &model.ProgrammeConnection{TotalCount: p.Total, PageInfo: p.Info}
-	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Programme) *model.ProgrammeEdge {
-		return &model.ProgrammeEdge{Cursor: cur, Node: n}
+	nodes, edges := fill(p, func(c string, n *model.Programme) *model.ProgrammeEdge {
+		return &model.ProgrammeEdge{Cursor: c, Node: n}
 	})
-	return c, nil
+	return &model.ProgrammeConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
 }
 
 // Orientations is the resolver for the orientations field.
 func (r *queryResolver) Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.OrientationConnection, error) {
-	args, err := pageArgs(first, after, last, before)
+	p, err := r.page(ctx, "orientation", nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains)
-	}
-	p, err := r.list(ctx, "orientation", f.keep, orderBy, args)
-	if err != nil {
-		return nil, err
-	}
-	c := &model.OrientationConnection{TotalCount: p.Total, PageInfo: p.Info}
-	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Orientation) *model.OrientationEdge {
-		return &model.OrientationEdge{Cursor: cur, Node: n}
+	nodes, edges := fill(p, func(c string, n *model.Orientation) *model.OrientationEdge {
+		return &model.OrientationEdge{Cursor: c, Node: n}
 	})
-	return c, nil
+	return &model.OrientationConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
 }
 
 // Themes is the resolver for the themes field.
 func (r *queryResolver) Themes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ThemeConnection, error) {
-	args, err := pageArgs(first, after, last, before)
+	p, err := r.page(ctx, "theme", nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains)
-	}
-	p, err := r.list(ctx, "theme", f.keep, orderBy, args)
-	if err != nil {
-		return nil, err
-	}
-	c := &model.ThemeConnection{TotalCount: p.Total, PageInfo: p.Info}
-	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Theme) *model.ThemeEdge { return &model.ThemeEdge{Cursor: cur, Node: n} })
-	return c, nil
+	nodes, edges := fill(p, func(c string, n *model.Theme) *model.ThemeEdge { return &model.ThemeEdge{Cursor: c, Node: n} })
+	return &model.ThemeConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
 }
 
 // Objectives is the resolver for the objectives field.
 func (r *queryResolver) Objectives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ObjectiveConnection, error) {
-	args, err := pageArgs(first, after, last, before)
+	p, err := r.page(ctx, "objective", nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains)
-	}
-	p, err := r.list(ctx, "objective", f.keep, orderBy, args)
-	if err != nil {
-		return nil, err
-	}
-	c := &model.ObjectiveConnection{TotalCount: p.Total, PageInfo: p.Info}
-	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Objective) *model.ObjectiveEdge {
-		return &model.ObjectiveEdge{Cursor: cur, Node: n}
+	nodes, edges := fill(p, func(c string, n *model.Objective) *model.ObjectiveEdge {
+		return &model.ObjectiveEdge{Cursor: c, Node: n}
 	})
-	return c, nil
+	return &model.ObjectiveConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
 }
 
 // Events is the resolver for the events field.
 func (r *queryResolver) Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.EventConnection, error) {
-	args, err := pageArgs(first, after, last, before)
+	p, err := r.page(ctx, "event", datedFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains).dated(filter.From, filter.To)
-	}
-	p, err := r.list(ctx, "event", f.keep, orderBy, args)
-	if err != nil {
-		return nil, err
-	}
-	c := &model.EventConnection{TotalCount: p.Total, PageInfo: p.Info}
-	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Event) *model.EventEdge { return &model.EventEdge{Cursor: cur, Node: n} })
-	return c, nil
+	nodes, edges := fill(p, func(c string, n *model.Event) *model.EventEdge { return &model.EventEdge{Cursor: c, Node: n} })
+	return &model.EventConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
 }
 
 // People is the resolver for the people field.
 func (r *queryResolver) People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.PersonConnection, error) {
-	args, err := pageArgs(first, after, last, before)
+	p, err := r.page(ctx, "person", nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains)
-	}
-	p, err := r.list(ctx, "person", f.keep, orderBy, args)
-	if err != nil {
-		return nil, err
-	}
-	c := &model.PersonConnection{TotalCount: p.Total, PageInfo: p.Info}
-	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Person) *model.PersonEdge { return &model.PersonEdge{Cursor: cur, Node: n} })
-	return c, nil
+	nodes, edges := fill(p, func(c string, n *model.Person) *model.PersonEdge { return &model.PersonEdge{Cursor: c, Node: n} })
+	return &model.PersonConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
 }
 
 // Sources is the resolver for the sources field.
 func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.SourceConnection, error) {
-	args, err := pageArgs(first, after, last, before)
+	p, err := r.page(ctx, "source", nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains)
-	}
-	p, err := r.list(ctx, "source", f.keep, orderBy, args)
-	if err != nil {
-		return nil, err
-	}
-	c := &model.SourceConnection{TotalCount: p.Total, PageInfo: p.Info}
-	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Source) *model.SourceEdge { return &model.SourceEdge{Cursor: cur, Node: n} })
-	return c, nil
+	nodes, edges := fill(p, func(c string, n *model.Source) *model.SourceEdge { return &model.SourceEdge{Cursor: c, Node: n} })
+	return &model.SourceConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
 }
 
 // Query returns QueryResolver implementation.
