@@ -18,6 +18,7 @@ type config struct {
 	LogFormat       string
 	Complexity      int
 	MaxBody         int64
+	CacheEntries    int
 }
 
 // env returns the environment variable or def.
@@ -58,6 +59,7 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.BoolVar(&c.CORSCredentials, "cors-credentials", envBool("CCCS_CORS_CREDENTIALS", false), "allow credentials in CORS requests; refused with origin * (env CCCS_CORS_CREDENTIALS)")
 	fs.BoolVar(&c.Introspection, "introspection", envBool("CCCS_INTROSPECTION", true), "answer GraphQL introspection queries (env CCCS_INTROSPECTION)")
 	fs.IntVar(&c.Complexity, "complexity-limit", int(envInt("CCCS_COMPLEXITY_LIMIT", 20000)), "largest cost of one GraphQL operation; list fields multiply by their page size (env CCCS_COMPLEXITY_LIMIT)")
+	fs.IntVar(&c.CacheEntries, "cache-entries", int(envInt("CCCS_CACHE_ENTRIES", 512)), "GraphQL answers kept in memory for identical requests on unchanged data; 0 switches the cache off (env CCCS_CACHE_ENTRIES)")
 	fs.Int64Var(&c.MaxBody, "max-body", envInt("CCCS_MAX_BODY", 1<<20), "largest request body in bytes, larger ones get 413 (env CCCS_MAX_BODY)")
 }
 
@@ -93,6 +95,9 @@ func (c *config) validateServe() error {
 	}
 	if c.Complexity < 1 {
 		return fmt.Errorf("-complexity-limit: must be positive, not %d", c.Complexity)
+	}
+	if c.CacheEntries < 0 {
+		return fmt.Errorf("-cache-entries: must be 0 or more, not %d", c.CacheEntries)
 	}
 	if c.MaxBody < 1024 {
 		return fmt.Errorf("-max-body: %d bytes is too small for a GraphQL request (at least 1024)", c.MaxBody)

@@ -30,6 +30,7 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 		Limits:        graph.Limits{Complexity: c.Complexity, Tokens: graph.DefaultLimits.Tokens},
 		Introspection: c.Introspection,
 		Logger:        log,
+		CacheEntries:  c.CacheEntries,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", limitBody(c.MaxBody, gql))

@@ -2,6 +2,9 @@ package graph
 
 import (
 	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -244,7 +247,8 @@ func TestInternalErrorsAreHidden(t *testing.T) {
 }
 
 func TestPanickingResolverIsRecovered(t *testing.T) {
-	c := newClient(nil) // a nil store makes the first store call panic
+	// Resolvers on a nil store panic at their first store call.
+	c := client.New(newHandler(&Resolver{}, defaultDataset(t), Options{Limits: DefaultLimits, Logger: slog.New(slog.DiscardHandler)}))
 	e := wantCode(t, c, store.EINTERNAL, `{ organizations { totalCount } }`)
 	if e.Message != "internal error" {
 		t.Errorf("message = %q, want \"internal error\"", e.Message)
@@ -285,4 +289,29 @@ func TestIntrospectionCanBeSwitchedOff(t *testing.T) {
 	wantCode(t, c, store.EFORBIDDEN, `query { ...F } fragment F on Query { __type(name: "Node") { name } }`)
 	var resp struct{ Signatories struct{ TotalCount int } }
 	query(t, c, `{ signatories(asOf: "2018") { totalCount } }`, &resp)
+}
+
+func TestResponseCache(t *testing.T) {
+	s := smallStore(t, "../store/testdata/small.yaml")
+	h := NewHandler(s, Options{Limits: DefaultLimits, Logger: slog.New(slog.DiscardHandler), CacheEntries: 10})
+	ask := func() (string, string) {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ organizations { totalCount } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Header().Get("X-Cache"), rec.Body.String()
+	}
+	if hit, body := ask(); hit != "" || !strings.Contains(body, `"totalCount":3`) {
+		t.Fatalf("first answer: cache %q, %s", hit, body)
+	}
+	if hit, body := ask(); hit != "hit" || !strings.Contains(body, `"totalCount":3`) {
+		t.Fatalf("second answer: cache %q, %s", hit, body)
+	}
+	more := "nodes:\n  - {id: delta, kind: organization, name: Delta, fields: {category: other}, sources: [{source: doc-a}]}\n"
+	if _, err := s.Import(store.File{Name: "more.yaml", Data: []byte(more)}); err != nil {
+		t.Fatal(err)
+	}
+	if hit, body := ask(); hit != "" || !strings.Contains(body, `"totalCount":4`) {
+		t.Fatalf("after an import: cache %q, %s", hit, body)
+	}
 }

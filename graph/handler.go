@@ -35,6 +35,7 @@ type Options struct {
 	Limits        Limits
 	Introspection bool
 	Logger        *slog.Logger
+	CacheEntries  int // responses kept by the response cache; 0 switches it off
 }
 
 func init() {
@@ -46,7 +47,11 @@ func init() {
 // NewHandler returns the GraphQL handler on s: POST and GET (queries only),
 // limits, error codes, recovery, and loaders created per operation.
 func NewHandler(s *store.Store, opts Options) http.Handler {
-	es := NewExecutableSchema(Config{Resolvers: &Resolver{Store: s}})
+	return newHandler(&Resolver{Store: s}, s, opts)
+}
+
+func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler {
+	es := NewExecutableSchema(Config{Resolvers: resolvers})
 	srv := handler.New(costSchema{es})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -76,7 +81,10 @@ func NewHandler(s *store.Store, opts Options) http.Handler {
 		log.ErrorContext(ctx, "resolver panic", "panic", p, "stack", string(debug.Stack()))
 		return errors.New("panic in resolver")
 	})
-	return jsonStatus(srv)
+	if opts.CacheEntries <= 0 {
+		return jsonStatus(srv)
+	}
+	return newResponseCache(jsonStatus(srv), s, log, opts.CacheEntries)
 }
 
 // presentError gives every error a code in extensions.code. Domain errors keep
