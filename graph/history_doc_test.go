@@ -25,7 +25,7 @@ func TestHistoryExamplesAnswerAsDocumented(t *testing.T) {
 		if err := json.Unmarshal(p[2], &want); err != nil {
 			t.Fatalf("answer after %s is not JSON: %v", p[1], err)
 		}
-		if got := post(t, c, string(p[1])); !reflect.DeepEqual(got, want.Data) {
+		if got := postQuery(t, c, string(p[1])); !reflect.DeepEqual(got, want.Data) {
 			g, _ := json.Marshal(got)
 			t.Errorf("docs/history.md: %s\nanswers %s", p[1], g)
 		}

@@ -87,7 +87,7 @@ var seedNames = []struct{ name, id string }{
 }
 
 // article is a French leading article, which is not part of a name.
-var article = regexp.MustCompile(`^(?i)(le |la |les |l’|l')`)
+var leadingArticle = regexp.MustCompile(`^(?i)(le |la |les |l’|l')`)
 
 // TestEveryOrganisationOfTheSeedsResolves asks for each organisation name of
 // the seeds through organizations(filter: {nameContains}); a name resolves when
@@ -98,7 +98,7 @@ func TestEveryOrganisationOfTheSeedsResolves(t *testing.T) {
 	for _, tc := range seedNames {
 		name := tc.name
 		if !slices.Contains([]string{"Les Pennes-Mirabeau", "Les Pennes Mirabeau", "La Ciotat"}, name) {
-			name = article.ReplaceAllString(name, "")
+			name = leadingArticle.ReplaceAllString(name, "")
 		}
 		var resp struct {
 			Organizations struct {

@@ -19,15 +19,15 @@ var seed000 = []seedFact{
 	signatoryCount("la première Convention Cadre (3 signataires : l’Etat, la Caf 13, la ville de Marseille)", "1994", 3),
 	signatoryCount("Ils aboutissement le 25 juillet 1994 à la signature (rien avant ce jour)", "1994-07-24", 0),
 	{"la signature entre l’Etat, la Caf des Bouches-du-Rhône (Caf 13) et la ville de Marseille (qui signe quoi)",
-		on("cccs-1994", "Agreement", "signatures { organization { id } date }"), "node.signatures.{organization.id,date}",
+		onNode("cccs-1994", "Agreement", "signatures { organization { id } date }"), "node.signatures.{organization.id,date}",
 		factSet{"etat | 1994-07-25", "caf-13 | 1994-07-25", "commune-marseille | 1994-07-25"}},
 
 	// ------------------------------------------------------------ 19 mai 2000
 	{"19 mai 2000 – Signature de la Convention Cadre des Centres Sociaux à 12",
-		on("cccs-2000", "Agreement", "signedAt"), "node.signedAt", "2000-05-19"},
+		onNode("cccs-2000", "Agreement", "signedAt"), "node.signedAt", "2000-05-19"},
 	signatoryCount("Signature de la Convention Cadre des Centres Sociaux à 12", "2000-05-19", 12),
 	{"Le 19 mai 2000, de nouveaux signataires s’engagent [...] : l’Etat, la Région [...], le Département [...], le FASILD, la Caf 13 et 7 communes",
-		on("cccs-2000", "Agreement", "signatures { organization { id } date }"), "node.signatures.{organization.id,date}",
+		onNode("cccs-2000", "Agreement", "signatures { organization { id } date }"), "node.signatures.{organization.id,date}",
 		factSet{"etat | 2000-05-19", "region-sud | 2000-05-19", "departement-13 | 2000-05-19", "fasild | 2000-05-19", "caf-13 | 2000-05-19",
 			"commune-aix-en-provence | 2000-05-19", "commune-la-ciotat | 2000-05-19", "commune-les-pennes-mirabeau | 2000-05-19",
 			"commune-marseille | 2000-05-19", "commune-miramas | 2000-05-19", "commune-port-de-bouc | 2000-05-19",
@@ -102,7 +102,7 @@ var seed000 = []seedFact{
 
 	// ------------------------------------------------------------ 2015
 	{"La Convention Cadre des Centres Sociaux 2015/2017",
-		on("cccs-2015-2017", "Agreement", "startDate endDate"), "node.{startDate,endDate}", "2015 | 2017"},
+		onNode("cccs-2015-2017", "Agreement", "startDate endDate"), "node.{startDate,endDate}", "2015 | 2017"},
 	{"Intégration des Maisons Pour Tous (MPT), relevant d’une délégation de service public, agréées « centres sociaux » dans la Convention Cadre",
 		`{ facilityTypes(filter: {nameContains: "MPT"}) { nodes { name rules } } }`, "facilityTypes.nodes.rules",
 		factHas{"délégation de service public", "centre social", "2015"}},
@@ -124,19 +124,19 @@ var seed000 = []seedFact{
 	joinedBetween("Les signataires passent à 19 avec l’intégration de la commune d’Arles (les fédérations : 2015, voir seed 001)", "2016", "2017",
 		factSet{"commune-arles"}),
 	{"Les signataires passent à 19 avec l’intégration de la commune d’Arles et des fédérations d'éducation populaires (les deux lectures sont citées)",
-		on("fail-13", "Organization", "signatoryPeriods { sources { source { id } } }"), "node.signatoryPeriods.sources.source.id",
+		onNode("fail-13", "Organization", "signatoryPeriods { sources { source { id } } }"), "node.signatoryPeriods.sources.source.id",
 		factIncludes{"seed-000", "seed-001"}},
 
 	// ------------------------------------------------------------ 2018
 	signatoryCount("2018 - Les signataires passent à 20", "2018", 20),
 	joinedBetween("La Metropole Aix-Marseille Provence intègrent la Convention Cadre des Centres Sociaux", "2017", "2018", factSet{"metropole-amp"}),
 	{"et deviennent membres des comités techniques et départementaux",
-		on("metropole-amp", "Organization", `now: bodies(asOf: "2018") { id } before: bodies(asOf: "2017") { id }`), "node.now.id",
+		onNode("metropole-amp", "Organization", `now: bodies(asOf: "2018") { id } before: bodies(asOf: "2017") { id }`), "node.now.id",
 		factSet{"comite-technique", "comite-departemental"}},
 	{"La Metropole Aix-Marseille Provence [...] deviennent membres des comités techniques",
-		on("comite-technique", "Body", `members(asOf: "2018") { id }`), "node.members.id", factSet{"metropole-amp"}},
+		onNode("comite-technique", "Body", `members(asOf: "2018") { id }`), "node.members.id", factSet{"metropole-amp"}},
 	{"et deviennent membres des comités techniques et départementaux (en 2018)",
-		on("metropole-amp", "Organization", `now: bodies(asOf: "2018") { id } before: bodies(asOf: "2017") { id }`), "node.before.id", nil},
+		onNode("metropole-amp", "Organization", `now: bodies(asOf: "2018") { id } before: bodies(asOf: "2017") { id }`), "node.before.id", nil},
 	{"le Schéma Directeur de l'Animation de Vie Sociale 2018-2021 adossé à la CCCS 2018-2021",
 		`{ programmes(filter: {nameContains: "Schéma Directeur"}) { nodes { started relations(kinds: [ESTABLISHES], direction: IN) { nodes { from { id } } } } } }`,
 		"programmes.nodes.{started,relations.nodes.from.id}", factSet{"2018 | cccs-2018-2021"}},
@@ -145,13 +145,13 @@ var seed000 = []seedFact{
 	signatoryCount("2019 - les partenaires passent à 23", "2019", 23),
 	joinedBetween("2019 a vu l'intégration de la commune de Tarascon, de la Mutualité Sociale Agricole Provence-Azur, et la Carsat Sud-Est par un avenant à la convention",
 		"2018", "2019", factSet{"commune-tarascon", "msa-provence-azur", "carsat-sud-est"}),
-	{"par un avenant à la convention", on("commune-tarascon", "Organization", "signatoryPeriods { validFrom sources { source { id } } }"),
+	{"par un avenant à la convention", onNode("commune-tarascon", "Organization", "signatoryPeriods { validFrom sources { source { id } } }"),
 		"node.signatoryPeriods.sources.source.id", factIncludes{"seed-000", "seed-002"}},
 	{"l'enrichissement de la procédure de recrutement par des mesures adaptés aux chargés de mission de direction",
-		on("avenant-1", "Amendment", "relations(kinds: [ESTABLISHES], direction: OUT) { nodes { to { name } } }"), "node.relations.nodes.to.name",
+		onNode("avenant-1", "Amendment", "relations(kinds: [ESTABLISHES], direction: OUT) { nodes { to { name } } }"), "node.relations.nodes.to.name",
 		factIncludes{"Adaptation de la procédure de recrutement aux chargés de mission de direction"}},
 	{"que les partenaires définissent ensemble les perspectives du territoire en cas de fermeture d'un équipement",
-		on("avenant-1", "Amendment", "articles { summary }"), "node.articles.summary", factIncludes{
+		onNode("avenant-1", "Amendment", "articles { summary }"), "node.articles.summary", factIncludes{
 			"Complément à l'article 1.2.3 « les engagements réciproques des partenaires » : en cas de fermeture d'un équipement, les partenaires se réunissent pour définir ensemble les perspectives pour le territoire."}},
 	{"2019 - Evolution du Soutien Technique Renforcé par la Mise en oeuvre du Dispositif Local d'Accompagnement",
 		`{ programmes(filter: {nameContains: "Soutien Technique Renforcé"}) { nodes { now: deliveredBy(asOf: "2019") { id } before: deliveredBy(asOf: "2018") { id } } } }`,
@@ -161,10 +161,10 @@ var seed000 = []seedFact{
 
 	// ------------------------------------------------------------ the editions, in history order
 	{"1994, 2000 « à 12 », 2003, 2006/2007, 2008 à 2010, 2011/2012, 2015/2017, CCCS 2018-2021",
-		on("cccs", "Agreement", "editions { id }"), "node.editions.id",
+		onNode("cccs", "Agreement", "editions { id }"), "node.editions.id",
 		factSeq{"cccs-1994", "cccs-2000", "cccs-2003", "cccs-2006-2007", "cccs-2008-2010", "cccs-2011-2012", "cccs-2015-2017", "cccs-2018-2021"}},
 	{"la Convention est renouvelée [...] la Convention Cadre des Centres Sociaux 2015/2017 [...] la CCCS 2018-2021 (chaque édition renouvelle la précédente)",
-		on("cccs", "Agreement", "editions { renews { id } }"), "node.editions.renews.id",
+		onNode("cccs", "Agreement", "editions { renews { id } }"), "node.editions.renews.id",
 		factSeq{"<nil>", "cccs-1994", "cccs-2000", "cccs-2003", "cccs-2006-2007", "cccs-2008-2010", "cccs-2011-2012", "cccs-2015-2017"}},
 }
 

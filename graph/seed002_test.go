@@ -3,7 +3,7 @@ package graph
 import "testing"
 
 // avenant asks fields of Avenant n°1.
-func avenant(fields string) string { return on("avenant-1", "Amendment", fields) }
+func avenantFields(fields string) string { return onNode("avenant-1", "Amendment", fields) }
 
 // Seed 002: Avenant n°1 to the Convention Cadre 2018-2021.
 var seed002 = []seedFact{
@@ -11,19 +11,19 @@ var seed002 = []seedFact{
 	{"Avenant n°1 à la Convention Cadre des Centres Sociaux et son Schéma Directeur de l’Animation de la Vie Sociale 2018-2021",
 		`{ amendments { totalCount nodes { number name } } }`, "amendments.nodes.{number,name}",
 		factSet{"1 | Avenant n°1 à la Convention Cadre des Centres Sociaux et son Schéma Directeur de l'Animation de la Vie Sociale 2018-2021"}},
-	{"Fait à Marseille le 27 juin 2019", avenant("signedAt place"), "node.{signedAt,place}", "2019-06-27 | Marseille"},
-	{"Les articles modifiés précédemment prennent effet à compter du 1er janvier 2019.", avenant("effectiveFrom"), "node.effectiveFrom", "2019-01-01"},
-	{"il est proposé un avenant à la Convention Cadre 2018-2021", avenant("amends { id }"), "node.amends.id", "cccs-2018-2021"},
+	{"Fait à Marseille le 27 juin 2019", avenantFields("signedAt place"), "node.{signedAt,place}", "2019-06-27 | Marseille"},
+	{"Les articles modifiés précédemment prennent effet à compter du 1er janvier 2019.", avenantFields("effectiveFrom"), "node.effectiveFrom", "2019-01-01"},
+	{"il est proposé un avenant à la Convention Cadre 2018-2021", avenantFields("amends { id }"), "node.amends.id", "cccs-2018-2021"},
 	{"En 2018, la Convention Cadre a été signée par l’ensemble des partenaires pour une durée de 4 ans allant du 1er janvier 2018 au 31 décembre 2021",
-		on("cccs-2018-2021", "Agreement", "signedAt startDate endDate amendments { id }"), "node.{signedAt,startDate,endDate,amendments.id}",
+		onNode("cccs-2018-2021", "Agreement", "signedAt startDate endDate amendments { id }"), "node.{signedAt,startDate,endDate,amendments.id}",
 		"2018 | 2018-01-01 | 2021-12-31 | avenant-1"},
 
 	// ------------------------------------------------------------ the parties
 	{"Entre : Les partenaires institutionnels [...] Des fédérations représentatives des centres sociaux",
-		avenant("parties { id }"), "node.parties.id",
-		with(factSet{"etat", "caf-13", "region-sud", "departement-13", "msa-provence-azur", "carsat-sud-est", "metropole-amp",
+		avenantFields("parties { id }"), "node.parties.id",
+		unionOf(factSet{"etat", "caf-13", "region-sud", "departement-13", "msa-provence-azur", "carsat-sud-est", "metropole-amp",
 			"commune-aix-en-provence", "commune-arles", "commune-la-ciotat", "commune-marseille", "commune-miramas", "commune-port-de-bouc",
-			"commune-salon-de-provence", "commune-septemes-les-vallons", "commune-tarascon", "commune-vitrolles"}, federations)},
+			"commune-salon-de-provence", "commune-septemes-les-vallons", "commune-tarascon", "commune-vitrolles"}, federationIDs)},
 	{"Des fédérations représentatives des centres sociaux : la fédération des Amis de l’Instruction Laïque, le Centre de Culture Ouvrière, l’Institut de formation d’Animation et de Conseil, Léo Lagrange Méditerranée, l’Union des Centres Sociaux des Bouches-du-Rhône",
 		`{ node(id: "avenant-1") { relations(kinds: [PARTY_TO], direction: IN, first: 100) { nodes { from { name } role } } } }`, "node.relations.nodes.{from.name,role}",
 		factIncludes{"Fédération des Amis de l'Instruction Laïque | fédération représentative des centres sociaux",
@@ -32,10 +32,10 @@ var seed002 = []seedFact{
 			"Léo Lagrange Méditerranée | fédération représentative des centres sociaux",
 			"Union des Centres Sociaux des Bouches-du-Rhône | fédération représentative des centres sociaux"}},
 	{"Les communes d’Aix-en-Provence, d’Arles, de La Ciotat, de Marseille, de Miramas, de Port de Bouc, de Salon-de-Provence, de Septèmes-les-Vallons, de Tarascon, de Vitrolles",
-		avenant("parties { territory { name } }"), "node.parties.territory.name",
+		avenantFields("parties { territory { name } }"), "node.parties.territory.name",
 		factIncludes{"Aix-en-Provence", "Arles", "La Ciotat", "Marseille", "Miramas", "Port-de-Bouc", "Salon-de-Provence", "Septèmes-les-Vallons", "Tarascon", "Vitrolles"}},
 	{"Entre : Les partenaires institutionnels : l’État, la Caf, la Région, le Département, la MSA, la Carsat, la Métropole, dix communes ; des fédérations (cinq)",
-		avenant("parties { category }"), "node.parties.category",
+		avenantFields("parties { category }"), "node.parties.category",
 		factSet{"STATE", "SOCIAL_SECURITY", "SOCIAL_SECURITY", "SOCIAL_SECURITY", "REGION", "DEPARTEMENT", "METROPOLE",
 			"COMMUNE", "COMMUNE", "COMMUNE", "COMMUNE", "COMMUNE", "COMMUNE", "COMMUNE", "COMMUNE", "COMMUNE", "COMMUNE",
 			"FEDERATION", "FEDERATION", "FEDERATION", "FEDERATION", "FEDERATION"}},
@@ -49,38 +49,38 @@ var seed002 = []seedFact{
 	signatoryCount("nouveaux signataires [...] avec un effet rétroactif au 1er janvier 2019 (avant la signature du 27 juin 2019)", "2019-01-01", 23),
 
 	// ------------------------------------------------------------ the five articles and what they modify
-	{"Article 1 : [...] Article 5 :", avenant("articles { number }"), "node.articles.number", factSeq{"1", "2", "3", "4", "5"}},
+	{"Article 1 : [...] Article 5 :", avenantFields("articles { number }"), "node.articles.number", factSeq{"1", "2", "3", "4", "5"}},
 	{"Article 1 : [...] induisent l’inclusion de l’article 1.3.3 « partenariats et engagement spécifiques »",
-		on("avenant-1-art-1", "Article", "modifies { number title }"), "node.modifies.{number,title}", factSet{"1.3.3 | partenariats et engagement spécifiques"}},
+		onNode("avenant-1-art-1", "Article", "modifies { number title }"), "node.modifies.{number,title}", factSet{"1.3.3 | partenariats et engagement spécifiques"}},
 	{"Article 2: L’article 1.3.2 « mission de soutien technique renforcé aux équipements sociaux » est modifié comme suit",
-		on("avenant-1-art-2", "Article", "modifies { number title }"), "node.modifies.{number,title}",
+		onNode("avenant-1-art-2", "Article", "modifies { number title }"), "node.modifies.{number,title}",
 		factSet{"1.3.2 | mission de soutien technique renforcé aux équipements sociaux"}},
 	{"Article 3 : Concernant l’article 1.4.2 « les instances de régulation et d’accompagnement des équipements de l’animation de la vie sociale », une modification de l’annexe « cellule de recrutement » est apportée.",
-		on("avenant-1-art-3", "Article", "modifies { number title }"), "node.modifies.{number,title}",
+		onNode("avenant-1-art-3", "Article", "modifies { number title }"), "node.modifies.{number,title}",
 		factSet{"1.4.2 | les instances de régulation et d’accompagnement des équipements de l’animation de la vie sociale"}},
 	{"Article 4 : Concernant l’article 1.2.3 « les engagements réciproques des partenaires » un complément est apporté",
-		on("avenant-1-art-4", "Article", "modifies { number title }"), "node.modifies.{number,title}",
+		onNode("avenant-1-art-4", "Article", "modifies { number title }"), "node.modifies.{number,title}",
 		factSet{"1.2.3 | les engagements réciproques des partenaires"}},
 	{"Article 1 : La commune de Tarascon, La Mutualité Sociale Agricole, et la Carsat Sud-Est sont des nouveaux signataires à compter de 2019 avec un effet rétroactif au 1er janvier 2019 [...] l’inclusion de l’article 1.3.3",
-		on("avenant-1-art-1", "Article", "summary"), "node.summary",
+		onNode("avenant-1-art-1", "Article", "summary"), "node.summary",
 		factHas{"Tarascon", "Mutualité Sociale Agricole", "Carsat Sud-Est", "effet rétroactif au 1er janvier 2019", "1.3.3", "prévention du vieillissement", "bien vieillir"}},
 	{"Article 2: L’article 1.3.2 [...] est modifié [...] Les partenaires font le choix de s’appuyer sur le Dispositif Local d’Accompagnement déployé par France Active [...] La prestation démarre à compter du 1er janvier 2019.",
-		on("avenant-1-art-2", "Article", "summary"), "node.summary",
+		onNode("avenant-1-art-2", "Article", "summary"), "node.summary",
 		factHas{"1.3.2", "partenaires financeurs", "prestataire", "Dispositif Local d'Accompagnement", "France Active", "2 à 5 jours", "1er janvier 2019"}},
 	{"Article 3 : [...] une modification de l’annexe « cellule de recrutement » [...] des chargés de mission [...] à titre exceptionnel et provisoire.",
-		on("avenant-1-art-3", "Article", "summary"), "node.summary", factHas{"1.4.2", "cellule de recrutement", "chargés de mission", "exceptionnel et provisoire"}},
+		onNode("avenant-1-art-3", "Article", "summary"), "node.summary", factHas{"1.4.2", "cellule de recrutement", "chargés de mission", "exceptionnel et provisoire"}},
 	{"Article 4 : [...] En cas de fermeture d’un équipement, les partenaires se réunissent pour définir ensemble les perspectives pour le territoire.",
-		on("avenant-1-art-4", "Article", "summary"), "node.summary",
+		onNode("avenant-1-art-4", "Article", "summary"), "node.summary",
 		factHas{"1.2.3", "en cas de fermeture d'un équipement, les partenaires se réunissent pour définir ensemble les perspectives pour le territoire"}},
 	{"Article 5 : Les articles modifiés précédemment prennent effet à compter du 1er janvier 2019. Tous les autres articles de la convention initiale restent inchangés.",
-		on("avenant-1-art-5", "Article", "summary"), "node.summary", factHas{"1er janvier 2019", "restent inchangés"}},
+		onNode("avenant-1-art-5", "Article", "summary"), "node.summary", factHas{"1er janvier 2019", "restent inchangés"}},
 	{"Article 5 : Les articles modifiés précédemment prennent effet [...] Tous les autres articles de la convention initiale restent inchangés.",
-		on("avenant-1-art-5", "Article", "modifies { number }"), "node.modifies.number", nil},
+		onNode("avenant-1-art-5", "Article", "modifies { number }"), "node.modifies.number", nil},
 	{"Les articles modifiés précédemment prennent effet à compter du 1er janvier 2019.",
 		`{ node(id: "avenant-1") { relations(kinds: [PART_OF], direction: IN) { nodes { from { relations(kinds: [MODIFIES], direction: OUT) { nodes { validFrom } } } } } } }`,
 		"node.relations.nodes.from.relations.nodes.validFrom", factSet{"2019-01-01", "2019-01-01", "2019-01-01", "2019-01-01"}},
 	{"Dans ces conditions conformément à l’article 1.7.4, il est proposé un avenant (l’article 1.7.4 n’est pas modifié)",
-		on("cccs-2018-2021", "Agreement", "articles { number modifiedBy { number } }"), "node.articles.{number,modifiedBy.number}",
+		onNode("cccs-2018-2021", "Agreement", "articles { number modifiedBy { number } }"), "node.articles.{number,modifiedBy.number}",
 		factSeq{"1.2.3 | 4", "1.3.2 | 2", "1.3.3 | 1", "1.4.2 | 3", "1.7.4 | "}},
 	{"Les deux organismes de sécurité sociale [...] La Mutualité Sociale Agricole [...] fait le choix de soutenir [...] par le biais de co-financements des centres sociaux et des Espaces de vie sociale",
 		`{ programmes(filter: {nameContains: "Co-financement MSA"}) { nodes { funders { id } started } } }`, "programmes.nodes.{funders.id,started}",
@@ -110,7 +110,7 @@ var seed002 = []seedFact{
 
 	// ------------------------------------------------------------ the signatures
 	{"Signatures de l’avenant [...] Fait à Marseille le 27 juin 2019 : Pour <organisation> / <titre> / <NOM>",
-		avenant("signatures { person { name } title organization { id } date }"), "node.signatures.{person.name,title,organization.id,date}",
+		avenantFields("signatures { person { name } title organization { id } date }"), "node.signatures.{person.name,title,organization.id,date}",
 		factSet{
 			// "Marie AUBERT" stands alone; the block "Pour l'État" has no name: read as hers.
 			"Marie AUBERT | La Préfète Déléguée pour l'Égalité des Chances | etat | 2019-06-27",
@@ -132,17 +132,17 @@ var seed002 = []seedFact{
 		`{ people(filter: {nameContains: "Vassal"}) { nodes { offices { to { id } role } } } }`, "people.nodes.offices.{to.id,role}",
 		factSet{"metropole-amp | Le Président de la Métropole Aix-Marseille Provence", "departement-13 | La Présidente du Conseil Départemental des Bouches-du-Rhône"}},
 	{"Les communes [...] de Miramas, de Port de Bouc, de Salon-de-Provence, de Septèmes-les-Vallons, de Tarascon, de Vitrolles et les fédérations, parties, n’ont pas de bloc de signature",
-		avenant("parties { id } signatures { organization { id } }"), "node.parties.id - node.signatures.organization.id",
-		with(factSet{"commune-miramas", "commune-port-de-bouc", "commune-salon-de-provence", "commune-septemes-les-vallons",
-			"commune-tarascon", "commune-vitrolles"}, federations)},
+		avenantFields("parties { id } signatures { organization { id } }"), "node.parties.id - node.signatures.organization.id",
+		unionOf(factSet{"commune-miramas", "commune-port-de-bouc", "commune-salon-de-provence", "commune-septemes-les-vallons",
+			"commune-tarascon", "commune-vitrolles"}, federationIDs)},
 	{"Pour l’État / Pour la Caisse d’Allocations Familiales / Pour la Métropole / Pour le Département / Pour la Région / Pour la Mutualité Sociale Agricole / Pour la Commune de La Ciotat / d’Aix-en-Provence / de Marseille / d’Arles / Pour la Caisse d’Assurance Retraite et de la Santé au Travail Sud-Est",
-		avenant("signatures { organization { id } }"), "node.signatures.organization.id",
+		avenantFields("signatures { organization { id } }"), "node.signatures.organization.id",
 		factSet{"etat", "caf-13", "caf-13", "metropole-amp", "departement-13", "region-sud", "msa-provence-azur", "msa-provence-azur",
 			"commune-la-ciotat", "commune-aix-en-provence", "commune-marseille", "commune-arles", "carsat-sud-est", "carsat-sud-est"}},
 
 	// ------------------------------------------------------------ the recruitment procedure (article 3)
 	{"En cas d’absence du directeur titulaire d’un poste, les employeurs font appel à des chargés de mission [...] des modalités spécifiques sont prévues à titre exceptionnel et provisoire.",
-		avenant("relations(kinds: [ESTABLISHES], direction: OUT) { nodes { to { id } validFrom } }"), "node.relations.nodes.{to.id,validFrom}",
+		avenantFields("relations(kinds: [ESTABLISHES], direction: OUT) { nodes { to { id } validFrom } }"), "node.relations.nodes.{to.id,validFrom}",
 		factIncludes{"procedure-recrutement-charges-de-mission | 2019-01-01", "cellule-de-recrutement | 2019-01-01"}},
 }
 

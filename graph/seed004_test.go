@@ -23,7 +23,7 @@ var seed004 = []seedFact{
 		`{ themes(orderBy: {field: ID}) { nodes { number relations(kinds: [PART_OF], direction: OUT) { nodes { to { ... on Orientation { number } } } } } } }`,
 		"themes.nodes.{number,relations.nodes.to.number}", factSeq{"1 | 1", "2 | 3", "3 | 2"}},
 	{"Elle doit tenir compte d’un contexte économique complexe et d’une rigueur de gestion qui s’impose à tous",
-		on("cccs-2015-2017", "Agreement", "summary"), "node.summary", factHas{"contexte économique complexe", "rigueur de gestion"}},
+		onNode("cccs-2015-2017", "Agreement", "summary"), "node.summary", factHas{"contexte économique complexe", "rigueur de gestion"}},
 
 	// ------------------------------------------------------------ towards a departmental scheme
 	{"La Convention cadre des centres sociaux constitue les fondations d’un schéma départemental de l'Animation de la vie sociale.",
@@ -58,7 +58,7 @@ var seed004 = []seedFact{
 		`{ facilityTypes(filter: {nameContains: "centre social"}) { nodes { description } } }`, "facilityTypes.nodes.description",
 		factHas{"pierre angulaire du dispositif", "par, pour et avec les habitants", "individu", "vivre ensemble", "citoyen"}},
 	{"une coopération partenariale de soutien à l'animation de la vie sociale, comprenant un volet financier ainsi qu’un volet technique",
-		on("cccs-2015-2017", "Agreement", "summary"), "node.summary", factHas{"volet financier", "volet technique"}},
+		onNode("cccs-2015-2017", "Agreement", "summary"), "node.summary", factHas{"volet financier", "volet technique"}},
 
 	// ------------------------------------------------------------ the general objectives
 	{"Les objectifs généraux du partenariat : La Convention cadre des centres sociaux et de l’Animation de la vie sociale a pour objet",

@@ -24,8 +24,8 @@ type seedFact struct {
 	// path says where the answer lies in the response data: field names
 	// separated by dots, lists mapped over and flattened; a last segment
 	// "{a,b.c}" joins several fields of each element with " | " (the values
-	// of one field sorted and joined with ", "); "P - Q" is
-	// the set of values of P that are not values of Q.
+	// of one field sorted and joined with ", "); "P - Q" is the set of values
+	// of P that are not values of Q.
 	path string
 	// want is the expected answer: a string, int or bool for a single value,
 	// nil for null or nothing, or a factSet, factSeq, factHas or factIncludes.
@@ -39,8 +39,8 @@ type (
 	factIncludes []string // the values include each of these (and maybe others)
 )
 
-// on builds a query for fields of the node id seen as typ.
-func on(id, typ, fields string) string {
+// onNode builds a query for fields of the node id seen as typ.
+func onNode(id, typ, fields string) string {
 	return fmt.Sprintf(`{ node(id: %q) { ... on %s { %s } } }`, id, typ, fields)
 }
 
@@ -65,7 +65,7 @@ func checkFacts(t *testing.T, facts []seedFact) {
 	for _, f := range facts {
 		data, ok := answers[f.q]
 		if !ok {
-			data = post(t, c, f.q)
+			data = postQuery(t, c, f.q)
 			answers[f.q] = data
 		}
 		if msg := compareFact(answerAt(data, f.path), f.want); msg != "" {
@@ -74,8 +74,8 @@ func checkFacts(t *testing.T, facts []seedFact) {
 	}
 }
 
-// post runs a query that must succeed and returns its data.
-func post(t *testing.T, c *client.Client, q string) any {
+// postQuery runs a query that must succeed and returns its data.
+func postQuery(t *testing.T, c *client.Client, q string) any {
 	t.Helper()
 	resp, err := c.RawPost(q)
 	if err != nil {
@@ -90,8 +90,8 @@ func post(t *testing.T, c *client.Client, q string) any {
 // answerAt returns the values at path in data (see seedFact.path).
 func answerAt(data any, path string) []any {
 	if p, q, ok := strings.Cut(path, " - "); ok {
-		minus := texts(answerAt(data, q))
-		return slices.DeleteFunc(answerAt(data, p), func(v any) bool { return slices.Contains(minus, text(v)) })
+		minus := answerTexts(answerAt(data, q))
+		return slices.DeleteFunc(answerAt(data, p), func(v any) bool { return slices.Contains(minus, answerText(v)) })
 	}
 	values := []any{data}
 	for seg := range strings.SplitSeq(path, ".") {
@@ -102,7 +102,7 @@ func answerAt(data any, path string) []any {
 			for _, v := range values {
 				parts := make([]string, len(fields))
 				for i, f := range fields {
-					vs := texts(answerAt(v, f))
+					vs := answerTexts(answerAt(v, f))
 					slices.Sort(vs)
 					parts[i] = strings.Join(vs, ", ")
 				}
@@ -130,44 +130,44 @@ func compareFact(got []any, want any) string {
 	switch w := want.(type) {
 	case nil:
 		if slices.ContainsFunc(got, func(v any) bool { return v != nil }) {
-			return fmt.Sprintf("got %q, want nothing", texts(got))
+			return fmt.Sprintf("got %q, want nothing", answerTexts(got))
 		}
 	case factSet:
-		g, e := sortedTexts(got), sortedTexts(w)
+		g, e := sortedAnswerTexts(got), sortedAnswerTexts(w)
 		if !slices.Equal(g, e) {
 			return fmt.Sprintf("got %q, want %q", g, e)
 		}
 	case factSeq:
-		if g, e := normalized(texts(got)), normalized(w); !slices.Equal(g, e) {
+		if g, e := foldTexts(answerTexts(got)), foldTexts(w); !slices.Equal(g, e) {
 			return fmt.Sprintf("got %q, want in this order %q", g, e)
 		}
 	case factIncludes:
-		g := normalized(texts(got))
-		for _, e := range normalized(w) {
+		g := foldTexts(answerTexts(got))
+		for _, e := range foldTexts(w) {
 			if !slices.Contains(g, e) {
 				return fmt.Sprintf("got %q, want it to include %q", g, e)
 			}
 		}
 	case factHas:
 		if len(got) != 1 || got[0] == nil {
-			return fmt.Sprintf("got %q, want one text", texts(got))
+			return fmt.Sprintf("got %q, want one text", answerTexts(got))
 		}
 		for _, e := range w {
-			if !strings.Contains(normalize(text(got[0])), normalize(e)) {
-				return fmt.Sprintf("got %q, want it to contain %q", text(got[0]), e)
+			if !strings.Contains(foldText(answerText(got[0])), foldText(e)) {
+				return fmt.Sprintf("got %q, want it to contain %q", answerText(got[0]), e)
 			}
 		}
 	default:
-		if len(got) != 1 || normalize(text(got[0])) != normalize(text(want)) {
-			return fmt.Sprintf("got %q, want %q", texts(got), text(want))
+		if len(got) != 1 || foldText(answerText(got[0])) != foldText(answerText(want)) {
+			return fmt.Sprintf("got %q, want %q", answerTexts(got), answerText(want))
 		}
 	}
 	return ""
 }
 
-// text renders an answer value as a string: numbers without a fraction, null
+// answerText renders an answer value as a string: numbers without a fraction, null
 // as "<nil>".
-func text(v any) string {
+func answerText(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "<nil>"
@@ -181,38 +181,38 @@ func text(v any) string {
 	return fmt.Sprint(v)
 }
 
-func texts[T any](vs []T) []string {
+func answerTexts[T any](vs []T) []string {
 	out := make([]string, len(vs))
 	for i, v := range vs {
-		out[i] = text(v)
+		out[i] = answerText(v)
 	}
 	return out
 }
 
-// normalize makes the comparison blind to case, accents, typographic
+// foldText makes the comparison blind to case, accents, typographic
 // apostrophes and line breaks: names in capitals ("Patrick BORE") and text
 // broken over lines compare with their plain form.
-func normalize(s string) string { return strings.Join(strings.Fields(store.Fold(s)), " ") }
+func foldText(s string) string { return strings.Join(strings.Fields(store.Fold(s)), " ") }
 
-func normalized(ss []string) []string {
+func foldTexts(ss []string) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
-		out[i] = normalize(s)
+		out[i] = foldText(s)
 	}
 	return out
 }
 
-func sortedTexts[T any](vs []T) []string {
-	out := normalized(texts(vs))
+func sortedAnswerTexts[T any](vs []T) []string {
+	out := foldTexts(answerTexts(vs))
 	slices.Sort(out)
 	return out
 }
 
-// The five federations d'éducation populaire, named at the head of Avenant n°1.
-var federations = factSet{"fail-13", "cco", "ifac", "leo-lagrange-mediterranee", "ucs-13"}
+// federationIDs are the five federations d'éducation populaire, named at the head of Avenant n°1.
+var federationIDs = factSet{"fail-13", "cco", "ifac", "leo-lagrange-mediterranee", "ucs-13"}
 
-// with returns the union of sets.
-func with(sets ...factSet) factSet {
+// unionOf returns the union of sets.
+func unionOf(sets ...factSet) factSet {
 	var out factSet
 	for _, s := range sets {
 		out = append(out, s...)

@@ -11,9 +11,9 @@ import (
 	"testing"
 )
 
-// sharedDir finds ../shared beside the repository root (the directory of
+// sharedDirBesideRepo finds ../shared beside the repository root (the directory of
 // go.mod, looked for upwards from the working directory); "" when absent.
-func sharedDir(t *testing.T) string {
+func sharedDirBesideRepo(t *testing.T) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
@@ -97,7 +97,7 @@ func TestEveryNodeAndRelationCitesASource(t *testing.T) {
 // document it cites: the seeds in ../shared/seeds/, the geodata in
 // ../shared/data/geo/.
 func TestEveryExcerptIsVerbatim(t *testing.T) {
-	shared := sharedDir(t)
+	shared := sharedDirBesideRepo(t)
 	if shared == "" {
 		t.Skip("../shared is absent: the excerpts cannot be checked")
 	}
@@ -106,7 +106,7 @@ func TestEveryExcerptIsVerbatim(t *testing.T) {
 	for _, c := range all {
 		text, ok := texts[c.Source]
 		if !ok {
-			text = documentText(t, s, shared, c.Source)
+			text = citedDocumentText(t, s, shared, c.Source)
 			texts[c.Source] = text
 		}
 		if !strings.Contains(text, c.Excerpt) {
@@ -118,8 +118,8 @@ func TestEveryExcerptIsVerbatim(t *testing.T) {
 	}
 }
 
-// documentText reads the file of a source node from the shared directory.
-func documentText(t *testing.T, s *Store, shared, id string) string {
+// citedDocumentText reads the file of a source node from the shared directory.
+func citedDocumentText(t *testing.T, s *Store, shared, id string) string {
 	n, err := s.Node(id)
 	if err != nil {
 		t.Fatalf("source %s: %v", id, err)
