@@ -1,0 +1,202 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// sharedDirBesideRepo finds ../shared beside the repository root (the directory of
+// go.mod, looked for upwards from the working directory); "" when absent.
+func sharedDirBesideRepo(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+	shared := filepath.Join(filepath.Dir(dir), "shared")
+	if fi, err := os.Stat(shared); err != nil || !fi.IsDir() {
+		return ""
+	}
+	return shared
+}
+
+// cited is one citation of the default dataset, with what carries it.
+type cited struct {
+	Citation
+	by string
+}
+
+// defaultCitations loads the default dataset and returns every citation of
+// every node and relation, after checking that each of them has at least one.
+func defaultCitations(t *testing.T) (*Store, []cited) {
+	s := openTest(t)
+	if _, err := s.LoadDefaultIfEmpty(); err != nil {
+		t.Fatal(err)
+	}
+	var all []cited
+	add := func(by string, cs []Citation) {
+		if len(cs) == 0 {
+			t.Errorf("%s has no source", by)
+		}
+		for _, c := range cs {
+			all = append(all, cited{c, by})
+		}
+	}
+	for _, k := range Kinds {
+		nodes, err := s.NodesOfKind(k.Kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range nodes {
+			add("node "+n.ID, n.Sources)
+		}
+	}
+	rels, err := s.AllRelations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rels {
+		add(fmt.Sprintf("relation %s %s -> %s", r.Kind, r.From, r.To), r.Sources)
+	}
+	if len(all) < 1000 {
+		t.Fatalf("only %d citations: the default dataset did not load", len(all))
+	}
+	return s, all
+}
+
+func TestEveryNodeAndRelationCitesASource(t *testing.T) {
+	s, all := defaultCitations(t)
+	for _, c := range all {
+		n, err := s.Node(c.Source)
+		if err != nil || n.Kind != "source" {
+			t.Errorf("%s cites %q, which is not a source node (%v)", c.by, c.Source, err)
+		}
+		if strings.TrimSpace(c.Excerpt) == "" {
+			t.Errorf("%s cites %s without an excerpt", c.by, c.Source)
+		}
+	}
+}
+
+// TestEveryExcerptIsVerbatim checks each excerpt against the text of the
+// document it cites: the seeds in ../shared/seeds/, the geodata in
+// ../shared/data/geo/.
+func TestEveryExcerptIsVerbatim(t *testing.T) {
+	shared := sharedDirBesideRepo(t)
+	if shared == "" {
+		t.Skip("../shared is absent: the excerpts cannot be checked")
+	}
+	s, all := defaultCitations(t)
+	texts := map[string]string{}
+	for _, c := range all {
+		text, ok := texts[c.Source]
+		if !ok {
+			text = citedDocumentText(t, s, shared, c.Source)
+			texts[c.Source] = text
+		}
+		if !strings.Contains(text, c.Excerpt) {
+			t.Errorf("%s: excerpt %q is not in %s", c.by, c.Excerpt, c.Source)
+		}
+	}
+	if len(texts) != 6 {
+		t.Errorf("citations name %d documents, want the five seeds and the geodata", len(texts))
+	}
+}
+
+// citedDocumentText reads the file of a source node from the shared directory.
+func citedDocumentText(t *testing.T, s *Store, shared, id string) string {
+	n, err := s.Node(id)
+	if err != nil {
+		t.Fatalf("source %s: %v", id, err)
+	}
+	name := n.Field("file")
+	for _, dir := range []string{"seeds", "data/geo"} {
+		b, err := os.ReadFile(filepath.Join(shared, dir, name))
+		if err == nil {
+			return string(b)
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+	}
+	t.Fatalf("source %s: file %q is neither in %s/seeds nor in %s/data/geo", id, name, shared, shared)
+	return ""
+}
+
+// endpointKinds is the relation table of docs/dataset.md: the kinds a
+// relation may go from and to ("" for any kind).
+var endpointKinds = map[RelKind][2][]Kind{
+	"signatory":     {{"organization"}, {"agreement"}},
+	"signed":        {{"organization", "person"}, {"agreement", "amendment"}},
+	"party-to":      {{"organization"}, {"agreement", "amendment"}},
+	"initiated":     {{"organization"}, {"agreement", "programme"}},
+	"chairs":        {{"organization"}, {"agreement", "body"}},
+	"member-of":     {{"organization"}, {"body"}},
+	"holds-office":  {{"person"}, {"organization"}},
+	"part-of":       {{""}, {""}},
+	"amends":        {{"amendment"}, {"agreement"}},
+	"modifies":      {{"article"}, {"article"}},
+	"renews":        {{"agreement"}, {"agreement"}},
+	"establishes":   {{"agreement", "amendment"}, {"body", "programme"}},
+	"funds":         {{"organization"}, {"programme", "facility"}},
+	"delivers":      {{"organization"}, {"programme"}},
+	"actor-in":      {{"organization", "body", "facility-type"}, {"objective"}},
+	"administers":   {{"organization"}, {"territory"}},
+	"manages":       {{"organization"}, {"facility"}},
+	"affiliated-to": {{"facility"}, {"organization"}},
+	"located-in":    {{"facility", "organization"}, {"territory"}},
+	"serves":        {{"facility"}, {"territory"}},
+	"instance-of":   {{"facility"}, {"facility-type"}},
+	"concerns":      {{"event"}, {""}},
+	"succeeds":      {{"organization"}, {"organization"}},
+}
+
+// The importer checks that endpoints exist, not their kinds: this test holds
+// the default dataset to the table of docs/dataset.md.
+func TestRelationsOfTheDefaultDatasetJoinTheDocumentedKinds(t *testing.T) {
+	s := openTest(t)
+	if _, err := s.LoadDefaultIfEmpty(); err != nil {
+		t.Fatal(err)
+	}
+	rels, err := s.AllRelations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kindOf := func(id string) Kind {
+		n, err := s.Node(id)
+		if err != nil {
+			t.Fatalf("node %s: %v", id, err)
+		}
+		return n.Kind
+	}
+	allowed := func(k Kind, ks []Kind) bool { return slices.Contains(ks, "") || slices.Contains(ks, k) }
+	for _, r := range rels {
+		ends, ok := endpointKinds[r.Kind]
+		if !ok {
+			t.Errorf("relation kind %s is not in the table", r.Kind)
+			continue
+		}
+		from, to := kindOf(r.From), kindOf(r.To)
+		if !allowed(from, ends[0]) || !allowed(to, ends[1]) {
+			t.Errorf("relation %s %s (%s) -> %s (%s): want %v -> %v", r.Kind, r.From, from, r.To, to, ends[0], ends[1])
+		}
+		if r.OnBehalfOf != "" && kindOf(r.OnBehalfOf) != "organization" {
+			t.Errorf("relation %s %s -> %s acts on behalf of %s, not an organization", r.Kind, r.From, r.To, r.OnBehalfOf)
+		}
+	}
+}
