@@ -315,3 +315,21 @@ func TestResponseCache(t *testing.T) {
 		t.Fatalf("after an import: cache %q, %s", hit, body)
 	}
 }
+
+func TestOrientationTypes(t *testing.T) {
+	c := newClient(defaultDataset(t))
+	var resp struct {
+		Stakes, Strategic struct {
+			TotalCount int
+			Nodes      []struct{ Type string }
+		}
+	}
+	query(t, c, `{
+		stakes: orientations(filter: {types: [STAKE]}) { totalCount nodes { type } }
+		strategic: orientations(filter: {types: [STRATEGIC_ORIENTATION]}) { totalCount nodes { type } }
+	}`, &resp)
+	// Seed 004: "deux enjeux majeurs" and "trois orientations stratégiques".
+	if resp.Stakes.TotalCount != 2 || resp.Strategic.TotalCount != 3 || resp.Stakes.Nodes[0].Type != "STAKE" {
+		t.Fatalf("stakes and orientations = %+v", resp)
+	}
+}

@@ -300,6 +300,7 @@ type ComplexityRoot struct {
 		Number      func(childComplexity int) int
 		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
 		Sources     func(childComplexity int) int
+		Type        func(childComplexity int) int
 	}
 
 	OrientationConnection struct {
@@ -385,7 +386,7 @@ type ComplexityRoot struct {
 		Nodes         func(childComplexity int, ids []string) int
 		Objectives    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
 		Organizations func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder) int
-		Orientations  func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
+		Orientations  func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder) int
 		People        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
 		Programmes    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
 		Signatories   func(childComplexity int, asOf *store.Date, first *int, after *string) int
@@ -527,7 +528,7 @@ type QueryResolver interface {
 	Amendments(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.AmendmentConnection, error)
 	Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ArticleConnection, error)
 	Programmes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.ProgrammeConnection, error)
-	Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.OrientationConnection, error)
+	Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder) (*model.OrientationConnection, error)
 	Themes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ThemeConnection, error)
 	Objectives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ObjectiveConnection, error)
 	Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.EventConnection, error)
@@ -1734,6 +1735,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Orientation.Sources(childComplexity), true
+	case "Orientation.type":
+		if e.ComplexityRoot.Orientation.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Orientation.Type(childComplexity), true
 
 	case "OrientationConnection.edges":
 		if e.ComplexityRoot.OrientationConnection.Edges == nil {
@@ -2143,7 +2150,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Orientations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NodeFilter), args["orderBy"].(*model.NodeOrder)), true
+		return e.ComplexityRoot.Query.Orientations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.OrientationFilter), args["orderBy"].(*model.NodeOrder)), true
 	case "Query.people":
 		if e.ComplexityRoot.Query.People == nil {
 			break
@@ -2683,6 +2690,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("NodeFilter", ec.unmarshalInputNodeFilter),
 			graphql.NewInputUnmarshaler("NodeOrder", ec.unmarshalInputNodeOrder),
 			graphql.NewInputUnmarshaler("OrganizationFilter", ec.unmarshalInputOrganizationFilter),
+			graphql.NewInputUnmarshaler("OrientationFilter", ec.unmarshalInputOrientationFilter),
 			graphql.NewInputUnmarshaler("PointInput", ec.unmarshalInputPointInput),
 			graphql.NewInputUnmarshaler("TerritoryFilter", ec.unmarshalInputTerritoryFilter),
 		)
@@ -3288,6 +3296,8 @@ func (ec *executionContext) childFields_Orientation(ctx context.Context, field g
 		return ec.fieldContext_Orientation_sources(ctx, field)
 	case "relations":
 		return ec.fieldContext_Orientation_relations(ctx, field)
+	case "type":
+		return ec.fieldContext_Orientation_type(ctx, field)
 	case "number":
 		return ec.fieldContext_Orientation_number(ctx, field)
 	case "description":
@@ -5080,8 +5090,8 @@ func (ec *executionContext) field_Query_orientations_args(ctx context.Context, r
 	}
 	args["before"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.NodeFilter, error) {
-			return ec.unmarshalONodeFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeFilter(ctx, v)
+		func(ctx context.Context, v any) (*model.OrientationFilter, error) {
+			return ec.unmarshalOOrientationFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10674,6 +10684,29 @@ func (ec *executionContext) fieldContext_Orientation_relations(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Orientation_type(ctx context.Context, field graphql.CollectedField, obj *model.Orientation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Orientation_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.OrientationType) graphql.Marshaler {
+			return ec.marshalNOrientationType2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Orientation_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Orientation", field, true, false, "OrientationType")
+}
+
 func (ec *executionContext) _Orientation_number(ctx context.Context, field graphql.CollectedField, obj *model.Orientation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12429,7 +12462,7 @@ func (ec *executionContext) _Query_orientations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Orientations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder))
+			return ec.Resolvers.Query().Orientations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.OrientationFilter), fc.Args["orderBy"].(*model.NodeOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrientationConnection) graphql.Marshaler {
@@ -16134,6 +16167,62 @@ func UnmarshalOrganizationFilter(ctx context.Context, raw any) (model.Organizati
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOrientationFilter(ctx context.Context, obj any) (model.OrientationFilter, error) {
+	var it model.OrientationFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ids", "nameContains", "types"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ids = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "types":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("types"))
+			data, err := ec.unmarshalOOrientationType2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Types = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrientationFilter unmarshals raw into the OrientationFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrientationFilter(ctx context.Context, raw any) (model.OrientationFilter, error) {
+	var out model.OrientationFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrientationFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPointInput(ctx context.Context, obj any) (model.PointInput, error) {
 	var it model.PointInput
 	if obj == nil {
@@ -18096,6 +18185,11 @@ func (ec *executionContext) _Orientation(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Orientation_relations(ctx, field, obj)
 				})
+		case "type":
+			out.Values[i] = ec._Orientation_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "number":
 			out.Values[i] = ec._Orientation_number(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -20606,6 +20700,16 @@ func (ec *executionContext) marshalNOrientationEdge2ᚖgithubᚗcomᚋcccs13ᚋc
 	return ec._OrientationEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNOrientationType2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationType(ctx context.Context, v any) (model.OrientationType, error) {
+	var res model.OrientationType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrientationType2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationType(ctx context.Context, sel ast.SelectionSet, v model.OrientationType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -21484,6 +21588,50 @@ func (ec *executionContext) unmarshalOOrganizationFilter2ᚖgithubᚗcomᚋcccs1
 	}
 	res, err := ec.unmarshalInputOrganizationFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOrientationFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationFilter(ctx context.Context, v any) (*model.OrientationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrientationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOrientationType2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationTypeᚄ(ctx context.Context, v any) ([]model.OrientationType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.OrientationType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOrientationType2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOOrientationType2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.OrientationType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrientationType2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOPerson2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPerson(ctx context.Context, sel ast.SelectionSet, v *model.Person) graphql.Marshaler {

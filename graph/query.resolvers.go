@@ -213,8 +213,12 @@ func (r *queryResolver) Programmes(ctx context.Context, first *int, after *strin
 }
 
 // Orientations is the resolver for the orientations field.
-func (r *queryResolver) Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.OrientationConnection, error) {
-	p, err := r.page(ctx, "orientation", nodeFilter(filter), orderBy, first, after, last, before)
+func (r *queryResolver) Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder) (*model.OrientationConnection, error) {
+	var f predicates
+	if filter != nil {
+		f = f.common(filter.Ids, filter.NameContains).field("type", storeNames(filter.Types))
+	}
+	p, err := r.page(ctx, "orientation", f, orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}

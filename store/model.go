@@ -40,7 +40,7 @@ var Kinds = []struct {
 	{"amendment", map[string]FieldType{"number": IntField, "signedAt": DateField, "place": Text, "effectiveFrom": DateField, "summary": Text}},
 	{"article", map[string]FieldType{"number": Text, "title": Text, "summary": Text, "effectiveFrom": DateField}},
 	{"programme", map[string]FieldType{"description": Text, "started": DateField}},
-	{"orientation", map[string]FieldType{"number": IntField, "description": Text}},
+	{"orientation", map[string]FieldType{"type": Text, "number": IntField, "description": Text}},
 	{"theme", map[string]FieldType{"number": IntField, "description": Text}},
 	{"objective", map[string]FieldType{"number": IntField, "means": Text, "actors": Text, "evaluation": Text, "deadline": Text, "deadlineDate": DateField}},
 	{"event", map[string]FieldType{"date": DateField, "description": Text}},
@@ -61,6 +61,7 @@ var (
 		"federation", "public-agency", "national-body", "association", "other"}
 	TerritoryTypes = []string{"departement", "arrondissement", "canton", "commune", "zone-de-vie-sociale",
 		"priority-area", "itc-territory"}
+	OrientationTypes = []string{"stake", "strategic-orientation", "general-objective", "purpose"}
 )
 
 // Citation says which source document states a fact, with a short excerpt.
@@ -208,6 +209,8 @@ func checkEnumFields(n *Node) error {
 		return check("category", OrganizationCategories)
 	case "territory":
 		return check("type", TerritoryTypes)
+	case "orientation":
+		return check("type", OrientationTypes)
 	}
 	return nil
 }

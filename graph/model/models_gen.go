@@ -267,6 +267,16 @@ type OrientationEdge struct {
 	Node *Orientation `json:"node"`
 }
 
+// Filter on orientations.
+type OrientationFilter struct {
+	// Only these ids.
+	Ids []string `json:"ids,omitempty"`
+	// Only orientations whose text contains this (case- and accent-insensitive).
+	NameContains *string `json:"nameContains,omitempty"`
+	// Only these sorts of orientation.
+	Types []OrientationType `json:"types,omitempty"`
+}
+
 // Relay page information.
 type PageInfo struct {
 	// Whether items follow this page.
@@ -794,6 +804,70 @@ func (e *OrganizationCategory) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrganizationCategory) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What sort of orientation.
+type OrientationType string
+
+const (
+	// A stake (enjeu) of a convention.
+	OrientationTypeStake OrientationType = "STAKE"
+	// A strategic orientation.
+	OrientationTypeStrategicOrientation OrientationType = "STRATEGIC_ORIENTATION"
+	// A general objective of the partnership.
+	OrientationTypeGeneralObjective OrientationType = "GENERAL_OBJECTIVE"
+	// A purpose (finalité) of the partnership.
+	OrientationTypePurpose OrientationType = "PURPOSE"
+)
+
+var AllOrientationType = []OrientationType{
+	OrientationTypeStake,
+	OrientationTypeStrategicOrientation,
+	OrientationTypeGeneralObjective,
+	OrientationTypePurpose,
+}
+
+func (e OrientationType) IsValid() bool {
+	switch e {
+	case OrientationTypeStake, OrientationTypeStrategicOrientation, OrientationTypeGeneralObjective, OrientationTypePurpose:
+		return true
+	}
+	return false
+}
+
+func (e OrientationType) String() string {
+	return string(e)
+}
+
+func (e *OrientationType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrientationType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrientationType", str)
+	}
+	return nil
+}
+
+func (e OrientationType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrientationType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrientationType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -309,6 +309,9 @@ func (p *Programme) DeliveredBy(ctx context.Context, asOf *store.Date) ([]*Organ
 	return related[*Organization](ctx, p.N.ID, store.In, "delivers", asOf)
 }
 
+// Type is the sort of orientation.
+func (o *Orientation) Type() OrientationType { return enumOf[OrientationType](o.N.Field("type")) }
+
 // Number is the orientation number.
 func (o *Orientation) Number() *int { return intPtr(o.N, "number") }
 
