@@ -11,6 +11,10 @@ import (
 // MaxYears bounds a yearly series.
 const MaxYears = 200
 
+// FrameworkID is the id of the Convention Cadre itself, the agreement every
+// signatory relation points to.
+const FrameworkID = "cccs"
+
 // YearCount is one point of a yearly series: how many signatories were in
 // force at any time of the year, and how many on its last day.
 type YearCount struct {
