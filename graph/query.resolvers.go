@@ -9,9 +9,8 @@ import (
 	"context"
 	"slices"
 
-	"github.com/cccs13/cccs-graph/loaders"
-
 	"github.com/cccs13/cccs-graph/graph/model"
+	"github.com/cccs13/cccs-graph/loaders"
 	"github.com/cccs13/cccs-graph/store"
 )
 
