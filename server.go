@@ -3,7 +3,8 @@
 //
 //	cccs-graph [serve] [-addr ADDR] [-data DIR] ...   serve (the default)
 //	cccs-graph import [-data DIR] FILE...             import dataset files, atomically
-//	cccs-graph export [-data DIR] [-o FILE]           export the graph as a dataset file
+//	cccs-graph export [-data DIR] [-format F] [-asof DATE] [-collection C] [-o FILE]
+//	                                                  export the dataset (yaml) or the network (graphml, csv, json)
 //	cccs-graph backup [-data DIR] [-o FILE]           write a Badger backup
 //	cccs-graph restore [-data DIR] FILE               load a backup into an empty data directory
 package main
@@ -198,37 +199,6 @@ func output(name string, stdout io.Writer) (io.Writer, func() error, error) {
 		return nil, nil, err
 	}
 	return f, f.Close, nil
-}
-
-func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var c config
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	dataFlag(fs, &c)
-	out := fs.String("o", "", "output file (default: standard output)")
-	if err := parse(fs, args, stderr, "export [options]"); err != nil {
-		return err
-	}
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	s, err := openStore(&c, newLogger(&c, stderr))
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	b, err := s.Export()
-	if err != nil {
-		return err
-	}
-	w, closeFn, err := output(*out, stdout)
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(b); err != nil {
-		closeFn()
-		return err
-	}
-	return closeFn()
 }
 
 func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
