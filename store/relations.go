@@ -41,6 +41,13 @@ func (s *Store) Relations(qs []RelQuery) ([][]*Relation, error) {
 }
 
 func relations(txn *badger.Txn, q RelQuery) ([]*Relation, error) {
+	return relationsTo(txn, q, nil)
+}
+
+// relationsTo is relations keeping only those whose other end passes keep
+// (every one when keep is nil). The other end is read from the key, so the
+// values of the relations left out are never decoded.
+func relationsTo(txn *badger.Txn, q RelQuery, keep func(other string) bool) ([]*Relation, error) {
 	var codes []byte
 	for _, k := range q.Kinds {
 		c, ok := relKindCode(k)
@@ -58,7 +65,7 @@ func relations(txn *badger.Txn, q RelQuery) ([]*Relation, error) {
 			continue
 		}
 		for _, c := range codes {
-			rels, err := scanEdges(txn, edgePrefix(dir, q.ID, c), q.AsOf)
+			rels, err := scanEdgesTo(txn, edgePrefix(dir, q.ID, c), q.AsOf, keep)
 			if err != nil {
 				return nil, err
 			}
@@ -69,10 +76,25 @@ func relations(txn *badger.Txn, q RelQuery) ([]*Relation, error) {
 }
 
 func scanEdges(txn *badger.Txn, prefix []byte, asOf Date) ([]*Relation, error) {
+	return scanEdgesTo(txn, prefix, asOf, nil)
+}
+
+// scanEdgesTo is scanEdges keeping the edges whose other end passes keep
+// (all when nil), decided on the key alone.
+func scanEdgesTo(txn *badger.Txn, prefix []byte, asOf Date, keep func(other string) bool) ([]*Relation, error) {
 	var out []*Relation
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 32})
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: keep == nil, PrefetchSize: 32})
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
+		if keep != nil {
+			k, err := ParseKey(it.Item().Key())
+			if err != nil {
+				return nil, err
+			}
+			if !keep(k.Other) {
+				continue
+			}
+		}
 		var r Relation
 		if err := it.Item().Value(func(b []byte) error { return decode(b, &r) }); err != nil {
 			return nil, err

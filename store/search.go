@@ -31,6 +31,7 @@ type SearchHit struct {
 	Node    *Node
 	Score   float64
 	Matched string
+	cursor  Cursor // computed once: sorting compares it often
 }
 
 // Search finds the nodes whose name, short name or an alias matches query,
@@ -64,6 +65,7 @@ func (s *Store) Search(query string, kinds []Kind) ([]SearchHit, error) {
 				continue
 			}
 			if h, ok := q.rank(&n); ok {
+				h.cursor = hitCursor(h)
 				hits = append(hits, h)
 			}
 		}
@@ -74,7 +76,9 @@ func (s *Store) Search(query string, kinds []Kind) ([]SearchHit, error) {
 }
 
 // Cursor orders hits best first: score descending, then folded name, then id.
-func (h SearchHit) Cursor() Cursor {
+func (h SearchHit) Cursor() Cursor { return h.cursor }
+
+func hitCursor(h SearchHit) Cursor {
 	inverted := int64((10 - h.Score) * 1e6) // scores are in (0, 4]
 	return Cursor{Key: fmt.Sprintf("%08d|%s", inverted, Fold(h.Node.Name)), ID: h.Node.ID}
 }

@@ -131,8 +131,26 @@ func (s *Store) Timeline(from, to Date, kinds []RelKind, events bool) ([]Timelin
 		}
 		return err
 	})
-	slices.SortFunc(out, func(a, b TimelineEntry) int { return a.Cursor().Compare(b.Cursor()) })
+	sortByCursor(out, TimelineEntry.Cursor)
 	return out, err
+}
+
+// keyed is an item with its cursor.
+type keyed[T any] struct {
+	c    Cursor
+	item T
+}
+
+// sortByCursor sorts items by their cursors, computing each cursor once.
+func sortByCursor[T any](items []T, cursor func(T) Cursor) {
+	ks := make([]keyed[T], len(items))
+	for i, it := range items {
+		ks[i] = keyed[T]{cursor(it), it}
+	}
+	slices.SortFunc(ks, func(a, b keyed[T]) int { return a.c.Compare(b.c) })
+	for i := range ks {
+		items[i] = ks[i].item
+	}
 }
 
 // within reports whether a date meets the span.

@@ -204,25 +204,28 @@ func (wk *walker) neighborhood(root *Node, depth int, g *Subgraph) error {
 	return wk.relationsAmong(g, reached)
 }
 
-// relationsAmong adds to g, once each, the relations the walk may follow
-// between two reached nodes, in the order of the nodes.
+// relationsAmong adds to g the relations the walk may follow between two
+// reached nodes, in the order of the nodes. Each is read once, from its From
+// end (reached too). The nodes of the last level were never stepped from:
+// their relations are read by key, and only those to reached nodes decoded.
 func (wk *walker) relationsAmong(g *Subgraph, reached map[string]bool) error {
-	added := map[string]bool{}
 	for _, n := range g.Nodes {
-		rels, err := wk.step(n.ID)
-		if err != nil {
-			return err
+		rels, stepped := wk.steps[n.ID]
+		if !stepped || wk.w.Dir == In { // a walk inwards has no out edges in steps
+			var err error
+			q := RelQuery{ID: n.ID, Dir: Out, Kinds: wk.w.Kinds, AsOf: wk.w.AsOf}
+			if rels, err = relationsTo(wk.txn, q, func(other string) bool { return reached[other] }); err != nil {
+				return err
+			}
 		}
 		for _, r := range rels {
-			id := RelationID(r)
-			if !reached[r.From] || !reached[r.To] || added[id] {
+			if r.From != n.ID || !reached[r.To] {
 				continue
 			}
 			if len(g.Relations) == MaxSubgraphRelations {
 				g.Truncated = true
 				return nil
 			}
-			added[id] = true
 			g.Relations = append(g.Relations, r)
 		}
 	}

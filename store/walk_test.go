@@ -64,6 +64,8 @@ func TestNeighborhoodOnTheSmallGraph(t *testing.T) {
 		{2, Walk{}, "pact,beta,alpha,gamma,t-13", 4},
 		{2, Walk{Kinds: []RelKind{"signatory"}}, "pact,beta,alpha,gamma", 3},
 		{2, Walk{Dir: Out}, "pact", 0}, // the pact signs nothing
+		{1, Walk{Dir: In}, "pact,beta,alpha,gamma", 3},
+		{2, Walk{Dir: In}, "pact,beta,alpha,gamma", 3}, // beta administers t-13: out, not followed
 		{1, Walk{AsOf: date(t, "2000")}, "pact,beta,alpha", 2},
 		{1, Walk{AsOf: date(t, "1994-07-24")}, "", 0}, // the pact starts on the 25th
 	} {
