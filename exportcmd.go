@@ -42,13 +42,5 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer s.Close()
-	w, closeFn, err := output(*out, stdout)
-	if err != nil {
-		return err
-	}
-	if err := export.Write(w, s, req); err != nil {
-		closeFn()
-		return err
-	}
-	return closeFn()
+	return writeOutput(*out, stdout, func(w io.Writer) error { return export.Write(w, s, req) })
 }

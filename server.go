@@ -189,16 +189,21 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// output opens the -o file, or returns stdout for "" or "-".
-func output(name string, stdout io.Writer) (io.Writer, func() error, error) {
+// writeOutput runs write on the -o file, or on stdout for "" or "-", and
+// closes the file: a failed close (a full disk) is an error too.
+func writeOutput(name string, stdout io.Writer, write func(io.Writer) error) error {
 	if name == "" || name == "-" {
-		return stdout, func() error { return nil }, nil
+		return write(stdout)
 	}
 	f, err := os.Create(name)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	return f, f.Close, nil
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -217,15 +222,7 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer s.Close()
-	w, closeFn, err := output(*out, stdout)
-	if err != nil {
-		return err
-	}
-	if err := s.Backup(w); err != nil {
-		closeFn()
-		return err
-	}
-	return closeFn()
+	return writeOutput(*out, stdout, s.Backup)
 }
 
 func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {

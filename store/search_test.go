@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"slices"
 	"testing"
@@ -192,5 +193,21 @@ func TestSearchIndexIsRebuiltForOtherRules(t *testing.T) {
 	}
 	if got := hitIDs(t, s, "stale"); len(got) != 0 {
 		t.Errorf("a stale entry survived the rebuild: %v", got)
+	}
+}
+
+func TestSearchAfterRestore(t *testing.T) {
+	src := openTest(t)
+	importFile(t, src, "small.yaml")
+	var backup bytes.Buffer
+	if err := src.Backup(&backup); err != nil {
+		t.Fatal(err)
+	}
+	dst := openTest(t)
+	if err := dst.Restore(&backup); err != nil {
+		t.Fatal(err)
+	}
+	if got := hitIDs(t, dst, "gamma"); !slices.Equal(got, []string{"gamma"}) {
+		t.Errorf("after a restore, gamma finds %v, want [gamma]", got)
 	}
 }
