@@ -122,7 +122,8 @@ func (wk *walker) root(id string) (*Node, bool, error) {
 	return &n, alive, nil
 }
 
-// alive returns the node with id if it exists during the walk's date.
+// alive returns the node with id, or nil when it is unknown or does not
+// exist during the walk's date (a relation to it is then not followed).
 func (wk *walker) alive(id string) (*Node, error) {
 	if n, ok := wk.nodes[id]; ok {
 		return n, nil
