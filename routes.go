@@ -15,11 +15,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
 
+	"github.com/cccs13/cccs-graph/export"
 	"github.com/cccs13/cccs-graph/graph"
 	"github.com/cccs13/cccs-graph/store"
 )
 
-// routes builds the HTTP handler: GraphQL, explorer, health, metrics, with
+// routes builds the HTTP handler: GraphQL, explorer, health, metrics, exports, with
 // CORS, request logs and metrics around everything.
 func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	reg := prometheus.NewRegistry()
@@ -45,6 +46,7 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle(export.Route, export.Handler(s, log))
 
 	origins := c.origins()
 	h := cors.New(cors.Options{

@@ -3,7 +3,8 @@
 //
 //	cccs-graph [serve] [-addr ADDR] [-data DIR] ...   serve (the default)
 //	cccs-graph import [-data DIR] FILE...             import dataset files, atomically
-//	cccs-graph export [-data DIR] [-o FILE]           export the graph as a dataset file
+//	cccs-graph export [-data DIR] [-format F] [-asof DATE] [-collection C] [-o FILE]
+//	                                                  export the dataset (yaml) or the network (graphml, csv, json)
 //	cccs-graph backup [-data DIR] [-o FILE]           write a Badger backup
 //	cccs-graph restore [-data DIR] FILE               load a backup into an empty data directory
 package main
@@ -153,9 +154,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// storeCommand parses a subcommand's flags (define adds its own) and opens
-// the data directory, loading the default dataset into an empty one.
-func storeCommand(name, synopsis string, args []string, stderr io.Writer, define func(*flag.FlagSet)) (*flag.FlagSet, *store.Store, error) {
+// storeCommand parses a subcommand's flags (define adds its own), runs check
+// on them before anything is opened (a typo costs nothing), and opens the data
+// directory, loading the default dataset into an empty one.
+func storeCommand(name, synopsis string, args []string, stderr io.Writer, define func(*flag.FlagSet), check func(*flag.FlagSet) error) (*flag.FlagSet, *store.Store, error) {
 	var c config
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	dataFlag(fs, &c)
@@ -168,32 +170,43 @@ func storeCommand(name, synopsis string, args []string, stderr io.Writer, define
 	if err := c.Validate(); err != nil {
 		return nil, nil, err
 	}
+	if check != nil {
+		if err := check(fs); err != nil {
+			return nil, nil, err
+		}
+	}
 	s, err := openStore(&c, newLogger(&c, stderr))
 	return fs, s, err
 }
 
-// writeOutput writes through write to the -o file or to stdout.
+// writeOutput runs write on the -o file, or on stdout for "" or "-", and
+// closes the file: a failed close (a full disk) is an error too.
 func writeOutput(name string, stdout io.Writer, write func(io.Writer) error) error {
-	w, closeFn, err := output(name, stdout)
+	if name == "" || name == "-" {
+		return write(stdout)
+	}
+	f, err := os.Create(name)
 	if err != nil {
 		return err
 	}
-	if err := write(w); err != nil {
-		closeFn()
+	if err := write(f); err != nil {
+		f.Close()
 		return err
 	}
-	return closeFn()
+	return f.Close()
 }
 
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, s, err := storeCommand("import", "import [options] FILE...", args, stderr, nil)
+	fs, s, err := storeCommand("import", "import [options] FILE...", args, stderr, nil, func(fs *flag.FlagSet) error {
+		if fs.NArg() == 0 {
+			return store.Errorf(store.EBADINPUT, "name at least one dataset file to import")
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if fs.NArg() == 0 {
-		return store.Errorf(store.EBADINPUT, "name at least one dataset file to import")
-	}
 	var files []store.File
 	for _, name := range fs.Args() {
 		b, err := os.ReadFile(name)
@@ -211,41 +224,11 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// output opens the -o file, or returns stdout for "" or "-".
-func output(name string, stdout io.Writer) (io.Writer, func() error, error) {
-	if name == "" || name == "-" {
-		return stdout, func() error { return nil }, nil
-	}
-	f, err := os.Create(name)
-	if err != nil {
-		return nil, nil, err
-	}
-	return f, f.Close, nil
-}
-
-func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var out string
-	_, s, err := storeCommand("export", "export [options]", args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&out, "o", "", "output file (default: standard output)")
-	})
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	return writeOutput(out, stdout, func(w io.Writer) error {
-		b, err := s.Export()
-		if err == nil {
-			_, err = w.Write(b)
-		}
-		return err
-	})
-}
-
 func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var out string
 	_, s, err := storeCommand("backup", "backup [options]", args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "o", "", "output file (default: standard output)")
-	})
+	}, nil)
 	if err != nil {
 		return err
 	}

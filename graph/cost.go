@@ -6,10 +6,25 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/cccs13/cccs-graph/graph/model"
+	"github.com/cccs13/cccs-graph/store"
 )
 
 // listGuess is the number of items assumed for a list field without `first`.
 const listGuess = 20
+
+// capped are list fields bounded by a cap rather than by `first`: they cost
+// their cap times their children, so a neighbourhood costs what 500 nodes
+// and 1000 relations would.
+var capped = map[string]int{
+	"Subgraph.nodes":          store.MaxSubgraphNodes,
+	"Subgraph.depths":         store.MaxSubgraphNodes,
+	"Subgraph.relations":      store.MaxSubgraphRelations,
+	"Path.nodes":              store.MaxPathDepth + 1,
+	"Path.relations":          store.MaxPathDepth,
+	"Stats.nodesByKind":       len(store.Kinds),
+	"Stats.relationsByKind":   len(store.RelKinds),
+	"Stats.signatoriesByYear": store.MaxYears,
+}
 
 // costSchema overrides the cost of every field: a field costs one plus its
 // children's cost times the number of items it may return, so nested lists
@@ -25,6 +40,9 @@ func (c costSchema) Complexity(ctx context.Context, typeName, field string, chil
 	def := t.Fields.ForName(field)
 	if def == nil {
 		return 1 + child, true
+	}
+	if n, ok := capped[typeName+"."+field]; ok {
+		return 1 + n*child, true
 	}
 	n := 1
 	switch {

@@ -20,5 +20,11 @@ func (s *Store) Restore(r io.Reader) error {
 	if !empty {
 		return Errorf(ECONFLICT, "the data directory is not empty: restore into a new one")
 	}
-	return s.db.Load(r, 256)
+	if err := s.db.Load(r, 256); err != nil {
+		return err
+	}
+	// Index again: a backup written before search existed, or with other
+	// tokenisation rules, brings no usable index, while this store already
+	// marked its empty index as current when it was opened.
+	return s.update(rebuildSearchIndex)
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 )
@@ -21,15 +22,23 @@ const (
 	pEdgeOut byte = 0x20 // pEdgeOut lp(from) relkind lp(to) date(validFrom) lp(onBehalfOf) -> relation value
 	pEdgeIn  byte = 0x21 // pEdgeIn lp(to) relkind lp(from) date(validFrom) lp(onBehalfOf) -> relation value
 
-	// 0x30-0x3F: search index; 0x40-0x4F: geometry and spatial index.
+	// 0x30-0x3F: search index. A token is written raw and ends with a zero
+	// byte (tokens are letters and digits), so a prefix scan on a token's
+	// beginning finds every longer token: typing "septe" finds "septemes".
+	pSearchTerm    byte = 0x30 // pSearchTerm token 0x00 id -> empty: folded words of name, shortName, aliases
+	pSearchStem    byte = 0x31 // pSearchStem stem 0x00 id -> empty: their French stems
+	pSearchVersion byte = 0x32 // pSearchVersion -> tokenizer version (uint32) the index was built with
+
+	// 0x40-0x4F: geometry and spatial index.
 )
 
 // schemaVersion is stored under pMeta; bump it when the layout changes.
 const schemaVersion uint32 = 1
 
 var (
-	metaKey        = []byte{pMeta}
-	dataVersionKey = []byte{pDataVersion}
+	metaKey          = []byte{pMeta}
+	dataVersionKey   = []byte{pDataVersion}
+	searchVersionKey = []byte{pSearchVersion}
 )
 
 // keyWriter appends key parts: integers big-endian, variable parts length-prefixed,
@@ -63,6 +72,20 @@ func codePrefix(kc byte, code string) []byte { return keyWriter{pCodeIndex}.byte
 
 func codeKey(kc byte, code, id string) []byte { return keyWriter(codePrefix(kc, code)).raw(id) }
 
+// searchPrefix is the prefix of the index entries of a token (exact, with
+// the terminating zero byte) or of every token that starts with it.
+func searchPrefix(p byte, token string, exact bool) []byte {
+	k := keyWriter{p}.raw(token)
+	if exact {
+		k = k.byte1(0)
+	}
+	return k
+}
+
+func searchKey(p byte, token, id string) []byte {
+	return keyWriter(searchPrefix(p, token, true)).raw(id)
+}
+
 // edgePrefix is the prefix of a node's edges in one direction, optionally of one kind.
 func edgePrefix(dir Direction, id string, rk byte) []byte {
 	p := byte(pEdgeOut)
@@ -89,7 +112,7 @@ type Key struct {
 	Prefix    byte
 	Kind      byte
 	ID        string // node id; for edges, the node the key belongs to
-	Other     string // edges: the node at the other end; code index: the code
+	Other     string // edges: the node at the other end; code index: the code; search: the token
 	ValidFrom Date
 	Qualifier string // edges: the onBehalfOf part of the identity
 }
@@ -103,7 +126,7 @@ func ParseKey(b []byte) (Key, error) {
 	rest := b[1:]
 	var err error
 	switch k.Prefix {
-	case pMeta, pDataVersion:
+	case pMeta, pDataVersion, pSearchVersion:
 		if len(rest) != 0 {
 			return k, fmt.Errorf("key %x: trailing bytes", b)
 		}
@@ -140,6 +163,12 @@ func ParseKey(b []byte) (Key, error) {
 		if k.Qualifier, rest, err = readLP(rest[5:]); err == nil && len(rest) != 0 {
 			err = fmt.Errorf("key %x: trailing bytes", b)
 		}
+	case pSearchTerm, pSearchStem:
+		i := bytes.IndexByte(rest, 0)
+		if i < 0 {
+			return k, fmt.Errorf("key %x: token without its end byte", b)
+		}
+		k.Other, k.ID = string(rest[:i]), string(rest[i+1:])
 	default:
 		return k, fmt.Errorf("key %x: unknown prefix", b)
 	}

@@ -129,7 +129,7 @@ func putNode(txn *badger.Txn, n *Node) (bool, error) {
 			return false, err
 		}
 	}
-	return true, nil
+	return true, putSearchIndex(txn, n)
 }
 
 func deleteIndexes(txn *badger.Txn, n *Node) error {
@@ -138,7 +138,9 @@ func deleteIndexes(txn *badger.Txn, n *Node) error {
 		return err
 	}
 	if code := naturalKey(n); code != "" {
-		return txn.Delete(codeKey(kc, code, n.ID))
+		if err := txn.Delete(codeKey(kc, code, n.ID)); err != nil {
+			return err
+		}
 	}
-	return nil
+	return deleteSearchIndex(txn, n)
 }

@@ -42,7 +42,7 @@ func (s *Store) Relations(qs []RelQuery) ([][]*Relation, error) {
 		sc := newEdgeScanner(txn)
 		defer sc.close()
 		for i, q := range qs {
-			rels, err := sc.relations(q)
+			rels, err := sc.relations(q, nil)
 			if err != nil {
 				return err
 			}
@@ -64,7 +64,7 @@ func (s *Store) RelationsWithEnds(qs []RelQuery, maxEnds int) ([][]*Relation, ma
 		defer sc.close()
 		var ids []string
 		for i, q := range qs {
-			rels, err := sc.relations(q)
+			rels, err := sc.relations(q, nil)
 			if err != nil {
 				return err
 			}
@@ -104,8 +104,29 @@ func newEdgeScanner(txn *badger.Txn) *edgeScanner {
 
 func (sc *edgeScanner) close() { sc.it.Close() }
 
-// relations returns the relations matching q, in key order.
-func (sc *edgeScanner) relations(q RelQuery) ([]*Relation, error) {
+// relations reads the relations matching q in txn, in key order.
+func relations(txn *badger.Txn, q RelQuery) ([]*Relation, error) {
+	return relationsTo(txn, q, nil)
+}
+
+// relationsTo is relations keeping only those whose other end passes keep
+// (every one when keep is nil).
+func relationsTo(txn *badger.Txn, q RelQuery, keep func(other string) bool) ([]*Relation, error) {
+	sc := newEdgeScanner(txn)
+	defer sc.close()
+	return sc.relations(q, keep)
+}
+
+// scanEdges reads the edges under prefix in force at asOf.
+func scanEdges(txn *badger.Txn, prefix []byte, asOf Date) ([]*Relation, error) {
+	sc := newEdgeScanner(txn)
+	defer sc.close()
+	return sc.scan(prefix, asOf, nil)
+}
+
+// relations returns the relations matching q whose other end passes keep
+// (all when keep is nil), in key order.
+func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*Relation, error) {
 	var codes []byte
 	for _, k := range q.Kinds {
 		c, ok := relKindCode(k)
@@ -123,7 +144,7 @@ func (sc *edgeScanner) relations(q RelQuery) ([]*Relation, error) {
 			continue
 		}
 		for _, c := range codes {
-			rels, err := sc.scan(edgePrefix(dir, q.ID, c), q.AsOf)
+			rels, err := sc.scan(edgePrefix(dir, q.ID, c), q.AsOf, keep)
 			if err != nil {
 				return nil, err
 			}
@@ -133,10 +154,21 @@ func (sc *edgeScanner) relations(q RelQuery) ([]*Relation, error) {
 	return out, nil
 }
 
-// scan returns the relations under prefix in force at asOf.
-func (sc *edgeScanner) scan(prefix []byte, asOf Date) ([]*Relation, error) {
+// scan returns the relations under prefix in force at asOf whose other end
+// passes keep (all when nil). The other end is read from the key, so the
+// values of the relations left out are never decoded.
+func (sc *edgeScanner) scan(prefix []byte, asOf Date, keep func(other string) bool) ([]*Relation, error) {
 	var out []*Relation
 	for sc.it.Seek(prefix); sc.it.ValidForPrefix(prefix); sc.it.Next() {
+		if keep != nil {
+			k, err := ParseKey(sc.it.Item().Key())
+			if err != nil {
+				return nil, err
+			}
+			if !keep(k.Other) {
+				continue
+			}
+		}
 		var r Relation
 		if err := sc.it.Item().Value(func(b []byte) error { return decode(b, &r) }); err != nil {
 			return nil, err
@@ -152,10 +184,8 @@ func (sc *edgeScanner) scan(prefix []byte, asOf Date) ([]*Relation, error) {
 func (s *Store) AllRelations() ([]*Relation, error) {
 	var out []*Relation
 	err := s.view(func(txn *badger.Txn) error {
-		sc := newEdgeScanner(txn)
-		defer sc.close()
 		var err error
-		out, err = sc.scan([]byte{pEdgeOut}, Date{})
+		out, err = scanEdges(txn, []byte{pEdgeOut}, Date{})
 		return err
 	})
 	return out, err

@@ -43,6 +43,10 @@ func Open(dir string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.ensureSearchIndex(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

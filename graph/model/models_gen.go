@@ -91,6 +91,16 @@ type BodyEdge struct {
 	Node *Body `json:"node"`
 }
 
+// A governance body and its members.
+type BodyMemberCount struct {
+	// The body.
+	Body *Body `json:"body"`
+	// Number of member organizations.
+	Count int `json:"count"`
+	// The member organizations, by name.
+	Members []*Organization `json:"members"`
+}
+
 // Filter on agreements, amendments and other dated collections.
 type DatedFilter struct {
 	// Only these ids.
@@ -187,6 +197,14 @@ type NodeFilter struct {
 	NameContains *string `json:"nameContains,omitempty"`
 }
 
+// A number of nodes of one kind.
+type NodeKindCount struct {
+	// The kind.
+	Kind NodeKind `json:"kind"`
+	// How many.
+	Count int `json:"count"`
+}
+
 // How to order a collection.
 type NodeOrder struct {
 	// The field to order by.
@@ -225,6 +243,20 @@ type OrganizationConnection struct {
 	Edges []*OrganizationEdge `json:"edges"`
 	// The items.
 	Nodes []*Organization `json:"nodes"`
+}
+
+// How connected an organization is.
+type OrganizationDegree struct {
+	// The organization.
+	Organization *Organization `json:"organization"`
+	// Relations in and out.
+	Degree int `json:"degree"`
+	// Relations to it.
+	InDegree int `json:"inDegree"`
+	// Relations from it.
+	OutDegree int `json:"outDegree"`
+	// Distinct nodes at the other ends.
+	Neighbors int `json:"neighbors"`
 }
 
 // An item with its cursor.
@@ -287,6 +319,16 @@ type PageInfo struct {
 	StartCursor *string `json:"startCursor,omitempty"`
 	// Cursor of the last item of the page.
 	EndCursor *string `json:"endCursor,omitempty"`
+}
+
+// A chain of relations from one node to another.
+type Path struct {
+	// The nodes, from the start to the end.
+	Nodes []Node `json:"nodes"`
+	// The relations in order: the i-th joins nodes i and i+1, in its own direction (from may be the later node).
+	Relations []*Relation `json:"relations"`
+	// The number of relations.
+	Length int `json:"length"`
 }
 
 // A page of people.
@@ -371,6 +413,41 @@ type RelationEdge struct {
 	Node *Relation `json:"node"`
 }
 
+// A number of relations of one kind.
+type RelationKindCount struct {
+	// The kind.
+	Kind RelationKind `json:"kind"`
+	// How many.
+	Count int `json:"count"`
+}
+
+// Search results, best first.
+type SearchConnection struct {
+	// Number of nodes found, over all pages.
+	TotalCount int `json:"totalCount"`
+	// Page information.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The nodes found with their cursors and scores.
+	Edges []*SearchEdge `json:"edges"`
+	// The nodes found.
+	Nodes []Node `json:"nodes"`
+}
+
+// A node found by search.
+type SearchEdge struct {
+	// Opaque cursor for `after`.
+	Cursor string `json:"cursor"`
+	// How well the node matches. The integer part is the class of the match: 4 the query is a name, short name
+	// or alias of the node; 2 to 3 every word of the query is in them; 1 to 2 every word, the last one as the
+	// beginning of a word; 0 to 1 some of the words. Within a class, more is a closer match (the query covers
+	// more of the text). Scores compare within one query only.
+	Score float64 `json:"score"`
+	// The name, short name or alias that matched best.
+	Matched string `json:"matched"`
+	// The node.
+	Node Node `json:"node"`
+}
+
 // A page of sources.
 type SourceConnection struct {
 	// Number of items that match, over all pages.
@@ -389,6 +466,18 @@ type SourceEdge struct {
 	Cursor string `json:"cursor"`
 	// The item.
 	Node *Source `json:"node"`
+}
+
+// A neighbourhood: nodes and the relations between them.
+type Subgraph struct {
+	// The nodes, the root first, then in the order the walk reached them. Empty when the root does not exist at `asOf`.
+	Nodes []Node `json:"nodes"`
+	// The distance of each node of `nodes` from the root, in the same order.
+	Depths []int `json:"depths"`
+	// The relations between the nodes, once each, with their own direction.
+	Relations []*Relation `json:"relations"`
+	// Whether the caps (500 nodes, 1000 relations) cut the neighbourhood.
+	Truncated bool `json:"truncated"`
 }
 
 // A page of territories.
@@ -447,6 +536,48 @@ type ThemeEdge struct {
 	Cursor string `json:"cursor"`
 	// The item.
 	Node *Theme `json:"node"`
+}
+
+// A page of timeline entries, in date order.
+type TimelineConnection struct {
+	// Number of entries, over all pages.
+	TotalCount int `json:"totalCount"`
+	// Page information.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The entries with their cursors.
+	Edges []*TimelineEdge `json:"edges"`
+	// The entries.
+	Nodes []*TimelineEntry `json:"nodes"`
+}
+
+// A timeline entry with its cursor.
+type TimelineEdge struct {
+	// Opaque cursor for `after`.
+	Cursor string `json:"cursor"`
+	// The entry.
+	Node *TimelineEntry `json:"node"`
+}
+
+// A dated step: an event, or the start or end of a relation.
+type TimelineEntry struct {
+	// When, with the precision the sources give.
+	Date store.Date `json:"date"`
+	// What the entry records.
+	Type TimelineEntryType `json:"type"`
+	// The event, for EVENT.
+	Event *Event `json:"event,omitempty"`
+	// The relation, for RELATION_START and RELATION_END.
+	Relation *Relation `json:"relation,omitempty"`
+}
+
+// One year of a series.
+type YearCount struct {
+	// The year.
+	Year int `json:"year"`
+	// Distinct signatories in force at any time of the year (one who joined or left during the year counts).
+	Count int `json:"count"`
+	// Distinct signatories in force on 31 December: the figure the seed documents give for a year.
+	AtYearEnd int `json:"atYearEnd"`
 }
 
 // Which relations of a node to read.
@@ -1058,6 +1189,67 @@ func (e *TerritoryKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e TerritoryKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a timeline entry records.
+type TimelineEntryType string
+
+const (
+	// An event of the history.
+	TimelineEntryTypeEvent TimelineEntryType = "EVENT"
+	// A relation starts (its validFrom).
+	TimelineEntryTypeRelationStart TimelineEntryType = "RELATION_START"
+	// A relation ends (its validTo).
+	TimelineEntryTypeRelationEnd TimelineEntryType = "RELATION_END"
+)
+
+var AllTimelineEntryType = []TimelineEntryType{
+	TimelineEntryTypeEvent,
+	TimelineEntryTypeRelationStart,
+	TimelineEntryTypeRelationEnd,
+}
+
+func (e TimelineEntryType) IsValid() bool {
+	switch e {
+	case TimelineEntryTypeEvent, TimelineEntryTypeRelationStart, TimelineEntryTypeRelationEnd:
+		return true
+	}
+	return false
+}
+
+func (e TimelineEntryType) String() string {
+	return string(e)
+}
+
+func (e *TimelineEntryType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TimelineEntryType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TimelineEntryType", str)
+	}
+	return nil
+}
+
+func (e TimelineEntryType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TimelineEntryType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TimelineEntryType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

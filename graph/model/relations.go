@@ -69,6 +69,14 @@ func (r *Relation) OnBehalfOf(ctx context.Context) (*Organization, error) {
 	return o, err
 }
 
+// inForce keeps the relations in force at asOf; all of them when asOf is nil.
+func inForce(rels []*Relation, asOf *store.Date) []*Relation {
+	if asOf == nil {
+		return rels
+	}
+	return slices.DeleteFunc(rels, func(r *Relation) bool { return !r.R.InForce(*asOf) })
+}
+
 func nodeByID(ctx context.Context, id string) (Node, error) {
 	n, err := loaders.For(ctx).Node(ctx, id)
 	if err != nil {
@@ -163,4 +171,9 @@ func PageSize(first, last *int) (int, error) {
 		return 0, store.Errorf(store.EBADINPUT, "first and last take 0 to %d, not %d", MaxPageSize, *n)
 	}
 	return *n, nil
+}
+
+// PageInfoOf is the page information of a page cut by store.Paginate.
+func PageInfoOf(cursors []store.Cursor, hasPrev, hasNext bool) *PageInfo {
+	return pageInfo(cursors, hasPrev, hasNext)
 }

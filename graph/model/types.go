@@ -50,9 +50,10 @@ func (o *Organization) Territory(ctx context.Context) (*Territory, error) {
 	return relatedOne[*Territory](ctx, o.N.ID, store.Out, "administers", nil)
 }
 
-// OfficeHolders are the holds-office relations into o.
-func (o *Organization) OfficeHolders(ctx context.Context) ([]*Relation, error) {
-	return relationsOf(ctx, o.N.ID, store.In, "holds-office")
+// OfficeHolders are the holds-office relations into o in force at asOf (any time when nil).
+func (o *Organization) OfficeHolders(ctx context.Context, asOf *store.Date) ([]*Relation, error) {
+	rels, err := relationsOf(ctx, o.N.ID, store.In, "holds-office")
+	return inForce(rels, asOf), err
 }
 
 // FrameworkID is the id of the Convention Cadre itself.
@@ -370,9 +371,10 @@ func (e *Event) Concerns(ctx context.Context) ([]Node, error) {
 	return related[Node](ctx, e.N.ID, store.Out, "concerns", nil)
 }
 
-// Offices are the offices p held.
-func (p *Person) Offices(ctx context.Context) ([]*Relation, error) {
-	return relationsOf(ctx, p.N.ID, store.Out, "holds-office")
+// Offices are the offices p held at asOf (any time when nil).
+func (p *Person) Offices(ctx context.Context, asOf *store.Date) ([]*Relation, error) {
+	rels, err := relationsOf(ctx, p.N.ID, store.Out, "holds-office")
+	return inForce(rels, asOf), err
 }
 
 // Signatures are the documents p signed.

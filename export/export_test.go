@@ -1,0 +1,178 @@
+package export
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"encoding/xml"
+	"strings"
+	"testing"
+
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// tricky has names that need quoting in CSV and escaping in XML.
+const tricky = `nodes:
+  - {id: doc, kind: source, name: Doc, sources: [{source: doc}]}
+  - {id: pact, kind: agreement, name: "Pact <2015> & co", fields: {startDate: "2015", endDate: "2017"}, sources: [{source: doc}]}
+  - id: odd
+    kind: organization
+    name: "Comma, \"quote\" and\nline"
+    shortName: Odd
+    aliases: [Ödd, O'dd]
+    fields: {category: association}
+    sources: [{source: doc}]
+  - {id: plain, kind: organization, name: Plain, fields: {category: commune}, sources: [{source: doc}]}
+  - {id: art, kind: article, name: "Article 1.3.3", fields: {number: "1.3.3"}, sources: [{source: doc}]}
+  - {id: amd, kind: amendment, name: Amendment, fields: {number: "1"}, sources: [{source: doc}]}
+relations:
+  - {kind: signatory, from: odd, to: cccs, validFrom: "2015", sources: [{source: doc}]}
+  - {kind: party-to, from: plain, to: pact, note: "says \"yes\", twice", sources: [{source: doc}]}
+  - {kind: part-of, from: art, to: pact, sources: [{source: doc}]}
+`
+
+func trickyStore(t *testing.T) *store.Store {
+	t.Helper()
+	s, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	cccs := "nodes:\n  - {id: cccs, kind: agreement, name: Convention Cadre, sources: [{source: doc}]}\n"
+	if _, err := s.Import(store.File{Name: "tricky.yaml", Data: []byte(tricky)}, store.File{Name: "cccs.yaml", Data: []byte(cccs)}); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func write(t *testing.T, s *store.Store, r Request) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Write(&buf, s, r); err != nil {
+		t.Fatalf("Write(%+v): %v", r, err)
+	}
+	return buf.Bytes()
+}
+
+func TestGraphMLIsTypedAndComplete(t *testing.T) {
+	s := trickyStore(t)
+	b := write(t, s, Request{Format: FormatGraphML})
+	var doc graphML
+	if err := xml.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("not well-formed XML: %v\n%s", err, b)
+	}
+	if len(doc.Graph.Nodes) != 7 || len(doc.Graph.Edges) != 3 || doc.Graph.EdgeDefault != "directed" {
+		t.Fatalf("%d nodes, %d edges, edgedefault %q; want 7, 3, directed", len(doc.Graph.Nodes), len(doc.Graph.Edges), doc.Graph.EdgeDefault)
+	}
+	types := map[string]string{}
+	for _, k := range doc.Keys {
+		types[k.For+"."+k.Name] = k.Type
+	}
+	for attr, want := range map[string]string{
+		"node.kind": "string", "node.name": "string", "node.shortName": "string", "node.startYear": "int",
+		"node.signatory": "boolean", "node.number": "string", "node.category": "string",
+		"edge.kind": "string", "edge.validFrom": "string", "edge.validTo": "string", "edge.validFromYear": "int",
+		"edge.role": "string", "edge.note": "string", "graph.asOf": "string",
+	} {
+		if types[attr] != want {
+			t.Errorf("key %s has type %q, want %q", attr, types[attr], want)
+		}
+	}
+	data := map[string]string{}
+	for _, n := range doc.Graph.Nodes {
+		for _, d := range n.Data {
+			data[n.ID+"."+d.Key] = d.Value
+		}
+	}
+	if data["odd.n_name"] != "Comma, \"quote\" and\nline" || data["odd.n_signatory"] != "true" || data["plain.n_signatory"] != "false" {
+		t.Errorf("node data lost: name %q, signatory %q/%q", data["odd.n_name"], data["odd.n_signatory"], data["plain.n_signatory"])
+	}
+	if data["pact.n_name"] != "Pact <2015> & co" || data["pact.n_startYear"] != "2015" || data["pact.n_endYear"] != "2017" {
+		t.Errorf("pact: %q, years %q..%q", data["pact.n_name"], data["pact.n_startYear"], data["pact.n_endYear"])
+	}
+}
+
+func TestGraphMLAsOfKeepsWhatIsInForce(t *testing.T) {
+	s := trickyStore(t)
+	d, _ := store.ParseDate("2010")
+	var doc graphML
+	if err := xml.Unmarshal(write(t, s, Request{Format: FormatGraphML, AsOf: d}), &doc); err != nil {
+		t.Fatal(err)
+	}
+	// In 2010 the pact (2015-2017) does not exist yet, nor the signature of 2015.
+	for _, n := range doc.Graph.Nodes {
+		if n.ID == "pact" {
+			t.Error("the 2015 pact is in the 2010 export")
+		}
+	}
+	if len(doc.Graph.Edges) != 0 || len(doc.Graph.Data) != 1 || doc.Graph.Data[0].Value != "2010" {
+		t.Errorf("2010: %d edges, graph data %+v; want none and asOf 2010", len(doc.Graph.Edges), doc.Graph.Data)
+	}
+}
+
+func TestCSVFollowsRFC4180(t *testing.T) {
+	s := trickyStore(t)
+	b := write(t, s, Request{Format: FormatCSV, Collection: "organizations"})
+	if !bytes.Contains(b, []byte("\r\n")) || !bytes.Contains(b, []byte(`"Comma, ""quote"" and`)) {
+		t.Errorf("want CRLF line ends and doubled quotes inside a quoted field:\n%q", b)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rows[0], ",") != "id,kind,name,shortName,aliases,category,description,website,sources" {
+		t.Errorf("header = %v", rows[0])
+	}
+	if len(rows) != 3 || rows[1][0] != "odd" || rows[1][2] != "Comma, \"quote\" and\nline" || rows[1][4] != "Ödd; O'dd" {
+		t.Errorf("rows = %q", rows)
+	}
+	rels, err := csv.NewReader(bytes.NewReader(write(t, s, Request{Format: FormatCSV, Collection: "relations"}))).ReadAll()
+	if err != nil || len(rels) != 4 || rels[0][0] != "id" {
+		t.Fatalf("relations.csv: %d rows, %v", len(rels), err)
+	}
+}
+
+func TestJSONHoldsNodesAndRelations(t *testing.T) {
+	s := trickyStore(t)
+	var doc struct {
+		AsOf      string
+		Nodes     []store.Node
+		Relations []struct {
+			ID   string
+			Kind string
+		}
+	}
+	if err := json.Unmarshal(write(t, s, Request{Format: FormatJSON}), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.AsOf != "" || len(doc.Nodes) != 7 || len(doc.Relations) != 3 || doc.Relations[0].ID == "" {
+		t.Errorf("JSON export: asOf %q, %d nodes, %d relations %+v", doc.AsOf, len(doc.Nodes), len(doc.Relations), doc.Relations)
+	}
+}
+
+func TestRequestValidation(t *testing.T) {
+	d, _ := store.ParseDate("2015")
+	for name, tc := range map[string]struct {
+		req  Request
+		code string
+	}{
+		"unknown format":      {Request{Format: "xlsx"}, store.EBADINPUT},
+		"csv without name":    {Request{Format: FormatCSV}, store.EBADINPUT},
+		"unknown collection":  {Request{Format: FormatCSV, Collection: "spaceships"}, store.ENOTFOUND},
+		"collection for json": {Request{Format: FormatJSON, Collection: "organizations"}, store.EBADINPUT},
+		"yaml as of a date":   {Request{Format: FormatYAML, AsOf: d}, store.EBADINPUT},
+	} {
+		if err := tc.req.Validate(); store.ErrorCode(err) != tc.code {
+			t.Errorf("%s: %v, want %s", name, err, tc.code)
+		}
+	}
+	for _, f := range Formats {
+		r := Request{Format: f}
+		if f == FormatCSV {
+			r.Collection = "people"
+		}
+		if err := r.Validate(); err != nil {
+			t.Errorf("%+v: %v", r, err)
+		}
+	}
+}

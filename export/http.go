@@ -1,0 +1,116 @@
+package export
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// Route is the pattern Handler serves.
+const Route = "GET /export/{file}"
+
+// contentTypes per format, with the file extension they are served under.
+var contentTypes = map[string]string{
+	FormatGraphML: "application/graphml+xml; charset=utf-8",
+	FormatCSV:     "text/csv; charset=utf-8; header=present",
+	FormatJSON:    "application/json; charset=utf-8",
+}
+
+// Handler serves the exports under Route: network.graphml, network.json and
+// COLLECTION.csv (relations.csv among them), each with an optional
+// ?asOf=DATE. It answers 404 for an unknown file or collection, 400 for a bad
+// date, and sets Content-Type, Content-Disposition and an ETag on the data
+// version, so a client that has the file gets 304.
+func Handler(s *store.Store, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req, err := parseRequest(r.PathValue("file"), r.URL.Query().Get("asOf"))
+		if err != nil {
+			httpError(w, log, r, err)
+			return
+		}
+		version, err := s.DataVersion()
+		if err != nil {
+			httpError(w, log, r, err)
+			return
+		}
+		etag := fmt.Sprintf(`"%d-%s"`, version, req.AsOf)
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Cache-Control", "no-cache")
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		// Written to a buffer first, so a failure is still an error status.
+		var buf bytes.Buffer
+		if err := Write(&buf, s, req); err != nil {
+			httpError(w, log, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", contentTypes[req.Format])
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", fileName(r.PathValue("file"), req.AsOf)))
+		w.Write(buf.Bytes())
+	})
+}
+
+// parseRequest reads a file name and an asOf parameter. Returns ENOTFOUND
+// for a file that is not an export, EBADINPUT for a bad date.
+func parseRequest(file, asOf string) (Request, error) {
+	name, ext, _ := strings.Cut(file, ".")
+	req := Request{Format: ext}
+	switch {
+	case ext == FormatCSV:
+		req.Collection = name
+	case (ext == FormatGraphML || ext == FormatJSON) && name == "network":
+	default:
+		return req, store.Errorf(store.ENOTFOUND, "no export %q: use network.graphml, network.json or COLLECTION.csv with COLLECTION one of %s", file, strings.Join(Collections(), ", "))
+	}
+	if asOf != "" {
+		d, err := ParseAsOf(asOf)
+		if err != nil {
+			return req, err
+		}
+		req.AsOf = d
+	}
+	return req, req.Validate()
+}
+
+// ParseAsOf reads a date given to an export: a year, a month or a day, as
+// the GraphQL Date scalar takes them. Returns EBADINPUT otherwise.
+func ParseAsOf(s string) (store.Date, error) {
+	d, err := store.ParseDate(s)
+	if err == nil && d.Precision == store.Decade {
+		err = store.Errorf(store.EBADINPUT, "invalid date %q: give a year, month or day", s)
+	}
+	return d, err
+}
+
+// fileName is the name a download is saved under: network-2015.graphml.
+func fileName(file string, asOf store.Date) string {
+	if asOf.IsZero() {
+		return file
+	}
+	name, ext, _ := strings.Cut(file, ".")
+	return name + "-" + asOf.String() + "." + ext
+}
+
+// httpStatus maps error codes to HTTP statuses.
+var httpStatus = map[string]int{
+	store.EBADINPUT: http.StatusBadRequest,
+	store.ENOTFOUND: http.StatusNotFound,
+	store.ECONFLICT: http.StatusConflict,
+}
+
+// httpError answers with the status of err's code and its message; an
+// internal error is logged and answered "internal error".
+func httpError(w http.ResponseWriter, log *slog.Logger, r *http.Request, err error) {
+	status, ok := httpStatus[store.ErrorCode(err)]
+	if !ok {
+		status = http.StatusInternalServerError
+		log.ErrorContext(r.Context(), "export failed", "path", r.URL.Path, "error", err.Error())
+	}
+	http.Error(w, store.ErrorMessage(err), status)
+}

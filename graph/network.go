@@ -1,0 +1,112 @@
+package graph
+
+import (
+	"github.com/cccs13/cccs-graph/graph/model"
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// checkID refuses what cannot be a node id. Returns BAD_USER_INPUT.
+func checkID(ids ...string) error {
+	for _, id := range ids {
+		if !store.ValidID(id) {
+			return store.Errorf(store.EBADINPUT, "invalid id %q: ids use a-z, 0-9 and '-'", id)
+		}
+	}
+	return nil
+}
+
+// walkOf converts the arguments of neighborhood and shortestPath.
+func walkOf(kinds []model.RelationKind, asOf *store.Date, direction *model.Direction) store.Walk {
+	w := store.Walk{Dir: store.Both}
+	for _, k := range kinds {
+		w.Kinds = append(w.Kinds, model.StoreRelKind(k))
+	}
+	if asOf != nil {
+		w.AsOf = *asOf
+	}
+	if direction != nil {
+		switch *direction {
+		case model.DirectionOut:
+			w.Dir = store.Out
+		case model.DirectionIn:
+			w.Dir = store.In
+		}
+	}
+	return w
+}
+
+// or returns *p, or def when p is nil.
+func or[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func wrapNodes(nodes []*store.Node) []model.Node {
+	out := make([]model.Node, len(nodes))
+	for i, n := range nodes {
+		out[i] = model.Wrap(n)
+	}
+	return out
+}
+
+func wrapRelations(rels []*store.Relation) []*model.Relation {
+	out := make([]*model.Relation, len(rels))
+	for i, r := range rels {
+		out[i] = &model.Relation{R: r}
+	}
+	return out
+}
+
+// pageOf cuts the page first/after of items already in cursor order.
+func pageOf[T any](items []T, cursor func(T) store.Cursor, first *int, after *string) (store.Page[T], *model.PageInfo, error) {
+	args, err := pageArgs(first, after, nil, nil)
+	if err != nil {
+		return store.Page[T]{}, nil, err
+	}
+	p, err := store.Paginate(items, cursor, false, args)
+	return p, model.PageInfoOf(p.Cursors, p.HasPrev, p.HasNext), err
+}
+
+// searchConnection pages search hits, best first.
+func searchConnection(hits []store.SearchHit, first *int, after *string) (*model.SearchConnection, error) {
+	p, info, err := pageOf(hits, store.SearchHit.Cursor, first, after)
+	if err != nil {
+		return nil, err
+	}
+	c := &model.SearchConnection{TotalCount: p.Total, PageInfo: info,
+		Edges: make([]*model.SearchEdge, len(p.Items)), Nodes: make([]model.Node, len(p.Items))}
+	for i, h := range p.Items {
+		c.Nodes[i] = model.Wrap(h.Node)
+		c.Edges[i] = &model.SearchEdge{Cursor: p.Cursors[i].String(), Score: h.Score, Matched: h.Matched, Node: c.Nodes[i]}
+	}
+	return c, nil
+}
+
+// timelineTypes name the store's entry types in the schema.
+var timelineTypes = map[store.TimelineType]model.TimelineEntryType{
+	store.TimelineEvent: model.TimelineEntryTypeEvent,
+	store.TimelineStart: model.TimelineEntryTypeRelationStart,
+	store.TimelineEnd:   model.TimelineEntryTypeRelationEnd,
+}
+
+// timelineConnection pages timeline entries, in date order.
+func timelineConnection(entries []store.TimelineEntry, first *int, after *string) (*model.TimelineConnection, error) {
+	p, info, err := pageOf(entries, store.TimelineEntry.Cursor, first, after)
+	if err != nil {
+		return nil, err
+	}
+	c := &model.TimelineConnection{TotalCount: p.Total, PageInfo: info,
+		Edges: make([]*model.TimelineEdge, len(p.Items)), Nodes: make([]*model.TimelineEntry, len(p.Items))}
+	for i, e := range p.Items {
+		entry := &model.TimelineEntry{Date: e.Date, Type: timelineTypes[e.Type]}
+		if e.Event != nil {
+			entry.Event, _ = model.As[*model.Event](e.Event)
+		} else {
+			entry.Relation = &model.Relation{R: e.Relation}
+		}
+		c.Nodes[i], c.Edges[i] = entry, &model.TimelineEdge{Cursor: p.Cursors[i].String(), Node: entry}
+	}
+	return c, nil
+}
