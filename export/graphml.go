@@ -10,12 +10,14 @@ import (
 	"github.com/cccs13/cccs-graph/store"
 )
 
-// The GraphML document, as encoding/xml writes it. The root carries no
-// namespace declaration: NetworkX, Gephi and igraph read it so, and the
-// project writes no internet address.
+// graphMLNamespace is the GraphML XML namespace (a name, never fetched).
+const graphMLNamespace = "http://graphml.graphdrawing.org/xmlns"
+
+// The GraphML document, as encoding/xml writes it.
 type (
 	graphML struct {
 		XMLName xml.Name `xml:"graphml"`
+		XMLNS   string   `xml:"xmlns,attr"`
 		Keys    []gmlKey `xml:"key"`
 		Graph   gmlGraph `xml:"graph"`
 	}
@@ -129,7 +131,7 @@ func fieldAttributes() []attribute[*store.Node] {
 // any time for the whole graph).
 func GraphML(w io.Writer, snap *store.Snapshot) error {
 	nodeAttrs := append(nodeAttributes(signatories(snap)), fieldAttributes()...)
-	doc := graphML{Graph: gmlGraph{ID: "cccs-network", EdgeDefault: "directed"}}
+	doc := graphML{XMLNS: graphMLNamespace, Graph: gmlGraph{ID: "cccs-network", EdgeDefault: "directed"}}
 	doc.Keys = append(doc.Keys, gmlKey{"g_asOf", "graph", "asOf", "string"})
 	doc.Keys = append(doc.Keys, declare("n_", "node", nodeAttrs)...)
 	doc.Keys = append(doc.Keys, declare("e_", "edge", edgeAttributes)...)
