@@ -20,5 +20,8 @@ func (s *Store) Restore(r io.Reader) error {
 	if !empty {
 		return Errorf(ECONFLICT, "the data directory is not empty: restore into a new one")
 	}
-	return s.db.Load(r, 256)
+	if err := s.db.Load(r, 256); err != nil {
+		return err
+	}
+	return s.rebuildGeoIndex()
 }

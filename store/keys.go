@@ -21,7 +21,12 @@ const (
 	pEdgeOut byte = 0x20 // pEdgeOut lp(from) relkind lp(to) date(validFrom) lp(onBehalfOf) -> relation value
 	pEdgeIn  byte = 0x21 // pEdgeIn lp(to) relkind lp(from) date(validFrom) lp(onBehalfOf) -> relation value
 
-	// 0x30-0x3F: search index; 0x40-0x4F: geometry and spatial index.
+	// 0x30-0x3F: search index.
+
+	// 0x40-0x4F: geometry and spatial index. The spatial index itself is an
+	// in-memory R-tree rebuilt from the pGeometry values (their bbox comes
+	// first), so it needs no keys of its own.
+	pGeometry byte = 0x40 // pGeometry id -> geometry value: version, bbox, centroid, GeoJSON bytes (geometry.go)
 )
 
 // schemaVersion is stored under pMeta; bump it when the layout changes.
@@ -54,6 +59,8 @@ func (k keyWriter) date(d Date) keyWriter {
 }
 
 func nodeKey(id string) []byte { return keyWriter{pNode}.raw(id) }
+
+func geometryKey(id string) []byte { return keyWriter{pGeometry}.raw(id) }
 
 func kindPrefix(kc byte) []byte { return keyWriter{pKindIndex}.byte1(kc) }
 
@@ -107,7 +114,7 @@ func ParseKey(b []byte) (Key, error) {
 		if len(rest) != 0 {
 			return k, fmt.Errorf("key %x: trailing bytes", b)
 		}
-	case pNode:
+	case pNode, pGeometry:
 		k.ID = string(rest)
 	case pKindIndex:
 		if len(rest) < 1 {
