@@ -3,6 +3,7 @@
 //
 //	cccs-graph [serve] [-addr ADDR] [-data DIR] ...   serve (the default)
 //	cccs-graph import [-data DIR] FILE...             import dataset files, atomically
+//	cccs-graph import -layer TYPE [-source ID] FILE   import a GeoJSON layer of territories (docs/maps.md)
 //	cccs-graph export [-data DIR] [-o FILE]           export the graph as a dataset file
 //	cccs-graph backup [-data DIR] [-o FILE]           write a Badger backup
 //	cccs-graph restore [-data DIR] FILE               load a backup into an empty data directory
@@ -19,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -157,11 +159,19 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var c config
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	dataFlag(fs, &c)
-	if err := parse(fs, args, stderr, "import [options] FILE..."); err != nil {
+	layer := fs.String("layer", "", "import FILE as a GeoJSON layer of territories of this type: "+strings.Join(store.TerritoryTypes, ", "))
+	source := fs.String("source", "", "with -layer: id of an existing source node the territories cite (default: a node layer-TYPE-FILE is created)")
+	if err := parse(fs, args, stderr, "import [options] FILE...\n       cccs-graph import -layer TYPE [-source ID] [options] FILE"); err != nil {
 		return err
 	}
 	if err := c.Validate(); err != nil {
 		return err
+	}
+	if *layer != "" {
+		return importLayer(&c, store.Layer{Kind: *layer, Source: *source}, fs.Args(), stdout, stderr)
+	}
+	if *source != "" {
+		return store.Errorf(store.EBADINPUT, "-source goes with -layer")
 	}
 	if fs.NArg() == 0 {
 		return store.Errorf(store.EBADINPUT, "name at least one dataset file to import")
@@ -185,6 +195,30 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "imported %d file(s): %d node(s) and %d relation(s) written, %d node(s) and %d relation(s) unchanged\n",
 		len(files), res.NodesWritten, res.RelationsWritten, res.NodesUnchanged, res.RelationsUnchanged)
+	return nil
+}
+
+// importLayer imports one GeoJSON file as a layer of territories.
+func importLayer(c *config, l store.Layer, files []string, stdout, stderr io.Writer) error {
+	if len(files) != 1 {
+		return store.Errorf(store.EBADINPUT, "-layer takes one GeoJSON file, not %d", len(files))
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		return err
+	}
+	l.File = store.File{Name: files[0], Data: b}
+	s, err := openStore(c, newLogger(c, stderr))
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	res, err := s.ImportLayer(l)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported layer %s from %s: %d feature(s); %d territory(ies) created, %d updated, %d unchanged; %d geometry(ies) and %d relation(s) written\n",
+		l.Kind, files[0], res.Features, res.Created, res.Updated, res.Unchanged, res.GeometriesWritten, res.RelationsWritten)
 	return nil
 }
 
