@@ -9,9 +9,8 @@ import (
 	"context"
 	"slices"
 
-	"github.com/cccs13/cccs-graph/loaders"
-
 	"github.com/cccs13/cccs-graph/graph/model"
+	"github.com/cccs13/cccs-graph/loaders"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -152,8 +151,12 @@ func (r *queryResolver) Territories(ctx context.Context, first *int, after *stri
 				return slices.ContainsFunc(children, func(c *store.Node) bool { return c.ID == n.ID })
 			})
 		}
-		if filter.Bbox != nil || filter.ContainsPoint != nil {
-			return nil, store.Errorf(store.EBADINPUT, "bbox and containsPoint need imported geometry: none is loaded")
+		if filter.Bbox != nil || filter.ContainsPoint != nil || filter.HasGeometry != nil {
+			geo, err := r.geoPredicate(filter)
+			if err != nil {
+				return nil, err
+			}
+			f = append(f, geo)
 		}
 	}
 	p, err := r.list("territory", f.keep, orderBy, args)

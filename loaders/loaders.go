@@ -24,8 +24,9 @@ type RelKey struct {
 // Loaders are created per operation, so nothing is cached across requests
 // or across the operations of a long-lived connection.
 type Loaders struct {
-	nodes     *dataloadgen.Loader[string, *store.Node]
-	relations *dataloadgen.Loader[RelKey, []*store.Relation]
+	nodes      *dataloadgen.Loader[string, *store.Node]
+	relations  *dataloadgen.Loader[RelKey, []*store.Relation]
+	geometries *dataloadgen.Loader[string, *store.Geometry]
 }
 
 // wait is how long a loader gathers keys before it reads: resolvers of one
@@ -63,6 +64,19 @@ func New(s *store.Store) *Loaders {
 			m := make(map[RelKey][]*store.Relation, len(keys))
 			for i, k := range keys {
 				m[k] = rels[i]
+			}
+			return m, nil
+		}, dataloadgen.WithWait(wait)),
+		geometries: dataloadgen.NewMappedLoader(func(_ context.Context, ids []string) (map[string]*store.Geometry, error) {
+			gs, err := s.Geometries(ids)
+			if err != nil {
+				return nil, err
+			}
+			m := make(map[string]*store.Geometry, len(ids))
+			for i, g := range gs {
+				if g != nil {
+					m[ids[i]] = g
+				}
 			}
 			return m, nil
 		}, dataloadgen.WithWait(wait)),
@@ -116,4 +130,13 @@ func (l *Loaders) Relations(ctx context.Context, k RelKey) ([]*store.Relation, e
 		return nil, nil
 	}
 	return rels, err
+}
+
+// Geometry returns the geometry of a territory, nil if it has none.
+func (l *Loaders) Geometry(ctx context.Context, id string) (*store.Geometry, error) {
+	g, err := l.geometries.Load(ctx, id)
+	if isMissing(err) {
+		return nil, nil
+	}
+	return g, err
 }
