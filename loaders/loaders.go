@@ -36,19 +36,7 @@ const wait = 250 * time.Microsecond
 // New returns loaders reading from s.
 func New(s *store.Store) *Loaders {
 	return &Loaders{
-		nodes: dataloadgen.NewMappedLoader(func(_ context.Context, ids []string) (map[string]*store.Node, error) {
-			nodes, err := s.Nodes(ids)
-			if err != nil {
-				return nil, err
-			}
-			m := make(map[string]*store.Node, len(ids))
-			for i, n := range nodes {
-				if n != nil {
-					m[ids[i]] = n
-				}
-			}
-			return m, nil
-		}, dataloadgen.WithWait(wait)),
+		nodes: byID(s.Nodes),
 		relations: dataloadgen.NewMappedLoader(func(_ context.Context, keys []RelKey) (map[RelKey][]*store.Relation, error) {
 			qs := make([]store.RelQuery, len(keys))
 			for i, k := range keys {
@@ -67,20 +55,26 @@ func New(s *store.Store) *Loaders {
 			}
 			return m, nil
 		}, dataloadgen.WithWait(wait)),
-		geometries: dataloadgen.NewMappedLoader(func(_ context.Context, ids []string) (map[string]*store.Geometry, error) {
-			gs, err := s.Geometries(ids)
-			if err != nil {
-				return nil, err
-			}
-			m := make(map[string]*store.Geometry, len(ids))
-			for i, g := range gs {
-				if g != nil {
-					m[ids[i]] = g
-				}
-			}
-			return m, nil
-		}, dataloadgen.WithWait(wait)),
+		geometries: byID(s.Geometries),
 	}
+}
+
+// byID returns a loader over a batch read that answers in the order of the
+// ids, with nil where an id has no value.
+func byID[T any](read func(ids []string) ([]*T, error)) *dataloadgen.Loader[string, *T] {
+	return dataloadgen.NewMappedLoader(func(_ context.Context, ids []string) (map[string]*T, error) {
+		vs, err := read(ids)
+		if err != nil {
+			return nil, err
+		}
+		m := make(map[string]*T, len(ids))
+		for i, v := range vs {
+			if v != nil {
+				m[ids[i]] = v
+			}
+		}
+		return m, nil
+	}, dataloadgen.WithWait(wait))
 }
 
 type ctxKey struct{}
