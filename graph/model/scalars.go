@@ -80,4 +80,3 @@ func intPtr(n *store.Node, field string) *int {
 	}
 	return nil
 }
-
