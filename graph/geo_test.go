@@ -4,57 +4,19 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/99designs/gqlgen/client"
 	"github.com/paulmach/orb"
 
 	"github.com/cccs13/cccs-graph/internal/geotest"
+	"github.com/cccs13/cccs-graph/internal/geotest/geostore"
 	"github.com/cccs13/cccs-graph/store"
 )
 
-var (
-	geoOnce     sync.Once
-	geoShared   *store.Store
-	geoSetupErr error
-)
-
-// geoStore returns a store with the default dataset, the real communes of
-// ../shared/data/geo and zones de vie sociale built from halves of
-// Aix-en-Provence (geotest.Zones: no public zone geometries exist), one of
-// them served by a test facility. Shared by the tests of this file, which
-// only read.
-func geoStore(t *testing.T) *store.Store {
-	t.Helper()
-	geotest.Dir(t) // skips without the real data
-	geoOnce.Do(func() { geoShared, geoSetupErr = buildGeoStore(t) })
-	if geoSetupErr != nil {
-		t.Fatal(geoSetupErr)
-	}
-	return geoShared
-}
-
-func buildGeoStore(t *testing.T) (*store.Store, error) {
-	s, err := store.Open("")
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.LoadDefaultIfEmpty(); err != nil {
-		return nil, err
-	}
-	communes := store.File{Name: geotest.Communes, Data: geotest.Read(t, geotest.Communes)}
-	if _, err := s.ImportLayer(store.Layer{Kind: "commune", File: communes, Source: "cog-insee-2018"}); err != nil {
-		return nil, err
-	}
-	facility := []byte("nodes:\n  - {id: cs-test, kind: facility, name: Centre social de test, sources: [{source: cog-insee-2018}]}\n")
-	if _, err := s.Import(store.File{Name: "facility.yaml", Data: facility}); err != nil {
-		return nil, err
-	}
-	zones := store.File{Name: "zones-aix.geojson", Data: geotest.Zones(t, "cs-test")}
-	_, err = s.ImportLayer(store.Layer{Kind: "zone-de-vie-sociale", File: zones})
-	return s, err
-}
+// geoStore returns a store with the default dataset, the real communes and
+// zones built from halves of Aix-en-Provence (geostore.New).
+func geoStore(t *testing.T) *store.Store { return geostore.New(t) }
 
 type territoryNode struct {
 	ID, Code, Type string
@@ -231,7 +193,7 @@ func TestZoneIsNestedAndServed(t *testing.T) {
 	var resp struct{ Node territoryNode }
 	query(t, c, `{ node(id: "zvs-13001-est") { id ... on Territory { type code parent { id } facilities { id } } } }`, &resp)
 	z := resp.Node
-	if z.Type != "ZONE_DE_VIE_SOCIALE" || z.Parent == nil || z.Parent.ID != "insee-13001" || len(z.Facilities) != 1 || z.Facilities[0].ID != "cs-test" {
+	if z.Type != "ZONE_DE_VIE_SOCIALE" || z.Parent == nil || z.Parent.ID != "insee-13001" || len(z.Facilities) != 1 || z.Facilities[0].ID != geostore.Facility {
 		t.Errorf("zone = %+v, want a zone de vie sociale in insee-13001 served by cs-test", z)
 	}
 }
