@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -439,5 +440,23 @@ func TestDatasetImportKeepsTheIndexTypes(t *testing.T) {
 	}
 	if l := s.GeoLayers(); len(l) != 1 || l[0].Type != "canton" {
 		t.Errorf("GeoLayers = %+v, want one canton", l)
+	}
+}
+
+func TestTooLargeLayerIsRefusedClearly(t *testing.T) {
+	// 35,000 small polygons (26 MB of GeoJSON) pass every check but exceed
+	// what Badger takes in one transaction: the import says how to split.
+	var feats []map[string]any
+	for n := range gridCols * gridRows {
+		code := fmt.Sprintf("g%05d", n)
+		feats = append(feats, geotest.Feature(code, "Cellule "+code, gridCell(n%gridCols, n/gridCols)))
+	}
+	s := openTest(t)
+	_, err := s.ImportLayer(Layer{Kind: "commune", File: File{Name: "france.geojson", Data: geotest.FeatureCollection(feats...)}})
+	if ErrorCode(err) != EBADINPUT || !strings.Contains(err.Error(), "too large to import in one transaction; split it") {
+		t.Fatalf("error = %v, want BAD_USER_INPUT saying to split the layer", err)
+	}
+	if empty, _ := s.Empty(); !empty {
+		t.Error("a refused layer left nodes behind")
 	}
 }
