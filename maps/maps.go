@@ -26,9 +26,9 @@ type collection struct {
 	Types                  []string // territory types; nil: every type
 }
 
-// collections are the layers, `territories` first. A type's collection is
+// allCollections are the layers, `territories` first. A type's collection is
 // listed once it has features, and can be read (empty) before.
-var collections = []collection{
+var allCollections = []collection{
 	{"territories", "Territoires", "Tous les territoires du réseau CCCS 13 dotés d'une géométrie, de tous types.", nil},
 	{"departements", "Départements", "Départements (code INSEE).", []string{"departement"}},
 	{"arrondissements", "Arrondissements", "Arrondissements départementaux.", []string{"arrondissement"}},
@@ -41,15 +41,15 @@ var collections = []collection{
 
 // findCollection returns the collection with an id. Returns ENOTFOUND.
 func findCollection(id string) (collection, error) {
-	i := slices.IndexFunc(collections, func(c collection) bool { return c.ID == id })
+	i := slices.IndexFunc(allCollections, func(c collection) bool { return c.ID == id })
 	if i < 0 {
-		names := make([]string, len(collections))
-		for j, c := range collections {
+		names := make([]string, len(allCollections))
+		for j, c := range allCollections {
 			names[j] = c.ID
 		}
 		return collection{}, store.Errorf(store.ENOTFOUND, "no collection %q: the collections are %s", id, strings.Join(names, ", "))
 	}
-	return collections[i], nil
+	return allCollections[i], nil
 }
 
 // Paging limits of the OGC items: a larger limit is lowered to the maximum,

@@ -3,6 +3,7 @@ package maps
 import (
 	_ "embed"
 	"net/http"
+	"slices"
 
 	"github.com/cccs13/cccs-graph/store"
 )
@@ -94,7 +95,7 @@ func extentOf(c collection, layers []store.GeoLayer) (store.BBox, bool) {
 	var extent store.BBox
 	found := false
 	for _, l := range layers {
-		if c.Types != nil && l.Type != c.Types[0] {
+		if c.Types != nil && !slices.Contains(c.Types, l.Type) {
 			continue
 		}
 		if !found {
@@ -111,7 +112,7 @@ func (h *handler) collections(w http.ResponseWriter, r *http.Request) {
 	h.serveDoc(w, r, mediaJSON, func(base string) (any, error) {
 		layers := h.s.GeoLayers()
 		docs := []map[string]any{}
-		for _, c := range collections {
+		for _, c := range allCollections {
 			if _, ok := extentOf(c, layers); ok || c.Types == nil {
 				docs = append(docs, collectionDoc(base, c, layers))
 			}

@@ -304,7 +304,8 @@ type Feature struct {
 // Features reads the territories with these ids and their geometries in one
 // read transaction and calls fn for each, in order, so that a map output
 // streams the stored bytes without copying them. Ids without geometry are
-// skipped. fn must not keep Geometry.GeoJSON.
+// skipped. fn must not keep Geometry.GeoJSON. Returns ENOTFOUND for an id
+// that is no node.
 func (s *Store) Features(ids []string, fn func(*Feature) error) error {
 	return s.view(func(txn *badger.Txn) error {
 		for _, id := range ids {
