@@ -17,11 +17,13 @@ import (
 
 	"github.com/cccs13/cccs-graph/export"
 	"github.com/cccs13/cccs-graph/graph"
+	"github.com/cccs13/cccs-graph/maps"
 	"github.com/cccs13/cccs-graph/store"
 )
 
-// routes builds the HTTP handler: GraphQL, explorer, health, metrics, exports, with
-// CORS, request logs and metrics around everything.
+// routes builds the HTTP handler: GraphQL, explorer, maps (GeoJSON and OGC
+// API - Features), exports, health, metrics, with CORS, request logs and
+// metrics around everything.
 func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -47,6 +49,10 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle(export.Route, export.Handler(s, log))
+	mapsHandler := maps.New(s, log)
+	mux.Handle("/geo/", mapsHandler)
+	mux.Handle("/ogc", mapsHandler)
+	mux.Handle("/ogc/", mapsHandler)
 
 	origins := c.origins()
 	h := cors.New(cors.Options{

@@ -3,6 +3,7 @@
 //
 //	cccs-graph [serve] [-addr ADDR] [-data DIR] ...   serve (the default)
 //	cccs-graph import [-data DIR] FILE...             import dataset files, atomically
+//	cccs-graph import -layer TYPE [-source ID] FILE   import a GeoJSON layer of territories (docs/maps.md)
 //	cccs-graph export [-data DIR] [-format F] [-asof DATE] [-collection C] [-o FILE]
 //	                                                  export the dataset (yaml) or the network (graphml, csv, json)
 //	cccs-graph backup [-data DIR] [-o FILE]           write a Badger backup
@@ -20,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -197,8 +199,17 @@ func writeOutput(name string, stdout io.Writer, write func(io.Writer) error) err
 }
 
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, s, err := storeCommand("import", "import [options] FILE...", args, stderr, nil, func(fs *flag.FlagSet) error {
-		if fs.NArg() == 0 {
+	var layer, source string
+	fs, s, err := storeCommand("import", "import [options] FILE...\n       cccs-graph import -layer TYPE [-source ID] [options] FILE", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&layer, "layer", "", "import FILE as a GeoJSON layer of territories of this type: "+strings.Join(store.TerritoryTypes, ", "))
+		fs.StringVar(&source, "source", "", "with -layer: id of an existing source node the territories cite (default: a node layer-TYPE-FILE is created)")
+	}, func(fs *flag.FlagSet) error {
+		switch {
+		case layer != "" && fs.NArg() != 1:
+			return store.Errorf(store.EBADINPUT, "-layer takes one GeoJSON file, not %d", fs.NArg())
+		case layer == "" && source != "":
+			return store.Errorf(store.EBADINPUT, "-source goes with -layer")
+		case fs.NArg() == 0:
 			return store.Errorf(store.EBADINPUT, "name at least one dataset file to import")
 		}
 		return nil
@@ -207,6 +218,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer s.Close()
+	if layer != "" {
+		return importLayer(s, store.Layer{Kind: layer, Source: source}, fs.Arg(0), stdout)
+	}
 	var files []store.File
 	for _, name := range fs.Args() {
 		b, err := os.ReadFile(name)
@@ -221,6 +235,22 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "imported %d file(s): %d node(s) and %d relation(s) written, %d node(s) and %d relation(s) unchanged\n",
 		len(files), res.NodesWritten, res.RelationsWritten, res.NodesUnchanged, res.RelationsUnchanged)
+	return nil
+}
+
+// importLayer imports one GeoJSON file as a layer of territories.
+func importLayer(s *store.Store, l store.Layer, file string, stdout io.Writer) error {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	l.File = store.File{Name: file, Data: b}
+	res, err := s.ImportLayer(l)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported layer %s from %s: %d feature(s); %d territory(ies) created, %d updated, %d unchanged; %d geometry(ies) and %d relation(s) written\n",
+		l.Kind, file, res.Features, res.Created, res.Updated, res.Unchanged, res.GeometriesWritten, res.RelationsWritten)
 	return nil
 }
 

@@ -16318,7 +16318,7 @@ func (ec *executionContext) _Territory_centroid(ctx context.Context, field graph
 			return ec.fieldContext_Territory_centroid(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Centroid(), nil
+			return obj.Centroid(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Point) graphql.Marshaler {
@@ -16350,7 +16350,7 @@ func (ec *executionContext) _Territory_bbox(ctx context.Context, field graphql.C
 			return ec.fieldContext_Territory_bbox(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Bbox(), nil
+			return obj.Bbox(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []float64) graphql.Marshaler {
@@ -18785,7 +18785,7 @@ func (ec *executionContext) unmarshalInputTerritoryFilter(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ids", "nameContains", "kinds", "codes", "parent", "bbox", "containsPoint"}
+	fieldsInOrder := [...]string{"ids", "nameContains", "kinds", "codes", "parent", "bbox", "containsPoint", "hasGeometry"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18841,6 +18841,13 @@ func (ec *executionContext) unmarshalInputTerritoryFilter(ctx context.Context, o
 				return it, err
 			}
 			it.ContainsPoint = data
+		case "hasGeometry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasGeometry"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasGeometry = data
 		}
 	}
 	return it, nil
@@ -22287,15 +22294,17 @@ func (ec *executionContext) _Territory(ctx context.Context, sel ast.SelectionSet
 					return ec._Territory_geometry(ctx, field, obj)
 				})
 		case "centroid":
-			out.Values[i] = ec._Territory_centroid(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Territory_centroid(ctx, field, obj)
+				})
 		case "bbox":
-			out.Values[i] = ec._Territory_bbox(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Territory_bbox(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

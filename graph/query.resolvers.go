@@ -145,8 +145,12 @@ func (r *queryResolver) Territories(ctx context.Context, first *int, after *stri
 				return slices.ContainsFunc(children, func(c *store.Node) bool { return c.ID == n.ID })
 			})
 		}
-		if filter.Bbox != nil || filter.ContainsPoint != nil {
-			return nil, store.Errorf(store.EBADINPUT, "bbox and containsPoint need imported geometry: none is loaded")
+		if filter.Bbox != nil || filter.ContainsPoint != nil || filter.HasGeometry != nil {
+			geo, err := r.geoPredicate(filter)
+			if err != nil {
+				return nil, err
+			}
+			f = append(f, geo)
 		}
 	}
 	p, err := r.list(ctx, "territory", f.keep, orderBy, args)

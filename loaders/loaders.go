@@ -23,9 +23,10 @@ type relKey struct {
 // Loaders are created per operation, so nothing is cached across requests
 // or across the operations of a long-lived connection.
 type Loaders struct {
-	store     *store.Store
-	nodes     *dataloadgen.Loader[string, *store.Node]
-	relations *dataloadgen.Loader[relKey, []*store.Relation]
+	store      *store.Store
+	nodes      *dataloadgen.Loader[string, *store.Node]
+	relations  *dataloadgen.Loader[relKey, []*store.Relation]
+	geometries *dataloadgen.Loader[string, *store.Geometry]
 }
 
 // Wait is how long a loader gathers keys before it reads: resolvers of one
@@ -37,19 +38,7 @@ var Wait = time.Millisecond
 func New(s *store.Store) *Loaders {
 	return &Loaders{
 		store: s,
-		nodes: dataloadgen.NewMappedLoader(func(_ context.Context, ids []string) (map[string]*store.Node, error) {
-			nodes, err := s.Nodes(ids)
-			if err != nil {
-				return nil, err
-			}
-			m := make(map[string]*store.Node, len(ids))
-			for i, n := range nodes {
-				if n != nil {
-					m[ids[i]] = n
-				}
-			}
-			return m, nil
-		}, dataloadgen.WithWait(Wait)),
+		nodes: byID(s.Nodes),
 		relations: dataloadgen.NewMappedLoader(func(_ context.Context, keys []relKey) (map[relKey][]*store.Relation, error) {
 			qs := make([]store.RelQuery, len(keys))
 			for i, k := range keys {
@@ -65,7 +54,26 @@ func New(s *store.Store) *Loaders {
 			}
 			return m, nil
 		}, dataloadgen.WithWait(Wait)),
+		geometries: byID(s.Geometries),
 	}
+}
+
+// byID is a loader of values by id, from a batch read that returns them in
+// the order of the ids with nil where there is none.
+func byID[T any](read func(ids []string) ([]*T, error)) *dataloadgen.Loader[string, *T] {
+	return dataloadgen.NewMappedLoader(func(_ context.Context, ids []string) (map[string]*T, error) {
+		vs, err := read(ids)
+		if err != nil {
+			return nil, err
+		}
+		m := make(map[string]*T, len(ids))
+		for i, v := range vs {
+			if v != nil {
+				m[ids[i]] = v
+			}
+		}
+		return m, nil
+	}, dataloadgen.WithWait(Wait))
 }
 
 type ctxKey struct{}
@@ -163,4 +171,13 @@ func ignoreMissing(err error) error {
 		return nil
 	}
 	return err
+}
+
+// Geometry returns the geometry of territory id, nil if it has none.
+func (l *Loaders) Geometry(ctx context.Context, id string) (*store.Geometry, error) {
+	g, err := l.geometries.Load(ctx, id)
+	if isMissing(err) {
+		return nil, nil
+	}
+	return g, err
 }

@@ -25,6 +25,10 @@ func (s *Store) Restore(r io.Reader) error {
 	}
 	// Index again: a backup written before search existed, or with other
 	// tokenisation rules, brings no usable index, while this store already
-	// marked its empty index as current when it was opened.
-	return s.update(rebuildSearchIndex)
+	// marked its empty index as current when it was opened. The spatial index
+	// lives in memory and is rebuilt from the restored geometries.
+	if err := s.update(rebuildSearchIndex); err != nil {
+		return err
+	}
+	return s.rebuildGeoIndex()
 }

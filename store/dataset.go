@@ -165,6 +165,10 @@ func (s *Store) Import(files ...File) (ImportResult, error) {
 		}
 		return writeParsed(txn, &p, &res)
 	})
+	if err == nil && res.Changed() {
+		// A territory's type may have changed: the index files it by type.
+		err = s.rebuildGeoIndex()
+	}
 	return res, err
 }
 

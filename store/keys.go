@@ -29,7 +29,10 @@ const (
 	pSearchStem    byte = 0x31 // pSearchStem stem 0x00 id -> empty: their French stems
 	pSearchVersion byte = 0x32 // pSearchVersion -> tokenizer version (uint32) the index was built with
 
-	// 0x40-0x4F: geometry and spatial index.
+	// 0x40-0x4F: geometry and spatial index. The spatial index itself is an
+	// in-memory R-tree rebuilt from the pGeometry values (their bbox comes
+	// first), so it needs no keys of its own.
+	pGeometry byte = 0x40 // pGeometry id -> geometry value: version, bbox, centroid, GeoJSON bytes (geometry.go)
 )
 
 // schemaVersion is stored under pMeta; bump it when the layout changes.
@@ -63,6 +66,8 @@ func (k keyWriter) date(d Date) keyWriter {
 }
 
 func nodeKey(id string) []byte { return keyWriter{pNode}.raw(id) }
+
+func geometryKey(id string) []byte { return keyWriter{pGeometry}.raw(id) }
 
 func kindPrefix(kc byte) []byte { return keyWriter{pKindIndex}.byte1(kc) }
 
@@ -130,7 +135,7 @@ func ParseKey(b []byte) (Key, error) {
 		if len(rest) != 0 {
 			return k, fmt.Errorf("key %x: trailing bytes", b)
 		}
-	case pNode:
+	case pNode, pGeometry:
 		k.ID = string(rest)
 	case pKindIndex:
 		if len(rest) < 1 {

@@ -17,6 +17,7 @@ func TestKeysRoundTrip(t *testing.T) {
 		{metaKey, Key{Prefix: pMeta}},
 		{dataVersionKey, Key{Prefix: pDataVersion}},
 		{nodeKey("caf-13"), Key{Prefix: pNode, ID: "caf-13"}},
+		{geometryKey("insee-13055"), Key{Prefix: pGeometry, ID: "insee-13055"}},
 		{kindKey(2, "caf-13"), Key{Prefix: pKindIndex, Kind: 2, ID: "caf-13"}},
 		{codeKey(3, "13055", "insee-13055"), Key{Prefix: pCodeIndex, Kind: 3, Other: "13055", ID: "insee-13055"}},
 		{out, Key{Prefix: pEdgeOut, Kind: rk, ID: "person-a", Other: "avenant-1", ValidFrom: day, Qualifier: "metropole-amp"}},

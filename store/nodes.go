@@ -114,6 +114,11 @@ func putNode(txn *badger.Txn, n *Node) (bool, error) {
 		if err := deleteIndexes(txn, &old); err != nil {
 			return false, err
 		}
+		if n.Kind == "territory" && old.Field("type") != n.Field("type") {
+			if err := retypeGeometry(txn, n.ID, n.Field("type")); err != nil {
+				return false, err
+			}
+		}
 	case ErrorCode(err) != ENOTFOUND:
 		return false, err
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/dgraph-io/badger/v4"
@@ -19,6 +20,8 @@ import (
 type Store struct {
 	db    *badger.DB
 	reads atomic.Int64
+	geo   atomic.Pointer[geoIndex] // the spatial index (spatial.go)
+	geoMu sync.Mutex               // serialises its rebuilds
 }
 
 // maxRetries bounds the retries of a write transaction that conflicts.
@@ -46,6 +49,10 @@ func Open(dir string) (*Store, error) {
 	if err := s.ensureSearchIndex(); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if err := s.rebuildGeoIndex(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("build the spatial index: %w", err)
 	}
 	return s, nil
 }

@@ -42,7 +42,7 @@ func date(t testing.TB, s string) Date {
 	return d
 }
 
-func ids(nodes []*Node) []string {
+func nodeIDs(nodes []*Node) []string {
 	out := make([]string, len(nodes))
 	for i, n := range nodes {
 		out[i] = n.ID
@@ -73,7 +73,7 @@ func TestNeighborhoodOnTheSmallGraph(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := strings.Join(ids(g.Nodes), ","); got != tc.nodes || len(g.Relations) != tc.rels || g.Truncated {
+		if got := strings.Join(nodeIDs(g.Nodes), ","); got != tc.nodes || len(g.Relations) != tc.rels || g.Truncated {
 			t.Errorf("depth %d %+v: nodes %s, %d relations, truncated %v; want %s, %d", tc.depth, tc.walk, got, len(g.Relations), g.Truncated, tc.nodes, tc.rels)
 		}
 	}
@@ -136,7 +136,7 @@ func TestNeighborhoodTravelsInTime(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(g.Nodes) != want {
-			t.Errorf("MSA's neighbourhood in %s has %d nodes %v, want %d", asOf, len(g.Nodes), ids(g.Nodes), want)
+			t.Errorf("MSA's neighbourhood in %s has %d nodes %v, want %d", asOf, len(g.Nodes), nodeIDs(g.Nodes), want)
 		}
 	}
 	// An event is part of the network during its date only.
@@ -154,7 +154,7 @@ func TestShortestPath(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("no path from MSA to UCS 13: %v", err)
 	}
-	if got := strings.Join(ids(p.Nodes), ","); got != "msa-provence-azur,cccs,ucs-13" {
+	if got := strings.Join(nodeIDs(p.Nodes), ","); got != "msa-provence-azur,cccs,ucs-13" {
 		t.Errorf("path = %s, want msa-provence-azur,cccs,ucs-13", got)
 	}
 	for i, r := range p.Relations {

@@ -512,10 +512,13 @@ type TerritoryFilter struct {
 	Codes []string `json:"codes,omitempty"`
 	// Only territories lying in this one (by id).
 	Parent *string `json:"parent,omitempty"`
-	// Only territories whose geometry meets this box: [west, south, east, north] in degrees.
+	// Only territories whose geometry shares some area with this box: [west, south, east, north] in WGS84 degrees
+	// (west greater than east crosses the antimeridian). The test is on the real outline, not only its bbox.
 	Bbox []float64 `json:"bbox,omitempty"`
-	// Only territories whose geometry contains this point.
+	// Only territories whose geometry contains this point (its boundary included; exact on multipolygons with holes).
 	ContainsPoint *PointInput `json:"containsPoint,omitempty"`
+	// Only territories with (true) or without (false) an imported geometry.
+	HasGeometry *bool `json:"hasGeometry,omitempty"`
 }
 
 // A page of themes.

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cccs13/cccs-graph/loaders"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -406,13 +407,34 @@ func SortDate(n *store.Node) string {
 	return ""
 }
 
-// Geometry is the outline as GeoJSON; null until a geometry layer is imported.
+// Geometry is the outline as GeoJSON, as stored or simplified at a
+// tolerance in degrees; null when no geometry was imported.
 func (t *Territory) Geometry(ctx context.Context, simplify *float64) (GeoJSON, error) {
-	return nil, nil
+	g, err := loaders.For(ctx).Geometry(ctx, t.N.ID)
+	if err != nil || g == nil {
+		return nil, err
+	}
+	if simplify == nil {
+		return GeoJSON(g.GeoJSON), nil
+	}
+	b, err := store.SimplifyGeoJSON(g.GeoJSON, *simplify)
+	return GeoJSON(b), err
 }
 
-// Centroid is the centroid of the geometry.
-func (t *Territory) Centroid() *Point { return nil }
+// Centroid is the centroid of the geometry; null without one.
+func (t *Territory) Centroid(ctx context.Context) (*Point, error) {
+	g, err := loaders.For(ctx).Geometry(ctx, t.N.ID)
+	if err != nil || g == nil {
+		return nil, err
+	}
+	return &Point{Lon: g.Centroid.Lon, Lat: g.Centroid.Lat}, nil
+}
 
-// Bbox is the bounding box of the geometry.
-func (t *Territory) Bbox() []float64 { return nil }
+// Bbox is the bounding box of the geometry; null without one.
+func (t *Territory) Bbox(ctx context.Context) ([]float64, error) {
+	g, err := loaders.For(ctx).Geometry(ctx, t.N.ID)
+	if err != nil || g == nil {
+		return nil, err
+	}
+	return g.BBox[:], nil
+}

@@ -1,0 +1,193 @@
+package maps
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// Media types.
+const (
+	mediaJSON    = "application/json"
+	mediaGeoJSON = "application/geo+json"
+	mediaOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
+)
+
+// httpStatus maps the store's error codes to HTTP statuses.
+var httpStatus = map[string]int{
+	store.EBADINPUT: http.StatusBadRequest,
+	store.ENOTFOUND: http.StatusNotFound,
+	store.ECONFLICT: http.StatusConflict,
+	eNotAcceptable:  http.StatusNotAcceptable,
+}
+
+// eNotAcceptable is the code of a request whose Accept header takes none of
+// the offered media types.
+const eNotAcceptable = "NOT_ACCEPTABLE"
+
+// writeError answers with the OGC API exception body {code, description}.
+// Internal errors are logged and answered "internal error".
+func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := store.ErrorCode(err)
+	status, ok := httpStatus[code]
+	if !ok {
+		status = http.StatusInternalServerError
+		h.log.ErrorContext(r.Context(), "maps: internal error", "path", r.URL.Path, "error", err.Error())
+	}
+	w.Header().Set("Content-Type", mediaJSON)
+	w.Header().Del("ETag")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]string{"code": code, "description": store.ErrorMessage(err)})
+}
+
+// notFound answers 404 for a path under /ogc or /geo that names nothing.
+func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
+	h.writeError(w, r, store.Errorf(store.ENOTFOUND, "no resource at %s: start from /ogc", r.URL.Path))
+}
+
+// negotiate picks the offered media type the request asks for: the `f`
+// parameter when given (json, geojson), else the Accept header (RFC 9110:
+// highest q, then the order of offers). Returns NOT_ACCEPTABLE when nothing
+// offered is acceptable, BAD_USER_INPUT for an unknown f.
+func negotiate(r *http.Request, offers ...string) (string, error) {
+	if f := r.URL.Query().Get("f"); f != "" {
+		byName := map[string]string{"json": mediaJSON, "geojson": mediaGeoJSON}
+		for _, o := range offers {
+			if byName[f] == o {
+				return o, nil
+			}
+		}
+		return "", store.Errorf(store.EBADINPUT, "f=%s: this resource is offered as %s", f, strings.Join(offers, ", "))
+	}
+	accept := r.Header.Get("Accept")
+	if strings.TrimSpace(accept) == "" {
+		return offers[0], nil
+	}
+	best, bestQ := "", 0.0
+	for _, o := range offers {
+		if q := quality(accept, o); q > bestQ {
+			best, bestQ = o, q
+		}
+	}
+	if best == "" {
+		return "", store.Errorf(eNotAcceptable, "Accept %q takes none of %s", accept, strings.Join(offers, ", "))
+	}
+	return best, nil
+}
+
+// quality is the q that an Accept header gives a media type: the q of the
+// most specific range that matches it, 0 when none does.
+func quality(accept, mediaType string) float64 {
+	mediaType, _, _ = strings.Cut(mediaType, ";")
+	typ, _, _ := strings.Cut(mediaType, "/")
+	q, specificity := 0.0, -1
+	for _, part := range strings.Split(accept, ",") {
+		rng, params, _ := strings.Cut(part, ";")
+		s := -1
+		switch strings.ToLower(strings.TrimSpace(rng)) {
+		case mediaType:
+			s = 2
+		case typ + "/*":
+			s = 1
+		case "*/*":
+			s = 0
+		}
+		if s > specificity {
+			specificity, q = s, qValue(params)
+		}
+	}
+	return q
+}
+
+// qValue reads q from the parameters of an Accept range (1 when absent).
+func qValue(params string) float64 {
+	for _, p := range strings.Split(params, ";") {
+		name, value, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.EqualFold(name, "q") {
+			if q, err := strconv.ParseFloat(value, 64); err == nil {
+				return q
+			}
+			return 0
+		}
+	}
+	return 1
+}
+
+// baseURL is the absolute URL of the server as the client reached it, for
+// the links mapping tools follow (X-Forwarded-Proto is read for a proxy
+// that ends TLS).
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// notModified sets a weak ETag for the response to r, of media type and data
+// version, and reports whether the client already has it (then it has
+// answered 304). Weak, because gzip may change the bytes, not the content.
+func notModified(w http.ResponseWriter, r *http.Request, media string, version uint64) bool {
+	hash := fnv.New64a()
+	fmt.Fprintf(hash, "%s\n%s\n%s\n%s", baseURL(r), r.URL.Path, r.URL.RawQuery, media)
+	etag := fmt.Sprintf(`W/"%d-%x"`, version, hash.Sum64())
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "no-cache") // revalidate: an import changes the data
+	w.Header().Add("Vary", "Accept")
+	for _, tag := range strings.Split(r.Header.Get("If-None-Match"), ",") {
+		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+		if tag == "*" || tag != "" && tag == strings.TrimPrefix(etag, "W/") {
+			w.WriteHeader(http.StatusNotModified)
+			return true
+		}
+	}
+	return false
+}
+
+// prepared is a request past the steps every resource shares.
+type prepared struct {
+	p     params
+	media string
+}
+
+// prepare reads the parameters (only the allowed ones), negotiates the media
+// type among offers and sets the ETag. ok is false when it has answered
+// itself: an error, or 304 Not Modified.
+func (h *handler) prepare(w http.ResponseWriter, r *http.Request, offers []string, allowed ...string) (req prepared, ok bool) {
+	var err error
+	var version uint64
+	req.p, err = parseParams(r.URL.Query(), allowed...)
+	if err == nil {
+		req.media, err = negotiate(r, offers...)
+	}
+	if err == nil {
+		version, err = h.s.DataVersion()
+	}
+	if err != nil {
+		h.writeError(w, r, err)
+		return req, false
+	}
+	return req, !notModified(w, r, req.media, version)
+}
+
+// writeJSON answers a small JSON document (landing page, collections, ...).
+func writeJSON(w http.ResponseWriter, media string, v any) {
+	w.Header().Set("Content-Type", media)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// logger returns l, or the default logger.
+func logger(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		return slog.Default()
+	}
+	return l
+}
