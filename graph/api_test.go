@@ -333,3 +333,89 @@ func TestOrientationTypes(t *testing.T) {
 		t.Fatalf("stakes and orientations = %+v", resp)
 	}
 }
+
+// TestExpensiveShapesAreRefused sends query shapes that once cost seconds.
+func TestExpensiveShapesAreRefused(t *testing.T) {
+	c := newClient(defaultDataset(t))
+	ids := make([]string, 500)
+	for i := range ids {
+		ids[i] = "caf-13"
+	}
+	wantCode(t, c, store.ECOMPLEXITY, `query($ids: [ID!]!) { nodes(ids: $ids) { id relations(first: 45) {
+		nodes { kind note from { id name } to { id name } } } } }`, client.Var("ids", ids))
+	var aliases strings.Builder
+	for i := range 30 {
+		fmt.Fprintf(&aliases, "n%d: neighborhood(id: \"cccs\", depth: 3) { truncated }\n", i)
+	}
+	wantCode(t, c, store.ECOMPLEXITY, "{"+aliases.String()+"}")
+	aliases.Reset()
+	for i := range 30 {
+		fmt.Fprintf(&aliases, "s%d: stats { nodeCount }\n", i)
+	}
+	wantCode(t, c, store.ECOMPLEXITY, "{"+aliases.String()+"}")
+
+	many := make([]string, 1000)
+	for i := range many {
+		many[i] = "SIGNATORY"
+	}
+	e := wantCode(t, c, store.EBADINPUT, `query($k: [RelationKind!]) { neighborhood(id: "cccs", kinds: $k) { truncated } }`, client.Var("k", many))
+	if !strings.Contains(e.Message, "at most 500") {
+		t.Errorf("message = %q", e.Message)
+	}
+	manyIDs := make([]string, 2000)
+	for i := range manyIDs {
+		manyIDs[i] = fmt.Sprintf("id-%d", i)
+	}
+	wantCode(t, c, store.EBADINPUT, `query($ids: [ID!]) { organizations(filter: {ids: $ids}) { totalCount } }`, client.Var("ids", manyIDs))
+}
+
+func TestRepeatedKindsCountOnce(t *testing.T) {
+	c := newClient(defaultDataset(t))
+	var once, twice struct {
+		Neighborhood struct{ Relations []struct{ Kind string } }
+	}
+	query(t, c, `{ neighborhood(id: "caf-13", kinds: [SIGNATORY]) { relations { kind } } }`, &once)
+	query(t, c, `{ neighborhood(id: "caf-13", kinds: [SIGNATORY, SIGNATORY]) { relations { kind } } }`, &twice)
+	if len(once.Neighborhood.Relations) == 0 || len(twice.Neighborhood.Relations) != len(once.Neighborhood.Relations) {
+		t.Fatalf("relations: %d with the kind once, %d with it twice", len(once.Neighborhood.Relations), len(twice.Neighborhood.Relations))
+	}
+}
+
+func TestCursorsBelongToTheirOrdering(t *testing.T) {
+	c := newClient(defaultDataset(t))
+	var byName struct {
+		Organizations struct{ PageInfo struct{ EndCursor string } }
+	}
+	query(t, c, `{ organizations(first: 2) { pageInfo { endCursor } } }`, &byName)
+	cur := byName.Organizations.PageInfo.EndCursor
+	wantCode(t, c, store.EBADINPUT, `query($c: String) { organizations(first: 2, after: $c, orderBy: {field: ID}) { totalCount } }`, client.Var("c", cur))
+	var same struct {
+		Organizations struct{ Nodes []struct{ ID string } }
+	}
+	query(t, c, `query($c: String) { organizations(first: 2, after: $c, orderBy: {field: NAME, direction: ASC}) { nodes { id } } }`, &same, client.Var("c", cur))
+	if len(same.Organizations.Nodes) != 2 {
+		t.Fatalf("the default order and NAME ASC do not share cursors: %+v", same)
+	}
+}
+
+func TestUndatedNodesComeLastBothWays(t *testing.T) {
+	c := newClient(defaultDataset(t))
+	for _, dir := range []string{"ASC", "DESC"} {
+		var resp struct {
+			Programmes struct{ Nodes []struct{ Started *string } }
+		}
+		query(t, c, `query($d: OrderDirection!) { programmes(first: 100, orderBy: {field: DATE, direction: $d}) { nodes { started } } }`, &resp, client.Var("d", dir))
+		nodes := resp.Programmes.Nodes
+		if len(nodes) < 2 || nodes[0].Started == nil {
+			t.Fatalf("%s: first programme has no date: %+v", dir, nodes)
+		}
+		seenUndated := false
+		for _, n := range nodes {
+			if n.Started == nil {
+				seenUndated = true
+			} else if seenUndated {
+				t.Fatalf("%s: a dated programme after an undated one", dir)
+			}
+		}
+	}
+}

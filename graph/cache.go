@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 
@@ -18,26 +19,34 @@ import (
 // from memory. The key holds the data version (bumped by every import) and
 // today's date (a missing asOf means today), so an entry is never stale.
 
-// cacheMaxEntry is the largest answer kept.
-const cacheMaxEntry = 4 << 20
+const (
+	cacheMaxEntry = 1 << 20  // larger answers are not kept
+	cacheMaxBytes = 64 << 20 // the bodies kept, in all
+)
 
 type cachedResponse struct {
-	header http.Header
-	status int
-	body   []byte
+	contentType string
+	operation   string
+	body        []byte
 }
 
-// responseCache wraps the GraphQL handler.
+// responseCache wraps the GraphQL handler. It keeps only what the GraphQL
+// handler itself decides (body, content type, operation name): headers set
+// around it, such as CORS, belong to each request.
 type responseCache struct {
 	next  http.Handler
 	store *store.Store
 	log   *slog.Logger
+
+	mu    sync.Mutex // guards bytes together with the LRU's contents
 	lru   *lru.Cache[[sha256.Size]byte, *cachedResponse]
+	bytes int
 }
 
 func newResponseCache(next http.Handler, s *store.Store, log *slog.Logger, entries int) http.Handler {
-	c, _ := lru.New[[sha256.Size]byte, *cachedResponse](entries)
-	return &responseCache{next: next, store: s, log: log, lru: c}
+	rc := &responseCache{next: next, store: s, log: log}
+	rc.lru, _ = lru.NewWithEvict(entries, func(_ [sha256.Size]byte, v *cachedResponse) { rc.bytes -= len(v.body) })
+	return rc
 }
 
 func (rc *responseCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -46,12 +55,10 @@ func (rc *responseCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rc.next.ServeHTTP(w, r)
 		return
 	}
-	if hit, ok := rc.lru.Get(key); ok {
-		for k, v := range hit.header {
-			w.Header()[k] = v
-		}
+	if hit, ok := rc.get(key); ok {
+		setOperationName(r.Context(), hit.operation)
+		w.Header().Set("Content-Type", hit.contentType)
 		w.Header().Set("X-Cache", "hit")
-		w.WriteHeader(hit.status)
 		w.Write(hit.body)
 		return
 	}
@@ -59,7 +66,32 @@ func (rc *responseCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rc.next.ServeHTTP(rec, r)
 	// Only complete answers without errors are kept: errors may be passing.
 	if rec.status == http.StatusOK && rec.buf.Len() <= cacheMaxEntry && !bytes.Contains(rec.buf.Bytes(), []byte(`"errors":`)) {
-		rc.lru.Add(key, &cachedResponse{header: w.Header().Clone(), status: rec.status, body: bytes.Clone(rec.buf.Bytes())})
+		rc.add(key, &cachedResponse{
+			contentType: w.Header().Get("Content-Type"),
+			operation:   operationName(r.Context()),
+			body:        bytes.Clone(rec.buf.Bytes()),
+		})
+	}
+}
+
+func (rc *responseCache) get(key [sha256.Size]byte) (*cachedResponse, bool) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.lru.Get(key)
+}
+
+// add keeps a response, evicting the least recently used ones while the
+// bodies kept weigh more than cacheMaxBytes.
+func (rc *responseCache) add(key [sha256.Size]byte, v *cachedResponse) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if old, ok := rc.lru.Peek(key); ok {
+		rc.bytes -= len(old.body)
+	}
+	rc.bytes += len(v.body)
+	rc.lru.Add(key, v)
+	for rc.bytes > cacheMaxBytes {
+		rc.lru.RemoveOldest()
 	}
 }
 

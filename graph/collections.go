@@ -31,6 +31,14 @@ func pageArgs(first *int, after *string, last *int, before *string) (store.PageA
 	return args, nil
 }
 
+// orderTag names an ordering inside its cursors.
+func orderTag(order *model.NodeOrder) string {
+	if order == nil {
+		return string(model.NodeOrderFieldName) + " " + string(model.OrderDirectionAsc)
+	}
+	return string(order.Field) + " " + string(order.Direction)
+}
+
 // sortKey returns how nodes are keyed for an order.
 func sortKey(order *model.NodeOrder) (func(*store.Node) store.Cursor, bool) {
 	field, desc := model.NodeOrderFieldName, false
@@ -43,8 +51,8 @@ func sortKey(order *model.NodeOrder) (func(*store.Node) store.Cursor, bool) {
 	case model.NodeOrderFieldDate:
 		return func(n *store.Node) store.Cursor {
 			d := model.SortDate(n)
-			if d == "" {
-				d = "~" // undated nodes come last
+			if d == "" && !desc {
+				d = "~" // undated nodes come last, whichever the direction
 			}
 			return store.Cursor{Key: d, ID: n.ID}
 		}, desc
@@ -68,6 +76,7 @@ func paginate(ctx context.Context, nodes []*store.Node, order *model.NodeOrder, 
 		}
 		return c
 	})
+	args.Order = orderTag(order)
 	p, err := store.Paginate(nodes, key, desc, args)
 	if err != nil {
 		return nil, err
@@ -147,7 +156,8 @@ func (f predicates) keep(n *store.Node) bool {
 // common adds the NodeFilter fields (ids, nameContains).
 func (f predicates) common(ids []string, nameContains *string) predicates {
 	if ids != nil {
-		f = append(f, func(n *store.Node) bool { return slices.Contains(ids, n.ID) })
+		set := setOf(ids)
+		f = append(f, func(n *store.Node) bool { return set[n.ID] })
 	}
 	if nameContains != nil {
 		q := store.Fold(*nameContains)
@@ -176,7 +186,17 @@ func (f predicates) field(name string, values []string) predicates {
 	if values == nil {
 		return f
 	}
-	return append(f, func(n *store.Node) bool { return slices.Contains(values, n.Field(name)) })
+	set := setOf(values)
+	return append(f, func(n *store.Node) bool { return set[n.Field(name)] })
+}
+
+// setOf returns the set of the values.
+func setOf(values []string) map[string]bool {
+	set := make(map[string]bool, len(values))
+	for _, v := range values {
+		set[v] = true
+	}
+	return set
 }
 
 func nameMatches(n *store.Node, folded string) bool {

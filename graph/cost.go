@@ -26,6 +26,16 @@ var capped = map[string]int{
 	"Stats.signatoriesByYear": store.MaxYears,
 }
 
+// work is the fixed cost of fields that walk or scan much of the graph
+// whatever they return, so that many aliases of them are refused too.
+var work = map[string]int{
+	"Query.neighborhood": 1000,
+	"Query.shortestPath": 500,
+	"Query.stats":        1000,
+	"Query.timeline":     200,
+	"Query.search":       50,
+}
+
 // costSchema overrides the cost of every field: a field costs one plus its
 // children's cost times the number of items it may return, so nested lists
 // multiply and a deep query is refused before it runs.
@@ -41,11 +51,15 @@ func (c costSchema) Complexity(ctx context.Context, typeName, field string, chil
 	if def == nil {
 		return 1 + child, true
 	}
-	if n, ok := capped[typeName+"."+field]; ok {
-		return 1 + n*child, true
+	key := typeName + "." + field
+	base := 1 + work[key]
+	if n, ok := capped[key]; ok {
+		return base + n*child, true
 	}
 	n := 1
 	switch {
+	case key == "Query.nodes":
+		n = listLen(args["ids"])
 	case pageArg(args, "first") > 0 || pageArg(args, "last") > 0:
 		// Larger pages are refused by the resolver with BAD_USER_INPUT.
 		n = min(max(pageArg(args, "first"), pageArg(args, "last")), model.MaxPageSize)
@@ -54,7 +68,7 @@ func (c costSchema) Complexity(ctx context.Context, typeName, field string, chil
 	case def.Type.Elem != nil && !isConnectionType(typeName):
 		n = listGuess
 	}
-	return 1 + n*child, true
+	return base + n*child, true
 }
 
 // isConnectionType reports whether a type's list fields are bounded by the
@@ -75,4 +89,15 @@ func pageArg(args map[string]any, name string) int {
 		return int(v)
 	}
 	return 0
+}
+
+// listLen is the length of a list argument, however it was decoded.
+func listLen(v any) int {
+	switch l := v.(type) {
+	case []string:
+		return len(l)
+	case []any:
+		return len(l)
+	}
+	return listGuess
 }

@@ -66,9 +66,10 @@ func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler 
 	srv.Use(&extension.ComplexityLimit{Func: func(context.Context, *graphql.OperationContext) int {
 		return opts.Limits.Complexity
 	}})
+	srv.AroundFields(limitInputLists)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		if name := graphql.GetOperationContext(ctx).OperationName; name != "" {
-			setOperationName(ctx, name)
+		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Name != "" {
+			setOperationName(ctx, op.Name)
 		}
 		return next(loaders.With(ctx, loaders.New(s)))
 	})

@@ -59,19 +59,21 @@ func wrapRelations(rels []*store.Relation) []*model.Relation {
 	return out
 }
 
-// pageOf cuts the page first/after of items already in cursor order.
-func pageOf[T any](items []T, cursor func(T) store.Cursor, first *int, after *string) (store.Page[T], *model.PageInfo, error) {
+// pageOf cuts the page first/after of items already in cursor order; order
+// names that order in the cursors.
+func pageOf[T any](items []T, cursor func(T) store.Cursor, order string, first *int, after *string) (store.Page[T], *model.PageInfo, error) {
 	args, err := pageArgs(first, after, nil, nil)
 	if err != nil {
 		return store.Page[T]{}, nil, err
 	}
+	args.Order = order
 	p, err := store.Paginate(items, cursor, false, args)
 	return p, model.PageInfoOf(p.Cursors, p.HasPrev, p.HasNext), err
 }
 
 // searchConnection pages search hits, best first.
 func searchConnection(hits []store.SearchHit, first *int, after *string) (*model.SearchConnection, error) {
-	p, info, err := pageOf(hits, store.SearchHit.Cursor, first, after)
+	p, info, err := pageOf(hits, store.SearchHit.Cursor, "search", first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +95,7 @@ var timelineTypes = map[store.TimelineType]model.TimelineEntryType{
 
 // timelineConnection pages timeline entries, in date order.
 func timelineConnection(entries []store.TimelineEntry, first *int, after *string) (*model.TimelineConnection, error) {
-	p, info, err := pageOf(entries, store.TimelineEntry.Cursor, first, after)
+	p, info, err := pageOf(entries, store.TimelineEntry.Cursor, "timeline", first, after)
 	if err != nil {
 		return nil, err
 	}

@@ -27,6 +27,14 @@ func WithRequestInfo(ctx context.Context) (context.Context, *RequestInfo) {
 	return context.WithValue(ctx, requestInfoKey{}, ri), ri
 }
 
+// operationName is the operation name recorded in ctx, "" when none.
+func operationName(ctx context.Context) string {
+	if ri, ok := ctx.Value(requestInfoKey{}).(*RequestInfo); ok {
+		return ri.Operation()
+	}
+	return ""
+}
+
 func setOperationName(ctx context.Context, name string) {
 	if ri, ok := ctx.Value(requestInfoKey{}).(*RequestInfo); ok {
 		ri.mu.Lock()

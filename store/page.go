@@ -10,8 +10,9 @@ import (
 // at that position. Cursors are keys, not offsets, so they stay valid when
 // items are added before them.
 type Cursor struct {
-	Key string `json:"k"`
-	ID  string `json:"i"`
+	Key   string `json:"k"`
+	ID    string `json:"i"`
+	Order string `json:"o,omitempty"` // the ordering the cursor belongs to
 }
 
 // String encodes the cursor for clients (opaque, URL-safe).
@@ -42,6 +43,7 @@ func (c Cursor) Compare(o Cursor) int {
 type PageArgs struct {
 	First, Last   *int
 	After, Before *string
+	Order         string // names the ordering: a cursor of another one is refused
 }
 
 // Page is one page of an ordered list.
@@ -64,7 +66,7 @@ func Paginate[T any](items []T, cursorOf func(T) Cursor, desc bool, args PageArg
 	}
 	lo, hi := 0, len(items)
 	if args.After != nil {
-		c, err := ParseCursor(*args.After)
+		c, err := args.parse(*args.After)
 		if err != nil {
 			return p, err
 		}
@@ -73,7 +75,7 @@ func Paginate[T any](items []T, cursorOf func(T) Cursor, desc bool, args PageArg
 		}
 	}
 	if args.Before != nil {
-		c, err := ParseCursor(*args.Before)
+		c, err := args.parse(*args.Before)
 		if err != nil {
 			return p, err
 		}
@@ -92,7 +94,20 @@ func Paginate[T any](items []T, cursorOf func(T) Cursor, desc bool, args PageArg
 	}
 	p.Items = items[lo:hi]
 	for _, it := range p.Items {
-		p.Cursors = append(p.Cursors, cursorOf(it))
+		c := cursorOf(it)
+		c.Order = args.Order
+		p.Cursors = append(p.Cursors, c)
 	}
 	return p, nil
+}
+
+// parse reads a cursor given with these arguments. Returns EBADINPUT for a
+// cursor that is none, or that belongs to another ordering (its position
+// would mean nothing in this one).
+func (args PageArgs) parse(s string) (Cursor, error) {
+	c, err := ParseCursor(s)
+	if err == nil && c.Order != args.Order {
+		err = Errorf(EBADINPUT, "cursor %q belongs to another ordering: ask again without it", s)
+	}
+	return c, err
 }

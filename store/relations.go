@@ -1,6 +1,8 @@
 package store
 
 import (
+	"slices"
+
 	"github.com/dgraph-io/badger/v4"
 )
 
@@ -135,6 +137,8 @@ func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*R
 		}
 		codes = append(codes, c)
 	}
+	slices.Sort(codes)
+	codes = slices.Compact(codes) // a kind asked twice is scanned once
 	if len(codes) == 0 {
 		codes = []byte{0}
 	}

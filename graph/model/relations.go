@@ -114,7 +114,7 @@ func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []R
 	}
 	cursorOf := relationCursor(id)
 	slices.SortFunc(all, func(a, b *store.Relation) int { return cursorOf(a).Compare(cursorOf(b)) })
-	page, err := store.Paginate(all, cursorOf, false, store.PageArgs{First: &size, After: after})
+	page, err := store.Paginate(all, cursorOf, false, store.PageArgs{First: &size, After: after, Order: "relations"})
 	if err != nil {
 		return nil, err
 	}
