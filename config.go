@@ -19,6 +19,8 @@ type config struct {
 	Complexity      int
 	MaxBody         int64
 	CacheEntries    int
+
+	envErrors []string // environment values that did not parse
 }
 
 // env returns the environment variable or def.
@@ -29,17 +31,23 @@ func env(name, def string) string {
 	return def
 }
 
-func envBool(name string, def bool) bool {
+// envBool returns the environment variable as a boolean, or def; a value
+// that does not parse is recorded for Validate.
+func (c *config) envBool(name string, def bool) bool {
 	b, err := strconv.ParseBool(env(name, strconv.FormatBool(def)))
 	if err != nil {
+		c.envErrors = append(c.envErrors, fmt.Sprintf("%s=%q is not true or false", name, os.Getenv(name)))
 		return def
 	}
 	return b
 }
 
-func envInt(name string, def int64) int64 {
+// envInt returns the environment variable as an integer, or def; a value
+// that does not parse is recorded for Validate.
+func (c *config) envInt(name string, def int64) int64 {
 	n, err := strconv.ParseInt(env(name, strconv.FormatInt(def, 10)), 10, 64)
 	if err != nil {
+		c.envErrors = append(c.envErrors, fmt.Sprintf("%s=%q is not a whole number", name, os.Getenv(name)))
 		return def
 	}
 	return n
@@ -56,11 +64,11 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	dataFlag(fs, c)
 	fs.StringVar(&c.Addr, "addr", env("CCCS_ADDR", "localhost:8080"), "listen address (env CCCS_ADDR)")
 	fs.StringVar(&c.CORSOrigins, "cors-origins", env("CCCS_CORS_ORIGINS", ""), "comma-separated origins allowed by CORS, such as https://example.org; * for any (env CCCS_CORS_ORIGINS)")
-	fs.BoolVar(&c.CORSCredentials, "cors-credentials", envBool("CCCS_CORS_CREDENTIALS", false), "allow credentials in CORS requests; refused with origin * (env CCCS_CORS_CREDENTIALS)")
-	fs.BoolVar(&c.Introspection, "introspection", envBool("CCCS_INTROSPECTION", true), "answer GraphQL introspection queries (env CCCS_INTROSPECTION)")
-	fs.IntVar(&c.Complexity, "complexity-limit", int(envInt("CCCS_COMPLEXITY_LIMIT", 20000)), "largest cost of one GraphQL operation; list fields multiply by their page size (env CCCS_COMPLEXITY_LIMIT)")
-	fs.IntVar(&c.CacheEntries, "cache-entries", int(envInt("CCCS_CACHE_ENTRIES", 512)), "GraphQL answers kept in memory for identical requests on unchanged data; 0 switches the cache off (env CCCS_CACHE_ENTRIES)")
-	fs.Int64Var(&c.MaxBody, "max-body", envInt("CCCS_MAX_BODY", 1<<20), "largest request body in bytes, larger ones get 413 (env CCCS_MAX_BODY)")
+	fs.BoolVar(&c.CORSCredentials, "cors-credentials", c.envBool("CCCS_CORS_CREDENTIALS", false), "allow credentials in CORS requests; refused with origin * (env CCCS_CORS_CREDENTIALS)")
+	fs.BoolVar(&c.Introspection, "introspection", c.envBool("CCCS_INTROSPECTION", true), "answer GraphQL introspection queries (env CCCS_INTROSPECTION)")
+	fs.IntVar(&c.Complexity, "complexity-limit", int(c.envInt("CCCS_COMPLEXITY_LIMIT", 20000)), "largest cost of one GraphQL operation; list fields multiply by their page size (env CCCS_COMPLEXITY_LIMIT)")
+	fs.IntVar(&c.CacheEntries, "cache-entries", int(c.envInt("CCCS_CACHE_ENTRIES", 512)), "GraphQL answers kept in memory for identical requests on unchanged data; 0 switches the cache off (env CCCS_CACHE_ENTRIES)")
+	fs.Int64Var(&c.MaxBody, "max-body", c.envInt("CCCS_MAX_BODY", 1<<20), "largest request body in bytes, larger ones get 413 (env CCCS_MAX_BODY)")
 }
 
 // origins returns the CORS origins as a list.
@@ -76,6 +84,9 @@ func (c *config) origins() []string {
 
 // Validate checks the configuration and says what is wrong in words.
 func (c *config) Validate() error {
+	if len(c.envErrors) > 0 {
+		return fmt.Errorf("environment: %s", strings.Join(c.envErrors, "; "))
+	}
 	if c.Data == "" {
 		return fmt.Errorf("-data: a data directory is required")
 	}

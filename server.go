@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -130,8 +131,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var inFlight sync.WaitGroup // the store closes only after the last handler
 	srv := &http.Server{
-		Handler:           routes(s, &c, log),
+		Handler:           countRequests(&inFlight, routes(s, &c, log)),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -150,10 +152,37 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return err
+		// Requests still run past the deadline: cut their connections and
+		// give their handlers a moment, so the store is not closed under them.
+		log.Warn("requests still running at the shutdown deadline", "error", err)
+		srv.Close()
+		if !waitTimeout(&inFlight, 10*time.Second) {
+			return fmt.Errorf("handlers still running after shutdown: %w", err)
+		}
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// countRequests counts the requests being handled in wg.
+func countRequests(wg *sync.WaitGroup, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		wg.Add(1)
+		defer wg.Done()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// waitTimeout waits for wg at most d; false when d ran out.
+func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
+	}
 }
 
 // storeCommand parses a subcommand's flags (define adds its own), runs check

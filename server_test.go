@@ -343,3 +343,69 @@ func TestCommandLine(t *testing.T) {
 		t.Errorf("unknown command: %v\n%s", err, out)
 	}
 }
+
+func TestTransportErrorsHaveCodes(t *testing.T) {
+	s := startServer(t, t.TempDir(), "-cors-origins", "https://a.example,https://b.example")
+	for _, tc := range []struct {
+		method, ctype, body string
+		status              int
+	}{
+		{http.MethodPut, "application/json", `{"query":"{ __typename }"}`, http.StatusMethodNotAllowed},
+		{http.MethodPost, "text/plain", `{"query":"{ __typename }"}`, http.StatusUnsupportedMediaType},
+		{http.MethodPost, "application/json", `{"query": "{ __typ`, http.StatusBadRequest},
+	} {
+		req, _ := http.NewRequest(tc.method, s.url+"/graphql", strings.NewReader(tc.body))
+		req.Header.Set("Content-Type", tc.ctype)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out struct {
+			Errors []struct {
+				Message    string
+				Extensions struct{ Code string }
+			}
+		}
+		json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || len(out.Errors) != 1 || out.Errors[0].Extensions.Code != "BAD_USER_INPUT" || strings.Contains(out.Errors[0].Message, "__typ") {
+			t.Errorf("%s %s: %d %+v, want %d with a code and no echo of the body", tc.method, tc.ctype, resp.StatusCode, out, tc.status)
+		}
+	}
+	// A cached answer carries the CORS header of its own request's origin.
+	for _, origin := range []string{"https://a.example", "https://b.example", "https://c.example"} {
+		req, _ := http.NewRequest(http.MethodPost, s.url+"/graphql", strings.NewReader(`{"query":"{ signatories { totalCount } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", origin)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		want := origin
+		if origin == "https://c.example" {
+			want = ""
+		}
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != want {
+			t.Errorf("origin %s (cache %q): Access-Control-Allow-Origin %q, want %q", origin, resp.Header.Get("X-Cache"), got, want)
+		}
+	}
+	// The log names the operation from the document, on a cache hit too.
+	for range 2 {
+		var out map[string]any
+		s.post(t, `query SignatoriesIn2019 { signatories(asOf: "2019") { totalCount } }`, &out)
+	}
+	s.stop(t)
+	if n := strings.Count(s.logs.String(), `"operation":"SignatoriesIn2019"`); n != 2 {
+		t.Errorf("%d log lines name the operation, want 2:\n%s", n, s.logs)
+	}
+}
+
+func TestEnvironmentValuesAreChecked(t *testing.T) {
+	cmd := exec.Command(binary, "serve", "-data", t.TempDir())
+	cmd.Env = append(os.Environ(), "CCCS_COMPLEXITY_LIMIT=abc")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), `CCCS_COMPLEXITY_LIMIT="abc" is not a whole number`) {
+		t.Fatalf("bad environment value: %v\n%s", err, out)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/cccs13/cccs-graph/etag"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -37,11 +38,7 @@ func Handler(s *store.Store, log *slog.Logger) http.Handler {
 			httpError(w, log, r, err)
 			return
 		}
-		etag := fmt.Sprintf(`"%d-%s"`, version, req.AsOf)
-		w.Header().Set("ETag", etag)
-		w.Header().Set("Cache-Control", "no-cache")
-		if r.Header.Get("If-None-Match") == etag {
-			w.WriteHeader(http.StatusNotModified)
+		if etag.NotModified(w, r, etag.Weak(version, r.URL.Path, req.AsOf.String())) {
 			return
 		}
 		// Written to a buffer first, so a failure is still an error status.
@@ -97,19 +94,11 @@ func fileName(file string, asOf store.Date) string {
 	return name + "-" + asOf.String() + "." + ext
 }
 
-// httpStatus maps error codes to HTTP statuses.
-var httpStatus = map[string]int{
-	store.EBADINPUT: http.StatusBadRequest,
-	store.ENOTFOUND: http.StatusNotFound,
-	store.ECONFLICT: http.StatusConflict,
-}
-
 // httpError answers with the status of err's code and its message; an
 // internal error is logged and answered "internal error".
 func httpError(w http.ResponseWriter, log *slog.Logger, r *http.Request, err error) {
-	status, ok := httpStatus[store.ErrorCode(err)]
-	if !ok {
-		status = http.StatusInternalServerError
+	status := store.HTTPStatus(store.ErrorCode(err))
+	if status == http.StatusInternalServerError {
 		log.ErrorContext(r.Context(), "export failed", "path", r.URL.Path, "error", err.Error())
 	}
 	http.Error(w, store.ErrorMessage(err), status)

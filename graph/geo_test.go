@@ -88,7 +88,7 @@ func TestGeometryReadsAreBatched(t *testing.T) {
 	if n := len(resp.Territories.Nodes); n != 119 {
 		t.Fatalf("%d communes, want 119", n)
 	}
-	// The loader gathers keys for 250 µs: a level of 119 resolvers comes in a
+	// The loader gathers keys for loaders.Wait: a level of 119 resolvers comes in a
 	// few batches, never one read per territory.
 	if reads := s.Reads() - before; reads > 30 {
 		t.Errorf("119 geometries took %d read transactions, want them batched", reads)

@@ -1,9 +1,13 @@
 package graph
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -82,10 +86,11 @@ func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler 
 		log.ErrorContext(ctx, "resolver panic", "panic", p, "stack", string(debug.Stack()))
 		return errors.New("panic in resolver")
 	})
-	if opts.CacheEntries <= 0 {
-		return jsonStatus(srv)
+	h := jsonStatus(srv)
+	if opts.CacheEntries > 0 {
+		h = newResponseCache(h, s, log, opts.CacheEntries)
 	}
-	return newResponseCache(jsonStatus(srv), s, log, opts.CacheEntries)
+	return checkTransport(h)
 }
 
 // presentError gives every error a code in extensions.code. Domain errors keep
@@ -146,3 +151,39 @@ func (w *statusRewriter) WriteHeader(code int) {
 }
 
 func (w *statusRewriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// checkTransport answers, with a coded JSON error, what no transport takes:
+// another method (405), a POST body that is not JSON (415), or not valid JSON
+// (400, without echoing the body as gqlgen's own message would).
+func checkTransport(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodOptions:
+		case http.MethodPost:
+			media, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if media != "application/json" {
+				requestError(w, http.StatusUnsupportedMediaType, "POST a JSON body with Content-Type: application/json")
+				return
+			}
+			body, err := io.ReadAll(r.Body)
+			if err != nil || !json.Valid(body) {
+				requestError(w, http.StatusBadRequest, "the request body is not valid JSON")
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		default:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			requestError(w, http.StatusMethodNotAllowed, "use GET (queries) or POST")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func requestError(w http.ResponseWriter, status int, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
+		"message": message, "extensions": map[string]any{"code": store.EBADINPUT},
+	}}})
+}

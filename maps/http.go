@@ -2,13 +2,12 @@ package maps
 
 import (
 	"encoding/json"
-	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/cccs13/cccs-graph/etag"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -19,25 +18,12 @@ const (
 	mediaOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
 )
 
-// httpStatus maps the store's error codes to HTTP statuses.
-var httpStatus = map[string]int{
-	store.EBADINPUT: http.StatusBadRequest,
-	store.ENOTFOUND: http.StatusNotFound,
-	store.ECONFLICT: http.StatusConflict,
-	eNotAcceptable:  http.StatusNotAcceptable,
-}
-
-// eNotAcceptable is the code of a request whose Accept header takes none of
-// the offered media types.
-const eNotAcceptable = "NOT_ACCEPTABLE"
-
 // writeError answers with the OGC API exception body {code, description}.
 // Internal errors are logged and answered "internal error".
 func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := store.ErrorCode(err)
-	status, ok := httpStatus[code]
-	if !ok {
-		status = http.StatusInternalServerError
+	status := store.HTTPStatus(code)
+	if status == http.StatusInternalServerError {
 		h.log.ErrorContext(r.Context(), "maps: internal error", "path", r.URL.Path, "error", err.Error())
 	}
 	w.Header().Set("Content-Type", mediaJSON)
@@ -76,7 +62,7 @@ func negotiate(r *http.Request, offers ...string) (string, error) {
 		}
 	}
 	if best == "" {
-		return "", store.Errorf(eNotAcceptable, "Accept %q takes none of %s", accept, strings.Join(offers, ", "))
+		return "", store.Errorf(store.ENOTACCEPTABLE, "Accept %q takes none of %s", accept, strings.Join(offers, ", "))
 	}
 	return best, nil
 }
@@ -132,22 +118,10 @@ func baseURL(r *http.Request) string {
 
 // notModified sets a weak ETag for the response to r, of media type and data
 // version, and reports whether the client already has it (then it has
-// answered 304). Weak, because gzip may change the bytes, not the content.
+// answered 304).
 func notModified(w http.ResponseWriter, r *http.Request, media string, version uint64) bool {
-	hash := fnv.New64a()
-	fmt.Fprintf(hash, "%s\n%s\n%s\n%s", baseURL(r), r.URL.Path, r.URL.RawQuery, media)
-	etag := fmt.Sprintf(`W/"%d-%x"`, version, hash.Sum64())
-	w.Header().Set("ETag", etag)
-	w.Header().Set("Cache-Control", "no-cache") // revalidate: an import changes the data
 	w.Header().Add("Vary", "Accept")
-	for _, tag := range strings.Split(r.Header.Get("If-None-Match"), ",") {
-		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-		if tag == "*" || tag != "" && tag == strings.TrimPrefix(etag, "W/") {
-			w.WriteHeader(http.StatusNotModified)
-			return true
-		}
-	}
-	return false
+	return etag.NotModified(w, r, etag.Weak(version, baseURL(r), r.URL.Path, r.URL.RawQuery, media))
 }
 
 // prepared is a request past the steps every resource shares.

@@ -116,7 +116,7 @@ func parseParams(q url.Values, allowed ...string) (params, error) {
 		return p, err
 	}
 	if v := q.Get("simplify"); v != "" {
-		if p.simplify, err = strconv.ParseFloat(v, 64); err != nil || p.simplify < 0 || math.IsInf(p.simplify, 0) {
+		if p.simplify, err = strconv.ParseFloat(v, 64); err != nil || p.simplify < 0 || math.IsInf(p.simplify, 0) || math.IsNaN(p.simplify) {
 			return p, store.Errorf(store.EBADINPUT, "simplify=%s: a tolerance in degrees, 0 or more", v)
 		}
 	}

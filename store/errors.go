@@ -3,18 +3,21 @@ package store
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 // Error codes, shared by every layer and carried to clients in extensions.code.
 const (
-	EBADINPUT     = "BAD_USER_INPUT"
-	ENOTFOUND     = "NOT_FOUND"
-	EUNAUTHN      = "UNAUTHENTICATED"
-	EFORBIDDEN    = "FORBIDDEN"
-	ECONFLICT     = "CONFLICT"
-	ECOMPLEXITY   = "COMPLEXITY_LIMIT_EXCEEDED"
-	EINTERNAL     = "INTERNAL"
-	internalError = "internal error"
+	EBADINPUT   = "BAD_USER_INPUT"
+	ENOTFOUND   = "NOT_FOUND"
+	EUNAUTHN    = "UNAUTHENTICATED"
+	EFORBIDDEN  = "FORBIDDEN"
+	ECONFLICT   = "CONFLICT"
+	ECOMPLEXITY = "COMPLEXITY_LIMIT_EXCEEDED"
+	EINTERNAL   = "INTERNAL"
+	// ENOTACCEPTABLE: no media type the client accepts is offered (HTTP only).
+	ENOTACCEPTABLE = "NOT_ACCEPTABLE"
+	internalError  = "internal error"
 )
 
 // Error is the one domain error type: a code a client can branch on and a
@@ -58,4 +61,24 @@ func ErrorMessageDetailed(err error) string {
 		return e.Message
 	}
 	return err.Error()
+}
+
+// httpStatus maps error codes to HTTP statuses: the one table of them.
+var httpStatus = map[string]int{
+	EBADINPUT:      http.StatusBadRequest,
+	ENOTFOUND:      http.StatusNotFound,
+	EUNAUTHN:       http.StatusUnauthorized,
+	EFORBIDDEN:     http.StatusForbidden,
+	ECONFLICT:      http.StatusConflict,
+	ECOMPLEXITY:    http.StatusBadRequest,
+	ENOTACCEPTABLE: http.StatusNotAcceptable,
+}
+
+// HTTPStatus is the HTTP status of an error code; 500 for EINTERNAL and
+// anything unknown.
+func HTTPStatus(code string) int {
+	if s, ok := httpStatus[code]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
 }

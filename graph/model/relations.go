@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/cccs13/cccs-graph/loaders"
@@ -22,10 +23,13 @@ func citations(cs []store.Citation) []*Citation {
 // Source resolves the cited document.
 func (c *Citation) Source(ctx context.Context) (*Source, error) {
 	n, err := loaders.For(ctx).Node(ctx, c.C.Source)
-	if err != nil || n == nil {
+	if err != nil {
 		return nil, err
 	}
-	src, _ := As[*Source](n)
+	src, ok := As[*Source](n)
+	if !ok { // the importer refuses such citations: a fault of the store
+		return nil, fmt.Errorf("citation of %q, which is no source node", c.C.Source)
+	}
 	return src, nil
 }
 
