@@ -93,15 +93,13 @@ func startServer(t *testing.T, data string, args ...string) *server {
 	select {
 	case a := <-addr:
 		s.url = "http://" + a
+	case err := <-s.done:
+		t.Fatalf("server exited before listening: %v\n%s", err, logs)
 	case <-time.After(60 * time.Second):
 		cmd.Process.Kill()
 		t.Fatalf("server did not start:\n%s", logs)
 	}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-		}
-	})
+	t.Cleanup(func() { cmd.Process.Kill() }) // a no-op once it has stopped
 	return s
 }
 

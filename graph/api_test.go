@@ -419,3 +419,31 @@ func TestUndatedNodesComeLastBothWays(t *testing.T) {
 		}
 	}
 }
+
+func TestSingleValuedFieldsPreferTheCurrentRelation(t *testing.T) {
+	s, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	data := `nodes:
+  - {id: src, kind: source, name: S, sources: [{source: src}]}
+  - {id: f, kind: facility, name: Centre, sources: [{source: src}]}
+  - {id: old, kind: organization, name: Old manager, fields: {category: association}, sources: [{source: src}]}
+  - {id: new, kind: organization, name: New manager, fields: {category: association}, sources: [{source: src}]}
+relations:
+  - {kind: manages, from: new, to: f, validFrom: "2016", sources: [{source: src}]}
+  - {kind: manages, from: old, to: f, validFrom: "2010", validTo: "2015", sources: [{source: src}]}
+`
+	if _, err := s.Import(store.File{Name: "m.yaml", Data: []byte(data)}); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(s)
+	var resp struct {
+		Node struct{ Now, Then, Before struct{ ID string } }
+	}
+	query(t, c, `{ node(id: "f") { ... on Facility { now: manager { id } then: manager(asOf: "2012") { id } } } }`, &resp)
+	if resp.Node.Now.ID != "new" || resp.Node.Then.ID != "old" {
+		t.Fatalf("manager now = %q, in 2012 = %q; want new and old", resp.Node.Now.ID, resp.Node.Then.ID)
+	}
+}

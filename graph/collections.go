@@ -88,12 +88,7 @@ func paginate(ctx context.Context, nodes []*store.Node, order *model.NodeOrder, 
 	if err := loaders.For(ctx).Prime(ids); err != nil {
 		return nil, err
 	}
-	info := &model.PageInfo{HasPreviousPage: p.HasPrev, HasNextPage: p.HasNext}
-	if len(p.Cursors) > 0 {
-		s, e := p.Cursors[0].String(), p.Cursors[len(p.Cursors)-1].String()
-		info.StartCursor, info.EndCursor = &s, &e
-	}
-	return &page{Page: p, Info: info}, nil
+	return &page{Page: p, Info: model.PageInfoOf(p.Cursors, p.HasPrev, p.HasNext)}, nil
 }
 
 // list reads a collection: every node of a kind that keep accepts, ordered and paginated.

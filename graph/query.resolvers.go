@@ -16,8 +16,8 @@ import (
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	if !store.ValidID(id) {
-		return nil, store.Errorf(store.EBADINPUT, "invalid id %q: ids use a-z, 0-9 and '-'", id)
+	if err := checkID(id); err != nil {
+		return nil, err
 	}
 	n, err := r.Store.Node(id)
 	if store.ErrorCode(err) == store.ENOTFOUND {
@@ -34,10 +34,8 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 	if len(ids) > model.MaxPageSize {
 		return nil, store.Errorf(store.EBADINPUT, "at most %d ids, not %d", model.MaxPageSize, len(ids))
 	}
-	for _, id := range ids {
-		if !store.ValidID(id) {
-			return nil, store.Errorf(store.EBADINPUT, "invalid id %q: ids use a-z, 0-9 and '-'", id)
-		}
+	if err := checkID(ids...); err != nil {
+		return nil, err
 	}
 	nodes, err := loaders.For(ctx).Nodes(ctx, ids)
 	if err != nil {

@@ -137,14 +137,47 @@ func related[T Node](ctx context.Context, id string, dir store.Direction, kind s
 	return out, err
 }
 
-// relatedOne is related for a field that holds at most one node.
+// relatedOne is related for a field that holds at most one node: the one in
+// force at asOf (today when nil, falling back to any), the latest to start.
 func relatedOne[T Node](ctx context.Context, id string, dir store.Direction, kind store.RelKind, asOf *store.Date) (T, error) {
-	all, err := related[T](ctx, id, dir, kind, asOf)
-	if err != nil || len(all) == 0 {
-		var zero T
-		return zero, err
+	var best T
+	l := loaders.For(ctx)
+	rels, err := l.Relations(ctx, id, dir, kind)
+	if err != nil {
+		return best, err
 	}
-	return all[0], nil
+	ends := make([]string, len(rels))
+	for i, r := range rels {
+		ends[i] = otherEnd(r, dir)
+	}
+	nodes, err := l.Nodes(ctx, ends)
+	if err != nil {
+		return best, err
+	}
+	at := store.Today()
+	if asOf != nil {
+		at = *asOf
+	}
+	var bestRel *store.Relation
+	for i, r := range rels {
+		t, ok := As[T](nodes[i])
+		if !ok || asOf != nil && !r.InForce(at) {
+			continue
+		}
+		if bestRel == nil || preferred(r, bestRel, at) {
+			best, bestRel = t, r
+		}
+	}
+	return best, nil
+}
+
+// preferred reports whether a is a better answer than b for a single-valued
+// field at a date: in force beats not in force, then the later start wins.
+func preferred(a, b *store.Relation, at store.Date) bool {
+	if inA, inB := a.InForce(at), b.InForce(at); inA != inB {
+		return inA
+	}
+	return a.ValidFrom.First().After(b.ValidFrom.First())
 }
 
 // relationsOf returns n's relations of a kind in a direction, as models.

@@ -122,7 +122,7 @@ func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []R
 	if err != nil {
 		return nil, err
 	}
-	conn := &RelationConnection{TotalCount: page.Total, PageInfo: pageInfo(page.Cursors, page.HasPrev, page.HasNext), Edges: []*RelationEdge{}, Nodes: []*Relation{}}
+	conn := &RelationConnection{TotalCount: page.Total, PageInfo: PageInfoOf(page.Cursors, page.HasPrev, page.HasNext), Edges: []*RelationEdge{}, Nodes: []*Relation{}}
 	for i, r := range page.Items {
 		m := &Relation{R: r}
 		conn.Nodes = append(conn.Nodes, m)
@@ -143,14 +143,6 @@ func relationCursor(id string) func(*store.Relation) store.Cursor {
 	}
 }
 
-func pageInfo(cursors []store.Cursor, hasPrev, hasNext bool) *PageInfo {
-	pi := &PageInfo{HasPreviousPage: hasPrev, HasNextPage: hasNext}
-	if len(cursors) > 0 {
-		start, end := cursors[0].String(), cursors[len(cursors)-1].String()
-		pi.StartCursor, pi.EndCursor = &start, &end
-	}
-	return pi
-}
 
 // Page sizes.
 const (
@@ -179,5 +171,10 @@ func PageSize(first, last *int) (int, error) {
 
 // PageInfoOf is the page information of a page cut by store.Paginate.
 func PageInfoOf(cursors []store.Cursor, hasPrev, hasNext bool) *PageInfo {
-	return pageInfo(cursors, hasPrev, hasNext)
+	pi := &PageInfo{HasPreviousPage: hasPrev, HasNextPage: hasNext}
+	if len(cursors) > 0 {
+		start, end := cursors[0].String(), cursors[len(cursors)-1].String()
+		pi.StartCursor, pi.EndCursor = &start, &end
+	}
+	return pi
 }
