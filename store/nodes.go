@@ -149,3 +149,17 @@ func deleteIndexes(txn *badger.Txn, n *Node) error {
 	}
 	return deleteSearchIndex(txn, n)
 }
+
+// Size counts every node and relation, reading them all: for tests and
+// tools that check what other paths report.
+func (s *Store) Size() (nodes, relations int, err error) {
+	for _, k := range Kinds {
+		ns, err := s.NodesOfKind(k.Kind)
+		if err != nil {
+			return 0, 0, err
+		}
+		nodes += len(ns)
+	}
+	rels, err := s.AllRelations()
+	return nodes, len(rels), err
+}

@@ -143,7 +143,6 @@ func relationCursor(id string) func(*store.Relation) store.Cursor {
 	}
 }
 
-
 // Page sizes.
 const (
 	DefaultPageSize = 20
