@@ -118,10 +118,10 @@ var analystsFigures = []docFigure{
 		[]string{"p2019.nodes.id[1]", "p2015"}},
 
 	// 4. Time: the timeline and the figures
-	{`(\d+) entries in date order: (\w+) events dated "201X" and (\w+) dated "2019" .*?, the (\w+) events of 1 January 2019 .*?, then (\w+) RELATION_START: (.+?), the (.+?) and (.+?) become signatories`,
-		analystsTimeline, []string{"#t.nodes", "#t.nodes.date=201X", "#t.nodes.date=2019", "#t.nodes.event.date=2019-01-01",
-			"#t.nodes.type=RELATION_START", "t.nodes.relation.from.shortName[9]", "t.nodes.relation.from.name[10]",
-			"t.nodes.relation.from.shortName[11]"}},
+	{`(\d+) entries in date order: (\w+) events dated "2019" .*?, the (\w+) events of 1 January 2019 .*?, then (\w+) RELATION_START: (.+?), the (.+?) and (.+?) become signatories`,
+		analystsTimeline, []string{"#t.nodes", "#t.nodes.date=2019", "#t.nodes.event.date=2019-01-01",
+			"#t.nodes.type=RELATION_START", "t.nodes.relation.from.shortName[4]", "t.nodes.relation.from.name[5]",
+			"t.nodes.relation.from.shortName[6]"}},
 	// signatoriesByYear from 1994: 2000 is [6], 2019 [25].
 	{`the figure the seed documents give \((\d+) in 1994, (\d+) in 2000, (\d+) in 2006, (\d+) in 2015, (\d+) in 2017, (\d+) in 2018, (\d+) in 2019\)`,
 		`{ stats { signatoriesByYear(from: 1994, to: 2019) { atYearEnd } } }`,

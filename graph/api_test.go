@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -445,5 +446,32 @@ relations:
 	query(t, c, `{ node(id: "f") { ... on Facility { now: manager { id } then: manager(asOf: "2012") { id } } } }`, &resp)
 	if resp.Node.Now.ID != "new" || resp.Node.Then.ID != "old" {
 		t.Fatalf("manager now = %q, in 2012 = %q; want new and old", resp.Node.Now.ID, resp.Node.Then.ID)
+	}
+}
+
+func TestEventsDatedByAPeriod(t *testing.T) {
+	c := newClient(defaultDataset(t))
+	var resp struct {
+		Node           struct{ Date, EndDate string }
+		In2013, In2019 struct {
+			Nodes []struct{ Event *struct{ ID string } }
+		}
+	}
+	// Seed 000: "Des années 2011 à 2014 : une Convention prorogée à deux reprises".
+	query(t, c, `{
+		node(id: "event-201x-prorogation-1") { ... on Event { date endDate } }
+		in2013: timeline(from: "2013", to: "2013") { nodes { event { id } } }
+		in2019: timeline(from: "2019", to: "2019") { nodes { event { id } } }
+	}`, &resp)
+	if resp.Node.Date != "2011" || resp.Node.EndDate != "2014" {
+		t.Fatalf("the first extension is dated %s to %s, want 2011 to 2014", resp.Node.Date, resp.Node.EndDate)
+	}
+	has := func(nodes []struct{ Event *struct{ ID string } }) bool {
+		return slices.ContainsFunc(nodes, func(n struct{ Event *struct{ ID string } }) bool {
+			return n.Event != nil && n.Event.ID == "event-201x-prorogation-1"
+		})
+	}
+	if !has(resp.In2013.Nodes) || has(resp.In2019.Nodes) {
+		t.Fatalf("the 2011-2014 extension: in the 2013 timeline %v, in the 2019 one %v; want true, false", has(resp.In2013.Nodes), has(resp.In2019.Nodes))
 	}
 }

@@ -124,6 +124,14 @@ func (iv Interval) Contains(day time.Time) bool {
 	return true
 }
 
+// Meets reports whether two intervals share a day; open ends reach forever.
+func (iv Interval) Meets(o Interval) bool {
+	if !iv.To.IsZero() && !o.From.IsZero() && iv.To.Last().Before(o.From.First()) {
+		return false
+	}
+	return o.To.IsZero() || iv.From.IsZero() || !o.To.Last().Before(iv.From.First())
+}
+
 // Overlaps reports whether the interval meets [from, to] (both days, included).
 func (iv Interval) Overlaps(from, to time.Time) bool {
 	if !iv.From.IsZero() && to.Before(iv.From.First()) {

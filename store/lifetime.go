@@ -3,16 +3,16 @@ package store
 import "strings"
 
 // lifetimes say, for the kinds of node that have dates, when a node is part
-// of the network: an event during its date only, an agreement from its start
+// of the network: an event during its date (or its period) only, an agreement from its start
 // (or signature) to its end, a body from its creation, and so on. Nodes of
 // other kinds (organizations, territories, people, ...) have no dates and
 // are there at any time.
 var lifetimes = map[Kind]struct {
 	start []string // the earliest of these dates starts the node's life
 	end   string   // this date ends it; "" for none
-	point bool     // the node lasts only its start date (an event)
+	point bool     // without an end, the node lasts only its start date (an event)
 }{
-	"event":     {start: []string{"date"}, point: true},
+	"event":     {start: []string{"date"}, end: "endDate", point: true},
 	"agreement": {start: []string{"startDate", "signedAt"}, end: "endDate"},
 	"amendment": {start: []string{"effectiveFrom", "signedAt"}},
 	"article":   {start: []string{"effectiveFrom"}},
@@ -34,10 +34,11 @@ func (n *Node) Lifetime() Interval {
 			iv.From = d
 		}
 	}
-	if lt.point {
-		iv.To = iv.From
-	} else if lt.end != "" {
+	if lt.end != "" {
 		iv.To = n.DateField(lt.end)
+	}
+	if lt.point && iv.To.IsZero() {
+		iv.To = iv.From
 	}
 	return iv
 }

@@ -43,7 +43,7 @@ var Kinds = []struct {
 	{"orientation", map[string]FieldType{"type": Text, "number": IntField, "description": Text}},
 	{"theme", map[string]FieldType{"number": IntField, "description": Text}},
 	{"objective", map[string]FieldType{"number": IntField, "means": Text, "actors": Text, "evaluation": Text, "deadline": Text, "deadlineDate": DateField}},
-	{"event", map[string]FieldType{"date": DateField, "description": Text}},
+	{"event", map[string]FieldType{"date": DateField, "endDate": DateField, "description": Text}},
 	{"person", map[string]FieldType{"description": Text}},
 }
 
@@ -177,6 +177,9 @@ func (n *Node) Validate() error {
 	if err := checkEnumFields(n); err != nil {
 		return err
 	}
+	if err := checkDateOrder(n); err != nil {
+		return err
+	}
 	return checkCitations("node "+n.ID, n.Sources)
 }
 
@@ -211,6 +214,25 @@ func checkEnumFields(n *Node) error {
 		return check("type", TerritoryTypes)
 	case "orientation":
 		return check("type", OrientationTypes)
+	}
+	return nil
+}
+
+// dateSpans are the (start, end) field pairs of a kind: an end before its
+// start is refused.
+var dateSpans = map[Kind][2]string{"event": {"date", "endDate"}, "agreement": {"startDate", "endDate"}}
+
+func checkDateOrder(n *Node) error {
+	span, ok := dateSpans[n.Kind]
+	if !ok {
+		return nil
+	}
+	from, to := n.DateField(span[0]), n.DateField(span[1])
+	if !to.IsZero() && from.IsZero() {
+		return Errorf(EBADINPUT, "node %s: %s %s without %s", n.ID, span[1], to, span[0])
+	}
+	if !to.IsZero() && to.Last().Before(from.First()) {
+		return Errorf(EBADINPUT, "node %s: %s %s is before %s %s", n.ID, span[1], to, span[0], from)
 	}
 	return nil
 }

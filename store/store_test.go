@@ -133,14 +133,16 @@ relations:
 
 func TestImportRejectsMalformedFiles(t *testing.T) {
 	for name, data := range map[string]string{
-		"not yaml":       "nodes: [",
-		"not a mapping":  "- a\n- b\n",
-		"unknown top":    "edges: []\n",
-		"nodes not list": "nodes: {a: b}\n",
-		"bad enum":       "nodes:\n  - {id: x, kind: organization, name: X, fields: {category: alien}, sources: [{source: x}]}\n",
-		"no sources":     "nodes:\n  - {id: x, kind: source, name: X}\n",
-		"bad int":        "nodes:\n  - {id: x, kind: theme, name: X, fields: {number: two}, sources: [{source: x}]}\n",
-		"duplicate id":   "nodes:\n  - {id: x, kind: source, name: X, sources: [{source: x}]}\n  - {id: x, kind: source, name: Y, sources: [{source: x}]}\n",
+		"not yaml":         "nodes: [",
+		"not a mapping":    "- a\n- b\n",
+		"unknown top":      "edges: []\n",
+		"nodes not list":   "nodes: {a: b}\n",
+		"bad enum":         "nodes:\n  - {id: x, kind: organization, name: X, fields: {category: alien}, sources: [{source: x}]}\n",
+		"no sources":       "nodes:\n  - {id: x, kind: source, name: X}\n",
+		"bad int":          "nodes:\n  - {id: x, kind: theme, name: X, fields: {number: two}, sources: [{source: x}]}\n",
+		"end before start": "nodes:\n  - {id: x, kind: event, name: X, fields: {date: \"2014\", endDate: \"2011\"}, sources: [{source: x}]}\n",
+		"end, no start":    "nodes:\n  - {id: x, kind: event, name: X, fields: {endDate: \"2011\"}, sources: [{source: x}]}\n",
+		"duplicate id":     "nodes:\n  - {id: x, kind: source, name: X, sources: [{source: x}]}\n  - {id: x, kind: source, name: Y, sources: [{source: x}]}\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := openTest(t)

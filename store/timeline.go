@@ -169,7 +169,8 @@ func eventEntries(txn *badger.Txn, span Interval) ([]TimelineEntry, error) {
 		if err := getNode(txn, string(it.Item().Key()[len(prefix):]), &n); err != nil {
 			return nil, err
 		}
-		if d := n.DateField("date"); within(d, span) {
+		// An event dated by a period is in a span it meets.
+		if d := n.DateField("date"); !d.IsZero() && n.Lifetime().Meets(span) {
 			out = append(out, TimelineEntry{Date: d, Type: TimelineEvent, Event: &n})
 		}
 	}

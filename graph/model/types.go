@@ -367,6 +367,9 @@ func derefInt(p *int) int {
 // Date is when the event happened.
 func (e *Event) Date() *store.Date { return datePtr(e.N.DateField("date")) }
 
+// EndDate ends the event's period.
+func (e *Event) EndDate() *store.Date { return datePtr(e.N.DateField("endDate")) }
+
 // Concerns are the nodes the event concerns.
 func (e *Event) Concerns(ctx context.Context) ([]Node, error) {
 	return related[Node](ctx, e.N.ID, store.Out, "concerns", nil)
