@@ -1,6 +1,8 @@
 package store
 
 import (
+	"errors"
+
 	"github.com/dgraph-io/badger/v4"
 )
 
@@ -15,13 +17,20 @@ func (s *Store) Node(id string) (*Node, error) {
 }
 
 func getNode(txn *badger.Txn, id string, n *Node) error {
-	if err := getValue(txn, nodeKey(id), n); err != nil {
-		if ErrorCode(err) == ENOTFOUND {
-			return Errorf(ENOTFOUND, "no node with id %q", id)
-		}
+	item, err := txn.Get(nodeKey(id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return Errorf(ENOTFOUND, "no node with id %q", id)
+	}
+	if err != nil {
 		return err
 	}
-	return nil
+	return item.Value(func(b []byte) error {
+		v, err := nodeMemo.decode(b)
+		if err == nil {
+			*n = *v
+		}
+		return err
+	})
 }
 
 // Nodes returns the nodes with the given ids in one read, in the order of the

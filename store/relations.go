@@ -173,12 +173,16 @@ func (sc *edgeScanner) scan(prefix []byte, asOf Date, keep func(other string) bo
 				continue
 			}
 		}
-		var r Relation
-		if err := sc.it.Item().Value(func(b []byte) error { return decode(b, &r) }); err != nil {
+		var r *Relation
+		err := sc.it.Item().Value(func(b []byte) (err error) {
+			r, err = relationMemo.decode(b)
+			return err
+		})
+		if err != nil {
 			return nil, err
 		}
 		if r.InForce(asOf) {
-			out = append(out, &r)
+			out = append(out, r)
 		}
 	}
 	return out, nil

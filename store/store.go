@@ -157,17 +157,6 @@ func decode(b []byte, v any) error {
 	return json.Unmarshal(b[1:], v)
 }
 
-// getValue reads a key's value into v. Returns ENOTFOUND when absent.
-func getValue(txn *badger.Txn, key []byte, v any) error {
-	item, err := txn.Get(key)
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return Errorf(ENOTFOUND, "not found")
-	}
-	if err != nil {
-		return err
-	}
-	return item.Value(func(b []byte) error { return decode(b, v) })
-}
 
 // Empty reports whether the store holds no node.
 func (s *Store) Empty() (bool, error) {
