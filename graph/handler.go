@@ -99,6 +99,12 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+			if len(gqlErr.Path) > 0 && gqlErr.Extensions["code"] == nil {
+				// Raised while executing (a null in a non-null field): our fault.
+				log.ErrorContext(ctx, "execution error", "error", gqlErr.Message, "path", gqlErr.Path.String())
+				gqlErr.Message = "internal error"
+				return withCode(gqlErr, store.EINTERNAL)
+			}
 			return withCode(gqlErr, requestErrorCode(gqlErr))
 		}
 		presented := graphql.DefaultErrorPresenter(ctx, err)

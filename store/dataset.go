@@ -219,6 +219,14 @@ func checkReferences(txn *badger.Txn, p *parsed) []Problem {
 				probs = append(probs, problem(r.at, "relation %s %s -> %s: unknown node %q", r.rec.Kind, r.rec.From, r.rec.To, id))
 			}
 		}
+		from, okFrom := kindOf(r.rec.From)
+		to, okTo := kindOf(r.rec.To)
+		if ok, rule := endsAllowed(r.rec.Kind, from, to); okFrom && okTo && !ok {
+			probs = append(probs, problem(r.at, "relation %s %s (%s) -> %s (%s): %s", r.rec.Kind, r.rec.From, from, r.rec.To, to, rule))
+		}
+		if k, ok := kindOf(r.rec.OnBehalfOf); r.rec.OnBehalfOf != "" && ok && k != "organization" {
+			probs = append(probs, problem(r.at, "relation %s %s -> %s: onBehalfOf %s is a %s, not an organization", r.rec.Kind, r.rec.From, r.rec.To, r.rec.OnBehalfOf, k))
+		}
 		out, _ := edgeKeys(r.rec)
 		if seen[string(out)] {
 			probs = append(probs, problem(r.at, "duplicate relation %s %s -> %s from %q on behalf of %q", r.rec.Kind, r.rec.From, r.rec.To, r.rec.ValidFrom, r.rec.OnBehalfOf))

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -136,67 +135,4 @@ func citedDocumentText(t *testing.T, s *Store, shared, id string) string {
 	}
 	t.Fatalf("source %s: file %q is neither in %s/seeds nor in %s/data/geo", id, name, shared, shared)
 	return ""
-}
-
-// endpointKinds is the relation table of docs/dataset.md: the kinds a
-// relation may go from and to ("" for any kind).
-var endpointKinds = map[RelKind][2][]Kind{
-	"signatory":     {{"organization"}, {"agreement"}},
-	"signed":        {{"organization", "person"}, {"agreement", "amendment"}},
-	"party-to":      {{"organization"}, {"agreement", "amendment"}},
-	"initiated":     {{"organization"}, {"agreement", "programme"}},
-	"chairs":        {{"organization"}, {"agreement", "body"}},
-	"member-of":     {{"organization"}, {"body"}},
-	"holds-office":  {{"person"}, {"organization"}},
-	"part-of":       {{""}, {""}},
-	"amends":        {{"amendment"}, {"agreement"}},
-	"modifies":      {{"article"}, {"article"}},
-	"renews":        {{"agreement"}, {"agreement"}},
-	"establishes":   {{"agreement", "amendment"}, {"body", "programme"}},
-	"funds":         {{"organization"}, {"programme", "facility"}},
-	"delivers":      {{"organization"}, {"programme"}},
-	"actor-in":      {{"organization", "body", "facility-type"}, {"objective"}},
-	"administers":   {{"organization"}, {"territory"}},
-	"manages":       {{"organization"}, {"facility"}},
-	"affiliated-to": {{"facility"}, {"organization"}},
-	"located-in":    {{"facility", "organization"}, {"territory"}},
-	"serves":        {{"facility"}, {"territory"}},
-	"instance-of":   {{"facility"}, {"facility-type"}},
-	"concerns":      {{"event"}, {""}},
-	"succeeds":      {{"organization"}, {"organization"}},
-}
-
-// The importer checks that endpoints exist, not their kinds: this test holds
-// the default dataset to the table of docs/dataset.md.
-func TestRelationsOfTheDefaultDatasetJoinTheDocumentedKinds(t *testing.T) {
-	s := openTest(t)
-	if _, err := s.LoadDefaultIfEmpty(); err != nil {
-		t.Fatal(err)
-	}
-	rels, err := s.AllRelations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	kindOf := func(id string) Kind {
-		n, err := s.Node(id)
-		if err != nil {
-			t.Fatalf("node %s: %v", id, err)
-		}
-		return n.Kind
-	}
-	allowed := func(k Kind, ks []Kind) bool { return slices.Contains(ks, "") || slices.Contains(ks, k) }
-	for _, r := range rels {
-		ends, ok := endpointKinds[r.Kind]
-		if !ok {
-			t.Errorf("relation kind %s is not in the table", r.Kind)
-			continue
-		}
-		from, to := kindOf(r.From), kindOf(r.To)
-		if !allowed(from, ends[0]) || !allowed(to, ends[1]) {
-			t.Errorf("relation %s %s (%s) -> %s (%s): want %v -> %v", r.Kind, r.From, from, r.To, to, ends[0], ends[1])
-		}
-		if r.OnBehalfOf != "" && kindOf(r.OnBehalfOf) != "organization" {
-			t.Errorf("relation %s %s -> %s acts on behalf of %s, not an organization", r.Kind, r.From, r.To, r.OnBehalfOf)
-		}
-	}
 }

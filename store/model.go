@@ -55,6 +55,51 @@ var RelKinds = []RelKind{
 	"manages", "affiliated-to", "located-in", "serves", "instance-of", "concerns", "succeeds",
 }
 
+// relationEnds is the relation table of docs/dataset.md: the kinds of node a
+// relation may go from and to (nil: any kind). The importer enforces it.
+var relationEnds = map[RelKind][2][]Kind{
+	"signatory":     {{"organization"}, {"agreement"}},
+	"signed":        {{"organization", "person"}, {"agreement", "amendment"}},
+	"party-to":      {{"organization"}, {"agreement", "amendment"}},
+	"initiated":     {{"organization"}, {"agreement", "programme"}},
+	"chairs":        {{"organization"}, {"agreement", "body"}},
+	"member-of":     {{"organization"}, {"body"}},
+	"holds-office":  {{"person"}, {"organization"}},
+	"part-of":       {nil, nil},
+	"amends":        {{"amendment"}, {"agreement"}},
+	"modifies":      {{"article"}, {"article"}},
+	"renews":        {{"agreement"}, {"agreement"}},
+	"establishes":   {{"agreement", "amendment"}, {"body", "programme"}},
+	"funds":         {{"organization"}, {"programme", "facility"}},
+	"delivers":      {{"organization"}, {"programme"}},
+	"actor-in":      {{"organization", "body", "facility-type"}, {"objective"}},
+	"administers":   {{"organization"}, {"territory"}},
+	"manages":       {{"organization"}, {"facility"}},
+	"affiliated-to": {{"facility"}, {"organization"}},
+	"located-in":    {{"facility", "organization"}, {"territory"}},
+	"serves":        {{"facility"}, {"territory"}},
+	"instance-of":   {{"facility"}, {"facility-type"}},
+	"concerns":      {{"event"}, nil},
+	"succeeds":      {{"organization"}, {"organization"}},
+}
+
+// endsAllowed reports whether a relation of kind k may go from a node of kind
+// from to one of kind to; otherwise it says what the kind takes.
+func endsAllowed(k RelKind, from, to Kind) (bool, string) {
+	ends := relationEnds[k]
+	ok := func(x Kind, allowed []Kind) bool { return allowed == nil || slices.Contains(allowed, x) }
+	if ok(from, ends[0]) && ok(to, ends[1]) {
+		return true, ""
+	}
+	name := func(ks []Kind) string {
+		if ks == nil {
+			return "any"
+		}
+		return fmt.Sprint(ks)
+	}
+	return false, fmt.Sprintf("%s goes from %s to %s", k, name(ends[0]), name(ends[1]))
+}
+
 // Enumerated field values, checked on import.
 var (
 	OrganizationCategories = []string{"state", "social-security", "region", "departement", "metropole", "commune",

@@ -157,7 +157,6 @@ func decode(b []byte, v any) error {
 	return json.Unmarshal(b[1:], v)
 }
 
-
 // Empty reports whether the store holds no node.
 func (s *Store) Empty() (bool, error) {
 	empty := true

@@ -142,6 +142,7 @@ func TestImportRejectsMalformedFiles(t *testing.T) {
 		"bad int":          "nodes:\n  - {id: x, kind: theme, name: X, fields: {number: two}, sources: [{source: x}]}\n",
 		"end before start": "nodes:\n  - {id: x, kind: event, name: X, fields: {date: \"2014\", endDate: \"2011\"}, sources: [{source: x}]}\n",
 		"end, no start":    "nodes:\n  - {id: x, kind: event, name: X, fields: {endDate: \"2011\"}, sources: [{source: x}]}\n",
+		"wrong ends":       "nodes:\n  - {id: x, kind: source, name: X, sources: [{source: x}]}\nrelations:\n  - {kind: signatory, from: x, to: x, sources: [{source: x}]}\n",
 		"duplicate id":     "nodes:\n  - {id: x, kind: source, name: X, sources: [{source: x}]}\n  - {id: x, kind: source, name: Y, sources: [{source: x}]}\n",
 	} {
 		t.Run(name, func(t *testing.T) {
