@@ -3,6 +3,7 @@ package maps
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -196,7 +197,7 @@ func (h *handler) items(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, media := req.p, req.media
-	p.limit = min(cmpOr(p.limit, defaultLimit), maxLimit)
+	p.limit = min(cmp.Or(p.limit, defaultLimit), maxLimit)
 	sel, err := h.selectFeatures(c, p)
 	if err != nil {
 		h.writeError(w, r, err)
@@ -210,13 +211,6 @@ func (h *handler) items(w http.ResponseWriter, r *http.Request) {
 	fw.value(itemsLinks(r, c, p, media, len(sel.matched)))
 	fw.raw(`,"features":[`)
 	h.streamFeatures(r, fw, sel)
-}
-
-func cmpOr(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 // itemsLinks are self, alternate, next and prev (with the same bbox and

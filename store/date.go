@@ -112,35 +112,12 @@ type Interval struct {
 	From, To Date
 }
 
-// Contains reports whether the interval covers the whole of day (a Date of day
-// precision): from the first day of From to the last day of To, both included.
-func (iv Interval) Contains(day time.Time) bool {
-	if !iv.From.IsZero() && day.Before(iv.From.First()) {
-		return false
-	}
-	if !iv.To.IsZero() && day.After(iv.To.Last()) {
-		return false
-	}
-	return true
-}
-
 // Meets reports whether two intervals share a day; open ends reach forever.
 func (iv Interval) Meets(o Interval) bool {
 	if !iv.To.IsZero() && !o.From.IsZero() && iv.To.Last().Before(o.From.First()) {
 		return false
 	}
 	return o.To.IsZero() || iv.From.IsZero() || !o.To.Last().Before(iv.From.First())
-}
-
-// Overlaps reports whether the interval meets [from, to] (both days, included).
-func (iv Interval) Overlaps(from, to time.Time) bool {
-	if !iv.From.IsZero() && to.Before(iv.From.First()) {
-		return false
-	}
-	if !iv.To.IsZero() && from.After(iv.To.Last()) {
-		return false
-	}
-	return true
 }
 
 // MarshalText writes the date as String does (used by JSON and YAML).

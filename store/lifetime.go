@@ -46,7 +46,7 @@ func (n *Node) Lifetime() Interval {
 // ExistsDuring reports whether the node is part of the network at some time
 // during asOf. The zero asOf means any time.
 func (n *Node) ExistsDuring(asOf Date) bool {
-	return asOf.IsZero() || n.Lifetime().Overlaps(asOf.First(), asOf.Last())
+	return asOf.IsZero() || n.Lifetime().Meets(Interval{asOf, asOf})
 }
 
 // RelationID is a stable, readable identifier of a relation, unique in the

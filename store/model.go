@@ -164,7 +164,7 @@ func (r *Relation) InForce(asOf Date) bool {
 	if asOf.IsZero() {
 		return true
 	}
-	return r.Interval().Overlaps(asOf.First(), asOf.Last())
+	return r.Interval().Meets(Interval{asOf, asOf})
 }
 
 // Today is the date used when a temporal query gives none.

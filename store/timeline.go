@@ -155,7 +155,7 @@ func sortByCursor[T any](items []T, cursor func(T) Cursor) {
 
 // within reports whether a date meets the span.
 func within(d Date, span Interval) bool {
-	return !d.IsZero() && span.Overlaps(d.First(), d.Last())
+	return !d.IsZero() && span.Meets(Interval{d, d})
 }
 
 func eventEntries(txn *badger.Txn, span Interval) ([]TimelineEntry, error) {
