@@ -19,6 +19,7 @@ type config struct {
 	Complexity      int
 	MaxBody         int64
 	CacheEntries    int
+	RequireReader   bool
 
 	envErrors []string // environment values that did not parse
 }
@@ -68,6 +69,7 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.BoolVar(&c.Introspection, "introspection", c.envBool("CCCS_INTROSPECTION", true), "answer GraphQL introspection queries (env CCCS_INTROSPECTION)")
 	fs.IntVar(&c.Complexity, "complexity-limit", int(c.envInt("CCCS_COMPLEXITY_LIMIT", 20000)), "largest cost of one GraphQL operation; list fields multiply by their page size (env CCCS_COMPLEXITY_LIMIT)")
 	fs.IntVar(&c.CacheEntries, "cache-entries", int(c.envInt("CCCS_CACHE_ENTRIES", 512)), "GraphQL answers kept in memory for identical requests on unchanged data; 0 switches the cache off (env CCCS_CACHE_ENTRIES)")
+	fs.BoolVar(&c.RequireReader, "require-reader", c.envBool("CCCS_REQUIRE_READER", false), "refuse anonymous reads: every request needs a token, role reader at least (env CCCS_REQUIRE_READER)")
 	fs.Int64Var(&c.MaxBody, "max-body", c.envInt("CCCS_MAX_BODY", 1<<20), "largest request body in bytes, larger ones get 413 (env CCCS_MAX_BODY)")
 }
 

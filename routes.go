@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
 
+	"github.com/cccs13/cccs-graph/auth"
 	"github.com/cccs13/cccs-graph/export"
 	"github.com/cccs13/cccs-graph/graph"
 	"github.com/cccs13/cccs-graph/maps"
@@ -35,8 +36,15 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 		Logger:        log,
 		CacheEntries:  c.CacheEntries,
 	})
+	tokens := auth.Tokens{Store: s}
+	readRole := auth.Anonymous
+	if c.RequireReader {
+		readRole = auth.Reader
+	}
+	// reads authenticates the caller (mutations check their role themselves).
+	reads := func(h http.Handler) http.Handler { return tokens.Middleware(readRole, errorWriter(log), h) }
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limitBody(c.MaxBody, gql))
+	mux.Handle("/graphql", reads(limitBody(c.MaxBody, gql)))
 	mux.Handle("GET /{$}", graph.Explorer("/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -48,16 +56,17 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.Handle(export.Route, export.Handler(s, log))
-	mapsHandler := maps.New(s, log)
+	mux.Handle(export.Route, reads(export.Handler(s, log)))
+	mapsHandler := reads(maps.New(s, log))
 	mux.Handle("/geo/", mapsHandler)
 	mux.Handle("/ogc", mapsHandler)
 	mux.Handle("/ogc/", mapsHandler)
+	adminRoutes(mux, s, tokens, log)
 
 	origins := c.origins()
 	h := cors.New(cors.Options{
 		AllowedOrigins:   origins,
-		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodDelete, http.MethodOptions},
 		AllowedHeaders:   []string{"Content-Type", "Authorization", "Accept"},
 		AllowCredentials: c.CORSCredentials,
 		MaxAge:           600,
@@ -132,7 +141,7 @@ func logRequests(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 
 // routeOf names a path's route for metrics, so labels stay few.
 func routeOf(path string) string {
-	for _, p := range []string{"/graphql", "/healthz", "/readyz", "/metrics", "/geo/", "/ogc", "/export/"} {
+	for _, p := range []string{"/graphql", "/healthz", "/readyz", "/metrics", "/geo/", "/ogc", "/export/", "/admin/"} {
 		if strings.HasPrefix(path, p) {
 			return p
 		}

@@ -8,6 +8,7 @@
 //	                                                  export the dataset (yaml) or the network (graphml, csv, json)
 //	cccs-graph backup [-data DIR] [-o FILE]           write a Badger backup
 //	cccs-graph restore [-data DIR] FILE               load a backup into an empty data directory
+//	cccs-graph token create|list|revoke ...           API tokens (through -server URL while one runs)
 package main
 
 import (
@@ -44,10 +45,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	commands := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 		"serve": serve, "import": importCmd, "export": exportCmd, "backup": backupCmd, "restore": restoreCmd,
+		"token": tokenCmd,
 	}
 	f, ok := commands[cmd]
 	if !ok {
-		fmt.Fprintf(stderr, "unknown command %q: use serve, import, export, backup or restore (-h for help)\n", cmd)
+		fmt.Fprintf(stderr, "unknown command %q: use serve, import, export, backup, restore or token (-h for help)\n", cmd)
 		return 2
 	}
 	err := f(ctx, args, stdout, stderr)

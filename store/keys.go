@@ -33,6 +33,10 @@ const (
 	// in-memory R-tree rebuilt from the pGeometry values (their bbox comes
 	// first), so it needs no keys of its own.
 	pGeometry byte = 0x40 // pGeometry id -> geometry value: version, bbox, centroid, GeoJSON bytes (geometry.go)
+
+	// 0x50-0x5F: API tokens (apitokens.go). Only their SHA-256 hashes are kept.
+	pToken     byte = 0x50 // pToken sha256(token) -> token record (name, role, created, revoked)
+	pTokenName byte = 0x51 // pTokenName name -> sha256(token): names are unique
 )
 
 // schemaVersion is stored under pMeta; bump it when the layout changes.
@@ -135,7 +139,7 @@ func ParseKey(b []byte) (Key, error) {
 		if len(rest) != 0 {
 			return k, fmt.Errorf("key %x: trailing bytes", b)
 		}
-	case pNode, pGeometry:
+	case pNode, pGeometry, pToken, pTokenName:
 		k.ID = string(rest)
 	case pKindIndex:
 		if len(rest) < 1 {

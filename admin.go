@@ -1,0 +1,115 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/cccs13/cccs-graph/auth"
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// adminRoutes registers the admin endpoints (role admin): tokens, and the
+// data work the command line does while a server holds the data directory.
+func adminRoutes(mux *http.ServeMux, s *store.Store, tokens auth.Tokens, log *slog.Logger) {
+	admin := func(pattern string, h http.HandlerFunc) {
+		mux.Handle(pattern, tokens.Middleware(auth.Admin, errorWriter(log), h))
+	}
+	admin("POST /admin/tokens", func(w http.ResponseWriter, r *http.Request) {
+		var req struct{ Name, Role string }
+		if err := decodeJSON(r, &req); err != nil {
+			writeError(w, r, log, err)
+			return
+		}
+		role, err := auth.ParseRole(req.Role)
+		if err != nil {
+			writeError(w, r, log, err)
+			return
+		}
+		token, err := tokens.Create(req.Name, role, auth.From(r.Context()).Name)
+		if err != nil {
+			writeError(w, r, log, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, map[string]string{"name": req.Name, "role": role.String(), "token": token})
+	})
+	admin("GET /admin/tokens", func(w http.ResponseWriter, r *http.Request) {
+		list, err := s.Tokens()
+		if err != nil {
+			writeError(w, r, log, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, tokenViews(list))
+	})
+	admin("DELETE /admin/tokens/{name}", func(w http.ResponseWriter, r *http.Request) {
+		if err := s.RevokeToken(r.PathValue("name"), time.Now()); err != nil {
+			writeError(w, r, log, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// tokenView is a token as listed: never its hash.
+type tokenView struct {
+	Name      string     `json:"name"`
+	Role      string     `json:"role"`
+	Created   time.Time  `json:"created"`
+	CreatedBy string     `json:"createdBy,omitempty"`
+	Revoked   *time.Time `json:"revoked,omitempty"`
+}
+
+func tokenViews(list []*store.APIToken) []tokenView {
+	out := make([]tokenView, 0, len(list))
+	for _, t := range list {
+		v := tokenView{Name: t.Name, Role: t.Role, Created: t.Created, CreatedBy: t.CreatedBy}
+		if !t.Revoked.IsZero() {
+			v.Revoked = &t.Revoked
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// maxAdminJSON bounds a JSON request body of the admin endpoints.
+const maxAdminJSON = 1 << 16
+
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxAdminJSON))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return store.Errorf(store.EBADINPUT, "the request body is not the JSON this endpoint takes")
+	}
+	return nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// writeError answers err as a coded JSON error with its HTTP status; an
+// internal error is logged and answered "internal error".
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	code := store.ErrorCode(err)
+	if code == store.EINTERNAL {
+		log.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "error", err)
+	}
+	status := store.HTTPStatus(code)
+	if errors.Is(err, errPayloadTooLarge) {
+		status = http.StatusRequestEntityTooLarge
+	}
+	writeJSON(w, status, map[string]any{"errors": []any{map[string]any{
+		"message": store.ErrorMessage(err), "extensions": map[string]any{"code": code},
+	}}})
+}
+
+func errorWriter(log *slog.Logger) func(http.ResponseWriter, *http.Request, error) {
+	return func(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, log, err) }
+}
+
+var errPayloadTooLarge = store.Errorf(store.EBADINPUT, "the request body is too large")

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// remote says which running server a subcommand talks to instead of
+// opening the data directory: the one that holds it.
+type remote struct {
+	Server string // base URL; "" opens the data directory
+	Token  string // an admin token
+}
+
+// remoteFlags registers -server and -token.
+func remoteFlags(fs *flag.FlagSet, r *remote) {
+	fs.StringVar(&r.Server, "server", env("CCCS_SERVER", ""), "URL of the running server that holds the data directory, such as http://localhost:8080 (env CCCS_SERVER); the command then goes through its admin endpoints")
+	fs.StringVar(&r.Token, "token", env("CCCS_TOKEN", ""), "with -server: an admin token (env CCCS_TOKEN)")
+}
+
+// check refuses a -server without a token, or a URL that is not http(s).
+func (r *remote) check() error {
+	if r.Server == "" {
+		return nil
+	}
+	u, err := url.Parse(r.Server)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return store.Errorf(store.EBADINPUT, "-server: %q is not an http(s) URL", r.Server)
+	}
+	if r.Token == "" {
+		return store.Errorf(store.EBADINPUT, "-server needs an admin token: -token or CCCS_TOKEN")
+	}
+	return nil
+}
+
+// heldHint turns "in use by another process" into advice to go through the server.
+func heldHint(err error) error {
+	if store.ErrorCode(err) == store.ECONFLICT && strings.Contains(err.Error(), "in use by another process") {
+		return store.Errorf(store.ECONFLICT, "%s: a running server holds it; go through the server with -server URL and an admin token (-token or CCCS_TOKEN)", store.ErrorMessage(err))
+	}
+	return err
+}
+
+var httpClient = &http.Client{Timeout: 10 * time.Minute}
+
+// call sends a request to the server's admin endpoint and returns the
+// response when it is 2xx; otherwise the server's coded error.
+func (r *remote) call(method, path string, query url.Values, contentType string, body io.Reader) (*http.Response, error) {
+	u := strings.TrimRight(r.Server, "/") + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	req, err := http.NewRequest(method, u, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+r.Token)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := httpClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode/100 == 2 {
+		return resp, nil
+	}
+	defer resp.Body.Close()
+	var e struct {
+		Errors []struct {
+			Message    string
+			Extensions struct{ Code string }
+		}
+	}
+	if json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&e) != nil || len(e.Errors) == 0 {
+		return nil, fmt.Errorf("%s %s: %s", method, path, resp.Status)
+	}
+	return nil, store.Errorf(e.Errors[0].Extensions.Code, "%s", e.Errors[0].Message)
+}
+
+// callJSON is call with a JSON answer decoded into out (when not nil).
+func (r *remote) callJSON(method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = strings.NewReader(string(b))
+	}
+	resp, err := r.call(method, path, nil, "application/json", body)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if out == nil {
+		return nil
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
