@@ -39,6 +39,9 @@ func (s *Store) CreateToken(t APIToken) error {
 		if err := txn.Set(tokenKey(t.Hash), val); err != nil {
 			return err
 		}
+		if err := bumpDataVersion(txn); err != nil {
+			return err
+		}
 		return txn.Set(tokenNameKey(t.Name), t.Hash)
 	})
 }
@@ -112,6 +115,9 @@ func (s *Store) RevokeToken(name string, at time.Time) error {
 		t.Revoked = at.UTC()
 		val, err := encode(&t)
 		if err != nil {
+			return err
+		}
+		if err := bumpDataVersion(txn); err != nil {
 			return err
 		}
 		return txn.Set(tokenKey(hash), val)

@@ -4,9 +4,13 @@ import (
 	"io"
 )
 
-// Backup writes a full backup of the database to w.
+// Backup writes a full backup of the database to w: every version up to
+// the one published when it starts (the history with it), none of a write
+// still being staged.
 func (s *Store) Backup(w io.Writer) error {
-	_, err := s.db.Backup(w, 0)
+	stream := s.db.NewStreamAt(s.readVersion())
+	stream.LogPrefix = "backup"
+	_, err := stream.Backup(w, 0)
 	return err
 }
 
@@ -21,6 +25,9 @@ func (s *Store) Restore(r io.Reader) error {
 		return Errorf(ECONFLICT, "the data directory is not empty: restore into a new one")
 	}
 	if err := s.db.Load(r, 256); err != nil {
+		return err
+	}
+	if err := s.recover(); err != nil { // the backup's versions are now the store's
 		return err
 	}
 	// Index again: a backup written before search existed, or with other

@@ -31,14 +31,33 @@ type Problem struct {
 
 func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message) }
 
-// ImportResult counts what an import changed.
+// ImportResult counts what an import changed (or, dry, would change), with
+// the changes themselves.
 type ImportResult struct {
 	NodesWritten, NodesUnchanged         int
 	RelationsWritten, RelationsUnchanged int
+	Version                              uint64         // the data version the import published; 0 when it wrote nothing
+	Plan                                 []RecordChange // one per record written (or, dry, to write)
+}
+
+// RecordChange is what an import does to one record: creates it, or
+// changes some of its fields.
+type RecordChange struct {
+	Operation string        `json:"operation"` // OpCreateNode, OpUpdateNode, OpAddRelation, OpUpdateRelation
+	Target    Target        `json:"target"`
+	Fields    []FieldChange `json:"fields"`
 }
 
 // Changed reports whether the import wrote anything.
 func (r ImportResult) Changed() bool { return r.NodesWritten+r.RelationsWritten > 0 }
+
+// ImportOptions say how an import writes.
+type ImportOptions struct {
+	Actor   string // recorded in the history; "import" when empty
+	Reason  string // recorded in the history
+	Replace bool   // a record replaces the stored one whole; by default it is merged into it
+	DryRun  bool   // check and plan only: write nothing
+}
 
 var (
 	topKeys      = []string{"nodes", "relations"}
@@ -49,8 +68,9 @@ var (
 
 // located is a record with the place it was read from.
 type located[T any] struct {
-	rec T
-	at  Problem // File and Line; Message unused
+	rec     T
+	at      Problem // File and Line; Message unused
+	invalid error   // what Validate says of the record alone: a merge may still make it whole
 }
 
 type parsed struct {
@@ -88,16 +108,19 @@ func parseFile(f File, into *parsed) []Problem {
 		for _, item := range list.Content {
 			at := Problem{File: f.Name, Line: item.Line}
 			if key == "nodes" {
-				n, ps := parseRecord[Node](f.Name, item, nodeKeys, "node")
+				n, ps, invalid := parseRecord[Node](f.Name, item, nodeKeys, "node")
 				probs = append(probs, ps...)
 				if n != nil {
-					into.nodes = append(into.nodes, located[*Node]{n, at})
+					into.nodes = append(into.nodes, located[*Node]{n, at, invalid})
 				}
 			} else {
-				r, ps := parseRecord[Relation](f.Name, item, relationKeys, "relation")
+				r, ps, invalid := parseRecord[Relation](f.Name, item, relationKeys, "relation")
+				if invalid != nil {
+					ps = append(ps, Problem{f.Name, item.Line, invalid.Error()})
+				}
 				probs = append(probs, ps...)
-				if r != nil {
-					into.relations = append(into.relations, located[*Relation]{r, at})
+				if r != nil && invalid == nil {
+					into.relations = append(into.relations, located[*Relation]{r, at, nil})
 				}
 			}
 		}
@@ -108,14 +131,16 @@ func parseFile(f File, into *parsed) []Problem {
 type validator interface{ Validate() error }
 
 // parseRecord decodes and validates one list item, with its unknown keys.
+// A record that decodes but does not validate on its own is returned with
+// what Validate says (invalid): merged into a stored one, it may be whole.
 func parseRecord[T any, PT interface {
 	*T
 	validator
-}](file string, item *yaml.Node, keys []string, what string) (*T, []Problem) {
+}](file string, item *yaml.Node, keys []string, what string) (rec *T, probs []Problem, invalid error) {
 	if item.Kind != yaml.MappingNode {
-		return nil, []Problem{{file, item.Line, what + " must be a mapping"}}
+		return nil, []Problem{{file, item.Line, what + " must be a mapping"}}, nil
 	}
-	probs := checkKeys(file, item, keys, what)
+	probs = checkKeys(file, item, keys, what)
 	for i := 0; i+1 < len(item.Content); i += 2 {
 		if item.Content[i].Value == "sources" {
 			for _, c := range item.Content[i+1].Content {
@@ -123,17 +148,14 @@ func parseRecord[T any, PT interface {
 			}
 		}
 	}
-	var rec T
-	if err := item.Decode(&rec); err != nil {
-		return nil, append(probs, Problem{file, item.Line, what + ": " + strings.TrimPrefix(err.Error(), "yaml: ")})
-	}
-	if err := PT(&rec).Validate(); err != nil {
-		return nil, append(probs, Problem{file, item.Line, err.Error()})
+	rec = new(T)
+	if err := item.Decode(rec); err != nil {
+		return nil, append(probs, Problem{file, item.Line, what + ": " + strings.TrimPrefix(err.Error(), "yaml: ")}), nil
 	}
 	if len(probs) > 0 {
-		return nil, probs
+		return nil, probs, nil
 	}
-	return &rec, nil
+	return rec, nil, PT(rec).Validate()
 }
 
 func checkKeys(file string, m *yaml.Node, allowed []string, what string) []Problem {
@@ -146,30 +168,52 @@ func checkKeys(file string, m *yaml.Node, allowed []string, what string) []Probl
 	return probs
 }
 
-// Import reads dataset files and writes them in one transaction: either every
-// record is written, or nothing is. Records that are already stored as they
-// are do not count as writes, so importing the same files twice changes
-// nothing. Returns EBADINPUT listing every bad record with its position.
+// Import reads dataset files and imports them with the default options.
 func (s *Store) Import(files ...File) (ImportResult, error) {
+	return s.ImportWith(ImportOptions{}, files...)
+}
+
+// ImportWith reads dataset files and writes them as one version: either
+// every record is written, or nothing is, at any size (a large import
+// commits in several transactions, published together). A record of a node
+// or relation already stored is merged into it: fields and sources the file
+// does not mention are kept, unless o.Replace. Records that would not change
+// are not written, so importing the same files twice changes nothing.
+// Returns EBADINPUT listing every bad record with its position.
+func (s *Store) ImportWith(o ImportOptions, files ...File) (ImportResult, error) {
 	var p parsed
 	var probs []Problem
 	for _, f := range files {
 		probs = append(probs, parseFile(f, &p)...)
 	}
-	var res ImportResult
-	err := s.update(func(txn *badger.Txn) error {
-		res = ImportResult{}
-		probs := append(probs, checkReferences(txn, &p)...)
-		if len(probs) > 0 {
-			return importError(probs)
-		}
-		return writeParsed(txn, &p, &res)
+	var plan []plannedRecord
+	err := s.view(func(txn *badger.Txn) error {
+		probs = append(probs, checkReferences(txn, &p)...)
+		var planProbs []Problem
+		plan, planProbs = planImport(txn, &p, o.Replace)
+		probs = append(probs, planProbs...)
+		return nil
 	})
-	if err == nil && res.Changed() {
-		// A territory's type may have changed: the index files it by type.
-		err = s.rebuildGeoIndex()
+	if err != nil {
+		return ImportResult{}, err
 	}
-	return res, err
+	if len(probs) > 0 {
+		return ImportResult{}, importError(probs)
+	}
+	if o.Actor == "" {
+		o.Actor = "import"
+	}
+	res := planResult(plan)
+	if o.DryRun || !res.Changed() {
+		return res, nil
+	}
+	v, err := s.staged(func(st *stage) error { return writePlan(st, plan, o, &res) })
+	if err != nil {
+		return ImportResult{}, err
+	}
+	res.Version = v
+	// A territory's type may have changed: the index files it by type.
+	return res, s.rebuildGeoIndex()
 }
 
 func importError(probs []Problem) error {
@@ -214,18 +258,9 @@ func checkReferences(txn *badger.Txn, p *parsed) []Problem {
 	}
 	seen := map[string]bool{}
 	for _, r := range p.relations {
-		for _, id := range []string{r.rec.From, r.rec.To, r.rec.OnBehalfOf} {
-			if _, ok := kindOf(id); id != "" && !ok {
-				probs = append(probs, problem(r.at, "relation %s %s -> %s: unknown node %q", r.rec.Kind, r.rec.From, r.rec.To, id))
-			}
-		}
-		from, okFrom := kindOf(r.rec.From)
-		to, okTo := kindOf(r.rec.To)
-		if ok, rule := endsAllowed(r.rec.Kind, from, to); okFrom && okTo && !ok {
-			probs = append(probs, problem(r.at, "relation %s %s (%s) -> %s (%s): %s", r.rec.Kind, r.rec.From, from, r.rec.To, to, rule))
-		}
-		if k, ok := kindOf(r.rec.OnBehalfOf); r.rec.OnBehalfOf != "" && ok && k != "organization" {
-			probs = append(probs, problem(r.at, "relation %s %s -> %s: onBehalfOf %s is a %s, not an organization", r.rec.Kind, r.rec.From, r.rec.To, r.rec.OnBehalfOf, k))
+		what := func(string) string { return fmt.Sprintf("relation %s %s -> %s", r.rec.Kind, r.rec.From, r.rec.To) }
+		for _, msg := range relationProblems(r.rec, kindOf, what) {
+			probs = append(probs, problem(r.at, "%s", msg))
 		}
 		out, _ := edgeKeys(r.rec)
 		if seen[string(out)] {
@@ -240,35 +275,6 @@ func checkReferences(txn *badger.Txn, p *parsed) []Problem {
 func problem(at Problem, format string, args ...any) Problem {
 	at.Message = fmt.Sprintf(format, args...)
 	return at
-}
-
-func writeParsed(txn *badger.Txn, p *parsed, res *ImportResult) error {
-	for _, n := range p.nodes {
-		changed, err := putNode(txn, n.rec)
-		if err != nil {
-			return err
-		}
-		count(changed, &res.NodesWritten, &res.NodesUnchanged)
-	}
-	for _, r := range p.relations {
-		changed, err := putRelation(txn, r.rec)
-		if err != nil {
-			return err
-		}
-		count(changed, &res.RelationsWritten, &res.RelationsUnchanged)
-	}
-	if res.Changed() {
-		return bumpDataVersion(txn)
-	}
-	return nil
-}
-
-func count(changed bool, written, unchanged *int) {
-	if changed {
-		*written++
-	} else {
-		*unchanged++
-	}
 }
 
 // Export returns the whole graph as one dataset file: nodes by kind then id,

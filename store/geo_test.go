@@ -443,20 +443,32 @@ func TestDatasetImportKeepsTheIndexTypes(t *testing.T) {
 	}
 }
 
-func TestTooLargeLayerIsRefusedClearly(t *testing.T) {
-	// 35,000 small polygons (26 MB of GeoJSON) pass every check but exceed
-	// what Badger takes in one transaction: the import says how to split.
+func TestLargeLayerIsWrittenWhole(t *testing.T) {
+	// 35,000 small polygons (26 MB of GeoJSON) exceed what Badger takes in
+	// one transaction: the import commits in several, published as one version.
 	var feats []map[string]any
 	for n := range gridCols * gridRows {
 		code := fmt.Sprintf("g%05d", n)
 		feats = append(feats, geotest.Feature(code, "Cellule "+code, gridCell(n%gridCols, n/gridCols)))
 	}
 	s := openTest(t)
-	_, err := s.ImportLayer(Layer{Kind: "commune", File: File{Name: "france.geojson", Data: geotest.FeatureCollection(feats...)}})
-	if ErrorCode(err) != EBADINPUT || !strings.Contains(err.Error(), "too large to import in one transaction; split it") {
-		t.Fatalf("error = %v, want BAD_USER_INPUT saying to split the layer", err)
+	v0, _ := s.DataVersion()
+	res, err := s.ImportLayer(Layer{Kind: "commune", File: File{Name: "france.geojson", Data: geotest.FeatureCollection(feats...)}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if empty, _ := s.Empty(); !empty {
-		t.Error("a refused layer left nodes behind")
+	if res.Created != len(feats) || res.GeometriesWritten != len(feats) {
+		t.Fatalf("result %+v, want %d territories and geometries", res, len(feats))
+	}
+	v1, _ := s.DataVersion()
+	if v1 != v0+1 {
+		t.Errorf("data version %d -> %d: want one version for the whole layer", v0, v1)
+	}
+	// Nothing of it is visible at the version before.
+	if n, err := s.At(v0).NodesOfKind("territory"); err != nil || len(n) != 0 {
+		t.Errorf("at the version before: %d territories, %v", len(n), err)
+	}
+	if n, _ := s.NodesOfKind("territory"); len(n) != len(feats) {
+		t.Errorf("after: %d territories, want %d", len(n), len(feats))
 	}
 }

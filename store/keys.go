@@ -11,7 +11,8 @@ import (
 // code stays here, reserved, as `_ = 0xNN // retired: why`.
 const (
 	pMeta        byte = 0x01 // pMeta -> schema version (uint32)
-	pDataVersion byte = 0x02 // pDataVersion -> uint64 bumped by every write that changes data
+	pDataVersion byte = 0x02 // pDataVersion -> uint64: the version published last (each write's commit timestamp)
+	pKnownAt     byte = 0x03 // pKnownAt be64(unix nanoseconds) be64(version) -> empty: when each version was published
 
 	pNode      byte = 0x10 // pNode id -> node value
 	pKindIndex byte = 0x11 // pKindIndex kind id -> empty
@@ -37,10 +38,14 @@ const (
 	// 0x50-0x5F: API tokens (apitokens.go). Only their SHA-256 hashes are kept.
 	pToken     byte = 0x50 // pToken sha256(token) -> token record (name, role, created, revoked)
 	pTokenName byte = 0x51 // pTokenName name -> sha256(token): names are unique
+
+	// 0x60-0x6F: the edit history (history.go).
+	pChange  byte = 0x60 // pChange be64(version) be32(seq) -> change record
+	pHistory byte = 0x61 // pHistory type('n'|'r') lp(id) be64(version) be32(seq) -> empty: a target's changes
 )
 
 // schemaVersion is stored under pMeta; bump it when the layout changes.
-const schemaVersion uint32 = 1
+const schemaVersion uint32 = 2 // 2: managed timestamps (data versions), history, tokens
 
 var (
 	metaKey          = []byte{pMeta}
@@ -124,6 +129,9 @@ type Key struct {
 	Other     string // edges: the node at the other end; code index: the code; search: the token
 	ValidFrom Date
 	Qualifier string // edges: the onBehalfOf part of the identity
+	Version   uint64 // history and knownAt keys: the data version
+	Seq       uint32 // change keys: the change's place in its version
+	At        int64  // knownAt keys: unix nanoseconds
 }
 
 // ParseKey inverts every key builder above.
@@ -171,6 +179,27 @@ func ParseKey(b []byte) (Key, error) {
 		k.ValidFrom = Date{Y: int(binary.BigEndian.Uint16(rest)), M: int(rest[2]), D: int(rest[3]), Precision: Precision(rest[4])}
 		if k.Qualifier, rest, err = readLP(rest[5:]); err == nil && len(rest) != 0 {
 			err = fmt.Errorf("key %x: trailing bytes", b)
+		}
+	case pKnownAt:
+		if len(rest) != 16 {
+			return k, fmt.Errorf("key %x: want 16 bytes after the prefix", b)
+		}
+		k.At, k.Version = int64(binary.BigEndian.Uint64(rest)), binary.BigEndian.Uint64(rest[8:])
+	case pChange:
+		if len(rest) != 12 {
+			return k, fmt.Errorf("key %x: want 12 bytes after the prefix", b)
+		}
+		k.Version, k.Seq = binary.BigEndian.Uint64(rest), binary.BigEndian.Uint32(rest[8:])
+	case pHistory:
+		if len(rest) < 1 {
+			return k, fmt.Errorf("key %x: short", b)
+		}
+		k.Kind = rest[0]
+		if k.ID, rest, err = readLP(rest[1:]); err == nil {
+			if len(rest) != 12 {
+				return k, fmt.Errorf("key %x: want version and sequence", b)
+			}
+			k.Version, k.Seq = binary.BigEndian.Uint64(rest), binary.BigEndian.Uint32(rest[8:])
 		}
 	case pSearchTerm, pSearchStem:
 		i := bytes.IndexByte(rest, 0)

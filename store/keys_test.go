@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"testing"
+	"time"
 )
 
 func TestKeysRoundTrip(t *testing.T) {
@@ -22,6 +23,11 @@ func TestKeysRoundTrip(t *testing.T) {
 		{codeKey(3, "13055", "insee-13055"), Key{Prefix: pCodeIndex, Kind: 3, Other: "13055", ID: "insee-13055"}},
 		{out, Key{Prefix: pEdgeOut, Kind: rk, ID: "person-a", Other: "avenant-1", ValidFrom: day, Qualifier: "metropole-amp"}},
 		{in, Key{Prefix: pEdgeIn, Kind: rk, ID: "avenant-1", Other: "person-a", ValidFrom: day, Qualifier: "metropole-amp"}},
+		{tokenKey([]byte("hash")), Key{Prefix: pToken, ID: "hash"}},
+		{tokenNameKey("caf"), Key{Prefix: pTokenName, ID: "caf"}},
+		{knownAtKey(time.Unix(0, 1764576000000000000), 42), Key{Prefix: pKnownAt, At: 1764576000000000000, Version: 42}},
+		{changeKey(42, 3), Key{Prefix: pChange, Version: 42, Seq: 3}},
+		{historyKey(Target{TargetRelation, "a>signatory>b"}, 42, 3), Key{Prefix: pHistory, Kind: 'r', ID: "a>signatory>b", Version: 42, Seq: 3}},
 	} {
 		got, err := ParseKey(tc.key)
 		if err != nil {
@@ -53,5 +59,8 @@ func TestKeyOrderIsScanOrder(t *testing.T) {
 	k2, _ := edgeKeys(late)
 	if bytes.Compare(k1, k2) >= 0 {
 		t.Error("edges between the same nodes are not in date order")
+	}
+	if bytes.Compare(changeKey(9, 1), changeKey(10, 0)) >= 0 || bytes.Compare(historyKey(Target{TargetNode, "a"}, 9, 9), historyKey(Target{TargetNode, "a"}, 10, 0)) >= 0 {
+		t.Error("changes are not in version order")
 	}
 }

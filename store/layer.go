@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -16,6 +17,7 @@ type Layer struct {
 	Kind   string // territory type (TerritoryTypes): commune, zone-de-vie-sociale, ...
 	File   File   // name (for messages and the source node) and GeoJSON content
 	Source string // id of an existing source node to cite; "" creates the node layer-<kind>-<file name>
+	Actor  string // recorded in the history; "import" when empty
 }
 
 // LayerResult counts what a layer import changed.
@@ -75,33 +77,97 @@ func (s *Store) ImportLayer(l Layer) (LayerResult, error) {
 		return LayerResult{}, Errorf(EBADINPUT, "unknown territory type %q: one of %s", l.Kind, strings.Join(TerritoryTypes, ", "))
 	}
 	feats, probs := parseLayer(l.Kind, l.File.Data)
-	var res LayerResult
-	err := s.update(func(txn *badger.Txn) error {
-		res = LayerResult{Features: len(feats)}
-		source, create, srcProbs := layerSource(txn, l, len(feats))
-		plans, planProbs := planLayer(txn, l.Kind, feats)
-		if all := slices.Concat(probs, srcProbs, planProbs); len(all) > 0 {
-			return layerError(l.File.Name, all)
-		}
+	var source *Node
+	var create bool
+	var plans []planned
+	err := s.view(func(txn *badger.Txn) error {
+		var srcProbs, planProbs []string
+		source, create, srcProbs = layerSource(txn, l, len(feats))
+		plans, planProbs = planLayer(txn, l.Kind, feats)
+		probs = slices.Concat(probs, srcProbs, planProbs)
+		return nil
+	})
+	if err != nil {
+		return LayerResult{}, err
+	}
+	if len(probs) > 0 {
+		return LayerResult{}, layerError(l.File.Name, probs)
+	}
+	if l.Actor == "" {
+		l.Actor = "import"
+	}
+	res := LayerResult{Features: len(feats)}
+	// Staged: a layer of any size is written whole, under one version. A
+	// part may run twice (when its transaction fills up), so each keeps its
+	// own counts, summed at the end.
+	parts := make([]LayerResult, len(plans))
+	_, err = s.staged(func(st *stage) error {
+		v, at := st.Version()
+		meta := Meta{Actor: l.Actor, Reason: "layer " + l.Kind + " from " + filepath.Base(l.File.Name)}
 		if create {
-			changed, err := putNode(txn, source)
-			if err != nil {
+			if err := st.Add(func(txn *badger.Txn) error {
+				wrote, err := putNode(txn, source)
+				res.SourceWritten = wrote
+				if wrote && err == nil {
+					c := layerChange(meta, v, at, 0, OpCreateNode, nil, source)
+					err = putChange(txn, c)
+				}
+				return err
+			}, nil); err != nil {
 				return err
 			}
-			res.SourceWritten = changed
 		}
-		return writeLayer(txn, source.ID, plans, &res)
+		for i, p := range plans {
+			if err := st.Add(func(txn *badger.Txn) error {
+				parts[i] = LayerResult{}
+				return writeFeature(txn, source.ID, p, &parts[i], func(after *Node) error {
+					op := OpUpdateNode
+					if p.old == nil {
+						op = OpCreateNode
+					}
+					return putChange(txn, layerChange(meta, v, at, uint32(i+1), op, p.old, after))
+				})
+			}, nil); err != nil {
+				return err
+			}
+		}
+		for _, part := range parts {
+			res.add(part)
+		}
+		if !res.Changed() {
+			return errNothingWritten
+		}
+		return nil
 	})
-	if errors.Is(err, badger.ErrTxnTooBig) {
-		return LayerResult{}, Errorf(EBADINPUT, "%s: the layer is too large to import in one transaction; split it, for example by département (ogr2ogr -where \"code LIKE '13%%'\" part.geojson %s)", l.File.Name, l.File.Name)
+	if errors.Is(err, errNothingWritten) {
+		return res, nil
 	}
 	if err != nil {
 		return LayerResult{}, err
 	}
-	if res.Changed() {
-		err = s.rebuildGeoIndex()
+	return res, s.rebuildGeoIndex()
+}
+
+// errNothingWritten ends a staged write that turned out to change nothing.
+var errNothingWritten = errors.New("nothing written")
+
+func (r *LayerResult) add(o LayerResult) {
+	r.Created += o.Created
+	r.Updated += o.Updated
+	r.Unchanged += o.Unchanged
+	r.GeometriesWritten += o.GeometriesWritten
+	r.RelationsWritten += o.RelationsWritten
+}
+
+// layerChange is the change a layer import makes to one territory (or its
+// source node).
+func layerChange(m Meta, v uint64, at time.Time, seq uint32, op string, before, after *Node) *Change {
+	c := &Change{Version: v, Seq: seq, At: at, Actor: m.Actor, Operation: op, Target: Target{TargetNode, after.ID},
+		Kinds: []Kind{after.Kind}, After: recordJSON(after, v), Reason: m.Reason, Sources: after.Sources}
+	if before != nil {
+		c.Before = recordJSON(before, before.Version)
 	}
-	return res, err
+	return c
 }
 
 // maxListedProblems bounds the problems an error lists: a layer in the wrong
@@ -259,21 +325,10 @@ func departementCode(code string) string {
 
 // writeLayer writes the planned territories, geometries and relations, and
 // bumps the data version when anything changed.
-func writeLayer(txn *badger.Txn, source string, plans []planned, res *LayerResult) error {
-	for _, p := range plans {
-		if err := writeFeature(txn, source, p, res); err != nil {
-			return err
-		}
-	}
-	if res.Changed() {
-		return bumpDataVersion(txn)
-	}
-	return nil
-}
-
-func writeFeature(txn *badger.Txn, source string, p planned, res *LayerResult) error {
+func writeFeature(txn *badger.Txn, source string, p planned, res *LayerResult, record func(after *Node) error) error {
 	cite := []Citation{{Source: source, Excerpt: p.f.excerpt}}
-	changed, err := putNode(txn, territoryNode(p, cite[0]))
+	after := territoryNode(p, cite[0])
+	changed, err := putNode(txn, after)
 	if err != nil {
 		return err
 	}
@@ -309,7 +364,10 @@ func writeFeature(txn *badger.Txn, source string, p planned, res *LayerResult) e
 	if wrote {
 		res.GeometriesWritten++
 	}
-	return err
+	if err != nil || !changed && !wrote && res.RelationsWritten == 0 {
+		return err
+	}
+	return record(after)
 }
 
 // territoryNode is the node a feature writes: the joined territory as it is

@@ -124,6 +124,9 @@ type Node struct {
 	Aliases   []string          `json:"aliases,omitempty" yaml:"aliases,omitempty,flow"`
 	Fields    map[string]string `json:"fields,omitempty" yaml:"fields,omitempty"`
 	Sources   []Citation        `json:"sources" yaml:"sources"`
+	// Version is the data version that last wrote the node (read from the
+	// store, never stored in the value).
+	Version uint64 `json:"-" yaml:"-"`
 }
 
 // Field returns the value of a field, "" when absent.
@@ -153,6 +156,9 @@ type Relation struct {
 	OnBehalfOf string     `json:"onBehalfOf,omitempty" yaml:"onBehalfOf,omitempty"`
 	Note       string     `json:"note,omitempty" yaml:"note,omitempty"`
 	Sources    []Citation `json:"sources" yaml:"sources"`
+	// Version is the data version that last wrote the relation (read from
+	// the store, never stored in the value).
+	Version uint64 `json:"-" yaml:"-"`
 }
 
 // Interval is the relation's validity.

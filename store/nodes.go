@@ -28,6 +28,7 @@ func getNode(txn *badger.Txn, id string, n *Node) error {
 		v, err := nodeMemo.decode(b)
 		if err == nil {
 			*n = *v
+			n.Version = item.Version()
 		}
 		return err
 	})

@@ -182,7 +182,9 @@ func (sc *edgeScanner) scan(prefix []byte, asOf Date, keep func(other string) bo
 			return nil, err
 		}
 		if r.InForce(asOf) {
-			out = append(out, r)
+			r := *r // the memo's value is shared
+			r.Version = sc.it.Item().Version()
+			out = append(out, &r)
 		}
 	}
 	return out, nil

@@ -149,7 +149,7 @@ func TestSearchIndexFollowsImports(t *testing.T) {
     fields: {category: state}
     sources: [{source: doc-a}]
 `
-	if _, err := s.Import(File{Name: "rename.yaml", Data: []byte(renamed)}); err != nil {
+	if _, err := s.ImportWith(ImportOptions{Replace: true}, File{Name: "rename.yaml", Data: []byte(renamed)}); err != nil {
 		t.Fatal(err)
 	}
 	for _, old := range []string{"oeuvres", "alf", "alpha"} {
@@ -170,7 +170,10 @@ func TestSearchIndexIsRebuiltForOtherRules(t *testing.T) {
 	}
 	importFile(t, s, "small.yaml")
 	// Simulate a store indexed with other rules: stale entries, old version.
-	err = s.db.Update(func(txn *badger.Txn) error {
+	err = s.update(func(txn *badger.Txn) error {
+		if err := bumpDataVersion(txn); err != nil {
+			return err
+		}
 		if err := deletePrefix(txn, []byte{pSearchTerm}); err != nil {
 			return err
 		}

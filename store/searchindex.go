@@ -79,6 +79,9 @@ func rebuildSearchIndex(txn *badger.Txn) error {
 			return err
 		}
 	}
+	if err := bumpDataVersion(txn); err != nil {
+		return err
+	}
 	return txn.Set(searchVersionKey, binary.BigEndian.AppendUint32(nil, tokenizerVersion))
 }
 

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,33 +15,52 @@ import (
 	"github.com/dgraph-io/badger/v4"
 )
 
-// Store is a graph store on one Badger database.
+// Store is a graph store on one Badger database, read at its latest
+// published version, or at a fixed earlier one (At).
 type Store struct {
+	*shared
+	at   uint64 // with past: the version read
+	past bool   // false: read the latest published version
+}
+
+// shared is what every view of one database shares.
+type shared struct {
 	db    *badger.DB
 	reads atomic.Int64
 	geo   atomic.Pointer[geoIndex] // the spatial index (spatial.go)
 	geoMu sync.Mutex               // serialises its rebuilds
+	w     writer                   // versions and the write lock (version.go)
 }
-
-// maxRetries bounds the retries of a write transaction that conflicts.
-const maxRetries = 5
 
 // Open opens the store in dir, or in memory when dir is "". Returns ECONFLICT
 // when another process holds the directory, EINTERNAL for other failures.
 func Open(dir string) (*Store, error) {
-	opts := badger.DefaultOptions(dir).WithLogger(nil).WithMemTableSize(128 << 20)
+	// Managed mode: the commit timestamp of every write is its data version,
+	// and every version stays readable (knownAt). Writes are synced.
+	opts := badger.DefaultOptions(dir).WithLogger(nil).WithMemTableSize(128 << 20).WithSyncWrites(true)
 	if dir == "" {
 		opts = opts.WithInMemory(true)
 	}
-	db, err := badger.Open(opts)
+	db, err := badger.OpenManaged(opts)
 	if err != nil {
 		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
 			return nil, Errorf(ECONFLICT, "data directory %s is in use by another process", dir)
 		}
 		return nil, fmt.Errorf("open badger in %q: %w", dir, err)
 	}
-	s := &Store{db: db}
-	if err := s.checkSchema(); err != nil {
+	s := &Store{shared: &shared{db: db}}
+	// The schema is read before anything is written: a store of another
+	// layout is left as it is.
+	found, err := s.readSchema()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.recover(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("recover the last published version: %w", err)
+	}
+	if err := s.writeSchema(found); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -60,17 +78,18 @@ func Open(dir string) (*Store, error) {
 // Close flushes and closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// checkSchema writes the schema version in a new store and refuses a store
-// written by another layout.
-func (s *Store) checkSchema() error {
-	return s.db.Update(func(txn *badger.Txn) error {
+// readSchema reports whether the store has a schema version, and refuses
+// one written by another layout.
+func (s *Store) readSchema() (found bool, err error) {
+	err = s.db.View(func(txn *badger.Txn) error { // the newest of everything
 		item, err := txn.Get(metaKey)
 		if errors.Is(err, badger.ErrKeyNotFound) {
-			return txn.Set(metaKey, binary.BigEndian.AppendUint32(nil, schemaVersion))
+			return nil
 		}
 		if err != nil {
 			return err
 		}
+		found = true
 		return item.Value(func(v []byte) error {
 			if len(v) != 4 || binary.BigEndian.Uint32(v) != schemaVersion {
 				return Errorf(ECONFLICT, "data directory has schema version %x, this server reads %d: export with the older version and import", v, schemaVersion)
@@ -78,66 +97,37 @@ func (s *Store) checkSchema() error {
 			return nil
 		})
 	})
+	return found, err
+}
+
+// writeSchema writes the schema version in a new store.
+func (s *Store) writeSchema(found bool) error {
+	if found {
+		return nil
+	}
+	return s.update(func(txn *badger.Txn) error {
+		if err := txn.Set(metaKey, binary.BigEndian.AppendUint32(nil, schemaVersion)); err != nil {
+			return err
+		}
+		return bumpDataVersion(txn)
+	})
 }
 
 // Reads counts the read transactions opened so far, for tests that prove a
 // request's reads do not grow with the size of its answer.
 func (s *Store) Reads() int64 { return s.reads.Load() }
 
-// view runs fn in a read transaction.
+// view runs fn in a read transaction at the version this Store reads.
 func (s *Store) view(fn func(*badger.Txn) error) error {
 	s.reads.Add(1)
-	return s.db.View(fn)
+	txn := s.db.NewTransactionAt(s.readVersion(), false)
+	defer txn.Discard()
+	return fn(txn)
 }
 
-// update runs fn in a write transaction, retried a bounded number of times on
-// conflict. Returns ECONFLICT when the retries run out.
-func (s *Store) update(fn func(*badger.Txn) error) error {
-	for range maxRetries {
-		err := s.db.Update(fn)
-		if !errors.Is(err, badger.ErrConflict) {
-			return err
-		}
-		slog.Warn("write conflict, retrying")
-	}
-	return Errorf(ECONFLICT, "the data changed during the write; try again")
-}
-
-// DataVersion is a counter bumped by every write that changes data: caches
-// and ETags key on it.
-func (s *Store) DataVersion() (uint64, error) {
-	var v uint64
-	err := s.view(func(txn *badger.Txn) error {
-		var err error
-		v, err = dataVersion(txn)
-		return err
-	})
-	return v, err
-}
-
-func dataVersion(txn *badger.Txn) (uint64, error) {
-	item, err := txn.Get(dataVersionKey)
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	var v uint64
-	err = item.Value(func(b []byte) error {
-		v = binary.BigEndian.Uint64(b)
-		return nil
-	})
-	return v, err
-}
-
-func bumpDataVersion(txn *badger.Txn) error {
-	v, err := dataVersion(txn)
-	if err != nil {
-		return err
-	}
-	return txn.Set(dataVersionKey, binary.BigEndian.AppendUint64(nil, v+1))
-}
+// DataVersion is the version this Store reads: the latest published one,
+// bumped by every write that changes data (caches and ETags key on it).
+func (s *Store) DataVersion() (uint64, error) { return s.readVersion(), nil }
 
 // Values start with a version byte, then JSON.
 const valueVersion byte = 1
