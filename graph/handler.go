@@ -90,7 +90,7 @@ func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler 
 	if opts.CacheEntries > 0 {
 		h = newResponseCache(h, s, log, opts.CacheEntries)
 	}
-	return checkTransport(h)
+	return checkTransport(refuseGetMutations(h))
 }
 
 // presentError gives every error a code in extensions.code. Domain errors keep

@@ -531,3 +531,7 @@ func Prefix(s string, n int) string {
 	}
 	return truncateUTF8(s, n) + "…"
 }
+
+// KindFields are the fields a kind of node may carry, with their types;
+// nil for an unknown kind.
+func KindFields(k Kind) map[string]FieldType { return kindFields(k) }

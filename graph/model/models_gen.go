@@ -11,6 +11,26 @@ import (
 	"github.com/cccs13/cccs-graph/store"
 )
 
+// A new relation.
+type AddRelationInput struct {
+	// The node the relation goes from.
+	From string       `json:"from"`
+	Kind RelationKind `json:"kind"`
+	// The node the relation goes to.
+	To        string      `json:"to"`
+	ValidFrom *store.Date `json:"validFrom,omitempty"`
+	ValidTo   *store.Date `json:"validTo,omitempty"`
+	// Role, title or capacity in which `from` stands.
+	Role *string `json:"role,omitempty"`
+	// For a person's signature: the organization on whose behalf the person signs.
+	OnBehalfOf *string `json:"onBehalfOf,omitempty"`
+	Note       *string `json:"note,omitempty"`
+	// The sources that state this relation.
+	Sources []*CitationInput `json:"sources"`
+	// Why, for the history.
+	Reason *string `json:"reason,omitempty"`
+}
+
 // A page of agreements.
 type AgreementConnection struct {
 	// Number of items that match, over all pages.
@@ -101,6 +121,34 @@ type BodyMemberCount struct {
 	Members []*Organization `json:"members"`
 }
 
+// A page of changes, oldest first.
+type ChangeConnection struct {
+	// Number of changes that match, over all pages.
+	TotalCount int `json:"totalCount"`
+	// Page information.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The changes with their cursors.
+	Edges []*ChangeEdge `json:"edges"`
+	// The changes.
+	Nodes []*Change `json:"nodes"`
+}
+
+// A change with its cursor.
+type ChangeEdge struct {
+	// Opaque cursor for `after`.
+	Cursor string `json:"cursor"`
+	// The change.
+	Node *Change `json:"node"`
+}
+
+// A citation given with a write: a Source node's id and a short verbatim excerpt.
+type CitationInput struct {
+	// The id of a node of kind SOURCE (a web page is a Source node with its URL).
+	Source string `json:"source"`
+	// A short quotation from the source.
+	Excerpt *string `json:"excerpt,omitempty"`
+}
+
 // Filter on agreements, amendments and other dated collections.
 type DatedFilter struct {
 	// Only these ids.
@@ -111,6 +159,38 @@ type DatedFilter struct {
 	From *store.Date `json:"from,omitempty"`
 	// Only nodes whose main date is on or before this date.
 	To *store.Date `json:"to,omitempty"`
+}
+
+// Deletion of a node.
+type DeleteNodeInput struct {
+	ID string `json:"id"`
+	// The node's `version` when it was read.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why, for the history.
+	Reason string `json:"reason"`
+	// Delete the node's relations with it (each recorded in the history).
+	DeleteRelations *bool `json:"deleteRelations,omitempty"`
+	// Sources that justify the deletion, if any.
+	Sources []*CitationInput `json:"sources,omitempty"`
+}
+
+// Deletion of a relation recorded by mistake.
+type DeleteRelationInput struct {
+	ID              string `json:"id"`
+	ExpectedVersion int    `json:"expectedVersion"`
+	// Why, for the history.
+	Reason string `json:"reason"`
+}
+
+// The end of a relation.
+type EndRelationInput struct {
+	ID string `json:"id"`
+	// The last day (or month, or year) the relation is in force.
+	ValidTo         store.Date `json:"validTo"`
+	ExpectedVersion int        `json:"expectedVersion"`
+	// The sources that say it ended.
+	Sources []*CitationInput `json:"sources"`
+	Reason  *string          `json:"reason,omitempty"`
 }
 
 // A page of events.
@@ -189,6 +269,13 @@ type FacilityTypeEdge struct {
 	Node *FacilityType `json:"node"`
 }
 
+// Writes. Every mutation needs `Authorization: Bearer TOKEN` with the role `editor` (or `admin`), cites the
+// sources that justify it, and is one synced transaction: when it answers, the change is on disk and in the
+// history. Updates and deletions name the `version` they were made from (`expectedVersion`): a stale one gets
+// CONFLICT and nothing is written; read again and retry. Mutations are POST only (GET answers 405).
+type Mutation struct {
+}
+
 // Filter shared by every collection; each collection's filter adds its own fields.
 type NodeFilter struct {
 	// Only these ids.
@@ -211,6 +298,16 @@ type NodeOrder struct {
 	Field NodeOrderField `json:"field"`
 	// The direction.
 	Direction OrderDirection `json:"direction"`
+}
+
+// What a node mutation wrote.
+type NodePayload struct {
+	// The node as written (for a deletion, as it was).
+	Node Node `json:"node"`
+	// The change made to the node.
+	Change *Change `json:"change"`
+	// Every change of the write: the node's, then its relations' (createNode with relations, deleteNode with them).
+	Changes []*Change `json:"changes"`
 }
 
 // A page of objectives.
@@ -421,6 +518,14 @@ type RelationKindCount struct {
 	Count int `json:"count"`
 }
 
+// What a relation mutation wrote.
+type RelationPayload struct {
+	// The relation as written (for a deletion, as it was).
+	Relation *Relation `json:"relation"`
+	// The change made.
+	Change *Change `json:"change"`
+}
+
 // Search results, best first.
 type SearchConnection struct {
 	// Number of nodes found, over all pages.
@@ -581,6 +686,128 @@ type YearCount struct {
 	Count int `json:"count"`
 	// Distinct signatories in force on 31 December: the figure the seed documents give for a year.
 	AtYearEnd int `json:"atYearEnd"`
+}
+
+// What a write did to one node or relation.
+type ChangeOperation string
+
+const (
+	ChangeOperationCreateNode     ChangeOperation = "CREATE_NODE"
+	ChangeOperationUpdateNode     ChangeOperation = "UPDATE_NODE"
+	ChangeOperationDeleteNode     ChangeOperation = "DELETE_NODE"
+	ChangeOperationAddRelation    ChangeOperation = "ADD_RELATION"
+	ChangeOperationUpdateRelation ChangeOperation = "UPDATE_RELATION"
+	ChangeOperationEndRelation    ChangeOperation = "END_RELATION"
+	ChangeOperationDeleteRelation ChangeOperation = "DELETE_RELATION"
+)
+
+var AllChangeOperation = []ChangeOperation{
+	ChangeOperationCreateNode,
+	ChangeOperationUpdateNode,
+	ChangeOperationDeleteNode,
+	ChangeOperationAddRelation,
+	ChangeOperationUpdateRelation,
+	ChangeOperationEndRelation,
+	ChangeOperationDeleteRelation,
+}
+
+func (e ChangeOperation) IsValid() bool {
+	switch e {
+	case ChangeOperationCreateNode, ChangeOperationUpdateNode, ChangeOperationDeleteNode, ChangeOperationAddRelation, ChangeOperationUpdateRelation, ChangeOperationEndRelation, ChangeOperationDeleteRelation:
+		return true
+	}
+	return false
+}
+
+func (e ChangeOperation) String() string {
+	return string(e)
+}
+
+func (e *ChangeOperation) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeOperation(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeOperation", str)
+	}
+	return nil
+}
+
+func (e ChangeOperation) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeOperation) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeOperation) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether a change is about a node or a relation.
+type ChangeTargetType string
+
+const (
+	ChangeTargetTypeNode     ChangeTargetType = "NODE"
+	ChangeTargetTypeRelation ChangeTargetType = "RELATION"
+)
+
+var AllChangeTargetType = []ChangeTargetType{
+	ChangeTargetTypeNode,
+	ChangeTargetTypeRelation,
+}
+
+func (e ChangeTargetType) IsValid() bool {
+	switch e {
+	case ChangeTargetTypeNode, ChangeTargetTypeRelation:
+		return true
+	}
+	return false
+}
+
+func (e ChangeTargetType) String() string {
+	return string(e)
+}
+
+func (e *ChangeTargetType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeTargetType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeTargetType", str)
+	}
+	return nil
+}
+
+func (e ChangeTargetType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeTargetType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeTargetType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Which relations of a node to read.

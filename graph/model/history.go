@@ -1,0 +1,140 @@
+package model
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/cccs13/cccs-graph/loaders"
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// JSON is a JSON value, written to the response as it is stored.
+type JSON []byte
+
+// MarshalGQL writes the stored bytes.
+func (j JSON) MarshalGQL(w io.Writer) { w.Write(j) }
+
+// UnmarshalGQL refuses input: JSON is an output type.
+func (j *JSON) UnmarshalGQL(v any) error {
+	return store.Errorf(store.EBADINPUT, "JSON is an output type")
+}
+
+// Change is one entry of the edit history.
+type Change struct{ C *store.Change }
+
+// Changes wraps store changes.
+func Changes(cs []*store.Change) []*Change {
+	out := make([]*Change, len(cs))
+	for i, c := range cs {
+		out[i] = &Change{c}
+	}
+	return out
+}
+
+// Version is the data version the write produced.
+func (c *Change) Version() int { return int(c.C.Version) }
+
+// At is when it was recorded.
+func (c *Change) At() time.Time { return c.C.At }
+
+// Actor is who wrote.
+func (c *Change) Actor() string { return c.C.Actor }
+
+// Operation is what the write did.
+func (c *Change) Operation() ChangeOperation { return enumOf[ChangeOperation](c.C.Operation) }
+
+// Target is what the change is about.
+func (c *Change) Target() *ChangeTarget { return &ChangeTarget{c.C.Target} }
+
+// Before is the record before, nil for a creation.
+func (c *Change) Before() JSON { return JSON(c.C.Before) }
+
+// After is the record after, nil for a deletion.
+func (c *Change) After() JSON { return JSON(c.C.After) }
+
+// Reason says why.
+func (c *Change) Reason() *string { return textPtr(c.C.Reason) }
+
+// Sources are the write's citations.
+func (c *Change) Sources() []*Citation { return citations(c.C.Sources) }
+
+// ChangeTarget names a change's node or relation.
+type ChangeTarget struct{ T store.Target }
+
+// Type says whether it is a node or a relation.
+func (t *ChangeTarget) Type() ChangeTargetType { return enumOf[ChangeTargetType](t.T.Type) }
+
+// ID is the node's or relation's id.
+func (t *ChangeTarget) ID() string { return t.T.ID }
+
+// Node is the node as it stands now, nil when gone or not a node.
+func (t *ChangeTarget) Node(ctx context.Context) (Node, error) {
+	if t.T.Type != store.TargetNode {
+		return nil, nil
+	}
+	n, err := loaders.For(ctx).Node(ctx, t.T.ID)
+	return Wrap(n), err
+}
+
+// Relation is the relation as it stands now, nil when gone or not a relation.
+func (t *ChangeTarget) Relation(ctx context.Context) (*Relation, error) {
+	if t.T.Type != store.TargetRelation {
+		return nil, nil
+	}
+	r, err := loaders.For(ctx).Store().Relation(t.T.ID)
+	if store.ErrorCode(err) == store.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Relation{R: r}, nil
+}
+
+// ChangeConnectionOf cuts a page of changes, oldest first.
+func ChangeConnectionOf(changes []*store.Change, first *int, after *string) (*ChangeConnection, error) {
+	size, err := PageSize(first, nil)
+	if err != nil {
+		return nil, err
+	}
+	page, err := store.Paginate(changes, store.ChangeCursor, false, store.PageArgs{First: &size, After: after, Order: "changes"})
+	if err != nil {
+		return nil, err
+	}
+	conn := &ChangeConnection{TotalCount: page.Total, PageInfo: PageInfoOf(page.Cursors, page.HasPrev, page.HasNext), Edges: []*ChangeEdge{}, Nodes: []*Change{}}
+	for i, c := range page.Items {
+		m := &Change{c}
+		conn.Nodes = append(conn.Nodes, m)
+		conn.Edges = append(conn.Edges, &ChangeEdge{Cursor: page.Cursors[i].String(), Node: m})
+	}
+	return conn, nil
+}
+
+// history resolves a history(first, after) field.
+func history(ctx context.Context, t store.Target, first *int, after *string) (*ChangeConnection, error) {
+	changes, err := loaders.For(ctx).Store().History(t)
+	if err != nil {
+		return nil, err
+	}
+	return ChangeConnectionOf(changes, first, after)
+}
+
+// Version is the data version that last wrote the node.
+func (b base) Version() int { return int(b.N.Version) }
+
+// History is the node's edit history.
+func (b base) History(ctx context.Context, first *int, after *string) (*ChangeConnection, error) {
+	return history(ctx, store.Target{Type: store.TargetNode, ID: b.N.ID}, first, after)
+}
+
+// ID is the relation's stable id.
+func (r *Relation) ID() string { return store.RelationID(r.R) }
+
+// Version is the data version that last wrote the relation.
+func (r *Relation) Version() int { return int(r.R.Version) }
+
+// History is the relation's edit history.
+func (r *Relation) History(ctx context.Context, first *int, after *string) (*ChangeConnection, error) {
+	return history(ctx, store.Target{Type: store.TargetRelation, ID: store.RelationID(r.R)}, first, after)
+}
