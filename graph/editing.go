@@ -75,27 +75,39 @@ func (r *mutationResolver) createNode(ctx context.Context, input map[string]any)
 	return nodePayload(w), nil
 }
 
-func (r *mutationResolver) updateNode(ctx context.Context, input map[string]any) (*model.NodePayload, error) {
+// update is what every update input holds: the target, the version it was
+// read at, and the write's sources and reason.
+type update struct {
+	id       string
+	expected uint64
+	meta     store.Meta
+}
+
+// readUpdate checks the caller and reads an update input's common fields.
+func readUpdate(ctx context.Context, input map[string]any) (update, error) {
 	actor, err := writer(ctx)
+	if err != nil {
+		return update{}, err
+	}
+	var probs problems
+	u := update{id: text(input["id"], "input.id", &probs), expected: expectedVersion(input["expectedVersion"], &probs)}
+	u.meta = meta(actor, optText(input, "reason", &probs), citationsFromMap(input["sources"], "input.sources", &probs))
+	return u, probs.err()
+}
+
+func (r *mutationResolver) updateNode(ctx context.Context, input map[string]any) (*model.NodePayload, error) {
+	u, err := readUpdate(ctx, input)
 	if err != nil {
 		return nil, err
 	}
-	var probs problems
-	id := text(input["id"], "input.id", &probs)
-	if !store.ValidID(id) {
-		probs.add("input.id", "%q is not a node id", store.Prefix(id, 80))
+	if !store.ValidID(u.id) {
+		return nil, store.Errorf(store.EBADINPUT, "input.id: %q is not a node id", store.Prefix(u.id, 80))
 	}
-	expected := expectedVersion(input["expectedVersion"], &probs)
-	sources := citationsFromMap(input["sources"], "input.sources", &probs)
-	reason := optText(input, "reason", &probs)
-	if err := probs.err(); err != nil {
-		return nil, err
-	}
-	w, err := r.Store.UpdateNode(id, expected, func(n *store.Node) error {
+	w, err := r.Store.UpdateNode(u.id, u.expected, func(n *store.Node) error {
 		var probs problems
 		applyNodeInput(n, input, false, &probs)
 		return probs.err()
-	}, meta(actor, reason, sources))
+	}, u.meta)
 	if err != nil {
 		return nil, err
 	}
@@ -156,19 +168,11 @@ func (r *mutationResolver) addRelation(ctx context.Context, in model.AddRelation
 }
 
 func (r *mutationResolver) updateRelation(ctx context.Context, input map[string]any) (*model.RelationPayload, error) {
-	actor, err := writer(ctx)
+	u, err := readUpdate(ctx, input)
 	if err != nil {
 		return nil, err
 	}
-	var probs problems
-	id := text(input["id"], "input.id", &probs)
-	expected := expectedVersion(input["expectedVersion"], &probs)
-	sources := citationsFromMap(input["sources"], "input.sources", &probs)
-	reason := optText(input, "reason", &probs)
-	if err := probs.err(); err != nil {
-		return nil, err
-	}
-	w, err := r.Store.UpdateRelation(id, expected, store.OpUpdateRelation, func(rel *store.Relation) error {
+	w, err := r.Store.UpdateRelation(u.id, u.expected, store.OpUpdateRelation, func(rel *store.Relation) error {
 		var probs problems
 		if _, ok := input["validTo"]; ok {
 			rel.ValidTo = dateFromMap(input, "validTo")
@@ -180,7 +184,7 @@ func (r *mutationResolver) updateRelation(ctx context.Context, input map[string]
 			rel.Note = text(v, "input.note", &probs)
 		}
 		return probs.err()
-	}, meta(actor, reason, sources))
+	}, u.meta)
 	if err != nil {
 		return nil, err
 	}
