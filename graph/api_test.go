@@ -249,7 +249,7 @@ func TestInternalErrorsAreHidden(t *testing.T) {
 
 func TestPanickingResolverIsRecovered(t *testing.T) {
 	// Resolvers on a nil store panic at their first store call.
-	c := client.New(newHandler(&Resolver{}, defaultDataset(t), Options{Limits: DefaultLimits, Logger: slog.New(slog.DiscardHandler)}))
+	c := client.New(newHandler(&Resolver{}, nil, Options{Limits: DefaultLimits, Logger: slog.New(slog.DiscardHandler)}))
 	e := wantCode(t, c, store.EINTERNAL, `{ organizations { totalCount } }`)
 	if e.Message != "internal error" {
 		t.Errorf("message = %q, want \"internal error\"", e.Message)

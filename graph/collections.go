@@ -93,7 +93,7 @@ func paginate(ctx context.Context, nodes []*store.Node, order *model.NodeOrder, 
 
 // list reads a collection: every node of a kind that keep accepts, ordered and paginated.
 func (r *Resolver) list(ctx context.Context, kind store.Kind, keep func(*store.Node) bool, order *model.NodeOrder, args store.PageArgs) (*page, error) {
-	all, err := r.Store.NodesOfKind(kind)
+	all, err := r.reader(ctx).NodesOfKind(kind)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"time"
 	"testing"
 
 	"github.com/99designs/gqlgen/client"
@@ -268,4 +269,58 @@ func TestMutationsAreNeverSentWithGet(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Errorf("GET query: %d", rec.Code)
 	}
+}
+
+func TestKnownAtReproducesEarlierStates(t *testing.T) {
+	e := newEditing(t)
+	var before struct {
+		Signatories struct{ TotalCount int }
+		Node        struct {
+			Name    string
+			Version int
+		}
+	}
+	query(t, e.c, `{ signatories(asOf: "2024-06-01") { totalCount } node(id: "caf-13") { name version } }`, &before)
+	mark := time.Now().UTC()
+	time.Sleep(2 * time.Millisecond)
+	query(t, e.c, addGardanne, &map[string]any{}, seedCitation, e.editor)
+	query(t, e.c, `mutation($v: Int!, $s: [CitationInput!]!) { updateNode(input: {id: "caf-13", expectedVersion: $v, name: "Caf des Bouches-du-Rhône", sources: $s}) { node { id } } }`,
+		&map[string]any{}, client.Var("v", before.Node.Version), seedCitation, e.editor)
+
+	var now, then struct {
+		Signatories struct{ TotalCount int }
+		Node        struct {
+			Name      string
+			Relations struct{ TotalCount int }
+		}
+		Gardanne     *struct{ ID string }
+		Neighborhood struct{ Nodes []struct{ ID string } }
+		Changes      struct{ TotalCount int }
+	}
+	q := `query($k: DateTime) { signatories(asOf: "2024-06-01", knownAt: $k) { totalCount }
+	  node(id: "caf-13", knownAt: $k) { name relations(kinds: [SIGNATORY]) { totalCount } }
+	  gardanne: node(id: "commune-gardanne", knownAt: $k) { id }
+	  neighborhood(id: "cccs", kinds: [SIGNATORY], asOf: "2024-06-01", knownAt: $k) { nodes { id } }
+	  changes(actor: "caf") { totalCount } }`
+	query(t, e.c, q, &now, client.Var("k", nil))
+	query(t, e.c, q, &then, client.Var("k", mark.Format(time.RFC3339Nano)))
+	if then.Signatories.TotalCount != before.Signatories.TotalCount || now.Signatories.TotalCount != before.Signatories.TotalCount+1 {
+		t.Errorf("signatories then %d, now %d, before %d", then.Signatories.TotalCount, now.Signatories.TotalCount, before.Signatories.TotalCount)
+	}
+	if then.Node.Name != before.Node.Name || now.Node.Name != "Caf des Bouches-du-Rhône" {
+		t.Errorf("caf-13 then %q, now %q", then.Node.Name, now.Node.Name)
+	}
+	if then.Gardanne != nil || now.Gardanne == nil {
+		t.Errorf("gardanne then %v, now %v", then.Gardanne, now.Gardanne)
+	}
+	if len(now.Neighborhood.Nodes) != len(then.Neighborhood.Nodes)+1 {
+		t.Errorf("neighbourhood then %d nodes, now %d", len(then.Neighborhood.Nodes), len(now.Neighborhood.Nodes))
+	}
+	// Before anything was recorded: the empty graph.
+	var empty struct{ Node *struct{ ID string } }
+	query(t, e.c, `{ node(id: "caf-13", knownAt: "2000-01-01T00:00:00Z") { id } }`, &empty)
+	if empty.Node != nil {
+		t.Errorf("caf-13 known in 2000: %v", empty.Node)
+	}
+	wantCode(t, e.c, store.EBADINPUT, `{ node(id: "caf-13", knownAt: "yesterday") { id } }`)
 }

@@ -55,7 +55,7 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Place       func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
 		RenewedBy   func(childComplexity int) int
 		Renews      func(childComplexity int) int
 		Signatories func(childComplexity int, asOf *store.Date, first *int, after *string) int
@@ -90,7 +90,7 @@ type ComplexityRoot struct {
 		Number        func(childComplexity int) int
 		Parties       func(childComplexity int) int
 		Place         func(childComplexity int) int
-		Relations     func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations     func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
 		Signatures    func(childComplexity int) int
 		SignedAt      func(childComplexity int) int
 		Sources       func(childComplexity int) int
@@ -120,7 +120,7 @@ type ComplexityRoot struct {
 		Modifies      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Number        func(childComplexity int) int
-		Relations     func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations     func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
 		Sources       func(childComplexity int) int
 		Summary       func(childComplexity int) int
 		Title         func(childComplexity int) int
@@ -148,7 +148,7 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		Members     func(childComplexity int, asOf *store.Date) int
 		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
 		Sources     func(childComplexity int) int
 		Version     func(childComplexity int) int
 	}
@@ -216,7 +216,7 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
 		Sources     func(childComplexity int) int
 		Version     func(childComplexity int) int
 	}
@@ -244,7 +244,7 @@ type ComplexityRoot struct {
 		Kind         func(childComplexity int) int
 		Manager      func(childComplexity int, asOf *store.Date) int
 		Name         func(childComplexity int) int
-		Relations    func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations    func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
 		Sources      func(childComplexity int) int
 		Territory    func(childComplexity int) int
 		Type         func(childComplexity int) int
@@ -271,7 +271,7 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
 		Rules       func(childComplexity int) int
 		Sources     func(childComplexity int) int
 		Version     func(childComplexity int) int
@@ -322,7 +322,7 @@ type ComplexityRoot struct {
 		Means        func(childComplexity int) int
 		Name         func(childComplexity int) int
 		Number       func(childComplexity int) int
-		Relations    func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations    func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
 		Sources      func(childComplexity int) int
 		Theme        func(childComplexity int) int
 		Version      func(childComplexity int) int
@@ -351,7 +351,7 @@ type ComplexityRoot struct {
 		Kind             func(childComplexity int) int
 		Name             func(childComplexity int) int
 		OfficeHolders    func(childComplexity int, asOf *store.Date) int
-		Relations        func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations        func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
 		ShortName        func(childComplexity int) int
 		SignatoryPeriods func(childComplexity int) int
 		Sources          func(childComplexity int) int
@@ -387,7 +387,7 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Number      func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
 		Sources     func(childComplexity int) int
 		Type        func(childComplexity int) int
 		Version     func(childComplexity int) int
@@ -425,7 +425,7 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Offices     func(childComplexity int, asOf *store.Date) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
 		Signatures  func(childComplexity int) int
 		Sources     func(childComplexity int) int
 		Version     func(childComplexity int) int
@@ -456,7 +456,7 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
 		Sources     func(childComplexity int) int
 		Started     func(childComplexity int) int
 		Version     func(childComplexity int) int
@@ -475,29 +475,29 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Agreements    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
-		Amendments    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
-		Articles      func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
-		Bodies        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
+		Agreements    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
+		Amendments    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
+		Articles      func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
+		Bodies        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
 		Changes       func(childComplexity int, since *time.Time, until *time.Time, actor *string, kinds []model.NodeKind, first *int, after *string) int
-		Events        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
-		Facilities    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder) int
-		FacilityTypes func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
-		Neighborhood  func(childComplexity int, id string, depth *int, kinds []model.RelationKind, asOf *store.Date, direction *model.Direction) int
-		Node          func(childComplexity int, id string) int
-		Nodes         func(childComplexity int, ids []string) int
-		Objectives    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
-		Organizations func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder) int
-		Orientations  func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder) int
-		People        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
-		Programmes    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
+		Events        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
+		Facilities    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
+		FacilityTypes func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
+		Neighborhood  func(childComplexity int, id string, depth *int, kinds []model.RelationKind, asOf *store.Date, direction *model.Direction, knownAt *time.Time) int
+		Node          func(childComplexity int, id string, knownAt *time.Time) int
+		Nodes         func(childComplexity int, ids []string, knownAt *time.Time) int
+		Objectives    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
+		Organizations func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
+		Orientations  func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
+		People        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
+		Programmes    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
 		Search        func(childComplexity int, query string, kinds []model.NodeKind, first *int, after *string) int
-		ShortestPath  func(childComplexity int, from string, to string, kinds []model.RelationKind, asOf *store.Date, maxDepth *int, direction *model.Direction) int
-		Signatories   func(childComplexity int, asOf *store.Date, first *int, after *string) int
-		Sources       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
+		ShortestPath  func(childComplexity int, from string, to string, kinds []model.RelationKind, asOf *store.Date, maxDepth *int, direction *model.Direction, knownAt *time.Time) int
+		Signatories   func(childComplexity int, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
+		Sources       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
 		Stats         func(childComplexity int, asOf *store.Date) int
-		Territories   func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder) int
-		Themes        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
+		Territories   func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
+		Themes        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
 		Timeline      func(childComplexity int, from *store.Date, to *store.Date, kinds []model.RelationKind, events *bool, first *int, after *string) int
 	}
 
@@ -569,7 +569,7 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Publisher   func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
 		Sources     func(childComplexity int) int
 		Version     func(childComplexity int) int
 	}
@@ -618,7 +618,7 @@ type ComplexityRoot struct {
 		Kind           func(childComplexity int) int
 		Name           func(childComplexity int) int
 		Parent         func(childComplexity int) int
-		Relations      func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations      func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
 		Sources        func(childComplexity int) int
 		Type           func(childComplexity int) int
 		Version        func(childComplexity int) int
@@ -644,7 +644,7 @@ type ComplexityRoot struct {
 		Name        func(childComplexity int) int
 		Number      func(childComplexity int) int
 		Objectives  func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
 		Sources     func(childComplexity int) int
 		Version     func(childComplexity int) int
 	}
@@ -707,27 +707,27 @@ type MutationResolver interface {
 	DeleteRelation(ctx context.Context, input model.DeleteRelationInput) (*model.RelationPayload, error)
 }
 type QueryResolver interface {
-	Node(ctx context.Context, id string) (model.Node, error)
-	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
-	Signatories(ctx context.Context, asOf *store.Date, first *int, after *string) (*model.OrganizationConnection, error)
-	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder) (*model.OrganizationConnection, error)
-	Facilities(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder) (*model.FacilityConnection, error)
-	FacilityTypes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.FacilityTypeConnection, error)
-	Territories(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder) (*model.TerritoryConnection, error)
-	Bodies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.BodyConnection, error)
-	Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.AgreementConnection, error)
-	Amendments(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.AmendmentConnection, error)
-	Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ArticleConnection, error)
-	Programmes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.ProgrammeConnection, error)
-	Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder) (*model.OrientationConnection, error)
-	Themes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ThemeConnection, error)
-	Objectives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ObjectiveConnection, error)
-	Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.EventConnection, error)
-	People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.PersonConnection, error)
-	Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.SourceConnection, error)
+	Node(ctx context.Context, id string, knownAt *time.Time) (model.Node, error)
+	Nodes(ctx context.Context, ids []string, knownAt *time.Time) ([]model.Node, error)
+	Signatories(ctx context.Context, asOf *store.Date, first *int, after *string, knownAt *time.Time) (*model.OrganizationConnection, error)
+	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.OrganizationConnection, error)
+	Facilities(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.FacilityConnection, error)
+	FacilityTypes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.FacilityTypeConnection, error)
+	Territories(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.TerritoryConnection, error)
+	Bodies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.BodyConnection, error)
+	Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.AgreementConnection, error)
+	Amendments(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.AmendmentConnection, error)
+	Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.ArticleConnection, error)
+	Programmes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.ProgrammeConnection, error)
+	Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.OrientationConnection, error)
+	Themes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.ThemeConnection, error)
+	Objectives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.ObjectiveConnection, error)
+	Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.EventConnection, error)
+	People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.PersonConnection, error)
+	Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.SourceConnection, error)
 	Changes(ctx context.Context, since *time.Time, until *time.Time, actor *string, kinds []model.NodeKind, first *int, after *string) (*model.ChangeConnection, error)
-	Neighborhood(ctx context.Context, id string, depth *int, kinds []model.RelationKind, asOf *store.Date, direction *model.Direction) (*model.Subgraph, error)
-	ShortestPath(ctx context.Context, from string, to string, kinds []model.RelationKind, asOf *store.Date, maxDepth *int, direction *model.Direction) (*model.Path, error)
+	Neighborhood(ctx context.Context, id string, depth *int, kinds []model.RelationKind, asOf *store.Date, direction *model.Direction, knownAt *time.Time) (*model.Subgraph, error)
+	ShortestPath(ctx context.Context, from string, to string, kinds []model.RelationKind, asOf *store.Date, maxDepth *int, direction *model.Direction, knownAt *time.Time) (*model.Path, error)
 	Timeline(ctx context.Context, from *store.Date, to *store.Date, kinds []model.RelationKind, events *bool, first *int, after *string) (*model.TimelineConnection, error)
 	Search(ctx context.Context, query string, kinds []model.NodeKind, first *int, after *string) (*model.SearchConnection, error)
 	Stats(ctx context.Context, asOf *store.Date) (*model.Stats, error)
@@ -843,7 +843,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Agreement.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Agreement.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Agreement.renewedBy":
 		if e.ComplexityRoot.Agreement.RenewedBy == nil {
 			break
@@ -1017,7 +1017,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Amendment.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Amendment.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Amendment.signatures":
 		if e.ComplexityRoot.Amendment.Signatures == nil {
 			break
@@ -1156,7 +1156,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Article.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Article.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Article.sources":
 		if e.ComplexityRoot.Article.Sources == nil {
 			break
@@ -1293,7 +1293,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Body.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Body.sources":
 		if e.ComplexityRoot.Body.Sources == nil {
 			break
@@ -1558,7 +1558,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Event.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Event.sources":
 		if e.ComplexityRoot.Event.Sources == nil {
 			break
@@ -1695,7 +1695,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Facility.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Facility.sources":
 		if e.ComplexityRoot.Facility.Sources == nil {
 			break
@@ -1826,7 +1826,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.FacilityType.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.FacilityType.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "FacilityType.rules":
 		if e.ComplexityRoot.FacilityType.Rules == nil {
 			break
@@ -2075,7 +2075,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Objective.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Objective.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Objective.sources":
 		if e.ComplexityRoot.Objective.Sources == nil {
 			break
@@ -2223,7 +2223,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Organization.shortName":
 		if e.ComplexityRoot.Organization.ShortName == nil {
 			break
@@ -2381,7 +2381,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Orientation.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Orientation.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Orientation.sources":
 		if e.ComplexityRoot.Orientation.Sources == nil {
 			break
@@ -2539,7 +2539,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Person.signatures":
 		if e.ComplexityRoot.Person.Signatures == nil {
 			break
@@ -2677,7 +2677,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Programme.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Programme.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Programme.sources":
 		if e.ComplexityRoot.Programme.Sources == nil {
 			break
@@ -2745,7 +2745,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Agreements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.DatedFilter), args["orderBy"].(*model.NodeOrder)), true
+		return e.ComplexityRoot.Query.Agreements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.DatedFilter), args["orderBy"].(*model.NodeOrder), args["knownAt"].(*time.Time)), true
 	case "Query.amendments":
 		if e.ComplexityRoot.Query.Amendments == nil {
 			break
@@ -2756,7 +2756,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Amendments(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.DatedFilter), args["orderBy"].(*model.NodeOrder)), true
+		return e.ComplexityRoot.Query.Amendments(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.DatedFilter), args["orderBy"].(*model.NodeOrder), args["knownAt"].(*time.Time)), true
 	case "Query.articles":
 		if e.ComplexityRoot.Query.Articles == nil {
 			break
@@ -2767,7 +2767,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Articles(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NodeFilter), args["orderBy"].(*model.NodeOrder)), true
+		return e.ComplexityRoot.Query.Articles(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NodeFilter), args["orderBy"].(*model.NodeOrder), args["knownAt"].(*time.Time)), true
 	case "Query.bodies":
 		if e.ComplexityRoot.Query.Bodies == nil {
 			break
@@ -2778,7 +2778,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Bodies(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NodeFilter), args["orderBy"].(*model.NodeOrder)), true
+		return e.ComplexityRoot.Query.Bodies(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NodeFilter), args["orderBy"].(*model.NodeOrder), args["knownAt"].(*time.Time)), true
 	case "Query.changes":
 		if e.ComplexityRoot.Query.Changes == nil {
 			break
@@ -2800,7 +2800,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.DatedFilter), args["orderBy"].(*model.NodeOrder)), true
+		return e.ComplexityRoot.Query.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.DatedFilter), args["orderBy"].(*model.NodeOrder), args["knownAt"].(*time.Time)), true
 	case "Query.facilities":
 		if e.ComplexityRoot.Query.Facilities == nil {
 			break
@@ -2811,7 +2811,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Facilities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.FacilityFilter), args["orderBy"].(*model.NodeOrder)), true
+		return e.ComplexityRoot.Query.Facilities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.FacilityFilter), args["orderBy"].(*model.NodeOrder), args["knownAt"].(*time.Time)), true
 	case "Query.facilityTypes":
 		if e.ComplexityRoot.Query.FacilityTypes == nil {
 			break
@@ -2822,7 +2822,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.FacilityTypes(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NodeFilter), args["orderBy"].(*model.NodeOrder)), true
+		return e.ComplexityRoot.Query.FacilityTypes(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NodeFilter), args["orderBy"].(*model.NodeOrder), args["knownAt"].(*time.Time)), true
 
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
@@ -2834,7 +2834,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["direction"].(*model.Direction), args["knownAt"].(*time.Time)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2845,7 +2845,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string), args["knownAt"].(*time.Time)), true
 	case "Query.nodes":
 		if e.ComplexityRoot.Query.Nodes == nil {
 			break
@@ -2856,7 +2856,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string), args["knownAt"].(*time.Time)), true
 	case "Query.objectives":
 		if e.ComplexityRoot.Query.Objectives == nil {
 			break
@@ -2867,7 +2867,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Objectives(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NodeFilter), args["orderBy"].(*model.NodeOrder)), true
+		return e.ComplexityRoot.Query.Objectives(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NodeFilter), args["orderBy"].(*model.NodeOrder), args["knownAt"].(*time.Time)), true
 	case "Query.organizations":
 		if e.ComplexityRoot.Query.Organizations == nil {
 			break
@@ -2878,7 +2878,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.OrganizationFilter), args["orderBy"].(*model.NodeOrder)), true
+		return e.ComplexityRoot.Query.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.OrganizationFilter), args["orderBy"].(*model.NodeOrder), args["knownAt"].(*time.Time)), true
 	case "Query.orientations":
 		if e.ComplexityRoot.Query.Orientations == nil {
 			break
@@ -2889,7 +2889,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Orientations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.OrientationFilter), args["orderBy"].(*model.NodeOrder)), true
+		return e.ComplexityRoot.Query.Orientations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.OrientationFilter), args["orderBy"].(*model.NodeOrder), args["knownAt"].(*time.Time)), true
 	case "Query.people":
 		if e.ComplexityRoot.Query.People == nil {
 			break
@@ -2900,7 +2900,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.People(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NodeFilter), args["orderBy"].(*model.NodeOrder)), true
+		return e.ComplexityRoot.Query.People(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NodeFilter), args["orderBy"].(*model.NodeOrder), args["knownAt"].(*time.Time)), true
 	case "Query.programmes":
 		if e.ComplexityRoot.Query.Programmes == nil {
 			break
@@ -2911,7 +2911,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Programmes(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.DatedFilter), args["orderBy"].(*model.NodeOrder)), true
+		return e.ComplexityRoot.Query.Programmes(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.DatedFilter), args["orderBy"].(*model.NodeOrder), args["knownAt"].(*time.Time)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -2933,7 +2933,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ShortestPath(childComplexity, args["from"].(string), args["to"].(string), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["maxDepth"].(*int), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Query.ShortestPath(childComplexity, args["from"].(string), args["to"].(string), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["maxDepth"].(*int), args["direction"].(*model.Direction), args["knownAt"].(*time.Time)), true
 	case "Query.signatories":
 		if e.ComplexityRoot.Query.Signatories == nil {
 			break
@@ -2944,7 +2944,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Signatories(childComplexity, args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Signatories(childComplexity, args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Query.sources":
 		if e.ComplexityRoot.Query.Sources == nil {
 			break
@@ -2955,7 +2955,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Sources(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NodeFilter), args["orderBy"].(*model.NodeOrder)), true
+		return e.ComplexityRoot.Query.Sources(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NodeFilter), args["orderBy"].(*model.NodeOrder), args["knownAt"].(*time.Time)), true
 	case "Query.stats":
 		if e.ComplexityRoot.Query.Stats == nil {
 			break
@@ -2977,7 +2977,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Territories(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TerritoryFilter), args["orderBy"].(*model.NodeOrder)), true
+		return e.ComplexityRoot.Query.Territories(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.TerritoryFilter), args["orderBy"].(*model.NodeOrder), args["knownAt"].(*time.Time)), true
 	case "Query.themes":
 		if e.ComplexityRoot.Query.Themes == nil {
 			break
@@ -2988,7 +2988,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Themes(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NodeFilter), args["orderBy"].(*model.NodeOrder)), true
+		return e.ComplexityRoot.Query.Themes(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NodeFilter), args["orderBy"].(*model.NodeOrder), args["knownAt"].(*time.Time)), true
 	case "Query.timeline":
 		if e.ComplexityRoot.Query.Timeline == nil {
 			break
@@ -3287,7 +3287,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Source.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Source.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Source.sources":
 		if e.ComplexityRoot.Source.Sources == nil {
 			break
@@ -3526,7 +3526,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Territory.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Territory.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Territory.sources":
 		if e.ComplexityRoot.Territory.Sources == nil {
 			break
@@ -3641,7 +3641,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Theme.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Theme.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Theme.sources":
 		if e.ComplexityRoot.Theme.Sources == nil {
 			break
@@ -5328,6 +5328,14 @@ func (ec *executionContext) field_Agreement_relations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -5426,6 +5434,14 @@ func (ec *executionContext) field_Amendment_relations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -5494,6 +5510,14 @@ func (ec *executionContext) field_Article_relations_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -5590,6 +5614,14 @@ func (ec *executionContext) field_Body_relations_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -5658,6 +5690,14 @@ func (ec *executionContext) field_Event_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -5748,6 +5788,14 @@ func (ec *executionContext) field_FacilityType_relations_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -5844,6 +5892,14 @@ func (ec *executionContext) field_Facility_relations_args(ctx context.Context, r
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -6024,6 +6080,14 @@ func (ec *executionContext) field_Objective_relations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -6134,6 +6198,14 @@ func (ec *executionContext) field_Organization_relations_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -6202,6 +6274,14 @@ func (ec *executionContext) field_Orientation_relations_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -6284,6 +6364,14 @@ func (ec *executionContext) field_Person_relations_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -6380,6 +6468,14 @@ func (ec *executionContext) field_Programme_relations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -6448,6 +6544,14 @@ func (ec *executionContext) field_Query_agreements_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg6
 	return args, nil
 }
 
@@ -6502,6 +6606,14 @@ func (ec *executionContext) field_Query_amendments_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg6
 	return args, nil
 }
 
@@ -6556,6 +6668,14 @@ func (ec *executionContext) field_Query_articles_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg6
 	return args, nil
 }
 
@@ -6610,6 +6730,14 @@ func (ec *executionContext) field_Query_bodies_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg6
 	return args, nil
 }
 
@@ -6718,6 +6846,14 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg6
 	return args, nil
 }
 
@@ -6772,6 +6908,14 @@ func (ec *executionContext) field_Query_facilities_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg6
 	return args, nil
 }
 
@@ -6826,6 +6970,14 @@ func (ec *executionContext) field_Query_facilityTypes_args(ctx context.Context, 
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg6
 	return args, nil
 }
 
@@ -6872,6 +7024,14 @@ func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, r
 		return nil, err
 	}
 	args["direction"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -6886,6 +7046,14 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg1
 	return args, nil
 }
 
@@ -6900,6 +7068,14 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg1
 	return args, nil
 }
 
@@ -6954,6 +7130,14 @@ func (ec *executionContext) field_Query_objectives_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg6
 	return args, nil
 }
 
@@ -7008,6 +7192,14 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg6
 	return args, nil
 }
 
@@ -7062,6 +7254,14 @@ func (ec *executionContext) field_Query_orientations_args(ctx context.Context, r
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg6
 	return args, nil
 }
 
@@ -7116,6 +7316,14 @@ func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg6
 	return args, nil
 }
 
@@ -7170,6 +7378,14 @@ func (ec *executionContext) field_Query_programmes_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg6
 	return args, nil
 }
 
@@ -7262,6 +7478,14 @@ func (ec *executionContext) field_Query_shortestPath_args(ctx context.Context, r
 		return nil, err
 	}
 	args["direction"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg6
 	return args, nil
 }
 
@@ -7292,6 +7516,14 @@ func (ec *executionContext) field_Query_signatories_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg3
 	return args, nil
 }
 
@@ -7346,6 +7578,14 @@ func (ec *executionContext) field_Query_sources_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg6
 	return args, nil
 }
 
@@ -7414,6 +7654,14 @@ func (ec *executionContext) field_Query_territories_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg6
 	return args, nil
 }
 
@@ -7468,6 +7716,14 @@ func (ec *executionContext) field_Query_themes_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg6
 	return args, nil
 }
 
@@ -7612,6 +7868,14 @@ func (ec *executionContext) field_Source_relations_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -7768,6 +8032,14 @@ func (ec *executionContext) field_Territory_relations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -7836,6 +8108,14 @@ func (ec *executionContext) field_Theme_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -8091,7 +8371,7 @@ func (ec *executionContext) _Agreement_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -8904,7 +9184,7 @@ func (ec *executionContext) _Amendment_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -9533,7 +9813,7 @@ func (ec *executionContext) _Article_relations(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -10107,7 +10387,7 @@ func (ec *executionContext) _Body_relations(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -11278,7 +11558,7 @@ func (ec *executionContext) _Event_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -11765,7 +12045,7 @@ func (ec *executionContext) _Facility_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -12439,7 +12719,7 @@ func (ec *executionContext) _FacilityType_relations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -13365,7 +13645,7 @@ func (ec *executionContext) _Objective_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -13953,7 +14233,7 @@ func (ec *executionContext) _Organization_relations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -14774,7 +15054,7 @@ func (ec *executionContext) _Orientation_relations(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -15408,7 +15688,7 @@ func (ec *executionContext) _Person_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -15939,7 +16219,7 @@ func (ec *executionContext) _Programme_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -16291,7 +16571,7 @@ func (ec *executionContext) _Query_node(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
@@ -16335,7 +16615,7 @@ func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string))
+			return ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -16379,7 +16659,7 @@ func (ec *executionContext) _Query_signatories(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Signatories(ctx, fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Signatories(ctx, fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
@@ -16423,7 +16703,7 @@ func (ec *executionContext) _Query_organizations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organizations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.OrganizationFilter), fc.Args["orderBy"].(*model.NodeOrder))
+			return ec.Resolvers.Query().Organizations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.OrganizationFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
@@ -16467,7 +16747,7 @@ func (ec *executionContext) _Query_facilities(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Facilities(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.FacilityFilter), fc.Args["orderBy"].(*model.NodeOrder))
+			return ec.Resolvers.Query().Facilities(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.FacilityFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FacilityConnection) graphql.Marshaler {
@@ -16511,7 +16791,7 @@ func (ec *executionContext) _Query_facilityTypes(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().FacilityTypes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder))
+			return ec.Resolvers.Query().FacilityTypes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FacilityTypeConnection) graphql.Marshaler {
@@ -16555,7 +16835,7 @@ func (ec *executionContext) _Query_territories(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Territories(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.TerritoryFilter), fc.Args["orderBy"].(*model.NodeOrder))
+			return ec.Resolvers.Query().Territories(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.TerritoryFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TerritoryConnection) graphql.Marshaler {
@@ -16599,7 +16879,7 @@ func (ec *executionContext) _Query_bodies(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Bodies(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder))
+			return ec.Resolvers.Query().Bodies(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyConnection) graphql.Marshaler {
@@ -16643,7 +16923,7 @@ func (ec *executionContext) _Query_agreements(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Agreements(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder))
+			return ec.Resolvers.Query().Agreements(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AgreementConnection) graphql.Marshaler {
@@ -16687,7 +16967,7 @@ func (ec *executionContext) _Query_amendments(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Amendments(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder))
+			return ec.Resolvers.Query().Amendments(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AmendmentConnection) graphql.Marshaler {
@@ -16731,7 +17011,7 @@ func (ec *executionContext) _Query_articles(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Articles(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder))
+			return ec.Resolvers.Query().Articles(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ArticleConnection) graphql.Marshaler {
@@ -16775,7 +17055,7 @@ func (ec *executionContext) _Query_programmes(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Programmes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder))
+			return ec.Resolvers.Query().Programmes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgrammeConnection) graphql.Marshaler {
@@ -16819,7 +17099,7 @@ func (ec *executionContext) _Query_orientations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Orientations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.OrientationFilter), fc.Args["orderBy"].(*model.NodeOrder))
+			return ec.Resolvers.Query().Orientations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.OrientationFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrientationConnection) graphql.Marshaler {
@@ -16863,7 +17143,7 @@ func (ec *executionContext) _Query_themes(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Themes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder))
+			return ec.Resolvers.Query().Themes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ThemeConnection) graphql.Marshaler {
@@ -16907,7 +17187,7 @@ func (ec *executionContext) _Query_objectives(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Objectives(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder))
+			return ec.Resolvers.Query().Objectives(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ObjectiveConnection) graphql.Marshaler {
@@ -16951,7 +17231,7 @@ func (ec *executionContext) _Query_events(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Events(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder))
+			return ec.Resolvers.Query().Events(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
@@ -16995,7 +17275,7 @@ func (ec *executionContext) _Query_people(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().People(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder))
+			return ec.Resolvers.Query().People(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
@@ -17039,7 +17319,7 @@ func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Sources(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder))
+			return ec.Resolvers.Query().Sources(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceConnection) graphql.Marshaler {
@@ -17127,7 +17407,7 @@ func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["direction"].(*model.Direction), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
@@ -17171,7 +17451,7 @@ func (ec *executionContext) _Query_shortestPath(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["maxDepth"].(*int), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["maxDepth"].(*int), fc.Args["direction"].(*model.Direction), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Path) graphql.Marshaler {
@@ -18570,7 +18850,7 @@ func (ec *executionContext) _Source_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -19411,7 +19691,7 @@ func (ec *executionContext) _Territory_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -20105,7 +20385,7 @@ func (ec *executionContext) _Theme_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -29242,13 +29522,13 @@ func (ec *executionContext) marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋ
 }
 
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
+	res, err := model.UnmarshalDateTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalTime(v)
+	res := model.MarshalDateTime(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
 	}
@@ -30722,7 +31002,7 @@ func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Contex
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalTime(v)
+	res, err := model.UnmarshalDateTime(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -30732,7 +31012,7 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalTime(*v)
+	res := model.MarshalDateTime(*v)
 	return res
 }
 

@@ -71,6 +71,7 @@ func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler 
 		return opts.Limits.Complexity
 	}})
 	srv.AroundFields(limitInputLists)
+	srv.AroundFields(knownAt(s))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Name != "" {
 			setOperationName(ctx, op.Name)

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/loaders"
@@ -15,11 +16,11 @@ import (
 )
 
 // Node is the resolver for the node field.
-func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
+func (r *queryResolver) Node(ctx context.Context, id string, knownAt *time.Time) (model.Node, error) {
 	if err := checkID(id); err != nil {
 		return nil, err
 	}
-	n, err := r.Store.Node(id)
+	n, err := r.reader(ctx).Node(id)
 	if store.ErrorCode(err) == store.ENOTFOUND {
 		return nil, nil // a GraphQL null, not an error: the id is well-formed but unknown
 	}
@@ -30,7 +31,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 }
 
 // Nodes is the resolver for the nodes field.
-func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+func (r *queryResolver) Nodes(ctx context.Context, ids []string, knownAt *time.Time) ([]model.Node, error) {
 	if len(ids) > model.MaxPageSize {
 		return nil, store.Errorf(store.EBADINPUT, "at most %d ids, not %d", model.MaxPageSize, len(ids))
 	}
@@ -49,12 +50,12 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 }
 
 // Signatories is the resolver for the signatories field.
-func (r *queryResolver) Signatories(ctx context.Context, asOf *store.Date, first *int, after *string) (*model.OrganizationConnection, error) {
+func (r *queryResolver) Signatories(ctx context.Context, asOf *store.Date, first *int, after *string, knownAt *time.Time) (*model.OrganizationConnection, error) {
 	return signatories(ctx, model.FrameworkID, asOf, first, after)
 }
 
 // Organizations is the resolver for the organizations field.
-func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder) (*model.OrganizationConnection, error) {
+func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.OrganizationConnection, error) {
 	args, err := pageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -80,7 +81,7 @@ func (r *queryResolver) Organizations(ctx context.Context, first *int, after *st
 }
 
 // Facilities is the resolver for the facilities field.
-func (r *queryResolver) Facilities(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder) (*model.FacilityConnection, error) {
+func (r *queryResolver) Facilities(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.FacilityConnection, error) {
 	args, err := pageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -114,7 +115,7 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 }
 
 // FacilityTypes is the resolver for the facilityTypes field.
-func (r *queryResolver) FacilityTypes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.FacilityTypeConnection, error) {
+func (r *queryResolver) FacilityTypes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.FacilityTypeConnection, error) {
 	p, err := r.page(ctx, "facility-type", nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -126,7 +127,7 @@ func (r *queryResolver) FacilityTypes(ctx context.Context, first *int, after *st
 }
 
 // Territories is the resolver for the territories field.
-func (r *queryResolver) Territories(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder) (*model.TerritoryConnection, error) {
+func (r *queryResolver) Territories(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.TerritoryConnection, error) {
 	args, err := pageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -159,7 +160,7 @@ func (r *queryResolver) Territories(ctx context.Context, first *int, after *stri
 }
 
 // Bodies is the resolver for the bodies field.
-func (r *queryResolver) Bodies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.BodyConnection, error) {
+func (r *queryResolver) Bodies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.BodyConnection, error) {
 	p, err := r.page(ctx, "body", nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -169,7 +170,7 @@ func (r *queryResolver) Bodies(ctx context.Context, first *int, after *string, l
 }
 
 // Agreements is the resolver for the agreements field.
-func (r *queryResolver) Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.AgreementConnection, error) {
+func (r *queryResolver) Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.AgreementConnection, error) {
 	p, err := r.page(ctx, "agreement", datedFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -181,7 +182,7 @@ func (r *queryResolver) Agreements(ctx context.Context, first *int, after *strin
 }
 
 // Amendments is the resolver for the amendments field.
-func (r *queryResolver) Amendments(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.AmendmentConnection, error) {
+func (r *queryResolver) Amendments(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.AmendmentConnection, error) {
 	p, err := r.page(ctx, "amendment", datedFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -193,7 +194,7 @@ func (r *queryResolver) Amendments(ctx context.Context, first *int, after *strin
 }
 
 // Articles is the resolver for the articles field.
-func (r *queryResolver) Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ArticleConnection, error) {
+func (r *queryResolver) Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.ArticleConnection, error) {
 	p, err := r.page(ctx, "article", nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -203,7 +204,7 @@ func (r *queryResolver) Articles(ctx context.Context, first *int, after *string,
 }
 
 // Programmes is the resolver for the programmes field.
-func (r *queryResolver) Programmes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.ProgrammeConnection, error) {
+func (r *queryResolver) Programmes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.ProgrammeConnection, error) {
 	p, err := r.page(ctx, "programme", datedFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -215,7 +216,7 @@ func (r *queryResolver) Programmes(ctx context.Context, first *int, after *strin
 }
 
 // Orientations is the resolver for the orientations field.
-func (r *queryResolver) Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder) (*model.OrientationConnection, error) {
+func (r *queryResolver) Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.OrientationConnection, error) {
 	var f predicates
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains).field("type", storeNames(filter.Types))
@@ -231,7 +232,7 @@ func (r *queryResolver) Orientations(ctx context.Context, first *int, after *str
 }
 
 // Themes is the resolver for the themes field.
-func (r *queryResolver) Themes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ThemeConnection, error) {
+func (r *queryResolver) Themes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.ThemeConnection, error) {
 	p, err := r.page(ctx, "theme", nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -241,7 +242,7 @@ func (r *queryResolver) Themes(ctx context.Context, first *int, after *string, l
 }
 
 // Objectives is the resolver for the objectives field.
-func (r *queryResolver) Objectives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ObjectiveConnection, error) {
+func (r *queryResolver) Objectives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.ObjectiveConnection, error) {
 	p, err := r.page(ctx, "objective", nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -253,7 +254,7 @@ func (r *queryResolver) Objectives(ctx context.Context, first *int, after *strin
 }
 
 // Events is the resolver for the events field.
-func (r *queryResolver) Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.EventConnection, error) {
+func (r *queryResolver) Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.EventConnection, error) {
 	p, err := r.page(ctx, "event", datedFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -263,7 +264,7 @@ func (r *queryResolver) Events(ctx context.Context, first *int, after *string, l
 }
 
 // People is the resolver for the people field.
-func (r *queryResolver) People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.PersonConnection, error) {
+func (r *queryResolver) People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.PersonConnection, error) {
 	p, err := r.page(ctx, "person", nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -273,7 +274,7 @@ func (r *queryResolver) People(ctx context.Context, first *int, after *string, l
 }
 
 // Sources is the resolver for the sources field.
-func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.SourceConnection, error) {
+func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.SourceConnection, error) {
 	p, err := r.page(ctx, "source", nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err

@@ -14,7 +14,7 @@ import (
 
 // Stats is the resolver for the stats field.
 func (r *queryResolver) Stats(ctx context.Context, asOf *store.Date) (*model.Stats, error) {
-	snap, err := r.Store.Snapshot(or(asOf, store.Date{}))
+	snap, err := r.reader(ctx).Snapshot(or(asOf, store.Date{}))
 	if err != nil {
 		return nil, err
 	}
@@ -24,7 +24,7 @@ func (r *queryResolver) Stats(ctx context.Context, asOf *store.Date) (*model.Sta
 // SignatoriesByYear is the resolver for the signatoriesByYear field.
 func (r *statsResolver) SignatoriesByYear(ctx context.Context, obj *model.Stats, from *int, to *int) ([]*model.YearCount, error) {
 	last := or(to, obj.S.AsOf.Y) // the year of asOf; 0, this year, for all time
-	series, err := r.Store.SignatoriesByYear(store.FrameworkID, or(from, 0), last)
+	series, err := r.reader(ctx).SignatoriesByYear(store.FrameworkID, or(from, 0), last)
 	if err != nil {
 		return nil, err
 	}

@@ -119,6 +119,9 @@ func (s *Store) Reads() int64 { return s.reads.Load() }
 
 // view runs fn in a read transaction at the version this Store reads.
 func (s *Store) view(fn func(*badger.Txn) error) error {
+	if s.db.IsClosed() {
+		return badger.ErrDBClosed
+	}
 	s.reads.Add(1)
 	txn := s.db.NewTransactionAt(s.readVersion(), false)
 	defer txn.Discard()

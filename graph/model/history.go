@@ -3,7 +3,10 @@ package model
 import (
 	"context"
 	"io"
+	"strconv"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/cccs13/cccs-graph/loaders"
 	"github.com/cccs13/cccs-graph/store"
@@ -137,4 +140,20 @@ func (r *Relation) Version() int { return int(r.R.Version) }
 // History is the relation's edit history.
 func (r *Relation) History(ctx context.Context, first *int, after *string) (*ChangeConnection, error) {
 	return history(ctx, store.Target{Type: store.TargetRelation, ID: store.RelationID(r.R)}, first, after)
+}
+
+// MarshalDateTime writes a DateTime scalar: RFC 3339 in UTC.
+func MarshalDateTime(t time.Time) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { io.WriteString(w, strconv.Quote(t.UTC().Format(time.RFC3339Nano))) })
+}
+
+// UnmarshalDateTime reads a DateTime scalar: RFC 3339 with a time zone.
+// Returns BAD_USER_INPUT otherwise.
+func UnmarshalDateTime(v any) (time.Time, error) {
+	s, _ := v.(string)
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, store.Errorf(store.EBADINPUT, "invalid DateTime %q: give an RFC 3339 instant such as \"2025-03-01T00:00:00Z\"", store.Prefix(s, 40))
+	}
+	return t.UTC(), nil
 }

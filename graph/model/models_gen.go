@@ -487,6 +487,10 @@ type ProgrammeEdge struct {
 // The partnership network of the Convention Cadre des Centres Sociaux et de l'Animation de la Vie Sociale
 // (CCCS) of the Bouches-du-Rhône. Collections are Relay connections: `first` or `last` take 0 to 500 (default 20),
 // `after` and `before` take cursors from a previous page.
+//
+// Two times: `asOf: Date` is valid time (when a fact holds in the world); `knownAt: DateTime` is recorded time,
+// the graph as it stood at that instant, before the edits recorded since. Given on a field, `knownAt` holds for
+// everything under it. Both together are bitemporal: "the signatories of 2019, as we knew them on 1 March 2025".
 type Query struct {
 }
 

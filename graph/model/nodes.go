@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/cccs13/cccs-graph/loaders"
 	"github.com/cccs13/cccs-graph/store"
@@ -38,8 +39,9 @@ func (b base) Sources() []*Citation { return citations(b.N.Sources) }
 // Description is the description field, shared by most kinds.
 func (b base) Description() *string { return textPtr(b.N.Field("description")) }
 
-// Relations resolves Node.relations.
-func (b base) Relations(ctx context.Context, direction *Direction, kinds []RelationKind, asOf *store.Date, first *int, after *string) (*RelationConnection, error) {
+// Relations resolves Node.relations (knownAt is read by the handler, which
+// gives the field the loaders of that version).
+func (b base) Relations(ctx context.Context, direction *Direction, kinds []RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) (*RelationConnection, error) {
 	return RelationsOf(ctx, b.N.ID, direction, kinds, asOf, first, after)
 }
 
