@@ -430,7 +430,7 @@ func TestExplorerInABrowser(t *testing.T) {
 		t.Fatalf("chromium: %v", err)
 	}
 	dom := string(out)
-	for _, want := range []string{`"signedAt": "2019-06-27"`, `"place": "Marseille"`, "HTTP 200", "signatories(asOf: Date, first: Int, after: String)"} {
+	for _, want := range []string{`"signedAt": "2019-06-27"`, `"place": "Marseille"`, "HTTP 200", "signatories(asOf: Date, first: Int, after: String, knownAt: DateTime)"} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("the explorer page lacks %q:\n%s", want, dom)
 		}

@@ -6,8 +6,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/99designs/gqlgen/client"
 
