@@ -18,6 +18,7 @@ func adminRoutes(mux *http.ServeMux, s *store.Store, tokens auth.Tokens, log *sl
 	admin := func(pattern string, h http.HandlerFunc) {
 		mux.Handle(pattern, tokens.Middleware(auth.Admin, errorWriter(log), h))
 	}
+	adminDataRoutes(admin, s, log)
 	admin("POST /admin/tokens", func(w http.ResponseWriter, r *http.Request) {
 		var req struct{ Name, Role string }
 		if err := decodeJSON(r, &req); err != nil {

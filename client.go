@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -39,6 +42,15 @@ func (r *remote) check() error {
 		return store.Errorf(store.EBADINPUT, "-server needs an admin token: -token or CCCS_TOKEN")
 	}
 	return nil
+}
+
+// checkRemote is a storeCommand check: errRemote when the command goes
+// through a server.
+func (r *remote) checkRemote(*flag.FlagSet) error {
+	if err := r.check(); err != nil || r.Server == "" {
+		return err
+	}
+	return errRemote
 }
 
 // heldHint turns "in use by another process" into advice to go through the server.
@@ -105,4 +117,72 @@ func (r *remote) callJSON(method, path string, in, out any) error {
 		return nil
 	}
 	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// remoteImport sends an import to the server: the files as multipart parts.
+func remoteImport(o *importFlags, files []store.File, stdout io.Writer) error {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for _, f := range files {
+		part, err := mw.CreateFormFile("file", filepath.Base(f.Name))
+		if err != nil {
+			return err
+		}
+		part.Write(f.Data)
+	}
+	if err := mw.Close(); err != nil {
+		return err
+	}
+	q := url.Values{}
+	if o.dryRun {
+		q.Set("dryRun", "true")
+	}
+	path := "/admin/import"
+	if o.layer != "" {
+		path = "/admin/import/layer"
+		q.Set("layer", o.layer)
+		if o.source != "" {
+			q.Set("source", o.source)
+		}
+	} else {
+		if o.replace {
+			q.Set("replace", "true")
+		}
+		if o.reason != "" {
+			q.Set("reason", o.reason)
+		}
+	}
+	resp, err := o.remote.call("POST", path, q, mw.FormDataContentType(), &body)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	dec := json.NewDecoder(resp.Body)
+	if o.layer != "" {
+		var res store.LayerResult
+		if err := dec.Decode(&res); err != nil {
+			return err
+		}
+		printLayerResult(stdout, *o, files[0].Name, res)
+		return nil
+	}
+	var ans ImportAnswer
+	if err := dec.Decode(&ans); err != nil {
+		return err
+	}
+	printImportResult(stdout, *o, ans.Files, ans.Result)
+	return nil
+}
+
+// remoteDownload writes what a GET of path answers to the -o file or stdout.
+func (r *remote) download(path string, q url.Values, out string, stdout io.Writer) error {
+	resp, err := r.call("GET", path, q, "", nil)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	return writeOutput(out, stdout, func(w io.Writer) error {
+		_, err := io.Copy(w, resp.Body)
+		return err
+	})
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"io"
+	"net/url"
 	"strings"
 
 	"github.com/cccs13/cccs-graph/export"
@@ -14,7 +16,9 @@ import (
 func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var out, format, asOf, collection string
 	var req export.Request
+	var rem remote
 	_, s, err := storeCommand("export", "export [options]", args, stderr, func(fs *flag.FlagSet) {
+		remoteFlags(fs, &rem)
 		fs.StringVar(&out, "o", "", "output file (default: standard output)")
 		fs.StringVar(&format, "format", export.FormatYAML, "yaml (the dataset, for import), graphml, csv or json")
 		fs.StringVar(&asOf, "asof", "", "graphml, csv, json: only what is in force at some time during this date (YYYY, YYYY-MM or YYYY-MM-DD)")
@@ -28,10 +32,17 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			}
 			req.AsOf = d
 		}
-		return req.Validate()
+		if err := req.Validate(); err != nil {
+			return err
+		}
+		return rem.checkRemote(nil)
 	})
+	if errors.Is(err, errRemote) {
+		q := url.Values{"format": {format}, "asOf": {asOf}, "collection": {collection}}
+		return rem.download("/admin/export", q, out, stdout)
+	}
 	if err != nil {
-		return err
+		return heldHint(err)
 	}
 	defer s.Close()
 	return writeOutput(out, stdout, func(w io.Writer) error { return export.Write(w, s, req) })

@@ -205,7 +205,7 @@ func storeCommand(name, synopsis string, args []string, stderr io.Writer, define
 	}
 	if check != nil {
 		if err := check(fs); err != nil {
-			return nil, nil, err
+			return fs, nil, err // errRemote: the caller goes through the server
 		}
 	}
 	s, err := openStore(&c, newLogger(&c, stderr))
@@ -229,28 +229,42 @@ func writeOutput(name string, stdout io.Writer, write func(io.Writer) error) err
 	return f.Close()
 }
 
+// errRemote says a subcommand goes through a running server (-server).
+var errRemote = errors.New("through the server")
+
+// importFlags are the options of import.
+type importFlags struct {
+	layer, source, reason string
+	dryRun, replace       bool
+	remote                remote
+}
+
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var layer, source string
+	var o importFlags
 	fs, s, err := storeCommand("import", "import [options] FILE...\n       cccs-graph import -layer TYPE [-source ID] [options] FILE", args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&layer, "layer", "", "import FILE as a GeoJSON layer of territories of this type: "+strings.Join(store.TerritoryTypes, ", "))
-		fs.StringVar(&source, "source", "", "with -layer: id of an existing source node the territories cite (default: a node layer-TYPE-FILE is created)")
+		fs.StringVar(&o.layer, "layer", "", "import FILE as a GeoJSON layer of territories of this type: "+strings.Join(store.TerritoryTypes, ", "))
+		fs.StringVar(&o.source, "source", "", "with -layer: id of an existing source node the territories cite (default: a node layer-TYPE-FILE is created)")
+		fs.BoolVar(&o.dryRun, "dry-run", false, "print what the import would change (created, changed field by field, unchanged) and write nothing")
+		fs.BoolVar(&o.replace, "replace", false, "records replace the stored ones whole (by default they are merged: fields and sources the file does not mention are kept)")
+		fs.StringVar(&o.reason, "reason", "", "why, recorded in the history")
+		remoteFlags(fs, &o.remote)
 	}, func(fs *flag.FlagSet) error {
 		switch {
-		case layer != "" && fs.NArg() != 1:
+		case o.layer != "" && fs.NArg() != 1:
 			return store.Errorf(store.EBADINPUT, "-layer takes one GeoJSON file, not %d", fs.NArg())
-		case layer == "" && source != "":
+		case o.layer == "" && o.source != "":
 			return store.Errorf(store.EBADINPUT, "-source goes with -layer")
 		case fs.NArg() == 0:
 			return store.Errorf(store.EBADINPUT, "name at least one dataset file to import")
 		}
-		return nil
+		if err := o.remote.check(); err != nil || o.remote.Server == "" {
+			return err
+		}
+		return errRemote
 	})
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	if layer != "" {
-		return importLayer(s, store.Layer{Kind: layer, Source: source}, fs.Arg(0), stdout)
+	remoteRun := errors.Is(err, errRemote)
+	if err != nil && !remoteRun {
+		return heldHint(err)
 	}
 	var files []store.File
 	for _, name := range fs.Args() {
@@ -260,38 +274,64 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		files = append(files, store.File{Name: name, Data: b})
 	}
-	res, err := s.Import(files...)
+	if remoteRun {
+		return remoteImport(&o, files, stdout)
+	}
+	defer s.Close()
+	if o.layer != "" {
+		res, err := s.ImportLayer(store.Layer{Kind: o.layer, Source: o.source, File: files[0], DryRun: o.dryRun})
+		if err != nil {
+			return err
+		}
+		printLayerResult(stdout, o, files[0].Name, res)
+		return nil
+	}
+	res, err := s.ImportWith(store.ImportOptions{Reason: o.reason, DryRun: o.dryRun, Replace: o.replace}, files...)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "imported %d file(s): %d node(s) and %d relation(s) written, %d node(s) and %d relation(s) unchanged\n",
-		len(files), res.NodesWritten, res.RelationsWritten, res.NodesUnchanged, res.RelationsUnchanged)
+	printImportResult(stdout, o, len(files), res)
 	return nil
 }
 
-// importLayer imports one GeoJSON file as a layer of territories.
-func importLayer(s *store.Store, l store.Layer, file string, stdout io.Writer) error {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return err
+// maxPlanLines bounds the records a dry run prints.
+const maxPlanLines = 1000
+
+func printImportResult(w io.Writer, o importFlags, files int, res store.ImportResult) {
+	if o.dryRun {
+		res.WritePlan(w, maxPlanLines)
+		fmt.Fprintf(w, "dry run of %d file(s): %d node(s) and %d relation(s) would be written, %d node(s) and %d relation(s) unchanged; nothing was written\n",
+			files, res.NodesWritten, res.RelationsWritten, res.NodesUnchanged, res.RelationsUnchanged)
+		return
 	}
-	l.File = store.File{Name: file, Data: b}
-	res, err := s.ImportLayer(l)
-	if err != nil {
-		return err
+	fmt.Fprintf(w, "imported %d file(s): %d node(s) and %d relation(s) written, %d node(s) and %d relation(s) unchanged\n",
+		files, res.NodesWritten, res.RelationsWritten, res.NodesUnchanged, res.RelationsUnchanged)
+}
+
+func printLayerResult(w io.Writer, o importFlags, file string, res store.LayerResult) {
+	verb := "imported"
+	if o.dryRun {
+		verb = "dry run of"
 	}
-	fmt.Fprintf(stdout, "imported layer %s from %s: %d feature(s); %d territory(ies) created, %d updated, %d unchanged; %d geometry(ies) and %d relation(s) written\n",
-		l.Kind, file, res.Features, res.Created, res.Updated, res.Unchanged, res.GeometriesWritten, res.RelationsWritten)
-	return nil
+	fmt.Fprintf(w, "%s layer %s from %s: %d feature(s); %d territory(ies) created, %d updated, %d unchanged; %d geometry(ies) and %d relation(s) written\n",
+		verb, o.layer, file, res.Features, res.Created, res.Updated, res.Unchanged, res.GeometriesWritten, res.RelationsWritten)
+	if o.dryRun {
+		fmt.Fprintln(w, "nothing was written")
+	}
 }
 
 func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var out string
+	var rem remote
 	_, s, err := storeCommand("backup", "backup [options]", args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "o", "", "output file (default: standard output)")
-	}, nil)
+		remoteFlags(fs, &rem)
+	}, rem.checkRemote)
+	if errors.Is(err, errRemote) {
+		return rem.download("/admin/backup", nil, out, stdout)
+	}
 	if err != nil {
-		return err
+		return heldHint(err)
 	}
 	defer s.Close()
 	return writeOutput(out, stdout, s.Backup)

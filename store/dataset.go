@@ -34,10 +34,12 @@ func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Lin
 // ImportResult counts what an import changed (or, dry, would change), with
 // the changes themselves.
 type ImportResult struct {
-	NodesWritten, NodesUnchanged         int
-	RelationsWritten, RelationsUnchanged int
-	Version                              uint64         // the data version the import published; 0 when it wrote nothing
-	Plan                                 []RecordChange // one per record written (or, dry, to write)
+	NodesWritten       int            `json:"nodesWritten"`
+	NodesUnchanged     int            `json:"nodesUnchanged"`
+	RelationsWritten   int            `json:"relationsWritten"`
+	RelationsUnchanged int            `json:"relationsUnchanged"`
+	Version            uint64         `json:"version,omitempty"` // the data version the import published; 0 when it wrote nothing
+	Plan               []RecordChange `json:"plan"`              // one per record written (or, dry, to write)
 }
 
 // RecordChange is what an import does to one record: creates it, or

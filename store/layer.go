@@ -18,15 +18,18 @@ type Layer struct {
 	File   File   // name (for messages and the source node) and GeoJSON content
 	Source string // id of an existing source node to cite; "" creates the node layer-<kind>-<file name>
 	Actor  string // recorded in the history; "import" when empty
+	DryRun bool   // count what the import would write, and write nothing
 }
 
 // LayerResult counts what a layer import changed.
 type LayerResult struct {
-	Features                    int
-	Created, Updated, Unchanged int // territory nodes
-	GeometriesWritten           int
-	RelationsWritten            int  // part-of and serves relations added
-	SourceWritten               bool // the layer's source node was created or updated
+	Features          int  `json:"features"`
+	Created           int  `json:"created"` // territory nodes
+	Updated           int  `json:"updated"`
+	Unchanged         int  `json:"unchanged"`
+	GeometriesWritten int  `json:"geometriesWritten"`
+	RelationsWritten  int  `json:"relationsWritten"` // part-of and serves relations added
+	SourceWritten     bool `json:"sourceWritten"`    // the layer's source node was created or updated
 }
 
 // Changed reports whether the import wrote anything.
@@ -101,7 +104,11 @@ func (s *Store) ImportLayer(l Layer) (LayerResult, error) {
 	// part may run twice (when its transaction fills up), so each keeps its
 	// own counts, summed at the end.
 	parts := make([]LayerResult, len(plans))
-	_, err = s.staged(func(st *stage) error {
+	run := s.staged
+	if l.DryRun {
+		run = func(fn func(*stage) error) (uint64, error) { return 0, s.dryStaged(fn) }
+	}
+	_, err = run(func(st *stage) error {
 		v, at := st.Version()
 		meta := Meta{Actor: l.Actor, Reason: "layer " + l.Kind + " from " + filepath.Base(l.File.Name)}
 		if create {
@@ -139,7 +146,7 @@ func (s *Store) ImportLayer(l Layer) (LayerResult, error) {
 		}
 		return nil
 	})
-	if errors.Is(err, errNothingWritten) {
+	if errors.Is(err, errNothingWritten) || err == nil && l.DryRun {
 		return res, nil
 	}
 	if err != nil {

@@ -168,6 +168,7 @@ type stage struct {
 	txn     *badger.Txn
 	pending []stagePart // parts in txn, not yet committed
 	failed  bool
+	dry     bool // a dry run: parts are written and discarded, nothing commits
 }
 
 type stagePart struct {
@@ -179,14 +180,29 @@ type stagePart struct {
 // version when fn succeeds. On failure every part committed so far is
 // rolled back, so nothing of the write remains.
 func (s *Store) staged(fn func(st *stage) error) (uint64, error) {
+	return s.runStage(false, fn)
+}
+
+// dryStaged runs fn as staged does, committing nothing: every part is
+// written to a transaction that is thrown away.
+func (s *Store) dryStaged(fn func(st *stage) error) error {
+	_, err := s.runStage(true, fn)
+	return err
+}
+
+func (s *Store) runStage(dry bool, fn func(st *stage) error) (uint64, error) {
 	if s.past {
 		return 0, Errorf(ECONFLICT, "a view of the past cannot be written")
 	}
 	s.w.mu.Lock()
 	defer s.w.mu.Unlock()
-	st := &stage{s: s, v: s.w.next, at: s.stampLocked()}
+	st := &stage{s: s, v: s.w.next, at: s.stampLocked(), dry: dry}
 	st.txn = s.db.NewTransactionAt(s.w.published.Load(), true)
 	err := fn(st)
+	if dry {
+		st.txn.Discard()
+		return 0, err
+	}
 	if err == nil {
 		err = st.finish()
 	}
@@ -226,6 +242,10 @@ func (st *stage) Add(write func(*badger.Txn) error, done func()) error {
 	// parts before again, commit them, and start a new one with this part.
 	st.txn.Discard()
 	st.txn = st.s.db.NewTransactionAt(st.s.w.published.Load(), true)
+	if st.dry {
+		st.pending = st.pending[:0]
+		return st.Add(write, done)
+	}
 	for _, p := range st.pending {
 		if err := p.write(st.txn); err != nil {
 			return err

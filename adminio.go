@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"path/filepath"
+	"strconv"
+
+	"github.com/cccs13/cccs-graph/auth"
+	"github.com/cccs13/cccs-graph/export"
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// Data work over HTTP, for the command line while a server holds the data
+// directory: imports (dataset files, GeoJSON layers, with dry runs),
+// exports and backups. Role admin.
+
+// maxImportBytes bounds what one import request sends (all its files).
+const maxImportBytes = 512 << 20
+
+// maxImportFiles bounds the files of one dataset import.
+const maxImportFiles = 100
+
+// ImportAnswer is what POST /admin/import answers.
+type ImportAnswer struct {
+	Files  int                `json:"files"`
+	Result store.ImportResult `json:"result"`
+}
+
+func adminDataRoutes(admin func(string, http.HandlerFunc), s *store.Store, log *slog.Logger) {
+	admin("POST /admin/import", func(w http.ResponseWriter, r *http.Request) {
+		files, err := uploadedFiles(w, r)
+		if err != nil {
+			writeError(w, r, log, err)
+			return
+		}
+		q := r.URL.Query()
+		res, err := s.ImportWith(store.ImportOptions{Actor: auth.From(r.Context()).Name, Reason: q.Get("reason"),
+			DryRun: flagParam(q.Get("dryRun")), Replace: flagParam(q.Get("replace"))}, files...)
+		if err != nil {
+			writeError(w, r, log, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, ImportAnswer{Files: len(files), Result: res})
+	})
+	admin("POST /admin/import/layer", func(w http.ResponseWriter, r *http.Request) {
+		files, err := uploadedFiles(w, r)
+		if err == nil && len(files) != 1 {
+			err = store.Errorf(store.EBADINPUT, "a layer import takes one GeoJSON file, not %d", len(files))
+		}
+		if err != nil {
+			writeError(w, r, log, err)
+			return
+		}
+		q := r.URL.Query()
+		res, err := s.ImportLayer(store.Layer{Kind: q.Get("layer"), Source: q.Get("source"), File: files[0],
+			Actor: auth.From(r.Context()).Name, DryRun: flagParam(q.Get("dryRun"))})
+		if err != nil {
+			writeError(w, r, log, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, res)
+	})
+	admin("GET /admin/export", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		req := export.Request{Format: q.Get("format"), Collection: q.Get("collection")}
+		if req.Format == "" {
+			req.Format = export.FormatYAML
+		}
+		if asOf := q.Get("asOf"); asOf != "" {
+			d, err := export.ParseAsOf(asOf)
+			if err != nil {
+				writeError(w, r, log, err)
+				return
+			}
+			req.AsOf = d
+		}
+		var buf bytes.Buffer // whole first, so that a failure is still an error status
+		err := req.Validate()
+		if err == nil {
+			err = export.Write(&buf, s, req)
+		}
+		if err != nil {
+			writeError(w, r, log, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Write(buf.Bytes())
+	})
+	admin("GET /admin/backup", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Disposition", `attachment; filename="cccs-graph.backup"`)
+		// Streamed: a failure midway cuts the answer, which the client sees
+		// as a short body (the command line then fails).
+		if err := s.Backup(w); err != nil {
+			log.ErrorContext(r.Context(), "backup failed", "error", err)
+			panic(http.ErrAbortHandler)
+		}
+	})
+}
+
+func flagParam(v string) bool { b, _ := strconv.ParseBool(v); return b }
+
+// uploadedFiles reads the files of an import: the parts of a
+// multipart/form-data body, or the body itself named by ?name=.
+func uploadedFiles(w http.ResponseWriter, r *http.Request) ([]store.File, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxImportBytes)
+	media, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if media != "multipart/form-data" {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, bodyError(err)
+		}
+		name := filepath.Base(r.URL.Query().Get("name"))
+		if name == "." || name == "/" {
+			name = "upload"
+		}
+		return []store.File{{Name: name, Data: b}}, nil
+	}
+	mr := multipart.NewReader(r.Body, params["boundary"])
+	var files []store.File
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, bodyError(err)
+		}
+		if len(files) == maxImportFiles {
+			return nil, store.Errorf(store.EBADINPUT, "at most %d files in one import", maxImportFiles)
+		}
+		b, err := io.ReadAll(part)
+		if err != nil {
+			return nil, bodyError(err)
+		}
+		files = append(files, store.File{Name: filepath.Base(part.FileName()), Data: b})
+	}
+	if len(files) == 0 {
+		return nil, store.Errorf(store.EBADINPUT, "send the files to import as multipart/form-data parts")
+	}
+	return files, nil
+}
+
+func bodyError(err error) error {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return fmt.Errorf("%w: at most %d bytes", errPayloadTooLarge, maxImportBytes)
+	}
+	return store.Errorf(store.EBADINPUT, "the request body could not be read")
+}
