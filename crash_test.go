@@ -155,7 +155,9 @@ func createWithRelation(c *http.Client, url, token, id string) bool {
 	}
 	defer resp.Body.Close()
 	var out struct {
-		Data   *struct{ CreateNode *struct{ Node struct{ ID string } } }
+		Data *struct {
+			CreateNode *struct{ Node struct{ ID string } }
+		}
 		Errors []any
 	}
 	if json.NewDecoder(resp.Body).Decode(&out) != nil || len(out.Errors) > 0 || out.Data == nil || out.Data.CreateNode == nil {
