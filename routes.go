@@ -16,8 +16,8 @@ import (
 	"github.com/rs/cors"
 
 	"github.com/cccs13/cccs-graph/export"
+	"github.com/cccs13/cccs-graph/geo"
 	"github.com/cccs13/cccs-graph/graph"
-	"github.com/cccs13/cccs-graph/maps"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -49,7 +49,7 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle(export.Route, export.Handler(s, log))
-	mapsHandler := maps.New(s, log)
+	mapsHandler := geo.New(s, log)
 	mux.Handle("/geo/", mapsHandler)
 	mux.Handle("/ogc", mapsHandler)
 	mux.Handle("/ogc/", mapsHandler)

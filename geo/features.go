@@ -1,4 +1,4 @@
-package maps
+package geo
 
 import (
 	"bufio"
@@ -146,7 +146,7 @@ func (h *handler) streamFeatures(r *http.Request, fw *featureWriter, sel selecti
 		err = fw.w.Flush()
 	}
 	if err != nil {
-		h.log.ErrorContext(r.Context(), "maps: streaming features", "path", r.URL.Path, "error", err.Error())
+		h.log.ErrorContext(r.Context(), "geo: streaming features", "path", r.URL.Path, "error", err.Error())
 	}
 }
 
@@ -287,7 +287,7 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) {
 		err = fw.w.Flush()
 	}
 	if err != nil {
-		h.log.ErrorContext(r.Context(), "maps: writing a feature", "path", r.URL.Path, "error", err.Error())
+		h.log.ErrorContext(r.Context(), "geo: writing a feature", "path", r.URL.Path, "error", err.Error())
 	}
 }
 

@@ -1,4 +1,4 @@
-package maps
+package geo
 
 import (
 	"encoding/json"
@@ -24,7 +24,7 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	code := store.ErrorCode(err)
 	status := store.HTTPStatus(code)
 	if status == http.StatusInternalServerError {
-		h.log.ErrorContext(r.Context(), "maps: internal error", "path", r.URL.Path, "error", err.Error())
+		h.log.ErrorContext(r.Context(), "geo: internal error", "path", r.URL.Path, "error", err.Error())
 	}
 	w.Header().Set("Content-Type", mediaJSON)
 	w.Header().Del("ETag")

@@ -1,10 +1,10 @@
-// Package maps serves the territories to mapping tools (Leaflet, MapLibre,
+// Package geo serves the territories to mapping tools (Leaflet, MapLibre,
 // QGIS, GDAL/OGR) without GraphQL: GeoJSON FeatureCollections at
 // /geo/{collection}.geojson, and OGC API - Features - Part 1 (Core, GeoJSON,
 // OpenAPI 3.0) under /ogc. Features are streamed with the stored geometry
 // bytes written as they are; responses carry a weak ETag on the data version
 // and are gzipped for clients that accept it. See docs/maps.md.
-package maps
+package geo
 
 import (
 	"log/slog"
