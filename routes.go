@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/export"
 	"github.com/cccs13/cccs-graph/geo"
 	"github.com/cccs13/cccs-graph/graph"
@@ -170,5 +171,5 @@ func limitBody(limit int64, next http.Handler) http.Handler {
 func tooLarge(w http.ResponseWriter, limit int64) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusRequestEntityTooLarge)
-	fmt.Fprintf(w, `{"errors":[{"message":"request body is larger than %d bytes","extensions":{"code":%q}}]}`+"\n", limit, store.EBADINPUT)
+	fmt.Fprintf(w, `{"errors":[{"message":"request body is larger than %d bytes","extensions":{"code":%q}}]}`+"\n", limit, domain.EBADINPUT)
 }

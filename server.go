@@ -26,6 +26,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -59,7 +60,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		return 2
 	}
-	fmt.Fprintf(stderr, "cccs-graph %s: %s\n", cmd, store.ErrorMessageDetailed(err))
+	fmt.Fprintf(stderr, "cccs-graph %s: %s\n", cmd, domain.ErrorMessageDetailed(err))
 	return 1
 }
 
@@ -230,16 +231,16 @@ func writeOutput(name string, stdout io.Writer, write func(io.Writer) error) err
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var layer, source string
 	fs, s, err := storeCommand("import", "import [options] FILE...\n       cccs-graph import -layer TYPE [-source ID] [options] FILE", args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&layer, "layer", "", "import FILE as a GeoJSON layer of territories of this type: "+strings.Join(store.TerritoryTypes, ", "))
+		fs.StringVar(&layer, "layer", "", "import FILE as a GeoJSON layer of territories of this type: "+strings.Join(domain.TerritoryTypes, ", "))
 		fs.StringVar(&source, "source", "", "with -layer: id of an existing source node the territories cite (default: a node layer-TYPE-FILE is created)")
 	}, func(fs *flag.FlagSet) error {
 		switch {
 		case layer != "" && fs.NArg() != 1:
-			return store.Errorf(store.EBADINPUT, "-layer takes one GeoJSON file, not %d", fs.NArg())
+			return domain.Errorf(domain.EBADINPUT, "-layer takes one GeoJSON file, not %d", fs.NArg())
 		case layer == "" && source != "":
-			return store.Errorf(store.EBADINPUT, "-source goes with -layer")
+			return domain.Errorf(domain.EBADINPUT, "-source goes with -layer")
 		case fs.NArg() == 0:
-			return store.Errorf(store.EBADINPUT, "name at least one dataset file to import")
+			return domain.Errorf(domain.EBADINPUT, "name at least one dataset file to import")
 		}
 		return nil
 	})
@@ -306,7 +307,7 @@ func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if fs.NArg() != 1 {
-		return store.Errorf(store.EBADINPUT, "name one backup file to restore")
+		return domain.Errorf(domain.EBADINPUT, "name one backup file to restore")
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -94,7 +95,7 @@ func TestGraphMLIsTypedAndComplete(t *testing.T) {
 
 func TestGraphMLAsOfKeepsWhatIsInForce(t *testing.T) {
 	s := trickyStore(t)
-	d, _ := store.ParseDate("2010")
+	d, _ := domain.ParseDate("2010")
 	var doc graphML
 	if err := xml.Unmarshal(write(t, s, Request{Format: FormatGraphML, AsOf: d}), &doc); err != nil {
 		t.Fatal(err)
@@ -136,7 +137,7 @@ func TestJSONHoldsNodesAndRelations(t *testing.T) {
 	s := trickyStore(t)
 	var doc struct {
 		AsOf      string
-		Nodes     []store.Node
+		Nodes     []domain.Node
 		Relations []struct {
 			ID   string
 			Kind string
@@ -151,18 +152,18 @@ func TestJSONHoldsNodesAndRelations(t *testing.T) {
 }
 
 func TestRequestValidation(t *testing.T) {
-	d, _ := store.ParseDate("2015")
+	d, _ := domain.ParseDate("2015")
 	for name, tc := range map[string]struct {
 		req  Request
 		code string
 	}{
-		"unknown format":      {Request{Format: "xlsx"}, store.EBADINPUT},
-		"csv without name":    {Request{Format: FormatCSV}, store.EBADINPUT},
-		"unknown collection":  {Request{Format: FormatCSV, Collection: "spaceships"}, store.ENOTFOUND},
-		"collection for json": {Request{Format: FormatJSON, Collection: "organizations"}, store.EBADINPUT},
-		"yaml as of a date":   {Request{Format: FormatYAML, AsOf: d}, store.EBADINPUT},
+		"unknown format":      {Request{Format: "xlsx"}, domain.EBADINPUT},
+		"csv without name":    {Request{Format: FormatCSV}, domain.EBADINPUT},
+		"unknown collection":  {Request{Format: FormatCSV, Collection: "spaceships"}, domain.ENOTFOUND},
+		"collection for json": {Request{Format: FormatJSON, Collection: "organizations"}, domain.EBADINPUT},
+		"yaml as of a date":   {Request{Format: FormatYAML, AsOf: d}, domain.EBADINPUT},
 	} {
-		if err := tc.req.Validate(); store.ErrorCode(err) != tc.code {
+		if err := tc.req.Validate(); domain.ErrorCode(err) != tc.code {
 			t.Errorf("%s: %v, want %s", name, err, tc.code)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/etag"
 	"github.com/cccs13/cccs-graph/store"
 )
@@ -63,7 +64,7 @@ func parseRequest(file, asOf string) (Request, error) {
 		req.Collection = name
 	case (ext == FormatGraphML || ext == FormatJSON) && name == "network":
 	default:
-		return req, store.Errorf(store.ENOTFOUND, "no export %q: use network.graphml, network.json or COLLECTION.csv with COLLECTION one of %s", file, strings.Join(Collections(), ", "))
+		return req, domain.Errorf(domain.ENOTFOUND, "no export %q: use network.graphml, network.json or COLLECTION.csv with COLLECTION one of %s", file, strings.Join(Collections(), ", "))
 	}
 	if asOf != "" {
 		d, err := ParseAsOf(asOf)
@@ -77,16 +78,16 @@ func parseRequest(file, asOf string) (Request, error) {
 
 // ParseAsOf reads a date given to an export: a year, a month or a day, as
 // the GraphQL Date scalar takes them. Returns EBADINPUT otherwise.
-func ParseAsOf(s string) (store.Date, error) {
-	d, err := store.ParseDate(s)
-	if err == nil && d.Precision == store.Decade {
-		err = store.Errorf(store.EBADINPUT, "invalid date %q: give a year, month or day", s)
+func ParseAsOf(s string) (domain.Date, error) {
+	d, err := domain.ParseDate(s)
+	if err == nil && d.Precision == domain.Decade {
+		err = domain.Errorf(domain.EBADINPUT, "invalid date %q: give a year, month or day", s)
 	}
 	return d, err
 }
 
 // fileName is the name a download is saved under: network-2015.graphml.
-func fileName(file string, asOf store.Date) string {
+func fileName(file string, asOf domain.Date) string {
 	if asOf.IsZero() {
 		return file
 	}
@@ -97,9 +98,9 @@ func fileName(file string, asOf store.Date) string {
 // httpError answers with the status of err's code and its message; an
 // internal error is logged and answered "internal error".
 func httpError(w http.ResponseWriter, log *slog.Logger, r *http.Request, err error) {
-	status := store.HTTPStatus(store.ErrorCode(err))
+	status := domain.HTTPStatus(domain.ErrorCode(err))
 	if status == http.StatusInternalServerError {
 		log.ErrorContext(r.Context(), "export failed", "path", r.URL.Path, "error", err.Error())
 	}
-	http.Error(w, store.ErrorMessage(err), status)
+	http.Error(w, domain.ErrorMessage(err), status)
 }

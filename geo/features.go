@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -155,7 +156,7 @@ func (h *handler) streamFeatures(r *http.Request, fw *featureWriter, sel selecti
 func (h *handler) geoJSON(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutSuffix(r.PathValue("file"), ".geojson")
 	if !ok {
-		h.writeError(w, r, store.Errorf(store.ENOTFOUND, "no resource at %s: layers are /geo/{collection}.geojson, such as /geo/communes.geojson", r.URL.Path))
+		h.writeError(w, r, domain.Errorf(domain.ENOTFOUND, "no resource at %s: layers are /geo/{collection}.geojson, such as /geo/communes.geojson", r.URL.Path))
 		return
 	}
 	c, err := findCollection(name)
@@ -276,7 +277,7 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) {
 		return fw.feature(f, itemLinks(r, c, id, media))
 	})
 	if err == nil && fw.n == 0 {
-		err = store.Errorf(store.ENOTFOUND, "collection %s has no feature %q", c.ID, id)
+		err = domain.Errorf(domain.ENOTFOUND, "collection %s has no feature %q", c.ID, id)
 	}
 	if err != nil && fw.n == 0 {
 		h.writeError(w, r, err)

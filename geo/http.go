@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/etag"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Media types.
@@ -21,20 +21,20 @@ const (
 // writeError answers with the OGC API exception body {code, description}.
 // Internal errors are logged and answered "internal error".
 func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	code := store.ErrorCode(err)
-	status := store.HTTPStatus(code)
+	code := domain.ErrorCode(err)
+	status := domain.HTTPStatus(code)
 	if status == http.StatusInternalServerError {
 		h.log.ErrorContext(r.Context(), "geo: internal error", "path", r.URL.Path, "error", err.Error())
 	}
 	w.Header().Set("Content-Type", mediaJSON)
 	w.Header().Del("ETag")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]string{"code": code, "description": store.ErrorMessage(err)})
+	json.NewEncoder(w).Encode(map[string]string{"code": code, "description": domain.ErrorMessage(err)})
 }
 
 // notFound answers 404 for a path under /ogc or /geo that names nothing.
 func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
-	h.writeError(w, r, store.Errorf(store.ENOTFOUND, "no resource at %s: start from /ogc", r.URL.Path))
+	h.writeError(w, r, domain.Errorf(domain.ENOTFOUND, "no resource at %s: start from /ogc", r.URL.Path))
 }
 
 // negotiate picks the offered media type the request asks for: the `f`
@@ -49,7 +49,7 @@ func negotiate(r *http.Request, offers ...string) (string, error) {
 				return o, nil
 			}
 		}
-		return "", store.Errorf(store.EBADINPUT, "f=%s: this resource is offered as %s", f, strings.Join(offers, ", "))
+		return "", domain.Errorf(domain.EBADINPUT, "f=%s: this resource is offered as %s", f, strings.Join(offers, ", "))
 	}
 	accept := r.Header.Get("Accept")
 	if strings.TrimSpace(accept) == "" {
@@ -62,7 +62,7 @@ func negotiate(r *http.Request, offers ...string) (string, error) {
 		}
 	}
 	if best == "" {
-		return "", store.Errorf(store.ENOTACCEPTABLE, "Accept %q takes none of %s", accept, strings.Join(offers, ", "))
+		return "", domain.Errorf(domain.ENOTACCEPTABLE, "Accept %q takes none of %s", accept, strings.Join(offers, ", "))
 	}
 	return best, nil
 }

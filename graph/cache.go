@@ -11,6 +11,7 @@ import (
 
 	lru "github.com/hashicorp/golang-lru/v2"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -106,7 +107,7 @@ func (rc *responseCache) key(r *http.Request) (k [sha256.Size]byte, ok bool) {
 		return k, false
 	}
 	h := sha256.New()
-	io.WriteString(h, strconv.FormatUint(version, 10)+"\x00"+store.Today().String()+"\x00"+r.Method+"\x00"+r.URL.RawQuery+"\x00"+r.Header.Get("Accept")+"\x00")
+	io.WriteString(h, strconv.FormatUint(version, 10)+"\x00"+domain.Today().String()+"\x00"+r.Method+"\x00"+r.URL.RawQuery+"\x00"+r.Header.Get("Accept")+"\x00")
 	if r.Method == http.MethodPost {
 		body, err := io.ReadAll(r.Body)
 		if err != nil {

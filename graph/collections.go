@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/loaders"
 	"github.com/cccs13/cccs-graph/store"
@@ -12,7 +13,7 @@ import (
 
 // page is one page of nodes, ready to become a connection.
 type page struct {
-	store.Page[*store.Node]
+	store.Page[*domain.Node]
 	Info *model.PageInfo
 }
 
@@ -40,36 +41,36 @@ func orderTag(order *model.NodeOrder) string {
 }
 
 // sortKey returns how nodes are keyed for an order.
-func sortKey(order *model.NodeOrder) (func(*store.Node) store.Cursor, bool) {
+func sortKey(order *model.NodeOrder) (func(*domain.Node) store.Cursor, bool) {
 	field, desc := model.NodeOrderFieldName, false
 	if order != nil {
 		field, desc = order.Field, order.Direction == model.OrderDirectionDesc
 	}
 	switch field {
 	case model.NodeOrderFieldID:
-		return func(n *store.Node) store.Cursor { return store.Cursor{ID: n.ID} }, desc
+		return func(n *domain.Node) store.Cursor { return store.Cursor{ID: n.ID} }, desc
 	case model.NodeOrderFieldDate:
-		return func(n *store.Node) store.Cursor {
-			d := model.SortDate(n)
+		return func(n *domain.Node) store.Cursor {
+			d := n.SortDate()
 			if d == "" && !desc {
 				d = "~" // undated nodes come last, whichever the direction
 			}
 			return store.Cursor{Key: d, ID: n.ID}
 		}, desc
 	}
-	return func(n *store.Node) store.Cursor { return store.Cursor{Key: store.Fold(n.Name), ID: n.ID} }, desc
+	return func(n *domain.Node) store.Cursor { return store.Cursor{Key: store.Fold(n.Name), ID: n.ID} }, desc
 }
 
 // paginate orders nodes and cuts a page, and reads the page's relations
 // ahead in one store read (see loaders.Prime).
-func paginate(ctx context.Context, nodes []*store.Node, order *model.NodeOrder, args store.PageArgs) (*page, error) {
+func paginate(ctx context.Context, nodes []*domain.Node, order *model.NodeOrder, args store.PageArgs) (*page, error) {
 	keyOf, desc := sortKey(order)
-	keys := make(map[*store.Node]store.Cursor, len(nodes)) // each key computed once
+	keys := make(map[*domain.Node]store.Cursor, len(nodes)) // each key computed once
 	for _, n := range nodes {
 		keys[n] = keyOf(n)
 	}
-	key := func(n *store.Node) store.Cursor { return keys[n] }
-	slices.SortFunc(nodes, func(a, b *store.Node) int {
+	key := func(n *domain.Node) store.Cursor { return keys[n] }
+	slices.SortFunc(nodes, func(a, b *domain.Node) int {
 		c := key(a).Compare(key(b))
 		if desc {
 			return -c
@@ -92,16 +93,16 @@ func paginate(ctx context.Context, nodes []*store.Node, order *model.NodeOrder, 
 }
 
 // list reads a collection: every node of a kind that keep accepts, ordered and paginated.
-func (r *Resolver) list(ctx context.Context, kind store.Kind, keep func(*store.Node) bool, order *model.NodeOrder, args store.PageArgs) (*page, error) {
+func (r *Resolver) list(ctx context.Context, kind domain.Kind, keep func(*domain.Node) bool, order *model.NodeOrder, args store.PageArgs) (*page, error) {
 	all, err := r.Store.NodesOfKind(kind)
 	if err != nil {
 		return nil, err
 	}
-	return paginate(ctx, slices.DeleteFunc(all, func(n *store.Node) bool { return !keep(n) }), order, args)
+	return paginate(ctx, slices.DeleteFunc(all, func(n *domain.Node) bool { return !keep(n) }), order, args)
 }
 
 // page reads one page of a collection: Relay arguments checked, then list.
-func (r *Resolver) page(ctx context.Context, kind store.Kind, f predicates, order *model.NodeOrder, first *int, after *string, last *int, before *string) (*page, error) {
+func (r *Resolver) page(ctx context.Context, kind domain.Kind, f predicates, order *model.NodeOrder, first *int, after *string, last *int, before *string) (*page, error) {
 	args, err := pageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
@@ -137,9 +138,9 @@ func fill[T model.Node, E any](p *page, edge func(cursor string, node T) E) ([]T
 }
 
 // filter is a conjunction of node predicates.
-type predicates []func(*store.Node) bool
+type predicates []func(*domain.Node) bool
 
-func (f predicates) keep(n *store.Node) bool {
+func (f predicates) keep(n *domain.Node) bool {
 	for _, p := range f {
 		if !p(n) {
 			return false
@@ -152,22 +153,22 @@ func (f predicates) keep(n *store.Node) bool {
 func (f predicates) common(ids []string, nameContains *string) predicates {
 	if ids != nil {
 		set := setOf(ids)
-		f = append(f, func(n *store.Node) bool { return set[n.ID] })
+		f = append(f, func(n *domain.Node) bool { return set[n.ID] })
 	}
 	if nameContains != nil {
 		q := store.Fold(*nameContains)
-		f = append(f, func(n *store.Node) bool { return nameMatches(n, q) })
+		f = append(f, func(n *domain.Node) bool { return nameMatches(n, q) })
 	}
 	return f
 }
 
 // dated adds the DatedFilter fields (from, to) on the node's main date.
-func (f predicates) dated(from, to *store.Date) predicates {
+func (f predicates) dated(from, to *domain.Date) predicates {
 	if from == nil && to == nil {
 		return f
 	}
-	return append(f, func(n *store.Node) bool {
-		d := model.SortDate(n)
+	return append(f, func(n *domain.Node) bool {
+		d := n.SortDate()
 		if d == "" {
 			return false
 		}
@@ -182,7 +183,7 @@ func (f predicates) field(name string, values []string) predicates {
 		return f
 	}
 	set := setOf(values)
-	return append(f, func(n *store.Node) bool { return set[n.Field(name)] })
+	return append(f, func(n *domain.Node) bool { return set[n.Field(name)] })
 }
 
 // setOf returns the set of the values.
@@ -194,7 +195,7 @@ func setOf(values []string) map[string]bool {
 	return set
 }
 
-func nameMatches(n *store.Node, folded string) bool {
+func nameMatches(n *domain.Node, folded string) bool {
 	if strings.Contains(store.Fold(n.Name), folded) || strings.Contains(store.Fold(n.ShortName), folded) {
 		return true
 	}
@@ -214,16 +215,16 @@ func storeNames[T ~string](vs []T) []string {
 
 // signatories pages the organizations that are signatories of an agreement at
 // asOf (today when nil), by name.
-func signatories(ctx context.Context, agreementID string, asOf *store.Date, first *int, after *string) (*model.OrganizationConnection, error) {
+func signatories(ctx context.Context, agreementID string, asOf *domain.Date, first *int, after *string) (*model.OrganizationConnection, error) {
 	args, err := pageArgs(first, after, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	at := store.Today()
+	at := domain.Today()
 	if asOf != nil {
 		at = *asOf
 	}
-	nodes, err := model.RelatedNodes(ctx, agreementID, store.In, "signatory", &at)
+	nodes, err := model.RelatedNodes(ctx, agreementID, domain.In, domain.RelSignatory, &at)
 	if err != nil {
 		return nil, err
 	}

@@ -8,8 +8,8 @@ package graph
 import (
 	"context"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Facilities is the resolver for the facilities field.
@@ -18,7 +18,7 @@ func (r *facilityTypeResolver) Facilities(ctx context.Context, obj *model.Facili
 	if err != nil {
 		return nil, err
 	}
-	nodes, err := model.RelatedNodes(ctx, obj.N.ID, store.In, "instance-of", nil)
+	nodes, err := model.RelatedNodes(ctx, obj.N.ID, domain.In, domain.RelInstanceOf, nil)
 	if err != nil {
 		return nil, err
 	}

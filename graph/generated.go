@@ -14,8 +14,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
-	"github.com/cccs13/cccs-graph/store"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -44,7 +44,7 @@ type ComplexityRoot struct {
 	Agreement struct {
 		Amendments  func(childComplexity int) int
 		Articles    func(childComplexity int) int
-		Chairs      func(childComplexity int, asOf *store.Date) int
+		Chairs      func(childComplexity int, asOf *domain.Date) int
 		Editions    func(childComplexity int) int
 		EndDate     func(childComplexity int) int
 		Framework   func(childComplexity int) int
@@ -52,10 +52,10 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Place       func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		RenewedBy   func(childComplexity int) int
 		Renews      func(childComplexity int) int
-		Signatories func(childComplexity int, asOf *store.Date, first *int, after *string) int
+		Signatories func(childComplexity int, asOf *domain.Date, first *int, after *string) int
 		Signatures  func(childComplexity int) int
 		SignedAt    func(childComplexity int) int
 		Sources     func(childComplexity int) int
@@ -85,7 +85,7 @@ type ComplexityRoot struct {
 		Number        func(childComplexity int) int
 		Parties       func(childComplexity int) int
 		Place         func(childComplexity int) int
-		Relations     func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations     func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Signatures    func(childComplexity int) int
 		SignedAt      func(childComplexity int) int
 		Sources       func(childComplexity int) int
@@ -113,7 +113,7 @@ type ComplexityRoot struct {
 		Modifies      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Number        func(childComplexity int) int
-		Relations     func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations     func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources       func(childComplexity int) int
 		Summary       func(childComplexity int) int
 		Title         func(childComplexity int) int
@@ -132,14 +132,14 @@ type ComplexityRoot struct {
 	}
 
 	Body struct {
-		Chairs      func(childComplexity int, asOf *store.Date) int
+		Chairs      func(childComplexity int, asOf *domain.Date) int
 		Created     func(childComplexity int) int
 		Description func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
-		Members     func(childComplexity int, asOf *store.Date) int
+		Members     func(childComplexity int, asOf *domain.Date) int
 		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources     func(childComplexity int) int
 	}
 
@@ -174,7 +174,7 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources     func(childComplexity int) int
 	}
 
@@ -195,16 +195,16 @@ type ComplexityRoot struct {
 		Agrement     func(childComplexity int) int
 		AgrementFrom func(childComplexity int) int
 		Description  func(childComplexity int) int
-		Federation   func(childComplexity int, asOf *store.Date) int
+		Federation   func(childComplexity int, asOf *domain.Date) int
 		ID           func(childComplexity int) int
 		Kind         func(childComplexity int) int
-		Manager      func(childComplexity int, asOf *store.Date) int
+		Manager      func(childComplexity int, asOf *domain.Date) int
 		Name         func(childComplexity int) int
-		Relations    func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations    func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources      func(childComplexity int) int
 		Territory    func(childComplexity int) int
 		Type         func(childComplexity int) int
-		Zones        func(childComplexity int, asOf *store.Date) int
+		Zones        func(childComplexity int, asOf *domain.Date) int
 	}
 
 	FacilityConnection struct {
@@ -225,7 +225,7 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Rules       func(childComplexity int) int
 		Sources     func(childComplexity int) int
 	}
@@ -258,7 +258,7 @@ type ComplexityRoot struct {
 		Means        func(childComplexity int) int
 		Name         func(childComplexity int) int
 		Number       func(childComplexity int) int
-		Relations    func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations    func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources      func(childComplexity int) int
 		Theme        func(childComplexity int) int
 	}
@@ -277,15 +277,15 @@ type ComplexityRoot struct {
 
 	Organization struct {
 		Aliases          func(childComplexity int) int
-		Bodies           func(childComplexity int, asOf *store.Date) int
+		Bodies           func(childComplexity int, asOf *domain.Date) int
 		Category         func(childComplexity int) int
 		Description      func(childComplexity int) int
 		ID               func(childComplexity int) int
-		IsSignatory      func(childComplexity int, asOf *store.Date) int
+		IsSignatory      func(childComplexity int, asOf *domain.Date) int
 		Kind             func(childComplexity int) int
 		Name             func(childComplexity int) int
-		OfficeHolders    func(childComplexity int, asOf *store.Date) int
-		Relations        func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		OfficeHolders    func(childComplexity int, asOf *domain.Date) int
+		Relations        func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		ShortName        func(childComplexity int) int
 		SignatoryPeriods func(childComplexity int) int
 		Sources          func(childComplexity int) int
@@ -319,7 +319,7 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Number      func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources     func(childComplexity int) int
 		Type        func(childComplexity int) int
 	}
@@ -354,8 +354,8 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Offices     func(childComplexity int, asOf *store.Date) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Offices     func(childComplexity int, asOf *domain.Date) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Signatures  func(childComplexity int) int
 		Sources     func(childComplexity int) int
 	}
@@ -378,13 +378,13 @@ type ComplexityRoot struct {
 	}
 
 	Programme struct {
-		DeliveredBy func(childComplexity int, asOf *store.Date) int
+		DeliveredBy func(childComplexity int, asOf *domain.Date) int
 		Description func(childComplexity int) int
-		Funders     func(childComplexity int, asOf *store.Date) int
+		Funders     func(childComplexity int, asOf *domain.Date) int
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources     func(childComplexity int) int
 		Started     func(childComplexity int) int
 	}
@@ -409,7 +409,7 @@ type ComplexityRoot struct {
 		Events        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
 		Facilities    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder) int
 		FacilityTypes func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
-		Neighborhood  func(childComplexity int, id string, depth *int, kinds []model.RelationKind, asOf *store.Date, direction *model.Direction) int
+		Neighborhood  func(childComplexity int, id string, depth *int, kinds []model.RelationKind, asOf *domain.Date, direction *model.Direction) int
 		Node          func(childComplexity int, id string) int
 		Nodes         func(childComplexity int, ids []string) int
 		Objectives    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
@@ -418,13 +418,13 @@ type ComplexityRoot struct {
 		People        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
 		Programmes    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
 		Search        func(childComplexity int, query string, kinds []model.NodeKind, first *int, after *string) int
-		ShortestPath  func(childComplexity int, from string, to string, kinds []model.RelationKind, asOf *store.Date, maxDepth *int, direction *model.Direction) int
-		Signatories   func(childComplexity int, asOf *store.Date, first *int, after *string) int
+		ShortestPath  func(childComplexity int, from string, to string, kinds []model.RelationKind, asOf *domain.Date, maxDepth *int, direction *model.Direction) int
+		Signatories   func(childComplexity int, asOf *domain.Date, first *int, after *string) int
 		Sources       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
-		Stats         func(childComplexity int, asOf *store.Date) int
+		Stats         func(childComplexity int, asOf *domain.Date) int
 		Territories   func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder) int
 		Themes        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
-		Timeline      func(childComplexity int, from *store.Date, to *store.Date, kinds []model.RelationKind, events *bool, first *int, after *string) int
+		Timeline      func(childComplexity int, from *domain.Date, to *domain.Date, kinds []model.RelationKind, events *bool, first *int, after *string) int
 	}
 
 	Relation struct {
@@ -486,7 +486,7 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Publisher   func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources     func(childComplexity int) int
 	}
 
@@ -533,7 +533,7 @@ type ComplexityRoot struct {
 		Kind           func(childComplexity int) int
 		Name           func(childComplexity int) int
 		Parent         func(childComplexity int) int
-		Relations      func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations      func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources        func(childComplexity int) int
 		Type           func(childComplexity int) int
 	}
@@ -557,7 +557,7 @@ type ComplexityRoot struct {
 		Name        func(childComplexity int) int
 		Number      func(childComplexity int) int
 		Objectives  func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources     func(childComplexity int) int
 	}
 
@@ -604,7 +604,7 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type AgreementResolver interface {
-	Signatories(ctx context.Context, obj *model.Agreement, asOf *store.Date, first *int, after *string) (*model.OrganizationConnection, error)
+	Signatories(ctx context.Context, obj *model.Agreement, asOf *domain.Date, first *int, after *string) (*model.OrganizationConnection, error)
 }
 type FacilityTypeResolver interface {
 	Facilities(ctx context.Context, obj *model.FacilityType, first *int, after *string) (*model.FacilityConnection, error)
@@ -612,7 +612,7 @@ type FacilityTypeResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
-	Signatories(ctx context.Context, asOf *store.Date, first *int, after *string) (*model.OrganizationConnection, error)
+	Signatories(ctx context.Context, asOf *domain.Date, first *int, after *string) (*model.OrganizationConnection, error)
 	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder) (*model.OrganizationConnection, error)
 	Facilities(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder) (*model.FacilityConnection, error)
 	FacilityTypes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.FacilityTypeConnection, error)
@@ -628,11 +628,11 @@ type QueryResolver interface {
 	Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.EventConnection, error)
 	People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.PersonConnection, error)
 	Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.SourceConnection, error)
-	Neighborhood(ctx context.Context, id string, depth *int, kinds []model.RelationKind, asOf *store.Date, direction *model.Direction) (*model.Subgraph, error)
-	ShortestPath(ctx context.Context, from string, to string, kinds []model.RelationKind, asOf *store.Date, maxDepth *int, direction *model.Direction) (*model.Path, error)
-	Timeline(ctx context.Context, from *store.Date, to *store.Date, kinds []model.RelationKind, events *bool, first *int, after *string) (*model.TimelineConnection, error)
+	Neighborhood(ctx context.Context, id string, depth *int, kinds []model.RelationKind, asOf *domain.Date, direction *model.Direction) (*model.Subgraph, error)
+	ShortestPath(ctx context.Context, from string, to string, kinds []model.RelationKind, asOf *domain.Date, maxDepth *int, direction *model.Direction) (*model.Path, error)
+	Timeline(ctx context.Context, from *domain.Date, to *domain.Date, kinds []model.RelationKind, events *bool, first *int, after *string) (*model.TimelineConnection, error)
 	Search(ctx context.Context, query string, kinds []model.NodeKind, first *int, after *string) (*model.SearchConnection, error)
-	Stats(ctx context.Context, asOf *store.Date) (*model.Stats, error)
+	Stats(ctx context.Context, asOf *domain.Date) (*model.Stats, error)
 }
 type StatsResolver interface {
 	SignatoriesByYear(ctx context.Context, obj *model.Stats, from *int, to *int) ([]*model.YearCount, error)
@@ -681,7 +681,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Agreement.Chairs(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Agreement.Chairs(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Agreement.editions":
 		if e.ComplexityRoot.Agreement.Editions == nil {
 			break
@@ -734,7 +734,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Agreement.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Agreement.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Agreement.renewedBy":
 		if e.ComplexityRoot.Agreement.RenewedBy == nil {
 			break
@@ -757,7 +757,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Agreement.Signatories(childComplexity, args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Agreement.Signatories(childComplexity, args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Agreement.signatures":
 		if e.ComplexityRoot.Agreement.Signatures == nil {
 			break
@@ -891,7 +891,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Amendment.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Amendment.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Amendment.signatures":
 		if e.ComplexityRoot.Amendment.Signatures == nil {
 			break
@@ -1013,7 +1013,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Article.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Article.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Article.sources":
 		if e.ComplexityRoot.Article.Sources == nil {
 			break
@@ -1081,7 +1081,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Chairs(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Body.Chairs(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Body.created":
 		if e.ComplexityRoot.Body.Created == nil {
 			break
@@ -1116,7 +1116,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Members(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Body.Members(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Body.name":
 		if e.ComplexityRoot.Body.Name == nil {
 			break
@@ -1133,7 +1133,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Body.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Body.sources":
 		if e.ComplexityRoot.Body.Sources == nil {
 			break
@@ -1263,7 +1263,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Event.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Event.sources":
 		if e.ComplexityRoot.Event.Sources == nil {
 			break
@@ -1343,7 +1343,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Federation(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Facility.Federation(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Facility.id":
 		if e.ComplexityRoot.Facility.ID == nil {
 			break
@@ -1366,7 +1366,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Manager(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Facility.Manager(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Facility.name":
 		if e.ComplexityRoot.Facility.Name == nil {
 			break
@@ -1383,7 +1383,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Facility.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Facility.sources":
 		if e.ComplexityRoot.Facility.Sources == nil {
 			break
@@ -1412,7 +1412,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Zones(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Facility.Zones(childComplexity, args["asOf"].(*domain.Date)), true
 
 	case "FacilityConnection.edges":
 		if e.ComplexityRoot.FacilityConnection.Edges == nil {
@@ -1497,7 +1497,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.FacilityType.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.FacilityType.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "FacilityType.rules":
 		if e.ComplexityRoot.FacilityType.Rules == nil {
 			break
@@ -1632,7 +1632,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Objective.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Objective.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Objective.sources":
 		if e.ComplexityRoot.Objective.Sources == nil {
 			break
@@ -1700,7 +1700,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Bodies(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Organization.Bodies(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Organization.category":
 		if e.ComplexityRoot.Organization.Category == nil {
 			break
@@ -1729,7 +1729,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.IsSignatory(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Organization.IsSignatory(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Organization.kind":
 		if e.ComplexityRoot.Organization.Kind == nil {
 			break
@@ -1752,7 +1752,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.OfficeHolders(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Organization.OfficeHolders(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Organization.relations":
 		if e.ComplexityRoot.Organization.Relations == nil {
 			break
@@ -1763,7 +1763,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.shortName":
 		if e.ComplexityRoot.Organization.ShortName == nil {
 			break
@@ -1904,7 +1904,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Orientation.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Orientation.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Orientation.sources":
 		if e.ComplexityRoot.Orientation.Sources == nil {
 			break
@@ -2034,7 +2034,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Offices(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Person.Offices(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Person.relations":
 		if e.ComplexityRoot.Person.Relations == nil {
 			break
@@ -2045,7 +2045,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Person.signatures":
 		if e.ComplexityRoot.Person.Signatures == nil {
 			break
@@ -2120,7 +2120,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Programme.DeliveredBy(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Programme.DeliveredBy(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Programme.description":
 		if e.ComplexityRoot.Programme.Description == nil {
 			break
@@ -2137,7 +2137,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Programme.Funders(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Programme.Funders(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Programme.id":
 		if e.ComplexityRoot.Programme.ID == nil {
 			break
@@ -2166,7 +2166,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Programme.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Programme.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Programme.sources":
 		if e.ComplexityRoot.Programme.Sources == nil {
 			break
@@ -2306,7 +2306,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["direction"].(*model.Direction)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2405,7 +2405,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ShortestPath(childComplexity, args["from"].(string), args["to"].(string), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["maxDepth"].(*int), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Query.ShortestPath(childComplexity, args["from"].(string), args["to"].(string), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["maxDepth"].(*int), args["direction"].(*model.Direction)), true
 	case "Query.signatories":
 		if e.ComplexityRoot.Query.Signatories == nil {
 			break
@@ -2416,7 +2416,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Signatories(childComplexity, args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Signatories(childComplexity, args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Query.sources":
 		if e.ComplexityRoot.Query.Sources == nil {
 			break
@@ -2438,7 +2438,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Stats(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Query.Stats(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Query.territories":
 		if e.ComplexityRoot.Query.Territories == nil {
 			break
@@ -2471,7 +2471,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Timeline(childComplexity, args["from"].(*store.Date), args["to"].(*store.Date), args["kinds"].([]model.RelationKind), args["events"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Timeline(childComplexity, args["from"].(*domain.Date), args["to"].(*domain.Date), args["kinds"].([]model.RelationKind), args["events"].(*bool), args["first"].(*int), args["after"].(*string)), true
 
 	case "Relation.from":
 		if e.ComplexityRoot.Relation.From == nil {
@@ -2712,7 +2712,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Source.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Source.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Source.sources":
 		if e.ComplexityRoot.Source.Sources == nil {
 			break
@@ -2934,7 +2934,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Territory.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Territory.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Territory.sources":
 		if e.ComplexityRoot.Territory.Sources == nil {
 			break
@@ -3032,7 +3032,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Theme.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Theme.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Theme.sources":
 		if e.ComplexityRoot.Theme.Sources == nil {
 			break
@@ -4449,8 +4449,8 @@ func (ec *executionContext) field_Agreement_chairs_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4479,8 +4479,8 @@ func (ec *executionContext) field_Agreement_relations_args(ctx context.Context, 
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4509,8 +4509,8 @@ func (ec *executionContext) field_Agreement_signatories_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4555,8 +4555,8 @@ func (ec *executionContext) field_Amendment_relations_args(ctx context.Context, 
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4601,8 +4601,8 @@ func (ec *executionContext) field_Article_relations_args(ctx context.Context, ra
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4631,8 +4631,8 @@ func (ec *executionContext) field_Body_chairs_args(ctx context.Context, rawArgs 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4645,8 +4645,8 @@ func (ec *executionContext) field_Body_members_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4675,8 +4675,8 @@ func (ec *executionContext) field_Body_relations_args(ctx context.Context, rawAr
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4721,8 +4721,8 @@ func (ec *executionContext) field_Event_relations_args(ctx context.Context, rawA
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4789,8 +4789,8 @@ func (ec *executionContext) field_FacilityType_relations_args(ctx context.Contex
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4819,8 +4819,8 @@ func (ec *executionContext) field_Facility_federation_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4833,8 +4833,8 @@ func (ec *executionContext) field_Facility_manager_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4863,8 +4863,8 @@ func (ec *executionContext) field_Facility_relations_args(ctx context.Context, r
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4893,8 +4893,8 @@ func (ec *executionContext) field_Facility_zones_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4923,8 +4923,8 @@ func (ec *executionContext) field_Objective_relations_args(ctx context.Context, 
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4953,8 +4953,8 @@ func (ec *executionContext) field_Organization_bodies_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4967,8 +4967,8 @@ func (ec *executionContext) field_Organization_isSignatory_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4981,8 +4981,8 @@ func (ec *executionContext) field_Organization_officeHolders_args(ctx context.Co
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5011,8 +5011,8 @@ func (ec *executionContext) field_Organization_relations_args(ctx context.Contex
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5057,8 +5057,8 @@ func (ec *executionContext) field_Orientation_relations_args(ctx context.Context
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5087,8 +5087,8 @@ func (ec *executionContext) field_Person_offices_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5117,8 +5117,8 @@ func (ec *executionContext) field_Person_relations_args(ctx context.Context, raw
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5147,8 +5147,8 @@ func (ec *executionContext) field_Programme_deliveredBy_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5161,8 +5161,8 @@ func (ec *executionContext) field_Programme_funders_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5191,8 +5191,8 @@ func (ec *executionContext) field_Programme_relations_args(ctx context.Context, 
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5637,8 +5637,8 @@ func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, r
 	}
 	args["kinds"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6019,8 +6019,8 @@ func (ec *executionContext) field_Query_shortestPath_args(ctx context.Context, r
 	}
 	args["kinds"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6049,8 +6049,8 @@ func (ec *executionContext) field_Query_signatories_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6133,8 +6133,8 @@ func (ec *executionContext) field_Query_stats_args(ctx context.Context, rawArgs 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6255,16 +6255,16 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6325,8 +6325,8 @@ func (ec *executionContext) field_Source_relations_args(ctx context.Context, raw
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6459,8 +6459,8 @@ func (ec *executionContext) field_Territory_relations_args(ctx context.Context, 
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6505,8 +6505,8 @@ func (ec *executionContext) field_Theme_relations_args(ctx context.Context, rawA
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6716,7 +6716,7 @@ func (ec *executionContext) _Agreement_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -6762,8 +6762,8 @@ func (ec *executionContext) _Agreement_startDate(ctx context.Context, field grap
 			return obj.StartDate(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6785,8 +6785,8 @@ func (ec *executionContext) _Agreement_endDate(ctx context.Context, field graphq
 			return obj.EndDate(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6808,8 +6808,8 @@ func (ec *executionContext) _Agreement_signedAt(ctx context.Context, field graph
 			return obj.SignedAt(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6875,7 +6875,7 @@ func (ec *executionContext) _Agreement_signatories(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Agreement().Signatories(ctx, obj, fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Agreement().Signatories(ctx, obj, fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
@@ -6919,7 +6919,7 @@ func (ec *executionContext) _Agreement_chairs(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Chairs(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Chairs(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -7462,7 +7462,7 @@ func (ec *executionContext) _Amendment_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -7531,8 +7531,8 @@ func (ec *executionContext) _Amendment_signedAt(ctx context.Context, field graph
 			return obj.SignedAt(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7577,8 +7577,8 @@ func (ec *executionContext) _Amendment_effectiveFrom(ctx context.Context, field 
 			return obj.EffectiveFrom(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8024,7 +8024,7 @@ func (ec *executionContext) _Article_relations(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -8139,8 +8139,8 @@ func (ec *executionContext) _Article_effectiveFrom(ctx context.Context, field gr
 			return obj.EffectiveFrom(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8531,7 +8531,7 @@ func (ec *executionContext) _Body_relations(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -8600,8 +8600,8 @@ func (ec *executionContext) _Body_created(ctx context.Context, field graphql.Col
 			return obj.Created(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8621,7 +8621,7 @@ func (ec *executionContext) _Body_members(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Members(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Members(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -8665,7 +8665,7 @@ func (ec *executionContext) _Body_chairs(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Chairs(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Chairs(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -9126,7 +9126,7 @@ func (ec *executionContext) _Event_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -9172,8 +9172,8 @@ func (ec *executionContext) _Event_date(ctx context.Context, field graphql.Colle
 			return obj.Date(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9195,8 +9195,8 @@ func (ec *executionContext) _Event_endDate(ctx context.Context, field graphql.Co
 			return obj.EndDate(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9546,7 +9546,7 @@ func (ec *executionContext) _Facility_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -9638,8 +9638,8 @@ func (ec *executionContext) _Facility_agrementFrom(ctx context.Context, field gr
 			return obj.AgrementFrom(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9714,7 +9714,7 @@ func (ec *executionContext) _Facility_manager(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Manager(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Manager(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
@@ -9758,7 +9758,7 @@ func (ec *executionContext) _Facility_federation(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Federation(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Federation(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
@@ -9834,7 +9834,7 @@ func (ec *executionContext) _Facility_zones(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Zones(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Zones(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Territory) graphql.Marshaler {
@@ -10153,7 +10153,7 @@ func (ec *executionContext) _FacilityType_relations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -10608,7 +10608,7 @@ func (ec *executionContext) _Objective_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -10769,8 +10769,8 @@ func (ec *executionContext) _Objective_deadlineDate(ctx context.Context, field g
 			return obj.DeadlineDate(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11129,7 +11129,7 @@ func (ec *executionContext) _Organization_relations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -11288,7 +11288,7 @@ func (ec *executionContext) _Organization_isSignatory(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.IsSignatory(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.IsSignatory(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -11364,7 +11364,7 @@ func (ec *executionContext) _Organization_bodies(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Bodies(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Bodies(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Body) graphql.Marshaler {
@@ -11440,7 +11440,7 @@ func (ec *executionContext) _Organization_officeHolders(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.OfficeHolders(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.OfficeHolders(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -11883,7 +11883,7 @@ func (ec *executionContext) _Orientation_relations(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -12450,7 +12450,7 @@ func (ec *executionContext) _Person_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -12517,7 +12517,7 @@ func (ec *executionContext) _Person_offices(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Offices(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Offices(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -12914,7 +12914,7 @@ func (ec *executionContext) _Programme_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -12983,8 +12983,8 @@ func (ec *executionContext) _Programme_started(ctx context.Context, field graphq
 			return obj.Started(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -13004,7 +13004,7 @@ func (ec *executionContext) _Programme_funders(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Funders(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Funders(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -13048,7 +13048,7 @@ func (ec *executionContext) _Programme_deliveredBy(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.DeliveredBy(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.DeliveredBy(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -13354,7 +13354,7 @@ func (ec *executionContext) _Query_signatories(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Signatories(ctx, fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Signatories(ctx, fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
@@ -14058,7 +14058,7 @@ func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["direction"].(*model.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
@@ -14102,7 +14102,7 @@ func (ec *executionContext) _Query_shortestPath(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["maxDepth"].(*int), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["maxDepth"].(*int), fc.Args["direction"].(*model.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Path) graphql.Marshaler {
@@ -14146,7 +14146,7 @@ func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*store.Date), fc.Args["to"].(*store.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["events"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*domain.Date), fc.Args["to"].(*domain.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["events"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TimelineConnection) graphql.Marshaler {
@@ -14234,7 +14234,7 @@ func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Stats(ctx, fc.Args["asOf"].(*store.Date))
+			return ec.Resolvers.Query().Stats(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Stats) graphql.Marshaler {
@@ -14443,8 +14443,8 @@ func (ec *executionContext) _Relation_validFrom(ctx context.Context, field graph
 			return obj.ValidFrom(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -14466,8 +14466,8 @@ func (ec *executionContext) _Relation_validTo(ctx context.Context, field graphql
 			return obj.ValidTo(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -15126,8 +15126,8 @@ func (ec *executionContext) _Signature_date(ctx context.Context, field graphql.C
 			return obj.Date(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -15280,7 +15280,7 @@ func (ec *executionContext) _Source_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -15395,8 +15395,8 @@ func (ec *executionContext) _Source_date(ctx context.Context, field graphql.Coll
 			return obj.Date(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -15592,8 +15592,8 @@ func (ec *executionContext) _Stats_asOf(ctx context.Context, field graphql.Colle
 			return obj.AsOf(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16054,7 +16054,7 @@ func (ec *executionContext) _Territory_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -16681,7 +16681,7 @@ func (ec *executionContext) _Theme_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -17153,8 +17153,8 @@ func (ec *executionContext) _TimelineEntry_date(ctx context.Context, field graph
 			return obj.Date, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.Date) graphql.Marshaler {
-			return ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18427,14 +18427,14 @@ func (ec *executionContext) unmarshalInputDatedFilter(ctx context.Context, obj a
 			it.NameContains = data
 		case "from":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.From = data
 		case "to":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -18679,7 +18679,7 @@ func (ec *executionContext) unmarshalInputOrganizationFilter(ctx context.Context
 			it.Categories = data
 		case "signatoryAsOf":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signatoryAsOf"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -23426,12 +23426,12 @@ func (ec *executionContext) marshalNCitation2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑg
 	return ec._Citation(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx context.Context, v any) (store.Date, error) {
+func (ec *executionContext) unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx context.Context, v any) (domain.Date, error) {
 	res, err := model.UnmarshalDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx context.Context, sel ast.SelectionSet, v store.Date) graphql.Marshaler {
+func (ec *executionContext) marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx context.Context, sel ast.SelectionSet, v domain.Date) graphql.Marshaler {
 	_ = sel
 	res := model.MarshalDate(v)
 	if res == graphql.Null {
@@ -24780,7 +24780,7 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
-func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx context.Context, v any) (*store.Date, error) {
+func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx context.Context, v any) (*domain.Date, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -24788,7 +24788,7 @@ func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx context.Context, sel ast.SelectionSet, v *store.Date) graphql.Marshaler {
+func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx context.Context, sel ast.SelectionSet, v *domain.Date) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/loaders"
 	"github.com/cccs13/cccs-graph/store"
 )
@@ -45,7 +46,7 @@ type Options struct {
 func init() {
 	// A refused operation is a protocol error: not executed, 4xx where the
 	// client asked for application/graphql-response+json.
-	errcode.RegisterErrorType(store.ECOMPLEXITY, errcode.KindProtocol)
+	errcode.RegisterErrorType(domain.ECOMPLEXITY, errcode.KindProtocol)
 }
 
 // NewHandler returns the GraphQL handler on s: POST and GET (queries only),
@@ -103,28 +104,28 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 				// Raised while executing (a null in a non-null field): our fault.
 				log.ErrorContext(ctx, "execution error", "error", gqlErr.Message, "path", gqlErr.Path.String())
 				gqlErr.Message = "internal error"
-				return withCode(gqlErr, store.EINTERNAL)
+				return withCode(gqlErr, domain.EINTERNAL)
 			}
 			return withCode(gqlErr, requestErrorCode(gqlErr))
 		}
 		presented := graphql.DefaultErrorPresenter(ctx, err)
-		var domain *store.Error
-		if errors.As(err, &domain) {
-			presented.Message = domain.Message
-			return withCode(presented, domain.Code)
+		var derr *domain.Error
+		if errors.As(err, &derr) {
+			presented.Message = derr.Message
+			return withCode(presented, derr.Code)
 		}
 		log.ErrorContext(ctx, "internal error", "error", err.Error(), "path", presented.Path.String())
 		presented.Message = "internal error"
-		return withCode(presented, store.EINTERNAL)
+		return withCode(presented, domain.EINTERNAL)
 	}
 }
 
 // requestErrorCode maps gqlgen's own codes (parse, validation, complexity) to ours.
 func requestErrorCode(e *gqlerror.Error) string {
-	if code, _ := e.Extensions["code"].(string); code == store.ECOMPLEXITY || code == store.EFORBIDDEN {
+	if code, _ := e.Extensions["code"].(string); code == domain.ECOMPLEXITY || code == domain.EFORBIDDEN {
 		return code
 	}
-	return store.EBADINPUT
+	return domain.EBADINPUT
 }
 
 func withCode(e *gqlerror.Error, code string) *gqlerror.Error {
@@ -190,6 +191,6 @@ func requestError(w http.ResponseWriter, status int, message string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
-		"message": message, "extensions": map[string]any{"code": store.EBADINPUT},
+		"message": message, "extensions": map[string]any{"code": domain.EBADINPUT},
 	}}})
 }

@@ -9,9 +9,9 @@ import (
 	"context"
 	"slices"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/loaders"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Node is the resolver for the node field.
@@ -20,7 +20,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		return nil, err
 	}
 	n, err := r.Store.Node(id)
-	if store.ErrorCode(err) == store.ENOTFOUND {
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return nil, nil // a GraphQL null, not an error: the id is well-formed but unknown
 	}
 	if err != nil {
@@ -32,7 +32,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
 	if len(ids) > model.MaxPageSize {
-		return nil, store.Errorf(store.EBADINPUT, "at most %d ids, not %d", model.MaxPageSize, len(ids))
+		return nil, domain.Errorf(domain.EBADINPUT, "at most %d ids, not %d", model.MaxPageSize, len(ids))
 	}
 	if err := checkID(ids...); err != nil {
 		return nil, err
@@ -49,7 +49,7 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 }
 
 // Signatories is the resolver for the signatories field.
-func (r *queryResolver) Signatories(ctx context.Context, asOf *store.Date, first *int, after *string) (*model.OrganizationConnection, error) {
+func (r *queryResolver) Signatories(ctx context.Context, asOf *domain.Date, first *int, after *string) (*model.OrganizationConnection, error) {
 	return signatories(ctx, model.FrameworkID, asOf, first, after)
 }
 
@@ -63,16 +63,16 @@ func (r *queryResolver) Organizations(ctx context.Context, first *int, after *st
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains).field("category", storeNames(filter.Categories))
 		if filter.SignatoryAsOf != nil {
-			signed, err := model.RelatedNodes(ctx, model.FrameworkID, store.In, "signatory", filter.SignatoryAsOf)
+			signed, err := model.RelatedNodes(ctx, model.FrameworkID, domain.In, domain.RelSignatory, filter.SignatoryAsOf)
 			if err != nil {
 				return nil, err
 			}
-			f = append(f, func(n *store.Node) bool {
-				return slices.ContainsFunc(signed, func(s *store.Node) bool { return s.ID == n.ID })
+			f = append(f, func(n *domain.Node) bool {
+				return slices.ContainsFunc(signed, func(s *domain.Node) bool { return s.ID == n.ID })
 			})
 		}
 	}
-	p, err := r.list(ctx, "organization", f.keep, orderBy, args)
+	p, err := r.list(ctx, domain.KindOrganization, f.keep, orderBy, args)
 	if err != nil {
 		return nil, err
 	}
@@ -90,9 +90,9 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 		f = f.common(filter.Ids, filter.NameContains)
 		for _, rel := range []struct {
 			id   *string
-			dir  store.Direction
-			kind store.RelKind
-		}{{filter.Type, store.Out, "instance-of"}, {filter.Manager, store.In, "manages"}, {filter.Federation, store.Out, "affiliated-to"}, {filter.Territory, store.Out, "located-in"}} {
+			dir  domain.Direction
+			kind domain.RelKind
+		}{{filter.Type, domain.Out, domain.RelInstanceOf}, {filter.Manager, domain.In, domain.RelManages}, {filter.Federation, domain.Out, domain.RelAffiliatedTo}, {filter.Territory, domain.Out, domain.RelLocatedIn}} {
 			if rel.id == nil {
 				continue
 			}
@@ -101,12 +101,12 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 			if err != nil {
 				return nil, err
 			}
-			f = append(f, func(n *store.Node) bool {
-				return slices.ContainsFunc(linked, func(l *store.Node) bool { return l.ID == n.ID })
+			f = append(f, func(n *domain.Node) bool {
+				return slices.ContainsFunc(linked, func(l *domain.Node) bool { return l.ID == n.ID })
 			})
 		}
 	}
-	p, err := r.list(ctx, "facility", f.keep, orderBy, args)
+	p, err := r.list(ctx, domain.KindFacility, f.keep, orderBy, args)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +115,7 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 
 // FacilityTypes is the resolver for the facilityTypes field.
 func (r *queryResolver) FacilityTypes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.FacilityTypeConnection, error) {
-	p, err := r.page(ctx, "facility-type", nodeFilter(filter), orderBy, first, after, last, before)
+	p, err := r.page(ctx, domain.KindFacilityType, nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -135,12 +135,12 @@ func (r *queryResolver) Territories(ctx context.Context, first *int, after *stri
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains).field("type", storeNames(filter.Kinds)).field("code", filter.Codes)
 		if filter.Parent != nil {
-			children, err := model.RelatedNodes(ctx, *filter.Parent, store.In, "part-of", nil)
+			children, err := model.RelatedNodes(ctx, *filter.Parent, domain.In, domain.RelPartOf, nil)
 			if err != nil {
 				return nil, err
 			}
-			f = append(f, func(n *store.Node) bool {
-				return slices.ContainsFunc(children, func(c *store.Node) bool { return c.ID == n.ID })
+			f = append(f, func(n *domain.Node) bool {
+				return slices.ContainsFunc(children, func(c *domain.Node) bool { return c.ID == n.ID })
 			})
 		}
 		if filter.Bbox != nil || filter.ContainsPoint != nil || filter.HasGeometry != nil {
@@ -151,7 +151,7 @@ func (r *queryResolver) Territories(ctx context.Context, first *int, after *stri
 			f = append(f, geo)
 		}
 	}
-	p, err := r.list(ctx, "territory", f.keep, orderBy, args)
+	p, err := r.list(ctx, domain.KindTerritory, f.keep, orderBy, args)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +160,7 @@ func (r *queryResolver) Territories(ctx context.Context, first *int, after *stri
 
 // Bodies is the resolver for the bodies field.
 func (r *queryResolver) Bodies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.BodyConnection, error) {
-	p, err := r.page(ctx, "body", nodeFilter(filter), orderBy, first, after, last, before)
+	p, err := r.page(ctx, domain.KindBody, nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func (r *queryResolver) Bodies(ctx context.Context, first *int, after *string, l
 
 // Agreements is the resolver for the agreements field.
 func (r *queryResolver) Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.AgreementConnection, error) {
-	p, err := r.page(ctx, "agreement", datedFilter(filter), orderBy, first, after, last, before)
+	p, err := r.page(ctx, domain.KindAgreement, datedFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func (r *queryResolver) Agreements(ctx context.Context, first *int, after *strin
 
 // Amendments is the resolver for the amendments field.
 func (r *queryResolver) Amendments(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.AmendmentConnection, error) {
-	p, err := r.page(ctx, "amendment", datedFilter(filter), orderBy, first, after, last, before)
+	p, err := r.page(ctx, domain.KindAmendment, datedFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +194,7 @@ func (r *queryResolver) Amendments(ctx context.Context, first *int, after *strin
 
 // Articles is the resolver for the articles field.
 func (r *queryResolver) Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ArticleConnection, error) {
-	p, err := r.page(ctx, "article", nodeFilter(filter), orderBy, first, after, last, before)
+	p, err := r.page(ctx, domain.KindArticle, nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +204,7 @@ func (r *queryResolver) Articles(ctx context.Context, first *int, after *string,
 
 // Programmes is the resolver for the programmes field.
 func (r *queryResolver) Programmes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.ProgrammeConnection, error) {
-	p, err := r.page(ctx, "programme", datedFilter(filter), orderBy, first, after, last, before)
+	p, err := r.page(ctx, domain.KindProgramme, datedFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +220,7 @@ func (r *queryResolver) Orientations(ctx context.Context, first *int, after *str
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains).field("type", storeNames(filter.Types))
 	}
-	p, err := r.page(ctx, "orientation", f, orderBy, first, after, last, before)
+	p, err := r.page(ctx, domain.KindOrientation, f, orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +232,7 @@ func (r *queryResolver) Orientations(ctx context.Context, first *int, after *str
 
 // Themes is the resolver for the themes field.
 func (r *queryResolver) Themes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ThemeConnection, error) {
-	p, err := r.page(ctx, "theme", nodeFilter(filter), orderBy, first, after, last, before)
+	p, err := r.page(ctx, domain.KindTheme, nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +242,7 @@ func (r *queryResolver) Themes(ctx context.Context, first *int, after *string, l
 
 // Objectives is the resolver for the objectives field.
 func (r *queryResolver) Objectives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ObjectiveConnection, error) {
-	p, err := r.page(ctx, "objective", nodeFilter(filter), orderBy, first, after, last, before)
+	p, err := r.page(ctx, domain.KindObjective, nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +254,7 @@ func (r *queryResolver) Objectives(ctx context.Context, first *int, after *strin
 
 // Events is the resolver for the events field.
 func (r *queryResolver) Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.EventConnection, error) {
-	p, err := r.page(ctx, "event", datedFilter(filter), orderBy, first, after, last, before)
+	p, err := r.page(ctx, domain.KindEvent, datedFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +264,7 @@ func (r *queryResolver) Events(ctx context.Context, first *int, after *string, l
 
 // People is the resolver for the people field.
 func (r *queryResolver) People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.PersonConnection, error) {
-	p, err := r.page(ctx, "person", nodeFilter(filter), orderBy, first, after, last, before)
+	p, err := r.page(ctx, domain.KindPerson, nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +274,7 @@ func (r *queryResolver) People(ctx context.Context, first *int, after *string, l
 
 // Sources is the resolver for the sources field.
 func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.SourceConnection, error) {
-	p, err := r.page(ctx, "source", nodeFilter(filter), orderBy, first, after, last, before)
+	p, err := r.page(ctx, domain.KindSource, nodeFilter(filter), orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}

@@ -8,13 +8,14 @@ package graph
 import (
 	"context"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/store"
 )
 
 // Stats is the resolver for the stats field.
-func (r *queryResolver) Stats(ctx context.Context, asOf *store.Date) (*model.Stats, error) {
-	snap, err := r.Store.Snapshot(or(asOf, store.Date{}))
+func (r *queryResolver) Stats(ctx context.Context, asOf *domain.Date) (*model.Stats, error) {
+	snap, err := r.Store.Snapshot(or(asOf, domain.Date{}))
 	if err != nil {
 		return nil, err
 	}

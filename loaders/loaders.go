@@ -10,6 +10,7 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -17,15 +18,15 @@ import (
 // and at any time: callers filter, since a node has few relations.
 type relKey struct {
 	id  string
-	dir store.Direction
+	dir domain.Direction
 }
 
 // Loaders are created per operation, so nothing is cached across requests
 // or across the operations of a long-lived connection.
 type Loaders struct {
 	store      *store.Store
-	nodes      *dataloadgen.Loader[string, *store.Node]
-	relations  *dataloadgen.Loader[relKey, []*store.Relation]
+	nodes      *dataloadgen.Loader[string, *domain.Node]
+	relations  *dataloadgen.Loader[relKey, []*domain.Relation]
 	geometries *dataloadgen.Loader[string, *store.Geometry]
 }
 
@@ -39,7 +40,7 @@ func New(s *store.Store) *Loaders {
 	return &Loaders{
 		store: s,
 		nodes: byID(s.Nodes),
-		relations: dataloadgen.NewMappedLoader(func(_ context.Context, keys []relKey) (map[relKey][]*store.Relation, error) {
+		relations: dataloadgen.NewMappedLoader(func(_ context.Context, keys []relKey) (map[relKey][]*domain.Relation, error) {
 			qs := make([]store.RelQuery, len(keys))
 			for i, k := range keys {
 				qs[i] = store.RelQuery{ID: k.id, Dir: k.dir}
@@ -48,7 +49,7 @@ func New(s *store.Store) *Loaders {
 			if err != nil {
 				return nil, err
 			}
-			m := make(map[relKey][]*store.Relation, len(keys))
+			m := make(map[relKey][]*domain.Relation, len(keys))
 			for i, k := range keys {
 				m[k] = rels[i]
 			}
@@ -90,7 +91,7 @@ func For(ctx context.Context) *Loaders {
 }
 
 // Node returns the node with id, nil if there is none.
-func (l *Loaders) Node(ctx context.Context, id string) (*store.Node, error) {
+func (l *Loaders) Node(ctx context.Context, id string) (*domain.Node, error) {
 	n, err := l.nodes.Load(ctx, id)
 	if isMissing(err) {
 		return nil, nil
@@ -99,7 +100,7 @@ func (l *Loaders) Node(ctx context.Context, id string) (*store.Node, error) {
 }
 
 // Nodes returns the nodes with these ids in order, nil where unknown.
-func (l *Loaders) Nodes(ctx context.Context, ids []string) ([]*store.Node, error) {
+func (l *Loaders) Nodes(ctx context.Context, ids []string) ([]*domain.Node, error) {
 	nodes, err := l.nodes.LoadAll(ctx, ids)
 	var errs dataloadgen.ErrorSlice
 	if errors.As(err, &errs) {
@@ -126,7 +127,7 @@ const primeEnds = 2000
 func (l *Loaders) Prime(ids []string) error {
 	qs := make([]store.RelQuery, len(ids))
 	for i, id := range ids {
-		qs[i] = store.RelQuery{ID: id, Dir: store.Both}
+		qs[i] = store.RelQuery{ID: id, Dir: domain.Both}
 	}
 	rels, ends, err := l.store.RelationsWithEnds(qs, primeEnds)
 	if err != nil {
@@ -136,7 +137,7 @@ func (l *Loaders) Prime(ids []string) error {
 		l.nodes.Prime(id, n)
 	}
 	for i, id := range ids {
-		out, in := []*store.Relation{}, []*store.Relation{}
+		out, in := []*domain.Relation{}, []*domain.Relation{}
 		for _, r := range rels[i] {
 			if r.From == id {
 				out = append(out, r)
@@ -144,20 +145,20 @@ func (l *Loaders) Prime(ids []string) error {
 				in = append(in, r)
 			}
 		}
-		l.relations.Prime(relKey{id, store.Out}, out)
-		l.relations.Prime(relKey{id, store.In}, in)
+		l.relations.Prime(relKey{id, domain.Out}, out)
+		l.relations.Prime(relKey{id, domain.In}, in)
 	}
 	return nil
 }
 
 // Relations returns id's relations in a direction (Out or In), of one kind
 // or of every kind when kind is "", at any time.
-func (l *Loaders) Relations(ctx context.Context, id string, dir store.Direction, kind store.RelKind) ([]*store.Relation, error) {
+func (l *Loaders) Relations(ctx context.Context, id string, dir domain.Direction, kind domain.RelKind) ([]*domain.Relation, error) {
 	rels, err := l.relations.Load(ctx, relKey{id, dir})
 	if isMissing(err) || err != nil || kind == "" {
 		return rels, ignoreMissing(err)
 	}
-	var out []*store.Relation
+	var out []*domain.Relation
 	for _, r := range rels {
 		if r.Kind == kind {
 			out = append(out, r)

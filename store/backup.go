@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/cccs13/cccs-graph/domain"
+
 	"io"
 )
 
@@ -18,7 +20,7 @@ func (s *Store) Restore(r io.Reader) error {
 		return err
 	}
 	if !empty {
-		return Errorf(ECONFLICT, "the data directory is not empty: restore into a new one")
+		return domain.Errorf(domain.ECONFLICT, "the data directory is not empty: restore into a new one")
 	}
 	if err := s.db.Load(r, 256); err != nil {
 		return err

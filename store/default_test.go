@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/cccs13/cccs-graph/domain"
+
 	"errors"
 	"fmt"
 	"io/fs"
@@ -37,7 +39,7 @@ func sharedDirBesideRepo(t *testing.T) string {
 
 // cited is one citation of the default dataset, with what carries it.
 type cited struct {
-	Citation
+	domain.Citation
 	by string
 }
 
@@ -49,7 +51,7 @@ func defaultCitations(t *testing.T) (*Store, []cited) {
 		t.Fatal(err)
 	}
 	var all []cited
-	add := func(by string, cs []Citation) {
+	add := func(by string, cs []domain.Citation) {
 		if len(cs) == 0 {
 			t.Errorf("%s has no source", by)
 		}
@@ -57,7 +59,7 @@ func defaultCitations(t *testing.T) (*Store, []cited) {
 			all = append(all, cited{c, by})
 		}
 	}
-	for _, k := range Kinds {
+	for _, k := range domain.Kinds {
 		nodes, err := s.NodesOfKind(k.Kind)
 		if err != nil {
 			t.Fatal(err)

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/cccs13/cccs-graph/domain"
+
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -179,7 +181,7 @@ func TestOtherOfficialLayers(t *testing.T) {
 			t.Errorf("%s = %+v, %v; want a %s", id, n, err, want)
 		}
 	}
-	rels, _ := s.Relations([]RelQuery{{ID: "canton-13012", Dir: Out, Kinds: []RelKind{"part-of"}}})
+	rels, _ := s.Relations([]RelQuery{{ID: "canton-13012", Dir: domain.Out, Kinds: []domain.RelKind{"part-of"}}})
 	if len(rels[0]) != 1 || rels[0][0].To != "fr-13" {
 		t.Errorf("canton 13012 part-of = %+v, want fr-13", rels[0])
 	}
@@ -209,7 +211,7 @@ func TestZonesFromHalvesOfACommune(t *testing.T) {
 	if res.Created != 3 || res.RelationsWritten != 4 {
 		t.Fatalf("zones import = %+v, want 3 zones, 3 part-of and 1 serves", res)
 	}
-	rels, _ := s.Relations([]RelQuery{{ID: "zvs-13001-est", Dir: Both, Kinds: []RelKind{"part-of", "serves"}}})
+	rels, _ := s.Relations([]RelQuery{{ID: "zvs-13001-est", Dir: domain.Both, Kinds: []domain.RelKind{"part-of", "serves"}}})
 	var links []string
 	for _, r := range rels[0] {
 		links = append(links, string(r.Kind)+":"+r.From+">"+r.To)
@@ -280,7 +282,7 @@ func TestBadLayersAreRefusedWhole(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			v0, _ := s.DataVersion()
 			_, err := s.ImportLayer(Layer{Kind: tc.kind, File: File{Name: "bad.geojson", Data: []byte(tc.data)}})
-			if ErrorCode(err) != EBADINPUT || !strings.Contains(err.Error(), tc.want) {
+			if domain.ErrorCode(err) != domain.EBADINPUT || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error = %v, want BAD_USER_INPUT with %q", err, tc.want)
 			}
 			if v1, _ := s.DataVersion(); v1 != v0 {
@@ -288,7 +290,7 @@ func TestBadLayersAreRefusedWhole(t *testing.T) {
 			}
 		})
 	}
-	if _, err := s.Node("insee-99002"); ErrorCode(err) != ENOTFOUND {
+	if _, err := s.Node("insee-99002"); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Errorf("a good feature of a refused layer was written: %v", err)
 	}
 }
@@ -300,7 +302,7 @@ func TestEveryProblemIsReported(t *testing.T) {
 		{"type":"Feature","properties":{"code":"b","nom":"B"},"geometry":null},
 		{"type":"Feature","properties":{"code":"c","nom":"C"},"geometry":{"type":"Polygon","coordinates":[[[500,43],[5.1,43],[5.1,43.1],[500,43]]]}}]}`
 	_, err := s.ImportLayer(Layer{Kind: "commune", File: File{Name: "three.geojson", Data: []byte(data)}})
-	msg := ErrorMessage(err)
+	msg := domain.ErrorMessage(err)
 	for _, want := range []string{"3 problem(s)", `feature 1 (code "a"): unknown property "colour"`, `feature 2 (code "b"): empty geometry`, `feature 3 (code "c"): ring 1: position 1 [500, 43] is outside`} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
@@ -325,7 +327,7 @@ func TestStoredGeometryIsRFC7946(t *testing.T) {
 	if g.BBox != (BBox{5, 43, 5.1, 43.1}) || abs(g.Centroid.Lon-5.05) > 1e-9 || abs(g.Centroid.Lat-43.05) > 1e-9 {
 		t.Errorf("bbox %v centroid %v", g.BBox, g.Centroid)
 	}
-	if _, err := s.Geometry("insee-13055"); ErrorCode(err) != ENOTFOUND {
+	if _, err := s.Geometry("insee-13055"); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Errorf("geometry of a commune without one: %v, want NOT_FOUND", err)
 	}
 }
@@ -357,7 +359,7 @@ func TestSimplify(t *testing.T) {
 	if same, _ := SimplifyGeoJSON(g.GeoJSON, 0); !bytes.Equal(same, g.GeoJSON) {
 		t.Error("tolerance 0 changed the geometry")
 	}
-	if _, err := SimplifyGeoJSON(g.GeoJSON, -1); ErrorCode(err) != EBADINPUT {
+	if _, err := SimplifyGeoJSON(g.GeoJSON, -1); domain.ErrorCode(err) != domain.EBADINPUT {
 		t.Errorf("negative tolerance: %v", err)
 	}
 }
@@ -369,7 +371,7 @@ func TestBadQueries(t *testing.T) {
 		{BBox: &BBox{-200, 43, 6, 44}},
 		{Point: &Point{5, 95}},
 	} {
-		if _, err := s.GeoSearch(q); ErrorCode(err) != EBADINPUT {
+		if _, err := s.GeoSearch(q); domain.ErrorCode(err) != domain.EBADINPUT {
 			t.Errorf("GeoSearch(%+v) = %v, want BAD_USER_INPUT", q, err)
 		}
 	}
@@ -453,7 +455,7 @@ func TestTooLargeLayerIsRefusedClearly(t *testing.T) {
 	}
 	s := openTest(t)
 	_, err := s.ImportLayer(Layer{Kind: "commune", File: File{Name: "france.geojson", Data: geotest.FeatureCollection(feats...)}})
-	if ErrorCode(err) != EBADINPUT || !strings.Contains(err.Error(), "too large to import in one transaction; split it") {
+	if domain.ErrorCode(err) != domain.EBADINPUT || !strings.Contains(err.Error(), "too large to import in one transaction; split it") {
 		t.Fatalf("error = %v, want BAD_USER_INPUT saying to split the layer", err)
 	}
 	if empty, _ := s.Empty(); !empty {

@@ -1,5 +1,6 @@
 package store
 
+import "github.com/cccs13/cccs-graph/domain"
 import "sync"
 
 // memo remembers decoded values by their stored bytes. The same bytes always
@@ -15,8 +16,8 @@ type memo[T any] struct {
 const memoMax = 100_000
 
 var (
-	nodeMemo     = &memo[Node]{m: map[string]*Node{}}
-	relationMemo = &memo[Relation]{m: map[string]*Relation{}}
+	nodeMemo     = &memo[domain.Node]{m: map[string]*domain.Node{}}
+	relationMemo = &memo[domain.Relation]{m: map[string]*domain.Relation{}}
 )
 
 // decode returns the value stored as b (valid only during the call).

@@ -1,45 +1,26 @@
 package store
 
 import (
+	"github.com/cccs13/cccs-graph/domain"
+
 	"slices"
 
 	"github.com/dgraph-io/badger/v4"
 )
 
-// Direction is the side of a node a relation is read from.
-type Direction uint8
-
-// Directions: Out reads relations whose From is the node, In those whose To is.
-const (
-	Out Direction = iota + 1
-	In
-	Both
-)
-
-// Reverse returns the direction seen from the other end.
-func (d Direction) Reverse() Direction {
-	switch d {
-	case Out:
-		return In
-	case In:
-		return Out
-	}
-	return d
-}
-
 // RelQuery selects relations of one node.
 type RelQuery struct {
 	ID    string
-	Dir   Direction
-	Kinds []RelKind // empty: all kinds
-	AsOf  Date      // zero: any time
+	Dir   domain.Direction
+	Kinds []domain.RelKind // empty: all kinds
+	AsOf  domain.Date      // zero: any time
 }
 
 // Relations returns, for each query, the matching relations in key order
 // (kind, then other end, then validFrom), all in one read transaction.
 // Returns EBADINPUT for an unknown relation kind.
-func (s *Store) Relations(qs []RelQuery) ([][]*Relation, error) {
-	out := make([][]*Relation, len(qs))
+func (s *Store) Relations(qs []RelQuery) ([][]*domain.Relation, error) {
+	out := make([][]*domain.Relation, len(qs))
 	err := s.view(func(txn *badger.Txn) error {
 		sc := newEdgeScanner(txn)
 		defer sc.close()
@@ -58,9 +39,9 @@ func (s *Store) Relations(qs []RelQuery) ([][]*Relation, error) {
 // RelationsWithEnds is Relations, plus the nodes at the other ends of the
 // relations found, read in the same transaction while there are at most
 // maxEnds of them (none beyond: the caller loads those on demand).
-func (s *Store) RelationsWithEnds(qs []RelQuery, maxEnds int) ([][]*Relation, map[string]*Node, error) {
-	out := make([][]*Relation, len(qs))
-	ends := map[string]*Node{}
+func (s *Store) RelationsWithEnds(qs []RelQuery, maxEnds int) ([][]*domain.Relation, map[string]*domain.Node, error) {
+	out := make([][]*domain.Relation, len(qs))
+	ends := map[string]*domain.Node{}
 	err := s.view(func(txn *badger.Txn) error {
 		sc := newEdgeScanner(txn)
 		defer sc.close()
@@ -85,7 +66,7 @@ func (s *Store) RelationsWithEnds(qs []RelQuery, maxEnds int) ([][]*Relation, ma
 			return nil
 		}
 		for _, id := range ids {
-			var n Node
+			var n domain.Node
 			if err := getNode(txn, id, &n); err != nil {
 				return err
 			}
@@ -107,20 +88,20 @@ func newEdgeScanner(txn *badger.Txn) *edgeScanner {
 func (sc *edgeScanner) close() { sc.it.Close() }
 
 // relations reads the relations matching q in txn, in key order.
-func relations(txn *badger.Txn, q RelQuery) ([]*Relation, error) {
+func relations(txn *badger.Txn, q RelQuery) ([]*domain.Relation, error) {
 	return relationsTo(txn, q, nil)
 }
 
 // relationsTo is relations keeping only those whose other end passes keep
 // (every one when keep is nil).
-func relationsTo(txn *badger.Txn, q RelQuery, keep func(other string) bool) ([]*Relation, error) {
+func relationsTo(txn *badger.Txn, q RelQuery, keep func(other string) bool) ([]*domain.Relation, error) {
 	sc := newEdgeScanner(txn)
 	defer sc.close()
 	return sc.relations(q, keep)
 }
 
 // scanEdges reads the edges under prefix in force at asOf.
-func scanEdges(txn *badger.Txn, prefix []byte, asOf Date) ([]*Relation, error) {
+func scanEdges(txn *badger.Txn, prefix []byte, asOf domain.Date) ([]*domain.Relation, error) {
 	sc := newEdgeScanner(txn)
 	defer sc.close()
 	return sc.scan(prefix, asOf, nil)
@@ -128,12 +109,12 @@ func scanEdges(txn *badger.Txn, prefix []byte, asOf Date) ([]*Relation, error) {
 
 // relations returns the relations matching q whose other end passes keep
 // (all when keep is nil), in key order.
-func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*Relation, error) {
+func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*domain.Relation, error) {
 	var codes []byte
 	for _, k := range q.Kinds {
 		c, ok := relKindCode(k)
 		if !ok {
-			return nil, Errorf(EBADINPUT, "unknown relation kind %q", k)
+			return nil, domain.Errorf(domain.EBADINPUT, "unknown relation kind %q", k)
 		}
 		codes = append(codes, c)
 	}
@@ -142,9 +123,9 @@ func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*R
 	if len(codes) == 0 {
 		codes = []byte{0}
 	}
-	var out []*Relation
-	for _, dir := range []Direction{Out, In} {
-		if q.Dir != Both && q.Dir != dir {
+	var out []*domain.Relation
+	for _, dir := range []domain.Direction{domain.Out, domain.In} {
+		if q.Dir != domain.Both && q.Dir != dir {
 			continue
 		}
 		for _, c := range codes {
@@ -161,8 +142,8 @@ func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*R
 // scan returns the relations under prefix in force at asOf whose other end
 // passes keep (all when nil). The other end is read from the key, so the
 // values of the relations left out are never decoded.
-func (sc *edgeScanner) scan(prefix []byte, asOf Date, keep func(other string) bool) ([]*Relation, error) {
-	var out []*Relation
+func (sc *edgeScanner) scan(prefix []byte, asOf domain.Date, keep func(other string) bool) ([]*domain.Relation, error) {
+	var out []*domain.Relation
 	for sc.it.Seek(prefix); sc.it.ValidForPrefix(prefix); sc.it.Next() {
 		if keep != nil {
 			k, err := ParseKey(sc.it.Item().Key())
@@ -173,7 +154,7 @@ func (sc *edgeScanner) scan(prefix []byte, asOf Date, keep func(other string) bo
 				continue
 			}
 		}
-		var r *Relation
+		var r *domain.Relation
 		err := sc.it.Item().Value(func(b []byte) (err error) {
 			r, err = relationMemo.decode(b)
 			return err
@@ -189,18 +170,18 @@ func (sc *edgeScanner) scan(prefix []byte, asOf Date, keep func(other string) bo
 }
 
 // AllRelations returns every relation, in the order of its out key.
-func (s *Store) AllRelations() ([]*Relation, error) {
-	var out []*Relation
+func (s *Store) AllRelations() ([]*domain.Relation, error) {
+	var out []*domain.Relation
 	err := s.view(func(txn *badger.Txn) error {
 		var err error
-		out, err = scanEdges(txn, []byte{pEdgeOut}, Date{})
+		out, err = scanEdges(txn, []byte{pEdgeOut}, domain.Date{})
 		return err
 	})
 	return out, err
 }
 
 // putRelation writes a relation both ways. Reports whether anything changed.
-func putRelation(txn *badger.Txn, r *Relation) (bool, error) {
+func putRelation(txn *badger.Txn, r *domain.Relation) (bool, error) {
 	val, err := encode(r)
 	if err != nil {
 		return false, err

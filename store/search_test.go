@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/cccs13/cccs-graph/domain"
+
 	"bytes"
 	"encoding/binary"
 	"slices"
@@ -56,7 +58,7 @@ func TestSearchKeysRoundTrip(t *testing.T) {
 }
 
 // hitIDs searches and returns the ids found, best first.
-func hitIDs(t *testing.T, s *Store, query string, kinds ...Kind) []string {
+func hitIDs(t *testing.T, s *Store, query string, kinds ...domain.Kind) []string {
 	t.Helper()
 	hits, err := s.Search(query, kinds)
 	if err != nil {
@@ -127,12 +129,12 @@ func TestSearchScoresAreOrderedByClass(t *testing.T) {
 func TestSearchRefusesEmptyQueries(t *testing.T) {
 	s := openTest(t)
 	for _, q := range []string{"", "   ", "\t\n", "'-–", string(make([]byte, MaxQueryLen+1))} {
-		if _, err := s.Search(q, nil); ErrorCode(err) != EBADINPUT {
-			t.Errorf("Search(%q) error = %v, want %s", q, err, EBADINPUT)
+		if _, err := s.Search(q, nil); domain.ErrorCode(err) != domain.EBADINPUT {
+			t.Errorf("Search(%q) error = %v, want %s", q, err, domain.EBADINPUT)
 		}
 	}
-	if _, err := s.Search("caf", []Kind{"spaceship"}); ErrorCode(err) != EBADINPUT {
-		t.Errorf("unknown kind: %v, want %s", err, EBADINPUT)
+	if _, err := s.Search("caf", []domain.Kind{"spaceship"}); domain.ErrorCode(err) != domain.EBADINPUT {
+		t.Errorf("unknown kind: %v, want %s", err, domain.EBADINPUT)
 	}
 }
 

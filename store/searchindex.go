@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/cccs13/cccs-graph/domain"
+
 	"encoding/binary"
 	"errors"
 
@@ -9,19 +11,19 @@ import (
 
 // putSearchIndex writes the search entries of a node. It runs in the
 // transaction that writes the node, so the index never lags the data.
-func putSearchIndex(txn *badger.Txn, n *Node) error {
+func putSearchIndex(txn *badger.Txn, n *domain.Node) error {
 	return eachSearchKey(n, func(k []byte) error { return txn.Set(k, nil) })
 }
 
 // deleteSearchIndex removes the search entries of a node's old version, so a
 // renamed node is no longer found by its old name.
-func deleteSearchIndex(txn *badger.Txn, n *Node) error {
+func deleteSearchIndex(txn *badger.Txn, n *domain.Node) error {
 	return eachSearchKey(n, txn.Delete)
 }
 
 // eachSearchKey calls fn with every index key of a node: its tokens, then
 // their stems.
-func eachSearchKey(n *Node, fn func([]byte) error) error {
+func eachSearchKey(n *domain.Node, fn func([]byte) error) error {
 	terms, stems := indexTerms(n)
 	for _, t := range terms {
 		if err := fn(searchKey(pSearchTerm, t, n.ID)); err != nil {
@@ -71,7 +73,7 @@ func rebuildSearchIndex(txn *badger.Txn) error {
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pNode}, PrefetchValues: true, PrefetchSize: 64})
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
-		var n Node
+		var n domain.Node
 		if err := it.Item().Value(func(b []byte) error { return decode(b, &n) }); err != nil {
 			return err
 		}

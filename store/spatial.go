@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/cccs13/cccs-graph/domain"
+
 	"cmp"
 	"slices"
 
@@ -83,7 +85,7 @@ func (idx *geoIndex) build() {
 		l.Count++
 		l.Extent = l.Extent.Union(e.BBox)
 	}
-	for _, t := range TerritoryTypes {
+	for _, t := range domain.TerritoryTypes {
 		if l := byType[t]; l != nil {
 			idx.layers = append(idx.layers, *l)
 		}

@@ -1,9 +1,12 @@
-// Package store is the graph store of cccs-graph: nodes, relations and their
-// indexes on Badger, temporal queries, the dataset importer and exporter, and
-// the embedded default dataset. It is the only package that imports Badger.
+// Package store is the Badger adapter of cccs-graph: it keeps the network of
+// package domain on disk with its indexes (kinds, natural keys, edges both
+// ways, search, geometry), answers temporal queries and walks, and imports and
+// exports datasets. It is the only package that imports Badger.
 package store
 
 import (
+	"github.com/cccs13/cccs-graph/domain"
+
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -37,7 +40,7 @@ func Open(dir string) (*Store, error) {
 	db, err := badger.Open(opts)
 	if err != nil {
 		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
-			return nil, Errorf(ECONFLICT, "data directory %s is in use by another process", dir)
+			return nil, domain.Errorf(domain.ECONFLICT, "data directory %s is in use by another process", dir)
 		}
 		return nil, fmt.Errorf("open badger in %q: %w", dir, err)
 	}
@@ -73,7 +76,7 @@ func (s *Store) checkSchema() error {
 		}
 		return item.Value(func(v []byte) error {
 			if len(v) != 4 || binary.BigEndian.Uint32(v) != schemaVersion {
-				return Errorf(ECONFLICT, "data directory has schema version %x, this server reads %d: export with the older version and import", v, schemaVersion)
+				return domain.Errorf(domain.ECONFLICT, "data directory has schema version %x, this server reads %d: export with the older version and import", v, schemaVersion)
 			}
 			return nil
 		})
@@ -100,7 +103,7 @@ func (s *Store) update(fn func(*badger.Txn) error) error {
 		}
 		slog.Warn("write conflict, retrying")
 	}
-	return Errorf(ECONFLICT, "the data changed during the write; try again")
+	return domain.Errorf(domain.ECONFLICT, "the data changed during the write; try again")
 }
 
 // DataVersion is a counter bumped by every write that changes data: caches

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/cccs13/cccs-graph/domain"
+
 	"os"
 	"strings"
 	"testing"
@@ -81,8 +83,8 @@ relations:
     sources: [{source: ok-node}]
 `
 	_, err := s.Import(File{Name: "bad.yaml", Data: []byte(bad)})
-	if ErrorCode(err) != EBADINPUT {
-		t.Fatalf("err = %v, want %s", err, EBADINPUT)
+	if domain.ErrorCode(err) != domain.EBADINPUT {
+		t.Fatalf("err = %v, want %s", err, domain.EBADINPUT)
 	}
 	for _, want := range []string{
 		`bad.yaml:6: invalid id "Bad_Id"`,
@@ -126,7 +128,7 @@ relations:
 			t.Errorf("error %v does not report %q", err, want)
 		}
 	}
-	if _, err := s.Node("delta"); ErrorCode(err) != ENOTFOUND {
+	if _, err := s.Node("delta"); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Fatalf("Node(delta) err = %v, want NOT_FOUND: nothing may be written", err)
 	}
 }
@@ -147,8 +149,8 @@ func TestImportRejectsMalformedFiles(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := openTest(t)
-			if _, err := s.Import(File{Name: "f.yaml", Data: []byte(data)}); ErrorCode(err) != EBADINPUT {
-				t.Fatalf("err = %v, want %s", err, EBADINPUT)
+			if _, err := s.Import(File{Name: "f.yaml", Data: []byte(data)}); domain.ErrorCode(err) != domain.EBADINPUT {
+				t.Fatalf("err = %v, want %s", err, domain.EBADINPUT)
 			}
 		})
 	}
@@ -184,11 +186,11 @@ func TestTemporalRelations(t *testing.T) {
 		asOf string
 		want int
 	}{{"1994-07-24", 0}, {"1994-07-25", 1}, {"1994", 1}, {"2000", 2}, {"2014-12-31", 2}, {"2015-01-01", 2}, {"2015", 2}, {"2030", 2}} {
-		d, err := ParseDate(tc.asOf)
+		d, err := domain.ParseDate(tc.asOf)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rels, err := s.Relations([]RelQuery{{ID: "pact", Dir: In, Kinds: []RelKind{"signatory"}, AsOf: d}})
+		rels, err := s.Relations([]RelQuery{{ID: "pact", Dir: domain.In, Kinds: []domain.RelKind{"signatory"}, AsOf: d}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -219,7 +221,7 @@ func TestNodesAndIndexes(t *testing.T) {
 	if err != nil || nodes[0].ID != "beta" || nodes[1] != nil || nodes[2].ID != "alpha" {
 		t.Fatalf("Nodes = %v, %v: want key order with nil for unknown", nodes, err)
 	}
-	if _, err := s.NodesOfKind("spaceship"); ErrorCode(err) != EBADINPUT {
+	if _, err := s.NodesOfKind("spaceship"); domain.ErrorCode(err) != domain.EBADINPUT {
 		t.Fatalf("unknown kind err = %v", err)
 	}
 	// Re-importing a node with a new code moves its index entry.
@@ -227,7 +229,7 @@ func TestNodesAndIndexes(t *testing.T) {
 	if _, err := s.Import(File{Name: "m.yaml", Data: []byte(moved)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.NodeByCode("territory", "13"); ErrorCode(err) != ENOTFOUND {
+	if _, err := s.NodeByCode("territory", "13"); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Fatalf("old code still indexed: %v", err)
 	}
 }
@@ -239,7 +241,7 @@ func TestSecondOpenOfDirectoryIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := Open(dir); ErrorCode(err) != ECONFLICT || !strings.Contains(err.Error(), "in use by another process") {
+	if _, err := Open(dir); domain.ErrorCode(err) != domain.ECONFLICT || !strings.Contains(err.Error(), "in use by another process") {
 		t.Fatalf("second Open err = %v, want CONFLICT", err)
 	}
 }

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/cccs13/cccs-graph/domain"
+
 	"fmt"
 	"slices"
 	"time"
@@ -27,7 +29,7 @@ type YearCount struct {
 // current year. Returns EBADINPUT when last is before first or the series is
 // longer than MaxYears.
 func (s *Store) SignatoriesByYear(agreement string, first, last int) ([]YearCount, error) {
-	rels, err := s.Relations([]RelQuery{{ID: agreement, Dir: In, Kinds: []RelKind{"signatory"}}})
+	rels, err := s.Relations([]RelQuery{{ID: agreement, Dir: domain.In, Kinds: []domain.RelKind{domain.RelSignatory}}})
 	if err != nil {
 		return nil, err
 	}
@@ -38,18 +40,18 @@ func (s *Store) SignatoriesByYear(agreement string, first, last int) ([]YearCoun
 		last = time.Now().Year()
 	}
 	if last < first || last-first >= MaxYears {
-		return nil, Errorf(EBADINPUT, "a series runs from a year to a later one, at most %d years: not %d to %d", MaxYears, first, last)
+		return nil, domain.Errorf(domain.EBADINPUT, "a series runs from a year to a later one, at most %d years: not %d to %d", MaxYears, first, last)
 	}
 	out := make([]YearCount, 0, last-first+1)
 	for y := first; y <= last; y++ {
-		year, yearEnd := Date{Y: y, Precision: Year}, Date{Y: y, M: 12, D: 31, Precision: Day}
+		year, yearEnd := domain.Date{Y: y, Precision: domain.Year}, domain.Date{Y: y, M: 12, D: 31, Precision: domain.Day}
 		out = append(out, YearCount{Year: y, Count: countFrom(rels[0], year), AtYearEnd: countFrom(rels[0], yearEnd)})
 	}
 	return out, nil
 }
 
 // earliestYear is the year the earliest relation starts, this year if none has a start.
-func earliestYear(rels []*Relation) int {
+func earliestYear(rels []*domain.Relation) int {
 	y := time.Now().Year()
 	for _, r := range rels {
 		if !r.ValidFrom.IsZero() {
@@ -60,7 +62,7 @@ func earliestYear(rels []*Relation) int {
 }
 
 // countFrom counts the distinct From nodes of the relations in force during asOf.
-func countFrom(rels []*Relation, asOf Date) int {
+func countFrom(rels []*domain.Relation, asOf domain.Date) int {
 	seen := map[string]bool{}
 	for _, r := range rels {
 		if r.InForce(asOf) {
@@ -82,10 +84,10 @@ const (
 
 // TimelineEntry is a dated step: an event, or the start or end of a relation.
 type TimelineEntry struct {
-	Date     Date
+	Date     domain.Date
 	Type     TimelineType
-	Event    *Node     // TimelineEvent
-	Relation *Relation // TimelineStart, TimelineEnd
+	Event    *domain.Node     // TimelineEvent
+	Relation *domain.Relation // TimelineStart, TimelineEnd
 }
 
 // Cursor orders entries by their first day, coarser dates first (a year
@@ -95,7 +97,7 @@ func (e TimelineEntry) Cursor() Cursor {
 	if e.Event != nil {
 		id = e.Event.ID
 	} else {
-		id = RelationID(e.Relation)
+		id = domain.RelationID(e.Relation)
 	}
 	return Cursor{Key: fmt.Sprintf("%s|%d|%d", e.Date.First().Format(time.DateOnly), e.Date.Precision, e.Type), ID: id}
 }
@@ -105,14 +107,14 @@ func (e TimelineEntry) Cursor() Cursor {
 // kinds (all when empty) within it, in date order. An entry is within when
 // its date meets the interval: "2015" is within from 2015-06-01. Returns
 // EBADINPUT when to is before from or for an unknown relation kind.
-func (s *Store) Timeline(from, to Date, kinds []RelKind, events bool) ([]TimelineEntry, error) {
-	span := Interval{From: from, To: to}
+func (s *Store) Timeline(from, to domain.Date, kinds []domain.RelKind, events bool) ([]TimelineEntry, error) {
+	span := domain.Interval{From: from, To: to}
 	if !from.IsZero() && !to.IsZero() && to.Last().Before(from.First()) {
-		return nil, Errorf(EBADINPUT, "the timeline ends (%s) before it starts (%s)", to, from)
+		return nil, domain.Errorf(domain.EBADINPUT, "the timeline ends (%s) before it starts (%s)", to, from)
 	}
 	for _, k := range kinds {
 		if _, ok := relKindCode(k); !ok {
-			return nil, Errorf(EBADINPUT, "unknown relation kind %q", k)
+			return nil, domain.Errorf(domain.EBADINPUT, "unknown relation kind %q", k)
 		}
 	}
 	var out []TimelineEntry
@@ -123,7 +125,7 @@ func (s *Store) Timeline(from, to Date, kinds []RelKind, events bool) ([]Timelin
 				return err
 			}
 		}
-		rels, err := scanEdges(txn, []byte{pEdgeOut}, Date{})
+		rels, err := scanEdges(txn, []byte{pEdgeOut}, domain.Date{})
 		for _, r := range rels {
 			if len(kinds) == 0 || slices.Contains(kinds, r.Kind) {
 				out = append(out, relationEntries(r, span)...)
@@ -154,18 +156,18 @@ func sortByCursor[T any](items []T, cursor func(T) Cursor) {
 }
 
 // within reports whether a date meets the span.
-func within(d Date, span Interval) bool {
-	return !d.IsZero() && span.Meets(Interval{d, d})
+func within(d domain.Date, span domain.Interval) bool {
+	return !d.IsZero() && span.Meets(domain.Interval{From: d, To: d})
 }
 
-func eventEntries(txn *badger.Txn, span Interval) ([]TimelineEntry, error) {
-	kc, _ := kindCode("event")
+func eventEntries(txn *badger.Txn, span domain.Interval) ([]TimelineEntry, error) {
+	kc, _ := kindCode(domain.KindEvent)
 	prefix := kindPrefix(kc)
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	var out []TimelineEntry
 	for it.Rewind(); it.Valid(); it.Next() {
-		var n Node
+		var n domain.Node
 		if err := getNode(txn, string(it.Item().Key()[len(prefix):]), &n); err != nil {
 			return nil, err
 		}
@@ -177,7 +179,7 @@ func eventEntries(txn *badger.Txn, span Interval) ([]TimelineEntry, error) {
 	return out, nil
 }
 
-func relationEntries(r *Relation, span Interval) []TimelineEntry {
+func relationEntries(r *domain.Relation, span domain.Interval) []TimelineEntry {
 	var out []TimelineEntry
 	if within(r.ValidFrom, span) {
 		out = append(out, TimelineEntry{Date: r.ValidFrom, Type: TimelineStart, Relation: r})

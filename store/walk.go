@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/cccs13/cccs-graph/domain"
+
 	"slices"
 
 	"github.com/dgraph-io/badger/v4"
@@ -20,26 +22,26 @@ const (
 // in a direction (both when zero), in force during AsOf (any time when zero)
 // between two nodes that exist then (see Node.Lifetime).
 type Walk struct {
-	Kinds []RelKind
-	Dir   Direction
-	AsOf  Date
+	Kinds []domain.RelKind
+	Dir   domain.Direction
+	AsOf  domain.Date
 }
 
 // Subgraph is a neighbourhood: nodes in the order they were reached (the
 // root first) with their distance from the root, and every relation the walk
 // could follow between two of them.
 type Subgraph struct {
-	Nodes     []*Node
+	Nodes     []*domain.Node
 	Depths    []int
-	Relations []*Relation
+	Relations []*domain.Relation
 	Truncated bool // a cap cut the subgraph
 }
 
 // Path is a chain of relations from one node to another. Relations keep
 // their own direction: Relations[i] joins Nodes[i] and Nodes[i+1], either way.
 type Path struct {
-	Nodes     []*Node
-	Relations []*Relation
+	Nodes     []*domain.Node
+	Relations []*domain.Relation
 }
 
 // Neighborhood returns the nodes within depth relations of id and the
@@ -48,9 +50,9 @@ type Path struct {
 // root that does not exist at w.AsOf has an empty neighbourhood.
 func (s *Store) Neighborhood(id string, depth int, w Walk) (*Subgraph, error) {
 	if depth < 0 || depth > MaxWalkDepth {
-		return nil, Errorf(EBADINPUT, "depth takes 0 to %d, not %d", MaxWalkDepth, depth)
+		return nil, domain.Errorf(domain.EBADINPUT, "depth takes 0 to %d, not %d", MaxWalkDepth, depth)
 	}
-	g := &Subgraph{Nodes: []*Node{}, Depths: []int{}, Relations: []*Relation{}}
+	g := &Subgraph{Nodes: []*domain.Node{}, Depths: []int{}, Relations: []*domain.Relation{}}
 	err := s.view(func(txn *badger.Txn) error {
 		wk := newWalker(txn, w)
 		root, alive, err := wk.root(id)
@@ -73,7 +75,7 @@ func (s *Store) Neighborhood(id string, depth int, w Walk) (*Subgraph, error) {
 // nodes, ENOTFOUND when either id is unknown.
 func (s *Store) ShortestPath(from, to string, maxDepth int, w Walk) (*Path, bool, error) {
 	if maxDepth < 0 || maxDepth > MaxPathDepth {
-		return nil, false, Errorf(EBADINPUT, "maxDepth takes 0 to %d, not %d", MaxPathDepth, maxDepth)
+		return nil, false, domain.Errorf(domain.EBADINPUT, "maxDepth takes 0 to %d, not %d", MaxPathDepth, maxDepth)
 	}
 	var p *Path
 	found := false
@@ -98,20 +100,20 @@ func (s *Store) ShortestPath(from, to string, maxDepth int, w Walk) (*Path, bool
 type walker struct {
 	txn   *badger.Txn
 	w     Walk
-	nodes map[string]*Node // nil for a node that does not exist during w.AsOf
-	steps map[string][]*Relation
+	nodes map[string]*domain.Node // nil for a node that does not exist during w.AsOf
+	steps map[string][]*domain.Relation
 }
 
 func newWalker(txn *badger.Txn, w Walk) *walker {
 	if w.Dir == 0 {
-		w.Dir = Both
+		w.Dir = domain.Both
 	}
-	return &walker{txn: txn, w: w, nodes: map[string]*Node{}, steps: map[string][]*Relation{}}
+	return &walker{txn: txn, w: w, nodes: map[string]*domain.Node{}, steps: map[string][]*domain.Relation{}}
 }
 
 // root reads a node the caller named. Returns ENOTFOUND when it is unknown.
-func (wk *walker) root(id string) (*Node, bool, error) {
-	var n Node
+func (wk *walker) root(id string) (*domain.Node, bool, error) {
+	var n domain.Node
 	if err := getNode(wk.txn, id, &n); err != nil {
 		return nil, false, err
 	}
@@ -124,13 +126,13 @@ func (wk *walker) root(id string) (*Node, bool, error) {
 
 // alive returns the node with id, or nil when it is unknown or does not
 // exist during the walk's date (a relation to it is then not followed).
-func (wk *walker) alive(id string) (*Node, error) {
+func (wk *walker) alive(id string) (*domain.Node, error) {
 	if n, ok := wk.nodes[id]; ok {
 		return n, nil
 	}
-	var n Node
+	var n domain.Node
 	err := getNode(wk.txn, id, &n)
-	if err != nil && ErrorCode(err) != ENOTFOUND {
+	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
 		return nil, err
 	}
 	if err != nil || !n.ExistsDuring(wk.w.AsOf) {
@@ -143,7 +145,7 @@ func (wk *walker) alive(id string) (*Node, error) {
 
 // step returns the relations the walk may follow from id: of its kinds, in
 // its direction, in force during its date, to a node that exists then.
-func (wk *walker) step(id string) ([]*Relation, error) {
+func (wk *walker) step(id string) ([]*domain.Relation, error) {
 	if rels, ok := wk.steps[id]; ok {
 		return rels, nil
 	}
@@ -166,7 +168,7 @@ func (wk *walker) step(id string) ([]*Relation, error) {
 }
 
 // otherEnd is the node a relation leads to from id.
-func otherEnd(r *Relation, id string) string {
+func otherEnd(r *domain.Relation, id string) string {
 	if r.From == id {
 		return r.To
 	}
@@ -175,7 +177,7 @@ func otherEnd(r *Relation, id string) string {
 
 // neighborhood walks breadth first from root, then adds the relations
 // between the nodes reached.
-func (wk *walker) neighborhood(root *Node, depth int, g *Subgraph) error {
+func (wk *walker) neighborhood(root *domain.Node, depth int, g *Subgraph) error {
 	reached := map[string]bool{root.ID: true}
 	g.Nodes, g.Depths = append(g.Nodes, root), append(g.Depths, 0)
 	frontier := []string{root.ID}
@@ -212,9 +214,9 @@ func (wk *walker) neighborhood(root *Node, depth int, g *Subgraph) error {
 func (wk *walker) relationsAmong(g *Subgraph, reached map[string]bool) error {
 	for _, n := range g.Nodes {
 		rels, stepped := wk.steps[n.ID]
-		if !stepped || wk.w.Dir == In { // a walk inwards has no out edges in steps
+		if !stepped || wk.w.Dir == domain.In { // a walk inwards has no out edges in steps
 			var err error
-			q := RelQuery{ID: n.ID, Dir: Out, Kinds: wk.w.Kinds, AsOf: wk.w.AsOf}
+			q := RelQuery{ID: n.ID, Dir: domain.Out, Kinds: wk.w.Kinds, AsOf: wk.w.AsOf}
 			if rels, err = relationsTo(wk.txn, q, func(other string) bool { return reached[other] }); err != nil {
 				return err
 			}
@@ -235,11 +237,11 @@ func (wk *walker) relationsAmong(g *Subgraph, reached map[string]bool) error {
 
 // path walks breadth first from src until it reaches dst; false when it
 // does not within maxDepth.
-func (wk *walker) path(src *Node, dst string, maxDepth int) (*Path, bool, error) {
+func (wk *walker) path(src *domain.Node, dst string, maxDepth int) (*Path, bool, error) {
 	if src.ID == dst {
-		return &Path{Nodes: []*Node{src}, Relations: []*Relation{}}, true, nil
+		return &Path{Nodes: []*domain.Node{src}, Relations: []*domain.Relation{}}, true, nil
 	}
-	via := map[string]*Relation{src.ID: nil}
+	via := map[string]*domain.Relation{src.ID: nil}
 	frontier := []string{src.ID}
 	for d := 1; d <= maxDepth && len(frontier) > 0; d++ {
 		var next []string
@@ -258,7 +260,7 @@ func (wk *walker) path(src *Node, dst string, maxDepth int) (*Path, bool, error)
 					return wk.unwind(src.ID, dst, via), true, nil
 				}
 				if len(via) > maxPathVisits {
-					return nil, false, Errorf(EBADINPUT, "the path search reached more than %d nodes: narrow it with kinds, asOf or a smaller maxDepth", maxPathVisits)
+					return nil, false, domain.Errorf(domain.EBADINPUT, "the path search reached more than %d nodes: narrow it with kinds, asOf or a smaller maxDepth", maxPathVisits)
 				}
 				next = append(next, other)
 			}
@@ -269,9 +271,9 @@ func (wk *walker) path(src *Node, dst string, maxDepth int) (*Path, bool, error)
 }
 
 // unwind follows the relations that reached dst back to src.
-func (wk *walker) unwind(src, dst string, via map[string]*Relation) *Path {
-	var nodes []*Node
-	var rels []*Relation
+func (wk *walker) unwind(src, dst string, via map[string]*domain.Relation) *Path {
+	var nodes []*domain.Node
+	var rels []*domain.Relation
 	for id := dst; id != src; {
 		r := via[id]
 		nodes, rels = append(nodes, wk.nodes[id]), append(rels, r)

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/cccs13/cccs-graph/domain"
+
 	"fmt"
 	"slices"
 	"strings"
@@ -30,19 +32,19 @@ func defaultTest(t testing.TB) *Store {
 	return defaultStore
 }
 
-func date(t testing.TB, s string) Date {
+func date(t testing.TB, s string) domain.Date {
 	t.Helper()
 	if s == "" {
-		return Date{}
+		return domain.Date{}
 	}
-	d, err := ParseDate(s)
+	d, err := domain.ParseDate(s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return d
 }
 
-func nodeIDs(nodes []*Node) []string {
+func nodeIDs(nodes []*domain.Node) []string {
 	out := make([]string, len(nodes))
 	for i, n := range nodes {
 		out[i] = n.ID
@@ -62,10 +64,10 @@ func TestNeighborhoodOnTheSmallGraph(t *testing.T) {
 		{0, Walk{}, "pact", 0},
 		{1, Walk{}, "pact,beta,alpha,gamma", 3},
 		{2, Walk{}, "pact,beta,alpha,gamma,t-13", 4},
-		{2, Walk{Kinds: []RelKind{"signatory"}}, "pact,beta,alpha,gamma", 3},
-		{2, Walk{Dir: Out}, "pact", 0}, // the pact signs nothing
-		{1, Walk{Dir: In}, "pact,beta,alpha,gamma", 3},
-		{2, Walk{Dir: In}, "pact,beta,alpha,gamma", 3}, // beta administers t-13: out, not followed
+		{2, Walk{Kinds: []domain.RelKind{"signatory"}}, "pact,beta,alpha,gamma", 3},
+		{2, Walk{Dir: domain.Out}, "pact", 0}, // the pact signs nothing
+		{1, Walk{Dir: domain.In}, "pact,beta,alpha,gamma", 3},
+		{2, Walk{Dir: domain.In}, "pact,beta,alpha,gamma", 3}, // beta administers t-13: out, not followed
 		{1, Walk{AsOf: date(t, "2000")}, "pact,beta,alpha", 2},
 		{1, Walk{AsOf: date(t, "1994-07-24")}, "", 0}, // the pact starts on the 25th
 	} {
@@ -86,16 +88,16 @@ func TestNeighborhoodOnTheSmallGraph(t *testing.T) {
 func TestNeighborhoodBadInput(t *testing.T) {
 	s := openTest(t)
 	importFile(t, s, "small.yaml")
-	if _, err := s.Neighborhood("ghost", 1, Walk{}); ErrorCode(err) != ENOTFOUND {
-		t.Errorf("unknown id: %v, want %s", err, ENOTFOUND)
+	if _, err := s.Neighborhood("ghost", 1, Walk{}); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Errorf("unknown id: %v, want %s", err, domain.ENOTFOUND)
 	}
 	for _, depth := range []int{-1, MaxWalkDepth + 1} {
-		if _, err := s.Neighborhood("pact", depth, Walk{}); ErrorCode(err) != EBADINPUT {
-			t.Errorf("depth %d: %v, want %s", depth, err, EBADINPUT)
+		if _, err := s.Neighborhood("pact", depth, Walk{}); domain.ErrorCode(err) != domain.EBADINPUT {
+			t.Errorf("depth %d: %v, want %s", depth, err, domain.EBADINPUT)
 		}
 	}
-	if _, err := s.Neighborhood("pact", 1, Walk{Kinds: []RelKind{"spaceship"}}); ErrorCode(err) != EBADINPUT {
-		t.Errorf("unknown relation kind: %v, want %s", err, EBADINPUT)
+	if _, err := s.Neighborhood("pact", 1, Walk{Kinds: []domain.RelKind{"spaceship"}}); domain.ErrorCode(err) != domain.EBADINPUT {
+		t.Errorf("unknown relation kind: %v, want %s", err, domain.EBADINPUT)
 	}
 }
 
@@ -140,7 +142,7 @@ func TestNeighborhoodTravelsInTime(t *testing.T) {
 		}
 	}
 	// An event is part of the network during its date only.
-	g, _ := s.Neighborhood("cccs", 1, Walk{AsOf: date(t, "2015"), Kinds: []RelKind{"concerns"}})
+	g, _ := s.Neighborhood("cccs", 1, Walk{AsOf: date(t, "2015"), Kinds: []domain.RelKind{"concerns"}})
 	for _, n := range g.Nodes {
 		if n.Kind == "event" && !strings.Contains(n.Field("date"), "2015") && n.Field("date") != "201X" {
 			t.Errorf("in 2015, cccs's neighbourhood holds the event %s of %s", n.ID, n.Field("date"))
@@ -160,7 +162,7 @@ func TestShortestPath(t *testing.T) {
 	for i, r := range p.Relations {
 		a, b := p.Nodes[i].ID, p.Nodes[i+1].ID
 		if !(r.From == a && r.To == b) && !(r.From == b && r.To == a) {
-			t.Errorf("relation %d (%s) does not join %s and %s", i, RelationID(r), a, b)
+			t.Errorf("relation %d (%s) does not join %s and %s", i, domain.RelationID(r), a, b)
 		}
 	}
 	for name, tc := range map[string]struct {
@@ -169,11 +171,11 @@ func TestShortestPath(t *testing.T) {
 		max      int
 	}{
 		"a source has no relation":     {"seed-000", "caf-13", Walk{}, MaxPathDepth},
-		"only part-of":                 {"msa-provence-azur", "ucs-13", Walk{Kinds: []RelKind{"part-of"}}, MaxPathDepth},
+		"only part-of":                 {"msa-provence-azur", "ucs-13", Walk{Kinds: []domain.RelKind{"part-of"}}, MaxPathDepth},
 		"MSA before it joined":         {"msa-provence-azur", "ucs-13", Walk{AsOf: date(t, "2015")}, MaxPathDepth},
 		"before 1980":                  {"caf-13", "ucs-13", Walk{AsOf: date(t, "1975")}, 1},
 		"too short":                    {"msa-provence-azur", "ucs-13", Walk{}, 1},
-		"following relations out only": {"msa-provence-azur", "ucs-13", Walk{Dir: Out}, MaxPathDepth},
+		"following relations out only": {"msa-provence-azur", "ucs-13", Walk{Dir: domain.Out}, MaxPathDepth},
 	} {
 		if p, ok, err := s.ShortestPath(tc.from, tc.to, tc.max, tc.walk); ok || err != nil {
 			t.Errorf("%s: path %v, error %v; want none and no error", name, p, err)
@@ -182,17 +184,17 @@ func TestShortestPath(t *testing.T) {
 	if p, ok, _ := s.ShortestPath("caf-13", "caf-13", 0, Walk{}); !ok || len(p.Nodes) != 1 || len(p.Relations) != 0 {
 		t.Errorf("path from a node to itself = %+v, want the node alone", p)
 	}
-	if _, _, err := s.ShortestPath("caf-13", "ghost", 3, Walk{}); ErrorCode(err) != ENOTFOUND {
-		t.Errorf("unknown end: %v, want %s", err, ENOTFOUND)
+	if _, _, err := s.ShortestPath("caf-13", "ghost", 3, Walk{}); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Errorf("unknown end: %v, want %s", err, domain.ENOTFOUND)
 	}
-	if _, _, err := s.ShortestPath("caf-13", "ucs-13", MaxPathDepth+1, Walk{}); ErrorCode(err) != EBADINPUT {
-		t.Errorf("maxDepth over the cap: %v, want %s", err, EBADINPUT)
+	if _, _, err := s.ShortestPath("caf-13", "ucs-13", MaxPathDepth+1, Walk{}); domain.ErrorCode(err) != domain.EBADINPUT {
+		t.Errorf("maxDepth over the cap: %v, want %s", err, domain.EBADINPUT)
 	}
 }
 
 func TestSnapshotAndStats(t *testing.T) {
 	s := defaultTest(t)
-	all, err := s.Snapshot(Date{})
+	all, err := s.Snapshot(domain.Date{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +205,7 @@ func TestSnapshotAndStats(t *testing.T) {
 	if len(all.Nodes) != nodes || len(all.Relations) != rels {
 		t.Errorf("whole graph: %d nodes, %d relations; want %d and %d", len(all.Nodes), len(all.Relations), nodes, rels)
 	}
-	count := func(st *Stats, kind RelKind) int {
+	count := func(st *Stats, kind domain.RelKind) int {
 		for _, c := range st.RelationsByKind {
 			if c.Kind == kind {
 				return c.Count
@@ -225,7 +227,7 @@ func TestSnapshotAndStats(t *testing.T) {
 		}
 	}
 	st := all.Stats()
-	if len(st.NodesByKind) != len(Kinds) || len(st.RelationsByKind) != len(RelKinds) {
+	if len(st.NodesByKind) != len(domain.Kinds) || len(st.RelationsByKind) != len(domain.RelKinds) {
 		t.Errorf("counts by kind leave kinds out: %v", st.NodesByKind)
 	}
 	if st.Degrees[0].Node.ID != "caf-13" || st.Degrees[0].Total() < st.Degrees[1].Total() {
@@ -258,8 +260,8 @@ func TestSignatoriesByYearMatchTheSeeds(t *testing.T) {
 		t.Errorf("default first year = %d, want 1994 (the first signature)", def[0].Year)
 	}
 	for _, bad := range [][2]int{{2000, 1999}, {1800, 2021}} {
-		if _, err := s.SignatoriesByYear("cccs", bad[0], bad[1]); ErrorCode(err) != EBADINPUT {
-			t.Errorf("years %v: %v, want %s", bad, err, EBADINPUT)
+		if _, err := s.SignatoriesByYear("cccs", bad[0], bad[1]); domain.ErrorCode(err) != domain.EBADINPUT {
+			t.Errorf("years %v: %v, want %s", bad, err, domain.EBADINPUT)
 		}
 	}
 }
@@ -270,7 +272,7 @@ func TestTimeline(t *testing.T) {
 	if err != nil || len(entries) != 0 {
 		t.Errorf("1970s: %d entries, %v; want none and no error", len(entries), err)
 	}
-	entries, err = s.Timeline(date(t, "2019"), date(t, "2019"), []RelKind{"signatory"}, true)
+	entries, err = s.Timeline(date(t, "2019"), date(t, "2019"), []domain.RelKind{"signatory"}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,24 +292,24 @@ func TestTimeline(t *testing.T) {
 	if !slices.Equal(starts, []string{"carsat-sud-est", "commune-tarascon", "msa-provence-azur"}) {
 		t.Errorf("signatories joining in 2019 = %v, want Carsat, Tarascon and MSA", starts)
 	}
-	ends, _ := s.Timeline(Date{}, Date{}, []RelKind{"holds-office"}, false)
+	ends, _ := s.Timeline(domain.Date{}, domain.Date{}, []domain.RelKind{"holds-office"}, false)
 	if len(ends) == 0 || !slices.ContainsFunc(ends, func(e TimelineEntry) bool { return e.Type == TimelineEnd }) {
 		t.Errorf("holds-office timeline has no end entries: %d entries", len(ends))
 	}
-	if _, err := s.Timeline(date(t, "2020"), date(t, "2019"), nil, true); ErrorCode(err) != EBADINPUT {
-		t.Errorf("reversed interval: %v, want %s", err, EBADINPUT)
+	if _, err := s.Timeline(date(t, "2020"), date(t, "2019"), nil, true); domain.ErrorCode(err) != domain.EBADINPUT {
+		t.Errorf("reversed interval: %v, want %s", err, domain.EBADINPUT)
 	}
 }
 
 func TestLifetime(t *testing.T) {
 	for _, tc := range []struct {
-		node     Node
+		node     domain.Node
 		from, to string
 	}{
-		{Node{Kind: "event", Fields: map[string]string{"date": "2015"}}, "2015", "2015"},
-		{Node{Kind: "agreement", Fields: map[string]string{"signedAt": "2018", "startDate": "2018-01-01", "endDate": "2021-12-31"}}, "2018-01-01", "2021-12-31"},
-		{Node{Kind: "amendment", Fields: map[string]string{"signedAt": "2019-06-27", "effectiveFrom": "2019-01-01"}}, "2019-01-01", ""},
-		{Node{Kind: "organization"}, "", ""},
+		{domain.Node{Kind: "event", Fields: map[string]string{"date": "2015"}}, "2015", "2015"},
+		{domain.Node{Kind: "agreement", Fields: map[string]string{"signedAt": "2018", "startDate": "2018-01-01", "endDate": "2021-12-31"}}, "2018-01-01", "2021-12-31"},
+		{domain.Node{Kind: "amendment", Fields: map[string]string{"signedAt": "2019-06-27", "effectiveFrom": "2019-01-01"}}, "2019-01-01", ""},
+		{domain.Node{Kind: "organization"}, "", ""},
 	} {
 		iv := tc.node.Lifetime()
 		if iv.From.String() != tc.from || iv.To.String() != tc.to {

@@ -8,7 +8,7 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // A page of agreements.
@@ -108,9 +108,9 @@ type DatedFilter struct {
 	// Only nodes whose name contains this text (case- and accent-insensitive).
 	NameContains *string `json:"nameContains,omitempty"`
 	// Only nodes whose main date is on or after this date.
-	From *store.Date `json:"from,omitempty"`
+	From *domain.Date `json:"from,omitempty"`
 	// Only nodes whose main date is on or before this date.
-	To *store.Date `json:"to,omitempty"`
+	To *domain.Date `json:"to,omitempty"`
 }
 
 // A page of events.
@@ -276,7 +276,7 @@ type OrganizationFilter struct {
 	// Only these categories.
 	Categories []OrganizationCategory `json:"categories,omitempty"`
 	// Only the signatories of the Convention Cadre in force at this date.
-	SignatoryAsOf *store.Date `json:"signatoryAsOf,omitempty"`
+	SignatoryAsOf *domain.Date `json:"signatoryAsOf,omitempty"`
 }
 
 // A page of orientations.
@@ -564,7 +564,7 @@ type TimelineEdge struct {
 // A dated step: an event, or the start or end of a relation.
 type TimelineEntry struct {
 	// When, with the precision the sources give.
-	Date store.Date `json:"date"`
+	Date domain.Date `json:"date"`
 	// What the entry records.
 	Type TimelineEntryType `json:"type"`
 	// The event, for EVENT.
