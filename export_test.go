@@ -28,7 +28,7 @@ var (
 func testServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	serverOnce.Do(func() {
-		s, err := store.Open("")
+		s, err := store.Open("", nil)
 		if err == nil {
 			_, err = s.LoadDefaultIfEmpty()
 		}

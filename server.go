@@ -83,11 +83,13 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer, synopsis string) e
 	return nil
 }
 
+// newLogger is the one logger of a command, handed to every package that logs.
 func newLogger(c *config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.logLevel()}
 	if c.LogFormat == "text" {
-		return slog.New(slog.NewTextHandler(w, nil))
+		return slog.New(slog.NewTextHandler(w, opts))
 	}
-	return slog.New(slog.NewJSONHandler(w, nil))
+	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
 // openStore opens the data directory, loading the default dataset into an empty one.
@@ -95,7 +97,7 @@ func openStore(c *config, log *slog.Logger) (*store.Store, error) {
 	if err := os.MkdirAll(c.Data, 0o755); err != nil {
 		return nil, err
 	}
-	s, err := store.Open(c.Data)
+	s, err := store.Open(c.Data, log)
 	if err != nil {
 		return nil, err
 	}
@@ -113,15 +115,14 @@ func openStore(c *config, log *slog.Logger) (*store.Store, error) {
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	serveFlags(fs, &c)
+	c.register(fs, true)
 	if err := parse(fs, args, stderr, "[serve] [options]"); err != nil {
 		return err
 	}
-	if err := c.validateServe(); err != nil {
+	if err := c.validate(fs); err != nil {
 		return err
 	}
 	log := newLogger(&c, stdout)
-	slog.SetDefault(log)
 	s, err := openStore(&c, log)
 	if err != nil {
 		return err
@@ -192,14 +193,14 @@ func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
 func storeCommand(name, synopsis string, args []string, stderr io.Writer, define func(*flag.FlagSet), check func(*flag.FlagSet) error) (*flag.FlagSet, *store.Store, error) {
 	var c config
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	dataFlag(fs, &c)
+	c.register(fs, false)
 	if define != nil {
 		define(fs)
 	}
 	if err := parse(fs, args, stderr, synopsis); err != nil {
 		return nil, nil, err
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.validate(fs); err != nil {
 		return nil, nil, err
 	}
 	if check != nil {
@@ -299,11 +300,11 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c config
 	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	dataFlag(fs, &c)
+	c.register(fs, false)
 	if err := parse(fs, args, stderr, "restore [options] FILE"); err != nil {
 		return err
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.validate(fs); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -317,7 +318,7 @@ func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := os.MkdirAll(c.Data, 0o755); err != nil {
 		return err
 	}
-	s, err := store.Open(c.Data)
+	s, err := store.Open(c.Data, newLogger(&c, stderr))
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ relations:
 
 func trickyStore(t *testing.T) *store.Store {
 	t.Helper()
-	s, err := store.Open("")
+	s, err := store.Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

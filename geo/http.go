@@ -158,10 +158,10 @@ func writeJSON(w http.ResponseWriter, media string, v any) {
 	enc.Encode(v)
 }
 
-// logger returns l, or the default logger.
+// logger returns l, or one that writes nowhere.
 func logger(l *slog.Logger) *slog.Logger {
 	if l == nil {
-		return slog.Default()
+		return slog.New(slog.DiscardHandler)
 	}
 	return l
 }

@@ -236,7 +236,7 @@ func TestComplexityLimitRefusesDeepQueries(t *testing.T) {
 }
 
 func TestInternalErrorsAreHidden(t *testing.T) {
-	s, err := store.Open("")
+	s, err := store.Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -423,7 +423,7 @@ func TestUndatedNodesComeLastBothWays(t *testing.T) {
 }
 
 func TestSingleValuedFieldsPreferTheCurrentRelation(t *testing.T) {
-	s, err := store.Open("")
+	s, err := store.Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

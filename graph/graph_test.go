@@ -22,7 +22,7 @@ var (
 func defaultDataset(t testing.TB) *store.Store {
 	t.Helper()
 	defaultOnce.Do(func() {
-		s, err := store.Open("")
+		s, err := store.Open("", nil)
 		if err != nil {
 			panic(err)
 		}
@@ -82,7 +82,7 @@ func wantCode(t testing.TB, c *client.Client, code, q string, opts ...client.Opt
 // smallStore returns an in-memory store with a test file of store/testdata.
 func smallStore(t testing.TB, files ...string) *store.Store {
 	t.Helper()
-	s, err := store.Open("")
+	s, err := store.Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,7 +80,7 @@ func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler 
 	})
 	log := opts.Logger
 	if log == nil {
-		log = slog.Default()
+		log = slog.New(slog.DiscardHandler)
 	}
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {

@@ -30,7 +30,7 @@ func facilitiesDataset(n int) []byte {
 
 func facilitiesStore(t testing.TB, n int) *store.Store {
 	t.Helper()
-	s, err := store.Open("")
+	s, err := store.Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -379,7 +379,7 @@ func TestBadQueries(t *testing.T) {
 
 func TestIndexIsRebuiltAtOpenAndRestore(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(dir)
+	s, err := Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,7 +389,7 @@ func TestIndexIsRebuiltAtOpenAndRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	reopened, err := Open(dir)
+	reopened, err := Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -166,7 +166,7 @@ func TestSearchIndexFollowsImports(t *testing.T) {
 
 func TestSearchIndexIsRebuiltForOtherRules(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(dir)
+	s, err := Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func TestSearchIndexIsRebuiltForOtherRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	s, err = Open(dir)
+	s, err = Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,7 +49,7 @@ func round5(f float64) float64 { return math.Round(f*1e5) / 1e5 }
 func grid35k(b *testing.B) *Store {
 	b.Helper()
 	gridOnce.Do(func() {
-		s, err := Open("")
+		s, err := Open("", nil)
 		if err != nil {
 			panic(err)
 		}

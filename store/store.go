@@ -22,6 +22,7 @@ import (
 // Store is a graph store on one Badger database.
 type Store struct {
 	db    *badger.DB
+	log   *slog.Logger
 	reads atomic.Int64
 	geo   atomic.Pointer[geoIndex] // the spatial index (spatial.go)
 	geoMu sync.Mutex               // serialises its rebuilds
@@ -30,9 +31,13 @@ type Store struct {
 // maxRetries bounds the retries of a write transaction that conflicts.
 const maxRetries = 5
 
-// Open opens the store in dir, or in memory when dir is "". Returns ECONFLICT
-// when another process holds the directory, EINTERNAL for other failures.
-func Open(dir string) (*Store, error) {
+// Open opens the store in dir, or in memory when dir is "", logging to log
+// (nil: nowhere). Returns ECONFLICT when another process holds the directory,
+// EINTERNAL for other failures.
+func Open(dir string, log *slog.Logger) (*Store, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	opts := badger.DefaultOptions(dir).WithLogger(nil).WithMemTableSize(128 << 20)
 	if dir == "" {
 		opts = opts.WithInMemory(true)
@@ -44,7 +49,7 @@ func Open(dir string) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open badger in %q: %w", dir, err)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, log: log}
 	if err := s.checkSchema(); err != nil {
 		db.Close()
 		return nil, err
@@ -101,7 +106,7 @@ func (s *Store) update(fn func(*badger.Txn) error) error {
 		if !errors.Is(err, badger.ErrConflict) {
 			return err
 		}
-		slog.Warn("write conflict, retrying")
+		s.log.Warn("write conflict, retrying")
 	}
 	return domain.Errorf(domain.ECONFLICT, "the data changed during the write; try again")
 }

@@ -11,7 +11,7 @@ import (
 // openTest opens an in-memory store, closed when the test ends.
 func openTest(t testing.TB) *Store {
 	t.Helper()
-	s, err := Open("")
+	s, err := Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,12 +236,12 @@ func TestNodesAndIndexes(t *testing.T) {
 
 func TestSecondOpenOfDirectoryIsRefused(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(dir)
+	s, err := Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := Open(dir); domain.ErrorCode(err) != domain.ECONFLICT || !strings.Contains(err.Error(), "in use by another process") {
+	if _, err := Open(dir, nil); domain.ErrorCode(err) != domain.ECONFLICT || !strings.Contains(err.Error(), "in use by another process") {
 		t.Fatalf("second Open err = %v, want CONFLICT", err)
 	}
 }

@@ -20,7 +20,7 @@ var (
 func defaultTest(t testing.TB) *Store {
 	t.Helper()
 	defaultOnce.Do(func() {
-		s, err := Open("")
+		s, err := Open("", nil)
 		if err == nil {
 			_, err = s.LoadDefaultIfEmpty()
 		}

@@ -19,7 +19,7 @@ const Facility = "cs-test"
 // without the real geodata.
 func New(t testing.TB) *store.Store {
 	t.Helper()
-	s, err := store.Open("")
+	s, err := store.Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
