@@ -41,7 +41,7 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	mux.Handle("GET /{$}", graph.Explorer("/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if _, err := s.DataVersion(); err != nil {
+		if _, err := s.DataVersion(r.Context()); err != nil {
 			log.Error("not ready", "error", err)
 			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
 			return

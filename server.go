@@ -93,7 +93,7 @@ func newLogger(c *config, w io.Writer) *slog.Logger {
 }
 
 // openStore opens the data directory, loading the default dataset into an empty one.
-func openStore(c *config, log *slog.Logger) (*store.Store, error) {
+func openStore(ctx context.Context, c *config, log *slog.Logger) (*store.Store, error) {
 	if err := os.MkdirAll(c.Data, 0o755); err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func openStore(c *config, log *slog.Logger) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	loaded, err := s.LoadDefaultIfEmpty()
+	loaded, err := s.LoadDefaultIfEmpty(ctx)
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("load the default dataset: %w", err)
@@ -123,7 +123,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(&c, stdout)
-	s, err := openStore(&c, log)
+	s, err := openStore(ctx, &c, log)
 	if err != nil {
 		return err
 	}
@@ -190,7 +190,7 @@ func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
 // storeCommand parses a subcommand's flags (define adds its own), runs check
 // on them before anything is opened (a typo costs nothing), and opens the data
 // directory, loading the default dataset into an empty one.
-func storeCommand(name, synopsis string, args []string, stderr io.Writer, define func(*flag.FlagSet), check func(*flag.FlagSet) error) (*flag.FlagSet, *store.Store, error) {
+func storeCommand(ctx context.Context, name, synopsis string, args []string, stderr io.Writer, define func(*flag.FlagSet), check func(*flag.FlagSet) error) (*flag.FlagSet, *store.Store, error) {
 	var c config
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	c.register(fs, false)
@@ -208,7 +208,7 @@ func storeCommand(name, synopsis string, args []string, stderr io.Writer, define
 			return nil, nil, err
 		}
 	}
-	s, err := openStore(&c, newLogger(&c, stderr))
+	s, err := openStore(ctx, &c, newLogger(&c, stderr))
 	return fs, s, err
 }
 
@@ -231,7 +231,7 @@ func writeOutput(name string, stdout io.Writer, write func(io.Writer) error) err
 
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var layer, source string
-	fs, s, err := storeCommand("import", "import [options] FILE...\n       cccs-graph import -layer TYPE [-source ID] [options] FILE", args, stderr, func(fs *flag.FlagSet) {
+	fs, s, err := storeCommand(ctx, "import", "import [options] FILE...\n       cccs-graph import -layer TYPE [-source ID] [options] FILE", args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&layer, "layer", "", "import FILE as a GeoJSON layer of territories of this type: "+strings.Join(domain.TerritoryTypes, ", "))
 		fs.StringVar(&source, "source", "", "with -layer: id of an existing source node the territories cite (default: a node layer-TYPE-FILE is created)")
 	}, func(fs *flag.FlagSet) error {
@@ -250,7 +250,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer s.Close()
 	if layer != "" {
-		return importLayer(s, store.Layer{Kind: layer, Source: source}, fs.Arg(0), stdout)
+		return importLayer(ctx, s, store.Layer{Kind: layer, Source: source}, fs.Arg(0), stdout)
 	}
 	var files []store.File
 	for _, name := range fs.Args() {
@@ -260,7 +260,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		files = append(files, store.File{Name: name, Data: b})
 	}
-	res, err := s.Import(files...)
+	res, err := s.Import(ctx, files...)
 	if err != nil {
 		return err
 	}
@@ -270,13 +270,13 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // importLayer imports one GeoJSON file as a layer of territories.
-func importLayer(s *store.Store, l store.Layer, file string, stdout io.Writer) error {
+func importLayer(ctx context.Context, s *store.Store, l store.Layer, file string, stdout io.Writer) error {
 	b, err := os.ReadFile(file)
 	if err != nil {
 		return err
 	}
 	l.File = store.File{Name: file, Data: b}
-	res, err := s.ImportLayer(l)
+	res, err := s.ImportLayer(ctx, l)
 	if err != nil {
 		return err
 	}
@@ -287,14 +287,14 @@ func importLayer(s *store.Store, l store.Layer, file string, stdout io.Writer) e
 
 func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var out string
-	_, s, err := storeCommand("backup", "backup [options]", args, stderr, func(fs *flag.FlagSet) {
+	_, s, err := storeCommand(ctx, "backup", "backup [options]", args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "o", "", "output file (default: standard output)")
 	}, nil)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	return writeOutput(out, stdout, s.Backup)
+	return writeOutput(out, stdout, func(w io.Writer) error { return s.Backup(ctx, w) })
 }
 
 func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -323,5 +323,5 @@ func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer s.Close()
-	return s.Restore(f)
+	return s.Restore(ctx, f)
 }

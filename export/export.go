@@ -5,6 +5,7 @@
 package export
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"slices"
@@ -64,21 +65,30 @@ func (r Request) Validate() error {
 	return nil
 }
 
+// Reader is what an export reads: the dataset, or the network at a date,
+// each in one transaction; and the data version its ETags key on.
+// *store.Store is one.
+type Reader interface {
+	Export(ctx context.Context) ([]byte, error)
+	Snapshot(ctx context.Context, asOf domain.Date) (*store.Snapshot, error)
+	DataVersion(ctx context.Context) (uint64, error)
+}
+
 // Write writes what r asks for, read from s in one transaction. Returns the
 // codes of Validate.
-func Write(w io.Writer, s *store.Store, r Request) error {
+func Write(ctx context.Context, w io.Writer, s Reader, r Request) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
 	if r.Format == FormatYAML {
-		b, err := s.Export()
+		b, err := s.Export(ctx)
 		if err != nil {
 			return err
 		}
 		_, err = w.Write(b)
 		return err
 	}
-	snap, err := s.Snapshot(r.AsOf)
+	snap, err := s.Snapshot(ctx, r.AsOf)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
@@ -11,6 +12,9 @@ import (
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
+
+// ctx is the context of the tests' store calls: nothing cancels it.
+var ctx = context.Background()
 
 // tricky has names that need quoting in CSV and escaping in XML.
 const tricky = `nodes:
@@ -40,7 +44,7 @@ func trickyStore(t *testing.T) *store.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	cccs := "nodes:\n  - {id: cccs, kind: agreement, name: Convention Cadre, sources: [{source: doc}]}\n"
-	if _, err := s.Import(store.File{Name: "tricky.yaml", Data: []byte(tricky)}, store.File{Name: "cccs.yaml", Data: []byte(cccs)}); err != nil {
+	if _, err := s.Import(ctx, store.File{Name: "tricky.yaml", Data: []byte(tricky)}, store.File{Name: "cccs.yaml", Data: []byte(cccs)}); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -49,7 +53,7 @@ func trickyStore(t *testing.T) *store.Store {
 func write(t *testing.T, s *store.Store, r Request) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Write(&buf, s, r); err != nil {
+	if err := Write(t.Context(), &buf, s, r); err != nil {
 		t.Fatalf("Write(%+v): %v", r, err)
 	}
 	return buf.Bytes()

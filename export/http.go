@@ -9,7 +9,6 @@ import (
 
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/etag"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Route is the pattern Handler serves.
@@ -27,14 +26,15 @@ var contentTypes = map[string]string{
 // ?asOf=DATE. It answers 404 for an unknown file or collection, 400 for a bad
 // date, and sets Content-Type, Content-Disposition and an ETag on the data
 // version, so a client that has the file gets 304.
-func Handler(s *store.Store, log *slog.Logger) http.Handler {
+func Handler(s Reader, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
 		req, err := parseRequest(r.PathValue("file"), r.URL.Query().Get("asOf"))
 		if err != nil {
 			httpError(w, log, r, err)
 			return
 		}
-		version, err := s.DataVersion()
+		version, err := s.DataVersion(ctx)
 		if err != nil {
 			httpError(w, log, r, err)
 			return
@@ -44,7 +44,7 @@ func Handler(s *store.Store, log *slog.Logger) http.Handler {
 		}
 		// Written to a buffer first, so a failure is still an error status.
 		var buf bytes.Buffer
-		if err := Write(&buf, s, req); err != nil {
+		if err := Write(ctx, &buf, s, req); err != nil {
 			httpError(w, log, r, err)
 			return
 		}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -105,8 +106,8 @@ type selection struct {
 }
 
 // selectFeatures runs the spatial query of a collection and cuts the page.
-func (h *handler) selectFeatures(c collection, p params) (selection, error) {
-	matched, err := h.s.GeoSearch(store.GeoQuery{Types: c.Types, BBox: p.bbox})
+func (h *handler) selectFeatures(ctx context.Context, c collection, p params) (selection, error) {
+	matched, err := h.s.GeoSearch(ctx, store.GeoQuery{Types: c.Types, BBox: p.bbox})
 	if err != nil {
 		return selection{}, err
 	}
@@ -141,7 +142,7 @@ func (s selection) extent() (store.BBox, bool) {
 // collection. The status line is gone by then: a failure is logged and the
 // truncated body tells the client.
 func (h *handler) streamFeatures(r *http.Request, fw *featureWriter, sel selection) {
-	err := h.s.Features(sel.ids(), func(f *store.Feature) error { return fw.feature(f, nil) })
+	err := h.s.Features(r.Context(), sel.ids(), func(f *store.Feature) error { return fw.feature(f, nil) })
 	fw.raw("]}\n")
 	if err == nil {
 		err = fw.w.Flush()
@@ -168,7 +169,7 @@ func (h *handler) geoJSON(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sel, err := h.selectFeatures(c, req.p)
+	sel, err := h.selectFeatures(r.Context(), c, req.p)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -199,7 +200,7 @@ func (h *handler) items(w http.ResponseWriter, r *http.Request) {
 	}
 	p, media := req.p, req.media
 	p.limit = min(cmp.Or(p.limit, defaultLimit), maxLimit)
-	sel, err := h.selectFeatures(c, p)
+	sel, err := h.selectFeatures(r.Context(), c, p)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -269,7 +270,7 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) {
 	}
 	media, id := req.media, r.PathValue("featureId")
 	fw := newFeatureWriter(w, 0)
-	err = h.s.Features([]string{id}, func(f *store.Feature) error {
+	err = h.s.Features(r.Context(), []string{id}, func(f *store.Feature) error {
 		if c.Types != nil && !slices.Contains(c.Types, f.Node.Field("type")) {
 			return nil
 		}

@@ -7,6 +7,7 @@
 package geo
 
 import (
+	"context"
 	"log/slog"
 	"math"
 	"net/http"
@@ -60,14 +61,24 @@ const (
 	maxLimit     = 1000
 )
 
+// Reader is what the map handlers read: the layers, the territories in a
+// box, their features streamed, and the data version their ETags key on.
+// *store.Store is one.
+type Reader interface {
+	GeoLayers(ctx context.Context) []store.GeoLayer
+	GeoSearch(ctx context.Context, q store.GeoQuery) ([]store.GeoEntry, error)
+	Features(ctx context.Context, ids []string, fn func(*store.Feature) error) error
+	DataVersion(ctx context.Context) (uint64, error)
+}
+
 type handler struct {
-	s   *store.Store
+	s   Reader
 	log *slog.Logger
 }
 
 // New returns the handler of /geo/ and /ogc (and everything under it), gzip
 // included.
-func New(s *store.Store, log *slog.Logger) http.Handler {
+func New(s Reader, log *slog.Logger) http.Handler {
 	h := &handler{s: s, log: logger(log)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /geo/{file}", h.geoJSON)

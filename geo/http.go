@@ -141,7 +141,7 @@ func (h *handler) prepare(w http.ResponseWriter, r *http.Request, offers []strin
 		req.media, err = negotiate(r, offers...)
 	}
 	if err == nil {
-		version, err = h.s.DataVersion()
+		version, err = h.s.DataVersion(r.Context())
 	}
 	if err != nil {
 		h.writeError(w, r, err)

@@ -310,7 +310,7 @@ func TestResponseCache(t *testing.T) {
 		t.Fatalf("second answer: cache %q, %s", hit, body)
 	}
 	more := "nodes:\n  - {id: delta, kind: organization, name: Delta, fields: {category: other}, sources: [{source: doc-a}]}\n"
-	if _, err := s.Import(store.File{Name: "more.yaml", Data: []byte(more)}); err != nil {
+	if _, err := s.Import(ctx, store.File{Name: "more.yaml", Data: []byte(more)}); err != nil {
 		t.Fatal(err)
 	}
 	if hit, body := ask(); hit != "" || !strings.Contains(body, `"totalCount":4`) {
@@ -437,7 +437,7 @@ relations:
   - {kind: manages, from: new, to: f, validFrom: "2016", sources: [{source: src}]}
   - {kind: manages, from: old, to: f, validFrom: "2010", validTo: "2015", sources: [{source: src}]}
 `
-	if _, err := s.Import(store.File{Name: "m.yaml", Data: []byte(data)}); err != nil {
+	if _, err := s.Import(ctx, store.File{Name: "m.yaml", Data: []byte(data)}); err != nil {
 		t.Fatal(err)
 	}
 	c := newClient(s)

@@ -12,7 +12,6 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/cccs13/cccs-graph/domain"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Response cache: gqlgen spends most of a large answer's time marshalling it
@@ -36,7 +35,7 @@ type cachedResponse struct {
 // around it, such as CORS, belong to each request.
 type responseCache struct {
 	next  http.Handler
-	store *store.Store
+	store Versioned
 	log   *slog.Logger
 
 	mu    sync.Mutex // guards bytes together with the LRU's contents
@@ -44,7 +43,7 @@ type responseCache struct {
 	bytes int
 }
 
-func newResponseCache(next http.Handler, s *store.Store, log *slog.Logger, entries int) http.Handler {
+func newResponseCache(next http.Handler, s Versioned, log *slog.Logger, entries int) http.Handler {
 	rc := &responseCache{next: next, store: s, log: log}
 	rc.lru, _ = lru.NewWithEvict(entries, func(_ [sha256.Size]byte, v *cachedResponse) { rc.bytes -= len(v.body) })
 	return rc
@@ -101,7 +100,7 @@ func (rc *responseCache) key(r *http.Request) (k [sha256.Size]byte, ok bool) {
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
 		return k, false
 	}
-	version, err := rc.store.DataVersion()
+	version, err := rc.store.DataVersion(r.Context())
 	if err != nil {
 		rc.log.Error("response cache: data version", "error", err)
 		return k, false

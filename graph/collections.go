@@ -86,7 +86,7 @@ func paginate(ctx context.Context, nodes []*domain.Node, order *model.NodeOrder,
 	for i, n := range p.Items {
 		ids[i] = n.ID
 	}
-	if err := loaders.For(ctx).Prime(ids); err != nil {
+	if err := loaders.For(ctx).Prime(ctx, ids); err != nil {
 		return nil, err
 	}
 	return &page{Page: p, Info: model.PageInfoOf(p.Cursors, p.HasPrev, p.HasNext)}, nil
@@ -94,7 +94,7 @@ func paginate(ctx context.Context, nodes []*domain.Node, order *model.NodeOrder,
 
 // list reads a collection: every node of a kind that keep accepts, ordered and paginated.
 func (r *Resolver) list(ctx context.Context, kind domain.Kind, keep func(*domain.Node) bool, order *model.NodeOrder, args store.PageArgs) (*page, error) {
-	all, err := r.Store.NodesOfKind(kind)
+	all, err := r.Store.NodesOfKind(ctx, kind)
 	if err != nil {
 		return nil, err
 	}

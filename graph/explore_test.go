@@ -284,7 +284,7 @@ func TestStats(t *testing.T) {
 	var all statsResp
 	query(t, c, q, &all)
 	s := all.Stats
-	nodes, rels, err := defaultDataset(t).Size()
+	nodes, rels, err := defaultDataset(t).Size(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

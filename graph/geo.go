@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/store"
@@ -9,7 +10,7 @@ import (
 // geoPredicate turns the geographic fields of a territory filter (bbox,
 // containsPoint, hasGeometry) into one predicate, answered by the store's
 // spatial index. Returns BAD_USER_INPUT for a malformed box or point.
-func (r *Resolver) geoPredicate(filter *model.TerritoryFilter) (func(*domain.Node) bool, error) {
+func (r *Resolver) geoPredicate(ctx context.Context, filter *model.TerritoryFilter) (func(*domain.Node) bool, error) {
 	q := store.GeoQuery{Types: storeNames(filter.Kinds)}
 	if filter.Bbox != nil {
 		if len(filter.Bbox) != 4 {
@@ -20,7 +21,7 @@ func (r *Resolver) geoPredicate(filter *model.TerritoryFilter) (func(*domain.Nod
 	if p := filter.ContainsPoint; p != nil {
 		q.Point = &store.Point{Lon: p.Lon, Lat: p.Lat}
 	}
-	entries, err := r.Store.GeoSearch(q)
+	entries, err := r.Store.GeoSearch(ctx, q)
 	if err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ func TestTerritoryGeometryCentroidBbox(t *testing.T) {
 		departement: node(id: "fr-13") { ... on Territory { geometry centroid { lon lat } bbox } }
 	}`, &resp)
 	m := resp.Marseille
-	stored, _ := s.Geometry("insee-13055")
+	stored, _ := s.Geometry(ctx, "insee-13055")
 	got := rawJSON(m.Geometry)
 	if !jsonEqual(t, got, stored.GeoJSON) {
 		t.Errorf("geometry differs from the stored GeoJSON")

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"os"
@@ -11,6 +12,9 @@ import (
 
 	"github.com/cccs13/cccs-graph/store"
 )
+
+// ctx is the context of the tests' store calls: nothing cancels it.
+var ctx = context.Background()
 
 var (
 	defaultOnce  sync.Once
@@ -26,7 +30,7 @@ func defaultDataset(t testing.TB) *store.Store {
 		if err != nil {
 			panic(err)
 		}
-		if _, err := s.LoadDefaultIfEmpty(); err != nil {
+		if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
 			panic(err)
 		}
 		defaultStore = s
@@ -95,7 +99,7 @@ func smallStore(t testing.TB, files ...string) *store.Store {
 		}
 		fs = append(fs, store.File{Name: name, Data: b})
 	}
-	if _, err := s.Import(fs...); err != nil {
+	if _, err := s.Import(ctx, fs...); err != nil {
 		t.Fatal(err)
 	}
 	return s

@@ -23,7 +23,6 @@ import (
 
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/loaders"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Limits of one GraphQL request.
@@ -51,11 +50,11 @@ func init() {
 
 // NewHandler returns the GraphQL handler on s: POST and GET (queries only),
 // limits, error codes, recovery, and loaders created per operation.
-func NewHandler(s *store.Store, opts Options) http.Handler {
+func NewHandler(s Reader, opts Options) http.Handler {
 	return newHandler(&Resolver{Store: s}, s, opts)
 }
 
-func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler {
+func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 	es := NewExecutableSchema(Config{Resolvers: resolvers})
 	srv := handler.New(costSchema{es})
 	srv.AddTransport(transport.Options{})

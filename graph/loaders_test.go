@@ -35,7 +35,7 @@ func facilitiesStore(t testing.TB, n int) *store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if _, err := s.Import(store.File{Name: "facilities.yaml", Data: facilitiesDataset(n)}); err != nil {
+	if _, err := s.Import(ctx, store.File{Name: "facilities.yaml", Data: facilitiesDataset(n)}); err != nil {
 		t.Fatal(err)
 	}
 	return s

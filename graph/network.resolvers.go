@@ -18,7 +18,7 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	if err := checkID(id); err != nil {
 		return nil, err
 	}
-	g, err := r.Store.Neighborhood(id, or(depth, 1), walkOf(kinds, asOf, direction))
+	g, err := r.Store.Neighborhood(ctx, id, or(depth, 1), walkOf(kinds, asOf, direction))
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +30,7 @@ func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string
 	if err := checkID(from, to); err != nil {
 		return nil, err
 	}
-	p, found, err := r.Store.ShortestPath(from, to, or(maxDepth, store.MaxPathDepth), walkOf(kinds, asOf, direction))
+	p, found, err := r.Store.ShortestPath(ctx, from, to, or(maxDepth, store.MaxPathDepth), walkOf(kinds, asOf, direction))
 	if err != nil || !found {
 		return nil, err // no path is null, not an error
 	}
@@ -43,7 +43,7 @@ func (r *queryResolver) Timeline(ctx context.Context, from *domain.Date, to *dom
 	for i, k := range kinds {
 		rels[i] = model.StoreRelKind(k)
 	}
-	entries, err := r.Store.Timeline(or(from, domain.Date{}), or(to, domain.Date{}), rels, or(events, true))
+	entries, err := r.Store.Timeline(ctx, or(from, domain.Date{}), or(to, domain.Date{}), rels, or(events, true))
 	if err != nil {
 		return nil, err
 	}

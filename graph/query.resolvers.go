@@ -19,14 +19,14 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	if err := checkID(id); err != nil {
 		return nil, err
 	}
-	n, err := r.Store.Node(id)
+	n, err := r.Store.Node(ctx, id)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return nil, nil // a GraphQL null, not an error: the id is well-formed but unknown
 	}
 	if err != nil {
 		return nil, err
 	}
-	return model.Wrap(n), loaders.For(ctx).Prime([]string{id})
+	return model.Wrap(n), loaders.For(ctx).Prime(ctx, []string{id})
 }
 
 // Nodes is the resolver for the nodes field.
@@ -144,7 +144,7 @@ func (r *queryResolver) Territories(ctx context.Context, first *int, after *stri
 			})
 		}
 		if filter.Bbox != nil || filter.ContainsPoint != nil || filter.HasGeometry != nil {
-			geo, err := r.geoPredicate(filter)
+			geo, err := r.geoPredicate(ctx, filter)
 			if err != nil {
 				return nil, err
 			}

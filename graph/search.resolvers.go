@@ -18,7 +18,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.
 	for i, k := range kinds {
 		storeKinds[i] = model.StoreKind(k)
 	}
-	hits, err := r.Store.Search(query, storeKinds)
+	hits, err := r.Store.Search(ctx, query, storeKinds)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 
 // Stats is the resolver for the stats field.
 func (r *queryResolver) Stats(ctx context.Context, asOf *domain.Date) (*model.Stats, error) {
-	snap, err := r.Store.Snapshot(or(asOf, domain.Date{}))
+	snap, err := r.Store.Snapshot(ctx, or(asOf, domain.Date{}))
 	if err != nil {
 		return nil, err
 	}
@@ -25,7 +25,7 @@ func (r *queryResolver) Stats(ctx context.Context, asOf *domain.Date) (*model.St
 // SignatoriesByYear is the resolver for the signatoriesByYear field.
 func (r *statsResolver) SignatoriesByYear(ctx context.Context, obj *model.Stats, from *int, to *int) ([]*model.YearCount, error) {
 	last := or(to, obj.S.AsOf.Y) // the year of asOf; 0, this year, for all time
-	series, err := r.Store.SignatoriesByYear(store.FrameworkID, or(from, 0), last)
+	series, err := r.Store.SignatoriesByYear(ctx, store.FrameworkID, or(from, 0), last)
 	if err != nil {
 		return nil, err
 	}

@@ -21,10 +21,19 @@ type relKey struct {
 	dir domain.Direction
 }
 
+// Reader is what the loaders read from the store: nodes, relations and
+// geometries by id, in batches. *store.Store is one.
+type Reader interface {
+	Nodes(ctx context.Context, ids []string) ([]*domain.Node, error)
+	Relations(ctx context.Context, qs []store.RelQuery) ([][]*domain.Relation, error)
+	RelationsWithEnds(ctx context.Context, qs []store.RelQuery, maxEnds int) ([][]*domain.Relation, map[string]*domain.Node, error)
+	Geometries(ctx context.Context, ids []string) ([]*store.Geometry, error)
+}
+
 // Loaders are created per operation, so nothing is cached across requests
 // or across the operations of a long-lived connection.
 type Loaders struct {
-	store      *store.Store
+	store      Reader
 	nodes      *dataloadgen.Loader[string, *domain.Node]
 	relations  *dataloadgen.Loader[relKey, []*domain.Relation]
 	geometries *dataloadgen.Loader[string, *store.Geometry]
@@ -36,16 +45,16 @@ type Loaders struct {
 var Wait = time.Millisecond
 
 // New returns loaders reading from s.
-func New(s *store.Store) *Loaders {
+func New(s Reader) *Loaders {
 	return &Loaders{
 		store: s,
 		nodes: byID(s.Nodes),
-		relations: dataloadgen.NewMappedLoader(func(_ context.Context, keys []relKey) (map[relKey][]*domain.Relation, error) {
+		relations: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []relKey) (map[relKey][]*domain.Relation, error) {
 			qs := make([]store.RelQuery, len(keys))
 			for i, k := range keys {
 				qs[i] = store.RelQuery{ID: k.id, Dir: k.dir}
 			}
-			rels, err := s.Relations(qs)
+			rels, err := s.Relations(ctx, qs)
 			if err != nil {
 				return nil, err
 			}
@@ -61,9 +70,9 @@ func New(s *store.Store) *Loaders {
 
 // byID is a loader of values by id, from a batch read that returns them in
 // the order of the ids with nil where there is none.
-func byID[T any](read func(ids []string) ([]*T, error)) *dataloadgen.Loader[string, *T] {
-	return dataloadgen.NewMappedLoader(func(_ context.Context, ids []string) (map[string]*T, error) {
-		vs, err := read(ids)
+func byID[T any](read func(ctx context.Context, ids []string) ([]*T, error)) *dataloadgen.Loader[string, *T] {
+	return dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*T, error) {
+		vs, err := read(ctx, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -124,12 +133,12 @@ const primeEnds = 2000
 // ends, in one store read, and fills the caches: the fields of a page of
 // nodes then find their related objects at once, with no batch to wait for,
 // and the store reads of a page do not grow with its length.
-func (l *Loaders) Prime(ids []string) error {
+func (l *Loaders) Prime(ctx context.Context, ids []string) error {
 	qs := make([]store.RelQuery, len(ids))
 	for i, id := range ids {
 		qs[i] = store.RelQuery{ID: id, Dir: domain.Both}
 	}
-	rels, ends, err := l.store.RelationsWithEnds(qs, primeEnds)
+	rels, ends, err := l.store.RelationsWithEnds(ctx, qs, primeEnds)
 	if err != nil {
 		return err
 	}

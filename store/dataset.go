@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"github.com/cccs13/cccs-graph/domain"
 
 	"bytes"
@@ -152,14 +153,14 @@ func checkKeys(file string, m *yaml.Node, allowed []string, what string) []Probl
 // record is written, or nothing is. Records that are already stored as they
 // are do not count as writes, so importing the same files twice changes
 // nothing. Returns EBADINPUT listing every bad record with its position.
-func (s *Store) Import(files ...File) (ImportResult, error) {
+func (s *Store) Import(ctx context.Context, files ...File) (ImportResult, error) {
 	var p parsed
 	var probs []Problem
 	for _, f := range files {
 		probs = append(probs, parseFile(f, &p)...)
 	}
 	var res ImportResult
-	err := s.update(func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		res = ImportResult{}
 		probs := append(probs, checkReferences(txn, &p)...)
 		if len(probs) > 0 {
@@ -169,7 +170,7 @@ func (s *Store) Import(files ...File) (ImportResult, error) {
 	})
 	if err == nil && res.Changed() {
 		// A territory's type may have changed: the index files it by type.
-		err = s.rebuildGeoIndex()
+		err = s.rebuildGeoIndex(context.WithoutCancel(ctx))
 	}
 	return res, err
 }
@@ -275,16 +276,16 @@ func count(changed bool, written, unchanged *int) {
 
 // Export returns the whole graph as one dataset file: nodes by kind then id,
 // relations in key order. Importing it into an empty store gives the same graph.
-func (s *Store) Export() ([]byte, error) {
+func (s *Store) Export(ctx context.Context) ([]byte, error) {
 	var ds Dataset
 	for _, k := range domain.Kinds {
-		nodes, err := s.NodesOfKind(k.Kind)
+		nodes, err := s.NodesOfKind(ctx, k.Kind)
 		if err != nil {
 			return nil, err
 		}
 		ds.Nodes = append(ds.Nodes, nodes...)
 	}
-	rels, err := s.AllRelations()
+	rels, err := s.AllRelations(ctx)
 	if err != nil {
 		return nil, err
 	}

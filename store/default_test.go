@@ -1,8 +1,6 @@
 package store
 
 import (
-	"github.com/cccs13/cccs-graph/domain"
-
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // sharedDirBesideRepo finds ../shared beside the repository root (the directory of
@@ -47,7 +47,7 @@ type cited struct {
 // every node and relation, after checking that each of them has at least one.
 func defaultCitations(t *testing.T) (*Store, []cited) {
 	s := openTest(t)
-	if _, err := s.LoadDefaultIfEmpty(); err != nil {
+	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
 		t.Fatal(err)
 	}
 	var all []cited
@@ -60,7 +60,7 @@ func defaultCitations(t *testing.T) (*Store, []cited) {
 		}
 	}
 	for _, k := range domain.Kinds {
-		nodes, err := s.NodesOfKind(k.Kind)
+		nodes, err := s.NodesOfKind(ctx, k.Kind)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +68,7 @@ func defaultCitations(t *testing.T) (*Store, []cited) {
 			add("node "+n.ID, n.Sources)
 		}
 	}
-	rels, err := s.AllRelations()
+	rels, err := s.AllRelations(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func defaultCitations(t *testing.T) (*Store, []cited) {
 func TestEveryNodeAndRelationCitesASource(t *testing.T) {
 	s, all := defaultCitations(t)
 	for _, c := range all {
-		n, err := s.Node(c.Source)
+		n, err := s.Node(ctx, c.Source)
 		if err != nil || n.Kind != "source" {
 			t.Errorf("%s cites %q, which is not a source node (%v)", c.by, c.Source, err)
 		}
@@ -121,7 +121,7 @@ func TestEveryExcerptIsVerbatim(t *testing.T) {
 
 // citedDocumentText reads the file of a source node from the shared directory.
 func citedDocumentText(t *testing.T, s *Store, shared, id string) string {
-	n, err := s.Node(id)
+	n, err := s.Node(ctx, id)
 	if err != nil {
 		t.Fatalf("source %s: %v", id, err)
 	}

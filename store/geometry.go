@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"github.com/cccs13/cccs-graph/domain"
 
 	"encoding/binary"
@@ -138,8 +139,8 @@ func decodeGeometry(v []byte) (Geometry, error) {
 }
 
 // Geometry returns the geometry of a territory. Returns ENOTFOUND when it has none.
-func (s *Store) Geometry(id string) (*Geometry, error) {
-	gs, err := s.Geometries([]string{id})
+func (s *Store) Geometry(ctx context.Context, id string) (*Geometry, error) {
+	gs, err := s.Geometries(ctx, []string{id})
 	if err != nil {
 		return nil, err
 	}
@@ -151,9 +152,9 @@ func (s *Store) Geometry(id string) (*Geometry, error) {
 
 // Geometries returns the geometries of territories in one read, in the order
 // of the ids, with nil where a territory has none.
-func (s *Store) Geometries(ids []string) ([]*Geometry, error) {
+func (s *Store) Geometries(ctx context.Context, ids []string) ([]*Geometry, error) {
 	out := make([]*Geometry, len(ids))
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		for i, id := range ids {
 			err := withGeometry(txn, id, func(g *Geometry) error {
 				g.GeoJSON = append([]byte(nil), g.GeoJSON...)
@@ -308,8 +309,8 @@ type Feature struct {
 // streams the stored bytes without copying them. Ids without geometry are
 // skipped. fn must not keep Geometry.GeoJSON. Returns ENOTFOUND for an id
 // that is no node.
-func (s *Store) Features(ids []string, fn func(*Feature) error) error {
-	return s.view(func(txn *badger.Txn) error {
+func (s *Store) Features(ctx context.Context, ids []string, fn func(*Feature) error) error {
+	return s.view(ctx, func(txn *badger.Txn) error {
 		for _, id := range ids {
 			f := &Feature{Node: &domain.Node{}}
 			if err := getNode(txn, id, f.Node); err != nil {

@@ -1,11 +1,11 @@
 package store
 
 import (
-	"github.com/cccs13/cccs-graph/domain"
-
 	"bytes"
 	"encoding/binary"
 	"fmt"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Key layout: the one place that says how keys are built. Every key starts

@@ -1,10 +1,10 @@
 package store
 
 import (
-	"github.com/cccs13/cccs-graph/domain"
-
 	"bytes"
 	"testing"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 func TestKeysRoundTrip(t *testing.T) {

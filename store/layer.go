@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"github.com/cccs13/cccs-graph/domain"
 
 	"crypto/sha256"
@@ -72,13 +73,13 @@ func slugID(s string) string {
 //
 // Returns EBADINPUT listing every problem of every feature (nothing is
 // written then), or when the layer is too large for one transaction.
-func (s *Store) ImportLayer(l Layer) (LayerResult, error) {
+func (s *Store) ImportLayer(ctx context.Context, l Layer) (LayerResult, error) {
 	if !slices.Contains(domain.TerritoryTypes, l.Kind) {
 		return LayerResult{}, domain.Errorf(domain.EBADINPUT, "unknown territory type %q: one of %s", l.Kind, strings.Join(domain.TerritoryTypes, ", "))
 	}
 	feats, probs := parseLayer(l.Kind, l.File.Data)
 	var res LayerResult
-	err := s.update(func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		res = LayerResult{Features: len(feats)}
 		source, create, srcProbs := layerSource(txn, l, len(feats))
 		plans, planProbs := planLayer(txn, l.Kind, feats)
@@ -101,7 +102,7 @@ func (s *Store) ImportLayer(l Layer) (LayerResult, error) {
 		return LayerResult{}, err
 	}
 	if res.Changed() {
-		err = s.rebuildGeoIndex()
+		err = s.rebuildGeoIndex(context.WithoutCancel(ctx))
 	}
 	return res, err
 }

@@ -1,7 +1,10 @@
 package store
 
-import "github.com/cccs13/cccs-graph/domain"
-import "sync"
+import (
+	"sync"
+
+	"github.com/cccs13/cccs-graph/domain"
+)
 
 // memo remembers decoded values by their stored bytes. The same bytes always
 // decode to the same value, so no write can make an entry stale and nothing

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"github.com/cccs13/cccs-graph/domain"
 
 	"errors"
@@ -9,9 +10,9 @@ import (
 )
 
 // Node returns the node with the given id. Returns ENOTFOUND if there is none.
-func (s *Store) Node(id string) (*domain.Node, error) {
+func (s *Store) Node(ctx context.Context, id string) (*domain.Node, error) {
 	var n domain.Node
-	err := s.view(func(txn *badger.Txn) error { return getNode(txn, id, &n) })
+	err := s.view(ctx, func(txn *badger.Txn) error { return getNode(txn, id, &n) })
 	if err != nil {
 		return nil, err
 	}
@@ -37,9 +38,9 @@ func getNode(txn *badger.Txn, id string, n *domain.Node) error {
 
 // Nodes returns the nodes with the given ids in one read, in the order of the
 // ids, with nil where an id is unknown.
-func (s *Store) Nodes(ids []string) ([]*domain.Node, error) {
+func (s *Store) Nodes(ctx context.Context, ids []string) ([]*domain.Node, error) {
 	out := make([]*domain.Node, len(ids))
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		for i, id := range ids {
 			var n domain.Node
 			err := getNode(txn, id, &n)
@@ -58,17 +59,22 @@ func (s *Store) Nodes(ids []string) ([]*domain.Node, error) {
 
 // NodesOfKind returns every node of a kind, in id order. Returns EBADINPUT for
 // an unknown kind.
-func (s *Store) NodesOfKind(kind domain.Kind) ([]*domain.Node, error) {
+func (s *Store) NodesOfKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error) {
 	kc, ok := kindCode(kind)
 	if !ok {
 		return nil, domain.Errorf(domain.EBADINPUT, "unknown node kind %q", kind)
 	}
 	var out []*domain.Node
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		prefix := kindPrefix(kc)
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 		defer it.Close()
+		i := 0
 		for it.Rewind(); it.Valid(); it.Next() {
+			if err := scanDone(ctx, i); err != nil {
+				return err
+			}
+			i++
 			id := string(it.Item().Key()[len(prefix):])
 			var n domain.Node
 			if err := getNode(txn, id, &n); err != nil {
@@ -83,13 +89,13 @@ func (s *Store) NodesOfKind(kind domain.Kind) ([]*domain.Node, error) {
 
 // NodeByCode returns the node of a kind with a natural key (such as an INSEE
 // code). Returns ENOTFOUND if there is none.
-func (s *Store) NodeByCode(kind domain.Kind, code string) (*domain.Node, error) {
+func (s *Store) NodeByCode(ctx context.Context, kind domain.Kind, code string) (*domain.Node, error) {
 	kc, ok := kindCode(kind)
 	if !ok {
 		return nil, domain.Errorf(domain.EBADINPUT, "unknown node kind %q", kind)
 	}
 	var n domain.Node
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		prefix := codePrefix(kc, code)
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 		defer it.Close()
@@ -163,14 +169,14 @@ func deleteIndexes(txn *badger.Txn, n *domain.Node) error {
 
 // Size counts every node and relation, reading them all: for tests and
 // tools that check what other paths report.
-func (s *Store) Size() (nodes, relations int, err error) {
+func (s *Store) Size(ctx context.Context) (nodes, relations int, err error) {
 	for _, k := range domain.Kinds {
-		ns, err := s.NodesOfKind(k.Kind)
+		ns, err := s.NodesOfKind(ctx, k.Kind)
 		if err != nil {
 			return 0, 0, err
 		}
 		nodes += len(ns)
 	}
-	rels, err := s.AllRelations()
+	rels, err := s.AllRelations(ctx)
 	return nodes, len(rels), err
 }

@@ -1,11 +1,11 @@
 package store
 
 import (
-	"github.com/cccs13/cccs-graph/domain"
-
 	"cmp"
 	"encoding/base64"
 	"encoding/json"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Cursor is a position in an ordered list: the sort key and the id of the item

@@ -1,10 +1,10 @@
 package store
 
 import (
-	"github.com/cccs13/cccs-graph/domain"
-
 	"fmt"
 	"testing"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 func TestPaginate(t *testing.T) {

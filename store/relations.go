@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"github.com/cccs13/cccs-graph/domain"
 
 	"slices"
@@ -19,9 +20,9 @@ type RelQuery struct {
 // Relations returns, for each query, the matching relations in key order
 // (kind, then other end, then validFrom), all in one read transaction.
 // Returns EBADINPUT for an unknown relation kind.
-func (s *Store) Relations(qs []RelQuery) ([][]*domain.Relation, error) {
+func (s *Store) Relations(ctx context.Context, qs []RelQuery) ([][]*domain.Relation, error) {
 	out := make([][]*domain.Relation, len(qs))
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		sc := newEdgeScanner(txn)
 		defer sc.close()
 		for i, q := range qs {
@@ -39,10 +40,10 @@ func (s *Store) Relations(qs []RelQuery) ([][]*domain.Relation, error) {
 // RelationsWithEnds is Relations, plus the nodes at the other ends of the
 // relations found, read in the same transaction while there are at most
 // maxEnds of them (none beyond: the caller loads those on demand).
-func (s *Store) RelationsWithEnds(qs []RelQuery, maxEnds int) ([][]*domain.Relation, map[string]*domain.Node, error) {
+func (s *Store) RelationsWithEnds(ctx context.Context, qs []RelQuery, maxEnds int) ([][]*domain.Relation, map[string]*domain.Node, error) {
 	out := make([][]*domain.Relation, len(qs))
 	ends := map[string]*domain.Node{}
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		sc := newEdgeScanner(txn)
 		defer sc.close()
 		var ids []string
@@ -170,9 +171,9 @@ func (sc *edgeScanner) scan(prefix []byte, asOf domain.Date, keep func(other str
 }
 
 // AllRelations returns every relation, in the order of its out key.
-func (s *Store) AllRelations() ([]*domain.Relation, error) {
+func (s *Store) AllRelations(ctx context.Context) ([]*domain.Relation, error) {
 	var out []*domain.Relation
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		var err error
 		out, err = scanEdges(txn, []byte{pEdgeOut}, domain.Date{})
 		return err

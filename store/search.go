@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"github.com/cccs13/cccs-graph/domain"
 
 	"fmt"
@@ -42,7 +43,7 @@ type SearchHit struct {
 // and the last word also matches as a prefix, so a query can be typed
 // incrementally. Returns EBADINPUT for an empty query, one with no letter or
 // digit, a too long one, or an unknown kind.
-func (s *Store) Search(query string, kinds []domain.Kind) ([]SearchHit, error) {
+func (s *Store) Search(ctx context.Context, query string, kinds []domain.Kind) ([]SearchHit, error) {
 	q, err := parseQuery(query)
 	if err != nil {
 		return nil, err
@@ -53,7 +54,7 @@ func (s *Store) Search(query string, kinds []domain.Kind) ([]SearchHit, error) {
 		}
 	}
 	var hits []SearchHit
-	err = s.view(func(txn *badger.Txn) error {
+	err = s.view(ctx, func(txn *badger.Txn) error {
 		ids, err := candidates(txn, q)
 		if err != nil {
 			return err

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"github.com/cccs13/cccs-graph/domain"
 
 	"encoding/binary"
@@ -41,9 +42,9 @@ func eachSearchKey(n *domain.Node, fn func([]byte) error) error {
 // ensureSearchIndex rebuilds the search index when it was built with other
 // tokenisation rules, or not at all (a data directory written before search
 // existed, or restored from such a backup).
-func (s *Store) ensureSearchIndex() error {
+func (s *Store) ensureSearchIndex(ctx context.Context) error {
 	current := false
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		item, err := txn.Get(searchVersionKey)
 		if errors.Is(err, badger.ErrKeyNotFound) {
 			return nil
@@ -59,7 +60,7 @@ func (s *Store) ensureSearchIndex() error {
 	if err != nil || current {
 		return err
 	}
-	return s.update(rebuildSearchIndex)
+	return s.update(ctx, rebuildSearchIndex)
 }
 
 // rebuildSearchIndex drops every search entry and indexes every node again,

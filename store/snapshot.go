@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"github.com/cccs13/cccs-graph/domain"
 
 	"cmp"
@@ -20,13 +21,18 @@ type Snapshot struct {
 }
 
 // Snapshot reads the network as of asOf (everything when zero).
-func (s *Store) Snapshot(asOf domain.Date) (*Snapshot, error) {
+func (s *Store) Snapshot(ctx context.Context, asOf domain.Date) (*Snapshot, error) {
 	snap := &Snapshot{AsOf: asOf, Nodes: []*domain.Node{}, Relations: []*domain.Relation{}}
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		exists := map[string]bool{}
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pKindIndex}})
 		defer it.Close()
+		i := 0
 		for it.Rewind(); it.Valid(); it.Next() {
+			if err := scanDone(ctx, i); err != nil {
+				return err
+			}
+			i++
 			k, err := ParseKey(it.Item().Key())
 			if err != nil {
 				return err

@@ -5,6 +5,7 @@
 package store
 
 import (
+	"context"
 	"github.com/cccs13/cccs-graph/domain"
 
 	"encoding/binary"
@@ -50,15 +51,16 @@ func Open(dir string, log *slog.Logger) (*Store, error) {
 		return nil, fmt.Errorf("open badger in %q: %w", dir, err)
 	}
 	s := &Store{db: db, log: log}
+	ctx := context.Background() // opening is not a request: nothing cancels it
 	if err := s.checkSchema(); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if err := s.ensureSearchIndex(); err != nil {
+	if err := s.ensureSearchIndex(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if err := s.rebuildGeoIndex(); err != nil {
+	if err := s.rebuildGeoIndex(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("build the spatial index: %w", err)
 	}
@@ -92,16 +94,35 @@ func (s *Store) checkSchema() error {
 // request's reads do not grow with the size of its answer.
 func (s *Store) Reads() int64 { return s.reads.Load() }
 
-// view runs fn in a read transaction.
-func (s *Store) view(fn func(*badger.Txn) error) error {
+// view runs fn in a read transaction, unless ctx is already done. Scans
+// that may be long check ctx inside fn as well (see scanDone).
+func (s *Store) view(ctx context.Context, fn func(*badger.Txn) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	s.reads.Add(1)
 	return s.db.View(fn)
 }
 
+// scanEvery is how many keys a scan reads between two looks at its context.
+const scanEvery = 256
+
+// scanDone reports, every scanEvery calls (i counts them), the error of a
+// context that is done: a request's deadline stops a long scan or walk.
+func scanDone(ctx context.Context, i int) error {
+	if i%scanEvery != 0 {
+		return nil
+	}
+	return ctx.Err()
+}
+
 // update runs fn in a write transaction, retried a bounded number of times on
 // conflict. Returns ECONFLICT when the retries run out.
-func (s *Store) update(fn func(*badger.Txn) error) error {
+func (s *Store) update(ctx context.Context, fn func(*badger.Txn) error) error {
 	for range maxRetries {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		err := s.db.Update(fn)
 		if !errors.Is(err, badger.ErrConflict) {
 			return err
@@ -113,9 +134,9 @@ func (s *Store) update(fn func(*badger.Txn) error) error {
 
 // DataVersion is a counter bumped by every write that changes data: caches
 // and ETags key on it.
-func (s *Store) DataVersion() (uint64, error) {
+func (s *Store) DataVersion(ctx context.Context) (uint64, error) {
 	var v uint64
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		var err error
 		v, err = dataVersion(txn)
 		return err
@@ -166,9 +187,9 @@ func decode(b []byte, v any) error {
 }
 
 // Empty reports whether the store holds no node.
-func (s *Store) Empty() (bool, error) {
+func (s *Store) Empty(ctx context.Context) (bool, error) {
 	empty := true
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pNode}})
 		defer it.Close()
 		it.Rewind()

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"github.com/cccs13/cccs-graph/domain"
 
 	"fmt"
@@ -28,8 +29,8 @@ type YearCount struct {
 // first 0 means the year of the earliest signatory relation, last 0 the
 // current year. Returns EBADINPUT when last is before first or the series is
 // longer than MaxYears.
-func (s *Store) SignatoriesByYear(agreement string, first, last int) ([]YearCount, error) {
-	rels, err := s.Relations([]RelQuery{{ID: agreement, Dir: domain.In, Kinds: []domain.RelKind{domain.RelSignatory}}})
+func (s *Store) SignatoriesByYear(ctx context.Context, agreement string, first, last int) ([]YearCount, error) {
+	rels, err := s.Relations(ctx, []RelQuery{{ID: agreement, Dir: domain.In, Kinds: []domain.RelKind{domain.RelSignatory}}})
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +108,7 @@ func (e TimelineEntry) Cursor() Cursor {
 // kinds (all when empty) within it, in date order. An entry is within when
 // its date meets the interval: "2015" is within from 2015-06-01. Returns
 // EBADINPUT when to is before from or for an unknown relation kind.
-func (s *Store) Timeline(from, to domain.Date, kinds []domain.RelKind, events bool) ([]TimelineEntry, error) {
+func (s *Store) Timeline(ctx context.Context, from, to domain.Date, kinds []domain.RelKind, events bool) ([]TimelineEntry, error) {
 	span := domain.Interval{From: from, To: to}
 	if !from.IsZero() && !to.IsZero() && to.Last().Before(from.First()) {
 		return nil, domain.Errorf(domain.EBADINPUT, "the timeline ends (%s) before it starts (%s)", to, from)
@@ -118,7 +119,7 @@ func (s *Store) Timeline(from, to domain.Date, kinds []domain.RelKind, events bo
 		}
 	}
 	var out []TimelineEntry
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		var err error
 		if events {
 			if out, err = eventEntries(txn, span); err != nil {

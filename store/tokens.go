@@ -1,13 +1,13 @@
 package store
 
 import (
-	"github.com/cccs13/cccs-graph/domain"
-
 	"strings"
 	"unicode"
 
 	"github.com/kljensen/snowball/french"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // tokenizerVersion names the tokenisation rules below. The search index is

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"github.com/cccs13/cccs-graph/domain"
 
 	"slices"
@@ -48,13 +49,13 @@ type Path struct {
 // relations between them. Returns EBADINPUT for a depth outside 0 to
 // MaxWalkDepth or an unknown relation kind, ENOTFOUND for an unknown id. A
 // root that does not exist at w.AsOf has an empty neighbourhood.
-func (s *Store) Neighborhood(id string, depth int, w Walk) (*Subgraph, error) {
+func (s *Store) Neighborhood(ctx context.Context, id string, depth int, w Walk) (*Subgraph, error) {
 	if depth < 0 || depth > MaxWalkDepth {
 		return nil, domain.Errorf(domain.EBADINPUT, "depth takes 0 to %d, not %d", MaxWalkDepth, depth)
 	}
 	g := &Subgraph{Nodes: []*domain.Node{}, Depths: []int{}, Relations: []*domain.Relation{}}
-	err := s.view(func(txn *badger.Txn) error {
-		wk := newWalker(txn, w)
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		wk := newWalker(ctx, txn, w)
 		root, alive, err := wk.root(id)
 		if err != nil || !alive {
 			return err
@@ -73,14 +74,14 @@ func (s *Store) Neighborhood(id string, depth int, w Walk) (*Subgraph, error) {
 // order, so the answer is stable. Returns EBADINPUT for a maxDepth outside 0
 // to MaxPathDepth, an unknown relation kind or a search that reaches too many
 // nodes, ENOTFOUND when either id is unknown.
-func (s *Store) ShortestPath(from, to string, maxDepth int, w Walk) (*Path, bool, error) {
+func (s *Store) ShortestPath(ctx context.Context, from, to string, maxDepth int, w Walk) (*Path, bool, error) {
 	if maxDepth < 0 || maxDepth > MaxPathDepth {
 		return nil, false, domain.Errorf(domain.EBADINPUT, "maxDepth takes 0 to %d, not %d", MaxPathDepth, maxDepth)
 	}
 	var p *Path
 	found := false
-	err := s.view(func(txn *badger.Txn) error {
-		wk := newWalker(txn, w)
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		wk := newWalker(ctx, txn, w)
 		src, srcAlive, err := wk.root(from)
 		if err != nil {
 			return err
@@ -98,17 +99,18 @@ func (s *Store) ShortestPath(from, to string, maxDepth int, w Walk) (*Path, bool
 // walker reads relations for one walk, in one transaction, remembering the
 // nodes and relations it has read.
 type walker struct {
+	ctx   context.Context // the request's: its deadline stops the walk
 	txn   *badger.Txn
 	w     Walk
 	nodes map[string]*domain.Node // nil for a node that does not exist during w.AsOf
 	steps map[string][]*domain.Relation
 }
 
-func newWalker(txn *badger.Txn, w Walk) *walker {
+func newWalker(ctx context.Context, txn *badger.Txn, w Walk) *walker {
 	if w.Dir == 0 {
 		w.Dir = domain.Both
 	}
-	return &walker{txn: txn, w: w, nodes: map[string]*domain.Node{}, steps: map[string][]*domain.Relation{}}
+	return &walker{ctx: ctx, txn: txn, w: w, nodes: map[string]*domain.Node{}, steps: map[string][]*domain.Relation{}}
 }
 
 // root reads a node the caller named. Returns ENOTFOUND when it is unknown.
@@ -148,6 +150,9 @@ func (wk *walker) alive(id string) (*domain.Node, error) {
 func (wk *walker) step(id string) ([]*domain.Relation, error) {
 	if rels, ok := wk.steps[id]; ok {
 		return rels, nil
+	}
+	if err := scanDone(wk.ctx, len(wk.steps)); err != nil {
+		return nil, err
 	}
 	all, err := relations(wk.txn, RelQuery{ID: id, Dir: wk.w.Dir, Kinds: wk.w.Kinds, AsOf: wk.w.AsOf})
 	if err != nil {

@@ -1,0 +1,58 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/loaders"
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// The GraphQL layer reads the network through these interfaces, never a
+// concrete store: *store.Store implements them all, and a test fake, a read
+// replica or another engine may stand in. Every method takes the request's
+// context, whose deadline stops a long scan or walk.
+//
+// The write side (authenticated edits with history) gets its own Writer
+// interface here, beside Reader, so that a read-only deployment needs none.
+type (
+	// NodeReader reads nodes one by one and lists a kind, for pages.
+	NodeReader interface {
+		Node(ctx context.Context, id string) (*domain.Node, error)
+		NodesOfKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error)
+	}
+	// Searcher finds nodes by name.
+	Searcher interface {
+		Search(ctx context.Context, query string, kinds []domain.Kind) ([]store.SearchHit, error)
+	}
+	// Walker walks the graph from a node.
+	Walker interface {
+		Neighborhood(ctx context.Context, id string, depth int, w store.Walk) (*store.Subgraph, error)
+		ShortestPath(ctx context.Context, from, to string, maxDepth int, w store.Walk) (*store.Path, bool, error)
+	}
+	// HistoryReader reads the network over time.
+	HistoryReader interface {
+		Timeline(ctx context.Context, from, to domain.Date, kinds []domain.RelKind, events bool) ([]store.TimelineEntry, error)
+		Snapshot(ctx context.Context, asOf domain.Date) (*store.Snapshot, error)
+		SignatoriesByYear(ctx context.Context, agreement string, first, last int) ([]store.YearCount, error)
+	}
+	// GeoReader finds territories in space.
+	GeoReader interface {
+		GeoSearch(ctx context.Context, q store.GeoQuery) ([]store.GeoEntry, error)
+	}
+	// Versioned says which version of the data a read sees: caches key on it.
+	Versioned interface {
+		DataVersion(ctx context.Context) (uint64, error)
+	}
+
+	// Reader is everything the GraphQL layer reads.
+	Reader interface {
+		loaders.Reader
+		NodeReader
+		Searcher
+		Walker
+		HistoryReader
+		GeoReader
+		Versioned
+	}
+)
