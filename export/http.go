@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/edge"
 	"github.com/cccs13/cccs-graph/etag"
 )
 
@@ -98,9 +99,5 @@ func fileName(file string, asOf domain.Date) string {
 // httpError answers with the status of err's code and its message; an
 // internal error is logged and answered "internal error".
 func httpError(w http.ResponseWriter, log *slog.Logger, r *http.Request, err error) {
-	status := domain.HTTPStatus(domain.ErrorCode(err))
-	if status == http.StatusInternalServerError {
-		log.ErrorContext(r.Context(), "export failed", "path", r.URL.Path, "error", err.Error())
-	}
-	http.Error(w, domain.ErrorMessage(err), status)
+	edge.WriteError(w, r, log, edge.Text, err)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/edge"
 	"github.com/cccs13/cccs-graph/etag"
 )
 
@@ -19,17 +20,8 @@ const (
 )
 
 // writeError answers with the OGC API exception body {code, description}.
-// Internal errors are logged and answered "internal error".
 func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	code := domain.ErrorCode(err)
-	status := domain.HTTPStatus(code)
-	if status == http.StatusInternalServerError {
-		h.log.ErrorContext(r.Context(), "geo: internal error", "path", r.URL.Path, "error", err.Error())
-	}
-	w.Header().Set("Content-Type", mediaJSON)
-	w.Header().Del("ETag")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]string{"code": code, "description": domain.ErrorMessage(err)})
+	edge.WriteError(w, r, h.log, edge.OGC, err)
 }
 
 // notFound answers 404 for a path under /ogc or /geo that names nothing.

@@ -12,6 +12,7 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/edge"
 )
 
 // Response cache: gqlgen spends most of a large answer's time marshalling it
@@ -108,12 +109,7 @@ func (rc *responseCache) key(r *http.Request) (k [sha256.Size]byte, ok bool) {
 	h := sha256.New()
 	io.WriteString(h, strconv.FormatUint(version, 10)+"\x00"+domain.Today().String()+"\x00"+r.Method+"\x00"+r.URL.RawQuery+"\x00"+r.Header.Get("Accept")+"\x00")
 	if r.Method == http.MethodPost {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			return k, false
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		h.Write(body)
+		h.Write(edge.Body(r))
 	}
 	copy(k[:], h.Sum(nil))
 	return k, true

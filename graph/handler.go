@@ -1,11 +1,10 @@
 package graph
 
 import (
-	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -22,6 +21,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/edge"
 	"github.com/cccs13/cccs-graph/loaders"
 )
 
@@ -39,8 +39,12 @@ type Options struct {
 	Limits        Limits
 	Introspection bool
 	Logger        *slog.Logger
-	CacheEntries  int // responses kept by the response cache; 0 switches it off
+	CacheEntries  int   // responses kept by the response cache; 0 switches it off
+	MaxBody       int64 // largest request body in bytes; 0 for DefaultMaxBody
 }
+
+// DefaultMaxBody is the request body limit when Options gives none.
+const DefaultMaxBody = 1 << 20
 
 func init() {
 	// A refused operation is a protocol error: not executed, 4xx where the
@@ -90,7 +94,7 @@ func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 	if opts.CacheEntries > 0 {
 		h = newResponseCache(h, s, log, opts.CacheEntries)
 	}
-	return checkTransport(h)
+	return edge.ReadBody(cmp.Or(opts.MaxBody, DefaultMaxBody), edge.GraphQL, checkTransport(h))
 }
 
 // presentError gives every error a code in extensions.code. Domain errors keep
@@ -171,12 +175,10 @@ func checkTransport(next http.Handler) http.Handler {
 				requestError(w, http.StatusUnsupportedMediaType, "POST a JSON body with Content-Type: application/json")
 				return
 			}
-			body, err := io.ReadAll(r.Body)
-			if err != nil || !json.Valid(body) {
+			if !json.Valid(edge.Body(r)) {
 				requestError(w, http.StatusBadRequest, "the request body is not valid JSON")
 				return
 			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
 		default:
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
 			requestError(w, http.StatusMethodNotAllowed, "use GET (queries) or POST")
@@ -186,10 +188,7 @@ func checkTransport(next http.Handler) http.Handler {
 	})
 }
 
+// requestError answers a request no transport takes, with a coded GraphQL error.
 func requestError(w http.ResponseWriter, status int, message string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
-		"message": message, "extensions": map[string]any{"code": domain.EBADINPUT},
-	}}})
+	edge.Respond(w, edge.GraphQL, status, domain.EBADINPUT, message)
 }
