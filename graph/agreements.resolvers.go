@@ -13,7 +13,7 @@ import (
 )
 
 // Signatories is the resolver for the signatories field.
-func (r *agreementResolver) Signatories(ctx context.Context, obj *model.Agreement, asOf *domain.Date, first *int, after *string) (*model.OrganizationConnection, error) {
+func (r *agreementResolver) Signatories(ctx context.Context, obj *model.Agreement, asOf *domain.Date, first *int, after *string) (*model.Connection[*model.Organization], error) {
 	return signatories(ctx, obj.N.ID, asOf, first, after)
 }
 

@@ -17,21 +17,6 @@ type page struct {
 	Info *model.PageInfo
 }
 
-// pageArgs checks Relay arguments. Returns BAD_USER_INPUT for bad sizes.
-func pageArgs(first *int, after *string, last *int, before *string) (store.PageArgs, error) {
-	size, err := model.PageSize(first, last)
-	if err != nil {
-		return store.PageArgs{}, err
-	}
-	args := store.PageArgs{After: after, Before: before}
-	if last != nil {
-		args.Last = &size
-	} else {
-		args.First = &size
-	}
-	return args, nil
-}
-
 // orderTag names an ordering inside its cursors.
 func orderTag(order *model.NodeOrder) string {
 	if order == nil {
@@ -78,7 +63,7 @@ func paginate(ctx context.Context, nodes []*domain.Node, order *model.NodeOrder,
 		return c
 	})
 	args.Order = orderTag(order)
-	p, err := store.Paginate(nodes, key, desc, args)
+	p, info, err := model.Cut(nodes, key, desc, args)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +74,7 @@ func paginate(ctx context.Context, nodes []*domain.Node, order *model.NodeOrder,
 	if err := loaders.For(ctx).Prime(ctx, ids); err != nil {
 		return nil, err
 	}
-	return &page{Page: p, Info: model.PageInfoOf(p.Cursors, p.HasPrev, p.HasNext)}, nil
+	return &page{Page: p, Info: info}, nil
 }
 
 // list reads a collection: every node of a kind that keep accepts, ordered and paginated.
@@ -103,7 +88,7 @@ func (r *Resolver) list(ctx context.Context, kind domain.Kind, keep func(*domain
 
 // page reads one page of a collection: Relay arguments checked, then list.
 func (r *Resolver) page(ctx context.Context, kind domain.Kind, f predicates, order *model.NodeOrder, first *int, after *string, last *int, before *string) (*page, error) {
-	args, err := pageArgs(first, after, last, before)
+	args, err := model.PageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -126,15 +111,25 @@ func datedFilter(f *model.DatedFilter) predicates {
 	return predicates{}.common(f.Ids, f.NameContains).dated(f.From, f.To)
 }
 
-// fill converts a page into a connection's nodes and edges.
-func fill[T model.Node, E any](p *page, edge func(cursor string, node T) E) ([]T, []E) {
-	nodes, edges := make([]T, 0, len(p.Items)), make([]E, 0, len(p.Items))
+// connection is the one builder of the connections of node collections:
+// the page's nodes as type T, with their cursors.
+func connection[T model.Node](p *page) *model.Connection[T] {
+	c := &model.Connection[T]{TotalCount: p.Total, PageInfo: p.Info,
+		Nodes: make([]T, 0, len(p.Items)), Edges: make([]*model.Edge[T], 0, len(p.Items))}
 	for i, n := range p.Items {
 		t, _ := model.As[T](n)
-		nodes = append(nodes, t)
-		edges = append(edges, edge(p.Cursors[i].String(), t))
+		c.Nodes = append(c.Nodes, t)
+		c.Edges = append(c.Edges, &model.Edge[T]{Cursor: p.Cursors[i].String(), Node: t})
 	}
-	return nodes, edges
+	return c
+}
+
+// connect is connection for the results of a page read.
+func connect[T model.Node](p *page, err error) (*model.Connection[T], error) {
+	if err != nil {
+		return nil, err
+	}
+	return connection[T](p), nil
 }
 
 // filter is a conjunction of node predicates.
@@ -216,7 +211,7 @@ func storeNames[T ~string](vs []T) []string {
 // signatories pages the organizations that are signatories of an agreement at
 // asOf (today when nil), by name.
 func signatories(ctx context.Context, agreementID string, asOf *domain.Date, first *int, after *string) (*model.OrganizationConnection, error) {
-	args, err := pageArgs(first, after, nil, nil)
+	args, err := model.PageArgs(first, after, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -228,33 +223,5 @@ func signatories(ctx context.Context, agreementID string, asOf *domain.Date, fir
 	if err != nil {
 		return nil, err
 	}
-	p, err := paginate(ctx, nodes, nil, args)
-	if err != nil {
-		return nil, err
-	}
-	return organizationConnection(p), nil
-}
-
-func organizationConnection(p *page) *model.OrganizationConnection {
-	c := &model.OrganizationConnection{TotalCount: p.Total, PageInfo: p.Info}
-	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Organization) *model.OrganizationEdge {
-		return &model.OrganizationEdge{Cursor: cur, Node: n}
-	})
-	return c
-}
-
-func territoryConnection(p *page) *model.TerritoryConnection {
-	c := &model.TerritoryConnection{TotalCount: p.Total, PageInfo: p.Info}
-	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Territory) *model.TerritoryEdge {
-		return &model.TerritoryEdge{Cursor: cur, Node: n}
-	})
-	return c
-}
-
-func facilityConnection(p *page) *model.FacilityConnection {
-	c := &model.FacilityConnection{TotalCount: p.Total, PageInfo: p.Info}
-	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Facility) *model.FacilityEdge {
-		return &model.FacilityEdge{Cursor: cur, Node: n}
-	})
-	return c
+	return connect[*model.Organization](paginate(ctx, nodes, nil, args))
 }

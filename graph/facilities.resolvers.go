@@ -13,8 +13,8 @@ import (
 )
 
 // Facilities is the resolver for the facilities field.
-func (r *facilityTypeResolver) Facilities(ctx context.Context, obj *model.FacilityType, first *int, after *string) (*model.FacilityConnection, error) {
-	args, err := pageArgs(first, after, nil, nil)
+func (r *facilityTypeResolver) Facilities(ctx context.Context, obj *model.FacilityType, first *int, after *string) (*model.Connection[*model.Facility], error) {
+	args, err := model.PageArgs(first, after, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -22,11 +22,7 @@ func (r *facilityTypeResolver) Facilities(ctx context.Context, obj *model.Facili
 	if err != nil {
 		return nil, err
 	}
-	p, err := paginate(ctx, nodes, nil, args)
-	if err != nil {
-		return nil, err
-	}
-	return facilityConnection(p), nil
+	return connect[*model.Facility](paginate(ctx, nodes, nil, args))
 }
 
 // FacilityType returns FacilityTypeResolver implementation.

@@ -63,13 +63,12 @@ func wrapRelations(rels []*domain.Relation) []*model.Relation {
 // pageOf cuts the page first/after of items already in cursor order; order
 // names that order in the cursors.
 func pageOf[T any](items []T, cursor func(T) store.Cursor, order string, first *int, after *string) (store.Page[T], *model.PageInfo, error) {
-	args, err := pageArgs(first, after, nil, nil)
+	args, err := model.PageArgs(first, after, nil, nil)
 	if err != nil {
 		return store.Page[T]{}, nil, err
 	}
 	args.Order = order
-	p, err := store.Paginate(items, cursor, false, args)
-	return p, model.PageInfoOf(p.Cursors, p.HasPrev, p.HasNext), err
+	return model.Cut(items, cursor, false, args)
 }
 
 // searchConnection pages search hits, best first.

@@ -14,8 +14,8 @@ import (
 )
 
 // Children is the resolver for the children field.
-func (r *territoryResolver) Children(ctx context.Context, obj *model.Territory, kinds []model.TerritoryKind, first *int, after *string) (*model.TerritoryConnection, error) {
-	args, err := pageArgs(first, after, nil, nil)
+func (r *territoryResolver) Children(ctx context.Context, obj *model.Territory, kinds []model.TerritoryKind, first *int, after *string) (*model.Connection[*model.Territory], error) {
+	args, err := model.PageArgs(first, after, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -24,11 +24,7 @@ func (r *territoryResolver) Children(ctx context.Context, obj *model.Territory, 
 		return nil, err
 	}
 	kept := predicates{}.field("type", storeNames(kinds))
-	p, err := paginate(ctx, slices.DeleteFunc(nodes, func(n *domain.Node) bool { return n.Kind != domain.KindTerritory || !kept.keep(n) }), nil, args)
-	if err != nil {
-		return nil, err
-	}
-	return territoryConnection(p), nil
+	return connect[*model.Territory](paginate(ctx, slices.DeleteFunc(nodes, func(n *domain.Node) bool { return n.Kind != domain.KindTerritory || !kept.keep(n) }), nil, args))
 }
 
 // Territory returns TerritoryResolver implementation.

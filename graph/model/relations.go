@@ -95,10 +95,11 @@ func nodeByID(ctx context.Context, id string) (Node, error) {
 
 // RelationsOf resolves a relations(direction, kinds, asOf, first, after) field.
 func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []RelationKind, asOf *domain.Date, first *int, after *string) (*RelationConnection, error) {
-	size, err := PageSize(first, nil)
+	args, err := PageArgs(first, after, nil, nil)
 	if err != nil {
 		return nil, err
 	}
+	args.Order = "relations"
 	dirs := []domain.Direction{domain.Out, domain.In}
 	if direction != nil && *direction == DirectionOut {
 		dirs = dirs[:1]
@@ -119,11 +120,11 @@ func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []R
 	}
 	cursorOf := relationCursor(id)
 	slices.SortFunc(all, func(a, b *domain.Relation) int { return cursorOf(a).Compare(cursorOf(b)) })
-	page, err := store.Paginate(all, cursorOf, false, store.PageArgs{First: &size, After: after, Order: "relations"})
+	page, info, err := Cut(all, cursorOf, false, args)
 	if err != nil {
 		return nil, err
 	}
-	conn := &RelationConnection{TotalCount: page.Total, PageInfo: PageInfoOf(page.Cursors, page.HasPrev, page.HasNext), Edges: []*RelationEdge{}, Nodes: []*Relation{}}
+	conn := &RelationConnection{TotalCount: page.Total, PageInfo: info, Edges: []*RelationEdge{}, Nodes: []*Relation{}}
 	for i, r := range page.Items {
 		m := &Relation{R: r}
 		conn.Nodes = append(conn.Nodes, m)
@@ -142,39 +143,4 @@ func relationCursor(id string) func(*domain.Relation) store.Cursor {
 		}
 		return store.Cursor{Key: dir + "|" + string(r.Kind) + "|" + other, ID: r.ValidFrom.String() + "|" + r.OnBehalfOf}
 	}
-}
-
-// Page sizes.
-const (
-	DefaultPageSize = 20
-	MaxPageSize     = 500
-)
-
-// PageSize checks first and last and returns the page size. Returns
-// BAD_USER_INPUT for negative or too large values, or both given.
-func PageSize(first, last *int) (int, error) {
-	if first != nil && last != nil {
-		return 0, domain.Errorf(domain.EBADINPUT, "give first or last, not both")
-	}
-	n := first
-	if n == nil {
-		n = last
-	}
-	if n == nil {
-		return DefaultPageSize, nil
-	}
-	if *n < 0 || *n > MaxPageSize {
-		return 0, domain.Errorf(domain.EBADINPUT, "first and last take 0 to %d, not %d", MaxPageSize, *n)
-	}
-	return *n, nil
-}
-
-// PageInfoOf is the page information of a page cut by store.Paginate.
-func PageInfoOf(cursors []store.Cursor, hasPrev, hasNext bool) *PageInfo {
-	pi := &PageInfo{HasPreviousPage: hasPrev, HasNextPage: hasNext}
-	if len(cursors) > 0 {
-		start, end := cursors[0].String(), cursors[len(cursors)-1].String()
-		pi.StartCursor, pi.EndCursor = &start, &end
-	}
-	return pi
 }
