@@ -27,22 +27,22 @@ var goldenRelKindCodes = map[RelKind]byte{
 }
 
 func TestKindCodesPinned(t *testing.T) {
-	got := map[Kind]byte{}
+	kinds := map[Kind]byte{}
 	for _, k := range Kinds {
-		got[k.Kind] = k.Code
+		kinds[k.Kind] = k.Code
 	}
-	for k, c := range goldenKindCodes {
-		if got[k] != c {
-			t.Errorf("kind %s has code %#x, pinned %#x: stored keys would be misread", k, got[k], c)
-		}
-	}
-	gotRel := map[RelKind]byte{}
+	rels := map[RelKind]byte{}
 	for _, k := range RelKinds {
-		gotRel[k.Kind] = k.Code
+		rels[k.Kind] = k.Code
 	}
-	for k, c := range goldenRelKindCodes {
-		if gotRel[k] != c {
-			t.Errorf("relation kind %s has code %#x, pinned %#x: stored keys would be misread", k, gotRel[k], c)
+	checkPinned(t, "kind", kinds, goldenKindCodes)
+	checkPinned(t, "relation kind", rels, goldenRelKindCodes)
+}
+
+func checkPinned[K ~string](t *testing.T, what string, got, golden map[K]byte) {
+	for k, c := range golden {
+		if got[k] != c {
+			t.Errorf("%s %s has code %#x, pinned %#x: stored keys would be misread", what, k, got[k], c)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/store"

@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
-	"github.com/cccs13/cccs-graph/domain"
-
 	"io"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Backup writes a full backup of the database to w.

@@ -1,16 +1,16 @@
 package store
 
 import (
-	"context"
-	"github.com/cccs13/cccs-graph/domain"
-
 	"bytes"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
 	"gopkg.in/yaml.v3"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Dataset is the content of dataset files: nodes and relations (docs/dataset.md).

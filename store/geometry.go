@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"github.com/cccs13/cccs-graph/domain"
-
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -15,6 +13,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 	"github.com/paulmach/orb/simplify"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // BBox is a bounding box in WGS84 degrees: west, south, east, north. A box

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"github.com/cccs13/cccs-graph/domain"
-
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -12,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Layer is a GeoJSON layer to import as territories of one type.

@@ -2,11 +2,11 @@ package store
 
 import (
 	"context"
-	"github.com/cccs13/cccs-graph/domain"
-
 	"errors"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Node returns the node with the given id. Returns ENOTFOUND if there is none.
@@ -67,22 +67,14 @@ func (s *Store) NodesOfKind(ctx context.Context, kind domain.Kind) ([]*domain.No
 	var out []*domain.Node
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		prefix := kindPrefix(kc)
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-		defer it.Close()
-		i := 0
-		for it.Rewind(); it.Valid(); it.Next() {
-			if err := scanDone(ctx, i); err != nil {
-				return err
-			}
-			i++
-			id := string(it.Item().Key()[len(prefix):])
+		return scanKeys(ctx, txn, prefix, func(key []byte) error {
 			var n domain.Node
-			if err := getNode(txn, id, &n); err != nil {
+			if err := getNode(txn, string(key[len(prefix):]), &n); err != nil {
 				return err
 			}
 			out = append(out, &n)
-		}
-		return nil
+			return nil
+		})
 	})
 	return out, err
 }

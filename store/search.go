@@ -2,13 +2,13 @@ package store
 
 import (
 	"context"
-	"github.com/cccs13/cccs-graph/domain"
-
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Search limits: a query is a few words someone types, not a document.

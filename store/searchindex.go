@@ -2,12 +2,12 @@ package store
 
 import (
 	"context"
-	"github.com/cccs13/cccs-graph/domain"
-
 	"encoding/binary"
 	"errors"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // putSearchIndex writes the search entries of a node. It runs in the

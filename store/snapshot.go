@@ -1,13 +1,13 @@
 package store
 
 import (
-	"context"
-	"github.com/cccs13/cccs-graph/domain"
-
 	"cmp"
+	"context"
 	"slices"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Snapshot is the network as of a date, read in one transaction: the nodes
@@ -25,15 +25,8 @@ func (s *Store) Snapshot(ctx context.Context, asOf domain.Date) (*Snapshot, erro
 	snap := &Snapshot{AsOf: asOf, Nodes: []*domain.Node{}, Relations: []*domain.Relation{}}
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		exists := map[string]bool{}
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pKindIndex}})
-		defer it.Close()
-		i := 0
-		for it.Rewind(); it.Valid(); it.Next() {
-			if err := scanDone(ctx, i); err != nil {
-				return err
-			}
-			i++
-			k, err := ParseKey(it.Item().Key())
+		err := scanKeys(ctx, txn, []byte{pKindIndex}, func(key []byte) error {
+			k, err := ParseKey(key)
 			if err != nil {
 				return err
 			}
@@ -45,6 +38,10 @@ func (s *Store) Snapshot(ctx context.Context, asOf domain.Date) (*Snapshot, erro
 				exists[n.ID] = true
 				snap.Nodes = append(snap.Nodes, &n)
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		rels, err := scanEdges(txn, []byte{pEdgeOut}, asOf)
 		for _, r := range rels {

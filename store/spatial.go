@@ -1,10 +1,8 @@
 package store
 
 import (
-	"context"
-	"github.com/cccs13/cccs-graph/domain"
-
 	"cmp"
+	"context"
 	"slices"
 
 	"github.com/dgraph-io/badger/v4"
@@ -12,6 +10,8 @@ import (
 	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/planar"
 	"github.com/tidwall/rtree"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // The spatial index is an R-tree of the territories' bboxes (tidwall/rtree),

@@ -6,8 +6,6 @@ package store
 
 import (
 	"context"
-	"github.com/cccs13/cccs-graph/domain"
-
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -18,6 +16,8 @@ import (
 	"sync/atomic"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Store is a graph store on one Badger database.
@@ -102,6 +102,24 @@ func (s *Store) view(ctx context.Context, fn func(*badger.Txn) error) error {
 	}
 	s.reads.Add(1)
 	return s.db.View(fn)
+}
+
+// scanKeys calls fn with every key under prefix, in key order, and stops
+// with ctx's error when it is done. The key is only valid during the call.
+func scanKeys(ctx context.Context, txn *badger.Txn, prefix []byte, fn func(key []byte) error) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	defer it.Close()
+	i := 0
+	for it.Rewind(); it.Valid(); it.Next() {
+		if err := scanDone(ctx, i); err != nil {
+			return err
+		}
+		i++
+		if err := fn(it.Item().Key()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // scanEvery is how many keys a scan reads between two looks at its context.

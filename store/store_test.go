@@ -2,11 +2,11 @@ package store
 
 import (
 	"context"
-	"github.com/cccs13/cccs-graph/domain"
-
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // ctx is the context of the tests' store calls: nothing cancels it.
