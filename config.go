@@ -31,38 +31,38 @@ type config struct {
 // README's table of options, which a test compares with this one).
 type option struct {
 	flag, env, def, help string
-	serveOnly            bool // only serve takes it; the others are shared by every command
-	bind                 func(*config) value
+	serveOnly            bool                // only serve takes it; the others are shared by every command
+	bind                 func(*config) any   // the field it sets: *string, *bool, *int or *int64
 	check                func(*config) error // nil: every value of the type is fine
 }
 
 // options is the option table.
 var options = []option{
 	{flag: "data", env: "CCCS_DATA", def: "./data", help: "data directory; created and loaded with the default dataset when empty",
-		bind: func(c *config) value { return stringValue{&c.Data} },
+		bind: func(c *config) any { return &c.Data },
 		check: func(c *config) error {
 			return require(c.Data != "", "-data: a data directory is required")
 		}},
 	{flag: "log", env: "CCCS_LOG_FORMAT", def: "json", help: "log format, json or text",
-		bind: func(c *config) value { return stringValue{&c.LogFormat} },
+		bind: func(c *config) any { return &c.LogFormat },
 		check: func(c *config) error {
 			return require(c.LogFormat == "json" || c.LogFormat == "text", "-log: %q is not json or text", c.LogFormat)
 		}},
 	{flag: "log-level", env: "CCCS_LOG_LEVEL", def: "info", help: "least severe log records written: debug, info, warn or error",
-		bind: func(c *config) value { return stringValue{&c.LogLevel} },
+		bind: func(c *config) any { return &c.LogLevel },
 		check: func(c *config) error {
 			var l slog.Level
 			return require(l.UnmarshalText([]byte(c.LogLevel)) == nil, "-log-level: %q is not debug, info, warn or error", c.LogLevel)
 		}},
 	{flag: "addr", env: "CCCS_ADDR", def: "localhost:8080", help: "listen address", serveOnly: true,
-		bind: func(c *config) value { return stringValue{&c.Addr} },
+		bind: func(c *config) any { return &c.Addr },
 		check: func(c *config) error {
 			return require(c.Addr != "", "-addr: a listen address is required")
 		}},
 	{flag: "cors-origins", env: "CCCS_CORS_ORIGINS", def: "", help: "comma-separated origins allowed by CORS, such as https://example.org; * for any", serveOnly: true,
-		bind: func(c *config) value { return stringValue{&c.CORSOrigins} }},
+		bind: func(c *config) any { return &c.CORSOrigins }},
 	{flag: "cors-credentials", env: "CCCS_CORS_CREDENTIALS", def: "false", help: "allow credentials in CORS requests; refused with origin *", serveOnly: true,
-		bind: func(c *config) value { return boolValue{&c.CORSCredentials} },
+		bind: func(c *config) any { return &c.CORSCredentials },
 		check: func(c *config) error {
 			for _, o := range c.origins() {
 				if o == "*" && c.CORSCredentials {
@@ -72,19 +72,19 @@ var options = []option{
 			return nil
 		}},
 	{flag: "introspection", env: "CCCS_INTROSPECTION", def: "true", help: "answer GraphQL introspection queries", serveOnly: true,
-		bind: func(c *config) value { return boolValue{&c.Introspection} }},
+		bind: func(c *config) any { return &c.Introspection }},
 	{flag: "complexity-limit", env: "CCCS_COMPLEXITY_LIMIT", def: "20000", help: "largest cost of one GraphQL operation; list fields multiply by their page size", serveOnly: true,
-		bind: func(c *config) value { return intValue[int]{&c.Complexity} },
+		bind: func(c *config) any { return &c.Complexity },
 		check: func(c *config) error {
 			return require(c.Complexity >= 1, "-complexity-limit: must be positive, not %d", c.Complexity)
 		}},
-	{flag: "cache-entries", env: "CCCS_CACHE_ENTRIES", def: "512", help: "GraphQL answers kept in memory for identical requests on unchanged data; 0 switches the cache off", serveOnly: true,
-		bind: func(c *config) value { return intValue[int]{&c.CacheEntries} },
+	{flag: "cache-entries", env: "CCCS_CACHE_ENTRIES", def: "512", help: "GraphQL answers kept in memory for identical anonymous queries on unchanged data; 0 switches the cache off", serveOnly: true,
+		bind: func(c *config) any { return &c.CacheEntries },
 		check: func(c *config) error {
 			return require(c.CacheEntries >= 0, "-cache-entries: must be 0 or more, not %d", c.CacheEntries)
 		}},
 	{flag: "max-body", env: "CCCS_MAX_BODY", def: "1048576", help: "largest request body in bytes, larger ones get 413", serveOnly: true,
-		bind: func(c *config) value { return intValue[int64]{&c.MaxBody} },
+		bind: func(c *config) any { return &c.MaxBody },
 		check: func(c *config) error {
 			return require(c.MaxBody >= 1024, "-max-body: %d bytes is too small for a GraphQL request (at least 1024)", c.MaxBody)
 		}},
@@ -98,22 +98,50 @@ func require(ok bool, format string, args ...any) error {
 	return fmt.Errorf(format, args...)
 }
 
-// register sets c to the defaults, then to the environment, and registers
-// the flags (all of them for serve, the shared ones for the other commands),
-// which the command line then sets over both.
+// register registers the flags (all of them for serve, the shared ones for
+// the other commands) with the environment's value, or else the default, as
+// their default: the command line then sets over both. An environment value
+// that does not parse is kept for validate to report.
 func (c *config) register(fs *flag.FlagSet, serve bool) {
 	for _, o := range options {
 		if o.serveOnly && !serve {
 			continue
 		}
-		v := o.bind(c)
-		v.Set(o.def)
-		if s, ok := os.LookupEnv(o.env); ok {
-			if err := v.Set(s); err != nil {
-				c.envErrors = append(c.envErrors, fmt.Sprintf("%s=%q %v", o.env, s, err))
-			}
+		text, fromEnv := os.LookupEnv(o.env)
+		if !fromEnv {
+			text = o.def
 		}
-		fs.Var(flagValue{v}, o.flag, fmt.Sprintf("%s (env %s)", o.help, o.env))
+		usage := fmt.Sprintf("%s (env %s)", o.help, o.env)
+		bad := func(want string) {
+			c.envErrors = append(c.envErrors, fmt.Sprintf("%s=%q is not %s", o.env, text, want))
+		}
+		switch p := o.bind(c).(type) {
+		case *string:
+			fs.StringVar(p, o.flag, text, usage)
+		case *bool:
+			v, err := strconv.ParseBool(text)
+			if err != nil {
+				bad("true or false")
+				v, _ = strconv.ParseBool(o.def)
+			}
+			fs.BoolVar(p, o.flag, v, usage)
+		case *int:
+			v, err := strconv.Atoi(text)
+			if err != nil {
+				bad("a whole number")
+				v, _ = strconv.Atoi(o.def)
+			}
+			fs.IntVar(p, o.flag, v, usage)
+		case *int64:
+			v, err := strconv.ParseInt(text, 10, 64)
+			if err != nil {
+				bad("a whole number")
+				v, _ = strconv.ParseInt(o.def, 10, 64)
+			}
+			fs.Int64Var(p, o.flag, v, usage)
+		default:
+			panic("option -" + o.flag + ": bind returns an unknown type") // a wiring bug, caught by every test
+		}
 	}
 }
 
@@ -149,55 +177,4 @@ func (c *config) logLevel() slog.Level {
 	var l slog.Level
 	l.UnmarshalText([]byte(c.LogLevel))
 	return l
-}
-
-// value is an option's typed destination; its errors finish the sentence
-// "CCCS_X=value ...".
-type value interface {
-	Set(string) error
-	String() string
-}
-
-type stringValue struct{ p *string }
-
-func (v stringValue) Set(s string) error { *v.p = s; return nil }
-func (v stringValue) String() string     { return *v.p }
-
-type boolValue struct{ p *bool }
-
-func (v boolValue) Set(s string) error {
-	b, err := strconv.ParseBool(s)
-	if err != nil {
-		return fmt.Errorf("is not true or false")
-	}
-	*v.p = b
-	return nil
-}
-func (v boolValue) String() string { return strconv.FormatBool(*v.p) }
-
-type intValue[T int | int64] struct{ p *T }
-
-func (v intValue[T]) Set(s string) error {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || int64(T(n)) != n {
-		return fmt.Errorf("is not a whole number")
-	}
-	*v.p = T(n)
-	return nil
-}
-func (v intValue[T]) String() string { return strconv.FormatInt(int64(*v.p), 10) }
-
-// flagValue adapts a value to package flag (booleans take no argument).
-type flagValue struct{ value }
-
-func (f flagValue) IsBoolFlag() bool {
-	_, ok := f.value.(boolValue)
-	return ok
-}
-
-func (f flagValue) String() string {
-	if f.value == nil {
-		return "" // flag.PrintDefaults asks a zero value
-	}
-	return f.value.String()
 }
