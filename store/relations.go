@@ -80,10 +80,13 @@ func (s *Store) RelationsWithEnds(ctx context.Context, qs []RelQuery, maxEnds in
 
 // edgeScanner reads edges with one iterator, sought to each prefix in turn:
 // opening a Badger iterator costs far more than seeking one.
-type edgeScanner struct{ it *badger.Iterator }
+type edgeScanner struct {
+	ctx context.Context // watched by long scans (scanEdges); a node's own edges are few
+	it  *badger.Iterator
+}
 
 func newEdgeScanner(txn *badger.Txn) *edgeScanner {
-	return &edgeScanner{txn.NewIterator(badger.IteratorOptions{PrefetchValues: false})}
+	return &edgeScanner{ctx: context.Background(), it: txn.NewIterator(badger.IteratorOptions{PrefetchValues: false})}
 }
 
 func (sc *edgeScanner) close() { sc.it.Close() }
@@ -101,9 +104,11 @@ func relationsTo(txn *badger.Txn, q RelQuery, keep func(other string) bool) ([]*
 	return sc.relations(q, keep)
 }
 
-// scanEdges reads the edges under prefix in force at asOf.
-func scanEdges(txn *badger.Txn, prefix []byte, asOf domain.Date) ([]*domain.Relation, error) {
+// scanEdges reads the edges under prefix in force at asOf, and stops with
+// ctx's error when it is done.
+func scanEdges(ctx context.Context, txn *badger.Txn, prefix []byte, asOf domain.Date) ([]*domain.Relation, error) {
 	sc := newEdgeScanner(txn)
+	sc.ctx = ctx
 	defer sc.close()
 	return sc.scan(prefix, asOf, nil)
 }
@@ -145,7 +150,12 @@ func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*d
 // values of the relations left out are never decoded.
 func (sc *edgeScanner) scan(prefix []byte, asOf domain.Date, keep func(other string) bool) ([]*domain.Relation, error) {
 	var out []*domain.Relation
+	i := 0
 	for sc.it.Seek(prefix); sc.it.ValidForPrefix(prefix); sc.it.Next() {
+		if err := scanDone(sc.ctx, i); err != nil {
+			return nil, err
+		}
+		i++
 		if keep != nil {
 			k, err := ParseKey(sc.it.Item().Key())
 			if err != nil {
@@ -175,7 +185,7 @@ func (s *Store) AllRelations(ctx context.Context) ([]*domain.Relation, error) {
 	var out []*domain.Relation
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		var err error
-		out, err = scanEdges(txn, []byte{pEdgeOut}, domain.Date{})
+		out, err = scanEdges(ctx, txn, []byte{pEdgeOut}, domain.Date{})
 		return err
 	})
 	return out, err

@@ -43,7 +43,7 @@ func (s *Store) Snapshot(ctx context.Context, asOf domain.Date) (*Snapshot, erro
 		if err != nil {
 			return err
 		}
-		rels, err := scanEdges(txn, []byte{pEdgeOut}, asOf)
+		rels, err := scanEdges(ctx, txn, []byte{pEdgeOut}, asOf)
 		for _, r := range rels {
 			if exists[r.From] && exists[r.To] {
 				snap.Relations = append(snap.Relations, r)

@@ -122,11 +122,11 @@ func (s *Store) Timeline(ctx context.Context, from, to domain.Date, kinds []doma
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		var err error
 		if events {
-			if out, err = eventEntries(txn, span); err != nil {
+			if out, err = eventEntries(ctx, txn, span); err != nil {
 				return err
 			}
 		}
-		rels, err := scanEdges(txn, []byte{pEdgeOut}, domain.Date{})
+		rels, err := scanEdges(ctx, txn, []byte{pEdgeOut}, domain.Date{})
 		for _, r := range rels {
 			if len(kinds) == 0 || slices.Contains(kinds, r.Kind) {
 				out = append(out, relationEntries(r, span)...)
@@ -161,23 +161,22 @@ func within(d domain.Date, span domain.Interval) bool {
 	return !d.IsZero() && span.Meets(domain.Interval{From: d, To: d})
 }
 
-func eventEntries(txn *badger.Txn, span domain.Interval) ([]TimelineEntry, error) {
+func eventEntries(ctx context.Context, txn *badger.Txn, span domain.Interval) ([]TimelineEntry, error) {
 	kc, _ := kindCode(domain.KindEvent)
 	prefix := kindPrefix(kc)
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-	defer it.Close()
 	var out []TimelineEntry
-	for it.Rewind(); it.Valid(); it.Next() {
+	err := scanKeys(ctx, txn, prefix, func(key []byte) error {
 		var n domain.Node
-		if err := getNode(txn, string(it.Item().Key()[len(prefix):]), &n); err != nil {
-			return nil, err
+		if err := getNode(txn, string(key[len(prefix):]), &n); err != nil {
+			return err
 		}
 		// An event dated by a period is in a span it meets.
 		if d := n.DateField("date"); !d.IsZero() && n.Lifetime().Meets(span) {
 			out = append(out, TimelineEntry{Date: d, Type: TimelineEvent, Event: &n})
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 func relationEntries(r *domain.Relation, span domain.Interval) []TimelineEntry {

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/dgraph-io/badger/v4"
+
 	"github.com/cccs13/cccs-graph/domain"
 )
 
@@ -334,5 +336,15 @@ func TestDoneContextStopsReads(t *testing.T) {
 	}
 	if _, err := s.Snapshot(done, domain.Date{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Snapshot: %v, want context.Canceled", err)
+	}
+	if _, err := s.Timeline(done, domain.Date{}, domain.Date{}, nil, true); !errors.Is(err, context.Canceled) {
+		t.Errorf("Timeline: %v, want context.Canceled", err)
+	}
+	// Past its start, a scan still stops: scanDone looks at the context on its first step.
+	if err := s.view(ctx, func(txn *badger.Txn) error {
+		_, err := scanEdges(done, txn, []byte{pEdgeOut}, domain.Date{})
+		return err
+	}); !errors.Is(err, context.Canceled) {
+		t.Errorf("scanEdges: %v, want context.Canceled", err)
 	}
 }
