@@ -70,3 +70,23 @@ func TestOnlyQueriesAreCacheable(t *testing.T) {
 		t.Error("the operation named by operationName decides")
 	}
 }
+
+// The cache's own work (parsing the document to learn its operation, hashing
+// the key) against running the query: compare the two in one run,
+// go test -run '^$' -bench CachedQuery ./graph
+func benchCache(b *testing.B, entries int) {
+	h := NewHandler(defaultDataset(b), Options{Limits: DefaultLimits, Logger: slog.New(slog.DiscardHandler), CacheEntries: entries})
+	body := `{"query":"{ organizations(first: 100) { totalCount nodes { id name category } } }"}`
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+	}
+}
+
+func BenchmarkCachedQuery(b *testing.B)   { benchCache(b, 16) }
+func BenchmarkUncachedQuery(b *testing.B) { benchCache(b, 0) }
