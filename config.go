@@ -19,7 +19,7 @@ type config struct {
 	LogFormat       string
 	LogLevel        string
 	Complexity      int
-	MaxBody         int64
+	MaxBody         int
 	CacheEntries    int
 
 	envErrors []string // environment values that did not parse
@@ -32,7 +32,7 @@ type config struct {
 type option struct {
 	flag, env, def, help string
 	serveOnly            bool                // only serve takes it; the others are shared by every command
-	bind                 func(*config) any   // the field it sets: *string, *bool, *int or *int64
+	bind                 func(*config) any   // the field it sets: *string, *bool or *int
 	check                func(*config) error // nil: every value of the type is fine
 }
 
@@ -132,13 +132,6 @@ func (c *config) register(fs *flag.FlagSet, serve bool) {
 				v, _ = strconv.Atoi(o.def)
 			}
 			fs.IntVar(p, o.flag, v, usage)
-		case *int64:
-			v, err := strconv.ParseInt(text, 10, 64)
-			if err != nil {
-				bad("a whole number")
-				v, _ = strconv.ParseInt(o.def, 10, 64)
-			}
-			fs.Int64Var(p, o.flag, v, usage)
 		default:
 			panic("option -" + o.flag + ": bind returns an unknown type") // a wiring bug, caught by every test
 		}

@@ -34,7 +34,7 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 		Introspection: c.Introspection,
 		Logger:        log,
 		CacheEntries:  c.CacheEntries,
-		MaxBody:       c.MaxBody,
+		MaxBody:       int64(c.MaxBody),
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
