@@ -112,30 +112,29 @@ func (c *config) register(fs *flag.FlagSet, serve bool) {
 			text = o.def
 		}
 		usage := fmt.Sprintf("%s (env %s)", o.help, o.env)
-		bad := func(want string) {
-			c.envErrors = append(c.envErrors, fmt.Sprintf("%s=%q is not %s", o.env, text, want))
-		}
 		switch p := o.bind(c).(type) {
 		case *string:
 			fs.StringVar(p, o.flag, text, usage)
 		case *bool:
-			v, err := strconv.ParseBool(text)
-			if err != nil {
-				bad("true or false")
-				v, _ = strconv.ParseBool(o.def)
-			}
-			fs.BoolVar(p, o.flag, v, usage)
+			fs.BoolVar(p, o.flag, parseOr(c, o, text, strconv.ParseBool, "true or false"), usage)
 		case *int:
-			v, err := strconv.Atoi(text)
-			if err != nil {
-				bad("a whole number")
-				v, _ = strconv.Atoi(o.def)
-			}
-			fs.IntVar(p, o.flag, v, usage)
+			fs.IntVar(p, o.flag, parseOr(c, o, text, strconv.Atoi, "a whole number"), usage)
 		default:
 			panic("option -" + o.flag + ": bind returns an unknown type") // a wiring bug, caught by every test
 		}
 	}
+}
+
+// parseOr parses an option's text, from the environment or its default;
+// when that does not parse, it keeps the error for validate and returns the
+// default.
+func parseOr[T any](c *config, o option, text string, parse func(string) (T, error), want string) T {
+	v, err := parse(text)
+	if err != nil {
+		c.envErrors = append(c.envErrors, fmt.Sprintf("%s=%q is not %s", o.env, text, want))
+		v, _ = parse(o.def)
+	}
+	return v
 }
 
 // validate checks the values of the options fs holds and says what is wrong in words.
