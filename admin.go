@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/cccs13/cccs-graph/auth"
+	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/edge"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -30,7 +32,7 @@ func adminRoutes(mux *http.ServeMux, s *store.Store, tokens auth.Tokens, log *sl
 			writeError(w, r, log, err)
 			return
 		}
-		token, err := tokens.Create(req.Name, role, auth.From(r.Context()).Name)
+		token, err := tokens.Create(r.Context(), req.Name, role, auth.From(r.Context()).Name)
 		if err != nil {
 			writeError(w, r, log, err)
 			return
@@ -38,7 +40,7 @@ func adminRoutes(mux *http.ServeMux, s *store.Store, tokens auth.Tokens, log *sl
 		writeJSON(w, http.StatusCreated, map[string]string{"name": req.Name, "role": role.String(), "token": token})
 	})
 	admin("GET /admin/tokens", func(w http.ResponseWriter, r *http.Request) {
-		list, err := s.Tokens()
+		list, err := s.Tokens(r.Context())
 		if err != nil {
 			writeError(w, r, log, err)
 			return
@@ -46,7 +48,7 @@ func adminRoutes(mux *http.ServeMux, s *store.Store, tokens auth.Tokens, log *sl
 		writeJSON(w, http.StatusOK, tokenViews(list))
 	})
 	admin("DELETE /admin/tokens/{name}", func(w http.ResponseWriter, r *http.Request) {
-		if err := s.RevokeToken(r.PathValue("name"), time.Now()); err != nil {
+		if err := s.RevokeToken(r.Context(), r.PathValue("name"), time.Now()); err != nil {
 			writeError(w, r, log, err)
 			return
 		}
@@ -82,7 +84,7 @@ func decodeJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(io.LimitReader(r.Body, maxAdminJSON))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return store.Errorf(store.EBADINPUT, "the request body is not the JSON this endpoint takes")
+		return domain.Errorf(domain.EBADINPUT, "the request body is not the JSON this endpoint takes")
 	}
 	return nil
 }
@@ -93,24 +95,18 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-// writeError answers err as a coded JSON error with its HTTP status; an
-// internal error is logged and answered "internal error".
+// writeError answers err as a coded JSON error with its HTTP status (413
+// for a body over its limit).
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
-	code := store.ErrorCode(err)
-	if code == store.EINTERNAL {
-		log.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "error", err)
-	}
-	status := store.HTTPStatus(code)
 	if errors.Is(err, errPayloadTooLarge) {
-		status = http.StatusRequestEntityTooLarge
+		edge.Respond(w, edge.GraphQL, http.StatusRequestEntityTooLarge, domain.EBADINPUT, domain.ErrorMessage(err))
+		return
 	}
-	writeJSON(w, status, map[string]any{"errors": []any{map[string]any{
-		"message": store.ErrorMessage(err), "extensions": map[string]any{"code": code},
-	}}})
+	edge.WriteError(w, r, log, edge.GraphQL, err)
 }
 
 func errorWriter(log *slog.Logger) func(http.ResponseWriter, *http.Request, error) {
 	return func(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, log, err) }
 }
 
-var errPayloadTooLarge = store.Errorf(store.EBADINPUT, "the request body is too large")
+var errPayloadTooLarge = domain.Errorf(domain.EBADINPUT, "the request body is too large")

@@ -13,6 +13,7 @@ import (
 	"strconv"
 
 	"github.com/cccs13/cccs-graph/auth"
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/export"
 	"github.com/cccs13/cccs-graph/store"
 )
@@ -41,7 +42,7 @@ func adminDataRoutes(admin func(string, http.HandlerFunc), s *store.Store, log *
 			return
 		}
 		q := r.URL.Query()
-		res, err := s.ImportWith(store.ImportOptions{Actor: auth.From(r.Context()).Name, Reason: q.Get("reason"),
+		res, err := s.ImportWith(r.Context(), store.ImportOptions{Actor: auth.From(r.Context()).Name, Reason: q.Get("reason"),
 			DryRun: flagParam(q.Get("dryRun")), Replace: flagParam(q.Get("replace"))}, files...)
 		if err != nil {
 			writeError(w, r, log, err)
@@ -52,14 +53,14 @@ func adminDataRoutes(admin func(string, http.HandlerFunc), s *store.Store, log *
 	admin("POST /admin/import/layer", func(w http.ResponseWriter, r *http.Request) {
 		files, err := uploadedFiles(w, r)
 		if err == nil && len(files) != 1 {
-			err = store.Errorf(store.EBADINPUT, "a layer import takes one GeoJSON file, not %d", len(files))
+			err = domain.Errorf(domain.EBADINPUT, "a layer import takes one GeoJSON file, not %d", len(files))
 		}
 		if err != nil {
 			writeError(w, r, log, err)
 			return
 		}
 		q := r.URL.Query()
-		res, err := s.ImportLayer(store.Layer{Kind: q.Get("layer"), Source: q.Get("source"), File: files[0],
+		res, err := s.ImportLayer(r.Context(), store.Layer{Kind: q.Get("layer"), Source: q.Get("source"), File: files[0],
 			Actor: auth.From(r.Context()).Name, DryRun: flagParam(q.Get("dryRun"))})
 		if err != nil {
 			writeError(w, r, log, err)
@@ -84,7 +85,7 @@ func adminDataRoutes(admin func(string, http.HandlerFunc), s *store.Store, log *
 		var buf bytes.Buffer // whole first, so that a failure is still an error status
 		err := req.Validate()
 		if err == nil {
-			err = export.Write(&buf, s, req)
+			err = export.Write(r.Context(), &buf, s, req)
 		}
 		if err != nil {
 			writeError(w, r, log, err)
@@ -98,7 +99,7 @@ func adminDataRoutes(admin func(string, http.HandlerFunc), s *store.Store, log *
 		w.Header().Set("Content-Disposition", `attachment; filename="cccs-graph.backup"`)
 		// Streamed: a failure midway cuts the answer, which the client sees
 		// as a short body (the command line then fails).
-		if err := s.Backup(w); err != nil {
+		if err := s.Backup(r.Context(), w); err != nil {
 			log.ErrorContext(r.Context(), "backup failed", "error", err)
 			panic(http.ErrAbortHandler)
 		}
@@ -134,7 +135,7 @@ func uploadedFiles(w http.ResponseWriter, r *http.Request) ([]store.File, error)
 			return nil, bodyError(err)
 		}
 		if len(files) == maxImportFiles {
-			return nil, store.Errorf(store.EBADINPUT, "at most %d files in one import", maxImportFiles)
+			return nil, domain.Errorf(domain.EBADINPUT, "at most %d files in one import", maxImportFiles)
 		}
 		b, err := io.ReadAll(part)
 		if err != nil {
@@ -143,7 +144,7 @@ func uploadedFiles(w http.ResponseWriter, r *http.Request) ([]store.File, error)
 		files = append(files, store.File{Name: filepath.Base(part.FileName()), Data: b})
 	}
 	if len(files) == 0 {
-		return nil, store.Errorf(store.EBADINPUT, "send the files to import as multipart/form-data parts")
+		return nil, domain.Errorf(domain.EBADINPUT, "send the files to import as multipart/form-data parts")
 	}
 	return files, nil
 }
@@ -153,5 +154,5 @@ func bodyError(err error) error {
 	if errors.As(err, &tooLarge) {
 		return fmt.Errorf("%w: at most %d bytes", errPayloadTooLarge, maxImportBytes)
 	}
-	return store.Errorf(store.EBADINPUT, "the request body could not be read")
+	return domain.Errorf(domain.EBADINPUT, "the request body could not be read")
 }

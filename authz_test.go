@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -12,32 +13,33 @@ import (
 	"time"
 
 	"github.com/cccs13/cccs-graph/auth"
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
 // The authorization matrix: every caller against every mutation (GraphQL)
 // and every admin endpoint (HTTP), through the server's real routes.
 func TestAuthorizationMatrix(t *testing.T) {
-	s, err := store.Open("")
+	s, err := store.Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.LoadDefaultIfEmpty(); err != nil {
+	if _, err := s.LoadDefaultIfEmpty(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	c := config{Complexity: 20000, MaxBody: 1 << 20, CacheEntries: 16, Introspection: true}
 	h := routes(s, &c, slog.New(slog.DiscardHandler))
 	tokens := auth.Tokens{Store: s}
 	bearer := func(name string, role auth.Role) string {
-		tok, err := tokens.Create(name, role, "test")
+		tok, err := tokens.Create(context.Background(), name, role, "test")
 		if err != nil {
 			t.Fatal(err)
 		}
 		return "Bearer " + tok
 	}
 	revoked := bearer("old", auth.Admin)
-	if err := s.RevokeToken("old", time.Now()); err != nil {
+	if err := s.RevokeToken(context.Background(), "old", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	callers := []struct {
@@ -63,20 +65,20 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"endRelation":    `mutation { endRelation(input: {id: "nobody>signatory>cccs", validTo: "2020", expectedVersion: 1, sources: [{source: "seed-000"}]}) { relation { id } } }`,
 		"deleteRelation": `mutation { deleteRelation(input: {id: "nobody>signatory>cccs", expectedVersion: 1, reason: "x"}) { relation { id } } }`,
 	}
-	writeCodes := map[string]string{"createNode": store.EBADINPUT, "addRelation": store.EBADINPUT} // unknown references
+	writeCodes := map[string]string{"createNode": domain.EBADINPUT, "addRelation": domain.EBADINPUT} // unknown references
 	for name, q := range mutations {
 		for _, who := range callers {
 			body, _ := json.Marshal(map[string]string{"query": q})
 			req := httptest.NewRequest("POST", "/graphql", strings.NewReader(string(body)))
 			req.Header.Set("Content-Type", "application/json")
 			status, code := call(h, req, who.header)
-			want := map[auth.Role]string{auth.Anonymous: store.EUNAUTHN, auth.Reader: store.EFORBIDDEN}[who.role]
+			want := map[auth.Role]string{auth.Anonymous: domain.EUNAUTHN, auth.Reader: domain.EFORBIDDEN}[who.role]
 			if want == "" {
-				want = cmp.Or(writeCodes[name], store.ENOTFOUND)
+				want = cmp.Or(writeCodes[name], domain.ENOTFOUND)
 			}
 			wantStatus := http.StatusOK
 			if who.bad {
-				want, wantStatus = store.EUNAUTHN, http.StatusUnauthorized
+				want, wantStatus = domain.EUNAUTHN, http.StatusUnauthorized
 			}
 			if code != want || status != wantStatus {
 				t.Errorf("%s by %s: %d %s, want %d %s", name, who.name, status, code, wantStatus, want)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -23,12 +23,6 @@ type remote struct {
 	Token  string // an admin token
 }
 
-// remoteFlags registers -server and -token.
-func remoteFlags(fs *flag.FlagSet, r *remote) {
-	fs.StringVar(&r.Server, "server", env("CCCS_SERVER", ""), "URL of the running server that holds the data directory, such as http://localhost:8080 (env CCCS_SERVER); the command then goes through its admin endpoints")
-	fs.StringVar(&r.Token, "token", env("CCCS_TOKEN", ""), "with -server: an admin token (env CCCS_TOKEN)")
-}
-
 // check refuses a -server without a token, or a URL that is not http(s).
 func (r *remote) check() error {
 	if r.Server == "" {
@@ -36,27 +30,18 @@ func (r *remote) check() error {
 	}
 	u, err := url.Parse(r.Server)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return store.Errorf(store.EBADINPUT, "-server: %q is not an http(s) URL", r.Server)
+		return domain.Errorf(domain.EBADINPUT, "-server: %q is not an http(s) URL", r.Server)
 	}
 	if r.Token == "" {
-		return store.Errorf(store.EBADINPUT, "-server needs an admin token: -token or CCCS_TOKEN")
+		return domain.Errorf(domain.EBADINPUT, "-server needs an admin token: -token or CCCS_TOKEN")
 	}
 	return nil
 }
 
-// checkRemote is a storeCommand check: errRemote when the command goes
-// through a server.
-func (r *remote) checkRemote(*flag.FlagSet) error {
-	if err := r.check(); err != nil || r.Server == "" {
-		return err
-	}
-	return errRemote
-}
-
 // heldHint turns "in use by another process" into advice to go through the server.
 func heldHint(err error) error {
-	if store.ErrorCode(err) == store.ECONFLICT && strings.Contains(err.Error(), "in use by another process") {
-		return store.Errorf(store.ECONFLICT, "%s: a running server holds it; go through the server with -server URL and an admin token (-token or CCCS_TOKEN)", store.ErrorMessage(err))
+	if domain.ErrorCode(err) == domain.ECONFLICT && strings.Contains(err.Error(), "in use by another process") {
+		return domain.Errorf(domain.ECONFLICT, "%s: a running server holds it; go through the server with -server URL and an admin token (-token or CCCS_TOKEN)", domain.ErrorMessage(err))
 	}
 	return err
 }
@@ -95,7 +80,7 @@ func (r *remote) call(method, path string, query url.Values, contentType string,
 	if json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&e) != nil || len(e.Errors) == 0 {
 		return nil, fmt.Errorf("%s %s: %s", method, path, resp.Status)
 	}
-	return nil, store.Errorf(e.Errors[0].Extensions.Code, "%s", e.Errors[0].Message)
+	return nil, domain.Errorf(e.Errors[0].Extensions.Code, "%s", e.Errors[0].Message)
 }
 
 // callJSON is call with a JSON answer decoded into out (when not nil).
@@ -120,7 +105,7 @@ func (r *remote) callJSON(method, path string, in, out any) error {
 }
 
 // remoteImport sends an import to the server: the files as multipart parts.
-func remoteImport(o *importFlags, files []store.File, stdout io.Writer) error {
+func remoteImport(rem *remote, o *importFlags, files []store.File, stdout io.Writer) error {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for _, f := range files {
@@ -152,7 +137,7 @@ func remoteImport(o *importFlags, files []store.File, stdout io.Writer) error {
 			q.Set("reason", o.reason)
 		}
 	}
-	resp, err := o.remote.call("POST", path, q, mw.FormDataContentType(), &body)
+	resp, err := rem.call("POST", path, q, mw.FormDataContentType(), &body)
 	if err != nil {
 		return err
 	}

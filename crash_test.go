@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -120,13 +122,13 @@ func TestKillNineDuringWrites(t *testing.T) {
 		}
 	}
 	srv.post(t, `{ node(id: "cccs") { relations(direction: IN, kinds: [SIGNATORY]) { totalCount } } changes(actor: "w") { totalCount } }`, &check)
-	fresh, err := store.Open("")
+	fresh, err := store.Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fresh.Close()
-	fresh.LoadDefaultIfEmpty()
-	base, _ := fresh.Relations([]store.RelQuery{{ID: "cccs", Dir: store.In, Kinds: []store.RelKind{"signatory"}}})
+	fresh.LoadDefaultIfEmpty(context.Background())
+	base, _ := fresh.Relations(context.Background(), []store.RelQuery{{ID: "cccs", Dir: domain.In, Kinds: []domain.RelKind{domain.RelSignatory}}})
 	if in := check.Data.Node.Relations.TotalCount - len(base[0]); in != present {
 		t.Errorf("cccs has %d new in relations, want %d: an edge is missing one way", in, present)
 	}

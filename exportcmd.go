@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"io"
 	"net/url"
@@ -16,9 +15,7 @@ import (
 func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var out, format, asOf, collection string
 	var req export.Request
-	var rem remote
-	_, s, err := storeCommand("export", "export [options]", args, stderr, func(fs *flag.FlagSet) {
-		remoteFlags(fs, &rem)
+	_, s, rem, err := storeCommand(ctx, "export", "export [options]", args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "o", "", "output file (default: standard output)")
 		fs.StringVar(&format, "format", export.FormatYAML, "yaml (the dataset, for import), graphml, csv or json")
 		fs.StringVar(&asOf, "asof", "", "graphml, csv, json: only what is in force at some time during this date (YYYY, YYYY-MM or YYYY-MM-DD)")
@@ -32,18 +29,15 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			}
 			req.AsOf = d
 		}
-		if err := req.Validate(); err != nil {
-			return err
-		}
-		return rem.checkRemote(nil)
+		return req.Validate()
 	})
-	if errors.Is(err, errRemote) {
+	if err != nil {
+		return err
+	}
+	if rem != nil {
 		q := url.Values{"format": {format}, "asOf": {asOf}, "collection": {collection}}
 		return rem.download("/admin/export", q, out, stdout)
 	}
-	if err != nil {
-		return heldHint(err)
-	}
 	defer s.Close()
-	return writeOutput(out, stdout, func(w io.Writer) error { return export.Write(w, s, req) })
+	return writeOutput(out, stdout, func(w io.Writer) error { return export.Write(ctx, w, s, req) })
 }

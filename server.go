@@ -8,7 +8,10 @@
 //	                                                  export the dataset (yaml) or the network (graphml, csv, json)
 //	cccs-graph backup [-data DIR] [-o FILE]           write a Badger backup
 //	cccs-graph restore [-data DIR] FILE               load a backup into an empty data directory
-//	cccs-graph token create|list|revoke ...           API tokens (through -server URL while one runs)
+//	cccs-graph token create|list|revoke ...           API tokens
+//
+// import, export, backup and token go through a running server with
+// -server URL and an admin -token (its admin endpoints).
 package main
 
 import (
@@ -27,6 +30,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -61,7 +65,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		return 2
 	}
-	fmt.Fprintf(stderr, "cccs-graph %s: %s\n", cmd, store.ErrorMessageDetailed(err))
+	fmt.Fprintf(stderr, "cccs-graph %s: %s\n", cmd, domain.ErrorMessageDetailed(err))
 	return 1
 }
 
@@ -84,23 +88,25 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer, synopsis string) e
 	return nil
 }
 
+// newLogger is the one logger of a command, handed to every package that logs.
 func newLogger(c *config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.logLevel()}
 	if c.LogFormat == "text" {
-		return slog.New(slog.NewTextHandler(w, nil))
+		return slog.New(slog.NewTextHandler(w, opts))
 	}
-	return slog.New(slog.NewJSONHandler(w, nil))
+	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
 // openStore opens the data directory, loading the default dataset into an empty one.
-func openStore(c *config, log *slog.Logger) (*store.Store, error) {
+func openStore(ctx context.Context, c *config, log *slog.Logger) (*store.Store, error) {
 	if err := os.MkdirAll(c.Data, 0o755); err != nil {
 		return nil, err
 	}
-	s, err := store.Open(c.Data)
+	s, err := store.Open(c.Data, log)
 	if err != nil {
 		return nil, err
 	}
-	loaded, err := s.LoadDefaultIfEmpty()
+	loaded, err := s.LoadDefaultIfEmpty(ctx)
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("load the default dataset: %w", err)
@@ -114,16 +120,15 @@ func openStore(c *config, log *slog.Logger) (*store.Store, error) {
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	serveFlags(fs, &c)
+	c.register(fs, true)
 	if err := parse(fs, args, stderr, "[serve] [options]"); err != nil {
 		return err
 	}
-	if err := c.validateServe(); err != nil {
+	if err := c.validate(fs); err != nil {
 		return err
 	}
 	log := newLogger(&c, stdout)
-	slog.SetDefault(log)
-	s, err := openStore(&c, log)
+	s, err := openStore(ctx, &c, log)
 	if err != nil {
 		return err
 	}
@@ -189,27 +194,31 @@ func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
 
 // storeCommand parses a subcommand's flags (define adds its own), runs check
 // on them before anything is opened (a typo costs nothing), and opens the data
-// directory, loading the default dataset into an empty one.
-func storeCommand(name, synopsis string, args []string, stderr io.Writer, define func(*flag.FlagSet), check func(*flag.FlagSet) error) (*flag.FlagSet, *store.Store, error) {
+// directory, loading the default dataset into an empty one; or, given
+// -server, returns the remote to go through instead (and no store).
+func storeCommand(ctx context.Context, name, synopsis string, args []string, stderr io.Writer, define func(*flag.FlagSet), check func(*flag.FlagSet) error) (*flag.FlagSet, *store.Store, *remote, error) {
 	var c config
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	dataFlag(fs, &c)
+	c.register(fs, false)
 	if define != nil {
 		define(fs)
 	}
 	if err := parse(fs, args, stderr, synopsis); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	if err := c.Validate(); err != nil {
-		return nil, nil, err
+	if err := c.validate(fs); err != nil {
+		return nil, nil, nil, err
 	}
 	if check != nil {
 		if err := check(fs); err != nil {
-			return fs, nil, err // errRemote: the caller goes through the server
+			return nil, nil, nil, err
 		}
 	}
-	s, err := openStore(&c, newLogger(&c, stderr))
-	return fs, s, err
+	if c.Server != "" {
+		return fs, nil, &remote{Server: c.Server, Token: c.Token}, nil
+	}
+	s, err := openStore(ctx, &c, newLogger(&c, stderr))
+	return fs, s, nil, heldHint(err)
 }
 
 // writeOutput runs write on the -o file, or on stdout for "" or "-", and
@@ -229,42 +238,33 @@ func writeOutput(name string, stdout io.Writer, write func(io.Writer) error) err
 	return f.Close()
 }
 
-// errRemote says a subcommand goes through a running server (-server).
-var errRemote = errors.New("through the server")
-
 // importFlags are the options of import.
 type importFlags struct {
 	layer, source, reason string
 	dryRun, replace       bool
-	remote                remote
 }
 
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o importFlags
-	fs, s, err := storeCommand("import", "import [options] FILE...\n       cccs-graph import -layer TYPE [-source ID] [options] FILE", args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&o.layer, "layer", "", "import FILE as a GeoJSON layer of territories of this type: "+strings.Join(store.TerritoryTypes, ", "))
+	fs, s, rem, err := storeCommand(ctx, "import", "import [options] FILE...\n       cccs-graph import -layer TYPE [-source ID] [options] FILE", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&o.layer, "layer", "", "import FILE as a GeoJSON layer of territories of this type: "+strings.Join(domain.TerritoryTypes, ", "))
 		fs.StringVar(&o.source, "source", "", "with -layer: id of an existing source node the territories cite (default: a node layer-TYPE-FILE is created)")
 		fs.BoolVar(&o.dryRun, "dry-run", false, "print what the import would change (created, changed field by field, unchanged) and write nothing")
 		fs.BoolVar(&o.replace, "replace", false, "records replace the stored ones whole (by default they are merged: fields and sources the file does not mention are kept)")
 		fs.StringVar(&o.reason, "reason", "", "why, recorded in the history")
-		remoteFlags(fs, &o.remote)
 	}, func(fs *flag.FlagSet) error {
 		switch {
 		case o.layer != "" && fs.NArg() != 1:
-			return store.Errorf(store.EBADINPUT, "-layer takes one GeoJSON file, not %d", fs.NArg())
+			return domain.Errorf(domain.EBADINPUT, "-layer takes one GeoJSON file, not %d", fs.NArg())
 		case o.layer == "" && o.source != "":
-			return store.Errorf(store.EBADINPUT, "-source goes with -layer")
+			return domain.Errorf(domain.EBADINPUT, "-source goes with -layer")
 		case fs.NArg() == 0:
-			return store.Errorf(store.EBADINPUT, "name at least one dataset file to import")
+			return domain.Errorf(domain.EBADINPUT, "name at least one dataset file to import")
 		}
-		if err := o.remote.check(); err != nil || o.remote.Server == "" {
-			return err
-		}
-		return errRemote
+		return nil
 	})
-	remoteRun := errors.Is(err, errRemote)
-	if err != nil && !remoteRun {
-		return heldHint(err)
+	if err != nil {
+		return err
 	}
 	var files []store.File
 	for _, name := range fs.Args() {
@@ -274,19 +274,19 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		files = append(files, store.File{Name: name, Data: b})
 	}
-	if remoteRun {
-		return remoteImport(&o, files, stdout)
+	if rem != nil {
+		return remoteImport(rem, &o, files, stdout)
 	}
 	defer s.Close()
 	if o.layer != "" {
-		res, err := s.ImportLayer(store.Layer{Kind: o.layer, Source: o.source, File: files[0], DryRun: o.dryRun})
+		res, err := s.ImportLayer(ctx, store.Layer{Kind: o.layer, Source: o.source, File: files[0], DryRun: o.dryRun})
 		if err != nil {
 			return err
 		}
 		printLayerResult(stdout, o, files[0].Name, res)
 		return nil
 	}
-	res, err := s.ImportWith(store.ImportOptions{Reason: o.reason, DryRun: o.dryRun, Replace: o.replace}, files...)
+	res, err := s.ImportWith(ctx, store.ImportOptions{Reason: o.reason, DryRun: o.dryRun, Replace: o.replace}, files...)
 	if err != nil {
 		return err
 	}
@@ -322,33 +322,31 @@ func printLayerResult(w io.Writer, o importFlags, file string, res store.LayerRe
 
 func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var out string
-	var rem remote
-	_, s, err := storeCommand("backup", "backup [options]", args, stderr, func(fs *flag.FlagSet) {
+	_, s, rem, err := storeCommand(ctx, "backup", "backup [options]", args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "o", "", "output file (default: standard output)")
-		remoteFlags(fs, &rem)
-	}, rem.checkRemote)
-	if errors.Is(err, errRemote) {
+	}, nil)
+	if err != nil {
+		return err
+	}
+	if rem != nil {
 		return rem.download("/admin/backup", nil, out, stdout)
 	}
-	if err != nil {
-		return heldHint(err)
-	}
 	defer s.Close()
-	return writeOutput(out, stdout, s.Backup)
+	return writeOutput(out, stdout, func(w io.Writer) error { return s.Backup(ctx, w) })
 }
 
 func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c config
 	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	dataFlag(fs, &c)
+	c.register(fs, false)
 	if err := parse(fs, args, stderr, "restore [options] FILE"); err != nil {
 		return err
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.validate(fs); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return store.Errorf(store.EBADINPUT, "name one backup file to restore")
+		return domain.Errorf(domain.EBADINPUT, "name one backup file to restore")
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
@@ -358,10 +356,10 @@ func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := os.MkdirAll(c.Data, 0o755); err != nil {
 		return err
 	}
-	s, err := store.Open(c.Data)
+	s, err := store.Open(c.Data, newLogger(&c, stderr))
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	return s.Restore(f)
+	return s.Restore(ctx, f)
 }

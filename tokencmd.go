@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/cccs13/cccs-graph/auth"
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // tokenCmd creates, lists and revokes API tokens: in the data directory, or
@@ -26,11 +26,9 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	verb, args := args[0], args[1:]
 	var c config
-	var rem remote
 	var name, role string
 	fs := flag.NewFlagSet("token "+verb, flag.ContinueOnError)
-	dataFlag(fs, &c)
-	remoteFlags(fs, &rem)
+	c.register(fs, false)
 	synopsis := "token " + verb + " [options]"
 	switch verb {
 	case "create":
@@ -46,15 +44,12 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parse(fs, args, stderr, synopsis); err != nil {
 		return err
 	}
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	if err := rem.check(); err != nil {
+	if err := c.validate(fs); err != nil {
 		return err
 	}
 	if verb == "revoke" {
 		if fs.NArg() != 1 {
-			return store.Errorf(store.EBADINPUT, "name the token to revoke")
+			return domain.Errorf(domain.EBADINPUT, "name the token to revoke")
 		}
 		name = fs.Arg(0)
 	}
@@ -63,10 +58,10 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	if rem.Server != "" {
-		return remoteToken(&rem, verb, name, role, stdout)
+	if c.Server != "" {
+		return remoteToken(&remote{Server: c.Server, Token: c.Token}, verb, name, role, stdout)
 	}
-	s, err := openStore(&c, newLogger(&c, stderr))
+	s, err := openStore(ctx, &c, newLogger(&c, stderr))
 	if err != nil {
 		return heldHint(err)
 	}
@@ -75,19 +70,19 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch verb {
 	case "create":
 		r, _ := auth.ParseRole(role)
-		token, err := tokens.Create(name, r, "cli")
+		token, err := tokens.Create(ctx, name, r, "cli")
 		if err != nil {
 			return err
 		}
 		printToken(stdout, name, r.String(), token)
 	case "list":
-		list, err := s.Tokens()
+		list, err := s.Tokens(ctx)
 		if err != nil {
 			return err
 		}
 		printTokens(stdout, tokenViews(list))
 	case "revoke":
-		if err := s.RevokeToken(name, time.Now()); err != nil {
+		if err := s.RevokeToken(ctx, name, time.Now()); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "revoked token %s\n", name)

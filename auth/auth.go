@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -39,7 +40,7 @@ func ParseRole(s string) (Role, error) {
 			return r, nil
 		}
 	}
-	return 0, store.Errorf(store.EBADINPUT, "unknown role %q: use reader, editor or admin", prefix(s))
+	return 0, domain.Errorf(domain.EBADINPUT, "unknown role %q: use reader, editor or admin", prefix(s))
 }
 
 // Identity is who makes a request.
@@ -74,21 +75,30 @@ func Hash(token string) []byte {
 
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 
-// Tokens creates, lists and revokes tokens, and authenticates requests.
-type Tokens struct{ Store *store.Store }
+// Store keeps the tokens' records (their hashes, never the tokens).
+// *store.Store is one.
+type Store interface {
+	// CreateToken returns ECONFLICT when the name is taken.
+	CreateToken(ctx context.Context, t store.APIToken) error
+	// TokenByHash returns ENOTFOUND for an unknown hash.
+	TokenByHash(ctx context.Context, hash []byte) (*store.APIToken, error)
+}
+
+// Tokens creates tokens and authenticates requests.
+type Tokens struct{ Store Store }
 
 // Create makes a token for name with role, created by createdBy, and
 // returns it: the only time it is ever seen. Returns EBADINPUT for a bad
 // name, ECONFLICT when the name is taken.
-func (t Tokens) Create(name string, role Role, createdBy string) (string, error) {
+func (t Tokens) Create(ctx context.Context, name string, role Role, createdBy string) (string, error) {
 	if !nameRE.MatchString(name) {
-		return "", store.Errorf(store.EBADINPUT, "token name %q: use a-z, 0-9, '.', '_' and '-', 1 to 63 characters", prefix(name))
+		return "", domain.Errorf(domain.EBADINPUT, "token name %q: use a-z, 0-9, '.', '_' and '-', 1 to 63 characters", prefix(name))
 	}
 	if role < Reader || role > Admin {
-		return "", store.Errorf(store.EBADINPUT, "a token needs the role reader, editor or admin")
+		return "", domain.Errorf(domain.EBADINPUT, "a token needs the role reader, editor or admin")
 	}
 	token, hash := New()
-	err := t.Store.CreateToken(store.APIToken{Name: name, Role: role.String(), Hash: hash, Created: time.Now().UTC(), CreatedBy: createdBy})
+	err := t.Store.CreateToken(ctx, store.APIToken{Name: name, Role: role.String(), Hash: hash, Created: time.Now().UTC(), CreatedBy: createdBy})
 	if err != nil {
 		return "", err
 	}
@@ -97,14 +107,14 @@ func (t Tokens) Create(name string, role Role, createdBy string) (string, error)
 
 // Authenticate returns who holds token. Returns EUNAUTHN for an unknown or
 // revoked token.
-func (t Tokens) Authenticate(token string) (Identity, error) {
+func (t Tokens) Authenticate(ctx context.Context, token string) (Identity, error) {
 	if !strings.HasPrefix(token, tokenPrefix) || len(token) > maxHeader {
-		return Identity{}, store.Errorf(store.EUNAUTHN, "not a cccs-graph token")
+		return Identity{}, domain.Errorf(domain.EUNAUTHN, "not a cccs-graph token")
 	}
 	hash := Hash(token)
-	rec, err := t.Store.TokenByHash(hash)
-	if store.ErrorCode(err) == store.ENOTFOUND {
-		return Identity{}, store.Errorf(store.EUNAUTHN, "unknown token")
+	rec, err := t.Store.TokenByHash(ctx, hash)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return Identity{}, domain.Errorf(domain.EUNAUTHN, "unknown token")
 	}
 	if err != nil {
 		return Identity{}, err
@@ -112,10 +122,10 @@ func (t Tokens) Authenticate(token string) (Identity, error) {
 	// The lookup went by hash; compare the stored hash in constant time all
 	// the same, so no comparison of secrets ever depends on their bytes.
 	if subtle.ConstantTimeCompare(rec.Hash, hash) != 1 {
-		return Identity{}, store.Errorf(store.EUNAUTHN, "unknown token")
+		return Identity{}, domain.Errorf(domain.EUNAUTHN, "unknown token")
 	}
 	if !rec.Revoked.IsZero() {
-		return Identity{}, store.Errorf(store.EUNAUTHN, "the token %q was revoked", rec.Name)
+		return Identity{}, domain.Errorf(domain.EUNAUTHN, "the token %q was revoked", rec.Name)
 	}
 	role, err := ParseRole(rec.Role)
 	if err != nil {
@@ -126,15 +136,15 @@ func (t Tokens) Authenticate(token string) (Identity, error) {
 
 // FromHeader authenticates an Authorization header: anonymous when empty,
 // EUNAUTHN when it is not `Bearer TOKEN` with a valid token.
-func (t Tokens) FromHeader(h string) (Identity, error) {
+func (t Tokens) FromHeader(ctx context.Context, h string) (Identity, error) {
 	if h == "" {
 		return Identity{Role: Anonymous}, nil
 	}
 	scheme, token, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" || len(h) > maxHeader {
-		return Identity{}, store.Errorf(store.EUNAUTHN, "the Authorization header must be `Bearer TOKEN`")
+		return Identity{}, domain.Errorf(domain.EUNAUTHN, "the Authorization header must be `Bearer TOKEN`")
 	}
-	return t.Authenticate(strings.TrimSpace(token))
+	return t.Authenticate(ctx, strings.TrimSpace(token))
 }
 
 type ctxKey struct{}
@@ -158,9 +168,9 @@ func Require(ctx context.Context, role Role) error {
 	case id.Role >= role:
 		return nil
 	case id.Role == Anonymous:
-		return store.Errorf(store.EUNAUTHN, "this needs a token with the role %s (Authorization: Bearer TOKEN)", role)
+		return domain.Errorf(domain.EUNAUTHN, "this needs a token with the role %s (Authorization: Bearer TOKEN)", role)
 	}
-	return store.Errorf(store.EFORBIDDEN, "the token %q has the role %s; this needs %s", id.Name, id.Role, role)
+	return domain.Errorf(domain.EFORBIDDEN, "the token %q has the role %s; this needs %s", id.Name, id.Role, role)
 }
 
 // Middleware authenticates every request: a request with a bad
@@ -169,12 +179,12 @@ func Require(ctx context.Context, role Role) error {
 // requests are refused too.
 func (t Tokens) Middleware(minRole Role, writeError func(http.ResponseWriter, *http.Request, error), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := t.FromHeader(r.Header.Get("Authorization"))
+		id, err := t.FromHeader(r.Context(), r.Header.Get("Authorization"))
 		if err == nil {
 			err = Require(With(r.Context(), id), minRole)
 		}
 		if err != nil {
-			if store.ErrorCode(err) == store.EUNAUTHN {
+			if domain.ErrorCode(err) == domain.EUNAUTHN {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="cccs-graph"`)
 			}
 			writeError(w, r, err)

@@ -5,21 +5,25 @@ import (
 	"strings"
 
 	"github.com/cccs13/cccs-graph/auth"
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/store"
 )
 
 // writer checks that the caller may write and returns who it is, as the
 // history records it.
-func writer(ctx context.Context) (string, error) {
+func (r *Resolver) writer(ctx context.Context) (string, error) {
 	if err := auth.Require(ctx, auth.Editor); err != nil {
 		return "", err
+	}
+	if r.Writer == nil {
+		return "", domain.Errorf(domain.EFORBIDDEN, "this server is read-only")
 	}
 	return auth.From(ctx).Name, nil
 }
 
 // meta is the history's record of who writes, why and on which sources.
-func meta(actor string, reason *string, sources []store.Citation) store.Meta {
+func meta(actor string, reason *string, sources []domain.Citation) store.Meta {
 	m := store.Meta{Actor: actor, Sources: sources}
 	if reason != nil {
 		m.Reason = strings.TrimSpace(*reason)
@@ -46,18 +50,18 @@ func expectedVersion(v any, probs *problems) uint64 {
 }
 
 func (r *mutationResolver) createNode(ctx context.Context, input map[string]any) (*model.NodePayload, error) {
-	actor, err := writer(ctx)
+	actor, err := r.writer(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var probs problems
 	id := text(input["id"], "input.id", &probs)
-	if !store.ValidID(id) {
+	if !domain.ValidID(id) {
 		probs.add("input.id", "%q: use a-z, 0-9 and '-', 1 to 80 characters", store.Prefix(id, 80))
 	}
-	kind := store.Kind(strings.ToLower(strings.ReplaceAll(text(input["kind"], "input.kind", &probs), "_", "-")))
+	kind := domain.Kind(strings.ToLower(strings.ReplaceAll(text(input["kind"], "input.kind", &probs), "_", "-")))
 	sources := citationsFromMap(input["sources"], "input.sources", &probs)
-	n := &store.Node{ID: id, Kind: kind, Sources: sources}
+	n := &domain.Node{ID: id, Kind: kind, Sources: sources}
 	rels := applyNodeInput(n, input, true, &probs)
 	rels = append(rels, nodeRelations(id, input["relations"], sources, &probs)...)
 	for _, rel := range rels {
@@ -68,7 +72,7 @@ func (r *mutationResolver) createNode(ctx context.Context, input map[string]any)
 	if err := probs.err(); err != nil {
 		return nil, err
 	}
-	w, err := r.Store.CreateNode(n, rels, meta(actor, optText(input, "reason", &probs), sources))
+	w, err := r.Writer.CreateNode(ctx, n, rels, meta(actor, optText(input, "reason", &probs), sources))
 	if err != nil {
 		return nil, err
 	}
@@ -84,8 +88,8 @@ type update struct {
 }
 
 // readUpdate checks the caller and reads an update input's common fields.
-func readUpdate(ctx context.Context, input map[string]any) (update, error) {
-	actor, err := writer(ctx)
+func (r *mutationResolver) readUpdate(ctx context.Context, input map[string]any) (update, error) {
+	actor, err := r.writer(ctx)
 	if err != nil {
 		return update{}, err
 	}
@@ -96,14 +100,14 @@ func readUpdate(ctx context.Context, input map[string]any) (update, error) {
 }
 
 func (r *mutationResolver) updateNode(ctx context.Context, input map[string]any) (*model.NodePayload, error) {
-	u, err := readUpdate(ctx, input)
+	u, err := r.readUpdate(ctx, input)
 	if err != nil {
 		return nil, err
 	}
-	if !store.ValidID(u.id) {
-		return nil, store.Errorf(store.EBADINPUT, "input.id: %q is not a node id", store.Prefix(u.id, 80))
+	if !domain.ValidID(u.id) {
+		return nil, domain.Errorf(domain.EBADINPUT, "input.id: %q is not a node id", store.Prefix(u.id, 80))
 	}
-	w, err := r.Store.UpdateNode(u.id, u.expected, func(n *store.Node) error {
+	w, err := r.Writer.UpdateNode(ctx, u.id, u.expected, func(n *domain.Node) error {
 		var probs problems
 		applyNodeInput(n, input, false, &probs)
 		return probs.err()
@@ -115,7 +119,7 @@ func (r *mutationResolver) updateNode(ctx context.Context, input map[string]any)
 }
 
 func (r *mutationResolver) deleteNode(ctx context.Context, input model.DeleteNodeInput) (*model.NodePayload, error) {
-	actor, err := writer(ctx)
+	actor, err := r.writer(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +127,7 @@ func (r *mutationResolver) deleteNode(ctx context.Context, input model.DeleteNod
 		return nil, err
 	}
 	withRelations := input.DeleteRelations != nil && *input.DeleteRelations
-	w, err := r.Store.DeleteNode(input.ID, uint64(max(input.ExpectedVersion, 0)), withRelations, meta(actor, &input.Reason, citationsOf(input.Sources)))
+	w, err := r.Writer.DeleteNode(ctx, input.ID, uint64(max(input.ExpectedVersion, 0)), withRelations, meta(actor, &input.Reason, citationsOf(input.Sources)))
 	if err != nil {
 		return nil, err
 	}
@@ -147,12 +151,12 @@ func relationPayload(w *store.Written) *model.RelationPayload {
 }
 
 func (r *mutationResolver) addRelation(ctx context.Context, in model.AddRelationInput) (*model.RelationPayload, error) {
-	actor, err := writer(ctx)
+	actor, err := r.writer(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rel := &store.Relation{Kind: model.StoreRelKind(in.Kind), From: in.From, To: in.To, Sources: citationsOf(in.Sources)}
-	rel.ValidFrom, rel.ValidTo = or(in.ValidFrom, store.Date{}), or(in.ValidTo, store.Date{})
+	rel := &domain.Relation{Kind: model.StoreRelKind(in.Kind), From: in.From, To: in.To, Sources: citationsOf(in.Sources)}
+	rel.ValidFrom, rel.ValidTo = or(in.ValidFrom, domain.Date{}), or(in.ValidTo, domain.Date{})
 	var probs problems
 	rel.Role = text(or(in.Role, ""), "input.role", &probs)
 	rel.Note = text(or(in.Note, ""), "input.note", &probs)
@@ -160,7 +164,7 @@ func (r *mutationResolver) addRelation(ctx context.Context, in model.AddRelation
 	if err := probs.err(); err != nil {
 		return nil, err
 	}
-	w, err := r.Store.AddRelation(rel, meta(actor, in.Reason, rel.Sources))
+	w, err := r.Writer.AddRelation(ctx, rel, meta(actor, in.Reason, rel.Sources))
 	if err != nil {
 		return nil, err
 	}
@@ -168,11 +172,11 @@ func (r *mutationResolver) addRelation(ctx context.Context, in model.AddRelation
 }
 
 func (r *mutationResolver) updateRelation(ctx context.Context, input map[string]any) (*model.RelationPayload, error) {
-	u, err := readUpdate(ctx, input)
+	u, err := r.readUpdate(ctx, input)
 	if err != nil {
 		return nil, err
 	}
-	w, err := r.Store.UpdateRelation(u.id, u.expected, store.OpUpdateRelation, func(rel *store.Relation) error {
+	w, err := r.Writer.UpdateRelation(ctx, u.id, u.expected, store.OpUpdateRelation, func(rel *domain.Relation) error {
 		var probs problems
 		if _, ok := input["validTo"]; ok {
 			rel.ValidTo = dateFromMap(input, "validTo")
@@ -192,11 +196,11 @@ func (r *mutationResolver) updateRelation(ctx context.Context, input map[string]
 }
 
 func (r *mutationResolver) endRelation(ctx context.Context, in model.EndRelationInput) (*model.RelationPayload, error) {
-	actor, err := writer(ctx)
+	actor, err := r.writer(ctx)
 	if err != nil {
 		return nil, err
 	}
-	w, err := r.Store.UpdateRelation(in.ID, uint64(max(in.ExpectedVersion, 0)), store.OpEndRelation, func(rel *store.Relation) error {
+	w, err := r.Writer.UpdateRelation(ctx, in.ID, uint64(max(in.ExpectedVersion, 0)), store.OpEndRelation, func(rel *domain.Relation) error {
 		rel.ValidTo = in.ValidTo
 		return nil
 	}, meta(actor, in.Reason, citationsOf(in.Sources)))
@@ -207,11 +211,11 @@ func (r *mutationResolver) endRelation(ctx context.Context, in model.EndRelation
 }
 
 func (r *mutationResolver) deleteRelation(ctx context.Context, in model.DeleteRelationInput) (*model.RelationPayload, error) {
-	actor, err := writer(ctx)
+	actor, err := r.writer(ctx)
 	if err != nil {
 		return nil, err
 	}
-	w, err := r.Store.DeleteRelation(in.ID, uint64(max(in.ExpectedVersion, 0)), meta(actor, &in.Reason, nil))
+	w, err := r.Writer.DeleteRelation(ctx, in.ID, uint64(max(in.ExpectedVersion, 0)), meta(actor, &in.Reason, nil))
 	if err != nil {
 		return nil, err
 	}
@@ -221,12 +225,12 @@ func (r *mutationResolver) deleteRelation(ctx context.Context, in model.DeleteRe
 // changes resolves the root changes field.
 func (r *queryResolver) changes(ctx context.Context, q store.ChangeQuery, kinds []model.NodeKind, first *int, after *string) (*model.ChangeConnection, error) {
 	if len(kinds) > model.MaxPageSize {
-		return nil, store.Errorf(store.EBADINPUT, "kinds: at most %d", model.MaxPageSize)
+		return nil, domain.Errorf(domain.EBADINPUT, "kinds: at most %d", model.MaxPageSize)
 	}
 	for _, k := range kinds {
 		q.Kinds = append(q.Kinds, model.StoreKind(k))
 	}
-	all, err := r.Store.Changes(q)
+	all, err := r.reader(ctx).Changes(ctx, q)
 	if err != nil {
 		return nil, err
 	}

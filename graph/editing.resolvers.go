@@ -49,7 +49,7 @@ func (r *mutationResolver) DeleteRelation(ctx context.Context, input model.Delet
 }
 
 // Changes is the resolver for the changes field.
-func (r *queryResolver) Changes(ctx context.Context, since *time.Time, until *time.Time, actor *string, kinds []model.NodeKind, first *int, after *string) (*model.ChangeConnection, error) {
+func (r *queryResolver) Changes(ctx context.Context, since *time.Time, until *time.Time, actor *string, kinds []model.NodeKind, first *int, after *string) (*model.Connection[*model.Change], error) {
 	q := store.ChangeQuery{Actor: or(actor, "")}
 	if since != nil {
 		q.Since = *since

@@ -12,6 +12,8 @@ import (
 	"github.com/99designs/gqlgen/client"
 
 	"github.com/cccs13/cccs-graph/auth"
+	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/edge"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -26,26 +28,27 @@ type editing struct {
 
 func newEditing(t testing.TB) *editing {
 	t.Helper()
-	s, err := store.Open("")
+	s, err := store.Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if _, err := s.LoadDefaultIfEmpty(); err != nil {
+	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
 		t.Fatal(err)
 	}
 	tokens := auth.Tokens{Store: s}
 	bearer := func(name string, role auth.Role) client.Option {
-		tok, err := tokens.Create(name, role, "test")
+		tok, err := tokens.Create(ctx, name, role, "test")
 		if err != nil {
 			t.Fatal(err)
 		}
 		return client.AddHeader("Authorization", "Bearer "+tok)
 	}
 	fail := func(w http.ResponseWriter, r *http.Request, err error) {
-		requestError(w, store.HTTPStatus(store.ErrorCode(err)), store.ErrorMessage(err))
+		edge.WriteError(w, r, slog.New(slog.DiscardHandler), edge.GraphQL, err)
 	}
-	h := NewHandler(s, Options{Limits: DefaultLimits, Introspection: true, Logger: slog.New(slog.DiscardHandler), CacheEntries: 64})
+	h := NewHandler(s, Options{Limits: DefaultLimits, Introspection: true, Logger: slog.New(slog.DiscardHandler), CacheEntries: 64,
+		Writer: s, At: func(v uint64) Reader { return s.At(v) }})
 	e := &editing{s: s, c: client.New(tokens.Middleware(auth.Anonymous, fail, h))}
 	e.reader, e.editor, e.admin = bearer("lecteur", auth.Reader), bearer("caf", auth.Editor), bearer("ops", auth.Admin)
 	return e
@@ -120,7 +123,7 @@ func TestWalkThroughAddSeeUndo(t *testing.T) {
 	// Undo: the node has a relation, so a plain delete is refused, naming it.
 	del := `mutation($v: Int!, $all: Boolean) { deleteNode(input: {id: "commune-gardanne", expectedVersion: $v, reason: "undo", deleteRelations: $all}) {
 	  node { id } changes { operation } } }`
-	err := wantCode(t, e.c, store.ECONFLICT, del, client.Var("v", n.Node.Version), e.editor)
+	err := wantCode(t, e.c, domain.ECONFLICT, del, client.Var("v", n.Node.Version), e.editor)
 	if !strings.Contains(err.Message, "commune-gardanne>signatory>cccs@2024-03-01") {
 		t.Errorf("refusal %q does not name the relation", err.Message)
 	}
@@ -178,7 +181,7 @@ func TestUpdatesCheckVersionsAndFields(t *testing.T) {
 		t.Errorf("before/after versions %v %v", u.Change.Before["version"], u.Change.After["version"])
 	}
 	// The same version again is stale.
-	wantCode(t, e.c, store.ECONFLICT, upd, client.Var("v", n.Node.Version), seedCitation, e.editor)
+	wantCode(t, e.c, domain.ECONFLICT, upd, client.Var("v", n.Node.Version), seedCitation, e.editor)
 	// Field problems come with their paths; nothing is written.
 	for _, tc := range []struct{ q, want string }{
 		{`mutation($s: [CitationInput!]!) { createNode(input: {id: "Bad Id", kind: ORGANIZATION, name: "X", sources: $s, organization: {category: OTHER}}) { node { id } } }`, "input.id"},
@@ -191,7 +194,7 @@ func TestUpdatesCheckVersionsAndFields(t *testing.T) {
 		{`mutation($s: [CitationInput!]!) { endRelation(input: {id: "nope", validTo: "2020", expectedVersion: 1, sources: $s}) { relation { id } } }`, "invalid relation id"},
 	} {
 		errs := errorsOf(t, e.c, tc.q, seedCitation, e.editor)
-		if errs[0].Extensions["code"] != store.EBADINPUT || !strings.Contains(errs[0].Message, tc.want) {
+		if errs[0].Extensions["code"] != domain.EBADINPUT || !strings.Contains(errs[0].Message, tc.want) {
 			t.Errorf("%s\n  -> %s %v, want %q", tc.q, errs[0].Message, errs[0].Extensions["code"], tc.want)
 		}
 	}
@@ -232,7 +235,7 @@ func TestRelationsEndAndKeepTheirHistory(t *testing.T) {
 	if end.EndRelation.Relation.ValidTo != "2025-12-31" || len(ops) != 2 || ops[0].Operation != "ADD_RELATION" || ops[1].Operation != "END_RELATION" {
 		t.Fatalf("ended %+v", end)
 	}
-	wantCode(t, e.c, store.ECONFLICT, q, client.Var("v", rel.Version), seedCitation, e.editor)
+	wantCode(t, e.c, domain.ECONFLICT, q, client.Var("v", rel.Version), seedCitation, e.editor)
 	var upd struct {
 		UpdateRelation struct{ Relation struct{ Note *string } }
 	}
@@ -245,8 +248,8 @@ func TestRelationsEndAndKeepTheirHistory(t *testing.T) {
 
 func TestMutationsNeedAnEditor(t *testing.T) {
 	e := newEditing(t)
-	wantCode(t, e.c, store.EUNAUTHN, addGardanne, seedCitation)
-	wantCode(t, e.c, store.EFORBIDDEN, addGardanne, seedCitation, e.reader)
+	wantCode(t, e.c, domain.EUNAUTHN, addGardanne, seedCitation)
+	wantCode(t, e.c, domain.EFORBIDDEN, addGardanne, seedCitation, e.reader)
 	var ok map[string]any
 	query(t, e.c, addGardanne, &ok, seedCitation, e.admin)
 }
@@ -322,5 +325,5 @@ func TestKnownAtReproducesEarlierStates(t *testing.T) {
 	if empty.Node != nil {
 		t.Errorf("caf-13 known in 2000: %v", empty.Node)
 	}
-	wantCode(t, e.c, store.EBADINPUT, `{ node(id: "caf-13", knownAt: "yesterday") { id } }`)
+	wantCode(t, e.c, domain.EBADINPUT, `{ node(id: "caf-13", knownAt: "yesterday") { id } }`)
 }

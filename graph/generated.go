@@ -15,8 +15,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
-	"github.com/cccs13/cccs-graph/store"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -46,7 +46,7 @@ type ComplexityRoot struct {
 	Agreement struct {
 		Amendments  func(childComplexity int) int
 		Articles    func(childComplexity int) int
-		Chairs      func(childComplexity int, asOf *store.Date) int
+		Chairs      func(childComplexity int, asOf *domain.Date) int
 		Editions    func(childComplexity int) int
 		EndDate     func(childComplexity int) int
 		Framework   func(childComplexity int) int
@@ -55,10 +55,10 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Place       func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string, knownAt *time.Time) int
 		RenewedBy   func(childComplexity int) int
 		Renews      func(childComplexity int) int
-		Signatories func(childComplexity int, asOf *store.Date, first *int, after *string) int
+		Signatories func(childComplexity int, asOf *domain.Date, first *int, after *string) int
 		Signatures  func(childComplexity int) int
 		SignedAt    func(childComplexity int) int
 		Sources     func(childComplexity int) int
@@ -90,7 +90,7 @@ type ComplexityRoot struct {
 		Number        func(childComplexity int) int
 		Parties       func(childComplexity int) int
 		Place         func(childComplexity int) int
-		Relations     func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
+		Relations     func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string, knownAt *time.Time) int
 		Signatures    func(childComplexity int) int
 		SignedAt      func(childComplexity int) int
 		Sources       func(childComplexity int) int
@@ -120,7 +120,7 @@ type ComplexityRoot struct {
 		Modifies      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Number        func(childComplexity int) int
-		Relations     func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
+		Relations     func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string, knownAt *time.Time) int
 		Sources       func(childComplexity int) int
 		Summary       func(childComplexity int) int
 		Title         func(childComplexity int) int
@@ -140,15 +140,15 @@ type ComplexityRoot struct {
 	}
 
 	Body struct {
-		Chairs      func(childComplexity int, asOf *store.Date) int
+		Chairs      func(childComplexity int, asOf *domain.Date) int
 		Created     func(childComplexity int) int
 		Description func(childComplexity int) int
 		History     func(childComplexity int, first *int, after *string) int
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
-		Members     func(childComplexity int, asOf *store.Date) int
+		Members     func(childComplexity int, asOf *domain.Date) int
 		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string, knownAt *time.Time) int
 		Sources     func(childComplexity int) int
 		Version     func(childComplexity int) int
 	}
@@ -216,7 +216,7 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string, knownAt *time.Time) int
 		Sources     func(childComplexity int) int
 		Version     func(childComplexity int) int
 	}
@@ -238,18 +238,18 @@ type ComplexityRoot struct {
 		Agrement     func(childComplexity int) int
 		AgrementFrom func(childComplexity int) int
 		Description  func(childComplexity int) int
-		Federation   func(childComplexity int, asOf *store.Date) int
+		Federation   func(childComplexity int, asOf *domain.Date) int
 		History      func(childComplexity int, first *int, after *string) int
 		ID           func(childComplexity int) int
 		Kind         func(childComplexity int) int
-		Manager      func(childComplexity int, asOf *store.Date) int
+		Manager      func(childComplexity int, asOf *domain.Date) int
 		Name         func(childComplexity int) int
-		Relations    func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
+		Relations    func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string, knownAt *time.Time) int
 		Sources      func(childComplexity int) int
 		Territory    func(childComplexity int) int
 		Type         func(childComplexity int) int
 		Version      func(childComplexity int) int
-		Zones        func(childComplexity int, asOf *store.Date) int
+		Zones        func(childComplexity int, asOf *domain.Date) int
 	}
 
 	FacilityConnection struct {
@@ -271,7 +271,7 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string, knownAt *time.Time) int
 		Rules       func(childComplexity int) int
 		Sources     func(childComplexity int) int
 		Version     func(childComplexity int) int
@@ -322,7 +322,7 @@ type ComplexityRoot struct {
 		Means        func(childComplexity int) int
 		Name         func(childComplexity int) int
 		Number       func(childComplexity int) int
-		Relations    func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
+		Relations    func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string, knownAt *time.Time) int
 		Sources      func(childComplexity int) int
 		Theme        func(childComplexity int) int
 		Version      func(childComplexity int) int
@@ -342,16 +342,16 @@ type ComplexityRoot struct {
 
 	Organization struct {
 		Aliases          func(childComplexity int) int
-		Bodies           func(childComplexity int, asOf *store.Date) int
+		Bodies           func(childComplexity int, asOf *domain.Date) int
 		Category         func(childComplexity int) int
 		Description      func(childComplexity int) int
 		History          func(childComplexity int, first *int, after *string) int
 		ID               func(childComplexity int) int
-		IsSignatory      func(childComplexity int, asOf *store.Date) int
+		IsSignatory      func(childComplexity int, asOf *domain.Date) int
 		Kind             func(childComplexity int) int
 		Name             func(childComplexity int) int
-		OfficeHolders    func(childComplexity int, asOf *store.Date) int
-		Relations        func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
+		OfficeHolders    func(childComplexity int, asOf *domain.Date) int
+		Relations        func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string, knownAt *time.Time) int
 		ShortName        func(childComplexity int) int
 		SignatoryPeriods func(childComplexity int) int
 		Sources          func(childComplexity int) int
@@ -387,7 +387,7 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Number      func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string, knownAt *time.Time) int
 		Sources     func(childComplexity int) int
 		Type        func(childComplexity int) int
 		Version     func(childComplexity int) int
@@ -424,8 +424,8 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Offices     func(childComplexity int, asOf *store.Date) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
+		Offices     func(childComplexity int, asOf *domain.Date) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string, knownAt *time.Time) int
 		Signatures  func(childComplexity int) int
 		Sources     func(childComplexity int) int
 		Version     func(childComplexity int) int
@@ -449,14 +449,14 @@ type ComplexityRoot struct {
 	}
 
 	Programme struct {
-		DeliveredBy func(childComplexity int, asOf *store.Date) int
+		DeliveredBy func(childComplexity int, asOf *domain.Date) int
 		Description func(childComplexity int) int
-		Funders     func(childComplexity int, asOf *store.Date) int
+		Funders     func(childComplexity int, asOf *domain.Date) int
 		History     func(childComplexity int, first *int, after *string) int
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string, knownAt *time.Time) int
 		Sources     func(childComplexity int) int
 		Started     func(childComplexity int) int
 		Version     func(childComplexity int) int
@@ -483,7 +483,7 @@ type ComplexityRoot struct {
 		Events        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
 		Facilities    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
 		FacilityTypes func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
-		Neighborhood  func(childComplexity int, id string, depth *int, kinds []model.RelationKind, asOf *store.Date, direction *model.Direction, knownAt *time.Time) int
+		Neighborhood  func(childComplexity int, id string, depth *int, kinds []model.RelationKind, asOf *domain.Date, direction *model.Direction, knownAt *time.Time) int
 		Node          func(childComplexity int, id string, knownAt *time.Time) int
 		Nodes         func(childComplexity int, ids []string, knownAt *time.Time) int
 		Objectives    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
@@ -492,13 +492,13 @@ type ComplexityRoot struct {
 		People        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
 		Programmes    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
 		Search        func(childComplexity int, query string, kinds []model.NodeKind, first *int, after *string) int
-		ShortestPath  func(childComplexity int, from string, to string, kinds []model.RelationKind, asOf *store.Date, maxDepth *int, direction *model.Direction, knownAt *time.Time) int
-		Signatories   func(childComplexity int, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
+		ShortestPath  func(childComplexity int, from string, to string, kinds []model.RelationKind, asOf *domain.Date, maxDepth *int, direction *model.Direction, knownAt *time.Time) int
+		Signatories   func(childComplexity int, asOf *domain.Date, first *int, after *string, knownAt *time.Time) int
 		Sources       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
-		Stats         func(childComplexity int, asOf *store.Date) int
+		Stats         func(childComplexity int, asOf *domain.Date) int
 		Territories   func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
 		Themes        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) int
-		Timeline      func(childComplexity int, from *store.Date, to *store.Date, kinds []model.RelationKind, events *bool, first *int, after *string) int
+		Timeline      func(childComplexity int, from *domain.Date, to *domain.Date, kinds []model.RelationKind, events *bool, first *int, after *string) int
 	}
 
 	Relation struct {
@@ -569,7 +569,7 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Publisher   func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string, knownAt *time.Time) int
 		Sources     func(childComplexity int) int
 		Version     func(childComplexity int) int
 	}
@@ -618,7 +618,7 @@ type ComplexityRoot struct {
 		Kind           func(childComplexity int) int
 		Name           func(childComplexity int) int
 		Parent         func(childComplexity int) int
-		Relations      func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
+		Relations      func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string, knownAt *time.Time) int
 		Sources        func(childComplexity int) int
 		Type           func(childComplexity int) int
 		Version        func(childComplexity int) int
@@ -644,7 +644,7 @@ type ComplexityRoot struct {
 		Name        func(childComplexity int) int
 		Number      func(childComplexity int) int
 		Objectives  func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string, knownAt *time.Time) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string, knownAt *time.Time) int
 		Sources     func(childComplexity int) int
 		Version     func(childComplexity int) int
 	}
@@ -692,10 +692,10 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type AgreementResolver interface {
-	Signatories(ctx context.Context, obj *model.Agreement, asOf *store.Date, first *int, after *string) (*model.OrganizationConnection, error)
+	Signatories(ctx context.Context, obj *model.Agreement, asOf *domain.Date, first *int, after *string) (*model.Connection[*model.Organization], error)
 }
 type FacilityTypeResolver interface {
-	Facilities(ctx context.Context, obj *model.FacilityType, first *int, after *string) (*model.FacilityConnection, error)
+	Facilities(ctx context.Context, obj *model.FacilityType, first *int, after *string) (*model.Connection[*model.Facility], error)
 }
 type MutationResolver interface {
 	CreateNode(ctx context.Context, input map[string]any) (*model.NodePayload, error)
@@ -709,34 +709,34 @@ type MutationResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string, knownAt *time.Time) (model.Node, error)
 	Nodes(ctx context.Context, ids []string, knownAt *time.Time) ([]model.Node, error)
-	Signatories(ctx context.Context, asOf *store.Date, first *int, after *string, knownAt *time.Time) (*model.OrganizationConnection, error)
-	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.OrganizationConnection, error)
-	Facilities(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.FacilityConnection, error)
-	FacilityTypes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.FacilityTypeConnection, error)
-	Territories(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.TerritoryConnection, error)
-	Bodies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.BodyConnection, error)
-	Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.AgreementConnection, error)
-	Amendments(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.AmendmentConnection, error)
-	Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.ArticleConnection, error)
-	Programmes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.ProgrammeConnection, error)
-	Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.OrientationConnection, error)
-	Themes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.ThemeConnection, error)
-	Objectives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.ObjectiveConnection, error)
-	Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.EventConnection, error)
-	People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.PersonConnection, error)
-	Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.SourceConnection, error)
-	Changes(ctx context.Context, since *time.Time, until *time.Time, actor *string, kinds []model.NodeKind, first *int, after *string) (*model.ChangeConnection, error)
-	Neighborhood(ctx context.Context, id string, depth *int, kinds []model.RelationKind, asOf *store.Date, direction *model.Direction, knownAt *time.Time) (*model.Subgraph, error)
-	ShortestPath(ctx context.Context, from string, to string, kinds []model.RelationKind, asOf *store.Date, maxDepth *int, direction *model.Direction, knownAt *time.Time) (*model.Path, error)
-	Timeline(ctx context.Context, from *store.Date, to *store.Date, kinds []model.RelationKind, events *bool, first *int, after *string) (*model.TimelineConnection, error)
+	Signatories(ctx context.Context, asOf *domain.Date, first *int, after *string, knownAt *time.Time) (*model.Connection[*model.Organization], error)
+	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.Connection[*model.Organization], error)
+	Facilities(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.Connection[*model.Facility], error)
+	FacilityTypes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.Connection[*model.FacilityType], error)
+	Territories(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.Connection[*model.Territory], error)
+	Bodies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.Connection[*model.Body], error)
+	Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.Connection[*model.Agreement], error)
+	Amendments(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.Connection[*model.Amendment], error)
+	Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.Connection[*model.Article], error)
+	Programmes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.Connection[*model.Programme], error)
+	Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.Connection[*model.Orientation], error)
+	Themes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.Connection[*model.Theme], error)
+	Objectives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.Connection[*model.Objective], error)
+	Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.Connection[*model.Event], error)
+	People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.Connection[*model.Person], error)
+	Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder, knownAt *time.Time) (*model.Connection[*model.Source], error)
+	Changes(ctx context.Context, since *time.Time, until *time.Time, actor *string, kinds []model.NodeKind, first *int, after *string) (*model.Connection[*model.Change], error)
+	Neighborhood(ctx context.Context, id string, depth *int, kinds []model.RelationKind, asOf *domain.Date, direction *model.Direction, knownAt *time.Time) (*model.Subgraph, error)
+	ShortestPath(ctx context.Context, from string, to string, kinds []model.RelationKind, asOf *domain.Date, maxDepth *int, direction *model.Direction, knownAt *time.Time) (*model.Path, error)
+	Timeline(ctx context.Context, from *domain.Date, to *domain.Date, kinds []model.RelationKind, events *bool, first *int, after *string) (*model.TimelineConnection, error)
 	Search(ctx context.Context, query string, kinds []model.NodeKind, first *int, after *string) (*model.SearchConnection, error)
-	Stats(ctx context.Context, asOf *store.Date) (*model.Stats, error)
+	Stats(ctx context.Context, asOf *domain.Date) (*model.Stats, error)
 }
 type StatsResolver interface {
 	SignatoriesByYear(ctx context.Context, obj *model.Stats, from *int, to *int) ([]*model.YearCount, error)
 }
 type TerritoryResolver interface {
-	Children(ctx context.Context, obj *model.Territory, kinds []model.TerritoryKind, first *int, after *string) (*model.TerritoryConnection, error)
+	Children(ctx context.Context, obj *model.Territory, kinds []model.TerritoryKind, first *int, after *string) (*model.Connection[*model.Territory], error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -779,7 +779,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Agreement.Chairs(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Agreement.Chairs(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Agreement.editions":
 		if e.ComplexityRoot.Agreement.Editions == nil {
 			break
@@ -843,7 +843,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Agreement.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Agreement.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Agreement.renewedBy":
 		if e.ComplexityRoot.Agreement.RenewedBy == nil {
 			break
@@ -866,7 +866,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Agreement.Signatories(childComplexity, args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Agreement.Signatories(childComplexity, args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Agreement.signatures":
 		if e.ComplexityRoot.Agreement.Signatures == nil {
 			break
@@ -1017,7 +1017,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Amendment.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Amendment.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Amendment.signatures":
 		if e.ComplexityRoot.Amendment.Signatures == nil {
 			break
@@ -1156,7 +1156,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Article.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Article.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Article.sources":
 		if e.ComplexityRoot.Article.Sources == nil {
 			break
@@ -1230,7 +1230,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Chairs(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Body.Chairs(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Body.created":
 		if e.ComplexityRoot.Body.Created == nil {
 			break
@@ -1276,7 +1276,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Members(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Body.Members(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Body.name":
 		if e.ComplexityRoot.Body.Name == nil {
 			break
@@ -1293,7 +1293,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Body.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Body.sources":
 		if e.ComplexityRoot.Body.Sources == nil {
 			break
@@ -1558,7 +1558,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Event.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Event.sources":
 		if e.ComplexityRoot.Event.Sources == nil {
 			break
@@ -1644,7 +1644,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Federation(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Facility.Federation(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Facility.history":
 		if e.ComplexityRoot.Facility.History == nil {
 			break
@@ -1678,7 +1678,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Manager(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Facility.Manager(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Facility.name":
 		if e.ComplexityRoot.Facility.Name == nil {
 			break
@@ -1695,7 +1695,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Facility.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Facility.sources":
 		if e.ComplexityRoot.Facility.Sources == nil {
 			break
@@ -1730,7 +1730,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Zones(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Facility.Zones(childComplexity, args["asOf"].(*domain.Date)), true
 
 	case "FacilityConnection.edges":
 		if e.ComplexityRoot.FacilityConnection.Edges == nil {
@@ -1826,7 +1826,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.FacilityType.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.FacilityType.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "FacilityType.rules":
 		if e.ComplexityRoot.FacilityType.Rules == nil {
 			break
@@ -2075,7 +2075,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Objective.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Objective.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Objective.sources":
 		if e.ComplexityRoot.Objective.Sources == nil {
 			break
@@ -2149,7 +2149,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Bodies(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Organization.Bodies(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Organization.category":
 		if e.ComplexityRoot.Organization.Category == nil {
 			break
@@ -2189,7 +2189,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.IsSignatory(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Organization.IsSignatory(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Organization.kind":
 		if e.ComplexityRoot.Organization.Kind == nil {
 			break
@@ -2212,7 +2212,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.OfficeHolders(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Organization.OfficeHolders(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Organization.relations":
 		if e.ComplexityRoot.Organization.Relations == nil {
 			break
@@ -2223,7 +2223,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Organization.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Organization.shortName":
 		if e.ComplexityRoot.Organization.ShortName == nil {
 			break
@@ -2381,7 +2381,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Orientation.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Orientation.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Orientation.sources":
 		if e.ComplexityRoot.Orientation.Sources == nil {
 			break
@@ -2528,7 +2528,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Offices(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Person.Offices(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Person.relations":
 		if e.ComplexityRoot.Person.Relations == nil {
 			break
@@ -2539,7 +2539,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Person.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Person.signatures":
 		if e.ComplexityRoot.Person.Signatures == nil {
 			break
@@ -2620,7 +2620,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Programme.DeliveredBy(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Programme.DeliveredBy(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Programme.description":
 		if e.ComplexityRoot.Programme.Description == nil {
 			break
@@ -2637,7 +2637,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Programme.Funders(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Programme.Funders(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Programme.history":
 		if e.ComplexityRoot.Programme.History == nil {
 			break
@@ -2677,7 +2677,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Programme.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Programme.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Programme.sources":
 		if e.ComplexityRoot.Programme.Sources == nil {
 			break
@@ -2834,7 +2834,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["direction"].(*model.Direction), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["direction"].(*model.Direction), args["knownAt"].(*time.Time)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2933,7 +2933,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ShortestPath(childComplexity, args["from"].(string), args["to"].(string), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["maxDepth"].(*int), args["direction"].(*model.Direction), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Query.ShortestPath(childComplexity, args["from"].(string), args["to"].(string), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["maxDepth"].(*int), args["direction"].(*model.Direction), args["knownAt"].(*time.Time)), true
 	case "Query.signatories":
 		if e.ComplexityRoot.Query.Signatories == nil {
 			break
@@ -2944,7 +2944,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Signatories(childComplexity, args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Query.Signatories(childComplexity, args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Query.sources":
 		if e.ComplexityRoot.Query.Sources == nil {
 			break
@@ -2966,7 +2966,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Stats(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Query.Stats(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Query.territories":
 		if e.ComplexityRoot.Query.Territories == nil {
 			break
@@ -2999,7 +2999,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Timeline(childComplexity, args["from"].(*store.Date), args["to"].(*store.Date), args["kinds"].([]model.RelationKind), args["events"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Timeline(childComplexity, args["from"].(*domain.Date), args["to"].(*domain.Date), args["kinds"].([]model.RelationKind), args["events"].(*bool), args["first"].(*int), args["after"].(*string)), true
 
 	case "Relation.from":
 		if e.ComplexityRoot.Relation.From == nil {
@@ -3287,7 +3287,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Source.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Source.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Source.sources":
 		if e.ComplexityRoot.Source.Sources == nil {
 			break
@@ -3526,7 +3526,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Territory.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Territory.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Territory.sources":
 		if e.ComplexityRoot.Territory.Sources == nil {
 			break
@@ -3641,7 +3641,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Theme.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Theme.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Theme.sources":
 		if e.ComplexityRoot.Theme.Sources == nil {
 			break
@@ -5253,8 +5253,8 @@ func (ec *executionContext) field_Agreement_chairs_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5305,8 +5305,8 @@ func (ec *executionContext) field_Agreement_relations_args(ctx context.Context, 
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5343,8 +5343,8 @@ func (ec *executionContext) field_Agreement_signatories_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5411,8 +5411,8 @@ func (ec *executionContext) field_Amendment_relations_args(ctx context.Context, 
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5487,8 +5487,8 @@ func (ec *executionContext) field_Article_relations_args(ctx context.Context, ra
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5525,8 +5525,8 @@ func (ec *executionContext) field_Body_chairs_args(ctx context.Context, rawArgs 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5561,8 +5561,8 @@ func (ec *executionContext) field_Body_members_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5591,8 +5591,8 @@ func (ec *executionContext) field_Body_relations_args(ctx context.Context, rawAr
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5667,8 +5667,8 @@ func (ec *executionContext) field_Event_relations_args(ctx context.Context, rawA
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5765,8 +5765,8 @@ func (ec *executionContext) field_FacilityType_relations_args(ctx context.Contex
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5803,8 +5803,8 @@ func (ec *executionContext) field_Facility_federation_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5839,8 +5839,8 @@ func (ec *executionContext) field_Facility_manager_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5869,8 +5869,8 @@ func (ec *executionContext) field_Facility_relations_args(ctx context.Context, r
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5907,8 +5907,8 @@ func (ec *executionContext) field_Facility_zones_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6057,8 +6057,8 @@ func (ec *executionContext) field_Objective_relations_args(ctx context.Context, 
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6095,8 +6095,8 @@ func (ec *executionContext) field_Organization_bodies_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6131,8 +6131,8 @@ func (ec *executionContext) field_Organization_isSignatory_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6145,8 +6145,8 @@ func (ec *executionContext) field_Organization_officeHolders_args(ctx context.Co
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6175,8 +6175,8 @@ func (ec *executionContext) field_Organization_relations_args(ctx context.Contex
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6251,8 +6251,8 @@ func (ec *executionContext) field_Orientation_relations_args(ctx context.Context
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6311,8 +6311,8 @@ func (ec *executionContext) field_Person_offices_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6341,8 +6341,8 @@ func (ec *executionContext) field_Person_relations_args(ctx context.Context, raw
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6379,8 +6379,8 @@ func (ec *executionContext) field_Programme_deliveredBy_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6393,8 +6393,8 @@ func (ec *executionContext) field_Programme_funders_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6445,8 +6445,8 @@ func (ec *executionContext) field_Programme_relations_args(ctx context.Context, 
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7009,8 +7009,8 @@ func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, r
 	}
 	args["kinds"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7455,8 +7455,8 @@ func (ec *executionContext) field_Query_shortestPath_args(ctx context.Context, r
 	}
 	args["kinds"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7493,8 +7493,8 @@ func (ec *executionContext) field_Query_signatories_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7593,8 +7593,8 @@ func (ec *executionContext) field_Query_stats_args(ctx context.Context, rawArgs 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7731,16 +7731,16 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7845,8 +7845,8 @@ func (ec *executionContext) field_Source_relations_args(ctx context.Context, raw
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8009,8 +8009,8 @@ func (ec *executionContext) field_Territory_relations_args(ctx context.Context, 
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8085,8 +8085,8 @@ func (ec *executionContext) field_Theme_relations_args(ctx context.Context, rawA
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8330,8 +8330,8 @@ func (ec *executionContext) _Agreement_history(ctx context.Context, field graphq
 			return obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8371,7 +8371,7 @@ func (ec *executionContext) _Agreement_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -8417,8 +8417,8 @@ func (ec *executionContext) _Agreement_startDate(ctx context.Context, field grap
 			return obj.StartDate(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8440,8 +8440,8 @@ func (ec *executionContext) _Agreement_endDate(ctx context.Context, field graphq
 			return obj.EndDate(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8463,8 +8463,8 @@ func (ec *executionContext) _Agreement_signedAt(ctx context.Context, field graph
 			return obj.SignedAt(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8530,11 +8530,11 @@ func (ec *executionContext) _Agreement_signatories(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Agreement().Signatories(ctx, obj, fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Agreement().Signatories(ctx, obj, fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
-			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Organization]) graphql.Marshaler {
+			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8574,7 +8574,7 @@ func (ec *executionContext) _Agreement_chairs(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Chairs(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Chairs(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -8832,7 +8832,7 @@ func (ec *executionContext) fieldContext_Agreement_signatures(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _AgreementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AgreementConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AgreementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Agreement]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8855,7 +8855,7 @@ func (ec *executionContext) fieldContext_AgreementConnection_totalCount(_ contex
 	return graphql.NewScalarFieldContext("AgreementConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _AgreementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AgreementConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AgreementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Agreement]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8887,7 +8887,7 @@ func (ec *executionContext) fieldContext_AgreementConnection_pageInfo(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _AgreementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AgreementConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AgreementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Agreement]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8899,8 +8899,8 @@ func (ec *executionContext) _AgreementConnection_edges(ctx context.Context, fiel
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.AgreementEdge) graphql.Marshaler {
-			return ec.marshalNAgreementEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAgreementEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Agreement]) graphql.Marshaler {
+			return ec.marshalNAgreementEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8919,7 +8919,7 @@ func (ec *executionContext) fieldContext_AgreementConnection_edges(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _AgreementConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AgreementConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AgreementConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Agreement]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8951,7 +8951,7 @@ func (ec *executionContext) fieldContext_AgreementConnection_nodes(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _AgreementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AgreementEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _AgreementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Agreement]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8974,7 +8974,7 @@ func (ec *executionContext) fieldContext_AgreementEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("AgreementEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _AgreementEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AgreementEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _AgreementEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Agreement]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9143,8 +9143,8 @@ func (ec *executionContext) _Amendment_history(ctx context.Context, field graphq
 			return obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9184,7 +9184,7 @@ func (ec *executionContext) _Amendment_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -9253,8 +9253,8 @@ func (ec *executionContext) _Amendment_signedAt(ctx context.Context, field graph
 			return obj.SignedAt(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9299,8 +9299,8 @@ func (ec *executionContext) _Amendment_effectiveFrom(ctx context.Context, field 
 			return obj.EffectiveFrom(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9461,7 +9461,7 @@ func (ec *executionContext) fieldContext_Amendment_signatures(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _AmendmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AmendmentConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AmendmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Amendment]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9484,7 +9484,7 @@ func (ec *executionContext) fieldContext_AmendmentConnection_totalCount(_ contex
 	return graphql.NewScalarFieldContext("AmendmentConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _AmendmentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AmendmentConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AmendmentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Amendment]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9516,7 +9516,7 @@ func (ec *executionContext) fieldContext_AmendmentConnection_pageInfo(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _AmendmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AmendmentConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AmendmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Amendment]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9528,8 +9528,8 @@ func (ec *executionContext) _AmendmentConnection_edges(ctx context.Context, fiel
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.AmendmentEdge) graphql.Marshaler {
-			return ec.marshalNAmendmentEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAmendmentEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Amendment]) graphql.Marshaler {
+			return ec.marshalNAmendmentEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9548,7 +9548,7 @@ func (ec *executionContext) fieldContext_AmendmentConnection_edges(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _AmendmentConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AmendmentConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AmendmentConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Amendment]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9580,7 +9580,7 @@ func (ec *executionContext) fieldContext_AmendmentConnection_nodes(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _AmendmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AmendmentEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _AmendmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Amendment]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9603,7 +9603,7 @@ func (ec *executionContext) fieldContext_AmendmentEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("AmendmentEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _AmendmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AmendmentEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _AmendmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Amendment]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9772,8 +9772,8 @@ func (ec *executionContext) _Article_history(ctx context.Context, field graphql.
 			return obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9813,7 +9813,7 @@ func (ec *executionContext) _Article_relations(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -9928,8 +9928,8 @@ func (ec *executionContext) _Article_effectiveFrom(ctx context.Context, field gr
 			return obj.EffectiveFrom(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10035,7 +10035,7 @@ func (ec *executionContext) fieldContext_Article_modifiedBy(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _ArticleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ArticleConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ArticleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Article]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10058,7 +10058,7 @@ func (ec *executionContext) fieldContext_ArticleConnection_totalCount(_ context.
 	return graphql.NewScalarFieldContext("ArticleConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ArticleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ArticleConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ArticleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Article]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10090,7 +10090,7 @@ func (ec *executionContext) fieldContext_ArticleConnection_pageInfo(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _ArticleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ArticleConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ArticleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Article]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10102,8 +10102,8 @@ func (ec *executionContext) _ArticleConnection_edges(ctx context.Context, field 
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ArticleEdge) graphql.Marshaler {
-			return ec.marshalNArticleEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐArticleEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Article]) graphql.Marshaler {
+			return ec.marshalNArticleEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10122,7 +10122,7 @@ func (ec *executionContext) fieldContext_ArticleConnection_edges(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _ArticleConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ArticleConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ArticleConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Article]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10154,7 +10154,7 @@ func (ec *executionContext) fieldContext_ArticleConnection_nodes(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _ArticleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ArticleEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ArticleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Article]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10177,7 +10177,7 @@ func (ec *executionContext) fieldContext_ArticleEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("ArticleEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _ArticleEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ArticleEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ArticleEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Article]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10346,8 +10346,8 @@ func (ec *executionContext) _Body_history(ctx context.Context, field graphql.Col
 			return obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10387,7 +10387,7 @@ func (ec *executionContext) _Body_relations(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -10456,8 +10456,8 @@ func (ec *executionContext) _Body_created(ctx context.Context, field graphql.Col
 			return obj.Created(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10477,7 +10477,7 @@ func (ec *executionContext) _Body_members(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Members(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Members(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -10521,7 +10521,7 @@ func (ec *executionContext) _Body_chairs(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Chairs(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Chairs(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -10555,7 +10555,7 @@ func (ec *executionContext) fieldContext_Body_chairs(ctx context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _BodyConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _BodyConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Body]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10578,7 +10578,7 @@ func (ec *executionContext) fieldContext_BodyConnection_totalCount(_ context.Con
 	return graphql.NewScalarFieldContext("BodyConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _BodyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _BodyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Body]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10610,7 +10610,7 @@ func (ec *executionContext) fieldContext_BodyConnection_pageInfo(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _BodyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _BodyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Body]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10622,8 +10622,8 @@ func (ec *executionContext) _BodyConnection_edges(ctx context.Context, field gra
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.BodyEdge) graphql.Marshaler {
-			return ec.marshalNBodyEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐBodyEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Body]) graphql.Marshaler {
+			return ec.marshalNBodyEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10642,7 +10642,7 @@ func (ec *executionContext) fieldContext_BodyConnection_edges(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _BodyConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _BodyConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Body]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10674,7 +10674,7 @@ func (ec *executionContext) fieldContext_BodyConnection_nodes(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _BodyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BodyEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _BodyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Body]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10697,7 +10697,7 @@ func (ec *executionContext) fieldContext_BodyEdge_cursor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("BodyEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _BodyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BodyEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _BodyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Body]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11041,7 +11041,7 @@ func (ec *executionContext) fieldContext_Change_sources(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _ChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Change]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11064,7 +11064,7 @@ func (ec *executionContext) fieldContext_ChangeConnection_totalCount(_ context.C
 	return graphql.NewScalarFieldContext("ChangeConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Change]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11096,7 +11096,7 @@ func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Change]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11108,8 +11108,8 @@ func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field g
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ChangeEdge) graphql.Marshaler {
-			return ec.marshalNChangeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Change]) graphql.Marshaler {
+			return ec.marshalNChangeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11128,7 +11128,7 @@ func (ec *executionContext) fieldContext_ChangeConnection_edges(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ChangeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChangeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Change]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11160,7 +11160,7 @@ func (ec *executionContext) fieldContext_ChangeConnection_nodes(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Change]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11183,7 +11183,7 @@ func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, fi
 	return graphql.NewScalarFieldContext("ChangeEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _ChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Change]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11517,8 +11517,8 @@ func (ec *executionContext) _Event_history(ctx context.Context, field graphql.Co
 			return obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11558,7 +11558,7 @@ func (ec *executionContext) _Event_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -11604,8 +11604,8 @@ func (ec *executionContext) _Event_date(ctx context.Context, field graphql.Colle
 			return obj.Date(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11627,8 +11627,8 @@ func (ec *executionContext) _Event_endDate(ctx context.Context, field graphql.Co
 			return obj.EndDate(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11693,7 +11693,7 @@ func (ec *executionContext) fieldContext_Event_concerns(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _EventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _EventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11716,7 +11716,7 @@ func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("EventConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _EventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _EventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11748,7 +11748,7 @@ func (ec *executionContext) fieldContext_EventConnection_pageInfo(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11760,8 +11760,8 @@ func (ec *executionContext) _EventConnection_edges(ctx context.Context, field gr
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.EventEdge) graphql.Marshaler {
-			return ec.marshalNEventEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEventEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Event]) graphql.Marshaler {
+			return ec.marshalNEventEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11780,7 +11780,7 @@ func (ec *executionContext) fieldContext_EventConnection_edges(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _EventConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _EventConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11812,7 +11812,7 @@ func (ec *executionContext) fieldContext_EventConnection_nodes(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11835,7 +11835,7 @@ func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("EventEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12004,8 +12004,8 @@ func (ec *executionContext) _Facility_history(ctx context.Context, field graphql
 			return obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12045,7 +12045,7 @@ func (ec *executionContext) _Facility_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -12137,8 +12137,8 @@ func (ec *executionContext) _Facility_agrementFrom(ctx context.Context, field gr
 			return obj.AgrementFrom(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12213,7 +12213,7 @@ func (ec *executionContext) _Facility_manager(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Manager(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Manager(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
@@ -12257,7 +12257,7 @@ func (ec *executionContext) _Facility_federation(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Federation(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Federation(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
@@ -12333,7 +12333,7 @@ func (ec *executionContext) _Facility_zones(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Zones(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Zones(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Territory) graphql.Marshaler {
@@ -12367,7 +12367,7 @@ func (ec *executionContext) fieldContext_Facility_zones(ctx context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _FacilityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.FacilityConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Facility]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12390,7 +12390,7 @@ func (ec *executionContext) fieldContext_FacilityConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("FacilityConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _FacilityConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.FacilityConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Facility]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12422,7 +12422,7 @@ func (ec *executionContext) fieldContext_FacilityConnection_pageInfo(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _FacilityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.FacilityConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Facility]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12434,8 +12434,8 @@ func (ec *executionContext) _FacilityConnection_edges(ctx context.Context, field
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.FacilityEdge) graphql.Marshaler {
-			return ec.marshalNFacilityEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Facility]) graphql.Marshaler {
+			return ec.marshalNFacilityEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12454,7 +12454,7 @@ func (ec *executionContext) fieldContext_FacilityConnection_edges(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _FacilityConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.FacilityConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Facility]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12486,7 +12486,7 @@ func (ec *executionContext) fieldContext_FacilityConnection_nodes(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _FacilityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.FacilityEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Facility]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12509,7 +12509,7 @@ func (ec *executionContext) fieldContext_FacilityEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("FacilityEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _FacilityEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.FacilityEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Facility]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12678,8 +12678,8 @@ func (ec *executionContext) _FacilityType_history(ctx context.Context, field gra
 			return obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12719,7 +12719,7 @@ func (ec *executionContext) _FacilityType_relations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -12812,8 +12812,8 @@ func (ec *executionContext) _FacilityType_facilities(ctx context.Context, field 
 			return ec.Resolvers.FacilityType().Facilities(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.FacilityConnection) graphql.Marshaler {
-			return ec.marshalNFacilityConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Facility]) graphql.Marshaler {
+			return ec.marshalNFacilityConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12843,7 +12843,7 @@ func (ec *executionContext) fieldContext_FacilityType_facilities(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _FacilityTypeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.FacilityTypeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityTypeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.FacilityType]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12866,7 +12866,7 @@ func (ec *executionContext) fieldContext_FacilityTypeConnection_totalCount(_ con
 	return graphql.NewScalarFieldContext("FacilityTypeConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _FacilityTypeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.FacilityTypeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityTypeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.FacilityType]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12898,7 +12898,7 @@ func (ec *executionContext) fieldContext_FacilityTypeConnection_pageInfo(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _FacilityTypeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.FacilityTypeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityTypeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.FacilityType]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12910,8 +12910,8 @@ func (ec *executionContext) _FacilityTypeConnection_edges(ctx context.Context, f
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.FacilityTypeEdge) graphql.Marshaler {
-			return ec.marshalNFacilityTypeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityTypeEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.FacilityType]) graphql.Marshaler {
+			return ec.marshalNFacilityTypeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12930,7 +12930,7 @@ func (ec *executionContext) fieldContext_FacilityTypeConnection_edges(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _FacilityTypeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.FacilityTypeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityTypeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.FacilityType]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12962,7 +12962,7 @@ func (ec *executionContext) fieldContext_FacilityTypeConnection_nodes(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _FacilityTypeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.FacilityTypeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityTypeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.FacilityType]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12985,7 +12985,7 @@ func (ec *executionContext) fieldContext_FacilityTypeEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("FacilityTypeEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _FacilityTypeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.FacilityTypeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityTypeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.FacilityType]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13604,8 +13604,8 @@ func (ec *executionContext) _Objective_history(ctx context.Context, field graphq
 			return obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13645,7 +13645,7 @@ func (ec *executionContext) _Objective_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -13806,8 +13806,8 @@ func (ec *executionContext) _Objective_deadlineDate(ctx context.Context, field g
 			return obj.DeadlineDate(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -13881,7 +13881,7 @@ func (ec *executionContext) fieldContext_Objective_actorNodes(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _ObjectiveConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ObjectiveConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ObjectiveConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Objective]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13904,7 +13904,7 @@ func (ec *executionContext) fieldContext_ObjectiveConnection_totalCount(_ contex
 	return graphql.NewScalarFieldContext("ObjectiveConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ObjectiveConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ObjectiveConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ObjectiveConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Objective]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13936,7 +13936,7 @@ func (ec *executionContext) fieldContext_ObjectiveConnection_pageInfo(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _ObjectiveConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ObjectiveConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ObjectiveConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Objective]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13948,8 +13948,8 @@ func (ec *executionContext) _ObjectiveConnection_edges(ctx context.Context, fiel
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ObjectiveEdge) graphql.Marshaler {
-			return ec.marshalNObjectiveEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐObjectiveEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Objective]) graphql.Marshaler {
+			return ec.marshalNObjectiveEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13968,7 +13968,7 @@ func (ec *executionContext) fieldContext_ObjectiveConnection_edges(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _ObjectiveConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ObjectiveConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ObjectiveConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Objective]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14000,7 +14000,7 @@ func (ec *executionContext) fieldContext_ObjectiveConnection_nodes(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _ObjectiveEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ObjectiveEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ObjectiveEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Objective]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14023,7 +14023,7 @@ func (ec *executionContext) fieldContext_ObjectiveEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("ObjectiveEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _ObjectiveEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ObjectiveEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ObjectiveEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Objective]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14192,8 +14192,8 @@ func (ec *executionContext) _Organization_history(ctx context.Context, field gra
 			return obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14233,7 +14233,7 @@ func (ec *executionContext) _Organization_relations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -14392,7 +14392,7 @@ func (ec *executionContext) _Organization_isSignatory(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.IsSignatory(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.IsSignatory(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -14468,7 +14468,7 @@ func (ec *executionContext) _Organization_bodies(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Bodies(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Bodies(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Body) graphql.Marshaler {
@@ -14544,7 +14544,7 @@ func (ec *executionContext) _Organization_officeHolders(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.OfficeHolders(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.OfficeHolders(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -14578,7 +14578,7 @@ func (ec *executionContext) fieldContext_Organization_officeHolders(ctx context.
 	return fc, nil
 }
 
-func (ec *executionContext) _OrganizationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Organization]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14601,7 +14601,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_totalCount(_ con
 	return graphql.NewScalarFieldContext("OrganizationConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Organization]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14633,7 +14633,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_pageInfo(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Organization]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14645,8 +14645,8 @@ func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, f
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrganizationEdge) graphql.Marshaler {
-			return ec.marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Organization]) graphql.Marshaler {
+			return ec.marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14665,7 +14665,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_edges(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _OrganizationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Organization]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14821,7 +14821,7 @@ func (ec *executionContext) fieldContext_OrganizationDegree_neighbors(_ context.
 	return graphql.NewScalarFieldContext("OrganizationDegree", field, false, false, "Int")
 }
 
-func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Organization]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14844,7 +14844,7 @@ func (ec *executionContext) fieldContext_OrganizationEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("OrganizationEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Organization]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15013,8 +15013,8 @@ func (ec *executionContext) _Orientation_history(ctx context.Context, field grap
 			return obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15054,7 +15054,7 @@ func (ec *executionContext) _Orientation_relations(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -15157,7 +15157,7 @@ func (ec *executionContext) fieldContext_Orientation_description(_ context.Conte
 	return graphql.NewScalarFieldContext("Orientation", field, true, false, "String")
 }
 
-func (ec *executionContext) _OrientationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.OrientationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrientationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Orientation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15180,7 +15180,7 @@ func (ec *executionContext) fieldContext_OrientationConnection_totalCount(_ cont
 	return graphql.NewScalarFieldContext("OrientationConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _OrientationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OrientationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrientationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Orientation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15212,7 +15212,7 @@ func (ec *executionContext) fieldContext_OrientationConnection_pageInfo(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _OrientationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrientationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrientationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Orientation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15224,8 +15224,8 @@ func (ec *executionContext) _OrientationConnection_edges(ctx context.Context, fi
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrientationEdge) graphql.Marshaler {
-			return ec.marshalNOrientationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Orientation]) graphql.Marshaler {
+			return ec.marshalNOrientationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15244,7 +15244,7 @@ func (ec *executionContext) fieldContext_OrientationConnection_edges(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _OrientationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.OrientationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrientationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Orientation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15276,7 +15276,7 @@ func (ec *executionContext) fieldContext_OrientationConnection_nodes(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _OrientationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrientationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrientationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Orientation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15299,7 +15299,7 @@ func (ec *executionContext) fieldContext_OrientationEdge_cursor(_ context.Contex
 	return graphql.NewScalarFieldContext("OrientationEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _OrientationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OrientationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrientationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Orientation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15647,8 +15647,8 @@ func (ec *executionContext) _Person_history(ctx context.Context, field graphql.C
 			return obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15688,7 +15688,7 @@ func (ec *executionContext) _Person_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -15755,7 +15755,7 @@ func (ec *executionContext) _Person_offices(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Offices(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Offices(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -15821,7 +15821,7 @@ func (ec *executionContext) fieldContext_Person_signatures(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _PersonConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Person]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15844,7 +15844,7 @@ func (ec *executionContext) fieldContext_PersonConnection_totalCount(_ context.C
 	return graphql.NewScalarFieldContext("PersonConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _PersonConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Person]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15876,7 +15876,7 @@ func (ec *executionContext) fieldContext_PersonConnection_pageInfo(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Person]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15888,8 +15888,8 @@ func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field g
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PersonEdge) graphql.Marshaler {
-			return ec.marshalNPersonEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPersonEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Person]) graphql.Marshaler {
+			return ec.marshalNPersonEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15908,7 +15908,7 @@ func (ec *executionContext) fieldContext_PersonConnection_edges(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _PersonConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Person]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15940,7 +15940,7 @@ func (ec *executionContext) fieldContext_PersonConnection_nodes(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _PersonEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PersonEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Person]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15963,7 +15963,7 @@ func (ec *executionContext) fieldContext_PersonEdge_cursor(_ context.Context, fi
 	return graphql.NewScalarFieldContext("PersonEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _PersonEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PersonEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Person]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16178,8 +16178,8 @@ func (ec *executionContext) _Programme_history(ctx context.Context, field graphq
 			return obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16219,7 +16219,7 @@ func (ec *executionContext) _Programme_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -16288,8 +16288,8 @@ func (ec *executionContext) _Programme_started(ctx context.Context, field graphq
 			return obj.Started(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16309,7 +16309,7 @@ func (ec *executionContext) _Programme_funders(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Funders(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Funders(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -16353,7 +16353,7 @@ func (ec *executionContext) _Programme_deliveredBy(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.DeliveredBy(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.DeliveredBy(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -16387,7 +16387,7 @@ func (ec *executionContext) fieldContext_Programme_deliveredBy(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _ProgrammeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgrammeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Programme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16410,7 +16410,7 @@ func (ec *executionContext) fieldContext_ProgrammeConnection_totalCount(_ contex
 	return graphql.NewScalarFieldContext("ProgrammeConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ProgrammeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgrammeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Programme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16442,7 +16442,7 @@ func (ec *executionContext) fieldContext_ProgrammeConnection_pageInfo(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _ProgrammeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgrammeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Programme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16454,8 +16454,8 @@ func (ec *executionContext) _ProgrammeConnection_edges(ctx context.Context, fiel
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ProgrammeEdge) graphql.Marshaler {
-			return ec.marshalNProgrammeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐProgrammeEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Programme]) graphql.Marshaler {
+			return ec.marshalNProgrammeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16474,7 +16474,7 @@ func (ec *executionContext) fieldContext_ProgrammeConnection_edges(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _ProgrammeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgrammeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Programme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16506,7 +16506,7 @@ func (ec *executionContext) fieldContext_ProgrammeConnection_nodes(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _ProgrammeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgrammeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Programme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16529,7 +16529,7 @@ func (ec *executionContext) fieldContext_ProgrammeEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("ProgrammeEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _ProgrammeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgrammeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Programme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16659,11 +16659,11 @@ func (ec *executionContext) _Query_signatories(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Signatories(ctx, fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			return ec.Resolvers.Query().Signatories(ctx, fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
-			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Organization]) graphql.Marshaler {
+			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16706,8 +16706,8 @@ func (ec *executionContext) _Query_organizations(ctx context.Context, field grap
 			return ec.Resolvers.Query().Organizations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.OrganizationFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
-			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Organization]) graphql.Marshaler {
+			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16750,8 +16750,8 @@ func (ec *executionContext) _Query_facilities(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Facilities(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.FacilityFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.FacilityConnection) graphql.Marshaler {
-			return ec.marshalNFacilityConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Facility]) graphql.Marshaler {
+			return ec.marshalNFacilityConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16794,8 +16794,8 @@ func (ec *executionContext) _Query_facilityTypes(ctx context.Context, field grap
 			return ec.Resolvers.Query().FacilityTypes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.FacilityTypeConnection) graphql.Marshaler {
-			return ec.marshalNFacilityTypeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityTypeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.FacilityType]) graphql.Marshaler {
+			return ec.marshalNFacilityTypeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16838,8 +16838,8 @@ func (ec *executionContext) _Query_territories(ctx context.Context, field graphq
 			return ec.Resolvers.Query().Territories(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.TerritoryFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.TerritoryConnection) graphql.Marshaler {
-			return ec.marshalNTerritoryConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Territory]) graphql.Marshaler {
+			return ec.marshalNTerritoryConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16882,8 +16882,8 @@ func (ec *executionContext) _Query_bodies(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().Bodies(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyConnection) graphql.Marshaler {
-			return ec.marshalNBodyConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐBodyConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Body]) graphql.Marshaler {
+			return ec.marshalNBodyConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16926,8 +16926,8 @@ func (ec *executionContext) _Query_agreements(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Agreements(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AgreementConnection) graphql.Marshaler {
-			return ec.marshalNAgreementConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAgreementConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Agreement]) graphql.Marshaler {
+			return ec.marshalNAgreementConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16970,8 +16970,8 @@ func (ec *executionContext) _Query_amendments(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Amendments(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AmendmentConnection) graphql.Marshaler {
-			return ec.marshalNAmendmentConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAmendmentConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Amendment]) graphql.Marshaler {
+			return ec.marshalNAmendmentConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17014,8 +17014,8 @@ func (ec *executionContext) _Query_articles(ctx context.Context, field graphql.C
 			return ec.Resolvers.Query().Articles(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ArticleConnection) graphql.Marshaler {
-			return ec.marshalNArticleConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐArticleConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Article]) graphql.Marshaler {
+			return ec.marshalNArticleConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17058,8 +17058,8 @@ func (ec *executionContext) _Query_programmes(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Programmes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgrammeConnection) graphql.Marshaler {
-			return ec.marshalNProgrammeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐProgrammeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Programme]) graphql.Marshaler {
+			return ec.marshalNProgrammeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17102,8 +17102,8 @@ func (ec *executionContext) _Query_orientations(ctx context.Context, field graph
 			return ec.Resolvers.Query().Orientations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.OrientationFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrientationConnection) graphql.Marshaler {
-			return ec.marshalNOrientationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Orientation]) graphql.Marshaler {
+			return ec.marshalNOrientationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17146,8 +17146,8 @@ func (ec *executionContext) _Query_themes(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().Themes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ThemeConnection) graphql.Marshaler {
-			return ec.marshalNThemeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐThemeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Theme]) graphql.Marshaler {
+			return ec.marshalNThemeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17190,8 +17190,8 @@ func (ec *executionContext) _Query_objectives(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Objectives(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ObjectiveConnection) graphql.Marshaler {
-			return ec.marshalNObjectiveConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐObjectiveConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Objective]) graphql.Marshaler {
+			return ec.marshalNObjectiveConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17234,8 +17234,8 @@ func (ec *executionContext) _Query_events(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().Events(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
-			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEventConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Event]) graphql.Marshaler {
+			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17278,8 +17278,8 @@ func (ec *executionContext) _Query_people(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().People(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
-			return ec.marshalNPersonConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPersonConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Person]) graphql.Marshaler {
+			return ec.marshalNPersonConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17322,8 +17322,8 @@ func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Query().Sources(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceConnection) graphql.Marshaler {
-			return ec.marshalNSourceConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSourceConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Source]) graphql.Marshaler {
+			return ec.marshalNSourceConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17366,8 +17366,8 @@ func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Query().Changes(ctx, fc.Args["since"].(*time.Time), fc.Args["until"].(*time.Time), fc.Args["actor"].(*string), fc.Args["kinds"].([]model.NodeKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17407,7 +17407,7 @@ func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["direction"].(*model.Direction), fc.Args["knownAt"].(*time.Time))
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["direction"].(*model.Direction), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
@@ -17451,7 +17451,7 @@ func (ec *executionContext) _Query_shortestPath(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["maxDepth"].(*int), fc.Args["direction"].(*model.Direction), fc.Args["knownAt"].(*time.Time))
+			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["maxDepth"].(*int), fc.Args["direction"].(*model.Direction), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Path) graphql.Marshaler {
@@ -17495,7 +17495,7 @@ func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*store.Date), fc.Args["to"].(*store.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["events"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*domain.Date), fc.Args["to"].(*domain.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["events"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TimelineConnection) graphql.Marshaler {
@@ -17583,7 +17583,7 @@ func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Stats(ctx, fc.Args["asOf"].(*store.Date))
+			return ec.Resolvers.Query().Stats(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Stats) graphql.Marshaler {
@@ -17752,8 +17752,8 @@ func (ec *executionContext) _Relation_history(ctx context.Context, field graphql
 			return obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17882,8 +17882,8 @@ func (ec *executionContext) _Relation_validFrom(ctx context.Context, field graph
 			return obj.ValidFrom(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17905,8 +17905,8 @@ func (ec *executionContext) _Relation_validTo(ctx context.Context, field graphql
 			return obj.ValidTo(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -18629,8 +18629,8 @@ func (ec *executionContext) _Signature_date(ctx context.Context, field graphql.C
 			return obj.Date(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -18809,8 +18809,8 @@ func (ec *executionContext) _Source_history(ctx context.Context, field graphql.C
 			return obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18850,7 +18850,7 @@ func (ec *executionContext) _Source_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -18965,8 +18965,8 @@ func (ec *executionContext) _Source_date(ctx context.Context, field graphql.Coll
 			return obj.Date(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -18976,7 +18976,7 @@ func (ec *executionContext) fieldContext_Source_date(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Source", field, true, false, "Date")
 }
 
-func (ec *executionContext) _SourceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Source]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18999,7 +18999,7 @@ func (ec *executionContext) fieldContext_SourceConnection_totalCount(_ context.C
 	return graphql.NewScalarFieldContext("SourceConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SourceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Source]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19031,7 +19031,7 @@ func (ec *executionContext) fieldContext_SourceConnection_pageInfo(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Source]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19043,8 +19043,8 @@ func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field g
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SourceEdge) graphql.Marshaler {
-			return ec.marshalNSourceEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSourceEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Source]) graphql.Marshaler {
+			return ec.marshalNSourceEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19063,7 +19063,7 @@ func (ec *executionContext) fieldContext_SourceConnection_edges(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SourceConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Source]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19095,7 +19095,7 @@ func (ec *executionContext) fieldContext_SourceConnection_nodes(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SourceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SourceEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Source]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19118,7 +19118,7 @@ func (ec *executionContext) fieldContext_SourceEdge_cursor(_ context.Context, fi
 	return graphql.NewScalarFieldContext("SourceEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _SourceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SourceEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Source]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19162,8 +19162,8 @@ func (ec *executionContext) _Stats_asOf(ctx context.Context, field graphql.Colle
 			return obj.AsOf(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -19650,8 +19650,8 @@ func (ec *executionContext) _Territory_history(ctx context.Context, field graphq
 			return obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19691,7 +19691,7 @@ func (ec *executionContext) _Territory_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -19839,8 +19839,8 @@ func (ec *executionContext) _Territory_children(ctx context.Context, field graph
 			return ec.Resolvers.Territory().Children(ctx, obj, fc.Args["kinds"].([]model.TerritoryKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.TerritoryConnection) graphql.Marshaler {
-			return ec.marshalNTerritoryConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Territory]) graphql.Marshaler {
+			return ec.marshalNTerritoryConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20033,7 +20033,7 @@ func (ec *executionContext) fieldContext_Territory_bbox(_ context.Context, field
 	return graphql.NewScalarFieldContext("Territory", field, true, false, "Float")
 }
 
-func (ec *executionContext) _TerritoryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.TerritoryConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TerritoryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Territory]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20056,7 +20056,7 @@ func (ec *executionContext) fieldContext_TerritoryConnection_totalCount(_ contex
 	return graphql.NewScalarFieldContext("TerritoryConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _TerritoryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TerritoryConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TerritoryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Territory]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20088,7 +20088,7 @@ func (ec *executionContext) fieldContext_TerritoryConnection_pageInfo(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _TerritoryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TerritoryConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TerritoryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Territory]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20100,8 +20100,8 @@ func (ec *executionContext) _TerritoryConnection_edges(ctx context.Context, fiel
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.TerritoryEdge) graphql.Marshaler {
-			return ec.marshalNTerritoryEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Territory]) graphql.Marshaler {
+			return ec.marshalNTerritoryEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20120,7 +20120,7 @@ func (ec *executionContext) fieldContext_TerritoryConnection_edges(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _TerritoryConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.TerritoryConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TerritoryConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Territory]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20152,7 +20152,7 @@ func (ec *executionContext) fieldContext_TerritoryConnection_nodes(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _TerritoryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TerritoryEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _TerritoryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Territory]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20175,7 +20175,7 @@ func (ec *executionContext) fieldContext_TerritoryEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("TerritoryEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _TerritoryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TerritoryEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _TerritoryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Territory]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20344,8 +20344,8 @@ func (ec *executionContext) _Theme_history(ctx context.Context, field graphql.Co
 			return obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20385,7 +20385,7 @@ func (ec *executionContext) _Theme_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -20497,7 +20497,7 @@ func (ec *executionContext) fieldContext_Theme_objectives(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _ThemeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ThemeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThemeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Theme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20520,7 +20520,7 @@ func (ec *executionContext) fieldContext_ThemeConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("ThemeConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ThemeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ThemeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThemeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Theme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20552,7 +20552,7 @@ func (ec *executionContext) fieldContext_ThemeConnection_pageInfo(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _ThemeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ThemeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThemeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Theme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20564,8 +20564,8 @@ func (ec *executionContext) _ThemeConnection_edges(ctx context.Context, field gr
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThemeEdge) graphql.Marshaler {
-			return ec.marshalNThemeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐThemeEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Theme]) graphql.Marshaler {
+			return ec.marshalNThemeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20584,7 +20584,7 @@ func (ec *executionContext) fieldContext_ThemeConnection_edges(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _ThemeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ThemeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThemeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Theme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20616,7 +20616,7 @@ func (ec *executionContext) fieldContext_ThemeConnection_nodes(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _ThemeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ThemeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThemeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Theme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20639,7 +20639,7 @@ func (ec *executionContext) fieldContext_ThemeEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("ThemeEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _ThemeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ThemeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThemeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Theme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20857,8 +20857,8 @@ func (ec *executionContext) _TimelineEntry_date(ctx context.Context, field graph
 			return obj.Date, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.Date) graphql.Marshaler {
-			return ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22138,14 +22138,14 @@ func (ec *executionContext) unmarshalInputAddRelationInput(ctx context.Context, 
 			it.To = data
 		case "validFrom":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ValidFrom = data
 		case "validTo":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22223,21 +22223,21 @@ func (ec *executionContext) unmarshalInputAgreementInput(ctx context.Context, ob
 		switch k {
 		case "startDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["startDate"] = data
 		case "endDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["endDate"] = data
 		case "signedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signedAt"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22301,7 +22301,7 @@ func (ec *executionContext) unmarshalInputAmendmentInput(ctx context.Context, ob
 			it["number"] = data
 		case "signedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signedAt"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22315,7 +22315,7 @@ func (ec *executionContext) unmarshalInputAmendmentInput(ctx context.Context, ob
 			it["place"] = data
 		case "effectiveFrom":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveFrom"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22386,7 +22386,7 @@ func (ec *executionContext) unmarshalInputArticleInput(ctx context.Context, obj 
 			it["summary"] = data
 		case "effectiveFrom":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveFrom"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22429,7 +22429,7 @@ func (ec *executionContext) unmarshalInputBodyInput(ctx context.Context, obj any
 		switch k {
 		case "created":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("created"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22717,14 +22717,14 @@ func (ec *executionContext) unmarshalInputDatedFilter(ctx context.Context, obj a
 			it.NameContains = data
 		case "from":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.From = data
 		case "to":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22903,7 +22903,7 @@ func (ec *executionContext) unmarshalInputEndRelationInput(ctx context.Context, 
 			it.ID = data
 		case "validTo":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
-			data, err := ec.unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -22967,14 +22967,14 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 		switch k {
 		case "date":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["date"] = data
 		case "endDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -23108,7 +23108,7 @@ func (ec *executionContext) unmarshalInputFacilityInput(ctx context.Context, obj
 			it["agrement"] = data
 		case "agrementFrom":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agrementFrom"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -23348,14 +23348,14 @@ func (ec *executionContext) unmarshalInputNodeRelationInput(ctx context.Context,
 			it["node"] = data
 		case "validFrom":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it["validFrom"] = data
 		case "validTo":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -23454,7 +23454,7 @@ func (ec *executionContext) unmarshalInputObjectiveInput(ctx context.Context, ob
 			it["deadline"] = data
 		case "deadlineDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deadlineDate"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -23517,7 +23517,7 @@ func (ec *executionContext) unmarshalInputOrganizationFilter(ctx context.Context
 			it.Categories = data
 		case "signatoryAsOf":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signatoryAsOf"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -23779,7 +23779,7 @@ func (ec *executionContext) unmarshalInputProgrammeInput(ctx context.Context, ob
 		switch k {
 		case "started":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("started"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -23836,7 +23836,7 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 			it["publisher"] = data
 		case "date":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -24253,7 +24253,7 @@ func (ec *executionContext) unmarshalInputUpdateRelationInput(ctx context.Contex
 			it["expectedVersion"] = data
 		case "validTo":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -24575,7 +24575,7 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 
 var agreementConnectionImplementors = []string{"AgreementConnection"}
 
-func (ec *executionContext) _AgreementConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AgreementConnection) graphql.Marshaler {
+func (ec *executionContext) _AgreementConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Agreement]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, agreementConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -24623,7 +24623,7 @@ func (ec *executionContext) _AgreementConnection(ctx context.Context, sel ast.Se
 
 var agreementEdgeImplementors = []string{"AgreementEdge"}
 
-func (ec *executionContext) _AgreementEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AgreementEdge) graphql.Marshaler {
+func (ec *executionContext) _AgreementEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Agreement]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, agreementEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -24775,7 +24775,7 @@ func (ec *executionContext) _Amendment(ctx context.Context, sel ast.SelectionSet
 
 var amendmentConnectionImplementors = []string{"AmendmentConnection"}
 
-func (ec *executionContext) _AmendmentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AmendmentConnection) graphql.Marshaler {
+func (ec *executionContext) _AmendmentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Amendment]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, amendmentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -24823,7 +24823,7 @@ func (ec *executionContext) _AmendmentConnection(ctx context.Context, sel ast.Se
 
 var amendmentEdgeImplementors = []string{"AmendmentEdge"}
 
-func (ec *executionContext) _AmendmentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AmendmentEdge) graphql.Marshaler {
+func (ec *executionContext) _AmendmentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Amendment]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, amendmentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -24964,7 +24964,7 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 
 var articleConnectionImplementors = []string{"ArticleConnection"}
 
-func (ec *executionContext) _ArticleConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ArticleConnection) graphql.Marshaler {
+func (ec *executionContext) _ArticleConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Article]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, articleConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25012,7 +25012,7 @@ func (ec *executionContext) _ArticleConnection(ctx context.Context, sel ast.Sele
 
 var articleEdgeImplementors = []string{"ArticleEdge"}
 
-func (ec *executionContext) _ArticleEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ArticleEdge) graphql.Marshaler {
+func (ec *executionContext) _ArticleEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Article]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, articleEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25137,7 +25137,7 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 
 var bodyConnectionImplementors = []string{"BodyConnection"}
 
-func (ec *executionContext) _BodyConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BodyConnection) graphql.Marshaler {
+func (ec *executionContext) _BodyConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Body]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, bodyConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25185,7 +25185,7 @@ func (ec *executionContext) _BodyConnection(ctx context.Context, sel ast.Selecti
 
 var bodyEdgeImplementors = []string{"BodyEdge"}
 
-func (ec *executionContext) _BodyEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BodyEdge) graphql.Marshaler {
+func (ec *executionContext) _BodyEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Body]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, bodyEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25339,7 +25339,7 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 
 var changeConnectionImplementors = []string{"ChangeConnection"}
 
-func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeConnection) graphql.Marshaler {
+func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Change]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25387,7 +25387,7 @@ func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.Selec
 
 var changeEdgeImplementors = []string{"ChangeEdge"}
 
-func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeEdge) graphql.Marshaler {
+func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Change]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25600,7 +25600,7 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 
 var eventConnectionImplementors = []string{"EventConnection"}
 
-func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.EventConnection) graphql.Marshaler {
+func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Event]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25648,7 +25648,7 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 
 var eventEdgeImplementors = []string{"EventEdge"}
 
-func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.EventEdge) graphql.Marshaler {
+func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Event]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25801,7 +25801,7 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 
 var facilityConnectionImplementors = []string{"FacilityConnection"}
 
-func (ec *executionContext) _FacilityConnection(ctx context.Context, sel ast.SelectionSet, obj *model.FacilityConnection) graphql.Marshaler {
+func (ec *executionContext) _FacilityConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Facility]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, facilityConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25849,7 +25849,7 @@ func (ec *executionContext) _FacilityConnection(ctx context.Context, sel ast.Sel
 
 var facilityEdgeImplementors = []string{"FacilityEdge"}
 
-func (ec *executionContext) _FacilityEdge(ctx context.Context, sel ast.SelectionSet, obj *model.FacilityEdge) graphql.Marshaler {
+func (ec *executionContext) _FacilityEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Facility]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, facilityEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25968,7 +25968,7 @@ func (ec *executionContext) _FacilityType(ctx context.Context, sel ast.Selection
 
 var facilityTypeConnectionImplementors = []string{"FacilityTypeConnection"}
 
-func (ec *executionContext) _FacilityTypeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.FacilityTypeConnection) graphql.Marshaler {
+func (ec *executionContext) _FacilityTypeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.FacilityType]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, facilityTypeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26016,7 +26016,7 @@ func (ec *executionContext) _FacilityTypeConnection(ctx context.Context, sel ast
 
 var facilityTypeEdgeImplementors = []string{"FacilityTypeEdge"}
 
-func (ec *executionContext) _FacilityTypeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.FacilityTypeEdge) graphql.Marshaler {
+func (ec *executionContext) _FacilityTypeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.FacilityType]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, facilityTypeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26327,7 +26327,7 @@ func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet
 
 var objectiveConnectionImplementors = []string{"ObjectiveConnection"}
 
-func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ObjectiveConnection) graphql.Marshaler {
+func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Objective]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26375,7 +26375,7 @@ func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.Se
 
 var objectiveEdgeImplementors = []string{"ObjectiveEdge"}
 
-func (ec *executionContext) _ObjectiveEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ObjectiveEdge) graphql.Marshaler {
+func (ec *executionContext) _ObjectiveEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Objective]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26533,7 +26533,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 
 var organizationConnectionImplementors = []string{"OrganizationConnection"}
 
-func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationConnection) graphql.Marshaler {
+func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Organization]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26634,7 +26634,7 @@ func (ec *executionContext) _OrganizationDegree(ctx context.Context, sel ast.Sel
 
 var organizationEdgeImplementors = []string{"OrganizationEdge"}
 
-func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationEdge) graphql.Marshaler {
+func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Organization]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26752,7 +26752,7 @@ func (ec *executionContext) _Orientation(ctx context.Context, sel ast.SelectionS
 
 var orientationConnectionImplementors = []string{"OrientationConnection"}
 
-func (ec *executionContext) _OrientationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OrientationConnection) graphql.Marshaler {
+func (ec *executionContext) _OrientationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Orientation]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, orientationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -26800,7 +26800,7 @@ func (ec *executionContext) _OrientationConnection(ctx context.Context, sel ast.
 
 var orientationEdgeImplementors = []string{"OrientationEdge"}
 
-func (ec *executionContext) _OrientationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OrientationEdge) graphql.Marshaler {
+func (ec *executionContext) _OrientationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Orientation]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, orientationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27011,7 +27011,7 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 
 var personConnectionImplementors = []string{"PersonConnection"}
 
-func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PersonConnection) graphql.Marshaler {
+func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Person]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27059,7 +27059,7 @@ func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.Selec
 
 var personEdgeImplementors = []string{"PersonEdge"}
 
-func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PersonEdge) graphql.Marshaler {
+func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Person]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27222,7 +27222,7 @@ func (ec *executionContext) _Programme(ctx context.Context, sel ast.SelectionSet
 
 var programmeConnectionImplementors = []string{"ProgrammeConnection"}
 
-func (ec *executionContext) _ProgrammeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ProgrammeConnection) graphql.Marshaler {
+func (ec *executionContext) _ProgrammeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Programme]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, programmeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27270,7 +27270,7 @@ func (ec *executionContext) _ProgrammeConnection(ctx context.Context, sel ast.Se
 
 var programmeEdgeImplementors = []string{"ProgrammeEdge"}
 
-func (ec *executionContext) _ProgrammeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ProgrammeEdge) graphql.Marshaler {
+func (ec *executionContext) _ProgrammeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Programme]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, programmeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -27993,7 +27993,7 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 
 var sourceConnectionImplementors = []string{"SourceConnection"}
 
-func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SourceConnection) graphql.Marshaler {
+func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Source]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28041,7 +28041,7 @@ func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.Selec
 
 var sourceEdgeImplementors = []string{"SourceEdge"}
 
-func (ec *executionContext) _SourceEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SourceEdge) graphql.Marshaler {
+func (ec *executionContext) _SourceEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Source]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28318,7 +28318,7 @@ func (ec *executionContext) _Territory(ctx context.Context, sel ast.SelectionSet
 
 var territoryConnectionImplementors = []string{"TerritoryConnection"}
 
-func (ec *executionContext) _TerritoryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TerritoryConnection) graphql.Marshaler {
+func (ec *executionContext) _TerritoryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Territory]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, territoryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28366,7 +28366,7 @@ func (ec *executionContext) _TerritoryConnection(ctx context.Context, sel ast.Se
 
 var territoryEdgeImplementors = []string{"TerritoryEdge"}
 
-func (ec *executionContext) _TerritoryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TerritoryEdge) graphql.Marshaler {
+func (ec *executionContext) _TerritoryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Territory]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, territoryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28485,7 +28485,7 @@ func (ec *executionContext) _Theme(ctx context.Context, sel ast.SelectionSet, ob
 
 var themeConnectionImplementors = []string{"ThemeConnection"}
 
-func (ec *executionContext) _ThemeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeConnection) graphql.Marshaler {
+func (ec *executionContext) _ThemeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Theme]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -28533,7 +28533,7 @@ func (ec *executionContext) _ThemeConnection(ctx context.Context, sel ast.Select
 
 var themeEdgeImplementors = []string{"ThemeEdge"}
 
-func (ec *executionContext) _ThemeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeEdge) graphql.Marshaler {
+func (ec *executionContext) _ThemeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Theme]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -29137,7 +29137,7 @@ func (ec *executionContext) marshalNAgreement2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑ
 	return ec._Agreement(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAgreementConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAgreementConnection(ctx context.Context, sel ast.SelectionSet, v *model.AgreementConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNAgreementConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Agreement]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AgreementConnection!")
 		return graphql.Null
@@ -29145,11 +29145,11 @@ func (ec *executionContext) marshalNAgreementConnection2ᚖgithubᚗcomᚋcccs13
 	return ec._AgreementConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAgreementEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAgreementEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AgreementEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAgreementEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Agreement]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAgreementEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAgreementEdge(ctx, sel, v[i])
+		return ec.marshalNAgreementEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29161,7 +29161,7 @@ func (ec *executionContext) marshalNAgreementEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNAgreementEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAgreementEdge(ctx context.Context, sel ast.SelectionSet, v *model.AgreementEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAgreementEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Agreement]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AgreementEdge!")
 		return graphql.Null
@@ -29193,7 +29193,7 @@ func (ec *executionContext) marshalNAmendment2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑ
 	return ec._Amendment(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAmendmentConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAmendmentConnection(ctx context.Context, sel ast.SelectionSet, v *model.AmendmentConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNAmendmentConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Amendment]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AmendmentConnection!")
 		return graphql.Null
@@ -29201,11 +29201,11 @@ func (ec *executionContext) marshalNAmendmentConnection2ᚖgithubᚗcomᚋcccs13
 	return ec._AmendmentConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAmendmentEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAmendmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AmendmentEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAmendmentEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Amendment]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAmendmentEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAmendmentEdge(ctx, sel, v[i])
+		return ec.marshalNAmendmentEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29217,7 +29217,7 @@ func (ec *executionContext) marshalNAmendmentEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNAmendmentEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAmendmentEdge(ctx context.Context, sel ast.SelectionSet, v *model.AmendmentEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAmendmentEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Amendment]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AmendmentEdge!")
 		return graphql.Null
@@ -29249,7 +29249,7 @@ func (ec *executionContext) marshalNArticle2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgr
 	return ec._Article(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNArticleConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐArticleConnection(ctx context.Context, sel ast.SelectionSet, v *model.ArticleConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNArticleConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Article]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ArticleConnection!")
 		return graphql.Null
@@ -29257,11 +29257,11 @@ func (ec *executionContext) marshalNArticleConnection2ᚖgithubᚗcomᚋcccs13�
 	return ec._ArticleConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNArticleEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐArticleEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ArticleEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNArticleEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Article]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNArticleEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐArticleEdge(ctx, sel, v[i])
+		return ec.marshalNArticleEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29273,7 +29273,7 @@ func (ec *executionContext) marshalNArticleEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcc
 	return ret
 }
 
-func (ec *executionContext) marshalNArticleEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐArticleEdge(ctx context.Context, sel ast.SelectionSet, v *model.ArticleEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNArticleEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Article]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ArticleEdge!")
 		return graphql.Null
@@ -29305,7 +29305,7 @@ func (ec *executionContext) marshalNBody2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraph
 	return ec._Body(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNBodyConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐBodyConnection(ctx context.Context, sel ast.SelectionSet, v *model.BodyConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNBodyConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Body]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BodyConnection!")
 		return graphql.Null
@@ -29313,11 +29313,11 @@ func (ec *executionContext) marshalNBodyConnection2ᚖgithubᚗcomᚋcccs13ᚋcc
 	return ec._BodyConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNBodyEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐBodyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BodyEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNBodyEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Body]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNBodyEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐBodyEdge(ctx, sel, v[i])
+		return ec.marshalNBodyEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29329,7 +29329,7 @@ func (ec *executionContext) marshalNBodyEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccs�
 	return ret
 }
 
-func (ec *executionContext) marshalNBodyEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐBodyEdge(ctx context.Context, sel ast.SelectionSet, v *model.BodyEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNBodyEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Body]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BodyEdge!")
 		return graphql.Null
@@ -29399,7 +29399,7 @@ func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgra
 	return ec._Change(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeConnection(ctx context.Context, sel ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ChangeConnection!")
 		return graphql.Null
@@ -29407,11 +29407,11 @@ func (ec *executionContext) marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋ
 	return ec._ChangeConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNChangeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChangeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNChangeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Change]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNChangeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeEdge(ctx, sel, v[i])
+		return ec.marshalNChangeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29423,7 +29423,7 @@ func (ec *executionContext) marshalNChangeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋccc
 	return ret
 }
 
-func (ec *executionContext) marshalNChangeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeEdge(ctx context.Context, sel ast.SelectionSet, v *model.ChangeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNChangeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Change]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ChangeEdge!")
 		return graphql.Null
@@ -29507,12 +29507,12 @@ func (ec *executionContext) unmarshalNCreateNodeInput2map(ctx context.Context, v
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx context.Context, v any) (store.Date, error) {
+func (ec *executionContext) unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx context.Context, v any) (domain.Date, error) {
 	res, err := model.UnmarshalDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx context.Context, sel ast.SelectionSet, v store.Date) graphql.Marshaler {
+func (ec *executionContext) marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx context.Context, sel ast.SelectionSet, v domain.Date) graphql.Marshaler {
 	_ = sel
 	res := model.MarshalDate(v)
 	if res == graphql.Null {
@@ -29584,7 +29584,7 @@ func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgrap
 	return ec._Event(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEventConnection(ctx context.Context, sel ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Event]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "EventConnection!")
 		return graphql.Null
@@ -29592,11 +29592,11 @@ func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋcccs13ᚋc
 	return ec._EventConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNEventEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EventEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNEventEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Event]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEventEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEventEdge(ctx, sel, v[i])
+		return ec.marshalNEventEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29608,7 +29608,7 @@ func (ec *executionContext) marshalNEventEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccs
 	return ret
 }
 
-func (ec *executionContext) marshalNEventEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEventEdge(ctx context.Context, sel ast.SelectionSet, v *model.EventEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNEventEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Event]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "EventEdge!")
 		return graphql.Null
@@ -29640,7 +29640,7 @@ func (ec *executionContext) marshalNFacility2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑg
 	return ec._Facility(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNFacilityConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityConnection(ctx context.Context, sel ast.SelectionSet, v *model.FacilityConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNFacilityConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Facility]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "FacilityConnection!")
 		return graphql.Null
@@ -29648,11 +29648,11 @@ func (ec *executionContext) marshalNFacilityConnection2ᚖgithubᚗcomᚋcccs13�
 	return ec._FacilityConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNFacilityEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FacilityEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNFacilityEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Facility]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNFacilityEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityEdge(ctx, sel, v[i])
+		return ec.marshalNFacilityEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29664,7 +29664,7 @@ func (ec *executionContext) marshalNFacilityEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋc
 	return ret
 }
 
-func (ec *executionContext) marshalNFacilityEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityEdge(ctx context.Context, sel ast.SelectionSet, v *model.FacilityEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNFacilityEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Facility]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "FacilityEdge!")
 		return graphql.Null
@@ -29696,7 +29696,7 @@ func (ec *executionContext) marshalNFacilityType2ᚖgithubᚗcomᚋcccs13ᚋcccs
 	return ec._FacilityType(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNFacilityTypeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityTypeConnection(ctx context.Context, sel ast.SelectionSet, v *model.FacilityTypeConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNFacilityTypeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.FacilityType]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "FacilityTypeConnection!")
 		return graphql.Null
@@ -29704,11 +29704,11 @@ func (ec *executionContext) marshalNFacilityTypeConnection2ᚖgithubᚗcomᚋccc
 	return ec._FacilityTypeConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNFacilityTypeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityTypeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FacilityTypeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNFacilityTypeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.FacilityType]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNFacilityTypeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityTypeEdge(ctx, sel, v[i])
+		return ec.marshalNFacilityTypeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29720,7 +29720,7 @@ func (ec *executionContext) marshalNFacilityTypeEdge2ᚕᚖgithubᚗcomᚋcccs13
 	return ret
 }
 
-func (ec *executionContext) marshalNFacilityTypeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityTypeEdge(ctx context.Context, sel ast.SelectionSet, v *model.FacilityTypeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNFacilityTypeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.FacilityType]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "FacilityTypeEdge!")
 		return graphql.Null
@@ -29943,7 +29943,7 @@ func (ec *executionContext) marshalNObjective2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑ
 	return ec._Objective(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNObjectiveConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐObjectiveConnection(ctx context.Context, sel ast.SelectionSet, v *model.ObjectiveConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNObjectiveConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Objective]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ObjectiveConnection!")
 		return graphql.Null
@@ -29951,11 +29951,11 @@ func (ec *executionContext) marshalNObjectiveConnection2ᚖgithubᚗcomᚋcccs13
 	return ec._ObjectiveConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNObjectiveEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐObjectiveEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ObjectiveEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNObjectiveEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Objective]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNObjectiveEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐObjectiveEdge(ctx, sel, v[i])
+		return ec.marshalNObjectiveEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -29967,7 +29967,7 @@ func (ec *executionContext) marshalNObjectiveEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNObjectiveEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐObjectiveEdge(ctx context.Context, sel ast.SelectionSet, v *model.ObjectiveEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNObjectiveEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Objective]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ObjectiveEdge!")
 		return graphql.Null
@@ -30019,7 +30019,7 @@ func (ec *executionContext) marshalNOrganizationCategory2githubᚗcomᚋcccs13�
 	return v
 }
 
-func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Organization]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrganizationConnection!")
 		return graphql.Null
@@ -30051,11 +30051,11 @@ func (ec *executionContext) marshalNOrganizationDegree2ᚖgithubᚗcomᚋcccs13�
 	return ec._OrganizationDegree(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Organization]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOrganizationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationEdge(ctx, sel, v[i])
+		return ec.marshalNOrganizationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30067,7 +30067,7 @@ func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋcccs13
 	return ret
 }
 
-func (ec *executionContext) marshalNOrganizationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationEdge(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganizationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Organization]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrganizationEdge!")
 		return graphql.Null
@@ -30099,7 +30099,7 @@ func (ec *executionContext) marshalNOrientation2ᚖgithubᚗcomᚋcccs13ᚋcccs�
 	return ec._Orientation(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNOrientationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrientationConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNOrientationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Orientation]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrientationConnection!")
 		return graphql.Null
@@ -30107,11 +30107,11 @@ func (ec *executionContext) marshalNOrientationConnection2ᚖgithubᚗcomᚋcccs
 	return ec._OrientationConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNOrientationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrientationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNOrientationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Orientation]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOrientationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationEdge(ctx, sel, v[i])
+		return ec.marshalNOrientationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30123,7 +30123,7 @@ func (ec *executionContext) marshalNOrientationEdge2ᚕᚖgithubᚗcomᚋcccs13�
 	return ret
 }
 
-func (ec *executionContext) marshalNOrientationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationEdge(ctx context.Context, sel ast.SelectionSet, v *model.OrientationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNOrientationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Orientation]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrientationEdge!")
 		return graphql.Null
@@ -30173,7 +30173,7 @@ func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgra
 	return ec._Person(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPersonConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPersonConnection(ctx context.Context, sel ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNPersonConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Person]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PersonConnection!")
 		return graphql.Null
@@ -30181,11 +30181,11 @@ func (ec *executionContext) marshalNPersonConnection2ᚖgithubᚗcomᚋcccs13ᚋ
 	return ec._PersonConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPersonEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPersonEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PersonEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNPersonEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Person]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPersonEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPersonEdge(ctx, sel, v[i])
+		return ec.marshalNPersonEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30197,7 +30197,7 @@ func (ec *executionContext) marshalNPersonEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋccc
 	return ret
 }
 
-func (ec *executionContext) marshalNPersonEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPersonEdge(ctx context.Context, sel ast.SelectionSet, v *model.PersonEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNPersonEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Person]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PersonEdge!")
 		return graphql.Null
@@ -30229,7 +30229,7 @@ func (ec *executionContext) marshalNProgramme2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑ
 	return ec._Programme(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNProgrammeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐProgrammeConnection(ctx context.Context, sel ast.SelectionSet, v *model.ProgrammeConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNProgrammeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Programme]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ProgrammeConnection!")
 		return graphql.Null
@@ -30237,11 +30237,11 @@ func (ec *executionContext) marshalNProgrammeConnection2ᚖgithubᚗcomᚋcccs13
 	return ec._ProgrammeConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNProgrammeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐProgrammeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProgrammeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNProgrammeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Programme]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNProgrammeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐProgrammeEdge(ctx, sel, v[i])
+		return ec.marshalNProgrammeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30253,7 +30253,7 @@ func (ec *executionContext) marshalNProgrammeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNProgrammeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐProgrammeEdge(ctx context.Context, sel ast.SelectionSet, v *model.ProgrammeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNProgrammeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Programme]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ProgrammeEdge!")
 		return graphql.Null
@@ -30439,7 +30439,7 @@ func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgra
 	return ec._Source(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSourceConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSourceConnection(ctx context.Context, sel ast.SelectionSet, v *model.SourceConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNSourceConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Source]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SourceConnection!")
 		return graphql.Null
@@ -30447,11 +30447,11 @@ func (ec *executionContext) marshalNSourceConnection2ᚖgithubᚗcomᚋcccs13ᚋ
 	return ec._SourceConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSourceEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSourceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SourceEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNSourceEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Source]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSourceEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSourceEdge(ctx, sel, v[i])
+		return ec.marshalNSourceEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30463,7 +30463,7 @@ func (ec *executionContext) marshalNSourceEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋccc
 	return ret
 }
 
-func (ec *executionContext) marshalNSourceEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSourceEdge(ctx context.Context, sel ast.SelectionSet, v *model.SourceEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNSourceEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Source]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SourceEdge!")
 		return graphql.Null
@@ -30554,7 +30554,7 @@ func (ec *executionContext) marshalNTerritory2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑ
 	return ec._Territory(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNTerritoryConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryConnection(ctx context.Context, sel ast.SelectionSet, v *model.TerritoryConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNTerritoryConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Territory]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TerritoryConnection!")
 		return graphql.Null
@@ -30562,11 +30562,11 @@ func (ec *executionContext) marshalNTerritoryConnection2ᚖgithubᚗcomᚋcccs13
 	return ec._TerritoryConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNTerritoryEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TerritoryEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNTerritoryEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Territory]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTerritoryEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryEdge(ctx, sel, v[i])
+		return ec.marshalNTerritoryEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30578,7 +30578,7 @@ func (ec *executionContext) marshalNTerritoryEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNTerritoryEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryEdge(ctx context.Context, sel ast.SelectionSet, v *model.TerritoryEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNTerritoryEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Territory]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TerritoryEdge!")
 		return graphql.Null
@@ -30620,7 +30620,7 @@ func (ec *executionContext) marshalNTheme2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgrap
 	return ec._Theme(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNThemeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐThemeConnection(ctx context.Context, sel ast.SelectionSet, v *model.ThemeConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNThemeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Theme]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ThemeConnection!")
 		return graphql.Null
@@ -30628,11 +30628,11 @@ func (ec *executionContext) marshalNThemeConnection2ᚖgithubᚗcomᚋcccs13ᚋc
 	return ec._ThemeConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNThemeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐThemeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThemeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNThemeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Theme]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNThemeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐThemeEdge(ctx, sel, v[i])
+		return ec.marshalNThemeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -30644,7 +30644,7 @@ func (ec *executionContext) marshalNThemeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccs
 	return ret
 }
 
-func (ec *executionContext) marshalNThemeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐThemeEdge(ctx context.Context, sel ast.SelectionSet, v *model.ThemeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNThemeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Theme]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ThemeEdge!")
 		return graphql.Null
@@ -30980,7 +30980,7 @@ func (ec *executionContext) unmarshalOCitationInput2ᚕᚖgithubᚗcomᚋcccs13�
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx context.Context, v any) (*store.Date, error) {
+func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx context.Context, v any) (*domain.Date, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -30988,7 +30988,7 @@ func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx context.Context, sel ast.SelectionSet, v *store.Date) graphql.Marshaler {
+func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx context.Context, sel ast.SelectionSet, v *domain.Date) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/store"
 )
@@ -16,7 +17,7 @@ import (
 // Write inputs arrive as maps (gqlgen.yml), so that a field given as null
 // (remove it) differs from one not given (keep it). gqlgen has already
 // checked and typed their values (strings and enums, *string for optional
-// ones, *store.Date, *int, nested maps); a null is a nil pointer. What is
+// ones, *domain.Date, *int, nested maps); a null is a nil pointer. What is
 // left is checked here, every problem with its field path.
 
 // deref returns what v points to; nil for null.
@@ -48,11 +49,11 @@ func (p problems) err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	return store.Errorf(store.EBADINPUT, "%s", strings.Join(p, "; "))
+	return domain.Errorf(domain.EBADINPUT, "%s", strings.Join(p, "; "))
 }
 
 // kindField is the name of a kind's sub-object: "facility-type" -> "facilityType".
-func kindField(k store.Kind) string {
+func kindField(k domain.Kind) string {
 	parts := strings.Split(string(k), "-")
 	for i := 1; i < len(parts); i++ {
 		parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
@@ -63,7 +64,7 @@ func kindField(k store.Kind) string {
 // facilityRelations are the fields of FacilityInput that are relations of
 // a new facility: the relation kind and whether it goes out of the facility.
 var facilityRelations = map[string]struct {
-	kind store.RelKind
+	kind domain.RelKind
 	out  bool
 }{
 	"manager": {"manages", false}, "federation": {"affiliated-to", true},
@@ -76,7 +77,7 @@ var enumFields = map[string]bool{"organization.category": true, "territory.type"
 // applyNodeInput sets on n what input says: name, description and the
 // fields of n's kind's sub-object. A null removes (only update allows it);
 // facility relations are returned, for a creation.
-func applyNodeInput(n *store.Node, input map[string]any, creating bool, probs *problems) []*store.Relation {
+func applyNodeInput(n *domain.Node, input map[string]any, creating bool, probs *problems) []*domain.Relation {
 	if v, ok := input["name"]; ok {
 		n.Name = text(v, "input.name", probs)
 		if n.Name == "" {
@@ -91,8 +92,8 @@ func applyNodeInput(n *store.Node, input map[string]any, creating bool, probs *p
 			setField(n, "description", text(v, "input.description", probs))
 		}
 	}
-	var rels []*store.Relation
-	for _, k := range store.Kinds {
+	var rels []*domain.Relation
+	for _, k := range domain.Kinds {
 		name := kindField(k.Kind)
 		sub, given := input[name]
 		if !given || deref(sub) == nil {
@@ -127,15 +128,15 @@ func applyNodeInput(n *store.Node, input map[string]any, creating bool, probs *p
 	return rels
 }
 
-func facilityRelation(facility string, kind store.RelKind, out bool, other string) *store.Relation {
+func facilityRelation(facility string, kind domain.RelKind, out bool, other string) *domain.Relation {
 	if out {
-		return &store.Relation{Kind: kind, From: facility, To: other}
+		return &domain.Relation{Kind: kind, From: facility, To: other}
 	}
-	return &store.Relation{Kind: kind, From: other, To: facility}
+	return &domain.Relation{Kind: kind, From: other, To: facility}
 }
 
 // setTypedField sets a kind's field from its GraphQL value; nil removes it.
-func setTypedField(n *store.Node, key string, t store.FieldType, enum bool, v any, path string, probs *problems) {
+func setTypedField(n *domain.Node, key string, t domain.FieldType, enum bool, v any, path string, probs *problems) {
 	v = deref(v)
 	if v == nil {
 		delete(n.Fields, key)
@@ -143,14 +144,14 @@ func setTypedField(n *store.Node, key string, t store.FieldType, enum bool, v an
 	}
 	var s string
 	switch t {
-	case store.DateField:
-		d, ok := v.(store.Date)
+	case domain.DateField:
+		d, ok := v.(domain.Date)
 		if !ok {
 			probs.add(path, "a date is expected")
 			return
 		}
 		s = d.String()
-	case store.IntField:
+	case domain.IntField:
 		i, err := intOf(v)
 		if err != nil {
 			probs.add(path, "not a whole number")
@@ -166,7 +167,7 @@ func setTypedField(n *store.Node, key string, t store.FieldType, enum bool, v an
 	setField(n, key, s)
 }
 
-func setField(n *store.Node, key, v string) {
+func setField(n *domain.Node, key, v string) {
 	if v == "" {
 		delete(n.Fields, key)
 		return
@@ -236,10 +237,10 @@ func intOf(v any) (int, error) {
 }
 
 // citationsOf reads CitationInput values (typed or from a map input).
-func citationsOf(cs []*model.CitationInput) []store.Citation {
-	out := make([]store.Citation, 0, len(cs))
+func citationsOf(cs []*model.CitationInput) []domain.Citation {
+	out := make([]domain.Citation, 0, len(cs))
 	for _, c := range cs {
-		cit := store.Citation{Source: c.Source}
+		cit := domain.Citation{Source: c.Source}
 		if c.Excerpt != nil {
 			cit.Excerpt = strings.TrimSpace(*c.Excerpt)
 		}
@@ -249,7 +250,7 @@ func citationsOf(cs []*model.CitationInput) []store.Citation {
 }
 
 // citationsFromMap reads a list of CitationInput from a map input.
-func citationsFromMap(v any, path string, probs *problems) []store.Citation {
+func citationsFromMap(v any, path string, probs *problems) []domain.Citation {
 	list, _ := deref(v).([]*model.CitationInput)
 	if len(list) > model.MaxPageSize {
 		probs.add(path, "at most %d citations", model.MaxPageSize)
@@ -257,7 +258,7 @@ func citationsFromMap(v any, path string, probs *problems) []store.Citation {
 	}
 	for i, c := range list {
 		p := fmt.Sprintf("%s[%d]", path, i)
-		if !store.ValidID(c.Source) {
+		if !domain.ValidID(c.Source) {
 			probs.add(p+".source", "%q is not a node id", store.Prefix(c.Source, 80))
 		}
 		if c.Excerpt != nil {
@@ -268,23 +269,23 @@ func citationsFromMap(v any, path string, probs *problems) []store.Citation {
 }
 
 // dateFromMap reads an optional Date; the zero Date for null or absent.
-func dateFromMap(m map[string]any, key string) store.Date {
-	d, _ := deref(m[key]).(store.Date)
+func dateFromMap(m map[string]any, key string) domain.Date {
+	d, _ := deref(m[key]).(domain.Date)
 	return d
 }
 
 // nodeRelations reads createNode's relations of the new node id.
-func nodeRelations(id string, v any, nodeSources []store.Citation, probs *problems) []*store.Relation {
+func nodeRelations(id string, v any, nodeSources []domain.Citation, probs *problems) []*domain.Relation {
 	list, _ := deref(v).([]map[string]any)
 	if len(list) > model.MaxPageSize {
 		probs.add("input.relations", "at most %d relations", model.MaxPageSize)
 		return nil
 	}
-	var out []*store.Relation
+	var out []*domain.Relation
 	for i, m := range list {
 		path := fmt.Sprintf("input.relations[%d]", i)
 		other := text(m["node"], path+".node", probs)
-		r := &store.Relation{Kind: store.RelKind(strings.ToLower(strings.ReplaceAll(text(m["kind"], path+".kind", probs), "_", "-"))), From: id, To: other}
+		r := &domain.Relation{Kind: domain.RelKind(strings.ToLower(strings.ReplaceAll(text(m["kind"], path+".kind", probs), "_", "-"))), From: id, To: other}
 		if text(m["direction"], path+".direction", probs) == "IN" {
 			r.From, r.To = other, id
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -73,7 +74,7 @@ func TestRacingEditorsLoseNoUpdate(t *testing.T) {
 					}
 					var ge []gqlError
 					json.Unmarshal(resp.Errors, &ge)
-					if len(ge) == 0 || ge[0].Extensions["code"] != store.ECONFLICT {
+					if len(ge) == 0 || ge[0].Extensions["code"] != domain.ECONFLICT {
 						errs <- fmt.Errorf("write: %s", resp.Errors)
 						return
 					}
@@ -99,7 +100,7 @@ func TestRacingEditorsLoseNoUpdate(t *testing.T) {
 	}
 	// The history has every update, in version order, each from the value before.
 	for _, target := range []store.Target{{Type: store.TargetNode, ID: "ucs-13"}, {Type: store.TargetRelation, ID: relID}} {
-		h, err := e.s.History(target)
+		h, err := e.s.History(ctx, target)
 		if err != nil {
 			t.Fatal(err)
 		}

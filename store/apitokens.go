@@ -2,11 +2,14 @@ package store
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"slices"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // APIToken is a stored API token: its name and role, never the token
@@ -25,10 +28,10 @@ func tokenNameKey(name string) []byte { return keyWriter{pTokenName}.raw(name) }
 
 // CreateToken stores a new token. Returns ECONFLICT when a token of that
 // name exists (revoked ones included: names stay unique in the history).
-func (s *Store) CreateToken(t APIToken) error {
-	return s.update(func(txn *badger.Txn) error {
+func (s *Store) CreateToken(ctx context.Context, t APIToken) error {
+	return s.update(ctx, func(txn *badger.Txn) error {
 		if _, err := txn.Get(tokenNameKey(t.Name)); err == nil {
-			return Errorf(ECONFLICT, "a token named %q exists already", t.Name)
+			return domain.Errorf(domain.ECONFLICT, "a token named %q exists already", t.Name)
 		} else if !errors.Is(err, badger.ErrKeyNotFound) {
 			return err
 		}
@@ -48,12 +51,12 @@ func (s *Store) CreateToken(t APIToken) error {
 
 // TokenByHash returns the token whose hash is h. Returns ENOTFOUND if there
 // is none.
-func (s *Store) TokenByHash(h []byte) (*APIToken, error) {
+func (s *Store) TokenByHash(ctx context.Context, h []byte) (*APIToken, error) {
 	var t APIToken
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		item, err := txn.Get(tokenKey(h))
 		if errors.Is(err, badger.ErrKeyNotFound) {
-			return Errorf(ENOTFOUND, "unknown token")
+			return domain.Errorf(domain.ENOTFOUND, "unknown token")
 		}
 		if err != nil {
 			return err
@@ -67,9 +70,9 @@ func (s *Store) TokenByHash(h []byte) (*APIToken, error) {
 }
 
 // Tokens returns every token, revoked ones too, by name.
-func (s *Store) Tokens() ([]*APIToken, error) {
+func (s *Store) Tokens(ctx context.Context) ([]*APIToken, error) {
 	var out []*APIToken
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pToken}})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
@@ -88,11 +91,11 @@ func (s *Store) Tokens() ([]*APIToken, error) {
 // RevokeToken marks the token named name revoked at the given time: it no
 // longer authenticates, and its name stays in the list. Returns ENOTFOUND if
 // there is no such token.
-func (s *Store) RevokeToken(name string, at time.Time) error {
-	return s.update(func(txn *badger.Txn) error {
+func (s *Store) RevokeToken(ctx context.Context, name string, at time.Time) error {
+	return s.update(ctx, func(txn *badger.Txn) error {
 		item, err := txn.Get(tokenNameKey(name))
 		if errors.Is(err, badger.ErrKeyNotFound) {
-			return Errorf(ENOTFOUND, "no token named %q", name)
+			return domain.Errorf(domain.ENOTFOUND, "no token named %q", name)
 		}
 		if err != nil {
 			return err

@@ -1,13 +1,15 @@
 package store
 
 import (
+	"context"
+	"github.com/cccs13/cccs-graph/domain"
 	"io"
 )
 
 // Backup writes a full backup of the database to w: every version up to
 // the one published when it starts (the history with it), none of a write
 // still being staged.
-func (s *Store) Backup(w io.Writer) error {
+func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 	stream := s.db.NewStreamAt(s.readVersion())
 	stream.LogPrefix = "backup"
 	_, err := stream.Backup(w, 0)
@@ -16,13 +18,13 @@ func (s *Store) Backup(w io.Writer) error {
 
 // Restore loads a backup into an empty store. Returns ECONFLICT when the store
 // already holds data (restoring over it would mix two graphs).
-func (s *Store) Restore(r io.Reader) error {
-	empty, err := s.Empty()
+func (s *Store) Restore(ctx context.Context, r io.Reader) error {
+	empty, err := s.Empty(ctx)
 	if err != nil {
 		return err
 	}
 	if !empty {
-		return Errorf(ECONFLICT, "the data directory is not empty: restore into a new one")
+		return domain.Errorf(domain.ECONFLICT, "the data directory is not empty: restore into a new one")
 	}
 	if err := s.db.Load(r, 256); err != nil {
 		return err
@@ -34,8 +36,8 @@ func (s *Store) Restore(r io.Reader) error {
 	// tokenisation rules, brings no usable index, while this store already
 	// marked its empty index as current when it was opened. The spatial index
 	// lives in memory and is rebuilt from the restored geometries.
-	if err := s.update(rebuildSearchIndex); err != nil {
+	if err := s.update(ctx, rebuildSearchIndex); err != nil {
 		return err
 	}
-	return s.rebuildGeoIndex()
+	return s.rebuildGeoIndex(context.WithoutCancel(ctx))
 }

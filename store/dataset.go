@@ -2,18 +2,21 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 	"gopkg.in/yaml.v3"
 )
 
 // Dataset is the content of dataset files: nodes and relations (docs/dataset.md).
 type Dataset struct {
-	Nodes     []*Node     `yaml:"nodes,omitempty"`
-	Relations []*Relation `yaml:"relations,omitempty"`
+	Nodes     []*domain.Node     `yaml:"nodes,omitempty"`
+	Relations []*domain.Relation `yaml:"relations,omitempty"`
 }
 
 // File is a dataset file's name and content.
@@ -76,8 +79,8 @@ type located[T any] struct {
 }
 
 type parsed struct {
-	nodes     []located[*Node]
-	relations []located[*Relation]
+	nodes     []located[*domain.Node]
+	relations []located[*domain.Relation]
 }
 
 // parseFile reads one dataset file, reporting every bad record.
@@ -110,19 +113,19 @@ func parseFile(f File, into *parsed) []Problem {
 		for _, item := range list.Content {
 			at := Problem{File: f.Name, Line: item.Line}
 			if key == "nodes" {
-				n, ps, invalid := parseRecord[Node](f.Name, item, nodeKeys, "node")
+				n, ps, invalid := parseRecord[domain.Node](f.Name, item, nodeKeys, "node")
 				probs = append(probs, ps...)
 				if n != nil {
-					into.nodes = append(into.nodes, located[*Node]{n, at, invalid})
+					into.nodes = append(into.nodes, located[*domain.Node]{n, at, invalid})
 				}
 			} else {
-				r, ps, invalid := parseRecord[Relation](f.Name, item, relationKeys, "relation")
+				r, ps, invalid := parseRecord[domain.Relation](f.Name, item, relationKeys, "relation")
 				if invalid != nil {
 					ps = append(ps, Problem{f.Name, item.Line, invalid.Error()})
 				}
 				probs = append(probs, ps...)
 				if r != nil && invalid == nil {
-					into.relations = append(into.relations, located[*Relation]{r, at, nil})
+					into.relations = append(into.relations, located[*domain.Relation]{r, at, nil})
 				}
 			}
 		}
@@ -171,8 +174,8 @@ func checkKeys(file string, m *yaml.Node, allowed []string, what string) []Probl
 }
 
 // Import reads dataset files and imports them with the default options.
-func (s *Store) Import(files ...File) (ImportResult, error) {
-	return s.ImportWith(ImportOptions{}, files...)
+func (s *Store) Import(ctx context.Context, files ...File) (ImportResult, error) {
+	return s.ImportWith(ctx, ImportOptions{}, files...)
 }
 
 // ImportWith reads dataset files and writes them as one version: either
@@ -182,14 +185,14 @@ func (s *Store) Import(files ...File) (ImportResult, error) {
 // does not mention are kept, unless o.Replace. Records that would not change
 // are not written, so importing the same files twice changes nothing.
 // Returns EBADINPUT listing every bad record with its position.
-func (s *Store) ImportWith(o ImportOptions, files ...File) (ImportResult, error) {
+func (s *Store) ImportWith(ctx context.Context, o ImportOptions, files ...File) (ImportResult, error) {
 	var p parsed
 	var probs []Problem
 	for _, f := range files {
 		probs = append(probs, parseFile(f, &p)...)
 	}
 	var plan []plannedRecord
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		probs = append(probs, checkReferences(txn, &p)...)
 		var planProbs []Problem
 		plan, planProbs = planImport(txn, &p, o.Replace)
@@ -209,13 +212,13 @@ func (s *Store) ImportWith(o ImportOptions, files ...File) (ImportResult, error)
 	if o.DryRun || !res.Changed() {
 		return res, nil
 	}
-	v, err := s.staged(func(st *stage) error { return writePlan(st, plan, o, &res) })
+	v, err := s.staged(ctx, func(st *stage) error { return writePlan(st, plan, o, &res) })
 	if err != nil {
 		return ImportResult{}, err
 	}
 	res.Version = v
 	// A territory's type may have changed: the index files it by type.
-	return res, s.rebuildGeoIndex()
+	return res, s.rebuildGeoIndex(context.WithoutCancel(ctx))
 }
 
 func importError(probs []Problem) error {
@@ -223,32 +226,32 @@ func importError(probs []Problem) error {
 	for i, p := range probs {
 		lines[i] = p.String()
 	}
-	return Errorf(EBADINPUT, "the dataset has %d problem(s), nothing was imported:\n%s", len(probs), strings.Join(lines, "\n"))
+	return domain.Errorf(domain.EBADINPUT, "the dataset has %d problem(s), nothing was imported:\n%s", len(probs), strings.Join(lines, "\n"))
 }
 
 // checkReferences checks what needs the whole import and the store: unique
 // ids and relations, endpoints and cited sources that exist.
 func checkReferences(txn *badger.Txn, p *parsed) []Problem {
 	var probs []Problem
-	kinds := map[string]Kind{}
+	kinds := map[string]domain.Kind{}
 	for _, n := range p.nodes {
 		if _, dup := kinds[n.rec.ID]; dup {
 			probs = append(probs, problem(n.at, "duplicate node id %q", n.rec.ID))
 		}
 		kinds[n.rec.ID] = n.rec.Kind
 	}
-	kindOf := func(id string) (Kind, bool) {
+	kindOf := func(id string) (domain.Kind, bool) {
 		if k, ok := kinds[id]; ok {
 			return k, true
 		}
-		var n Node
+		var n domain.Node
 		if getNode(txn, id, &n) != nil {
 			return "", false
 		}
 		kinds[id] = n.Kind
 		return n.Kind, true
 	}
-	checkSources := func(at Problem, cs []Citation) {
+	checkSources := func(at Problem, cs []domain.Citation) {
 		for _, c := range cs {
 			if k, ok := kindOf(c.Source); !ok || k != "source" {
 				probs = append(probs, problem(at, "cited source %q is not a node of kind source", c.Source))
@@ -281,16 +284,16 @@ func problem(at Problem, format string, args ...any) Problem {
 
 // Export returns the whole graph as one dataset file: nodes by kind then id,
 // relations in key order. Importing it into an empty store gives the same graph.
-func (s *Store) Export() ([]byte, error) {
+func (s *Store) Export(ctx context.Context) ([]byte, error) {
 	var ds Dataset
-	for _, k := range Kinds {
-		nodes, err := s.NodesOfKind(k.Kind)
+	for _, k := range domain.Kinds {
+		nodes, err := s.NodesOfKind(ctx, k.Kind)
 		if err != nil {
 			return nil, err
 		}
 		ds.Nodes = append(ds.Nodes, nodes...)
 	}
-	rels, err := s.AllRelations()
+	rels, err := s.AllRelations(ctx)
 	if err != nil {
 		return nil, err
 	}

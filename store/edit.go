@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Edits: one node or relation at a time, each one synced transaction with
@@ -19,20 +22,20 @@ import (
 // Written is what an edit wrote: the node and relations as stored after it
 // (a deletion: as they were), and its changes.
 type Written struct {
-	Node      *Node
-	Relations []*Relation
+	Node      *domain.Node
+	Relations []*domain.Relation
 	Changes   []*Change
 }
 
 // edit runs fn in a write at a new version, with a change log whose
 // changes are stored with the records. A territory edit refreshes the
 // spatial index.
-func (s *Store) edit(m Meta, fn func(txn *badger.Txn, l *changeLog, w *Written) error) (*Written, error) {
+func (s *Store) edit(ctx context.Context, m Meta, fn func(txn *badger.Txn, l *changeLog, w *Written) error) (*Written, error) {
 	if m.Actor == "" {
-		return nil, Errorf(EBADINPUT, "a write needs an actor")
+		return nil, domain.Errorf(domain.EBADINPUT, "a write needs an actor")
 	}
 	w := &Written{}
-	_, err := s.write(func(txn *badger.Txn, v uint64, at time.Time) error {
+	_, err := s.write(ctx, func(txn *badger.Txn, v uint64, at time.Time) error {
 		*w = Written{}
 		l := &changeLog{v: v, at: at, meta: m}
 		if err := fn(txn, l, w); err != nil {
@@ -50,25 +53,25 @@ func (s *Store) edit(m Meta, fn func(txn *badger.Txn, l *changeLog, w *Written) 
 		return nil, err
 	}
 	if slices.ContainsFunc(w.Changes, func(c *Change) bool { return slices.Contains(c.Kinds, "territory") }) {
-		err = s.rebuildGeoIndex()
+		err = s.rebuildGeoIndex(context.WithoutCancel(ctx)) // the write committed: never leave it half-indexed
 	}
 	return w, err
 }
 
 // CreateNode writes a new node and relations of it, in one write. Returns
 // EBADINPUT for a bad record or reference, ECONFLICT when the id is taken.
-func (s *Store) CreateNode(n *Node, rels []*Relation, m Meta) (*Written, error) {
-	return s.edit(m, func(txn *badger.Txn, l *changeLog, w *Written) error {
+func (s *Store) CreateNode(ctx context.Context, n *domain.Node, rels []*domain.Relation, m Meta) (*Written, error) {
+	return s.edit(ctx, m, func(txn *badger.Txn, l *changeLog, w *Written) error {
 		if err := checkMeta(txn, m, n, true); err != nil {
 			return err
 		}
 		if err := n.Validate(); err != nil {
 			return err
 		}
-		var old Node
+		var old domain.Node
 		if err := getNode(txn, n.ID, &old); err == nil {
-			return Errorf(ECONFLICT, "a %s with the id %q exists already", old.Kind, n.ID)
-		} else if ErrorCode(err) != ENOTFOUND {
+			return domain.Errorf(domain.ECONFLICT, "a %s with the id %q exists already", old.Kind, n.ID)
+		} else if domain.ErrorCode(err) != domain.ENOTFOUND {
 			return err
 		}
 		if err := checkSources(txn, "sources", n.Sources, n); err != nil {
@@ -80,7 +83,7 @@ func (s *Store) CreateNode(n *Node, rels []*Relation, m Meta) (*Written, error) 
 		stored := *n
 		stored.Version = l.v
 		w.Node = &stored
-		l.add(OpCreateNode, Target{TargetNode, n.ID}, []Kind{n.Kind}, nil, recordJSON(n, l.v))
+		l.add(OpCreateNode, Target{TargetNode, n.ID}, []domain.Kind{n.Kind}, nil, recordJSON(n, l.v))
 		for i, r := range rels {
 			added, err := addRelation(txn, l, r, fmt.Sprintf("relations[%d]", i), n)
 			if err != nil {
@@ -95,9 +98,9 @@ func (s *Store) CreateNode(n *Node, rels []*Relation, m Meta) (*Written, error) 
 // UpdateNode applies change to the node id at version expected and adds
 // m's sources to its citations. Returns ENOTFOUND, ECONFLICT for a stale
 // version, EBADINPUT for a bad result.
-func (s *Store) UpdateNode(id string, expected uint64, change func(*Node) error, m Meta) (*Written, error) {
-	return s.edit(m, func(txn *badger.Txn, l *changeLog, w *Written) error {
-		var old Node
+func (s *Store) UpdateNode(ctx context.Context, id string, expected uint64, change func(*domain.Node) error, m Meta) (*Written, error) {
+	return s.edit(ctx, m, func(txn *badger.Txn, l *changeLog, w *Written) error {
+		var old domain.Node
 		if err := getNode(txn, id, &old); err != nil {
 			return err
 		}
@@ -112,7 +115,7 @@ func (s *Store) UpdateNode(id string, expected uint64, change func(*Node) error,
 			return err
 		}
 		if n.ID != old.ID || n.Kind != old.Kind {
-			return Errorf(EBADINPUT, "the id and kind of a node never change: create another node")
+			return domain.Errorf(domain.EBADINPUT, "the id and kind of a node never change: create another node")
 		}
 		n.Sources = mergeCitations(n.Sources, m.Sources)
 		if err := checkMeta(txn, m, &n, true); err != nil {
@@ -129,7 +132,7 @@ func (s *Store) UpdateNode(id string, expected uint64, change func(*Node) error,
 		}
 		n.Version = l.v
 		w.Node = &n
-		l.add(OpUpdateNode, Target{TargetNode, id}, []Kind{n.Kind}, recordJSON(&old, old.Version), recordJSON(&n, l.v))
+		l.add(OpUpdateNode, Target{TargetNode, id}, []domain.Kind{n.Kind}, recordJSON(&old, old.Version), recordJSON(&n, l.v))
 		return nil
 	})
 }
@@ -140,15 +143,15 @@ const maxListed = 20
 // DeleteNode deletes the node id at version expected. A node with
 // relations is refused (ECONFLICT naming them) unless withRelations, which
 // deletes them too; a source that something cites is always refused.
-func (s *Store) DeleteNode(id string, expected uint64, withRelations bool, m Meta) (*Written, error) {
-	return s.edit(m, func(txn *badger.Txn, l *changeLog, w *Written) error {
+func (s *Store) DeleteNode(ctx context.Context, id string, expected uint64, withRelations bool, m Meta) (*Written, error) {
+	return s.edit(ctx, m, func(txn *badger.Txn, l *changeLog, w *Written) error {
 		if strings.TrimSpace(m.Reason) == "" {
-			return Errorf(EBADINPUT, "reason: say why the node is deleted")
+			return domain.Errorf(domain.EBADINPUT, "reason: say why the node is deleted")
 		}
 		if err := checkMeta(txn, m, nil, false); err != nil {
 			return err
 		}
-		var old Node
+		var old domain.Node
 		if err := getNode(txn, id, &old); err != nil {
 			return err
 		}
@@ -157,23 +160,23 @@ func (s *Store) DeleteNode(id string, expected uint64, withRelations bool, m Met
 		}
 		if old.Kind == "source" {
 			if citer, err := citedBy(txn, id); err != nil || citer != "" {
-				return cmpErr(err, Errorf(ECONFLICT, "the source %s is cited (by %s, at least): it cannot be deleted", id, citer))
+				return cmpErr(err, domain.Errorf(domain.ECONFLICT, "the source %s is cited (by %s, at least): it cannot be deleted", id, citer))
 			}
 		}
-		rels, err := relations(txn, RelQuery{ID: id, Dir: Both})
+		rels, err := relations(txn, RelQuery{ID: id, Dir: domain.Both})
 		if err != nil {
 			return err
 		}
 		if len(rels) > 0 && !withRelations {
 			ids := make([]string, 0, maxListed)
 			for _, r := range rels[:min(len(rels), maxListed)] {
-				ids = append(ids, RelationID(r))
+				ids = append(ids, domain.RelationID(r))
 			}
 			more := ""
 			if len(rels) > maxListed {
 				more = fmt.Sprintf(" and %d more", len(rels)-maxListed)
 			}
-			return Errorf(ECONFLICT, "node %s has %d relation(s): %s%s; delete them first, or ask to delete them with the node", id, len(rels), strings.Join(ids, ", "), more)
+			return domain.Errorf(domain.ECONFLICT, "node %s has %d relation(s): %s%s; delete them first, or ask to delete them with the node", id, len(rels), strings.Join(ids, ", "), more)
 		}
 		for _, r := range rels {
 			if err := deleteRelation(txn, l, r); err != nil {
@@ -191,7 +194,7 @@ func (s *Store) DeleteNode(id string, expected uint64, withRelations bool, m Met
 			return err
 		}
 		w.Node = &old
-		l.add(OpDeleteNode, Target{TargetNode, id}, []Kind{old.Kind}, recordJSON(&old, old.Version), nil)
+		l.add(OpDeleteNode, Target{TargetNode, id}, []domain.Kind{old.Kind}, recordJSON(&old, old.Version), nil)
 		return nil
 	})
 }
@@ -205,13 +208,13 @@ func cmpErr(err, otherwise error) error {
 
 // citedBy returns a node or relation that cites the source id, "" for none.
 func citedBy(txn *badger.Txn, id string) (string, error) {
-	cites := func(cs []Citation) bool {
-		return slices.ContainsFunc(cs, func(c Citation) bool { return c.Source == id })
+	cites := func(cs []domain.Citation) bool {
+		return slices.ContainsFunc(cs, func(c domain.Citation) bool { return c.Source == id })
 	}
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pNode}, PrefetchValues: true})
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
-		var n *Node
+		var n *domain.Node
 		if err := it.Item().Value(func(b []byte) (err error) { n, err = nodeMemo.decode(b); return err }); err != nil {
 			return "", err
 		}
@@ -219,10 +222,10 @@ func citedBy(txn *badger.Txn, id string) (string, error) {
 			return n.ID, nil
 		}
 	}
-	rels, err := scanEdges(txn, []byte{pEdgeOut}, Date{})
+	rels, err := scanEdges(context.Background(), txn, []byte{pEdgeOut}, domain.Date{})
 	for _, r := range rels {
 		if cites(r.Sources) {
-			return RelationID(r), nil
+			return domain.RelationID(r), nil
 		}
 	}
 	return "", err
@@ -230,14 +233,14 @@ func citedBy(txn *badger.Txn, id string) (string, error) {
 
 // AddRelation writes a new relation. Returns EBADINPUT for a bad record or
 // reference, ECONFLICT when the same relation exists.
-func (s *Store) AddRelation(r *Relation, m Meta) (*Written, error) {
-	return s.edit(m, func(txn *badger.Txn, l *changeLog, w *Written) error {
+func (s *Store) AddRelation(ctx context.Context, r *domain.Relation, m Meta) (*Written, error) {
+	return s.edit(ctx, m, func(txn *badger.Txn, l *changeLog, w *Written) error {
 		if err := checkMeta(txn, m, nil, true); err != nil {
 			return err
 		}
 		added, err := addRelation(txn, l, r, "", nil)
 		if err == nil {
-			w.Relations = []*Relation{added}
+			w.Relations = []*domain.Relation{added}
 		}
 		return err
 	})
@@ -245,7 +248,7 @@ func (s *Store) AddRelation(r *Relation, m Meta) (*Written, error) {
 
 // addRelation checks and writes r; path prefixes the fields in messages,
 // and created is a node written in the same edit (nil for none).
-func addRelation(txn *badger.Txn, l *changeLog, r *Relation, path string, created *Node) (*Relation, error) {
+func addRelation(txn *badger.Txn, l *changeLog, r *domain.Relation, path string, created *domain.Node) (*domain.Relation, error) {
 	at := func(field string) string {
 		if path == "" {
 			return field
@@ -253,7 +256,7 @@ func addRelation(txn *badger.Txn, l *changeLog, r *Relation, path string, create
 		return path + "." + field
 	}
 	if err := r.Validate(); err != nil {
-		return nil, Errorf(EBADINPUT, "%s: %s", strings.TrimSuffix(at(""), "."), ErrorMessage(err))
+		return nil, domain.Errorf(domain.EBADINPUT, "%s: %s", strings.TrimSuffix(at(""), "."), domain.ErrorMessage(err))
 	}
 	kinds, err := checkRelationRefs(txn, r, created, at)
 	if err != nil {
@@ -264,7 +267,7 @@ func addRelation(txn *badger.Txn, l *changeLog, r *Relation, path string, create
 	}
 	out, _ := edgeKeys(r)
 	if _, err := txn.Get(out); err == nil {
-		return nil, Errorf(ECONFLICT, "the relation %s exists already", RelationID(r))
+		return nil, domain.Errorf(domain.ECONFLICT, "the relation %s exists already", domain.RelationID(r))
 	} else if !errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, err
 	}
@@ -273,19 +276,19 @@ func addRelation(txn *badger.Txn, l *changeLog, r *Relation, path string, create
 	}
 	stored := *r
 	stored.Version = l.v
-	l.add(OpAddRelation, Target{TargetRelation, RelationID(r)}, kinds, nil, recordJSON(r, l.v))
+	l.add(OpAddRelation, Target{TargetRelation, domain.RelationID(r)}, kinds, nil, recordJSON(r, l.v))
 	return &stored, nil
 }
 
 // checkRelationRefs checks a relation's ends and onBehalfOf against the
 // store (and a node created in the same write): they exist, their kinds fit
 // the relation table. Returns the kinds of the two ends.
-func checkRelationRefs(txn *badger.Txn, r *Relation, created *Node, at func(string) string) ([]Kind, error) {
-	kindOf := func(id string) (Kind, bool) {
+func checkRelationRefs(txn *badger.Txn, r *domain.Relation, created *domain.Node, at func(string) string) ([]domain.Kind, error) {
+	kindOf := func(id string) (domain.Kind, bool) {
 		if created != nil && id == created.ID {
 			return created.Kind, true
 		}
-		var n Node
+		var n domain.Node
 		if getNode(txn, id, &n) != nil {
 			return "", false
 		}
@@ -293,17 +296,17 @@ func checkRelationRefs(txn *badger.Txn, r *Relation, created *Node, at func(stri
 	}
 	problems := relationProblems(r, kindOf, at)
 	if len(problems) > 0 {
-		return nil, Errorf(EBADINPUT, "%s", strings.Join(problems, "; "))
+		return nil, domain.Errorf(domain.EBADINPUT, "%s", strings.Join(problems, "; "))
 	}
 	from, _ := kindOf(r.From)
 	to, _ := kindOf(r.To)
-	return []Kind{from, to}, nil
+	return []domain.Kind{from, to}, nil
 }
 
 // relationProblems checks a relation's references, as the importer and the
 // edits both do: the ends exist and their kinds fit the relation table;
 // onBehalfOf is an organization a person acts for.
-func relationProblems(r *Relation, kindOf func(string) (Kind, bool), at func(string) string) []string {
+func relationProblems(r *domain.Relation, kindOf func(string) (domain.Kind, bool), at func(string) string) []string {
 	var probs []string
 	from, okFrom := kindOf(r.From)
 	to, okTo := kindOf(r.To)
@@ -313,7 +316,7 @@ func relationProblems(r *Relation, kindOf func(string) (Kind, bool), at func(str
 	if !okTo {
 		probs = append(probs, fmt.Sprintf("%s: unknown node %q", at("to"), r.To))
 	}
-	if ok, rule := endsAllowed(r.Kind, from, to); okFrom && okTo && !ok {
+	if ok, rule := domain.EndsAllowed(r.Kind, from, to); okFrom && okTo && !ok {
 		probs = append(probs, fmt.Sprintf("%s: %s %s (%s) -> %s (%s): %s", at("kind"), r.Kind, r.From, from, r.To, to, rule))
 	}
 	if r.OnBehalfOf != "" {
@@ -332,36 +335,36 @@ func relationProblems(r *Relation, kindOf func(string) (Kind, bool), at func(str
 
 // checkSources checks that every cited source is a node of kind source
 // (self, a node being written, may cite itself).
-func checkSources(txn *badger.Txn, path string, cs []Citation, self *Node) error {
+func checkSources(txn *badger.Txn, path string, cs []domain.Citation, self *domain.Node) error {
 	var probs []string
 	for i, c := range cs {
 		if self != nil && c.Source == self.ID && self.Kind == "source" {
 			continue
 		}
-		var n Node
+		var n domain.Node
 		if err := getNode(txn, c.Source, &n); err != nil || n.Kind != "source" {
 			probs = append(probs, fmt.Sprintf("%s[%d].source: %q is not a node of kind source", path, i, c.Source))
 		}
 	}
 	if len(probs) > 0 {
-		return Errorf(EBADINPUT, "%s", strings.Join(probs, "; "))
+		return domain.Errorf(domain.EBADINPUT, "%s", strings.Join(probs, "; "))
 	}
 	return nil
 }
 
 // checkMeta checks a write's own sources: required when need, each an
 // existing source (or self, a source node being created).
-func checkMeta(txn *badger.Txn, m Meta, self *Node, need bool) error {
+func checkMeta(txn *badger.Txn, m Meta, self *domain.Node, need bool) error {
 	if need && len(m.Sources) == 0 {
-		return Errorf(EBADINPUT, "sources: a write cites at least one source that justifies it")
+		return domain.Errorf(domain.EBADINPUT, "sources: a write cites at least one source that justifies it")
 	}
 	for i, c := range m.Sources {
-		if !ValidID(c.Source) {
-			return Errorf(EBADINPUT, "sources[%d].source: %q is not a node id", i, c.Source)
+		if !domain.ValidID(c.Source) {
+			return domain.Errorf(domain.EBADINPUT, "sources[%d].source: %q is not a node id", i, c.Source)
 		}
 	}
 	if len(m.Reason) > maxText {
-		return Errorf(EBADINPUT, "reason: at most %d bytes", maxText)
+		return domain.Errorf(domain.EBADINPUT, "reason: at most %d bytes", maxText)
 	}
 	return checkSources(txn, "sources", m.Sources, self)
 }
@@ -371,27 +374,27 @@ const maxText = 4096
 
 func checkVersion(what string, current, expected uint64) error {
 	if current != expected {
-		return Errorf(ECONFLICT, "%s is at version %d, not %d: it changed since it was read; read it again and retry", what, current, expected)
+		return domain.Errorf(domain.ECONFLICT, "%s is at version %d, not %d: it changed since it was read; read it again and retry", what, current, expected)
 	}
 	return nil
 }
 
 // relationByID reads the relation with a RelationID. Returns ENOTFOUND.
-func relationByID(txn *badger.Txn, id string) (*Relation, error) {
+func relationByID(txn *badger.Txn, id string) (*domain.Relation, error) {
 	key, err := ParseRelationID(id)
 	if err != nil {
 		return nil, err
 	}
 	r, err := relationByKey(txn, key)
-	if ErrorCode(err) == ENOTFOUND {
-		return nil, Errorf(ENOTFOUND, "no relation with id %q", id)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, domain.Errorf(domain.ENOTFOUND, "no relation with id %q", id)
 	}
 	return r, err
 }
 
 // relationAtVersion reads the relation id, which must be at version
 // expected. Returns ENOTFOUND, ECONFLICT.
-func relationAtVersion(txn *badger.Txn, id string, expected uint64) (*Relation, error) {
+func relationAtVersion(txn *badger.Txn, id string, expected uint64) (*domain.Relation, error) {
 	r, err := relationByID(txn, id)
 	if err == nil {
 		err = checkVersion("relation "+id, r.Version, expected)
@@ -401,37 +404,37 @@ func relationAtVersion(txn *badger.Txn, id string, expected uint64) (*Relation, 
 
 // Relation returns the relation with a RelationID. Returns ENOTFOUND, or
 // EBADINPUT for an id that is none.
-func (s *Store) Relation(id string) (*Relation, error) {
-	var r *Relation
-	err := s.view(func(txn *badger.Txn) (err error) { r, err = relationByID(txn, id); return err })
+func (s *Store) Relation(ctx context.Context, id string) (*domain.Relation, error) {
+	var r *domain.Relation
+	err := s.view(ctx, func(txn *badger.Txn) (err error) { r, err = relationByID(txn, id); return err })
 	return r, err
 }
 
 // ParseRelationID reads an id made by RelationID (from>kind>to@validFrom/onBehalfOf)
 // into the relation's identity. Returns EBADINPUT for anything else.
-func ParseRelationID(id string) (*Relation, error) {
-	bad := Errorf(EBADINPUT, "invalid relation id %q: from>kind>to, then @validFrom and /onBehalfOf where they are set", Prefix(id, 100))
+func ParseRelationID(id string) (*domain.Relation, error) {
+	bad := domain.Errorf(domain.EBADINPUT, "invalid relation id %q: from>kind>to, then @validFrom and /onBehalfOf where they are set", Prefix(id, 100))
 	parts := strings.Split(id, ">")
 	if len(parts) != 3 || len(id) > 300 {
 		return nil, bad
 	}
-	r := &Relation{From: parts[0], Kind: RelKind(parts[1])}
+	r := &domain.Relation{From: parts[0], Kind: domain.RelKind(parts[1])}
 	rest := parts[2]
 	if i := strings.IndexByte(rest, '/'); i >= 0 {
 		r.OnBehalfOf, rest = rest[i+1:], rest[:i]
 	}
 	if i := strings.IndexByte(rest, '@'); i >= 0 {
-		d, err := ParseDate(rest[i+1:])
+		d, err := domain.ParseDate(rest[i+1:])
 		if err != nil {
 			return nil, bad
 		}
 		r.ValidFrom, rest = d, rest[:i]
 	}
 	r.To = rest
-	if _, ok := relKindCode(r.Kind); !ok || !ValidID(r.From) || !ValidID(r.To) || (r.OnBehalfOf != "" && !ValidID(r.OnBehalfOf)) {
+	if _, ok := relKindCode(r.Kind); !ok || !domain.ValidID(r.From) || !domain.ValidID(r.To) || (r.OnBehalfOf != "" && !domain.ValidID(r.OnBehalfOf)) {
 		return nil, bad
 	}
-	if RelationID(r) != id {
+	if domain.RelationID(r) != id {
 		return nil, bad
 	}
 	return r, nil
@@ -441,8 +444,8 @@ func ParseRelationID(id string) (*Relation, error) {
 // adds m's sources to its citations; op names the change (OpUpdateRelation,
 // OpEndRelation). The identity (from, kind, to, validFrom, onBehalfOf) never
 // changes. Returns ENOTFOUND, ECONFLICT for a stale version, EBADINPUT.
-func (s *Store) UpdateRelation(id string, expected uint64, op string, change func(*Relation) error, m Meta) (*Written, error) {
-	return s.edit(m, func(txn *badger.Txn, l *changeLog, w *Written) error {
+func (s *Store) UpdateRelation(ctx context.Context, id string, expected uint64, op string, change func(*domain.Relation) error, m Meta) (*Written, error) {
+	return s.edit(ctx, m, func(txn *badger.Txn, l *changeLog, w *Written) error {
 		if err := checkMeta(txn, m, nil, true); err != nil {
 			return err
 		}
@@ -455,8 +458,8 @@ func (s *Store) UpdateRelation(id string, expected uint64, op string, change fun
 		if err := change(&r); err != nil {
 			return err
 		}
-		if RelationID(&r) != id || r.Kind != old.Kind {
-			return Errorf(EBADINPUT, "the ends, kind and start of a relation never change: end it and add another")
+		if domain.RelationID(&r) != id || r.Kind != old.Kind {
+			return domain.Errorf(domain.EBADINPUT, "the ends, kind and start of a relation never change: end it and add another")
 		}
 		r.Sources = mergeCitations(r.Sources, m.Sources)
 		if err := r.Validate(); err != nil {
@@ -473,7 +476,7 @@ func (s *Store) UpdateRelation(id string, expected uint64, op string, change fun
 			return err
 		}
 		r.Version = l.v
-		w.Relations = []*Relation{&r}
+		w.Relations = []*domain.Relation{&r}
 		l.add(op, Target{TargetRelation, id}, kinds, recordJSON(old, old.Version), recordJSON(&r, l.v))
 		return nil
 	})
@@ -481,10 +484,10 @@ func (s *Store) UpdateRelation(id string, expected uint64, op string, change fun
 
 // DeleteRelation deletes the relation id at version expected. Returns
 // ENOTFOUND, ECONFLICT for a stale version.
-func (s *Store) DeleteRelation(id string, expected uint64, m Meta) (*Written, error) {
-	return s.edit(m, func(txn *badger.Txn, l *changeLog, w *Written) error {
+func (s *Store) DeleteRelation(ctx context.Context, id string, expected uint64, m Meta) (*Written, error) {
+	return s.edit(ctx, m, func(txn *badger.Txn, l *changeLog, w *Written) error {
 		if strings.TrimSpace(m.Reason) == "" {
-			return Errorf(EBADINPUT, "reason: say why the relation is deleted")
+			return domain.Errorf(domain.EBADINPUT, "reason: say why the relation is deleted")
 		}
 		if err := checkMeta(txn, m, nil, false); err != nil {
 			return err
@@ -493,12 +496,12 @@ func (s *Store) DeleteRelation(id string, expected uint64, m Meta) (*Written, er
 		if err != nil {
 			return err
 		}
-		w.Relations = []*Relation{old}
+		w.Relations = []*domain.Relation{old}
 		return deleteRelation(txn, l, old)
 	})
 }
 
-func deleteRelation(txn *badger.Txn, l *changeLog, r *Relation) error {
+func deleteRelation(txn *badger.Txn, l *changeLog, r *domain.Relation) error {
 	out, in := edgeKeys(r)
 	if err := txn.Delete(out); err != nil {
 		return err
@@ -506,15 +509,15 @@ func deleteRelation(txn *badger.Txn, l *changeLog, r *Relation) error {
 	if err := txn.Delete(in); err != nil {
 		return err
 	}
-	var from, to Node
+	var from, to domain.Node
 	getNode(txn, r.From, &from)
 	getNode(txn, r.To, &to)
-	l.add(OpDeleteRelation, Target{TargetRelation, RelationID(r)}, []Kind{from.Kind, to.Kind}, recordJSON(r, r.Version), nil)
+	l.add(OpDeleteRelation, Target{TargetRelation, domain.RelationID(r)}, []domain.Kind{from.Kind, to.Kind}, recordJSON(r, r.Version), nil)
 	return nil
 }
 
 // mergeCitations adds to cs the citations of add it does not hold yet.
-func mergeCitations(cs, add []Citation) []Citation {
+func mergeCitations(cs, add []domain.Citation) []domain.Citation {
 	for _, c := range add {
 		if !slices.Contains(cs, c) {
 			cs = append(cs, c)
@@ -534,4 +537,9 @@ func Prefix(s string, n int) string {
 
 // KindFields are the fields a kind of node may carry, with their types;
 // nil for an unknown kind.
-func KindFields(k Kind) map[string]FieldType { return kindFields(k) }
+func KindFields(k domain.Kind) map[string]domain.FieldType {
+	if info, ok := domain.KindOf(k); ok {
+		return info.Fields
+	}
+	return nil
+}

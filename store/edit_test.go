@@ -3,61 +3,62 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/cccs13/cccs-graph/domain"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 )
 
-var editor = Meta{Actor: "caf", Sources: []Citation{{Source: "doc-a", Excerpt: "said so"}}}
+var editor = Meta{Actor: "caf", Sources: []domain.Citation{{Source: "doc-a", Excerpt: "said so"}}}
 
 func TestEditsWriteRecordsIndexesAndHistory(t *testing.T) {
 	s := openTest(t)
 	importFile(t, s, "small.yaml")
-	n := &Node{ID: "delta", Kind: "organization", Name: "Delta Fédération", Fields: map[string]string{"category": "federation"}, Sources: editor.Sources}
-	sig := &Relation{Kind: "signatory", From: "delta", To: "pact", ValidFrom: mustDate(t, "2019"), Sources: editor.Sources}
-	w, err := s.CreateNode(n, []*Relation{sig}, editor)
+	n := &domain.Node{ID: "delta", Kind: "organization", Name: "Delta Fédération", Fields: map[string]string{"category": "federation"}, Sources: editor.Sources}
+	sig := &domain.Relation{Kind: "signatory", From: "delta", To: "pact", ValidFrom: mustDate(t, "2019"), Sources: editor.Sources}
+	w, err := s.CreateNode(ctx, n, []*domain.Relation{sig}, editor)
 	if err != nil {
 		t.Fatal(err)
 	}
-	v1, _ := s.DataVersion()
+	v1, _ := s.DataVersion(ctx)
 	if w.Node.Version != v1 || len(w.Relations) != 1 || w.Relations[0].Version != v1 || len(w.Changes) != 2 {
 		t.Fatalf("written %+v at version %d", w, v1)
 	}
 	// The record, the search index and both edge directions.
-	if got, err := s.Node("delta"); err != nil || got.Version != v1 {
-		t.Fatalf("Node = %+v, %v", got, err)
+	if got, err := s.Node(ctx, "delta"); err != nil || got.Version != v1 {
+		t.Fatalf("domain.Node = %+v, %v", got, err)
 	}
 	if got := hitIDs(t, s, "federation delta"); !slices.Equal(got, []string{"delta"}) {
 		t.Errorf("search finds %v", got)
 	}
-	in, _ := s.Relations([]RelQuery{{ID: "pact", Dir: In, Kinds: []RelKind{"signatory"}}})
-	if !slices.ContainsFunc(in[0], func(r *Relation) bool { return r.From == "delta" }) {
+	in, _ := s.Relations(ctx, []RelQuery{{ID: "pact", Dir: domain.In, Kinds: []domain.RelKind{"signatory"}}})
+	if !slices.ContainsFunc(in[0], func(r *domain.Relation) bool { return r.From == "delta" }) {
 		t.Error("the in edge is missing")
 	}
 	// Update with the right version, then a stale one: CONFLICT, nothing written.
-	w, err = s.UpdateNode("delta", v1, func(n *Node) error { n.ShortName = "Delta"; return nil }, editor)
+	w, err = s.UpdateNode(ctx, "delta", v1, func(n *domain.Node) error { n.ShortName = "Delta"; return nil }, editor)
 	if err != nil {
 		t.Fatal(err)
 	}
 	v2 := w.Node.Version
-	if _, err := s.UpdateNode("delta", v1, func(n *Node) error { n.Name = "Lost"; return nil }, editor); ErrorCode(err) != ECONFLICT {
+	if _, err := s.UpdateNode(ctx, "delta", v1, func(n *domain.Node) error { n.Name = "Lost"; return nil }, editor); domain.ErrorCode(err) != domain.ECONFLICT {
 		t.Fatalf("stale update: %v, want CONFLICT", err)
 	}
-	if v, _ := s.DataVersion(); v != v2 {
+	if v, _ := s.DataVersion(ctx); v != v2 {
 		t.Fatalf("a refused write moved the version to %d", v)
 	}
 	// Deleting a node with relations is refused, naming them.
-	_, err = s.DeleteNode("delta", v2, false, Meta{Actor: "caf", Reason: "test"})
-	if ErrorCode(err) != ECONFLICT || !strings.Contains(err.Error(), "delta>signatory>pact@2019") {
+	_, err = s.DeleteNode(ctx, "delta", v2, false, Meta{Actor: "caf", Reason: "test"})
+	if domain.ErrorCode(err) != domain.ECONFLICT || !strings.Contains(err.Error(), "delta>signatory>pact@2019") {
 		t.Fatalf("delete with relations: %v", err)
 	}
 	// End the relation, then read its history: complete and in order.
 	rid := "delta>signatory>pact@2019"
-	if _, err := s.UpdateRelation(rid, v1, OpEndRelation, func(r *Relation) error { r.ValidTo = mustDate(t, "2021"); return nil }, editor); err != nil {
+	if _, err := s.UpdateRelation(ctx, rid, v1, OpEndRelation, func(r *domain.Relation) error { r.ValidTo = mustDate(t, "2021"); return nil }, editor); err != nil {
 		t.Fatal(err)
 	}
-	h, err := s.History(Target{TargetRelation, rid})
+	h, err := s.History(ctx, Target{TargetRelation, rid})
 	if err != nil || len(h) != 2 || h[0].Operation != OpAddRelation || h[1].Operation != OpEndRelation || h[1].Actor != "caf" {
 		t.Fatalf("history %+v, %v", h, err)
 	}
@@ -68,15 +69,15 @@ func TestEditsWriteRecordsIndexesAndHistory(t *testing.T) {
 		t.Errorf("before %v, after %v", before, after)
 	}
 	// Delete with its relations: three changes, gone from every index.
-	node, _ := s.Node("delta")
-	w, err = s.DeleteNode("delta", node.Version, true, Meta{Actor: "caf", Reason: "entered by mistake"})
+	node, _ := s.Node(ctx, "delta")
+	w, err = s.DeleteNode(ctx, "delta", node.Version, true, Meta{Actor: "caf", Reason: "entered by mistake"})
 	if err != nil || len(w.Changes) != 2 {
 		t.Fatalf("delete: %+v, %v", w, err)
 	}
 	if got := hitIDs(t, s, "delta"); len(got) != 0 {
 		t.Errorf("search still finds %v", got)
 	}
-	all, _ := s.Changes(ChangeQuery{Actor: "caf"})
+	all, _ := s.Changes(ctx, ChangeQuery{Actor: "caf"})
 	var ops []string
 	for _, c := range all {
 		ops = append(ops, c.Operation)
@@ -90,39 +91,39 @@ func TestEditsWriteRecordsIndexesAndHistory(t *testing.T) {
 func TestEditsAreValidatedWithTheirFieldPaths(t *testing.T) {
 	s := openTest(t)
 	importFile(t, s, "small.yaml")
-	v0, _ := s.DataVersion()
+	v0, _ := s.DataVersion(ctx)
 	for _, tc := range []struct {
 		name string
 		err  error
 		want string
 	}{
-		{"no sources", second(s.AddRelation(&Relation{Kind: "signatory", From: "alpha", To: "pact", ValidFrom: mustDate(t, "2020"), Sources: editor.Sources}, Meta{Actor: "x"})), "sources: a write cites"},
-		{"source not a source", second(s.AddRelation(&Relation{Kind: "signatory", From: "alpha", To: "pact", ValidFrom: mustDate(t, "2021"), Sources: []Citation{{Source: "beta"}}}, editor)), `sources[0].source: "beta" is not a node of kind source`},
-		{"ends", second(s.AddRelation(&Relation{Kind: "member-of", From: "alpha", To: "pact", Sources: editor.Sources}, editor)), "member-of goes from [organization] to [body]"},
-		{"unknown end", second(s.AddRelation(&Relation{Kind: "member-of", From: "alpha", To: "ghost", Sources: editor.Sources}, editor)), `to: unknown node "ghost"`},
-		{"onBehalfOf", second(s.AddRelation(&Relation{Kind: "signed", From: "alpha", To: "pact", OnBehalfOf: "beta", Sources: editor.Sources}, editor)), "only a person acts on behalf"},
-		{"exists", second(s.AddRelation(&Relation{Kind: "signatory", From: "alpha", To: "pact", ValidFrom: mustDate(t, "1994-07-25"), Sources: editor.Sources}, editor)), "exists already"},
-		{"enum", second(s.CreateNode(&Node{ID: "x", Kind: "organization", Name: "X", Fields: map[string]string{"category": "club"}, Sources: editor.Sources}, nil, editor)), `category "club" is not one of`},
-		{"relation of a new node", second(s.CreateNode(&Node{ID: "x", Kind: "organization", Name: "X", Fields: map[string]string{"category": "other"}, Sources: editor.Sources},
-			[]*Relation{{Kind: "manages", From: "x", To: "pact", Sources: editor.Sources}}, editor)), "relations[0].kind"},
+		{"no sources", second(s.AddRelation(ctx, &domain.Relation{Kind: "signatory", From: "alpha", To: "pact", ValidFrom: mustDate(t, "2020"), Sources: editor.Sources}, Meta{Actor: "x"})), "sources: a write cites"},
+		{"source not a source", second(s.AddRelation(ctx, &domain.Relation{Kind: "signatory", From: "alpha", To: "pact", ValidFrom: mustDate(t, "2021"), Sources: []domain.Citation{{Source: "beta"}}}, editor)), `sources[0].source: "beta" is not a node of kind source`},
+		{"ends", second(s.AddRelation(ctx, &domain.Relation{Kind: "member-of", From: "alpha", To: "pact", Sources: editor.Sources}, editor)), "member-of goes from [organization] to [body]"},
+		{"unknown end", second(s.AddRelation(ctx, &domain.Relation{Kind: "member-of", From: "alpha", To: "ghost", Sources: editor.Sources}, editor)), `to: unknown node "ghost"`},
+		{"onBehalfOf", second(s.AddRelation(ctx, &domain.Relation{Kind: "signed", From: "alpha", To: "pact", OnBehalfOf: "beta", Sources: editor.Sources}, editor)), "only a person acts on behalf"},
+		{"exists", second(s.AddRelation(ctx, &domain.Relation{Kind: "signatory", From: "alpha", To: "pact", ValidFrom: mustDate(t, "1994-07-25"), Sources: editor.Sources}, editor)), "exists already"},
+		{"enum", second(s.CreateNode(ctx, &domain.Node{ID: "x", Kind: "organization", Name: "X", Fields: map[string]string{"category": "club"}, Sources: editor.Sources}, nil, editor)), `category "club" is not one of`},
+		{"relation of a new node", second(s.CreateNode(ctx, &domain.Node{ID: "x", Kind: "organization", Name: "X", Fields: map[string]string{"category": "other"}, Sources: editor.Sources},
+			[]*domain.Relation{{Kind: "manages", From: "x", To: "pact", Sources: editor.Sources}}, editor)), "relations[0].kind"},
 	} {
-		if ErrorCode(tc.err) == "" || !strings.Contains(ErrorMessage(tc.err), tc.want) {
+		if domain.ErrorCode(tc.err) == "" || !strings.Contains(domain.ErrorMessage(tc.err), tc.want) {
 			t.Errorf("%s: %v, want %q", tc.name, tc.err, tc.want)
 		}
 	}
-	if v, _ := s.DataVersion(); v != v0 {
+	if v, _ := s.DataVersion(ctx); v != v0 {
 		t.Errorf("refused edits moved the data version %d -> %d", v0, v)
 	}
-	if _, err := s.Node("x"); ErrorCode(err) != ENOTFOUND {
+	if _, err := s.Node(ctx, "x"); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Errorf("a refused create left its node: %v", err)
 	}
 }
 
 func second[T any](_ T, err error) error { return err }
 
-func mustDate(t *testing.T, s string) Date {
+func mustDate(t *testing.T, s string) domain.Date {
 	t.Helper()
-	d, err := ParseDate(s)
+	d, err := domain.ParseDate(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,45 +133,45 @@ func mustDate(t *testing.T, s string) Date {
 func TestKnownAtReadsEarlierVersions(t *testing.T) {
 	s := openTest(t)
 	importFile(t, s, "small.yaml")
-	v1, _ := s.DataVersion()
+	v1, _ := s.DataVersion(ctx)
 	t1 := time.Now()
 	time.Sleep(2 * time.Millisecond)
-	n, _ := s.Node("alpha")
-	if _, err := s.UpdateNode("alpha", n.Version, func(n *Node) error { n.Name = "Alpha Renamed"; return nil }, editor); err != nil {
+	n, _ := s.Node(ctx, "alpha")
+	if _, err := s.UpdateNode(ctx, "alpha", n.Version, func(n *domain.Node) error { n.Name = "Alpha Renamed"; return nil }, editor); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.DeleteRelation("gamma>signatory>pact@2015", mustVersion(t, s, "gamma>signatory>pact@2015"), Meta{Actor: "caf", Reason: "test"}); err != nil {
+	if _, err := s.DeleteRelation(ctx, "gamma>signatory>pact@2015", mustVersion(t, s, "gamma>signatory>pact@2015"), Meta{Actor: "caf", Reason: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	v, err := s.VersionAt(t1)
+	v, err := s.VersionAt(ctx, t1)
 	if err != nil || v != v1 {
 		t.Fatalf("VersionAt(before the edits) = %d, %v; want %d", v, err, v1)
 	}
 	past := s.At(v)
-	if n, _ := past.Node("alpha"); n.Name != "Alpha Œuvres" {
+	if n, _ := past.Node(ctx, "alpha"); n.Name != "Alpha Œuvres" {
 		t.Errorf("alpha as known then: %q", n.Name)
 	}
 	if got := hitIDs(t, past, "oeuvres"); !slices.Equal(got, []string{"alpha"}) {
 		t.Errorf("search as known then: %v", got)
 	}
-	rels, _ := past.Relations([]RelQuery{{ID: "pact", Dir: In}})
+	rels, _ := past.Relations(ctx, []RelQuery{{ID: "pact", Dir: domain.In}})
 	if len(rels[0]) != 3 {
 		t.Errorf("signatories as known then: %d, want 3", len(rels[0]))
 	}
-	if n, _ := s.Node("alpha"); n.Name != "Alpha Renamed" {
+	if n, _ := s.Node(ctx, "alpha"); n.Name != "Alpha Renamed" {
 		t.Errorf("alpha now: %q", n.Name)
 	}
-	if v, _ := s.VersionAt(time.Unix(0, 0)); v != 0 {
+	if v, _ := s.VersionAt(ctx, time.Unix(0, 0)); v != 0 {
 		t.Errorf("VersionAt(1970) = %d", v)
 	}
-	if _, err := past.CreateNode(&Node{}, nil, editor); ErrorCode(err) != ECONFLICT {
+	if _, err := past.CreateNode(ctx, &domain.Node{}, nil, editor); domain.ErrorCode(err) != domain.ECONFLICT {
 		t.Errorf("writing the past: %v", err)
 	}
 }
 
 func mustVersion(t *testing.T, s *Store, id string) uint64 {
 	t.Helper()
-	r, err := s.Relation(id)
+	r, err := s.Relation(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,8 +188,8 @@ func TestImportMergesAndDryRuns(t *testing.T) {
     aliases: [AO]
     sources: [{source: doc-a, excerpt: "new"}]
 `)}
-	v0, _ := s.DataVersion()
-	dry, err := s.ImportWith(ImportOptions{DryRun: true}, more)
+	v0, _ := s.DataVersion(ctx)
+	dry, err := s.ImportWith(ctx, ImportOptions{DryRun: true}, more)
 	if err != nil || dry.NodesWritten != 1 || len(dry.Plan) != 1 {
 		t.Fatalf("dry run %+v, %v", dry, err)
 	}
@@ -197,17 +198,17 @@ func TestImportMergesAndDryRuns(t *testing.T) {
 	if !strings.Contains(buf.String(), "changed node alpha\n  aliases: \"ALF\" -> \"ALF, AO\"") {
 		t.Errorf("plan:\n%s", buf.String())
 	}
-	if v, _ := s.DataVersion(); v != v0 {
+	if v, _ := s.DataVersion(ctx); v != v0 {
 		t.Fatal("a dry run wrote")
 	}
-	if _, err := s.Import(more); err != nil {
+	if _, err := s.Import(ctx, more); err != nil {
 		t.Fatal(err)
 	}
-	n, _ := s.Node("alpha")
+	n, _ := s.Node(ctx, "alpha")
 	if n.ShortName != "Alpha" || n.Field("category") != "state" || len(n.Sources) != 2 || !slices.Equal(n.Aliases, []string{"ALF", "AO"}) {
 		t.Errorf("merged node %+v: kept shortName, category and the old source, added the alias and source", n)
 	}
-	h, _ := s.History(Target{TargetNode, "alpha"})
+	h, _ := s.History(ctx, Target{TargetNode, "alpha"})
 	if len(h) != 2 || h[1].Actor != "import" || h[1].Operation != OpUpdateNode {
 		t.Errorf("history %+v", h)
 	}
@@ -215,18 +216,18 @@ func TestImportMergesAndDryRuns(t *testing.T) {
 
 func TestStagedWriteCutShortIsRolledBack(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(dir)
+	s, err := Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	importFile(t, s, "small.yaml")
-	v0, _ := s.DataVersion()
+	v0, _ := s.DataVersion(ctx)
 	// A crash after some parts of a staged write committed: they are on
 	// disk under a version that was never published.
 	s.w.mu.Lock()
 	txn := s.db.NewTransactionAt(v0, true)
-	putNode(txn, &Node{ID: "half", Kind: "source", Name: "Half", Sources: []Citation{{Source: "half"}}})
-	n, _ := s.Node("alpha")
+	putNode(txn, &domain.Node{ID: "half", Kind: "source", Name: "Half", Sources: []domain.Citation{{Source: "half"}}})
+	n, _ := s.Node(ctx, "alpha")
 	n.Name = "Half-written"
 	putNode(txn, n)
 	if err := txn.CommitAt(s.w.next, nil); err != nil {
@@ -234,14 +235,14 @@ func TestStagedWriteCutShortIsRolledBack(t *testing.T) {
 	}
 	s.w.mu.Unlock()
 	s.Close()
-	if s, err = Open(dir); err != nil {
+	if s, err = Open(dir, nil); err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.Node("half"); ErrorCode(err) != ENOTFOUND {
+	if _, err := s.Node(ctx, "half"); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Errorf("the unpublished node survived: %v", err)
 	}
-	if n, _ = s.Node("alpha"); n.Name != "Alpha Œuvres" {
+	if n, _ = s.Node(ctx, "alpha"); n.Name != "Alpha Œuvres" {
 		t.Errorf("alpha = %q, want its published name", n.Name)
 	}
 	if got := hitIDs(t, s, "half"); len(got) != 0 {
@@ -249,7 +250,7 @@ func TestStagedWriteCutShortIsRolledBack(t *testing.T) {
 	}
 	// And the store goes on writing. (The rolled-back records were written
 	// again at the recovery's version: an editor reads them again.)
-	if _, err := s.UpdateNode("alpha", n.Version, func(n *Node) error { n.Name = "After"; return nil }, editor); err != nil {
+	if _, err := s.UpdateNode(ctx, "alpha", n.Version, func(n *domain.Node) error { n.Name = "After"; return nil }, editor); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -8,28 +9,30 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Change is one entry of the edit history: what one write did to one node
 // or relation, who did it, when, why, and on which sources.
 type Change struct {
-	Version   uint64          `json:"version"` // the data version the write produced
-	Seq       uint32          `json:"seq"`     // its place among the changes of that version
-	At        time.Time       `json:"at"`      // when it was recorded (UTC)
-	Actor     string          `json:"actor"`   // the token's name, or import, cli
-	Operation string          `json:"operation"`
-	Target    Target          `json:"target"`
-	Kinds     []Kind          `json:"kinds"`            // the kinds of the nodes it touches (a relation: both ends)
-	Before    json.RawMessage `json:"before,omitempty"` // the record before, with its version; none for a creation
-	After     json.RawMessage `json:"after,omitempty"`  // the record after, with its version; none for a deletion
-	Reason    string          `json:"reason,omitempty"`
-	Sources   []Citation      `json:"sources,omitempty"`
+	Version   uint64            `json:"version"` // the data version the write produced
+	Seq       uint32            `json:"seq"`     // its place among the changes of that version
+	At        time.Time         `json:"at"`      // when it was recorded (UTC)
+	Actor     string            `json:"actor"`   // the token's name, or import, cli
+	Operation string            `json:"operation"`
+	Target    Target            `json:"target"`
+	Kinds     []domain.Kind     `json:"kinds"`            // the kinds of the nodes it touches (a relation: both ends)
+	Before    json.RawMessage   `json:"before,omitempty"` // the record before, with its version; none for a creation
+	After     json.RawMessage   `json:"after,omitempty"`  // the record after, with its version; none for a deletion
+	Reason    string            `json:"reason,omitempty"`
+	Sources   []domain.Citation `json:"sources,omitempty"`
 }
 
 // Target names what a change is about.
 type Target struct {
 	Type string `json:"type"` // TargetNode or TargetRelation
-	ID   string `json:"id"`   // a node id, or a relation id (RelationID)
+	ID   string `json:"id"`   // a node id, or a relation id (domain.RelationID)
 }
 
 // Target types.
@@ -88,12 +91,12 @@ type changeLog struct {
 type Meta struct {
 	Actor   string
 	Reason  string
-	Sources []Citation
+	Sources []domain.Citation
 }
 
 // add records a change; before and after are nil for a creation and a
 // deletion, and carry their versions.
-func (l *changeLog) add(op string, t Target, kinds []Kind, before, after json.RawMessage) *Change {
+func (l *changeLog) add(op string, t Target, kinds []domain.Kind, before, after json.RawMessage) *Change {
 	c := &Change{Version: l.v, Seq: uint32(len(l.changes)), At: l.at, Actor: l.meta.Actor, Operation: op,
 		Target: t, Kinds: slices.Compact(slices.Clone(kinds)), Before: before, After: after,
 		Reason: l.meta.Reason, Sources: l.meta.Sources}
@@ -114,9 +117,9 @@ func putChange(txn *badger.Txn, c *Change) error {
 }
 
 // History returns the changes of one node or relation, oldest first.
-func (s *Store) History(t Target) ([]*Change, error) {
+func (s *Store) History(ctx context.Context, t Target) ([]*Change, error) {
 	var out []*Change
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		prefix := historyPrefix(t)
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 		defer it.Close()
@@ -144,22 +147,25 @@ func getChange(txn *badger.Txn, v uint64, seq uint32) (*Change, error) {
 
 // ChangeQuery selects changes of the whole graph.
 type ChangeQuery struct {
-	Since, Until time.Time // either may be zero: open
-	Actor        string    // "" for any
-	Kinds        []Kind    // empty for any: else changes touching a node of one of them
+	Since, Until time.Time     // either may be zero: open
+	Actor        string        // "" for any
+	Kinds        []domain.Kind // empty for any: else changes touching a node of one of them
 }
 
 // maxChangesScanned bounds the changes one query reads.
 const maxChangesScanned = 1_000_000
 
 // Changes returns the changes matching q, oldest first.
-func (s *Store) Changes(q ChangeQuery) ([]*Change, error) {
+func (s *Store) Changes(ctx context.Context, q ChangeQuery) ([]*Change, error) {
 	var out []*Change
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pChange}, PrefetchValues: true})
 		defer it.Close()
 		n := 0
 		for it.Rewind(); it.Valid() && n < maxChangesScanned; it.Next() {
+			if err := scanDone(ctx, n); err != nil {
+				return err
+			}
 			n++
 			var c Change
 			if err := it.Item().Value(func(b []byte) error { return decode(b, &c) }); err != nil {
@@ -180,7 +186,7 @@ func (q ChangeQuery) matches(c *Change) bool {
 		return false
 	case q.Actor != "" && c.Actor != q.Actor:
 		return false
-	case len(q.Kinds) > 0 && !slices.ContainsFunc(c.Kinds, func(k Kind) bool { return slices.Contains(q.Kinds, k) }):
+	case len(q.Kinds) > 0 && !slices.ContainsFunc(c.Kinds, func(k domain.Kind) bool { return slices.Contains(q.Kinds, k) }):
 		return false
 	}
 	return true

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -10,11 +11,13 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Layer is a GeoJSON layer to import as territories of one type.
 type Layer struct {
-	Kind   string // territory type (TerritoryTypes): commune, zone-de-vie-sociale, ...
+	Kind   string // territory type (domain.TerritoryTypes): commune, zone-de-vie-sociale, ...
 	File   File   // name (for messages and the source node) and GeoJSON content
 	Source string // id of an existing source node to cite; "" creates the node layer-<kind>-<file name>
 	Actor  string // recorded in the history; "import" when empty
@@ -75,15 +78,15 @@ func slugID(s string) string {
 //
 // Returns EBADINPUT listing every problem of every feature (nothing is
 // written then), or when the layer is too large for one transaction.
-func (s *Store) ImportLayer(l Layer) (LayerResult, error) {
-	if !slices.Contains(TerritoryTypes, l.Kind) {
-		return LayerResult{}, Errorf(EBADINPUT, "unknown territory type %q: one of %s", l.Kind, strings.Join(TerritoryTypes, ", "))
+func (s *Store) ImportLayer(ctx context.Context, l Layer) (LayerResult, error) {
+	if !slices.Contains(domain.TerritoryTypes, l.Kind) {
+		return LayerResult{}, domain.Errorf(domain.EBADINPUT, "unknown territory type %q: one of %s", l.Kind, strings.Join(domain.TerritoryTypes, ", "))
 	}
 	feats, probs := parseLayer(l.Kind, l.File.Data)
-	var source *Node
+	var source *domain.Node
 	var create bool
 	var plans []planned
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		var srcProbs, planProbs []string
 		source, create, srcProbs = layerSource(txn, l, len(feats))
 		plans, planProbs = planLayer(txn, l.Kind, feats)
@@ -104,9 +107,9 @@ func (s *Store) ImportLayer(l Layer) (LayerResult, error) {
 	// part may run twice (when its transaction fills up), so each keeps its
 	// own counts, summed at the end.
 	parts := make([]LayerResult, len(plans))
-	run := s.staged
+	run := func(fn func(*stage) error) (uint64, error) { return s.staged(ctx, fn) }
 	if l.DryRun {
-		run = func(fn func(*stage) error) (uint64, error) { return 0, s.dryStaged(fn) }
+		run = func(fn func(*stage) error) (uint64, error) { return 0, s.dryStaged(ctx, fn) }
 	}
 	_, err = run(func(st *stage) error {
 		v, at := st.Version()
@@ -127,7 +130,7 @@ func (s *Store) ImportLayer(l Layer) (LayerResult, error) {
 		for i, p := range plans {
 			if err := st.Add(func(txn *badger.Txn) error {
 				parts[i] = LayerResult{}
-				return writeFeature(txn, source.ID, p, &parts[i], func(after *Node) error {
+				return writeFeature(txn, source.ID, p, &parts[i], func(after *domain.Node) error {
 					op := OpUpdateNode
 					if p.old == nil {
 						op = OpCreateNode
@@ -152,7 +155,7 @@ func (s *Store) ImportLayer(l Layer) (LayerResult, error) {
 	if err != nil {
 		return LayerResult{}, err
 	}
-	return res, s.rebuildGeoIndex()
+	return res, s.rebuildGeoIndex(context.WithoutCancel(ctx))
 }
 
 // errNothingWritten ends a staged write that turned out to change nothing.
@@ -168,9 +171,9 @@ func (r *LayerResult) add(o LayerResult) {
 
 // layerChange is the change a layer import makes to one territory (or its
 // source node).
-func layerChange(m Meta, v uint64, at time.Time, seq uint32, op string, before, after *Node) *Change {
+func layerChange(m Meta, v uint64, at time.Time, seq uint32, op string, before, after *domain.Node) *Change {
 	c := &Change{Version: v, Seq: seq, At: at, Actor: m.Actor, Operation: op, Target: Target{TargetNode, after.ID},
-		Kinds: []Kind{after.Kind}, After: recordJSON(after, v), Reason: m.Reason, Sources: after.Sources}
+		Kinds: []domain.Kind{after.Kind}, After: recordJSON(after, v), Reason: m.Reason, Sources: after.Sources}
 	if before != nil {
 		c.Before = recordJSON(before, before.Version)
 	}
@@ -187,15 +190,15 @@ func layerError(file string, probs []string) error {
 	if len(probs) > len(listed) {
 		more = fmt.Sprintf("\n... and %d more", len(probs)-len(listed))
 	}
-	return Errorf(EBADINPUT, "%s: the layer has %d problem(s), nothing was imported:\n%s%s",
+	return domain.Errorf(domain.EBADINPUT, "%s: the layer has %d problem(s), nothing was imported:\n%s%s",
 		file, len(probs), strings.Join(listed, "\n"), more)
 }
 
 // layerSource returns the source node the layer's territories cite: l.Source,
 // which must exist, or the node describing the file, to be created (create).
-func layerSource(txn *badger.Txn, l Layer, features int) (n *Node, create bool, probs []string) {
+func layerSource(txn *badger.Txn, l Layer, features int) (n *domain.Node, create bool, probs []string) {
 	if l.Source != "" {
-		var n Node
+		var n domain.Node
 		if err := getNode(txn, l.Source, &n); err != nil || n.Kind != "source" {
 			return nil, false, []string{fmt.Sprintf("source %q is not a node of kind source", l.Source)}
 		}
@@ -203,7 +206,7 @@ func layerSource(txn *badger.Txn, l Layer, features int) (n *Node, create bool, 
 	}
 	base := filepath.Base(l.File.Name)
 	id := slugID("layer-" + l.Kind + "-" + strings.TrimSuffix(base, filepath.Ext(base)))
-	return &Node{
+	return &domain.Node{
 		ID:   id,
 		Kind: "source",
 		Name: fmt.Sprintf("Couche %s : %s", l.Kind, base),
@@ -212,7 +215,7 @@ func layerSource(txn *badger.Txn, l Layer, features int) (n *Node, create bool, 
 			"description": fmt.Sprintf("Couche GeoJSON importée par « cccs-graph import -layer %s » : %d entités. SHA-256 du fichier : %x.",
 				l.Kind, features, sha256.Sum256(l.File.Data)),
 		},
-		Sources: []Citation{{Source: id}},
+		Sources: []domain.Citation{{Source: id}},
 	}, true, nil
 }
 
@@ -221,8 +224,8 @@ type planned struct {
 	kind   string
 	f      *layerFeature
 	id     string
-	old    *Node  // the territory it joins, nil for a new one
-	parent string // the territory it lies in, "" when none is known
+	old    *domain.Node // the territory it joins, nil for a new one
+	parent string       // the territory it lies in, "" when none is known
 }
 
 // planLayer resolves every feature against the store: the territory it joins
@@ -247,9 +250,9 @@ func planFeature(txn *badger.Txn, kind string, f *layerFeature, fp *featureProbl
 	switch {
 	case err == nil:
 		p.old, p.id = old, old.ID
-	case ErrorCode(err) == ENOTFOUND:
+	case domain.ErrorCode(err) == domain.ENOTFOUND:
 		p.id = territoryID(kind, f.code)
-		var other Node
+		var other domain.Node
 		if getNode(txn, p.id, &other) == nil {
 			fp.add("the id %s it would get is taken by a %s without this code", p.id, other.Kind)
 		}
@@ -257,11 +260,11 @@ func planFeature(txn *badger.Txn, kind string, f *layerFeature, fp *featureProbl
 			fp.add("property nom is required for a new territory")
 		}
 	default:
-		fp.add("%s", ErrorMessageDetailed(err))
+		fp.add("%s", domain.ErrorMessageDetailed(err))
 	}
 	p.parent = parentOf(txn, kind, f, fp)
 	for _, id := range f.facilities {
-		var n Node
+		var n domain.Node
 		if getNode(txn, id, &n) != nil || n.Kind != "facility" {
 			fp.add("facility %q is not a node of kind facility", id)
 		}
@@ -270,9 +273,9 @@ func planFeature(txn *badger.Txn, kind string, f *layerFeature, fp *featureProbl
 }
 
 // territoryByCode finds the territory of a type with a code through the code
-// index. Returns ENOTFOUND when there is none, ECONFLICT when there are two.
-func territoryByCode(txn *badger.Txn, kind, code string) (*Node, error) {
-	kc, _ := kindCode("territory")
+// index. Returns domain.ENOTFOUND when there is none, ECONFLICT when there are two.
+func territoryByCode(txn *badger.Txn, kind, code string) (*domain.Node, error) {
+	kc, _ := kindCode(domain.KindTerritory)
 	prefix := codePrefix(kc, code)
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	var ids []string
@@ -280,9 +283,9 @@ func territoryByCode(txn *badger.Txn, kind, code string) (*Node, error) {
 		ids = append(ids, string(it.Item().Key()[len(prefix):]))
 	}
 	it.Close()
-	var found *Node
+	var found *domain.Node
 	for _, id := range ids {
-		var n Node
+		var n domain.Node
 		if err := getNode(txn, id, &n); err != nil {
 			return nil, err
 		}
@@ -290,12 +293,12 @@ func territoryByCode(txn *badger.Txn, kind, code string) (*Node, error) {
 			continue
 		}
 		if found != nil {
-			return nil, Errorf(ECONFLICT, "two territories of type %s have code %q: %s and %s", kind, code, found.ID, n.ID)
+			return nil, domain.Errorf(domain.ECONFLICT, "two territories of type %s have code %q: %s and %s", kind, code, found.ID, n.ID)
 		}
 		found = &n
 	}
 	if found == nil {
-		return nil, Errorf(ENOTFOUND, "no %s with code %q", kind, code)
+		return nil, domain.Errorf(domain.ENOTFOUND, "no %s with code %q", kind, code)
 	}
 	return found, nil
 }
@@ -306,7 +309,7 @@ func parentOf(txn *badger.Txn, kind string, f *layerFeature, fp *featureProblems
 	if f.commune != "" {
 		c, err := territoryByCode(txn, "commune", f.commune)
 		if err != nil {
-			fp.add("commune %q: %s (import the communes first)", f.commune, ErrorMessageDetailed(err))
+			fp.add("commune %q: %s (import the communes first)", f.commune, domain.ErrorMessageDetailed(err))
 			return ""
 		}
 		return c.ID
@@ -332,8 +335,8 @@ func departementCode(code string) string {
 
 // writeLayer writes the planned territories, geometries and relations, and
 // bumps the data version when anything changed.
-func writeFeature(txn *badger.Txn, source string, p planned, res *LayerResult, record func(after *Node) error) error {
-	cite := []Citation{{Source: source, Excerpt: p.f.excerpt}}
+func writeFeature(txn *badger.Txn, source string, p planned, res *LayerResult, record func(after *domain.Node) error) error {
+	cite := []domain.Citation{{Source: source, Excerpt: p.f.excerpt}}
 	after := territoryNode(p, cite[0])
 	changed, err := putNode(txn, after)
 	if err != nil {
@@ -347,12 +350,12 @@ func writeFeature(txn *badger.Txn, source string, p planned, res *LayerResult, r
 	default:
 		res.Unchanged++
 	}
-	rels := []*Relation{}
+	rels := []*domain.Relation{}
 	if p.parent != "" {
-		rels = append(rels, &Relation{Kind: "part-of", From: p.id, To: p.parent, Sources: cite})
+		rels = append(rels, &domain.Relation{Kind: "part-of", From: p.id, To: p.parent, Sources: cite})
 	}
 	for _, fac := range p.f.facilities {
-		rels = append(rels, &Relation{Kind: "serves", From: fac, To: p.id, Sources: cite})
+		rels = append(rels, &domain.Relation{Kind: "serves", From: fac, To: p.id, Sources: cite})
 	}
 	for _, r := range rels {
 		added, err := ensureRelation(txn, r)
@@ -380,16 +383,16 @@ func writeFeature(txn *badger.Txn, source string, p planned, res *LayerResult, r
 // territoryNode is the node a feature writes: the joined territory as it is
 // (its name is curated in the dataset and never taken from a layer), citing
 // the layer's source once, or a new territory named after `nom`.
-func territoryNode(p planned, cite Citation) *Node {
+func territoryNode(p planned, cite domain.Citation) *domain.Node {
 	if p.old == nil {
-		return &Node{
+		return &domain.Node{
 			ID: p.id, Kind: "territory", Name: p.f.nom,
 			Fields:  map[string]string{"type": p.kind, "code": p.f.code},
-			Sources: []Citation{cite},
+			Sources: []domain.Citation{cite},
 		}
 	}
 	n := *p.old
-	if !slices.ContainsFunc(n.Sources, func(c Citation) bool { return c.Source == cite.Source }) {
+	if !slices.ContainsFunc(n.Sources, func(c domain.Citation) bool { return c.Source == cite.Source }) {
 		n.Sources = append(slices.Clip(n.Sources), cite)
 	}
 	return &n
@@ -398,9 +401,9 @@ func territoryNode(p planned, cite Citation) *Node {
 // ensureRelation adds a relation unless one of the same kind already links
 // the same nodes (at any date): a curated relation keeps its own sources.
 // Reports whether it wrote.
-func ensureRelation(txn *badger.Txn, r *Relation) (bool, error) {
+func ensureRelation(txn *badger.Txn, r *domain.Relation) (bool, error) {
 	rk, _ := relKindCode(r.Kind)
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: keyWriter(edgePrefix(Out, r.From, rk)).lp(r.To)})
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: keyWriter(edgePrefix(domain.Out, r.From, rk)).lp(r.To)})
 	it.Rewind()
 	exists := it.Valid()
 	it.Close()

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Import merge: a record of a node or relation that is already stored is
@@ -20,12 +22,12 @@ import (
 
 // plannedRecord is one record of an import with what it does to the store.
 type plannedRecord struct {
-	node      *Node     // a node to write, or
-	relation  *Relation // a relation to write
-	oldNode   *Node     // the stored one; nil when new
-	oldRel    *Relation
+	node      *domain.Node     // a node to write, or
+	relation  *domain.Relation // a relation to write
+	oldNode   *domain.Node     // the stored one; nil when new
+	oldRel    *domain.Relation
 	changed   bool
-	kinds     []Kind // a relation's ends
+	kinds     []domain.Kind // a relation's ends
 	fieldDiff []FieldChange
 }
 
@@ -39,7 +41,7 @@ type FieldChange struct {
 
 // mergeNode returns old with what n says: its name, its short name, fields
 // and aliases when given, and its sources added.
-func mergeNode(old, n *Node) *Node {
+func mergeNode(old, n *domain.Node) *domain.Node {
 	m := *old
 	m.Version = 0
 	m.Name = n.Name
@@ -63,7 +65,7 @@ func mergeNode(old, n *Node) *Node {
 
 // mergeRelation returns old with what r says: its end, role and note when
 // given, and its sources added.
-func mergeRelation(old, r *Relation) *Relation {
+func mergeRelation(old, r *domain.Relation) *domain.Relation {
 	m := *old
 	m.Version = 0
 	if !r.ValidTo.IsZero() {
@@ -84,10 +86,10 @@ func mergeRelation(old, r *Relation) *Relation {
 func planImport(txn *badger.Txn, p *parsed, replace bool) ([]plannedRecord, []Problem) {
 	var plan []plannedRecord
 	var probs []Problem
-	kinds := map[string]Kind{}
+	kinds := map[string]domain.Kind{}
 	for _, n := range p.nodes {
 		rec := plannedRecord{node: n.rec, changed: true}
-		var old Node
+		var old domain.Node
 		switch err := getNode(txn, n.rec.ID, &old); {
 		case err == nil:
 			if old.Kind != n.rec.Kind {
@@ -96,24 +98,24 @@ func planImport(txn *badger.Txn, p *parsed, replace bool) ([]plannedRecord, []Pr
 			}
 			rec.oldNode = &old
 			if replace && n.invalid != nil {
-				probs = append(probs, problem(n.at, "%s", ErrorMessage(n.invalid)))
+				probs = append(probs, problem(n.at, "%s", domain.ErrorMessage(n.invalid)))
 				continue
 			}
 			if !replace {
 				rec.node = mergeNode(&old, n.rec)
 				if err := rec.node.Validate(); err != nil {
-					probs = append(probs, problem(n.at, "merged into the stored node: %s", ErrorMessage(err)))
+					probs = append(probs, problem(n.at, "merged into the stored node: %s", domain.ErrorMessage(err)))
 					continue
 				}
 			}
 			rec.fieldDiff = diffFields(nodeFields(&old), nodeFields(rec.node))
 			rec.changed = len(rec.fieldDiff) > 0
-		case ErrorCode(err) != ENOTFOUND:
-			probs = append(probs, problem(n.at, "%s", ErrorMessage(err)))
+		case domain.ErrorCode(err) != domain.ENOTFOUND:
+			probs = append(probs, problem(n.at, "%s", domain.ErrorMessage(err)))
 			continue
 		default:
 			if n.invalid != nil {
-				probs = append(probs, problem(n.at, "%s", ErrorMessage(n.invalid)))
+				probs = append(probs, problem(n.at, "%s", domain.ErrorMessage(n.invalid)))
 				continue
 			}
 			rec.fieldDiff = diffFields(nil, nodeFields(rec.node))
@@ -130,8 +132,8 @@ func planImport(txn *badger.Txn, p *parsed, replace bool) ([]plannedRecord, []Pr
 			}
 			rec.fieldDiff = diffFields(relationFields(old), relationFields(rec.relation))
 			rec.changed = len(rec.fieldDiff) > 0
-		} else if ErrorCode(err) != ENOTFOUND {
-			probs = append(probs, problem(r.at, "%s", ErrorMessage(err)))
+		} else if domain.ErrorCode(err) != domain.ENOTFOUND {
+			probs = append(probs, problem(r.at, "%s", domain.ErrorMessage(err)))
 			continue
 		} else {
 			rec.fieldDiff = diffFields(nil, relationFields(rec.relation))
@@ -139,7 +141,7 @@ func planImport(txn *badger.Txn, p *parsed, replace bool) ([]plannedRecord, []Pr
 		for _, id := range []string{r.rec.From, r.rec.To} {
 			k, ok := kinds[id]
 			if !ok {
-				var n Node
+				var n domain.Node
 				getNode(txn, id, &n)
 				k = n.Kind
 			}
@@ -150,17 +152,17 @@ func planImport(txn *badger.Txn, p *parsed, replace bool) ([]plannedRecord, []Pr
 	return plan, probs
 }
 
-// relationByKey reads the stored relation with r's identity. Returns ENOTFOUND.
-func relationByKey(txn *badger.Txn, r *Relation) (*Relation, error) {
+// relationByKey reads the stored relation with r's identity. Returns domain.ENOTFOUND.
+func relationByKey(txn *badger.Txn, r *domain.Relation) (*domain.Relation, error) {
 	out, _ := edgeKeys(r)
 	item, err := txn.Get(out)
 	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, Errorf(ENOTFOUND, "no relation %s", RelationID(r))
+		return nil, domain.Errorf(domain.ENOTFOUND, "no relation %s", domain.RelationID(r))
 	}
 	if err != nil {
 		return nil, err
 	}
-	var old Relation
+	var old domain.Relation
 	err = item.Value(func(b []byte) error { return decode(b, &old) })
 	old.Version = item.Version()
 	return &old, err
@@ -190,9 +192,9 @@ func (rec plannedRecord) operation() (string, Target) {
 	case rec.node != nil:
 		return OpUpdateNode, Target{TargetNode, rec.node.ID}
 	case rec.oldRel == nil:
-		return OpAddRelation, Target{TargetRelation, RelationID(rec.relation)}
+		return OpAddRelation, Target{TargetRelation, domain.RelationID(rec.relation)}
 	}
-	return OpUpdateRelation, Target{TargetRelation, RelationID(rec.relation)}
+	return OpUpdateRelation, Target{TargetRelation, domain.RelationID(rec.relation)}
 }
 
 func count(changed bool, written, unchanged *int) {
@@ -236,7 +238,7 @@ func (rec plannedRecord) write(txn *badger.Txn) error {
 	return err
 }
 
-func (rec plannedRecord) sources() []Citation {
+func (rec plannedRecord) sources() []domain.Citation {
 	if rec.node != nil {
 		return rec.node.Sources
 	}
@@ -249,7 +251,7 @@ func (rec plannedRecord) change(l *changeLog) *Change {
 	var before, after json.RawMessage
 	kinds := rec.kinds
 	if rec.node != nil {
-		kinds = []Kind{rec.node.Kind}
+		kinds = []domain.Kind{rec.node.Kind}
 		after = recordJSON(rec.node, l.v)
 		if rec.oldNode != nil {
 			before = recordJSON(rec.oldNode, rec.oldNode.Version)
@@ -264,7 +266,7 @@ func (rec plannedRecord) change(l *changeLog) *Change {
 }
 
 // nodeFields flattens a node for a field-by-field comparison.
-func nodeFields(n *Node) map[string]string {
+func nodeFields(n *domain.Node) map[string]string {
 	f := map[string]string{"name": n.Name, "shortName": n.ShortName, "aliases": strings.Join(n.Aliases, ", "), "sources": citationsText(n.Sources)}
 	for k, v := range n.Fields {
 		f["fields."+k] = v
@@ -272,11 +274,11 @@ func nodeFields(n *Node) map[string]string {
 	return f
 }
 
-func relationFields(r *Relation) map[string]string {
+func relationFields(r *domain.Relation) map[string]string {
 	return map[string]string{"validTo": r.ValidTo.String(), "role": r.Role, "note": r.Note, "sources": citationsText(r.Sources)}
 }
 
-func citationsText(cs []Citation) string {
+func citationsText(cs []domain.Citation) string {
 	b, _ := json.Marshal(cs)
 	return string(b)
 }

@@ -1,18 +1,23 @@
-// Package store is the graph store of cccs-graph: nodes, relations and their
-// indexes on Badger, temporal queries, the dataset importer and exporter, and
-// the embedded default dataset. It is the only package that imports Badger.
+// Package store is the Badger adapter of cccs-graph: it keeps the network of
+// package domain on disk with its indexes (kinds, natural keys, edges both
+// ways, search, geometry), answers temporal queries and walks, and imports and
+// exports datasets. It is the only package that imports Badger.
 package store
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Store is a graph store on one Badger database, read at its latest
@@ -26,15 +31,20 @@ type Store struct {
 // shared is what every view of one database shares.
 type shared struct {
 	db    *badger.DB
+	log   *slog.Logger
 	reads atomic.Int64
 	geo   atomic.Pointer[geoIndex] // the spatial index (spatial.go)
 	geoMu sync.Mutex               // serialises its rebuilds
 	w     writer                   // versions and the write lock (version.go)
 }
 
-// Open opens the store in dir, or in memory when dir is "". Returns ECONFLICT
-// when another process holds the directory, EINTERNAL for other failures.
-func Open(dir string) (*Store, error) {
+// Open opens the store in dir, or in memory when dir is "", logging to log
+// (nil: nowhere). Returns ECONFLICT when another process holds the directory,
+// EINTERNAL for other failures.
+func Open(dir string, log *slog.Logger) (*Store, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	// Managed mode: the commit timestamp of every write is its data version,
 	// and every version stays readable (knownAt). Writes are synced.
 	opts := badger.DefaultOptions(dir).WithLogger(nil).WithMemTableSize(128 << 20).WithSyncWrites(true)
@@ -44,11 +54,12 @@ func Open(dir string) (*Store, error) {
 	db, err := badger.OpenManaged(opts)
 	if err != nil {
 		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
-			return nil, Errorf(ECONFLICT, "data directory %s is in use by another process", dir)
+			return nil, domain.Errorf(domain.ECONFLICT, "data directory %s is in use by another process", dir)
 		}
 		return nil, fmt.Errorf("open badger in %q: %w", dir, err)
 	}
-	s := &Store{shared: &shared{db: db}}
+	s := &Store{shared: &shared{db: db, log: log}}
+	ctx := context.Background() // opening is not a request: nothing cancels it
 	// The schema is read before anything is written: a store of another
 	// layout is left as it is.
 	found, err := s.readSchema()
@@ -60,15 +71,15 @@ func Open(dir string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("recover the last published version: %w", err)
 	}
-	if err := s.writeSchema(found); err != nil {
+	if err := s.writeSchema(ctx, found); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if err := s.ensureSearchIndex(); err != nil {
+	if err := s.ensureSearchIndex(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if err := s.rebuildGeoIndex(); err != nil {
+	if err := s.rebuildGeoIndex(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("build the spatial index: %w", err)
 	}
@@ -92,7 +103,7 @@ func (s *Store) readSchema() (found bool, err error) {
 		found = true
 		return item.Value(func(v []byte) error {
 			if len(v) != 4 || binary.BigEndian.Uint32(v) != schemaVersion {
-				return Errorf(ECONFLICT, "data directory has schema version %x, this server reads %d: export with the older version and import", v, schemaVersion)
+				return domain.Errorf(domain.ECONFLICT, "data directory has schema version %x, this server reads %d: export with the older version and import", v, schemaVersion)
 			}
 			return nil
 		})
@@ -101,11 +112,11 @@ func (s *Store) readSchema() (found bool, err error) {
 }
 
 // writeSchema writes the schema version in a new store.
-func (s *Store) writeSchema(found bool) error {
+func (s *Store) writeSchema(ctx context.Context, found bool) error {
 	if found {
 		return nil
 	}
-	return s.update(func(txn *badger.Txn) error {
+	return s.update(ctx, func(txn *badger.Txn) error {
 		if err := txn.Set(metaKey, binary.BigEndian.AppendUint32(nil, schemaVersion)); err != nil {
 			return err
 		}
@@ -117,8 +128,12 @@ func (s *Store) writeSchema(found bool) error {
 // request's reads do not grow with the size of its answer.
 func (s *Store) Reads() int64 { return s.reads.Load() }
 
-// view runs fn in a read transaction at the version this Store reads.
-func (s *Store) view(fn func(*badger.Txn) error) error {
+// view runs fn in a read transaction, unless ctx is already done. Scans
+// that may be long check ctx inside fn as well (see scanDone).
+func (s *Store) view(ctx context.Context, fn func(*badger.Txn) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if s.db.IsClosed() {
 		return badger.ErrDBClosed
 	}
@@ -128,9 +143,39 @@ func (s *Store) view(fn func(*badger.Txn) error) error {
 	return fn(txn)
 }
 
+// scanKeys calls fn with every key under prefix, in key order, and stops
+// with ctx's error when it is done. The key is only valid during the call.
+func scanKeys(ctx context.Context, txn *badger.Txn, prefix []byte, fn func(key []byte) error) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	defer it.Close()
+	i := 0
+	for it.Rewind(); it.Valid(); it.Next() {
+		if err := scanDone(ctx, i); err != nil {
+			return err
+		}
+		i++
+		if err := fn(it.Item().Key()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanEvery is how many keys a scan reads between two looks at its context.
+const scanEvery = 256
+
+// scanDone reports, every scanEvery calls (i counts them), the error of a
+// context that is done: a request's deadline stops a long scan or walk.
+func scanDone(ctx context.Context, i int) error {
+	if i%scanEvery != 0 {
+		return nil
+	}
+	return ctx.Err()
+}
+
 // DataVersion is the version this Store reads: the latest published one,
 // bumped by every write that changes data (caches and ETags key on it).
-func (s *Store) DataVersion() (uint64, error) { return s.readVersion(), nil }
+func (s *Store) DataVersion(ctx context.Context) (uint64, error) { return s.readVersion(), ctx.Err() }
 
 // Values start with a version byte, then JSON.
 const valueVersion byte = 1
@@ -151,9 +196,9 @@ func decode(b []byte, v any) error {
 }
 
 // Empty reports whether the store holds no node.
-func (s *Store) Empty() (bool, error) {
+func (s *Store) Empty(ctx context.Context) (bool, error) {
 	empty := true
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pNode}})
 		defer it.Close()
 		it.Rewind()

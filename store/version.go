@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"math"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Versions. Badger runs in managed mode: every write commits at a
@@ -66,8 +69,8 @@ func bumped(txn *badger.Txn) bool {
 // update runs fn in a write transaction at the next version and publishes
 // it when fn marked the transaction with bumpDataVersion; otherwise nothing
 // is written. The commit is synced before update returns.
-func (s *Store) update(fn func(*badger.Txn) error) error {
-	_, err := s.write(func(txn *badger.Txn, _ uint64, _ time.Time) error { return fn(txn) })
+func (s *Store) update(ctx context.Context, fn func(*badger.Txn) error) error {
+	_, err := s.write(ctx, func(txn *badger.Txn, _ uint64, _ time.Time) error { return fn(txn) })
 	return err
 }
 
@@ -75,9 +78,9 @@ func (s *Store) update(fn func(*badger.Txn) error) error {
 // records hold it). Returns the version published, the current one when
 // nothing was written. Returns EBADINPUT when the write is too large for one
 // transaction (use a staged write).
-func (s *Store) write(fn func(txn *badger.Txn, v uint64, at time.Time) error) (uint64, error) {
-	if s.past {
-		return 0, Errorf(ECONFLICT, "a view of the past cannot be written")
+func (s *Store) write(ctx context.Context, fn func(txn *badger.Txn, v uint64, at time.Time) error) (uint64, error) {
+	if err := s.writable(ctx); err != nil {
+		return 0, err
 	}
 	s.w.mu.Lock()
 	defer s.w.mu.Unlock()
@@ -96,9 +99,17 @@ func (s *Store) write(fn func(txn *badger.Txn, v uint64, at time.Time) error) (u
 	return v, nil
 }
 
+// writable refuses a write to a view of the past, or once ctx is done.
+func (s *Store) writable(ctx context.Context) error {
+	if s.past {
+		return domain.Errorf(domain.ECONFLICT, "a view of the past cannot be written")
+	}
+	return ctx.Err()
+}
+
 func tooBig(err error) error {
 	if errors.Is(err, badger.ErrTxnTooBig) {
-		return Errorf(EBADINPUT, "the write is too large for one transaction")
+		return domain.Errorf(domain.EBADINPUT, "the write is too large for one transaction")
 	}
 	return err
 }
@@ -138,9 +149,9 @@ func knownAtKey(at time.Time, v uint64) []byte {
 
 // VersionAt returns the version published last at or before t, 0 when
 // nothing was published yet then.
-func (s *Store) VersionAt(t time.Time) (uint64, error) {
+func (s *Store) VersionAt(ctx context.Context, t time.Time) (uint64, error) {
 	var v uint64
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pKnownAt}, Reverse: true})
 		defer it.Close()
 		seek := knownAtKey(t, math.MaxUint64)
@@ -179,20 +190,20 @@ type stagePart struct {
 // staged runs fn with a stage under the write lock and publishes its
 // version when fn succeeds. On failure every part committed so far is
 // rolled back, so nothing of the write remains.
-func (s *Store) staged(fn func(st *stage) error) (uint64, error) {
-	return s.runStage(false, fn)
+func (s *Store) staged(ctx context.Context, fn func(st *stage) error) (uint64, error) {
+	return s.runStage(ctx, false, fn)
 }
 
 // dryStaged runs fn as staged does, committing nothing: every part is
 // written to a transaction that is thrown away.
-func (s *Store) dryStaged(fn func(st *stage) error) error {
-	_, err := s.runStage(true, fn)
+func (s *Store) dryStaged(ctx context.Context, fn func(st *stage) error) error {
+	_, err := s.runStage(ctx, true, fn)
 	return err
 }
 
-func (s *Store) runStage(dry bool, fn func(st *stage) error) (uint64, error) {
-	if s.past {
-		return 0, Errorf(ECONFLICT, "a view of the past cannot be written")
+func (s *Store) runStage(ctx context.Context, dry bool, fn func(st *stage) error) (uint64, error) {
+	if err := s.writable(ctx); err != nil {
+		return 0, err
 	}
 	s.w.mu.Lock()
 	defer s.w.mu.Unlock()
@@ -236,7 +247,7 @@ func (st *stage) Add(write func(*badger.Txn) error, done func()) error {
 		return err
 	}
 	if len(st.pending) == 0 {
-		return Errorf(EBADINPUT, "one record is too large to write")
+		return domain.Errorf(domain.EBADINPUT, "one record is too large to write")
 	}
 	// The full transaction holds part of this record: drop it, write the
 	// parts before again, commit them, and start a new one with this part.
@@ -309,7 +320,7 @@ func (s *Store) recover() error {
 	}
 	s.w.published.Store(published)
 	s.w.next = max(published, s.db.MaxVersion()) + 1
-	if err := s.view(func(txn *badger.Txn) error {
+	if err := s.view(context.Background(), func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pKnownAt}, Reverse: true})
 		defer it.Close()
 		it.Seek([]byte{pKnownAt, 0xff})

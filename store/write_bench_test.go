@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"github.com/cccs13/cccs-graph/domain"
 	"runtime"
 	"slices"
 	"strconv"
@@ -19,15 +20,15 @@ import (
 // organization per writer.
 func diskStore(b *testing.B, writers int) *Store {
 	b.Helper()
-	s, err := Open(b.TempDir())
+	s, err := Open(b.TempDir(), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
 	importFile(b, s, "small.yaml")
 	for w := range writers {
-		n := &Node{ID: fmt.Sprintf("w-%d", w), Kind: "organization", Name: "W", Fields: map[string]string{"category": "other"}, Sources: editor.Sources}
-		if _, err := s.CreateNode(n, nil, editor); err != nil {
+		n := &domain.Node{ID: fmt.Sprintf("w-%d", w), Kind: "organization", Name: "W", Fields: map[string]string{"category": "other"}, Sources: editor.Sources}
+		if _, err := s.CreateNode(ctx, n, nil, editor); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -36,7 +37,7 @@ func diskStore(b *testing.B, writers int) *Store {
 
 // bump writes one update of node id from version v; returns the new version.
 func bump(b *testing.B, s *Store, id string, v uint64, i int) uint64 {
-	w, err := s.UpdateNode(id, v, func(n *Node) error { n.Fields["description"] = strconv.Itoa(i); return nil }, editor)
+	w, err := s.UpdateNode(ctx, id, v, func(n *domain.Node) error { n.Fields["description"] = strconv.Itoa(i); return nil }, editor)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func bump(b *testing.B, s *Store, id string, v uint64, i int) uint64 {
 
 func BenchmarkSyncedWrite(b *testing.B) {
 	s := diskStore(b, 1)
-	n, _ := s.Node("w-0")
+	n, _ := s.Node(ctx, "w-0")
 	v := n.Version
 	var lat []time.Duration
 	i := 0
@@ -72,10 +73,10 @@ func BenchmarkSyncedWriteParallel(b *testing.B) {
 	b.SetParallelism(writers)
 	b.RunParallel(func(pb *testing.PB) {
 		id := fmt.Sprintf("w-%d", (next.Add(1)-1)%int64(nodes))
-		n, _ := s.Node(id)
+		n, _ := s.Node(ctx, id)
 		v, i := n.Version, 0
 		for pb.Next() {
-			w, err := s.UpdateNode(id, v, func(n *Node) error { n.Fields["description"] = strconv.Itoa(i); return nil }, editor)
+			w, err := s.UpdateNode(ctx, id, v, func(n *domain.Node) error { n.Fields["description"] = strconv.Itoa(i); return nil }, editor)
 			if err != nil {
 				b.Error(err)
 				return

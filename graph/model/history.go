@@ -8,9 +8,29 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/loaders"
 	"github.com/cccs13/cccs-graph/store"
 )
+
+// Recorded is what the models read of the edit history.
+type Recorded interface {
+	History(ctx context.Context, t store.Target) ([]*store.Change, error)
+	Relation(ctx context.Context, id string) (*domain.Relation, error)
+}
+
+type recordedKey struct{}
+
+// WithRecorded gives ctx the history the models read (the operation's, or
+// that of a knownAt field).
+func WithRecorded(ctx context.Context, r Recorded) context.Context {
+	return context.WithValue(ctx, recordedKey{}, r)
+}
+
+func recordedOf(ctx context.Context) Recorded {
+	r, _ := ctx.Value(recordedKey{}).(Recorded)
+	return r
+}
 
 // JSON is a JSON value, written to the response as it is stored.
 type JSON []byte
@@ -20,7 +40,7 @@ func (j JSON) MarshalGQL(w io.Writer) { w.Write(j) }
 
 // UnmarshalGQL refuses input: JSON is an output type.
 func (j *JSON) UnmarshalGQL(v any) error {
-	return store.Errorf(store.EBADINPUT, "JSON is an output type")
+	return domain.Errorf(domain.EBADINPUT, "JSON is an output type")
 }
 
 // Change is one entry of the edit history.
@@ -85,8 +105,8 @@ func (t *ChangeTarget) Relation(ctx context.Context) (*Relation, error) {
 	if t.T.Type != store.TargetRelation {
 		return nil, nil
 	}
-	r, err := loaders.For(ctx).Store().Relation(t.T.ID)
-	if store.ErrorCode(err) == store.ENOTFOUND {
+	r, err := recordedOf(ctx).Relation(ctx, t.T.ID)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return nil, nil
 	}
 	if err != nil {
@@ -95,17 +115,24 @@ func (t *ChangeTarget) Relation(ctx context.Context) (*Relation, error) {
 	return &Relation{R: r}, nil
 }
 
+// The connection of changes, bound by gqlgen to the schema's types.
+type (
+	ChangeConnection = Connection[*Change]
+	ChangeEdge       = Edge[*Change]
+)
+
 // ChangeConnectionOf cuts a page of changes, oldest first.
 func ChangeConnectionOf(changes []*store.Change, first *int, after *string) (*ChangeConnection, error) {
-	size, err := PageSize(first, nil)
+	args, err := PageArgs(first, after, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	page, err := store.Paginate(changes, store.ChangeCursor, false, store.PageArgs{First: &size, After: after, Order: "changes"})
+	args.Order = "changes"
+	page, info, err := Cut(changes, store.ChangeCursor, false, args)
 	if err != nil {
 		return nil, err
 	}
-	conn := &ChangeConnection{TotalCount: page.Total, PageInfo: PageInfoOf(page.Cursors, page.HasPrev, page.HasNext), Edges: []*ChangeEdge{}, Nodes: []*Change{}}
+	conn := &ChangeConnection{TotalCount: page.Total, PageInfo: info, Edges: []*ChangeEdge{}, Nodes: []*Change{}}
 	for i, c := range page.Items {
 		m := &Change{c}
 		conn.Nodes = append(conn.Nodes, m)
@@ -116,7 +143,7 @@ func ChangeConnectionOf(changes []*store.Change, first *int, after *string) (*Ch
 
 // history resolves a history(first, after) field.
 func history(ctx context.Context, t store.Target, first *int, after *string) (*ChangeConnection, error) {
-	changes, err := loaders.For(ctx).Store().History(t)
+	changes, err := recordedOf(ctx).History(ctx, t)
 	if err != nil {
 		return nil, err
 	}
@@ -132,14 +159,14 @@ func (b base) History(ctx context.Context, first *int, after *string) (*ChangeCo
 }
 
 // ID is the relation's stable id.
-func (r *Relation) ID() string { return store.RelationID(r.R) }
+func (r *Relation) ID() string { return domain.RelationID(r.R) }
 
 // Version is the data version that last wrote the relation.
 func (r *Relation) Version() int { return int(r.R.Version) }
 
 // History is the relation's edit history.
 func (r *Relation) History(ctx context.Context, first *int, after *string) (*ChangeConnection, error) {
-	return history(ctx, store.Target{Type: store.TargetRelation, ID: store.RelationID(r.R)}, first, after)
+	return history(ctx, store.Target{Type: store.TargetRelation, ID: domain.RelationID(r.R)}, first, after)
 }
 
 // MarshalDateTime writes a DateTime scalar: RFC 3339 in UTC.
@@ -153,7 +180,7 @@ func UnmarshalDateTime(v any) (time.Time, error) {
 	s, _ := v.(string)
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, store.Errorf(store.EBADINPUT, "invalid DateTime %q: give an RFC 3339 instant such as \"2025-03-01T00:00:00Z\"", store.Prefix(s, 40))
+		return time.Time{}, domain.Errorf(domain.EBADINPUT, "invalid DateTime %q: give an RFC 3339 instant such as \"2025-03-01T00:00:00Z\"", store.Prefix(s, 40))
 	}
 	return t.UTC(), nil
 }

@@ -8,7 +8,7 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // A new relation.
@@ -17,9 +17,9 @@ type AddRelationInput struct {
 	From string       `json:"from"`
 	Kind RelationKind `json:"kind"`
 	// The node the relation goes to.
-	To        string      `json:"to"`
-	ValidFrom *store.Date `json:"validFrom,omitempty"`
-	ValidTo   *store.Date `json:"validTo,omitempty"`
+	To        string       `json:"to"`
+	ValidFrom *domain.Date `json:"validFrom,omitempty"`
+	ValidTo   *domain.Date `json:"validTo,omitempty"`
 	// Role, title or capacity in which `from` stands.
 	Role *string `json:"role,omitempty"`
 	// For a person's signature: the organization on whose behalf the person signs.
@@ -31,86 +31,6 @@ type AddRelationInput struct {
 	Reason *string `json:"reason,omitempty"`
 }
 
-// A page of agreements.
-type AgreementConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*AgreementEdge `json:"edges"`
-	// The items.
-	Nodes []*Agreement `json:"nodes"`
-}
-
-// An item with its cursor.
-type AgreementEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Agreement `json:"node"`
-}
-
-// A page of amendments.
-type AmendmentConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*AmendmentEdge `json:"edges"`
-	// The items.
-	Nodes []*Amendment `json:"nodes"`
-}
-
-// An item with its cursor.
-type AmendmentEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Amendment `json:"node"`
-}
-
-// A page of articles.
-type ArticleConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*ArticleEdge `json:"edges"`
-	// The items.
-	Nodes []*Article `json:"nodes"`
-}
-
-// An item with its cursor.
-type ArticleEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Article `json:"node"`
-}
-
-// A page of bodies.
-type BodyConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*BodyEdge `json:"edges"`
-	// The items.
-	Nodes []*Body `json:"nodes"`
-}
-
-// An item with its cursor.
-type BodyEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Body `json:"node"`
-}
-
 // A governance body and its members.
 type BodyMemberCount struct {
 	// The body.
@@ -119,26 +39,6 @@ type BodyMemberCount struct {
 	Count int `json:"count"`
 	// The member organizations, by name.
 	Members []*Organization `json:"members"`
-}
-
-// A page of changes, oldest first.
-type ChangeConnection struct {
-	// Number of changes that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The changes with their cursors.
-	Edges []*ChangeEdge `json:"edges"`
-	// The changes.
-	Nodes []*Change `json:"nodes"`
-}
-
-// A change with its cursor.
-type ChangeEdge struct {
-	// Opaque cursor for `after`.
-	Cursor string `json:"cursor"`
-	// The change.
-	Node *Change `json:"node"`
 }
 
 // A citation given with a write: a Source node's id and a short verbatim excerpt.
@@ -156,9 +56,9 @@ type DatedFilter struct {
 	// Only nodes whose name contains this text (case- and accent-insensitive).
 	NameContains *string `json:"nameContains,omitempty"`
 	// Only nodes whose main date is on or after this date.
-	From *store.Date `json:"from,omitempty"`
+	From *domain.Date `json:"from,omitempty"`
 	// Only nodes whose main date is on or before this date.
-	To *store.Date `json:"to,omitempty"`
+	To *domain.Date `json:"to,omitempty"`
 }
 
 // Deletion of a node.
@@ -186,51 +86,11 @@ type DeleteRelationInput struct {
 type EndRelationInput struct {
 	ID string `json:"id"`
 	// The last day (or month, or year) the relation is in force.
-	ValidTo         store.Date `json:"validTo"`
-	ExpectedVersion int        `json:"expectedVersion"`
+	ValidTo         domain.Date `json:"validTo"`
+	ExpectedVersion int         `json:"expectedVersion"`
 	// The sources that say it ended.
 	Sources []*CitationInput `json:"sources"`
 	Reason  *string          `json:"reason,omitempty"`
-}
-
-// A page of events.
-type EventConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*EventEdge `json:"edges"`
-	// The items.
-	Nodes []*Event `json:"nodes"`
-}
-
-// An item with its cursor.
-type EventEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Event `json:"node"`
-}
-
-// A page of facilities.
-type FacilityConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*FacilityEdge `json:"edges"`
-	// The items.
-	Nodes []*Facility `json:"nodes"`
-}
-
-// An item with its cursor.
-type FacilityEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Facility `json:"node"`
 }
 
 // Filter on facilities.
@@ -247,26 +107,6 @@ type FacilityFilter struct {
 	Federation *string `json:"federation,omitempty"`
 	// Only facilities located in this territory.
 	Territory *string `json:"territory,omitempty"`
-}
-
-// A page of facility types.
-type FacilityTypeConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*FacilityTypeEdge `json:"edges"`
-	// The items.
-	Nodes []*FacilityType `json:"nodes"`
-}
-
-// An item with its cursor.
-type FacilityTypeEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *FacilityType `json:"node"`
 }
 
 // Writes. Every mutation needs `Authorization: Bearer TOKEN` with the role `editor` (or `admin`), cites the
@@ -310,38 +150,6 @@ type NodePayload struct {
 	Changes []*Change `json:"changes"`
 }
 
-// A page of objectives.
-type ObjectiveConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*ObjectiveEdge `json:"edges"`
-	// The items.
-	Nodes []*Objective `json:"nodes"`
-}
-
-// An item with its cursor.
-type ObjectiveEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Objective `json:"node"`
-}
-
-// A page of organizations.
-type OrganizationConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*OrganizationEdge `json:"edges"`
-	// The items.
-	Nodes []*Organization `json:"nodes"`
-}
-
 // How connected an organization is.
 type OrganizationDegree struct {
 	// The organization.
@@ -356,14 +164,6 @@ type OrganizationDegree struct {
 	Neighbors int `json:"neighbors"`
 }
 
-// An item with its cursor.
-type OrganizationEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Organization `json:"node"`
-}
-
 // Filter on organizations.
 type OrganizationFilter struct {
 	// Only these ids.
@@ -373,27 +173,7 @@ type OrganizationFilter struct {
 	// Only these categories.
 	Categories []OrganizationCategory `json:"categories,omitempty"`
 	// Only the signatories of the Convention Cadre in force at this date.
-	SignatoryAsOf *store.Date `json:"signatoryAsOf,omitempty"`
-}
-
-// A page of orientations.
-type OrientationConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*OrientationEdge `json:"edges"`
-	// The items.
-	Nodes []*Orientation `json:"nodes"`
-}
-
-// An item with its cursor.
-type OrientationEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Orientation `json:"node"`
+	SignatoryAsOf *domain.Date `json:"signatoryAsOf,omitempty"`
 }
 
 // Filter on orientations.
@@ -428,26 +208,6 @@ type Path struct {
 	Length int `json:"length"`
 }
 
-// A page of people.
-type PersonConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*PersonEdge `json:"edges"`
-	// The items.
-	Nodes []*Person `json:"nodes"`
-}
-
-// An item with its cursor.
-type PersonEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Person `json:"node"`
-}
-
 // A point in WGS84.
 type Point struct {
 	// Longitude in degrees.
@@ -462,26 +222,6 @@ type PointInput struct {
 	Lon float64 `json:"lon"`
 	// Latitude in degrees (-90 to 90).
 	Lat float64 `json:"lat"`
-}
-
-// A page of programmes.
-type ProgrammeConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*ProgrammeEdge `json:"edges"`
-	// The items.
-	Nodes []*Programme `json:"nodes"`
-}
-
-// An item with its cursor.
-type ProgrammeEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Programme `json:"node"`
 }
 
 // The partnership network of the Convention Cadre des Centres Sociaux et de l'Animation de la Vie Sociale
@@ -557,26 +297,6 @@ type SearchEdge struct {
 	Node Node `json:"node"`
 }
 
-// A page of sources.
-type SourceConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*SourceEdge `json:"edges"`
-	// The items.
-	Nodes []*Source `json:"nodes"`
-}
-
-// An item with its cursor.
-type SourceEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Source `json:"node"`
-}
-
 // A neighbourhood: nodes and the relations between them.
 type Subgraph struct {
 	// The nodes, the root first, then in the order the walk reached them. Empty when the root does not exist at `asOf`.
@@ -587,26 +307,6 @@ type Subgraph struct {
 	Relations []*Relation `json:"relations"`
 	// Whether the caps (500 nodes, 1000 relations) cut the neighbourhood.
 	Truncated bool `json:"truncated"`
-}
-
-// A page of territories.
-type TerritoryConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*TerritoryEdge `json:"edges"`
-	// The items.
-	Nodes []*Territory `json:"nodes"`
-}
-
-// An item with its cursor.
-type TerritoryEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Territory `json:"node"`
 }
 
 // Filter on territories.
@@ -628,26 +328,6 @@ type TerritoryFilter struct {
 	ContainsPoint *PointInput `json:"containsPoint,omitempty"`
 	// Only territories with (true) or without (false) an imported geometry.
 	HasGeometry *bool `json:"hasGeometry,omitempty"`
-}
-
-// A page of themes.
-type ThemeConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*ThemeEdge `json:"edges"`
-	// The items.
-	Nodes []*Theme `json:"nodes"`
-}
-
-// An item with its cursor.
-type ThemeEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Theme `json:"node"`
 }
 
 // A page of timeline entries, in date order.
@@ -673,7 +353,7 @@ type TimelineEdge struct {
 // A dated step: an event, or the start or end of a relation.
 type TimelineEntry struct {
 	// When, with the precision the sources give.
-	Date store.Date `json:"date"`
+	Date domain.Date `json:"date"`
 	// What the entry records.
 	Type TimelineEntryType `json:"type"`
 	// The event, for EVENT.
