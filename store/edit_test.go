@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"github.com/cccs13/cccs-graph/domain"
 	"slices"
 	"strings"
@@ -252,5 +253,39 @@ func TestStagedWriteCutShortIsRolledBack(t *testing.T) {
 	// again at the recovery's version: an editor reads them again.)
 	if _, err := s.UpdateNode(ctx, "alpha", n.Version, func(n *domain.Node) error { n.Name = "After"; return nil }, editor); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestLargeDatasetImportIsOneVersion(t *testing.T) {
+	// 28,000 nodes with their search keys are far more than one Badger
+	// transaction takes: the import commits in several under one version.
+	if testing.Short() {
+		t.Skip("imports 28,000 nodes")
+	}
+	s := openTest(t)
+	importFile(t, s, "small.yaml")
+	var b strings.Builder
+	b.WriteString("nodes:\n")
+	const n = 28_000
+	for i := range n {
+		fmt.Fprintf(&b, "  - {id: org-%05d, kind: organization, name: \"Association numéro %d du quartier\", fields: {category: association}, sources: [{source: doc-a}]}\n", i, i)
+	}
+	v0, _ := s.DataVersion(ctx)
+	res, err := s.Import(ctx, File{Name: "big.yaml", Data: []byte(b.String())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, _ := s.DataVersion(ctx)
+	if res.NodesWritten != n || v1 != v0+1 || res.Version != v1 {
+		t.Fatalf("wrote %d nodes, version %d -> %d (result %d)", res.NodesWritten, v0, v1, res.Version)
+	}
+	if orgs, _ := s.At(v0).NodesOfKind(ctx, domain.KindOrganization); len(orgs) != 3 {
+		t.Errorf("the version before sees %d organizations, want the 3 of small.yaml", len(orgs))
+	}
+	if got := hitIDs(t, s, "numero 27999"); !slices.Contains(got, "org-27999") {
+		t.Errorf("search misses the last node: %v", got)
+	}
+	if cs, _ := s.Changes(ctx, ChangeQuery{Actor: "import"}); len(cs) < n {
+		t.Errorf("%d changes by the import, want at least %d", len(cs), n)
 	}
 }
