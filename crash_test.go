@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -24,7 +26,11 @@ func TestKillNineDuringWrites(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills the server 20 times")
 	}
-	const writers, kills = 4, 20
+	const writers = 4
+	kills := 20 // CCCS_CRASH_KILLS=200 go test -run TestKillNineDuringWrites . for a longer run
+	if n, err := strconv.Atoi(os.Getenv("CCCS_CRASH_KILLS")); err == nil && n > 0 && n <= 10_000 {
+		kills = n
+	}
 	data := t.TempDir()
 	out, errOut, err := runCLI(t, nil, "token", "create", "-data", data, "-role", "editor", "-name", "w")
 	if err != nil {

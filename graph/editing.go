@@ -126,8 +126,14 @@ func (r *mutationResolver) deleteNode(ctx context.Context, input model.DeleteNod
 	if err := checkID(input.ID); err != nil {
 		return nil, err
 	}
+	var probs problems
+	sources := citationsFromMap(input.Sources, "input.sources", &probs)
+	reason := text(input.Reason, "input.reason", &probs)
+	if err := probs.err(); err != nil {
+		return nil, err
+	}
 	withRelations := input.DeleteRelations != nil && *input.DeleteRelations
-	w, err := r.Writer.DeleteNode(ctx, input.ID, uint64(max(input.ExpectedVersion, 0)), withRelations, meta(actor, &input.Reason, citationsOf(input.Sources)))
+	w, err := r.Writer.DeleteNode(ctx, input.ID, uint64(max(input.ExpectedVersion, 0)), withRelations, meta(actor, &reason, sources))
 	if err != nil {
 		return nil, err
 	}
@@ -155,9 +161,9 @@ func (r *mutationResolver) addRelation(ctx context.Context, in model.AddRelation
 	if err != nil {
 		return nil, err
 	}
-	rel := &domain.Relation{Kind: model.StoreRelKind(in.Kind), From: in.From, To: in.To, Sources: citationsOf(in.Sources)}
-	rel.ValidFrom, rel.ValidTo = or(in.ValidFrom, domain.Date{}), or(in.ValidTo, domain.Date{})
 	var probs problems
+	rel := &domain.Relation{Kind: model.StoreRelKind(in.Kind), From: in.From, To: in.To, Sources: citationsFromMap(in.Sources, "input.sources", &probs)}
+	rel.ValidFrom, rel.ValidTo = or(in.ValidFrom, domain.Date{}), or(in.ValidTo, domain.Date{})
 	rel.Role = text(or(in.Role, ""), "input.role", &probs)
 	rel.Note = text(or(in.Note, ""), "input.note", &probs)
 	rel.OnBehalfOf = or(in.OnBehalfOf, "")
@@ -200,10 +206,15 @@ func (r *mutationResolver) endRelation(ctx context.Context, in model.EndRelation
 	if err != nil {
 		return nil, err
 	}
+	var probs problems
+	sources := citationsFromMap(in.Sources, "input.sources", &probs)
+	if err := probs.err(); err != nil {
+		return nil, err
+	}
 	w, err := r.Writer.UpdateRelation(ctx, in.ID, uint64(max(in.ExpectedVersion, 0)), store.OpEndRelation, func(rel *domain.Relation) error {
 		rel.ValidTo = in.ValidTo
 		return nil
-	}, meta(actor, in.Reason, citationsOf(in.Sources)))
+	}, meta(actor, in.Reason, sources))
 	if err != nil {
 		return nil, err
 	}

@@ -192,6 +192,8 @@ func TestUpdatesCheckVersionsAndFields(t *testing.T) {
 		{`mutation($s: [CitationInput!]!) { createNode(input: {id: "cs-x", kind: FACILITY, name: "CS X", sources: $s, facility: {manager: "cccs"}}) { node { id } } }`, "manages goes from [organization] to [facility]"},
 		{`mutation($s: [CitationInput!]!) { addRelation(input: {from: "caf-13", kind: MEMBER_OF, to: "cccs", sources: $s}) { relation { id } } }`, "member-of goes from [organization] to [body]"},
 		{`mutation($s: [CitationInput!]!) { endRelation(input: {id: "nope", validTo: "2020", expectedVersion: 1, sources: $s}) { relation { id } } }`, "invalid relation id"},
+		{`mutation { addRelation(input: {from: "caf-13", kind: SIGNATORY, to: "cccs", sources: [{source: "seed-000", excerpt: "` + strings.Repeat("x", 10_001) + `"}]}) { relation { id } } }`, "input.sources[0].excerpt: at most 10000 bytes"},
+		{`mutation { deleteNode(input: {id: "caf-13", expectedVersion: 1, reason: "` + strings.Repeat("x", 10_001) + `"}) { node { id } } }`, "input.reason: at most"},
 	} {
 		errs := errorsOf(t, e.c, tc.q, seedCitation, e.editor)
 		if errs[0].Extensions["code"] != domain.EBADINPUT || !strings.Contains(errs[0].Message, tc.want) {

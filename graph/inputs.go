@@ -236,7 +236,7 @@ func intOf(v any) (int, error) {
 	return 0, fmt.Errorf("not an integer")
 }
 
-// citationsOf reads CitationInput values (typed or from a map input).
+// citationsOf converts checked CitationInput values.
 func citationsOf(cs []*model.CitationInput) []domain.Citation {
 	out := make([]domain.Citation, 0, len(cs))
 	for _, c := range cs {
@@ -249,7 +249,8 @@ func citationsOf(cs []*model.CitationInput) []domain.Citation {
 	return out
 }
 
-// citationsFromMap reads a list of CitationInput from a map input.
+// citationsFromMap reads and checks a list of CitationInput, typed or from
+// a map input: at most MaxPageSize, ids of nodes, bounded excerpts.
 func citationsFromMap(v any, path string, probs *problems) []domain.Citation {
 	list, _ := deref(v).([]*model.CitationInput)
 	if len(list) > model.MaxPageSize {
