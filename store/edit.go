@@ -127,8 +127,8 @@ func (s *Store) UpdateNode(ctx context.Context, id string, expected uint64, chan
 		if err := checkSources(txn, "sources", n.Sources, &n); err != nil {
 			return err
 		}
-		if _, err := putNode(txn, &n); err != nil {
-			return err
+		if changed, err := putNode(txn, &n); err != nil || !changed {
+			return cmpErr(err, domain.Errorf(domain.EBADINPUT, "the update changes nothing: node %s holds these values already", id))
 		}
 		n.Version = l.v
 		w.Node = &n
@@ -472,8 +472,8 @@ func (s *Store) UpdateRelation(ctx context.Context, id string, expected uint64, 
 		if err != nil {
 			return err
 		}
-		if _, err := putRelation(txn, &r); err != nil {
-			return err
+		if changed, err := putRelation(txn, &r); err != nil || !changed {
+			return cmpErr(err, domain.Errorf(domain.EBADINPUT, "the update changes nothing: relation %s holds these values already", id))
 		}
 		r.Version = l.v
 		w.Relations = []*domain.Relation{&r}

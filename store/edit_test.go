@@ -49,6 +49,10 @@ func TestEditsWriteRecordsIndexesAndHistory(t *testing.T) {
 	if v, _ := s.DataVersion(ctx); v != v2 {
 		t.Fatalf("a refused write moved the version to %d", v)
 	}
+	// An update that changes nothing records nothing.
+	if _, err := s.UpdateNode(ctx, "delta", v2, func(n *domain.Node) error { n.ShortName = "Delta"; return nil }, editor); domain.ErrorCode(err) != domain.EBADINPUT || !strings.Contains(err.Error(), "changes nothing") {
+		t.Fatalf("a no-op update: %v", err)
+	}
 	// Deleting a node with relations is refused, naming them.
 	_, err = s.DeleteNode(ctx, "delta", v2, false, Meta{Actor: "caf", Reason: "test"})
 	if domain.ErrorCode(err) != domain.ECONFLICT || !strings.Contains(err.Error(), "delta>signatory>pact@2019") {
