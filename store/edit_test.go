@@ -169,6 +169,13 @@ func TestKnownAtReadsEarlierVersions(t *testing.T) {
 	if v, _ := s.VersionAt(ctx, time.Unix(0, 0)); v != 0 {
 		t.Errorf("VersionAt(1970) = %d", v)
 	}
+	// A time window of changes: only the edits after t1.
+	if cs, err := s.Changes(ctx, ChangeQuery{Since: t1}); err != nil || len(cs) != 2 || cs[0].Operation != OpUpdateNode {
+		t.Errorf("changes since the edits began: %d, %v", len(cs), err)
+	}
+	if cs, _ := s.Changes(ctx, ChangeQuery{Until: t1}); len(cs) == 0 || cs[len(cs)-1].Version > v1 {
+		t.Errorf("changes until then end at version %d, want %d", cs[len(cs)-1].Version, v1)
+	}
 	if _, err := past.CreateNode(ctx, &domain.Node{}, nil, editor); domain.ErrorCode(err) != domain.ECONFLICT {
 		t.Errorf("writing the past: %v", err)
 	}

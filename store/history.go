@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -155,14 +156,31 @@ type ChangeQuery struct {
 // maxChangesScanned bounds the changes one query reads.
 const maxChangesScanned = 1_000_000
 
-// Changes returns the changes matching q, oldest first.
+// Changes returns the changes matching q, oldest first. A time window reads
+// only the versions recorded in it (versions follow time).
 func (s *Store) Changes(ctx context.Context, q ChangeQuery) ([]*Change, error) {
+	var from, to uint64 = 0, math.MaxUint64
+	var err error
+	if !q.Since.IsZero() {
+		if from, err = s.VersionAt(ctx, q.Since.Add(-time.Nanosecond)); err != nil {
+			return nil, err
+		}
+		from++ // the first version recorded at or after Since
+	}
+	if !q.Until.IsZero() {
+		if to, err = s.VersionAt(ctx, q.Until); err != nil {
+			return nil, err
+		}
+	}
 	var out []*Change
-	err := s.view(ctx, func(txn *badger.Txn) error {
+	err = s.view(ctx, func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pChange}, PrefetchValues: true})
 		defer it.Close()
 		n := 0
-		for it.Rewind(); it.Valid() && n < maxChangesScanned; it.Next() {
+		for it.Seek(changeKey(from, 0)); it.Valid() && n < maxChangesScanned; it.Next() {
+			if binary.BigEndian.Uint64(it.Item().Key()[1:]) > to {
+				break
+			}
 			if err := scanDone(ctx, n); err != nil {
 				return err
 			}
