@@ -2,10 +2,10 @@ package store
 
 import (
 	"context"
-	"math"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
