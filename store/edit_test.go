@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/cccs13/cccs-graph/domain"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -298,5 +300,36 @@ func TestLargeDatasetImportIsOneVersion(t *testing.T) {
 	}
 	if cs, _ := s.Changes(ctx, ChangeQuery{Actor: "import"}); len(cs) < n {
 		t.Errorf("%d changes by the import, want at least %d", len(cs), n)
+	}
+}
+
+// The example of docs/dataset.md, imported over the default dataset, merges
+// into caf-13 and its signatory relation: nothing the example does not
+// mention is lost, and no relation is added.
+func TestTheDatasetExampleMerges(t *testing.T) {
+	doc, err := os.ReadFile("../docs/dataset.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindSubmatch(doc)
+	if m == nil {
+		t.Fatal("docs/dataset.md has no yaml example")
+	}
+	s := openTest(t)
+	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.Node(ctx, "caf-13")
+	_, relsBefore, _ := s.Size(ctx)
+	res, err := s.Import(ctx, File{Name: "example.yaml", Data: m[1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _ := s.Node(ctx, "caf-13")
+	if after.Field("description") != before.Field("description") || len(after.Sources) < len(before.Sources) || len(after.Aliases) < len(before.Aliases) {
+		t.Errorf("caf-13 lost fields, aliases or sources: %d -> %d sources, %d -> %d aliases", len(before.Sources), len(after.Sources), len(before.Aliases), len(after.Aliases))
+	}
+	if _, rels, _ := s.Size(ctx); rels != relsBefore {
+		t.Errorf("the example added %d relation(s): %+v", rels-relsBefore, res.Plan)
 	}
 }
