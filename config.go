@@ -6,6 +6,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/cccs13/cccs-graph/graph"
 )
 
 // config is the server's configuration: flags, with environment fallbacks.
@@ -16,9 +19,13 @@ type config struct {
 	CORSCredentials bool
 	Introspection   bool
 	LogFormat       string
-	Complexity      int
 	MaxBody         int64
-	CacheEntries    int
+	Limits          graph.Limits  // per GraphQL request
+	RequestTimeout  time.Duration // deadline of one request
+	MaxInFlight     int           // requests handled at once; more get 503
+	CacheBytes      int           // response cache
+	QueryCacheBytes int           // parsed-query cache
+	PublicURL       string        // base of absolute links; "" for the listen address
 
 	envErrors []string // environment values that did not parse
 }
@@ -53,6 +60,17 @@ func (c *config) envInt(name string, def int64) int64 {
 	return n
 }
 
+// envDuration returns the environment variable as a duration, or def; a
+// value that does not parse is recorded for Validate.
+func (c *config) envDuration(name string, def time.Duration) time.Duration {
+	d, err := time.ParseDuration(env(name, def.String()))
+	if err != nil {
+		c.envErrors = append(c.envErrors, fmt.Sprintf("%s=%q is not a duration such as 10s", name, os.Getenv(name)))
+		return def
+	}
+	return d
+}
+
 // dataFlag registers the flag every subcommand shares.
 func dataFlag(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.Data, "data", env("CCCS_DATA", "./data"), "data directory (env CCCS_DATA); created and loaded with the default dataset when empty")
@@ -66,9 +84,24 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.CORSOrigins, "cors-origins", env("CCCS_CORS_ORIGINS", ""), "comma-separated origins allowed by CORS, such as https://example.org; * for any (env CCCS_CORS_ORIGINS)")
 	fs.BoolVar(&c.CORSCredentials, "cors-credentials", c.envBool("CCCS_CORS_CREDENTIALS", false), "allow credentials in CORS requests; refused with origin * (env CCCS_CORS_CREDENTIALS)")
 	fs.BoolVar(&c.Introspection, "introspection", c.envBool("CCCS_INTROSPECTION", true), "answer GraphQL introspection queries (env CCCS_INTROSPECTION)")
-	fs.IntVar(&c.Complexity, "complexity-limit", int(c.envInt("CCCS_COMPLEXITY_LIMIT", 20000)), "largest cost of one GraphQL operation; list fields multiply by their page size (env CCCS_COMPLEXITY_LIMIT)")
-	fs.IntVar(&c.CacheEntries, "cache-entries", int(c.envInt("CCCS_CACHE_ENTRIES", 512)), "GraphQL answers kept in memory for identical requests on unchanged data; 0 switches the cache off (env CCCS_CACHE_ENTRIES)")
 	fs.Int64Var(&c.MaxBody, "max-body", c.envInt("CCCS_MAX_BODY", 1<<20), "largest request body in bytes, larger ones get 413 (env CCCS_MAX_BODY)")
+	limitFlags(fs, c)
+	fs.StringVar(&c.PublicURL, "public-url", env("CCCS_PUBLIC_URL", ""), "base of the absolute links in answers, such as https://graph.example.org; default http:// and the listen address (env CCCS_PUBLIC_URL)")
+}
+
+// limitFlags registers the limits of one request (docs/operations.md).
+func limitFlags(fs *flag.FlagSet, c *config) {
+	d := graph.DefaultLimits
+	fs.IntVar(&c.Limits.Complexity, "complexity-limit", int(c.envInt("CCCS_COMPLEXITY_LIMIT", int64(d.Complexity))), "largest cost of one GraphQL operation; list fields multiply by their page size (env CCCS_COMPLEXITY_LIMIT)")
+	fs.IntVar(&c.Limits.Tokens, "max-tokens", int(c.envInt("CCCS_MAX_TOKENS", int64(d.Tokens))), "most tokens the GraphQL parser reads in one document (env CCCS_MAX_TOKENS)")
+	fs.IntVar(&c.Limits.Selections, "max-selections", int(c.envInt("CCCS_MAX_SELECTIONS", int64(d.Selections))), "most fields and fragments in one GraphQL document, refused before validation (env CCCS_MAX_SELECTIONS)")
+	fs.IntVar(&c.Limits.SetSelections, "max-selection-set", int(c.envInt("CCCS_MAX_SELECTION_SET", int64(d.SetSelections))), "most selections between one pair of braces (env CCCS_MAX_SELECTION_SET)")
+	fs.IntVar(&c.Limits.Errors, "max-errors", int(c.envInt("CCCS_MAX_ERRORS", int64(d.Errors))), "most errors in one answer; the rest are counted in a last one (env CCCS_MAX_ERRORS)")
+	fs.IntVar(&c.Limits.AnswerBytes, "max-answer", int(c.envInt("CCCS_MAX_ANSWER", int64(d.AnswerBytes))), "largest GraphQL answer (its data) in bytes; a larger one is replaced by an error (env CCCS_MAX_ANSWER)")
+	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.envDuration("CCCS_REQUEST_TIMEOUT", 10*time.Second), "deadline of one request; the work stops there and the client gets TIMEOUT (env CCCS_REQUEST_TIMEOUT)")
+	fs.IntVar(&c.MaxInFlight, "max-in-flight", int(c.envInt("CCCS_MAX_IN_FLIGHT", 32)), "requests (GraphQL, maps, exports) handled at once; more are answered 503 with Retry-After at once (env CCCS_MAX_IN_FLIGHT)")
+	fs.IntVar(&c.CacheBytes, "cache-bytes", int(c.envInt("CCCS_CACHE_BYTES", 64<<20)), "bytes of GraphQL answers kept for identical requests on unchanged data; 0 switches the cache off (env CCCS_CACHE_BYTES)")
+	fs.IntVar(&c.QueryCacheBytes, "query-cache-bytes", int(c.envInt("CCCS_QUERY_CACHE_BYTES", 32<<20)), "bytes of parsed GraphQL documents kept (each weighed 16 times its text; texts over 16 KiB are not kept); 0 switches it off (env CCCS_QUERY_CACHE_BYTES)")
 }
 
 // origins returns the CORS origins as a list.
@@ -104,19 +137,30 @@ func (c *config) validateServe() error {
 	if c.Addr == "" {
 		return fmt.Errorf("-addr: a listen address is required")
 	}
-	if c.Complexity < 1 {
-		return fmt.Errorf("-complexity-limit: must be positive, not %d", c.Complexity)
-	}
-	if c.CacheEntries < 0 {
-		return fmt.Errorf("-cache-entries: must be 0 or more, not %d", c.CacheEntries)
-	}
 	if c.MaxBody < 1024 {
 		return fmt.Errorf("-max-body: %d bytes is too small for a GraphQL request (at least 1024)", c.MaxBody)
 	}
-	for _, o := range c.origins() {
-		if o == "*" && c.CORSCredentials {
-			return fmt.Errorf("-cors-origins * cannot go with -cors-credentials: name the origins that may send credentials")
+	positive := []struct {
+		flag string
+		n    int
+	}{
+		{"-complexity-limit", c.Limits.Complexity}, {"-max-tokens", c.Limits.Tokens},
+		{"-max-selections", c.Limits.Selections}, {"-max-selection-set", c.Limits.SetSelections},
+		{"-max-errors", c.Limits.Errors}, {"-max-answer", c.Limits.AnswerBytes}, {"-max-in-flight", c.MaxInFlight},
+	}
+	for _, p := range positive {
+		if p.n < 1 {
+			return fmt.Errorf("%s: must be positive, not %d", p.flag, p.n)
 		}
 	}
-	return nil
+	if c.RequestTimeout <= 0 {
+		return fmt.Errorf("-request-timeout: must be positive, such as 10s, not %s", c.RequestTimeout)
+	}
+	if c.CacheBytes < 0 || c.QueryCacheBytes < 0 {
+		return fmt.Errorf("-cache-bytes and -query-cache-bytes: must be 0 (off) or more")
+	}
+	if err := checkPublicURL(c.PublicURL); err != nil {
+		return err
+	}
+	return checkOrigins(c.origins(), c.CORSCredentials)
 }

@@ -29,14 +29,25 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 
+	counters := &graph.Counters{}
 	gql := graph.NewHandler(s, graph.Options{
-		Limits:        graph.Limits{Complexity: c.Complexity, Tokens: graph.DefaultLimits.Tokens},
-		Introspection: c.Introspection,
-		Logger:        log,
-		CacheEntries:  c.CacheEntries,
+		Limits:          c.Limits,
+		Introspection:   c.Introspection,
+		Logger:          log,
+		CacheBytes:      c.CacheBytes,
+		QueryCacheBytes: c.QueryCacheBytes,
+		Counters:        counters,
 	})
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "cccs_graphql_fields_resolved_total", Help: "GraphQL fields resolved (refused requests resolve none).",
+	}, func() float64 { return float64(counters.Fields.Load()) }))
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "cccs_store_reads_total", Help: "Read transactions of the store.",
+	}, func() float64 { return float64(s.Reads()) }))
+	// Requests that compute are admitted a few at a time, each under a deadline.
+	heavy := func(h http.Handler) http.Handler { return admit(c.MaxInFlight, c.RequestTimeout, h) }
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limitBody(c.MaxBody, gql))
+	mux.Handle("/graphql", limitBody(c.MaxBody, heavy(gql)))
 	mux.Handle("GET /{$}", graph.Explorer("/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -48,8 +59,8 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.Handle(export.Route, export.Handler(s, log))
-	mapsHandler := maps.New(s, log)
+	mux.Handle(export.Route, heavy(export.Handler(s, log)))
+	mapsHandler := heavy(maps.New(s, log, c.PublicURL))
 	mux.Handle("/geo/", mapsHandler)
 	mux.Handle("/ogc", mapsHandler)
 	mux.Handle("/ogc/", mapsHandler)

@@ -131,6 +131,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if c.PublicURL == "" {
+		c.PublicURL = listenURL(ln.Addr())
+	}
 	var inFlight sync.WaitGroup // the store closes only after the last handler
 	srv := &http.Server{
 		Handler:           countRequests(&inFlight, routes(s, &c, log)),
@@ -162,6 +165,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// listenURL is the base of links when no -public-url is configured: the
+// listen address, with localhost for an unspecified IP (never a request's
+// Host header).
+func listenURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); err == nil && (host == "" || ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // countRequests counts the requests being handled in wg.

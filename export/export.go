@@ -63,11 +63,11 @@ type Request struct {
 func (r Request) Validate() error {
 	switch {
 	case !slices.Contains(Formats, r.Format):
-		return store.Errorf(store.EBADINPUT, "unknown format %q: use %s", r.Format, strings.Join(Formats, ", "))
+		return store.Errorf(store.EBADINPUT, "unknown format %q: use %s", r.Format, store.List(Formats))
 	case r.Format == FormatCSV && r.Collection == "":
-		return store.Errorf(store.EBADINPUT, "CSV is written one collection at a time: name one of %s", strings.Join(Collections(), ", "))
+		return store.Errorf(store.EBADINPUT, "CSV is written one collection at a time: name one of %s", store.List(Collections()))
 	case r.Format == FormatCSV && !slices.Contains(Collections(), r.Collection):
-		return store.Errorf(store.ENOTFOUND, "no collection %q: use one of %s", r.Collection, strings.Join(Collections(), ", "))
+		return store.Errorf(store.ENOTFOUND, "no collection %q: use one of %s", r.Collection, store.List(Collections()))
 	case r.Format != FormatCSV && r.Collection != "":
 		return store.Errorf(store.EBADINPUT, "a collection is chosen for CSV only; %s holds the whole network", r.Format)
 	case r.Format == FormatYAML && !r.AsOf.IsZero():

@@ -63,7 +63,7 @@ func parseRequest(file, asOf string) (Request, error) {
 		req.Collection = name
 	case (ext == FormatGraphML || ext == FormatJSON) && name == "network":
 	default:
-		return req, store.Errorf(store.ENOTFOUND, "no export %q: use network.graphml, network.json or COLLECTION.csv with COLLECTION one of %s", file, strings.Join(Collections(), ", "))
+		return req, store.Errorf(store.ENOTFOUND, "no export %q: use network.graphml, network.json or COLLECTION.csv with COLLECTION one of %s", file, store.List(Collections()))
 	}
 	if asOf != "" {
 		d, err := ParseAsOf(asOf)

@@ -294,7 +294,7 @@ func TestIntrospectionCanBeSwitchedOff(t *testing.T) {
 
 func TestResponseCache(t *testing.T) {
 	s := smallStore(t, "../store/testdata/small.yaml")
-	h := NewHandler(s, Options{Limits: DefaultLimits, Logger: slog.New(slog.DiscardHandler), CacheEntries: 10})
+	h := NewHandler(s, Options{Limits: DefaultLimits, Logger: slog.New(slog.DiscardHandler), CacheBytes: 1 << 20})
 	ask := func() (string, string) {
 		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ organizations { totalCount } }"}`))
 		req.Header.Set("Content-Type", "application/json")

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"sync"
 
-	lru "github.com/hashicorp/golang-lru/v2"
+	lru "github.com/hashicorp/golang-lru/v2/simplelru"
 
 	"github.com/cccs13/cccs-graph/store"
 )
@@ -19,10 +19,9 @@ import (
 // from memory. The key holds the data version (bumped by every import) and
 // today's date (a missing asOf means today), so an entry is never stale.
 
-const (
-	cacheMaxEntry = 1 << 20  // larger answers are not kept
-	cacheMaxBytes = 64 << 20 // the bodies kept, in all
-)
+// cacheMaxEntry is the largest answer kept; the bodies kept in all are
+// bounded by the cache's size in bytes.
+const cacheMaxEntry = 1 << 20
 
 type cachedResponse struct {
 	contentType string
@@ -38,14 +37,15 @@ type responseCache struct {
 	store *store.Store
 	log   *slog.Logger
 
-	mu    sync.Mutex // guards bytes together with the LRU's contents
-	lru   *lru.Cache[[sha256.Size]byte, *cachedResponse]
-	bytes int
+	mu       sync.Mutex // guards bytes together with the LRU's contents
+	lru      *lru.LRU[[sha256.Size]byte, *cachedResponse]
+	bytes    int
+	maxBytes int
 }
 
-func newResponseCache(next http.Handler, s *store.Store, log *slog.Logger, entries int) http.Handler {
-	rc := &responseCache{next: next, store: s, log: log}
-	rc.lru, _ = lru.NewWithEvict(entries, func(_ [sha256.Size]byte, v *cachedResponse) { rc.bytes -= len(v.body) })
+func newResponseCache(next http.Handler, s *store.Store, log *slog.Logger, maxBytes int) http.Handler {
+	rc := &responseCache{next: next, store: s, log: log, maxBytes: maxBytes}
+	rc.lru, _ = lru.NewLRU(1<<30, func(_ [sha256.Size]byte, v *cachedResponse) { rc.bytes -= len(v.body) })
 	return rc
 }
 
@@ -62,10 +62,10 @@ func (rc *responseCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Write(hit.body)
 		return
 	}
-	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	rec := &recorder{ResponseWriter: w, status: http.StatusOK, limit: min(cacheMaxEntry, rc.maxBytes)}
 	rc.next.ServeHTTP(rec, r)
 	// Only complete answers without errors are kept: errors may be passing.
-	if rec.status == http.StatusOK && rec.buf.Len() <= cacheMaxEntry && !bytes.Contains(rec.buf.Bytes(), []byte(`"errors":`)) {
+	if rec.status == http.StatusOK && !rec.over && !bytes.Contains(rec.buf.Bytes(), []byte(`"errors":`)) {
 		rc.add(key, &cachedResponse{
 			contentType: w.Header().Get("Content-Type"),
 			operation:   operationName(r.Context()),
@@ -90,7 +90,7 @@ func (rc *responseCache) add(key [sha256.Size]byte, v *cachedResponse) {
 	}
 	rc.bytes += len(v.body)
 	rc.lru.Add(key, v)
-	for rc.bytes > cacheMaxBytes {
+	for rc.bytes > rc.maxBytes {
 		rc.lru.RemoveOldest()
 	}
 }
@@ -119,11 +119,14 @@ func (rc *responseCache) key(r *http.Request) (k [sha256.Size]byte, ok bool) {
 	return k, true
 }
 
-// recorder passes a response through and keeps a copy of it.
+// recorder passes a response through and keeps a copy of it, unless it is
+// longer than limit.
 type recorder struct {
 	http.ResponseWriter
 	status int
 	buf    bytes.Buffer
+	limit  int
+	over   bool // longer than limit: the copy was dropped
 }
 
 func (r *recorder) WriteHeader(code int) {
@@ -132,6 +135,12 @@ func (r *recorder) WriteHeader(code int) {
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
-	r.buf.Write(b)
+	if !r.over && r.buf.Len()+len(b) > r.limit {
+		r.over = true
+		r.buf = bytes.Buffer{}
+	}
+	if !r.over {
+		r.buf.Write(b)
+	}
 	return r.ResponseWriter.Write(b)
 }

@@ -8,38 +8,37 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"net/url"
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/cccs13/cccs-graph/loaders"
 	"github.com/cccs13/cccs-graph/store"
 )
 
-// Limits of one GraphQL request.
-type Limits struct {
-	Complexity int // largest operation cost, lists multiplied by their page size
-	Tokens     int // largest number of tokens the parser reads
-}
-
-// DefaultLimits are generous for real pages and refuse abusive nesting.
-var DefaultLimits = Limits{Complexity: 20000, Tokens: 5000}
-
 // Options configure the GraphQL handler.
 type Options struct {
-	Limits        Limits
-	Introspection bool
-	Logger        *slog.Logger
-	CacheEntries  int // responses kept by the response cache; 0 switches it off
+	Limits          Limits
+	Introspection   bool
+	Logger          *slog.Logger
+	CacheBytes      int       // response bodies kept by the response cache; 0 switches it off
+	QueryCacheBytes int       // parsed documents kept, weighed in bytes; 0 switches it off
+	Counters        *Counters // counts what runs; nil when nobody reads them
+}
+
+// Counters count the work the handler does, for metrics and for the tests
+// that prove a refused request ran nothing.
+type Counters struct {
+	Fields atomic.Int64 // fields resolved
 }
 
 func init() {
@@ -56,21 +55,32 @@ func NewHandler(s *store.Store, opts Options) http.Handler {
 
 func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler {
 	es := NewExecutableSchema(Config{Resolvers: resolvers})
-	srv := handler.New(costSchema{es})
+	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	queries := newQueryCache(opts.QueryCacheBytes)
+	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(opts.Limits.Tokens)
+	srv.SetDisableSuggestion(!opts.Introspection)
+	// Refusals, cheapest first: the selection count before validation, then
+	// introspection and the cost once the document is valid.
+	srv.Use(&selectionLimit{limits: opts.Limits, cache: queries})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	} else {
 		srv.Use(noIntrospection{})
 	}
-	srv.Use(&extension.ComplexityLimit{Func: func(context.Context, *graphql.OperationContext) int {
-		return opts.Limits.Complexity
-	}})
+	srv.Use(&costLimit{limit: opts.Limits.Complexity, pricer: newPricer(es.Schema())})
+	if c := opts.Counters; c != nil {
+		srv.AroundFields(func(ctx context.Context, next graphql.Resolver) (any, error) {
+			c.Fields.Add(1)
+			return next(ctx)
+		})
+	}
+	srv.AroundFields(stopAtDeadline)
 	srv.AroundFields(limitInputLists)
+	srv.AroundResponses(boundAnswer(opts.Limits))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Name != "" {
 			setOperationName(ctx, op.Name)
@@ -81,21 +91,35 @@ func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler 
 	if log == nil {
 		log = slog.Default()
 	}
-	srv.SetErrorPresenter(presentError(log))
+	srv.SetErrorPresenter(presentError(log, !opts.Introspection))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "resolver panic", "panic", p, "stack", string(debug.Stack()))
 		return errors.New("panic in resolver")
 	})
 	h := jsonStatus(srv)
-	if opts.CacheEntries > 0 {
-		h = newResponseCache(h, s, log, opts.CacheEntries)
+	if opts.CacheBytes > 0 {
+		h = newResponseCache(h, s, log, opts.CacheBytes)
 	}
 	return checkTransport(h)
 }
 
-// presentError gives every error a code in extensions.code. Domain errors keep
-// their message; anything else is logged and answered "internal error".
-func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+// presentError gives every error a code in extensions.code and a message of
+// at most maxMessage bytes (without suggestions when the schema is private).
+func presentError(log *slog.Logger, private bool) graphql.ErrorPresenterFunc {
+	present := presentCode(log)
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		e := present(ctx, err)
+		if private {
+			e.Message = withoutSuggestions(e.Message)
+		}
+		e.Message = shorten(e.Message)
+		return e
+	}
+}
+
+// presentCode gives every error a code. Domain errors keep their message;
+// anything else is logged and answered "internal error".
+func presentCode(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
@@ -108,6 +132,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return withCode(gqlErr, requestErrorCode(gqlErr))
 		}
 		presented := graphql.DefaultErrorPresenter(ctx, err)
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			err = deadlineError(err) // a read stopped by the operation's context
+		}
 		var domain *store.Error
 		if errors.As(err, &domain) {
 			presented.Message = domain.Message
@@ -159,12 +186,18 @@ func (w *statusRewriter) WriteHeader(code int) {
 func (w *statusRewriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // checkTransport answers, with a coded JSON error, what no transport takes:
-// another method (405), a POST body that is not JSON (415), or not valid JSON
-// (400, without echoing the body as gqlgen's own message would).
+// another method (405), a POST body that is not JSON (415), or a request that
+// is not a GraphQL request (400). The message never quotes the request:
+// gqlgen's own would echo the body, with Go type names.
 func checkTransport(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
-		case http.MethodGet, http.MethodOptions:
+		case http.MethodOptions:
+		case http.MethodGet:
+			if msg := checkGetParams(r); msg != "" {
+				requestError(w, http.StatusBadRequest, msg)
+				return
+			}
 		case http.MethodPost:
 			media, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			if media != "application/json" {
@@ -172,8 +205,12 @@ func checkTransport(next http.Handler) http.Handler {
 				return
 			}
 			body, err := io.ReadAll(r.Body)
-			if err != nil || !json.Valid(body) {
-				requestError(w, http.StatusBadRequest, "the request body is not valid JSON")
+			if err != nil {
+				requestError(w, http.StatusBadRequest, "the request body could not be read")
+				return
+			}
+			if msg := checkPostBody(body); msg != "" {
+				requestError(w, http.StatusBadRequest, msg)
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
@@ -184,6 +221,58 @@ func checkTransport(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// postShape is the message of a POST body that is not a GraphQL request.
+const postShape = `the request body is not a GraphQL request: send a JSON object {"query": string, "operationName": string, "variables": object, "extensions": object}`
+
+// checkPostBody returns what is wrong with a POST body, "" when it is a
+// GraphQL request.
+func checkPostBody(body []byte) string {
+	if !json.Valid(body) {
+		return "the request body is not valid JSON"
+	}
+	var req map[string]json.RawMessage
+	if json.Unmarshal(body, &req) != nil {
+		return postShape
+	}
+	for name, v := range req {
+		var ok bool
+		switch name {
+		case "query", "operationName":
+			ok = isJSON(v, '"')
+		case "variables", "extensions":
+			ok = isJSON(v, '{')
+		default:
+			ok = true // other members are ignored
+		}
+		if !ok {
+			return postShape
+		}
+	}
+	return ""
+}
+
+// checkGetParams returns what is wrong with a GET request's parameters, ""
+// when variables and extensions are JSON objects.
+func checkGetParams(r *http.Request) string {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return "the query string is not URL-encoded"
+	}
+	for _, name := range []string{"variables", "extensions"} {
+		if v := q.Get(name); v != "" && !(json.Valid([]byte(v)) && isJSON([]byte(v), '{')) {
+			return "the " + name + " parameter is not a JSON object"
+		}
+	}
+	return ""
+}
+
+// isJSON reports whether a valid JSON value is null or starts with first
+// (a string, an object).
+func isJSON(v []byte, first byte) bool {
+	v = bytes.TrimSpace(v)
+	return len(v) > 0 && (v[0] == first || string(v) == "null")
 }
 
 func requestError(w http.ResponseWriter, status int, message string) {

@@ -47,7 +47,7 @@ func findCollection(id string) (collection, error) {
 		for j, c := range allCollections {
 			names[j] = c.ID
 		}
-		return collection{}, store.Errorf(store.ENOTFOUND, "no collection %q: the collections are %s", id, strings.Join(names, ", "))
+		return collection{}, store.Errorf(store.ENOTFOUND, "no collection %q: the collections are %s", id, store.List(names))
 	}
 	return allCollections[i], nil
 }
@@ -65,8 +65,9 @@ type handler struct {
 }
 
 // New returns the handler of /geo/ and /ogc (and everything under it), gzip
-// included.
-func New(s *store.Store, log *slog.Logger) http.Handler {
+// included. Links start with base, the server's public URL ("" for links
+// relative to the server's root).
+func New(s *store.Store, log *slog.Logger, base string) http.Handler {
 	h := &handler{s: s, log: logger(log)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /geo/{file}", h.geoJSON)
@@ -80,7 +81,7 @@ func New(s *store.Store, log *slog.Logger) http.Handler {
 	mux.HandleFunc("GET /ogc/collections/{id}/items", h.items)
 	mux.HandleFunc("GET /ogc/collections/{id}/items/{featureId}", h.item)
 	mux.HandleFunc("GET /ogc/", h.notFound)
-	return gzhttp.GzipHandler(mux)
+	return gzhttp.GzipHandler(withBase(base, mux))
 }
 
 // params are the query parameters of a features request.
@@ -97,7 +98,7 @@ func parseParams(q url.Values, allowed ...string) (params, error) {
 	var p params
 	for name, vs := range q {
 		if !slices.Contains(allowed, name) {
-			return p, store.Errorf(store.EBADINPUT, "unknown parameter %q: this resource takes %s", name, strings.Join(allowed, ", "))
+			return p, store.Errorf(store.EBADINPUT, "unknown parameter %q: this resource takes %s", name, store.List(allowed))
 		}
 		if len(vs) > 1 {
 			return p, store.Errorf(store.EBADINPUT, "parameter %s is given %d times", name, len(vs))

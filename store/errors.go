@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 )
 
 // Error codes, shared by every layer and carried to clients in extensions.code.
@@ -17,7 +19,11 @@ const (
 	EINTERNAL   = "INTERNAL"
 	// ENOTACCEPTABLE: no media type the client accepts is offered (HTTP only).
 	ENOTACCEPTABLE = "NOT_ACCEPTABLE"
-	internalError  = "internal error"
+	// ETIMEOUT: the operation ran past its deadline, or its client went away.
+	ETIMEOUT = "TIMEOUT"
+	// EUNAVAILABLE: the server is busy (too many operations at once); retry.
+	EUNAVAILABLE  = "UNAVAILABLE"
+	internalError = "internal error"
 )
 
 // Error is the one domain error type: a code a client can branch on and a
@@ -29,10 +35,40 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-// Errorf returns an *Error with the given code and formatted message.
+// Errorf returns an *Error with the given code and formatted message. String
+// arguments longer than maxQuoted bytes are cut to a prefix: messages quote
+// what a client sent (ids, cursors, dates, search text), and must not grow
+// with it. Trusted long texts, such as a list of allowed names, are passed as
+// a List, which is not cut.
 func Errorf(code, format string, args ...any) *Error {
+	for i, a := range args {
+		if s, ok := a.(string); ok && len(s) > maxQuoted {
+			args[i] = Prefix(s)
+		}
+	}
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
+
+// maxQuoted is the longest input an error message quotes in full.
+const maxQuoted = 64
+
+// Prefix is s, or its first maxQuoted bytes (at a character boundary)
+// followed by "…" when it is longer.
+func Prefix(s string) string {
+	if len(s) <= maxQuoted {
+		return s
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// List is a list of trusted names that Errorf quotes in full, joined by commas.
+type List []string
+
+func (l List) String() string { return strings.Join(l, ", ") }
 
 // ErrorCode returns the code of err, EINTERNAL for anything that is not an *Error.
 func ErrorCode(err error) string {
@@ -72,6 +108,8 @@ var httpStatus = map[string]int{
 	ECONFLICT:      http.StatusConflict,
 	ECOMPLEXITY:    http.StatusBadRequest,
 	ENOTACCEPTABLE: http.StatusNotAcceptable,
+	ETIMEOUT:       http.StatusServiceUnavailable,
+	EUNAVAILABLE:   http.StatusServiceUnavailable,
 }
 
 // HTTPStatus is the HTTP status of an error code; 500 for EINTERNAL and

@@ -72,7 +72,7 @@ func slugID(s string) string {
 // written then), or when the layer is too large for one transaction.
 func (s *Store) ImportLayer(l Layer) (LayerResult, error) {
 	if !slices.Contains(TerritoryTypes, l.Kind) {
-		return LayerResult{}, Errorf(EBADINPUT, "unknown territory type %q: one of %s", l.Kind, strings.Join(TerritoryTypes, ", "))
+		return LayerResult{}, Errorf(EBADINPUT, "unknown territory type %q: one of %s", l.Kind, List(TerritoryTypes))
 	}
 	feats, probs := parseLayer(l.Kind, l.File.Data)
 	var res LayerResult

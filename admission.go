@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// admit bounds the work of the requests it wraps: at most max run at once
+// (the excess is answered 503 with Retry-After at once, not queued), and each
+// runs under a deadline that its handlers and store reads see in their
+// context (it is also cancelled when the client goes away).
+func admit(max int, timeout time.Duration, next http.Handler) http.Handler {
+	slots := make(chan struct{}, max)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+		default:
+			w.Header().Set("Retry-After", "1")
+			writeCodedError(w, store.Errorf(store.EUNAVAILABLE, "the server is busy: %d requests are running; retry in a second", max))
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// writeCodedError answers err as a GraphQL-shaped error body with its code,
+// the shape every JSON answer of this server has for errors outside GraphQL.
+func writeCodedError(w http.ResponseWriter, err error) {
+	code := store.ErrorCode(err)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(store.HTTPStatus(code))
+	json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
+		"message": store.ErrorMessage(err), "extensions": map[string]any{"code": code},
+	}}})
+}

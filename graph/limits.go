@@ -1,0 +1,228 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/99designs/gqlgen/graphql"
+	lru "github.com/hashicorp/golang-lru/v2/simplelru"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// Limits of one GraphQL request. Each is refused before execution, except
+// the deadline and the answer size, which stop an operation that runs.
+type Limits struct {
+	Complexity    int // largest operation cost, lists multiplied by their page size
+	Tokens        int // largest number of tokens the parser reads
+	Selections    int // most fields and fragments in one document, counted as written
+	SetSelections int // most selections in one selection set
+	Errors        int // most errors in one answer; the rest are summed up in one
+	AnswerBytes   int // largest "data" of one answer
+}
+
+// DefaultLimits are generous for real pages and refuse abusive shapes.
+var DefaultLimits = Limits{
+	Complexity: 20000, Tokens: 5000, Selections: 1000, SetSelections: 250,
+	Errors: 20, AnswerBytes: 16 << 20,
+}
+
+// maxMessage is the longest error message an answer carries: messages that
+// quote what they were given are cut, so an error never amplifies an input.
+const maxMessage = 300
+
+// selectionLimit refuses, before validation, documents with more selections
+// than the limits: validation rules compare fields pairwise, so 5,000
+// repeated fields cost seconds of CPU before any other check says no.
+type selectionLimit struct {
+	limits Limits
+	cache  *queryCache // documents already validated are not parsed again
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+} = (*selectionLimit)(nil)
+
+func (*selectionLimit) ExtensionName() string                   { return "SelectionLimit" }
+func (*selectionLimit) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (l *selectionLimit) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if _, ok := l.cache.Get(ctx, p.Query); ok {
+		return nil
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.limits.Tokens)
+	if err != nil {
+		return nil // the executor parses again and reports the error
+	}
+	var total, widest int
+	var count func(ast.SelectionSet)
+	count = func(set ast.SelectionSet) {
+		total += len(set)
+		widest = max(widest, len(set))
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				count(s.SelectionSet)
+			case *ast.InlineFragment:
+				count(s.SelectionSet)
+			}
+		}
+	}
+	for _, op := range doc.Operations {
+		count(op.SelectionSet)
+	}
+	for _, f := range doc.Fragments {
+		count(f.SelectionSet)
+	}
+	switch {
+	case total > l.limits.Selections:
+		return limitError("the document has %d selections; at most %d", total, l.limits.Selections)
+	case widest > l.limits.SetSelections:
+		return limitError("a selection set has %d selections; at most %d", widest, l.limits.SetSelections)
+	}
+	return nil
+}
+
+func limitError(format string, args ...any) *gqlerror.Error {
+	err := gqlerror.Errorf(format, args...)
+	err.Extensions = map[string]any{"code": store.ECOMPLEXITY}
+	return err
+}
+
+// queryCache keeps parsed and validated documents, bounded in bytes: each
+// document weighs astWeight times its text, and texts longer than
+// maxCachedQuery (huge literals) are not kept at all.
+type queryCache struct {
+	mu       sync.Mutex
+	lru      *lru.LRU[string, *ast.QueryDocument]
+	bytes    int
+	maxBytes int
+}
+
+const (
+	astWeight      = 16 // a parsed document's memory over its text's length (measured: 8 to 14)
+	maxCachedQuery = 16 << 10
+)
+
+var _ graphql.Cache[*ast.QueryDocument] = (*queryCache)(nil)
+
+func newQueryCache(maxBytes int) *queryCache {
+	c := &queryCache{maxBytes: maxBytes}
+	c.lru, _ = lru.NewLRU[string, *ast.QueryDocument](1<<30, func(q string, _ *ast.QueryDocument) {
+		c.bytes -= astWeight * len(q)
+	})
+	return c
+}
+
+func (c *queryCache) Get(_ context.Context, query string) (*ast.QueryDocument, bool) {
+	if c.maxBytes == 0 {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Get(query)
+}
+
+func (c *queryCache) Add(_ context.Context, query string, doc *ast.QueryDocument) {
+	weight := astWeight * len(query)
+	if len(query) > maxCachedQuery || weight > c.maxBytes {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lru.Contains(query) {
+		return
+	}
+	c.lru.Add(query, doc)
+	c.bytes += weight
+	for c.bytes > c.maxBytes {
+		c.lru.RemoveOldest()
+	}
+}
+
+// Bytes is the weight of the documents kept.
+func (c *queryCache) Bytes() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.bytes
+}
+
+// stopAtDeadline refuses to resolve a field once the operation's context is
+// done (its deadline passed, or the client went away): the rest of the
+// answer is not computed.
+func stopAtDeadline(ctx context.Context, next graphql.Resolver) (any, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, deadlineError(err)
+	}
+	return next(ctx)
+}
+
+// deadlineError is the coded error of an operation stopped by its context.
+func deadlineError(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return store.Errorf(store.ETIMEOUT, "the operation took longer than this server allows and was stopped: ask for less")
+	}
+	return store.Errorf(store.ETIMEOUT, "the request was cancelled")
+}
+
+// boundAnswer caps an answer: the number of its errors (the rest summed up in
+// a last one) and the size of its data. An operation stopped by its context
+// answers a coded error rather than nothing.
+func boundAnswer(limits Limits) graphql.ResponseMiddleware {
+	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if resp == nil {
+			if err := ctx.Err(); err != nil {
+				return &graphql.Response{Errors: gqlerror.List{codedError(deadlineError(err))}}
+			}
+			return nil
+		}
+		if limits.AnswerBytes > 0 && len(resp.Data) > limits.AnswerBytes {
+			resp.Data = nil
+			resp.Errors = append(gqlerror.List{limitError("the answer is larger than %d bytes: ask for fewer items or fewer fields", limits.AnswerBytes)}, resp.Errors...)
+		}
+		if n := len(resp.Errors); limits.Errors > 0 && n > limits.Errors {
+			rest := resp.Errors[limits.Errors:]
+			more := gqlerror.Errorf("and %d more errors", len(rest))
+			more.Extensions = map[string]any{"code": rest[0].Extensions["code"]}
+			resp.Errors = append(resp.Errors[:limits.Errors:limits.Errors], more)
+		}
+		return resp
+	}
+}
+
+func codedError(err error) *gqlerror.Error {
+	e := gqlerror.Errorf("%s", store.ErrorMessage(err))
+	e.Extensions = map[string]any{"code": store.ErrorCode(err)}
+	return e
+}
+
+// shorten cuts a message to maxMessage bytes, at a character boundary.
+func shorten(s string) string {
+	if len(s) <= maxMessage {
+		return s
+	}
+	cut := maxMessage
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + fmt.Sprintf("… (%d bytes more)", len(s)-cut)
+}
+
+// withoutSuggestions drops the "Did you mean ...?" that validation adds to
+// its messages: with introspection off, they would name the schema's fields,
+// arguments and enum values one guess at a time.
+func withoutSuggestions(msg string) string {
+	if i := strings.Index(msg, " Did you mean"); i >= 0 {
+		return msg[:i]
+	}
+	return msg
+}
