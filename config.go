@@ -96,6 +96,7 @@ func limitFlags(fs *flag.FlagSet, c *config) {
 	fs.IntVar(&c.Limits.Tokens, "max-tokens", int(c.envInt("CCCS_MAX_TOKENS", int64(d.Tokens))), "most tokens the GraphQL parser reads in one document (env CCCS_MAX_TOKENS)")
 	fs.IntVar(&c.Limits.Selections, "max-selections", int(c.envInt("CCCS_MAX_SELECTIONS", int64(d.Selections))), "most fields and fragments in one GraphQL document, refused before validation (env CCCS_MAX_SELECTIONS)")
 	fs.IntVar(&c.Limits.SetSelections, "max-selection-set", int(c.envInt("CCCS_MAX_SELECTION_SET", int64(d.SetSelections))), "most selections between one pair of braces (env CCCS_MAX_SELECTION_SET)")
+	fs.IntVar(&c.Limits.InputBytes, "max-input", int(c.envInt("CCCS_MAX_INPUT", int64(d.InputBytes))), "longest string in a GraphQL variable or argument, in bytes (env CCCS_MAX_INPUT)")
 	fs.IntVar(&c.Limits.Errors, "max-errors", int(c.envInt("CCCS_MAX_ERRORS", int64(d.Errors))), "most errors in one answer; the rest are counted in a last one (env CCCS_MAX_ERRORS)")
 	fs.IntVar(&c.Limits.AnswerBytes, "max-answer", int(c.envInt("CCCS_MAX_ANSWER", int64(d.AnswerBytes))), "largest GraphQL answer (its data) in bytes; a larger one is replaced by an error (env CCCS_MAX_ANSWER)")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.envDuration("CCCS_REQUEST_TIMEOUT", 10*time.Second), "deadline of one request; the work stops there and the client gets TIMEOUT (env CCCS_REQUEST_TIMEOUT)")
@@ -145,7 +146,7 @@ func (c *config) validateServe() error {
 		n    int
 	}{
 		{"-complexity-limit", c.Limits.Complexity}, {"-max-tokens", c.Limits.Tokens},
-		{"-max-selections", c.Limits.Selections}, {"-max-selection-set", c.Limits.SetSelections},
+		{"-max-selections", c.Limits.Selections}, {"-max-selection-set", c.Limits.SetSelections}, {"-max-input", c.Limits.InputBytes},
 		{"-max-errors", c.Limits.Errors}, {"-max-answer", c.Limits.AnswerBytes}, {"-max-in-flight", c.MaxInFlight},
 	}
 	for _, p := range positive {

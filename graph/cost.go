@@ -1,12 +1,10 @@
 package graph
 
 import (
-	"context"
 	"encoding/json"
 	"math"
 	"strconv"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -51,61 +49,111 @@ var work = map[string]int{
 // pricer prices the fields of one schema.
 type pricer struct {
 	schema *ast.Schema
-	// introspection gives the lists of the introspection types their real
-	// sizes in this schema (the number of types, the most fields of a type,
-	// ...), so a __schema subtree costs what its answer weighs.
-	introspection map[string]int
+	// introspection prices the lists of the introspection types at their
+	// mean length in this schema (fields per type, arguments per field,
+	// ...), so the full introspection query costs what its answer weighs and
+	// many __schema aliases are refused like any other.
+	introspection map[string]mean
+	// refs[w] counts the type references (of fields and arguments) with
+	// more than w wrappers (non-null, list), of refs[0] in all: the
+	// `ofType` at depth w is priced at that share, the mean again.
+	refs []int
 }
 
+// mean is a list's mean length, sum/n.
+type mean struct{ sum, n int }
+
 func newPricer(s *ast.Schema) *pricer {
-	p := &pricer{schema: s, introspection: map[string]int{
-		"__Schema.types":      len(s.Types),
-		"__Schema.directives": len(s.Directives),
-	}}
-	most := func(key string, n int) { p.introspection[key] = max(p.introspection[key], n) }
+	means := map[string]*mean{}
+	add := func(key string, n int) {
+		m := means[key]
+		if m == nil {
+			m = &mean{}
+			means[key] = m
+		}
+		m.sum += n
+		m.n++
+	}
 	for _, t := range s.Types {
-		most("__Type.fields", len(t.Fields))
-		most("__Type.inputFields", len(t.Fields))
-		most("__Type.enumValues", len(t.EnumValues))
-		most("__Type.interfaces", len(t.Interfaces))
-		most("__Type.possibleTypes", len(s.PossibleTypes[t.Name]))
+		if t.Kind == ast.InputObject {
+			add("__Type.inputFields", len(t.Fields))
+		} else {
+			add("__Type.fields", len(t.Fields))
+		}
+		add("__Type.enumValues", len(t.EnumValues))
+		add("__Type.interfaces", len(t.Interfaces))
+		add("__Type.possibleTypes", len(s.PossibleTypes[t.Name]))
 		for _, f := range t.Fields {
-			most("__Field.args", len(f.Arguments))
+			add("__Field.args", len(f.Arguments))
 		}
 	}
 	for _, d := range s.Directives {
-		most("__Directive.args", len(d.Arguments))
-		most("__Directive.locations", len(d.Locations))
+		add("__Directive.args", len(d.Arguments))
+		add("__Directive.locations", len(d.Locations))
+	}
+	p := &pricer{schema: s, introspection: map[string]mean{
+		"__Schema.types":      {len(s.Types), 1},
+		"__Schema.directives": {len(s.Directives), 1},
+	}}
+	for key, m := range means {
+		p.introspection[key] = *m
+	}
+	ref := func(t *ast.Type) {
+		for w := range wrappers(t) + 1 {
+			if w == len(p.refs) {
+				p.refs = append(p.refs, 0)
+			}
+			p.refs[w]++
+		}
+	}
+	for _, t := range s.Types {
+		for _, f := range t.Fields {
+			ref(f.Type)
+			for _, a := range f.Arguments {
+				ref(a.Type)
+			}
+		}
 	}
 	return p
 }
 
-// price is the cost of one field given its children's cost.
-func (p *pricer) price(f *ast.Field, child int, vars map[string]any) int {
-	if f.Definition == nil || f.ObjectDefinition == nil {
-		return satAdd(1, child)
+// wrappers counts the non-null and list wrappers of a type.
+func wrappers(t *ast.Type) int {
+	n := 0
+	for ; t != nil; t = t.Elem {
+		if t.NonNull {
+			n++
+		}
+		if t.Elem != nil {
+			n++
+		}
 	}
-	typeName := f.ObjectDefinition.Name
-	key := typeName + "." + f.Name
+	return n
+}
+
+// price is the cost of field f of type parent (its definition def) given its
+// children's cost.
+func (c *coster) price(parent *ast.Definition, def *ast.FieldDefinition, f *ast.Field, child int) int {
+	key := parent.Name + "." + f.Name
 	base := 1 + work[key]
 	if n, ok := capped[key]; ok {
 		return satAdd(base, satMul(n, child))
 	}
-	if n, ok := p.introspection[key]; ok {
-		return satAdd(base, satMul(max(n, 1), child))
+	if m, ok := c.introspection[key]; ok {
+		// child * sum / n, rounded up: the children of the mean item.
+		return satAdd(base, satMul(child, m.sum)/m.n+1)
 	}
-	def := f.Definition
-	first, last := intArg(f, "first", vars), intArg(f, "last", vars)
+	first, last := c.intArg(def, f, "first"), c.intArg(def, f, "last")
 	n := 1
 	switch {
 	case key == "Query.nodes":
-		n = listArgLen(f, "ids", vars)
+		n = c.listArgLen(def, f, "ids")
 	case first > 0 || last > 0:
 		// Larger pages are refused by the resolver with BAD_USER_INPUT.
 		n = min(max(first, last), model.MaxPageSize)
 	case def.Arguments.ForName("first") != nil:
 		n = listGuess // a connection with the default page size
-	case def.Type.Elem != nil && !isConnectionType(typeName):
+	case def.Type.Elem != nil && !isConnectionType(parent.Name):
 		n = listGuess
 	}
 	return satAdd(base, satMul(n, child))
@@ -117,28 +165,50 @@ func isConnectionType(name string) bool {
 	return len(name) > len("Connection") && name[len(name)-len("Connection"):] == "Connection"
 }
 
-// coster computes the cost of one operation.
+// coster computes the cost of one operation. It resolves field definitions
+// from the schema itself, so it runs before validation: unknown fields and
+// fragments cost nothing here, and validation refuses them next.
 type coster struct {
 	*pricer
 	doc   *ast.QueryDocument
+	op    *ast.OperationDefinition
 	vars  map[string]any
 	frags map[string]int // the cost of each fragment, computed once
 }
 
-// Cost returns the cost of op, saturated at math.MaxInt.
+// Cost returns the cost of op, saturated at math.MaxInt. vars are the
+// request's variables, coerced or as decoded from JSON.
 func (p *pricer) Cost(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) int {
-	c := &coster{pricer: p, doc: doc, vars: vars, frags: map[string]int{}}
-	return c.set(op.SelectionSet)
+	c := &coster{pricer: p, doc: doc, op: op, vars: vars, frags: map[string]int{}}
+	root := p.schema.Query
+	switch op.Operation {
+	case ast.Mutation:
+		root = p.schema.Mutation
+	case ast.Subscription:
+		root = p.schema.Subscription
+	}
+	if root == nil {
+		return 0
+	}
+	return c.set(root, op.SelectionSet, 0)
 }
 
-func (c *coster) set(set ast.SelectionSet) int {
+// set is the cost of a selection set on type parent. wrap counts the
+// `ofType` fields that led to it (0 but in introspection type references).
+func (c *coster) set(parent *ast.Definition, set ast.SelectionSet, wrap int) int {
 	total := 0
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
-			total = satAdd(total, c.price(s, c.set(s.SelectionSet), c.vars))
+			total = satAdd(total, c.field(parent, s, wrap))
 		case *ast.InlineFragment:
-			total = satAdd(total, c.set(s.SelectionSet))
+			on := parent
+			if s.TypeCondition != "" {
+				on = c.schema.Types[s.TypeCondition]
+			}
+			if on != nil {
+				total = satAdd(total, c.set(on, s.SelectionSet, wrap))
+			}
 		case *ast.FragmentSpread:
 			total = satAdd(total, c.fragment(s.Name))
 		}
@@ -146,18 +216,61 @@ func (c *coster) set(set ast.SelectionSet) int {
 	return total
 }
 
-// fragment is the cost of a named fragment, memoised. Validation has
-// refused cycles; a cycle met anyway costs the maximum (fail closed).
+func (c *coster) field(parent *ast.Definition, f *ast.Field, wrap int) int {
+	def := c.definition(parent, f.Name)
+	if def == nil {
+		return 1 // __typename, or unknown (validation refuses it)
+	}
+	of := c.schema.Types[def.Type.Name()]
+	if of == nil || len(f.SelectionSet) == 0 {
+		return c.price(parent, def, f, 0)
+	}
+	if parent.Name == "__Type" && f.Name == "ofType" {
+		return c.ofType(of, f, wrap)
+	}
+	return c.price(parent, def, f, c.set(of, f.SelectionSet, 0))
+}
+
+// definition is the definition of field name on parent, with the root's
+// introspection fields.
+func (c *coster) definition(parent *ast.Definition, name string) *ast.FieldDefinition {
+	if parent == c.schema.Query {
+		switch name {
+		case "__schema":
+			return &ast.FieldDefinition{Name: name, Type: ast.NonNullNamedType("__Schema", nil)}
+		case "__type":
+			return &ast.FieldDefinition{Name: name, Type: ast.NamedType("__Type", nil)}
+		}
+	}
+	return parent.Fields.ForName(name)
+}
+
+// ofType is the cost of the `ofType` of a type reference wrapped wrap times
+// so far: one, and its children times the share of references wrapped more.
+func (c *coster) ofType(of *ast.Definition, f *ast.Field, wrap int) int {
+	if wrap+1 >= len(c.refs) {
+		return 1 // always null
+	}
+	child := c.set(of, f.SelectionSet, wrap+1)
+	return satAdd(1, satMul(child, c.refs[wrap+1])/c.refs[0]+1)
+}
+
+// fragment is the cost of a named fragment, memoised; a cycle (which
+// validation refuses) costs nothing more.
 func (c *coster) fragment(name string) int {
 	if n, ok := c.frags[name]; ok {
 		return n
 	}
-	c.frags[name] = math.MaxInt // in progress: a cycle saturates
+	c.frags[name] = 0
 	def := c.doc.Fragments.ForName(name)
-	n := math.MaxInt
-	if def != nil {
-		n = c.set(def.SelectionSet)
+	if def == nil {
+		return 0
 	}
+	on := c.schema.Types[def.TypeCondition]
+	if on == nil {
+		return 0
+	}
+	n := c.set(on, def.SelectionSet, 0)
 	c.frags[name] = n
 	return n
 }
@@ -176,24 +289,31 @@ func satMul(a, b int) int {
 	return a * b
 }
 
-// argValue is the value of a field's argument: a literal or a variable's.
-func argValue(f *ast.Field, name string, vars map[string]any) (lit *ast.Value, v any) {
+// argValue is the value of a field's argument: a literal, or a variable's
+// value (its default when the request gives none).
+func (c *coster) argValue(def *ast.FieldDefinition, f *ast.Field, name string) (lit *ast.Value, v any) {
 	a := f.Arguments.ForName(name)
 	if a == nil {
-		if d := f.Definition.Arguments.ForName(name); d != nil && d.DefaultValue != nil {
+		if d := def.Arguments.ForName(name); d != nil && d.DefaultValue != nil {
 			return d.DefaultValue, nil
 		}
 		return nil, nil
 	}
-	if a.Value.Kind == ast.Variable {
-		return nil, vars[a.Value.Raw]
+	if a.Value.Kind != ast.Variable {
+		return a.Value, nil
 	}
-	return a.Value, nil
+	if v, ok := c.vars[a.Value.Raw]; ok {
+		return nil, v
+	}
+	if d := c.op.VariableDefinitions.ForName(a.Value.Raw); d != nil && d.DefaultValue != nil {
+		return d.DefaultValue, nil
+	}
+	return nil, nil
 }
 
 // intArg is an integer argument, 0 when absent or not an integer.
-func intArg(f *ast.Field, name string, vars map[string]any) int {
-	lit, v := argValue(f, name, vars)
+func (c *coster) intArg(def *ast.FieldDefinition, f *ast.Field, name string) int {
+	lit, v := c.argValue(def, f, name)
 	if lit != nil {
 		n, _ := strconv.Atoi(lit.Raw)
 		return n
@@ -213,41 +333,30 @@ func intArg(f *ast.Field, name string, vars map[string]any) int {
 }
 
 // listArgLen is the length of a list argument, listGuess when unknown.
-func listArgLen(f *ast.Field, name string, vars map[string]any) int {
-	lit, v := argValue(f, name, vars)
+func (c *coster) listArgLen(def *ast.FieldDefinition, f *ast.Field, name string) int {
+	lit, v := c.argValue(def, f, name)
 	if lit != nil {
-		return len(lit.Children)
+		if lit.Kind == ast.ListValue {
+			return len(lit.Children)
+		}
+		return 1 // one value stands for a list of it
 	}
-	if l, ok := v.([]any); ok {
+	switch l := v.(type) {
+	case []any:
 		return len(l)
+	case nil:
+		return listGuess
 	}
-	return listGuess
+	return 1
 }
 
-// costLimit refuses, before execution, an operation whose cost exceeds limit.
-type costLimit struct {
-	limit  int
-	pricer *pricer
-}
-
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationContextMutator
-} = (*costLimit)(nil)
-
-func (*costLimit) ExtensionName() string                   { return "CostLimit" }
-func (*costLimit) Validate(graphql.ExecutableSchema) error { return nil }
-
-func (l *costLimit) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
-	cost := l.pricer.Cost(op.Doc, op.Operation, op.Variables)
-	if cost <= l.limit {
-		return nil
-	}
+// costError is the refusal of an operation that costs more than limit.
+func costError(cost, limit int) *gqlerror.Error {
 	shown := strconv.Itoa(cost)
 	if cost == math.MaxInt {
 		shown = "beyond counting"
 	}
-	err := gqlerror.Errorf("operation cost %s exceeds the limit of %d: ask for fewer items per page, fewer levels or fewer aliases", shown, l.limit)
-	err.Extensions = map[string]any{"code": store.ECOMPLEXITY, "cost": cost, "limit": l.limit}
+	err := gqlerror.Errorf("operation cost %s exceeds the limit of %d: ask for fewer items per page, fewer levels or fewer aliases", shown, limit)
+	err.Extensions = map[string]any{"code": store.ECOMPLEXITY, "cost": cost, "limit": limit}
 	return err
 }

@@ -8,8 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"mime"
-	"net/url"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
@@ -63,15 +63,13 @@ func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler 
 	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(opts.Limits.Tokens)
 	srv.SetDisableSuggestion(!opts.Introspection)
-	// Refusals, cheapest first: the selection count before validation, then
-	// introspection and the cost once the document is valid.
-	srv.Use(&selectionLimit{limits: opts.Limits, cache: queries})
+	// Refusals before validation (shape, inputs, cost), then introspection.
+	srv.Use(&preflight{limits: opts.Limits, cache: queries, pricer: newPricer(es.Schema())})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	} else {
 		srv.Use(noIntrospection{})
 	}
-	srv.Use(&costLimit{limit: opts.Limits.Complexity, pricer: newPricer(es.Schema())})
 	if c := opts.Counters; c != nil {
 		srv.AroundFields(func(ctx context.Context, next graphql.Resolver) (any, error) {
 			c.Fields.Add(1)
@@ -79,7 +77,7 @@ func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler 
 		})
 	}
 	srv.AroundFields(stopAtDeadline)
-	srv.AroundFields(limitInputLists)
+	srv.AroundOperations(answerWhenStopped)
 	srv.AroundResponses(boundAnswer(opts.Limits))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Name != "" {
@@ -104,7 +102,7 @@ func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler 
 }
 
 // presentError gives every error a code in extensions.code and a message of
-// at most maxMessage bytes (without suggestions when the schema is private).
+// at most a few hundred bytes (without suggestions when the schema is private).
 func presentError(log *slog.Logger, private bool) graphql.ErrorPresenterFunc {
 	present := presentCode(log)
 	return func(ctx context.Context, err error) *gqlerror.Error {
@@ -112,7 +110,7 @@ func presentError(log *slog.Logger, private bool) graphql.ErrorPresenterFunc {
 		if private {
 			e.Message = withoutSuggestions(e.Message)
 		}
-		e.Message = shorten(e.Message)
+		e.Message = store.Shorten(e.Message)
 		return e
 	}
 }

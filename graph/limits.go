@@ -3,10 +3,8 @@ package graph
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	lru "github.com/hashicorp/golang-lru/v2/simplelru"
@@ -24,6 +22,7 @@ type Limits struct {
 	Tokens        int // largest number of tokens the parser reads
 	Selections    int // most fields and fragments in one document, counted as written
 	SetSelections int // most selections in one selection set
+	InputBytes    int // longest string in a variable or an argument
 	Errors        int // most errors in one answer; the rest are summed up in one
 	AnswerBytes   int // largest "data" of one answer
 }
@@ -31,37 +30,55 @@ type Limits struct {
 // DefaultLimits are generous for real pages and refuse abusive shapes.
 var DefaultLimits = Limits{
 	Complexity: 20000, Tokens: 5000, Selections: 1000, SetSelections: 250,
-	Errors: 20, AnswerBytes: 16 << 20,
+	InputBytes: 16 << 10, Errors: 20, AnswerBytes: 16 << 20,
 }
 
-// maxMessage is the longest error message an answer carries: messages that
-// quote what they were given are cut, so an error never amplifies an input.
-const maxMessage = 300
-
-// selectionLimit refuses, before validation, documents with more selections
-// than the limits: validation rules compare fields pairwise, so 5,000
-// repeated fields cost seconds of CPU before any other check says no.
-type selectionLimit struct {
+// preflight refuses, before validation and execution, documents with more
+// selections than the limits (validation rules compare fields pairwise:
+// 5,000 repeated fields cost seconds), with inputs too large, or whose
+// operation costs more than the limit. It works on the parsed document,
+// taken from the query cache when it is there.
+type preflight struct {
 	limits Limits
-	cache  *queryCache // documents already validated are not parsed again
+	cache  *queryCache
+	pricer *pricer
 }
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationParameterMutator
-} = (*selectionLimit)(nil)
+} = (*preflight)(nil)
 
-func (*selectionLimit) ExtensionName() string                   { return "SelectionLimit" }
-func (*selectionLimit) Validate(graphql.ExecutableSchema) error { return nil }
+func (*preflight) ExtensionName() string                   { return "Preflight" }
+func (*preflight) Validate(graphql.ExecutableSchema) error { return nil }
 
-func (l *selectionLimit) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
-	if _, ok := l.cache.Get(ctx, p.Query); ok {
-		return nil
+func (l *preflight) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	doc, cached := l.cache.Get(ctx, p.Query)
+	if !cached {
+		var err error
+		doc, err = parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.limits.Tokens)
+		if err != nil {
+			return nil // the executor parses again and reports the error
+		}
+		if err := l.checkSelections(doc); err != nil {
+			return err
+		}
 	}
-	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.limits.Tokens)
-	if err != nil {
-		return nil // the executor parses again and reports the error
+	op := doc.Operations.ForName(p.OperationName)
+	if op == nil {
+		return nil // the executor says which operation is missing
 	}
+	if err := checkInputs(doc, op, p.Variables, l.limits.InputBytes); err != nil {
+		return err
+	}
+	if cost := l.pricer.Cost(doc, op, p.Variables); cost > l.limits.Complexity {
+		return costError(cost, l.limits.Complexity)
+	}
+	return nil
+}
+
+// checkSelections counts a document's selections as written.
+func (l *preflight) checkSelections(doc *ast.QueryDocument) *gqlerror.Error {
 	var total, widest int
 	var count func(ast.SelectionSet)
 	count = func(set ast.SelectionSet) {
@@ -173,16 +190,27 @@ func deadlineError(err error) error {
 	return store.Errorf(store.ETIMEOUT, "the request was cancelled")
 }
 
+// answerWhenStopped answers TIMEOUT for an operation whose context ended
+// before it ran: gqlgen's executor then gives no answer at all ("null").
+func answerWhenStopped(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	h := next(ctx)
+	answered := false
+	return func(ctx context.Context) *graphql.Response {
+		resp := h(ctx)
+		if resp == nil && !answered && ctx.Err() != nil {
+			resp = &graphql.Response{Errors: gqlerror.List{codedError(deadlineError(ctx.Err()))}}
+		}
+		answered = true
+		return resp
+	}
+}
+
 // boundAnswer caps an answer: the number of its errors (the rest summed up in
-// a last one) and the size of its data. An operation stopped by its context
-// answers a coded error rather than nothing.
+// a last one) and the size of its data.
 func boundAnswer(limits Limits) graphql.ResponseMiddleware {
 	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		resp := next(ctx)
 		if resp == nil {
-			if err := ctx.Err(); err != nil {
-				return &graphql.Response{Errors: gqlerror.List{codedError(deadlineError(err))}}
-			}
 			return nil
 		}
 		if limits.AnswerBytes > 0 && len(resp.Data) > limits.AnswerBytes {
@@ -203,18 +231,6 @@ func codedError(err error) *gqlerror.Error {
 	e := gqlerror.Errorf("%s", store.ErrorMessage(err))
 	e.Extensions = map[string]any{"code": store.ErrorCode(err)}
 	return e
-}
-
-// shorten cuts a message to maxMessage bytes, at a character boundary.
-func shorten(s string) string {
-	if len(s) <= maxMessage {
-		return s
-	}
-	cut := maxMessage
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + fmt.Sprintf("… (%d bytes more)", len(s)-cut)
 }
 
 // withoutSuggestions drops the "Did you mean ...?" that validation adds to

@@ -177,8 +177,7 @@ func importError(probs []Problem) error {
 	for i, p := range probs {
 		lines[i] = p.String()
 	}
-	// Built without Errorf: the report quotes every bad record for the person importing.
-	return &Error{Code: EBADINPUT, Message: fmt.Sprintf("the dataset has %d problem(s), nothing was imported:\n%s", len(probs), strings.Join(lines, "\n"))}
+	return Errorf(EBADINPUT, "the dataset has %d problem(s), nothing was imported:\n%s", len(probs), strings.Join(lines, "\n"))
 }
 
 // checkReferences checks what needs the whole import and the store: unique

@@ -35,18 +35,41 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-// Errorf returns an *Error with the given code and formatted message. String
-// arguments longer than maxQuoted bytes are cut to a prefix: messages quote
-// what a client sent (ids, cursors, dates, search text), and must not grow
-// with it. Trusted long texts, such as a list of allowed names, are passed as
-// a List, which is not cut.
+// Errorf returns an *Error with the given code and formatted message. The
+// arguments quoted with %q are cut to a prefix: they are what a client sent
+// (ids, cursors, dates, search text), and a message must not grow with it.
 func Errorf(code, format string, args ...any) *Error {
-	for i, a := range args {
-		if s, ok := a.(string); ok && len(s) > maxQuoted {
-			args[i] = Prefix(s)
+	for _, i := range quotedArgs(format) {
+		if i < len(args) {
+			if s, ok := args[i].(string); ok {
+				args[i] = Prefix(s)
+			}
 		}
 	}
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// quotedArgs returns the indexes of the arguments format quotes with %q.
+func quotedArgs(format string) []int {
+	var quoted []int
+	arg := 0
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		i++
+		for i < len(format) && strings.IndexByte("+-# 0123456789.", format[i]) >= 0 {
+			i++
+		}
+		if i == len(format) || format[i] == '%' {
+			continue
+		}
+		if format[i] == 'q' {
+			quoted = append(quoted, arg)
+		}
+		arg++
+	}
+	return quoted
 }
 
 // maxQuoted is the longest input an error message quotes in full.
@@ -58,14 +81,19 @@ func Prefix(s string) string {
 	if len(s) <= maxQuoted {
 		return s
 	}
-	cut := maxQuoted
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
+	return cut(s, maxQuoted) + "…"
 }
 
-// List is a list of trusted names that Errorf quotes in full, joined by commas.
+// cut is the longest prefix of s of at most n bytes that ends at a
+// character boundary.
+func cut(s string, n int) string {
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// List is a list of names for a message, joined by commas.
 type List []string
 
 func (l List) String() string { return strings.Join(l, ", ") }
@@ -79,14 +107,28 @@ func ErrorCode(err error) string {
 	return EINTERNAL
 }
 
-// ErrorMessage returns the message a client may see: the domain message, or
-// "internal error" for anything foreign (details stay in the log).
+// ErrorMessage returns the message a client may see: the domain message
+// (at most maxMessage bytes), or "internal error" for anything foreign
+// (details stay in the log).
 func ErrorMessage(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
-		return e.Message
+		return Shorten(e.Message)
 	}
 	return internalError
+}
+
+// maxMessage is the longest message a client is answered.
+const maxMessage = 300
+
+// Shorten cuts a message to maxMessage bytes, at a character boundary,
+// saying how much was left out.
+func Shorten(s string) string {
+	if len(s) <= maxMessage {
+		return s
+	}
+	head := cut(s, maxMessage)
+	return head + fmt.Sprintf("… (%d bytes more)", len(s)-len(head))
 }
 
 // ErrorMessageDetailed returns the message for a person at a terminal: the
