@@ -6,8 +6,8 @@
 //	cccs-graph import -layer TYPE [-source ID] FILE   import a GeoJSON layer of territories (docs/maps.md)
 //	cccs-graph export [-data DIR] [-format F] [-asof DATE] [-collection C] [-o FILE]
 //	                                                  export the dataset (yaml) or the network (graphml, csv, json)
-//	cccs-graph backup [-data DIR] [-o FILE]           write a Badger backup
-//	cccs-graph restore [-data DIR] FILE               load a backup into an empty data directory
+//	cccs-graph backup [-data DIR] [-o FILE]           write a backup (docs/operations.md)
+//	cccs-graph restore [-data DIR] FILE               check a backup, then restore it as a new data directory
 package main
 
 import (
@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -224,21 +225,30 @@ func storeCommand(name, synopsis string, args []string, stderr io.Writer, define
 	return fs, s, err
 }
 
-// writeOutput runs write on the -o file, or on stdout for "" or "-", and
-// closes the file: a failed close (a full disk) is an error too.
+// writeOutput runs write on the -o file, or on stdout for "" or "-". The
+// file is written whole or not at all: into a temporary file beside it,
+// synced and renamed into place, removed when anything fails (a full disk).
 func writeOutput(name string, stdout io.Writer, write func(io.Writer) error) error {
 	if name == "" || name == "-" {
 		return write(stdout)
 	}
-	f, err := os.Create(name)
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-")
 	if err != nil {
 		return err
 	}
-	if err := write(f); err != nil {
-		f.Close()
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if err := write(tmp); err != nil {
+		tmp.Close()
 		return err
 	}
-	return f.Close()
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
 }
 
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -300,12 +310,21 @@ func importLayer(s *store.Store, l store.Layer, file string, stdout io.Writer) e
 func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var out string
 	_, s, err := storeCommand("backup", "backup [options]", args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&out, "o", "", "output file (default: standard output)")
+		fs.StringVar(&out, "o", "", "output file, written whole or not at all (default: standard output)")
 	}, nil)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if out != "" && out != "-" {
+		size, err := s.BackupSize()
+		if err != nil {
+			return err
+		}
+		if err := store.CheckFree(filepath.Dir(out), uint64(size)+1<<20); err != nil {
+			return err
+		}
+	}
 	return writeOutput(out, stdout, s.Backup)
 }
 
@@ -322,18 +341,10 @@ func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if fs.NArg() != 1 {
 		return store.Errorf(store.EBADINPUT, "name one backup file to restore")
 	}
-	f, err := os.Open(fs.Arg(0))
+	h, err := store.RestoreDir(fs.Arg(0), c.Data)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %s", fs.Arg(0), store.ErrorMessageDetailed(err))
 	}
-	defer f.Close()
-	if err := os.MkdirAll(c.Data, 0o755); err != nil {
-		return err
-	}
-	s, err := store.Open(c.Data)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	return s.Restore(f)
+	fmt.Fprintf(stdout, "restored %s into %s\n", h, c.Data)
+	return nil
 }

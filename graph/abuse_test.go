@@ -67,7 +67,9 @@ func TestAbuse(t *testing.T) {
 			}
 			reads, fields := s.Reads(), count.Fields.Load()
 			w := send(h, c, context.Background())
-			checkAnswer(t, c, w.Code, w.Body.Bytes())
+			for _, p := range c.Check(w.Code, w.Body.Bytes()) {
+				t.Error(p)
+			}
 			if !c.Executes {
 				if n := s.Reads() - reads; n != 0 {
 					t.Errorf("%d store reads, want none before the refusal", n)
@@ -77,38 +79,6 @@ func TestAbuse(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// checkAnswer checks a hostile request's answer; the end-to-end suite uses
-// the same checks.
-func checkAnswer(t *testing.T, c abuse.Case, status int, body []byte) {
-	t.Helper()
-	if status != c.Status {
-		t.Errorf("status %d, want %d: %.300s", status, c.Status, body)
-	}
-	var a answer
-	if err := json.Unmarshal(body, &a); err != nil || len(a.Errors) == 0 {
-		t.Fatalf("answer is not a GraphQL error: %v: %.300s", err, body)
-	}
-	if got := a.Errors[0].Extensions["code"]; got != c.Code {
-		t.Errorf("code %v (%q), want %s", got, a.Errors[0].Message, c.Code)
-	}
-	if len(body) > c.MaxAnswer {
-		t.Errorf("answer of %d bytes to a request of %d, want at most %d", len(body), len(c.Body)+len(c.RawQuery), c.MaxAnswer)
-	}
-	if len(a.Errors) > DefaultLimits.Errors+1 {
-		t.Errorf("%d errors, want at most %d and a summary", len(a.Errors), DefaultLimits.Errors)
-	}
-	for _, f := range c.Forbid {
-		if bytes.Contains(body, []byte(f)) {
-			t.Errorf("answer holds %.40q: %.300s", f, body)
-		}
-	}
-	for _, e := range a.Errors {
-		if len(e.Message) > 340 {
-			t.Errorf("message of %d bytes", len(e.Message))
-		}
 	}
 }
 

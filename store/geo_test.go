@@ -393,7 +393,7 @@ func TestIndexIsRebuiltAtOpenAndRestore(t *testing.T) {
 	}
 	defer reopened.Close()
 	restored := openTest(t)
-	if err := restored.Restore(&backup); err != nil {
+	if err := restored.Restore(bytes.NewReader(backup.Bytes())); err != nil {
 		t.Fatal(err)
 	}
 	for name, st := range map[string]*Store{"reopened": reopened, "restored": restored} {

@@ -74,6 +74,9 @@ func (s *Store) ImportLayer(l Layer) (LayerResult, error) {
 	if !slices.Contains(TerritoryTypes, l.Kind) {
 		return LayerResult{}, Errorf(EBADINPUT, "unknown territory type %q: one of %s", l.Kind, List(TerritoryTypes))
 	}
+	if err := s.checkFree(l.File); err != nil {
+		return LayerResult{}, err
+	}
 	feats, probs := parseLayer(l.Kind, l.File.Data)
 	var res LayerResult
 	err := s.update(func(txn *badger.Txn) error {

@@ -19,6 +19,7 @@ import (
 // Store is a graph store on one Badger database.
 type Store struct {
 	db    *badger.DB
+	dir   string // "" in memory
 	reads atomic.Int64
 	geo   atomic.Pointer[geoIndex] // the spatial index (spatial.go)
 	geoMu sync.Mutex               // serialises its rebuilds
@@ -33,6 +34,8 @@ func Open(dir string) (*Store, error) {
 	opts := badger.DefaultOptions(dir).WithLogger(nil).WithMemTableSize(128 << 20)
 	if dir == "" {
 		opts = opts.WithInMemory(true)
+	} else if err := CheckFree(dir, MinFree); err != nil {
+		return nil, err
 	}
 	db, err := badger.Open(opts)
 	if err != nil {
@@ -41,7 +44,7 @@ func Open(dir string) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open badger in %q: %w", dir, err)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, dir: dir}
 	if err := s.checkSchema(); err != nil {
 		db.Close()
 		return nil, err

@@ -97,7 +97,7 @@ func HugeCursor() (query string, variables map[string]any) {
 
 // HugeLiteral is a query with one 1 MB string literal.
 func HugeLiteral(seed int) string {
-	return fmt.Sprintf(`{ search(query: "%d%s") { totalCount } }`, seed, strings.Repeat("x", 1<<20-64))
+	return fmt.Sprintf(`{ search(query: "%d%s") { totalCount } }`, seed, strings.Repeat("x", 1<<20-512))
 }
 
 // SchemaUnderFragments is __schema under n nested inline fragments.
@@ -142,4 +142,48 @@ func manyBadIDs(n int) string {
 	}
 	b.WriteString(" }")
 	return b.String()
+}
+
+// MaxErrors is the most errors an answer carries (the server's default),
+// plus the one that sums up the rest.
+const MaxErrors = 20 + 1
+
+// Check returns what is wrong with an answer to the case: its status, its
+// first error's code, its length, the number and length of its errors, and
+// any forbidden text in it.
+func (c Case) Check(status int, body []byte) []string {
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if status != c.Status {
+		bad("status %d, want %d: %.300s", status, c.Status, body)
+	}
+	var a struct {
+		Errors []struct {
+			Message    string
+			Extensions map[string]any
+		}
+	}
+	if err := json.Unmarshal(body, &a); err != nil || len(a.Errors) == 0 {
+		return append(problems, fmt.Sprintf("answer is not a GraphQL error: %v: %.300s", err, body))
+	}
+	if got := a.Errors[0].Extensions["code"]; got != c.Code {
+		bad("code %v (%q), want %s", got, a.Errors[0].Message, c.Code)
+	}
+	if len(body) > c.MaxAnswer {
+		bad("answer of %d bytes to a request of %d, want at most %d", len(body), len(c.Body)+len(c.RawQuery), c.MaxAnswer)
+	}
+	if len(a.Errors) > MaxErrors {
+		bad("%d errors, want at most %d", len(a.Errors), MaxErrors)
+	}
+	for _, f := range c.Forbid {
+		if strings.Contains(string(body), f) {
+			bad("answer holds %.40q: %.300s", f, body)
+		}
+	}
+	for _, e := range a.Errors {
+		if len(e.Message) > 340 {
+			bad("a message of %d bytes", len(e.Message))
+		}
+	}
+	return problems
 }
