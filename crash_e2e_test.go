@@ -142,4 +142,3 @@ func TestSlowClientsAreCut(t *testing.T) {
 	wg.Wait()
 	s.stop(t)
 }
-
