@@ -227,11 +227,12 @@ const postShape = `the request body is not a GraphQL request: send a JSON object
 // checkPostBody returns what is wrong with a POST body, "" when it is a
 // GraphQL request.
 func checkPostBody(body []byte) string {
-	if !json.Valid(body) {
-		return "the request body is not valid JSON"
-	}
 	var req map[string]json.RawMessage
-	if json.Unmarshal(body, &req) != nil {
+	if err := json.Unmarshal(body, &req); err != nil {
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) {
+			return "the request body is not valid JSON"
+		}
 		return postShape
 	}
 	for name, v := range req {
