@@ -2,11 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/edge"
 )
 
 // admit bounds the work of the requests it wraps: at most max run at once
@@ -21,22 +22,12 @@ func admit(max int, timeout time.Duration, next http.Handler) http.Handler {
 			defer func() { <-slots }()
 		default:
 			w.Header().Set("Retry-After", "1")
-			writeCodedError(w, store.Errorf(store.EUNAVAILABLE, "the server is busy: %d requests are running; retry in a second", max))
+			edge.Respond(w, edge.GraphQL, http.StatusServiceUnavailable, domain.EUNAVAILABLE,
+				fmt.Sprintf("the server is busy: %d requests are running; retry in a second", max))
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
-}
-
-// writeCodedError answers err as a GraphQL-shaped error body with its code,
-// the shape every JSON answer of this server has for errors outside GraphQL.
-func writeCodedError(w http.ResponseWriter, err error) {
-	code := store.ErrorCode(err)
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(store.HTTPStatus(code))
-	json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
-		"message": store.ErrorMessage(err), "extensions": map[string]any{"code": code},
-	}}})
 }

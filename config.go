@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -11,7 +12,7 @@ import (
 	"github.com/cccs13/cccs-graph/graph"
 )
 
-// config is the server's configuration: flags, with environment fallbacks.
+// config is the server's configuration, filled from the option table.
 type config struct {
 	Addr            string
 	Data            string
@@ -19,7 +20,8 @@ type config struct {
 	CORSCredentials bool
 	Introspection   bool
 	LogFormat       string
-	MaxBody         int64
+	LogLevel        string
+	MaxBody         int
 	Limits          graph.Limits  // per GraphQL request
 	RequestTimeout  time.Duration // deadline of one request
 	MaxInFlight     int           // requests handled at once; more get 503
@@ -30,79 +32,158 @@ type config struct {
 	envErrors []string // environment values that did not parse
 }
 
-// env returns the environment variable or def.
-func env(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok {
-		return v
-	}
-	return def
+// option is one row of the option table: a flag, the environment variable
+// that gives it a value when the flag is absent, its default, its help, and
+// the check of its value. Adding an option is adding a row (and a line in the
+// README's table of options, which a test compares with this one).
+type option struct {
+	flag, env, def, help string
+	serveOnly            bool                // only serve takes it; the others are shared by every command
+	bind                 func(*config) any   // the field it sets: *string, *bool, *int or *time.Duration
+	check                func(*config) error // nil: every value of the type is fine
 }
 
-// envBool returns the environment variable as a boolean, or def; a value
-// that does not parse is recorded for Validate.
-func (c *config) envBool(name string, def bool) bool {
-	b, err := strconv.ParseBool(env(name, strconv.FormatBool(def)))
+// options is the option table.
+var options = []option{
+	{flag: "data", env: "CCCS_DATA", def: "./data", help: "data directory; created and loaded with the default dataset when empty",
+		bind: func(c *config) any { return &c.Data },
+		check: func(c *config) error {
+			return require(c.Data != "", "-data: a data directory is required")
+		}},
+	{flag: "log", env: "CCCS_LOG_FORMAT", def: "json", help: "log format, json or text",
+		bind: func(c *config) any { return &c.LogFormat },
+		check: func(c *config) error {
+			return require(c.LogFormat == "json" || c.LogFormat == "text", "-log: %q is not json or text", c.LogFormat)
+		}},
+	{flag: "log-level", env: "CCCS_LOG_LEVEL", def: "info", help: "least severe log records written: debug, info, warn or error",
+		bind: func(c *config) any { return &c.LogLevel },
+		check: func(c *config) error {
+			var l slog.Level
+			return require(l.UnmarshalText([]byte(c.LogLevel)) == nil, "-log-level: %q is not debug, info, warn or error", c.LogLevel)
+		}},
+	{flag: "addr", env: "CCCS_ADDR", def: "localhost:8080", help: "listen address", serveOnly: true,
+		bind: func(c *config) any { return &c.Addr },
+		check: func(c *config) error {
+			return require(c.Addr != "", "-addr: a listen address is required")
+		}},
+	{flag: "cors-origins", env: "CCCS_CORS_ORIGINS", def: "", help: "comma-separated origins allowed by CORS, such as https://example.org; * for any", serveOnly: true,
+		bind: func(c *config) any { return &c.CORSOrigins }},
+	{flag: "cors-credentials", env: "CCCS_CORS_CREDENTIALS", def: "false", help: "allow credentials in CORS requests; refused with origin * or null", serveOnly: true,
+		bind:  func(c *config) any { return &c.CORSCredentials },
+		check: func(c *config) error { return checkOrigins(c.origins(), c.CORSCredentials) }},
+	{flag: "public-url", env: "CCCS_PUBLIC_URL", def: "", help: "base of the absolute links in answers, such as https://graph.example.org; default http:// and the listen address", serveOnly: true,
+		bind:  func(c *config) any { return &c.PublicURL },
+		check: func(c *config) error { return checkPublicURL(c.PublicURL) }},
+	{flag: "introspection", env: "CCCS_INTROSPECTION", def: "true", help: "answer GraphQL introspection queries", serveOnly: true,
+		bind: func(c *config) any { return &c.Introspection }},
+	{flag: "complexity-limit", env: "CCCS_COMPLEXITY_LIMIT", def: "20000", help: "largest cost of one GraphQL operation; list fields multiply by their page size", serveOnly: true,
+		bind: func(c *config) any { return &c.Limits.Complexity }, check: positive("complexity-limit", func(c *config) int { return c.Limits.Complexity })},
+	{flag: "max-tokens", env: "CCCS_MAX_TOKENS", def: "5000", help: "most tokens the GraphQL parser reads in one document", serveOnly: true,
+		bind: func(c *config) any { return &c.Limits.Tokens }, check: positive("max-tokens", func(c *config) int { return c.Limits.Tokens })},
+	{flag: "max-selections", env: "CCCS_MAX_SELECTIONS", def: "1000", help: "most fields and fragments in one GraphQL document, refused before validation", serveOnly: true,
+		bind: func(c *config) any { return &c.Limits.Selections }, check: positive("max-selections", func(c *config) int { return c.Limits.Selections })},
+	{flag: "max-selection-set", env: "CCCS_MAX_SELECTION_SET", def: "250", help: "most selections between one pair of braces", serveOnly: true,
+		bind: func(c *config) any { return &c.Limits.SetSelections }, check: positive("max-selection-set", func(c *config) int { return c.Limits.SetSelections })},
+	{flag: "max-input", env: "CCCS_MAX_INPUT", def: "16384", help: "longest string in a GraphQL variable or argument, in bytes", serveOnly: true,
+		bind: func(c *config) any { return &c.Limits.InputBytes }, check: positive("max-input", func(c *config) int { return c.Limits.InputBytes })},
+	{flag: "max-errors", env: "CCCS_MAX_ERRORS", def: "20", help: "most errors in one answer; the rest are counted in a last one", serveOnly: true,
+		bind: func(c *config) any { return &c.Limits.Errors }, check: positive("max-errors", func(c *config) int { return c.Limits.Errors })},
+	{flag: "max-answer", env: "CCCS_MAX_ANSWER", def: "16777216", help: "largest GraphQL answer (its data) in bytes; a larger one is replaced by an error", serveOnly: true,
+		bind: func(c *config) any { return &c.Limits.AnswerBytes }, check: positive("max-answer", func(c *config) int { return c.Limits.AnswerBytes })},
+	{flag: "request-timeout", env: "CCCS_REQUEST_TIMEOUT", def: "10s", help: "deadline of one request; the work stops there and the client gets TIMEOUT", serveOnly: true,
+		bind: func(c *config) any { return &c.RequestTimeout },
+		check: func(c *config) error {
+			return require(c.RequestTimeout > 0, "-request-timeout: must be positive, such as 10s, not %s", c.RequestTimeout)
+		}},
+	{flag: "max-in-flight", env: "CCCS_MAX_IN_FLIGHT", def: "32", help: "requests (GraphQL, maps, exports) handled at once; more are answered 503 with Retry-After at once", serveOnly: true,
+		bind: func(c *config) any { return &c.MaxInFlight }, check: positive("max-in-flight", func(c *config) int { return c.MaxInFlight })},
+	{flag: "cache-bytes", env: "CCCS_CACHE_BYTES", def: "67108864", help: "bytes of GraphQL answers kept for identical anonymous queries on unchanged data; 0 switches the cache off", serveOnly: true,
+		bind: func(c *config) any { return &c.CacheBytes },
+		check: func(c *config) error {
+			return require(c.CacheBytes >= 0, "-cache-bytes: must be 0 or more, not %d", c.CacheBytes)
+		}},
+	{flag: "query-cache-bytes", env: "CCCS_QUERY_CACHE_BYTES", def: "33554432", help: "bytes of parsed GraphQL documents kept (each weighed 16 times its text; texts over 16 KiB are not kept); 0 switches it off", serveOnly: true,
+		bind: func(c *config) any { return &c.QueryCacheBytes },
+		check: func(c *config) error {
+			return require(c.QueryCacheBytes >= 0, "-query-cache-bytes: must be 0 or more, not %d", c.QueryCacheBytes)
+		}},
+	{flag: "max-body", env: "CCCS_MAX_BODY", def: "1048576", help: "largest request body in bytes, larger ones get 413", serveOnly: true,
+		bind: func(c *config) any { return &c.MaxBody },
+		check: func(c *config) error {
+			return require(c.MaxBody >= 1024, "-max-body: %d bytes is too small for a GraphQL request (at least 1024)", c.MaxBody)
+		}},
+}
+
+// positive is the check of an option that must be 1 or more.
+func positive(flag string, value func(*config) int) func(*config) error {
+	return func(c *config) error {
+		return require(value(c) >= 1, "-%s: must be positive, not %d", flag, value(c))
+	}
+}
+
+// require returns an error with the message unless ok.
+func require(ok bool, format string, args ...any) error {
+	if ok {
+		return nil
+	}
+	return fmt.Errorf(format, args...)
+}
+
+// register registers the flags (all of them for serve, the shared ones for
+// the other commands) with the environment's value, or else the default, as
+// their default: the command line then sets over both. An environment value
+// that does not parse is kept for validate to report.
+func (c *config) register(fs *flag.FlagSet, serve bool) {
+	for _, o := range options {
+		if o.serveOnly && !serve {
+			continue
+		}
+		text, fromEnv := os.LookupEnv(o.env)
+		if !fromEnv {
+			text = o.def
+		}
+		usage := fmt.Sprintf("%s (env %s)", o.help, o.env)
+		switch p := o.bind(c).(type) {
+		case *string:
+			fs.StringVar(p, o.flag, text, usage)
+		case *bool:
+			fs.BoolVar(p, o.flag, parseOr(c, o, text, strconv.ParseBool, "true or false"), usage)
+		case *int:
+			fs.IntVar(p, o.flag, parseOr(c, o, text, strconv.Atoi, "a whole number"), usage)
+		case *time.Duration:
+			fs.DurationVar(p, o.flag, parseOr(c, o, text, time.ParseDuration, "a duration such as 10s"), usage)
+		default:
+			panic("option -" + o.flag + ": bind returns an unknown type") // a wiring bug, caught by every test
+		}
+	}
+}
+
+// parseOr parses an option's text, from the environment or its default;
+// when that does not parse, it keeps the error for validate and returns the
+// default.
+func parseOr[T any](c *config, o option, text string, parse func(string) (T, error), want string) T {
+	v, err := parse(text)
 	if err != nil {
-		c.envErrors = append(c.envErrors, fmt.Sprintf("%s=%q is not true or false", name, os.Getenv(name)))
-		return def
+		c.envErrors = append(c.envErrors, fmt.Sprintf("%s=%q is not %s", o.env, text, want))
+		v, _ = parse(o.def)
 	}
-	return b
+	return v
 }
 
-// envInt returns the environment variable as an integer, or def; a value
-// that does not parse is recorded for Validate.
-func (c *config) envInt(name string, def int64) int64 {
-	n, err := strconv.ParseInt(env(name, strconv.FormatInt(def, 10)), 10, 64)
-	if err != nil {
-		c.envErrors = append(c.envErrors, fmt.Sprintf("%s=%q is not a whole number", name, os.Getenv(name)))
-		return def
+// validate checks the values of the options fs holds and says what is wrong in words.
+func (c *config) validate(fs *flag.FlagSet) error {
+	if len(c.envErrors) > 0 {
+		return fmt.Errorf("environment: %s", strings.Join(c.envErrors, "; "))
 	}
-	return n
-}
-
-// envDuration returns the environment variable as a duration, or def; a
-// value that does not parse is recorded for Validate.
-func (c *config) envDuration(name string, def time.Duration) time.Duration {
-	d, err := time.ParseDuration(env(name, def.String()))
-	if err != nil {
-		c.envErrors = append(c.envErrors, fmt.Sprintf("%s=%q is not a duration such as 10s", name, os.Getenv(name)))
-		return def
+	for _, o := range options {
+		if o.check == nil || fs.Lookup(o.flag) == nil {
+			continue
+		}
+		if err := o.check(c); err != nil {
+			return err
+		}
 	}
-	return d
-}
-
-// dataFlag registers the flag every subcommand shares.
-func dataFlag(fs *flag.FlagSet, c *config) {
-	fs.StringVar(&c.Data, "data", env("CCCS_DATA", "./data"), "data directory (env CCCS_DATA); created and loaded with the default dataset when empty")
-	fs.StringVar(&c.LogFormat, "log", env("CCCS_LOG_FORMAT", "json"), "log format, json or text (env CCCS_LOG_FORMAT)")
-}
-
-// serveFlags registers the flags of the serve subcommand.
-func serveFlags(fs *flag.FlagSet, c *config) {
-	dataFlag(fs, c)
-	fs.StringVar(&c.Addr, "addr", env("CCCS_ADDR", "localhost:8080"), "listen address (env CCCS_ADDR)")
-	fs.StringVar(&c.CORSOrigins, "cors-origins", env("CCCS_CORS_ORIGINS", ""), "comma-separated origins allowed by CORS, such as https://example.org; * for any (env CCCS_CORS_ORIGINS)")
-	fs.BoolVar(&c.CORSCredentials, "cors-credentials", c.envBool("CCCS_CORS_CREDENTIALS", false), "allow credentials in CORS requests; refused with origin * (env CCCS_CORS_CREDENTIALS)")
-	fs.BoolVar(&c.Introspection, "introspection", c.envBool("CCCS_INTROSPECTION", true), "answer GraphQL introspection queries (env CCCS_INTROSPECTION)")
-	fs.Int64Var(&c.MaxBody, "max-body", c.envInt("CCCS_MAX_BODY", 1<<20), "largest request body in bytes, larger ones get 413 (env CCCS_MAX_BODY)")
-	limitFlags(fs, c)
-	fs.StringVar(&c.PublicURL, "public-url", env("CCCS_PUBLIC_URL", ""), "base of the absolute links in answers, such as https://graph.example.org; default http:// and the listen address (env CCCS_PUBLIC_URL)")
-}
-
-// limitFlags registers the limits of one request (docs/operations.md).
-func limitFlags(fs *flag.FlagSet, c *config) {
-	d := graph.DefaultLimits
-	fs.IntVar(&c.Limits.Complexity, "complexity-limit", int(c.envInt("CCCS_COMPLEXITY_LIMIT", int64(d.Complexity))), "largest cost of one GraphQL operation; list fields multiply by their page size (env CCCS_COMPLEXITY_LIMIT)")
-	fs.IntVar(&c.Limits.Tokens, "max-tokens", int(c.envInt("CCCS_MAX_TOKENS", int64(d.Tokens))), "most tokens the GraphQL parser reads in one document (env CCCS_MAX_TOKENS)")
-	fs.IntVar(&c.Limits.Selections, "max-selections", int(c.envInt("CCCS_MAX_SELECTIONS", int64(d.Selections))), "most fields and fragments in one GraphQL document, refused before validation (env CCCS_MAX_SELECTIONS)")
-	fs.IntVar(&c.Limits.SetSelections, "max-selection-set", int(c.envInt("CCCS_MAX_SELECTION_SET", int64(d.SetSelections))), "most selections between one pair of braces (env CCCS_MAX_SELECTION_SET)")
-	fs.IntVar(&c.Limits.InputBytes, "max-input", int(c.envInt("CCCS_MAX_INPUT", int64(d.InputBytes))), "longest string in a GraphQL variable or argument, in bytes (env CCCS_MAX_INPUT)")
-	fs.IntVar(&c.Limits.Errors, "max-errors", int(c.envInt("CCCS_MAX_ERRORS", int64(d.Errors))), "most errors in one answer; the rest are counted in a last one (env CCCS_MAX_ERRORS)")
-	fs.IntVar(&c.Limits.AnswerBytes, "max-answer", int(c.envInt("CCCS_MAX_ANSWER", int64(d.AnswerBytes))), "largest GraphQL answer (its data) in bytes; a larger one is replaced by an error (env CCCS_MAX_ANSWER)")
-	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.envDuration("CCCS_REQUEST_TIMEOUT", 10*time.Second), "deadline of one request; the work stops there and the client gets TIMEOUT (env CCCS_REQUEST_TIMEOUT)")
-	fs.IntVar(&c.MaxInFlight, "max-in-flight", int(c.envInt("CCCS_MAX_IN_FLIGHT", 32)), "requests (GraphQL, maps, exports) handled at once; more are answered 503 with Retry-After at once (env CCCS_MAX_IN_FLIGHT)")
-	fs.IntVar(&c.CacheBytes, "cache-bytes", int(c.envInt("CCCS_CACHE_BYTES", 64<<20)), "bytes of GraphQL answers kept for identical requests on unchanged data; 0 switches the cache off (env CCCS_CACHE_BYTES)")
-	fs.IntVar(&c.QueryCacheBytes, "query-cache-bytes", int(c.envInt("CCCS_QUERY_CACHE_BYTES", 32<<20)), "bytes of parsed GraphQL documents kept (each weighed 16 times its text; texts over 16 KiB are not kept); 0 switches it off (env CCCS_QUERY_CACHE_BYTES)")
+	return nil
 }
 
 // origins returns the CORS origins as a list.
@@ -116,52 +197,9 @@ func (c *config) origins() []string {
 	return out
 }
 
-// Validate checks the configuration and says what is wrong in words.
-func (c *config) Validate() error {
-	if len(c.envErrors) > 0 {
-		return fmt.Errorf("environment: %s", strings.Join(c.envErrors, "; "))
-	}
-	if c.Data == "" {
-		return fmt.Errorf("-data: a data directory is required")
-	}
-	if c.LogFormat != "json" && c.LogFormat != "text" {
-		return fmt.Errorf("-log: %q is not json or text", c.LogFormat)
-	}
-	return nil
-}
-
-// validateServe checks the serve subcommand's configuration.
-func (c *config) validateServe() error {
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	if c.Addr == "" {
-		return fmt.Errorf("-addr: a listen address is required")
-	}
-	if c.MaxBody < 1024 {
-		return fmt.Errorf("-max-body: %d bytes is too small for a GraphQL request (at least 1024)", c.MaxBody)
-	}
-	positive := []struct {
-		flag string
-		n    int
-	}{
-		{"-complexity-limit", c.Limits.Complexity}, {"-max-tokens", c.Limits.Tokens},
-		{"-max-selections", c.Limits.Selections}, {"-max-selection-set", c.Limits.SetSelections}, {"-max-input", c.Limits.InputBytes},
-		{"-max-errors", c.Limits.Errors}, {"-max-answer", c.Limits.AnswerBytes}, {"-max-in-flight", c.MaxInFlight},
-	}
-	for _, p := range positive {
-		if p.n < 1 {
-			return fmt.Errorf("%s: must be positive, not %d", p.flag, p.n)
-		}
-	}
-	if c.RequestTimeout <= 0 {
-		return fmt.Errorf("-request-timeout: must be positive, such as 10s, not %s", c.RequestTimeout)
-	}
-	if c.CacheBytes < 0 || c.QueryCacheBytes < 0 {
-		return fmt.Errorf("-cache-bytes and -query-cache-bytes: must be 0 (off) or more")
-	}
-	if err := checkPublicURL(c.PublicURL); err != nil {
-		return err
-	}
-	return checkOrigins(c.origins(), c.CORSCredentials)
+// logLevel is the level -log-level names (validated).
+func (c *config) logLevel() slog.Level {
+	var l slog.Level
+	l.UnmarshalText([]byte(c.LogLevel))
+	return l
 }

@@ -23,7 +23,7 @@ func checkOrigins(origins []string, credentials bool) error {
 			continue
 		}
 		if err := checkOrigin(o); err != nil {
-			return fmt.Errorf("-cors-origins %q: %w", o, err)
+			return fmt.Errorf("-cors-origins: %q: %w", o, err)
 		}
 	}
 	return nil
@@ -54,10 +54,10 @@ func checkPublicURL(s string) error {
 	}
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") || u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("-public-url %q: give an absolute http or https URL such as https://graph.example.org", s)
+		return fmt.Errorf("-public-url: %q: give an absolute http or https URL such as https://graph.example.org", s)
 	}
 	if strings.HasSuffix(s, "/") {
-		return fmt.Errorf("-public-url %q: write it without the trailing slash: %s", s, strings.TrimRight(s, "/"))
+		return fmt.Errorf("-public-url: %q: write it without the trailing slash: %s", s, strings.TrimRight(s, "/"))
 	}
 	return nil
 }

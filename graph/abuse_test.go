@@ -9,13 +9,14 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/cccs13/cccs-graph/domain"
 	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/cccs13/cccs-graph/internal/abuse"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // answer is a GraphQL answer as a client decodes it.
@@ -95,7 +96,7 @@ func TestManyErrorsAreSummedUp(t *testing.T) {
 		if len(a.Errors) != DefaultLimits.Errors+1 || a.Errors[DefaultLimits.Errors].Message != "and 220 more errors" {
 			t.Fatalf("%d errors, last %+v", len(a.Errors), a.Errors[len(a.Errors)-1])
 		}
-		if a.Errors[DefaultLimits.Errors].Extensions["code"] != store.EBADINPUT {
+		if a.Errors[DefaultLimits.Errors].Extensions["code"] != domain.EBADINPUT {
 			t.Errorf("summary has no code: %+v", a.Errors[DefaultLimits.Errors])
 		}
 		return
@@ -119,8 +120,8 @@ func TestDeadlineStopsTheOperation(t *testing.T) {
 			if err := json.Unmarshal(w.Body.Bytes(), &a); err != nil || len(a.Errors) == 0 {
 				t.Fatalf("answer %d %q", w.Code, w.Body)
 			}
-			if a.Errors[0].Extensions["code"] != store.ETIMEOUT {
-				t.Errorf("errors %+v, want %s", a.Errors, store.ETIMEOUT)
+			if a.Errors[0].Extensions["code"] != domain.ETIMEOUT {
+				t.Errorf("errors %+v, want %s", a.Errors, domain.ETIMEOUT)
 			}
 			if n := count.Fields.Load() - fields; n > 1 {
 				t.Errorf("%d fields resolved after the deadline", n)

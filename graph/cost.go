@@ -8,6 +8,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/store"
 )
@@ -31,8 +32,8 @@ var capped = map[string]int{
 	"Subgraph.relations":      store.MaxSubgraphRelations,
 	"Path.nodes":              store.MaxPathDepth + 1,
 	"Path.relations":          store.MaxPathDepth,
-	"Stats.nodesByKind":       len(store.Kinds),
-	"Stats.relationsByKind":   len(store.RelKinds),
+	"Stats.nodesByKind":       len(domain.Kinds),
+	"Stats.relationsByKind":   len(domain.RelKinds),
 	"Stats.signatoriesByYear": store.MaxYears,
 }
 
@@ -357,6 +358,6 @@ func costError(cost, limit int) *gqlerror.Error {
 		shown = "beyond counting"
 	}
 	err := gqlerror.Errorf("operation cost %s exceeds the limit of %d: ask for fewer items per page, fewer levels or fewer aliases", shown, limit)
-	err.Extensions = map[string]any{"code": store.ECOMPLEXITY, "cost": cost, "limit": limit}
+	err.Extensions = map[string]any{"code": domain.ECOMPLEXITY, "cost": cost, "limit": limit}
 	return err
 }

@@ -6,8 +6,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // maxListInput caps every list given as an argument, a variable or inside an
@@ -27,7 +27,7 @@ func checkInputs(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[s
 	l := inputLimit{maxBytes: maxBytes}
 	for name, v := range vars {
 		if msg := l.check(v, 0); msg != "" {
-			return inputError("variable $%s %s", store.Prefix(name), msg)
+			return inputError("variable $%s %s", domain.Prefix(name), msg)
 		}
 	}
 	var err *gqlerror.Error
@@ -68,7 +68,7 @@ type inputLimit struct{ maxBytes int }
 
 func inputError(format string, args ...any) *gqlerror.Error {
 	err := gqlerror.Errorf(format, args...)
-	err.Extensions = map[string]any{"code": store.EBADINPUT}
+	err.Extensions = map[string]any{"code": domain.EBADINPUT}
 	return err
 }
 

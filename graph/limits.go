@@ -12,7 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Limits of one GraphQL request. Each is refused before execution, except
@@ -110,7 +110,7 @@ func (l *preflight) checkSelections(doc *ast.QueryDocument) *gqlerror.Error {
 
 func limitError(format string, args ...any) *gqlerror.Error {
 	err := gqlerror.Errorf(format, args...)
-	err.Extensions = map[string]any{"code": store.ECOMPLEXITY}
+	err.Extensions = map[string]any{"code": domain.ECOMPLEXITY}
 	return err
 }
 
@@ -185,9 +185,9 @@ func stopAtDeadline(ctx context.Context, next graphql.Resolver) (any, error) {
 // deadlineError is the coded error of an operation stopped by its context.
 func deadlineError(err error) error {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return store.Errorf(store.ETIMEOUT, "the operation took longer than this server allows and was stopped: ask for less")
+		return domain.Errorf(domain.ETIMEOUT, "the operation took longer than this server allows and was stopped: ask for less")
 	}
-	return store.Errorf(store.ETIMEOUT, "the request was cancelled")
+	return domain.Errorf(domain.ETIMEOUT, "the request was cancelled")
 }
 
 // answerWhenStopped answers TIMEOUT for an operation whose context ended
@@ -228,8 +228,8 @@ func boundAnswer(limits Limits) graphql.ResponseMiddleware {
 }
 
 func codedError(err error) *gqlerror.Error {
-	e := gqlerror.Errorf("%s", store.ErrorMessage(err))
-	e.Extensions = map[string]any{"code": store.ErrorCode(err)}
+	e := gqlerror.Errorf("%s", domain.ErrorMessage(err))
+	e.Extensions = map[string]any{"code": domain.ErrorCode(err)}
 	return e
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -9,10 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // A backup file says what it is: one line of JSON (the header), then the
@@ -51,8 +55,8 @@ type BackupHeader struct {
 
 // Backup writes a backup of the whole store to w, from one snapshot: a first
 // pass sums the records up for the header, a second writes them.
-func (s *Store) Backup(w io.Writer) error {
-	return s.view(func(txn *badger.Txn) error {
+func (s *Store) Backup(ctx context.Context, w io.Writer) error {
+	return s.view(ctx, func(txn *badger.Txn) error {
 		h, err := backupHeader(txn)
 		if err != nil {
 			return err
@@ -70,9 +74,9 @@ func (s *Store) Backup(w io.Writer) error {
 }
 
 // BackupSize is the length in bytes of the records a backup would hold now.
-func (s *Store) BackupSize() (int64, error) {
+func (s *Store) BackupSize(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		h, err := backupHeader(txn)
 		n = h.Bytes
 		return err
@@ -124,7 +128,7 @@ func eachRecord(txn *badger.Txn, fn func(rec []byte) error) error {
 
 // badBackup is the error of a file that is not a sound backup.
 func badBackup(format string, args ...any) error {
-	return Errorf(EBADINPUT, "not a usable backup: "+format, args...)
+	return domain.Errorf(domain.EBADINPUT, "not a usable backup: "+format, args...)
 }
 
 // readHeader reads and checks a backup's first line.
@@ -235,16 +239,16 @@ func CheckBackup(r io.Reader) (BackupHeader, error) {
 // file is checked first, then loaded (and checked again as it is read).
 // Returns EBADINPUT for a file that is not a sound backup, ECONFLICT when
 // the store already holds data (restoring over it would mix two graphs).
-func (s *Store) Restore(r io.ReadSeeker) error {
+func (s *Store) Restore(ctx context.Context, r io.ReadSeeker) error {
 	if _, err := CheckBackup(r); err != nil {
 		return err
 	}
-	empty, err := s.Empty()
+	empty, err := s.Empty(ctx)
 	if err != nil {
 		return err
 	}
 	if !empty {
-		return Errorf(ECONFLICT, "the data directory is not empty: restore into a new one")
+		return domain.Errorf(domain.ECONFLICT, "the data directory is not empty: restore into a new one")
 	}
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return err
@@ -264,17 +268,17 @@ func (s *Store) Restore(r io.ReadSeeker) error {
 	}
 	// Index again: the spatial index lives in memory, and the search index
 	// is rebuilt in case the backup was written with other rules.
-	if err := s.update(rebuildSearchIndex); err != nil {
+	if err := s.update(ctx, rebuildSearchIndex); err != nil {
 		return err
 	}
-	return s.rebuildGeoIndex()
+	return s.rebuildGeoIndex(context.WithoutCancel(ctx))
 }
 
 // RestoreDir restores the backup in file as the data directory dir, which
 // must not exist or be empty. The file is checked whole first; the store is
 // built in a fresh directory beside dir and moved into place only when
 // complete, so a failure leaves nothing behind.
-func RestoreDir(file, dir string) (BackupHeader, error) {
+func RestoreDir(ctx context.Context, file, dir string, log *slog.Logger) (BackupHeader, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return BackupHeader{}, err
@@ -285,7 +289,7 @@ func RestoreDir(file, dir string) (BackupHeader, error) {
 		return h, err
 	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return h, Errorf(ECONFLICT, "the data directory %s is not empty: restore into a new one", dir)
+		return h, domain.Errorf(domain.ECONFLICT, "the data directory %s is not empty: restore into a new one", dir)
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return h, err
 	}
@@ -301,7 +305,7 @@ func RestoreDir(file, dir string) (BackupHeader, error) {
 		return h, err
 	}
 	defer os.RemoveAll(tmp) // a no-op once moved into place
-	s, err := Open(tmp)
+	s, err := Open(tmp, log)
 	if err != nil {
 		return h, err
 	}
@@ -309,7 +313,7 @@ func RestoreDir(file, dir string) (BackupHeader, error) {
 		s.Close()
 		return h, err
 	}
-	if err := s.Restore(f); err != nil {
+	if err := s.Restore(ctx, f); err != nil {
 		s.Close()
 		return h, err
 	}

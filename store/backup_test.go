@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // backupOf writes a backup of a store holding small.yaml.
@@ -15,7 +17,7 @@ func backupOf(t *testing.T) []byte {
 	s := openTest(t)
 	importFile(t, s, "small.yaml")
 	var b bytes.Buffer
-	if err := s.Backup(&b); err != nil {
+	if err := s.Backup(ctx, &b); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -24,12 +26,12 @@ func backupOf(t *testing.T) []byte {
 func TestBackupRoundTrip(t *testing.T) {
 	src := openTest(t)
 	importFile(t, src, "small.yaml")
-	want, err := src.Export()
+	want, err := src.Export(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := src.Backup(&b); err != nil {
+	if err := src.Backup(ctx, &b); err != nil {
 		t.Fatal(err)
 	}
 	var h BackupHeader
@@ -40,22 +42,22 @@ func TestBackupRoundTrip(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "backup")
 	os.WriteFile(file, b.Bytes(), 0o644)
 	dir := filepath.Join(t.TempDir(), "data")
-	if _, err := RestoreDir(file, dir); err != nil {
+	if _, err := RestoreDir(ctx, file, dir, nil); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Open(dir)
+	s, err := Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	got, err := s.Export()
+	got, err := s.Export(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
 		t.Error("the restored store exports another dataset")
 	}
-	if v, _ := s.DataVersion(); v != h.DataVersion {
+	if v, _ := s.DataVersion(ctx); v != h.DataVersion {
 		t.Errorf("data version %d, the header says %d", v, h.DataVersion)
 	}
 }
@@ -105,8 +107,8 @@ func TestBadBackupsAreRefused(t *testing.T) {
 			parent := t.TempDir()
 			file := filepath.Join(t.TempDir(), "backup")
 			os.WriteFile(file, c.file, 0o644)
-			_, err := RestoreDir(file, filepath.Join(parent, "data"))
-			if err == nil || ErrorCode(err) != EBADINPUT || !strings.Contains(err.Error(), c.want) {
+			_, err := RestoreDir(ctx, file, filepath.Join(parent, "data"), nil)
+			if err == nil || domain.ErrorCode(err) != domain.EBADINPUT || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error = %v, want BAD_USER_INPUT with %q", err, c.want)
 			}
 			if entries, _ := os.ReadDir(parent); len(entries) != 0 {
@@ -125,7 +127,7 @@ func TestRestoreRefusesAFullDirectory(t *testing.T) {
 	dir := filepath.Join(parent, "data")
 	os.Mkdir(dir, 0o755)
 	os.WriteFile(filepath.Join(dir, "keep"), []byte("mine"), 0o644)
-	if _, err := RestoreDir(file, dir); ErrorCode(err) != ECONFLICT {
+	if _, err := RestoreDir(ctx, file, dir, nil); domain.ErrorCode(err) != domain.ECONFLICT {
 		t.Fatalf("error = %v, want CONFLICT", err)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {

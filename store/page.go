@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"encoding/base64"
 	"encoding/json"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Cursor is a position in an ordered list: the sort key and the id of the item
@@ -29,14 +31,14 @@ const maxCursor = 1024
 func ParseCursor(s string) (Cursor, error) {
 	var c Cursor
 	if len(s) > maxCursor {
-		return Cursor{}, Errorf(EBADINPUT, "invalid cursor %q: longer than %d bytes", s, maxCursor)
+		return Cursor{}, domain.Errorf(domain.EBADINPUT, "invalid cursor %q: longer than %d bytes", s, maxCursor)
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err == nil {
 		err = json.Unmarshal(b, &c)
 	}
 	if err != nil || c.ID == "" {
-		return Cursor{}, Errorf(EBADINPUT, "invalid cursor %q", s)
+		return Cursor{}, domain.Errorf(domain.EBADINPUT, "invalid cursor %q", s)
 	}
 	return c, nil
 }
@@ -114,7 +116,7 @@ func Paginate[T any](items []T, cursorOf func(T) Cursor, desc bool, args PageArg
 func (args PageArgs) parse(s string) (Cursor, error) {
 	c, err := ParseCursor(s)
 	if err == nil && c.Order != args.Order {
-		err = Errorf(EBADINPUT, "cursor %q belongs to another ordering: ask again without it", s)
+		err = domain.Errorf(domain.EBADINPUT, "cursor %q belongs to another ordering: ask again without it", s)
 	}
 	return c, err
 }

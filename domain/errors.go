@@ -1,9 +1,8 @@
-package store
+package domain
 
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"unicode/utf8"
 )
@@ -93,11 +92,6 @@ func cut(s string, n int) string {
 	return s[:n]
 }
 
-// List is a list of names for a message, joined by commas.
-type List []string
-
-func (l List) String() string { return strings.Join(l, ", ") }
-
 // ErrorCode returns the code of err, EINTERNAL for anything that is not an *Error.
 func ErrorCode(err error) string {
 	var e *Error
@@ -139,26 +133,4 @@ func ErrorMessageDetailed(err error) string {
 		return e.Message
 	}
 	return err.Error()
-}
-
-// httpStatus maps error codes to HTTP statuses: the one table of them.
-var httpStatus = map[string]int{
-	EBADINPUT:      http.StatusBadRequest,
-	ENOTFOUND:      http.StatusNotFound,
-	EUNAUTHN:       http.StatusUnauthorized,
-	EFORBIDDEN:     http.StatusForbidden,
-	ECONFLICT:      http.StatusConflict,
-	ECOMPLEXITY:    http.StatusBadRequest,
-	ENOTACCEPTABLE: http.StatusNotAcceptable,
-	ETIMEOUT:       http.StatusServiceUnavailable,
-	EUNAVAILABLE:   http.StatusServiceUnavailable,
-}
-
-// HTTPStatus is the HTTP status of an error code; 500 for EINTERNAL and
-// anything unknown.
-func HTTPStatus(code string) int {
-	if s, ok := httpStatus[code]; ok {
-		return s
-	}
-	return http.StatusInternalServerError
 }
