@@ -3,8 +3,11 @@ package graph
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/99designs/gqlgen/client"
 
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -53,4 +56,21 @@ func TestCostSaturates(t *testing.T) {
 	if got := costOf(t, `query($n: Int) { organizations(first: $n) { nodes { id } } }`, map[string]any{"n": 400}); got < 400 {
 		t.Errorf("a variable is not counted: %d", got)
 	}
+}
+
+// TestAnswerSizeIsCapped: an answer whose data is over the limit is replaced
+// by a coded error, before anything is written.
+func TestAnswerSizeIsCapped(t *testing.T) {
+	limits := DefaultLimits
+	limits.AnswerBytes = 2000
+	c := client.New(NewHandler(defaultDataset(t), Options{Limits: limits, Logger: slog.New(slog.DiscardHandler)}))
+	resp, err := c.RawPost(`{ organizations(first: 100) { nodes { id name } } }`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Data != nil || !strings.Contains(string(resp.Errors), `"COMPLEXITY_LIMIT_EXCEEDED"`) || !strings.Contains(string(resp.Errors), "larger than 2000 bytes") {
+		t.Errorf("data %.100s, errors %s", resp.Data, resp.Errors)
+	}
+	var small map[string]any
+	query(t, c, `{ node(id: "caf-13") { id } }`, &small)
 }
