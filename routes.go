@@ -30,6 +30,8 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	m := newMetrics(reg)
 
 	counters := &graph.Counters{}
+	// Requests that compute are admitted a few at a time, each under a deadline.
+	heavy := func(h http.Handler) http.Handler { return admit(c.MaxInFlight, c.RequestTimeout, h) }
 	gql := graph.NewHandler(s, graph.Options{
 		Limits:          c.Limits,
 		Introspection:   c.Introspection,
@@ -38,6 +40,7 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 		QueryCacheBytes: c.QueryCacheBytes,
 		MaxBody:         int64(c.MaxBody),
 		Counters:        counters,
+		Admit:           heavy,
 	})
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "cccs_graphql_fields_resolved_total", Help: "GraphQL fields resolved (refused requests resolve none).",
@@ -45,12 +48,8 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "cccs_store_reads_total", Help: "Read transactions of the store.",
 	}, func() float64 { return float64(s.Reads()) }))
-	// Requests that compute are admitted a few at a time, each under a deadline.
-	heavy := func(h http.Handler) http.Handler { return admit(c.MaxInFlight, c.RequestTimeout, h) }
 	mux := http.NewServeMux()
-	// The body is read (and bounded) before admission: a slow client does
-	// not hold one of the places.
-	mux.Handle("/graphql", edge.ReadBody(int64(c.MaxBody), edge.GraphQL, heavy(gql)))
+	mux.Handle("/graphql", gql)
 	mux.Handle("GET /{$}", graph.Explorer("/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {

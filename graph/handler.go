@@ -35,6 +35,9 @@ type Options struct {
 	QueryCacheBytes int       // parsed documents kept, weighed in bytes; 0 switches it off
 	MaxBody         int64     // largest request body in bytes; 0 for DefaultMaxBody
 	Counters        *Counters // counts what runs; nil when nobody reads them
+	// Admit, when set, wraps the handler once the body is read: a slow
+	// client does not hold a place while it sends.
+	Admit func(http.Handler) http.Handler
 }
 
 // Counters count the work the handler does, for metrics and for the tests
@@ -103,7 +106,11 @@ func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 	if opts.CacheBytes > 0 {
 		h = newResponseCache(h, s, log, opts.CacheBytes)
 	}
-	return edge.ReadBody(cmp.Or(opts.MaxBody, DefaultMaxBody), edge.GraphQL, checkTransport(h))
+	h = checkTransport(h)
+	if opts.Admit != nil {
+		h = opts.Admit(h)
+	}
+	return edge.ReadBody(cmp.Or(opts.MaxBody, DefaultMaxBody), edge.GraphQL, h)
 }
 
 // presentError gives every error a code in extensions.code and a message of
