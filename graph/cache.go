@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"io"
@@ -9,10 +10,10 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	lru "github.com/hashicorp/golang-lru/v2/simplelru"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/edge"
@@ -73,9 +74,12 @@ func (rc *responseCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK, limit: min(cacheMaxEntry, rc.maxBytes)}
-	rc.next.ServeHTTP(rec, r)
-	// Only complete answers without errors are kept: errors may be passing.
-	if rec.status == http.StatusOK && !rec.over && !bytes.Contains(rec.buf.Bytes(), []byte(`"errors":`)) {
+	t := &ticket{}
+	rc.next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), ticketKey{}, t)))
+	// Only complete answers to a query, without errors, are kept: errors may
+	// be passing. (A hit needs no such check: only a query's answer is ever
+	// kept under its document and operation name.)
+	if t.query.Load() && rec.status == http.StatusOK && !rec.over && !bytes.Contains(rec.buf.Bytes(), []byte(`"errors":`)) {
 		rc.add(key, &cachedResponse{
 			contentType: w.Header().Get("Content-Type"),
 			operation:   operationName(r.Context()),
@@ -134,8 +138,8 @@ func (rc *responseCache) key(r *http.Request) (k [sha256.Size]byte, ok bool) {
 }
 
 // cacheable returns the GraphQL request of r when its answer may be kept:
-// an anonymous GET or POST whose operation is a query, in a text of at most
-// maxCachedQuery bytes.
+// an anonymous GET or POST, with a text of at most maxCachedQuery bytes (the
+// executor then says whether its operation is a query: markOperation).
 func cacheable(r *http.Request) (gqlRequest, bool) {
 	var req gqlRequest
 	if r.Header.Get("Authorization") != "" || r.Header.Get("Cookie") != "" {
@@ -153,25 +157,22 @@ func cacheable(r *http.Request) (gqlRequest, bool) {
 	default:
 		return req, false
 	}
-	// A long text is not kept (and not parsed here): huge literals stay out.
-	return req, len(req.Query) <= maxCachedQuery && isQuery(req.Query, req.OperationName)
+	return req, len(req.Query) <= maxCachedQuery // huge literals stay out
 }
 
-// isQuery reports whether the operation a document runs is a query; false
-// for a mutation, a subscription, or a document that does not parse (its
-// error answer is not kept anyway).
-func isQuery(doc, operationName string) bool {
-	d, err := parser.ParseQuery(&ast.Source{Input: doc})
-	if err != nil {
-		return false
+// ticket is what the executor tells the cache about one request: whether
+// the operation it ran is a query, whose answer may be kept.
+type ticket struct{ query atomic.Bool }
+
+type ticketKey struct{}
+
+// markOperation tells the cache of ctx's request (if any) which kind of
+// operation runs. The executor knows it after parsing; the cache does not
+// parse the document itself.
+func markOperation(ctx context.Context, op *ast.OperationDefinition) {
+	if t, ok := ctx.Value(ticketKey{}).(*ticket); ok {
+		t.query.Store(op.Operation == ast.Query)
 	}
-	var op *ast.OperationDefinition
-	if operationName == "" && len(d.Operations) == 1 {
-		op = d.Operations[0]
-	} else {
-		op = d.Operations.ForName(operationName)
-	}
-	return op != nil && op.Operation == ast.Query
 }
 
 // recorder passes a response through and keeps a copy of it, unless it is

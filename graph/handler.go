@@ -88,8 +88,11 @@ func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 	srv.AroundOperations(answerWhenStopped)
 	srv.AroundResponses(boundAnswer(opts.Limits))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Name != "" {
-			setOperationName(ctx, op.Name)
+		if op := graphql.GetOperationContext(ctx).Operation; op != nil {
+			markOperation(ctx, op)
+			if op.Name != "" {
+				setOperationName(ctx, op.Name)
+			}
 		}
 		return next(loaders.With(ctx, loaders.New(s)))
 	})
