@@ -87,10 +87,6 @@ type bodyKey struct{}
 // returns the bytes, and r.Body reads them again from memory.
 func ReadBody(limit int64, f Format, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := r.Context().Value(bodyKey{}).([]byte); ok {
-			next.ServeHTTP(w, r) // read further out already
-			return
-		}
 		tooLarge := fmt.Sprintf("request body is larger than %d bytes", limit)
 		if r.ContentLength > limit {
 			Respond(w, f, http.StatusRequestEntityTooLarge, domain.EBADINPUT, tooLarge)

@@ -211,17 +211,28 @@ func storeNames[T ~string](vs []T) []string {
 // signatories pages the organizations that are signatories of an agreement at
 // asOf (today when nil), by name.
 func signatories(ctx context.Context, agreementID string, asOf *domain.Date, first *int, after *string) (*model.OrganizationConnection, error) {
-	args, err := model.PageArgs(first, after, nil, nil)
-	if err != nil {
-		return nil, err
-	}
 	at := domain.Today()
 	if asOf != nil {
 		at = *asOf
 	}
-	nodes, err := model.RelatedNodes(ctx, agreementID, domain.In, domain.RelSignatory, &at)
+	return relatedConnection[*model.Organization](ctx, agreementID, domain.In, domain.RelSignatory, &at, nil, first, after)
+}
+
+// relatedConnection pages, by name, the nodes of type T at the other end of
+// id's relations of a kind in a direction, in force at asOf (any time when
+// nil), that keep accepts (every one when nil).
+func relatedConnection[T model.Node](ctx context.Context, id string, dir domain.Direction, kind domain.RelKind, asOf *domain.Date, keep func(*domain.Node) bool, first *int, after *string) (*model.Connection[T], error) {
+	args, err := model.PageArgs(first, after, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	return connect[*model.Organization](paginate(ctx, nodes, nil, args))
+	nodes, err := model.RelatedNodes(ctx, id, dir, kind, asOf)
+	if err != nil {
+		return nil, err
+	}
+	nodes = slices.DeleteFunc(nodes, func(n *domain.Node) bool {
+		_, ok := model.As[T](n)
+		return !ok || keep != nil && !keep(n)
+	})
+	return connect[T](paginate(ctx, nodes, nil, args))
 }

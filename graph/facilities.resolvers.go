@@ -14,15 +14,7 @@ import (
 
 // Facilities is the resolver for the facilities field.
 func (r *facilityTypeResolver) Facilities(ctx context.Context, obj *model.FacilityType, first *int, after *string) (*model.Connection[*model.Facility], error) {
-	args, err := model.PageArgs(first, after, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	nodes, err := model.RelatedNodes(ctx, obj.N.ID, domain.In, domain.RelInstanceOf, nil)
-	if err != nil {
-		return nil, err
-	}
-	return connect[*model.Facility](paginate(ctx, nodes, nil, args))
+	return relatedConnection[*model.Facility](ctx, obj.N.ID, domain.In, domain.RelInstanceOf, nil, nil, first, after)
 }
 
 // FacilityType returns FacilityTypeResolver implementation.

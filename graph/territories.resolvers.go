@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"slices"
 
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
@@ -15,16 +14,8 @@ import (
 
 // Children is the resolver for the children field.
 func (r *territoryResolver) Children(ctx context.Context, obj *model.Territory, kinds []model.TerritoryKind, first *int, after *string) (*model.Connection[*model.Territory], error) {
-	args, err := model.PageArgs(first, after, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	nodes, err := model.RelatedNodes(ctx, obj.N.ID, domain.In, domain.RelPartOf, nil)
-	if err != nil {
-		return nil, err
-	}
 	kept := predicates{}.field("type", storeNames(kinds))
-	return connect[*model.Territory](paginate(ctx, slices.DeleteFunc(nodes, func(n *domain.Node) bool { return n.Kind != domain.KindTerritory || !kept.keep(n) }), nil, args))
+	return relatedConnection[*model.Territory](ctx, obj.N.ID, domain.In, domain.RelPartOf, nil, kept.keep, first, after)
 }
 
 // Territory returns TerritoryResolver implementation.
