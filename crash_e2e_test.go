@@ -69,18 +69,26 @@ func TestKillDuringALayerImport(t *testing.T) {
 	if all == 0 {
 		t.Fatal("the import wrote no feature")
 	}
-	for i := range 6 {
+	// Kills spread over the import, and in its first milliseconds, when
+	// Badger creates its files (a kill then once left the directory unusable).
+	moments := []time.Duration{0, time.Millisecond, 3 * time.Millisecond, 10 * time.Millisecond, 30 * time.Millisecond}
+	for i := range 5 {
+		moments = append(moments, whole*time.Duration(i+1)/6)
+	}
+	for i, moment := range moments {
 		data := t.TempDir()
-		exportOf(t, data) // the default dataset first, as the import would load it
+		if i%2 == 0 {
+			exportOf(t, data) // the default dataset first; or the import loads it
+		}
 		cmd := importCmd(data)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(whole * time.Duration(i) / 6)
+		time.Sleep(moment)
 		cmd.Process.Kill()
 		cmd.Wait()
 		if n := geoFeatures(t, data); n != 0 && n != all {
-			t.Fatalf("killed at %d/6 of the import: %d of %d features", i, n, all)
+			t.Fatalf("killed %s into the import: %d of %d features", moment, n, all)
 		}
 	}
 }

@@ -45,6 +45,8 @@ func Open(dir string, log *slog.Logger) (*Store, error) {
 		opts = opts.WithInMemory(true)
 	} else if err := CheckFree(dir, MinFree); err != nil {
 		return nil, err
+	} else if err := clearEmptyLogs(dir); err != nil {
+		return nil, err
 	}
 	db, err := badger.Open(opts)
 	if err != nil {
