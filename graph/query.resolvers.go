@@ -92,7 +92,7 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 			id   *string
 			dir  store.Direction
 			kind store.RelKind
-		}{{filter.Type, store.Out, "instance-of"}, {filter.Manager, store.In, "manages"}, {filter.Federation, store.Out, "affiliated-to"}, {filter.Territory, store.Out, "located-in"}} {
+		}{{filter.Type, store.Out, "instance-of"}, {filter.Manager, store.In, "manages"}, {filter.Federation, store.Out, "affiliated-to"}, {filter.Territory, store.Out, "located-in"}, {filter.Within, store.Out, "located-in"}} {
 			if rel.id == nil {
 				continue
 			}
@@ -101,10 +101,23 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 			if err != nil {
 				return nil, err
 			}
+			if rel.id == filter.Within {
+				if linked, err = locatedWithin(ctx, *rel.id, linked); err != nil {
+					return nil, err
+				}
+			}
 			f = append(f, func(n *store.Node) bool {
 				return slices.ContainsFunc(linked, func(l *store.Node) bool { return l.ID == n.ID })
 			})
 		}
+	}
+	if filter != nil && filter.HasLocation != nil {
+		want := *filter.HasLocation
+		f = append(f, func(n *store.Node) bool { return (n.Field("latitude") != "") == want })
+	}
+	if filter != nil && filter.Status != nil {
+		want, asOf := *filter.Status, filter.AsOf
+		f = append(f, func(n *store.Node) bool { return model.FacilityStatusOf(n, asOf) == want })
 	}
 	p, err := r.list(ctx, "facility", f.keep, orderBy, args)
 	if err != nil {

@@ -4,7 +4,8 @@ import "strings"
 
 // lifetimes say, for the kinds of node that have dates, when a node is part
 // of the network: an event during its date (or its period) only, an agreement from its start
-// (or signature) to its end, a body from its creation, and so on. Nodes of
+// (or signature) to its end, a body from its creation, a facility from its
+// opening to its closure, a figure at its date, and so on. Nodes of
 // other kinds (organizations, territories, people, ...) have no dates and
 // are there at any time.
 var lifetimes = map[Kind]struct {
@@ -19,6 +20,8 @@ var lifetimes = map[Kind]struct {
 	"body":      {start: []string{"created"}},
 	"programme": {start: []string{"started"}},
 	"source":    {start: []string{"date"}},
+	"facility":  {start: []string{"opened"}, end: "closed"},
+	"figure":    {start: []string{"date"}, point: true}, // a figure holds at its date
 }
 
 // Lifetime is the interval during which a node is part of the network; an

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -22,6 +23,7 @@ const (
 	Text FieldType = iota
 	DateField
 	IntField
+	FloatField
 )
 
 // Kinds lists every node kind with the fields it may carry. The order is the
@@ -30,10 +32,12 @@ var Kinds = []struct {
 	Kind   Kind
 	Fields map[string]FieldType
 }{
-	{"source", map[string]FieldType{"file": Text, "description": Text, "publisher": Text, "date": DateField}},
+	{"source", map[string]FieldType{"file": Text, "description": Text, "publisher": Text, "date": DateField, "url": Text, "licence": Text}},
 	{"organization", map[string]FieldType{"category": Text, "description": Text, "website": Text}},
-	{"territory", map[string]FieldType{"type": Text, "code": Text, "description": Text}},
-	{"facility", map[string]FieldType{"address": Text, "agrement": Text, "agrementFrom": DateField, "description": Text}},
+	{"territory", map[string]FieldType{"type": Text, "code": Text, "description": Text,
+		"population": IntField, "postcodes": Text, "intercommunality": Text, "intercommunalityCode": Text, "siren": Text}},
+	{"facility", map[string]FieldType{"address": Text, "agrement": Text, "agrementFrom": DateField, "description": Text,
+		"postcode": Text, "latitude": FloatField, "longitude": FloatField, "opened": DateField, "closed": DateField, "note": Text}},
 	{"facility-type", map[string]FieldType{"description": Text, "rules": Text}},
 	{"body", map[string]FieldType{"description": Text, "created": DateField}},
 	{"agreement", map[string]FieldType{"startDate": DateField, "endDate": DateField, "signedAt": DateField, "place": Text, "summary": Text}},
@@ -45,6 +49,7 @@ var Kinds = []struct {
 	{"objective", map[string]FieldType{"number": IntField, "means": Text, "actors": Text, "evaluation": Text, "deadline": Text, "deadlineDate": DateField}},
 	{"event", map[string]FieldType{"date": DateField, "endDate": DateField, "description": Text}},
 	{"person", map[string]FieldType{"description": Text}},
+	{"figure", map[string]FieldType{"value": FloatField, "unit": Text, "date": DateField, "description": Text, "note": Text}},
 }
 
 // RelKinds lists every relation kind. The order is the order of the codes
@@ -53,6 +58,7 @@ var RelKinds = []RelKind{
 	"signatory", "signed", "party-to", "initiated", "chairs", "member-of", "holds-office", "part-of",
 	"amends", "modifies", "renews", "establishes", "funds", "delivers", "actor-in", "administers",
 	"manages", "affiliated-to", "located-in", "serves", "instance-of", "concerns", "succeeds",
+	"about",
 }
 
 // relationEnds is the relation table of docs/dataset.md: the kinds of node a
@@ -81,6 +87,7 @@ var relationEnds = map[RelKind][2][]Kind{
 	"instance-of":   {{"facility"}, {"facility-type"}},
 	"concerns":      {{"event"}, nil},
 	"succeeds":      {{"organization"}, {"organization"}},
+	"about":         {{"figure"}, nil},
 }
 
 // endsAllowed reports whether a relation of kind k may go from a node of kind
@@ -105,7 +112,7 @@ var (
 	OrganizationCategories = []string{"state", "social-security", "region", "departement", "metropole", "commune",
 		"federation", "public-agency", "national-body", "association", "other"}
 	TerritoryTypes = []string{"departement", "arrondissement", "canton", "commune", "zone-de-vie-sociale",
-		"priority-area", "itc-territory"}
+		"priority-area", "itc-territory", "arrondissement-municipal"}
 	OrientationTypes = []string{"stake", "strategic-orientation", "general-objective", "purpose"}
 )
 
@@ -134,6 +141,12 @@ func (n *Node) Field(name string) string { return n.Fields[name] }
 func (n *Node) DateField(name string) Date {
 	d, _ := ParseDate(n.Fields[name])
 	return d
+}
+
+// FloatField returns a decimal field and whether it is set.
+func (n *Node) FloatField(name string) (float64, bool) {
+	v, err := strconv.ParseFloat(n.Fields[name], 64)
+	return v, err == nil
 }
 
 // IntField returns an int field and whether it is set.
@@ -225,6 +238,9 @@ func (n *Node) Validate() error {
 	if err := checkDateOrder(n); err != nil {
 		return err
 	}
+	if err := checkFacility(n); err != nil {
+		return err
+	}
 	return checkCitations("node "+n.ID, n.Sources)
 }
 
@@ -236,6 +252,10 @@ func checkField(t FieldType, v string) error {
 	case IntField:
 		if _, err := strconv.Atoi(v); err != nil {
 			return fmt.Errorf("%q is not an integer", v)
+		}
+	case FloatField:
+		if f, err := strconv.ParseFloat(v, 64); err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return fmt.Errorf("%q is not a decimal number", v)
 		}
 	}
 	return nil
@@ -310,4 +330,39 @@ func (r *Relation) Validate() error {
 		return Errorf(EBADINPUT, "%s: validTo %s is before validFrom %s", what, r.ValidTo, r.ValidFrom)
 	}
 	return checkCitations(what, r.Sources)
+}
+
+// checkFacility checks what ties a facility's fields together: a point needs
+// both coordinates, in range; a closure cannot come before the opening.
+func checkFacility(n *Node) error {
+	if n.Kind != "facility" {
+		return nil
+	}
+	lat, hasLat := n.FloatField("latitude")
+	lon, hasLon := n.FloatField("longitude")
+	switch {
+	case hasLat != hasLon:
+		return Errorf(EBADINPUT, "node %s: latitude and longitude go together", n.ID)
+	case hasLat && (lat < -90 || lat > 90 || lon < -180 || lon > 180):
+		return Errorf(EBADINPUT, "node %s: latitude %v, longitude %v is not a WGS84 point", n.ID, lat, lon)
+	}
+	opened, closed := n.DateField("opened"), n.DateField("closed")
+	if !opened.IsZero() && !closed.IsZero() && closed.Last().Before(opened.First()) {
+		return Errorf(EBADINPUT, "node %s: closed %s is before opened %s", n.ID, closed, opened)
+	}
+	return nil
+}
+
+// FacilityStatus says whether a facility is open at asOf (a day, or any time
+// of a year for "2018"): "closed" once the first day of its closure has come
+// (for a closure known to the year, from 1 January of that year), "open"
+// otherwise, from its opening when that is known ("" before it).
+func FacilityStatus(n *Node, asOf Date) string {
+	if c := n.DateField("closed"); !c.IsZero() && !asOf.Last().Before(c.First()) {
+		return "closed"
+	}
+	if o := n.DateField("opened"); !o.IsZero() && asOf.Last().Before(o.First()) {
+		return ""
+	}
+	return "open"
 }

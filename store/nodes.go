@@ -57,24 +57,10 @@ func (s *Store) Nodes(ids []string) ([]*Node, error) {
 // NodesOfKind returns every node of a kind, in id order. Returns EBADINPUT for
 // an unknown kind.
 func (s *Store) NodesOfKind(kind Kind) ([]*Node, error) {
-	kc, ok := kindCode(kind)
-	if !ok {
-		return nil, Errorf(EBADINPUT, "unknown node kind %q", kind)
-	}
 	var out []*Node
-	err := s.view(func(txn *badger.Txn) error {
-		prefix := kindPrefix(kc)
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			id := string(it.Item().Key()[len(prefix):])
-			var n Node
-			if err := getNode(txn, id, &n); err != nil {
-				return err
-			}
-			out = append(out, &n)
-		}
-		return nil
+	err := s.view(func(txn *badger.Txn) (err error) {
+		out, err = nodesOfKind(txn, kind)
+		return err
 	})
 	return out, err
 }

@@ -60,6 +60,7 @@ type (
 	Event        struct{ base }
 	Person       struct{ base }
 	Source       struct{ base }
+	Figure       struct{ base }
 )
 
 // Wrap returns the GraphQL type for a store node; nil for nil.
@@ -97,6 +98,8 @@ func Wrap(n *store.Node) Node {
 		return &Event{b}
 	case "person":
 		return &Person{b}
+	case "figure":
+		return &Figure{b}
 	}
 	return &Source{b}
 }

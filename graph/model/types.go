@@ -119,9 +119,9 @@ func (f *Facility) Federation(ctx context.Context, asOf *store.Date) (*Organizat
 	return relatedOne[*Organization](ctx, f.N.ID, store.Out, "affiliated-to", asOf)
 }
 
-// Territory is where f is located.
-func (f *Facility) Territory(ctx context.Context) (*Territory, error) {
-	return relatedOne[*Territory](ctx, f.N.ID, store.Out, "located-in", nil)
+// Territory is where f is located at asOf (today when nil).
+func (f *Facility) Territory(ctx context.Context, asOf *store.Date) (*Territory, error) {
+	return relatedOne[*Territory](ctx, f.N.ID, store.Out, "located-in", asOf)
 }
 
 // Zones are the zones de vie sociale f serves.

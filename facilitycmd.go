@@ -1,0 +1,34 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// facilityLayer is the -layer value that imports a spreadsheet of facilities
+// rather than a GeoJSON layer of territories.
+const facilityLayer = "facility"
+
+// importFacilities imports one CSV spreadsheet of facilities (docs/dataset.md).
+func importFacilities(s *store.Store, file, source string, stdout io.Writer) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	// One byte more than the store takes, so that it says the file is too large.
+	b, err := io.ReadAll(io.LimitReader(f, store.MaxFacilityFile+1))
+	if err != nil {
+		return err
+	}
+	res, err := s.ImportFacilities(store.File{Name: file, Data: b}, source)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported facilities from %s: %d row(s); %d facility(ies) created, %d updated, %d unchanged; %d source(s) created, %d relation(s) written\n",
+		file, res.Rows, res.Created, res.Updated, res.Unchanged, res.SourcesCreated, res.RelationsWritten)
+	return nil
+}

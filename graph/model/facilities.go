@@ -1,0 +1,131 @@
+package model
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// Fields of facilities, territories, sources and figures that the data after
+// 2019 brought (issue 11).
+
+// Postcode is the facility's postcode.
+func (f *Facility) Postcode() *string { return textPtr(f.N.Field("postcode")) }
+
+// Siret is the facility's SIRET number.
+func (f *Facility) Siret() *string { return textPtr(f.N.Field("siret")) }
+
+// Opened is when the facility opened, if known.
+func (f *Facility) Opened() *store.Date { return datePtr(f.N.DateField("opened")) }
+
+// Closed is when the facility closed, if known.
+func (f *Facility) Closed() *store.Date { return datePtr(f.N.DateField("closed")) }
+
+// Note says what is uncertain about the facility.
+func (f *Facility) Note() *string { return textPtr(f.N.Field("note")) }
+
+// Location is the facility's point, nil without coordinates.
+func (f *Facility) Location() *Point {
+	lat, okLat := f.N.FloatField("latitude")
+	lon, okLon := f.N.FloatField("longitude")
+	if !okLat || !okLon {
+		return nil
+	}
+	return &Point{Lon: lon, Lat: lat}
+}
+
+// Geometry is the facility's point as a GeoJSON Point, nil without coordinates.
+// The coordinates are written as stored, so no digit is lost or invented.
+func (f *Facility) Geometry() GeoJSON {
+	if f.Location() == nil {
+		return nil
+	}
+	return GeoJSON(`{"type":"Point","coordinates":[` + f.N.Field("longitude") + `,` + f.N.Field("latitude") + `]}`)
+}
+
+// Status is whether the facility is open at asOf (today when nil).
+func (f *Facility) Status(asOf *store.Date) FacilityStatus { return facilityStatus(f.N, asOf) }
+
+func facilityStatus(n *store.Node, asOf *store.Date) FacilityStatus {
+	at := store.Today()
+	if asOf != nil {
+		at = *asOf
+	}
+	switch store.FacilityStatus(n, at) {
+	case "open":
+		return FacilityStatusOpen
+	case "closed":
+		return FacilityStatusClosed
+	}
+	return FacilityStatusNotYetOpen
+}
+
+// FacilityStatusOf is the status of a facility node at asOf (today when nil).
+func FacilityStatusOf(n *store.Node, asOf *store.Date) FacilityStatus { return facilityStatus(n, asOf) }
+
+// Commune is the commune f is located in at asOf: its territory, or the
+// commune its arrondissement lies in.
+func (f *Facility) Commune(ctx context.Context, asOf *store.Date) (*Territory, error) {
+	t, err := f.Territory(ctx, asOf)
+	if err != nil || t == nil || t.N.Field("type") != "arrondissement-municipal" {
+		return t, err
+	}
+	return t.Parent(ctx)
+}
+
+// Population is the territory's legal population.
+func (t *Territory) Population() *int {
+	if v, ok := t.N.IntField("population"); ok {
+		return &v
+	}
+	return nil
+}
+
+// Postcodes are the territory's postcodes.
+func (t *Territory) Postcodes() []string { return strings.Fields(t.N.Field("postcodes")) }
+
+// Intercommunality is the name of the territory's EPCI.
+func (t *Territory) Intercommunality() *string { return textPtr(t.N.Field("intercommunality")) }
+
+// IntercommunalityCode is the SIREN of the territory's EPCI.
+func (t *Territory) IntercommunalityCode() *string {
+	return textPtr(t.N.Field("intercommunalityCode"))
+}
+
+// Siren is the commune's SIREN.
+func (t *Territory) Siren() *string { return textPtr(t.N.Field("siren")) }
+
+// URL is the address of a web source.
+func (s *Source) URL() *string { return textPtr(s.N.Field("url")) }
+
+// Licence is the licence of a source.
+func (s *Source) Licence() *string { return textPtr(s.N.Field("licence")) }
+
+// --- Figure ---
+
+// Value is the figure's value; it was checked on import.
+func (f *Figure) Value() float64 {
+	v, _ := strconv.ParseFloat(f.N.Field("value"), 64)
+	return v
+}
+
+// Unit is the figure's unit.
+func (f *Figure) Unit() *string { return textPtr(f.N.Field("unit")) }
+
+// Date is the date the figure holds at.
+func (f *Figure) Date() *store.Date { return datePtr(f.N.DateField("date")) }
+
+// Note says what is uncertain about the figure.
+func (f *Figure) Note() *string { return textPtr(f.N.Field("note")) }
+
+// About are the nodes the figure is about.
+func (f *Figure) About(ctx context.Context) ([]Node, error) {
+	nodes, err := RelatedNodes(ctx, f.N.ID, store.Out, "about", nil)
+	out := make([]Node, len(nodes))
+	for i, n := range nodes {
+		out[i] = Wrap(n)
+	}
+	return out, err
+}
