@@ -1,6 +1,11 @@
 package graph
 
-import "testing"
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/cccs13/cccs-graph/store"
+)
 
 // The facts of the files gathered after the seeds (../shared/data/): one
 // table a file, asked through the API on the embedded default dataset, as
@@ -144,3 +149,23 @@ var communesFacts = []seedFact{
 }
 
 func TestCommunesFacts(t *testing.T) { checkFacts(t, communesFacts) }
+
+func TestFacilityCoverageRefusesOtherKinds(t *testing.T) {
+	c := newClient(defaultDataset(t))
+	for _, kind := range []string{"DEPARTEMENT", "ZONE_DE_VIE_SOCIALE"} {
+		wantCode(t, c, store.EBADINPUT, `{ facilityCoverage(kinds: [`+kind+`]) { facilities } }`)
+	}
+}
+
+// A facility's point is a GeoJSON Point with the coordinates as the source
+// gives them, like Territory.geometry; none without coordinates.
+func TestFacilityGeometryIsAGeoJSONPoint(t *testing.T) {
+	c := newClient(defaultDataset(t))
+	data := postQuery(t, c, `{ with: node(id: "marseille-centre-social-baussenque") { ... on Facility { geometry } }
+		without: node(id: "marseille-les-musardises") { ... on Facility { geometry } } }`)
+	got, _ := json.Marshal(data)
+	want := `{"with":{"geometry":{"coordinates":[5.3669288849211,43.29916275245],"type":"Point"}},"without":{"geometry":null}}`
+	if string(got) != want {
+		t.Errorf("geometry = %s, want %s", got, want)
+	}
+}
