@@ -106,19 +106,35 @@ func communeSigns(ctx context.Context, t *model.Territory, at store.Date) (bool,
 	return org.IsSignatory(ctx, &at)
 }
 
+// maxNesting bounds how deep locatedWithin looks: département, commune,
+// arrondissement.
+const maxNesting = 3
+
 // locatedWithin adds to the facilities located in a territory those located
-// in the territories inside it (the arrondissements of a commune).
+// in the territories inside it (a commune's arrondissements, a département's
+// communes and theirs).
 func locatedWithin(ctx context.Context, territory string, located []*store.Node) ([]*store.Node, error) {
-	inside, err := model.RelatedNodes(ctx, territory, store.In, "part-of", nil)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range inside {
-		more, err := model.RelatedNodes(ctx, t.ID, store.In, "located-in", nil)
-		if err != nil {
-			return nil, err
+	level := []string{territory}
+	for range maxNesting {
+		var next []string
+		for _, id := range level {
+			inside, err := model.RelatedNodes(ctx, id, store.In, "part-of", nil)
+			if err != nil {
+				return nil, err
+			}
+			for _, t := range inside {
+				if t.Kind != "territory" {
+					continue
+				}
+				more, err := model.RelatedNodes(ctx, t.ID, store.In, "located-in", nil)
+				if err != nil {
+					return nil, err
+				}
+				located = append(located, more...)
+				next = append(next, t.ID)
+			}
 		}
-		located = append(located, more...)
+		level = next
 	}
 	return located, nil
 }

@@ -169,3 +169,12 @@ func TestFacilityGeometryIsAGeoJSONPoint(t *testing.T) {
 		t.Errorf("geometry = %s, want %s", got, want)
 	}
 }
+
+func TestFacilitiesWithinTheDepartement(t *testing.T) {
+	c := newClient(defaultDataset(t))
+	var resp struct{ Facilities struct{ TotalCount int } }
+	query(t, c, `{ facilities(filter: {within: "fr-13"}) { totalCount } }`, &resp)
+	if resp.Facilities.TotalCount != 77 {
+		t.Errorf("facilities within fr-13 = %d, want all 77 (communes and arrondissements)", resp.Facilities.TotalCount)
+	}
+}
