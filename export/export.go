@@ -38,7 +38,7 @@ var collections = []collection{
 	{"organizations", "organization"}, {"facilities", "facility"}, {"facilityTypes", "facility-type"},
 	{"territories", "territory"}, {"bodies", "body"}, {"agreements", "agreement"}, {"amendments", "amendment"},
 	{"articles", "article"}, {"programmes", "programme"}, {"orientations", "orientation"}, {"themes", "theme"},
-	{"objectives", "objective"}, {"events", "event"}, {"people", "person"}, {"sources", "source"},
+	{"objectives", "objective"}, {"events", "event"}, {"people", "person"}, {"sources", "source"}, {"figures", "figure"},
 }
 
 // Collections lists the CSV collections: every node collection, then relations.

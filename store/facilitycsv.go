@@ -100,14 +100,7 @@ func (s *Store) ImportFacilities(f File, source string) (FacilityResult, error) 
 	return res, err
 }
 
-func facilityError(file string, probs []string) error {
-	listed := probs[:min(len(probs), maxListedProblems)]
-	more := ""
-	if len(probs) > len(listed) {
-		more = fmt.Sprintf("\n... and %d more", len(probs)-len(listed))
-	}
-	return Errorf(EBADINPUT, "%s: %d problem(s), nothing was imported:\n%s%s", file, len(probs), strings.Join(listed, "\n"), more)
-}
+func facilityError(file string, probs []string) error { return problemsError(file+":", probs) }
 
 // csvRecord is a row of cells by column name, with its line.
 type csvRecord struct {
@@ -316,6 +309,11 @@ func checkFacilityRow(ix *graphIndex, rec csvRecord) (*facilityRow, []string) {
 	row.links = checkFacilityLinks(c["source_url"], c["source_excerpt"], bad)
 	if len(probs) > 0 {
 		return nil, probs
+	}
+	// What the dataset format checks of any facility holds for the row too.
+	n := Node{ID: row.id, Kind: "facility", Name: row.name, Fields: row.fields, Sources: []Citation{{Source: "csv"}}}
+	if err := n.Validate(); err != nil {
+		return nil, []string{err.Error()}
 	}
 	return row, nil
 }

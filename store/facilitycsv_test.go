@@ -49,13 +49,13 @@ func TestImportFacilitiesCreatesThenJoins(t *testing.T) {
 	if _, err := s.Import(File{Name: "curated.yaml", Data: mustYAML(t, &Dataset{Nodes: []*Node{n}})}); err != nil {
 		t.Fatal(err)
 	}
-	moved := strings.Replace(goodFacilityRow, "1 rue du Test", "2 rue du Test", 1)
+	moved := strings.Replace(strings.Replace(goodFacilityRow, "1 rue du Test", "2 rue du Test", 1), ",2020-09,,", ",2020-09,12345678901234,", 1)
 	res, err = importCSV(t, s, facilityHeader+moved)
 	if err != nil || res.Updated != 1 || res.RelationsWritten != 0 {
 		t.Fatalf("update: %+v, %v", res, err)
 	}
 	n, _ = s.Node(id)
-	if n.Field("address") != "2 rue du Test" || n.Field("note") != "curated" {
+	if n.Field("address") != "2 rue du Test" || n.Field("siret") != "12345678901234" || n.Field("note") != "curated" {
 		t.Errorf("after the update: %+v", n.Fields)
 	}
 }

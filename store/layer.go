@@ -109,13 +109,18 @@ func (s *Store) ImportLayer(l Layer) (LayerResult, error) {
 const maxListedProblems = 1000
 
 func layerError(file string, probs []string) error {
+	return problemsError(file+": the layer has", probs)
+}
+
+// problemsError is EBADINPUT listing the problems of a file, at most
+// maxListedProblems of them.
+func problemsError(what string, probs []string) error {
 	listed := probs[:min(len(probs), maxListedProblems)]
 	more := ""
 	if len(probs) > len(listed) {
 		more = fmt.Sprintf("\n... and %d more", len(probs)-len(listed))
 	}
-	return Errorf(EBADINPUT, "%s: the layer has %d problem(s), nothing was imported:\n%s%s",
-		file, len(probs), strings.Join(listed, "\n"), more)
+	return Errorf(EBADINPUT, "%s %d problem(s), nothing was imported:\n%s%s", what, len(probs), strings.Join(listed, "\n"), more)
 }
 
 // layerSource returns the source node the layer's territories cite: l.Source,
