@@ -138,3 +138,20 @@ func locatedWithin(ctx context.Context, territory string, located []*store.Node)
 	}
 	return located, nil
 }
+
+// inBox is the predicate of a facility filter's bbox: the facilities whose
+// point lies in it. Returns BAD_USER_INPUT for a malformed box.
+func inBox(bbox []float64) (func(*store.Node) bool, error) {
+	if len(bbox) != 4 {
+		return nil, store.Errorf(store.EBADINPUT, "bbox is [west, south, east, north]: 4 numbers, not %d", len(bbox))
+	}
+	b := store.BBox{bbox[0], bbox[1], bbox[2], bbox[3]}
+	if err := b.Validate(); err != nil {
+		return nil, err
+	}
+	return func(n *store.Node) bool {
+		lat, okLat := n.FloatField("latitude")
+		lon, okLon := n.FloatField("longitude")
+		return okLat && okLon && b.Contains(store.Point{Lon: lon, Lat: lat})
+	}, nil
+}

@@ -20178,7 +20178,7 @@ func (ec *executionContext) unmarshalInputFacilityFilter(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ids", "nameContains", "type", "manager", "federation", "territory", "within", "status", "asOf", "hasLocation"}
+	fieldsInOrder := [...]string{"ids", "nameContains", "type", "manager", "federation", "territory", "within", "status", "asOf", "hasLocation", "bbox"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20255,6 +20255,13 @@ func (ec *executionContext) unmarshalInputFacilityFilter(ctx context.Context, ob
 				return it, err
 			}
 			it.HasLocation = data
+		case "bbox":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bbox"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Bbox = data
 		}
 	}
 	return it, nil

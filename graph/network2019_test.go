@@ -2,6 +2,7 @@ package graph
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/cccs13/cccs-graph/store"
@@ -176,5 +177,24 @@ func TestFacilitiesWithinTheDepartement(t *testing.T) {
 	query(t, c, `{ facilities(filter: {within: "fr-13"}) { totalCount } }`, &resp)
 	if resp.Facilities.TotalCount != 77 {
 		t.Errorf("facilities within fr-13 = %d, want all 77 (communes and arrondissements)", resp.Facilities.TotalCount)
+	}
+}
+
+// "Centres near you": the facilities in a box around the Vieux-Port.
+func TestFacilitiesInABox(t *testing.T) {
+	c := newClient(defaultDataset(t))
+	var resp struct {
+		Facilities struct{ Nodes []struct{ ID string } }
+	}
+	query(t, c, `{ facilities(filter: {bbox: [5.36, 43.29, 5.37, 43.30]}) { nodes { id } } }`, &resp)
+	var ids []string
+	for _, n := range resp.Facilities.Nodes {
+		ids = append(ids, n.ID)
+	}
+	if want := []string{"marseille-centre-social-baussenque", "marseille-maison-pourtous-mpt-ifac-corderie"}; !slices.Equal(ids, want) {
+		t.Errorf("facilities in the box = %v, want %v", ids, want)
+	}
+	for _, box := range []string{"[5.36, 43.29, 5.37]", "[5.36, 43.30, 5.37, 43.29]", "[5.36, 91, 5.37, 92]"} {
+		wantCode(t, c, store.EBADINPUT, `{ facilities(filter: {bbox: `+box+`}) { totalCount } }`)
 	}
 }

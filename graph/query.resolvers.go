@@ -111,6 +111,13 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 			})
 		}
 	}
+	if filter != nil && filter.Bbox != nil {
+		keep, err := inBox(filter.Bbox)
+		if err != nil {
+			return nil, err
+		}
+		f = append(f, keep)
+	}
 	if filter != nil && filter.HasLocation != nil {
 		want := *filter.HasLocation
 		f = append(f, func(n *store.Node) bool { return (n.Field("latitude") != "") == want })

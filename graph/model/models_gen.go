@@ -175,6 +175,8 @@ type FacilityFilter struct {
 	AsOf *store.Date `json:"asOf,omitempty"`
 	// Only facilities with (true) or without (false) coordinates.
 	HasLocation *bool `json:"hasLocation,omitempty"`
+	// Only facilities whose point lies in this box: [west, south, east, north] in WGS84 degrees (edges included).
+	Bbox []float64 `json:"bbox,omitempty"`
 }
 
 // A page of facility types.
