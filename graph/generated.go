@@ -202,6 +202,7 @@ type ComplexityRoot struct {
 		ID           func(childComplexity int) int
 		Kind         func(childComplexity int) int
 		Location     func(childComplexity int) int
+		Locations    func(childComplexity int) int
 		Manager      func(childComplexity int, asOf *store.Date) int
 		Name         func(childComplexity int) int
 		Note         func(childComplexity int) int
@@ -1439,6 +1440,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.Location(childComplexity), true
+	case "Facility.locations":
+		if e.ComplexityRoot.Facility.Locations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.Locations(childComplexity), true
 	case "Facility.manager":
 		if e.ComplexityRoot.Facility.Manager == nil {
 			break
@@ -3941,6 +3948,8 @@ func (ec *executionContext) childFields_Facility(ctx context.Context, field grap
 		return ec.fieldContext_Facility_territory(ctx, field)
 	case "commune":
 		return ec.fieldContext_Facility_commune(ctx, field)
+	case "locations":
+		return ec.fieldContext_Facility_locations(ctx, field)
 	case "zones":
 		return ec.fieldContext_Facility_zones(ctx, field)
 	}
@@ -10692,6 +10701,38 @@ func (ec *executionContext) fieldContext_Facility_commune(ctx context.Context, f
 	if fc.Args, err = ec.field_Facility_commune_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Facility_locations(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_locations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Locations(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facility",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relation(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -21963,6 +22004,12 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Facility_commune(ctx, field, obj)
+				})
+		case "locations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Facility_locations(ctx, field, obj)
 				})
 		case "zones":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

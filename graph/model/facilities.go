@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -73,6 +74,13 @@ func (f *Facility) Commune(ctx context.Context, asOf *store.Date) (*Territory, e
 		return t, err
 	}
 	return t.Parent(ctx)
+}
+
+// Locations are f's located-in relations, oldest first (undated first).
+func (f *Facility) Locations(ctx context.Context) ([]*Relation, error) {
+	rels, err := relationsOf(ctx, f.N.ID, store.Out, "located-in")
+	slices.SortStableFunc(rels, func(a, b *Relation) int { return a.R.ValidFrom.First().Compare(b.R.ValidFrom.First()) })
+	return rels, err
 }
 
 // Population is the territory's legal population.
