@@ -13,7 +13,7 @@ import (
 const facilityLayer = "facility"
 
 // importFacilities imports one CSV spreadsheet of facilities (docs/dataset.md).
-func importFacilities(s *store.Store, file, source string, stdout io.Writer) error {
+func importFacilities(s *store.Store, file, source string, dryRun bool, stdout io.Writer) error {
 	f, err := os.Open(file)
 	if err != nil {
 		return err
@@ -24,11 +24,15 @@ func importFacilities(s *store.Store, file, source string, stdout io.Writer) err
 	if err != nil {
 		return err
 	}
-	res, err := s.ImportFacilities(store.File{Name: file, Data: b}, source)
+	res, err := s.ImportFacilities(store.FacilitySheet{File: store.File{Name: file, Data: b}, Source: source, DryRun: dryRun})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "imported facilities from %s: %d row(s); %d facility(ies) created, %d updated, %d unchanged; %d source(s) created, %d relation(s) written\n",
-		file, res.Rows, res.Created, res.Updated, res.Unchanged, res.SourcesCreated, res.RelationsWritten)
+	verb := "imported"
+	if dryRun {
+		verb = "checked (dry run, nothing written)"
+	}
+	fmt.Fprintf(stdout, "%s facilities from %s: %d row(s); %d facility(ies) created, %d updated, %d unchanged; %d source(s) created, %d relation(s) written\n",
+		verb, file, res.Rows, res.Created, res.Updated, res.Unchanged, res.SourcesCreated, res.RelationsWritten)
 	return nil
 }

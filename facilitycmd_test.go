@@ -20,7 +20,11 @@ func TestImportFacilitySpreadsheet(t *testing.T) {
 	sheet := filepath.Join(dir, "centres.csv")
 	os.WriteFile(sheet, []byte("name,type,street_address,postcode,commune,insee_code,federation,manager,first_agrement_date,siret,latitude,longitude,source_url,source_excerpt\n"+
 		"Centre social du Relevé,centre social,3 place du Test,13300,Salon-de-Provence,13103,,,,,43.64,5.09,https://example.org/releve,[1] Centre social du Relevé\n"), 0o644)
-	out, err := run(sheet)
+	out, err := run("-dry-run", sheet)
+	if err != nil || !strings.Contains(out, "checked (dry run, nothing written) facilities") || !strings.Contains(out, "1 facility(ies) created") {
+		t.Fatalf("dry run: %v\n%s", err, out)
+	}
+	out, err = run(sheet)
 	if err != nil || !strings.Contains(out, "1 row(s); 1 facility(ies) created") {
 		t.Fatalf("first import: %v\n%s", err, out)
 	}

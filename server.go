@@ -4,7 +4,7 @@
 //	cccs-graph [serve] [-addr ADDR] [-data DIR] ...   serve (the default)
 //	cccs-graph import [-data DIR] FILE...             import dataset files, atomically
 //	cccs-graph import -layer TYPE [-source ID] FILE   import a GeoJSON layer of territories (docs/maps.md)
-//	cccs-graph import -layer facility [-source ID] FILE.csv   import a spreadsheet of facilities (docs/dataset.md)
+//	cccs-graph import -layer facility [-source ID] [-dry-run] FILE.csv   import a spreadsheet of facilities (docs/dataset.md)
 //	cccs-graph export [-data DIR] [-format F] [-asof DATE] [-collection C] [-o FILE]
 //	                                                  export the dataset (yaml) or the network (graphml, csv, json)
 //	cccs-graph backup [-data DIR] [-o FILE]           write a Badger backup
@@ -230,16 +230,20 @@ func writeOutput(name string, stdout io.Writer, write func(io.Writer) error) err
 
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var layer, source string
+	var dryRun bool
 	fs, s, err := storeCommand("import", "import [options] FILE...\n       cccs-graph import -layer TYPE [-source ID] [options] FILE", args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&layer, "layer", "", "import FILE as a GeoJSON layer of territories of this type: "+strings.Join(store.TerritoryTypes, ", ")+
 			"; or, with facility, a CSV spreadsheet of facilities")
 		fs.StringVar(&source, "source", "", "with -layer: id of an existing source node the territories cite (default: a node layer-TYPE-FILE is created)")
+		fs.BoolVar(&dryRun, "dry-run", false, "with -layer facility: check the spreadsheet and count what it would change, writing nothing")
 	}, func(fs *flag.FlagSet) error {
 		switch {
 		case layer != "" && fs.NArg() != 1:
 			return store.Errorf(store.EBADINPUT, "-layer takes one GeoJSON file, not %d", fs.NArg())
 		case layer == "" && source != "":
 			return store.Errorf(store.EBADINPUT, "-source goes with -layer")
+		case dryRun && layer != facilityLayer:
+			return store.Errorf(store.EBADINPUT, "-dry-run goes with -layer facility")
 		case fs.NArg() == 0:
 			return store.Errorf(store.EBADINPUT, "name at least one dataset file to import")
 		}
@@ -250,7 +254,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer s.Close()
 	if layer == facilityLayer {
-		return importFacilities(s, fs.Arg(0), source, stdout)
+		return importFacilities(s, fs.Arg(0), source, dryRun, stdout)
 	}
 	if layer != "" {
 		return importLayer(s, store.Layer{Kind: layer, Source: source}, fs.Arg(0), stdout)

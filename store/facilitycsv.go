@@ -36,7 +36,17 @@ const (
 	maxFacilityLinks = 10
 )
 
-// FacilityResult counts what a facility import changed.
+// FacilitySheet is a spreadsheet of facilities to import.
+type FacilitySheet struct {
+	File   File   // name (for messages and the source node) and CSV content
+	Source string // id of an existing source node the rows cite; "" creates csv-FILE
+	DryRun bool   // check and count, write nothing
+}
+
+// errDryRun rolls a dry run's transaction back.
+var errDryRun = errors.New("dry run")
+
+// FacilityResult counts what a facility import changed (or would change, in a dry run).
 type FacilityResult struct {
 	Rows                        int
 	Created, Updated, Unchanged int // facility nodes
@@ -76,9 +86,11 @@ type webCitation struct{ url, excerpt string }
 // relations are added unless one already links the same nodes, whatever its
 // period (curated periods stay). Each URL is cited through the source node
 // that has it as `url`, created when there is none; the file itself is the
-// source node `source` (created as csv-FILE when ""). Importing the same file
-// twice writes nothing. Returns EBADINPUT.
-func (s *Store) ImportFacilities(f File, source string) (FacilityResult, error) {
+// source node sh.Source (created as csv-FILE when ""). Importing the same file
+// twice writes nothing; a dry run checks and counts the same and writes
+// nothing. Returns EBADINPUT.
+func (s *Store) ImportFacilities(sh FacilitySheet) (FacilityResult, error) {
+	f, source := sh.File, sh.Source
 	recs, probs := readFacilityCSV(f)
 	var res FacilityResult
 	err := s.update(func(txn *badger.Txn) error {
@@ -92,8 +104,14 @@ func (s *Store) ImportFacilities(f File, source string) (FacilityResult, error) 
 		if all := slices.Concat(probs, srcProbs, rowProbs); len(all) > 0 {
 			return facilityError(f.Name, all)
 		}
-		return writeFacilities(txn, ix, src, rows, &res)
+		if err := writeFacilities(txn, ix, src, rows, &res); err != nil || !sh.DryRun {
+			return err
+		}
+		return errDryRun
 	})
+	if errors.Is(err, errDryRun) {
+		return res, nil
+	}
 	if errors.Is(err, badger.ErrTxnTooBig) {
 		return FacilityResult{}, Errorf(EBADINPUT, "%s: too many rows to import in one transaction; split the file", f.Name)
 	}

@@ -16,13 +16,21 @@ const goodFacilityRow = `Centre social des Essais,centre social,1 rue du Test,13
 
 func importCSV(t *testing.T, s *Store, csv string) (FacilityResult, error) {
 	t.Helper()
-	return s.ImportFacilities(File{Name: "essai.csv", Data: []byte(csv)}, "")
+	return s.ImportFacilities(FacilitySheet{File: File{Name: "essai.csv", Data: []byte(csv)}})
 }
 
 func TestImportFacilitiesCreatesThenJoins(t *testing.T) {
 	s := openTest(t)
 	if _, err := s.LoadDefaultIfEmpty(); err != nil {
 		t.Fatal(err)
+	}
+	before, _ := s.DataVersion()
+	dry, err := s.ImportFacilities(FacilitySheet{File: File{Name: "essai.csv", Data: []byte(facilityHeader + goodFacilityRow)}, DryRun: true})
+	if after, _ := s.DataVersion(); err != nil || dry.Created != 1 || after != before {
+		t.Fatalf("dry run: %+v, %v; data version %d -> %d", dry, err, before, after)
+	}
+	if _, err := s.Node(FacilityID("Marseille", "Centre social des Essais")); ErrorCode(err) != ENOTFOUND {
+		t.Fatalf("the dry run wrote: %v", err)
 	}
 	res, err := importCSV(t, s, facilityHeader+goodFacilityRow)
 	if err != nil {
@@ -124,7 +132,7 @@ func TestSharedFacilitiesAreInTheDefaultDataset(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := s.NodesOfKind("facility")
-	res, err := s.ImportFacilities(File{Name: "data/network/facilities.csv", Data: b}, "")
+	res, err := s.ImportFacilities(FacilitySheet{File: File{Name: "data/network/facilities.csv", Data: b}})
 	if err != nil {
 		t.Fatal(err)
 	}
