@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -13,7 +14,7 @@ import (
 const facilityLayer = "facility"
 
 // importFacilities imports one CSV spreadsheet of facilities (docs/dataset.md).
-func importFacilities(s *store.Store, file, source string, dryRun bool, stdout io.Writer) error {
+func importFacilities(ctx context.Context, s *store.Store, file, source string, dryRun bool, stdout io.Writer) error {
 	f, err := os.Open(file)
 	if err != nil {
 		return err
@@ -24,7 +25,7 @@ func importFacilities(s *store.Store, file, source string, dryRun bool, stdout i
 	if err != nil {
 		return err
 	}
-	res, err := s.ImportFacilities(store.FacilitySheet{File: store.File{Name: file, Data: b}, Source: source, DryRun: dryRun})
+	res, err := s.ImportFacilities(ctx, store.FacilitySheet{File: store.File{Name: file, Data: b}, Source: source, DryRun: dryRun})
 	if err != nil {
 		return err
 	}

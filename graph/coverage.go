@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/store"
 )
@@ -16,8 +17,8 @@ const maxCoverageRows = 500
 // facilityCoverage counts the facilities open at asOf by the commune and the
 // arrondissement municipal they lie in (a commune counts those of its
 // arrondissements), with the population and whether the commune signs.
-func (r *Resolver) facilityCoverage(ctx context.Context, asOf *store.Date, kinds []model.TerritoryKind, signatory *bool) ([]*model.TerritoryCoverage, error) {
-	at := store.Today()
+func (r *Resolver) facilityCoverage(ctx context.Context, asOf *domain.Date, kinds []model.TerritoryKind, signatory *bool) ([]*model.TerritoryCoverage, error) {
+	at := domain.Today()
 	if asOf != nil {
 		at = *asOf
 	}
@@ -25,11 +26,11 @@ func (r *Resolver) facilityCoverage(ctx context.Context, asOf *store.Date, kinds
 	for _, k := range kinds {
 		name := storeNames([]model.TerritoryKind{k})[0]
 		if _, ok := wanted[name]; !ok {
-			return nil, store.Errorf(store.EBADINPUT, "facilityCoverage counts communes and arrondissements municipaux, not %s", k)
+			return nil, domain.Errorf(domain.EBADINPUT, "facilityCoverage counts communes and arrondissements municipaux, not %s", k)
 		}
 		wanted[name] = true
 	}
-	facilities, err := r.Store.NodesOfKind("facility")
+	facilities, err := r.Store.NodesOfKind(ctx, domain.KindFacility)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +92,7 @@ func perOrZero(c *model.TerritoryCoverage) float64 {
 
 // communeSigns reports whether the organisation administering t's commune (an
 // arrondissement's parent) is a signatory at at.
-func communeSigns(ctx context.Context, t *model.Territory, at store.Date) (bool, error) {
+func communeSigns(ctx context.Context, t *model.Territory, at domain.Date) (bool, error) {
 	if t.N.Field("type") == "arrondissement-municipal" {
 		parent, err := t.Parent(ctx)
 		if err != nil || parent == nil {
@@ -113,20 +114,20 @@ const maxNesting = 3
 // locatedWithin adds to the facilities located in a territory those located
 // in the territories inside it (a commune's arrondissements, a département's
 // communes and theirs).
-func locatedWithin(ctx context.Context, territory string, located []*store.Node) ([]*store.Node, error) {
+func locatedWithin(ctx context.Context, territory string, located []*domain.Node) ([]*domain.Node, error) {
 	level := []string{territory}
 	for range maxNesting {
 		var next []string
 		for _, id := range level {
-			inside, err := model.RelatedNodes(ctx, id, store.In, "part-of", nil)
+			inside, err := model.RelatedNodes(ctx, id, domain.In, domain.RelPartOf, nil)
 			if err != nil {
 				return nil, err
 			}
 			for _, t := range inside {
-				if t.Kind != "territory" {
+				if t.Kind != domain.KindTerritory {
 					continue
 				}
-				more, err := model.RelatedNodes(ctx, t.ID, store.In, "located-in", nil)
+				more, err := model.RelatedNodes(ctx, t.ID, domain.In, domain.RelLocatedIn, nil)
 				if err != nil {
 					return nil, err
 				}
@@ -139,17 +140,39 @@ func locatedWithin(ctx context.Context, territory string, located []*store.Node)
 	return located, nil
 }
 
+// facilityPlaceAndStatus are the predicates of a facility filter's bbox,
+// hasLocation and status (at asOf). Returns BAD_USER_INPUT for a malformed box.
+func facilityPlaceAndStatus(filter *model.FacilityFilter) (predicates, error) {
+	var f predicates
+	if filter.Bbox != nil {
+		keep, err := inBox(filter.Bbox)
+		if err != nil {
+			return nil, err
+		}
+		f = append(f, keep)
+	}
+	if filter.HasLocation != nil {
+		want := *filter.HasLocation
+		f = append(f, func(n *domain.Node) bool { return (n.Field("latitude") != "") == want })
+	}
+	if filter.Status != nil {
+		want, asOf := *filter.Status, filter.AsOf
+		f = append(f, func(n *domain.Node) bool { return model.FacilityStatusOf(n, asOf) == want })
+	}
+	return f, nil
+}
+
 // inBox is the predicate of a facility filter's bbox: the facilities whose
 // point lies in it. Returns BAD_USER_INPUT for a malformed box.
-func inBox(bbox []float64) (func(*store.Node) bool, error) {
+func inBox(bbox []float64) (func(*domain.Node) bool, error) {
 	if len(bbox) != 4 {
-		return nil, store.Errorf(store.EBADINPUT, "bbox is [west, south, east, north]: 4 numbers, not %d", len(bbox))
+		return nil, domain.Errorf(domain.EBADINPUT, "bbox is [west, south, east, north]: 4 numbers, not %d", len(bbox))
 	}
 	b := store.BBox{bbox[0], bbox[1], bbox[2], bbox[3]}
 	if err := b.Validate(); err != nil {
 		return nil, err
 	}
-	return func(n *store.Node) bool {
+	return func(n *domain.Node) bool {
 		lat, okLat := n.FloatField("latitude")
 		lon, okLon := n.FloatField("longitude")
 		return okLat && okLon && b.Contains(store.Point{Lon: lon, Lat: lat})

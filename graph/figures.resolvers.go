@@ -9,34 +9,29 @@ import (
 	"context"
 	"slices"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Figures is the resolver for the figures field.
-func (r *queryResolver) Figures(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FigureFilter, orderBy *model.NodeOrder) (*model.FigureConnection, error) {
+func (r *queryResolver) Figures(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FigureFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Figure], error) {
 	var f predicates
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains).dated(filter.From, filter.To)
 		if filter.About != nil {
-			about, err := model.RelatedNodes(ctx, *filter.About, store.In, "about", nil)
+			about, err := model.RelatedNodes(ctx, *filter.About, domain.In, domain.RelAbout, nil)
 			if err != nil {
 				return nil, err
 			}
-			f = append(f, func(n *store.Node) bool {
-				return slices.ContainsFunc(about, func(a *store.Node) bool { return a.ID == n.ID })
+			f = append(f, func(n *domain.Node) bool {
+				return slices.ContainsFunc(about, func(a *domain.Node) bool { return a.ID == n.ID })
 			})
 		}
 	}
-	p, err := r.page(ctx, "figure", f, orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Figure) *model.FigureEdge { return &model.FigureEdge{Cursor: c, Node: n} })
-	return &model.FigureConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+	return connect[*model.Figure](r.page(ctx, domain.KindFigure, f, orderBy, first, after, last, before))
 }
 
 // FacilityCoverage is the resolver for the facilityCoverage field.
-func (r *queryResolver) FacilityCoverage(ctx context.Context, asOf *store.Date, kinds []model.TerritoryKind, signatory *bool) ([]*model.TerritoryCoverage, error) {
+func (r *queryResolver) FacilityCoverage(ctx context.Context, asOf *domain.Date, kinds []model.TerritoryKind, signatory *bool) ([]*model.TerritoryCoverage, error) {
 	return r.facilityCoverage(ctx, asOf, kinds, signatory)
 }

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // The facts of the files gathered after the seeds (../shared/data/): one
@@ -157,7 +157,7 @@ func TestCommunesFacts(t *testing.T) { checkFacts(t, communesFacts) }
 func TestFacilityCoverageRefusesOtherKinds(t *testing.T) {
 	c := newClient(defaultDataset(t))
 	for _, kind := range []string{"DEPARTEMENT", "ZONE_DE_VIE_SOCIALE"} {
-		wantCode(t, c, store.EBADINPUT, `{ facilityCoverage(kinds: [`+kind+`]) { facilities } }`)
+		wantCode(t, c, domain.EBADINPUT, `{ facilityCoverage(kinds: [`+kind+`]) { facilities } }`)
 	}
 }
 
@@ -198,6 +198,6 @@ func TestFacilitiesInABox(t *testing.T) {
 		t.Errorf("facilities in the box = %v, want %v", ids, want)
 	}
 	for _, box := range []string{"[5.36, 43.29, 5.37]", "[5.36, 43.30, 5.37, 43.29]", "[5.36, 91, 5.37, 92]"} {
-		wantCode(t, c, store.EBADINPUT, `{ facilities(filter: {bbox: `+box+`}) { totalCount } }`)
+		wantCode(t, c, domain.EBADINPUT, `{ facilities(filter: {bbox: `+box+`}) { totalCount } }`)
 	}
 }

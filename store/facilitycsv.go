@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/csv"
 	"errors"
@@ -15,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // FacilityColumns are the columns of a facility spreadsheet
@@ -89,13 +92,13 @@ type webCitation struct{ url, excerpt string }
 // source node sh.Source (created as csv-FILE when ""). Importing the same file
 // twice writes nothing; a dry run checks and counts the same and writes
 // nothing. Returns EBADINPUT.
-func (s *Store) ImportFacilities(sh FacilitySheet) (FacilityResult, error) {
+func (s *Store) ImportFacilities(ctx context.Context, sh FacilitySheet) (FacilityResult, error) {
 	f, source := sh.File, sh.Source
 	recs, probs := readFacilityCSV(f)
 	var res FacilityResult
-	err := s.update(func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		res = FacilityResult{Rows: len(recs)}
-		ix, err := newGraphIndex(txn)
+		ix, err := newGraphIndex(ctx, txn)
 		if err != nil {
 			return err
 		}
@@ -113,7 +116,7 @@ func (s *Store) ImportFacilities(sh FacilitySheet) (FacilityResult, error) {
 		return res, nil
 	}
 	if errors.Is(err, badger.ErrTxnTooBig) {
-		return FacilityResult{}, Errorf(EBADINPUT, "%s: too many rows to import in one transaction; split the file", f.Name)
+		return FacilityResult{}, domain.Errorf(domain.EBADINPUT, "%s: too many rows to import in one transaction; split the file", f.Name)
 	}
 	return res, err
 }
@@ -189,33 +192,34 @@ func short(s string) string {
 // graphIndex finds what rows name: territories by INSEE code, organisations
 // by name, source nodes by URL, and the facilities already stored.
 type graphIndex struct {
-	territories map[string]*Node // code -> commune or arrondissement municipal
+	territories map[string]*domain.Node // code -> commune or arrondissement municipal
 	orgs        map[string]string
-	sources     map[string]string // url -> source id
-	nodes       map[string]*Node  // every node read, by id
+	sources     map[string]string       // url -> source id
+	nodes       map[string]*domain.Node // every node read, by id
 }
 
-func newGraphIndex(txn *badger.Txn) (*graphIndex, error) {
-	ix := &graphIndex{territories: map[string]*Node{}, orgs: map[string]string{}, sources: map[string]string{}, nodes: map[string]*Node{}}
-	for _, kind := range []Kind{"territory", "organization", "source"} {
-		nodes, err := nodesOfKind(txn, kind)
+func newGraphIndex(ctx context.Context, txn *badger.Txn) (*graphIndex, error) {
+	ix := &graphIndex{territories: map[string]*domain.Node{}, orgs: map[string]string{}, sources: map[string]string{}, nodes: map[string]*domain.Node{}}
+	for _, kind := range []domain.Kind{domain.KindTerritory, domain.KindOrganization, domain.KindSource} {
+		kc, _ := kindCode(kind)
+		nodes, err := nodesOfKind(ctx, txn, kc)
 		if err != nil {
 			return nil, err
 		}
 		for _, n := range nodes {
 			ix.nodes[n.ID] = n
 			switch kind {
-			case "territory":
+			case domain.KindTerritory:
 				if t := n.Field("type"); t == "commune" || t == "arrondissement-municipal" {
 					ix.territories[n.Field("code")] = n
 				}
-			case "organization":
+			case domain.KindOrganization:
 				for _, name := range slices.Concat([]string{n.ID, n.Name, n.ShortName}, n.Aliases) {
 					if name != "" {
 						ix.orgs[Fold(name)] = n.ID
 					}
 				}
-			case "source":
+			case domain.KindSource:
 				if u := n.Field("url"); u != "" {
 					ix.sources[u] = n.ID
 				}
@@ -260,8 +264,8 @@ func checkFacilityRows(txn *badger.Txn, ix *graphIndex, recs []csvRecord) ([]*fa
 			continue
 		}
 		seen[row.id] = rec.line
-		var old Node
-		if err := getNode(txn, row.id, &old); err == nil && old.Kind != "facility" {
+		var old domain.Node
+		if err := getNode(txn, row.id, &old); err == nil && old.Kind != domain.KindFacility {
 			probs = append(probs, fmt.Sprintf("line %d: id %s is a node of kind %s", rec.line, row.id, old.Kind))
 			continue
 		}
@@ -290,7 +294,7 @@ func checkFacilityRow(ix *graphIndex, rec csvRecord) (*facilityRow, []string) {
 	}
 	row.territory = checkFacilityPlace(ix, c, bad)
 	row.id = FacilityID(c["commune"], row.name)
-	if row.name != "" && !ValidID(row.id) {
+	if row.name != "" && !domain.ValidID(row.id) {
 		bad("no id can be made of commune %q and name %q", short(c["commune"]), short(row.name))
 	}
 	setField := func(field, col string) {
@@ -305,7 +309,7 @@ func checkFacilityRow(ix *graphIndex, rec csvRecord) (*facilityRow, []string) {
 		bad("siret %q is not 14 digits", short(v))
 	}
 	if v := c["first_agrement_date"]; v != "" {
-		if _, err := ParseDate(v); err != nil {
+		if _, err := domain.ParseDate(v); err != nil {
 			bad("first_agrement_date %q is not a date (2019-06-27, 2019-06, 2019)", short(v))
 		}
 		row.fields["agrementFrom"] = v
@@ -329,7 +333,7 @@ func checkFacilityRow(ix *graphIndex, rec csvRecord) (*facilityRow, []string) {
 		return nil, probs
 	}
 	// What the dataset format checks of any facility holds for the row too.
-	n := Node{ID: row.id, Kind: "facility", Name: row.name, Fields: row.fields, Sources: []Citation{{Source: "csv"}}}
+	n := domain.Node{ID: row.id, Kind: domain.KindFacility, Name: row.name, Fields: row.fields, Sources: []domain.Citation{{Source: "csv"}}}
 	if err := n.Validate(); err != nil {
 		return nil, []string{err.Error()}
 	}
@@ -427,10 +431,10 @@ func checkFacilityLinks(urls, excerpts string, bad func(string, ...any)) []webCi
 
 // facilitySource is the source node of the file: source, which must exist,
 // or csv-FILE, created when absent.
-func facilitySource(txn *badger.Txn, f File, source string, rows int) (*Node, []string) {
-	var n Node
+func facilitySource(txn *badger.Txn, f File, source string, rows int) (*domain.Node, []string) {
+	var n domain.Node
 	if source != "" {
-		if err := getNode(txn, source, &n); err != nil || n.Kind != "source" {
+		if err := getNode(txn, source, &n); err != nil || n.Kind != domain.KindSource {
 			return nil, []string{fmt.Sprintf("source %q is not a node of kind source", short(source))}
 		}
 		return &n, nil
@@ -440,15 +444,15 @@ func facilitySource(txn *badger.Txn, f File, source string, rows int) (*Node, []
 	if err := getNode(txn, id, &n); err == nil {
 		return &n, nil
 	}
-	return &Node{
-		ID: id, Kind: "source", Name: "Tableau des équipements : " + base,
+	return &domain.Node{
+		ID: id, Kind: domain.KindSource, Name: "Tableau des équipements : " + base,
 		Fields: map[string]string{"file": base, "description": fmt.Sprintf(
 			"Tableau d'équipements importé par « cccs-graph import -layer facility » : %d lignes. SHA-256 du fichier : %x.", rows, sha256.Sum256(f.Data))},
-		Sources: []Citation{{Source: id, Excerpt: base}},
+		Sources: []domain.Citation{{Source: id, Excerpt: base}},
 	}, nil
 }
 
-func writeFacilities(txn *badger.Txn, ix *graphIndex, src *Node, rows []*facilityRow, res *FacilityResult) error {
+func writeFacilities(txn *badger.Txn, ix *graphIndex, src *domain.Node, rows []*facilityRow, res *FacilityResult) error {
 	if ix.nodes[src.ID] == nil {
 		if _, err := putNode(txn, src); err != nil {
 			return err
@@ -468,13 +472,13 @@ func writeFacilities(txn *badger.Txn, ix *graphIndex, src *Node, rows []*facilit
 }
 
 func writeFacility(txn *badger.Txn, ix *graphIndex, fileSource string, row *facilityRow, res *FacilityResult) error {
-	cites := []Citation{{Source: fileSource, Excerpt: row.name}}
+	cites := []domain.Citation{{Source: fileSource, Excerpt: row.name}}
 	for _, l := range row.links {
 		id, err := ix.webSource(txn, l.url, res)
 		if err != nil {
 			return err
 		}
-		cites = append(cites, Citation{Source: id, Excerpt: l.excerpt})
+		cites = append(cites, domain.Citation{Source: id, Excerpt: l.excerpt})
 	}
 	n, existed, err := facilityNode(txn, row, cites)
 	if err != nil {
@@ -492,15 +496,15 @@ func writeFacility(txn *badger.Txn, ix *graphIndex, fileSource string, row *faci
 	default:
 		res.Unchanged++
 	}
-	rels := []*Relation{{Kind: "instance-of", From: row.id, To: row.typeID}}
+	rels := []*domain.Relation{{Kind: domain.RelInstanceOf, From: row.id, To: row.typeID}}
 	if !locatedWithin(txn, row.id, row.territory) {
-		rels = append(rels, &Relation{Kind: "located-in", From: row.id, To: row.territory})
+		rels = append(rels, &domain.Relation{Kind: domain.RelLocatedIn, From: row.id, To: row.territory})
 	}
 	if row.federation != "" {
-		rels = append(rels, &Relation{Kind: "affiliated-to", From: row.id, To: row.federation})
+		rels = append(rels, &domain.Relation{Kind: domain.RelAffiliatedTo, From: row.id, To: row.federation})
 	}
 	if row.manager != "" {
-		rels = append(rels, &Relation{Kind: "manages", From: row.manager, To: row.id})
+		rels = append(rels, &domain.Relation{Kind: domain.RelManages, From: row.manager, To: row.id})
 	}
 	for _, r := range rels {
 		r.Sources = cites
@@ -517,11 +521,11 @@ func writeFacility(txn *badger.Txn, ix *graphIndex, fileSource string, row *faci
 
 // facilityNode is the stored facility with the row's columns applied
 // (existed), or a new one.
-func facilityNode(txn *badger.Txn, row *facilityRow, cites []Citation) (n *Node, existed bool, err error) {
-	var old Node
+func facilityNode(txn *badger.Txn, row *facilityRow, cites []domain.Citation) (n *domain.Node, existed bool, err error) {
+	var old domain.Node
 	err = getNode(txn, row.id, &old)
-	if ErrorCode(err) == ENOTFOUND {
-		return &Node{ID: row.id, Kind: "facility", Name: row.name, Fields: row.fields, Sources: cites}, false, nil
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return &domain.Node{ID: row.id, Kind: domain.KindFacility, Name: row.name, Fields: row.fields, Sources: cites}, false, nil
 	}
 	if err != nil {
 		return nil, false, err
@@ -554,7 +558,7 @@ var facilityColumnFields = []string{"address", "postcode", "siret", "agrementFro
 // territory or in one that lies in it (an arrondissement of its commune):
 // a spreadsheet that says "Marseille" does not undo a precise location.
 func locatedWithin(txn *badger.Txn, facility, territory string) bool {
-	rels, err := relations(txn, RelQuery{ID: facility, Dir: Out, Kinds: []RelKind{"located-in"}})
+	rels, err := relations(txn, RelQuery{ID: facility, Dir: domain.Out, Kinds: []domain.RelKind{domain.RelLocatedIn}})
 	if err != nil {
 		return false
 	}
@@ -562,8 +566,8 @@ func locatedWithin(txn *badger.Txn, facility, territory string) bool {
 		if r.To == territory {
 			return true
 		}
-		parents, err := relations(txn, RelQuery{ID: r.To, Dir: Out, Kinds: []RelKind{"part-of"}})
-		if err == nil && slices.ContainsFunc(parents, func(p *Relation) bool { return p.To == territory }) {
+		parents, err := relations(txn, RelQuery{ID: r.To, Dir: domain.Out, Kinds: []domain.RelKind{domain.RelPartOf}})
+		if err == nil && slices.ContainsFunc(parents, func(p *domain.Relation) bool { return p.To == territory }) {
 			return true
 		}
 	}
@@ -581,32 +585,12 @@ func (ix *graphIndex) webSource(txn *badger.Txn, u string, res *FacilityResult) 
 	if _, taken := ix.nodes[id]; taken {
 		id = strings.Trim(id[:min(len(id), 70)], "-") + fmt.Sprintf("-%x", sha256.Sum256([]byte(u)))[:9]
 	}
-	n := &Node{ID: id, Kind: "source", Name: p.Host + p.Path, Fields: map[string]string{"url": u},
-		Sources: []Citation{{Source: id, Excerpt: u}}}
+	n := &domain.Node{ID: id, Kind: domain.KindSource, Name: p.Host + p.Path, Fields: map[string]string{"url": u},
+		Sources: []domain.Citation{{Source: id, Excerpt: u}}}
 	if _, err := putNode(txn, n); err != nil {
 		return "", err
 	}
 	ix.sources[u], ix.nodes[id] = id, n
 	res.SourcesCreated++
 	return id, nil
-}
-
-// nodesOfKind reads every node of a kind in txn, in id order.
-func nodesOfKind(txn *badger.Txn, kind Kind) ([]*Node, error) {
-	kc, ok := kindCode(kind)
-	if !ok {
-		return nil, Errorf(EBADINPUT, "unknown node kind %q", kind)
-	}
-	prefix := kindPrefix(kc)
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-	defer it.Close()
-	var out []*Node
-	for it.Rewind(); it.Valid(); it.Next() {
-		var n Node
-		if err := getNode(txn, string(it.Item().Key()[len(prefix):]), &n); err != nil {
-			return nil, err
-		}
-		out = append(out, &n)
-	}
-	return out, nil
 }

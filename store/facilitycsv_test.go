@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 const facilityHeader = "name,type,street_address,postcode,commune,insee_code,federation,manager,first_agrement_date,siret,latitude,longitude,source_url,source_excerpt\n"
@@ -16,20 +18,20 @@ const goodFacilityRow = `Centre social des Essais,centre social,1 rue du Test,13
 
 func importCSV(t *testing.T, s *Store, csv string) (FacilityResult, error) {
 	t.Helper()
-	return s.ImportFacilities(FacilitySheet{File: File{Name: "essai.csv", Data: []byte(csv)}})
+	return s.ImportFacilities(ctx, FacilitySheet{File: File{Name: "essai.csv", Data: []byte(csv)}})
 }
 
 func TestImportFacilitiesCreatesThenJoins(t *testing.T) {
 	s := openTest(t)
-	if _, err := s.LoadDefaultIfEmpty(); err != nil {
+	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
 		t.Fatal(err)
 	}
-	before, _ := s.DataVersion()
-	dry, err := s.ImportFacilities(FacilitySheet{File: File{Name: "essai.csv", Data: []byte(facilityHeader + goodFacilityRow)}, DryRun: true})
-	if after, _ := s.DataVersion(); err != nil || dry.Created != 1 || after != before {
+	before, _ := s.DataVersion(ctx)
+	dry, err := s.ImportFacilities(ctx, FacilitySheet{File: File{Name: "essai.csv", Data: []byte(facilityHeader + goodFacilityRow)}, DryRun: true})
+	if after, _ := s.DataVersion(ctx); err != nil || dry.Created != 1 || after != before {
 		t.Fatalf("dry run: %+v, %v; data version %d -> %d", dry, err, before, after)
 	}
-	if _, err := s.Node(FacilityID("Marseille", "Centre social des Essais")); ErrorCode(err) != ENOTFOUND {
+	if _, err := s.Node(ctx, FacilityID("Marseille", "Centre social des Essais")); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Fatalf("the dry run wrote: %v", err)
 	}
 	res, err := importCSV(t, s, facilityHeader+goodFacilityRow)
@@ -41,7 +43,7 @@ func TestImportFacilitiesCreatesThenJoins(t *testing.T) {
 		t.Fatalf("first import: %+v", res)
 	}
 	id := FacilityID("Marseille", "Centre social des Essais")
-	n, err := s.Node(id)
+	n, err := s.Node(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +56,7 @@ func TestImportFacilitiesCreatesThenJoins(t *testing.T) {
 	}
 	// A curated field stays; the columns' fields follow the spreadsheet.
 	n.Fields["note"] = "curated"
-	if _, err := s.Import(File{Name: "curated.yaml", Data: mustYAML(t, &Dataset{Nodes: []*Node{n}})}); err != nil {
+	if _, err := s.Import(ctx, File{Name: "curated.yaml", Data: mustYAML(t, &Dataset{Nodes: []*domain.Node{n}})}); err != nil {
 		t.Fatal(err)
 	}
 	moved := strings.Replace(strings.Replace(goodFacilityRow, "1 rue du Test", "2 rue du Test", 1), ",2020-09,,", ",2020-09,12345678901234,", 1)
@@ -62,7 +64,7 @@ func TestImportFacilitiesCreatesThenJoins(t *testing.T) {
 	if err != nil || res.Updated != 1 || res.RelationsWritten != 0 {
 		t.Fatalf("update: %+v, %v", res, err)
 	}
-	n, _ = s.Node(id)
+	n, _ = s.Node(ctx, id)
 	if n.Field("address") != "2 rue du Test" || n.Field("siret") != "12345678901234" || n.Field("note") != "curated" {
 		t.Errorf("after the update: %+v", n.Fields)
 	}
@@ -70,7 +72,7 @@ func TestImportFacilitiesCreatesThenJoins(t *testing.T) {
 
 func TestImportFacilitiesReportsEveryBadRow(t *testing.T) {
 	s := openTest(t)
-	if _, err := s.LoadDefaultIfEmpty(); err != nil {
+	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
 		t.Fatal(err)
 	}
 	row := func(from, to string) string { return strings.Replace(goodFacilityRow, from, to, 1) }
@@ -98,20 +100,20 @@ func TestImportFacilitiesReportsEveryBadRow(t *testing.T) {
 		{"not csv", facilityHeader + `a "b,c` + "\n", `parse error on line 2`},
 		{"every row", facilityHeader + row(",13203,", ",13999,") + goodFacilityRow + row("Centre social des Essais,centre social", "Autre essai,MJC"), "line 4: type \"MJC\""},
 	}
-	before, _ := s.DataVersion()
+	before, _ := s.DataVersion(ctx)
 	for _, c := range cases {
 		_, err := importCSV(t, s, c.csv)
-		if ErrorCode(err) != EBADINPUT || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: %v\nwant %s containing %q", c.name, err, EBADINPUT, c.want)
+		if domain.ErrorCode(err) != domain.EBADINPUT || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v\nwant %s containing %q", c.name, err, domain.EBADINPUT, c.want)
 		}
 	}
 	if _, err := importCSV(t, s, facilityHeader+row(",13203,", ",13999,")+goodFacilityRow); !strings.Contains(err.Error(), "1 problem(s)") {
 		t.Errorf("one bad row of two: %v", err)
 	}
-	if after, _ := s.DataVersion(); after != before {
+	if after, _ := s.DataVersion(ctx); after != before {
 		t.Errorf("bad imports wrote: data version %d -> %d", before, after)
 	}
-	if _, err := s.Node(FacilityID("Marseille", "Centre social des Essais")); ErrorCode(err) != ENOTFOUND {
+	if _, err := s.Node(ctx, FacilityID("Marseille", "Centre social des Essais")); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Errorf("the good row of a bad file was written: %v", err)
 	}
 }
@@ -128,15 +130,15 @@ func TestSharedFacilitiesAreInTheDefaultDataset(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := openTest(t)
-	if _, err := s.LoadDefaultIfEmpty(); err != nil {
+	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
 		t.Fatal(err)
 	}
-	before, _ := s.NodesOfKind("facility")
-	res, err := s.ImportFacilities(FacilitySheet{File: File{Name: "data/network/facilities.csv", Data: b}})
+	before, _ := s.NodesOfKind(ctx, domain.KindFacility)
+	res, err := s.ImportFacilities(ctx, FacilitySheet{File: File{Name: "data/network/facilities.csv", Data: b}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	after, _ := s.NodesOfKind("facility")
+	after, _ := s.NodesOfKind(ctx, domain.KindFacility)
 	for i := range after {
 		if a, b := mustYAML(t, &Dataset{Nodes: after[i : i+1]}), mustYAML(t, &Dataset{Nodes: before[i : i+1]}); string(a) != string(b) {
 			t.Errorf("%s\n%s", b, a)

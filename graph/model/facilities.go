@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Fields of facilities, territories, sources and figures that the data after
@@ -19,10 +19,10 @@ func (f *Facility) Postcode() *string { return textPtr(f.N.Field("postcode")) }
 func (f *Facility) Siret() *string { return textPtr(f.N.Field("siret")) }
 
 // Opened is when the facility opened, if known.
-func (f *Facility) Opened() *store.Date { return datePtr(f.N.DateField("opened")) }
+func (f *Facility) Opened() *domain.Date { return datePtr(f.N.DateField("opened")) }
 
 // Closed is when the facility closed, if known.
-func (f *Facility) Closed() *store.Date { return datePtr(f.N.DateField("closed")) }
+func (f *Facility) Closed() *domain.Date { return datePtr(f.N.DateField("closed")) }
 
 // Note says what is uncertain about the facility.
 func (f *Facility) Note() *string { return textPtr(f.N.Field("note")) }
@@ -47,14 +47,14 @@ func (f *Facility) Geometry() GeoJSON {
 }
 
 // Status is whether the facility is open at asOf (today when nil).
-func (f *Facility) Status(asOf *store.Date) FacilityStatus { return facilityStatus(f.N, asOf) }
+func (f *Facility) Status(asOf *domain.Date) FacilityStatus { return facilityStatus(f.N, asOf) }
 
-func facilityStatus(n *store.Node, asOf *store.Date) FacilityStatus {
-	at := store.Today()
+func facilityStatus(n *domain.Node, asOf *domain.Date) FacilityStatus {
+	at := domain.Today()
 	if asOf != nil {
 		at = *asOf
 	}
-	switch store.FacilityStatus(n, at) {
+	switch domain.FacilityStatus(n, at) {
 	case "open":
 		return FacilityStatusOpen
 	case "closed":
@@ -64,11 +64,13 @@ func facilityStatus(n *store.Node, asOf *store.Date) FacilityStatus {
 }
 
 // FacilityStatusOf is the status of a facility node at asOf (today when nil).
-func FacilityStatusOf(n *store.Node, asOf *store.Date) FacilityStatus { return facilityStatus(n, asOf) }
+func FacilityStatusOf(n *domain.Node, asOf *domain.Date) FacilityStatus {
+	return facilityStatus(n, asOf)
+}
 
 // Commune is the commune f is located in at asOf: its territory, or the
 // commune its arrondissement lies in.
-func (f *Facility) Commune(ctx context.Context, asOf *store.Date) (*Territory, error) {
+func (f *Facility) Commune(ctx context.Context, asOf *domain.Date) (*Territory, error) {
 	t, err := f.Territory(ctx, asOf)
 	if err != nil || t == nil || t.N.Field("type") != "arrondissement-municipal" {
 		return t, err
@@ -78,7 +80,7 @@ func (f *Facility) Commune(ctx context.Context, asOf *store.Date) (*Territory, e
 
 // Locations are f's located-in relations, oldest first (undated first).
 func (f *Facility) Locations(ctx context.Context) ([]*Relation, error) {
-	rels, err := relationsOf(ctx, f.N.ID, store.Out, "located-in")
+	rels, err := relationsOf(ctx, f.N.ID, domain.Out, domain.RelLocatedIn)
 	slices.SortStableFunc(rels, func(a, b *Relation) int { return a.R.ValidFrom.First().Compare(b.R.ValidFrom.First()) })
 	return rels, err
 }
@@ -123,14 +125,14 @@ func (f *Figure) Value() float64 {
 func (f *Figure) Unit() *string { return textPtr(f.N.Field("unit")) }
 
 // Date is the date the figure holds at.
-func (f *Figure) Date() *store.Date { return datePtr(f.N.DateField("date")) }
+func (f *Figure) Date() *domain.Date { return datePtr(f.N.DateField("date")) }
 
 // Note says what is uncertain about the figure.
 func (f *Figure) Note() *string { return textPtr(f.N.Field("note")) }
 
 // About are the nodes the figure is about.
 func (f *Figure) About(ctx context.Context) ([]Node, error) {
-	nodes, err := RelatedNodes(ctx, f.N.ID, store.Out, "about", nil)
+	nodes, err := RelatedNodes(ctx, f.N.ID, domain.Out, domain.RelAbout, nil)
 	out := make([]Node, len(nodes))
 	for i, n := range nodes {
 		out[i] = Wrap(n)

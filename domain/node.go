@@ -1,4 +1,4 @@
-package store
+package domain
 
 import (
 	"fmt"
@@ -7,113 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"time"
-)
-
-// Kind is the kind of a node, as written in dataset files ("organization").
-type Kind string
-
-// RelKind is the kind of a relation, as written in dataset files ("signatory").
-type RelKind string
-
-// FieldType says how a node field's string value is checked.
-type FieldType uint8
-
-// Field types.
-const (
-	Text FieldType = iota
-	DateField
-	IntField
-	FloatField
-)
-
-// Kinds lists every node kind with the fields it may carry. The order is the
-// order of the kind codes stored in keys: append only, never reorder.
-var Kinds = []struct {
-	Kind   Kind
-	Fields map[string]FieldType
-}{
-	{"source", map[string]FieldType{"file": Text, "description": Text, "publisher": Text, "date": DateField, "url": Text, "licence": Text}},
-	{"organization", map[string]FieldType{"category": Text, "description": Text, "website": Text}},
-	{"territory", map[string]FieldType{"type": Text, "code": Text, "description": Text,
-		"population": IntField, "postcodes": Text, "intercommunality": Text, "intercommunalityCode": Text, "siren": Text}},
-	{"facility", map[string]FieldType{"address": Text, "agrement": Text, "agrementFrom": DateField, "description": Text,
-		"postcode": Text, "siret": Text, "latitude": FloatField, "longitude": FloatField, "opened": DateField, "closed": DateField, "note": Text}},
-	{"facility-type", map[string]FieldType{"description": Text, "rules": Text}},
-	{"body", map[string]FieldType{"description": Text, "created": DateField}},
-	{"agreement", map[string]FieldType{"startDate": DateField, "endDate": DateField, "signedAt": DateField, "place": Text, "summary": Text}},
-	{"amendment", map[string]FieldType{"number": IntField, "signedAt": DateField, "place": Text, "effectiveFrom": DateField, "summary": Text}},
-	{"article", map[string]FieldType{"number": Text, "title": Text, "summary": Text, "effectiveFrom": DateField}},
-	{"programme", map[string]FieldType{"description": Text, "started": DateField}},
-	{"orientation", map[string]FieldType{"type": Text, "number": IntField, "description": Text}},
-	{"theme", map[string]FieldType{"number": IntField, "description": Text}},
-	{"objective", map[string]FieldType{"number": IntField, "means": Text, "actors": Text, "evaluation": Text, "deadline": Text, "deadlineDate": DateField}},
-	{"event", map[string]FieldType{"date": DateField, "endDate": DateField, "description": Text}},
-	{"person", map[string]FieldType{"description": Text}},
-	{"figure", map[string]FieldType{"value": FloatField, "unit": Text, "date": DateField, "description": Text, "note": Text}},
-}
-
-// RelKinds lists every relation kind. The order is the order of the codes
-// stored in keys: append only, never reorder.
-var RelKinds = []RelKind{
-	"signatory", "signed", "party-to", "initiated", "chairs", "member-of", "holds-office", "part-of",
-	"amends", "modifies", "renews", "establishes", "funds", "delivers", "actor-in", "administers",
-	"manages", "affiliated-to", "located-in", "serves", "instance-of", "concerns", "succeeds",
-	"about",
-}
-
-// relationEnds is the relation table of docs/dataset.md: the kinds of node a
-// relation may go from and to (nil: any kind). The importer enforces it.
-var relationEnds = map[RelKind][2][]Kind{
-	"signatory":     {{"organization"}, {"agreement"}},
-	"signed":        {{"organization", "person"}, {"agreement", "amendment"}},
-	"party-to":      {{"organization"}, {"agreement", "amendment"}},
-	"initiated":     {{"organization"}, {"agreement", "programme"}},
-	"chairs":        {{"organization"}, {"agreement", "body"}},
-	"member-of":     {{"organization"}, {"body"}},
-	"holds-office":  {{"person"}, {"organization"}},
-	"part-of":       {nil, nil},
-	"amends":        {{"amendment"}, {"agreement"}},
-	"modifies":      {{"article"}, {"article"}},
-	"renews":        {{"agreement"}, {"agreement"}},
-	"establishes":   {{"agreement", "amendment"}, {"body", "programme"}},
-	"funds":         {{"organization"}, {"programme", "facility"}},
-	"delivers":      {{"organization"}, {"programme"}},
-	"actor-in":      {{"organization", "body", "facility-type"}, {"objective"}},
-	"administers":   {{"organization"}, {"territory"}},
-	"manages":       {{"organization"}, {"facility"}},
-	"affiliated-to": {{"facility"}, {"organization"}},
-	"located-in":    {{"facility", "organization"}, {"territory"}},
-	"serves":        {{"facility"}, {"territory"}},
-	"instance-of":   {{"facility"}, {"facility-type"}},
-	"concerns":      {{"event"}, nil},
-	"succeeds":      {{"organization"}, {"organization"}},
-	"about":         {{"figure"}, nil},
-}
-
-// endsAllowed reports whether a relation of kind k may go from a node of kind
-// from to one of kind to; otherwise it says what the kind takes.
-func endsAllowed(k RelKind, from, to Kind) (bool, string) {
-	ends := relationEnds[k]
-	ok := func(x Kind, allowed []Kind) bool { return allowed == nil || slices.Contains(allowed, x) }
-	if ok(from, ends[0]) && ok(to, ends[1]) {
-		return true, ""
-	}
-	name := func(ks []Kind) string {
-		if ks == nil {
-			return "any"
-		}
-		return fmt.Sprint(ks)
-	}
-	return false, fmt.Sprintf("%s goes from %s to %s", k, name(ends[0]), name(ends[1]))
-}
-
-// Enumerated field values, checked on import.
-var (
-	OrganizationCategories = []string{"state", "social-security", "region", "departement", "metropole", "commune",
-		"federation", "public-agency", "national-body", "association", "other"}
-	TerritoryTypes = []string{"departement", "arrondissement", "canton", "commune", "zone-de-vie-sociale",
-		"priority-area", "itc-territory", "arrondissement-municipal"}
-	OrientationTypes = []string{"stake", "strategic-orientation", "general-objective", "purpose"}
 )
 
 // Citation says which source document states a fact, with a short excerpt.
@@ -188,43 +81,20 @@ var idRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$`)
 // ValidID reports whether id has the form of a node id.
 func ValidID(id string) bool { return idRE.MatchString(id) }
 
-func kindCode(k Kind) (byte, bool) {
-	for i, x := range Kinds {
-		if x.Kind == k {
-			return byte(i + 1), true
-		}
-	}
-	return 0, false
-}
-
-func relKindCode(k RelKind) (byte, bool) {
-	i := slices.Index(RelKinds, k)
-	return byte(i + 1), i >= 0
-}
-
-func kindFields(k Kind) map[string]FieldType {
-	for _, x := range Kinds {
-		if x.Kind == k {
-			return x.Fields
-		}
-	}
-	return nil
-}
-
 // Validate checks a node on its own (references are checked by the importer).
 func (n *Node) Validate() error {
 	if !ValidID(n.ID) {
 		return Errorf(EBADINPUT, "invalid id %q: use a-z, 0-9 and '-', 1 to 80 characters", n.ID)
 	}
-	fields := kindFields(n.Kind)
-	if fields == nil {
+	info, ok := KindOf(n.Kind)
+	if !ok {
 		return Errorf(EBADINPUT, "node %s: unknown kind %q", n.ID, n.Kind)
 	}
 	if n.Name == "" {
 		return Errorf(EBADINPUT, "node %s: name is required", n.ID)
 	}
 	for name, v := range n.Fields {
-		t, ok := fields[name]
+		t, ok := info.Fields[name]
 		if !ok {
 			return Errorf(EBADINPUT, "node %s: unknown field %q for kind %s", n.ID, name, n.Kind)
 		}
@@ -232,10 +102,10 @@ func (n *Node) Validate() error {
 			return Errorf(EBADINPUT, "node %s: field %s: %v", n.ID, name, err)
 		}
 	}
-	if err := checkEnumFields(n); err != nil {
+	if err := checkEnumFields(n, info); err != nil {
 		return err
 	}
-	if err := checkDateOrder(n); err != nil {
+	if err := checkDateOrder(n, info); err != nil {
 		return err
 	}
 	if err := checkFacility(n); err != nil {
@@ -261,8 +131,8 @@ func checkField(t FieldType, v string) error {
 	return nil
 }
 
-func checkEnumFields(n *Node) error {
-	check := func(field string, allowed []string) error {
+func checkEnumFields(n *Node, info *KindInfo) error {
+	for field, allowed := range info.Enums {
 		v, ok := n.Fields[field]
 		if !ok {
 			return Errorf(EBADINPUT, "node %s: field %s is required for kind %s", n.ID, field, n.Kind)
@@ -270,26 +140,13 @@ func checkEnumFields(n *Node) error {
 		if !slices.Contains(allowed, v) {
 			return Errorf(EBADINPUT, "node %s: %s %q is not one of %v", n.ID, field, v, allowed)
 		}
-		return nil
-	}
-	switch n.Kind {
-	case "organization":
-		return check("category", OrganizationCategories)
-	case "territory":
-		return check("type", TerritoryTypes)
-	case "orientation":
-		return check("type", OrientationTypes)
 	}
 	return nil
 }
 
-// dateSpans are the (start, end) field pairs of a kind: an end before its
-// start is refused.
-var dateSpans = map[Kind][2]string{"event": {"date", "endDate"}, "agreement": {"startDate", "endDate"}}
-
-func checkDateOrder(n *Node) error {
-	span, ok := dateSpans[n.Kind]
-	if !ok {
+func checkDateOrder(n *Node, info *KindInfo) error {
+	span := info.DateSpan
+	if span == [2]string{} {
 		return nil
 	}
 	from, to := n.DateField(span[0]), n.DateField(span[1])
@@ -317,7 +174,7 @@ func checkCitations(what string, cs []Citation) error {
 // Validate checks a relation on its own (endpoints are checked by the importer).
 func (r *Relation) Validate() error {
 	what := fmt.Sprintf("relation %s %s -> %s", r.Kind, r.From, r.To)
-	if _, ok := relKindCode(r.Kind); !ok {
+	if _, ok := RelKindOf(r.Kind); !ok {
 		return Errorf(EBADINPUT, "%s: unknown relation kind %q", what, r.Kind)
 	}
 	if !ValidID(r.From) || !ValidID(r.To) {
@@ -335,7 +192,7 @@ func (r *Relation) Validate() error {
 // checkFacility checks what ties a facility's fields together: a point needs
 // both coordinates, in range; a closure cannot come before the opening.
 func checkFacility(n *Node) error {
-	if n.Kind != "facility" {
+	if n.Kind != KindFacility {
 		return nil
 	}
 	lat, hasLat := n.FloatField("latitude")
