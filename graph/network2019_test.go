@@ -127,6 +127,13 @@ var facilitiesFacts = []seedFact{
 	{"Centre Social Maison pour Tous (mpt) Belle de Mai [...] Léo Lagrange Méditerranée (délégation de service public)",
 		`{ facilities(filter: {manager: "leo-lagrange-mediterranee"}) { nodes { id } } }`, "facilities.nodes.id",
 		factSet{"marseille-centre-social-maison-pour-tous-mpt-belle-de-mai", "marseille-centre-social-saint-louis-leo-lagrange"}},
+	// The README's "centres near you" example.
+	{"Centre Social Echelle Treize la Rose Rollandin,centre social,203 chemin Notre-Dame de la Consolation,13013,Marseille,13213,,,,,43.3367809233829,5.43275245386347",
+		`{ facilities(filter: {within: "insee-13213", status: OPEN}, first: 1) { totalCount nodes { name type { name } address postcode location { lon lat } } } }`,
+		"facilities.nodes.{name,type.name,address,postcode,location.lon,location.lat}",
+		factSeq{"Centre Social Echelle Treize la Rose Rollandin | Centre social | 203 chemin Notre-Dame de la Consolation | 13013 | 5.43275245386347 | 43.3367809233829"}},
+	{"the 13th arrondissement: 8 rows of the open data and the Germaine Tillion (2, impasse Signoret (13e))",
+		`{ facilities(filter: {within: "insee-13213", status: OPEN}) { totalCount } }`, "facilities.totalCount", 9},
 }
 
 func TestFacilitiesFacts(t *testing.T) { checkFacts(t, facilitiesFacts) }
