@@ -191,30 +191,31 @@ type ComplexityRoot struct {
 	}
 
 	Facility struct {
-		Address      func(childComplexity int) int
-		Agrement     func(childComplexity int) int
-		AgrementFrom func(childComplexity int) int
-		Closed       func(childComplexity int) int
-		Commune      func(childComplexity int, asOf *domain.Date) int
-		Description  func(childComplexity int) int
-		Federation   func(childComplexity int, asOf *domain.Date) int
-		Geometry     func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Kind         func(childComplexity int) int
-		Location     func(childComplexity int) int
-		Locations    func(childComplexity int) int
-		Manager      func(childComplexity int, asOf *domain.Date) int
-		Name         func(childComplexity int) int
-		Note         func(childComplexity int) int
-		Opened       func(childComplexity int) int
-		Postcode     func(childComplexity int) int
-		Relations    func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
-		Siret        func(childComplexity int) int
-		Sources      func(childComplexity int) int
-		Status       func(childComplexity int, asOf *domain.Date) int
-		Territory    func(childComplexity int, asOf *domain.Date) int
-		Type         func(childComplexity int) int
-		Zones        func(childComplexity int, asOf *domain.Date) int
+		Address       func(childComplexity int) int
+		Agrement      func(childComplexity int) int
+		AgrementFrom  func(childComplexity int) int
+		Closed        func(childComplexity int) int
+		Commune       func(childComplexity int, asOf *domain.Date) int
+		Description   func(childComplexity int) int
+		Federation    func(childComplexity int, asOf *domain.Date) int
+		Geometry      func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Location      func(childComplexity int) int
+		Locations     func(childComplexity int) int
+		Manager       func(childComplexity int, asOf *domain.Date) int
+		Name          func(childComplexity int) int
+		Note          func(childComplexity int) int
+		Opened        func(childComplexity int) int
+		Postcode      func(childComplexity int) int
+		Relations     func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
+		Siret         func(childComplexity int) int
+		Sources       func(childComplexity int) int
+		Status        func(childComplexity int, asOf *domain.Date) int
+		StatusHistory func(childComplexity int) int
+		Territory     func(childComplexity int, asOf *domain.Date) int
+		Type          func(childComplexity int) int
+		Zones         func(childComplexity int, asOf *domain.Date) int
 	}
 
 	FacilityConnection struct {
@@ -227,6 +228,12 @@ type ComplexityRoot struct {
 	FacilityEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	FacilityStatusChange struct {
+		Change    func(childComplexity int) int
+		Date      func(childComplexity int) int
+		Territory func(childComplexity int) int
 	}
 
 	FacilityType struct {
@@ -1515,6 +1522,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.Status(childComplexity, args["asOf"].(*domain.Date)), true
+	case "Facility.statusHistory":
+		if e.ComplexityRoot.Facility.StatusHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.StatusHistory(childComplexity), true
 	case "Facility.territory":
 		if e.ComplexityRoot.Facility.Territory == nil {
 			break
@@ -1581,6 +1594,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FacilityEdge.Node(childComplexity), true
+
+	case "FacilityStatusChange.change":
+		if e.ComplexityRoot.FacilityStatusChange.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityStatusChange.Change(childComplexity), true
+	case "FacilityStatusChange.date":
+		if e.ComplexityRoot.FacilityStatusChange.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityStatusChange.Date(childComplexity), true
+	case "FacilityStatusChange.territory":
+		if e.ComplexityRoot.FacilityStatusChange.Territory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityStatusChange.Territory(childComplexity), true
 
 	case "FacilityType.description":
 		if e.ComplexityRoot.FacilityType.Description == nil {
@@ -3950,6 +3982,8 @@ func (ec *executionContext) childFields_Facility(ctx context.Context, field grap
 		return ec.fieldContext_Facility_commune(ctx, field)
 	case "locations":
 		return ec.fieldContext_Facility_locations(ctx, field)
+	case "statusHistory":
+		return ec.fieldContext_Facility_statusHistory(ctx, field)
 	case "zones":
 		return ec.fieldContext_Facility_zones(ctx, field)
 	}
@@ -3978,6 +4012,18 @@ func (ec *executionContext) childFields_FacilityEdge(ctx context.Context, field 
 		return ec.fieldContext_FacilityEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FacilityEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_FacilityStatusChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_FacilityStatusChange_date(ctx, field)
+	case "change":
+		return ec.fieldContext_FacilityStatusChange_change(ctx, field)
+	case "territory":
+		return ec.fieldContext_FacilityStatusChange_territory(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FacilityStatusChange", field.Name)
 }
 
 func (ec *executionContext) childFields_FacilityType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10737,6 +10783,38 @@ func (ec *executionContext) fieldContext_Facility_locations(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Facility_statusHistory(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_statusHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusHistory(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FacilityStatusChange) graphql.Marshaler {
+			return ec.marshalNFacilityStatusChange2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatusChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_statusHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facility",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacilityStatusChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Facility_zones(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10950,6 +11028,84 @@ func (ec *executionContext) fieldContext_FacilityEdge_node(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacilityStatusChange_date(ctx context.Context, field graphql.CollectedField, obj *model.FacilityStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityStatusChange_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityStatusChange_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacilityStatusChange", field, false, false, "Date")
+}
+
+func (ec *executionContext) _FacilityStatusChange_change(ctx context.Context, field graphql.CollectedField, obj *model.FacilityStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityStatusChange_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FacilityChange) graphql.Marshaler {
+			return ec.marshalNFacilityChange2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityStatusChange_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacilityStatusChange", field, false, false, "FacilityChange")
+}
+
+func (ec *executionContext) _FacilityStatusChange_territory(ctx context.Context, field graphql.CollectedField, obj *model.FacilityStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityStatusChange_territory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Territory, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Territory) graphql.Marshaler {
+			return ec.marshalOTerritory2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityStatusChange_territory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FacilityStatusChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Territory(ctx, field)
 		},
 	}
 	return fc, nil
@@ -22011,6 +22167,12 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Facility_locations(ctx, field, obj)
 				})
+		case "statusHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Facility_statusHistory(ctx, field, obj)
+				})
 		case "zones":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -22101,6 +22263,49 @@ func (ec *executionContext) _FacilityEdge(ctx context.Context, sel ast.Selection
 		case "node":
 			out.Values[i] = ec._FacilityEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var facilityStatusChangeImplementors = []string{"FacilityStatusChange"}
+
+func (ec *executionContext) _FacilityStatusChange(ctx context.Context, sel ast.SelectionSet, obj *model.FacilityStatusChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, facilityStatusChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FacilityStatusChange")
+		case "date":
+			out.Values[i] = ec._FacilityStatusChange_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "change":
+			out.Values[i] = ec._FacilityStatusChange_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "territory":
+			out.Values[i] = ec._FacilityStatusChange_territory(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -25707,6 +25912,16 @@ func (ec *executionContext) marshalNFacility2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑg
 	return ec._Facility(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNFacilityChange2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityChange(ctx context.Context, v any) (model.FacilityChange, error) {
+	var res model.FacilityChange
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFacilityChange2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityChange(ctx context.Context, sel ast.SelectionSet, v model.FacilityChange) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNFacilityConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Facility]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "FacilityConnection!")
@@ -25747,6 +25962,30 @@ func (ec *executionContext) unmarshalNFacilityStatus2githubᚗcomᚋcccs13ᚋccc
 
 func (ec *executionContext) marshalNFacilityStatus2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatus(ctx context.Context, sel ast.SelectionSet, v model.FacilityStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNFacilityStatusChange2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatusChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FacilityStatusChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFacilityStatusChange2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatusChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFacilityStatusChange2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatusChange(ctx context.Context, sel ast.SelectionSet, v *model.FacilityStatusChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FacilityStatusChange!")
+		return graphql.Null
+	}
+	return ec._FacilityStatusChange(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNFacilityType2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FacilityType) graphql.Marshaler {

@@ -78,6 +78,12 @@ var networkFacts = []seedFact{
 	{"moved to \"2, impasse Signoret (13e)\" [...] inauguration on \"samedi 18 mars\"; Destimed reports it on 20 March 2023",
 		`{ node(id: "marseille-centre-social-germaine-tillion-ex-centre-social-saint-just-corot-la-so") { ... on Facility { locations { to { id } validFrom validTo } } } }`,
 		"node.locations.{to.id,validFrom,validTo}", factSeq{"insee-13214 | <nil> | 2023-03-18", "insee-13213 | 2023-03-18 | <nil>"}},
+	{"status over time: Gavotte closed in 2018; Germaine Tillion moved in 2023; Mer et Colline \"Fondé en 1983\"",
+		`{ g: node(id: "les-pennes-mirabeau-centre-social-de-la-gavotte-ferme-en-2018") { ... on Facility { statusHistory { date change territory { code } } } }
+		   t: node(id: "marseille-centre-social-germaine-tillion-ex-centre-social-saint-just-corot-la-so") { ... on Facility { statusHistory { date change territory { code } } } }
+		   m: node(id: "marseille-centre-social-mer-et-colline") { ... on Facility { statusHistory { date change territory { code } } } } }`,
+		"{g.statusHistory.change,g.statusHistory.date,t.statusHistory.change,t.statusHistory.date,t.statusHistory.territory.code,m.statusHistory.change,m.statusHistory.date,m.statusHistory.territory.code}",
+		"CLOSED | 2018 | MOVED | 2023-03-18 | 13213 | OPENED | 1983 | 13208"},
 	{"Episec [...] put into liquidation on 28 July 2023 [...] The MPTs go to the Ligue de l'enseignement",
 		`{ node(id: "marseille-maison-pourtous-mpt-ifac-corderie") { ... on Facility { in2020: manager(asOf: "2020") { id } in2024: manager(asOf: "2024-01") { id } } } }`,
 		"node.{in2020.id,in2024.id}", "episec | fail-13"},

@@ -85,6 +85,48 @@ func (f *Facility) Locations(ctx context.Context) ([]*Relation, error) {
 	return rels, err
 }
 
+// StatusHistory is f's opening, moves and closure, oldest first: a move is
+// a located-in relation that starts after another one.
+func (f *Facility) StatusHistory(ctx context.Context) ([]*FacilityStatusChange, error) {
+	var steps []*FacilityStatusChange
+	if d := f.N.DateField("opened"); !d.IsZero() {
+		t, err := f.Territory(ctx, &d)
+		if err != nil {
+			return nil, err
+		}
+		steps = append(steps, &FacilityStatusChange{Date: d, Change: FacilityChangeOpened, Territory: t})
+	}
+	locations, err := f.Locations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, l := range locations {
+		if i == 0 || l.R.ValidFrom.IsZero() {
+			continue
+		}
+		t, err := relatedTerritory(ctx, l.R.To)
+		if err != nil {
+			return nil, err
+		}
+		steps = append(steps, &FacilityStatusChange{Date: l.R.ValidFrom, Change: FacilityChangeMoved, Territory: t})
+	}
+	if d := f.N.DateField("closed"); !d.IsZero() {
+		steps = append(steps, &FacilityStatusChange{Date: d, Change: FacilityChangeClosed})
+	}
+	slices.SortStableFunc(steps, func(a, b *FacilityStatusChange) int { return a.Date.First().Compare(b.Date.First()) })
+	return steps, nil
+}
+
+// relatedTerritory reads one territory by id, nil when it is not one.
+func relatedTerritory(ctx context.Context, id string) (*Territory, error) {
+	nodes, err := nodesByID(ctx, []string{id})
+	if err != nil || len(nodes) == 0 {
+		return nil, err
+	}
+	t, _ := As[*Territory](nodes[0])
+	return t, nil
+}
+
 // Population is the territory's legal population.
 func (t *Territory) Population() *int {
 	if v, ok := t.N.IntField("population"); ok {

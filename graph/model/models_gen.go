@@ -59,6 +59,16 @@ type FacilityFilter struct {
 	Bbox []float64 `json:"bbox,omitempty"`
 }
 
+// A change of a facility's status: it opened, moved or closed.
+type FacilityStatusChange struct {
+	// When, with the precision the source gives.
+	Date domain.Date `json:"date"`
+	// What changed.
+	Change FacilityChange `json:"change"`
+	// Where it is from then on (for an opening or a move), null when not known.
+	Territory *Territory `json:"territory,omitempty"`
+}
+
 // Filter on figures.
 type FigureFilter struct {
 	// Only these ids.
@@ -377,6 +387,64 @@ func (e *Direction) UnmarshalJSON(b []byte) error {
 }
 
 func (e Direction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What happened to a facility.
+type FacilityChange string
+
+const (
+	FacilityChangeOpened FacilityChange = "OPENED"
+	FacilityChangeMoved  FacilityChange = "MOVED"
+	FacilityChangeClosed FacilityChange = "CLOSED"
+)
+
+var AllFacilityChange = []FacilityChange{
+	FacilityChangeOpened,
+	FacilityChangeMoved,
+	FacilityChangeClosed,
+}
+
+func (e FacilityChange) IsValid() bool {
+	switch e {
+	case FacilityChangeOpened, FacilityChangeMoved, FacilityChangeClosed:
+		return true
+	}
+	return false
+}
+
+func (e FacilityChange) String() string {
+	return string(e)
+}
+
+func (e *FacilityChange) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FacilityChange(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FacilityChange", str)
+	}
+	return nil
+}
+
+func (e FacilityChange) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FacilityChange) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FacilityChange) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
