@@ -1,5 +1,8 @@
 package graph
 
+// Facility queries beyond the generated resolvers: coverage by territory,
+// location filters.
+
 import (
 	"cmp"
 	"context"
