@@ -4,6 +4,7 @@
 //	cccs-graph [serve] [-addr ADDR] [-data DIR] ...   serve (the default)
 //	cccs-graph import [-data DIR] FILE...             import dataset files, atomically
 //	cccs-graph import -layer TYPE [-source ID] FILE   import a GeoJSON layer of territories (docs/maps.md)
+//	cccs-graph import -layer facility [-source ID] [-dry-run] FILE.csv   import a spreadsheet of facilities (docs/dataset.md)
 //	cccs-graph export [-data DIR] [-format F] [-asof DATE] [-collection C] [-o FILE]
 //	                                                  export the dataset (yaml) or the network (graphml, csv, json)
 //	cccs-graph backup [-data DIR] [-o FILE]           write a backup (docs/operations.md)
@@ -255,15 +256,20 @@ func writeOutput(name string, stdout io.Writer, write func(io.Writer) error) err
 
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var layer, source string
+	var dryRun bool
 	fs, s, err := storeCommand(ctx, "import", "import [options] FILE...\n       cccs-graph import -layer TYPE [-source ID] [options] FILE", args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&layer, "layer", "", "import FILE as a GeoJSON layer of territories of this type: "+strings.Join(domain.TerritoryTypes, ", "))
+		fs.StringVar(&layer, "layer", "", "import FILE as a GeoJSON layer of territories of this type: "+strings.Join(domain.TerritoryTypes, ", ")+
+			"; or, with facility, a CSV spreadsheet of facilities")
 		fs.StringVar(&source, "source", "", "with -layer: id of an existing source node the territories cite (default: a node layer-TYPE-FILE is created)")
+		fs.BoolVar(&dryRun, "dry-run", false, "with -layer facility: check the spreadsheet and count what it would change, writing nothing")
 	}, func(fs *flag.FlagSet) error {
 		switch {
 		case layer != "" && fs.NArg() != 1:
 			return domain.Errorf(domain.EBADINPUT, "-layer takes one GeoJSON file, not %d", fs.NArg())
 		case layer == "" && source != "":
 			return domain.Errorf(domain.EBADINPUT, "-source goes with -layer")
+		case dryRun && layer != facilityLayer:
+			return domain.Errorf(domain.EBADINPUT, "-dry-run goes with -layer facility")
 		case fs.NArg() == 0:
 			return domain.Errorf(domain.EBADINPUT, "name at least one dataset file to import")
 		}
@@ -273,6 +279,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer s.Close()
+	if layer == facilityLayer {
+		return importFacilities(ctx, s, fs.Arg(0), source, dryRun, stdout)
+	}
 	if layer != "" {
 		return importLayer(ctx, s, store.Layer{Kind: layer, Source: source}, fs.Arg(0), stdout)
 	}

@@ -35,16 +35,18 @@ var capped = map[string]int{
 	"Stats.nodesByKind":       len(domain.Kinds),
 	"Stats.relationsByKind":   len(domain.RelKinds),
 	"Stats.signatoriesByYear": store.MaxYears,
+	"Query.facilityCoverage":  maxCoverageRows,
 }
 
 // work is the fixed cost of fields that walk or scan much of the graph
 // whatever they return, so that many aliases of them are refused too.
 var work = map[string]int{
-	"Query.neighborhood": 1000,
-	"Query.shortestPath": 500,
-	"Query.stats":        1000,
-	"Query.timeline":     200,
-	"Query.search":       50,
+	"Query.neighborhood":     1000,
+	"Query.shortestPath":     500,
+	"Query.stats":            1000,
+	"Query.timeline":         200,
+	"Query.search":           50,
+	"Query.facilityCoverage": 200,
 }
 
 // pricer prices the fields of one schema.
