@@ -28,8 +28,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if _, err := s.LoadDefaultIfEmpty(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	c := config{Complexity: 20000, MaxBody: 1 << 20, CacheEntries: 16, Introspection: true}
-	h := routes(s, &c, slog.New(slog.DiscardHandler))
+	h := routes(s, defaultConfig(), slog.New(slog.DiscardHandler))
 	tokens := auth.Tokens{Store: s}
 	bearer := func(name string, role auth.Role) string {
 		tok, err := tokens.Create(context.Background(), name, role, "test")

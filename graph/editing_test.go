@@ -47,7 +47,7 @@ func newEditing(t testing.TB) *editing {
 	fail := func(w http.ResponseWriter, r *http.Request, err error) {
 		edge.WriteError(w, r, slog.New(slog.DiscardHandler), edge.GraphQL, err)
 	}
-	h := NewHandler(s, Options{Limits: DefaultLimits, Introspection: true, Logger: slog.New(slog.DiscardHandler), CacheEntries: 64,
+	h := NewHandler(s, Options{Limits: DefaultLimits, Introspection: true, Logger: slog.New(slog.DiscardHandler), CacheBytes: 1 << 20,
 		Writer: s, At: func(v uint64) Reader { return s.At(v) }})
 	e := &editing{s: s, c: client.New(tokens.Middleware(auth.Anonymous, fail, h))}
 	e.reader, e.editor, e.admin = bearer("lecteur", auth.Reader), bearer("caf", auth.Editor), bearer("ops", auth.Admin)
@@ -258,7 +258,7 @@ func TestMutationsNeedAnEditor(t *testing.T) {
 
 func TestMutationsAreNeverSentWithGet(t *testing.T) {
 	e := newEditing(t)
-	h := NewHandler(e.s, Options{Limits: DefaultLimits, Logger: slog.New(slog.DiscardHandler), CacheEntries: 64})
+	h := NewHandler(e.s, Options{Limits: DefaultLimits, Logger: slog.New(slog.DiscardHandler), CacheBytes: 1 << 20})
 	for _, q := range []string{
 		`mutation { deleteRelation(input: {id: "cco>signatory>cccs@2015", expectedVersion: 1, reason: "x"}) { change { version } } }`,
 		`query A { __typename } mutation B { deleteRelation(input: {id: "x>signatory>y", expectedVersion: 1, reason: "x"}) { change { version } } }`,

@@ -1,304 +1,136 @@
 package graph
 
 import (
-	"encoding/json"
-	"fmt"
-	"reflect"
-	"slices"
 	"strconv"
-	"strings"
-	"unicode"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
-	"github.com/cccs13/cccs-graph/store"
 )
 
-// Write inputs arrive as maps (gqlgen.yml), so that a field given as null
-// (remove it) differs from one not given (keep it). gqlgen has already
-// checked and typed their values (strings and enums, *string for optional
-// ones, *domain.Date, *int, nested maps); a null is a nil pointer. What is
-// left is checked here, every problem with its field path.
+// maxListInput caps every list given as an argument, a variable or inside an
+// input object (ids, codes, kinds, ...): the parser's token limit does not
+// see variables, and a list of 80,000 ids would make every filter slow.
+const maxListInput = model.MaxPageSize
 
-// deref returns what v points to; nil for null.
-func deref(v any) any {
-	rv := reflect.ValueOf(v)
-	for rv.Kind() == reflect.Pointer {
-		if rv.IsNil() {
-			return nil
-		}
-		rv = rv.Elem()
-	}
-	if !rv.IsValid() {
-		return nil
-	}
-	return rv.Interface()
-}
+// maxInputDepth bounds the nesting of input values (lists in objects in
+// lists ...); the schema's inputs nest three levels at most.
+const maxInputDepth = 16
 
-// maxInputText bounds one text field of a write.
-const maxInputText = 10_000
-
-// problems collects the problems of one input, with their field paths.
-type problems []string
-
-func (p *problems) add(path, format string, args ...any) {
-	*p = append(*p, path+": "+fmt.Sprintf(format, args...))
-}
-
-func (p problems) err() error {
-	if len(p) == 0 {
-		return nil
-	}
-	return domain.Errorf(domain.EBADINPUT, "%s", strings.Join(p, "; "))
-}
-
-// kindField is the name of a kind's sub-object: "facility-type" -> "facilityType".
-func kindField(k domain.Kind) string {
-	parts := strings.Split(string(k), "-")
-	for i := 1; i < len(parts); i++ {
-		parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
-	}
-	return strings.Join(parts, "")
-}
-
-// facilityRelations are the fields of FacilityInput that are relations of
-// a new facility: the relation kind and whether it goes out of the facility.
-var facilityRelations = map[string]struct {
-	kind domain.RelKind
-	out  bool
-}{
-	"manager": {"manages", false}, "federation": {"affiliated-to", true},
-	"territory": {"located-in", true}, "type": {"instance-of", true},
-}
-
-// enumFields are the fields whose GraphQL values are enum values.
-var enumFields = map[string]bool{"organization.category": true, "territory.type": true, "orientation.type": true}
-
-// applyNodeInput sets on n what input says: name, description and the
-// fields of n's kind's sub-object. A null removes (only update allows it);
-// facility relations are returned, for a creation.
-func applyNodeInput(n *domain.Node, input map[string]any, creating bool, probs *problems) []*domain.Relation {
-	if v, ok := input["name"]; ok {
-		n.Name = text(v, "input.name", probs)
-		if n.Name == "" {
-			probs.add("input.name", "a node needs a name")
+// checkInputs refuses an operation whose inputs (variables and literal
+// arguments) hold a string longer than maxBytes, a list longer than
+// maxListInput or values nested deeper than maxInputDepth. A 200 KB cursor
+// used by 400 aliases is one refusal, not 400 errors quoting it.
+func checkInputs(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any, maxBytes int) *gqlerror.Error {
+	l := inputLimit{maxBytes: maxBytes}
+	for name, v := range vars {
+		if msg := l.check(v, 0); msg != "" {
+			return inputError("variable $%s %s", domain.Prefix(name), msg)
 		}
 	}
-	fields := store.KindFields(n.Kind)
-	if v, ok := input["description"]; ok {
-		if _, has := fields["description"]; !has {
-			probs.add("input.description", "a %s has no description", n.Kind)
-		} else {
-			setField(n, "description", text(v, "input.description", probs))
-		}
-	}
-	var rels []*domain.Relation
-	for _, k := range domain.Kinds {
-		name := kindField(k.Kind)
-		sub, given := input[name]
-		if !given || deref(sub) == nil {
-			continue
-		}
-		path := "input." + name
-		if k.Kind != n.Kind {
-			probs.add(path, "the node is a %s: give its fields in %s", n.Kind, kindField(n.Kind))
-			continue
-		}
-		for key, v := range sub.(map[string]any) {
-			v = deref(v)
-			fpath := path + "." + key
-			if rel, ok := facilityRelations[key]; ok && n.Kind == "facility" {
-				if !creating {
-					probs.add(fpath, "relations of an existing facility change with addRelation and endRelation")
-				} else if v != nil {
-					rels = append(rels, facilityRelation(n.ID, rel.kind, rel.out, text(v, fpath, probs)))
+	var err *gqlerror.Error
+	seen := map[string]bool{}
+	var walk func(ast.SelectionSet)
+	walk = func(set ast.SelectionSet) {
+		for _, sel := range set {
+			if err != nil {
+				return
+			}
+			switch s := sel.(type) {
+			case *ast.Field:
+				for _, a := range s.Arguments {
+					if msg := l.checkLiteral(a.Value, 0); msg != "" {
+						err = inputError("argument %s of %s %s", a.Name, s.Name, msg)
+						return
+					}
 				}
-				continue
+				walk(s.SelectionSet)
+			case *ast.InlineFragment:
+				walk(s.SelectionSet)
+			case *ast.FragmentSpread:
+				if !seen[s.Name] {
+					seen[s.Name] = true
+					if f := doc.Fragments.ForName(s.Name); f != nil {
+						walk(f.SelectionSet)
+					}
+				}
 			}
-			switch key {
-			case "shortName":
-				n.ShortName = text(v, fpath, probs)
-			case "aliases":
-				n.Aliases = textList(v, fpath, probs)
-			default:
-				setTypedField(n, key, fields[key], enumFields[name+"."+key], v, fpath, probs)
+		}
+	}
+	walk(op.SelectionSet)
+	return err
+}
+
+// inputLimit checks input values against a string length.
+type inputLimit struct{ maxBytes int }
+
+func inputError(format string, args ...any) *gqlerror.Error {
+	err := gqlerror.Errorf(format, args...)
+	err.Extensions = map[string]any{"code": domain.EBADINPUT}
+	return err
+}
+
+// check returns what is too large in a decoded variable, "" when nothing.
+func (l inputLimit) check(v any, depth int) string {
+	if depth > maxInputDepth {
+		return "nests deeper than the schema's inputs"
+	}
+	switch x := v.(type) {
+	case string:
+		if len(x) > l.maxBytes {
+			return l.tooLong(len(x))
+		}
+	case []any:
+		if len(x) > maxListInput {
+			return tooMany(len(x))
+		}
+		for _, e := range x {
+			if msg := l.check(e, depth+1); msg != "" {
+				return msg
 			}
 		}
-	}
-	return rels
-}
-
-func facilityRelation(facility string, kind domain.RelKind, out bool, other string) *domain.Relation {
-	if out {
-		return &domain.Relation{Kind: kind, From: facility, To: other}
-	}
-	return &domain.Relation{Kind: kind, From: other, To: facility}
-}
-
-// setTypedField sets a kind's field from its GraphQL value; nil removes it.
-func setTypedField(n *domain.Node, key string, t domain.FieldType, enum bool, v any, path string, probs *problems) {
-	v = deref(v)
-	if v == nil {
-		delete(n.Fields, key)
-		return
-	}
-	var s string
-	switch t {
-	case domain.DateField:
-		d, ok := v.(domain.Date)
-		if !ok {
-			probs.add(path, "a date is expected")
-			return
+	case map[string]any:
+		for _, e := range x {
+			if msg := l.check(e, depth+1); msg != "" {
+				return msg
+			}
 		}
-		s = d.String()
-	case domain.IntField:
-		i, err := intOf(v)
-		if err != nil {
-			probs.add(path, "not a whole number")
-			return
-		}
-		s = strconv.Itoa(i)
-	default:
-		s = text(v, path, probs)
-		if enum {
-			s = strings.ToLower(strings.ReplaceAll(s, "_", "-"))
-		}
-	}
-	setField(n, key, s)
-}
-
-func setField(n *domain.Node, key, v string) {
-	if v == "" {
-		delete(n.Fields, key)
-		return
-	}
-	if n.Fields == nil {
-		n.Fields = map[string]string{}
-	}
-	n.Fields[key] = v
-}
-
-// text reads a string value, bounded, without control characters other
-// than line breaks and tabs; "" for null.
-func text(v any, path string, probs *problems) string {
-	v = deref(v)
-	if v == nil {
-		return ""
-	}
-	rv := reflect.ValueOf(v)
-	ok := rv.Kind() == reflect.String // strings and enum values
-	s := ""
-	if ok {
-		s = rv.String()
-	}
-	switch {
-	case !ok:
-		probs.add(path, "a string is expected")
-	case len(s) > maxInputText:
-		probs.add(path, "at most %d bytes, not %d", maxInputText, len(s))
-	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }):
-		probs.add(path, "control characters are not allowed")
-	default:
-		return strings.TrimSpace(s)
 	}
 	return ""
 }
 
-func textList(v any, path string, probs *problems) []string {
-	list, _ := deref(v).([]string)
-	if len(list) > model.MaxPageSize {
-		probs.add(path, "at most %d items", model.MaxPageSize)
-		return nil
+// checkLiteral is check for a value written in the document.
+func (l inputLimit) checkLiteral(v *ast.Value, depth int) string {
+	if v == nil {
+		return ""
 	}
-	var out []string
-	for i, x := range list {
-		if s := text(x, fmt.Sprintf("%s[%d]", path, i), probs); s != "" && !slices.Contains(out, s) {
-			out = append(out, s)
+	if depth > maxInputDepth {
+		return "nests deeper than the schema's inputs"
+	}
+	switch v.Kind {
+	case ast.StringValue, ast.BlockValue:
+		if len(v.Raw) > l.maxBytes {
+			return l.tooLong(len(v.Raw))
+		}
+	case ast.ListValue:
+		if len(v.Children) > maxListInput {
+			return tooMany(len(v.Children))
 		}
 	}
-	return out
+	for _, c := range v.Children {
+		if msg := l.checkLiteral(c.Value, depth+1); msg != "" {
+			return msg
+		}
+	}
+	return ""
 }
 
-func intOf(v any) (int, error) {
-	switch x := deref(v).(type) {
-	case int64:
-		return int(x), nil
-	case int:
-		return x, nil
-	case json.Number:
-		i, err := x.Int64()
-		return int(i), err
-	case float64:
-		if x == float64(int(x)) {
-			return int(x), nil
-		}
-	}
-	return 0, fmt.Errorf("not an integer")
+func (l inputLimit) tooLong(n int) string {
+	return "holds a string of " + strconv.Itoa(n) + " bytes; at most " + strconv.Itoa(l.maxBytes)
 }
 
-// citationsOf converts checked CitationInput values.
-func citationsOf(cs []*model.CitationInput) []domain.Citation {
-	out := make([]domain.Citation, 0, len(cs))
-	for _, c := range cs {
-		cit := domain.Citation{Source: c.Source}
-		if c.Excerpt != nil {
-			cit.Excerpt = strings.TrimSpace(*c.Excerpt)
-		}
-		out = append(out, cit)
-	}
-	return out
-}
-
-// citationsFromMap reads and checks a list of CitationInput, typed or from
-// a map input: at most MaxPageSize, ids of nodes, bounded excerpts.
-func citationsFromMap(v any, path string, probs *problems) []domain.Citation {
-	list, _ := deref(v).([]*model.CitationInput)
-	if len(list) > model.MaxPageSize {
-		probs.add(path, "at most %d citations", model.MaxPageSize)
-		return nil
-	}
-	for i, c := range list {
-		p := fmt.Sprintf("%s[%d]", path, i)
-		if !domain.ValidID(c.Source) {
-			probs.add(p+".source", "%q is not a node id", store.Prefix(c.Source, 80))
-		}
-		if c.Excerpt != nil {
-			text(*c.Excerpt, p+".excerpt", probs)
-		}
-	}
-	return citationsOf(list)
-}
-
-// dateFromMap reads an optional Date; the zero Date for null or absent.
-func dateFromMap(m map[string]any, key string) domain.Date {
-	d, _ := deref(m[key]).(domain.Date)
-	return d
-}
-
-// nodeRelations reads createNode's relations of the new node id.
-func nodeRelations(id string, v any, nodeSources []domain.Citation, probs *problems) []*domain.Relation {
-	list, _ := deref(v).([]map[string]any)
-	if len(list) > model.MaxPageSize {
-		probs.add("input.relations", "at most %d relations", model.MaxPageSize)
-		return nil
-	}
-	var out []*domain.Relation
-	for i, m := range list {
-		path := fmt.Sprintf("input.relations[%d]", i)
-		other := text(m["node"], path+".node", probs)
-		r := &domain.Relation{Kind: domain.RelKind(strings.ToLower(strings.ReplaceAll(text(m["kind"], path+".kind", probs), "_", "-"))), From: id, To: other}
-		if text(m["direction"], path+".direction", probs) == "IN" {
-			r.From, r.To = other, id
-		}
-		r.ValidFrom = dateFromMap(m, "validFrom")
-		r.ValidTo = dateFromMap(m, "validTo")
-		r.Role = text(m["role"], path+".role", probs)
-		r.Note = text(m["note"], path+".note", probs)
-		r.Sources = nodeSources
-		if cs := deref(m["sources"]); cs != nil {
-			r.Sources = citationsFromMap(cs, path+".sources", probs)
-		}
-		out = append(out, r)
-	}
-	return out
+func tooMany(n int) string {
+	return "has " + strconv.Itoa(n) + " items; at most " + strconv.Itoa(maxListInput)
 }

@@ -186,6 +186,9 @@ func (s *Store) Import(ctx context.Context, files ...File) (ImportResult, error)
 // are not written, so importing the same files twice changes nothing.
 // Returns EBADINPUT listing every bad record with its position.
 func (s *Store) ImportWith(ctx context.Context, o ImportOptions, files ...File) (ImportResult, error) {
+	if err := s.checkFree(files...); err != nil {
+		return ImportResult{}, err
+	}
 	var p parsed
 	var probs []Problem
 	for _, f := range files {

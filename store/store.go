@@ -31,6 +31,7 @@ type Store struct {
 // shared is what every view of one database shares.
 type shared struct {
 	db    *badger.DB
+	dir   string // "" in memory
 	log   *slog.Logger
 	reads atomic.Int64
 	geo   atomic.Pointer[geoIndex] // the spatial index (spatial.go)
@@ -50,6 +51,10 @@ func Open(dir string, log *slog.Logger) (*Store, error) {
 	opts := badger.DefaultOptions(dir).WithLogger(nil).WithMemTableSize(128 << 20).WithSyncWrites(true)
 	if dir == "" {
 		opts = opts.WithInMemory(true)
+	} else if err := CheckFree(dir, MinFree); err != nil {
+		return nil, err
+	} else if err := clearEmptyLogs(dir); err != nil {
+		return nil, err
 	}
 	db, err := badger.OpenManaged(opts)
 	if err != nil {
@@ -58,7 +63,7 @@ func Open(dir string, log *slog.Logger) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open badger in %q: %w", dir, err)
 	}
-	s := &Store{shared: &shared{db: db, log: log}}
+	s := &Store{shared: &shared{db: db, dir: dir, log: log}}
 	ctx := context.Background() // opening is not a request: nothing cancels it
 	// The schema is read before anything is written: a store of another
 	// layout is left as it is.
@@ -174,7 +179,8 @@ func scanDone(ctx context.Context, i int) error {
 }
 
 // DataVersion is the version this Store reads: the latest published one,
-// bumped by every write that changes data (caches and ETags key on it).
+// bumped by every write that changes data (caches and ETags key on it). It
+// reads no transaction (not counted in Reads).
 func (s *Store) DataVersion(ctx context.Context) (uint64, error) { return s.readVersion(), ctx.Err() }
 
 // Values start with a version byte, then JSON.
