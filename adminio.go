@@ -60,8 +60,13 @@ func adminDataRoutes(admin func(string, http.HandlerFunc), s *store.Store, log *
 			return
 		}
 		q := r.URL.Query()
-		res, err := s.ImportLayer(r.Context(), store.Layer{Kind: q.Get("layer"), Source: q.Get("source"), File: files[0],
-			Actor: auth.From(r.Context()).Name, DryRun: flagParam(q.Get("dryRun"))})
+		actor, dry := auth.From(r.Context()).Name, flagParam(q.Get("dryRun"))
+		var res any
+		if q.Get("layer") == facilityLayer { // a spreadsheet of facilities
+			res, err = s.ImportFacilities(r.Context(), store.FacilitySheet{File: files[0], Source: q.Get("source"), DryRun: dry, Actor: actor})
+		} else {
+			res, err = s.ImportLayer(r.Context(), store.Layer{Kind: q.Get("layer"), Source: q.Get("source"), File: files[0], Actor: actor, DryRun: dry})
+		}
 		if err != nil {
 			writeError(w, r, log, err)
 			return

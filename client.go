@@ -143,6 +143,14 @@ func remoteImport(rem *remote, o *importFlags, files []store.File, stdout io.Wri
 	}
 	defer resp.Body.Close()
 	dec := json.NewDecoder(resp.Body)
+	if o.layer == facilityLayer {
+		var res store.FacilityResult
+		if err := dec.Decode(&res); err != nil {
+			return err
+		}
+		printFacilityResult(stdout, files[0].Name, o.dryRun, res)
+		return nil
+	}
 	if o.layer != "" {
 		var res store.LayerResult
 		if err := dec.Decode(&res); err != nil {

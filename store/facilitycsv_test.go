@@ -158,3 +158,23 @@ func mustYAML(t *testing.T, ds *Dataset) []byte {
 	}
 	return b
 }
+
+// A spreadsheet's writes are in the history, with the import's actor.
+func TestImportFacilitiesRecordsItsChanges(t *testing.T) {
+	s := openTest(t)
+	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.ImportFacilities(ctx, FacilitySheet{File: File{Name: "essai.csv", Data: []byte(facilityHeader + goodFacilityRow)}, Actor: "ops"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := s.Changes(ctx, ChangeQuery{Actor: "ops"})
+	if want := res.Created + res.SourcesCreated + res.RelationsWritten; err != nil || len(cs) != want {
+		t.Fatalf("%d changes by ops, want %d (%+v): %v", len(cs), want, res, err)
+	}
+	h, _ := s.History(ctx, Target{TargetNode, FacilityID("Marseille", "Centre social des Essais")})
+	if len(h) != 1 || h[0].Operation != OpCreateNode || h[0].Reason != "facility spreadsheet essai.csv" {
+		t.Errorf("the facility's history: %+v", h)
+	}
+}
