@@ -57,7 +57,7 @@ func (r *mutationResolver) createNode(ctx context.Context, input map[string]any)
 	var probs problems
 	id := text(input["id"], "input.id", &probs)
 	if !domain.ValidID(id) {
-		probs.add("input.id", "%q: use a-z, 0-9 and '-', 1 to 80 characters", store.Prefix(id, 80))
+		probs.add("input.id", "%q: use a-z, 0-9 and '-', 1 to 80 characters", domain.Prefix(id))
 	}
 	kind := domain.Kind(strings.ToLower(strings.ReplaceAll(text(input["kind"], "input.kind", &probs), "_", "-")))
 	sources := citationsFromMap(input["sources"], "input.sources", &probs)
@@ -105,7 +105,7 @@ func (r *mutationResolver) updateNode(ctx context.Context, input map[string]any)
 		return nil, err
 	}
 	if !domain.ValidID(u.id) {
-		return nil, domain.Errorf(domain.EBADINPUT, "input.id: %q is not a node id", store.Prefix(u.id, 80))
+		return nil, domain.Errorf(domain.EBADINPUT, "input.id: %q is not a node id", domain.Prefix(u.id))
 	}
 	w, err := r.Writer.UpdateNode(ctx, u.id, u.expected, func(n *domain.Node) error {
 		var probs problems

@@ -288,7 +288,7 @@ func citationsFromMap(v any, path string, probs *problems) []domain.Citation {
 	for i, c := range list {
 		p := fmt.Sprintf("%s[%d]", path, i)
 		if !domain.ValidID(c.Source) {
-			probs.add(p+".source", "%q is not a node id", store.Prefix(c.Source, 80))
+			probs.add(p+".source", "%q is not a node id", domain.Prefix(c.Source))
 		}
 		if c.Excerpt != nil {
 			text(*c.Excerpt, p+".excerpt", probs)

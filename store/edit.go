@@ -413,7 +413,7 @@ func (s *Store) Relation(ctx context.Context, id string) (*domain.Relation, erro
 // ParseRelationID reads an id made by RelationID (from>kind>to@validFrom/onBehalfOf)
 // into the relation's identity. Returns EBADINPUT for anything else.
 func ParseRelationID(id string) (*domain.Relation, error) {
-	bad := domain.Errorf(domain.EBADINPUT, "invalid relation id %q: from>kind>to, then @validFrom and /onBehalfOf where they are set", Prefix(id, 100))
+	bad := domain.Errorf(domain.EBADINPUT, "invalid relation id %q: from>kind>to, then @validFrom and /onBehalfOf where they are set", domain.Prefix(id))
 	parts := strings.Split(id, ">")
 	if len(parts) != 3 || len(id) > 300 {
 		return nil, bad
@@ -524,15 +524,6 @@ func mergeCitations(cs, add []domain.Citation) []domain.Citation {
 		}
 	}
 	return cs
-}
-
-// Prefix is at most the first n bytes of s, cut between characters: what
-// messages quote of an input.
-func Prefix(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return truncateUTF8(s, n) + "…"
 }
 
 // KindFields are the fields a kind of node may carry, with their types;

@@ -328,5 +328,5 @@ func quoteField(s string) string {
 	if s == "" {
 		return "(none)"
 	}
-	return strconv.Quote(Prefix(s, 120))
+	return strconv.Quote(domain.Prefix(s))
 }

@@ -180,7 +180,7 @@ func UnmarshalDateTime(v any) (time.Time, error) {
 	s, _ := v.(string)
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, domain.Errorf(domain.EBADINPUT, "invalid DateTime %q: give an RFC 3339 instant such as \"2025-03-01T00:00:00Z\"", store.Prefix(s, 40))
+		return time.Time{}, domain.Errorf(domain.EBADINPUT, "invalid DateTime %q: give an RFC 3339 instant such as \"2025-03-01T00:00:00Z\"", domain.Prefix(s))
 	}
 	return t.UTC(), nil
 }
