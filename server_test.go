@@ -159,7 +159,7 @@ func TestServerEndToEnd(t *testing.T) {
 			}
 		}
 	}
-	if code := s.post(t, `{ signatories(asOf: "2019-06-30") { totalCount nodes { id name } } }`, &sig); code != 200 || sig.Data.Signatories.TotalCount != 23 {
+	if code := s.post(t, `{ signatories(asOf: "2019-06-30", first: 50) { totalCount nodes { id name } } }`, &sig); code != 200 || sig.Data.Signatories.TotalCount != 23 || len(sig.Data.Signatories.Nodes) != 23 {
 		t.Fatalf("signatories in 2019: HTTP %d, %+v", code, sig)
 	}
 	var avenant struct {

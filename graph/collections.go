@@ -97,6 +97,7 @@ func (r *Resolver) list(ctx context.Context, kind store.Kind, keep func(*store.N
 	if err != nil {
 		return nil, err
 	}
+	args.List = string(kind)
 	return paginate(ctx, slices.DeleteFunc(all, func(n *store.Node) bool { return !keep(n) }), order, args)
 }
 

@@ -67,6 +67,7 @@ func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler 
 	} else {
 		srv.Use(noIntrospection{})
 	}
+	srv.Use(enumVariables{es.Schema()})
 	srv.Use(&extension.ComplexityLimit{Func: func(context.Context, *graphql.OperationContext) int {
 		return opts.Limits.Complexity
 	}})
@@ -81,7 +82,7 @@ func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler 
 	if log == nil {
 		log = slog.Default()
 	}
-	srv.SetErrorPresenter(presentError(log))
+	srv.SetErrorPresenter(presentError(log, es.Schema()))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "resolver panic", "panic", p, "stack", string(debug.Stack()))
 		return errors.New("panic in resolver")
@@ -95,7 +96,7 @@ func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler 
 
 // presentError gives every error a code in extensions.code. Domain errors keep
 // their message; anything else is logged and answered "internal error".
-func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+func presentError(log *slog.Logger, schema *ast.Schema) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
@@ -105,6 +106,7 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 				gqlErr.Message = "internal error"
 				return withCode(gqlErr, store.EINTERNAL)
 			}
+			explainRequestError(ctx, schema, gqlErr)
 			return withCode(gqlErr, requestErrorCode(gqlErr))
 		}
 		presented := graphql.DefaultErrorPresenter(ctx, err)
@@ -174,6 +176,14 @@ func checkTransport(next http.Handler) http.Handler {
 			body, err := io.ReadAll(r.Body)
 			if err != nil || !json.Valid(body) {
 				requestError(w, http.StatusBadRequest, "the request body is not valid JSON")
+				return
+			}
+			if b := bytes.TrimLeft(body, " \t\r\n"); len(b) > 0 && b[0] == '[' {
+				requestError(w, http.StatusBadRequest, "batched requests are not supported: POST one JSON object {query, variables, operationName} per request")
+				return
+			}
+			if b := bytes.TrimLeft(body, " \t\r\n"); len(b) > 0 && b[0] != '{' {
+				requestError(w, http.StatusBadRequest, "the request body must be a JSON object {query, variables, operationName}")
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
