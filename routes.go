@@ -38,6 +38,7 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", limitBody(c.MaxBody, gql))
 	mux.Handle("GET /{$}", graph.Explorer("/graphql"))
+	mux.Handle("GET /schema.graphql", graph.SchemaHandler(c.Introspection))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := s.DataVersion(); err != nil {

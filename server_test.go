@@ -240,7 +240,7 @@ func TestServerEndToEnd(t *testing.T) {
 		}
 	})
 	t.Run("explorer, health, readiness, metrics", func(t *testing.T) {
-		for path, want := range map[string]string{"/": "cccs-graph explorer", "/healthz": "ok", "/readyz": "ready", "/metrics": "cccs_http_requests_total"} {
+		for path, want := range map[string]string{"/": "cccs-graph explorer", "/schema.graphql": "scalar Date @specifiedBy", "/healthz": "ok", "/readyz": "ready", "/metrics": "cccs_http_requests_total"} {
 			resp, body := get(t, s.url+path)
 			if resp.StatusCode != 200 || !strings.Contains(body, want) {
 				t.Errorf("GET %s: %d, body lacks %q", path, resp.StatusCode, want)

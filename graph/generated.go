@@ -429,6 +429,7 @@ type ComplexityRoot struct {
 
 	Relation struct {
 		From       func(childComplexity int) int
+		ID         func(childComplexity int) int
 		Kind       func(childComplexity int) int
 		Note       func(childComplexity int) int
 		OnBehalfOf func(childComplexity int) int
@@ -2479,6 +2480,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relation.From(childComplexity), true
+	case "Relation.id":
+		if e.ComplexityRoot.Relation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.ID(childComplexity), true
 	case "Relation.kind":
 		if e.ComplexityRoot.Relation.Kind == nil {
 			break
@@ -3989,6 +3996,8 @@ func (ec *executionContext) childFields_ProgrammeEdge(ctx context.Context, field
 
 func (ec *executionContext) childFields_Relation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Relation_id(ctx, field)
 	case "kind":
 		return ec.fieldContext_Relation_kind(ctx, field)
 	case "from":
@@ -14344,6 +14353,29 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Relation_id(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, true, false, "ID")
+}
+
 func (ec *executionContext) _Relation_kind(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21630,6 +21662,11 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Relation")
+		case "id":
+			out.Values[i] = ec._Relation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "kind":
 			out.Values[i] = ec._Relation_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

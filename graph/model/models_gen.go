@@ -806,7 +806,9 @@ func (e NodeOrderField) MarshalJSON() ([]byte, error) {
 type OrderDirection string
 
 const (
-	OrderDirectionAsc  OrderDirection = "ASC"
+	// Smallest first: A to Z, oldest first.
+	OrderDirectionAsc OrderDirection = "ASC"
+	// Largest first: Z to A, newest first.
 	OrderDirectionDesc OrderDirection = "DESC"
 )
 
@@ -1132,10 +1134,14 @@ func (e RelationKind) MarshalJSON() ([]byte, error) {
 type TerritoryKind string
 
 const (
-	TerritoryKindDepartement    TerritoryKind = "DEPARTEMENT"
+	// A département (INSEE code such as 13).
+	TerritoryKindDepartement TerritoryKind = "DEPARTEMENT"
+	// An arrondissement of the département (Aix-en-Provence, Arles, Istres, Marseille; IGN codes 13001 to 13004).
 	TerritoryKindArrondissement TerritoryKind = "ARRONDISSEMENT"
-	TerritoryKindCanton         TerritoryKind = "CANTON"
-	TerritoryKindCommune        TerritoryKind = "COMMUNE"
+	// A canton (an electoral division of the département).
+	TerritoryKindCanton TerritoryKind = "CANTON"
+	// A commune (INSEE code such as 13055).
+	TerritoryKindCommune TerritoryKind = "COMMUNE"
 	// A zone de vie sociale: the area a facility serves, set by partners' concertation.
 	TerritoryKindZoneDeVieSociale TerritoryKind = "ZONE_DE_VIE_SOCIALE"
 	// A priority area of urban policy (Cucs, QPV).

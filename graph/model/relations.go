@@ -177,3 +177,6 @@ func PageInfoOf(cursors []store.Cursor, hasPrev, hasNext bool) *PageInfo {
 	}
 	return pi
 }
+
+// ID is the relation's stable id, the one the exports use.
+func (r *Relation) ID() string { return store.RelationID(r.R) }
