@@ -19,6 +19,7 @@ import (
 	"github.com/cccs13/cccs-graph/graph"
 	"github.com/cccs13/cccs-graph/maps"
 	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/web/explorer"
 )
 
 // routes builds the HTTP handler: GraphQL, explorer, maps (GeoJSON and OGC
@@ -37,7 +38,9 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", limitBody(c.MaxBody, gql))
-	mux.Handle("GET /{$}", graph.Explorer("/graphql"))
+	explorerPage := explorer.Handler("/graphql")
+	mux.Handle("GET /{$}", explorerPage)
+	mux.Handle("GET "+explorer.AssetPrefix, explorerPage)
 	mux.Handle("GET /schema.graphql", graph.SchemaHandler(c.Introspection))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -407,33 +406,4 @@ func TestEnvironmentValuesAreChecked(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), `CCCS_COMPLEXITY_LIMIT="abc" is not a whole number`) {
 		t.Fatalf("bad environment value: %v\n%s", err, out)
 	}
-}
-
-// TestExplorerInABrowser opens the explorer page in headless Chromium (Debian
-// package chromium, installed by .ci/run): the page runs the query of its link
-// and shows the answer, and lists the schema.
-func TestExplorerInABrowser(t *testing.T) {
-	browser, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is not on PATH: .ci/run installs it")
-		}
-		t.Skip("chromium is not on PATH (apt-get install chromium)")
-	}
-	s := startServer(t, t.TempDir())
-	page := s.url + "/?query=" + url.QueryEscape(`{ node(id: "avenant-1") { ... on Amendment { signedAt place } } }`)
-	cmd := exec.Command(browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(), "--virtual-time-budget=10000", "--dump-dom", page)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
-	dom := string(out)
-	for _, want := range []string{`"signedAt": "2019-06-27"`, `"place": "Marseille"`, "HTTP 200", "signatories(asOf: Date, first: Int, after: String)"} {
-		if !strings.Contains(dom, want) {
-			t.Errorf("the explorer page lacks %q:\n%s", want, dom)
-		}
-	}
-	s.stop(t)
 }
