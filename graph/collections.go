@@ -101,31 +101,6 @@ func (r *Resolver) list(ctx context.Context, kind store.Kind, keep func(*store.N
 	return paginate(ctx, slices.DeleteFunc(all, func(n *store.Node) bool { return !keep(n) }), order, args)
 }
 
-// page reads one page of a collection: Relay arguments checked, then list.
-func (r *Resolver) page(ctx context.Context, kind store.Kind, f predicates, order *model.NodeOrder, first *int, after *string, last *int, before *string) (*page, error) {
-	args, err := pageArgs(first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	return r.list(ctx, kind, f.keep, order, args)
-}
-
-// nodeFilter returns the predicates of a NodeFilter (none for nil).
-func nodeFilter(f *model.NodeFilter) predicates {
-	if f == nil {
-		return nil
-	}
-	return predicates{}.common(f.Ids, f.NameContains)
-}
-
-// datedFilter returns the predicates of a DatedFilter (none for nil).
-func datedFilter(f *model.DatedFilter) predicates {
-	if f == nil {
-		return nil
-	}
-	return predicates{}.common(f.Ids, f.NameContains).dated(f.From, f.To)
-}
-
 // fill converts a page into a connection's nodes and edges.
 func fill[T model.Node, E any](p *page, edge func(cursor string, node T) E) ([]T, []E) {
 	nodes, edges := make([]T, 0, len(p.Items)), make([]E, 0, len(p.Items))

@@ -52,7 +52,7 @@ func (c costSchema) Complexity(ctx context.Context, typeName, field string, chil
 		return 1 + child, true
 	}
 	key := typeName + "." + field
-	base := 1 + work[key]
+	base := 1 + work[key] + filterCost(args["filter"])
 	if n, ok := capped[key]; ok {
 		return base + n*child, true
 	}

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"slices"
 
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/loaders"
@@ -55,24 +54,7 @@ func (r *queryResolver) Signatories(ctx context.Context, asOf *store.Date, first
 
 // Organizations is the resolver for the organizations field.
 func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder) (*model.OrganizationConnection, error) {
-	args, err := pageArgs(first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains).field("category", storeNames(filter.Categories))
-		if filter.SignatoryAsOf != nil {
-			signed, err := model.RelatedNodes(ctx, model.FrameworkID, store.In, "signatory", filter.SignatoryAsOf)
-			if err != nil {
-				return nil, err
-			}
-			f = append(f, func(n *store.Node) bool {
-				return slices.ContainsFunc(signed, func(s *store.Node) bool { return s.ID == n.ID })
-			})
-		}
-	}
-	p, err := r.list(ctx, "organization", f.keep, orderBy, args)
+	p, err := collection(ctx, r.Resolver, "organization", filter, organizationFields, orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -81,32 +63,7 @@ func (r *queryResolver) Organizations(ctx context.Context, first *int, after *st
 
 // Facilities is the resolver for the facilities field.
 func (r *queryResolver) Facilities(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder) (*model.FacilityConnection, error) {
-	args, err := pageArgs(first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains)
-		for _, rel := range []struct {
-			id   *string
-			dir  store.Direction
-			kind store.RelKind
-		}{{filter.Type, store.Out, "instance-of"}, {filter.Manager, store.In, "manages"}, {filter.Federation, store.Out, "affiliated-to"}, {filter.Territory, store.Out, "located-in"}} {
-			if rel.id == nil {
-				continue
-			}
-			// The facilities linked to the given node, read from its side.
-			linked, err := model.RelatedNodes(ctx, *rel.id, rel.dir.Reverse(), rel.kind, nil)
-			if err != nil {
-				return nil, err
-			}
-			f = append(f, func(n *store.Node) bool {
-				return slices.ContainsFunc(linked, func(l *store.Node) bool { return l.ID == n.ID })
-			})
-		}
-	}
-	p, err := r.list(ctx, "facility", f.keep, orderBy, args)
+	p, err := collection(ctx, r.Resolver, "facility", filter, facilityFields, orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +72,7 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 
 // FacilityTypes is the resolver for the facilityTypes field.
 func (r *queryResolver) FacilityTypes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.FacilityTypeConnection, error) {
-	p, err := r.page(ctx, "facility-type", nodeFilter(filter), orderBy, first, after, last, before)
+	p, err := collection(ctx, r.Resolver, "facility-type", filter, nodeFields, orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -127,31 +84,7 @@ func (r *queryResolver) FacilityTypes(ctx context.Context, first *int, after *st
 
 // Territories is the resolver for the territories field.
 func (r *queryResolver) Territories(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder) (*model.TerritoryConnection, error) {
-	args, err := pageArgs(first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains).field("type", storeNames(filter.Kinds)).field("code", filter.Codes)
-		if filter.Parent != nil {
-			children, err := model.RelatedNodes(ctx, *filter.Parent, store.In, "part-of", nil)
-			if err != nil {
-				return nil, err
-			}
-			f = append(f, func(n *store.Node) bool {
-				return slices.ContainsFunc(children, func(c *store.Node) bool { return c.ID == n.ID })
-			})
-		}
-		if filter.Bbox != nil || filter.ContainsPoint != nil || filter.HasGeometry != nil {
-			geo, err := r.geoPredicate(filter)
-			if err != nil {
-				return nil, err
-			}
-			f = append(f, geo)
-		}
-	}
-	p, err := r.list(ctx, "territory", f.keep, orderBy, args)
+	p, err := collection(ctx, r.Resolver, "territory", filter, r.territoryFields, orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +93,7 @@ func (r *queryResolver) Territories(ctx context.Context, first *int, after *stri
 
 // Bodies is the resolver for the bodies field.
 func (r *queryResolver) Bodies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.BodyConnection, error) {
-	p, err := r.page(ctx, "body", nodeFilter(filter), orderBy, first, after, last, before)
+	p, err := collection(ctx, r.Resolver, "body", filter, nodeFields, orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +103,7 @@ func (r *queryResolver) Bodies(ctx context.Context, first *int, after *string, l
 
 // Agreements is the resolver for the agreements field.
 func (r *queryResolver) Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.AgreementConnection, error) {
-	p, err := r.page(ctx, "agreement", datedFilter(filter), orderBy, first, after, last, before)
+	p, err := collection(ctx, r.Resolver, "agreement", filter, datedFields, orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +115,7 @@ func (r *queryResolver) Agreements(ctx context.Context, first *int, after *strin
 
 // Amendments is the resolver for the amendments field.
 func (r *queryResolver) Amendments(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.AmendmentConnection, error) {
-	p, err := r.page(ctx, "amendment", datedFilter(filter), orderBy, first, after, last, before)
+	p, err := collection(ctx, r.Resolver, "amendment", filter, datedFields, orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +127,7 @@ func (r *queryResolver) Amendments(ctx context.Context, first *int, after *strin
 
 // Articles is the resolver for the articles field.
 func (r *queryResolver) Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ArticleConnection, error) {
-	p, err := r.page(ctx, "article", nodeFilter(filter), orderBy, first, after, last, before)
+	p, err := collection(ctx, r.Resolver, "article", filter, nodeFields, orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +137,7 @@ func (r *queryResolver) Articles(ctx context.Context, first *int, after *string,
 
 // Programmes is the resolver for the programmes field.
 func (r *queryResolver) Programmes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.ProgrammeConnection, error) {
-	p, err := r.page(ctx, "programme", datedFilter(filter), orderBy, first, after, last, before)
+	p, err := collection(ctx, r.Resolver, "programme", filter, datedFields, orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -216,11 +149,7 @@ func (r *queryResolver) Programmes(ctx context.Context, first *int, after *strin
 
 // Orientations is the resolver for the orientations field.
 func (r *queryResolver) Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder) (*model.OrientationConnection, error) {
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains).field("type", storeNames(filter.Types))
-	}
-	p, err := r.page(ctx, "orientation", f, orderBy, first, after, last, before)
+	p, err := collection(ctx, r.Resolver, "orientation", filter, orientationFields, orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +161,7 @@ func (r *queryResolver) Orientations(ctx context.Context, first *int, after *str
 
 // Themes is the resolver for the themes field.
 func (r *queryResolver) Themes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ThemeConnection, error) {
-	p, err := r.page(ctx, "theme", nodeFilter(filter), orderBy, first, after, last, before)
+	p, err := collection(ctx, r.Resolver, "theme", filter, nodeFields, orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +171,7 @@ func (r *queryResolver) Themes(ctx context.Context, first *int, after *string, l
 
 // Objectives is the resolver for the objectives field.
 func (r *queryResolver) Objectives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ObjectiveConnection, error) {
-	p, err := r.page(ctx, "objective", nodeFilter(filter), orderBy, first, after, last, before)
+	p, err := collection(ctx, r.Resolver, "objective", filter, nodeFields, orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +183,7 @@ func (r *queryResolver) Objectives(ctx context.Context, first *int, after *strin
 
 // Events is the resolver for the events field.
 func (r *queryResolver) Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.EventConnection, error) {
-	p, err := r.page(ctx, "event", datedFilter(filter), orderBy, first, after, last, before)
+	p, err := collection(ctx, r.Resolver, "event", filter, datedFields, orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +193,7 @@ func (r *queryResolver) Events(ctx context.Context, first *int, after *string, l
 
 // People is the resolver for the people field.
 func (r *queryResolver) People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.PersonConnection, error) {
-	p, err := r.page(ctx, "person", nodeFilter(filter), orderBy, first, after, last, before)
+	p, err := collection(ctx, r.Resolver, "person", filter, nodeFields, orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +203,7 @@ func (r *queryResolver) People(ctx context.Context, first *int, after *string, l
 
 // Sources is the resolver for the sources field.
 func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.SourceConnection, error) {
-	p, err := r.page(ctx, "source", nodeFilter(filter), orderBy, first, after, last, before)
+	p, err := collection(ctx, r.Resolver, "source", filter, nodeFields, orderBy, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}

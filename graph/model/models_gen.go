@@ -111,6 +111,14 @@ type DatedFilter struct {
 	From *store.Date `json:"from,omitempty"`
 	// Only nodes whose main date is on or before this date.
 	To *store.Date `json:"to,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*DatedFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*DatedFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *DatedFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // A page of events.
@@ -167,6 +175,14 @@ type FacilityFilter struct {
 	Federation *string `json:"federation,omitempty"`
 	// Only facilities located in this territory.
 	Territory *string `json:"territory,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*FacilityFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*FacilityFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *FacilityFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // A page of facility types.
@@ -195,6 +211,14 @@ type NodeFilter struct {
 	Ids []string `json:"ids,omitempty"`
 	// Only nodes whose name, short name or an alias contains this text (case- and accent-insensitive).
 	NameContains *string `json:"nameContains,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*NodeFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*NodeFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *NodeFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // A number of nodes of one kind.
@@ -277,6 +301,14 @@ type OrganizationFilter struct {
 	Categories []OrganizationCategory `json:"categories,omitempty"`
 	// Only the signatories of the Convention Cadre in force at this date.
 	SignatoryAsOf *store.Date `json:"signatoryAsOf,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*OrganizationFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*OrganizationFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *OrganizationFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // A page of orientations.
@@ -307,6 +339,14 @@ type OrientationFilter struct {
 	NameContains *string `json:"nameContains,omitempty"`
 	// Only these sorts of orientation.
 	Types []OrientationType `json:"types,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*OrientationFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*OrientationFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *OrientationFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // Relay page information.
@@ -411,6 +451,22 @@ type RelationEdge struct {
 	Cursor string `json:"cursor"`
 	// The relation.
 	Node *Relation `json:"node"`
+}
+
+// A condition on a node's relations: the node passes when at least one of its relations matches every field
+// given. Answered from the relation index: with `nodes`, by reading those nodes' relations; without, by
+// reading the relations of every node of the collection (a bounded scan, priced by the cost analysis).
+type RelationFilter struct {
+	// Relations of these kinds; any kind when omitted.
+	Kinds []RelationKind `json:"kinds,omitempty"`
+	// Which of the node's relations: OUT (the node is `from`), IN (the node is `to`) or BOTH, the default.
+	Direction *Direction `json:"direction,omitempty"`
+	// Whose other end is one of these nodes (at most 500 ids).
+	Nodes []string `json:"nodes,omitempty"`
+	// Whose other end is a node of one of these kinds.
+	NodeKinds []NodeKind `json:"nodeKinds,omitempty"`
+	// In force at some time during this date (YYYY-MM-DD, YYYY-MM or YYYY; a partial date means at any time during it); at any time when omitted.
+	AsOf *store.Date `json:"asOf,omitempty"`
 }
 
 // A number of relations of one kind.
@@ -519,6 +575,14 @@ type TerritoryFilter struct {
 	ContainsPoint *PointInput `json:"containsPoint,omitempty"`
 	// Only territories with (true) or without (false) an imported geometry.
 	HasGeometry *bool `json:"hasGeometry,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*TerritoryFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*TerritoryFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *TerritoryFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // A page of themes.
