@@ -6,6 +6,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/cccs13/cccs-graph/graph"
 )
 
 // config is the server's configuration: flags, with environment fallbacks.
@@ -19,6 +21,9 @@ type config struct {
 	Complexity      int
 	MaxBody         int64
 	CacheEntries    int
+	HTTPMaxAge      int
+	TrustedDocs     string
+	trusted         graph.TrustedDocuments // read from TrustedDocs by loadTrustedDocuments
 
 	envErrors []string // environment values that did not parse
 }
@@ -68,7 +73,24 @@ func serveFlags(fs *flag.FlagSet, c *config) {
 	fs.BoolVar(&c.Introspection, "introspection", c.envBool("CCCS_INTROSPECTION", true), "answer GraphQL introspection queries (env CCCS_INTROSPECTION)")
 	fs.IntVar(&c.Complexity, "complexity-limit", int(c.envInt("CCCS_COMPLEXITY_LIMIT", 20000)), "largest cost of one GraphQL operation; list fields multiply by their page size (env CCCS_COMPLEXITY_LIMIT)")
 	fs.IntVar(&c.CacheEntries, "cache-entries", int(c.envInt("CCCS_CACHE_ENTRIES", 512)), "GraphQL answers kept in memory for identical requests on unchanged data; 0 switches the cache off (env CCCS_CACHE_ENTRIES)")
+	fs.IntVar(&c.HTTPMaxAge, "http-max-age", int(c.envInt("CCCS_HTTP_MAX_AGE", 60)), "seconds an HTTP cache (browser, proxy, CDN) may serve a GraphQL GET answer without asking again; the ETag makes asking cheap (env CCCS_HTTP_MAX_AGE)")
+	fs.StringVar(&c.TrustedDocs, "trusted-documents", env("CCCS_TRUSTED_DOCUMENTS", ""), "JSON file of the only operations that run (hash to document, or an Apollo persisted query manifest); none: any query runs (env CCCS_TRUSTED_DOCUMENTS)")
 	fs.Int64Var(&c.MaxBody, "max-body", c.envInt("CCCS_MAX_BODY", 1<<20), "largest request body in bytes, larger ones get 413 (env CCCS_MAX_BODY)")
+}
+
+// loadTrustedDocuments reads the -trusted-documents file, if any.
+func (c *config) loadTrustedDocuments() error {
+	if c.TrustedDocs == "" {
+		return nil
+	}
+	b, err := os.ReadFile(c.TrustedDocs)
+	if err == nil {
+		c.trusted, err = graph.ParseTrustedDocuments(b)
+	}
+	if err != nil {
+		return fmt.Errorf("-trusted-documents: %w", err)
+	}
+	return nil
 }
 
 // origins returns the CORS origins as a list.
@@ -109,6 +131,9 @@ func (c *config) validateServe() error {
 	}
 	if c.CacheEntries < 0 {
 		return fmt.Errorf("-cache-entries: must be 0 or more, not %d", c.CacheEntries)
+	}
+	if c.HTTPMaxAge < 0 {
+		return fmt.Errorf("-http-max-age: must be 0 or more seconds, not %d", c.HTTPMaxAge)
 	}
 	if c.MaxBody < 1024 {
 		return fmt.Errorf("-max-body: %d bytes is too small for a GraphQL request (at least 1024)", c.MaxBody)

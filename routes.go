@@ -31,10 +31,12 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	m := newMetrics(reg)
 
 	gql := graph.NewHandler(s, graph.Options{
-		Limits:        graph.Limits{Complexity: c.Complexity, Tokens: graph.DefaultLimits.Tokens},
-		Introspection: c.Introspection,
-		Logger:        log,
-		CacheEntries:  c.CacheEntries,
+		Limits:           graph.Limits{Complexity: c.Complexity, Tokens: graph.DefaultLimits.Tokens},
+		Introspection:    c.Introspection,
+		Logger:           log,
+		CacheEntries:     c.CacheEntries,
+		HTTPMaxAge:       c.HTTPMaxAge,
+		TrustedDocuments: c.trusted,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", limitBody(c.MaxBody, gql))

@@ -119,6 +119,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := c.validateServe(); err != nil {
 		return err
 	}
+	if err := c.loadTrustedDocuments(); err != nil {
+		return err
+	}
 	log := newLogger(&c, stdout)
 	slog.SetDefault(log)
 	s, err := openStore(&c, log)

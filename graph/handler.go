@@ -40,6 +40,12 @@ type Options struct {
 	Introspection bool
 	Logger        *slog.Logger
 	CacheEntries  int // responses kept by the response cache; 0 switches it off
+	// HTTPMaxAge is how long, in seconds, a shared HTTP cache may serve a
+	// GraphQL GET answer without asking again (Cache-Control: max-age).
+	HTTPMaxAge int
+	// TrustedDocuments, when not nil, are the only operations that run;
+	// otherwise any query runs and APQ clients may persist theirs.
+	TrustedDocuments TrustedDocuments
 }
 
 func init() {
@@ -62,6 +68,7 @@ func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler 
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(opts.Limits.Tokens)
+	srv.Use(persistedQueries(opts.TrustedDocuments))
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	} else {
@@ -91,7 +98,7 @@ func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler 
 	if opts.CacheEntries > 0 {
 		h = newResponseCache(h, s, log, opts.CacheEntries)
 	}
-	return checkTransport(h)
+	return checkTransport(newHTTPCache(h, s, log, opts.HTTPMaxAge))
 }
 
 // presentError gives every error a code in extensions.code. Domain errors keep
@@ -123,7 +130,7 @@ func presentError(log *slog.Logger, schema *ast.Schema) graphql.ErrorPresenterFu
 
 // requestErrorCode maps gqlgen's own codes (parse, validation, complexity) to ours.
 func requestErrorCode(e *gqlerror.Error) string {
-	if code, _ := e.Extensions["code"].(string); code == store.ECOMPLEXITY || code == store.EFORBIDDEN {
+	if code, _ := e.Extensions["code"].(string); code == store.ECOMPLEXITY || code == store.EFORBIDDEN || code == codePersistedQueryNotFound {
 		return code
 	}
 	return store.EBADINPUT
@@ -145,7 +152,7 @@ func withCode(e *gqlerror.Error, code string) *gqlerror.Error {
 // (application/graphql-response+json clients get 400 from gqlgen itself).
 func jsonStatus(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(&statusRewriter{ResponseWriter: w}, r)
+		next.ServeHTTP(&noDataOnRefusal{ResponseWriter: &statusRewriter{ResponseWriter: w}}, r)
 	})
 }
 
@@ -165,8 +172,14 @@ func (w *statusRewriter) Unwrap() http.ResponseWriter { return w.ResponseWriter 
 // (400, without echoing the body as gqlgen's own message would).
 func checkTransport(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		negotiate(r)
 		switch r.Method {
-		case http.MethodGet, http.MethodOptions:
+		case http.MethodOptions:
+		case http.MethodGet:
+			if !hasDocument(r, nil) {
+				requestError(w, http.StatusBadRequest, "no query: pass the document in the query parameter (or a persisted query's hash in extensions)")
+				return
+			}
 		case http.MethodPost:
 			media, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			if media != "application/json" {
@@ -184,6 +197,10 @@ func checkTransport(next http.Handler) http.Handler {
 			}
 			if b := bytes.TrimLeft(body, " \t\r\n"); len(b) > 0 && b[0] != '{' {
 				requestError(w, http.StatusBadRequest, "the request body must be a JSON object {query, variables, operationName}")
+				return
+			}
+			if !hasDocument(r, body) {
+				requestError(w, http.StatusBadRequest, "no query: the body's query must be the document, a string (or give a persisted query's hash in extensions)")
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))

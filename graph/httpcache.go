@@ -1,0 +1,138 @@
+package graph
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"sync"
+
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// HTTP caching of GraphQL GET answers, so that a browser, a reverse proxy or
+// a CDN can keep them: a successful answer to an anonymous GET is public for
+// max-age seconds, and carries an ETag made of what determines it (the
+// request, the data version, today's date for a missing asOf, the media
+// type, the server build); a request whose If-None-Match holds the current
+// ETag gets 304 without running. With a persisted query's hash the URL is
+// short and stable, which is what caches key on. Answers with errors, and
+// POST answers, are not for caches.
+
+// httpCache wraps the GraphQL handler.
+type httpCache struct {
+	next   http.Handler
+	store  *store.Store
+	log    *slog.Logger
+	maxAge int // seconds a shared cache may serve an answer without asking
+}
+
+func newHTTPCache(next http.Handler, s *store.Store, log *slog.Logger, maxAge int) http.Handler {
+	return &httpCache{next: next, store: s, log: log, maxAge: maxAge}
+}
+
+func (c *httpCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		c.next.ServeHTTP(w, r)
+		return
+	}
+	etag, ok := c.etag(r)
+	if !ok {
+		c.next.ServeHTTP(w, r)
+		return
+	}
+	w.Header().Add("Vary", "Accept")
+	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Cache-Control", c.cacheControl(r))
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	cw := &cacheHeaders{ResponseWriter: w, etag: etag, control: c.cacheControl(r)}
+	c.next.ServeHTTP(cw, r)
+	if !cw.wrote && cw.status != 0 {
+		w.WriteHeader(cw.status)
+	}
+}
+
+// cacheControl is public for anonymous requests; one that carries
+// credentials may get an answer of its own, which only its browser keeps.
+func (c *httpCache) cacheControl(r *http.Request) string {
+	if r.Header.Get("Authorization") != "" || r.Header.Get("Cookie") != "" {
+		return "private, no-cache"
+	}
+	return "public, max-age=" + strconv.Itoa(c.maxAge)
+}
+
+// etag names the answer a GET request would get now.
+func (c *httpCache) etag(r *http.Request) (string, bool) {
+	version, err := c.store.DataVersion()
+	if err != nil {
+		c.log.Error("http cache: data version", "error", err)
+		return "", false
+	}
+	h := sha256.New()
+	io.WriteString(h, buildID()+"\x00"+strconv.FormatUint(version, 10)+"\x00"+store.Today().String()+"\x00"+
+		r.Header.Get("Accept")+"\x00"+r.Header.Get("Authorization")+"\x00"+r.URL.RawQuery)
+	return `"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`, true
+}
+
+// etagMatches implements If-None-Match's weak comparison on a list.
+func etagMatches(header, etag string) bool {
+	for _, part := range bytes.Split([]byte(header), []byte(",")) {
+		t := string(bytes.TrimPrefix(bytes.TrimSpace(part), []byte("W/")))
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// buildID names the server's build, so that a new release (new schema, new
+// resolvers) does not answer 304 for what it would now answer otherwise.
+var buildID = sync.OnceValue(func() string {
+	h := sha256.New()
+	h.Write(SDL())
+	if info, ok := debug.ReadBuildInfo(); ok {
+		io.WriteString(h, info.String())
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
+})
+
+// cacheHeaders sets the caching headers when the answer is known: gqlgen
+// writes an answer in one Write, after WriteHeader for a refusal.
+type cacheHeaders struct {
+	http.ResponseWriter
+	etag, control string
+	status        int
+	wrote         bool
+}
+
+func (w *cacheHeaders) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+}
+
+func (w *cacheHeaders) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.wrote = true
+		if w.status == 0 {
+			w.status = http.StatusOK
+		}
+		if w.status == http.StatusOK && !bytes.Contains(b, []byte(`"errors":`)) {
+			w.Header().Set("ETag", w.etag)
+			w.Header().Set("Cache-Control", w.control)
+		} else {
+			w.Header().Set("Cache-Control", "no-store")
+		}
+		w.ResponseWriter.WriteHeader(w.status)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *cacheHeaders) Unwrap() http.ResponseWriter { return w.ResponseWriter }
