@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -79,7 +80,7 @@ type TrustedDocuments map[string]string
 
 // ParseTrustedDocuments reads a list of documents: either the map of hash
 // to document that GraphQL Code Generator's client preset writes
-// (persistedDocuments: true), or Apollo's persisted query manifest
+// (persistedDocuments with hashAlgorithm sha256), or Apollo's persisted query manifest
 // ({"format": "apollo-persisted-query-manifest", "operations": [{"id", "body"}]}).
 // Every hash is checked against its document.
 func ParseTrustedDocuments(data []byte) (TrustedDocuments, error) {
@@ -98,12 +99,15 @@ func ParseTrustedDocuments(data []byte) (TrustedDocuments, error) {
 	} else if err := json.Unmarshal(data, &docs); err != nil {
 		return nil, fmt.Errorf("trusted documents: neither a map of hash to document nor an Apollo persisted query manifest")
 	}
-	for hash, doc := range docs {
+	checked := make(TrustedDocuments, len(docs))
+	for key, doc := range docs {
+		hash := strings.TrimPrefix(key, "sha256:") // codegen writes document ids as sha256:HEX
 		if documentHash(doc) != hash {
-			return nil, fmt.Errorf("trusted documents: %.16s... is not the SHA-256 of its document", hash)
+			return nil, fmt.Errorf("trusted documents: %.16s... is not the SHA-256 of its document", key)
 		}
+		checked[hash] = doc
 	}
-	return docs, nil
+	return checked, nil
 }
 
 func documentHash(doc string) string {
@@ -134,7 +138,7 @@ func (t trustedOnly) MutateOperationParameters(_ context.Context, params *graphq
 	}
 	ext, _ := params.Extensions["persistedQuery"].(map[string]any)
 	hash, _ := ext["sha256Hash"].(string)
-	if doc, ok := t.docs[hash]; ok {
+	if doc, ok := t.docs[strings.TrimPrefix(hash, "sha256:")]; ok {
 		params.Query = doc
 		return nil
 	}
