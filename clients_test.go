@@ -128,3 +128,21 @@ func TestTypedClientsAgainstTheServer(t *testing.T) {
 	}
 	trusted.stop(t)
 }
+
+// TestFrontendGuideShowsTheClientFiles: docs/frontend.md shows the files
+// the typed-clients test runs, as they are.
+func TestFrontendGuideShowsTheClientFiles(t *testing.T) {
+	guide, err := os.ReadFile("docs/frontend.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"codegen.ts", "src/operations.ts", "src/urql.ts", "src/apollo.ts"} {
+		b, err := os.ReadFile(filepath.Join(clientsDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(guide), "```ts\n"+string(b)+"```\n") {
+			t.Errorf("docs/frontend.md does not show %s as it is", name)
+		}
+	}
+}
