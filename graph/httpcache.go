@@ -11,12 +11,13 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/cccs13/cccs-graph/etag"
 	"github.com/cccs13/cccs-graph/store"
 )
 
 // HTTP caching of GraphQL GET answers, so that a browser, a reverse proxy or
 // a CDN can keep them: a successful answer to an anonymous GET is public for
-// max-age seconds, and carries an ETag made of what determines it (the
+// max-age seconds, and carries a (weak) ETag made of what determines it (the
 // request, the data version, today's date for a missing asOf, the media
 // type, the server build); a request whose If-None-Match holds the current
 // ETag gets 304 without running. With a persisted query's hash the URL is
@@ -40,19 +41,19 @@ func (c *httpCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.next.ServeHTTP(w, r)
 		return
 	}
-	etag, ok := c.etag(r)
+	tag, ok := c.tag(r)
 	if !ok {
 		c.next.ServeHTTP(w, r)
 		return
 	}
 	w.Header().Add("Vary", "Accept")
-	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
-		w.Header().Set("ETag", etag)
+	if etag.Matches(r, tag) {
+		w.Header().Set("ETag", tag)
 		w.Header().Set("Cache-Control", c.cacheControl(r))
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	cw := &cacheHeaders{ResponseWriter: w, etag: etag, control: c.cacheControl(r)}
+	cw := &cacheHeaders{ResponseWriter: w, tag: tag, control: c.cacheControl(r)}
 	c.next.ServeHTTP(cw, r)
 	if !cw.wrote && cw.status != 0 {
 		w.WriteHeader(cw.status)
@@ -68,28 +69,14 @@ func (c *httpCache) cacheControl(r *http.Request) string {
 	return "public, max-age=" + strconv.Itoa(c.maxAge)
 }
 
-// etag names the answer a GET request would get now.
-func (c *httpCache) etag(r *http.Request) (string, bool) {
+// tag names the answer a GET request would get now.
+func (c *httpCache) tag(r *http.Request) (string, bool) {
 	version, err := c.store.DataVersion()
 	if err != nil {
 		c.log.Error("http cache: data version", "error", err)
 		return "", false
 	}
-	h := sha256.New()
-	io.WriteString(h, buildID()+"\x00"+strconv.FormatUint(version, 10)+"\x00"+store.Today().String()+"\x00"+
-		r.Header.Get("Accept")+"\x00"+r.Header.Get("Authorization")+"\x00"+r.URL.RawQuery)
-	return `"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`, true
-}
-
-// etagMatches implements If-None-Match's weak comparison on a list.
-func etagMatches(header, etag string) bool {
-	for _, part := range bytes.Split([]byte(header), []byte(",")) {
-		t := string(bytes.TrimPrefix(bytes.TrimSpace(part), []byte("W/")))
-		if t == etag || t == "*" {
-			return true
-		}
-	}
-	return false
+	return etag.Weak(version, buildID(), store.Today().String(), r.Header.Get("Accept"), r.Header.Get("Authorization"), r.URL.RawQuery), true
 }
 
 // buildID names the server's build, so that a new release (new schema, new
@@ -107,9 +94,9 @@ var buildID = sync.OnceValue(func() string {
 // writes an answer in one Write, after WriteHeader for a refusal.
 type cacheHeaders struct {
 	http.ResponseWriter
-	etag, control string
-	status        int
-	wrote         bool
+	tag, control string
+	status       int
+	wrote        bool
 }
 
 func (w *cacheHeaders) WriteHeader(code int) {
@@ -125,7 +112,7 @@ func (w *cacheHeaders) Write(b []byte) (int, error) {
 			w.status = http.StatusOK
 		}
 		if w.status == http.StatusOK && !bytes.Contains(b, []byte(`"errors":`)) {
-			w.Header().Set("ETag", w.etag)
+			w.Header().Set("ETag", w.tag)
 			w.Header().Set("Cache-Control", w.control)
 		} else {
 			w.Header().Set("Cache-Control", "no-store")
