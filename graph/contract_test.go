@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -28,13 +29,13 @@ func TestRelationIDsAreTheExportsIDs(t *testing.T) {
 	if !slices.Contains(ids, "cco>signatory>cccs@2015") {
 		t.Errorf("relations of cco: %v, want cco>signatory>cccs@2015 among them", ids)
 	}
-	rels, err := s.Relations([]store.RelQuery{{ID: "cco", Dir: store.Both}})
+	rels, err := s.Relations(t.Context(), []store.RelQuery{{ID: "cco", Dir: domain.Both}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range rels[0] {
-		if !slices.Contains(ids, store.RelationID(r)) {
-			t.Errorf("export id %s not answered by the API", store.RelationID(r))
+		if !slices.Contains(ids, domain.RelationID(r)) {
+			t.Errorf("export id %s not answered by the API", domain.RelationID(r))
 		}
 	}
 	if len(slices.Compact(slices.Sorted(slices.Values(ids)))) != len(ids) {

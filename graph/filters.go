@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/store"
 )
@@ -31,7 +32,7 @@ type fieldsOf[F any] func(ctx context.Context, f *F) (predicates, error)
 // filterCompiler compiles one collection's filter, counting its parts.
 type filterCompiler struct {
 	r         *Resolver
-	kind      store.Kind
+	kind      domain.Kind
 	parts     int
 	relations int
 }
@@ -45,7 +46,7 @@ func compileFilter[F any, P composite[F]](ctx context.Context, c *filterCompiler
 		return nil, nil
 	}
 	if c.parts++; depth > maxFilterDepth || c.parts > maxFilterParts {
-		return nil, store.Errorf(store.EBADINPUT, "a filter nests at most %d levels of and/or/not and holds at most %d filters", maxFilterDepth, maxFilterParts)
+		return nil, domain.Errorf(domain.EBADINPUT, "a filter nests at most %d levels of and/or/not and holds at most %d filters", maxFilterDepth, maxFilterParts)
 	}
 	ps, err := fields(ctx, f)
 	if err != nil {
@@ -67,7 +68,7 @@ func compileFilter[F any, P composite[F]](ctx context.Context, c *filterCompiler
 				return nil, err
 			}
 		}
-		ps = append(ps, func(n *store.Node) bool {
+		ps = append(ps, func(n *domain.Node) bool {
 			return slices.ContainsFunc(alts, func(q predicates) bool { return q.keep(n) })
 		})
 	}
@@ -76,10 +77,10 @@ func compileFilter[F any, P composite[F]](ctx context.Context, c *filterCompiler
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, func(n *store.Node) bool { return !q.keep(n) })
+		ps = append(ps, func(n *domain.Node) bool { return !q.keep(n) })
 	}
 	if rel != nil {
-		p, err := c.relation(rel)
+		p, err := c.relation(ctx, rel)
 		if err != nil {
 			return nil, err
 		}
@@ -92,22 +93,22 @@ func compileFilter[F any, P composite[F]](ctx context.Context, c *filterCompiler
 // nodes that pass it, read from the edge index: from the side of the given
 // other ends when there are some (a few prefix scans), else from the side
 // of every node of the collection (one prefix scan each, in one read).
-func (c *filterCompiler) relation(rf *model.RelationFilter) (func(*store.Node) bool, error) {
+func (c *filterCompiler) relation(ctx context.Context, rf *model.RelationFilter) (func(*domain.Node) bool, error) {
 	if c.relations++; c.relations > maxRelationFilters {
-		return nil, store.Errorf(store.EBADINPUT, "a filter holds at most %d relation conditions", maxRelationFilters)
+		return nil, domain.Errorf(domain.EBADINPUT, "a filter holds at most %d relation conditions", maxRelationFilters)
 	}
 	if err := checkID(rf.Nodes...); err != nil {
 		return nil, err
 	}
-	dir := store.Both
+	dir := domain.Both
 	if rf.Direction != nil {
-		dir = map[model.Direction]store.Direction{model.DirectionOut: store.Out, model.DirectionIn: store.In, model.DirectionBoth: store.Both}[*rf.Direction]
+		dir = map[model.Direction]domain.Direction{model.DirectionOut: domain.Out, model.DirectionIn: domain.In, model.DirectionBoth: domain.Both}[*rf.Direction]
 	}
-	var asOf store.Date
+	var asOf domain.Date
 	if rf.AsOf != nil {
 		asOf = *rf.AsOf
 	}
-	var kinds []store.RelKind
+	var kinds []domain.RelKind
 	for _, k := range rf.Kinds {
 		kinds = append(kinds, model.StoreRelKind(k))
 	}
@@ -118,7 +119,7 @@ func (c *filterCompiler) relation(rf *model.RelationFilter) (func(*store.Node) b
 			qs = append(qs, store.RelQuery{ID: id, Dir: dir.Reverse(), Kinds: kinds, AsOf: asOf})
 		}
 	} else {
-		all, err := c.r.Store.NodesOfKind(c.kind)
+		all, err := c.r.Store.NodesOfKind(ctx, c.kind)
 		if err != nil {
 			return nil, err
 		}
@@ -126,7 +127,7 @@ func (c *filterCompiler) relation(rf *model.RelationFilter) (func(*store.Node) b
 			qs = append(qs, store.RelQuery{ID: n.ID, Dir: dir, Kinds: kinds, AsOf: asOf})
 		}
 	}
-	found, err := c.r.Store.Relations(qs)
+	found, err := c.r.Store.Relations(ctx, qs)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +146,7 @@ func (c *filterCompiler) relation(rf *model.RelationFilter) (func(*store.Node) b
 		}
 	}
 	if rf.NodeKinds != nil {
-		if pairs, err = c.otherEndOfKinds(pairs, rf.NodeKinds); err != nil {
+		if pairs, err = c.otherEndOfKinds(ctx, pairs, rf.NodeKinds); err != nil {
 			return nil, err
 		}
 	}
@@ -153,24 +154,24 @@ func (c *filterCompiler) relation(rf *model.RelationFilter) (func(*store.Node) b
 	for _, p := range pairs {
 		pass[p.mine] = true
 	}
-	return func(n *store.Node) bool { return pass[n.ID] }, nil
+	return func(n *domain.Node) bool { return pass[n.ID] }, nil
 }
 
 // endPair is a node of the collection and the other end of one of its relations.
 type endPair struct{ mine, other string }
 
 // otherEndOfKinds keeps the pairs whose other end is of one of the kinds.
-func (c *filterCompiler) otherEndOfKinds(pairs []endPair, kinds []model.NodeKind) ([]endPair, error) {
+func (c *filterCompiler) otherEndOfKinds(ctx context.Context, pairs []endPair, kinds []model.NodeKind) ([]endPair, error) {
 	ids := make([]string, len(pairs))
 	for i, p := range pairs {
 		ids[i] = p.other
 	}
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
-	nodes, err := c.r.Store.Nodes(ids)
+	nodes, err := c.r.Store.Nodes(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	want := map[store.Kind]bool{}
+	want := map[domain.Kind]bool{}
 	for _, k := range kinds {
 		want[model.StoreKind(k)] = true
 	}
@@ -184,8 +185,8 @@ func (c *filterCompiler) otherEndOfKinds(pairs []endPair, kinds []model.NodeKind
 }
 
 // collection reads one page of a collection whose filter composes.
-func collection[F any, P composite[F]](ctx context.Context, r *Resolver, kind store.Kind, filter *F, fields fieldsOf[F], order *model.NodeOrder, first *int, after *string, last *int, before *string) (*page, error) {
-	args, err := pageArgs(first, after, last, before)
+func collection[F any, P composite[F]](ctx context.Context, r *Resolver, kind domain.Kind, filter *F, fields fieldsOf[F], order *model.NodeOrder, first *int, after *string, last *int, before *string) (*page, error) {
+	args, err := model.PageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +214,7 @@ func orientationFields(_ context.Context, f *model.OrientationFilter) (predicate
 func organizationFields(ctx context.Context, f *model.OrganizationFilter) (predicates, error) {
 	ps := predicates{}.common(f.Ids, f.NameContains).field("category", storeNames(f.Categories))
 	if f.SignatoryAsOf != nil {
-		return ps.linked(ctx, model.FrameworkID, store.In, "signatory", f.SignatoryAsOf)
+		return ps.linked(ctx, model.FrameworkID, domain.In, "signatory", f.SignatoryAsOf)
 	}
 	return ps, nil
 }
@@ -222,9 +223,9 @@ func facilityFields(ctx context.Context, f *model.FacilityFilter) (ps predicates
 	ps = predicates{}.common(f.Ids, f.NameContains)
 	for _, rel := range []struct {
 		id   *string
-		dir  store.Direction
-		kind store.RelKind
-	}{{f.Type, store.Out, "instance-of"}, {f.Manager, store.In, "manages"}, {f.Federation, store.Out, "affiliated-to"}, {f.Territory, store.Out, "located-in"}} {
+		dir  domain.Direction
+		kind domain.RelKind
+	}{{f.Type, domain.Out, "instance-of"}, {f.Manager, domain.In, "manages"}, {f.Federation, domain.Out, "affiliated-to"}, {f.Territory, domain.Out, "located-in"}} {
 		if rel.id != nil {
 			// The facilities linked to the given node, read from its side.
 			if ps, err = ps.linked(ctx, *rel.id, rel.dir.Reverse(), rel.kind, nil); err != nil {
@@ -238,12 +239,12 @@ func facilityFields(ctx context.Context, f *model.FacilityFilter) (ps predicates
 func (r *Resolver) territoryFields(ctx context.Context, f *model.TerritoryFilter) (ps predicates, err error) {
 	ps = predicates{}.common(f.Ids, f.NameContains).field("type", storeNames(f.Kinds)).field("code", f.Codes)
 	if f.Parent != nil {
-		if ps, err = ps.linked(ctx, *f.Parent, store.In, "part-of", nil); err != nil {
+		if ps, err = ps.linked(ctx, *f.Parent, domain.In, "part-of", nil); err != nil {
 			return nil, err
 		}
 	}
 	if f.Bbox != nil || f.ContainsPoint != nil || f.HasGeometry != nil {
-		geo, err := r.geoPredicate(f)
+		geo, err := r.geoPredicate(ctx, f)
 		if err != nil {
 			return nil, err
 		}
@@ -254,7 +255,7 @@ func (r *Resolver) territoryFields(ctx context.Context, f *model.TerritoryFilter
 
 // linked keeps the nodes related to id by kind (in direction dir from id's
 // side), in force at asOf (any time when nil).
-func (f predicates) linked(ctx context.Context, id string, dir store.Direction, kind store.RelKind, asOf *store.Date) (predicates, error) {
+func (f predicates) linked(ctx context.Context, id string, dir domain.Direction, kind domain.RelKind, asOf *domain.Date) (predicates, error) {
 	nodes, err := model.RelatedNodes(ctx, id, dir, kind, asOf)
 	if err != nil {
 		return nil, err
@@ -263,7 +264,7 @@ func (f predicates) linked(ctx context.Context, id string, dir store.Direction, 
 	for _, n := range nodes {
 		set[n.ID] = true
 	}
-	return append(f, func(n *store.Node) bool { return set[n.ID] }), nil
+	return append(f, func(n *domain.Node) bool { return set[n.ID] }), nil
 }
 
 // filterCost prices a collection's filter, as the cost analysis sees it

@@ -8,6 +8,7 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -71,7 +72,7 @@ func TestFilterOnRelationsAnswersQuestionsOfTheDomain(t *testing.T) {
 // fail-13 and the collection's own federation field.
 func TestFacilitiesOfAFederation(t *testing.T) {
 	s := defaultDataset(t)
-	rels, err := s.Relations([]store.RelQuery{{ID: "fail-13", Dir: store.In, Kinds: []store.RelKind{"affiliated-to"}}})
+	rels, err := s.Relations(t.Context(), []store.RelQuery{{ID: "fail-13", Dir: domain.In, Kinds: []domain.RelKind{"affiliated-to"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,14 +178,14 @@ func TestFilterBounds(t *testing.T) {
 		"malformed node id":     `{ organizations(filter: {relation: {nodes: ["Not An Id!"]}}) { totalCount } }`,
 		"enum case in relation": `{ organizations(filter: {relation: {kinds: [signed]}}) { totalCount } }`,
 	} {
-		t.Run(name, func(t *testing.T) { wantCode(t, c, store.EBADINPUT, q) })
+		t.Run(name, func(t *testing.T) { wantCode(t, c, domain.EBADINPUT, q) })
 	}
 	// Relation conditions that scan a collection are priced: many aliases of them are refused.
 	var aliases strings.Builder
 	for i := range 40 {
 		fmt.Fprintf(&aliases, "a%d: organizations(first: 1, filter: %s) { totalCount }\n", i, rel)
 	}
-	wantCode(t, c, store.ECOMPLEXITY, "{"+aliases.String()+"}")
+	wantCode(t, c, domain.ECOMPLEXITY, "{"+aliases.String()+"}")
 	// Variables take the same filters.
 	var resp struct{ Organizations idPage }
 	query(t, c, `query($f: OrganizationFilter) { organizations(filter: $f) { totalCount } }`, &resp,

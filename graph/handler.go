@@ -2,10 +2,10 @@ package graph
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -21,8 +21,9 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/edge"
 	"github.com/cccs13/cccs-graph/loaders"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Limits of one GraphQL request.
@@ -39,7 +40,8 @@ type Options struct {
 	Limits        Limits
 	Introspection bool
 	Logger        *slog.Logger
-	CacheEntries  int // responses kept by the response cache; 0 switches it off
+	CacheEntries  int   // responses kept by the response cache; 0 switches it off
+	MaxBody       int64 // largest request body in bytes; 0 for DefaultMaxBody
 	// HTTPMaxAge is how long, in seconds, a shared HTTP cache may serve a
 	// GraphQL GET answer without asking again (Cache-Control: max-age).
 	HTTPMaxAge int
@@ -48,19 +50,22 @@ type Options struct {
 	TrustedDocuments TrustedDocuments
 }
 
+// DefaultMaxBody is the request body limit when Options gives none.
+const DefaultMaxBody = 1 << 20
+
 func init() {
 	// A refused operation is a protocol error: not executed, 4xx where the
 	// client asked for application/graphql-response+json.
-	errcode.RegisterErrorType(store.ECOMPLEXITY, errcode.KindProtocol)
+	errcode.RegisterErrorType(domain.ECOMPLEXITY, errcode.KindProtocol)
 }
 
 // NewHandler returns the GraphQL handler on s: POST and GET (queries only),
 // limits, error codes, recovery, and loaders created per operation.
-func NewHandler(s *store.Store, opts Options) http.Handler {
+func NewHandler(s Reader, opts Options) http.Handler {
 	return newHandler(&Resolver{Store: s}, s, opts)
 }
 
-func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler {
+func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 	es := NewExecutableSchema(Config{Resolvers: resolvers})
 	srv := handler.New(costSchema{es})
 	srv.AddTransport(transport.Options{})
@@ -87,7 +92,7 @@ func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler 
 	})
 	log := opts.Logger
 	if log == nil {
-		log = slog.Default()
+		log = slog.New(slog.DiscardHandler)
 	}
 	srv.SetErrorPresenter(presentError(log, es.Schema()))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
@@ -98,7 +103,7 @@ func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler 
 	if opts.CacheEntries > 0 {
 		h = newResponseCache(h, s, log, opts.CacheEntries)
 	}
-	return checkTransport(newHTTPCache(h, s, log, opts.HTTPMaxAge))
+	return edge.ReadBody(cmp.Or(opts.MaxBody, DefaultMaxBody), edge.GraphQL, checkTransport(newHTTPCache(h, s, log, opts.HTTPMaxAge)))
 }
 
 // presentError gives every error a code in extensions.code. Domain errors keep
@@ -111,29 +116,29 @@ func presentError(log *slog.Logger, schema *ast.Schema) graphql.ErrorPresenterFu
 				// Raised while executing (a null in a non-null field): our fault.
 				log.ErrorContext(ctx, "execution error", "error", gqlErr.Message, "path", gqlErr.Path.String())
 				gqlErr.Message = "internal error"
-				return withCode(gqlErr, store.EINTERNAL)
+				return withCode(gqlErr, domain.EINTERNAL)
 			}
 			explainRequestError(ctx, schema, gqlErr)
 			return withCode(gqlErr, requestErrorCode(gqlErr))
 		}
 		presented := graphql.DefaultErrorPresenter(ctx, err)
-		var domain *store.Error
-		if errors.As(err, &domain) {
-			presented.Message = domain.Message
-			return withCode(presented, domain.Code)
+		var derr *domain.Error
+		if errors.As(err, &derr) {
+			presented.Message = derr.Message
+			return withCode(presented, derr.Code)
 		}
 		log.ErrorContext(ctx, "internal error", "error", err.Error(), "path", presented.Path.String())
 		presented.Message = "internal error"
-		return withCode(presented, store.EINTERNAL)
+		return withCode(presented, domain.EINTERNAL)
 	}
 }
 
 // requestErrorCode maps gqlgen's own codes (parse, validation, complexity) to ours.
 func requestErrorCode(e *gqlerror.Error) string {
-	if code, _ := e.Extensions["code"].(string); code == store.ECOMPLEXITY || code == store.EFORBIDDEN || code == codePersistedQueryNotFound {
+	if code, _ := e.Extensions["code"].(string); code == domain.ECOMPLEXITY || code == domain.EFORBIDDEN || code == codePersistedQueryNotFound {
 		return code
 	}
-	return store.EBADINPUT
+	return domain.EBADINPUT
 }
 
 func withCode(e *gqlerror.Error, code string) *gqlerror.Error {
@@ -186,24 +191,22 @@ func checkTransport(next http.Handler) http.Handler {
 				requestError(w, http.StatusUnsupportedMediaType, "POST a JSON body with Content-Type: application/json")
 				return
 			}
-			body, err := io.ReadAll(r.Body)
-			if err != nil || !json.Valid(body) {
+			if !json.Valid(edge.Body(r)) {
 				requestError(w, http.StatusBadRequest, "the request body is not valid JSON")
 				return
 			}
-			if b := bytes.TrimLeft(body, " \t\r\n"); len(b) > 0 && b[0] == '[' {
+			if b := bytes.TrimLeft(edge.Body(r), " \t\r\n"); len(b) > 0 && b[0] == '[' {
 				requestError(w, http.StatusBadRequest, "batched requests are not supported: POST one JSON object {query, variables, operationName} per request")
 				return
 			}
-			if b := bytes.TrimLeft(body, " \t\r\n"); len(b) > 0 && b[0] != '{' {
+			if b := bytes.TrimLeft(edge.Body(r), " \t\r\n"); len(b) > 0 && b[0] != '{' {
 				requestError(w, http.StatusBadRequest, "the request body must be a JSON object {query, variables, operationName}")
 				return
 			}
-			if !hasDocument(r, body) {
+			if !hasDocument(r, edge.Body(r)) {
 				requestError(w, http.StatusBadRequest, "no query: the body's query must be the document, a string (or give a persisted query's hash in extensions)")
 				return
 			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
 		default:
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
 			requestError(w, http.StatusMethodNotAllowed, "use GET (queries) or POST")
@@ -213,10 +216,7 @@ func checkTransport(next http.Handler) http.Handler {
 	})
 }
 
+// requestError answers a request no transport takes, with a coded GraphQL error.
 func requestError(w http.ResponseWriter, status int, message string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
-		"message": message, "extensions": map[string]any{"code": store.EBADINPUT},
-	}}})
+	edge.Respond(w, edge.GraphQL, status, domain.EBADINPUT, message)
 }

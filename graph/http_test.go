@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -95,7 +96,7 @@ func TestRefusedRequestsHaveNoData(t *testing.T) {
 		{http.MethodPost, "/graphql", `{"query": ""}`},
 	} {
 		rec, answer := do(t, h, r.method, r.target, r.body)
-		if code, msg := firstCode(t, answer); rec.Code != http.StatusBadRequest || code != store.EBADINPUT || !strings.HasPrefix(msg, "no query") {
+		if code, msg := firstCode(t, answer); rec.Code != http.StatusBadRequest || code != domain.EBADINPUT || !strings.HasPrefix(msg, "no query") {
 			t.Errorf("%s %s %s: %d %s, want 400 BAD_USER_INPUT", r.method, r.target, r.body, rec.Code, rec.Body)
 		}
 	}
@@ -145,7 +146,7 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 	}
 	// A hash that is not the document's is refused.
 	_, answer = do(t, h, http.MethodPost, "/graphql", `{"query":"{ __typename }","extensions":`+ext+`}`)
-	if code, _ := firstCode(t, answer); code != store.EBADINPUT {
+	if code, _ := firstCode(t, answer); code != domain.EBADINPUT {
 		t.Errorf("mismatched hash: %s", answer["errors"])
 	}
 }
@@ -175,10 +176,10 @@ func TestTrustedDocuments(t *testing.T) {
 		}
 	}
 	for body, want := range map[string]string{
-		`{"query":"{ organizations { totalCount } }"}`:                  store.EFORBIDDEN,
+		`{"query":"{ organizations { totalCount } }"}`:                  domain.EFORBIDDEN,
 		`{"extensions":` + apqExtensions(strings.Repeat("a", 64)) + `}`: codePersistedQueryNotFound,
 		// Registering by APQ is not possible in this mode.
-		`{"query":"{ __typename }","extensions":` + apqExtensions(documentHash("{ __typename }")) + `}`: store.EFORBIDDEN,
+		`{"query":"{ __typename }","extensions":` + apqExtensions(documentHash("{ __typename }")) + `}`: domain.EFORBIDDEN,
 	} {
 		if _, answer := do(t, h, http.MethodPost, "/graphql", body); func() string { c, _ := firstCode(t, answer); return c }() != want {
 			t.Errorf("%s: %s, want %s", body, answer["errors"], want)
@@ -219,7 +220,7 @@ func TestGETAnswersAreCacheable(t *testing.T) {
 		t.Errorf("error answer: %v; POST: %v", failed.Header(), posted.Header())
 	}
 	// An import changes the data version: the old ETag no longer matches.
-	if _, err := s.Import(store.File{Name: "more.yaml", Data: []byte(`nodes:
+	if _, err := s.Import(t.Context(), store.File{Name: "more.yaml", Data: []byte(`nodes:
   - id: delta
     kind: organization
     name: Delta

@@ -11,8 +11,8 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/etag"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // HTTP caching of GraphQL GET answers, so that a browser, a reverse proxy or
@@ -27,12 +27,12 @@ import (
 // httpCache wraps the GraphQL handler.
 type httpCache struct {
 	next   http.Handler
-	store  *store.Store
+	store  Versioned
 	log    *slog.Logger
 	maxAge int // seconds a shared cache may serve an answer without asking
 }
 
-func newHTTPCache(next http.Handler, s *store.Store, log *slog.Logger, maxAge int) http.Handler {
+func newHTTPCache(next http.Handler, s Versioned, log *slog.Logger, maxAge int) http.Handler {
 	return &httpCache{next: next, store: s, log: log, maxAge: maxAge}
 }
 
@@ -71,12 +71,12 @@ func (c *httpCache) cacheControl(r *http.Request) string {
 
 // tag names the answer a GET request would get now.
 func (c *httpCache) tag(r *http.Request) (string, bool) {
-	version, err := c.store.DataVersion()
+	version, err := c.store.DataVersion(r.Context())
 	if err != nil {
 		c.log.Error("http cache: data version", "error", err)
 		return "", false
 	}
-	return etag.Weak(version, buildID(), store.Today().String(), r.Header.Get("Accept"), r.Header.Get("Authorization"), r.URL.RawQuery), true
+	return etag.Weak(version, buildID(), domain.Today().String(), r.Header.Get("Accept"), r.Header.Get("Authorization"), r.URL.RawQuery), true
 }
 
 // buildID names the server's build, so that a new release (new schema, new

@@ -14,7 +14,7 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Persisted operations, keyed by the SHA-256 of the document's text (hex):
@@ -134,7 +134,7 @@ func (t trustedOnly) MutateOperationParameters(_ context.Context, params *graphq
 			return nil
 		}
 		return &gqlerror.Error{Message: "this server runs registered operations only, and this document is not one of them",
-			Extensions: map[string]any{"code": store.EFORBIDDEN}}
+			Extensions: map[string]any{"code": domain.EFORBIDDEN}}
 	}
 	ext, _ := params.Extensions["persistedQuery"].(map[string]any)
 	hash, _ := ext["sha256Hash"].(string)

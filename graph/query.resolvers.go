@@ -8,9 +8,9 @@ package graph
 import (
 	"context"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/loaders"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Node is the resolver for the node field.
@@ -18,20 +18,20 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	if err := checkID(id); err != nil {
 		return nil, err
 	}
-	n, err := r.Store.Node(id)
-	if store.ErrorCode(err) == store.ENOTFOUND {
+	n, err := r.Store.Node(ctx, id)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return nil, nil // a GraphQL null, not an error: the id is well-formed but unknown
 	}
 	if err != nil {
 		return nil, err
 	}
-	return model.Wrap(n), loaders.For(ctx).Prime([]string{id})
+	return model.Wrap(n), loaders.For(ctx).Prime(ctx, []string{id})
 }
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
 	if len(ids) > model.MaxPageSize {
-		return nil, store.Errorf(store.EBADINPUT, "at most %d ids, not %d", model.MaxPageSize, len(ids))
+		return nil, domain.Errorf(domain.EBADINPUT, "at most %d ids, not %d", model.MaxPageSize, len(ids))
 	}
 	if err := checkID(ids...); err != nil {
 		return nil, err
@@ -48,167 +48,83 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 }
 
 // Signatories is the resolver for the signatories field.
-func (r *queryResolver) Signatories(ctx context.Context, asOf *store.Date, first *int, after *string) (*model.OrganizationConnection, error) {
+func (r *queryResolver) Signatories(ctx context.Context, asOf *domain.Date, first *int, after *string) (*model.Connection[*model.Organization], error) {
 	return signatories(ctx, model.FrameworkID, asOf, first, after)
 }
 
 // Organizations is the resolver for the organizations field.
-func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder) (*model.OrganizationConnection, error) {
-	p, err := collection(ctx, r.Resolver, "organization", filter, organizationFields, orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	return organizationConnection(p), nil
+func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Organization], error) {
+	return connect[*model.Organization](collection(ctx, r.Resolver, domain.KindOrganization, filter, organizationFields, orderBy, first, after, last, before))
 }
 
 // Facilities is the resolver for the facilities field.
-func (r *queryResolver) Facilities(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder) (*model.FacilityConnection, error) {
-	p, err := collection(ctx, r.Resolver, "facility", filter, facilityFields, orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	return facilityConnection(p), nil
+func (r *queryResolver) Facilities(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Facility], error) {
+	return connect[*model.Facility](collection(ctx, r.Resolver, domain.KindFacility, filter, facilityFields, orderBy, first, after, last, before))
 }
 
 // FacilityTypes is the resolver for the facilityTypes field.
-func (r *queryResolver) FacilityTypes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.FacilityTypeConnection, error) {
-	p, err := collection(ctx, r.Resolver, "facility-type", filter, nodeFields, orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.FacilityType) *model.FacilityTypeEdge {
-		return &model.FacilityTypeEdge{Cursor: c, Node: n}
-	})
-	return &model.FacilityTypeConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) FacilityTypes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.FacilityType], error) {
+	return connect[*model.FacilityType](collection(ctx, r.Resolver, domain.KindFacilityType, filter, nodeFields, orderBy, first, after, last, before))
 }
 
 // Territories is the resolver for the territories field.
-func (r *queryResolver) Territories(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder) (*model.TerritoryConnection, error) {
-	p, err := collection(ctx, r.Resolver, "territory", filter, r.territoryFields, orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	return territoryConnection(p), nil
+func (r *queryResolver) Territories(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Territory], error) {
+	return connect[*model.Territory](collection(ctx, r.Resolver, domain.KindTerritory, filter, r.territoryFields, orderBy, first, after, last, before))
 }
 
 // Bodies is the resolver for the bodies field.
-func (r *queryResolver) Bodies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.BodyConnection, error) {
-	p, err := collection(ctx, r.Resolver, "body", filter, nodeFields, orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Body) *model.BodyEdge { return &model.BodyEdge{Cursor: c, Node: n} })
-	return &model.BodyConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Bodies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Body], error) {
+	return connect[*model.Body](collection(ctx, r.Resolver, domain.KindBody, filter, nodeFields, orderBy, first, after, last, before))
 }
 
 // Agreements is the resolver for the agreements field.
-func (r *queryResolver) Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.AgreementConnection, error) {
-	p, err := collection(ctx, r.Resolver, "agreement", filter, datedFields, orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Agreement) *model.AgreementEdge {
-		return &model.AgreementEdge{Cursor: c, Node: n}
-	})
-	return &model.AgreementConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Agreement], error) {
+	return connect[*model.Agreement](collection(ctx, r.Resolver, domain.KindAgreement, filter, datedFields, orderBy, first, after, last, before))
 }
 
 // Amendments is the resolver for the amendments field.
-func (r *queryResolver) Amendments(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.AmendmentConnection, error) {
-	p, err := collection(ctx, r.Resolver, "amendment", filter, datedFields, orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Amendment) *model.AmendmentEdge {
-		return &model.AmendmentEdge{Cursor: c, Node: n}
-	})
-	return &model.AmendmentConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Amendments(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Amendment], error) {
+	return connect[*model.Amendment](collection(ctx, r.Resolver, domain.KindAmendment, filter, datedFields, orderBy, first, after, last, before))
 }
 
 // Articles is the resolver for the articles field.
-func (r *queryResolver) Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ArticleConnection, error) {
-	p, err := collection(ctx, r.Resolver, "article", filter, nodeFields, orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Article) *model.ArticleEdge { return &model.ArticleEdge{Cursor: c, Node: n} })
-	return &model.ArticleConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Article], error) {
+	return connect[*model.Article](collection(ctx, r.Resolver, domain.KindArticle, filter, nodeFields, orderBy, first, after, last, before))
 }
 
 // Programmes is the resolver for the programmes field.
-func (r *queryResolver) Programmes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.ProgrammeConnection, error) {
-	p, err := collection(ctx, r.Resolver, "programme", filter, datedFields, orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Programme) *model.ProgrammeEdge {
-		return &model.ProgrammeEdge{Cursor: c, Node: n}
-	})
-	return &model.ProgrammeConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Programmes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Programme], error) {
+	return connect[*model.Programme](collection(ctx, r.Resolver, domain.KindProgramme, filter, datedFields, orderBy, first, after, last, before))
 }
 
 // Orientations is the resolver for the orientations field.
-func (r *queryResolver) Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder) (*model.OrientationConnection, error) {
-	p, err := collection(ctx, r.Resolver, "orientation", filter, orientationFields, orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Orientation) *model.OrientationEdge {
-		return &model.OrientationEdge{Cursor: c, Node: n}
-	})
-	return &model.OrientationConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Orientation], error) {
+	return connect[*model.Orientation](collection(ctx, r.Resolver, domain.KindOrientation, filter, orientationFields, orderBy, first, after, last, before))
 }
 
 // Themes is the resolver for the themes field.
-func (r *queryResolver) Themes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ThemeConnection, error) {
-	p, err := collection(ctx, r.Resolver, "theme", filter, nodeFields, orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Theme) *model.ThemeEdge { return &model.ThemeEdge{Cursor: c, Node: n} })
-	return &model.ThemeConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Themes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Theme], error) {
+	return connect[*model.Theme](collection(ctx, r.Resolver, domain.KindTheme, filter, nodeFields, orderBy, first, after, last, before))
 }
 
 // Objectives is the resolver for the objectives field.
-func (r *queryResolver) Objectives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ObjectiveConnection, error) {
-	p, err := collection(ctx, r.Resolver, "objective", filter, nodeFields, orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Objective) *model.ObjectiveEdge {
-		return &model.ObjectiveEdge{Cursor: c, Node: n}
-	})
-	return &model.ObjectiveConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Objectives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Objective], error) {
+	return connect[*model.Objective](collection(ctx, r.Resolver, domain.KindObjective, filter, nodeFields, orderBy, first, after, last, before))
 }
 
 // Events is the resolver for the events field.
-func (r *queryResolver) Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.EventConnection, error) {
-	p, err := collection(ctx, r.Resolver, "event", filter, datedFields, orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Event) *model.EventEdge { return &model.EventEdge{Cursor: c, Node: n} })
-	return &model.EventConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Event], error) {
+	return connect[*model.Event](collection(ctx, r.Resolver, domain.KindEvent, filter, datedFields, orderBy, first, after, last, before))
 }
 
 // People is the resolver for the people field.
-func (r *queryResolver) People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.PersonConnection, error) {
-	p, err := collection(ctx, r.Resolver, "person", filter, nodeFields, orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Person) *model.PersonEdge { return &model.PersonEdge{Cursor: c, Node: n} })
-	return &model.PersonConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Person], error) {
+	return connect[*model.Person](collection(ctx, r.Resolver, domain.KindPerson, filter, nodeFields, orderBy, first, after, last, before))
 }
 
 // Sources is the resolver for the sources field.
-func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.SourceConnection, error) {
-	p, err := collection(ctx, r.Resolver, "source", filter, nodeFields, orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Source) *model.SourceEdge { return &model.SourceEdge{Cursor: c, Node: n} })
-	return &model.SourceConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Source], error) {
+	return connect[*model.Source](collection(ctx, r.Resolver, domain.KindSource, filter, nodeFields, orderBy, first, after, last, before))
 }
 
 // Query returns QueryResolver implementation.

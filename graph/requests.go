@@ -9,7 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Mistakes front-end code makes when it sends a request, answered with
@@ -69,7 +69,7 @@ func (e enumVariables) check(t *ast.Type, v any, path string, depth int) *gqlerr
 	case def.Kind == ast.Enum:
 		s, _ := v.(string)
 		if def.EnumValues.ForName(s) == nil {
-			return &gqlerror.Error{Message: enumMistake(path, s, def), Extensions: map[string]any{"code": store.EBADINPUT}}
+			return &gqlerror.Error{Message: enumMistake(path, s, def), Extensions: map[string]any{"code": domain.EBADINPUT}}
 		}
 	case def.Kind == ast.InputObject:
 		fields, _ := v.(map[string]any)

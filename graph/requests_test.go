@@ -10,7 +10,7 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // vars sets the request's variables as decoded JSON, as a browser sends them.
@@ -32,7 +32,7 @@ func TestEnumValuesInTheWrongCaseAreBadInput(t *testing.T) {
 		{`query($k: [RelationKind!]) { node(id: "caf-13") { relations(kinds: $k) { totalCount } } }`, `{"k": ["party-to"]}`, "did you mean PARTY_TO?"},
 		{`query($c: [OrganizationCategory!]) { organizations(filter: {categories: $c}) { totalCount } }`, `{"c": ["ALIENS"]}`, "one of STATE, SOCIAL_SECURITY"},
 	} {
-		e := wantCode(t, c, store.EBADINPUT, tc.query, vars(tc.variables))
+		e := wantCode(t, c, domain.EBADINPUT, tc.query, vars(tc.variables))
 		if !strings.Contains(e.Message, tc.want) {
 			t.Errorf("%s: message %q lacks %q", tc.variables, e.Message, tc.want)
 		}
@@ -62,7 +62,7 @@ func TestRequestMistakesGetHelpfulErrors(t *testing.T) {
 		{"missing input field", `query($o: NodeOrder) { organizations(orderBy: $o) { totalCount } }`, []client.Option{vars(`{"o": {"field": null}}`)}, "variable $o (NodeOrder): its field field is required and is null"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := wantCode(t, c, store.EBADINPUT, tc.query, tc.opts...)
+			e := wantCode(t, c, domain.EBADINPUT, tc.query, tc.opts...)
 			if e.Message != tc.want {
 				t.Errorf("message %q, want %q", e.Message, tc.want)
 			}
@@ -79,7 +79,7 @@ func TestCursorOfAnotherCollectionIsRefused(t *testing.T) {
 		}
 	}
 	query(t, c, `{ organizations(first: 2) { pageInfo { endCursor } } }`, &resp)
-	e := wantCode(t, c, store.EBADINPUT, `query($a: String) { territories(after: $a) { totalCount } }`, client.Var("a", resp.Organizations.PageInfo.EndCursor))
+	e := wantCode(t, c, domain.EBADINPUT, `query($a: String) { territories(after: $a) { totalCount } }`, client.Var("a", resp.Organizations.PageInfo.EndCursor))
 	if !strings.Contains(e.Message, "belongs to another list (organization), not to territory") {
 		t.Errorf("message %q", e.Message)
 	}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Cursor is a position in an ordered list: the sort key and the id of the item
@@ -32,7 +34,7 @@ func ParseCursor(s string) (Cursor, error) {
 		err = json.Unmarshal(b, &c)
 	}
 	if err != nil || c.ID == "" {
-		return Cursor{}, Errorf(EBADINPUT, "invalid cursor %q", s)
+		return Cursor{}, domain.Errorf(domain.EBADINPUT, "invalid cursor %q", s)
 	}
 	return c, nil
 }
@@ -111,9 +113,9 @@ func Paginate[T any](items []T, cursorOf func(T) Cursor, desc bool, args PageArg
 func (args PageArgs) parse(s string) (Cursor, error) {
 	c, err := ParseCursor(s)
 	if err == nil && c.List != args.List {
-		err = Errorf(EBADINPUT, "cursor %s belongs to another list (%s), not to %s: use the cursors of this list's own pages", quoteShort(s), cmp.Or(c.List, "relations or search"), cmp.Or(args.List, "this one"))
+		err = domain.Errorf(domain.EBADINPUT, "cursor %s belongs to another list (%s), not to %s: use the cursors of this list's own pages", quoteShort(s), cmp.Or(c.List, "relations or search"), cmp.Or(args.List, "this one"))
 	} else if err == nil && c.Order != args.Order {
-		err = Errorf(EBADINPUT, "cursor %q belongs to another ordering: ask again without it", s)
+		err = domain.Errorf(domain.EBADINPUT, "cursor %q belongs to another ordering: ask again without it", s)
 	}
 	return c, err
 }
