@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/vektah/gqlparser/v2/formatter"
+
+	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/edge"
 )
 
 // SDL returns the schema as SDL, descriptions and directives included, in
@@ -30,7 +33,7 @@ var sdlETag = sync.OnceValue(func() string {
 func SchemaHandler(introspection bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !introspection {
-			http.Error(w, "the schema is not published on this server (introspection is switched off)", http.StatusNotFound)
+			edge.Respond(w, edge.Text, http.StatusNotFound, domain.ENOTFOUND, "the schema is not published on this server (introspection is switched off)")
 			return
 		}
 		w.Header().Set("Content-Type", "application/graphql; charset=utf-8")
