@@ -146,3 +146,16 @@ func TestFrontendGuideShowsTheClientFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestTrustedDocumentsFileIsChecked: a server does not start on a list it
+// cannot read or whose hashes are not its documents'.
+func TestTrustedDocumentsFileIsChecked(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "docs.json")
+	os.WriteFile(bad, []byte(`{"sha256:0000000000000000000000000000000000000000000000000000000000000000": "{ __typename }"}`), 0o644)
+	for file, want := range map[string]string{bad: "is not the SHA-256 of its document", filepath.Join(t.TempDir(), "none.json"): "no such file"} {
+		out, err := exec.Command(binary, "serve", "-addr", "127.0.0.1:0", "-data", t.TempDir(), "-trusted-documents", file).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "-trusted-documents: ") || !strings.Contains(string(out), want) {
+			t.Errorf("-trusted-documents %s: %v\n%s", file, err, out)
+		}
+	}
+}

@@ -126,6 +126,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(&c, stdout)
+	if c.trusted != nil {
+		log.Info("trusted documents: only these operations run", "file", c.TrustedDocs, "operations", len(c.trusted))
+	}
 	s, err := openStore(ctx, &c, log)
 	if err != nil {
 		return err
