@@ -15,10 +15,10 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// browser starts headless Chromium (Debian package chromium, installed by
+// chromiumContext starts headless Chromium (Debian package chromium, installed by
 // .ci/run) driven over the DevTools protocol. It skips outside CI when
 // Chromium is missing, and fails in CI.
-func browser(t *testing.T, opts ...chromedp.ContextOption) context.Context {
+func chromiumContext(t *testing.T, opts ...chromedp.ContextOption) context.Context {
 	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
@@ -65,7 +65,7 @@ func TestExplorerInABrowser(t *testing.T) {
 	var mu sync.Mutex
 	var foreign []string
 	headerSent := false
-	ctx := browser(t, chromedp.WithListener(func(ev any) {
+	ctx := chromiumContext(t, chromedp.WithListener(func(ev any) {
 		e, ok := ev.(*network.EventRequestWillBeSent)
 		if !ok {
 			return
