@@ -56,7 +56,7 @@ func textOf(ctx context.Context, sel string) string {
 }
 
 // TestExplorerInABrowser uses the explorer as a front-end developer does:
-// the query of a link runs and shows its answer; the docs reach a field's
+// its default query answers all it says; the query of a link runs and shows its answer; the docs reach a field's
 // arguments and their input type; search finds a field; the history lists
 // what ran; typing completes from the schema; variables are sent; and the
 // page asks nothing of any host but the server.
@@ -84,6 +84,14 @@ func TestExplorerInABrowser(t *testing.T) {
 		what string
 		do   []chromedp.Action[chromedp.Void]
 	}{
+		{"the default query answers all 23 signatories of 2019", []chromedp.Action[chromedp.Void]{
+			chromedp.Navigate(s.url + "/"),
+			chromedp.Click(chromedp.CSS(".graphiql-execute-button")),
+			waitText(".result-window", `"totalCount": 23`),
+			// The result editor draws only the lines in view: read its whole text.
+			chromedp.Poll[chromedp.Void](`JSON.parse(document.querySelector(".result-window .CodeMirror").CodeMirror.getValue()).data.signatories.nodes.length === 23`,
+				chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second)),
+		}},
 		{"run the query of a link", []chromedp.Action[chromedp.Void]{
 			chromedp.Navigate(s.url + "/?query=" + url.QueryEscape(q)),
 			chromedp.Click(chromedp.CSS(".graphiql-execute-button")),
