@@ -26,6 +26,8 @@ var layers = map[string][]string{
 	"web/explorer":              {},
 	"internal/geotest":          {},
 	"internal/geotest/geostore": {"store", "internal/geotest"},
+	"internal/abuse":            {},
+	"bench/load":                {"internal/abuse"},
 	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model", "web/explorer"},
 }
 

@@ -207,6 +207,14 @@ func datedFields(_ context.Context, f *model.DatedFilter) (predicates, error) {
 	return predicates{}.common(f.Ids, f.NameContains).dated(f.From, f.To), nil
 }
 
+func figureFields(ctx context.Context, f *model.FigureFilter) (predicates, error) {
+	ps := predicates{}.common(f.Ids, f.NameContains).dated(f.From, f.To)
+	if f.About != nil {
+		return ps.linked(ctx, *f.About, domain.In, domain.RelAbout, nil)
+	}
+	return ps, nil
+}
+
 func orientationFields(_ context.Context, f *model.OrientationFilter) (predicates, error) {
 	return predicates{}.common(f.Ids, f.NameContains).field("type", storeNames(f.Types)), nil
 }
@@ -214,7 +222,7 @@ func orientationFields(_ context.Context, f *model.OrientationFilter) (predicate
 func organizationFields(ctx context.Context, f *model.OrganizationFilter) (predicates, error) {
 	ps := predicates{}.common(f.Ids, f.NameContains).field("category", storeNames(f.Categories))
 	if f.SignatoryAsOf != nil {
-		return ps.linked(ctx, model.FrameworkID, domain.In, "signatory", f.SignatoryAsOf)
+		return ps.linked(ctx, model.FrameworkID, domain.In, domain.RelSignatory, f.SignatoryAsOf)
 	}
 	return ps, nil
 }
@@ -225,7 +233,7 @@ func facilityFields(ctx context.Context, f *model.FacilityFilter) (ps predicates
 		id   *string
 		dir  domain.Direction
 		kind domain.RelKind
-	}{{f.Type, domain.Out, "instance-of"}, {f.Manager, domain.In, "manages"}, {f.Federation, domain.Out, "affiliated-to"}, {f.Territory, domain.Out, "located-in"}} {
+	}{{f.Type, domain.Out, domain.RelInstanceOf}, {f.Manager, domain.In, domain.RelManages}, {f.Federation, domain.Out, domain.RelAffiliatedTo}, {f.Territory, domain.Out, domain.RelLocatedIn}} {
 		if rel.id != nil {
 			// The facilities linked to the given node, read from its side.
 			if ps, err = ps.linked(ctx, *rel.id, rel.dir.Reverse(), rel.kind, nil); err != nil {
@@ -233,13 +241,24 @@ func facilityFields(ctx context.Context, f *model.FacilityFilter) (ps predicates
 			}
 		}
 	}
-	return ps, nil
+	if f.Within != nil {
+		located, err := model.RelatedNodes(ctx, *f.Within, domain.In, domain.RelLocatedIn, nil)
+		if err == nil {
+			located, err = locatedWithin(ctx, *f.Within, located)
+		}
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, inSet(located))
+	}
+	more, err := facilityPlaceAndStatus(f)
+	return append(ps, more...), err
 }
 
 func (r *Resolver) territoryFields(ctx context.Context, f *model.TerritoryFilter) (ps predicates, err error) {
 	ps = predicates{}.common(f.Ids, f.NameContains).field("type", storeNames(f.Kinds)).field("code", f.Codes)
 	if f.Parent != nil {
-		if ps, err = ps.linked(ctx, *f.Parent, domain.In, "part-of", nil); err != nil {
+		if ps, err = ps.linked(ctx, *f.Parent, domain.In, domain.RelPartOf, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -260,11 +279,16 @@ func (f predicates) linked(ctx context.Context, id string, dir domain.Direction,
 	if err != nil {
 		return nil, err
 	}
+	return append(f, inSet(nodes)), nil
+}
+
+// inSet keeps the nodes of a list.
+func inSet(nodes []*domain.Node) func(*domain.Node) bool {
 	set := make(map[string]bool, len(nodes))
 	for _, n := range nodes {
 		set[n.ID] = true
 	}
-	return append(f, func(n *domain.Node) bool { return set[n.ID] }), nil
+	return func(n *domain.Node) bool { return set[n.ID] }
 }
 
 // filterCost prices a collection's filter, as the cost analysis sees it

@@ -91,7 +91,7 @@ func TestBatchedBodiesAreRefusedInWords(t *testing.T) {
 	h := NewHandler(defaultDataset(t), Options{Limits: DefaultLimits, Introspection: true, Logger: slog.New(slog.DiscardHandler)})
 	for body, want := range map[string]string{
 		`[{"query":"{ __typename }"},{"query":"{ __typename }"}]`: "batched requests are not supported",
-		`"{ __typename }"`: "must be a JSON object",
+		`"{ __typename }"`: "send a JSON object",
 	} {
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))

@@ -32,3 +32,8 @@ func (f *TerritoryFilter) Logic() (and, or []*TerritoryFilter, not *TerritoryFil
 func (f *OrientationFilter) Logic() (and, or []*OrientationFilter, not *OrientationFilter, rel *RelationFilter) {
 	return f.And, f.Or, f.Not, f.Relation
 }
+
+// Logic returns the filter's and, or, not and relation condition.
+func (f *FigureFilter) Logic() (and, or []*FigureFilter, not *FigureFilter, rel *RelationFilter) {
+	return f.And, f.Or, f.Not, f.Relation
+}
