@@ -13,10 +13,10 @@ import (
 // read the whole graph many times over. The cost analysis prices what is
 // left (see filterCost).
 const (
-	maxFilterDepth      = 5  // levels of and/or/not
-	maxFilterParts      = 32 // filters in all, the top one included
-	maxRelationFilters  = 8  // relation conditions in one filter
-	relationFilterPrice = 500
+	maxFilterDepth      = 5    // levels of and/or/not
+	maxFilterParts      = 32   // filters in all, the top one included
+	maxRelationFilters  = 8    // relation conditions in one filter
+	relationFilterPrice = 1250 // as much as a shortest path: at most 40 in one operation
 )
 
 // composite is a collection filter: its own fields, and the and, or, not and

@@ -182,7 +182,7 @@ func TestFilterBounds(t *testing.T) {
 	}
 	// Relation conditions that scan a collection are priced: many aliases of them are refused.
 	var aliases strings.Builder
-	for i := range 40 {
+	for i := range 41 {
 		fmt.Fprintf(&aliases, "a%d: organizations(first: 1, filter: %s) { totalCount }\n", i, rel)
 	}
 	wantCode(t, c, domain.ECOMPLEXITY, "{"+aliases.String()+"}")
