@@ -1,0 +1,391 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/cccs13/cccs-graph/internal/geotest"
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// TestViewerInABrowser opens /view in headless Chromium (Debian package
+// chromium, installed by .ci/run), driven over the DevTools protocol with no
+// network but the server's: the page draws exactly the neighbourhood the API
+// gives at each date, names each relation by its export id, shows the
+// signatories of the year the slider is moved to, plays the years, expands a
+// node from the keyboard, shows a relation's sources and the partner
+// communes on the map. Screenshots go to testdata/artifacts/ (gitignored).
+func TestViewerInABrowser(t *testing.T) {
+	browser := chromiumPath(t)
+	communes := geotest.Path(t, geotest.Communes)
+	data := t.TempDir()
+	if out, err := exec.Command(binary, "import", "-data", data, "-layer", "commune", "-source", "cog-insee-2018", communes).CombinedOutput(); err != nil {
+		t.Fatalf("import -layer commune: %v\n%s", err, out)
+	}
+	s := startServer(t, data)
+	exported := exportedRelationIDs(t, s)
+	artifacts := artifactsDir(t)
+
+	b := newBrowser(t, browser, s.url)
+	for _, asOf := range []string{"2019", "1995"} {
+		t.Run("drawn as of "+asOf, func(t *testing.T) {
+			b.open(t, "/view?id=caf-13&asOf="+asOf)
+			wantNodes, wantRels := apiNeighborhood(t, s, "caf-13", asOf)
+			nodes, rels := b.drawn(t)
+			sameSet(t, "nodes", nodes, wantNodes)
+			sameSet(t, "relations", rels, wantRels)
+			for _, id := range rels {
+				if !exported[id] {
+					t.Errorf("relation id %q is not an id of the JSON export", id)
+				}
+			}
+			b.checkMap(t, s, asOf)
+			b.screenshot(t, filepath.Join(artifacts, "viewer-caf-13-"+asOf+".png"))
+		})
+	}
+	t.Run("the slider moved to 2015 shows 18 signatories", func(t *testing.T) {
+		b.open(t, "/view?id=caf-13&asOf=2010")
+		b.do(t, chromedp.Focus(chromedp.CSS("#year")))
+		for range 5 {
+			b.do(t, chromedp.KeyEvent(kb.ArrowRight))
+		}
+		b.waitReady(t, "2015")
+		caption := eval[string](t, b, `document.getElementById("chart-caption").textContent`)
+		count := eval[string](t, b, `document.getElementById("chart-caption").dataset.count`)
+		current := eval[string](t, b, `[...document.querySelectorAll("#chart .bar.current")].map(g => g.dataset.year + ":" + g.dataset.count).join()`)
+		if count != "18" || current != "2015:18" || !strings.HasPrefix(caption, "2015: 18 signatories") {
+			t.Errorf("chart at 2015: caption %q, count %q, current bar %q; want 18", caption, count, current)
+		}
+		if href := eval[string](t, b, `location.search`); !strings.Contains(href, "asOf=2015") {
+			t.Errorf("the URL does not hold the slider's date: %s", href)
+		}
+		wantNodes, wantRels := apiNeighborhood(t, s, "caf-13", "2015")
+		nodes, rels := b.drawn(t)
+		sameSet(t, "nodes in 2015", nodes, wantNodes)
+		sameSet(t, "relations in 2015", rels, wantRels)
+		b.screenshot(t, filepath.Join(artifacts, "viewer-slider-2015.png"))
+	})
+	t.Run("play redraws the next years", func(t *testing.T) {
+		b.open(t, "/view?id=caf-13&asOf=2016")
+		b.do(t, chromedp.Click(chromedp.CSS("#play")))
+		b.waitReady(t, "2017")
+		b.waitReady(t, "2018")
+		b.do(t, chromedp.Click(chromedp.CSS("#play")))
+	})
+	t.Run("keyboard expands a node; a relation shows its sources", func(t *testing.T) {
+		b.open(t, "/view?id=caf-13&asOf=2019")
+		before, _ := b.drawn(t)
+		b.do(t, chromedp.Focus(chromedp.CSS("#node-list")), chromedp.KeyEvent(kb.End))
+		last := eval[string](t, b, `document.querySelector("#node-list .active").dataset.nodeId`)
+		b.do(t, chromedp.KeyEvent(kb.Enter))
+		b.waitReady(t, "2019")
+		href := eval[string](t, b, `location.search`)
+		after, _ := b.drawn(t)
+		if !strings.Contains(href, "expand="+last) || len(after) < len(before) {
+			t.Errorf("Enter on %s: URL %s, %d nodes drawn (before %d)", last, href, len(after), len(before))
+		}
+		b.do(t,
+			chromedp.Click(chromedp.CSS(`#relation-list li[data-relation-id^="caf-13>signatory>"] button`)),
+			chromedp.WaitVisible(chromedp.CSS(`#details-body blockquote`)),
+		)
+		details := eval[string](t, b, `document.getElementById("details-body").innerText`)
+		for _, want := range []string{"Valid from", "Sources (", "export id caf-13>signatory>"} {
+			if !strings.Contains(details, want) {
+				t.Errorf("relation details lack %q:\n%s", want, details)
+			}
+		}
+		b.screenshot(t, filepath.Join(artifacts, "viewer-relation-details.png"))
+	})
+	t.Run("phone width", func(t *testing.T) {
+		b.do(t, chromedp.EmulateViewport(390, 844))
+		b.open(t, "/view?id=caf-13&asOf=2019")
+		if eval[bool](t, b, `document.documentElement.scrollWidth > window.innerWidth + 1`) {
+			t.Error("the page is wider than a phone's screen")
+		}
+		b.screenshot(t, filepath.Join(artifacts, "viewer-phone.png"))
+	})
+	b.reportLoad(t)
+	b.checkNoForeignRequests(t)
+	t.Logf("screenshots in %s", artifacts)
+	s.stop(t)
+}
+
+// chromiumPath finds Chromium; the test is skipped without it, but fails
+// in CI.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is not on PATH: .ci/run installs it")
+		}
+		t.Skip("chromium is not on PATH (apt-get install chromium)")
+	}
+	return path
+}
+
+// artifactsDir is testdata/artifacts, emptied (the folder is gitignored).
+func artifactsDir(t *testing.T) string {
+	dir, err := filepath.Abs(filepath.Join("testdata", "artifacts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// browser is a headless Chromium tab with the requests it made.
+type browser struct {
+	ctx    context.Context
+	base   string
+	mu     sync.Mutex
+	urls   []string
+	bytes  int64
+	loadMs []float64
+}
+
+func newBrowser(t *testing.T, path, base string) *browser {
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 800),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		// WebGL for MapLibre from the software renderer.
+		chromedp.Flag("use-gl", "angle"), chromedp.Flag("use-angle", "swiftshader"), chromedp.Flag("enable-unsafe-swiftshader", true),
+		// No network: every host name but the server's address fails.
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelTab(); cancelAlloc() })
+	b := &browser{ctx: ctx, base: base}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil { // starts the browser
+		t.Fatalf("chromium: %v", err)
+	}
+	err := chromedp.Listen(ctx, func(ev any) {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			b.urls = append(b.urls, e.Request.URL)
+		case *network.EventLoadingFinished:
+			b.bytes += int64(e.EncodedDataLength)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// do runs steps in the tab, each within a minute.
+func (b *browser) do(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, time.Minute)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+}
+
+// eval evaluates a JavaScript expression in the page.
+func eval[T any](t *testing.T, b *browser, expr string) T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, time.Minute)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("chromium: %s: %v", expr, err)
+	}
+	return v
+}
+
+// open loads a page of the viewer and waits until it has drawn its state.
+func (b *browser) open(t *testing.T, path string) {
+	t.Helper()
+	b.do(t, chromedp.Navigate(b.base+path))
+	b.waitReady(t, path[strings.Index(path, "asOf=")+len("asOf="):])
+	ms := eval[float64](t, b, `performance.now()`)
+	b.mu.Lock()
+	b.loadMs = append(b.loadMs, ms)
+	b.mu.Unlock()
+}
+
+// waitReady waits until the page has drawn the date asOf.
+func (b *browser) waitReady(t *testing.T, asOf string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, time.Minute)
+	defer cancel()
+	sel := fmt.Sprintf(`body[data-status="ready"][data-as-of=%q]`, asOf)
+	if err := chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS(sel))); err != nil {
+		status := eval[string](t, b, `document.body.dataset.status + " " + document.body.dataset.asOf + ": " + document.getElementById("error").textContent`)
+		t.Fatalf("the page did not draw %s: %s (%v)", asOf, status, err)
+	}
+}
+
+// drawn returns the ids the page marks as drawn (data-node-id,
+// data-relation-id).
+func (b *browser) drawn(t *testing.T) (nodes, rels []string) {
+	t.Helper()
+	nodes = eval[[]string](t, b, `[...document.querySelectorAll("[data-node-id]")].map(e => e.dataset.nodeId)`)
+	rels = eval[[]string](t, b, `[...document.querySelectorAll("[data-relation-id]")].map(e => e.dataset.relationId)`)
+	return nodes, rels
+}
+
+// checkMap compares the partner communes on the map pane with the API's
+// signatories at asOf, and checks that the map drew them when WebGL works.
+func (b *browser) checkMap(t *testing.T, s *server, asOf string) {
+	t.Helper()
+	var out struct {
+		Data struct {
+			Signatories struct {
+				Nodes []struct{ Territory *struct{ ID, Type string } }
+			}
+		}
+	}
+	s.post(t, fmt.Sprintf(`{ signatories(asOf: %q, first: 200) { nodes { territory { id type } } } }`, asOf), &out)
+	var want []string
+	for _, n := range out.Data.Signatories.Nodes {
+		if n.Territory != nil && n.Territory.Type == "COMMUNE" {
+			want = append(want, n.Territory.ID)
+		}
+	}
+	got := eval[[]string](t, b, `[...document.querySelectorAll("#partner-list [data-feature-id]")].map(e => e.dataset.featureId)`)
+	sameSet(t, "partner communes on the map", got, want)
+	if pane := eval[string](t, b, `(m => m.communes + " " + m.asOf)(document.getElementById("map").dataset)`); pane != "119 "+asOf {
+		t.Errorf("map pane: communes loaded and date %q, want 119 for %s", pane, asOf)
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`(m => m.rendered === "false" || (m.idleAsOf === %q && +m.partnersRendered === %d))(document.getElementById("map").dataset)`, asOf, len(want)),
+		chromedp.WithPollingInterval(200*time.Millisecond)))
+	drawn := eval[string](t, b, `(m => m.rendered + " " + m.partnersRendered)(document.getElementById("map").dataset)`)
+	switch {
+	case strings.HasPrefix(drawn, "false"):
+		t.Logf("the map could not render here (no WebGL): its data was checked, not its drawing")
+	case err != nil:
+		t.Errorf("the map did not draw the %d partner communes of %s: rendered, partners drawn: %s (%v)", len(want), asOf, drawn, err)
+	}
+}
+
+func (b *browser) screenshot(t *testing.T, path string) {
+	t.Helper()
+	b.do(t, chromedp.Sleep(300*time.Millisecond))
+	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// reportLoad logs the bytes the browser received and the time each page
+// took to draw (figures for the README, not assertions).
+func (b *browser) reportLoad(t *testing.T) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	t.Logf("viewer: %d requests, %d bytes received in all; time to the drawn state of each page (ms): %.0f", len(b.urls), b.bytes, b.loadMs)
+}
+
+// checkNoForeignRequests fails if the page asked anything of another host.
+func (b *browser) checkNoForeignRequests(t *testing.T) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, u := range b.urls {
+		if !strings.HasPrefix(u, b.base+"/") && !strings.HasPrefix(u, "blob:") && !strings.HasPrefix(u, "data:") {
+			t.Errorf("the page requested %s", u)
+		}
+	}
+}
+
+// apiNeighborhood asks the API for the neighbourhood of id at asOf and
+// returns its node ids and relation ids (the exports' ids).
+func apiNeighborhood(t *testing.T, s *server, id, asOf string) (nodes, rels []string) {
+	t.Helper()
+	var out struct {
+		Data struct {
+			Neighborhood struct {
+				Nodes     []struct{ ID string }
+				Relations []struct {
+					Kind       string
+					From, To   struct{ ID string }
+					ValidFrom  *string
+					OnBehalfOf *struct{ ID string }
+				}
+			}
+		}
+		Errors []struct{ Message string }
+	}
+	s.post(t, fmt.Sprintf(`{ neighborhood(id: %q, asOf: %q) { nodes { id } relations { kind from { id } to { id } validFrom onBehalfOf { id } } } }`, id, asOf), &out)
+	if len(out.Errors) > 0 {
+		t.Fatalf("neighborhood: %+v", out.Errors)
+	}
+	for _, n := range out.Data.Neighborhood.Nodes {
+		nodes = append(nodes, n.ID)
+	}
+	for _, r := range out.Data.Neighborhood.Relations {
+		rel := store.Relation{From: r.From.ID, To: r.To.ID, Kind: store.RelKind(strings.ReplaceAll(strings.ToLower(r.Kind), "_", "-"))}
+		if r.ValidFrom != nil {
+			d, err := store.ParseDate(*r.ValidFrom)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rel.ValidFrom = d
+		}
+		if r.OnBehalfOf != nil {
+			rel.OnBehalfOf = r.OnBehalfOf.ID
+		}
+		rels = append(rels, store.RelationID(&rel))
+	}
+	return nodes, rels
+}
+
+// exportedRelationIDs reads the ids of the JSON export.
+func exportedRelationIDs(t *testing.T, s *server) map[string]bool {
+	t.Helper()
+	resp, err := http.Get(s.url + "/export/network.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var doc struct{ Relations []struct{ ID string } }
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, r := range doc.Relations {
+		ids[r.ID] = true
+	}
+	return ids
+}
+
+// sameSet fails unless got and want hold the same ids, each once in got.
+func sameSet(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	g, w := slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))
+	if len(slices.Compact(slices.Clone(g))) != len(g) {
+		t.Errorf("%s: an id is marked twice: %v", what, g)
+	}
+	w = slices.Compact(w)
+	if !slices.Equal(g, w) {
+		t.Errorf("%s: the page drew %d %v\nthe API gives %d %v", what, len(g), g, len(w), w)
+	}
+}
