@@ -81,10 +81,13 @@ func TestViewerInABrowser(t *testing.T) {
 	})
 	t.Run("play redraws the next years", func(t *testing.T) {
 		b.open(t, "/view?id=caf-13&asOf=2016")
-		b.do(t, chromedp.Click(chromedp.CSS("#play")))
+		b.do(t, chromedp.Focus(chromedp.CSS("#play")), chromedp.KeyEvent(kb.Enter))
 		b.waitReady(t, "2017")
 		b.waitReady(t, "2018")
-		b.do(t, chromedp.Click(chromedp.CSS("#play")))
+		b.do(t, chromedp.KeyEvent(kb.Enter))
+		if pressed := eval[string](t, b, `document.getElementById("play").getAttribute("aria-pressed")`); pressed != "false" {
+			t.Errorf("after pause, the play button is pressed: %s", pressed)
+		}
 	})
 	t.Run("keyboard expands a node; a relation shows its sources", func(t *testing.T) {
 		b.open(t, "/view?id=caf-13&asOf=2019")
@@ -100,7 +103,7 @@ func TestViewerInABrowser(t *testing.T) {
 		}
 		b.do(t,
 			chromedp.Click(chromedp.CSS(`#relation-list li[data-relation-id^="caf-13>signatory>"] button`)),
-			chromedp.WaitVisible(chromedp.CSS(`#details-body blockquote`)),
+			chromedp.WaitVisible(chromedp.CSS(`#details-body[data-shows="relation"] blockquote`)),
 		)
 		details := eval[string](t, b, `document.getElementById("details-body").innerText`)
 		for _, want := range []string{"Valid from", "Sources (", "export id caf-13>signatory>"} {
@@ -109,6 +112,38 @@ func TestViewerInABrowser(t *testing.T) {
 			}
 		}
 		b.screenshot(t, filepath.Join(artifacts, "viewer-relation-details.png"))
+	})
+	t.Run("search, and the map selects in the graph and back", func(t *testing.T) {
+		b.open(t, "/view?id=caf-13&asOf=2019")
+		b.do(t, chromedp.Focus(chromedp.CSS("#search")), chromedp.KeyEvent("leo lagrange"),
+			chromedp.WaitVisible(chromedp.CSS(`#search-results li[data-id="leo-lagrange-mediterranee"]`)), chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Enter))
+		b.waitReady(t, "2019")
+		if href := eval[string](t, b, `location.search`); !strings.Contains(href, "id=leo-lagrange-mediterranee") {
+			t.Errorf("search for leo lagrange, Enter: URL %s", href)
+		}
+		b.do(t, chromedp.Click(chromedp.CSS("#map-list-box summary")), chromedp.Click(chromedp.CSS(`#partner-list button[data-org-id="commune-marseille"]`)))
+		b.waitReady(t, "2019")
+		b.do(t, chromedp.WaitReady(chromedp.CSS(`#map[data-selected="insee-13055"]`)))
+		if href := eval[string](t, b, `location.search`); !strings.Contains(href, "id=commune-marseille") || !strings.Contains(href, "node=commune-marseille") {
+			t.Errorf("Marseille chosen on the map: URL %s", href)
+		}
+		if h := eval[string](t, b, `document.querySelector("#details-body h3")?.textContent ?? document.getElementById("details-body").textContent`); h != "Commune de Marseille" {
+			t.Errorf("details of the node chosen on the map: %q", h)
+		}
+		b.screenshot(t, filepath.Join(artifacts, "viewer-marseille.png"))
+	})
+	t.Run("bad links are refused in words", func(t *testing.T) {
+		b.open(t, fmt.Sprintf("/view?id=Not_An_Id&depth=9&asOf=%d", time.Now().Year()))
+		if msg := eval[string](t, b, `document.getElementById("error").textContent`); !strings.Contains(msg, "id is not a node id") || !strings.Contains(msg, "depth is 1, 2 or 3") {
+			t.Errorf("bad link: message %q", msg)
+		}
+		if href := eval[string](t, b, `location.search`); !strings.HasPrefix(href, "?id=cccs&") {
+			t.Errorf("bad link: the page shows %s, want the default node", href)
+		}
+		b.do(t, chromedp.Navigate(b.base+"/view?id=no-such-node&asOf=2019"), chromedp.WaitReady(chromedp.CSS(`body[data-status="error"]`)))
+		if msg := eval[string](t, b, `document.getElementById("error").textContent`); !strings.Contains(msg, "No node has the id “no-such-node”") {
+			t.Errorf("unknown id: message %q", msg)
+		}
 	})
 	t.Run("phone width", func(t *testing.T) {
 		b.do(t, chromedp.EmulateViewport(390, 844))
@@ -235,7 +270,7 @@ func (b *browser) waitReady(t *testing.T, asOf string) {
 	defer cancel()
 	sel := fmt.Sprintf(`body[data-status="ready"][data-as-of=%q]`, asOf)
 	if err := chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS(sel))); err != nil {
-		status := eval[string](t, b, `document.body.dataset.status + " " + document.body.dataset.asOf + ": " + document.getElementById("error").textContent`)
+		status := eval[string](t, b, `document.body.dataset.status + " " + document.body.dataset.asOf + ", playing " + document.getElementById("play").getAttribute("aria-pressed") + ": " + document.getElementById("error").textContent`)
 		t.Fatalf("the page did not draw %s: %s (%v)", asOf, status, err)
 	}
 }

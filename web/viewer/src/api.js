@@ -114,9 +114,10 @@ export async function node(caps, id) {
         ${citationFields(caps)}
         ... on Organization { category description website territory { id } }
         ... on Territory { type code description }
-        ... on Agreement { description }
-        ... on Body { description }
-        ... on Programme { description }
+        ... on Facility { description } ... on FacilityType { description } ... on Body { description }
+        ... on Programme { description } ... on Orientation { description } ... on Theme { description }
+        ... on Event { description } ... on Person { description } ... on Source { description }
+        ... on Agreement { summary } ... on Amendment { summary } ... on Article { title summary }
       }
     }`,
     { id },

@@ -21,6 +21,7 @@ async function start() {
   const parsed = url.read(location.search);
   state = parsed.state;
   if (parsed.problems.length) showError(`The link was partly ignored: ${parsed.problems.join("; ")}.`, true);
+  history.replaceState(null, "", url.write(state));
   $("year").max = url.thisYear;
   caps = await api.capabilities();
   graph = createGraph($("graph"), { onNode: tapNode, onEdge: selectRelation });
@@ -235,7 +236,7 @@ async function showSelection() {
     map.select(null);
     try {
       const r = await api.relation(caps, drawn.relations.get(id));
-      if (state.relation === id) body.replaceChildren(relationDetails(r));
+      if (state.relation === id) show(body, "relation", relationDetails(r));
     } catch (err) {
       body.textContent = `The relation could not be read: ${err.message}`;
     }
@@ -244,7 +245,7 @@ async function showSelection() {
   if (!state.node || !drawn.nodes.has(state.node)) {
     graph.select(null);
     map.select(null);
-    body.innerHTML = "<p>Click a node to expand it, an edge to read its sources.</p>";
+    show(body, "", h("p", "Click a node to expand it, an edge to read its sources."));
     return;
   }
   graph.select(state.node);
@@ -252,11 +253,17 @@ async function showSelection() {
   try {
     const n = await api.node(caps, id);
     if (state.node !== id) return;
-    body.replaceChildren(nodeDetails(n));
+    show(body, "node", nodeDetails(n));
     map.select(n.kind === "TERRITORY" ? n.id : (n.territory?.id ?? null));
   } catch (err) {
     body.textContent = `The node could not be read: ${err.message}`;
   }
+}
+
+// show puts content into the details, marked with what it shows.
+function show(body, what, content) {
+  body.replaceChildren(content);
+  body.dataset.shows = what;
 }
 
 function h(tag, text, attrs = {}) {
@@ -279,7 +286,8 @@ function nodeDetails(n) {
   meta.append(h("code", n.id));
   if (n.code) meta.append(` · code ${n.code}`);
   box.append(meta);
-  if (n.description) box.append(h("p", n.description));
+  if (n.title) box.append(h("p", n.title, { lang: "fr" }));
+  for (const text of [n.description, n.summary].filter(Boolean)) box.append(h("p", text, { lang: "fr" }));
   if (n.website) {
     const a = h("a", n.website, { href: n.website, rel: "noopener noreferrer" });
     const p = h("p", "Website: ");

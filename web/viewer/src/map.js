@@ -83,10 +83,11 @@ export function createMap({ container, status, list, count }, onSelect) {
 
   // paint applies the partners and the selection to the drawn layers.
   function paint() {
+    const sel = [features.communes, features.zones].flatMap((fc) => fc?.features ?? []).find((f) => f.id === selected);
+    container.dataset.selected = sel?.id ?? "";
     if (!ready) return;
     // By code, not by feature id: MapLibre keeps only numeric ids.
     const codes = partners.map((p) => p.territory.code);
-    const sel = [features.communes, features.zones].flatMap((fc) => fc?.features ?? []).find((f) => f.id === selected);
     map.setFilter("partner-fill", ["in", ["get", "code"], ["literal", codes]]);
     map.setFilter("selected-line", ["==", ["get", "code"], sel?.properties.code ?? ""]);
     map.triggerRepaint();
