@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -133,7 +134,7 @@ func TestViewerInABrowser(t *testing.T) {
 		b.screenshot(t, filepath.Join(artifacts, "viewer-marseille.png"))
 	})
 	t.Run("bad links are refused in words", func(t *testing.T) {
-		b.open(t, fmt.Sprintf("/view?id=Not_An_Id&depth=9&asOf=%d", time.Now().Year()))
+		b.open(t, "/view?id=Not_An_Id&depth=9&asOf="+strconv.Itoa(time.Now().Year()))
 		if msg := eval[string](t, b, `document.getElementById("error").textContent`); !strings.Contains(msg, "id is not a node id") || !strings.Contains(msg, "depth is 1, 2 or 3") {
 			t.Errorf("bad link: message %q", msg)
 		}
@@ -143,6 +144,13 @@ func TestViewerInABrowser(t *testing.T) {
 		b.do(t, chromedp.Navigate(b.base+"/view?id=no-such-node&asOf=2019"), chromedp.WaitReady(chromedp.CSS(`body[data-status="error"]`)))
 		if msg := eval[string](t, b, `document.getElementById("error").textContent`); !strings.Contains(msg, "No node has the id “no-such-node”") {
 			t.Errorf("unknown id: message %q", msg)
+		}
+	})
+	t.Run("the explorer links to the viewer", func(t *testing.T) {
+		b.do(t, chromedp.Navigate(b.base+"/"), chromedp.Click(chromedp.CSS(`a[href$="view"]`)))
+		b.waitReady(t, strconv.Itoa(time.Now().Year()))
+		if path := eval[string](t, b, `location.pathname`); path != "/view" {
+			t.Errorf("the explorer's link leads to %s", path)
 		}
 	})
 	t.Run("phone width", func(t *testing.T) {
@@ -193,6 +201,9 @@ type browser struct {
 	urls   []string
 	bytes  int64
 	loadMs []float64
+	// the first page, from an empty cache
+	firstBytes    int64
+	firstRequests int
 }
 
 func newBrowser(t *testing.T, path, base string) *browser {
@@ -259,6 +270,9 @@ func (b *browser) open(t *testing.T, path string) {
 	b.waitReady(t, path[strings.Index(path, "asOf=")+len("asOf="):])
 	ms := eval[float64](t, b, `performance.now()`)
 	b.mu.Lock()
+	if len(b.loadMs) == 0 {
+		b.firstBytes, b.firstRequests = b.bytes, len(b.urls)
+	}
 	b.loadMs = append(b.loadMs, ms)
 	b.mu.Unlock()
 }
@@ -337,7 +351,8 @@ func (b *browser) screenshot(t *testing.T, path string) {
 func (b *browser) reportLoad(t *testing.T) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	t.Logf("viewer: %d requests, %d bytes received in all; time to the drawn state of each page (ms): %.0f", len(b.urls), b.bytes, b.loadMs)
+	t.Logf("viewer: first page %d requests, %d bytes received (empty cache); in all %d requests, %d bytes; time to the drawn state of each page (ms): %.0f",
+		b.firstRequests, b.firstBytes, len(b.urls), b.bytes, b.loadMs)
 }
 
 // checkNoForeignRequests fails if the page asked anything of another host.

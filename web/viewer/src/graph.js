@@ -64,12 +64,16 @@ export function createGraph(container, { onNode, onEdge }) {
   cy.on("tap", "node", (e) => onNode(e.target.id()));
   cy.on("tap", "edge", (e) => onEdge(e.target.id()));
   let layout = null;
+  let drawnRoot = null;
 
   return {
     // draw shows exactly the given nodes and relations (arrays of the API's
     // objects), keeping the place of those already drawn; it resolves when
     // the layout has finished.
     draw({ nodes, relations, root, expanded, asOf }) {
+      // A new centre is a new picture: nothing to keep in place.
+      if (root !== drawnRoot) cy.elements().remove();
+      drawnRoot = root;
       const first = cy.nodes().length === 0;
       const keepNodes = new Set(nodes.map((n) => n.id));
       const keepEdges = new Set(relations.map((r) => r.id));
