@@ -83,11 +83,14 @@ func TestViewerInABrowser(t *testing.T) {
 	t.Run("play redraws the next years", func(t *testing.T) {
 		b.open(t, "/view?id=caf-13&asOf=2016")
 		b.do(t, chromedp.Focus(chromedp.CSS("#play")), chromedp.KeyEvent(kb.Enter))
-		b.waitReady(t, "2017")
-		b.waitReady(t, "2018")
-		b.do(t, chromedp.KeyEvent(kb.Enter))
-		if pressed := eval[string](t, b, `document.getElementById("play").getAttribute("aria-pressed")`); pressed != "false" {
-			t.Errorf("after pause, the play button is pressed: %s", pressed)
+		for _, year := range []int{2017, 2018} {
+			b.do(t, chromedp.WaitReady(chromedp.CSS(fmt.Sprintf(`body[data-status="ready"][data-as-of="%d"]`, year))))
+		}
+		b.do(t, chromedp.KeyEvent(kb.Enter), chromedp.Sleep(2*playStep))
+		paused := eval[string](t, b, `document.getElementById("play").getAttribute("aria-pressed") + " " + document.body.dataset.asOf`)
+		b.do(t, chromedp.Sleep(2*playStep))
+		if again := eval[string](t, b, `document.getElementById("play").getAttribute("aria-pressed") + " " + document.body.dataset.asOf`); !strings.HasPrefix(paused, "false ") || again != paused {
+			t.Errorf("after pause: %q, then %q; want the play button up and the year still", paused, again)
 		}
 	})
 	t.Run("keyboard expands a node; a relation shows its sources", func(t *testing.T) {
@@ -166,6 +169,9 @@ func TestViewerInABrowser(t *testing.T) {
 	t.Logf("screenshots in %s", artifacts)
 	s.stop(t)
 }
+
+// playStep is how long the viewer shows each year when it plays (main.js).
+const playStep = 1200 * time.Millisecond
 
 // chromiumPath finds Chromium; the test is skipped without it, but fails
 // in CI.

@@ -288,8 +288,8 @@ function nodeDetails(n) {
   box.append(meta);
   if (n.title) box.append(h("p", n.title, { lang: "fr" }));
   for (const text of [n.description, n.summary].filter(Boolean)) box.append(h("p", text, { lang: "fr" }));
-  if (n.website) {
-    const a = h("a", n.website, { href: n.website, rel: "noopener noreferrer" });
+  if (webURL(n.website)) {
+    const a = h("a", n.website, { href: webURL(n.website), rel: "noopener noreferrer" });
     const p = h("p", "Website: ");
     p.append(a);
     box.append(p);
@@ -333,12 +333,23 @@ function sourcesList(sources) {
     if (c.excerpt) li.append(h("blockquote", c.excerpt, { lang: "fr" }));
     const cite = h("cite", c.source.name, { lang: "fr" });
     li.append("— ", cite);
-    if (c.source.url) li.append(" ", h("a", c.source.url, { href: c.source.url, rel: "noopener noreferrer" }));
+    if (webURL(c.source.url)) li.append(" ", h("a", c.source.url, { href: webURL(c.source.url), rel: "noopener noreferrer" }));
     else if (c.source.file) li.append(` (${c.source.file})`);
     ul.append(li);
   }
   box.append(ul);
   return box;
+}
+
+// webURL returns an http(s) URL as a link target, null for anything else
+// (the data is edited by people: a "javascript:" URL is never a link).
+function webURL(u) {
+  try {
+    const parsed = new URL(u);
+    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
+  } catch {
+    return null;
+  }
 }
 
 // The node list is one tab stop; arrows move within it (aria-activedescendant).
@@ -393,7 +404,8 @@ function wireControls() {
 }
 
 // play redraws the network year by year from the slider's year (from the
-// first year when it is at the end), waiting for each drawing.
+// first year when it is at the end): each year is drawn, then shown for
+// playStepMs, however long the drawing took.
 async function play() {
   playing = true;
   $("play").textContent = "⏸ Pause";
@@ -401,11 +413,8 @@ async function play() {
   let y = url.year(state.asOf);
   if (y >= url.thisYear) y = url.firstYear - 1;
   while (playing && y < url.thisYear) {
-    y++;
-    const started = performance.now();
-    await setYear(y);
-    const wait = playStepMs - (performance.now() - started);
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await setYear(++y);
+    await new Promise((r) => setTimeout(r, playStepMs)); // each year stays in view
   }
   stop();
 }
