@@ -109,6 +109,7 @@ function renderSummary(parts) {
   if (state.expand.length) text += ` Expanded: ${state.expand.length}.`;
   if (parts.some((p) => p.truncated)) text += " The neighbourhood was cut at the server's caps: lower the depth.";
   $("graph-summary").textContent = text;
+  document.title = `${name}, ${state.asOf} · cccs-graph viewer`;
 }
 
 // renderLists writes what the canvas holds as lists: each drawn node with
