@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -144,6 +145,10 @@ func TestViewerInABrowser(t *testing.T) {
 		if href := eval[string](t, b, `location.search`); !strings.HasPrefix(href, "?id=cccs&") {
 			t.Errorf("bad link: the page shows %s, want the default node", href)
 		}
+		b.open(t, "/view?id=caf-13&asOf=2019&expand=no-such-node,cccs")
+		if href := eval[string](t, b, `location.search`); !strings.Contains(href, "expand=cccs") || strings.Contains(href, "no-such-node") {
+			t.Errorf("an unknown expanded node is not dropped: %s", href)
+		}
 		b.do(t, chromedp.Navigate(b.base+"/view?id=no-such-node&asOf=2019"), chromedp.WaitReady(chromedp.CSS(`body[data-status="error"]`)))
 		if msg := eval[string](t, b, `document.getElementById("error").textContent`); !strings.Contains(msg, "No node has the id “no-such-node”") {
 			t.Errorf("unknown id: message %q", msg)
@@ -273,7 +278,11 @@ func eval[T any](t *testing.T, b *browser, expr string) T {
 func (b *browser) open(t *testing.T, path string) {
 	t.Helper()
 	b.do(t, chromedp.Navigate(b.base+path))
-	b.waitReady(t, path[strings.Index(path, "asOf=")+len("asOf="):])
+	u, err := url.Parse(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.waitReady(t, u.Query().Get("asOf"))
 	ms := eval[float64](t, b, `performance.now()`)
 	b.mu.Lock()
 	if len(b.loadMs) == 0 {

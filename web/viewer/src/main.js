@@ -58,11 +58,16 @@ async function render() {
   const { asOf } = state;
   try {
     const roots = [state.id, ...state.expand];
-    const [parts, partnerList] = await Promise.all([
-      Promise.all(roots.map((id, i) => api.neighborhood(caps, id, i === 0 ? state.depth : 1, asOf))),
-      api.partners(asOf),
-    ]);
+    // An expanded node that no longer exists is dropped; an unknown centre is an error.
+    const fetchOne = (id, i) =>
+      api.neighborhood(caps, id, i === 0 ? state.depth : 1, asOf).catch((err) => {
+        if (i > 0 && err.code === "NOT_FOUND") return null;
+        throw err;
+      });
+    const [found, partnerList] = await Promise.all([Promise.all(roots.map(fetchOne)), api.partners(asOf)]);
     if (gen !== generation) return;
+    const parts = found.filter(Boolean);
+    if (parts.length < found.length) navigate({ ...state, expand: state.expand.filter((_, i) => found[i + 1]) });
     drawn = { nodes: new Map(), relations: new Map() };
     for (const p of parts) {
       for (const n of p.nodes) drawn.nodes.set(n.id, n);
