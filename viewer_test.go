@@ -20,8 +20,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/internal/geotest"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // TestViewerInABrowser opens /view in headless Chromium (Debian package
@@ -407,9 +407,9 @@ func apiNeighborhood(t *testing.T, s *server, id, asOf string) (nodes, rels []st
 		nodes = append(nodes, n.ID)
 	}
 	for _, r := range out.Data.Neighborhood.Relations {
-		rel := store.Relation{From: r.From.ID, To: r.To.ID, Kind: store.RelKind(strings.ReplaceAll(strings.ToLower(r.Kind), "_", "-"))}
+		rel := domain.Relation{From: r.From.ID, To: r.To.ID, Kind: domain.RelKind(strings.ReplaceAll(strings.ToLower(r.Kind), "_", "-"))}
 		if r.ValidFrom != nil {
-			d, err := store.ParseDate(*r.ValidFrom)
+			d, err := domain.ParseDate(*r.ValidFrom)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -418,7 +418,7 @@ func apiNeighborhood(t *testing.T, s *server, id, asOf string) (nodes, rels []st
 		if r.OnBehalfOf != nil {
 			rel.OnBehalfOf = r.OnBehalfOf.ID
 		}
-		rels = append(rels, store.RelationID(&rel))
+		rels = append(rels, domain.RelationID(&rel))
 	}
 	return nodes, rels
 }

@@ -16,6 +16,9 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzhttp"
+
+	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/edge"
 )
 
 //go:embed dist
@@ -57,7 +60,7 @@ func Handler() http.Handler {
 	mux.HandleFunc("GET "+Path+"/{file}", func(w http.ResponseWriter, r *http.Request) {
 		name := r.PathValue("file")
 		if name == "index.html" || tags[name] == "" {
-			http.NotFound(w, r)
+			notFound(w)
 			return
 		}
 		serve(w, r, files, name, tags)
@@ -77,7 +80,7 @@ var types = map[string]string{
 func serve(w http.ResponseWriter, r *http.Request, files fs.FS, name string, tags map[string]string) {
 	b, err := fs.ReadFile(files, name)
 	if err != nil {
-		http.NotFound(w, r)
+		notFound(w)
 		return
 	}
 	h := w.Header()
@@ -91,4 +94,9 @@ func serve(w http.ResponseWriter, r *http.Request, files fs.FS, name string, tag
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; worker-src 'self' blob:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'")
 	}
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
+}
+
+// notFound answers a path under Path that names no file of the viewer.
+func notFound(w http.ResponseWriter) {
+	edge.Respond(w, edge.Text, http.StatusNotFound, domain.ENOTFOUND, "no such file of the viewer: the page is at "+Path)
 }
