@@ -26,6 +26,8 @@ var layers = map[string][]string{
 	"internal/geotest":          {},
 	"internal/geotest/geostore": {"store", "internal/geotest"},
 	"web/viewer":                {"domain", "edge"},
+	"internal/abuse":            {},
+	"bench/load":                {"internal/abuse"},
 	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model", "web/viewer"},
 }
 
