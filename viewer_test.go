@@ -322,9 +322,22 @@ func (b *browser) checkMap(t *testing.T, s *server, asOf string) {
 			Signatories struct {
 				Nodes []struct{ Territory *struct{ ID, Type string } }
 			}
+			Facilities struct {
+				Nodes []struct {
+					Location *struct{ Lon float64 }
+					Status   string
+				}
+			}
 		}
 	}
-	s.post(t, fmt.Sprintf(`{ signatories(asOf: %q, first: 200) { nodes { territory { id type } } } }`, asOf), &out)
+	s.post(t, fmt.Sprintf(`{ signatories(asOf: %q, first: 200) { nodes { territory { id type } } }
+		facilities(first: 500) { nodes { location { lon } status(asOf: %q) } } }`, asOf, asOf), &out)
+	open := 0
+	for _, f := range out.Data.Facilities.Nodes {
+		if f.Location != nil && f.Status == "OPEN" {
+			open++
+		}
+	}
 	var want []string
 	for _, n := range out.Data.Signatories.Nodes {
 		if n.Territory != nil && n.Territory.Type == "COMMUNE" {
@@ -333,19 +346,19 @@ func (b *browser) checkMap(t *testing.T, s *server, asOf string) {
 	}
 	got := eval[[]string](t, b, `[...document.querySelectorAll("#partner-list [data-feature-id]")].map(e => e.dataset.featureId)`)
 	sameSet(t, "partner communes on the map", got, want)
-	if pane := eval[string](t, b, `(m => m.communes + " " + m.asOf)(document.getElementById("map").dataset)`); pane != "119 "+asOf {
-		t.Errorf("map pane: communes loaded and date %q, want 119 for %s", pane, asOf)
+	if pane, want := eval[string](t, b, `(m => m.communes + " " + m.facilities + " " + m.asOf)(document.getElementById("map").dataset)`), fmt.Sprintf("119 %d %s", open, asOf); pane != want {
+		t.Errorf("map pane: communes, facilities and date %q, want %q", pane, want)
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`(m => m.rendered === "false" || (m.idleAsOf === %q && +m.partnersRendered === %d))(document.getElementById("map").dataset)`, asOf, len(want)),
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`(m => m.rendered === "false" || (m.idleAsOf === %q && +m.partnersRendered === %d && +m.facilitiesRendered === %d))(document.getElementById("map").dataset)`, asOf, len(want), open),
 		chromedp.WithPollingInterval(200*time.Millisecond)))
-	drawn := eval[string](t, b, `(m => m.rendered + " " + m.partnersRendered)(document.getElementById("map").dataset)`)
+	drawn := eval[string](t, b, `(m => m.rendered + " " + m.partnersRendered + " " + m.facilitiesRendered)(document.getElementById("map").dataset)`)
 	switch {
 	case strings.HasPrefix(drawn, "false"):
 		t.Logf("the map could not render here (no WebGL): its data was checked, not its drawing")
 	case err != nil:
-		t.Errorf("the map did not draw the %d partner communes of %s: rendered, partners drawn: %s (%v)", len(want), asOf, drawn, err)
+		t.Errorf("the map did not draw the %d partner communes and %d facilities of %s: rendered, partners, facilities drawn: %s (%v)", len(want), open, asOf, drawn, err)
 	}
 }
 

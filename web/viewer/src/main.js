@@ -85,7 +85,7 @@ async function render() {
     renderLegend();
     renderSummary(parts);
     chart?.mark(url.year(asOf));
-    await map.setPartners(asOf, partnerList.filter((o) => o.territory?.type === "COMMUNE").map((o) => ({ org: o, territory: o.territory })));
+    await map.setDate(asOf, partnerList.filter((o) => o.territory?.type === "COMMUNE").map((o) => ({ org: o, territory: o.territory })));
     $("map-date").textContent = `valid in ${asOf}`;
     await showSelection();
     if (gen !== generation) return;

@@ -3,18 +3,20 @@
 // server's own layers (no base map: the page works with no network).
 import { Map as MapLibre, NavigationControl, Popup, setWorkerUrl } from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
-import { geojson } from "./api.js";
+import { facilities as facilitiesAt, geojson } from "./api.js";
 
 setWorkerUrl(new URL("view/maplibre-gl-worker.mjs", document.baseURI).href);
 
-// layers: where each layer's features come from. Today the GeoJSON endpoints;
-// to switch a layer to vector tiles, give it
-//   source: { type: "vector", tiles: [absolute URL of .../tiles/WebMercatorQuad/{z}/{y}/{x}] }, sourceLayer: "communes"
-// and drop its geojson entry: the rest of the pane reads features by layer id.
+// layers: where each layer's features come from. geojson: a /geo layer,
+// loaded once; atDate: a function of the date viewed, reloaded with it (the
+// facilities open then, from GraphQL). To switch a layer to vector tiles,
+// give it source: { type: "vector", tiles: [absolute URL of
+// .../tiles/WebMercatorQuad/{z}/{y}/{x}] } and sourceLayer, and drop its
+// geojson entry: the rest of the pane reads features by layer id.
 const layers = {
   communes: { geojson: ["communes", "?simplify=0.001"] },
   zones: { geojson: ["zones-de-vie-sociale", "?simplify=0.0005"] },
-  facilities: { geojson: ["facilities", ""] },
+  facilities: { atDate: facilitiesAt },
 };
 
 const colors = { outline: "#8a8f98", partner: "#1f77b4", selected: "#ffb000", zone: "#ff7f0e", facility: "#17becf" };
@@ -27,10 +29,11 @@ export function createMap({ container, status, list, count }, onSelect) {
   let selected = null; // territory id
   let map = null;
   let ready = false;
+  let dateCalls = 0;
 
   const loaded = Promise.all(
     Object.entries(layers).map(async ([name, l]) => {
-      features[name] = l.geojson ? await geojson(...l.geojson) : null;
+      features[name] = l.geojson ? await geojson(...l.geojson) : { type: "FeatureCollection", features: [] };
     }),
   );
 
@@ -56,6 +59,7 @@ export function createMap({ container, status, list, count }, onSelect) {
     // What the map has drawn, once it is idle, for readers of the page's data.
     map.on("idle", () => {
       container.dataset.partnersRendered = renderedPartners();
+      container.dataset.facilitiesRendered = new Set(map.queryRenderedFeatures({ layers: ["facilities-circle"] }).map((f) => f.properties.id)).size;
       container.dataset.idleAsOf = container.dataset.asOf ?? "";
     });
   } catch (err) {
@@ -119,15 +123,17 @@ export function createMap({ container, status, list, count }, onSelect) {
       n ? `${shown} of ${partners.length} partner communes drawn among ${n} communes` : "No commune outlines are imported (go run . import -layer commune …).",
     ];
     if (features.zones?.features.length) parts.push(`${features.zones.features.length} zones de vie sociale`);
-    parts.push(features.facilities?.missing ? "facility points: not served by this server" : `${features.facilities?.features.length ?? 0} facility points`);
+    parts.push(`${features.facilities.features.length} facilities open (points)`);
     status.textContent = parts.join("; ") + ".";
     container.dataset.communes = n;
+    container.dataset.facilities = features.facilities.features.length;
     container.dataset.partnersDrawn = shown;
   }
 
   if (map) {
     const popup = new Popup({ closeButton: false, closeOnClick: false });
     map.on("mousemove", "communes-fill", (e) => {
+      if (map.queryRenderedFeatures(e.point, { layers: ["facilities-circle"] }).length) return;
       const f = e.features[0];
       map.getCanvas().style.cursor = "pointer";
       const p = partners.find((x) => x.territory.code === f.properties.code);
@@ -144,13 +150,26 @@ export function createMap({ container, status, list, count }, onSelect) {
       onSelect(p ? p.org.id : idOf("communes", code));
     });
     map.on("click", "zones-fill", (e) => onSelect(idOf("zones", e.features[0].properties.code)));
-    map.on("click", "facilities-circle", (e) => e.features[0].properties.id && onSelect(e.features[0].properties.id));
+    map.on("click", "facilities-circle", (e) => onSelect(e.features[0].properties.id));
+    map.on("mousemove", "facilities-circle", (e) => {
+      map.getCanvas().style.cursor = "pointer";
+      popup.setLngLat(e.lngLat).setText(e.features[0].properties.name).addTo(map);
+    });
   }
 
   return {
-    // setPartners shows the partners at asOf: [{org, territory}].
-    async setPartners(asOf, list) {
+    // setDate shows the partners at asOf ([{org, territory}]) and reloads
+    // the layers that depend on the date.
+    async setDate(asOf, list) {
+      const call = ++dateCalls;
       await loaded;
+      const atDate = Object.entries(layers).filter(([, l]) => l.atDate);
+      const loadedAtDate = await Promise.all(atDate.map(([, l]) => l.atDate(asOf)));
+      if (call !== dateCalls) return; // a later date is being shown
+      atDate.forEach(([name], i) => {
+        features[name] = loadedAtDate[i];
+        if (ready) map.getSource(name).setData(features[name]);
+      });
       partners = list;
       container.dataset.asOf = asOf;
       renderList();
@@ -179,5 +198,5 @@ function addLayers(map, features) {
   map.addLayer({ id: "communes-line", type: "line", source: "communes", paint: { "line-color": colors.outline, "line-width": 0.6 } });
   map.addLayer({ id: "zones-fill", type: "fill", source: "zones", paint: { "fill-color": colors.zone, "fill-opacity": 0.45 } });
   map.addLayer({ id: "selected-line", type: "line", source: "communes", filter: ["==", ["get", "code"], ""], paint: { "line-color": colors.selected, "line-width": 3 } });
-  map.addLayer({ id: "facilities-circle", type: "circle", source: "facilities", paint: { "circle-color": colors.facility, "circle-radius": 5, "circle-stroke-color": "#fff", "circle-stroke-width": 1 } });
+  map.addLayer({ id: "facilities-circle", type: "circle", source: "facilities", paint: { "circle-color": colors.facility, "circle-radius": 3.5, "circle-stroke-color": "#fff", "circle-stroke-width": 0.8 } });
 }
