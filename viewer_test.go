@@ -116,6 +116,10 @@ func TestViewerInABrowser(t *testing.T) {
 				t.Errorf("relation details lack %q:\n%s", want, details)
 			}
 		}
+		// The Caf's signature is also stated by web pages: their URLs are links.
+		if n := eval[int](t, b, `document.querySelectorAll('#details-body .sources a[href^="http"]').length`); n == 0 {
+			t.Error("the relation's web sources have no link to their URL")
+		}
 		b.screenshot(t, filepath.Join(artifacts, "viewer-relation-details.png"))
 	})
 	t.Run("search, and the map selects in the graph and back", func(t *testing.T) {
