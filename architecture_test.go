@@ -26,9 +26,10 @@ var layers = map[string][]string{
 	"web/explorer":              {},
 	"internal/geotest":          {},
 	"internal/geotest/geostore": {"store", "internal/geotest"},
+	"web/viewer":                {"domain", "edge"},
 	"internal/abuse":            {},
 	"bench/load":                {"internal/abuse"},
-	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model", "web/explorer"},
+	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model", "web/explorer", "web/viewer"},
 }
 
 // imports lists each package of the module with its imports (not its tests').
