@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -22,6 +23,7 @@ const (
 	Text FieldType = iota
 	DateField
 	IntField
+	FloatField
 )
 
 // Kinds lists every node kind with the fields it may carry. The order is the
@@ -32,8 +34,10 @@ var Kinds = []struct {
 }{
 	{"source", map[string]FieldType{"file": Text, "description": Text, "publisher": Text, "date": DateField}},
 	{"organization", map[string]FieldType{"category": Text, "description": Text, "website": Text}},
-	{"territory", map[string]FieldType{"type": Text, "code": Text, "description": Text}},
-	{"facility", map[string]FieldType{"address": Text, "agrement": Text, "agrementFrom": DateField, "description": Text}},
+	{"territory", map[string]FieldType{"type": Text, "code": Text, "description": Text,
+		"population": IntField, "postcodes": Text, "intercommunality": Text, "intercommunalityCode": Text, "siren": Text}},
+	{"facility", map[string]FieldType{"address": Text, "agrement": Text, "agrementFrom": DateField, "description": Text,
+		"postcode": Text, "latitude": FloatField, "longitude": FloatField, "opened": DateField, "closed": DateField, "note": Text}},
 	{"facility-type", map[string]FieldType{"description": Text, "rules": Text}},
 	{"body", map[string]FieldType{"description": Text, "created": DateField}},
 	{"agreement", map[string]FieldType{"startDate": DateField, "endDate": DateField, "signedAt": DateField, "place": Text, "summary": Text}},
@@ -236,6 +240,10 @@ func checkField(t FieldType, v string) error {
 	case IntField:
 		if _, err := strconv.Atoi(v); err != nil {
 			return fmt.Errorf("%q is not an integer", v)
+		}
+	case FloatField:
+		if f, err := strconv.ParseFloat(v, 64); err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return fmt.Errorf("%q is not a decimal number", v)
 		}
 	}
 	return nil

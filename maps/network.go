@@ -1,0 +1,342 @@
+package maps
+
+import (
+	"bytes"
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/paulmach/orb"
+
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// framework is the id of the Convention Cadre, whose signatories the maps
+// show.
+const framework = "cccs"
+
+// The facility types counted each in a property of their own; any other
+// type counts in otherFacilities.
+const (
+	typeCentreSocial       = "centre-social"
+	typeMaisonPourTous     = "maison-pour-tous"
+	typeEspaceDeVieSociale = "espace-de-vie-sociale"
+)
+
+// network is the partnership network as of a date, as the maps show it:
+// every territory with what the network says of it, every facility with
+// its type, manager, federation and place. Built once per data version and
+// date from one snapshot, then read by every request for that date.
+type network struct {
+	asOf        store.Date
+	territories map[string]*territory
+	facilities  []*facility // in id order
+}
+
+// territory is a territory and the network's attributes on it.
+type territory struct {
+	node       *store.Node
+	commune    *store.Node     // the commune it lies in (zones, arrondissements municipaux, ...)
+	signatory  *store.Relation // the signatory relation in force of the organisation administering it (or its commune)
+	signer     *store.Node
+	facilities []*facility // open or not, in id order
+}
+
+// facility is a facility and its relations in force.
+type facility struct {
+	node                *store.Node
+	typ                 *store.Node // its facility type (instance-of)
+	manager, federation *store.Node
+	place               *store.Node    // the territory it is located in
+	point               *orb.Point     // WGS84, when its coordinates are known
+	status              string         // open, closed; "" before its opening
+	zones               []string       // the territories it serves
+	life                store.Interval // from its opening to its closure
+}
+
+// buildNetwork reads the network as of asOf in one snapshot and joins it.
+func buildNetwork(s *store.Store, asOf store.Date) (*network, error) {
+	snap, err := s.Snapshot(asOf)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*store.Node, len(snap.Nodes))
+	for _, n := range snap.Nodes {
+		byID[n.ID] = n
+	}
+	nw := &network{asOf: asOf, territories: map[string]*territory{}}
+	facilities := map[string]*facility{}
+	for _, n := range snap.Nodes {
+		switch n.Kind {
+		case "territory":
+			nw.territories[n.ID] = &territory{node: n}
+		case "facility":
+			f := newFacility(n, asOf)
+			facilities[n.ID] = f
+			nw.facilities = append(nw.facilities, f)
+		}
+	}
+	administers := map[string]*store.Node{} // territory id -> organisation
+	signs := map[string]*store.Relation{}   // organisation id -> signatory relation in force
+	partOf := map[string]string{}           // territory id -> enclosing territory id
+	for _, r := range snap.Relations {
+		from, to := byID[r.From], byID[r.To]
+		switch r.Kind {
+		case "administers":
+			administers[r.To] = from
+		case "signatory":
+			if r.To == framework && (signs[r.From] == nil || r.ValidFrom.First().Before(signs[r.From].ValidFrom.First())) {
+				signs[r.From] = r
+			}
+		case "part-of":
+			if from.Kind == "territory" && to.Kind == "territory" && partOf[r.From] == "" {
+				partOf[r.From] = r.To
+			}
+		case "instance-of":
+			if f := facilities[r.From]; f != nil {
+				f.typ = to
+			}
+		case "manages":
+			if f := facilities[r.To]; f != nil {
+				f.manager = from
+			}
+		case "affiliated-to":
+			if f := facilities[r.From]; f != nil {
+				f.federation = to
+			}
+		case "located-in":
+			if f := facilities[r.From]; f != nil && to.Kind == "territory" {
+				f.place = to
+			}
+		case "serves":
+			if f := facilities[r.From]; f != nil {
+				f.zones = append(f.zones, r.To)
+			}
+		}
+	}
+	nw.joinTerritories(administers, signs, partOf, byID)
+	if err := nw.placeFacilities(s, partOf); err != nil {
+		return nil, err
+	}
+	return nw, nil
+}
+
+// newFacility reads what a facility's own fields say.
+func newFacility(n *store.Node, asOf store.Date) *facility {
+	f := &facility{node: n, status: facilityStatus(n, asOf)}
+	f.life = store.Interval{From: n.DateField("opened"), To: n.DateField("closed")}
+	lat, errLat := strconv.ParseFloat(n.Field("latitude"), 64)
+	lon, errLon := strconv.ParseFloat(n.Field("longitude"), 64)
+	if errLat == nil && errLon == nil {
+		f.point = &orb.Point{lon, lat}
+	}
+	return f
+}
+
+// facilityStatus says whether a facility is open at asOf: "closed" once its
+// closure has come, "" before its opening, "open" otherwise.
+func facilityStatus(n *store.Node, asOf store.Date) string {
+	if c := n.DateField("closed"); !c.IsZero() && !asOf.Last().Before(c.First()) {
+		return "closed"
+	}
+	if o := n.DateField("opened"); !o.IsZero() && asOf.Last().Before(o.First()) {
+		return ""
+	}
+	return "open"
+}
+
+// joinTerritories gives each territory its commune and its signatory: the
+// organisation that administers it, or else the one that administers its
+// commune (a zone, an arrondissement of Marseille).
+func (nw *network) joinTerritories(administers map[string]*store.Node, signs map[string]*store.Relation, partOf map[string]string, byID map[string]*store.Node) {
+	for id, t := range nw.territories {
+		if p := byID[partOf[id]]; p != nil && p.Field("type") == "commune" {
+			t.commune = p
+		}
+		org := administers[id]
+		if org == nil && t.commune != nil {
+			org = administers[t.commune.ID]
+		}
+		if org != nil {
+			t.signer, t.signatory = org, signs[org.ID]
+		}
+	}
+}
+
+// maxNesting bounds the walk up the part-of relations of territories.
+const maxNesting = 8
+
+// placeFacilities adds each facility to the territories it lies in: the
+// one it is located in and those enclosing it, the zones it serves, and
+// every territory whose outline holds its point.
+func (nw *network) placeFacilities(s *store.Store, partOf map[string]string) error {
+	for _, f := range nw.facilities {
+		in := map[string]bool{}
+		if f.place != nil {
+			id := f.place.ID
+			for range maxNesting {
+				if id == "" || in[id] {
+					break
+				}
+				in[id] = true
+				id = partOf[id]
+			}
+		}
+		for _, z := range f.zones {
+			in[z] = true
+		}
+		if f.point != nil {
+			hits, err := s.GeoSearch(store.GeoQuery{Point: &store.Point{Lon: f.point[0], Lat: f.point[1]}})
+			if err != nil {
+				return err
+			}
+			for _, h := range hits {
+				in[h.ID] = true
+			}
+		}
+		for id := range in {
+			if t := nw.territories[id]; t != nil {
+				t.facilities = append(t.facilities, f)
+			}
+		}
+	}
+	for _, t := range nw.territories {
+		slices.SortFunc(t.facilities, func(a, b *facility) int { return cmp.Compare(a.node.ID, b.node.ID) })
+	}
+	return nil
+}
+
+// open returns the facilities of t open at the network's date.
+func (t *territory) open() []*facility {
+	var out []*facility
+	for _, f := range t.facilities {
+		if f.status == "open" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// federationCounts writes how many open facilities each federation has, most
+// first: "UCS 13: 12, IFAC: 3".
+func federationCounts(fs []*facility) (text string, federations int) {
+	counts := map[string]int{}
+	for _, f := range fs {
+		if f.federation != nil {
+			counts[label(f.federation)]++
+		}
+	}
+	names := slices.Collect(func(yield func(string) bool) {
+		for n := range counts {
+			if !yield(n) {
+				return
+			}
+		}
+	})
+	slices.SortFunc(names, func(a, b string) int { return cmp.Or(cmp.Compare(counts[b], counts[a]), cmp.Compare(a, b)) })
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = n + ": " + strconv.Itoa(counts[n])
+	}
+	return strings.Join(parts, ", "), len(names)
+}
+
+// label is the short name of an organisation, else its name.
+func label(n *store.Node) string { return cmp.Or(n.ShortName, n.Name) }
+
+// networkCache keeps the networks of the last dates asked, for one data
+// version: a map is drawn at a handful of dates, tile after tile.
+type networkCache struct {
+	mu      sync.Mutex
+	version uint64
+	byDate  map[store.Date]*network
+	multi   map[string]bool // territories whose outline is a MultiPolygon
+}
+
+// maxCachedDates bounds the cache: a network weighs a few hundred kB.
+const maxCachedDates = 16
+
+// get returns the network as of asOf at data version, building it when needed.
+func (c *networkCache) get(s *store.Store, version uint64, asOf store.Date) (*network, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at(version)
+	if nw := c.byDate[asOf]; nw != nil {
+		return nw, nil
+	}
+	nw, err := buildNetwork(s, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.byDate) >= maxCachedDates {
+		clear(c.byDate)
+	}
+	c.byDate[asOf] = nw
+	return nw, nil
+}
+
+// at empties the cache when the data version has moved. Called with mu held.
+func (c *networkCache) at(version uint64) {
+	if c.version != version || c.byDate == nil {
+		c.version, c.byDate, c.multi = version, map[store.Date]*network{}, nil
+	}
+}
+
+// multiPolygons returns the territories whose stored outline is a
+// MultiPolygon at a data version, read once per version.
+func (c *networkCache) multiPolygons(s *store.Store, version uint64) (map[string]bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at(version)
+	if c.multi != nil {
+		return c.multi, nil
+	}
+	entries, err := s.GeoSearch(store.GeoQuery{})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(entries))
+	for i, e := range entries {
+		ids[i] = e.ID
+	}
+	multi := map[string]bool{}
+	err = s.Features(ids, func(f *store.Feature) error {
+		multi[f.Node.ID] = !bytes.HasPrefix(f.Geometry.GeoJSON, []byte(polygonPrefix))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.multi = multi
+	return multi, nil
+}
+
+// geometryType is the geometry type every feature of a collection has:
+// Point for the facilities, MultiPolygon for territories when one of them
+// is (the Polygons are then written as MultiPolygons of one), else Polygon.
+func (h *handler) geometryType(c collection, version uint64) (string, error) {
+	if c.Facilities {
+		return "Point", nil
+	}
+	multi, err := h.networks.multiPolygons(h.s, version)
+	if err != nil {
+		return "", err
+	}
+	entries, err := h.s.GeoSearch(store.GeoQuery{Types: c.Types})
+	if err != nil {
+		return "", err
+	}
+	if slices.ContainsFunc(entries, func(e store.GeoEntry) bool { return multi[e.ID] }) {
+		return "MultiPolygon", nil
+	}
+	return "Polygon", nil
+}
+
+// promote reports whether a collection's Polygons are written as
+// MultiPolygons.
+func (h *handler) promote(c collection, version uint64) (bool, error) {
+	t, err := h.geometryType(c, version)
+	return t == "MultiPolygon", err
+}
