@@ -24,6 +24,7 @@ type crs struct {
 	latFirst  bool           // EPSG:4326 orders its axes latitude, longitude
 	precision int            // decimals written (-1: as many as needed)
 	from, to  orb.Projection // from CRS84 and back; nil for CRS84
+	area      store.BBox     // projected bounds of the area of use (EPSG), for boxes given in it
 }
 
 // swap exchanges longitude and latitude.
@@ -31,12 +32,12 @@ func swap(p orb.Point) orb.Point { return orb.Point{p[1], p[0]} }
 
 // projected is a projected CRS of the EPSG registry, written to the
 // centimetre.
-func projected(epsg int, title string) *crs {
+func projected(epsg int, title string, area store.BBox) *crs {
 	n := strconv.Itoa(epsg)
 	there := wgs84.Transform(wgs84.LonLat(), wgs84.EPSG().Code(epsg))
 	back := wgs84.Transform(wgs84.EPSG().Code(epsg), wgs84.LonLat())
 	return &crs{
-		URI: "http://www.opengis.net/def/crs/EPSG/0/" + n, EPSG: epsg, Legacy: "urn:ogc:def:crs:EPSG::" + n, Title: title, precision: 2,
+		URI: "http://www.opengis.net/def/crs/EPSG/0/" + n, EPSG: epsg, Legacy: "urn:ogc:def:crs:EPSG::" + n, Title: title, precision: 2, area: area,
 		from: func(p orb.Point) orb.Point { x, y, _ := there(p[0], p[1], 0); return orb.Point{x, y} },
 		to:   func(p orb.Point) orb.Point { x, y, _ := back(p[0], p[1], 0); return orb.Point{x, y} },
 	}
@@ -45,8 +46,8 @@ func projected(epsg int, title string) *crs {
 var (
 	crsCRS84   = &crs{URI: "http://www.opengis.net/def/crs/OGC/1.3/CRS84", Title: "WGS 84 longitude, latitude", precision: -1}
 	crsWGS84   = &crs{URI: "http://www.opengis.net/def/crs/EPSG/0/4326", EPSG: 4326, Legacy: "urn:ogc:def:crs:EPSG::4326", Title: "WGS 84 latitude, longitude", latFirst: true, precision: -1, from: swap, to: swap}
-	crsLambert = projected(2154, "RGF93 v1 / Lambert-93")
-	crsWebMerc = projected(3857, "WGS 84 / Pseudo-Mercator")
+	crsLambert = projected(2154, "RGF93 v1 / Lambert-93", store.BBox{-378305.81, 6093283.21, 1212610.74, 7186901.68})
+	crsWebMerc = projected(3857, "WGS 84 / Pseudo-Mercator", store.BBox{-20037508.34, -20048966.1, 20037508.34, 20048966.1})
 )
 
 // crsList are the CRSs offered, storage CRS first.
@@ -103,6 +104,9 @@ func (c *crs) boxFrom(b store.BBox) (store.BBox, error) {
 	}
 	if b[0] > b[2] || b[1] > b[3] {
 		return b, store.Errorf(store.EBADINPUT, "bbox %v in %s: give min x, min y, max x, max y", b[:], c.Title)
+	}
+	if b[0] < c.area[0] || b[1] < c.area[1] || b[2] > c.area[2] || b[3] > c.area[3] {
+		return b, store.Errorf(store.EBADINPUT, "bbox %v falls outside the area of use of %s (%v)", b[:], c.Title, c.area[:])
 	}
 	const steps = 16
 	bound := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}

@@ -21,7 +21,7 @@ import (
 // communes and zones made from halves of Aix-en-Provence.
 func server(t *testing.T) (*httptest.Server, *store.Store) {
 	t.Helper()
-	s := geostore.New(t)
+	s := geostore.WithNetwork(t)
 	srv := httptest.NewServer(New(s, slog.New(slog.DiscardHandler)))
 	t.Cleanup(srv.Close)
 	return srv, s

@@ -1,0 +1,234 @@
+package maps
+
+import (
+	"math"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/maptile"
+)
+
+// lambert93 is where GDAL puts the Vieux-Port (5.3698, 43.2965) in
+// EPSG:2154: `echo 5.3698 43.2965 | gdaltransform -s_srs EPSG:4326 -t_srs
+// EPSG:2154` gives 892390.22 6247035.26. The GDAL tests check the same
+// against a running server.
+var lambert93 = orb.Point{892390.22, 6247035.26}
+
+func TestCRS(t *testing.T) {
+	srv, _ := server(t)
+	q := "/ogc/collections/facilities/items/cs-vieux-port?crs=" + url.QueryEscape(crsLambert.URI)
+	resp, body := get(t, srv.URL+q)
+	f := decode[struct {
+		Geometry struct{ Coordinates []float64 }
+	}](t, body)
+	if resp.Header.Get("Content-Crs") != "<"+crsLambert.URI+">" || len(f.Geometry.Coordinates) != 2 ||
+		math.Abs(f.Geometry.Coordinates[0]-lambert93[0]) > 0.01 || math.Abs(f.Geometry.Coordinates[1]-lambert93[1]) > 0.01 {
+		t.Errorf("Vieux-Port in Lambert-93: %s, Content-Crs %q", body, resp.Header.Get("Content-Crs"))
+	}
+	// EPSG:4326 is latitude first.
+	_, body = get(t, srv.URL+"/ogc/collections/facilities/items/cs-vieux-port?crs=EPSG:4326")
+	if f = decode[struct {
+		Geometry struct{ Coordinates []float64 }
+	}](t, body); !slices.Equal(f.Geometry.Coordinates, []float64{43.2965, 5.3698}) {
+		t.Errorf("Vieux-Port in EPSG:4326: %v", f.Geometry.Coordinates)
+	}
+	// A Lambert-93 box around the Vieux-Port, and the whole layer in Lambert-93.
+	box := "891000,6246000,893000,6248000"
+	fs := byID(t, srv.URL+"/ogc/collections/communes/items?bbox="+box+"&bbox-crs="+url.QueryEscape(crsLambert.URI))
+	if len(fs) != 1 || fs["insee-13055"].ID == "" {
+		t.Errorf("communes in a Lambert-93 box of the Vieux-Port: %v", fs)
+	}
+	resp, body = get(t, srv.URL+"/ogc/collections/communes/items?limit=200&crs="+url.QueryEscape(crsLambert.URI))
+	if !strings.Contains(string(body), `"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2154"}}`) {
+		t.Errorf("no legacy crs member for GDAL 3.6 in %.200s", body)
+	}
+	for _, f := range decode[netCollection](t, body).Features {
+		b := f.BBox
+		if len(b) != 4 || b[0] < 780000 || b[2] > 1000000 || b[1] < 6200000 || b[3] > 6330000 {
+			t.Fatalf("%s: bbox %v outside the Bouches-du-Rhône in Lambert-93", f.ID, b)
+		}
+	}
+}
+
+func TestGeometryTypes(t *testing.T) {
+	srv, _ := server(t)
+	types := map[string]int{}
+	for _, f := range decode[netCollection](t, must(get(t, srv.URL+"/ogc/collections/communes/items?limit=200"))).Features {
+		types[f.Geometry.Type]++
+	}
+	if types["MultiPolygon"] != 119 {
+		t.Errorf("OGC communes: %v, want every one a MultiPolygon (Marseille is one)", types)
+	}
+	doc := decode[struct{ GeometryType string }](t, must(get(t, srv.URL+"/ogc/collections/communes")))
+	zones := decode[struct{ GeometryType string }](t, must(get(t, srv.URL+"/ogc/collections/zones-de-vie-sociale")))
+	if doc.GeometryType != "MultiPolygon" || zones.GeometryType != "MultiPolygon" {
+		t.Errorf("geometry types: communes %q, zones %q", doc.GeometryType, zones.GeometryType)
+	}
+	clear(types)
+	for _, f := range decode[netCollection](t, must(get(t, srv.URL+"/geo/communes.geojson"))).Features {
+		types[f.Geometry.Type]++
+	}
+	if types["Polygon"] == 0 || types["MultiPolygon"] == 0 {
+		t.Errorf("/geo keeps the imported types: %v", types)
+	}
+}
+
+func TestFilter(t *testing.T) {
+	srv, _ := server(t)
+	for filter, want := range map[string][]string{
+		"code = '13055'":                                                      {"insee-13055"},
+		"signatory = TRUE AND code < '13010'":                                 {"insee-13001"},
+		"facilityCount >= 2 OR nom = 'Arles'":                                 {"insee-13004", "insee-13055"},
+		"NOT (signatory = TRUE) AND code <= '13004'":                          {"insee-13004"},
+		"signatorySince < DATE('1995-01-01')":                                 {"insee-13055"},
+		"S_INTERSECTS(geometry, BBOX(5.36, 43.29, 5.38, 43.30))":              {"insee-13055"},
+		"population IS NOT NULL":                                              {"insee-13055"},
+		"\"code\" = '13001' OR S_INTERSECTS(geometry, POINT(5.3698 43.2965))": {"insee-13001", "insee-13055"},
+	} {
+		fs := byID(t, srv.URL+"/ogc/collections/communes/items?datetime=2015-06-01&filter="+url.QueryEscape(filter))
+		var got []string
+		for id := range fs {
+			got = append(got, id)
+		}
+		if slices.Sort(got); !slices.Equal(got, want) {
+			t.Errorf("filter %s: %v, want %v", filter, got, want)
+		}
+	}
+	// The filter's geometry literals in Lambert-93.
+	filter := url.QueryEscape("S_INTERSECTS(geometry, POINT(892390.22 6247035.26))")
+	fs := byID(t, srv.URL+"/ogc/collections/communes/items?filter-crs="+url.QueryEscape(crsLambert.URI)+"&filter="+filter)
+	if len(fs) != 1 || fs["insee-13055"].ID == "" {
+		t.Errorf("a Lambert-93 point: %v", fs)
+	}
+	fs = byID(t, srv.URL+"/ogc/collections/facilities/items?datetime=2019-06-27&filter="+url.QueryEscape("type = 'centre-social' OR federation = 'FAIL 13'"))
+	if len(fs) != 2 || fs["cs-vieux-port"].ID == "" || fs["mpt-belsunce"].ID == "" {
+		t.Errorf("facilities by type or federation: %v", fs)
+	}
+}
+
+func TestQueryables(t *testing.T) {
+	srv, _ := server(t)
+	resp, body := get(t, srv.URL+"/ogc/collections/communes/queryables")
+	doc := decode[struct {
+		Schema     string `json:"$schema"`
+		Properties map[string]struct {
+			Type   []string
+			Format string
+		}
+	}](t, body)
+	if resp.Header.Get("Content-Type") != mediaSchema || doc.Properties["geometry"].Format != "geometry-multipolygon" ||
+		!slices.Equal(doc.Properties["population"].Type, []string{"integer", "null"}) || len(doc.Properties) != len(territoryProps)+1 {
+		t.Errorf("queryables: %s %s", resp.Header.Get("Content-Type"), body)
+	}
+}
+
+func TestTiles(t *testing.T) {
+	srv, _ := server(t)
+	marseille := maptile.At(orb.Point{5.3698, 43.2965}, 12)
+	path := func(c string, tile maptile.Tile) string {
+		return srv.URL + "/ogc/collections/" + c + "/tiles/WebMercatorQuad/" + strconv.Itoa(int(tile.Z)) + "/" + strconv.Itoa(int(tile.Y)) + "/" + strconv.Itoa(int(tile.X))
+	}
+	resp, body := get(t, path("communes", marseille)+"?datetime=2019-06-27")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != mediaMVT || resp.Header.Get("ETag") == "" {
+		t.Fatalf("tile: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	layers, err := mvt.Unmarshal(body)
+	if err != nil || len(layers) != 1 || layers[0].Name != "communes" {
+		t.Fatalf("tile layers: %v %v", layers, err)
+	}
+	var found bool
+	for _, f := range layers[0].Features {
+		if f.Properties["id"] == "insee-13055" {
+			found = f.Properties["signatory"] == true && f.Properties["facilityCount"] == float64(2) && f.Geometry.GeoJSONType() != "Point"
+		}
+	}
+	if !found {
+		for _, f := range layers[0].Features {
+			t.Logf("%v", f.Properties)
+		}
+		t.Errorf("Marseille not in its tile with its properties")
+	}
+	resp, body = get(t, path("facilities", marseille)+"?datetime=2019-06-27")
+	if layers, err := mvt.Unmarshal(body); err != nil || len(layers) != 1 || len(layers[0].Features) != 2 {
+		t.Errorf("facilities tile: %d, %v %v", resp.StatusCode, layers, err)
+	}
+	// Lower zooms weigh less than the outline itself: simplified per zoom.
+	_, z8 := get(t, path("communes", maptile.At(orb.Point{5.3698, 43.2965}, 8)))
+	_, z14 := get(t, path("communes", maptile.At(orb.Point{5.3698, 43.2965}, 14)))
+	if len(z8) == 0 || len(z14) == 0 {
+		t.Errorf("tiles z8 %d bytes, z14 %d bytes", len(z8), len(z14))
+	}
+	// A tile in the sea off Corsica is empty.
+	if resp, _ := get(t, path("communes", maptile.At(orb.Point{8.0, 42.0}, 10))); resp.StatusCode != 204 {
+		t.Errorf("an empty tile: %d, want 204", resp.StatusCode)
+	}
+	tj := decode[struct {
+		TileJSON     string `json:"tilejson"`
+		Tiles        []string
+		VectorLayers []struct {
+			ID     string
+			Fields map[string]string
+		} `json:"vector_layers"`
+	}](t, must(get(t, srv.URL+"/ogc/collections/communes/tiles/WebMercatorQuad/tilejson.json?datetime=2019-06-27")))
+	if tj.TileJSON != "3.0.0" || len(tj.Tiles) != 1 || !strings.Contains(tj.Tiles[0], "/tiles/WebMercatorQuad/{z}/{y}/{x}?datetime=2019-06-27") ||
+		len(tj.VectorLayers) != 1 || tj.VectorLayers[0].Fields["signatory"] != "Boolean" {
+		t.Errorf("TileJSON: %+v", tj)
+	}
+	style := decode[struct {
+		Version int
+		Sources map[string]struct{ Tiles []string }
+		Layers  []struct{ ID, Source string }
+	}](t, must(get(t, srv.URL+"/ogc/styles/network")))
+	if style.Version != 8 || len(style.Sources) != 3 || len(style.Layers) != 6 {
+		t.Errorf("style: %+v", style)
+	}
+}
+
+// Bad datetime, crs, filter and tile coordinates get 400 with a message
+// that says what was wrong.
+func TestBadMapInput(t *testing.T) {
+	srv, _ := server(t)
+	items := "/ogc/collections/communes/items?"
+	long := strings.Repeat("code = '1' OR ", 400) + "code = '2'"
+	deep := strings.Repeat("(", 40) + "code = '1'" + strings.Repeat(")", 40)
+	for path, want := range map[string]string{
+		items + "datetime=yesterday":                                                        "neither a date",
+		items + "datetime=2019-13-01":                                                       "neither a date",
+		items + "datetime=2021-01-01/2019-01-01":                                            "ends before it starts",
+		items + "datetime=../..":                                                            "at least one end",
+		items + "datetime=" + strings.Repeat("9", 100):                                      "too long",
+		items + "crs=EPSG:9999":                                                             "not an offered CRS",
+		items + "bbox-crs=EPSG:27572&bbox=1,2,3,4":                                          "not an offered CRS",
+		items + "bbox=-1e9,-1e9,1e9,1e9&bbox-crs=EPSG:2154":                                 "falls outside",
+		items + "filter=" + url.QueryEscape("code = "):                                      "expected a value",
+		items + "filter=" + url.QueryEscape("colour = 'red'"):                               "no queryable",
+		items + "filter=" + url.QueryEscape("population = 'big'"):                           "population is a number",
+		items + "filter=" + url.QueryEscape("nom LIKE 'M%'"):                                "LIKE is not supported",
+		items + "filter=" + url.QueryEscape("code = '13055"):                                "not closed",
+		items + "filter=" + url.QueryEscape("code = '1' code"):                              "after a complete expression",
+		items + "filter=" + url.QueryEscape("S_INTERSECTS(geometry, LINESTRING(1 2, 3 4))"): "POINT",
+		items + "filter=" + url.QueryEscape(long):                                           "at most 4096",
+		items + "filter=" + url.QueryEscape(deep):                                           "nested deeper",
+		items + "filter=" + url.QueryEscape("signatory > TRUE"):                             "booleans",
+		items + "filter-lang=cql2-json&filter=x":                                            "cql2-text only",
+		items + "properties=colour":                                                         "no property",
+		"/geo/communes.geojson?asOf=someday":                                                "asOf=someday",
+		"/geo/communes.geojson?point=5.3":                                                   "point=5.3",
+		"/geo/communes.geojson?point=500,43":                                                "not a WGS84",
+		"/ogc/collections/communes/tiles/WebMercatorQuad/25/0/0":                            "zoom",
+		"/ogc/collections/communes/tiles/WebMercatorQuad/2/4/0":                             "from 0 to 3",
+		"/ogc/collections/communes/tiles/WebMercatorQuad/x/0/0":                             "zoom",
+		"/ogc/collections/communes/tiles/WebMercatorQuad/2/0/-1":                            "column",
+	} {
+		resp, body := get(t, srv.URL+path)
+		e := decode[struct{ Code, Description string }](t, body)
+		if resp.StatusCode != 400 || e.Code != "BAD_USER_INPUT" || !strings.Contains(e.Description, want) || len(e.Description) > 400 {
+			t.Errorf("%.90s: %d %.300s, want 400 saying %q", path, resp.StatusCode, body, want)
+		}
+	}
+}
