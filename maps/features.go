@@ -280,7 +280,7 @@ func (h *handler) geoJSON(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	req, ok := h.prepare(w, r, []string{mediaGeoJSON, mediaJSON}, "bbox", "point", "limit", "offset", "simplify", "asOf", "datetime", "filter", "properties")
+	req, ok := h.prepare(w, r, []string{mediaGeoJSON, mediaJSON}, geoParams...)
 	if !ok {
 		return
 	}
@@ -319,7 +319,7 @@ func (h *handler) items(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	req, ok := h.prepare(w, r, []string{mediaGeoJSON, mediaJSON}, "f", "bbox", "bbox-crs", "limit", "offset", "datetime", "crs", "filter", "filter-lang", "filter-crs", "properties")
+	req, ok := h.prepare(w, r, []string{mediaGeoJSON, mediaJSON}, itemsParams...)
 	if !ok {
 		return
 	}
@@ -400,7 +400,7 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	req, ok := h.prepare(w, r, []string{mediaGeoJSON, mediaJSON}, "f", "crs", "datetime", "properties")
+	req, ok := h.prepare(w, r, []string{mediaGeoJSON, mediaJSON}, itemParams...)
 	if !ok {
 		return
 	}

@@ -205,7 +205,7 @@ func TestOGCLandingConformanceAPI(t *testing.T) {
 		OpenAPI string
 		Paths   map[string]any
 	}](t, body)
-	if resp.Header.Get("Content-Type") != mediaOpenAPI || api.OpenAPI != "3.0.3" || len(api.Paths) != 7 {
+	if resp.Header.Get("Content-Type") != mediaOpenAPI || api.OpenAPI != "3.0.3" || len(api.Paths) != 15 {
 		t.Errorf("api: type %q, openapi %q, %d paths", resp.Header.Get("Content-Type"), api.OpenAPI, len(api.Paths))
 	}
 }

@@ -1,6 +1,7 @@
 package maps
 
 import (
+	"encoding/json"
 	"math"
 	"net/url"
 	"slices"
@@ -230,5 +231,55 @@ func TestBadMapInput(t *testing.T) {
 		if resp.StatusCode != 400 || e.Code != "BAD_USER_INPUT" || !strings.Contains(e.Description, want) || len(e.Description) > 400 {
 			t.Errorf("%.90s: %d %.300s, want 400 saying %q", path, resp.StatusCode, body, want)
 		}
+	}
+}
+
+// The OpenAPI definition lists every parameter each resource takes, and
+// /conformance only what is implemented (each class has its test here).
+func TestOpenAPIParameters(t *testing.T) {
+	srv, _ := server(t)
+	api := decode[struct {
+		Paths map[string]struct {
+			Get struct {
+				Parameters []struct {
+					Ref string `json:"$ref"`
+				}
+			}
+		}
+		Components struct {
+			Parameters map[string]struct{ Name, In string }
+		}
+	}](t, must(get(t, srv.URL+"/ogc/api")))
+	query := func(path string) []string {
+		var names []string
+		for _, p := range api.Paths[path].Get.Parameters {
+			def := api.Components.Parameters[strings.TrimPrefix(p.Ref, "#/components/parameters/")]
+			if def.In == "query" {
+				names = append(names, def.Name)
+			}
+		}
+		return slices.Sorted(slices.Values(names))
+	}
+	for path, takes := range map[string][]string{
+		"/collections/{collectionId}/items":                                                  itemsParams,
+		"/collections/{collectionId}/items/{featureId}":                                      itemParams,
+		"/collections/{collectionId}/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}": tileParams,
+		"/collections/{collectionId}/tiles/WebMercatorQuad/tilejson.json":                    tileParams,
+		"/styles/network": styleParams,
+	} {
+		if got, want := query(path), slices.Sorted(slices.Values(takes)); !slices.Equal(got, want) {
+			t.Errorf("OpenAPI %s lists %v; the server takes %v", path, got, want)
+		}
+	}
+	var ids []string
+	for _, c := range allCollections {
+		ids = append(ids, c.ID)
+	}
+	var enum struct{ Schema struct{ Enum []string } }
+	raw := decode[struct {
+		Components struct{ Parameters map[string]json.RawMessage }
+	}](t, must(get(t, srv.URL+"/ogc/api")))
+	if json.Unmarshal(raw.Components.Parameters["collectionId"], &enum); !slices.Equal(enum.Schema.Enum, ids) {
+		t.Errorf("OpenAPI collectionId %v; the collections are %v", enum.Schema.Enum, ids)
 	}
 }

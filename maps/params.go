@@ -24,6 +24,16 @@ type params struct {
 	keep      []string // properties to write; nil: all
 }
 
+// The parameters each resource takes (the OpenAPI definition lists the
+// same, a test checks it).
+var (
+	geoParams   = []string{"bbox", "point", "limit", "offset", "simplify", "asOf", "datetime", "filter", "properties"}
+	itemsParams = []string{"f", "bbox", "bbox-crs", "limit", "offset", "datetime", "crs", "filter", "filter-lang", "filter-crs", "properties"}
+	itemParams  = []string{"f", "crs", "datetime", "properties"}
+	tileParams  = []string{"datetime", "filter", "filter-lang", "properties"}
+	styleParams = []string{"datetime"}
+)
+
 // maxParamLen bounds every parameter's value but the filter's.
 const maxParamLen = 512
 

@@ -11,7 +11,7 @@ import (
 // coloured by type. No labels, so no glyphs to fetch: the style works with
 // no other server. `datetime` is passed on to the tiles.
 func (h *handler) style(w http.ResponseWriter, r *http.Request) {
-	req, ok := h.prepare(w, r, []string{mediaMapboxStyle, mediaJSON}, "datetime")
+	req, ok := h.prepare(w, r, []string{mediaMapboxStyle, mediaJSON}, styleParams...)
 	if !ok {
 		return
 	}

@@ -29,9 +29,6 @@ const (
 	tileURI    = "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad"
 )
 
-// tileParams are the parameters a tile takes (and its TileJSON passes on).
-var tileParams = []string{"datetime", "filter", "filter-lang", "properties"}
-
 // tileCoords reads z, y and x and checks them against the matrix of zoom z.
 // Returns BAD_USER_INPUT.
 func tileCoords(r *http.Request) (maptile.Tile, error) {
