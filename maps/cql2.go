@@ -353,13 +353,18 @@ func (p *parser) literal(t token, def propDef) (any, error) {
 		want = "date"
 	}
 	switch {
-	case t.kind == 's' && (want == "string" || want == "date"):
+	case t.kind == 's' && want == "string":
 		return t.text, nil
+	case t.kind == 's' && want == "date":
+		return dateText(t.text), nil
 	case t.kind == 'n' && want == "integer":
 		f, _ := strconv.ParseFloat(t.text, 64)
 		return f, nil
 	case t.kind == 'i' && want == "boolean" && (strings.EqualFold(t.text, "TRUE") || strings.EqualFold(t.text, "FALSE")):
 		return strings.EqualFold(t.text, "TRUE"), nil
+	case t.kind == 'n' && want == "boolean" && (t.text == "1" || t.text == "0"):
+		// GDAL's OGR SQL has no booleans: it sends 1 and 0.
+		return t.text == "1", nil
 	case t.kind == 'i' && want == "date" && (strings.EqualFold(t.text, "DATE") || strings.EqualFold(t.text, "TIMESTAMP")):
 		return p.instant(t)
 	}
@@ -388,6 +393,20 @@ func (p *parser) instant(kw token) (any, error) {
 		return nil, p.errorf(s, "%s('%.30s') is not a valid %s", strings.ToUpper(kw.text), s.text, layout)
 	}
 	return t.UTC().Format(time.DateOnly), p.expect(")")
+}
+
+// dateText writes a date given as text as the dates of the properties are
+// (YYYY-MM-DD, or the precision of the source, which compares as text):
+// a date-time is cut to its day, and GDAL 3.6's "2019-06-27T" is read as
+// 2019-06-27.
+func dateText(s string) string {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC().Format(time.DateOnly)
+	}
+	if t, err := time.Parse(time.DateOnly, strings.TrimSuffix(s, "T")); err == nil {
+		return t.Format(time.DateOnly)
+	}
+	return s
 }
 
 func article(typ string) string {

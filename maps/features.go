@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -319,7 +320,7 @@ func (h *handler) items(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	req, ok := h.prepare(w, r, []string{mediaGeoJSON, mediaJSON}, itemsParams...)
+	req, ok := h.prepare(w, r, []string{mediaGeoJSON, mediaJSON}, append(slices.Clone(itemsParams), propertyParams...)...)
 	if !ok {
 		return
 	}

@@ -3,6 +3,7 @@ package maps
 import (
 	_ "embed"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -19,6 +20,7 @@ var conformsTo = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 	"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
 	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
 	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
 	"http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
@@ -36,10 +38,15 @@ var conformsTo = []string{
 //go:embed openapi.json
 var openAPI []byte
 
-// serveDoc answers a JSON resource of /ogc (only f as parameter) with the
-// document that build makes.
+// docParams are the parameters of the JSON documents: f, and datetime,
+// which they do not depend on but take so that a client can carry the date
+// from its connection URL (GDAL 3.6 does: see collection).
+var docParams = []string{"f", "datetime"}
+
+// serveDoc answers a JSON resource of /ogc with the document that build
+// makes.
 func (h *handler) serveDoc(w http.ResponseWriter, r *http.Request, offers []string, build func(base string, version uint64) (any, error)) {
-	req, ok := h.prepare(w, r, offers, "f")
+	req, ok := h.prepare(w, r, offers, docParams...)
 	if !ok {
 		return
 	}
@@ -78,7 +85,7 @@ func (h *handler) conformance(w http.ResponseWriter, r *http.Request) {
 
 // api serves the OpenAPI 3.0 definition.
 func (h *handler) api(w http.ResponseWriter, r *http.Request) {
-	req, ok := h.prepare(w, r, []string{mediaOpenAPI, mediaJSON}, "f")
+	req, ok := h.prepare(w, r, []string{mediaOpenAPI, mediaJSON}, docParams...)
 	if !ok {
 		return
 	}
@@ -147,18 +154,33 @@ func (h *handler) collections(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// collection serves one collection. A datetime given here is carried by
+// its items links: GDAL 3.6, opened on
+// OAPIF:.../collections/communes?datetime=2019-06-27, follows them.
 func (h *handler) collection(w http.ResponseWriter, r *http.Request) {
-	h.serveDoc(w, r, []string{mediaJSON}, func(base string, version uint64) (any, error) {
-		c, err := findCollection(r.PathValue("id"))
-		if err != nil {
-			return nil, err
+	c, err := findCollection(r.PathValue("id"))
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	req, ok := h.prepare(w, r, []string{mediaJSON}, docParams...)
+	if !ok {
+		return
+	}
+	geometry, err := h.geometryType(c, req.version)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	doc := collectionDoc(baseURL(r)+"/ogc", c, h.s.GeoLayers(), geometry)
+	if dt := r.URL.Query().Get("datetime"); dt != "" {
+		for i, l := range doc["links"].([]link) {
+			if l.Rel == "items" {
+				doc["links"].([]link)[i].Href += "&datetime=" + url.QueryEscape(dt)
+			}
 		}
-		geometry, err := h.geometryType(c, version)
-		if err != nil {
-			return nil, err
-		}
-		return collectionDoc(base, c, h.s.GeoLayers(), geometry), nil
-	})
+	}
+	writeJSON(w, req.media, doc)
 }
 
 // queryables serves the JSON Schema of the properties a filter can name

@@ -261,7 +261,7 @@ func TestOpenAPIParameters(t *testing.T) {
 		return slices.Sorted(slices.Values(names))
 	}
 	for path, takes := range map[string][]string{
-		"/collections/{collectionId}/items":                                                  itemsParams,
+		"/collections/{collectionId}/items":                                                  append(slices.Clone(itemsParams), propertyParams...),
 		"/collections/{collectionId}/items/{featureId}":                                      itemParams,
 		"/collections/{collectionId}/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}": tileParams,
 		"/collections/{collectionId}/tiles/WebMercatorQuad/tilejson.json":                    tileParams,

@@ -1,6 +1,7 @@
 package maps
 
 import (
+	"maps"
 	"math"
 	"net/url"
 	"slices"
@@ -18,10 +19,11 @@ type params struct {
 	offset    int
 	simplify  float64
 	when      when
-	crs       *crs     // of the answer
-	filter    string   // CQL2 text, parsed once the collection is known
-	filterCRS *crs     // of its geometry literals
-	keep      []string // properties to write; nil: all
+	crs       *crs        // of the answer
+	filter    string      // CQL2 text, parsed once the collection is known
+	filterCRS *crs        // of its geometry literals
+	keep      []string    // properties to write; nil: all
+	equals    [][2]string // property=value parameters (Part 3 queryables as query parameters), in name order
 }
 
 // The parameters each resource takes (the OpenAPI definition lists the
@@ -33,6 +35,18 @@ var (
 	tileParams  = []string{"datetime", "filter", "filter-lang", "properties"}
 	styleParams = []string{"datetime"}
 )
+
+// propertyParams are the names of the properties of every collection: the
+// items take each as a parameter, property=value filters on equality.
+var propertyParams = func() []string {
+	var names []string
+	for _, d := range append(slices.Clone(territoryProps), facilityProps...) {
+		if !slices.Contains(names, d.Name) {
+			names = append(names, d.Name)
+		}
+	}
+	return names
+}()
 
 // maxParamLen bounds every parameter's value but the filter's.
 const maxParamLen = 512
@@ -67,6 +81,11 @@ func parseParams(q url.Values, allowed ...string) (params, error) {
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return p, err
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		if slices.Contains(propertyParams, name) && slices.Contains(allowed, name) {
+			p.equals = append(p.equals, [2]string{name, q.Get(name)})
 		}
 	}
 	return p, nil
@@ -189,4 +208,18 @@ func checkProperties(keep []string, schema []propDef) error {
 		}
 	}
 	return nil
+}
+
+// equalsText is the CQL2 text of the property=value parameters, the values
+// written as literals of their property's type; "" when there are none.
+func (p params) equalsText(schema []propDef) string {
+	var terms []string
+	for _, eq := range p.equals {
+		lit := "'" + strings.ReplaceAll(eq[1], "'", "''") + "'"
+		if i := slices.IndexFunc(schema, func(d propDef) bool { return d.Name == eq[0] }); i >= 0 && schema[i].Type != "string" {
+			lit = eq[1]
+		}
+		terms = append(terms, `"`+eq[0]+`" = `+lit)
+	}
+	return strings.Join(terms, " AND ")
 }

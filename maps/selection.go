@@ -36,11 +36,22 @@ func (h *handler) newQuery(c collection, p params, version uint64) (query, error
 	if err := checkProperties(p.keep, c.schema()); err != nil {
 		return q, err
 	}
-	if p.filter != "" {
-		var err error
-		if q.filter, err = parseFilter(p.filter, c.schema(), p.filterCRS); err != nil {
+	var terms []expr
+	for _, text := range []string{p.filter, p.equalsText(c.schema())} {
+		if text == "" {
+			continue
+		}
+		e, err := parseFilter(text, c.schema(), p.filterCRS)
+		if err != nil {
 			return q, err
 		}
+		terms = append(terms, e)
+	}
+	switch len(terms) {
+	case 1:
+		q.filter = terms[0]
+	case 2:
+		q.filter = logical{"AND", terms}
 	}
 	nw, err := h.networks.get(h.s, version, p.when.asOf)
 	q.nw = nw
