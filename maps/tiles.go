@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -38,7 +39,10 @@ func tileCoords(r *http.Request) (maptile.Tile, error) {
 	}
 	size := 1 << z
 	y, errY := strconv.Atoi(r.PathValue("y"))
-	x, errX := strconv.Atoi(r.PathValue("x"))
+	// The column may end in .mvt or .pbf, for clients that go by the
+	// extension (GDAL's MVT driver reads a remote tile so).
+	col := strings.TrimSuffix(strings.TrimSuffix(r.PathValue("x"), ".mvt"), ".pbf")
+	x, errX := strconv.Atoi(col)
 	if errY != nil || errX != nil || x < 0 || y < 0 || x >= size || y >= size {
 		return maptile.Tile{}, store.Errorf(store.EBADINPUT, "tile row %.10q, column %.10q: at zoom %d both go from 0 to %d", r.PathValue("y"), r.PathValue("x"), z, size-1)
 	}

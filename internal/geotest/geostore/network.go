@@ -11,7 +11,7 @@ import (
 // Population is the legal population given to Marseille (13055).
 const Population = 886040
 
-// networkYAML are facilities made for the tests (the default dataset names
+// NetworkYAML are facilities made for the tests (the default dataset names
 // none yet), placed with real coordinates of the test's choosing:
 //   - cs-vieux-port, a centre social at geotest.MarseillePoint, opened in 2005,
 //     managed by Léo Lagrange from 2012, in UCS 13 from 2015;
@@ -21,7 +21,7 @@ const Population = 886040
 //     Aix-en-Provence, in UCS 13, serving the zone 13001-est;
 //
 // beside cs-test of New (no type, no point, serving 13001-est).
-const networkYAML = `
+const NetworkYAML = `
 nodes:
   - {id: cs-vieux-port, kind: facility, name: Centre social du Vieux-Port, fields: {latitude: "43.2965", longitude: "5.3698", opened: "2005", address: "1 quai du Port"}, sources: [{source: cog-insee-2018}]}
   - {id: mpt-belsunce, kind: facility, name: Maison Pour Tous Belsunce, fields: {latitude: "43.3000", longitude: "5.3760", closed: "2020-06-30"}, sources: [{source: cog-insee-2018}]}
@@ -40,7 +40,7 @@ relations:
   - {kind: serves, from: evs-aix-est, to: zvs-13001-est, sources: [{source: cog-insee-2018}]}
 `
 
-// WithNetwork returns the store of New with the facilities of networkYAML
+// WithNetwork returns the store of New with the facilities of NetworkYAML
 // and Marseille's population.
 func WithNetwork(t testing.TB) *store.Store {
 	t.Helper()
@@ -54,7 +54,7 @@ func WithNetwork(t testing.TB) *store.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []store.File{{Name: "marseille.yaml", Data: update}, {Name: "network.yaml", Data: []byte(networkYAML)}} {
+	for _, f := range []store.File{{Name: "marseille.yaml", Data: update}, {Name: "network.yaml", Data: []byte(NetworkYAML)}} {
 		if _, err := s.Import(f); err != nil {
 			t.Fatal(err)
 		}
