@@ -31,7 +31,10 @@ func gdalTool(t *testing.T, name string) string {
 
 // networkServer starts the real server on the communes, zones made from
 // Aix-en-Provence and the test facilities, all imported with the CLI.
-func networkServer(t *testing.T) *server {
+func networkServer(t *testing.T) *server { return networkServerWith(t) }
+
+// networkServerWith is networkServer with more arguments to serve.
+func networkServerWith(t *testing.T, args ...string) *server {
 	t.Helper()
 	data, dir := t.TempDir(), t.TempDir()
 	zones := filepath.Join(dir, "zones.geojson")
@@ -51,7 +54,7 @@ func networkServer(t *testing.T) *server {
 			t.Fatalf("import %v: %v\n%s", args, err, out)
 		}
 	}
-	return startServer(t, data)
+	return startServer(t, data, args...)
 }
 
 // TestMapsNetworkWithGDAL reads the network's maps with GDAL 3.6 as a QGIS
