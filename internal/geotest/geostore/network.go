@@ -50,7 +50,7 @@ func WithNetwork(t testing.TB) *store.Store {
 		t.Fatal(err)
 	}
 	marseille.Fields["population"] = "886040"
-	update, err := yaml.Marshal(map[string]any{"nodes": []*store.Node{marseille}})
+	update, err := yaml.Marshal(map[string]any{"nodes": []any{marseille}})
 	if err != nil {
 		t.Fatal(err)
 	}
