@@ -12,6 +12,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
+
+	"github.com/cccs13/cccs-graph/store"
 )
 
 // lambert93 is where GDAL puts the Vieux-Port (5.3698, 43.2965) in
@@ -129,7 +131,7 @@ func TestQueryables(t *testing.T) {
 }
 
 func TestTiles(t *testing.T) {
-	srv, _ := server(t)
+	srv, s := server(t)
 	marseille := maptile.At(orb.Point{5.3698, 43.2965}, 12)
 	path := func(c string, tile maptile.Tile) string {
 		return srv.URL + "/ogc/collections/" + c + "/tiles/WebMercatorQuad/" + strconv.Itoa(int(tile.Z)) + "/" + strconv.Itoa(int(tile.Y)) + "/" + strconv.Itoa(int(tile.X))
@@ -157,6 +159,19 @@ func TestTiles(t *testing.T) {
 	resp, body = get(t, path("facilities", marseille)+"?datetime=2019-06-27")
 	if layers, err := mvt.Unmarshal(body); err != nil || len(layers) != 1 || len(layers[0].Features) != 2 {
 		t.Errorf("facilities tile: %d, %v %v", resp.StatusCode, layers, err)
+	}
+	// The tile is cached for the data version: 304 for its ETag, and an
+	// import that adds a facility in it makes a new one.
+	if again, _ := get(t, path("facilities", marseille)+"?datetime=2019-06-27", "If-None-Match", resp.Header.Get("ETag")); again.StatusCode != 304 {
+		t.Errorf("If-None-Match the tile's ETag: %d", again.StatusCode)
+	}
+	added := "nodes:\n  - {id: cs-joliette, kind: facility, name: Centre social Joliette, fields: {latitude: \"43.3050\", longitude: \"5.3660\"}, sources: [{source: cog-insee-2018}]}\n"
+	if _, err := s.Import(store.File{Name: "joliette.yaml", Data: []byte(added)}); err != nil {
+		t.Fatal(err)
+	}
+	_, body = get(t, path("facilities", marseille)+"?datetime=2019-06-27")
+	if layers, err := mvt.Unmarshal(body); err != nil || len(layers[0].Features) != 3 {
+		t.Errorf("the facilities tile after an import: %v %v, want 3 features", layers, err)
 	}
 	// Lower zooms weigh less than the outline itself: simplified per zoom.
 	_, z8 := get(t, path("communes", maptile.At(orb.Point{5.3698, 43.2965}, 8)))
@@ -281,5 +296,80 @@ func TestOpenAPIParameters(t *testing.T) {
 	}](t, must(get(t, srv.URL+"/ogc/api")))
 	if json.Unmarshal(raw.Components.Parameters["collectionId"], &enum); !slices.Equal(enum.Schema.Enum, ids) {
 		t.Errorf("OpenAPI collectionId %v; the collections are %v", enum.Schema.Enum, ids)
+	}
+}
+
+// /conformance lists only what is implemented: each class and the test that
+// exercises it.
+func TestConformanceClasses(t *testing.T) {
+	srv, _ := server(t)
+	proven := map[string]string{
+		"ogcapi-features-1/1.0/conf/core":                        "TestOGCItemsPaging, TestNetworkOnCommunes (datetime)",
+		"ogcapi-features-1/1.0/conf/geojson":                     "TestOGCFeature",
+		"ogcapi-features-1/1.0/conf/oas30":                       "TestOpenAPIParameters",
+		"ogcapi-features-2/1.0/conf/crs":                         "TestCRS",
+		"ogcapi-features-3/1.0/conf/queryables":                  "TestQueryables",
+		"ogcapi-features-3/1.0/conf/queryables-query-parameters": "TestPropertyParameters",
+		"ogcapi-features-3/1.0/conf/filter":                      "TestFilter",
+		"ogcapi-features-3/1.0/conf/features-filter":             "TestFilter",
+		"cql2/1.0/conf/cql2-text":                                "TestFilter, TestBadMapInput",
+		"cql2/1.0/conf/basic-cql2":                               "TestFilter",
+		"cql2/1.0/conf/basic-spatial-functions":                  "TestFilter, TestPointQuery",
+		"ogcapi-tiles-1/1.0/conf/core":                           "TestTiles",
+		"ogcapi-tiles-1/1.0/conf/tileset":                        "TestTilesets",
+		"ogcapi-tiles-1/1.0/conf/geodata-tilesets":               "TestTilesets",
+		"ogcapi-tiles-1/1.0/conf/mvt":                            "TestTiles",
+		"ogcapi-tiles-1/1.0/conf/oas30":                          "TestOpenAPIParameters",
+	}
+	conf := decode[struct{ ConformsTo []string }](t, must(get(t, srv.URL+"/ogc/conformance")))
+	for _, c := range conf.ConformsTo {
+		if proven[strings.TrimPrefix(c, "http://www.opengis.net/spec/")] == "" {
+			t.Errorf("conformance class %s has no test", c)
+		}
+	}
+	if len(conf.ConformsTo) != len(proven) {
+		t.Errorf("%d conformance classes, %d with tests", len(conf.ConformsTo), len(proven))
+	}
+}
+
+func TestPropertyParameters(t *testing.T) {
+	srv, _ := server(t)
+	fs := byID(t, srv.URL+"/ogc/collections/communes/items?datetime=2019-06-27&signatory=true&facilityCount=2")
+	if len(fs) != 1 || fs["insee-13055"].ID == "" {
+		t.Errorf("signatory=true&facilityCount=2: %v", fs)
+	}
+	fs = byID(t, srv.URL+"/ogc/collections/facilities/items?datetime=2019-06-27&type=centre-social")
+	if len(fs) != 1 || fs["cs-vieux-port"].ID == "" {
+		t.Errorf("type=centre-social: %v", fs)
+	}
+	if resp, _ := get(t, srv.URL+"/ogc/collections/communes/items?manager=x"); resp.StatusCode != 400 {
+		t.Errorf("a facility property on communes: %d, want 400", resp.StatusCode)
+	}
+}
+
+func TestTilesets(t *testing.T) {
+	srv, _ := server(t)
+	sets := decode[struct {
+		Tilesets []struct {
+			DataType, TileMatrixSetURI string
+			Links                      []link
+		}
+	}](t, must(get(t, srv.URL+"/ogc/collections/facilities/tiles")))
+	if len(sets.Tilesets) != 1 || sets.Tilesets[0].DataType != "vector" || sets.Tilesets[0].TileMatrixSetURI != tileURI {
+		t.Fatalf("tilesets: %+v", sets)
+	}
+	for _, l := range sets.Tilesets[0].Links {
+		if strings.Contains(l.Href, "{") {
+			continue
+		}
+		if resp, body := get(t, l.Href); resp.StatusCode != 200 {
+			t.Errorf("tileset link %s %s: %d %.200s", l.Rel, l.Href, resp.StatusCode, body)
+		}
+	}
+	tms := decode[struct {
+		TileMatrices []struct{ MatrixWidth int }
+	}](t, must(get(t, srv.URL+"/ogc/tileMatrixSets/WebMercatorQuad")))
+	if len(tms.TileMatrices) != maxZoom+1 || tms.TileMatrices[12].MatrixWidth != 4096 {
+		t.Errorf("WebMercatorQuad: %d matrices", len(tms.TileMatrices))
 	}
 }
