@@ -61,13 +61,7 @@ func maplibreDist(t *testing.T) string {
 	if dir := os.Getenv("MAPLIBRE_GL_DIST"); dir != "" {
 		return dir
 	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("npm is not on PATH: .ci/run installs it")
-		}
-		t.Skip("npm is not on PATH")
-	}
+	npm := client(t, "npm", "npm")
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -83,13 +77,7 @@ func maplibreDist(t *testing.T) string {
 // package, the style, tiles and data by the real server. The page draws the
 // partner communes of 2019 and the facilities from the vector tiles.
 func TestMapLibrePage(t *testing.T) {
-	browser, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is not on PATH: .ci/run installs it")
-		}
-		t.Skip("chromium is not on PATH (apt-get install chromium)")
-	}
+	browser := client(t, "chromium", "chromium")
 	dist := maplibreDist(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -15,16 +15,17 @@ import (
 	"github.com/cccs13/cccs-graph/internal/geotest/geostore"
 )
 
-// gdalTool returns the path of a GDAL program; the test is skipped outside
-// CI when GDAL is absent, and fails in CI.
-func gdalTool(t *testing.T, name string) string {
+// client returns the path of a program a test uses as a real client, from
+// the Debian package pkg; the test is skipped outside CI when it is absent,
+// and fails in CI.
+func client(t *testing.T, name, pkg string) string {
 	t.Helper()
 	path, err := exec.LookPath(name)
 	if err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not on PATH: .ci/run installs gdal-bin", name)
+			t.Fatalf("%s is not on PATH: .ci/run installs %s", name, pkg)
 		}
-		t.Skipf("%s is not on PATH (apt-get install gdal-bin)", name)
+		t.Skipf("%s is not on PATH (apt-get install %s)", name, pkg)
 	}
 	return path
 }
@@ -62,7 +63,7 @@ func networkServerWith(t *testing.T, args ...string) *server {
 // Lambert-93 coordinates, clean GeoPackages, and a vector tile read by GDAL's
 // MVT driver.
 func TestMapsNetworkWithGDAL(t *testing.T) {
-	ogrinfo, ogr2ogr := gdalTool(t, "ogrinfo"), gdalTool(t, "ogr2ogr")
+	ogrinfo, ogr2ogr := client(t, "ogrinfo", "gdal-bin"), client(t, "ogr2ogr", "gdal-bin")
 	srv := networkServer(t)
 	ogc := "OAPIF:" + srv.url + "/ogc"
 

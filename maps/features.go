@@ -123,6 +123,17 @@ func (fw *featureWriter) geometry(f mapFeature, stored []byte) error {
 func (fw *featureWriter) coordinates(g orb.Geometry) {
 	buf := make([]byte, 0, 4096)
 	buf = append(buf, `{"type":"`+g.GeoJSONType()+`","coordinates":`...)
+	// list writes n items as a JSON array.
+	list := func(n int, item func(i int)) {
+		buf = append(buf, '[')
+		for i := range n {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			item(i)
+		}
+		buf = append(buf, ']')
+	}
 	point := func(p orb.Point) {
 		buf = append(buf, '[')
 		buf = strconv.AppendFloat(buf, p[0], 'f', fw.crs.precision, 64)
@@ -131,21 +142,7 @@ func (fw *featureWriter) coordinates(g orb.Geometry) {
 		buf = append(buf, ']')
 	}
 	polygon := func(p orb.Polygon) {
-		buf = append(buf, '[')
-		for i, ring := range p {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			buf = append(buf, '[')
-			for j, q := range ring {
-				if j > 0 {
-					buf = append(buf, ',')
-				}
-				point(q)
-			}
-			buf = append(buf, ']')
-		}
-		buf = append(buf, ']')
+		list(len(p), func(i int) { list(len(p[i]), func(j int) { point(p[i][j]) }) })
 	}
 	switch g := g.(type) {
 	case orb.Point:
@@ -153,14 +150,7 @@ func (fw *featureWriter) coordinates(g orb.Geometry) {
 	case orb.Polygon:
 		polygon(g)
 	case orb.MultiPolygon:
-		buf = append(buf, '[')
-		for i, p := range g {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			polygon(p)
-		}
-		buf = append(buf, ']')
+		list(len(g), func(i int) { polygon(g[i]) })
 	}
 	fw.w.Write(append(buf, '}'))
 }
@@ -315,12 +305,7 @@ func (h *handler) selectFeatures(c collection, req prepared) ([]mapFeature, erro
 // items serves GET /ogc/collections/{id}/items: one page of features with
 // numberMatched, numberReturned and next and prev links.
 func (h *handler) items(w http.ResponseWriter, r *http.Request) {
-	c, err := findCollection(r.PathValue("id"))
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	req, ok := h.prepare(w, r, []string{mediaGeoJSON, mediaJSON}, append(slices.Clone(itemsParams), propertyParams...)...)
+	c, req, ok := h.prepareIn(w, r, []string{mediaGeoJSON, mediaJSON}, append(slices.Clone(itemsParams), propertyParams...)...)
 	if !ok {
 		return
 	}
@@ -396,12 +381,7 @@ func formats(media string) (this, other format) {
 
 // item serves GET /ogc/collections/{id}/items/{featureId}: one Feature.
 func (h *handler) item(w http.ResponseWriter, r *http.Request) {
-	c, err := findCollection(r.PathValue("id"))
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	req, ok := h.prepare(w, r, []string{mediaGeoJSON, mediaJSON}, itemParams...)
+	c, req, ok := h.prepareIn(w, r, []string{mediaGeoJSON, mediaJSON}, itemParams...)
 	if !ok {
 		return
 	}

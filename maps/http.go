@@ -155,6 +155,18 @@ func (h *handler) prepare(w http.ResponseWriter, r *http.Request, offers []strin
 	return req, !notModified(w, r, req.media, req.version, req.p.when.asOf.String())
 }
 
+// prepareIn is prepare for a resource of the collection named in the path.
+// Returns NOT_FOUND for an unknown collection.
+func (h *handler) prepareIn(w http.ResponseWriter, r *http.Request, offers []string, allowed ...string) (collection, prepared, bool) {
+	c, err := findCollection(r.PathValue("id"))
+	if err != nil {
+		h.writeError(w, r, err)
+		return c, prepared{}, false
+	}
+	req, ok := h.prepare(w, r, offers, allowed...)
+	return c, req, ok
+}
+
 // writeJSON answers a small JSON document (landing page, collections, ...).
 func writeJSON(w http.ResponseWriter, media string, v any) {
 	w.Header().Set("Content-Type", media)

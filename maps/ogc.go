@@ -158,12 +158,7 @@ func (h *handler) collections(w http.ResponseWriter, r *http.Request) {
 // its items links: GDAL 3.6, opened on
 // OAPIF:.../collections/communes?datetime=2019-06-27, follows them.
 func (h *handler) collection(w http.ResponseWriter, r *http.Request) {
-	c, err := findCollection(r.PathValue("id"))
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	req, ok := h.prepare(w, r, []string{mediaJSON}, docParams...)
+	c, req, ok := h.prepareIn(w, r, []string{mediaJSON}, docParams...)
 	if !ok {
 		return
 	}

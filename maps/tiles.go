@@ -51,17 +51,12 @@ func tileCoords(r *http.Request) (maptile.Tile, error) {
 
 // tile serves GET /ogc/collections/{id}/tiles/WebMercatorQuad/{z}/{y}/{x}.
 func (h *handler) tile(w http.ResponseWriter, r *http.Request) {
-	c, err := findCollection(r.PathValue("id"))
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
 	t, err := tileCoords(r)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
-	req, ok := h.prepare(w, r, []string{mediaMVT}, tileParams...)
+	c, req, ok := h.prepareIn(w, r, []string{mediaMVT}, tileParams...)
 	if !ok {
 		return
 	}
@@ -230,12 +225,7 @@ func (h *handler) tileset(w http.ResponseWriter, r *http.Request) {
 // TileJSON 3.0.0, what MapLibre and QGIS read. The parameters go into the
 // tile URL.
 func (h *handler) tileJSON(w http.ResponseWriter, r *http.Request) {
-	c, err := findCollection(r.PathValue("id"))
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	req, ok := h.prepare(w, r, []string{mediaJSON}, tileParams...)
+	c, req, ok := h.prepareIn(w, r, []string{mediaJSON}, tileParams...)
 	if !ok {
 		return
 	}
