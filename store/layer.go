@@ -36,7 +36,7 @@ func (r LayerResult) Changed() bool {
 // '-', and the code made an id ("insee-13055", "zvs-13055-nord").
 var territoryIDPrefixes = map[string]string{
 	"departement": "fr", "arrondissement": "arr", "canton": "canton", "commune": "insee",
-	"zone-de-vie-sociale": "zvs", "priority-area": "priority", "itc-territory": "itc",
+	"zone-de-vie-sociale": "zvs", "priority-area": "priority", "itc-territory": "itc", "arrondissement-municipal": "insee",
 }
 
 // territoryID is the id a new territory of a kind with a code gets.

@@ -37,7 +37,7 @@ var Kinds = []struct {
 	{"territory", map[string]FieldType{"type": Text, "code": Text, "description": Text,
 		"population": IntField, "postcodes": Text, "intercommunality": Text, "intercommunalityCode": Text, "siren": Text}},
 	{"facility", map[string]FieldType{"address": Text, "agrement": Text, "agrementFrom": DateField, "description": Text,
-		"postcode": Text, "latitude": FloatField, "longitude": FloatField, "opened": DateField, "closed": DateField, "note": Text}},
+		"postcode": Text, "siret": Text, "latitude": FloatField, "longitude": FloatField, "opened": DateField, "closed": DateField, "note": Text}},
 	{"facility-type", map[string]FieldType{"description": Text, "rules": Text}},
 	{"body", map[string]FieldType{"description": Text, "created": DateField}},
 	{"agreement", map[string]FieldType{"startDate": DateField, "endDate": DateField, "signedAt": DateField, "place": Text, "summary": Text}},
@@ -109,7 +109,7 @@ var (
 	OrganizationCategories = []string{"state", "social-security", "region", "departement", "metropole", "commune",
 		"federation", "public-agency", "national-body", "association", "other"}
 	TerritoryTypes = []string{"departement", "arrondissement", "canton", "commune", "zone-de-vie-sociale",
-		"priority-area", "itc-territory"}
+		"priority-area", "itc-territory", "arrondissement-municipal"}
 	OrientationTypes = []string{"stake", "strategic-orientation", "general-objective", "purpose"}
 )
 
