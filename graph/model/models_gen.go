@@ -1142,6 +1142,8 @@ const (
 	TerritoryKindPriorityArea TerritoryKind = "PRIORITY_AREA"
 	// A territory of an Instance Territoriale de Concertation.
 	TerritoryKindItcTerritory TerritoryKind = "ITC_TERRITORY"
+	// An arrondissement municipal of Marseille (INSEE 13201 to 13216), inside the commune.
+	TerritoryKindArrondissementMunicipal TerritoryKind = "ARRONDISSEMENT_MUNICIPAL"
 )
 
 var AllTerritoryKind = []TerritoryKind{
@@ -1152,11 +1154,12 @@ var AllTerritoryKind = []TerritoryKind{
 	TerritoryKindZoneDeVieSociale,
 	TerritoryKindPriorityArea,
 	TerritoryKindItcTerritory,
+	TerritoryKindArrondissementMunicipal,
 }
 
 func (e TerritoryKind) IsValid() bool {
 	switch e {
-	case TerritoryKindDepartement, TerritoryKindArrondissement, TerritoryKindCanton, TerritoryKindCommune, TerritoryKindZoneDeVieSociale, TerritoryKindPriorityArea, TerritoryKindItcTerritory:
+	case TerritoryKindDepartement, TerritoryKindArrondissement, TerritoryKindCanton, TerritoryKindCommune, TerritoryKindZoneDeVieSociale, TerritoryKindPriorityArea, TerritoryKindItcTerritory, TerritoryKindArrondissementMunicipal:
 		return true
 	}
 	return false
