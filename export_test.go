@@ -19,6 +19,9 @@ import (
 	"github.com/cccs13/cccs-graph/store"
 )
 
+// ctx is the context of the tests' store calls: nothing cancels it.
+var ctx = context.Background()
+
 var (
 	serverOnce  sync.Once
 	sharedStore *store.Store
@@ -28,9 +31,9 @@ var (
 func testServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	serverOnce.Do(func() {
-		s, err := store.Open("")
+		s, err := store.Open("", nil)
 		if err == nil {
-			_, err = s.LoadDefaultIfEmpty()
+			_, err = s.LoadDefaultIfEmpty(ctx)
 		}
 		if err != nil {
 			panic(err)
@@ -92,7 +95,7 @@ func TestExportEndpoints(t *testing.T) {
 			t.Errorf("%s: Content-Disposition %q, want the file %s", path, got, want.file)
 		}
 	}
-	nodes, rels, err := sharedStore.Size()
+	nodes, rels, err := sharedStore.Size(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

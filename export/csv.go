@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -32,12 +33,12 @@ func CSV(w io.Writer, snap *store.Snapshot, collection string) error {
 	return cw.Error()
 }
 
-func relationRows(cw *csv.Writer, rels []*store.Relation) error {
+func relationRows(cw *csv.Writer, rels []*domain.Relation) error {
 	if err := cw.Write([]string{"id", "kind", "from", "to", "validFrom", "validTo", "role", "onBehalfOf", "note", "sources"}); err != nil {
 		return err
 	}
 	for _, r := range rels {
-		row := []string{store.RelationID(r), string(r.Kind), r.From, r.To, r.ValidFrom.String(), r.ValidTo.String(), r.Role, r.OnBehalfOf, r.Note, sourceIDs(r.Sources)}
+		row := []string{domain.RelationID(r), string(r.Kind), r.From, r.To, r.ValidFrom.String(), r.ValidTo.String(), r.Role, r.OnBehalfOf, r.Note, sourceIDs(r.Sources)}
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -45,12 +46,12 @@ func relationRows(cw *csv.Writer, rels []*store.Relation) error {
 	return nil
 }
 
-func nodeRows(cw *csv.Writer, nodes []*store.Node, name string) error {
-	i := slices.IndexFunc(collections, func(c collection) bool { return c.Name == name })
+func nodeRows(cw *csv.Writer, nodes []*domain.Node, name string) error {
+	i := slices.IndexFunc(domain.Kinds, func(k domain.KindInfo) bool { return k.Collection == name })
 	if i < 0 {
-		return store.Errorf(store.ENOTFOUND, "no collection %q", name)
+		return domain.Errorf(domain.ENOTFOUND, "no collection %q", name)
 	}
-	kind := collections[i].Kind
+	kind := domain.Kinds[i].Kind
 	fields := kindFields(kind)
 	header := append([]string{"id", "kind", "name", "shortName", "aliases"}, fields...)
 	if err := cw.Write(append(header, "sources")); err != nil {
@@ -72,8 +73,8 @@ func nodeRows(cw *csv.Writer, nodes []*store.Node, name string) error {
 }
 
 // kindFields lists the fields of a kind by name.
-func kindFields(kind store.Kind) []string {
-	for _, k := range store.Kinds {
+func kindFields(kind domain.Kind) []string {
+	for _, k := range domain.Kinds {
 		if k.Kind == kind {
 			return slices.Sorted(maps.Keys(k.Fields))
 		}

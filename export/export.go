@@ -5,11 +5,13 @@
 package export
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"slices"
 	"strings"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -27,25 +29,12 @@ var Formats = []string{FormatYAML, FormatGraphML, FormatCSV, FormatJSON}
 // RelationsCollection is the CSV collection of relations.
 const RelationsCollection = "relations"
 
-// collection is a CSV collection of nodes: its name, as the GraphQL API
-// names it, and the kind of its nodes.
-type collection struct {
-	Name string
-	Kind store.Kind
-}
-
-var collections = []collection{
-	{"organizations", "organization"}, {"facilities", "facility"}, {"facilityTypes", "facility-type"},
-	{"territories", "territory"}, {"bodies", "body"}, {"agreements", "agreement"}, {"amendments", "amendment"},
-	{"articles", "article"}, {"programmes", "programme"}, {"orientations", "orientation"}, {"themes", "theme"},
-	{"objectives", "objective"}, {"events", "event"}, {"people", "person"}, {"sources", "source"},
-}
-
-// Collections lists the CSV collections: every node collection, then relations.
+// Collections lists the CSV collections: every node collection of the
+// registry (domain.Kinds), then relations.
 func Collections() []string {
-	names := make([]string, 0, len(collections)+1)
-	for _, c := range collections {
-		names = append(names, c.Name)
+	names := make([]string, 0, len(domain.Kinds)+1)
+	for _, k := range domain.Kinds {
+		names = append(names, k.Collection)
 	}
 	return append(names, RelationsCollection)
 }
@@ -53,8 +42,8 @@ func Collections() []string {
 // Request says what to export.
 type Request struct {
 	Format     string
-	Collection string     // CSV only
-	AsOf       store.Date // zero: everything, over all time
+	Collection string      // CSV only
+	AsOf       domain.Date // zero: everything, over all time
 }
 
 // Validate checks a request. Returns EBADINPUT for an unknown format, a
@@ -63,34 +52,43 @@ type Request struct {
 func (r Request) Validate() error {
 	switch {
 	case !slices.Contains(Formats, r.Format):
-		return store.Errorf(store.EBADINPUT, "unknown format %q: use %s", r.Format, strings.Join(Formats, ", "))
+		return domain.Errorf(domain.EBADINPUT, "unknown format %q: use %s", r.Format, strings.Join(Formats, ", "))
 	case r.Format == FormatCSV && r.Collection == "":
-		return store.Errorf(store.EBADINPUT, "CSV is written one collection at a time: name one of %s", strings.Join(Collections(), ", "))
+		return domain.Errorf(domain.EBADINPUT, "CSV is written one collection at a time: name one of %s", strings.Join(Collections(), ", "))
 	case r.Format == FormatCSV && !slices.Contains(Collections(), r.Collection):
-		return store.Errorf(store.ENOTFOUND, "no collection %q: use one of %s", r.Collection, strings.Join(Collections(), ", "))
+		return domain.Errorf(domain.ENOTFOUND, "no collection %q: use one of %s", r.Collection, strings.Join(Collections(), ", "))
 	case r.Format != FormatCSV && r.Collection != "":
-		return store.Errorf(store.EBADINPUT, "a collection is chosen for CSV only; %s holds the whole network", r.Format)
+		return domain.Errorf(domain.EBADINPUT, "a collection is chosen for CSV only; %s holds the whole network", r.Format)
 	case r.Format == FormatYAML && !r.AsOf.IsZero():
-		return store.Errorf(store.EBADINPUT, "the YAML dataset is the whole graph, for import: a date applies to graphml, csv and json")
+		return domain.Errorf(domain.EBADINPUT, "the YAML dataset is the whole graph, for import: a date applies to graphml, csv and json")
 	}
 	return nil
 }
 
+// Reader is what an export reads: the dataset, or the network at a date,
+// each in one transaction; and the data version its ETags key on.
+// *store.Store is one.
+type Reader interface {
+	Export(ctx context.Context) ([]byte, error)
+	Snapshot(ctx context.Context, asOf domain.Date) (*store.Snapshot, error)
+	DataVersion(ctx context.Context) (uint64, error)
+}
+
 // Write writes what r asks for, read from s in one transaction. Returns the
 // codes of Validate.
-func Write(w io.Writer, s *store.Store, r Request) error {
+func Write(ctx context.Context, w io.Writer, s Reader, r Request) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
 	if r.Format == FormatYAML {
-		b, err := s.Export()
+		b, err := s.Export(ctx)
 		if err != nil {
 			return err
 		}
 		_, err = w.Write(b)
 		return err
 	}
-	snap, err := s.Snapshot(r.AsOf)
+	snap, err := s.Snapshot(ctx, r.AsOf)
 	if err != nil {
 		return err
 	}
@@ -106,19 +104,19 @@ func Write(w io.Writer, s *store.Store, r Request) error {
 // relation is a relation with its id, as JSON writes it.
 type relation struct {
 	ID string `json:"id"`
-	*store.Relation
+	*domain.Relation
 }
 
 // JSON writes the snapshot as one object: asOf (absent for all time), nodes
 // (as the dataset format has them) and relations (with an id).
 func JSON(w io.Writer, snap *store.Snapshot) error {
 	doc := struct {
-		AsOf      string        `json:"asOf,omitempty"`
-		Nodes     []*store.Node `json:"nodes"`
-		Relations []relation    `json:"relations"`
+		AsOf      string         `json:"asOf,omitempty"`
+		Nodes     []*domain.Node `json:"nodes"`
+		Relations []relation     `json:"relations"`
 	}{AsOf: snap.AsOf.String(), Nodes: snap.Nodes, Relations: make([]relation, len(snap.Relations))}
 	for i, r := range snap.Relations {
-		doc.Relations[i] = relation{ID: store.RelationID(r), Relation: r}
+		doc.Relations[i] = relation{ID: domain.RelationID(r), Relation: r}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -129,7 +127,7 @@ func JSON(w io.Writer, snap *store.Snapshot) error {
 func joinList(items []string) string { return strings.Join(items, "; ") }
 
 // sourceIDs lists the documents cited.
-func sourceIDs(cs []store.Citation) string {
+func sourceIDs(cs []domain.Citation) string {
 	ids := make([]string, len(cs))
 	for i, c := range cs {
 		ids[i] = c.Source

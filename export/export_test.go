@@ -2,14 +2,19 @@ package export
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
 	"strings"
 	"testing"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
+
+// ctx is the context of the tests' store calls: nothing cancels it.
+var ctx = context.Background()
 
 // tricky has names that need quoting in CSV and escaping in XML.
 const tricky = `nodes:
@@ -33,13 +38,13 @@ relations:
 
 func trickyStore(t *testing.T) *store.Store {
 	t.Helper()
-	s, err := store.Open("")
+	s, err := store.Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
 	cccs := "nodes:\n  - {id: cccs, kind: agreement, name: Convention Cadre, sources: [{source: doc}]}\n"
-	if _, err := s.Import(store.File{Name: "tricky.yaml", Data: []byte(tricky)}, store.File{Name: "cccs.yaml", Data: []byte(cccs)}); err != nil {
+	if _, err := s.Import(ctx, store.File{Name: "tricky.yaml", Data: []byte(tricky)}, store.File{Name: "cccs.yaml", Data: []byte(cccs)}); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -48,7 +53,7 @@ func trickyStore(t *testing.T) *store.Store {
 func write(t *testing.T, s *store.Store, r Request) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Write(&buf, s, r); err != nil {
+	if err := Write(t.Context(), &buf, s, r); err != nil {
 		t.Fatalf("Write(%+v): %v", r, err)
 	}
 	return buf.Bytes()
@@ -94,7 +99,7 @@ func TestGraphMLIsTypedAndComplete(t *testing.T) {
 
 func TestGraphMLAsOfKeepsWhatIsInForce(t *testing.T) {
 	s := trickyStore(t)
-	d, _ := store.ParseDate("2010")
+	d, _ := domain.ParseDate("2010")
 	var doc graphML
 	if err := xml.Unmarshal(write(t, s, Request{Format: FormatGraphML, AsOf: d}), &doc); err != nil {
 		t.Fatal(err)
@@ -136,7 +141,7 @@ func TestJSONHoldsNodesAndRelations(t *testing.T) {
 	s := trickyStore(t)
 	var doc struct {
 		AsOf      string
-		Nodes     []store.Node
+		Nodes     []domain.Node
 		Relations []struct {
 			ID   string
 			Kind string
@@ -151,18 +156,18 @@ func TestJSONHoldsNodesAndRelations(t *testing.T) {
 }
 
 func TestRequestValidation(t *testing.T) {
-	d, _ := store.ParseDate("2015")
+	d, _ := domain.ParseDate("2015")
 	for name, tc := range map[string]struct {
 		req  Request
 		code string
 	}{
-		"unknown format":      {Request{Format: "xlsx"}, store.EBADINPUT},
-		"csv without name":    {Request{Format: FormatCSV}, store.EBADINPUT},
-		"unknown collection":  {Request{Format: FormatCSV, Collection: "spaceships"}, store.ENOTFOUND},
-		"collection for json": {Request{Format: FormatJSON, Collection: "organizations"}, store.EBADINPUT},
-		"yaml as of a date":   {Request{Format: FormatYAML, AsOf: d}, store.EBADINPUT},
+		"unknown format":      {Request{Format: "xlsx"}, domain.EBADINPUT},
+		"csv without name":    {Request{Format: FormatCSV}, domain.EBADINPUT},
+		"unknown collection":  {Request{Format: FormatCSV, Collection: "spaceships"}, domain.ENOTFOUND},
+		"collection for json": {Request{Format: FormatJSON, Collection: "organizations"}, domain.EBADINPUT},
+		"yaml as of a date":   {Request{Format: FormatYAML, AsOf: d}, domain.EBADINPUT},
 	} {
-		if err := tc.req.Validate(); store.ErrorCode(err) != tc.code {
+		if err := tc.req.Validate(); domain.ErrorCode(err) != tc.code {
 			t.Errorf("%s: %v, want %s", name, err, tc.code)
 		}
 	}

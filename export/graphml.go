@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -60,7 +61,7 @@ func text[T any](name string, f func(T) string) attribute[T] {
 	return attribute[T]{name, "string", func(v T) (string, bool) { s := f(v); return s, s != "" }}
 }
 
-func year[T any](name string, f func(T) store.Date) attribute[T] {
+func year[T any](name string, f func(T) domain.Date) attribute[T] {
 	return attribute[T]{name, "int", func(v T) (string, bool) {
 		d := f(v)
 		return strconv.Itoa(d.Y), !d.IsZero()
@@ -68,44 +69,44 @@ func year[T any](name string, f func(T) store.Date) attribute[T] {
 }
 
 // edgeAttributes are written on every edge that has them.
-var edgeAttributes = []attribute[*store.Relation]{
-	text("kind", func(r *store.Relation) string { return string(r.Kind) }),
-	text("validFrom", func(r *store.Relation) string { return r.ValidFrom.String() }),
-	text("validTo", func(r *store.Relation) string { return r.ValidTo.String() }),
-	year("validFromYear", func(r *store.Relation) store.Date { return r.ValidFrom }),
-	year("validToYear", func(r *store.Relation) store.Date { return r.ValidTo }),
-	text("role", func(r *store.Relation) string { return r.Role }),
-	text("onBehalfOf", func(r *store.Relation) string { return r.OnBehalfOf }),
-	text("note", func(r *store.Relation) string { return r.Note }),
-	text("sources", func(r *store.Relation) string { return sourceIDs(r.Sources) }),
+var edgeAttributes = []attribute[*domain.Relation]{
+	text("kind", func(r *domain.Relation) string { return string(r.Kind) }),
+	text("validFrom", func(r *domain.Relation) string { return r.ValidFrom.String() }),
+	text("validTo", func(r *domain.Relation) string { return r.ValidTo.String() }),
+	year("validFromYear", func(r *domain.Relation) domain.Date { return r.ValidFrom }),
+	year("validToYear", func(r *domain.Relation) domain.Date { return r.ValidTo }),
+	text("role", func(r *domain.Relation) string { return r.Role }),
+	text("onBehalfOf", func(r *domain.Relation) string { return r.OnBehalfOf }),
+	text("note", func(r *domain.Relation) string { return r.Note }),
+	text("sources", func(r *domain.Relation) string { return sourceIDs(r.Sources) }),
 }
 
 // nodeAttributes are the attributes every kind of node may have; the fields
 // of each kind follow them.
-func nodeAttributes(signatories map[string]bool) []attribute[*store.Node] {
-	return []attribute[*store.Node]{
-		text("kind", func(n *store.Node) string { return string(n.Kind) }),
-		text("name", func(n *store.Node) string { return n.Name }),
-		text("shortName", func(n *store.Node) string { return n.ShortName }),
-		text("aliases", func(n *store.Node) string { return joinList(n.Aliases) }),
-		year("startYear", func(n *store.Node) store.Date { return n.Lifetime().From }),
-		year("endYear", func(n *store.Node) store.Date { return n.Lifetime().To }),
-		{"signatory", "boolean", func(n *store.Node) (string, bool) {
-			return strconv.FormatBool(signatories[n.ID]), n.Kind == "organization"
+func nodeAttributes(signatories map[string]bool) []attribute[*domain.Node] {
+	return []attribute[*domain.Node]{
+		text("kind", func(n *domain.Node) string { return string(n.Kind) }),
+		text("name", func(n *domain.Node) string { return n.Name }),
+		text("shortName", func(n *domain.Node) string { return n.ShortName }),
+		text("aliases", func(n *domain.Node) string { return joinList(n.Aliases) }),
+		year("startYear", func(n *domain.Node) domain.Date { return n.Lifetime().From }),
+		year("endYear", func(n *domain.Node) domain.Date { return n.Lifetime().To }),
+		{"signatory", "boolean", func(n *domain.Node) (string, bool) {
+			return strconv.FormatBool(signatories[n.ID]), n.Kind == domain.KindOrganization
 		}},
-		text("sources", func(n *store.Node) string { return sourceIDs(n.Sources) }),
+		text("sources", func(n *domain.Node) string { return sourceIDs(n.Sources) }),
 	}
 }
 
 // fieldAttributes are the node fields of every kind, by name: int where every
 // kind that has the field types it so, string otherwise ("number" is "1.3.3"
 // on an article).
-func fieldAttributes() []attribute[*store.Node] {
+func fieldAttributes() []attribute[*domain.Node] {
 	types := map[string]string{}
-	for _, k := range store.Kinds {
+	for _, k := range domain.Kinds {
 		for name, ft := range k.Fields {
 			t := "string"
-			if ft == store.IntField {
+			if ft == domain.IntField {
 				t = "int"
 			}
 			if old, ok := types[name]; ok && old != t {
@@ -114,9 +115,9 @@ func fieldAttributes() []attribute[*store.Node] {
 			types[name] = t
 		}
 	}
-	var out []attribute[*store.Node]
+	var out []attribute[*domain.Node]
 	for _, name := range slices.Sorted(maps.Keys(types)) {
-		out = append(out, attribute[*store.Node]{name, types[name], func(n *store.Node) (string, bool) {
+		out = append(out, attribute[*domain.Node]{name, types[name], func(n *domain.Node) (string, bool) {
 			v, ok := n.Fields[name]
 			return v, ok && v != ""
 		}})
@@ -142,7 +143,7 @@ func GraphML(w io.Writer, snap *store.Snapshot) error {
 		doc.Graph.Nodes = append(doc.Graph.Nodes, gmlNode{ID: n.ID, Data: values("n_", nodeAttrs, n)})
 	}
 	for _, r := range snap.Relations {
-		doc.Graph.Edges = append(doc.Graph.Edges, gmlEdge{ID: store.RelationID(r), Source: r.From, Target: r.To, Data: values("e_", edgeAttributes, r)})
+		doc.Graph.Edges = append(doc.Graph.Edges, gmlEdge{ID: domain.RelationID(r), Source: r.From, Target: r.To, Data: values("e_", edgeAttributes, r)})
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
@@ -179,7 +180,7 @@ func values[T any](prefix string, attrs []attribute[T], v T) []gmlData {
 func signatories(snap *store.Snapshot) map[string]bool {
 	out := map[string]bool{}
 	for _, r := range snap.Relations {
-		if r.Kind == "signatory" && r.To == store.FrameworkID {
+		if r.Kind == domain.RelSignatory && r.To == store.FrameworkID {
 			out[r.From] = true
 		}
 	}

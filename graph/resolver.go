@@ -3,9 +3,7 @@ package graph
 
 //go:generate go tool gqlgen generate
 
-import "github.com/cccs13/cccs-graph/store"
-
 // Resolver holds the dependencies of the resolvers.
 type Resolver struct {
-	Store *store.Store
+	Store Reader
 }

@@ -45,7 +45,7 @@ relations:
 func WithNetwork(t testing.TB) *store.Store {
 	t.Helper()
 	s := New(t)
-	marseille, err := s.Node("insee-13055")
+	marseille, err := s.Node(t.Context(), "insee-13055")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func WithNetwork(t testing.TB) *store.Store {
 		t.Fatal(err)
 	}
 	for _, f := range []store.File{{Name: "marseille.yaml", Data: update}, {Name: "network.yaml", Data: []byte(NetworkYAML)}} {
-		if _, err := s.Import(f); err != nil {
+		if _, err := s.Import(t.Context(), f); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-// Package maps serves the network to mapping tools (Leaflet, MapLibre,
+// Package geo serves the network to mapping tools (Leaflet, MapLibre,
 // QGIS, GDAL/OGR) without GraphQL: GeoJSON FeatureCollections at
 // /geo/{collection}.geojson, OGC API - Features Parts 1 to 3 (Core, GeoJSON,
 // OpenAPI 3.0, CRS, CQL2 filters) and OGC API - Tiles (Mapbox Vector Tiles)
@@ -7,9 +7,10 @@
 // bytes written as they are where no reprojection is asked; responses carry
 // a weak ETag on the data version and are gzipped for clients that accept
 // it. See docs/maps.md.
-package maps
+package geo
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/klauspost/compress/gzhttp"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -64,7 +66,7 @@ func collectionIDs() string {
 func findCollection(id string) (collection, error) {
 	i := slices.IndexFunc(allCollections, func(c collection) bool { return c.ID == id })
 	if i < 0 {
-		return collection{}, store.Errorf(store.ENOTFOUND, "no collection %.60q: the collections are %s", id, collectionIDs())
+		return collection{}, domain.Errorf(domain.ENOTFOUND, "no collection %.60q: the collections are %s", id, collectionIDs())
 	}
 	return allCollections[i], nil
 }
@@ -76,8 +78,19 @@ const (
 	maxLimit     = 1000
 )
 
+// Reader is what the map handlers read: the layers, the territories in a
+// box, their features streamed, the network as of a date, and the data
+// version their ETags and caches key on. *store.Store is one.
+type Reader interface {
+	GeoLayers(ctx context.Context) []store.GeoLayer
+	GeoSearch(ctx context.Context, q store.GeoQuery) ([]store.GeoEntry, error)
+	Features(ctx context.Context, ids []string, fn func(*store.Feature) error) error
+	Snapshot(ctx context.Context, asOf domain.Date) (*store.Snapshot, error)
+	DataVersion(ctx context.Context) (uint64, error)
+}
+
 type handler struct {
-	s        *store.Store
+	s        Reader
 	log      *slog.Logger
 	networks networkCache
 	tiles    tileCache
@@ -85,7 +98,7 @@ type handler struct {
 
 // New returns the handler of /geo/ and /ogc (and everything under it), gzip
 // included.
-func New(s *store.Store, log *slog.Logger) http.Handler {
+func New(s Reader, log *slog.Logger) http.Handler {
 	h := &handler{s: s, log: logger(log)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /geo/{file}", h.geoJSON)

@@ -1,6 +1,7 @@
-package maps
+package geo
 
 import (
+	"context"
 	"math"
 
 	"github.com/paulmach/orb"
@@ -31,7 +32,7 @@ type query struct {
 
 // newQuery checks the collection-dependent parameters and joins the
 // network as of the date asked.
-func (h *handler) newQuery(c collection, p params, version uint64) (query, error) {
+func (h *handler) newQuery(ctx context.Context, c collection, p params, version uint64) (query, error) {
 	q := query{c: c, box: p.bbox, point: p.point, w: p.when}
 	if err := checkProperties(p.keep, c.schema()); err != nil {
 		return q, err
@@ -53,24 +54,24 @@ func (h *handler) newQuery(c collection, p params, version uint64) (query, error
 	case 2:
 		q.filter = logical{"AND", terms}
 	}
-	nw, err := h.networks.get(h.s, version, p.when.asOf)
+	nw, err := h.networks.get(ctx, h.s, version, p.when.asOf)
 	q.nw = nw
 	return q, err
 }
 
 // run returns the features that match, in id order.
-func (h *handler) run(q query) ([]mapFeature, error) {
+func (h *handler) run(ctx context.Context, q query) ([]mapFeature, error) {
 	var all []mapFeature
 	var err error
 	if q.c.Facilities {
 		all = q.facilities()
-	} else if all, err = h.territories(q.c.Types, q.box, q.point, q.nw); err != nil {
+	} else if all, err = h.territories(ctx, q.c.Types, q.box, q.point, q.nw); err != nil {
 		return nil, err
 	}
 	if q.filter == nil {
 		return all, nil
 	}
-	spatial, err := h.spatialMatcher(q)
+	spatial, err := h.spatialMatcher(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -84,8 +85,8 @@ func (h *handler) run(q query) ([]mapFeature, error) {
 }
 
 // territories runs a spatial query and joins each territory's properties.
-func (h *handler) territories(types []string, box *store.BBox, point *store.Point, nw *network) ([]mapFeature, error) {
-	entries, err := h.s.GeoSearch(store.GeoQuery{Types: types, BBox: box, Point: point})
+func (h *handler) territories(ctx context.Context, types []string, box *store.BBox, point *store.Point, nw *network) ([]mapFeature, error) {
+	entries, err := h.s.GeoSearch(ctx, store.GeoQuery{Types: types, BBox: box, Point: point})
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +144,7 @@ func inBox(p orb.Point, b store.BBox) bool {
 // spatialMatcher answers the S_INTERSECTS of a filter: for territories, each
 // literal is one query of the spatial index (exact on the outlines); for
 // facilities, a test of the point.
-func (h *handler) spatialMatcher(q query) (func(intersects, mapFeature) bool, error) {
+func (h *handler) spatialMatcher(ctx context.Context, q query) (func(intersects, mapFeature) bool, error) {
 	if q.c.Facilities {
 		return func(e intersects, f mapFeature) bool {
 			return f.facility.point != nil && pointMatches(*f.facility.point, e.box, e.point)
@@ -152,7 +153,7 @@ func (h *handler) spatialMatcher(q query) (func(intersects, mapFeature) bool, er
 	terms := spatialTerms(q.filter)
 	hits := make([]map[string]bool, len(terms))
 	for i, e := range terms {
-		entries, err := h.s.GeoSearch(store.GeoQuery{Types: q.c.Types, BBox: e.box, Point: e.point})
+		entries, err := h.s.GeoSearch(ctx, store.GeoQuery{Types: q.c.Types, BBox: e.box, Point: e.point})
 		if err != nil {
 			return nil, err
 		}

@@ -1,4 +1,4 @@
-package maps
+package geo
 
 import (
 	"encoding/json"
@@ -76,7 +76,7 @@ func BenchmarkTileMarseille(b *testing.B) {
 	s := geostore.WithNetwork(b)
 	h := New(s, slog.New(slog.DiscardHandler)).(http.Handler)
 	inner := &handler{s: s, log: slog.New(slog.DiscardHandler)}
-	version, _ := s.DataVersion()
+	version, _ := s.DataVersion(ctx)
 	for z := 10; z <= 14; z++ {
 		t := maptile.At(orb.Point{5.3698, 43.2965}, maptile.Zoom(z))
 		b.Run("z"+strconv.Itoa(z), func(b *testing.B) {
@@ -86,7 +86,7 @@ func BenchmarkTileMarseille(b *testing.B) {
 			box := strconv.FormatFloat(bound.Min[0], 'f', -1, 64) + "," + strconv.FormatFloat(bound.Min[1], 'f', -1, 64) + "," +
 				strconv.FormatFloat(bound.Max[0], 'f', -1, 64) + "," + strconv.FormatFloat(bound.Max[1], 'f', -1, 64)
 			tilePath := "/ogc/collections/communes/tiles/WebMercatorQuad/" + strconv.Itoa(z) + "/" + strconv.Itoa(int(t.Y)) + "/" + strconv.Itoa(int(t.X))
-			body, err := inner.renderTile(c, t, req)
+			body, err := inner.renderTile(ctx, c, t, req)
 			if err != nil || len(body) == 0 {
 				b.Fatalf("tile z%d: %d bytes, %v", z, len(body), err)
 			}
@@ -95,7 +95,7 @@ func BenchmarkTileMarseille(b *testing.B) {
 			var rendered time.Duration
 			for b.Loop() {
 				start := time.Now()
-				inner.renderTile(c, t, req)
+				inner.renderTile(ctx, c, t, req)
 				rendered += time.Since(start)
 			}
 			perTile := rendered / time.Duration(b.N)

@@ -1,4 +1,4 @@
-package maps
+package geo
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -155,7 +156,7 @@ func filterError(src string, pos int, format string, args ...any) error {
 	if len(at) > 24 {
 		at = at[:24] + "..."
 	}
-	return store.Errorf(store.EBADINPUT, "filter: at character %d (%q): %s", pos+1, at, fmt.Sprintf(format, args...))
+	return domain.Errorf(domain.EBADINPUT, "filter: at character %d (%q): %s", pos+1, at, fmt.Sprintf(format, args...))
 }
 
 // parser reads a filter with a bound on nesting and predicates.
@@ -174,10 +175,10 @@ type parser struct {
 // of a collection. Returns BAD_USER_INPUT.
 func parseFilter(src string, schema []propDef, literalCRS *crs) (expr, error) {
 	if len(src) > maxFilterLen {
-		return nil, store.Errorf(store.EBADINPUT, "filter: %d bytes, at most %d", len(src), maxFilterLen)
+		return nil, domain.Errorf(domain.EBADINPUT, "filter: %d bytes, at most %d", len(src), maxFilterLen)
 	}
 	if strings.TrimSpace(src) == "" {
-		return nil, store.Errorf(store.EBADINPUT, "filter: empty")
+		return nil, domain.Errorf(domain.EBADINPUT, "filter: empty")
 	}
 	toks, err := lex(src)
 	if err != nil {
@@ -441,7 +442,7 @@ func (p *parser) intersects() (expr, error) {
 		}
 		b, err := p.crs.boxFrom(store.BBox{nums[0], nums[1], nums[0], nums[1]})
 		if err != nil {
-			return nil, p.errorf(kw, "%s", store.ErrorMessage(err))
+			return nil, p.errorf(kw, "%s", domain.ErrorMessage(err))
 		}
 		e.point = &store.Point{Lon: b[0], Lat: b[1]}
 	case kw.kind == 'i' && strings.EqualFold(kw.text, "BBOX"):
@@ -451,7 +452,7 @@ func (p *parser) intersects() (expr, error) {
 		}
 		b, err := p.crs.boxFrom(store.BBox{nums[0], nums[1], nums[2], nums[3]})
 		if err != nil {
-			return nil, p.errorf(kw, "%s", store.ErrorMessage(err))
+			return nil, p.errorf(kw, "%s", domain.ErrorMessage(err))
 		}
 		e.box = &b
 	default:

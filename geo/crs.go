@@ -1,4 +1,4 @@
-package maps
+package geo
 
 import (
 	"math"
@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb/project"
 	"github.com/wroge/wgs84"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -79,7 +80,7 @@ func parseCRS(param, v string) (*crs, error) {
 			return c, nil
 		}
 	}
-	return nil, store.Errorf(store.EBADINPUT, "%s=%.80s: not an offered CRS; give one of %s", param, v, strings.Join(crsURIs(), ", "))
+	return nil, domain.Errorf(domain.EBADINPUT, "%s=%.80s: not an offered CRS; give one of %s", param, v, strings.Join(crsURIs(), ", "))
 }
 
 // reproject returns g in c (g itself for CRS84).
@@ -103,10 +104,10 @@ func (c *crs) boxFrom(b store.BBox) (store.BBox, error) {
 		return out, out.Validate()
 	}
 	if b[0] > b[2] || b[1] > b[3] {
-		return b, store.Errorf(store.EBADINPUT, "bbox %v in %s: give min x, min y, max x, max y", b[:], c.Title)
+		return b, domain.Errorf(domain.EBADINPUT, "bbox %v in %s: give min x, min y, max x, max y", b[:], c.Title)
 	}
 	if b[0] < c.area[0] || b[1] < c.area[1] || b[2] > c.area[2] || b[3] > c.area[3] {
-		return b, store.Errorf(store.EBADINPUT, "bbox %v falls outside the area of use of %s (%v)", b[:], c.Title, c.area[:])
+		return b, domain.Errorf(domain.EBADINPUT, "bbox %v falls outside the area of use of %s (%v)", b[:], c.Title, c.area[:])
 	}
 	const steps = 16
 	bound := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
@@ -119,7 +120,7 @@ func (c *crs) boxFrom(b store.BBox) (store.BBox, error) {
 	}
 	out := store.BBox{bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1]}
 	if err := out.Validate(); err != nil || math.IsNaN(out[0]+out[1]+out[2]+out[3]) {
-		return out, store.Errorf(store.EBADINPUT, "bbox %v in %s falls outside the world in WGS84", b[:], c.Title)
+		return out, domain.Errorf(domain.EBADINPUT, "bbox %v in %s falls outside the world in WGS84", b[:], c.Title)
 	}
 	return out, nil
 }

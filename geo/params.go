@@ -1,4 +1,4 @@
-package maps
+package geo
 
 import (
 	"maps"
@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -57,13 +58,13 @@ func parseParams(q url.Values, allowed ...string) (params, error) {
 	p := params{when: today(), crs: crsCRS84, filterCRS: crsCRS84}
 	for name, vs := range q {
 		if !slices.Contains(allowed, name) {
-			return p, store.Errorf(store.EBADINPUT, "unknown parameter %.40q: this resource takes %s", name, strings.Join(allowed, ", "))
+			return p, domain.Errorf(domain.EBADINPUT, "unknown parameter %.40q: this resource takes %s", name, strings.Join(allowed, ", "))
 		}
 		if len(vs) > 1 {
-			return p, store.Errorf(store.EBADINPUT, "parameter %s is given %d times", name, len(vs))
+			return p, domain.Errorf(domain.EBADINPUT, "parameter %s is given %d times", name, len(vs))
 		}
 		if name != "filter" && len(vs[0]) > maxParamLen {
-			return p, store.Errorf(store.EBADINPUT, "parameter %s: %d bytes, at most %d", name, len(vs[0]), maxParamLen)
+			return p, domain.Errorf(domain.EBADINPUT, "parameter %s: %d bytes, at most %d", name, len(vs[0]), maxParamLen)
 		}
 	}
 	steps := []func() error{
@@ -99,7 +100,7 @@ func intParam(q url.Values, name string, least int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < least {
-		return 0, store.Errorf(store.EBADINPUT, "%s=%.20s: an integer of at least %d", name, v, least)
+		return 0, domain.Errorf(domain.EBADINPUT, "%s=%.20s: an integer of at least %d", name, v, least)
 	}
 	return n, nil
 }
@@ -110,7 +111,7 @@ func simplifyParam(v string) (float64, error) {
 	}
 	f, err := strconv.ParseFloat(v, 64)
 	if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
-		return 0, store.Errorf(store.EBADINPUT, "simplify=%.20s: a tolerance in degrees, 0 or more", v)
+		return 0, domain.Errorf(domain.EBADINPUT, "simplify=%.20s: a tolerance in degrees, 0 or more", v)
 	}
 	return f, nil
 }
@@ -128,7 +129,7 @@ func (p *params) readWhen(q url.Values) (err error) {
 	dt, asOf := q.Get("datetime"), q.Get("asOf")
 	switch {
 	case dt != "" && asOf != "":
-		return store.Errorf(store.EBADINPUT, "give datetime or asOf, not both")
+		return domain.Errorf(domain.EBADINPUT, "give datetime or asOf, not both")
 	case dt != "":
 		p.when, err = parseDatetime(dt)
 	case asOf != "":
@@ -147,7 +148,7 @@ func (p *params) readBBox(q url.Values) error {
 	}
 	parts := strings.Split(v, ",")
 	if len(parts) != 4 && len(parts) != 6 {
-		return store.Errorf(store.EBADINPUT, "bbox=%.60s: give west,south,east,north (in WGS84 degrees unless bbox-crs says otherwise)", v)
+		return domain.Errorf(domain.EBADINPUT, "bbox=%.60s: give west,south,east,north (in WGS84 degrees unless bbox-crs says otherwise)", v)
 	}
 	if len(parts) == 6 {
 		parts = []string{parts[0], parts[1], parts[3], parts[4]}
@@ -156,7 +157,7 @@ func (p *params) readBBox(q url.Values) error {
 	for i, s := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return store.Errorf(store.EBADINPUT, "bbox=%.60s: %.20q is not a number", v, s)
+			return domain.Errorf(domain.EBADINPUT, "bbox=%.60s: %.20q is not a number", v, s)
 		}
 		b[i] = f
 	}
@@ -174,7 +175,7 @@ func (p *params) readPoint(v string) error {
 	x, errX := strconv.ParseFloat(strings.TrimSpace(lon), 64)
 	y, errY := strconv.ParseFloat(strings.TrimSpace(lat), 64)
 	if !ok || errX != nil || errY != nil {
-		return store.Errorf(store.EBADINPUT, "point=%.40s: give longitude,latitude in WGS84 degrees", v)
+		return domain.Errorf(domain.EBADINPUT, "point=%.40s: give longitude,latitude in WGS84 degrees", v)
 	}
 	p.point = &store.Point{Lon: x, Lat: y}
 	return p.point.Validate()
@@ -186,7 +187,7 @@ func (p *params) readFilter(q url.Values) error {
 	p.filter = q.Get("filter")
 	// cql-text is the name GDAL 3.6 sends, from the drafts of Part 3.
 	if lang := q.Get("filter-lang"); lang != "" && lang != "cql2-text" && lang != "cql-text" {
-		return store.Errorf(store.EBADINPUT, "filter-lang=%.30s: this server reads cql2-text only", lang)
+		return domain.Errorf(domain.EBADINPUT, "filter-lang=%.30s: this server reads cql2-text only", lang)
 	}
 	return nil
 }
@@ -204,7 +205,7 @@ func (p *params) readProperties(v string) error {
 func checkProperties(keep []string, schema []propDef) error {
 	for _, name := range keep {
 		if !slices.ContainsFunc(schema, func(d propDef) bool { return d.Name == name }) {
-			return store.Errorf(store.EBADINPUT, "properties: no property %.40q in this collection (see its queryables)", name)
+			return domain.Errorf(domain.EBADINPUT, "properties: no property %.40q in this collection (see its queryables)", name)
 		}
 	}
 	return nil

@@ -1,9 +1,10 @@
-package maps
+package geo
 
 import (
 	"bufio"
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -210,20 +212,20 @@ func extent(fs []mapFeature) (store.BBox, bool) {
 // collection. The status line is gone by then: a failure is logged and the
 // truncated body tells the client.
 func (h *handler) streamFeatures(r *http.Request, fw *featureWriter, page []mapFeature) {
-	err := h.eachStored(page, func(f mapFeature, stored []byte) error { return fw.feature(f, stored, nil) })
+	err := h.eachStored(r.Context(), page, func(f mapFeature, stored []byte) error { return fw.feature(f, stored, nil) })
 	fw.raw("]}\n")
 	if err == nil {
 		err = fw.w.Flush()
 	}
 	if err != nil {
-		h.log.ErrorContext(r.Context(), "maps: streaming features", "path", r.URL.Path, "error", err.Error())
+		h.log.ErrorContext(r.Context(), "geo: streaming features", "path", r.URL.Path, "error", err.Error())
 	}
 }
 
 // eachStored calls fn for each feature in order, with the stored geometry
 // of a territory (valid during the call only; nil for a facility). A
 // collection holds territories or facilities, never both.
-func (h *handler) eachStored(fs []mapFeature, fn func(mapFeature, []byte) error) error {
+func (h *handler) eachStored(ctx context.Context, fs []mapFeature, fn func(mapFeature, []byte) error) error {
 	if len(fs) == 0 || fs[0].facility != nil {
 		for _, f := range fs {
 			if err := fn(f, nil); err != nil {
@@ -237,7 +239,7 @@ func (h *handler) eachStored(fs []mapFeature, fn func(mapFeature, []byte) error)
 		ids[i] = f.id
 	}
 	i := 0
-	return h.s.Features(ids, func(sf *store.Feature) error {
+	return h.s.Features(ctx, ids, func(sf *store.Feature) error {
 		for i < len(fs) && fs[i].id != sf.Node.ID {
 			i++ // a territory whose geometry went away since the query
 		}
@@ -263,7 +265,7 @@ func page(matched []mapFeature, p params) []mapFeature {
 func (h *handler) geoJSON(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutSuffix(r.PathValue("file"), ".geojson")
 	if !ok {
-		h.writeError(w, r, store.Errorf(store.ENOTFOUND, "no resource at %.80s: layers are /geo/{collection}.geojson, such as /geo/communes.geojson", r.URL.Path))
+		h.writeError(w, r, domain.Errorf(domain.ENOTFOUND, "no resource at %.80s: layers are /geo/{collection}.geojson, such as /geo/communes.geojson", r.URL.Path))
 		return
 	}
 	c, err := findCollection(name)
@@ -275,7 +277,7 @@ func (h *handler) geoJSON(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	matched, err := h.selectFeatures(c, req)
+	matched, err := h.selectFeatures(r.Context(), c, req)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -294,12 +296,12 @@ func (h *handler) geoJSON(w http.ResponseWriter, r *http.Request) {
 }
 
 // selectFeatures runs the query of a request on a collection.
-func (h *handler) selectFeatures(c collection, req prepared) ([]mapFeature, error) {
-	q, err := h.newQuery(c, req.p, req.version)
+func (h *handler) selectFeatures(ctx context.Context, c collection, req prepared) ([]mapFeature, error) {
+	q, err := h.newQuery(ctx, c, req.p, req.version)
 	if err != nil {
 		return nil, err
 	}
-	return h.run(q)
+	return h.run(ctx, q)
 }
 
 // items serves GET /ogc/collections/{id}/items: one page of features with
@@ -310,12 +312,12 @@ func (h *handler) items(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.p.limit = min(cmp.Or(req.p.limit, defaultLimit), maxLimit)
-	matched, err := h.selectFeatures(c, req)
+	matched, err := h.selectFeatures(r.Context(), c, req)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
-	promote, err := h.promote(c, req.version)
+	promote, err := h.promote(r.Context(), c, req.version)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -386,7 +388,7 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("featureId")
-	matched, err := h.selectFeatures(c, req)
+	matched, err := h.selectFeatures(r.Context(), c, req)
 	var found []mapFeature
 	for _, f := range matched {
 		if f.id == id {
@@ -394,11 +396,11 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err == nil && len(found) == 0 {
-		err = store.Errorf(store.ENOTFOUND, "collection %s has no feature %.80q", c.ID, id)
+		err = domain.Errorf(domain.ENOTFOUND, "collection %s has no feature %.80q", c.ID, id)
 	}
 	var promote bool
 	if err == nil {
-		promote, err = h.promote(c, req.version)
+		promote, err = h.promote(r.Context(), c, req.version)
 	}
 	if err != nil {
 		h.writeError(w, r, err)
@@ -408,7 +410,7 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Crs", "<"+req.p.crs.URI+">")
 	fw := newFeatureWriter(w, req.p)
 	fw.promote = promote
-	err = h.eachStored(found, func(f mapFeature, stored []byte) error {
+	err = h.eachStored(r.Context(), found, func(f mapFeature, stored []byte) error {
 		return fw.feature(f, stored, itemLinks(r, c, id, req.media))
 	})
 	fw.raw("\n")
@@ -416,7 +418,7 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) {
 		err = fw.w.Flush()
 	}
 	if err != nil {
-		h.log.ErrorContext(r.Context(), "maps: writing a feature", "path", r.URL.Path, "error", err.Error())
+		h.log.ErrorContext(r.Context(), "geo: writing a feature", "path", r.URL.Path, "error", err.Error())
 	}
 }
 

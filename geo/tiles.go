@@ -1,6 +1,7 @@
-package maps
+package geo
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/simplify"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -35,7 +37,7 @@ const (
 func tileCoords(r *http.Request) (maptile.Tile, error) {
 	z, errZ := strconv.Atoi(r.PathValue("z"))
 	if errZ != nil || z < 0 || z > maxZoom {
-		return maptile.Tile{}, store.Errorf(store.EBADINPUT, "tile zoom %.10q: an integer from 0 to %d", r.PathValue("z"), maxZoom)
+		return maptile.Tile{}, domain.Errorf(domain.EBADINPUT, "tile zoom %.10q: an integer from 0 to %d", r.PathValue("z"), maxZoom)
 	}
 	size := 1 << z
 	y, errY := strconv.Atoi(r.PathValue("y"))
@@ -44,7 +46,7 @@ func tileCoords(r *http.Request) (maptile.Tile, error) {
 	col := strings.TrimSuffix(strings.TrimSuffix(r.PathValue("x"), ".mvt"), ".pbf")
 	x, errX := strconv.Atoi(col)
 	if errY != nil || errX != nil || x < 0 || y < 0 || x >= size || y >= size {
-		return maptile.Tile{}, store.Errorf(store.EBADINPUT, "tile row %.10q, column %.10q: at zoom %d both go from 0 to %d", r.PathValue("y"), r.PathValue("x"), z, size-1)
+		return maptile.Tile{}, domain.Errorf(domain.EBADINPUT, "tile row %.10q, column %.10q: at zoom %d both go from 0 to %d", r.PathValue("y"), r.PathValue("x"), z, size-1)
 	}
 	return maptile.New(uint32(x), uint32(y), maptile.Zoom(z)), nil
 }
@@ -63,7 +65,7 @@ func (h *handler) tile(w http.ResponseWriter, r *http.Request) {
 	key := tileKey{c.ID, t, req.p.when.asOf, r.URL.RawQuery}
 	body, cached := h.tiles.get(req.version, key)
 	if !cached {
-		if body, err = h.renderTile(c, t, req); err != nil {
+		if body, err = h.renderTile(r.Context(), c, t, req); err != nil {
 			h.writeError(w, r, err)
 			return
 		}
@@ -79,22 +81,22 @@ func (h *handler) tile(w http.ResponseWriter, r *http.Request) {
 
 // renderTile selects the features that meet the tile (and its buffer) and
 // encodes them.
-func (h *handler) renderTile(c collection, t maptile.Tile, req prepared) ([]byte, error) {
+func (h *handler) renderTile(ctx context.Context, c collection, t maptile.Tile, req prepared) ([]byte, error) {
 	bound := t.Bound(float64(tileBuffer) / mvt.DefaultExtent)
 	box := store.BBox{bound.Min[0], max(bound.Min[1], -85.06), bound.Max[0], min(bound.Max[1], 85.06)}
 	box[0], box[2] = max(box[0], -180), min(box[2], 180)
 	p := req.p
 	p.bbox = &box
-	q, err := h.newQuery(c, p, req.version)
+	q, err := h.newQuery(ctx, c, p, req.version)
 	if err != nil {
 		return nil, err
 	}
-	matched, err := h.run(q)
+	matched, err := h.run(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	fc := geojson.NewFeatureCollection()
-	err = h.eachStored(matched, func(f mapFeature, stored []byte) error {
+	err = h.eachStored(ctx, matched, func(f mapFeature, stored []byte) error {
 		var g orb.Geometry
 		if f.facility != nil {
 			g = *f.facility.point
@@ -132,7 +134,7 @@ func (h *handler) renderTile(c collection, t maptile.Tile, req prepared) ([]byte
 type tileKey struct {
 	collection string
 	tile       maptile.Tile
-	asOf       store.Date
+	asOf       domain.Date
 	query      string
 }
 
@@ -232,13 +234,13 @@ func (h *handler) tileJSON(w http.ResponseWriter, r *http.Request) {
 	base := baseURL(r) + "/ogc"
 	extent := store.BBox{-180, -85.05, 180, 85.05}
 	if c.Facilities {
-		if nw, err := h.networks.get(h.s, req.version, req.p.when.asOf); err == nil {
+		if nw, err := h.networks.get(r.Context(), h.s, req.version, req.p.when.asOf); err == nil {
 			fs := query{c: c, nw: nw, w: req.p.when}.facilities()
 			if b, ok := extentOfFeatures(fs); ok {
 				extent = b
 			}
 		}
-	} else if b, ok := extentOf(c, h.s.GeoLayers()); ok {
+	} else if b, ok := extentOf(c, h.s.GeoLayers(r.Context())); ok {
 		extent = b
 	}
 	fields := map[string]string{"id": "String"}

@@ -1,4 +1,4 @@
-package maps
+package geo
 
 import (
 	_ "embed"
@@ -134,13 +134,13 @@ func extentOf(c collection, layers []store.GeoLayer) (store.BBox, bool) {
 // that has features, and the facilities.
 func (h *handler) collections(w http.ResponseWriter, r *http.Request) {
 	h.serveDoc(w, r, []string{mediaJSON}, func(base string, version uint64) (any, error) {
-		layers := h.s.GeoLayers()
+		layers := h.s.GeoLayers(r.Context())
 		docs := []map[string]any{}
 		for _, c := range allCollections {
 			if _, ok := extentOf(c, layers); !ok && c.Types != nil && !c.Facilities {
 				continue
 			}
-			geometry, err := h.geometryType(c, version)
+			geometry, err := h.geometryType(r.Context(), c, version)
 			if err != nil {
 				return nil, err
 			}
@@ -162,12 +162,12 @@ func (h *handler) collection(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	geometry, err := h.geometryType(c, req.version)
+	geometry, err := h.geometryType(r.Context(), c, req.version)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
-	doc := collectionDoc(baseURL(r)+"/ogc", c, h.s.GeoLayers(), geometry)
+	doc := collectionDoc(baseURL(r)+"/ogc", c, h.s.GeoLayers(r.Context()), geometry)
 	if dt := r.URL.Query().Get("datetime"); dt != "" {
 		for i, l := range doc["links"].([]link) {
 			if l.Rel == "items" {
@@ -187,7 +187,7 @@ func (h *handler) queryables(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.serveDoc(w, r, []string{mediaSchema, mediaJSON}, func(base string, version uint64) (any, error) {
-		geometry, err := h.geometryType(c, version)
+		geometry, err := h.geometryType(r.Context(), c, version)
 		if err != nil {
 			return nil, err
 		}

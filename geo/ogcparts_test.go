@@ -1,4 +1,4 @@
-package maps
+package geo
 
 import (
 	"encoding/json"
@@ -166,7 +166,7 @@ func TestTiles(t *testing.T) {
 		t.Errorf("If-None-Match the tile's ETag: %d", again.StatusCode)
 	}
 	added := "nodes:\n  - {id: cs-joliette, kind: facility, name: Centre social Joliette, fields: {latitude: \"43.3050\", longitude: \"5.3660\"}, sources: [{source: cog-insee-2018}]}\n"
-	if _, err := s.Import(store.File{Name: "joliette.yaml", Data: []byte(added)}); err != nil {
+	if _, err := s.Import(ctx, store.File{Name: "joliette.yaml", Data: []byte(added)}); err != nil {
 		t.Fatal(err)
 	}
 	_, body = get(t, path("facilities", marseille)+"?datetime=2019-06-27")

@@ -1,10 +1,10 @@
-package maps
+package geo
 
 import (
 	"slices"
 	"strings"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // propDef is a feature property as the queryables, the OpenAPI definition
@@ -92,7 +92,7 @@ func orNil(s string) any {
 }
 
 // dateOrNil is d as written in the dataset, or nil.
-func dateOrNil(d store.Date) any {
+func dateOrNil(d domain.Date) any {
 	if d.IsZero() {
 		return nil
 	}

@@ -1,8 +1,9 @@
-package maps
+package geo
 
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -30,39 +32,39 @@ const (
 // its type, manager, federation and place. Built once per data version and
 // date from one snapshot, then read by every request for that date.
 type network struct {
-	asOf        store.Date
+	asOf        domain.Date
 	territories map[string]*territory
 	facilities  []*facility // in id order
 }
 
 // territory is a territory and the network's attributes on it.
 type territory struct {
-	node       *store.Node
-	commune    *store.Node     // the commune it lies in (zones, arrondissements municipaux, ...)
-	signatory  *store.Relation // the signatory relation in force of the organisation administering it (or its commune)
-	signer     *store.Node
+	node       *domain.Node
+	commune    *domain.Node     // the commune it lies in (zones, arrondissements municipaux, ...)
+	signatory  *domain.Relation // the signatory relation in force of the organisation administering it (or its commune)
+	signer     *domain.Node
 	facilities []*facility // open or not, in id order
 }
 
 // facility is a facility and its relations in force.
 type facility struct {
-	node                *store.Node
-	typ                 *store.Node // its facility type (instance-of)
-	manager, federation *store.Node
-	place               *store.Node    // the territory it is located in
-	point               *orb.Point     // WGS84, when its coordinates are known
-	status              string         // open, closed; "" before its opening
-	zones               []string       // the territories it serves
-	life                store.Interval // from its opening to its closure
+	node                *domain.Node
+	typ                 *domain.Node // its facility type (instance-of)
+	manager, federation *domain.Node
+	place               *domain.Node    // the territory it is located in
+	point               *orb.Point      // WGS84, when its coordinates are known
+	status              string          // open, closed; "" before its opening
+	zones               []string        // the territories it serves
+	life                domain.Interval // from its opening to its closure
 }
 
 // buildNetwork reads the network as of asOf in one snapshot and joins it.
-func buildNetwork(s *store.Store, asOf store.Date) (*network, error) {
-	snap, err := s.Snapshot(asOf)
+func buildNetwork(ctx context.Context, s Reader, asOf domain.Date) (*network, error) {
+	snap, err := s.Snapshot(ctx, asOf)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*store.Node, len(snap.Nodes))
+	byID := make(map[string]*domain.Node, len(snap.Nodes))
 	for _, n := range snap.Nodes {
 		byID[n.ID] = n
 	}
@@ -78,9 +80,9 @@ func buildNetwork(s *store.Store, asOf store.Date) (*network, error) {
 			nw.facilities = append(nw.facilities, f)
 		}
 	}
-	administers := map[string]*store.Node{} // territory id -> organisation
-	signs := map[string]*store.Relation{}   // organisation id -> signatory relation in force
-	partOf := map[string]string{}           // territory id -> enclosing territory id
+	administers := map[string]*domain.Node{} // territory id -> organisation
+	signs := map[string]*domain.Relation{}   // organisation id -> signatory relation in force
+	partOf := map[string]string{}            // territory id -> enclosing territory id
 	for _, r := range snap.Relations {
 		from, to := byID[r.From], byID[r.To]
 		switch r.Kind {
@@ -117,16 +119,16 @@ func buildNetwork(s *store.Store, asOf store.Date) (*network, error) {
 		}
 	}
 	nw.joinTerritories(administers, signs, partOf, byID)
-	if err := nw.placeFacilities(s, partOf); err != nil {
+	if err := nw.placeFacilities(ctx, s, partOf); err != nil {
 		return nil, err
 	}
 	return nw, nil
 }
 
 // newFacility reads what a facility's own fields say.
-func newFacility(n *store.Node, asOf store.Date) *facility {
+func newFacility(n *domain.Node, asOf domain.Date) *facility {
 	f := &facility{node: n, status: facilityStatus(n, asOf)}
-	f.life = store.Interval{From: n.DateField("opened"), To: n.DateField("closed")}
+	f.life = domain.Interval{From: n.DateField("opened"), To: n.DateField("closed")}
 	lat, errLat := strconv.ParseFloat(n.Field("latitude"), 64)
 	lon, errLon := strconv.ParseFloat(n.Field("longitude"), 64)
 	if errLat == nil && errLon == nil {
@@ -137,7 +139,7 @@ func newFacility(n *store.Node, asOf store.Date) *facility {
 
 // facilityStatus says whether a facility is open at asOf: "closed" once its
 // closure has come, "" before its opening, "open" otherwise.
-func facilityStatus(n *store.Node, asOf store.Date) string {
+func facilityStatus(n *domain.Node, asOf domain.Date) string {
 	if c := n.DateField("closed"); !c.IsZero() && !asOf.Last().Before(c.First()) {
 		return "closed"
 	}
@@ -150,7 +152,7 @@ func facilityStatus(n *store.Node, asOf store.Date) string {
 // joinTerritories gives each territory its commune and its signatory: the
 // organisation that administers it, or else the one that administers its
 // commune (a zone, an arrondissement of Marseille).
-func (nw *network) joinTerritories(administers map[string]*store.Node, signs map[string]*store.Relation, partOf map[string]string, byID map[string]*store.Node) {
+func (nw *network) joinTerritories(administers map[string]*domain.Node, signs map[string]*domain.Relation, partOf map[string]string, byID map[string]*domain.Node) {
 	for id, t := range nw.territories {
 		if p := byID[partOf[id]]; p != nil && p.Field("type") == "commune" {
 			t.commune = p
@@ -171,7 +173,7 @@ const maxNesting = 8
 // placeFacilities adds each facility to the territories it lies in: the
 // one it is located in and those enclosing it, the zones it serves, and
 // every territory whose outline holds its point.
-func (nw *network) placeFacilities(s *store.Store, partOf map[string]string) error {
+func (nw *network) placeFacilities(ctx context.Context, s Reader, partOf map[string]string) error {
 	for _, f := range nw.facilities {
 		in := map[string]bool{}
 		if f.place != nil {
@@ -188,7 +190,7 @@ func (nw *network) placeFacilities(s *store.Store, partOf map[string]string) err
 			in[z] = true
 		}
 		if f.point != nil {
-			hits, err := s.GeoSearch(store.GeoQuery{Point: &store.Point{Lon: f.point[0], Lat: f.point[1]}})
+			hits, err := s.GeoSearch(ctx, store.GeoQuery{Point: &store.Point{Lon: f.point[0], Lat: f.point[1]}})
 			if err != nil {
 				return err
 			}
@@ -244,14 +246,14 @@ func federationCounts(fs []*facility) (text string, federations int) {
 }
 
 // label is the short name of an organisation, else its name.
-func label(n *store.Node) string { return cmp.Or(n.ShortName, n.Name) }
+func label(n *domain.Node) string { return cmp.Or(n.ShortName, n.Name) }
 
 // networkCache keeps the networks of the last dates asked, for one data
 // version: a map is drawn at a handful of dates, tile after tile.
 type networkCache struct {
 	mu      sync.Mutex
 	version uint64
-	byDate  map[store.Date]*network
+	byDate  map[domain.Date]*network
 	multi   map[string]bool // territories whose outline is a MultiPolygon
 }
 
@@ -259,14 +261,14 @@ type networkCache struct {
 const maxCachedDates = 16
 
 // get returns the network as of asOf at data version, building it when needed.
-func (c *networkCache) get(s *store.Store, version uint64, asOf store.Date) (*network, error) {
+func (c *networkCache) get(ctx context.Context, s Reader, version uint64, asOf domain.Date) (*network, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.at(version)
 	if nw := c.byDate[asOf]; nw != nil {
 		return nw, nil
 	}
-	nw, err := buildNetwork(s, asOf)
+	nw, err := buildNetwork(ctx, s, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -280,20 +282,20 @@ func (c *networkCache) get(s *store.Store, version uint64, asOf store.Date) (*ne
 // at empties the cache when the data version has moved. Called with mu held.
 func (c *networkCache) at(version uint64) {
 	if c.version != version || c.byDate == nil {
-		c.version, c.byDate, c.multi = version, map[store.Date]*network{}, nil
+		c.version, c.byDate, c.multi = version, map[domain.Date]*network{}, nil
 	}
 }
 
 // multiPolygons returns the territories whose stored outline is a
 // MultiPolygon at a data version, read once per version.
-func (c *networkCache) multiPolygons(s *store.Store, version uint64) (map[string]bool, error) {
+func (c *networkCache) multiPolygons(ctx context.Context, s Reader, version uint64) (map[string]bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.at(version)
 	if c.multi != nil {
 		return c.multi, nil
 	}
-	entries, err := s.GeoSearch(store.GeoQuery{})
+	entries, err := s.GeoSearch(ctx, store.GeoQuery{})
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +304,7 @@ func (c *networkCache) multiPolygons(s *store.Store, version uint64) (map[string
 		ids[i] = e.ID
 	}
 	multi := map[string]bool{}
-	err = s.Features(ids, func(f *store.Feature) error {
+	err = s.Features(ctx, ids, func(f *store.Feature) error {
 		multi[f.Node.ID] = !bytes.HasPrefix(f.Geometry.GeoJSON, []byte(polygonPrefix))
 		return nil
 	})
@@ -316,15 +318,15 @@ func (c *networkCache) multiPolygons(s *store.Store, version uint64) (map[string
 // geometryType is the geometry type every feature of a collection has:
 // Point for the facilities, MultiPolygon for territories when one of them
 // is (the Polygons are then written as MultiPolygons of one), else Polygon.
-func (h *handler) geometryType(c collection, version uint64) (string, error) {
+func (h *handler) geometryType(ctx context.Context, c collection, version uint64) (string, error) {
 	if c.Facilities {
 		return "Point", nil
 	}
-	multi, err := h.networks.multiPolygons(h.s, version)
+	multi, err := h.networks.multiPolygons(ctx, h.s, version)
 	if err != nil {
 		return "", err
 	}
-	entries, err := h.s.GeoSearch(store.GeoQuery{Types: c.Types})
+	entries, err := h.s.GeoSearch(ctx, store.GeoQuery{Types: c.Types})
 	if err != nil {
 		return "", err
 	}
@@ -336,7 +338,7 @@ func (h *handler) geometryType(c collection, version uint64) (string, error) {
 
 // promote reports whether a collection's Polygons are written as
 // MultiPolygons.
-func (h *handler) promote(c collection, version uint64) (bool, error) {
-	t, err := h.geometryType(c, version)
+func (h *handler) promote(ctx context.Context, c collection, version uint64) (bool, error) {
+	t, err := h.geometryType(ctx, c, version)
 	return t == "MultiPolygon", err
 }
