@@ -36,10 +36,14 @@ type featureWriter struct {
 	promote  bool     // write Polygons as MultiPolygons (the collection mixes them)
 	keep     []string // properties written; nil: all
 	n        int      // features written
+	outlines *byteCache[outlineKey]
+	version  uint64 // the data version of the outlines
 }
 
-func newFeatureWriter(w http.ResponseWriter, p params) *featureWriter {
-	return &featureWriter{w: bufio.NewWriterSize(w, 64<<10), simplify: p.simplify, crs: p.crs, keep: p.keep}
+func (h *handler) newFeatureWriter(w http.ResponseWriter, req prepared) *featureWriter {
+	p := req.p
+	return &featureWriter{w: bufio.NewWriterSize(w, 64<<10), simplify: p.simplify, crs: p.crs, keep: p.keep,
+		outlines: h.outlines, version: req.version}
 }
 
 // raw writes JSON text as is.
@@ -94,7 +98,7 @@ func (fw *featureWriter) geometry(f mapFeature, stored []byte) error {
 			fw.raw("null")
 			return nil
 		}
-		fw.coordinates(fw.crs.reproject(*f.facility.point))
+		fw.w.Write(fw.coordinates(fw.crs.reproject(*f.facility.point)))
 		return nil
 	}
 	if fw.simplify == 0 && fw.crs == crsCRS84 {
@@ -107,6 +111,11 @@ func (fw *featureWriter) geometry(f mapFeature, stored []byte) error {
 		fw.w.Write(stored)
 		return nil
 	}
+	key := outlineKey{f.id, fw.crs, fw.simplify, fw.promote}
+	if b, ok := fw.outlines.get(fw.version, key); ok {
+		fw.w.Write(b)
+		return nil
+	}
 	mp, err := store.DecodeGeometry(stored)
 	if err != nil {
 		return err
@@ -116,13 +125,24 @@ func (fw *featureWriter) geometry(f mapFeature, stored []byte) error {
 	if len(mp) == 1 && !fw.promote && bytes.HasPrefix(stored, []byte(polygonPrefix)) {
 		g = mp[0]
 	}
-	fw.coordinates(fw.crs.reproject(g))
+	b := fw.coordinates(fw.crs.reproject(g))
+	fw.outlines.put(fw.version, key, b)
+	fw.w.Write(b)
 	return nil
 }
 
-// coordinates writes a Point, Polygon or MultiPolygon with the precision
+// outlineKey identifies an outline written otherwise than stored: in
+// another CRS, simplified, or promoted to a MultiPolygon.
+type outlineKey struct {
+	id       string
+	crs      *crs
+	simplify float64
+	promote  bool
+}
+
+// coordinates encodes a Point, Polygon or MultiPolygon with the precision
 // of the CRS (centimetres for projected ones).
-func (fw *featureWriter) coordinates(g orb.Geometry) {
+func (fw *featureWriter) coordinates(g orb.Geometry) []byte {
 	buf := make([]byte, 0, 4096)
 	buf = append(buf, `{"type":"`+g.GeoJSONType()+`","coordinates":`...)
 	// list writes n items as a JSON array.
@@ -154,7 +174,7 @@ func (fw *featureWriter) coordinates(g orb.Geometry) {
 	case orb.MultiPolygon:
 		list(len(g), func(i int) { polygon(g[i]) })
 	}
-	fw.w.Write(append(buf, '}'))
+	return append(buf, '}')
 }
 
 // properties writes the properties in schema order.
@@ -284,7 +304,7 @@ func (h *handler) geoJSON(w http.ResponseWriter, r *http.Request) {
 	}
 	pg := page(matched, req.p)
 	w.Header().Set("Content-Type", req.media)
-	fw := newFeatureWriter(w, req.p)
+	fw := h.newFeatureWriter(w, req)
 	fw.raw(`{"type":"FeatureCollection",`)
 	if b, ok := extent(pg); ok {
 		fw.raw(`"bbox":`)
@@ -325,7 +345,7 @@ func (h *handler) items(w http.ResponseWriter, r *http.Request) {
 	pg := page(matched, req.p)
 	w.Header().Set("Content-Type", req.media)
 	w.Header().Set("Content-Crs", "<"+req.p.crs.URI+">")
-	fw := newFeatureWriter(w, req.p)
+	fw := h.newFeatureWriter(w, req)
 	fw.promote = promote
 	fw.raw(`{"type":"FeatureCollection",`)
 	fw.legacyCRS()
@@ -408,7 +428,7 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", req.media)
 	w.Header().Set("Content-Crs", "<"+req.p.crs.URI+">")
-	fw := newFeatureWriter(w, req.p)
+	fw := h.newFeatureWriter(w, req)
 	fw.promote = promote
 	err = h.eachStored(r.Context(), found, func(f mapFeature, stored []byte) error {
 		return fw.feature(f, stored, itemLinks(r, c, id, req.media))

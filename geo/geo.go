@@ -93,13 +93,25 @@ type handler struct {
 	s        Reader
 	log      *slog.Logger
 	networks networkCache
-	tiles    tileCache
+	tiles    *byteCache[tileKey]    // rendered tiles
+	outlines *byteCache[outlineKey] // outlines reprojected or simplified
+}
+
+// Byte budgets of the caches of encoded answers.
+const (
+	maxTileCacheBytes    = 32 << 20
+	maxOutlineCacheBytes = 32 << 20
+)
+
+func newHandler(s Reader, log *slog.Logger) *handler {
+	return &handler{s: s, log: logger(log),
+		tiles: newByteCache[tileKey](maxTileCacheBytes), outlines: newByteCache[outlineKey](maxOutlineCacheBytes)}
 }
 
 // New returns the handler of /geo/ and /ogc (and everything under it), gzip
 // included.
 func New(s Reader, log *slog.Logger) http.Handler {
-	h := &handler{s: s, log: logger(log)}
+	h := newHandler(s, log)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /geo/{file}", h.geoJSON)
 	mux.HandleFunc("GET /geo/", h.notFound)

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -136,48 +135,6 @@ type tileKey struct {
 	tile       maptile.Tile
 	asOf       domain.Date
 	query      string
-}
-
-// tileCache keeps rendered tiles for one data version, within a byte budget
-// (first in, first out): an import empties it.
-type tileCache struct {
-	mu      sync.Mutex
-	version uint64
-	tiles   map[tileKey][]byte
-	order   []tileKey
-	bytes   int
-}
-
-// maxTileCacheBytes is the byte budget of the tile cache.
-const maxTileCacheBytes = 32 << 20
-
-func (c *tileCache) get(version uint64, k tileKey) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version != version {
-		return nil, false
-	}
-	b, ok := c.tiles[k]
-	return b, ok
-}
-
-func (c *tileCache) put(version uint64, k tileKey, b []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version != version || c.tiles == nil {
-		c.version, c.tiles, c.order, c.bytes = version, map[tileKey][]byte{}, nil, 0
-	}
-	if _, ok := c.tiles[k]; ok || len(b) > maxTileCacheBytes/8 {
-		return
-	}
-	for c.bytes+len(b) > maxTileCacheBytes && len(c.order) > 0 {
-		c.bytes -= len(c.tiles[c.order[0]])
-		delete(c.tiles, c.order[0])
-		c.order = c.order[1:]
-	}
-	c.tiles[k] = b
-	c.order = append(c.order, k)
-	c.bytes += len(b)
 }
 
 // tilesets serves GET /ogc/collections/{id}/tiles: the one tileset.
