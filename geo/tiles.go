@@ -189,16 +189,18 @@ func (h *handler) tileJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	base := baseURL(r) + "/ogc"
-	extent := store.BBox{-180, -85.05, 180, 85.05}
+	bounds := store.BBox{-180, -85.05, 180, 85.05}
 	if c.Facilities {
-		if nw, err := h.networks.get(r.Context(), h.s, req.version, req.p.when.asOf); err == nil {
-			fs := query{c: c, nw: nw, w: req.p.when}.facilities()
-			if b, ok := extentOfFeatures(fs); ok {
-				extent = b
-			}
+		nw, err := h.networks.get(r.Context(), h.s, req.version, req.p.when.asOf)
+		if err != nil {
+			h.writeError(w, r, err)
+			return
+		}
+		if b, ok := extent(query{c: c, nw: nw, w: req.p.when}.facilities()); ok {
+			bounds = b
 		}
 	} else if b, ok := extentOf(c, h.s.GeoLayers(r.Context())); ok {
-		extent = b
+		bounds = b
 	}
 	fields := map[string]string{"id": "String"}
 	for _, d := range c.schema() {
@@ -207,15 +209,12 @@ func (h *handler) tileJSON(w http.ResponseWriter, r *http.Request) {
 	tiles := tileURL(base, c.ID, r.URL.Query())
 	writeJSON(w, mediaJSON, map[string]any{
 		"tilejson": "3.0.0", "name": c.ID, "description": c.Description, "scheme": "xyz",
-		"tiles": []string{tiles}, "minzoom": 0, "maxzoom": maxZoom, "bounds": extent[:],
-		"center":        []float64{(extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2, 9},
+		"tiles": []string{tiles}, "minzoom": 0, "maxzoom": maxZoom, "bounds": bounds[:],
+		"center":        []float64{(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, 9},
 		"vector_layers": []any{map[string]any{"id": c.ID, "description": c.Title, "fields": fields, "minzoom": 0, "maxzoom": maxZoom}},
 		"attribution":   "cccs-graph ; limites administratives IGN ADMIN EXPRESS",
 	})
 }
-
-// extentOfFeatures is the box around features with a point or outline.
-func extentOfFeatures(fs []mapFeature) (store.BBox, bool) { return extent(fs) }
 
 // tileMatrixSets serves GET /ogc/tileMatrixSets: WebMercatorQuad only.
 func (h *handler) tileMatrixSets(w http.ResponseWriter, r *http.Request) {
