@@ -72,9 +72,9 @@ func buildNetwork(ctx context.Context, s Reader, asOf domain.Date) (*network, er
 	facilities := map[string]*facility{}
 	for _, n := range snap.Nodes {
 		switch n.Kind {
-		case "territory":
+		case domain.KindTerritory:
 			nw.territories[n.ID] = &territory{node: n}
-		case "facility":
+		case domain.KindFacility:
 			f := newFacility(n, asOf)
 			facilities[n.ID] = f
 			nw.facilities = append(nw.facilities, f)
@@ -86,33 +86,33 @@ func buildNetwork(ctx context.Context, s Reader, asOf domain.Date) (*network, er
 	for _, r := range snap.Relations {
 		from, to := byID[r.From], byID[r.To]
 		switch r.Kind {
-		case "administers":
+		case domain.RelAdministers:
 			administers[r.To] = from
-		case "signatory":
+		case domain.RelSignatory:
 			if r.To == framework && (signs[r.From] == nil || r.ValidFrom.First().Before(signs[r.From].ValidFrom.First())) {
 				signs[r.From] = r
 			}
-		case "part-of":
-			if from.Kind == "territory" && to.Kind == "territory" && partOf[r.From] == "" {
+		case domain.RelPartOf:
+			if from.Kind == domain.KindTerritory && to.Kind == domain.KindTerritory && partOf[r.From] == "" {
 				partOf[r.From] = r.To
 			}
-		case "instance-of":
+		case domain.RelInstanceOf:
 			if f := facilities[r.From]; f != nil {
 				f.typ = to
 			}
-		case "manages":
+		case domain.RelManages:
 			if f := facilities[r.To]; f != nil {
 				f.manager = from
 			}
-		case "affiliated-to":
+		case domain.RelAffiliatedTo:
 			if f := facilities[r.From]; f != nil {
 				f.federation = to
 			}
-		case "located-in":
-			if f := facilities[r.From]; f != nil && to.Kind == "territory" {
+		case domain.RelLocatedIn:
+			if f := facilities[r.From]; f != nil && to.Kind == domain.KindTerritory {
 				f.place = to
 			}
-		case "serves":
+		case domain.RelServes:
 			if f := facilities[r.From]; f != nil {
 				f.zones = append(f.zones, r.To)
 			}
