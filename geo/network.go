@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -131,7 +132,9 @@ func newFacility(n *domain.Node, asOf domain.Date) *facility {
 	f.life = domain.Interval{From: n.DateField("opened"), To: n.DateField("closed")}
 	lat, errLat := strconv.ParseFloat(n.Field("latitude"), 64)
 	lon, errLon := strconv.ParseFloat(n.Field("longitude"), 64)
-	if errLat == nil && errLon == nil {
+	// A point out of range (the importer checks it) is no point rather than
+	// an error for every map.
+	if p := (store.Point{Lon: lon, Lat: lat}); errLat == nil && errLon == nil && p.Validate() == nil {
 		f.point = &orb.Point{lon, lat}
 	}
 	return f
@@ -230,13 +233,7 @@ func federationCounts(fs []*facility) (text string, federations int) {
 			counts[label(f.federation)]++
 		}
 	}
-	names := slices.Collect(func(yield func(string) bool) {
-		for n := range counts {
-			if !yield(n) {
-				return
-			}
-		}
-	})
+	names := slices.Collect(maps.Keys(counts))
 	slices.SortFunc(names, func(a, b string) int { return cmp.Or(cmp.Compare(counts[b], counts[a]), cmp.Compare(a, b)) })
 	parts := make([]string, len(names))
 	for i, n := range names {
