@@ -63,8 +63,8 @@ func (h *handler) serveDoc(w http.ResponseWriter, r *http.Request, offers []stri
 func (h *handler) landing(w http.ResponseWriter, r *http.Request) {
 	h.serveDoc(w, r, []string{mediaJSON}, func(base string, _ uint64) (any, error) {
 		return map[string]any{
-			"title":       "cccs-graph : territoires du réseau CCCS 13",
-			"description": "Territoires (départements, communes, zones de vie sociale, ...) du réseau de la Convention Cadre des Centres Sociaux des Bouches-du-Rhône, en OGC API - Features.",
+			"title":       "cccs-graph : le réseau CCCS 13 sur la carte",
+			"description": "Le réseau de la Convention Cadre des Centres Sociaux des Bouches-du-Rhône à une date : territoires (communes, zones de vie sociale, ...) avec les signataires et les équipements, et les équipements en points ; OGC API - Features (parties 1 à 3) et tuiles vectorielles (OGC API - Tiles).",
 			"links": []link{
 				{Href: base + "?f=json", Rel: "self", Type: mediaJSON, Title: "This document"},
 				{Href: base + "/api", Rel: "service-desc", Type: mediaOpenAPI, Title: "The API definition"},
