@@ -108,6 +108,11 @@ func TestFilter(t *testing.T) {
 	if len(fs) != 1 || fs["insee-13055"].ID == "" {
 		t.Errorf("a Lambert-93 point: %v", fs)
 	}
+	// /geo takes the same filter, and properties keeps some columns.
+	resp, body := get(t, srv.URL+"/geo/communes.geojson?asOf=2019&properties=code,signatory&filter="+url.QueryEscape("signatory = TRUE AND code < '13005'"))
+	if got := decode[netCollection](t, body); resp.StatusCode != 200 || len(got.Features) != 2 || len(got.Features[0].Properties) != 2 {
+		t.Errorf("/geo with a filter and properties: %d %.300s", resp.StatusCode, body)
+	}
 	fs = byID(t, srv.URL+"/ogc/collections/facilities/items?datetime=2019-06-27&filter="+url.QueryEscape("type = 'centre-social' OR federation = 'FAIL 13'"))
 	if len(fs) != 2 || fs["cs-vieux-port"].ID == "" || fs["mpt-belsunce"].ID == "" {
 		t.Errorf("facilities by type or federation: %v", fs)
