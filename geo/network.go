@@ -59,9 +59,12 @@ type facility struct {
 	life                domain.Interval // from its opening to its closure
 }
 
-// buildNetwork reads the network as of asOf in one snapshot and joins it.
+// buildNetwork reads the whole graph in one snapshot and joins it with the
+// relations in force at asOf. Every facility is kept, open or not, so that
+// a period asked (datetime=2019-01-01/2021-01-01) finds those it met: the
+// queries keep the facilities of their period.
 func buildNetwork(ctx context.Context, s Reader, asOf domain.Date) (*network, error) {
-	snap, err := s.Snapshot(ctx, asOf)
+	snap, err := s.Snapshot(ctx, domain.Date{})
 	if err != nil {
 		return nil, err
 	}
@@ -85,6 +88,9 @@ func buildNetwork(ctx context.Context, s Reader, asOf domain.Date) (*network, er
 	signs := map[string]*domain.Relation{}   // organisation id -> signatory relation in force
 	partOf := map[string]string{}            // territory id -> enclosing territory id
 	for _, r := range snap.Relations {
+		if !r.InForce(asOf) {
+			continue
+		}
 		from, to := byID[r.From], byID[r.To]
 		switch r.Kind {
 		case domain.RelAdministers:

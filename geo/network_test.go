@@ -70,14 +70,14 @@ func TestNetworkOnCommunes(t *testing.T) {
 	}
 	counts := []string{"population", "facilityCount", "centresSociaux", "maisonsPourTous", "espacesDeVieSociale", "otherFacilities", "federations", "federationCounts", "asOf"}
 	for query, want := range map[string]string{
-		"datetime=2019-06-27":    `population=886040 facilityCount=2 centresSociaux=1 maisonsPourTous=1 espacesDeVieSociale=0 otherFacilities=0 federations=2 federationCounts="FAIL 13: 1, UCS 13: 1" asOf="2019-06-27"`,
-		"datetime=2021-01-01":    `population=886040 facilityCount=1 centresSociaux=1 maisonsPourTous=0 espacesDeVieSociale=0 otherFacilities=0 federations=1 federationCounts="UCS 13: 1" asOf="2021-01-01"`,
-		"datetime=2003-01-01":    `population=886040 facilityCount=1 centresSociaux=0 maisonsPourTous=1 espacesDeVieSociale=0 otherFacilities=0 federations=1 federationCounts="FAIL 13: 1" asOf="2003-01-01"`,
-		"datetime=../2010-12-31": `population=886040 facilityCount=2 centresSociaux=1 maisonsPourTous=1 espacesDeVieSociale=0 otherFacilities=0 federations=1 federationCounts="FAIL 13: 1" asOf="2010-12-31"`,
+		"datetime=2019-06-27":    `population=38477 facilityCount=2 centresSociaux=1 maisonsPourTous=1 espacesDeVieSociale=0 otherFacilities=0 federations=2 federationCounts="FED A: 1, FED B: 1" asOf="2019-06-27"`,
+		"datetime=2021-01-01":    `population=38477 facilityCount=1 centresSociaux=1 maisonsPourTous=0 espacesDeVieSociale=0 otherFacilities=0 federations=1 federationCounts="FED A: 1" asOf="2021-01-01"`,
+		"datetime=2003-01-01":    `population=38477 facilityCount=1 centresSociaux=0 maisonsPourTous=1 espacesDeVieSociale=0 otherFacilities=0 federations=1 federationCounts="FED B: 1" asOf="2003-01-01"`,
+		"datetime=../2010-12-31": `population=38477 facilityCount=2 centresSociaux=1 maisonsPourTous=1 espacesDeVieSociale=0 otherFacilities=0 federations=1 federationCounts="FED B: 1" asOf="2010-12-31"`,
 	} {
-		f := byID(t, srv.URL+"/ogc/collections/communes/items?limit=200&"+query)["insee-13055"]
+		f := byID(t, srv.URL+"/ogc/collections/communes/items?limit=200&"+query)[geostore.LaCiotat]
 		if got := propsOf(f, counts...); got != want {
-			t.Errorf("Marseille, %s: %s\nwant %s", query, got, want)
+			t.Errorf("La Ciotat, %s: %s\nwant %s", query, got, want)
 		}
 	}
 	zone := byID(t, srv.URL+"/geo/zones-de-vie-sociale.geojson?asOf=2019")["zvs-13001-est"]
@@ -89,26 +89,31 @@ func TestNetworkOnCommunes(t *testing.T) {
 func TestFacilitiesCollection(t *testing.T) {
 	srv, _ := server(t)
 	fs := byID(t, srv.URL+"/geo/facilities.geojson?asOf=2019-06-27")
-	if len(fs) != 4 || fs[geostore.Facility].Geometry != nil || fs["cs-vieux-port"].Geometry.Type != "Point" {
-		t.Fatalf("facilities in 2019: %v", fs)
+	for _, id := range []string{geostore.Facility, "cs-test-port", "mpt-test", "evs-aix-est"} {
+		if fs[id].ID == "" {
+			t.Errorf("facility %s missing in 2019", id)
+		}
 	}
-	want := `type="centre-social" typeName="Centre social" status="open" manager="Léo Lagrange Méditerranée" federation="UCS 13" federationId="ucs-13" commune="13055" territory="insee-13055" opened="2005"`
-	if got := propsOf(fs["cs-vieux-port"], "type", "typeName", "status", "manager", "federation", "federationId", "commune", "territory", "opened"); got != want {
-		t.Errorf("cs-vieux-port: %s\nwant %s", got, want)
+	if fs[geostore.Facility].Geometry != nil || fs["cs-test-port"].Geometry == nil || fs["cs-test-port"].Geometry.Type != "Point" {
+		t.Errorf("geometries: %+v, %+v", fs[geostore.Facility].Geometry, fs["cs-test-port"].Geometry)
 	}
-	if got := propsOf(byID(t, srv.URL+"/geo/facilities.geojson?asOf=2011")["cs-vieux-port"], "manager", "federation"); got != "manager=null federation=null" {
-		t.Errorf("cs-vieux-port in 2011: %s", got)
+	want := `type="centre-social" typeName="Centre social" status="open" manager="Association gestionnaire de test" federation="FED A" federationId="federation-test-a" commune="13028" territory="insee-13028" opened="2005"`
+	if got := propsOf(fs["cs-test-port"], "type", "typeName", "status", "manager", "federation", "federationId", "commune", "territory", "opened"); got != want {
+		t.Errorf("cs-test-port: %s\nwant %s", got, want)
 	}
-	if fs := byID(t, srv.URL+"/ogc/collections/facilities/items?datetime=2021-01-01"); len(fs) != 3 || fs["mpt-belsunce"].ID != "" {
+	if got := propsOf(byID(t, srv.URL+"/geo/facilities.geojson?asOf=2011")["cs-test-port"], "manager", "federation"); got != "manager=null federation=null" {
+		t.Errorf("cs-test-port in 2011: %s", got)
+	}
+	if fs := byID(t, srv.URL+"/ogc/collections/facilities/items?limit=1000&datetime=2021-01-01"); fs["cs-test-port"].ID == "" || fs["mpt-test"].ID != "" {
 		t.Errorf("facilities in 2021 (the MPT closed in 2020): %v", fs)
 	}
-	during := byID(t, srv.URL+"/ogc/collections/facilities/items?datetime=2019-01-01T00:00:00Z/2021-01-01T00:00:00Z")
-	if got := propsOf(during["mpt-belsunce"], "status", "closed"); got != `status="closed" closed="2020-06-30"` {
+	during := byID(t, srv.URL+"/ogc/collections/facilities/items?limit=1000&datetime=2019-01-01T00:00:00Z/2021-01-01T00:00:00Z")
+	if got := propsOf(during["mpt-test"], "status", "closed"); got != `status="closed" closed="2020-06-30"` {
 		t.Errorf("the MPT over 2019-2021: %s", got)
 	}
-	inBox := byID(t, srv.URL+"/ogc/collections/facilities/items?datetime=2019-06-27&bbox=5.36,43.29,5.38,43.31")
-	if len(inBox) != 2 || inBox["evs-aix-est"].ID != "" {
-		t.Errorf("facilities in a box of Marseille: %v", inBox)
+	inBox := byID(t, srv.URL+"/ogc/collections/facilities/items?datetime=2019-06-27&bbox=5.60,43.17,5.61,43.18")
+	if len(inBox) != 2 || inBox["cs-test-port"].ID == "" || inBox["mpt-test"].ID == "" {
+		t.Errorf("facilities in a box of La Ciotat: %v", inBox)
 	}
 	if got := decode[collectionDocJSON](t, must(get(t, srv.URL+"/ogc/collections/facilities"))); got.ID != "facilities" {
 		t.Errorf("collection facilities: %+v", got)

@@ -13,32 +13,33 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
+	"github.com/cccs13/cccs-graph/internal/geotest/geostore"
 	"github.com/cccs13/cccs-graph/store"
 )
 
-// lambert93 is where GDAL puts the Vieux-Port (5.3698, 43.2965) in
-// EPSG:2154: `echo 5.3698 43.2965 | gdaltransform -s_srs EPSG:4326 -t_srs
-// EPSG:2154` gives 892390.22 6247035.26. The GDAL tests check the same
-// against a running server.
-var lambert93 = orb.Point{892390.22, 6247035.26}
+// lambert93 is where GDAL puts the test centre of La Ciotat (5.6047,
+// 43.1746) in EPSG:2154: `echo 5.6047 43.1746 | gdaltransform -s_srs
+// EPSG:4326 -t_srs EPSG:2154` gives 911900.72 6234091.65. The GDAL tests
+// compare a whole layer with GDAL's own reprojection.
+var lambert93 = orb.Point{911900.72, 6234091.65}
 
 func TestCRS(t *testing.T) {
 	srv, _ := server(t)
-	q := "/ogc/collections/facilities/items/cs-vieux-port?crs=" + url.QueryEscape(crsLambert.URI)
+	q := "/ogc/collections/facilities/items/cs-test-port?crs=" + url.QueryEscape(crsLambert.URI)
 	resp, body := get(t, srv.URL+q)
 	f := decode[struct {
 		Geometry struct{ Coordinates []float64 }
 	}](t, body)
 	if resp.Header.Get("Content-Crs") != "<"+crsLambert.URI+">" || len(f.Geometry.Coordinates) != 2 ||
 		math.Abs(f.Geometry.Coordinates[0]-lambert93[0]) > 0.01 || math.Abs(f.Geometry.Coordinates[1]-lambert93[1]) > 0.01 {
-		t.Errorf("Vieux-Port in Lambert-93: %s, Content-Crs %q", body, resp.Header.Get("Content-Crs"))
+		t.Errorf("the centre in Lambert-93: %s, Content-Crs %q", body, resp.Header.Get("Content-Crs"))
 	}
 	// EPSG:4326 is latitude first.
-	_, body = get(t, srv.URL+"/ogc/collections/facilities/items/cs-vieux-port?crs=EPSG:4326")
+	_, body = get(t, srv.URL+"/ogc/collections/facilities/items/cs-test-port?crs=EPSG:4326")
 	if f = decode[struct {
 		Geometry struct{ Coordinates []float64 }
-	}](t, body); !slices.Equal(f.Geometry.Coordinates, []float64{43.2965, 5.3698}) {
-		t.Errorf("Vieux-Port in EPSG:4326: %v", f.Geometry.Coordinates)
+	}](t, body); !slices.Equal(f.Geometry.Coordinates, []float64{43.1746, 5.6047}) {
+		t.Errorf("the centre in EPSG:4326: %v", f.Geometry.Coordinates)
 	}
 	// A Lambert-93 box around the Vieux-Port, and the whole layer in Lambert-93.
 	box := "891000,6246000,893000,6248000"
@@ -84,14 +85,14 @@ func TestGeometryTypes(t *testing.T) {
 func TestFilter(t *testing.T) {
 	srv, _ := server(t)
 	for filter, want := range map[string][]string{
-		"code = '13055'":                                                      {"insee-13055"},
-		"signatory = TRUE AND code < '13010'":                                 {"insee-13001"},
-		"facilityCount >= 2 OR nom = 'Arles'":                                 {"insee-13004", "insee-13055"},
-		"NOT (signatory = TRUE) AND code <= '13004'":                          {"insee-13004"},
-		"signatorySince < DATE('1995-01-01')":                                 {"insee-13055"},
-		"S_INTERSECTS(geometry, BBOX(5.36, 43.29, 5.38, 43.30))":              {"insee-13055"},
-		"population IS NOT NULL":                                              {"insee-13055"},
-		"\"code\" = '13001' OR S_INTERSECTS(geometry, POINT(5.3698 43.2965))": {"insee-13001", "insee-13055"},
+		"code = '13055'":                      {"insee-13055"},
+		"signatory = TRUE AND code < '13010'": {"insee-13001"},
+		"facilityCount >= 2 AND code >= '13020' AND code < '13030' OR nom = 'Arles'": {"insee-13004", "insee-13028"},
+		"NOT (signatory = TRUE) AND code <= '13004'":                                 {"insee-13004"},
+		"signatorySince < DATE('1995-01-01')":                                        {"insee-13055"},
+		"S_INTERSECTS(geometry, BBOX(5.36, 43.29, 5.38, 43.30))":                     {"insee-13055"},
+		"population = 38477 AND population IS NOT NULL":                              {"insee-13028"},
+		"\"code\" = '13001' OR S_INTERSECTS(geometry, POINT(5.3698 43.2965))":        {"insee-13001", "insee-13055"},
 	} {
 		fs := byID(t, srv.URL+"/ogc/collections/communes/items?datetime=2015-06-01&filter="+url.QueryEscape(filter))
 		var got []string
@@ -113,8 +114,8 @@ func TestFilter(t *testing.T) {
 	if got := decode[netCollection](t, body); resp.StatusCode != 200 || len(got.Features) != 2 || len(got.Features[0].Properties) != 2 {
 		t.Errorf("/geo with a filter and properties: %d %.300s", resp.StatusCode, body)
 	}
-	fs = byID(t, srv.URL+"/ogc/collections/facilities/items?datetime=2019-06-27&filter="+url.QueryEscape("type = 'centre-social' OR federation = 'FAIL 13'"))
-	if len(fs) != 2 || fs["cs-vieux-port"].ID == "" || fs["mpt-belsunce"].ID == "" {
+	fs = byID(t, srv.URL+"/ogc/collections/facilities/items?datetime=2019-06-27&filter="+url.QueryEscape("federation = 'FED B' OR (type = 'centre-social' AND commune = '13028')"))
+	if len(fs) != 2 || fs["cs-test-port"].ID == "" || fs["mpt-test"].ID == "" {
 		t.Errorf("facilities by type or federation: %v", fs)
 	}
 }
@@ -137,11 +138,11 @@ func TestQueryables(t *testing.T) {
 
 func TestTiles(t *testing.T) {
 	srv, s := server(t)
-	marseille := maptile.At(orb.Point{5.3698, 43.2965}, 12)
+	ciotat := maptile.At(orb.Point{5.6047, 43.1746}, 12)
 	path := func(c string, tile maptile.Tile) string {
 		return srv.URL + "/ogc/collections/" + c + "/tiles/WebMercatorQuad/" + strconv.Itoa(int(tile.Z)) + "/" + strconv.Itoa(int(tile.Y)) + "/" + strconv.Itoa(int(tile.X))
 	}
-	resp, body := get(t, path("communes", marseille)+"?datetime=2019-06-27")
+	resp, body := get(t, path("communes", ciotat)+"?datetime=2019-06-27")
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != mediaMVT || resp.Header.Get("ETag") == "" {
 		t.Fatalf("tile: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
@@ -151,7 +152,7 @@ func TestTiles(t *testing.T) {
 	}
 	var found bool
 	for _, f := range layers[0].Features {
-		if f.Properties["id"] == "insee-13055" {
+		if f.Properties["id"] == "insee-13028" {
 			found = f.Properties["signatory"] == true && f.Properties["facilityCount"] == float64(2) && f.Geometry.GeoJSONType() != "Point"
 		}
 	}
@@ -159,22 +160,22 @@ func TestTiles(t *testing.T) {
 		for _, f := range layers[0].Features {
 			t.Logf("%v", f.Properties)
 		}
-		t.Errorf("Marseille not in its tile with its properties")
+		t.Errorf("La Ciotat not in its tile with its properties")
 	}
-	resp, body = get(t, path("facilities", marseille)+"?datetime=2019-06-27")
+	resp, body = get(t, path("facilities", ciotat)+"?datetime=2019-06-27")
 	if layers, err := mvt.Unmarshal(body); err != nil || len(layers) != 1 || len(layers[0].Features) != 2 {
 		t.Errorf("facilities tile: %d, %v %v", resp.StatusCode, layers, err)
 	}
 	// The tile is cached for the data version: 304 for its ETag, and an
 	// import that adds a facility in it makes a new one.
-	if again, _ := get(t, path("facilities", marseille)+"?datetime=2019-06-27", "If-None-Match", resp.Header.Get("ETag")); again.StatusCode != 304 {
+	if again, _ := get(t, path("facilities", ciotat)+"?datetime=2019-06-27", "If-None-Match", resp.Header.Get("ETag")); again.StatusCode != 304 {
 		t.Errorf("If-None-Match the tile's ETag: %d", again.StatusCode)
 	}
-	added := "nodes:\n  - {id: cs-joliette, kind: facility, name: Centre social Joliette, fields: {latitude: \"43.3050\", longitude: \"5.3660\"}, sources: [{source: cog-insee-2018}]}\n"
+	added := "nodes:\n  - {id: cs-test-2, kind: facility, name: Un autre centre, fields: {latitude: \"43.1800\", longitude: \"5.6040\"}, sources: [{source: cog-insee-2018}]}\n"
 	if _, err := s.Import(ctx, store.File{Name: "joliette.yaml", Data: []byte(added)}); err != nil {
 		t.Fatal(err)
 	}
-	_, body = get(t, path("facilities", marseille)+"?datetime=2019-06-27")
+	_, body = get(t, path("facilities", ciotat)+"?datetime=2019-06-27")
 	if layers, err := mvt.Unmarshal(body); err != nil || len(layers[0].Features) != 3 {
 		t.Errorf("the facilities tile after an import: %v %v, want 3 features", layers, err)
 	}
@@ -339,13 +340,13 @@ func TestConformanceClasses(t *testing.T) {
 
 func TestPropertyParameters(t *testing.T) {
 	srv, _ := server(t)
-	fs := byID(t, srv.URL+"/ogc/collections/communes/items?datetime=2019-06-27&signatory=true&facilityCount=2")
-	if len(fs) != 1 || fs["insee-13055"].ID == "" {
-		t.Errorf("signatory=true&facilityCount=2: %v", fs)
+	fs := byID(t, srv.URL+"/ogc/collections/communes/items?datetime=2019-06-27&signatory=true&facilityCount=2&population=38477")
+	if len(fs) != 1 || fs[geostore.LaCiotat].ID == "" {
+		t.Errorf("signatory=true&facilityCount=2&population=38477: %v", fs)
 	}
-	fs = byID(t, srv.URL+"/ogc/collections/facilities/items?datetime=2019-06-27&type=centre-social")
-	if len(fs) != 1 || fs["cs-vieux-port"].ID == "" {
-		t.Errorf("type=centre-social: %v", fs)
+	fs = byID(t, srv.URL+"/ogc/collections/facilities/items?datetime=2019-06-27&federationId=federation-test-b")
+	if len(fs) != 1 || fs["mpt-test"].ID == "" {
+		t.Errorf("federationId=federation-test-b: %v", fs)
 	}
 	if resp, _ := get(t, srv.URL+"/ogc/collections/communes/items?manager=x"); resp.StatusCode != 400 {
 		t.Errorf("a facility property on communes: %d, want 400", resp.StatusCode)
