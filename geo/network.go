@@ -231,7 +231,7 @@ func (t *territory) open() []*facility {
 }
 
 // federationCounts writes how many open facilities each federation has, most
-// first: "UCS 13: 12, IFAC: 3".
+// first: "FAIL 13: 6, IFAC: 3".
 func federationCounts(fs []*facility) (text string, federations int) {
 	counts := map[string]int{}
 	for _, f := range fs {

@@ -33,7 +33,7 @@ var territoryProps = []propDef{
 	{"espacesDeVieSociale", "integer", "", "Dont Espaces de Vie Sociale"},
 	{"otherFacilities", "integer", "", "Dont autres équipements"},
 	{"federations", "integer", "", "Fédérations auxquelles ces équipements adhèrent"},
-	{"federationCounts", "string", "", "Équipements par fédération (« UCS 13: 12, IFAC: 3 »)"},
+	{"federationCounts", "string", "", "Équipements par fédération (« FAIL 13: 6, IFAC: 3 »)"},
 	{"facilityNames", "string", "", "Zones de vie sociale : les équipements qui la desservent ou s'y trouvent"},
 	{"asOf", "string", "date", "La date que décrivent ces attributs"},
 }
