@@ -25,6 +25,8 @@ var layers = map[string][]string{
 	"export":                    {"domain", "store", "edge", "etag"},
 	"internal/geotest":          {},
 	"internal/geotest/geostore": {"store", "internal/geotest"},
+	"internal/abuse":            {},
+	"bench/load":                {"internal/abuse"},
 	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model"},
 }
 

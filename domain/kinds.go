@@ -40,6 +40,7 @@ const (
 	KindObjective    Kind = "objective"
 	KindEvent        Kind = "event"
 	KindPerson       Kind = "person"
+	KindFigure       Kind = "figure"
 )
 
 // The relation kinds.
@@ -67,6 +68,7 @@ const (
 	RelInstanceOf   RelKind = "instance-of"
 	RelConcerns     RelKind = "concerns"
 	RelSucceeds     RelKind = "succeeds"
+	RelAbout        RelKind = "about"
 )
 
 // KindInfo is everything the code knows about one node kind: the registry
@@ -106,7 +108,7 @@ var (
 // and exports). Add a kind with the next free code; see docs/architecture.md.
 var Kinds = []KindInfo{
 	{Kind: KindSource, Code: 0x01, GraphQLType: "Source", Collection: "sources",
-		Fields:   map[string]FieldType{"file": Text, "description": Text, "publisher": Text, "date": DateField},
+		Fields:   map[string]FieldType{"file": Text, "description": Text, "publisher": Text, "date": DateField, "url": Text, "licence": Text},
 		Lifetime: &Lifetime{Start: []string{"date"}}},
 	{Kind: KindOrganization, Code: 0x02, GraphQLType: "Organization", Collection: "organizations",
 		Fields: map[string]FieldType{"category": Text, "description": Text, "website": Text},
@@ -117,7 +119,8 @@ var Kinds = []KindInfo{
 		Enums: map[string][]string{"type": TerritoryTypes}},
 	{Kind: KindFacility, Code: 0x04, GraphQLType: "Facility", Collection: "facilities",
 		Fields: map[string]FieldType{"address": Text, "agrement": Text, "agrementFrom": DateField, "description": Text,
-			"postcode": Text, "siret": Text, "latitude": FloatField, "longitude": FloatField, "opened": DateField, "closed": DateField, "note": Text}},
+			"postcode": Text, "siret": Text, "latitude": FloatField, "longitude": FloatField, "opened": DateField, "closed": DateField, "note": Text},
+		Lifetime: &Lifetime{Start: []string{"opened"}, End: "closed"}},
 	{Kind: KindFacilityType, Code: 0x05, GraphQLType: "FacilityType", Collection: "facilityTypes",
 		Fields: map[string]FieldType{"description": Text, "rules": Text}},
 	{Kind: KindBody, Code: 0x06, GraphQLType: "Body", Collection: "bodies",
@@ -149,6 +152,9 @@ var Kinds = []KindInfo{
 		Lifetime: &Lifetime{Start: []string{"date"}, End: "endDate", Point: true}},
 	{Kind: KindPerson, Code: 0x0F, GraphQLType: "Person", Collection: "people",
 		Fields: map[string]FieldType{"description": Text}},
+	{Kind: KindFigure, Code: 0x10, GraphQLType: "Figure", Collection: "figures",
+		Fields:   map[string]FieldType{"value": FloatField, "unit": Text, "date": DateField, "description": Text, "note": Text},
+		Lifetime: &Lifetime{Start: []string{"date"}, Point: true}}, // a figure holds at its date
 }
 
 // RelKinds is the registry of relation kinds, in code order: the relation
@@ -177,6 +183,7 @@ var RelKinds = []RelKindInfo{
 	{RelInstanceOf, 0x15, []Kind{KindFacility}, []Kind{KindFacilityType}},
 	{RelConcerns, 0x16, []Kind{KindEvent}, nil},
 	{RelSucceeds, 0x17, []Kind{KindOrganization}, []Kind{KindOrganization}},
+	{RelAbout, 0x18, []Kind{KindFigure}, nil},
 }
 
 // Retired codes: a kind that is removed keeps its code here, so that no new

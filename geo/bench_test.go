@@ -19,7 +19,7 @@ import (
 // bytes, and reports how many times slower re-marshalling the same answer
 // would be (x-remarshal): what the streaming saves.
 func BenchmarkGeoJSONCommunes(b *testing.B) {
-	h := New(geostore.New(b), slog.New(slog.DiscardHandler))
+	h := New(geostore.New(b), slog.New(slog.DiscardHandler), "")
 	serve := func() []byte {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, httptest.NewRequest("GET", "/geo/communes.geojson", nil))
@@ -74,7 +74,7 @@ func serveOK(b *testing.B, h http.Handler, path string) []byte {
 // the tile cache (x-cached: a cached tile against a rendering).
 func BenchmarkTileMarseille(b *testing.B) {
 	s := geostore.WithNetwork(b)
-	h := New(s, slog.New(slog.DiscardHandler)).(http.Handler)
+	h := New(s, slog.New(slog.DiscardHandler), "").(http.Handler)
 	inner := newHandler(s, slog.New(slog.DiscardHandler))
 	version, _ := s.DataVersion(ctx)
 	for z := 10; z <= 14; z++ {
@@ -117,7 +117,7 @@ func BenchmarkTileMarseille(b *testing.B) {
 // (x-lambert93-cached).
 func BenchmarkCommunesCollection(b *testing.B) {
 	s := geostore.WithNetwork(b)
-	h := New(s, slog.New(slog.DiscardHandler))
+	h := New(s, slog.New(slog.DiscardHandler), "")
 	const items = "/ogc/collections/communes/items?limit=1000"
 	body := serveOK(b, h, items)
 	b.SetBytes(int64(len(body)))
@@ -133,7 +133,7 @@ func BenchmarkCommunesCollection(b *testing.B) {
 	const rounds = 5
 	var first time.Duration
 	for range rounds {
-		fresh := New(s, slog.New(slog.DiscardHandler))
+		fresh := New(s, slog.New(slog.DiscardHandler), "")
 		serveOK(b, fresh, items) // the network joined, as in h
 		first += perOp(1, func() { serveOK(b, fresh, items+"&crs=EPSG:2154") })
 	}

@@ -109,8 +109,9 @@ func newHandler(s Reader, log *slog.Logger) *handler {
 }
 
 // New returns the handler of /geo/ and /ogc (and everything under it), gzip
-// included.
-func New(s Reader, log *slog.Logger) http.Handler {
+// included. Links start with base, the server's public URL ("" for links
+// relative to the server's root).
+func New(s Reader, log *slog.Logger, base string) http.Handler {
 	h := newHandler(s, log)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /geo/{file}", h.geoJSON)
@@ -132,5 +133,5 @@ func New(s Reader, log *slog.Logger) http.Handler {
 	mux.HandleFunc("GET /ogc/tileMatrixSets/WebMercatorQuad", h.webMercatorQuad)
 	mux.HandleFunc("GET /ogc/styles/network", h.style)
 	mux.HandleFunc("GET /ogc/", h.notFound)
-	return gzhttp.GzipHandler(mux)
+	return gzhttp.GzipHandler(withBase(base, mux))
 }

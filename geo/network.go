@@ -134,28 +134,16 @@ func buildNetwork(ctx context.Context, s Reader, asOf domain.Date) (*network, er
 
 // newFacility reads what a facility's own fields say.
 func newFacility(n *domain.Node, asOf domain.Date) *facility {
-	f := &facility{node: n, status: facilityStatus(n, asOf)}
-	f.life = domain.Interval{From: n.DateField("opened"), To: n.DateField("closed")}
-	lat, errLat := strconv.ParseFloat(n.Field("latitude"), 64)
-	lon, errLon := strconv.ParseFloat(n.Field("longitude"), 64)
+	f := &facility{node: n, status: domain.FacilityStatus(n, asOf)}
+	f.life = n.Lifetime()
+	lat, hasLat := n.FloatField("latitude")
+	lon, hasLon := n.FloatField("longitude")
 	// A point out of range (the importer checks it) is no point rather than
 	// an error for every map.
-	if p := (store.Point{Lon: lon, Lat: lat}); errLat == nil && errLon == nil && p.Validate() == nil {
+	if p := (store.Point{Lon: lon, Lat: lat}); hasLat && hasLon && p.Validate() == nil {
 		f.point = &orb.Point{lon, lat}
 	}
 	return f
-}
-
-// facilityStatus says whether a facility is open at asOf: "closed" once its
-// closure has come, "" before its opening, "open" otherwise.
-func facilityStatus(n *domain.Node, asOf domain.Date) string {
-	if c := n.DateField("closed"); !c.IsZero() && !asOf.Last().Before(c.First()) {
-		return "closed"
-	}
-	if o := n.DateField("opened"); !o.IsZero() && asOf.Last().Before(o.First()) {
-		return ""
-	}
-	return "open"
 }
 
 // joinTerritories gives each territory its commune and its signatory: the
