@@ -76,7 +76,7 @@ var options = []option{
 		check: func(c *config) error { return checkPublicURL(c.PublicURL) }},
 	{flag: "introspection", env: "CCCS_INTROSPECTION", def: "true", help: "answer GraphQL introspection queries", serveOnly: true,
 		bind: func(c *config) any { return &c.Introspection }},
-	{flag: "complexity-limit", env: "CCCS_COMPLEXITY_LIMIT", def: "20000", help: "largest cost of one GraphQL operation; list fields multiply by their page size", serveOnly: true,
+	{flag: "complexity-limit", env: "CCCS_COMPLEXITY_LIMIT", def: "50000", help: "largest cost of one GraphQL operation; list fields multiply by their page size", serveOnly: true,
 		bind: func(c *config) any { return &c.Limits.Complexity }, check: positive("complexity-limit", func(c *config) int { return c.Limits.Complexity })},
 	{flag: "max-tokens", env: "CCCS_MAX_TOKENS", def: "5000", help: "most tokens the GraphQL parser reads in one document", serveOnly: true,
 		bind: func(c *config) any { return &c.Limits.Tokens }, check: positive("max-tokens", func(c *config) int { return c.Limits.Tokens })},
