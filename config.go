@@ -28,6 +28,9 @@ type config struct {
 	CacheBytes      int           // response cache
 	QueryCacheBytes int           // parsed-query cache
 	PublicURL       string        // base of absolute links; "" for the listen address
+	HTTPMaxAge      int
+	TrustedDocs     string
+	trusted         graph.TrustedDocuments // read from TrustedDocs by loadTrustedDocuments
 	RequireReader   bool
 	Server          string // commands other than serve: the running server to go through
 	Token           string // with Server: an admin token
@@ -81,7 +84,7 @@ var options = []option{
 		check: func(c *config) error { return checkPublicURL(c.PublicURL) }},
 	{flag: "introspection", env: "CCCS_INTROSPECTION", def: "true", help: "answer GraphQL introspection queries", serveOnly: true,
 		bind: func(c *config) any { return &c.Introspection }},
-	{flag: "complexity-limit", env: "CCCS_COMPLEXITY_LIMIT", def: "30000", help: "largest cost of one GraphQL operation; list fields multiply by their page size", serveOnly: true,
+	{flag: "complexity-limit", env: "CCCS_COMPLEXITY_LIMIT", def: "50000", help: "largest cost of one GraphQL operation; list fields multiply by their page size", serveOnly: true,
 		bind: func(c *config) any { return &c.Limits.Complexity }, check: positive("complexity-limit", func(c *config) int { return c.Limits.Complexity })},
 	{flag: "max-tokens", env: "CCCS_MAX_TOKENS", def: "5000", help: "most tokens the GraphQL parser reads in one document", serveOnly: true,
 		bind: func(c *config) any { return &c.Limits.Tokens }, check: positive("max-tokens", func(c *config) int { return c.Limits.Tokens })},
@@ -112,6 +115,13 @@ var options = []option{
 		check: func(c *config) error {
 			return require(c.QueryCacheBytes >= 0, "-query-cache-bytes: must be 0 or more, not %d", c.QueryCacheBytes)
 		}},
+	{flag: "http-max-age", env: "CCCS_HTTP_MAX_AGE", def: "60", help: "seconds an HTTP cache (browser, proxy, CDN) may serve a GraphQL GET answer without asking again; the ETag makes asking cheap", serveOnly: true,
+		bind: func(c *config) any { return &c.HTTPMaxAge },
+		check: func(c *config) error {
+			return require(c.HTTPMaxAge >= 0, "-http-max-age: must be 0 or more seconds, not %d", c.HTTPMaxAge)
+		}},
+	{flag: "trusted-documents", env: "CCCS_TRUSTED_DOCUMENTS", def: "", help: "JSON file of the only operations that run (hash to document, or an Apollo persisted query manifest); none: any query runs", serveOnly: true,
+		bind: func(c *config) any { return &c.TrustedDocs }},
 	{flag: "require-reader", env: "CCCS_REQUIRE_READER", def: "false", help: "refuse anonymous reads: every request needs a token, role reader at least", serveOnly: true,
 		bind: func(c *config) any { return &c.RequireReader }},
 	{flag: "server", env: "CCCS_SERVER", def: "", help: "URL of the running server that holds the data directory, such as http://localhost:8080; import, export, backup and token then go through its admin endpoints", clientOnly: true,
@@ -199,6 +209,21 @@ func (c *config) validate(fs *flag.FlagSet) error {
 		if err := o.check(c); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// loadTrustedDocuments reads the -trusted-documents file, if any.
+func (c *config) loadTrustedDocuments() error {
+	if c.TrustedDocs == "" {
+		return nil
+	}
+	b, err := os.ReadFile(c.TrustedDocs)
+	if err == nil {
+		c.trusted, err = graph.ParseTrustedDocuments(b)
+	}
+	if err != nil {
+		return fmt.Errorf("-trusted-documents: %w", err)
 	}
 	return nil
 }

@@ -79,22 +79,22 @@ func (r *mutationResolver) createNode(ctx context.Context, input map[string]any)
 	return nodePayload(w), nil
 }
 
-// update is what every update input holds: the target, the version it was
+// updateInput is what every update input holds: the target, the version it was
 // read at, and the write's sources and reason.
-type update struct {
+type updateInput struct {
 	id       string
 	expected uint64
 	meta     store.Meta
 }
 
 // readUpdate checks the caller and reads an update input's common fields.
-func (r *mutationResolver) readUpdate(ctx context.Context, input map[string]any) (update, error) {
+func (r *mutationResolver) readUpdate(ctx context.Context, input map[string]any) (updateInput, error) {
 	actor, err := r.writer(ctx)
 	if err != nil {
-		return update{}, err
+		return updateInput{}, err
 	}
 	var probs problems
-	u := update{id: text(input["id"], "input.id", &probs), expected: expectedVersion(input["expectedVersion"], &probs)}
+	u := updateInput{id: text(input["id"], "input.id", &probs), expected: expectedVersion(input["expectedVersion"], &probs)}
 	u.meta = meta(actor, optText(input, "reason", &probs), citationsFromMap(input["sources"], "input.sources", &probs))
 	return u, probs.err()
 }

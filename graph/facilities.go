@@ -33,7 +33,7 @@ func (r *Resolver) facilityCoverage(ctx context.Context, asOf *domain.Date, kind
 		}
 		wanted[name] = true
 	}
-	facilities, err := r.Store.NodesOfKind(ctx, domain.KindFacility)
+	facilities, err := r.reader(ctx).NodesOfKind(ctx, domain.KindFacility)
 	if err != nil {
 		return nil, err
 	}

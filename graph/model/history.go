@@ -158,9 +158,6 @@ func (b base) History(ctx context.Context, first *int, after *string) (*ChangeCo
 	return history(ctx, store.Target{Type: store.TargetNode, ID: b.N.ID}, first, after)
 }
 
-// ID is the relation's stable id.
-func (r *Relation) ID() string { return domain.RelationID(r.R) }
-
 // Version is the data version that last wrote the relation.
 func (r *Relation) Version() int { return int(r.R.Version) }
 

@@ -14,17 +14,21 @@ import (
 // A new relation.
 type AddRelationInput struct {
 	// The node the relation goes from.
-	From string       `json:"from"`
+	From string `json:"from"`
+	// The kind.
 	Kind RelationKind `json:"kind"`
 	// The node the relation goes to.
-	To        string       `json:"to"`
+	To string `json:"to"`
+	// First day of validity (YYYY-MM-DD, YYYY-MM or YYYY); open when omitted.
 	ValidFrom *domain.Date `json:"validFrom,omitempty"`
-	ValidTo   *domain.Date `json:"validTo,omitempty"`
+	// Last day of validity (YYYY-MM-DD, YYYY-MM or YYYY); open when omitted or null.
+	ValidTo *domain.Date `json:"validTo,omitempty"`
 	// Role, title or capacity in which `from` stands.
 	Role *string `json:"role,omitempty"`
 	// For a person's signature: the organization on whose behalf the person signs.
 	OnBehalfOf *string `json:"onBehalfOf,omitempty"`
-	Note       *string `json:"note,omitempty"`
+	// A note, above all where sources disagree.
+	Note *string `json:"note,omitempty"`
 	// The sources that state this relation.
 	Sources []*CitationInput `json:"sources"`
 	// Why, for the history.
@@ -59,10 +63,19 @@ type DatedFilter struct {
 	From *domain.Date `json:"from,omitempty"`
 	// Only nodes whose main date is on or before this date.
 	To *domain.Date `json:"to,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*DatedFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*DatedFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *DatedFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // Deletion of a node.
 type DeleteNodeInput struct {
+	// The id.
 	ID string `json:"id"`
 	// The node's `version` when it was read.
 	ExpectedVersion int `json:"expectedVersion"`
@@ -76,21 +89,26 @@ type DeleteNodeInput struct {
 
 // Deletion of a relation recorded by mistake.
 type DeleteRelationInput struct {
-	ID              string `json:"id"`
-	ExpectedVersion int    `json:"expectedVersion"`
+	// The id.
+	ID string `json:"id"`
+	// The `version` read: the write is refused with CONFLICT when it changed since.
+	ExpectedVersion int `json:"expectedVersion"`
 	// Why, for the history.
 	Reason string `json:"reason"`
 }
 
 // The end of a relation.
 type EndRelationInput struct {
+	// The id.
 	ID string `json:"id"`
 	// The last day (or month, or year) the relation is in force.
-	ValidTo         domain.Date `json:"validTo"`
-	ExpectedVersion int         `json:"expectedVersion"`
+	ValidTo domain.Date `json:"validTo"`
+	// The `version` read: the write is refused with CONFLICT when it changed since.
+	ExpectedVersion int `json:"expectedVersion"`
 	// The sources that say it ended.
 	Sources []*CitationInput `json:"sources"`
-	Reason  *string          `json:"reason,omitempty"`
+	// Why, for the history.
+	Reason *string `json:"reason,omitempty"`
 }
 
 // Filter on facilities.
@@ -117,6 +135,14 @@ type FacilityFilter struct {
 	HasLocation *bool `json:"hasLocation,omitempty"`
 	// Only facilities whose point lies in this box: [west, south, east, north] in WGS84 degrees (edges included).
 	Bbox []float64 `json:"bbox,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*FacilityFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*FacilityFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *FacilityFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // A change of a facility's status: it opened, moved or closed.
@@ -141,6 +167,14 @@ type FigureFilter struct {
 	From *domain.Date `json:"from,omitempty"`
 	// Only figures dated on or before this date.
 	To *domain.Date `json:"to,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*FigureFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*FigureFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *FigureFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // Writes. Every mutation needs `Authorization: Bearer TOKEN` with the role `editor` (or `admin`), cites the
@@ -156,6 +190,14 @@ type NodeFilter struct {
 	Ids []string `json:"ids,omitempty"`
 	// Only nodes whose name, short name or an alias contains this text (case- and accent-insensitive).
 	NameContains *string `json:"nameContains,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*NodeFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*NodeFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *NodeFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // A number of nodes of one kind.
@@ -208,6 +250,14 @@ type OrganizationFilter struct {
 	Categories []OrganizationCategory `json:"categories,omitempty"`
 	// Only the signatories of the Convention Cadre in force at this date.
 	SignatoryAsOf *domain.Date `json:"signatoryAsOf,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*OrganizationFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*OrganizationFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *OrganizationFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // Filter on orientations.
@@ -218,6 +268,14 @@ type OrientationFilter struct {
 	NameContains *string `json:"nameContains,omitempty"`
 	// Only these sorts of orientation.
 	Types []OrientationType `json:"types,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*OrientationFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*OrientationFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *OrientationFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // Relay page information.
@@ -261,10 +319,6 @@ type PointInput struct {
 // The partnership network of the Convention Cadre des Centres Sociaux et de l'Animation de la Vie Sociale
 // (CCCS) of the Bouches-du-Rhône. Collections are Relay connections: `first` or `last` take 0 to 500 (default 20),
 // `after` and `before` take cursors from a previous page.
-//
-// Two times: `asOf: Date` is valid time (when a fact holds in the world); `knownAt: DateTime` is recorded time,
-// the graph as it stood at that instant, before the edits recorded since. Given on a field, `knownAt` holds for
-// everything under it. Both together are bitemporal: "the signatories of 2019, as we knew them on 1 March 2025".
 type Query struct {
 }
 
@@ -286,6 +340,22 @@ type RelationEdge struct {
 	Cursor string `json:"cursor"`
 	// The relation.
 	Node *Relation `json:"node"`
+}
+
+// A condition on a node's relations: the node passes when at least one of its relations matches every field
+// given. Answered from the relation index: with `nodes`, by reading those nodes' relations; without, by
+// reading the relations of every node of the collection (a bounded scan, priced by the cost analysis).
+type RelationFilter struct {
+	// Relations of these kinds; any kind when omitted.
+	Kinds []RelationKind `json:"kinds,omitempty"`
+	// Which of the node's relations: OUT (the node is `from`), IN (the node is `to`) or BOTH, the default.
+	Direction *Direction `json:"direction,omitempty"`
+	// Whose other end is one of these nodes (at most 500 ids).
+	Nodes []string `json:"nodes,omitempty"`
+	// Whose other end is a node of one of these kinds.
+	NodeKinds []NodeKind `json:"nodeKinds,omitempty"`
+	// In force at some time during this date (YYYY-MM-DD, YYYY-MM or YYYY; a partial date means at any time during it); at any time when omitted.
+	AsOf *domain.Date `json:"asOf,omitempty"`
 }
 
 // A number of relations of one kind.
@@ -376,6 +446,14 @@ type TerritoryFilter struct {
 	ContainsPoint *PointInput `json:"containsPoint,omitempty"`
 	// Only territories with (true) or without (false) an imported geometry.
 	HasGeometry *bool `json:"hasGeometry,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*TerritoryFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*TerritoryFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *TerritoryFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // A page of timeline entries, in date order.
@@ -424,12 +502,19 @@ type YearCount struct {
 type ChangeOperation string
 
 const (
-	ChangeOperationCreateNode     ChangeOperation = "CREATE_NODE"
-	ChangeOperationUpdateNode     ChangeOperation = "UPDATE_NODE"
-	ChangeOperationDeleteNode     ChangeOperation = "DELETE_NODE"
-	ChangeOperationAddRelation    ChangeOperation = "ADD_RELATION"
+	// A node was created.
+	ChangeOperationCreateNode ChangeOperation = "CREATE_NODE"
+	// A node's fields changed.
+	ChangeOperationUpdateNode ChangeOperation = "UPDATE_NODE"
+	// A node was deleted.
+	ChangeOperationDeleteNode ChangeOperation = "DELETE_NODE"
+	// A relation was added.
+	ChangeOperationAddRelation ChangeOperation = "ADD_RELATION"
+	// A relation's end, role or note changed.
 	ChangeOperationUpdateRelation ChangeOperation = "UPDATE_RELATION"
-	ChangeOperationEndRelation    ChangeOperation = "END_RELATION"
+	// A relation was ended.
+	ChangeOperationEndRelation ChangeOperation = "END_RELATION"
+	// A relation was deleted.
 	ChangeOperationDeleteRelation ChangeOperation = "DELETE_RELATION"
 )
 
@@ -490,7 +575,9 @@ func (e ChangeOperation) MarshalJSON() ([]byte, error) {
 type ChangeTargetType string
 
 const (
-	ChangeTargetTypeNode     ChangeTargetType = "NODE"
+	// A node.
+	ChangeTargetTypeNode ChangeTargetType = "NODE"
+	// A relation.
 	ChangeTargetTypeRelation ChangeTargetType = "RELATION"
 )
 
@@ -607,8 +694,11 @@ func (e Direction) MarshalJSON() ([]byte, error) {
 type FacilityChange string
 
 const (
+	// It opened (the date of its opening; `territory` is where).
 	FacilityChangeOpened FacilityChange = "OPENED"
-	FacilityChangeMoved  FacilityChange = "MOVED"
+	// It moved (the start of a new location; `territory` is the new one).
+	FacilityChangeMoved FacilityChange = "MOVED"
+	// It closed (the date of its closure).
 	FacilityChangeClosed FacilityChange = "CLOSED"
 )
 
@@ -887,7 +977,9 @@ func (e NodeOrderField) MarshalJSON() ([]byte, error) {
 type OrderDirection string
 
 const (
-	OrderDirectionAsc  OrderDirection = "ASC"
+	// Smallest first: A to Z, oldest first.
+	OrderDirectionAsc OrderDirection = "ASC"
+	// Largest first: Z to A, newest first.
 	OrderDirectionDesc OrderDirection = "DESC"
 )
 
@@ -1216,10 +1308,14 @@ func (e RelationKind) MarshalJSON() ([]byte, error) {
 type TerritoryKind string
 
 const (
-	TerritoryKindDepartement    TerritoryKind = "DEPARTEMENT"
+	// A département (INSEE code such as 13).
+	TerritoryKindDepartement TerritoryKind = "DEPARTEMENT"
+	// An arrondissement of the département (Aix-en-Provence, Arles, Istres, Marseille; IGN codes 13001 to 13004).
 	TerritoryKindArrondissement TerritoryKind = "ARRONDISSEMENT"
-	TerritoryKindCanton         TerritoryKind = "CANTON"
-	TerritoryKindCommune        TerritoryKind = "COMMUNE"
+	// A canton (an electoral division of the département).
+	TerritoryKindCanton TerritoryKind = "CANTON"
+	// A commune (INSEE code such as 13055).
+	TerritoryKindCommune TerritoryKind = "COMMUNE"
 	// A zone de vie sociale: the area a facility serves, set by partners' concertation.
 	TerritoryKindZoneDeVieSociale TerritoryKind = "ZONE_DE_VIE_SOCIALE"
 	// A priority area of urban policy (Cucs, QPV).
