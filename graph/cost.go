@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -24,6 +25,8 @@ var capped = map[string]int{
 	"Stats.nodesByKind":       len(store.Kinds),
 	"Stats.relationsByKind":   len(store.RelKinds),
 	"Stats.signatoriesByYear": store.MaxYears,
+	"Diff.relations":          len(store.RelKinds),
+	"Diff.nodes":              len(store.Kinds),
 }
 
 // work is the fixed cost of fields that walk or scan much of the graph
@@ -34,6 +37,30 @@ var work = map[string]int{
 	"Query.stats":        1000,
 	"Query.timeline":     200,
 	"Query.search":       50,
+	"Query.diff":         1000,
+	"Query.communities":  2000,
+}
+
+// centralityWork is the fixed cost of one ranking: the measures that walk
+// from every node cost more, so that an operation runs at most four of them.
+func centralityWork(measure any) int {
+	switch fmt.Sprint(measure) {
+	case "BETWEENNESS", "CLOSENESS":
+		return 4500
+	}
+	return 1000
+}
+
+// analysisWork is the fixed cost of the centrality fields: one ranking for
+// centrality, two for centralityChange.
+func analysisWork(key string, args map[string]any) int {
+	switch key {
+	case "Query.centrality":
+		return centralityWork(args["measure"])
+	case "Query.centralityChange":
+		return 2 * centralityWork(args["measure"])
+	}
+	return 0
 }
 
 // costSchema overrides the cost of every field: a field costs one plus its
@@ -52,7 +79,7 @@ func (c costSchema) Complexity(ctx context.Context, typeName, field string, chil
 		return 1 + child, true
 	}
 	key := typeName + "." + field
-	base := 1 + work[key]
+	base := 1 + work[key] + analysisWork(key, args)
 	if n, ok := capped[key]; ok {
 		return base + n*child, true
 	}

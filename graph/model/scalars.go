@@ -57,6 +57,15 @@ func StoreKind(k NodeKind) store.Kind { return store.Kind(storeName(k)) }
 // StoreRelKind is the store kind of a RelationKind.
 func StoreRelKind(k RelationKind) store.RelKind { return store.RelKind(storeName(k)) }
 
+// StoreRelKinds converts a list of relation kinds.
+func StoreRelKinds(ks []RelationKind) []store.RelKind {
+	out := make([]store.RelKind, len(ks))
+	for i, k := range ks {
+		out[i] = StoreRelKind(k)
+	}
+	return out
+}
+
 // StoreName is the store value of any GraphQL enum value (categories, territory kinds).
 func StoreName[T ~string](v T) string { return storeName(v) }
 

@@ -1,0 +1,125 @@
+package analysis
+
+import (
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// Diff is what changed in valid time between two dates: the relations in
+// force at To and not at From (started), the other way round (ended), or
+// in force at both through another record (changed: a new period, role or
+// note between the same nodes), and the nodes that are in the network at To
+// and not at From (appeared) or the other way round (disappeared). Both
+// dates are read as everywhere else: a relation is in force at "2015" when
+// it is at some time during 2015. Groups come in schema order, each holding
+// at least one change; items in key order.
+type Diff struct {
+	From, To  store.Date
+	Relations []RelationKindDiff
+	Nodes     []NodeKindDiff
+}
+
+// RelationKindDiff is the change of the relations of one kind.
+type RelationKindDiff struct {
+	Kind           store.RelKind
+	Started, Ended []*store.Relation
+	Changed        []RelationChange
+}
+
+// RelationChange is a link between two nodes held by one record at the
+// first date and another at the second.
+type RelationChange struct{ Before, After *store.Relation }
+
+// NodeKindDiff is the change of the nodes of one kind.
+type NodeKindDiff struct {
+	Kind                  store.Kind
+	Appeared, Disappeared []*store.Node
+}
+
+// link is what a relation joins, whatever its period: from, kind, to, and
+// the organization acted for.
+type link struct {
+	from, to, onBehalfOf string
+	kind                 store.RelKind
+}
+
+func linkOf(r *store.Relation) link { return link{r.From, r.To, r.OnBehalfOf, r.Kind} }
+
+// diffOf compares two networks (their snapshots reduced to the same kinds).
+func diffOf(before, after *store.Snapshot) *Diff {
+	d := &Diff{From: before.AsOf, To: after.AsOf}
+	was, is := linksOf(before.Relations), linksOf(after.Relations)
+	groups := map[store.RelKind]*RelationKindDiff{}
+	group := func(k store.RelKind) *RelationKindDiff {
+		if groups[k] == nil {
+			groups[k] = &RelationKindDiff{Kind: k}
+		}
+		return groups[k]
+	}
+	for _, r := range after.Relations {
+		old := was[linkOf(r)]
+		switch {
+		case old == nil:
+			group(r.Kind).Started = append(group(r.Kind).Started, r)
+		case is[linkOf(r)] == r && store.RelationID(old) != store.RelationID(r):
+			group(r.Kind).Changed = append(group(r.Kind).Changed, RelationChange{old, r})
+		}
+	}
+	for _, r := range before.Relations {
+		if is[linkOf(r)] == nil {
+			group(r.Kind).Ended = append(group(r.Kind).Ended, r)
+		}
+	}
+	for _, k := range store.RelKinds {
+		if g := groups[k]; g != nil {
+			d.Relations = append(d.Relations, *g)
+		}
+	}
+	d.Nodes = nodeDiffs(before.Nodes, after.Nodes)
+	return d
+}
+
+// linksOf maps each link to its latest record (relations come in key order,
+// so by start within a link).
+func linksOf(rels []*store.Relation) map[link]*store.Relation {
+	out := make(map[link]*store.Relation, len(rels))
+	for _, r := range rels {
+		out[linkOf(r)] = r
+	}
+	return out
+}
+
+func nodeDiffs(before, after []*store.Node) []NodeKindDiff {
+	was, is := ids(before), ids(after)
+	groups := map[store.Kind]*NodeKindDiff{}
+	group := func(k store.Kind) *NodeKindDiff {
+		if groups[k] == nil {
+			groups[k] = &NodeKindDiff{Kind: k}
+		}
+		return groups[k]
+	}
+	for _, n := range after {
+		if !was[n.ID] {
+			group(n.Kind).Appeared = append(group(n.Kind).Appeared, n)
+		}
+	}
+	for _, n := range before {
+		if !is[n.ID] {
+			group(n.Kind).Disappeared = append(group(n.Kind).Disappeared, n)
+		}
+	}
+	var out []NodeKindDiff
+	for _, k := range store.Kinds {
+		if g := groups[k.Kind]; g != nil {
+			out = append(out, *g)
+		}
+	}
+	return out
+}
+
+func ids(nodes []*store.Node) map[string]bool {
+	out := make(map[string]bool, len(nodes))
+	for _, n := range nodes {
+		out[n.ID] = true
+	}
+	return out
+}

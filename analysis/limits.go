@@ -1,0 +1,67 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// Limits bound the work of one analysis. gonum's algorithms take no
+// context, so their size is bounded before they start; the loops of this
+// package check the context as they go.
+type Limits struct {
+	// MaxNodes is the largest network analysed at all.
+	MaxNodes int
+	// MaxPathWork bounds nodes times edges for the measures that walk from
+	// every node (betweenness, closeness): their cost grows as that product.
+	MaxPathWork int64
+}
+
+// DefaultLimits take the default dataset ten times over in a few seconds
+// and refuse more.
+var DefaultLimits = Limits{MaxNodes: 50_000, MaxPathWork: 250_000_000}
+
+// NoLimits are for benchmarks.
+var NoLimits = Limits{}
+
+// checkSize returns ECOMPLEXITY when the network has more nodes than allowed.
+func (l Limits) checkSize(n *Network) error {
+	if l.MaxNodes > 0 && n.Order() > l.MaxNodes {
+		return store.Errorf(store.ECOMPLEXITY, "the network has %d nodes, more than the %d analysed: choose relation kinds or a date", n.Order(), l.MaxNodes)
+	}
+	return nil
+}
+
+// checkPaths returns ECOMPLEXITY when walking from every node would cost
+// more than allowed.
+func (l Limits) checkPaths(n *Network) error {
+	if err := l.checkSize(n); err != nil {
+		return err
+	}
+	if work := int64(n.Order()) * int64(n.Order()+n.Size()); l.MaxPathWork > 0 && work > l.MaxPathWork {
+		return store.Errorf(store.ECOMPLEXITY, "the network has %d nodes and %d edges: walking from each node costs %d steps, more than the %d allowed: choose relation kinds or a date", n.Order(), n.Size(), work, l.MaxPathWork)
+	}
+	return nil
+}
+
+// bounded runs f, which cannot be interrupted, and returns when it is done
+// or when ctx ends; f then runs on to its end, which the limits bound.
+func bounded(ctx context.Context, f func()) error {
+	done := make(chan struct{})
+	var panicked any
+	go func() {
+		defer close(done)
+		defer func() { panicked = recover() }()
+		f()
+	}()
+	select {
+	case <-done:
+		if panicked != nil {
+			return fmt.Errorf("analysis: %v", panicked)
+		}
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
