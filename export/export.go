@@ -1,7 +1,8 @@
-// Package export writes the network for analysts' tools: GraphML (Gephi,
-// NetworkX, igraph), CSV per collection (spreadsheets, pandas, R) and JSON,
-// as of a date or over all time. It reads a store.Snapshot and imports no
-// storage library.
+// Package export writes the network for analysts' tools: GraphML (NetworkX,
+// igraph), GEXF with the periods of nodes and relations (Gephi's timeline),
+// CSV and Parquet per collection (spreadsheets, pandas, polars, DuckDB, R)
+// and JSON, as of a date or over all time, whole or for some relation
+// kinds. It reads a store.Snapshot and imports no storage library.
 package export
 
 import (
@@ -17,12 +18,17 @@ import (
 const (
 	FormatYAML    = "yaml" // the dataset, for import (docs/dataset.md)
 	FormatGraphML = "graphml"
+	FormatGEXF    = "gexf"
 	FormatCSV     = "csv"
+	FormatParquet = "parquet"
 	FormatJSON    = "json"
 )
 
 // Formats lists the formats, the default first.
-var Formats = []string{FormatYAML, FormatGraphML, FormatCSV, FormatJSON}
+var Formats = []string{FormatYAML, FormatGraphML, FormatGEXF, FormatCSV, FormatParquet, FormatJSON}
+
+// tabular are the formats written one collection at a time.
+func tabular(format string) bool { return format == FormatCSV || format == FormatParquet }
 
 // RelationsCollection is the CSV collection of relations.
 const RelationsCollection = "relations"
@@ -53,8 +59,9 @@ func Collections() []string {
 // Request says what to export.
 type Request struct {
 	Format     string
-	Collection string     // CSV only
-	AsOf       store.Date // zero: everything, over all time
+	Collection string          // CSV and Parquet only
+	AsOf       store.Date      // zero: everything, over all time
+	Kinds      []store.RelKind // the relations of these kinds and the nodes at their ends; none: all
 }
 
 // Validate checks a request. Returns EBADINPUT for an unknown format, a
@@ -64,16 +71,47 @@ func (r Request) Validate() error {
 	switch {
 	case !slices.Contains(Formats, r.Format):
 		return store.Errorf(store.EBADINPUT, "unknown format %q: use %s", r.Format, strings.Join(Formats, ", "))
-	case r.Format == FormatCSV && r.Collection == "":
-		return store.Errorf(store.EBADINPUT, "CSV is written one collection at a time: name one of %s", strings.Join(Collections(), ", "))
-	case r.Format == FormatCSV && !slices.Contains(Collections(), r.Collection):
-		return store.Errorf(store.ENOTFOUND, "no collection %q: use one of %s", r.Collection, strings.Join(Collections(), ", "))
-	case r.Format != FormatCSV && r.Collection != "":
-		return store.Errorf(store.EBADINPUT, "a collection is chosen for CSV only; %s holds the whole network", r.Format)
-	case r.Format == FormatYAML && !r.AsOf.IsZero():
-		return store.Errorf(store.EBADINPUT, "the YAML dataset is the whole graph, for import: a date applies to graphml, csv and json")
+	case tabular(r.Format) && r.Collection == "":
+		return store.Errorf(store.EBADINPUT, "%s is written one collection at a time: name one of %s", r.Format, strings.Join(Collections(), ", "))
+	case tabular(r.Format) && !slices.Contains(Collections(), r.Collection):
+		return store.Errorf(store.ENOTFOUND, "no collection %.80q: use one of %s", r.Collection, strings.Join(Collections(), ", "))
+	case !tabular(r.Format) && r.Collection != "":
+		return store.Errorf(store.EBADINPUT, "a collection is chosen for csv and parquet only; %s holds the whole network", r.Format)
+	case r.Format == FormatYAML && (!r.AsOf.IsZero() || len(r.Kinds) > 0):
+		return store.Errorf(store.EBADINPUT, "the YAML dataset is the whole graph, for import: a date and kinds apply to the other formats")
 	}
 	return nil
+}
+
+// maxKindsParam bounds the text of a list of kinds.
+const maxKindsParam = 1000
+
+// ParseKinds reads a comma-separated list of relation kinds as the dataset
+// names them ("signatory,member-of"), without repeats. Returns EBADINPUT
+// for an unknown kind or a list too long.
+func ParseKinds(s string) ([]store.RelKind, error) {
+	if len(s) > maxKindsParam {
+		return nil, store.Errorf(store.EBADINPUT, "kinds: %d bytes, at most %d", len(s), maxKindsParam)
+	}
+	var kinds []store.RelKind
+	for name := range strings.SplitSeq(s, ",") {
+		k := store.RelKind(strings.TrimSpace(name))
+		if !slices.Contains(store.RelKinds, k) {
+			return nil, store.Errorf(store.EBADINPUT, "unknown relation kind %.40q: use %s", k, kindNames())
+		}
+		if !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	return kinds, nil
+}
+
+func kindNames() string {
+	names := make([]string, len(store.RelKinds))
+	for i, k := range store.RelKinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
 }
 
 // Write writes what r asks for, read from s in one transaction. Returns the
@@ -90,17 +128,50 @@ func Write(w io.Writer, s *store.Store, r Request) error {
 		_, err = w.Write(b)
 		return err
 	}
-	snap, err := s.Snapshot(r.AsOf)
+	n, err := read(s, r)
 	if err != nil {
 		return err
 	}
 	switch r.Format {
 	case FormatGraphML:
-		return GraphML(w, snap)
+		return GraphML(w, n)
+	case FormatGEXF:
+		return GEXF(w, n)
 	case FormatCSV:
-		return CSV(w, snap, r.Collection)
+		return CSV(w, n, r.Collection)
+	case FormatParquet:
+		return Parquet(w, n, r.Collection)
 	}
-	return JSON(w, snap)
+	return JSON(w, n.Snapshot)
+}
+
+// Network is what the formats write: a snapshot and the coordinates of its
+// nodes that have a geometry (a territory's centroid, a facility's point).
+type Network struct {
+	*store.Snapshot
+	Coords map[string]store.Point
+}
+
+// located are the kinds of node that may have coordinates.
+var located = []store.Kind{"territory", "facility"}
+
+func read(s *store.Store, r Request) (*Network, error) {
+	snap, err := s.Snapshot(r.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	snap = snap.OfKinds(r.Kinds)
+	var ids []string
+	for _, n := range snap.Nodes {
+		if slices.Contains(located, n.Kind) {
+			ids = append(ids, n.ID)
+		}
+	}
+	coords, err := s.Centroids(ids)
+	if err != nil {
+		return nil, err
+	}
+	return &Network{Snapshot: snap, Coords: coords}, nil
 }
 
 // relation is a relation with its id, as JSON writes it.

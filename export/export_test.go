@@ -156,11 +156,13 @@ func TestRequestValidation(t *testing.T) {
 		req  Request
 		code string
 	}{
-		"unknown format":      {Request{Format: "xlsx"}, store.EBADINPUT},
-		"csv without name":    {Request{Format: FormatCSV}, store.EBADINPUT},
-		"unknown collection":  {Request{Format: FormatCSV, Collection: "spaceships"}, store.ENOTFOUND},
-		"collection for json": {Request{Format: FormatJSON, Collection: "organizations"}, store.EBADINPUT},
-		"yaml as of a date":   {Request{Format: FormatYAML, AsOf: d}, store.EBADINPUT},
+		"unknown format":       {Request{Format: "xlsx"}, store.EBADINPUT},
+		"csv without name":     {Request{Format: FormatCSV}, store.EBADINPUT},
+		"unknown collection":   {Request{Format: FormatCSV, Collection: "spaceships"}, store.ENOTFOUND},
+		"collection for json":  {Request{Format: FormatJSON, Collection: "organizations"}, store.EBADINPUT},
+		"yaml as of a date":    {Request{Format: FormatYAML, AsOf: d}, store.EBADINPUT},
+		"yaml of some kinds":   {Request{Format: FormatYAML, Kinds: []store.RelKind{"signatory"}}, store.EBADINPUT},
+		"parquet without name": {Request{Format: FormatParquet}, store.EBADINPUT},
 	} {
 		if err := tc.req.Validate(); store.ErrorCode(err) != tc.code {
 			t.Errorf("%s: %v, want %s", name, err, tc.code)
@@ -168,11 +170,57 @@ func TestRequestValidation(t *testing.T) {
 	}
 	for _, f := range Formats {
 		r := Request{Format: f}
-		if f == FormatCSV {
+		if tabular(f) {
 			r.Collection = "people"
 		}
 		if err := r.Validate(); err != nil {
 			t.Errorf("%+v: %v", r, err)
+		}
+	}
+}
+
+// TestGEXFIsDynamic: nodes and edges carry their periods as days, a year
+// from its first day to its last; kinds keep their relations and the nodes
+// at their ends.
+func TestGEXFIsDynamic(t *testing.T) {
+	s := trickyStore(t)
+	var doc gexf
+	if err := xml.Unmarshal(write(t, s, Request{Format: FormatGEXF}), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.XMLNS != gexfNamespace || doc.Graph.Mode != "dynamic" || doc.Graph.TimeFormat != "date" || len(doc.Graph.Nodes) != 7 || len(doc.Graph.Edges) != 3 {
+		t.Fatalf("GEXF %s, mode %s, %d nodes, %d edges; want 1.2 dynamic, 7 and 3", doc.XMLNS, doc.Graph.Mode, len(doc.Graph.Nodes), len(doc.Graph.Edges))
+	}
+	for _, n := range doc.Graph.Nodes {
+		if n.ID == "pact" && (n.Start != "2015-01-01" || n.End != "2017-12-31" || n.Label != "Pact <2015> & co") {
+			t.Errorf("pact: %+v, want 2015-01-01 to 2017-12-31", n)
+		}
+		if n.ID == "odd" && (n.Start != "" || n.End != "") {
+			t.Errorf("an organization has no period: %+v", n)
+		}
+	}
+	for _, e := range doc.Graph.Edges {
+		if e.Label == "signatory" && (e.ID != "odd>signatory>cccs@2015" || e.Start != "2015-01-01" || e.End != "") {
+			t.Errorf("signatory edge %+v, want from 2015-01-01, open", e)
+		}
+	}
+	var sub gexf
+	if err := xml.Unmarshal(write(t, s, Request{Format: FormatGEXF, Kinds: []store.RelKind{"signatory"}}), &sub); err != nil {
+		t.Fatal(err)
+	}
+	if len(sub.Graph.Nodes) != 2 || len(sub.Graph.Edges) != 1 {
+		t.Errorf("signatory network: %d nodes, %d edges; want odd, cccs and the one relation", len(sub.Graph.Nodes), len(sub.Graph.Edges))
+	}
+}
+
+func TestParseKinds(t *testing.T) {
+	ks, err := ParseKinds("signatory, member-of,signatory")
+	if err != nil || len(ks) != 2 || ks[0] != "signatory" || ks[1] != "member-of" {
+		t.Errorf("ParseKinds = %v, %v; want signatory, member-of once each", ks, err)
+	}
+	for _, bad := range []string{"SIGNATORY", "signatory,,member-of", strings.Repeat("x", 2000)} {
+		if _, err := ParseKinds(bad); store.ErrorCode(err) != store.EBADINPUT || len(err.Error()) > 600 {
+			t.Errorf("ParseKinds(%.20q): %v, want a short %s", bad, err, store.EBADINPUT)
 		}
 	}
 }

@@ -80,9 +80,22 @@ var edgeAttributes = []attribute[*store.Relation]{
 	text("sources", func(r *store.Relation) string { return sourceIDs(r.Sources) }),
 }
 
-// nodeAttributes are the attributes every kind of node may have; the fields
-// of each kind follow them.
-func nodeAttributes(signatories map[string]bool) []attribute[*store.Node] {
+// nodeAttributes are the attributes every kind of node may have, then the
+// fields of each kind.
+func nodeAttributes(n *Network) []attribute[*store.Node] {
+	return append(commonAttributes(n), fieldAttributes()...)
+}
+
+// degrees is a coordinate attribute.
+func degrees(name string, n *Network, f func(store.Point) float64) attribute[*store.Node] {
+	return attribute[*store.Node]{name, "double", func(node *store.Node) (string, bool) {
+		p, ok := n.Coords[node.ID]
+		return formatDegrees(f(p)), ok
+	}}
+}
+
+func commonAttributes(n *Network) []attribute[*store.Node] {
+	signatories := signatories(n.Snapshot)
 	return []attribute[*store.Node]{
 		text("kind", func(n *store.Node) string { return string(n.Kind) }),
 		text("name", func(n *store.Node) string { return n.Name }),
@@ -94,6 +107,8 @@ func nodeAttributes(signatories map[string]bool) []attribute[*store.Node] {
 			return strconv.FormatBool(signatories[n.ID]), n.Kind == "organization"
 		}},
 		text("sources", func(n *store.Node) string { return sourceIDs(n.Sources) }),
+		degrees("longitude", n, func(p store.Point) float64 { return p.Lon }),
+		degrees("latitude", n, func(p store.Point) float64 { return p.Lat }),
 	}
 }
 
@@ -124,13 +139,14 @@ func fieldAttributes() []attribute[*store.Node] {
 	return out
 }
 
-// GraphML writes the snapshot as a directed GraphML graph: node ids are the
+// GraphML writes the network as a directed GraphML graph: node ids are the
 // node ids, edge ids the relation ids, attributes typed (string, int,
-// boolean) and declared in <key> elements. An organization's `signatory`
-// says whether it signs the Convention Cadre during the snapshot's date (at
-// any time for the whole graph).
-func GraphML(w io.Writer, snap *store.Snapshot) error {
-	nodeAttrs := append(nodeAttributes(signatories(snap)), fieldAttributes()...)
+// double, boolean) and declared in <key> elements. An organization's
+// `signatory` says whether it signs the Convention Cadre during the
+// snapshot's date (at any time for the whole graph); `longitude` and
+// `latitude` are a territory's centroid or a facility's point.
+func GraphML(w io.Writer, snap *Network) error {
+	nodeAttrs := nodeAttributes(snap)
 	doc := graphML{XMLNS: graphMLNamespace, Graph: gmlGraph{ID: "cccs-network", EdgeDefault: "directed"}}
 	doc.Keys = append(doc.Keys, gmlKey{"g_asOf", "graph", "asOf", "string"})
 	doc.Keys = append(doc.Keys, declare("n_", "node", nodeAttrs)...)

@@ -1,0 +1,372 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/cccs13/cccs-graph/internal/geotest"
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// analysisPython returns a Python interpreter with networkx and scipy (its
+// PageRank needs scipy): Debian's (python3-networkx and python3-scipy, which
+// .ci/run installs) or the one on PATH. Without one the test is skipped on a
+// developer's machine and fails in CI.
+func analysisPython(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"/usr/bin/python3", "python3"} {
+		path, err := exec.LookPath(name)
+		if err == nil && exec.Command(path, "-c", "import networkx, scipy").Run() == nil {
+			return path
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("no python3 with networkx and scipy: .ci/run installs python3-networkx and python3-scipy")
+	}
+	t.Skip("no python3 with networkx and scipy (apt-get install python3-networkx python3-scipy)")
+	return ""
+}
+
+// mappedServer serves the default dataset with the real communes layer
+// imported, so that territories have centroids.
+func mappedServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	layer := geotest.Read(t, geotest.Communes)
+	s, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.LoadDefaultIfEmpty(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportLayer(store.Layer{Kind: "commune", Source: "cog-insee-2018", File: store.File{Name: geotest.Communes, Data: layer}}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(routes(s, &config{Complexity: 20000, MaxBody: 1 << 20}, slog.New(slog.DiscardHandler)))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// download fetches an export into a file of dir.
+func download(t *testing.T, srv *httptest.Server, dir, path string) string {
+	t.Helper()
+	resp, body := fetch(t, srv, path)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%s: %d %s", path, resp.StatusCode, body)
+	}
+	name, _, _ := strings.Cut(filepath.Base(path), "?")
+	file := filepath.Join(dir, name)
+	if err := os.WriteFile(file, body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// networkxAnalysis is what testdata/networkx_analysis.py prints.
+type networkxAnalysis struct {
+	NetworkX, Mode             string
+	Directed                   bool
+	Nodes, Edges               int
+	GraphmlNodes, GraphmlEdges int
+	Alive                      map[string][2]int
+	Spells                     map[string][2]*string
+	Betweenness, PageRank      map[string]float64 `json:"-"`
+	Coordinates                map[string][2]float64
+	CoordinateTypes            []string
+}
+
+func runNetworkXAnalysis(t *testing.T, python, gexf, graphml string, years, ids []string) networkxAnalysis {
+	t.Helper()
+	out, err := exec.Command(python, "testdata/networkx_analysis.py", gexf, graphml, strings.Join(years, ","), strings.Join(ids, ",")).Output()
+	if err != nil {
+		t.Fatalf("networkx_analysis.py: %v\n%s", err, out)
+	}
+	var nx networkxAnalysis
+	var scores struct{ Betweenness, Pagerank map[string]float64 }
+	if err := json.Unmarshal(out, &nx); err != nil {
+		t.Fatalf("networkx_analysis.py printed %.300s: %v", out, err)
+	}
+	if err := json.Unmarshal(out, &scores); err != nil {
+		t.Fatal(err)
+	}
+	nx.Betweenness, nx.PageRank = scores.Betweenness, scores.Pagerank
+	return nx
+}
+
+// apiNetwork is the API's view of the network the exports hold.
+type apiNetwork struct {
+	Stats struct {
+		NodeCount, RelationCount int
+		RelationsByKind          []struct {
+			Kind  string
+			Count int
+		}
+	}
+	Betweenness, PageRank []struct {
+		Node  struct{ ID string }
+		Score float64
+	}
+}
+
+func askNetwork(t *testing.T, srv *httptest.Server, asOf string, kinds []string) apiNetwork {
+	t.Helper()
+	args := ""
+	if asOf != "" {
+		args = fmt.Sprintf(", asOf: %q", asOf)
+	}
+	stats := "stats"
+	if asOf != "" {
+		stats = fmt.Sprintf("stats(asOf: %q)", asOf)
+	}
+	if len(kinds) > 0 {
+		args += ", kinds: [" + strings.Join(kinds, ", ") + "]"
+	}
+	var api apiNetwork
+	graphQL(t, srv, fmt.Sprintf(`{ %s { nodeCount relationCount relationsByKind { kind count } }
+		betweenness: centrality(measure: BETWEENNESS, first: 500%s) { node { id } score }
+		pageRank: centrality(measure: PAGERANK, first: 500%s) { node { id } score } }`, stats, args, args), &api)
+	return api
+}
+
+// closeTo is agreement within the API's rounding to 6 significant digits
+// (and NetworkX's PageRank tolerance).
+func closeTo(api, nx float64) bool { return math.Abs(api-nx) <= 1e-9+5e-6*math.Abs(nx) }
+
+// TestNetworkXReadsTheGEXFExport loads the GEXF export (dynamic) and the
+// GraphML export in NetworkX at several dates and for some relation kinds:
+// both hold the API's nodes and relations, the timeline of the whole-graph
+// GEXF shows in each year the network the API has then, and NetworkX's
+// betweenness and PageRank on the exported graph are the API's.
+func TestNetworkXReadsTheGEXFExport(t *testing.T) {
+	python := analysisPython(t)
+	srv := mappedServer(t)
+	years := []string{"1994", "2000", "2006", "2015", "2019"}
+	for _, tc := range []struct {
+		asOf  string
+		kinds []string // GraphQL names; the export takes the dataset names
+	}{{"", nil}, {"2000", nil}, {"2015", nil}, {"2019", nil}, {"2019", []string{"SIGNATORY", "MEMBER_OF", "CHAIRS", "FUNDS", "DELIVERS"}}} {
+		query := "?asOf=" + tc.asOf
+		if tc.kinds != nil {
+			query += "&kinds=" + strings.ToLower(strings.ReplaceAll(strings.Join(tc.kinds, ","), "_", "-"))
+		}
+		t.Run(query, func(t *testing.T) {
+			dir := t.TempDir()
+			gexf := download(t, srv, dir, "/export/network.gexf"+query)
+			graphml := download(t, srv, dir, "/export/network.graphml"+query)
+			ids := []string{"avenant-1", "msa-provence-azur>signatory>cccs@2019-01-01", "cccs-2015-2017"}
+			nx := runNetworkXAnalysis(t, python, gexf, graphml, years, ids)
+			api := askNetwork(t, srv, tc.asOf, tc.kinds)
+			t.Logf("NetworkX %s: %d nodes, %d edges (%s)", nx.NetworkX, nx.Nodes, nx.Edges, nx.Mode)
+
+			nodes, edges := api.Stats.NodeCount, api.Stats.RelationCount
+			if tc.kinds != nil {
+				nodes, edges = len(api.Betweenness), 0
+				for _, k := range api.Stats.RelationsByKind {
+					if slices.Contains(tc.kinds, k.Kind) {
+						edges += k.Count
+					}
+				}
+			}
+			if nx.Nodes != nodes || nx.Edges != edges || nx.GraphmlNodes != nodes || nx.GraphmlEdges != edges {
+				t.Errorf("NetworkX reads %d nodes and %d edges in the GEXF, %d and %d in the GraphML; the API has %d and %d",
+					nx.Nodes, nx.Edges, nx.GraphmlNodes, nx.GraphmlEdges, nodes, edges)
+			}
+			if nx.Mode != "dynamic" || !nx.Directed {
+				t.Errorf("GEXF read as mode %q, directed %v; want dynamic, directed", nx.Mode, nx.Directed)
+			}
+			compareScores(t, "betweenness", api.Betweenness, nx.Betweenness)
+			compareScores(t, "PageRank", api.PageRank, nx.PageRank)
+			if tc.asOf == "" {
+				checkTimeline(t, srv, nx, years)
+			}
+		})
+	}
+}
+
+func compareScores(t *testing.T, measure string, api []struct {
+	Node  struct{ ID string }
+	Score float64
+}, nx map[string]float64) {
+	t.Helper()
+	if len(api) != len(nx) || len(api) == 0 {
+		t.Errorf("%s: the API ranks %d nodes, NetworkX %d", measure, len(api), len(nx))
+	}
+	bad := 0
+	for _, s := range api {
+		if v, ok := nx[s.Node.ID]; !ok || !closeTo(s.Score, v) {
+			if bad++; bad <= 5 {
+				t.Errorf("%s of %s: API %v, NetworkX %v", measure, s.Node.ID, s.Score, v)
+			}
+		}
+	}
+}
+
+// checkTimeline compares the network Gephi's timeline shows in some years
+// (from the spells of the whole-graph GEXF) with the API's at those dates,
+// and the spells of some nodes and relations with their dates.
+func checkTimeline(t *testing.T, srv *httptest.Server, nx networkxAnalysis, years []string) {
+	t.Helper()
+	for _, y := range years {
+		var api struct {
+			Stats struct{ NodeCount, RelationCount int }
+		}
+		graphQL(t, srv, fmt.Sprintf(`{ stats(asOf: %q) { nodeCount relationCount } }`, y), &api)
+		if got := nx.Alive[y]; got != [2]int{api.Stats.NodeCount, api.Stats.RelationCount} {
+			t.Errorf("in %s the GEXF timeline shows %d nodes and %d edges, the API %d and %d", y, got[0], got[1], api.Stats.NodeCount, api.Stats.RelationCount)
+		}
+	}
+	str := func(p *string) string {
+		if p == nil {
+			return "open"
+		}
+		return *p
+	}
+	for id, want := range map[string][2]string{
+		"avenant-1": {"2019-01-01", "open"}, // in effect from 1 January 2019, signed in June
+		"msa-provence-azur>signatory>cccs@2019-01-01": {"2019-01-01", "open"},
+		"cccs-2015-2017": {"2015-01-01", "2017-12-31"}, // a period of years: from the first day to the last
+	} {
+		got := nx.Spells[id]
+		if [2]string{str(got[0]), str(got[1])} != want {
+			t.Errorf("spell of %s: %s to %s, want %s to %s", id, str(got[0]), str(got[1]), want[0], want[1])
+		}
+	}
+}
+
+// TestGraphMLHasCoordinates: the communes carry their centroids as typed
+// doubles, as the API gives them.
+func TestGraphMLHasCoordinates(t *testing.T) {
+	python := analysisPython(t)
+	srv := mappedServer(t)
+	dir := t.TempDir()
+	gexf := download(t, srv, dir, "/export/network.gexf?kinds=part-of")
+	graphml := download(t, srv, dir, "/export/network.graphml?kinds=part-of")
+	nx := runNetworkXAnalysis(t, python, gexf, graphml, nil, nil)
+	var api struct {
+		Territories struct {
+			Nodes []struct {
+				ID       string
+				Centroid *struct{ Lon, Lat float64 }
+			}
+		}
+	}
+	graphQL(t, srv, `{ territories(first: 500, filter: { kinds: [COMMUNE] }) { nodes { id centroid { lon lat } } } }`, &api)
+	if len(api.Territories.Nodes) != 119 || len(nx.Coordinates) != 119 || !slices.Equal(nx.CoordinateTypes, []string{"float"}) {
+		t.Fatalf("%d communes in the API, %d nodes with coordinates in the GraphML (types %v); want 119, 119, float",
+			len(api.Territories.Nodes), len(nx.Coordinates), nx.CoordinateTypes)
+	}
+	for _, c := range api.Territories.Nodes {
+		got := nx.Coordinates[c.ID]
+		if c.Centroid == nil || math.Abs(got[0]-c.Centroid.Lon) > 1e-7 || math.Abs(got[1]-c.Centroid.Lat) > 1e-7 {
+			t.Errorf("%s: GraphML at %v, API centroid %+v", c.ID, got, c.Centroid)
+		}
+	}
+}
+
+// hyparquet returns the path of the reader script when node and the npm
+// package hyparquet (installed by .ci/run in testdata/parquet) are there.
+func hyparquet(t *testing.T) (node, script string) {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	_, errPkg := os.Stat("testdata/parquet/node_modules/hyparquet/package.json")
+	if err != nil || errPkg != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("node or hyparquet is missing: .ci/run installs nodejs and runs npm ci in testdata/parquet")
+		}
+		t.Skip("node or hyparquet is missing (apt-get install nodejs; cd testdata/parquet && npm ci)")
+	}
+	return node, "testdata/parquet/read.mjs"
+}
+
+// TestParquetReadByAnIndependentReader reads Parquet exports with hyparquet
+// (JavaScript, no code in common with the Go writer) and finds the rows and
+// values of the CSV exports of the same collections: text, integers,
+// coordinates, nulls where the CSV is empty.
+func TestParquetReadByAnIndependentReader(t *testing.T) {
+	node, script := hyparquet(t)
+	srv := mappedServer(t)
+	for _, file := range []string{"organizations", "territories", "amendments", "relations?asOf=2019&kinds=signatory,member-of", "events?asOf=2015"} {
+		t.Run(file, func(t *testing.T) {
+			name, query, _ := strings.Cut(file, "?")
+			dir := t.TempDir()
+			pq := download(t, srv, dir, "/export/"+name+".parquet?"+query)
+			_, body := fetch(t, srv, "/export/"+name+".csv?"+query)
+			records, err := csv.NewReader(strings.NewReader(string(body))).ReadAll()
+			if err != nil || len(records) < 2 {
+				t.Fatalf("CSV: %d records, %v", len(records), err)
+			}
+			out, err := exec.Command(node, script, pq).Output()
+			if err != nil {
+				t.Fatalf("read.mjs: %v\n%s", err, out)
+			}
+			var got struct {
+				RowCount int
+				Columns  []string
+				Rows     []map[string]*string
+			}
+			if err := json.Unmarshal(out, &got); err != nil {
+				t.Fatalf("read.mjs printed %.300s: %v", out, err)
+			}
+			header, rows := records[0], records[1:]
+			if got.RowCount != len(rows) || len(got.Rows) != len(rows) || !sameSet(got.Columns, header) {
+				t.Fatalf("Parquet: %d rows, columns %v; CSV: %d rows, columns %v", got.RowCount, got.Columns, len(rows), header)
+			}
+			if name == "territories" {
+				located := 0
+				for _, r := range got.Rows {
+					if r["longitude"] != nil && r["latitude"] != nil {
+						located++
+					}
+				}
+				if located != 119 {
+					t.Errorf("%d territories with coordinates, want the 119 communes", located)
+				}
+			}
+			for i, row := range rows {
+				for j, col := range header {
+					if p := got.Rows[i][col]; !sameCell(row[j], p) {
+						t.Errorf("row %d, %s: CSV %q, Parquet %v", i, col, row[j], deref(p))
+					}
+				}
+			}
+		})
+	}
+}
+
+func sameSet(a, b []string) bool {
+	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
+}
+
+// sameCell compares a CSV field with a Parquet value as text: null is the
+// empty field; numbers compare by value (JavaScript and Go print them
+// differently).
+func sameCell(csvField string, pq *string) bool {
+	if pq == nil {
+		return csvField == ""
+	}
+	if csvField == *pq {
+		return true
+	}
+	a, errA := strconv.ParseFloat(csvField, 64)
+	b, errB := strconv.ParseFloat(*pq, 64)
+	return errA == nil && errB == nil && a == b
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return "null"
+	}
+	return *p
+}
