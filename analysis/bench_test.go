@@ -1,17 +1,33 @@
 package analysis
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/cccs13/cccs-graph/internal/synth"
 	"github.com/cccs13/cccs-graph/store"
 )
 
-// benchFactors are the sizes measured: the default dataset and 100 times it
-// (internal/synth). The ratio of the two is the figure to read.
-var benchFactors = []int{1, 100}
+// benchFactors are the sizes measured, as multiples of the default dataset
+// (internal/synth): CCCS_BENCH_FACTORS, "1,10" by default so that CI's one
+// run of every benchmark stays short (betweenness at 100x takes about two
+// minutes here: CCCS_BENCH_FACTORS=1,100). Read the ratios to 1x.
+func benchFactors(b *testing.B) []int {
+	var out []int
+	for f := range strings.SplitSeq(cmp.Or(os.Getenv("CCCS_BENCH_FACTORS"), "1,10"), ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > synth.MaxFactor {
+			b.Fatalf("CCCS_BENCH_FACTORS: %q is not a factor from 1 to %d", f, synth.MaxFactor)
+		}
+		out = append(out, n)
+	}
+	return out
+}
 
 func benchNetwork(b *testing.B, factor int) *Network {
 	b.Helper()
@@ -26,7 +42,7 @@ func benchNetwork(b *testing.B, factor int) *Network {
 }
 
 func BenchmarkBetweenness(b *testing.B) {
-	for _, f := range benchFactors {
+	for _, f := range benchFactors(b) {
 		b.Run(fmt.Sprintf("%dx", f), func(b *testing.B) {
 			n := benchNetwork(b, f)
 			b.ReportAllocs()
@@ -40,7 +56,7 @@ func BenchmarkBetweenness(b *testing.B) {
 }
 
 func BenchmarkCommunities(b *testing.B) {
-	for _, f := range benchFactors {
+	for _, f := range benchFactors(b) {
 		b.Run(fmt.Sprintf("%dx", f), func(b *testing.B) {
 			n := benchNetwork(b, f)
 			b.ReportAllocs()

@@ -1,6 +1,9 @@
 package analysis
 
 import (
+	"cmp"
+	"slices"
+
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -11,7 +14,8 @@ import (
 // and not at From (appeared) or the other way round (disappeared). Both
 // dates are read as everywhere else: a relation is in force at "2015" when
 // it is at some time during 2015. Groups come in schema order, each holding
-// at least one change; items in key order.
+// at least one change; relations in the order they started (ended ones in
+// the order they ended), then by id; nodes by id.
 type Diff struct {
 	From, To  store.Date
 	Relations []RelationKindDiff
@@ -71,11 +75,25 @@ func diffOf(before, after *store.Snapshot) *Diff {
 	}
 	for _, k := range store.RelKinds {
 		if g := groups[k]; g != nil {
+			slices.SortStableFunc(g.Started, byDate(func(r *store.Relation) store.Date { return r.ValidFrom }))
+			slices.SortStableFunc(g.Ended, byDate(func(r *store.Relation) store.Date { return r.ValidTo }))
+			slices.SortStableFunc(g.Changed, func(a, b RelationChange) int {
+				return byDate(func(r *store.Relation) store.Date { return r.ValidFrom })(a.After, b.After)
+			})
 			d.Relations = append(d.Relations, *g)
 		}
 	}
 	d.Nodes = nodeDiffs(before.Nodes, after.Nodes)
 	return d
+}
+
+// byDate orders relations by a date (an undated one first: the zero
+// Date's first day is before any other), then by id.
+func byDate(date func(*store.Relation) store.Date) func(a, b *store.Relation) int {
+	return func(a, b *store.Relation) int {
+		da, db := date(a), date(b)
+		return cmp.Or(da.First().Compare(db.First()), cmp.Compare(store.RelationID(a), store.RelationID(b)))
+	}
 }
 
 // linksOf maps each link to its latest record (relations come in key order,

@@ -25,8 +25,8 @@ var capped = map[string]int{
 	"Stats.nodesByKind":       len(store.Kinds),
 	"Stats.relationsByKind":   len(store.RelKinds),
 	"Stats.signatoriesByYear": store.MaxYears,
-	"Diff.relations":          len(store.RelKinds),
-	"Diff.nodes":              len(store.Kinds),
+	"Diff.relationKinds":      len(store.RelKinds),
+	"Diff.nodeKinds":          len(store.Kinds),
 }
 
 // work is the fixed cost of fields that walk or scan much of the graph

@@ -185,18 +185,29 @@ type ComplexityRoot struct {
 		Size  func(childComplexity int) int
 	}
 
+	CommunityMember struct {
+		Community func(childComplexity int) int
+		Node      func(childComplexity int) int
+	}
+
 	CommunityPartition struct {
 		AsOf        func(childComplexity int) int
 		Communities func(childComplexity int, first *int) int
 		Count       func(childComplexity int) int
+		Membership  func(childComplexity int, first *int) int
 		Modularity  func(childComplexity int) int
 	}
 
 	Diff struct {
-		From      func(childComplexity int) int
-		Nodes     func(childComplexity int) int
-		Relations func(childComplexity int) int
-		To        func(childComplexity int) int
+		Appeared      func(childComplexity int, first *int) int
+		Changed       func(childComplexity int, first *int) int
+		Disappeared   func(childComplexity int, first *int) int
+		Ended         func(childComplexity int, first *int) int
+		From          func(childComplexity int) int
+		NodeKinds     func(childComplexity int) int
+		RelationKinds func(childComplexity int) int
+		Started       func(childComplexity int, first *int) int
+		To            func(childComplexity int) int
 	}
 
 	Event struct {
@@ -281,11 +292,9 @@ type ComplexityRoot struct {
 	}
 
 	NodeKindDiff struct {
-		Appeared         func(childComplexity int, first *int) int
-		AppearedCount    func(childComplexity int) int
-		Disappeared      func(childComplexity int, first *int) int
-		DisappearedCount func(childComplexity int) int
-		Kind             func(childComplexity int) int
+		Appeared    func(childComplexity int) int
+		Disappeared func(childComplexity int) int
+		Kind        func(childComplexity int) int
 	}
 
 	Objective struct {
@@ -507,13 +516,10 @@ type ComplexityRoot struct {
 	}
 
 	RelationKindDiff struct {
-		Changed      func(childComplexity int, first *int) int
-		ChangedCount func(childComplexity int) int
-		Ended        func(childComplexity int, first *int) int
-		EndedCount   func(childComplexity int) int
-		Kind         func(childComplexity int) int
-		Started      func(childComplexity int, first *int) int
-		StartedCount func(childComplexity int) int
+		Changed func(childComplexity int) int
+		Ended   func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Started func(childComplexity int) int
 	}
 
 	SearchConnection struct {
@@ -1343,6 +1349,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Community.Size(childComplexity), true
 
+	case "CommunityMember.community":
+		if e.ComplexityRoot.CommunityMember.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityMember.Community(childComplexity), true
+	case "CommunityMember.node":
+		if e.ComplexityRoot.CommunityMember.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityMember.Node(childComplexity), true
+
 	case "CommunityPartition.asOf":
 		if e.ComplexityRoot.CommunityPartition.AsOf == nil {
 			break
@@ -1366,6 +1385,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CommunityPartition.Count(childComplexity), true
+	case "CommunityPartition.membership":
+		if e.ComplexityRoot.CommunityPartition.Membership == nil {
+			break
+		}
+
+		args, err := ec.field_CommunityPartition_membership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CommunityPartition.Membership(childComplexity, args["first"].(*int)), true
 	case "CommunityPartition.modularity":
 		if e.ComplexityRoot.CommunityPartition.Modularity == nil {
 			break
@@ -1373,24 +1403,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CommunityPartition.Modularity(childComplexity), true
 
+	case "Diff.appeared":
+		if e.ComplexityRoot.Diff.Appeared == nil {
+			break
+		}
+
+		args, err := ec.field_Diff_appeared_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Diff.Appeared(childComplexity, args["first"].(*int)), true
+	case "Diff.changed":
+		if e.ComplexityRoot.Diff.Changed == nil {
+			break
+		}
+
+		args, err := ec.field_Diff_changed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Diff.Changed(childComplexity, args["first"].(*int)), true
+	case "Diff.disappeared":
+		if e.ComplexityRoot.Diff.Disappeared == nil {
+			break
+		}
+
+		args, err := ec.field_Diff_disappeared_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Diff.Disappeared(childComplexity, args["first"].(*int)), true
+	case "Diff.ended":
+		if e.ComplexityRoot.Diff.Ended == nil {
+			break
+		}
+
+		args, err := ec.field_Diff_ended_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Diff.Ended(childComplexity, args["first"].(*int)), true
 	case "Diff.from":
 		if e.ComplexityRoot.Diff.From == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Diff.From(childComplexity), true
-	case "Diff.nodes":
-		if e.ComplexityRoot.Diff.Nodes == nil {
+	case "Diff.nodeKinds":
+		if e.ComplexityRoot.Diff.NodeKinds == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Diff.Nodes(childComplexity), true
-	case "Diff.relations":
-		if e.ComplexityRoot.Diff.Relations == nil {
+		return e.ComplexityRoot.Diff.NodeKinds(childComplexity), true
+	case "Diff.relationKinds":
+		if e.ComplexityRoot.Diff.RelationKinds == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Diff.Relations(childComplexity), true
+		return e.ComplexityRoot.Diff.RelationKinds(childComplexity), true
+	case "Diff.started":
+		if e.ComplexityRoot.Diff.Started == nil {
+			break
+		}
+
+		args, err := ec.field_Diff_started_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Diff.Started(childComplexity, args["first"].(*int)), true
 	case "Diff.to":
 		if e.ComplexityRoot.Diff.To == nil {
 			break
@@ -1754,35 +1839,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_NodeKindDiff_appeared_args(ctx, rawArgs)
-		if err != nil {
-			return 0, false
-		}
-
-		return e.ComplexityRoot.NodeKindDiff.Appeared(childComplexity, args["first"].(*int)), true
-	case "NodeKindDiff.appearedCount":
-		if e.ComplexityRoot.NodeKindDiff.AppearedCount == nil {
-			break
-		}
-
-		return e.ComplexityRoot.NodeKindDiff.AppearedCount(childComplexity), true
+		return e.ComplexityRoot.NodeKindDiff.Appeared(childComplexity), true
 	case "NodeKindDiff.disappeared":
 		if e.ComplexityRoot.NodeKindDiff.Disappeared == nil {
 			break
 		}
 
-		args, err := ec.field_NodeKindDiff_disappeared_args(ctx, rawArgs)
-		if err != nil {
-			return 0, false
-		}
-
-		return e.ComplexityRoot.NodeKindDiff.Disappeared(childComplexity, args["first"].(*int)), true
-	case "NodeKindDiff.disappearedCount":
-		if e.ComplexityRoot.NodeKindDiff.DisappearedCount == nil {
-			break
-		}
-
-		return e.ComplexityRoot.NodeKindDiff.DisappearedCount(childComplexity), true
+		return e.ComplexityRoot.NodeKindDiff.Disappeared(childComplexity), true
 	case "NodeKindDiff.kind":
 		if e.ComplexityRoot.NodeKindDiff.Kind == nil {
 			break
@@ -2869,35 +2932,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_RelationKindDiff_changed_args(ctx, rawArgs)
-		if err != nil {
-			return 0, false
-		}
-
-		return e.ComplexityRoot.RelationKindDiff.Changed(childComplexity, args["first"].(*int)), true
-	case "RelationKindDiff.changedCount":
-		if e.ComplexityRoot.RelationKindDiff.ChangedCount == nil {
-			break
-		}
-
-		return e.ComplexityRoot.RelationKindDiff.ChangedCount(childComplexity), true
+		return e.ComplexityRoot.RelationKindDiff.Changed(childComplexity), true
 	case "RelationKindDiff.ended":
 		if e.ComplexityRoot.RelationKindDiff.Ended == nil {
 			break
 		}
 
-		args, err := ec.field_RelationKindDiff_ended_args(ctx, rawArgs)
-		if err != nil {
-			return 0, false
-		}
-
-		return e.ComplexityRoot.RelationKindDiff.Ended(childComplexity, args["first"].(*int)), true
-	case "RelationKindDiff.endedCount":
-		if e.ComplexityRoot.RelationKindDiff.EndedCount == nil {
-			break
-		}
-
-		return e.ComplexityRoot.RelationKindDiff.EndedCount(childComplexity), true
+		return e.ComplexityRoot.RelationKindDiff.Ended(childComplexity), true
 	case "RelationKindDiff.kind":
 		if e.ComplexityRoot.RelationKindDiff.Kind == nil {
 			break
@@ -2909,18 +2950,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_RelationKindDiff_started_args(ctx, rawArgs)
-		if err != nil {
-			return 0, false
-		}
-
-		return e.ComplexityRoot.RelationKindDiff.Started(childComplexity, args["first"].(*int)), true
-	case "RelationKindDiff.startedCount":
-		if e.ComplexityRoot.RelationKindDiff.StartedCount == nil {
-			break
-		}
-
-		return e.ComplexityRoot.RelationKindDiff.StartedCount(childComplexity), true
+		return e.ComplexityRoot.RelationKindDiff.Started(childComplexity), true
 
 	case "SearchConnection.edges":
 		if e.ComplexityRoot.SearchConnection.Edges == nil {
@@ -3899,6 +3929,16 @@ func (ec *executionContext) childFields_Community(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Community", field.Name)
 }
 
+func (ec *executionContext) childFields_CommunityMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CommunityMember_node(ctx, field)
+	case "community":
+		return ec.fieldContext_CommunityMember_community(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommunityMember", field.Name)
+}
+
 func (ec *executionContext) childFields_CommunityPartition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "asOf":
@@ -3909,6 +3949,8 @@ func (ec *executionContext) childFields_CommunityPartition(ctx context.Context, 
 		return ec.fieldContext_CommunityPartition_count(ctx, field)
 	case "communities":
 		return ec.fieldContext_CommunityPartition_communities(ctx, field)
+	case "membership":
+		return ec.fieldContext_CommunityPartition_membership(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CommunityPartition", field.Name)
 }
@@ -3919,10 +3961,20 @@ func (ec *executionContext) childFields_Diff(ctx context.Context, field graphql.
 		return ec.fieldContext_Diff_from(ctx, field)
 	case "to":
 		return ec.fieldContext_Diff_to(ctx, field)
-	case "relations":
-		return ec.fieldContext_Diff_relations(ctx, field)
-	case "nodes":
-		return ec.fieldContext_Diff_nodes(ctx, field)
+	case "relationKinds":
+		return ec.fieldContext_Diff_relationKinds(ctx, field)
+	case "nodeKinds":
+		return ec.fieldContext_Diff_nodeKinds(ctx, field)
+	case "started":
+		return ec.fieldContext_Diff_started(ctx, field)
+	case "ended":
+		return ec.fieldContext_Diff_ended(ctx, field)
+	case "changed":
+		return ec.fieldContext_Diff_changed(ctx, field)
+	case "appeared":
+		return ec.fieldContext_Diff_appeared(ctx, field)
+	case "disappeared":
+		return ec.fieldContext_Diff_disappeared(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Diff", field.Name)
 }
@@ -4093,10 +4145,6 @@ func (ec *executionContext) childFields_NodeKindDiff(ctx context.Context, field 
 	switch field.Name {
 	case "kind":
 		return ec.fieldContext_NodeKindDiff_kind(ctx, field)
-	case "appearedCount":
-		return ec.fieldContext_NodeKindDiff_appearedCount(ctx, field)
-	case "disappearedCount":
-		return ec.fieldContext_NodeKindDiff_disappearedCount(ctx, field)
 	case "appeared":
 		return ec.fieldContext_NodeKindDiff_appeared(ctx, field)
 	case "disappeared":
@@ -4485,12 +4533,6 @@ func (ec *executionContext) childFields_RelationKindDiff(ctx context.Context, fi
 	switch field.Name {
 	case "kind":
 		return ec.fieldContext_RelationKindDiff_kind(ctx, field)
-	case "startedCount":
-		return ec.fieldContext_RelationKindDiff_startedCount(ctx, field)
-	case "endedCount":
-		return ec.fieldContext_RelationKindDiff_endedCount(ctx, field)
-	case "changedCount":
-		return ec.fieldContext_RelationKindDiff_changedCount(ctx, field)
 	case "started":
 		return ec.fieldContext_RelationKindDiff_started(ctx, field)
 	case "ended":
@@ -5171,7 +5213,91 @@ func (ec *executionContext) field_CommunityPartition_communities_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_CommunityPartition_membership_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Community_nodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Diff_appeared_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Diff_changed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Diff_disappeared_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Diff_ended_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Diff_started_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -5384,34 +5510,6 @@ func (ec *executionContext) field_Facility_zones_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["asOf"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_NodeKindDiff_appeared_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_NodeKindDiff_disappeared_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg0
 	return args, nil
 }
 
@@ -6982,48 +7080,6 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg5
-	return args, nil
-}
-
-func (ec *executionContext) field_RelationKindDiff_changed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_RelationKindDiff_ended_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_RelationKindDiff_started_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg0
 	return args, nil
 }
 
@@ -10032,6 +10088,61 @@ func (ec *executionContext) fieldContext_Community_nodes(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _CommunityMember_node(ctx context.Context, field graphql.CollectedField, obj *model.CommunityMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityMember_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityMember_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommunityMember",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommunityMember_community(ctx context.Context, field graphql.CollectedField, obj *model.CommunityMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityMember_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityMember_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityMember", field, false, false, "Int")
+}
+
 func (ec *executionContext) _CommunityPartition_asOf(ctx context.Context, field graphql.CollectedField, obj *model.CommunityPartition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10145,6 +10256,50 @@ func (ec *executionContext) fieldContext_CommunityPartition_communities(ctx cont
 	return fc, nil
 }
 
+func (ec *executionContext) _CommunityPartition_membership(ctx context.Context, field graphql.CollectedField, obj *model.CommunityPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityPartition_membership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Membership(fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CommunityMember) graphql.Marshaler {
+			return ec.marshalNCommunityMember2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunityMemberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityPartition_membership(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommunityPartition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommunityMember(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CommunityPartition_membership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Diff_from(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10191,16 +10346,16 @@ func (ec *executionContext) fieldContext_Diff_to(_ context.Context, field graphq
 	return graphql.NewScalarFieldContext("Diff", field, true, false, "Date")
 }
 
-func (ec *executionContext) _Diff_relations(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
+func (ec *executionContext) _Diff_relationKinds(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Diff_relations(ctx, field)
+			return ec.fieldContext_Diff_relationKinds(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Relations(), nil
+			return obj.RelationKinds(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationKindDiff) graphql.Marshaler {
@@ -10210,7 +10365,7 @@ func (ec *executionContext) _Diff_relations(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Diff_relations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Diff_relationKinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Diff",
 		Field:      field,
@@ -10223,16 +10378,16 @@ func (ec *executionContext) fieldContext_Diff_relations(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Diff_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
+func (ec *executionContext) _Diff_nodeKinds(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Diff_nodes(ctx, field)
+			return ec.fieldContext_Diff_nodeKinds(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Nodes(), nil
+			return obj.NodeKinds(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.NodeKindDiff) graphql.Marshaler {
@@ -10242,7 +10397,7 @@ func (ec *executionContext) _Diff_nodes(ctx context.Context, field graphql.Colle
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Diff_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Diff_nodeKinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Diff",
 		Field:      field,
@@ -10251,6 +10406,226 @@ func (ec *executionContext) fieldContext_Diff_nodes(_ context.Context, field gra
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_NodeKindDiff(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Diff_started(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_started(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Started(fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_started(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Diff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Diff_started_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Diff_ended(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_ended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Ended(fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_ended(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Diff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Diff_ended_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Diff_changed(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Changed(fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationChange) graphql.Marshaler {
+			return ec.marshalNRelationChange2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_changed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Diff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Diff_changed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Diff_appeared(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_appeared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Appeared(fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_appeared(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Diff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Diff_appeared_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Diff_disappeared(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_disappeared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Disappeared(fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_disappeared(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Diff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Diff_disappeared_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11746,7 +12121,7 @@ func (ec *executionContext) _NodeKindDiff_kind(ctx context.Context, field graphq
 			return ec.fieldContext_NodeKindDiff_kind(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Kind(), nil
+			return obj.Kind, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
@@ -11757,53 +12132,7 @@ func (ec *executionContext) _NodeKindDiff_kind(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_NodeKindDiff_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NodeKindDiff", field, true, false, "NodeKind")
-}
-
-func (ec *executionContext) _NodeKindDiff_appearedCount(ctx context.Context, field graphql.CollectedField, obj *model.NodeKindDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NodeKindDiff_appearedCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AppearedCount(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_NodeKindDiff_appearedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NodeKindDiff", field, true, false, "Int")
-}
-
-func (ec *executionContext) _NodeKindDiff_disappearedCount(ctx context.Context, field graphql.CollectedField, obj *model.NodeKindDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NodeKindDiff_disappearedCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DisappearedCount(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_NodeKindDiff_disappearedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NodeKindDiff", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("NodeKindDiff", field, false, false, "NodeKind")
 }
 
 func (ec *executionContext) _NodeKindDiff_appeared(ctx context.Context, field graphql.CollectedField, obj *model.NodeKindDiff) (ret graphql.Marshaler) {
@@ -11815,39 +12144,18 @@ func (ec *executionContext) _NodeKindDiff_appeared(ctx context.Context, field gr
 			return ec.fieldContext_NodeKindDiff_appeared(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Appeared(fc.Args["first"].(*int))
+			return obj.Appeared, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
-			return ec.marshalNNode2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_NodeKindDiff_appeared(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "NodeKindDiff",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_NodeKindDiff_appeared_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
+func (ec *executionContext) fieldContext_NodeKindDiff_appeared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeKindDiff", field, false, false, "Int")
 }
 
 func (ec *executionContext) _NodeKindDiff_disappeared(ctx context.Context, field graphql.CollectedField, obj *model.NodeKindDiff) (ret graphql.Marshaler) {
@@ -11859,39 +12167,18 @@ func (ec *executionContext) _NodeKindDiff_disappeared(ctx context.Context, field
 			return ec.fieldContext_NodeKindDiff_disappeared(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Disappeared(fc.Args["first"].(*int))
+			return obj.Disappeared, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
-			return ec.marshalNNode2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_NodeKindDiff_disappeared(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "NodeKindDiff",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_NodeKindDiff_disappeared_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
+func (ec *executionContext) fieldContext_NodeKindDiff_disappeared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeKindDiff", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *model.Objective) (ret graphql.Marshaler) {
@@ -16453,7 +16740,7 @@ func (ec *executionContext) _RelationKindDiff_kind(ctx context.Context, field gr
 			return ec.fieldContext_RelationKindDiff_kind(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Kind(), nil
+			return obj.Kind, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.RelationKind) graphql.Marshaler {
@@ -16464,76 +16751,7 @@ func (ec *executionContext) _RelationKindDiff_kind(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RelationKindDiff_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RelationKindDiff", field, true, false, "RelationKind")
-}
-
-func (ec *executionContext) _RelationKindDiff_startedCount(ctx context.Context, field graphql.CollectedField, obj *model.RelationKindDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RelationKindDiff_startedCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartedCount(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_RelationKindDiff_startedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RelationKindDiff", field, true, false, "Int")
-}
-
-func (ec *executionContext) _RelationKindDiff_endedCount(ctx context.Context, field graphql.CollectedField, obj *model.RelationKindDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RelationKindDiff_endedCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndedCount(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_RelationKindDiff_endedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RelationKindDiff", field, true, false, "Int")
-}
-
-func (ec *executionContext) _RelationKindDiff_changedCount(ctx context.Context, field graphql.CollectedField, obj *model.RelationKindDiff) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RelationKindDiff_changedCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ChangedCount(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_RelationKindDiff_changedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RelationKindDiff", field, true, false, "Int")
+	return graphql.NewScalarFieldContext("RelationKindDiff", field, false, false, "RelationKind")
 }
 
 func (ec *executionContext) _RelationKindDiff_started(ctx context.Context, field graphql.CollectedField, obj *model.RelationKindDiff) (ret graphql.Marshaler) {
@@ -16545,39 +16763,18 @@ func (ec *executionContext) _RelationKindDiff_started(ctx context.Context, field
 			return ec.fieldContext_RelationKindDiff_started(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Started(fc.Args["first"].(*int))
+			return obj.Started, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RelationKindDiff_started(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "RelationKindDiff",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Relation(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_RelationKindDiff_started_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
+func (ec *executionContext) fieldContext_RelationKindDiff_started(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationKindDiff", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RelationKindDiff_ended(ctx context.Context, field graphql.CollectedField, obj *model.RelationKindDiff) (ret graphql.Marshaler) {
@@ -16589,39 +16786,18 @@ func (ec *executionContext) _RelationKindDiff_ended(ctx context.Context, field g
 			return ec.fieldContext_RelationKindDiff_ended(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Ended(fc.Args["first"].(*int))
+			return obj.Ended, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RelationKindDiff_ended(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "RelationKindDiff",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Relation(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_RelationKindDiff_ended_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
+func (ec *executionContext) fieldContext_RelationKindDiff_ended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationKindDiff", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RelationKindDiff_changed(ctx context.Context, field graphql.CollectedField, obj *model.RelationKindDiff) (ret graphql.Marshaler) {
@@ -16633,39 +16809,18 @@ func (ec *executionContext) _RelationKindDiff_changed(ctx context.Context, field
 			return ec.fieldContext_RelationKindDiff_changed(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Changed(fc.Args["first"].(*int))
+			return obj.Changed, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationChange) graphql.Marshaler {
-			return ec.marshalNRelationChange2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationChangeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RelationKindDiff_changed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "RelationKindDiff",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_RelationChange(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_RelationKindDiff_changed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
+func (ec *executionContext) fieldContext_RelationKindDiff_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationKindDiff", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
@@ -21848,6 +22003,44 @@ func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var communityMemberImplementors = []string{"CommunityMember"}
+
+func (ec *executionContext) _CommunityMember(ctx context.Context, sel ast.SelectionSet, obj *model.CommunityMember) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communityMemberImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommunityMember")
+		case "node":
+			out.Values[i] = ec._CommunityMember_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "community":
+			out.Values[i] = ec._CommunityMember_community(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var communityPartitionImplementors = []string{"CommunityPartition"}
 
 func (ec *executionContext) _CommunityPartition(ctx context.Context, sel ast.SelectionSet, obj *model.CommunityPartition) graphql.Marshaler {
@@ -21876,6 +22069,11 @@ func (ec *executionContext) _CommunityPartition(ctx context.Context, sel ast.Sel
 			}
 		case "communities":
 			out.Values[i] = ec._CommunityPartition_communities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "membership":
+			out.Values[i] = ec._CommunityPartition_membership(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21917,13 +22115,38 @@ func (ec *executionContext) _Diff(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "relations":
-			out.Values[i] = ec._Diff_relations(ctx, field, obj)
+		case "relationKinds":
+			out.Values[i] = ec._Diff_relationKinds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "nodes":
-			out.Values[i] = ec._Diff_nodes(ctx, field, obj)
+		case "nodeKinds":
+			out.Values[i] = ec._Diff_nodeKinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "started":
+			out.Values[i] = ec._Diff_started(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ended":
+			out.Values[i] = ec._Diff_ended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._Diff_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "appeared":
+			out.Values[i] = ec._Diff_appeared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disappeared":
+			out.Values[i] = ec._Diff_disappeared(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22502,16 +22725,6 @@ func (ec *executionContext) _NodeKindDiff(ctx context.Context, sel ast.Selection
 			out.Values[i] = graphql.MarshalString("NodeKindDiff")
 		case "kind":
 			out.Values[i] = ec._NodeKindDiff_kind(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "appearedCount":
-			out.Values[i] = ec._NodeKindDiff_appearedCount(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "disappearedCount":
-			out.Values[i] = ec._NodeKindDiff_disappearedCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -24038,21 +24251,6 @@ func (ec *executionContext) _RelationKindDiff(ctx context.Context, sel ast.Selec
 			out.Values[i] = graphql.MarshalString("RelationKindDiff")
 		case "kind":
 			out.Values[i] = ec._RelationKindDiff_kind(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "startedCount":
-			out.Values[i] = ec._RelationKindDiff_startedCount(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "endedCount":
-			out.Values[i] = ec._RelationKindDiff_endedCount(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "changedCount":
-			out.Values[i] = ec._RelationKindDiff_changedCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -25775,6 +25973,30 @@ func (ec *executionContext) marshalNCommunity2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑ
 		return graphql.Null
 	}
 	return ec._Community(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCommunityMember2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunityMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CommunityMember) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommunityMember2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunityMember(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCommunityMember2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunityMember(ctx context.Context, sel ast.SelectionSet, v *model.CommunityMember) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommunityMember!")
+		return graphql.Null
+	}
+	return ec._CommunityMember(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCommunityPartition2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunityPartition(ctx context.Context, sel ast.SelectionSet, v *model.CommunityPartition) graphql.Marshaler {

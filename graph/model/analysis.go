@@ -30,6 +30,22 @@ func (p *CommunityPartition) Communities(first *int) ([]*Community, error) {
 	return out, err
 }
 
+// Membership lists the first nodes with their community. Returns
+// BAD_USER_INPUT for a bad first.
+func (p *CommunityPartition) Membership(first *int) ([]*CommunityMember, error) {
+	size, err := PageSize(first, nil)
+	out := []*CommunityMember{}
+	for i, c := range p.P.Communities {
+		for _, n := range c.Nodes {
+			if len(out) == size {
+				return out, err
+			}
+			out = append(out, &CommunityMember{Node: Wrap(n), Community: i + 1})
+		}
+	}
+	return out, err
+}
+
 // Community is one community of a partition.
 type Community struct {
 	Index int
@@ -54,54 +70,37 @@ func (d *Diff) From() store.Date { return d.D.From }
 // To is the second date.
 func (d *Diff) To() store.Date { return d.D.To }
 
-// Relations are the changes of relations, by kind.
-func (d *Diff) Relations() []*RelationKindDiff {
+// RelationKinds counts the changes of relations by kind.
+func (d *Diff) RelationKinds() []*RelationKindDiff {
 	out := make([]*RelationKindDiff, len(d.D.Relations))
-	for i := range d.D.Relations {
-		out[i] = &RelationKindDiff{G: &d.D.Relations[i]}
+	for i, g := range d.D.Relations {
+		out[i] = &RelationKindDiff{Kind: enumOf[RelationKind](string(g.Kind)), Started: len(g.Started), Ended: len(g.Ended), Changed: len(g.Changed)}
 	}
 	return out
 }
 
-// Nodes are the changes of nodes, by kind.
-func (d *Diff) Nodes() []*NodeKindDiff {
+// NodeKinds counts the changes of nodes by kind.
+func (d *Diff) NodeKinds() []*NodeKindDiff {
 	out := make([]*NodeKindDiff, len(d.D.Nodes))
-	for i := range d.D.Nodes {
-		out[i] = &NodeKindDiff{G: &d.D.Nodes[i]}
+	for i, g := range d.D.Nodes {
+		out[i] = &NodeKindDiff{Kind: enumOf[NodeKind](string(g.Kind)), Appeared: len(g.Appeared), Disappeared: len(g.Disappeared)}
 	}
 	return out
 }
-
-// RelationKindDiff is the change of the relations of one kind.
-type RelationKindDiff struct{ G *analysis.RelationKindDiff }
-
-// Kind is the relation kind.
-func (g *RelationKindDiff) Kind() RelationKind { return enumOf[RelationKind](string(g.G.Kind)) }
-
-// StartedCount counts the relations started.
-func (g *RelationKindDiff) StartedCount() int { return len(g.G.Started) }
-
-// EndedCount counts the relations ended.
-func (g *RelationKindDiff) EndedCount() int { return len(g.G.Ended) }
-
-// ChangedCount counts the links held by another record.
-func (g *RelationKindDiff) ChangedCount() int { return len(g.G.Changed) }
 
 // Started lists the first relations started. Returns BAD_USER_INPUT for a bad first.
-func (g *RelationKindDiff) Started(first *int) ([]*Relation, error) {
-	rs, err := firstOf(g.G.Started, first)
-	return relationsAll(rs), err
+func (d *Diff) Started(first *int) ([]*Relation, error) {
+	return diffRelations(d.D.Relations, first, func(g analysis.RelationKindDiff) []*store.Relation { return g.Started })
 }
 
 // Ended lists the first relations ended. Returns BAD_USER_INPUT for a bad first.
-func (g *RelationKindDiff) Ended(first *int) ([]*Relation, error) {
-	rs, err := firstOf(g.G.Ended, first)
-	return relationsAll(rs), err
+func (d *Diff) Ended(first *int) ([]*Relation, error) {
+	return diffRelations(d.D.Relations, first, func(g analysis.RelationKindDiff) []*store.Relation { return g.Ended })
 }
 
 // Changed lists the first links held by another record. Returns BAD_USER_INPUT for a bad first.
-func (g *RelationKindDiff) Changed(first *int) ([]*RelationChange, error) {
-	cs, err := firstOf(g.G.Changed, first)
+func (d *Diff) Changed(first *int) ([]*RelationChange, error) {
+	cs, err := firstOf(flatten(d.D.Relations, func(g analysis.RelationKindDiff) []analysis.RelationChange { return g.Changed }), first)
 	out := make([]*RelationChange, len(cs))
 	for i, c := range cs {
 		out[i] = &RelationChange{Before: &Relation{R: c.Before}, After: &Relation{R: c.After}}
@@ -109,28 +108,34 @@ func (g *RelationKindDiff) Changed(first *int) ([]*RelationChange, error) {
 	return out, err
 }
 
-// NodeKindDiff is the change of the nodes of one kind.
-type NodeKindDiff struct{ G *analysis.NodeKindDiff }
-
-// Kind is the node kind.
-func (g *NodeKindDiff) Kind() NodeKind { return enumOf[NodeKind](string(g.G.Kind)) }
-
-// AppearedCount counts the nodes that appeared.
-func (g *NodeKindDiff) AppearedCount() int { return len(g.G.Appeared) }
-
-// DisappearedCount counts the nodes that disappeared.
-func (g *NodeKindDiff) DisappearedCount() int { return len(g.G.Disappeared) }
-
 // Appeared lists the first nodes that appeared. Returns BAD_USER_INPUT for a bad first.
-func (g *NodeKindDiff) Appeared(first *int) ([]Node, error) {
-	ns, err := firstOf(g.G.Appeared, first)
+func (d *Diff) Appeared(first *int) ([]Node, error) {
+	ns, err := firstOf(flatten(d.D.Nodes, func(g analysis.NodeKindDiff) []*store.Node { return g.Appeared }), first)
 	return wrapAll(ns), err
 }
 
 // Disappeared lists the first nodes that disappeared. Returns BAD_USER_INPUT for a bad first.
-func (g *NodeKindDiff) Disappeared(first *int) ([]Node, error) {
-	ns, err := firstOf(g.G.Disappeared, first)
+func (d *Diff) Disappeared(first *int) ([]Node, error) {
+	ns, err := firstOf(flatten(d.D.Nodes, func(g analysis.NodeKindDiff) []*store.Node { return g.Disappeared }), first)
 	return wrapAll(ns), err
+}
+
+func diffRelations(groups []analysis.RelationKindDiff, first *int, list func(analysis.RelationKindDiff) []*store.Relation) ([]*Relation, error) {
+	rs, err := firstOf(flatten(groups, list), first)
+	out := make([]*Relation, len(rs))
+	for i, r := range rs {
+		out[i] = &Relation{R: r}
+	}
+	return out, err
+}
+
+// flatten joins one list of every group, in the groups' order.
+func flatten[G, T any](groups []G, list func(G) []T) []T {
+	var out []T
+	for _, g := range groups {
+		out = append(out, list(g)...)
+	}
+	return out
 }
 
 // firstOf cuts the first items of a list (the default page size when first
@@ -147,14 +152,6 @@ func wrapAll(nodes []*store.Node) []Node {
 	out := make([]Node, len(nodes))
 	for i, n := range nodes {
 		out[i] = Wrap(n)
-	}
-	return out
-}
-
-func relationsAll(rels []*store.Relation) []*Relation {
-	out := make([]*Relation, len(rels))
-	for i, r := range rels {
-		out[i] = &Relation{R: r}
 	}
 	return out
 }

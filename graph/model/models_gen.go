@@ -123,6 +123,14 @@ type CentralityScore struct {
 	Rank int `json:"rank"`
 }
 
+// A node and its community.
+type CommunityMember struct {
+	// The node.
+	Node Node `json:"node"`
+	// The index of its community.
+	Community int `json:"community"`
+}
+
 // Filter on agreements, amendments and other dated collections.
 type DatedFilter struct {
 	// Only these ids.
@@ -225,6 +233,16 @@ type NodeKindCount struct {
 	Kind NodeKind `json:"kind"`
 	// How many.
 	Count int `json:"count"`
+}
+
+// How many nodes of one kind appeared or disappeared between two dates.
+type NodeKindDiff struct {
+	// The kind.
+	Kind NodeKind `json:"kind"`
+	// Nodes that appeared.
+	Appeared int `json:"appeared"`
+	// Nodes that disappeared.
+	Disappeared int `json:"disappeared"`
 }
 
 // How to order a collection.
@@ -449,6 +467,18 @@ type RelationKindCount struct {
 	Kind RelationKind `json:"kind"`
 	// How many.
 	Count int `json:"count"`
+}
+
+// How many relations of one kind changed between two dates.
+type RelationKindDiff struct {
+	// The kind.
+	Kind RelationKind `json:"kind"`
+	// Relations started.
+	Started int `json:"started"`
+	// Relations ended.
+	Ended int `json:"ended"`
+	// Links held by another record.
+	Changed int `json:"changed"`
 }
 
 // Search results, best first.
