@@ -35,10 +35,7 @@ func benchNetwork(b *testing.B, factor int) *Network {
 	if err != nil {
 		b.Fatal(err)
 	}
-	n := NewNetwork(&store.Snapshot{Nodes: ds.Nodes, Relations: ds.Relations}, nil)
-	b.ReportMetric(float64(n.Order()), "nodes")
-	b.ReportMetric(float64(n.Size()), "edges")
-	return n
+	return NewNetwork(&store.Snapshot{Nodes: ds.Nodes, Relations: ds.Relations}, nil)
 }
 
 func BenchmarkBetweenness(b *testing.B) {
@@ -51,6 +48,7 @@ func BenchmarkBetweenness(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			reportSize(b, n)
 		})
 	}
 }
@@ -65,6 +63,12 @@ func BenchmarkCommunities(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			reportSize(b, n)
 		})
 	}
+}
+
+func reportSize(b *testing.B, n *Network) {
+	b.ReportMetric(float64(n.Order()), "nodes")
+	b.ReportMetric(float64(n.Size()), "edges")
 }

@@ -18,9 +18,11 @@ type Limits struct {
 	MaxPathWork int64
 }
 
-// DefaultLimits take the default dataset ten times over in a few seconds
-// and refuse more.
-var DefaultLimits = Limits{MaxNodes: 50_000, MaxPathWork: 250_000_000}
+// DefaultLimits: betweenness walks the default dataset (282 nodes, 513
+// edges: work 220,000) in 20 to 50 ms and ten times it (work 9.7 million) in
+// 1.7 to 4 s on these shared machines, so the limit lets that through and
+// no more. Communities of 50,000 nodes take a few seconds, PageRank less.
+var DefaultLimits = Limits{MaxNodes: 50_000, MaxPathWork: 12_000_000}
 
 // NoLimits are for benchmarks.
 var NoLimits = Limits{}
