@@ -83,6 +83,7 @@ type networkxAnalysis struct {
 	Alive                      map[string][2]int
 	Spells                     map[string][2]*string
 	Betweenness, PageRank      map[string]float64 `json:"-"`
+	Closeness, Degree          map[string]float64
 	Coordinates                map[string][2]float64
 	CoordinateTypes            []string
 }
@@ -114,7 +115,7 @@ type apiNetwork struct {
 			Count int
 		}
 	}
-	Betweenness, PageRank []struct {
+	Betweenness, PageRank, Closeness, Degree []struct {
 		Node  struct{ ID string }
 		Score float64
 	}
@@ -133,10 +134,13 @@ func askNetwork(t *testing.T, srv *httptest.Server, asOf string, kinds []string)
 	if len(kinds) > 0 {
 		args += ", kinds: [" + strings.Join(kinds, ", ") + "]"
 	}
-	var api apiNetwork
+	var api, more apiNetwork
 	graphQL(t, srv, fmt.Sprintf(`{ %s { nodeCount relationCount relationsByKind { kind count } }
 		betweenness: centrality(measure: BETWEENNESS, first: 500%s) { node { id } score }
 		pageRank: centrality(measure: PAGERANK, first: 500%s) { node { id } score } }`, stats, args, args), &api)
+	graphQL(t, srv, fmt.Sprintf(`{ closeness: centrality(measure: CLOSENESS, first: 500%s) { node { id } score }
+		degree: centrality(measure: DEGREE, first: 500%s) { node { id } score } }`, args, args), &more)
+	api.Closeness, api.Degree = more.Closeness, more.Degree
 	return api
 }
 
@@ -148,7 +152,8 @@ func closeTo(api, nx float64) bool { return math.Abs(api-nx) <= 1e-9+5e-6*math.A
 // GraphML export in NetworkX at several dates and for some relation kinds:
 // both hold the API's nodes and relations, the timeline of the whole-graph
 // GEXF shows in each year the network the API has then, and NetworkX's
-// betweenness and PageRank on the exported graph are the API's.
+// betweenness, PageRank, closeness and degree on the exported graph are
+// the API's.
 func TestNetworkXReadsTheGEXFExport(t *testing.T) {
 	python := analysisPython(t)
 	srv := mappedServer(t)
@@ -188,6 +193,8 @@ func TestNetworkXReadsTheGEXFExport(t *testing.T) {
 			}
 			compareScores(t, "betweenness", api.Betweenness, nx.Betweenness)
 			compareScores(t, "PageRank", api.PageRank, nx.PageRank)
+			compareScores(t, "closeness", api.Closeness, nx.Closeness)
+			compareScores(t, "degree", api.Degree, nx.Degree)
 			if tc.asOf == "" {
 				checkTimeline(t, srv, nx, years)
 			}

@@ -3,7 +3,7 @@ prints what analysts_e2e_test.go compares with the API: node and edge counts
 of both files, the graph mode, the spells of some nodes and edges, the
 network alive in some years as Gephi's timeline shows it (the nodes whose
 spell meets the year, the edges whose spell meets it between two such nodes),
-betweenness and PageRank on the simple undirected graph, and the coordinates
+betweenness, closeness, degree and PageRank on the simple undirected graph, and the coordinates
 the GraphML gives.
 
 Usage: python3 networkx_analysis.py FILE.gexf FILE.graphml YEAR,YEAR ID,ID
@@ -50,6 +50,8 @@ def main(gexf, graphml, years, ids):
         "alive": {y: alive(g, y) for y in years.split(",") if y},
         "spells": spells,
         "betweenness": nx.betweenness_centrality(simple),
+        "closeness": nx.closeness_centrality(simple),
+        "degree": dict(simple.degree()),
         "pagerank": nx.pagerank(simple, alpha=0.85, tol=1e-12, max_iter=1000) if len(simple) else {},
         "coordinates": {n: [d["longitude"], d["latitude"]] for n, d in gml.nodes(data=True) if "longitude" in d},
         "coordinateTypes": sorted({type(d["longitude"]).__name__ for _, d in gml.nodes(data=True) if "longitude" in d}),
