@@ -43,15 +43,15 @@ func analysisPython(t *testing.T) string {
 func mappedServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	layer := geotest.Read(t, geotest.Communes)
-	s, err := store.Open("")
+	s, err := store.Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if _, err := s.LoadDefaultIfEmpty(); err != nil {
+	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ImportLayer(store.Layer{Kind: "commune", Source: "cog-insee-2018", File: store.File{Name: geotest.Communes, Data: layer}}); err != nil {
+	if _, err := s.ImportLayer(ctx, store.Layer{Kind: "commune", Source: "cog-insee-2018", File: store.File{Name: geotest.Communes, Data: layer}}); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(routes(s, &config{Complexity: 20000, MaxBody: 1 << 20}, slog.New(slog.DiscardHandler)))

@@ -3,12 +3,13 @@ package main
 import (
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
 )
 
-// config is the server's configuration: flags, with environment fallbacks.
+// config is the server's configuration, filled from the option table.
 type config struct {
 	Addr            string
 	Data            string
@@ -16,59 +17,152 @@ type config struct {
 	CORSCredentials bool
 	Introspection   bool
 	LogFormat       string
+	LogLevel        string
 	Complexity      int
-	MaxBody         int64
+	AnalysisWork    int
+	AnalysisNodes   int
+	MaxBody         int
 	CacheEntries    int
 
 	envErrors []string // environment values that did not parse
 }
 
-// env returns the environment variable or def.
-func env(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok {
-		return v
-	}
-	return def
+// option is one row of the option table: a flag, the environment variable
+// that gives it a value when the flag is absent, its default, its help, and
+// the check of its value. Adding an option is adding a row (and a line in the
+// README's table of options, which a test compares with this one).
+type option struct {
+	flag, env, def, help string
+	serveOnly            bool                // only serve takes it; the others are shared by every command
+	bind                 func(*config) any   // the field it sets: *string, *bool or *int
+	check                func(*config) error // nil: every value of the type is fine
 }
 
-// envBool returns the environment variable as a boolean, or def; a value
-// that does not parse is recorded for Validate.
-func (c *config) envBool(name string, def bool) bool {
-	b, err := strconv.ParseBool(env(name, strconv.FormatBool(def)))
+// options is the option table.
+var options = []option{
+	{flag: "data", env: "CCCS_DATA", def: "./data", help: "data directory; created and loaded with the default dataset when empty",
+		bind: func(c *config) any { return &c.Data },
+		check: func(c *config) error {
+			return require(c.Data != "", "-data: a data directory is required")
+		}},
+	{flag: "log", env: "CCCS_LOG_FORMAT", def: "json", help: "log format, json or text",
+		bind: func(c *config) any { return &c.LogFormat },
+		check: func(c *config) error {
+			return require(c.LogFormat == "json" || c.LogFormat == "text", "-log: %q is not json or text", c.LogFormat)
+		}},
+	{flag: "log-level", env: "CCCS_LOG_LEVEL", def: "info", help: "least severe log records written: debug, info, warn or error",
+		bind: func(c *config) any { return &c.LogLevel },
+		check: func(c *config) error {
+			var l slog.Level
+			return require(l.UnmarshalText([]byte(c.LogLevel)) == nil, "-log-level: %q is not debug, info, warn or error", c.LogLevel)
+		}},
+	{flag: "addr", env: "CCCS_ADDR", def: "localhost:8080", help: "listen address", serveOnly: true,
+		bind: func(c *config) any { return &c.Addr },
+		check: func(c *config) error {
+			return require(c.Addr != "", "-addr: a listen address is required")
+		}},
+	{flag: "cors-origins", env: "CCCS_CORS_ORIGINS", def: "", help: "comma-separated origins allowed by CORS, such as https://example.org; * for any", serveOnly: true,
+		bind: func(c *config) any { return &c.CORSOrigins }},
+	{flag: "cors-credentials", env: "CCCS_CORS_CREDENTIALS", def: "false", help: "allow credentials in CORS requests; refused with origin *", serveOnly: true,
+		bind: func(c *config) any { return &c.CORSCredentials },
+		check: func(c *config) error {
+			for _, o := range c.origins() {
+				if o == "*" && c.CORSCredentials {
+					return fmt.Errorf("-cors-origins * cannot go with -cors-credentials: name the origins that may send credentials")
+				}
+			}
+			return nil
+		}},
+	{flag: "introspection", env: "CCCS_INTROSPECTION", def: "true", help: "answer GraphQL introspection queries", serveOnly: true,
+		bind: func(c *config) any { return &c.Introspection }},
+	{flag: "complexity-limit", env: "CCCS_COMPLEXITY_LIMIT", def: "20000", help: "largest cost of one GraphQL operation; list fields multiply by their page size", serveOnly: true,
+		bind: func(c *config) any { return &c.Complexity },
+		check: func(c *config) error {
+			return require(c.Complexity >= 1, "-complexity-limit: must be positive, not %d", c.Complexity)
+		}},
+	{flag: "cache-entries", env: "CCCS_CACHE_ENTRIES", def: "512", help: "GraphQL answers kept in memory for identical anonymous queries on unchanged data; 0 switches the cache off", serveOnly: true,
+		bind: func(c *config) any { return &c.CacheEntries },
+		check: func(c *config) error {
+			return require(c.CacheEntries >= 0, "-cache-entries: must be 0 or more, not %d", c.CacheEntries)
+		}},
+	{flag: "analysis-work", env: "CCCS_ANALYSIS_WORK", def: "12000000", help: "largest nodes x (nodes + edges) of a network whose betweenness or closeness is computed (each walks from every node); 12000000 is ten times the default dataset, a few seconds", serveOnly: true,
+		bind: func(c *config) any { return &c.AnalysisWork },
+		check: func(c *config) error {
+			return require(c.AnalysisWork >= 1, "-analysis-work: must be positive, not %d", c.AnalysisWork)
+		}},
+	{flag: "analysis-nodes", env: "CCCS_ANALYSIS_NODES", def: "50000", help: "largest number of nodes of a network whose centrality or communities are computed", serveOnly: true,
+		bind: func(c *config) any { return &c.AnalysisNodes },
+		check: func(c *config) error {
+			return require(c.AnalysisNodes >= 1, "-analysis-nodes: must be positive, not %d", c.AnalysisNodes)
+		}},
+	{flag: "max-body", env: "CCCS_MAX_BODY", def: "1048576", help: "largest request body in bytes, larger ones get 413", serveOnly: true,
+		bind: func(c *config) any { return &c.MaxBody },
+		check: func(c *config) error {
+			return require(c.MaxBody >= 1024, "-max-body: %d bytes is too small for a GraphQL request (at least 1024)", c.MaxBody)
+		}},
+}
+
+// require returns an error with the message unless ok.
+func require(ok bool, format string, args ...any) error {
+	if ok {
+		return nil
+	}
+	return fmt.Errorf(format, args...)
+}
+
+// register registers the flags (all of them for serve, the shared ones for
+// the other commands) with the environment's value, or else the default, as
+// their default: the command line then sets over both. An environment value
+// that does not parse is kept for validate to report.
+func (c *config) register(fs *flag.FlagSet, serve bool) {
+	for _, o := range options {
+		if o.serveOnly && !serve {
+			continue
+		}
+		text, fromEnv := os.LookupEnv(o.env)
+		if !fromEnv {
+			text = o.def
+		}
+		usage := fmt.Sprintf("%s (env %s)", o.help, o.env)
+		switch p := o.bind(c).(type) {
+		case *string:
+			fs.StringVar(p, o.flag, text, usage)
+		case *bool:
+			fs.BoolVar(p, o.flag, parseOr(c, o, text, strconv.ParseBool, "true or false"), usage)
+		case *int:
+			fs.IntVar(p, o.flag, parseOr(c, o, text, strconv.Atoi, "a whole number"), usage)
+		default:
+			panic("option -" + o.flag + ": bind returns an unknown type") // a wiring bug, caught by every test
+		}
+	}
+}
+
+// parseOr parses an option's text, from the environment or its default;
+// when that does not parse, it keeps the error for validate and returns the
+// default.
+func parseOr[T any](c *config, o option, text string, parse func(string) (T, error), want string) T {
+	v, err := parse(text)
 	if err != nil {
-		c.envErrors = append(c.envErrors, fmt.Sprintf("%s=%q is not true or false", name, os.Getenv(name)))
-		return def
+		c.envErrors = append(c.envErrors, fmt.Sprintf("%s=%q is not %s", o.env, text, want))
+		v, _ = parse(o.def)
 	}
-	return b
+	return v
 }
 
-// envInt returns the environment variable as an integer, or def; a value
-// that does not parse is recorded for Validate.
-func (c *config) envInt(name string, def int64) int64 {
-	n, err := strconv.ParseInt(env(name, strconv.FormatInt(def, 10)), 10, 64)
-	if err != nil {
-		c.envErrors = append(c.envErrors, fmt.Sprintf("%s=%q is not a whole number", name, os.Getenv(name)))
-		return def
+// validate checks the values of the options fs holds and says what is wrong in words.
+func (c *config) validate(fs *flag.FlagSet) error {
+	if len(c.envErrors) > 0 {
+		return fmt.Errorf("environment: %s", strings.Join(c.envErrors, "; "))
 	}
-	return n
-}
-
-// dataFlag registers the flag every subcommand shares.
-func dataFlag(fs *flag.FlagSet, c *config) {
-	fs.StringVar(&c.Data, "data", env("CCCS_DATA", "./data"), "data directory (env CCCS_DATA); created and loaded with the default dataset when empty")
-	fs.StringVar(&c.LogFormat, "log", env("CCCS_LOG_FORMAT", "json"), "log format, json or text (env CCCS_LOG_FORMAT)")
-}
-
-// serveFlags registers the flags of the serve subcommand.
-func serveFlags(fs *flag.FlagSet, c *config) {
-	dataFlag(fs, c)
-	fs.StringVar(&c.Addr, "addr", env("CCCS_ADDR", "localhost:8080"), "listen address (env CCCS_ADDR)")
-	fs.StringVar(&c.CORSOrigins, "cors-origins", env("CCCS_CORS_ORIGINS", ""), "comma-separated origins allowed by CORS, such as https://example.org; * for any (env CCCS_CORS_ORIGINS)")
-	fs.BoolVar(&c.CORSCredentials, "cors-credentials", c.envBool("CCCS_CORS_CREDENTIALS", false), "allow credentials in CORS requests; refused with origin * (env CCCS_CORS_CREDENTIALS)")
-	fs.BoolVar(&c.Introspection, "introspection", c.envBool("CCCS_INTROSPECTION", true), "answer GraphQL introspection queries (env CCCS_INTROSPECTION)")
-	fs.IntVar(&c.Complexity, "complexity-limit", int(c.envInt("CCCS_COMPLEXITY_LIMIT", 20000)), "largest cost of one GraphQL operation; list fields multiply by their page size (env CCCS_COMPLEXITY_LIMIT)")
-	fs.IntVar(&c.CacheEntries, "cache-entries", int(c.envInt("CCCS_CACHE_ENTRIES", 512)), "GraphQL answers kept in memory for identical requests on unchanged data; 0 switches the cache off (env CCCS_CACHE_ENTRIES)")
-	fs.Int64Var(&c.MaxBody, "max-body", c.envInt("CCCS_MAX_BODY", 1<<20), "largest request body in bytes, larger ones get 413 (env CCCS_MAX_BODY)")
+	for _, o := range options {
+		if o.check == nil || fs.Lookup(o.flag) == nil {
+			continue
+		}
+		if err := o.check(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // origins returns the CORS origins as a list.
@@ -82,41 +176,9 @@ func (c *config) origins() []string {
 	return out
 }
 
-// Validate checks the configuration and says what is wrong in words.
-func (c *config) Validate() error {
-	if len(c.envErrors) > 0 {
-		return fmt.Errorf("environment: %s", strings.Join(c.envErrors, "; "))
-	}
-	if c.Data == "" {
-		return fmt.Errorf("-data: a data directory is required")
-	}
-	if c.LogFormat != "json" && c.LogFormat != "text" {
-		return fmt.Errorf("-log: %q is not json or text", c.LogFormat)
-	}
-	return nil
-}
-
-// validateServe checks the serve subcommand's configuration.
-func (c *config) validateServe() error {
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	if c.Addr == "" {
-		return fmt.Errorf("-addr: a listen address is required")
-	}
-	if c.Complexity < 1 {
-		return fmt.Errorf("-complexity-limit: must be positive, not %d", c.Complexity)
-	}
-	if c.CacheEntries < 0 {
-		return fmt.Errorf("-cache-entries: must be 0 or more, not %d", c.CacheEntries)
-	}
-	if c.MaxBody < 1024 {
-		return fmt.Errorf("-max-body: %d bytes is too small for a GraphQL request (at least 1024)", c.MaxBody)
-	}
-	for _, o := range c.origins() {
-		if o == "*" && c.CORSCredentials {
-			return fmt.Errorf("-cors-origins * cannot go with -cors-credentials: name the origins that may send credentials")
-		}
-	}
-	return nil
+// logLevel is the level -log-level names (validated).
+func (c *config) logLevel() slog.Level {
+	var l slog.Level
+	l.UnmarshalText([]byte(c.LogLevel))
+	return l
 }

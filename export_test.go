@@ -19,6 +19,9 @@ import (
 	"github.com/cccs13/cccs-graph/store"
 )
 
+// ctx is the context of the tests' store calls: nothing cancels it.
+var ctx = context.Background()
+
 var (
 	serverOnce  sync.Once
 	sharedStore *store.Store
@@ -28,9 +31,9 @@ var (
 func testServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	serverOnce.Do(func() {
-		s, err := store.Open("")
+		s, err := store.Open("", nil)
 		if err == nil {
-			_, err = s.LoadDefaultIfEmpty()
+			_, err = s.LoadDefaultIfEmpty(ctx)
 		}
 		if err != nil {
 			panic(err)
@@ -94,7 +97,7 @@ func TestExportEndpoints(t *testing.T) {
 			t.Errorf("%s: Content-Disposition %q, want the file %s", path, got, want.file)
 		}
 	}
-	nodes, rels, err := sharedStore.Size()
+	nodes, rels, err := sharedStore.Size(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,8 +162,20 @@ func TestExportCommand(t *testing.T) {
 	if code := run(context.Background(), []string{"export", "-data", filepath.Join(dir, "data"), "-format", "csv", "-collection", "bodies"}, &stdout, &stderr); code != 0 || !strings.HasPrefix(stdout.String(), "id,kind,name,") {
 		t.Errorf("export -format csv -collection bodies: exit %d, %q", code, stdout.String()[:min(40, stdout.Len())])
 	}
+	stdout.Reset()
+	if code := run(context.Background(), []string{"export", "-data", filepath.Join(dir, "data"), "-format", "gexf", "-asof", "2019", "-kinds", "signatory"}, &stdout, &stderr); code != 0 ||
+		strings.Count(stdout.String(), "<edge ") != 23 || !strings.Contains(stdout.String(), `mode="dynamic"`) {
+		t.Errorf("export -format gexf -asof 2019 -kinds signatory: exit %d, %d edges; want the 23 signatories of 2019", code, strings.Count(stdout.String(), "<edge "))
+	}
+	stdout.Reset()
+	if code := run(context.Background(), []string{"export", "-data", filepath.Join(dir, "data"), "-format", "parquet", "-collection", "people"}, &stdout, &stderr); code != 0 || !strings.HasPrefix(stdout.String(), "PAR1") {
+		t.Errorf("export -format parquet -collection people: exit %d, %q", code, stdout.String()[:min(4, stdout.Len())])
+	}
 	for _, args := range [][]string{
 		{"-format", "csv"},
+		{"-format", "parquet"},
+		{"-format", "gexf", "-kinds", "friendship"},
+		{"-format", "yaml", "-kinds", "signatory"},
 		{"-format", "csv", "-collection", "spaceships"},
 		{"-format", "yaml", "-asof", "2015"},
 		{"-format", "xlsx"},

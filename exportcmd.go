@@ -15,7 +15,7 @@ import (
 func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var out, format, asOf, collection, kinds string
 	var req export.Request
-	_, s, err := storeCommand("export", "export [options]", args, stderr, func(fs *flag.FlagSet) {
+	_, s, err := storeCommand(ctx, "export", "export [options]", args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "o", "", "output file (default: standard output)")
 		fs.StringVar(&format, "format", export.FormatYAML, "yaml (the dataset, for import), graphml, gexf, csv, parquet or json")
 		fs.StringVar(&asOf, "asof", "", "all but yaml: only what is in force at some time during this date (YYYY, YYYY-MM or YYYY-MM-DD)")
@@ -43,5 +43,5 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer s.Close()
-	return writeOutput(out, stdout, func(w io.Writer) error { return export.Write(w, s, req) })
+	return writeOutput(out, stdout, func(w io.Writer) error { return export.Write(ctx, w, s, req) })
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -15,9 +13,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
 
+	"github.com/cccs13/cccs-graph/analysis"
+	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/edge"
 	"github.com/cccs13/cccs-graph/export"
+	"github.com/cccs13/cccs-graph/geo"
 	"github.com/cccs13/cccs-graph/graph"
-	"github.com/cccs13/cccs-graph/maps"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -30,26 +31,28 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	m := newMetrics(reg)
 
 	gql := graph.NewHandler(s, graph.Options{
-		Limits:        graph.Limits{Complexity: c.Complexity, Tokens: graph.DefaultLimits.Tokens},
+		Limits: graph.Limits{Complexity: c.Complexity, Tokens: graph.DefaultLimits.Tokens,
+			Analysis: analysis.Limits{MaxNodes: c.AnalysisNodes, MaxPathWork: int64(c.AnalysisWork)}},
 		Introspection: c.Introspection,
 		Logger:        log,
 		CacheEntries:  c.CacheEntries,
+		MaxBody:       int64(c.MaxBody),
 	})
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limitBody(c.MaxBody, gql))
+	mux.Handle("/graphql", gql)
 	mux.Handle("GET /{$}", graph.Explorer("/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if _, err := s.DataVersion(); err != nil {
+		if _, err := s.DataVersion(r.Context()); err != nil {
 			log.Error("not ready", "error", err)
-			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+			edge.Respond(w, edge.Text, http.StatusServiceUnavailable, domain.EINTERNAL, "store unavailable")
 			return
 		}
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle(export.Route, export.Handler(s, log))
-	mapsHandler := maps.New(s, log)
+	mapsHandler := geo.New(s, log)
 	mux.Handle("/geo/", mapsHandler)
 	mux.Handle("/ogc", mapsHandler)
 	mux.Handle("/ogc/", mapsHandler)
@@ -141,34 +144,4 @@ func routeOf(path string) string {
 		return "/"
 	}
 	return "other"
-}
-
-// limitBody answers 413 to a request body over limit bytes, before GraphQL
-// reads it (http.MaxBytesReader alone yields a 200 with an error body).
-func limitBody(limit int64, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > limit {
-			tooLarge(w, limit)
-			return
-		}
-		if r.Body != nil && r.Body != http.NoBody {
-			b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-			if err != nil {
-				http.Error(w, "could not read the request body", http.StatusBadRequest)
-				return
-			}
-			if int64(len(b)) > limit {
-				tooLarge(w, limit)
-				return
-			}
-			r.Body = io.NopCloser(bytes.NewReader(b))
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-func tooLarge(w http.ResponseWriter, limit int64) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusRequestEntityTooLarge)
-	fmt.Fprintf(w, `{"errors":[{"message":"request body is larger than %d bytes","extensions":{"code":%q}}]}`+"\n", limit, store.EBADINPUT)
 }

@@ -26,6 +26,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -59,7 +60,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		return 2
 	}
-	fmt.Fprintf(stderr, "cccs-graph %s: %s\n", cmd, store.ErrorMessageDetailed(err))
+	fmt.Fprintf(stderr, "cccs-graph %s: %s\n", cmd, domain.ErrorMessageDetailed(err))
 	return 1
 }
 
@@ -82,23 +83,25 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer, synopsis string) e
 	return nil
 }
 
+// newLogger is the one logger of a command, handed to every package that logs.
 func newLogger(c *config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.logLevel()}
 	if c.LogFormat == "text" {
-		return slog.New(slog.NewTextHandler(w, nil))
+		return slog.New(slog.NewTextHandler(w, opts))
 	}
-	return slog.New(slog.NewJSONHandler(w, nil))
+	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
 // openStore opens the data directory, loading the default dataset into an empty one.
-func openStore(c *config, log *slog.Logger) (*store.Store, error) {
+func openStore(ctx context.Context, c *config, log *slog.Logger) (*store.Store, error) {
 	if err := os.MkdirAll(c.Data, 0o755); err != nil {
 		return nil, err
 	}
-	s, err := store.Open(c.Data)
+	s, err := store.Open(c.Data, log)
 	if err != nil {
 		return nil, err
 	}
-	loaded, err := s.LoadDefaultIfEmpty()
+	loaded, err := s.LoadDefaultIfEmpty(ctx)
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("load the default dataset: %w", err)
@@ -112,16 +115,15 @@ func openStore(c *config, log *slog.Logger) (*store.Store, error) {
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	serveFlags(fs, &c)
+	c.register(fs, true)
 	if err := parse(fs, args, stderr, "[serve] [options]"); err != nil {
 		return err
 	}
-	if err := c.validateServe(); err != nil {
+	if err := c.validate(fs); err != nil {
 		return err
 	}
 	log := newLogger(&c, stdout)
-	slog.SetDefault(log)
-	s, err := openStore(&c, log)
+	s, err := openStore(ctx, &c, log)
 	if err != nil {
 		return err
 	}
@@ -188,17 +190,17 @@ func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
 // storeCommand parses a subcommand's flags (define adds its own), runs check
 // on them before anything is opened (a typo costs nothing), and opens the data
 // directory, loading the default dataset into an empty one.
-func storeCommand(name, synopsis string, args []string, stderr io.Writer, define func(*flag.FlagSet), check func(*flag.FlagSet) error) (*flag.FlagSet, *store.Store, error) {
+func storeCommand(ctx context.Context, name, synopsis string, args []string, stderr io.Writer, define func(*flag.FlagSet), check func(*flag.FlagSet) error) (*flag.FlagSet, *store.Store, error) {
 	var c config
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	dataFlag(fs, &c)
+	c.register(fs, false)
 	if define != nil {
 		define(fs)
 	}
 	if err := parse(fs, args, stderr, synopsis); err != nil {
 		return nil, nil, err
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.validate(fs); err != nil {
 		return nil, nil, err
 	}
 	if check != nil {
@@ -206,7 +208,7 @@ func storeCommand(name, synopsis string, args []string, stderr io.Writer, define
 			return nil, nil, err
 		}
 	}
-	s, err := openStore(&c, newLogger(&c, stderr))
+	s, err := openStore(ctx, &c, newLogger(&c, stderr))
 	return fs, s, err
 }
 
@@ -229,17 +231,17 @@ func writeOutput(name string, stdout io.Writer, write func(io.Writer) error) err
 
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var layer, source string
-	fs, s, err := storeCommand("import", "import [options] FILE...\n       cccs-graph import -layer TYPE [-source ID] [options] FILE", args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&layer, "layer", "", "import FILE as a GeoJSON layer of territories of this type: "+strings.Join(store.TerritoryTypes, ", "))
+	fs, s, err := storeCommand(ctx, "import", "import [options] FILE...\n       cccs-graph import -layer TYPE [-source ID] [options] FILE", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&layer, "layer", "", "import FILE as a GeoJSON layer of territories of this type: "+strings.Join(domain.TerritoryTypes, ", "))
 		fs.StringVar(&source, "source", "", "with -layer: id of an existing source node the territories cite (default: a node layer-TYPE-FILE is created)")
 	}, func(fs *flag.FlagSet) error {
 		switch {
 		case layer != "" && fs.NArg() != 1:
-			return store.Errorf(store.EBADINPUT, "-layer takes one GeoJSON file, not %d", fs.NArg())
+			return domain.Errorf(domain.EBADINPUT, "-layer takes one GeoJSON file, not %d", fs.NArg())
 		case layer == "" && source != "":
-			return store.Errorf(store.EBADINPUT, "-source goes with -layer")
+			return domain.Errorf(domain.EBADINPUT, "-source goes with -layer")
 		case fs.NArg() == 0:
-			return store.Errorf(store.EBADINPUT, "name at least one dataset file to import")
+			return domain.Errorf(domain.EBADINPUT, "name at least one dataset file to import")
 		}
 		return nil
 	})
@@ -248,7 +250,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer s.Close()
 	if layer != "" {
-		return importLayer(s, store.Layer{Kind: layer, Source: source}, fs.Arg(0), stdout)
+		return importLayer(ctx, s, store.Layer{Kind: layer, Source: source}, fs.Arg(0), stdout)
 	}
 	var files []store.File
 	for _, name := range fs.Args() {
@@ -258,7 +260,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		files = append(files, store.File{Name: name, Data: b})
 	}
-	res, err := s.Import(files...)
+	res, err := s.Import(ctx, files...)
 	if err != nil {
 		return err
 	}
@@ -268,13 +270,13 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // importLayer imports one GeoJSON file as a layer of territories.
-func importLayer(s *store.Store, l store.Layer, file string, stdout io.Writer) error {
+func importLayer(ctx context.Context, s *store.Store, l store.Layer, file string, stdout io.Writer) error {
 	b, err := os.ReadFile(file)
 	if err != nil {
 		return err
 	}
 	l.File = store.File{Name: file, Data: b}
-	res, err := s.ImportLayer(l)
+	res, err := s.ImportLayer(ctx, l)
 	if err != nil {
 		return err
 	}
@@ -285,28 +287,28 @@ func importLayer(s *store.Store, l store.Layer, file string, stdout io.Writer) e
 
 func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var out string
-	_, s, err := storeCommand("backup", "backup [options]", args, stderr, func(fs *flag.FlagSet) {
+	_, s, err := storeCommand(ctx, "backup", "backup [options]", args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "o", "", "output file (default: standard output)")
 	}, nil)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	return writeOutput(out, stdout, s.Backup)
+	return writeOutput(out, stdout, func(w io.Writer) error { return s.Backup(ctx, w) })
 }
 
 func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c config
 	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	dataFlag(fs, &c)
+	c.register(fs, false)
 	if err := parse(fs, args, stderr, "restore [options] FILE"); err != nil {
 		return err
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.validate(fs); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return store.Errorf(store.EBADINPUT, "name one backup file to restore")
+		return domain.Errorf(domain.EBADINPUT, "name one backup file to restore")
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
@@ -316,10 +318,10 @@ func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := os.MkdirAll(c.Data, 0o755); err != nil {
 		return err
 	}
-	s, err := store.Open(c.Data)
+	s, err := store.Open(c.Data, newLogger(&c, stderr))
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	return s.Restore(f)
+	return s.Restore(ctx, f)
 }

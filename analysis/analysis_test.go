@@ -6,6 +6,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -14,10 +15,10 @@ import (
 func snapshot(ids []string, edges ...[2]string) *store.Snapshot {
 	snap := &store.Snapshot{}
 	for _, id := range ids {
-		snap.Nodes = append(snap.Nodes, &store.Node{ID: id, Kind: "organization", Name: id})
+		snap.Nodes = append(snap.Nodes, &domain.Node{ID: id, Kind: "organization", Name: id})
 	}
 	for _, e := range edges {
-		snap.Relations = append(snap.Relations, &store.Relation{Kind: "member-of", From: e[0], To: e[1]})
+		snap.Relations = append(snap.Relations, &domain.Relation{Kind: "member-of", From: e[0], To: e[1]})
 	}
 	return snap
 }
@@ -109,14 +110,14 @@ func TestLimits(t *testing.T) {
 	n := NewNetwork(snap, nil)
 	for _, m := range Measures[1:] {
 		_, err := n.centrality(context.Background(), m, Limits{MaxNodes: 2})
-		if store.ErrorCode(err) != store.ECOMPLEXITY {
-			t.Errorf("%s over MaxNodes: %v, want %s", m, err, store.ECOMPLEXITY)
+		if domain.ErrorCode(err) != domain.ECOMPLEXITY {
+			t.Errorf("%s over MaxNodes: %v, want %s", m, err, domain.ECOMPLEXITY)
 		}
 	}
-	if _, err := n.centrality(context.Background(), Betweenness, Limits{MaxPathWork: 10}); store.ErrorCode(err) != store.ECOMPLEXITY {
+	if _, err := n.centrality(context.Background(), Betweenness, Limits{MaxPathWork: 10}); domain.ErrorCode(err) != domain.ECOMPLEXITY {
 		t.Errorf("betweenness over MaxPathWork: %v", err)
 	}
-	if _, err := n.communities(context.Background(), Limits{MaxNodes: 2}); store.ErrorCode(err) != store.ECOMPLEXITY {
+	if _, err := n.communities(context.Background(), Limits{MaxNodes: 2}); domain.ErrorCode(err) != domain.ECOMPLEXITY {
 		t.Errorf("communities over MaxNodes: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -124,7 +125,7 @@ func TestLimits(t *testing.T) {
 	if _, err := n.centrality(ctx, Closeness, DefaultLimits); !errors.Is(err, context.Canceled) {
 		t.Errorf("closeness with a cancelled context: %v", err)
 	}
-	if _, err := n.centrality(context.Background(), "eigen", DefaultLimits); store.ErrorCode(err) != store.EBADINPUT {
+	if _, err := n.centrality(context.Background(), "eigen", DefaultLimits); domain.ErrorCode(err) != domain.EBADINPUT {
 		t.Errorf("unknown measure: %v", err)
 	}
 }
@@ -136,7 +137,7 @@ func TestNetworkOfKinds(t *testing.T) {
 	if n := NewNetwork(snap, nil); n.Order() != 4 || n.Size() != 2 {
 		t.Errorf("whole network: %d nodes, %d edges; want 4 and 2 (parallel relations once, d isolated)", n.Order(), n.Size())
 	}
-	if n := NewNetwork(snap, []store.RelKind{"signatory"}); n.Order() != 2 || n.Size() != 1 {
+	if n := NewNetwork(snap, []domain.RelKind{"signatory"}); n.Order() != 2 || n.Size() != 1 {
 		t.Errorf("signatory network: %d nodes, %d edges; want 2 and 1", n.Order(), n.Size())
 	}
 }
@@ -144,7 +145,7 @@ func TestNetworkOfKinds(t *testing.T) {
 // TestDiff compares two snapshots: a relation started, one ended, one
 // changed its record, one unchanged; nodes appeared and disappeared.
 func TestDiff(t *testing.T) {
-	y := func(s string) store.Date { d, _ := store.ParseDate(s); return d }
+	y := func(s string) domain.Date { d, _ := domain.ParseDate(s); return d }
 	before := snapshot([]string{"a", "b", "c", "old"}, [2]string{"a", "b"}, [2]string{"b", "c"}, [2]string{"old", "a"})
 	after := snapshot([]string{"a", "b", "c", "new"}, [2]string{"a", "b"}, [2]string{"b", "c"}, [2]string{"new", "a"})
 	before.AsOf, after.AsOf = y("2015"), y("2019")

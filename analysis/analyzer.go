@@ -3,7 +3,7 @@ package analysis
 import (
 	"context"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Analyzer runs the analyses on the networks a Source gives.
@@ -17,11 +17,8 @@ func New(src Source, lim Limits) *Analyzer { return &Analyzer{src: src, lim: lim
 
 // Network reads the network of kinds (all when empty) at asOf (all time
 // when zero).
-func (a *Analyzer) Network(ctx context.Context, asOf store.Date, kinds []store.RelKind) (*Network, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	snap, err := a.src.Snapshot(asOf)
+func (a *Analyzer) Network(ctx context.Context, asOf domain.Date, kinds []domain.RelKind) (*Network, error) {
+	snap, err := a.src.Snapshot(ctx, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +27,7 @@ func (a *Analyzer) Network(ctx context.Context, asOf store.Date, kinds []store.R
 
 // Centrality ranks the nodes of the network at asOf by a measure. Returns
 // EBADINPUT for an unknown measure, ECOMPLEXITY beyond the limits.
-func (a *Analyzer) Centrality(ctx context.Context, m Measure, asOf store.Date, kinds []store.RelKind) (*Ranking, error) {
+func (a *Analyzer) Centrality(ctx context.Context, m Measure, asOf domain.Date, kinds []domain.RelKind) (*Ranking, error) {
 	n, err := a.Network(ctx, asOf, kinds)
 	if err != nil {
 		return nil, err
@@ -40,7 +37,7 @@ func (a *Analyzer) Centrality(ctx context.Context, m Measure, asOf store.Date, k
 
 // Communities cuts the network at asOf into communities. Returns
 // ECOMPLEXITY beyond the limits.
-func (a *Analyzer) Communities(ctx context.Context, asOf store.Date, kinds []store.RelKind) (*Partition, error) {
+func (a *Analyzer) Communities(ctx context.Context, asOf domain.Date, kinds []domain.RelKind) (*Partition, error) {
 	n, err := a.Network(ctx, asOf, kinds)
 	if err != nil {
 		return nil, err
@@ -50,9 +47,9 @@ func (a *Analyzer) Communities(ctx context.Context, asOf store.Date, kinds []sto
 
 // Diff compares the network of kinds at two dates. Returns EBADINPUT when
 // a date is missing.
-func (a *Analyzer) Diff(ctx context.Context, from, to store.Date, kinds []store.RelKind) (*Diff, error) {
+func (a *Analyzer) Diff(ctx context.Context, from, to domain.Date, kinds []domain.RelKind) (*Diff, error) {
 	if from.IsZero() || to.IsZero() {
-		return nil, store.Errorf(store.EBADINPUT, "diff compares two dates: give both from and to")
+		return nil, domain.Errorf(domain.EBADINPUT, "diff compares two dates: give both from and to")
 	}
 	before, err := a.Network(ctx, from, kinds)
 	if err != nil {

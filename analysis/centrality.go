@@ -10,7 +10,7 @@ import (
 	"gonum.org/v1/gonum/graph/network"
 	"gonum.org/v1/gonum/graph/traverse"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Measure is a centrality measure. Each is computed on the Network, the
@@ -54,7 +54,7 @@ const (
 // Score is a node's centrality and its rank: 1 for the best, equal scores
 // sharing a rank (1, 2, 2, 4).
 type Score struct {
-	Node  *store.Node
+	Node  *domain.Node
 	Score float64
 	Rank  int
 }
@@ -91,7 +91,7 @@ func (n *Network) centrality(ctx context.Context, m Measure, lim Limits) (*Ranki
 	case PageRank:
 		scores, err = n.pageRank(ctx, lim)
 	default:
-		return nil, store.Errorf(store.EBADINPUT, "unknown centrality measure %.40q", m)
+		return nil, domain.Errorf(domain.EBADINPUT, "unknown centrality measure %.40q", m)
 	}
 	if err != nil {
 		return nil, err

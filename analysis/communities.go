@@ -9,7 +9,7 @@ import (
 	"gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/community"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // louvainSeed fixes the order in which Louvain visits the nodes, so that the
@@ -19,7 +19,7 @@ const louvainSeed = 1994
 // Community is a group of nodes more linked among themselves than to the
 // rest, in the order of the snapshot (kind, then id).
 type Community struct {
-	Nodes []*store.Node
+	Nodes []*domain.Node
 }
 
 // Partition is the network cut into communities, the largest first (ties by
@@ -55,7 +55,7 @@ func (n *Network) communities(ctx context.Context, lim Limits) (*Partition, erro
 		}
 	}
 	for _, g := range groups {
-		c := Community{Nodes: make([]*store.Node, len(g))}
+		c := Community{Nodes: make([]*domain.Node, len(g))}
 		slices.SortFunc(g, func(a, b graph.Node) int { return cmp.Compare(a.ID(), b.ID()) })
 		for i, node := range g {
 			c.Nodes[i] = n.Snap.Nodes[node.ID()]

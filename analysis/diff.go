@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -17,43 +18,43 @@ import (
 // at least one change; relations in the order they started (ended ones in
 // the order they ended), then by id; nodes by id.
 type Diff struct {
-	From, To  store.Date
+	From, To  domain.Date
 	Relations []RelationKindDiff
 	Nodes     []NodeKindDiff
 }
 
 // RelationKindDiff is the change of the relations of one kind.
 type RelationKindDiff struct {
-	Kind           store.RelKind
-	Started, Ended []*store.Relation
+	Kind           domain.RelKind
+	Started, Ended []*domain.Relation
 	Changed        []RelationChange
 }
 
 // RelationChange is a link between two nodes held by one record at the
 // first date and another at the second.
-type RelationChange struct{ Before, After *store.Relation }
+type RelationChange struct{ Before, After *domain.Relation }
 
 // NodeKindDiff is the change of the nodes of one kind.
 type NodeKindDiff struct {
-	Kind                  store.Kind
-	Appeared, Disappeared []*store.Node
+	Kind                  domain.Kind
+	Appeared, Disappeared []*domain.Node
 }
 
 // link is what a relation joins, whatever its period: from, kind, to, and
 // the organization acted for.
 type link struct {
 	from, to, onBehalfOf string
-	kind                 store.RelKind
+	kind                 domain.RelKind
 }
 
-func linkOf(r *store.Relation) link { return link{r.From, r.To, r.OnBehalfOf, r.Kind} }
+func linkOf(r *domain.Relation) link { return link{r.From, r.To, r.OnBehalfOf, r.Kind} }
 
 // diffOf compares two networks (their snapshots reduced to the same kinds).
 func diffOf(before, after *store.Snapshot) *Diff {
 	d := &Diff{From: before.AsOf, To: after.AsOf}
 	was, is := linksOf(before.Relations), linksOf(after.Relations)
-	groups := map[store.RelKind]*RelationKindDiff{}
-	group := func(k store.RelKind) *RelationKindDiff {
+	groups := map[domain.RelKind]*RelationKindDiff{}
+	group := func(k domain.RelKind) *RelationKindDiff {
 		if groups[k] == nil {
 			groups[k] = &RelationKindDiff{Kind: k}
 		}
@@ -64,7 +65,7 @@ func diffOf(before, after *store.Snapshot) *Diff {
 		switch {
 		case old == nil:
 			group(r.Kind).Started = append(group(r.Kind).Started, r)
-		case is[linkOf(r)] == r && store.RelationID(old) != store.RelationID(r):
+		case is[linkOf(r)] == r && domain.RelationID(old) != domain.RelationID(r):
 			group(r.Kind).Changed = append(group(r.Kind).Changed, RelationChange{old, r})
 		}
 	}
@@ -73,12 +74,12 @@ func diffOf(before, after *store.Snapshot) *Diff {
 			group(r.Kind).Ended = append(group(r.Kind).Ended, r)
 		}
 	}
-	for _, k := range store.RelKinds {
-		if g := groups[k]; g != nil {
-			slices.SortStableFunc(g.Started, byDate(func(r *store.Relation) store.Date { return r.ValidFrom }))
-			slices.SortStableFunc(g.Ended, byDate(func(r *store.Relation) store.Date { return r.ValidTo }))
+	for _, k := range domain.RelKinds {
+		if g := groups[k.Kind]; g != nil {
+			slices.SortStableFunc(g.Started, byDate(func(r *domain.Relation) domain.Date { return r.ValidFrom }))
+			slices.SortStableFunc(g.Ended, byDate(func(r *domain.Relation) domain.Date { return r.ValidTo }))
 			slices.SortStableFunc(g.Changed, func(a, b RelationChange) int {
-				return byDate(func(r *store.Relation) store.Date { return r.ValidFrom })(a.After, b.After)
+				return byDate(func(r *domain.Relation) domain.Date { return r.ValidFrom })(a.After, b.After)
 			})
 			d.Relations = append(d.Relations, *g)
 		}
@@ -89,27 +90,27 @@ func diffOf(before, after *store.Snapshot) *Diff {
 
 // byDate orders relations by a date (an undated one first: the zero
 // Date's first day is before any other), then by id.
-func byDate(date func(*store.Relation) store.Date) func(a, b *store.Relation) int {
-	return func(a, b *store.Relation) int {
+func byDate(date func(*domain.Relation) domain.Date) func(a, b *domain.Relation) int {
+	return func(a, b *domain.Relation) int {
 		da, db := date(a), date(b)
-		return cmp.Or(da.First().Compare(db.First()), cmp.Compare(store.RelationID(a), store.RelationID(b)))
+		return cmp.Or(da.First().Compare(db.First()), cmp.Compare(domain.RelationID(a), domain.RelationID(b)))
 	}
 }
 
 // linksOf maps each link to its latest record (relations come in key order,
 // so by start within a link).
-func linksOf(rels []*store.Relation) map[link]*store.Relation {
-	out := make(map[link]*store.Relation, len(rels))
+func linksOf(rels []*domain.Relation) map[link]*domain.Relation {
+	out := make(map[link]*domain.Relation, len(rels))
 	for _, r := range rels {
 		out[linkOf(r)] = r
 	}
 	return out
 }
 
-func nodeDiffs(before, after []*store.Node) []NodeKindDiff {
+func nodeDiffs(before, after []*domain.Node) []NodeKindDiff {
 	was, is := ids(before), ids(after)
-	groups := map[store.Kind]*NodeKindDiff{}
-	group := func(k store.Kind) *NodeKindDiff {
+	groups := map[domain.Kind]*NodeKindDiff{}
+	group := func(k domain.Kind) *NodeKindDiff {
 		if groups[k] == nil {
 			groups[k] = &NodeKindDiff{Kind: k}
 		}
@@ -126,7 +127,7 @@ func nodeDiffs(before, after []*store.Node) []NodeKindDiff {
 		}
 	}
 	var out []NodeKindDiff
-	for _, k := range store.Kinds {
+	for _, k := range domain.Kinds {
 		if g := groups[k.Kind]; g != nil {
 			out = append(out, *g)
 		}
@@ -134,7 +135,7 @@ func nodeDiffs(before, after []*store.Node) []NodeKindDiff {
 	return out
 }
 
-func ids(nodes []*store.Node) map[string]bool {
+func ids(nodes []*domain.Node) map[string]bool {
 	out := make(map[string]bool, len(nodes))
 	for _, n := range nodes {
 		out[n.ID] = true

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Limits bound the work of one analysis. gonum's algorithms take no
@@ -30,7 +30,7 @@ var NoLimits = Limits{}
 // checkSize returns ECOMPLEXITY when the network has more nodes than allowed.
 func (l Limits) checkSize(n *Network) error {
 	if l.MaxNodes > 0 && n.Order() > l.MaxNodes {
-		return store.Errorf(store.ECOMPLEXITY, "the network has %d nodes, more than the %d analysed: choose relation kinds or a date", n.Order(), l.MaxNodes)
+		return domain.Errorf(domain.ECOMPLEXITY, "the network has %d nodes, more than the %d analysed: choose relation kinds or a date", n.Order(), l.MaxNodes)
 	}
 	return nil
 }
@@ -42,7 +42,7 @@ func (l Limits) checkPaths(n *Network) error {
 		return err
 	}
 	if work := int64(n.Order()) * int64(n.Order()+n.Size()); l.MaxPathWork > 0 && work > l.MaxPathWork {
-		return store.Errorf(store.ECOMPLEXITY, "the network has %d nodes and %d edges: walking from each node costs %d steps, more than the %d allowed: choose relation kinds or a date", n.Order(), n.Size(), work, l.MaxPathWork)
+		return domain.Errorf(domain.ECOMPLEXITY, "the network has %d nodes and %d edges: walking from each node costs %d steps, more than the %d allowed: choose relation kinds or a date", n.Order(), n.Size(), work, l.MaxPathWork)
 	}
 	return nil
 }

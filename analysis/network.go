@@ -7,23 +7,23 @@
 package analysis
 
 import (
+	"context"
 	"slices"
 
 	"gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/iterator"
 	"gonum.org/v1/gonum/graph/simple"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
-// Source is what the analyses read: the network at a date, and a version
-// that changes whenever the data does (it keys the cache).
+// Source is what the analyses read: the network at a date. *store.Store is one.
 type Source interface {
 	// Snapshot returns the nodes that exist at asOf and the relations in
-	// force then between two of them (everything when asOf is zero).
-	Snapshot(asOf store.Date) (*store.Snapshot, error)
-	// DataVersion changes with every write.
-	DataVersion() (uint64, error)
+	// force then between two of them (everything when asOf is zero); the
+	// context's error when it ends first.
+	Snapshot(ctx context.Context, asOf domain.Date) (*store.Snapshot, error)
 }
 
 // Network is the graph an analysis runs on: the snapshot at a date reduced
@@ -38,7 +38,7 @@ type Network struct {
 
 // NewNetwork builds the network of the relations of kinds (all when empty)
 // in snap.
-func NewNetwork(snap *store.Snapshot, kinds []store.RelKind) *Network {
+func NewNetwork(snap *store.Snapshot, kinds []domain.RelKind) *Network {
 	sub := snap.OfKinds(kinds)
 	index := make(map[string]int64, len(sub.Nodes))
 	for i, n := range sub.Nodes {

@@ -6,11 +6,14 @@
 package export
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -33,25 +36,12 @@ func tabular(format string) bool { return format == FormatCSV || format == Forma
 // RelationsCollection is the CSV collection of relations.
 const RelationsCollection = "relations"
 
-// collection is a CSV collection of nodes: its name, as the GraphQL API
-// names it, and the kind of its nodes.
-type collection struct {
-	Name string
-	Kind store.Kind
-}
-
-var collections = []collection{
-	{"organizations", "organization"}, {"facilities", "facility"}, {"facilityTypes", "facility-type"},
-	{"territories", "territory"}, {"bodies", "body"}, {"agreements", "agreement"}, {"amendments", "amendment"},
-	{"articles", "article"}, {"programmes", "programme"}, {"orientations", "orientation"}, {"themes", "theme"},
-	{"objectives", "objective"}, {"events", "event"}, {"people", "person"}, {"sources", "source"},
-}
-
-// Collections lists the CSV collections: every node collection, then relations.
+// Collections lists the CSV and Parquet collections: every node collection
+// of the registry (domain.Kinds), then relations.
 func Collections() []string {
-	names := make([]string, 0, len(collections)+1)
-	for _, c := range collections {
-		names = append(names, c.Name)
+	names := make([]string, 0, len(domain.Kinds)+1)
+	for _, k := range domain.Kinds {
+		names = append(names, k.Collection)
 	}
 	return append(names, RelationsCollection)
 }
@@ -59,9 +49,9 @@ func Collections() []string {
 // Request says what to export.
 type Request struct {
 	Format     string
-	Collection string          // CSV and Parquet only
-	AsOf       store.Date      // zero: everything, over all time
-	Kinds      []store.RelKind // the relations of these kinds and the nodes at their ends; none: all
+	Collection string           // CSV and Parquet only
+	AsOf       domain.Date      // zero: everything, over all time
+	Kinds      []domain.RelKind // the relations of these kinds and the nodes at their ends; none: all
 }
 
 // Validate checks a request. Returns EBADINPUT for an unknown format, a
@@ -70,15 +60,15 @@ type Request struct {
 func (r Request) Validate() error {
 	switch {
 	case !slices.Contains(Formats, r.Format):
-		return store.Errorf(store.EBADINPUT, "unknown format %q: use %s", r.Format, strings.Join(Formats, ", "))
+		return domain.Errorf(domain.EBADINPUT, "unknown format %q: use %s", r.Format, strings.Join(Formats, ", "))
 	case tabular(r.Format) && r.Collection == "":
-		return store.Errorf(store.EBADINPUT, "%s is written one collection at a time: name one of %s", r.Format, strings.Join(Collections(), ", "))
+		return domain.Errorf(domain.EBADINPUT, "%s is written one collection at a time: name one of %s", r.Format, strings.Join(Collections(), ", "))
 	case tabular(r.Format) && !slices.Contains(Collections(), r.Collection):
-		return store.Errorf(store.ENOTFOUND, "no collection %.80q: use one of %s", r.Collection, strings.Join(Collections(), ", "))
+		return domain.Errorf(domain.ENOTFOUND, "no collection %.80q: use one of %s", r.Collection, strings.Join(Collections(), ", "))
 	case !tabular(r.Format) && r.Collection != "":
-		return store.Errorf(store.EBADINPUT, "a collection is chosen for csv and parquet only; %s holds the whole network", r.Format)
+		return domain.Errorf(domain.EBADINPUT, "a collection is chosen for csv and parquet only; %s holds the whole network", r.Format)
 	case r.Format == FormatYAML && (!r.AsOf.IsZero() || len(r.Kinds) > 0):
-		return store.Errorf(store.EBADINPUT, "the YAML dataset is the whole graph, for import: a date and kinds apply to the other formats")
+		return domain.Errorf(domain.EBADINPUT, "the YAML dataset is the whole graph, for import: a date and kinds apply to the other formats")
 	}
 	return nil
 }
@@ -89,15 +79,15 @@ const maxKindsParam = 1000
 // ParseKinds reads a comma-separated list of relation kinds as the dataset
 // names them ("signatory,member-of"), without repeats. Returns EBADINPUT
 // for an unknown kind or a list too long.
-func ParseKinds(s string) ([]store.RelKind, error) {
+func ParseKinds(s string) ([]domain.RelKind, error) {
 	if len(s) > maxKindsParam {
-		return nil, store.Errorf(store.EBADINPUT, "kinds: %d bytes, at most %d", len(s), maxKindsParam)
+		return nil, domain.Errorf(domain.EBADINPUT, "kinds: %d bytes, at most %d", len(s), maxKindsParam)
 	}
-	var kinds []store.RelKind
+	var kinds []domain.RelKind
 	for name := range strings.SplitSeq(s, ",") {
-		k := store.RelKind(strings.TrimSpace(name))
-		if !slices.Contains(store.RelKinds, k) {
-			return nil, store.Errorf(store.EBADINPUT, "unknown relation kind %.40q: use %s", k, kindNames())
+		k := domain.RelKind(strings.TrimSpace(name))
+		if _, ok := domain.RelKindOf(k); !ok {
+			return nil, domain.Errorf(domain.EBADINPUT, "unknown relation kind %.40q: use %s", k, kindNames())
 		}
 		if !slices.Contains(kinds, k) {
 			kinds = append(kinds, k)
@@ -107,28 +97,37 @@ func ParseKinds(s string) ([]store.RelKind, error) {
 }
 
 func kindNames() string {
-	names := make([]string, len(store.RelKinds))
-	for i, k := range store.RelKinds {
-		names[i] = string(k)
+	names := make([]string, len(domain.RelKinds))
+	for i, k := range domain.RelKinds {
+		names[i] = string(k.Kind)
 	}
 	return strings.Join(names, ", ")
 }
 
-// Write writes what r asks for, read from s in one transaction. Returns the
-// codes of Validate.
-func Write(w io.Writer, s *store.Store, r Request) error {
+// Reader is what an export reads: the dataset, or the network at a date,
+// each in one transaction, with the centroids of its nodes that have a
+// geometry; and the data version its ETags key on. *store.Store is one.
+type Reader interface {
+	Export(ctx context.Context) ([]byte, error)
+	Snapshot(ctx context.Context, asOf domain.Date) (*store.Snapshot, error)
+	Centroids(ctx context.Context, ids []string) (map[string]store.Point, error)
+	DataVersion(ctx context.Context) (uint64, error)
+}
+
+// Write writes what r asks for, read from s. Returns the codes of Validate.
+func Write(ctx context.Context, w io.Writer, s Reader, r Request) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
 	if r.Format == FormatYAML {
-		b, err := s.Export()
+		b, err := s.Export(ctx)
 		if err != nil {
 			return err
 		}
 		_, err = w.Write(b)
 		return err
 	}
-	n, err := read(s, r)
+	n, err := read(ctx, s, r)
 	if err != nil {
 		return err
 	}
@@ -146,17 +145,30 @@ func Write(w io.Writer, s *store.Store, r Request) error {
 }
 
 // Network is what the formats write: a snapshot and the coordinates of its
-// nodes that have a geometry (a territory's centroid, a facility's point).
+// territories and facilities: a stored geometry's centroid (a territory's
+// outline, a facility's point), else the node's longitude and latitude
+// fields.
 type Network struct {
 	*store.Snapshot
 	Coords map[string]store.Point
 }
 
 // located are the kinds of node that may have coordinates.
-var located = []store.Kind{"territory", "facility"}
+var located = []domain.Kind{domain.KindTerritory, domain.KindFacility}
 
-func read(s *store.Store, r Request) (*Network, error) {
-	snap, err := s.Snapshot(r.AsOf)
+// coordinateFields are the fields that hold a point: the exports write them
+// once, as the coordinates.
+var coordinateFields = []string{"longitude", "latitude"}
+
+// fieldPoint reads a node's coordinate fields; false unless both parse.
+func fieldPoint(n *domain.Node) (store.Point, bool) {
+	lon, errLon := strconv.ParseFloat(n.Field("longitude"), 64)
+	lat, errLat := strconv.ParseFloat(n.Field("latitude"), 64)
+	return store.Point{Lon: lon, Lat: lat}, errLon == nil && errLat == nil
+}
+
+func read(ctx context.Context, s Reader, r Request) (*Network, error) {
+	snap, err := s.Snapshot(ctx, r.AsOf)
 	if err != nil {
 		return nil, err
 	}
@@ -167,9 +179,16 @@ func read(s *store.Store, r Request) (*Network, error) {
 			ids = append(ids, n.ID)
 		}
 	}
-	coords, err := s.Centroids(ids)
+	coords, err := s.Centroids(ctx, ids)
 	if err != nil {
 		return nil, err
+	}
+	for _, n := range snap.Nodes {
+		if _, ok := coords[n.ID]; !ok && slices.Contains(located, n.Kind) {
+			if p, ok := fieldPoint(n); ok {
+				coords[n.ID] = p
+			}
+		}
 	}
 	return &Network{Snapshot: snap, Coords: coords}, nil
 }
@@ -177,19 +196,19 @@ func read(s *store.Store, r Request) (*Network, error) {
 // relation is a relation with its id, as JSON writes it.
 type relation struct {
 	ID string `json:"id"`
-	*store.Relation
+	*domain.Relation
 }
 
 // JSON writes the snapshot as one object: asOf (absent for all time), nodes
 // (as the dataset format has them) and relations (with an id).
 func JSON(w io.Writer, snap *store.Snapshot) error {
 	doc := struct {
-		AsOf      string        `json:"asOf,omitempty"`
-		Nodes     []*store.Node `json:"nodes"`
-		Relations []relation    `json:"relations"`
+		AsOf      string         `json:"asOf,omitempty"`
+		Nodes     []*domain.Node `json:"nodes"`
+		Relations []relation     `json:"relations"`
 	}{AsOf: snap.AsOf.String(), Nodes: snap.Nodes, Relations: make([]relation, len(snap.Relations))}
 	for i, r := range snap.Relations {
-		doc.Relations[i] = relation{ID: store.RelationID(r), Relation: r}
+		doc.Relations[i] = relation{ID: domain.RelationID(r), Relation: r}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -200,7 +219,7 @@ func JSON(w io.Writer, snap *store.Snapshot) error {
 func joinList(items []string) string { return strings.Join(items, "; ") }
 
 // sourceIDs lists the documents cited.
-func sourceIDs(cs []store.Citation) string {
+func sourceIDs(cs []domain.Citation) string {
 	ids := make([]string, len(cs))
 	for i, c := range cs {
 		ids[i] = c.Source

@@ -2,14 +2,21 @@ package export
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
+
+// ctx is the context of the tests' store calls: nothing cancels it.
+var ctx = context.Background()
 
 // tricky has names that need quoting in CSV and escaping in XML.
 const tricky = `nodes:
@@ -33,13 +40,13 @@ relations:
 
 func trickyStore(t *testing.T) *store.Store {
 	t.Helper()
-	s, err := store.Open("")
+	s, err := store.Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
 	cccs := "nodes:\n  - {id: cccs, kind: agreement, name: Convention Cadre, sources: [{source: doc}]}\n"
-	if _, err := s.Import(store.File{Name: "tricky.yaml", Data: []byte(tricky)}, store.File{Name: "cccs.yaml", Data: []byte(cccs)}); err != nil {
+	if _, err := s.Import(ctx, store.File{Name: "tricky.yaml", Data: []byte(tricky)}, store.File{Name: "cccs.yaml", Data: []byte(cccs)}); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -48,7 +55,7 @@ func trickyStore(t *testing.T) *store.Store {
 func write(t *testing.T, s *store.Store, r Request) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Write(&buf, s, r); err != nil {
+	if err := Write(t.Context(), &buf, s, r); err != nil {
 		t.Fatalf("Write(%+v): %v", r, err)
 	}
 	return buf.Bytes()
@@ -94,7 +101,7 @@ func TestGraphMLIsTypedAndComplete(t *testing.T) {
 
 func TestGraphMLAsOfKeepsWhatIsInForce(t *testing.T) {
 	s := trickyStore(t)
-	d, _ := store.ParseDate("2010")
+	d, _ := domain.ParseDate("2010")
 	var doc graphML
 	if err := xml.Unmarshal(write(t, s, Request{Format: FormatGraphML, AsOf: d}), &doc); err != nil {
 		t.Fatal(err)
@@ -136,7 +143,7 @@ func TestJSONHoldsNodesAndRelations(t *testing.T) {
 	s := trickyStore(t)
 	var doc struct {
 		AsOf      string
-		Nodes     []store.Node
+		Nodes     []domain.Node
 		Relations []struct {
 			ID   string
 			Kind string
@@ -151,20 +158,20 @@ func TestJSONHoldsNodesAndRelations(t *testing.T) {
 }
 
 func TestRequestValidation(t *testing.T) {
-	d, _ := store.ParseDate("2015")
+	d, _ := domain.ParseDate("2015")
 	for name, tc := range map[string]struct {
 		req  Request
 		code string
 	}{
-		"unknown format":       {Request{Format: "xlsx"}, store.EBADINPUT},
-		"csv without name":     {Request{Format: FormatCSV}, store.EBADINPUT},
-		"unknown collection":   {Request{Format: FormatCSV, Collection: "spaceships"}, store.ENOTFOUND},
-		"collection for json":  {Request{Format: FormatJSON, Collection: "organizations"}, store.EBADINPUT},
-		"yaml as of a date":    {Request{Format: FormatYAML, AsOf: d}, store.EBADINPUT},
-		"yaml of some kinds":   {Request{Format: FormatYAML, Kinds: []store.RelKind{"signatory"}}, store.EBADINPUT},
-		"parquet without name": {Request{Format: FormatParquet}, store.EBADINPUT},
+		"unknown format":       {Request{Format: "xlsx"}, domain.EBADINPUT},
+		"csv without name":     {Request{Format: FormatCSV}, domain.EBADINPUT},
+		"unknown collection":   {Request{Format: FormatCSV, Collection: "spaceships"}, domain.ENOTFOUND},
+		"collection for json":  {Request{Format: FormatJSON, Collection: "organizations"}, domain.EBADINPUT},
+		"yaml as of a date":    {Request{Format: FormatYAML, AsOf: d}, domain.EBADINPUT},
+		"yaml of some kinds":   {Request{Format: FormatYAML, Kinds: []domain.RelKind{"signatory"}}, domain.EBADINPUT},
+		"parquet without name": {Request{Format: FormatParquet}, domain.EBADINPUT},
 	} {
-		if err := tc.req.Validate(); store.ErrorCode(err) != tc.code {
+		if err := tc.req.Validate(); domain.ErrorCode(err) != tc.code {
 			t.Errorf("%s: %v, want %s", name, err, tc.code)
 		}
 	}
@@ -205,7 +212,7 @@ func TestGEXFIsDynamic(t *testing.T) {
 		}
 	}
 	var sub gexf
-	if err := xml.Unmarshal(write(t, s, Request{Format: FormatGEXF, Kinds: []store.RelKind{"signatory"}}), &sub); err != nil {
+	if err := xml.Unmarshal(write(t, s, Request{Format: FormatGEXF, Kinds: []domain.RelKind{"signatory"}}), &sub); err != nil {
 		t.Fatal(err)
 	}
 	if len(sub.Graph.Nodes) != 2 || len(sub.Graph.Edges) != 1 {
@@ -219,8 +226,79 @@ func TestParseKinds(t *testing.T) {
 		t.Errorf("ParseKinds = %v, %v; want signatory, member-of once each", ks, err)
 	}
 	for _, bad := range []string{"SIGNATORY", "signatory,,member-of", strings.Repeat("x", 2000)} {
-		if _, err := ParseKinds(bad); store.ErrorCode(err) != store.EBADINPUT || len(err.Error()) > 600 {
-			t.Errorf("ParseKinds(%.20q): %v, want a short %s", bad, err, store.EBADINPUT)
+		if _, err := ParseKinds(bad); domain.ErrorCode(err) != domain.EBADINPUT || len(err.Error()) > 600 {
+			t.Errorf("ParseKinds(%.20q): %v, want a short %s", bad, err, domain.EBADINPUT)
 		}
+	}
+}
+
+// pointReader is a Reader over a snapshot, with stored centroids.
+type pointReader struct {
+	snap      *store.Snapshot
+	centroids map[string]store.Point
+}
+
+func (p pointReader) Export(context.Context) ([]byte, error) { return nil, nil }
+func (p pointReader) Snapshot(context.Context, domain.Date) (*store.Snapshot, error) {
+	return p.snap, nil
+}
+func (p pointReader) Centroids(context.Context, []string) (map[string]store.Point, error) {
+	return maps.Clone(p.centroids), nil
+}
+func (p pointReader) DataVersion(context.Context) (uint64, error) { return 1, nil }
+
+// TestCoordinates: a territory's coordinates are its stored centroid; a
+// facility's, its stored point, else its longitude and latitude fields,
+// written once whatever holds them.
+func TestCoordinates(t *testing.T) {
+	src := []domain.Citation{{Source: "doc"}}
+	r := pointReader{snap: &store.Snapshot{Nodes: []*domain.Node{
+		{ID: "commune", Kind: domain.KindTerritory, Name: "Commune", Fields: map[string]string{"type": "commune"}, Sources: src},
+		{ID: "centre", Kind: domain.KindFacility, Name: "Centre", Fields: map[string]string{"longitude": "5.3698", "latitude": "43.2965"}, Sources: src},
+		{ID: "elsewhere", Kind: domain.KindFacility, Name: "Elsewhere", Sources: src},
+	}}, centroids: map[string]store.Point{"commune": {Lon: 5.4474, Lat: 43.5297}}}
+	var buf bytes.Buffer
+	if err := Write(ctx, &buf, r, Request{Format: FormatCSV, Collection: "facilities"}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := strings.Join(rows[0], ",")
+	if strings.Count(header, "longitude") != 1 || strings.Count(header, "latitude") != 1 {
+		t.Errorf("facilities.csv header %s: want longitude and latitude once", header)
+	}
+	lon, lat := slices.Index(rows[0], "longitude"), slices.Index(rows[0], "latitude")
+	if rows[1][lon] != "5.3698000" || rows[1][lat] != "43.2965000" || rows[2][lon] != "" {
+		t.Errorf("facility rows %v", rows[1:])
+	}
+	buf.Reset()
+	if err := Write(ctx, &buf, r, Request{Format: FormatGraphML}); err != nil {
+		t.Fatal(err)
+	}
+	var doc graphML
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]int{}
+	for _, k := range doc.Keys {
+		keys[k.ID]++
+	}
+	for id, n := range keys {
+		if n > 1 {
+			t.Errorf("GraphML declares %s %d times", id, n)
+		}
+	}
+	got := map[string]string{}
+	for _, n := range doc.Graph.Nodes {
+		for _, d := range n.Data {
+			if d.Key == "n_longitude" {
+				got[n.ID] = d.Value
+			}
+		}
+	}
+	if got["commune"] != "5.4474000" || got["centre"] != "5.3698000" || got["elsewhere"] != "" {
+		t.Errorf("GraphML longitudes %v", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"io"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -87,7 +88,7 @@ func GEXF(w io.Writer, n *Network) error {
 	}
 	for _, r := range n.Relations {
 		start, end := spell(r.Interval())
-		doc.Graph.Edges = append(doc.Graph.Edges, gexfEdge{ID: store.RelationID(r), Source: r.From, Target: r.To, Label: string(r.Kind),
+		doc.Graph.Edges = append(doc.Graph.Edges, gexfEdge{ID: domain.RelationID(r), Source: r.From, Target: r.To, Label: string(r.Kind),
 			Start: start, End: end, Values: valuesGEXF(edgeAttributes, r)})
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
@@ -112,7 +113,7 @@ func description(snap *store.Snapshot) string {
 
 // spell is an interval as GEXF days: the first day of its start, the last
 // of its end; "" for an open end.
-func spell(iv store.Interval) (start, end string) {
+func spell(iv domain.Interval) (start, end string) {
 	const day = "2006-01-02"
 	if !iv.From.IsZero() {
 		start = iv.From.First().Format(day)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -60,7 +61,7 @@ func text[T any](name string, f func(T) string) attribute[T] {
 	return attribute[T]{name, "string", func(v T) (string, bool) { s := f(v); return s, s != "" }}
 }
 
-func year[T any](name string, f func(T) store.Date) attribute[T] {
+func year[T any](name string, f func(T) domain.Date) attribute[T] {
 	return attribute[T]{name, "int", func(v T) (string, bool) {
 		d := f(v)
 		return strconv.Itoa(d.Y), !d.IsZero()
@@ -68,45 +69,45 @@ func year[T any](name string, f func(T) store.Date) attribute[T] {
 }
 
 // edgeAttributes are written on every edge that has them.
-var edgeAttributes = []attribute[*store.Relation]{
-	text("kind", func(r *store.Relation) string { return string(r.Kind) }),
-	text("validFrom", func(r *store.Relation) string { return r.ValidFrom.String() }),
-	text("validTo", func(r *store.Relation) string { return r.ValidTo.String() }),
-	year("validFromYear", func(r *store.Relation) store.Date { return r.ValidFrom }),
-	year("validToYear", func(r *store.Relation) store.Date { return r.ValidTo }),
-	text("role", func(r *store.Relation) string { return r.Role }),
-	text("onBehalfOf", func(r *store.Relation) string { return r.OnBehalfOf }),
-	text("note", func(r *store.Relation) string { return r.Note }),
-	text("sources", func(r *store.Relation) string { return sourceIDs(r.Sources) }),
+var edgeAttributes = []attribute[*domain.Relation]{
+	text("kind", func(r *domain.Relation) string { return string(r.Kind) }),
+	text("validFrom", func(r *domain.Relation) string { return r.ValidFrom.String() }),
+	text("validTo", func(r *domain.Relation) string { return r.ValidTo.String() }),
+	year("validFromYear", func(r *domain.Relation) domain.Date { return r.ValidFrom }),
+	year("validToYear", func(r *domain.Relation) domain.Date { return r.ValidTo }),
+	text("role", func(r *domain.Relation) string { return r.Role }),
+	text("onBehalfOf", func(r *domain.Relation) string { return r.OnBehalfOf }),
+	text("note", func(r *domain.Relation) string { return r.Note }),
+	text("sources", func(r *domain.Relation) string { return sourceIDs(r.Sources) }),
 }
 
 // nodeAttributes are the attributes every kind of node may have, then the
 // fields of each kind.
-func nodeAttributes(n *Network) []attribute[*store.Node] {
+func nodeAttributes(n *Network) []attribute[*domain.Node] {
 	return append(commonAttributes(n), fieldAttributes()...)
 }
 
 // degrees is a coordinate attribute.
-func degrees(name string, n *Network, f func(store.Point) float64) attribute[*store.Node] {
-	return attribute[*store.Node]{name, "double", func(node *store.Node) (string, bool) {
+func degrees(name string, n *Network, f func(store.Point) float64) attribute[*domain.Node] {
+	return attribute[*domain.Node]{name, "double", func(node *domain.Node) (string, bool) {
 		p, ok := n.Coords[node.ID]
 		return formatDegrees(f(p)), ok
 	}}
 }
 
-func commonAttributes(n *Network) []attribute[*store.Node] {
+func commonAttributes(n *Network) []attribute[*domain.Node] {
 	signatories := signatories(n.Snapshot)
-	return []attribute[*store.Node]{
-		text("kind", func(n *store.Node) string { return string(n.Kind) }),
-		text("name", func(n *store.Node) string { return n.Name }),
-		text("shortName", func(n *store.Node) string { return n.ShortName }),
-		text("aliases", func(n *store.Node) string { return joinList(n.Aliases) }),
-		year("startYear", func(n *store.Node) store.Date { return n.Lifetime().From }),
-		year("endYear", func(n *store.Node) store.Date { return n.Lifetime().To }),
-		{"signatory", "boolean", func(n *store.Node) (string, bool) {
+	return []attribute[*domain.Node]{
+		text("kind", func(n *domain.Node) string { return string(n.Kind) }),
+		text("name", func(n *domain.Node) string { return n.Name }),
+		text("shortName", func(n *domain.Node) string { return n.ShortName }),
+		text("aliases", func(n *domain.Node) string { return joinList(n.Aliases) }),
+		year("startYear", func(n *domain.Node) domain.Date { return n.Lifetime().From }),
+		year("endYear", func(n *domain.Node) domain.Date { return n.Lifetime().To }),
+		{"signatory", "boolean", func(n *domain.Node) (string, bool) {
 			return strconv.FormatBool(signatories[n.ID]), n.Kind == "organization"
 		}},
-		text("sources", func(n *store.Node) string { return sourceIDs(n.Sources) }),
+		text("sources", func(n *domain.Node) string { return sourceIDs(n.Sources) }),
 		degrees("longitude", n, func(p store.Point) float64 { return p.Lon }),
 		degrees("latitude", n, func(p store.Point) float64 { return p.Lat }),
 	}
@@ -115,12 +116,15 @@ func commonAttributes(n *Network) []attribute[*store.Node] {
 // fieldAttributes are the node fields of every kind, by name: int where every
 // kind that has the field types it so, string otherwise ("number" is "1.3.3"
 // on an article).
-func fieldAttributes() []attribute[*store.Node] {
+func fieldAttributes() []attribute[*domain.Node] {
 	types := map[string]string{}
-	for _, k := range store.Kinds {
+	for _, k := range domain.Kinds {
 		for name, ft := range k.Fields {
+			if slices.Contains(coordinateFields, name) {
+				continue // written as the coordinates
+			}
 			t := "string"
-			if ft == store.IntField {
+			if ft == domain.IntField {
 				t = "int"
 			}
 			if old, ok := types[name]; ok && old != t {
@@ -129,9 +133,9 @@ func fieldAttributes() []attribute[*store.Node] {
 			types[name] = t
 		}
 	}
-	var out []attribute[*store.Node]
+	var out []attribute[*domain.Node]
 	for _, name := range slices.Sorted(maps.Keys(types)) {
-		out = append(out, attribute[*store.Node]{name, types[name], func(n *store.Node) (string, bool) {
+		out = append(out, attribute[*domain.Node]{name, types[name], func(n *domain.Node) (string, bool) {
 			v, ok := n.Fields[name]
 			return v, ok && v != ""
 		}})
@@ -158,7 +162,7 @@ func GraphML(w io.Writer, snap *Network) error {
 		doc.Graph.Nodes = append(doc.Graph.Nodes, gmlNode{ID: n.ID, Data: values("n_", nodeAttrs, n)})
 	}
 	for _, r := range snap.Relations {
-		doc.Graph.Edges = append(doc.Graph.Edges, gmlEdge{ID: store.RelationID(r), Source: r.From, Target: r.To, Data: values("e_", edgeAttributes, r)})
+		doc.Graph.Edges = append(doc.Graph.Edges, gmlEdge{ID: domain.RelationID(r), Source: r.From, Target: r.To, Data: values("e_", edgeAttributes, r)})
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

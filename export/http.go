@@ -7,8 +7,9 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/edge"
 	"github.com/cccs13/cccs-graph/etag"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Route is the pattern Handler serves.
@@ -29,14 +30,15 @@ var contentTypes = map[string]string{
 // answers 404 for an unknown file or collection, 400 for a bad date or
 // kind, and sets Content-Type, Content-Disposition and an ETag on the data
 // version, so a client that has the file gets 304.
-func Handler(s *store.Store, log *slog.Logger) http.Handler {
+func Handler(s Reader, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
 		req, err := parseRequest(r.PathValue("file"), r.URL.Query().Get("asOf"), r.URL.Query().Get("kinds"))
 		if err != nil {
 			httpError(w, log, r, err)
 			return
 		}
-		version, err := s.DataVersion()
+		version, err := s.DataVersion(ctx)
 		if err != nil {
 			httpError(w, log, r, err)
 			return
@@ -46,7 +48,7 @@ func Handler(s *store.Store, log *slog.Logger) http.Handler {
 		}
 		// Written to a buffer first, so a failure is still an error status.
 		var buf bytes.Buffer
-		if err := Write(&buf, s, req); err != nil {
+		if err := Write(ctx, &buf, s, req); err != nil {
 			httpError(w, log, r, err)
 			return
 		}
@@ -67,7 +69,7 @@ func parseRequest(file, asOf, kinds string) (Request, error) {
 		req.Collection = name
 	case (ext == FormatGraphML || ext == FormatGEXF || ext == FormatJSON) && name == "network":
 	default:
-		return req, store.Errorf(store.ENOTFOUND, "no export %.80q: use network.graphml, network.gexf, network.json, COLLECTION.csv or COLLECTION.parquet with COLLECTION one of %s", file, strings.Join(Collections(), ", "))
+		return req, domain.Errorf(domain.ENOTFOUND, "no export %.80q: use network.graphml, network.gexf, network.json, COLLECTION.csv or COLLECTION.parquet with COLLECTION one of %s", file, strings.Join(Collections(), ", "))
 	}
 	if asOf != "" {
 		d, err := ParseAsOf(asOf)
@@ -88,16 +90,16 @@ func parseRequest(file, asOf, kinds string) (Request, error) {
 
 // ParseAsOf reads a date given to an export: a year, a month or a day, as
 // the GraphQL Date scalar takes them. Returns EBADINPUT otherwise.
-func ParseAsOf(s string) (store.Date, error) {
-	d, err := store.ParseDate(s)
-	if err == nil && d.Precision == store.Decade {
-		err = store.Errorf(store.EBADINPUT, "invalid date %q: give a year, month or day", s)
+func ParseAsOf(s string) (domain.Date, error) {
+	d, err := domain.ParseDate(s)
+	if err == nil && d.Precision == domain.Decade {
+		err = domain.Errorf(domain.EBADINPUT, "invalid date %q: give a year, month or day", s)
 	}
 	return d, err
 }
 
 // fileName is the name a download is saved under: network-2015.graphml.
-func fileName(file string, asOf store.Date) string {
+func fileName(file string, asOf domain.Date) string {
 	if asOf.IsZero() {
 		return file
 	}
@@ -108,9 +110,5 @@ func fileName(file string, asOf store.Date) string {
 // httpError answers with the status of err's code and its message; an
 // internal error is logged and answered "internal error".
 func httpError(w http.ResponseWriter, log *slog.Logger, r *http.Request, err error) {
-	status := store.HTTPStatus(store.ErrorCode(err))
-	if status == http.StatusInternalServerError {
-		log.ErrorContext(r.Context(), "export failed", "path", r.URL.Path, "error", err.Error())
-	}
-	http.Error(w, store.ErrorMessage(err), status)
+	edge.WriteError(w, r, log, edge.Text, err)
 }

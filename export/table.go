@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // columnType is how a column's text reads in a typed format (Parquet);
@@ -40,11 +40,11 @@ func tableOf(n *Network, name string) (*table, error) {
 	if name == RelationsCollection {
 		return relationTable(n.Relations), nil
 	}
-	i := slices.IndexFunc(collections, func(c collection) bool { return c.Name == name })
+	i := slices.IndexFunc(domain.Kinds, func(k domain.KindInfo) bool { return k.Collection == name })
 	if i < 0 {
-		return nil, store.Errorf(store.ENOTFOUND, "no collection %.80q", name)
+		return nil, domain.Errorf(domain.ENOTFOUND, "no collection %.80q", name)
 	}
-	return nodeTable(n, collections[i]), nil
+	return nodeTable(n, &domain.Kinds[i]), nil
 }
 
 func texts(names ...string) []column {
@@ -55,17 +55,17 @@ func texts(names ...string) []column {
 	return out
 }
 
-func relationTable(rels []*store.Relation) *table {
+func relationTable(rels []*domain.Relation) *table {
 	t := &table{name: RelationsCollection, columns: texts("id", "kind", "from", "to", "validFrom", "validTo", "role", "onBehalfOf", "note", "sources")}
 	for _, r := range rels {
-		t.rows = append(t.rows, []string{store.RelationID(r), string(r.Kind), r.From, r.To, r.ValidFrom.String(), r.ValidTo.String(), r.Role, r.OnBehalfOf, r.Note, sourceIDs(r.Sources)})
+		t.rows = append(t.rows, []string{domain.RelationID(r), string(r.Kind), r.From, r.To, r.ValidFrom.String(), r.ValidTo.String(), r.Role, r.OnBehalfOf, r.Note, sourceIDs(r.Sources)})
 	}
 	return t
 }
 
-func nodeTable(n *Network, c collection) *table {
-	fields := kindFields(c.Kind)
-	t := &table{name: c.Name, columns: texts("id", "kind", "name", "shortName", "aliases")}
+func nodeTable(n *Network, c *domain.KindInfo) *table {
+	fields := kindFields(c)
+	t := &table{name: c.Collection, columns: texts("id", "kind", "name", "shortName", "aliases")}
 	for _, f := range fields {
 		t.columns = append(t.columns, column{f.name, f.typ})
 	}
@@ -106,19 +106,17 @@ func formatDegrees(v float64) string {
 }
 
 // kindFields lists the fields of a kind by name, with their column types.
-func kindFields(kind store.Kind) []column {
-	for _, k := range store.Kinds {
-		if k.Kind == kind {
-			var out []column
-			for _, name := range slices.Sorted(maps.Keys(k.Fields)) {
-				typ := textColumn
-				if k.Fields[name] == store.IntField {
-					typ = intColumn
-				}
-				out = append(out, column{name, typ})
-			}
-			return out
+func kindFields(k *domain.KindInfo) []column {
+	var out []column
+	for _, name := range slices.Sorted(maps.Keys(k.Fields)) {
+		if slices.Contains(coordinateFields, name) {
+			continue // written as the coordinates
 		}
+		typ := textColumn
+		if k.Fields[name] == domain.IntField {
+			typ = intColumn
+		}
+		out = append(out, column{name, typ})
 	}
-	return nil
+	return out
 }

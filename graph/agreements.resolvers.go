@@ -8,12 +8,12 @@ package graph
 import (
 	"context"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Signatories is the resolver for the signatories field.
-func (r *agreementResolver) Signatories(ctx context.Context, obj *model.Agreement, asOf *store.Date, first *int, after *string) (*model.OrganizationConnection, error) {
+func (r *agreementResolver) Signatories(ctx context.Context, obj *model.Agreement, asOf *domain.Date, first *int, after *string) (*model.Connection[*model.Organization], error) {
 	return signatories(ctx, obj.N.ID, asOf, first, after)
 }
 

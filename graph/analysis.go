@@ -5,8 +5,8 @@ import (
 	"slices"
 
 	"github.com/cccs13/cccs-graph/analysis"
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // measures name the analysis measures in the schema.
@@ -17,14 +17,9 @@ var measures = map[model.CentralityMeasure]analysis.Measure{
 	model.CentralityMeasurePagerank:    analysis.PageRank,
 }
 
-// analyzer runs the analyses on the store within the default limits.
-func (r *Resolver) analyzer() *analysis.Analyzer {
-	return analysis.New(r.Store, analysis.DefaultLimits)
-}
-
 // scoreFilter keeps the scores of nodes of some kinds, or of some ids.
 type scoreFilter struct {
-	kinds []store.Kind
+	kinds []domain.Kind
 	ids   []string
 }
 
@@ -37,7 +32,7 @@ func newScoreFilter(nodeKinds []model.NodeKind, ids []string) (scoreFilter, erro
 	return f, checkID(ids...)
 }
 
-func (f scoreFilter) keeps(n *store.Node) bool {
+func (f scoreFilter) keeps(n *domain.Node) bool {
 	return (len(f.kinds) == 0 || slices.Contains(f.kinds, n.Kind)) && (len(f.ids) == 0 || slices.Contains(f.ids, n.ID))
 }
 
@@ -46,10 +41,10 @@ func scoreOf(s analysis.Score) *model.CentralityScore {
 }
 
 // rankings computes a measure at each date.
-func (r *Resolver) rankings(ctx context.Context, measure model.CentralityMeasure, kinds []model.RelationKind, dates ...store.Date) ([]*analysis.Ranking, error) {
+func (r *Resolver) rankings(ctx context.Context, measure model.CentralityMeasure, kinds []model.RelationKind, dates ...domain.Date) ([]*analysis.Ranking, error) {
 	out := make([]*analysis.Ranking, len(dates))
 	for i, d := range dates {
-		rk, err := r.analyzer().Centrality(ctx, measures[measure], d, model.StoreRelKinds(kinds))
+		rk, err := r.Analysis.Centrality(ctx, measures[measure], d, model.StoreRelKinds(kinds))
 		if err != nil {
 			return nil, err
 		}

@@ -8,13 +8,13 @@ package graph
 import (
 	"context"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Diff is the resolver for the diff field.
-func (r *queryResolver) Diff(ctx context.Context, from store.Date, to store.Date, kinds []model.RelationKind) (*model.Diff, error) {
-	d, err := r.analyzer().Diff(ctx, from, to, model.StoreRelKinds(kinds))
+func (r *queryResolver) Diff(ctx context.Context, from domain.Date, to domain.Date, kinds []model.RelationKind) (*model.Diff, error) {
+	d, err := r.Analysis.Diff(ctx, from, to, model.StoreRelKinds(kinds))
 	if err != nil {
 		return nil, err
 	}
@@ -22,7 +22,7 @@ func (r *queryResolver) Diff(ctx context.Context, from store.Date, to store.Date
 }
 
 // Centrality is the resolver for the centrality field.
-func (r *queryResolver) Centrality(ctx context.Context, measure model.CentralityMeasure, asOf *store.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int) ([]*model.CentralityScore, error) {
+func (r *queryResolver) Centrality(ctx context.Context, measure model.CentralityMeasure, asOf *domain.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int) ([]*model.CentralityScore, error) {
 	size, err := model.PageSize(first, nil)
 	if err != nil {
 		return nil, err
@@ -31,7 +31,7 @@ func (r *queryResolver) Centrality(ctx context.Context, measure model.Centrality
 	if err != nil {
 		return nil, err
 	}
-	rks, err := r.rankings(ctx, measure, kinds, or(asOf, store.Date{}))
+	rks, err := r.rankings(ctx, measure, kinds, or(asOf, domain.Date{}))
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func (r *queryResolver) Centrality(ctx context.Context, measure model.Centrality
 }
 
 // CentralityChange is the resolver for the centralityChange field.
-func (r *queryResolver) CentralityChange(ctx context.Context, measure model.CentralityMeasure, from store.Date, to store.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int) ([]*model.CentralityChange, error) {
+func (r *queryResolver) CentralityChange(ctx context.Context, measure model.CentralityMeasure, from domain.Date, to domain.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int) ([]*model.CentralityChange, error) {
 	size, err := model.PageSize(first, nil)
 	if err != nil {
 		return nil, err
@@ -65,9 +65,9 @@ func (r *queryResolver) CentralityChange(ctx context.Context, measure model.Cent
 }
 
 // Communities is the resolver for the communities field.
-func (r *queryResolver) Communities(ctx context.Context, asOf *store.Date, kinds []model.RelationKind) (*model.CommunityPartition, error) {
-	date := or(asOf, store.Date{})
-	p, err := r.analyzer().Communities(ctx, date, model.StoreRelKinds(kinds))
+func (r *queryResolver) Communities(ctx context.Context, asOf *domain.Date, kinds []model.RelationKind) (*model.CommunityPartition, error) {
+	date := or(asOf, domain.Date{})
+	p, err := r.Analysis.Communities(ctx, date, model.StoreRelKinds(kinds))
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // seedSteps are the joins and departures of signatories the seeds state,
@@ -309,7 +309,7 @@ func TestAnalysisBadInput(t *testing.T) {
 		`{ communities { communities(first: 1000) { size } } }`,
 		`{ stats { organizationDegrees(kinds: [FRIENDSHIP]) { degree } } }`,
 	} {
-		wantCode(t, c, store.EBADINPUT, q)
+		wantCode(t, c, domain.EBADINPUT, q)
 	}
 	var aliases strings.Builder
 	aliases.WriteString("{")
@@ -317,12 +317,12 @@ func TestAnalysisBadInput(t *testing.T) {
 		fmt.Fprintf(&aliases, ` b%d: centrality(measure: BETWEENNESS, asOf: "%d") { rank }`, i, 2015+i)
 	}
 	aliases.WriteString(" }")
-	wantCode(t, c, store.ECOMPLEXITY, aliases.String())
+	wantCode(t, c, domain.ECOMPLEXITY, aliases.String())
 	var many strings.Builder
 	many.WriteString("{")
 	for i := range 11 {
 		fmt.Fprintf(&many, ` c%d: communities(asOf: "%d") { count }`, i, 2009+i)
 	}
 	many.WriteString(" }")
-	wantCode(t, c, store.ECOMPLEXITY, many.String())
+	wantCode(t, c, domain.ECOMPLEXITY, many.String())
 }

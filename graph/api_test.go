@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -71,7 +72,7 @@ func TestBadInputHasCodes(t *testing.T) {
 		"syntax error":     `{ organizations { totalCount `,
 		"too many ids":     fmt.Sprintf(`{ nodes(ids: [%s]) { id } }`, strings.TrimSuffix(strings.Repeat(`"a",`, 501), ",")),
 	} {
-		t.Run(name, func(t *testing.T) { wantCode(t, c, store.EBADINPUT, q) })
+		t.Run(name, func(t *testing.T) { wantCode(t, c, domain.EBADINPUT, q) })
 	}
 }
 
@@ -220,7 +221,7 @@ func TestComplexityLimitRefusesDeepQueries(t *testing.T) {
 		inner = fmt.Sprintf("relations(first: 50) { nodes { from { %s } } }", inner)
 	}
 	q = fmt.Sprintf(`{ node(id: "cccs") { %s } }`, inner)
-	wantCode(t, c, store.ECOMPLEXITY, q)
+	wantCode(t, c, domain.ECOMPLEXITY, q)
 	// A wide but shallow page is fine.
 	var ok struct {
 		Organizations struct {
@@ -235,13 +236,13 @@ func TestComplexityLimitRefusesDeepQueries(t *testing.T) {
 }
 
 func TestInternalErrorsAreHidden(t *testing.T) {
-	s, err := store.Open("")
+	s, err := store.Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.Close() // every read now fails inside Badger
 	c := newClient(s)
-	e := wantCode(t, c, store.EINTERNAL, `{ organizations { totalCount } }`)
+	e := wantCode(t, c, domain.EINTERNAL, `{ organizations { totalCount } }`)
 	if e.Message != "internal error" {
 		t.Errorf("message = %q, want \"internal error\"", e.Message)
 	}
@@ -250,12 +251,12 @@ func TestInternalErrorsAreHidden(t *testing.T) {
 func TestPanickingResolverIsRecovered(t *testing.T) {
 	// Resolvers on a nil store panic at their first store call.
 	c := client.New(newHandler(&Resolver{}, defaultDataset(t), Options{Limits: DefaultLimits, Logger: slog.New(slog.DiscardHandler)}))
-	e := wantCode(t, c, store.EINTERNAL, `{ organizations { totalCount } }`)
+	e := wantCode(t, c, domain.EINTERNAL, `{ organizations { totalCount } }`)
 	if e.Message != "internal error" {
 		t.Errorf("message = %q, want \"internal error\"", e.Message)
 	}
 	// The handler still answers.
-	wantCode(t, c, store.EINTERNAL, `{ bodies { totalCount } }`)
+	wantCode(t, c, domain.EINTERNAL, `{ bodies { totalCount } }`)
 }
 
 func TestEveryFieldIsDescribed(t *testing.T) {
@@ -286,8 +287,8 @@ func TestEveryFieldIsDescribed(t *testing.T) {
 
 func TestIntrospectionCanBeSwitchedOff(t *testing.T) {
 	c := client.New(NewHandler(defaultDataset(t), Options{Limits: DefaultLimits, Introspection: false}))
-	wantCode(t, c, store.EFORBIDDEN, `{ __schema { types { name } } }`)
-	wantCode(t, c, store.EFORBIDDEN, `query { ...F } fragment F on Query { __type(name: "Node") { name } }`)
+	wantCode(t, c, domain.EFORBIDDEN, `{ __schema { types { name } } }`)
+	wantCode(t, c, domain.EFORBIDDEN, `query { ...F } fragment F on Query { __type(name: "Node") { name } }`)
 	var resp struct{ Signatories struct{ TotalCount int } }
 	query(t, c, `{ signatories(asOf: "2018") { totalCount } }`, &resp)
 }
@@ -309,7 +310,7 @@ func TestResponseCache(t *testing.T) {
 		t.Fatalf("second answer: cache %q, %s", hit, body)
 	}
 	more := "nodes:\n  - {id: delta, kind: organization, name: Delta, fields: {category: other}, sources: [{source: doc-a}]}\n"
-	if _, err := s.Import(store.File{Name: "more.yaml", Data: []byte(more)}); err != nil {
+	if _, err := s.Import(ctx, store.File{Name: "more.yaml", Data: []byte(more)}); err != nil {
 		t.Fatal(err)
 	}
 	if hit, body := ask(); hit != "" || !strings.Contains(body, `"totalCount":4`) {
@@ -342,24 +343,24 @@ func TestExpensiveShapesAreRefused(t *testing.T) {
 	for i := range ids {
 		ids[i] = "caf-13"
 	}
-	wantCode(t, c, store.ECOMPLEXITY, `query($ids: [ID!]!) { nodes(ids: $ids) { id relations(first: 45) {
+	wantCode(t, c, domain.ECOMPLEXITY, `query($ids: [ID!]!) { nodes(ids: $ids) { id relations(first: 45) {
 		nodes { kind note from { id name } to { id name } } } } }`, client.Var("ids", ids))
 	var aliases strings.Builder
 	for i := range 30 {
 		fmt.Fprintf(&aliases, "n%d: neighborhood(id: \"cccs\", depth: 3) { truncated }\n", i)
 	}
-	wantCode(t, c, store.ECOMPLEXITY, "{"+aliases.String()+"}")
+	wantCode(t, c, domain.ECOMPLEXITY, "{"+aliases.String()+"}")
 	aliases.Reset()
 	for i := range 30 {
 		fmt.Fprintf(&aliases, "s%d: stats { nodeCount }\n", i)
 	}
-	wantCode(t, c, store.ECOMPLEXITY, "{"+aliases.String()+"}")
+	wantCode(t, c, domain.ECOMPLEXITY, "{"+aliases.String()+"}")
 
 	many := make([]string, 1000)
 	for i := range many {
 		many[i] = "SIGNATORY"
 	}
-	e := wantCode(t, c, store.EBADINPUT, `query($k: [RelationKind!]) { neighborhood(id: "cccs", kinds: $k) { truncated } }`, client.Var("k", many))
+	e := wantCode(t, c, domain.EBADINPUT, `query($k: [RelationKind!]) { neighborhood(id: "cccs", kinds: $k) { truncated } }`, client.Var("k", many))
 	if !strings.Contains(e.Message, "at most 500") {
 		t.Errorf("message = %q", e.Message)
 	}
@@ -367,7 +368,7 @@ func TestExpensiveShapesAreRefused(t *testing.T) {
 	for i := range manyIDs {
 		manyIDs[i] = fmt.Sprintf("id-%d", i)
 	}
-	wantCode(t, c, store.EBADINPUT, `query($ids: [ID!]) { organizations(filter: {ids: $ids}) { totalCount } }`, client.Var("ids", manyIDs))
+	wantCode(t, c, domain.EBADINPUT, `query($ids: [ID!]) { organizations(filter: {ids: $ids}) { totalCount } }`, client.Var("ids", manyIDs))
 }
 
 func TestRepeatedKindsCountOnce(t *testing.T) {
@@ -389,7 +390,7 @@ func TestCursorsBelongToTheirOrdering(t *testing.T) {
 	}
 	query(t, c, `{ organizations(first: 2) { pageInfo { endCursor } } }`, &byName)
 	cur := byName.Organizations.PageInfo.EndCursor
-	wantCode(t, c, store.EBADINPUT, `query($c: String) { organizations(first: 2, after: $c, orderBy: {field: ID}) { totalCount } }`, client.Var("c", cur))
+	wantCode(t, c, domain.EBADINPUT, `query($c: String) { organizations(first: 2, after: $c, orderBy: {field: ID}) { totalCount } }`, client.Var("c", cur))
 	var same struct {
 		Organizations struct{ Nodes []struct{ ID string } }
 	}
@@ -422,7 +423,7 @@ func TestUndatedNodesComeLastBothWays(t *testing.T) {
 }
 
 func TestSingleValuedFieldsPreferTheCurrentRelation(t *testing.T) {
-	s, err := store.Open("")
+	s, err := store.Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -436,7 +437,7 @@ relations:
   - {kind: manages, from: new, to: f, validFrom: "2016", sources: [{source: src}]}
   - {kind: manages, from: old, to: f, validFrom: "2010", validTo: "2015", sources: [{source: src}]}
 `
-	if _, err := s.Import(store.File{Name: "m.yaml", Data: []byte(data)}); err != nil {
+	if _, err := s.Import(ctx, store.File{Name: "m.yaml", Data: []byte(data)}); err != nil {
 		t.Fatal(err)
 	}
 	c := newClient(s)

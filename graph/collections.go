@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/loaders"
 	"github.com/cccs13/cccs-graph/store"
@@ -12,23 +13,8 @@ import (
 
 // page is one page of nodes, ready to become a connection.
 type page struct {
-	store.Page[*store.Node]
+	store.Page[*domain.Node]
 	Info *model.PageInfo
-}
-
-// pageArgs checks Relay arguments. Returns BAD_USER_INPUT for bad sizes.
-func pageArgs(first *int, after *string, last *int, before *string) (store.PageArgs, error) {
-	size, err := model.PageSize(first, last)
-	if err != nil {
-		return store.PageArgs{}, err
-	}
-	args := store.PageArgs{After: after, Before: before}
-	if last != nil {
-		args.Last = &size
-	} else {
-		args.First = &size
-	}
-	return args, nil
 }
 
 // orderTag names an ordering inside its cursors.
@@ -40,36 +26,36 @@ func orderTag(order *model.NodeOrder) string {
 }
 
 // sortKey returns how nodes are keyed for an order.
-func sortKey(order *model.NodeOrder) (func(*store.Node) store.Cursor, bool) {
+func sortKey(order *model.NodeOrder) (func(*domain.Node) store.Cursor, bool) {
 	field, desc := model.NodeOrderFieldName, false
 	if order != nil {
 		field, desc = order.Field, order.Direction == model.OrderDirectionDesc
 	}
 	switch field {
 	case model.NodeOrderFieldID:
-		return func(n *store.Node) store.Cursor { return store.Cursor{ID: n.ID} }, desc
+		return func(n *domain.Node) store.Cursor { return store.Cursor{ID: n.ID} }, desc
 	case model.NodeOrderFieldDate:
-		return func(n *store.Node) store.Cursor {
-			d := model.SortDate(n)
+		return func(n *domain.Node) store.Cursor {
+			d := n.SortDate()
 			if d == "" && !desc {
 				d = "~" // undated nodes come last, whichever the direction
 			}
 			return store.Cursor{Key: d, ID: n.ID}
 		}, desc
 	}
-	return func(n *store.Node) store.Cursor { return store.Cursor{Key: store.Fold(n.Name), ID: n.ID} }, desc
+	return func(n *domain.Node) store.Cursor { return store.Cursor{Key: store.Fold(n.Name), ID: n.ID} }, desc
 }
 
 // paginate orders nodes and cuts a page, and reads the page's relations
 // ahead in one store read (see loaders.Prime).
-func paginate(ctx context.Context, nodes []*store.Node, order *model.NodeOrder, args store.PageArgs) (*page, error) {
+func paginate(ctx context.Context, nodes []*domain.Node, order *model.NodeOrder, args store.PageArgs) (*page, error) {
 	keyOf, desc := sortKey(order)
-	keys := make(map[*store.Node]store.Cursor, len(nodes)) // each key computed once
+	keys := make(map[*domain.Node]store.Cursor, len(nodes)) // each key computed once
 	for _, n := range nodes {
 		keys[n] = keyOf(n)
 	}
-	key := func(n *store.Node) store.Cursor { return keys[n] }
-	slices.SortFunc(nodes, func(a, b *store.Node) int {
+	key := func(n *domain.Node) store.Cursor { return keys[n] }
+	slices.SortFunc(nodes, func(a, b *domain.Node) int {
 		c := key(a).Compare(key(b))
 		if desc {
 			return -c
@@ -77,7 +63,7 @@ func paginate(ctx context.Context, nodes []*store.Node, order *model.NodeOrder, 
 		return c
 	})
 	args.Order = orderTag(order)
-	p, err := store.Paginate(nodes, key, desc, args)
+	p, info, err := model.Cut(nodes, key, desc, args)
 	if err != nil {
 		return nil, err
 	}
@@ -85,24 +71,24 @@ func paginate(ctx context.Context, nodes []*store.Node, order *model.NodeOrder, 
 	for i, n := range p.Items {
 		ids[i] = n.ID
 	}
-	if err := loaders.For(ctx).Prime(ids); err != nil {
+	if err := loaders.For(ctx).Prime(ctx, ids); err != nil {
 		return nil, err
 	}
-	return &page{Page: p, Info: model.PageInfoOf(p.Cursors, p.HasPrev, p.HasNext)}, nil
+	return &page{Page: p, Info: info}, nil
 }
 
 // list reads a collection: every node of a kind that keep accepts, ordered and paginated.
-func (r *Resolver) list(ctx context.Context, kind store.Kind, keep func(*store.Node) bool, order *model.NodeOrder, args store.PageArgs) (*page, error) {
-	all, err := r.Store.NodesOfKind(kind)
+func (r *Resolver) list(ctx context.Context, kind domain.Kind, keep func(*domain.Node) bool, order *model.NodeOrder, args store.PageArgs) (*page, error) {
+	all, err := r.Store.NodesOfKind(ctx, kind)
 	if err != nil {
 		return nil, err
 	}
-	return paginate(ctx, slices.DeleteFunc(all, func(n *store.Node) bool { return !keep(n) }), order, args)
+	return paginate(ctx, slices.DeleteFunc(all, func(n *domain.Node) bool { return !keep(n) }), order, args)
 }
 
 // page reads one page of a collection: Relay arguments checked, then list.
-func (r *Resolver) page(ctx context.Context, kind store.Kind, f predicates, order *model.NodeOrder, first *int, after *string, last *int, before *string) (*page, error) {
-	args, err := pageArgs(first, after, last, before)
+func (r *Resolver) page(ctx context.Context, kind domain.Kind, f predicates, order *model.NodeOrder, first *int, after *string, last *int, before *string) (*page, error) {
+	args, err := model.PageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -125,21 +111,31 @@ func datedFilter(f *model.DatedFilter) predicates {
 	return predicates{}.common(f.Ids, f.NameContains).dated(f.From, f.To)
 }
 
-// fill converts a page into a connection's nodes and edges.
-func fill[T model.Node, E any](p *page, edge func(cursor string, node T) E) ([]T, []E) {
-	nodes, edges := make([]T, 0, len(p.Items)), make([]E, 0, len(p.Items))
+// connection is the one builder of the connections of node collections:
+// the page's nodes as type T, with their cursors.
+func connection[T model.Node](p *page) *model.Connection[T] {
+	c := &model.Connection[T]{TotalCount: p.Total, PageInfo: p.Info,
+		Nodes: make([]T, 0, len(p.Items)), Edges: make([]*model.Edge[T], 0, len(p.Items))}
 	for i, n := range p.Items {
 		t, _ := model.As[T](n)
-		nodes = append(nodes, t)
-		edges = append(edges, edge(p.Cursors[i].String(), t))
+		c.Nodes = append(c.Nodes, t)
+		c.Edges = append(c.Edges, &model.Edge[T]{Cursor: p.Cursors[i].String(), Node: t})
 	}
-	return nodes, edges
+	return c
+}
+
+// connect is connection for the results of a page read.
+func connect[T model.Node](p *page, err error) (*model.Connection[T], error) {
+	if err != nil {
+		return nil, err
+	}
+	return connection[T](p), nil
 }
 
 // filter is a conjunction of node predicates.
-type predicates []func(*store.Node) bool
+type predicates []func(*domain.Node) bool
 
-func (f predicates) keep(n *store.Node) bool {
+func (f predicates) keep(n *domain.Node) bool {
 	for _, p := range f {
 		if !p(n) {
 			return false
@@ -152,22 +148,22 @@ func (f predicates) keep(n *store.Node) bool {
 func (f predicates) common(ids []string, nameContains *string) predicates {
 	if ids != nil {
 		set := setOf(ids)
-		f = append(f, func(n *store.Node) bool { return set[n.ID] })
+		f = append(f, func(n *domain.Node) bool { return set[n.ID] })
 	}
 	if nameContains != nil {
 		q := store.Fold(*nameContains)
-		f = append(f, func(n *store.Node) bool { return nameMatches(n, q) })
+		f = append(f, func(n *domain.Node) bool { return nameMatches(n, q) })
 	}
 	return f
 }
 
 // dated adds the DatedFilter fields (from, to) on the node's main date.
-func (f predicates) dated(from, to *store.Date) predicates {
+func (f predicates) dated(from, to *domain.Date) predicates {
 	if from == nil && to == nil {
 		return f
 	}
-	return append(f, func(n *store.Node) bool {
-		d := model.SortDate(n)
+	return append(f, func(n *domain.Node) bool {
+		d := n.SortDate()
 		if d == "" {
 			return false
 		}
@@ -182,7 +178,7 @@ func (f predicates) field(name string, values []string) predicates {
 		return f
 	}
 	set := setOf(values)
-	return append(f, func(n *store.Node) bool { return set[n.Field(name)] })
+	return append(f, func(n *domain.Node) bool { return set[n.Field(name)] })
 }
 
 // setOf returns the set of the values.
@@ -194,7 +190,7 @@ func setOf(values []string) map[string]bool {
 	return set
 }
 
-func nameMatches(n *store.Node, folded string) bool {
+func nameMatches(n *domain.Node, folded string) bool {
 	if strings.Contains(store.Fold(n.Name), folded) || strings.Contains(store.Fold(n.ShortName), folded) {
 		return true
 	}
@@ -214,46 +210,29 @@ func storeNames[T ~string](vs []T) []string {
 
 // signatories pages the organizations that are signatories of an agreement at
 // asOf (today when nil), by name.
-func signatories(ctx context.Context, agreementID string, asOf *store.Date, first *int, after *string) (*model.OrganizationConnection, error) {
-	args, err := pageArgs(first, after, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	at := store.Today()
+func signatories(ctx context.Context, agreementID string, asOf *domain.Date, first *int, after *string) (*model.OrganizationConnection, error) {
+	at := domain.Today()
 	if asOf != nil {
 		at = *asOf
 	}
-	nodes, err := model.RelatedNodes(ctx, agreementID, store.In, "signatory", &at)
+	return relatedConnection[*model.Organization](ctx, agreementID, domain.In, domain.RelSignatory, &at, nil, first, after)
+}
+
+// relatedConnection pages, by name, the nodes of type T at the other end of
+// id's relations of a kind in a direction, in force at asOf (any time when
+// nil), that keep accepts (every one when nil).
+func relatedConnection[T model.Node](ctx context.Context, id string, dir domain.Direction, kind domain.RelKind, asOf *domain.Date, keep func(*domain.Node) bool, first *int, after *string) (*model.Connection[T], error) {
+	args, err := model.PageArgs(first, after, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	p, err := paginate(ctx, nodes, nil, args)
+	nodes, err := model.RelatedNodes(ctx, id, dir, kind, asOf)
 	if err != nil {
 		return nil, err
 	}
-	return organizationConnection(p), nil
-}
-
-func organizationConnection(p *page) *model.OrganizationConnection {
-	c := &model.OrganizationConnection{TotalCount: p.Total, PageInfo: p.Info}
-	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Organization) *model.OrganizationEdge {
-		return &model.OrganizationEdge{Cursor: cur, Node: n}
+	nodes = slices.DeleteFunc(nodes, func(n *domain.Node) bool {
+		_, ok := model.As[T](n)
+		return !ok || keep != nil && !keep(n)
 	})
-	return c
-}
-
-func territoryConnection(p *page) *model.TerritoryConnection {
-	c := &model.TerritoryConnection{TotalCount: p.Total, PageInfo: p.Info}
-	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Territory) *model.TerritoryEdge {
-		return &model.TerritoryEdge{Cursor: cur, Node: n}
-	})
-	return c
-}
-
-func facilityConnection(p *page) *model.FacilityConnection {
-	c := &model.FacilityConnection{TotalCount: p.Total, PageInfo: p.Info}
-	c.Nodes, c.Edges = fill(p, func(cur string, n *model.Facility) *model.FacilityEdge {
-		return &model.FacilityEdge{Cursor: cur, Node: n}
-	})
-	return c
+	return connect[T](paginate(ctx, nodes, nil, args))
 }

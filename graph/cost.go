@@ -6,6 +6,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/store"
 )
@@ -22,11 +23,11 @@ var capped = map[string]int{
 	"Subgraph.relations":      store.MaxSubgraphRelations,
 	"Path.nodes":              store.MaxPathDepth + 1,
 	"Path.relations":          store.MaxPathDepth,
-	"Stats.nodesByKind":       len(store.Kinds),
-	"Stats.relationsByKind":   len(store.RelKinds),
+	"Stats.nodesByKind":       len(domain.Kinds),
+	"Stats.relationsByKind":   len(domain.RelKinds),
 	"Stats.signatoriesByYear": store.MaxYears,
-	"Diff.relationKinds":      len(store.RelKinds),
-	"Diff.nodeKinds":          len(store.Kinds),
+	"Diff.relationKinds":      len(domain.RelKinds),
+	"Diff.nodeKinds":          len(domain.Kinds),
 }
 
 // work is the fixed cost of fields that walk or scan much of the graph

@@ -6,6 +6,7 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -99,9 +100,9 @@ func TestSearchScoresKindsAndPages(t *testing.T) {
 func TestSearchBadInput(t *testing.T) {
 	c := newClient(defaultDataset(t))
 	for _, q := range []string{"", "   ", "'"} {
-		wantCode(t, c, store.EBADINPUT, searchQuery, client.Var("q", q))
+		wantCode(t, c, domain.EBADINPUT, searchQuery, client.Var("q", q))
 	}
-	wantCode(t, c, store.EBADINPUT, searchQuery, client.Var("q", "caf"), client.Var("first", 501))
+	wantCode(t, c, domain.EBADINPUT, searchQuery, client.Var("q", "caf"), client.Var("first", 501))
 }
 
 type subgraphResp struct {
@@ -154,10 +155,10 @@ func TestNeighborhoodInTime(t *testing.T) {
 
 func TestNeighborhoodBadInput(t *testing.T) {
 	c := newClient(defaultDataset(t))
-	wantCode(t, c, store.ENOTFOUND, neighborhoodQuery, client.Var("id", "no-such-node"))
-	wantCode(t, c, store.EBADINPUT, neighborhoodQuery, client.Var("id", "caf-13"), client.Var("depth", 4))
-	wantCode(t, c, store.EBADINPUT, neighborhoodQuery, client.Var("id", "caf-13"), client.Var("depth", -1))
-	wantCode(t, c, store.EBADINPUT, neighborhoodQuery, client.Var("id", "Not An Id"))
+	wantCode(t, c, domain.ENOTFOUND, neighborhoodQuery, client.Var("id", "no-such-node"))
+	wantCode(t, c, domain.EBADINPUT, neighborhoodQuery, client.Var("id", "caf-13"), client.Var("depth", 4))
+	wantCode(t, c, domain.EBADINPUT, neighborhoodQuery, client.Var("id", "caf-13"), client.Var("depth", -1))
+	wantCode(t, c, domain.EBADINPUT, neighborhoodQuery, client.Var("id", "Not An Id"))
 }
 
 type pathResp struct {
@@ -205,8 +206,8 @@ func TestShortestPathFromMSAToAFederation(t *testing.T) {
 			t.Errorf("%s: path %+v, want null", name, none.ShortestPath)
 		}
 	}
-	wantCode(t, c, store.ENOTFOUND, pathQuery, client.Var("from", "msa-provence-azur"), client.Var("to", "no-such-node"))
-	wantCode(t, c, store.EBADINPUT, pathQuery, client.Var("from", "msa-provence-azur"), client.Var("to", "ucs-13"), client.Var("max", 7))
+	wantCode(t, c, domain.ENOTFOUND, pathQuery, client.Var("from", "msa-provence-azur"), client.Var("to", "no-such-node"))
+	wantCode(t, c, domain.EBADINPUT, pathQuery, client.Var("from", "msa-provence-azur"), client.Var("to", "ucs-13"), client.Var("max", 7))
 }
 
 func TestTimeline(t *testing.T) {
@@ -246,7 +247,7 @@ func TestTimeline(t *testing.T) {
 	if !joined["msa-provence-azur"] || !joined["carsat-sud-est"] || !joined["commune-tarascon"] || events == 0 {
 		t.Errorf("1 January 2019: joined %v and %d events; want MSA, Carsat and Tarascon, and the avenant's events", joined, events)
 	}
-	wantCode(t, c, store.EBADINPUT, q, client.Var("from", "2020"), client.Var("to", "2019"))
+	wantCode(t, c, domain.EBADINPUT, q, client.Var("from", "2020"), client.Var("to", "2019"))
 }
 
 func TestStats(t *testing.T) {
@@ -283,7 +284,7 @@ func TestStats(t *testing.T) {
 	var all statsResp
 	query(t, c, q, &all)
 	s := all.Stats
-	nodes, rels, err := defaultDataset(t).Size()
+	nodes, rels, err := defaultDataset(t).Size(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,8 +315,8 @@ func TestStats(t *testing.T) {
 			t.Errorf("1975: %d events, want 0", k.Count)
 		}
 	}
-	wantCode(t, c, store.EBADINPUT, `{ stats { signatoriesByYear(from: 2000, to: 1990) { year } } }`)
-	wantCode(t, c, store.EBADINPUT, `{ stats { organizationDegrees(first: -1) { degree } } }`)
+	wantCode(t, c, domain.EBADINPUT, `{ stats { signatoriesByYear(from: 2000, to: 1990) { year } } }`)
+	wantCode(t, c, domain.EBADINPUT, `{ stats { organizationDegrees(first: -1) { degree } } }`)
 }
 
 func TestOfficeHoldersAsOf(t *testing.T) {
@@ -343,10 +344,10 @@ func TestGraphWalksCountInTheComplexityLimit(t *testing.T) {
 		relations { kind validFrom validTo role note from { id name } to { id name } }
 	} }`, &ok)
 	// ... a neighbourhood of 500 nodes with a page of relations each does not.
-	wantCode(t, c, store.ECOMPLEXITY, `{ neighborhood(id: "cccs", depth: 3) {
+	wantCode(t, c, domain.ECOMPLEXITY, `{ neighborhood(id: "cccs", depth: 3) {
 		nodes { id relations(first: 100) { nodes { kind } } }
 	} }`)
-	wantCode(t, c, store.ECOMPLEXITY, `{ shortestPath(from: "caf-13", to: "ucs-13") {
+	wantCode(t, c, domain.ECOMPLEXITY, `{ shortestPath(from: "caf-13", to: "ucs-13") {
 		nodes { relations(first: 500) { nodes { from { relations(first: 500) { totalCount } } } } }
 	} }`)
 }

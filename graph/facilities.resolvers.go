@@ -8,25 +8,13 @@ package graph
 import (
 	"context"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Facilities is the resolver for the facilities field.
-func (r *facilityTypeResolver) Facilities(ctx context.Context, obj *model.FacilityType, first *int, after *string) (*model.FacilityConnection, error) {
-	args, err := pageArgs(first, after, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	nodes, err := model.RelatedNodes(ctx, obj.N.ID, store.In, "instance-of", nil)
-	if err != nil {
-		return nil, err
-	}
-	p, err := paginate(ctx, nodes, nil, args)
-	if err != nil {
-		return nil, err
-	}
-	return facilityConnection(p), nil
+func (r *facilityTypeResolver) Facilities(ctx context.Context, obj *model.FacilityType, first *int, after *string) (*model.Connection[*model.Facility], error) {
+	return relatedConnection[*model.Facility](ctx, obj.N.ID, domain.In, domain.RelInstanceOf, nil, nil, first, after)
 }
 
 // FacilityType returns FacilityTypeResolver implementation.

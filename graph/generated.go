@@ -14,8 +14,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
-	"github.com/cccs13/cccs-graph/store"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -44,7 +44,7 @@ type ComplexityRoot struct {
 	Agreement struct {
 		Amendments  func(childComplexity int) int
 		Articles    func(childComplexity int) int
-		Chairs      func(childComplexity int, asOf *store.Date) int
+		Chairs      func(childComplexity int, asOf *domain.Date) int
 		Editions    func(childComplexity int) int
 		EndDate     func(childComplexity int) int
 		Framework   func(childComplexity int) int
@@ -52,10 +52,10 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Place       func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		RenewedBy   func(childComplexity int) int
 		Renews      func(childComplexity int) int
-		Signatories func(childComplexity int, asOf *store.Date, first *int, after *string) int
+		Signatories func(childComplexity int, asOf *domain.Date, first *int, after *string) int
 		Signatures  func(childComplexity int) int
 		SignedAt    func(childComplexity int) int
 		Sources     func(childComplexity int) int
@@ -85,7 +85,7 @@ type ComplexityRoot struct {
 		Number        func(childComplexity int) int
 		Parties       func(childComplexity int) int
 		Place         func(childComplexity int) int
-		Relations     func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations     func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Signatures    func(childComplexity int) int
 		SignedAt      func(childComplexity int) int
 		Sources       func(childComplexity int) int
@@ -113,7 +113,7 @@ type ComplexityRoot struct {
 		Modifies      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Number        func(childComplexity int) int
-		Relations     func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations     func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources       func(childComplexity int) int
 		Summary       func(childComplexity int) int
 		Title         func(childComplexity int) int
@@ -132,14 +132,14 @@ type ComplexityRoot struct {
 	}
 
 	Body struct {
-		Chairs      func(childComplexity int, asOf *store.Date) int
+		Chairs      func(childComplexity int, asOf *domain.Date) int
 		Created     func(childComplexity int) int
 		Description func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
-		Members     func(childComplexity int, asOf *store.Date) int
+		Members     func(childComplexity int, asOf *domain.Date) int
 		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources     func(childComplexity int) int
 	}
 
@@ -218,7 +218,7 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources     func(childComplexity int) int
 	}
 
@@ -239,16 +239,16 @@ type ComplexityRoot struct {
 		Agrement     func(childComplexity int) int
 		AgrementFrom func(childComplexity int) int
 		Description  func(childComplexity int) int
-		Federation   func(childComplexity int, asOf *store.Date) int
+		Federation   func(childComplexity int, asOf *domain.Date) int
 		ID           func(childComplexity int) int
 		Kind         func(childComplexity int) int
-		Manager      func(childComplexity int, asOf *store.Date) int
+		Manager      func(childComplexity int, asOf *domain.Date) int
 		Name         func(childComplexity int) int
-		Relations    func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations    func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources      func(childComplexity int) int
 		Territory    func(childComplexity int) int
 		Type         func(childComplexity int) int
-		Zones        func(childComplexity int, asOf *store.Date) int
+		Zones        func(childComplexity int, asOf *domain.Date) int
 	}
 
 	FacilityConnection struct {
@@ -269,7 +269,7 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Rules       func(childComplexity int) int
 		Sources     func(childComplexity int) int
 	}
@@ -308,7 +308,7 @@ type ComplexityRoot struct {
 		Means        func(childComplexity int) int
 		Name         func(childComplexity int) int
 		Number       func(childComplexity int) int
-		Relations    func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations    func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources      func(childComplexity int) int
 		Theme        func(childComplexity int) int
 	}
@@ -327,15 +327,15 @@ type ComplexityRoot struct {
 
 	Organization struct {
 		Aliases          func(childComplexity int) int
-		Bodies           func(childComplexity int, asOf *store.Date) int
+		Bodies           func(childComplexity int, asOf *domain.Date) int
 		Category         func(childComplexity int) int
 		Description      func(childComplexity int) int
 		ID               func(childComplexity int) int
-		IsSignatory      func(childComplexity int, asOf *store.Date) int
+		IsSignatory      func(childComplexity int, asOf *domain.Date) int
 		Kind             func(childComplexity int) int
 		Name             func(childComplexity int) int
-		OfficeHolders    func(childComplexity int, asOf *store.Date) int
-		Relations        func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		OfficeHolders    func(childComplexity int, asOf *domain.Date) int
+		Relations        func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		ShortName        func(childComplexity int) int
 		SignatoryPeriods func(childComplexity int) int
 		Sources          func(childComplexity int) int
@@ -369,7 +369,7 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Number      func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources     func(childComplexity int) int
 		Type        func(childComplexity int) int
 	}
@@ -404,8 +404,8 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Offices     func(childComplexity int, asOf *store.Date) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Offices     func(childComplexity int, asOf *domain.Date) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Signatures  func(childComplexity int) int
 		Sources     func(childComplexity int) int
 	}
@@ -428,13 +428,13 @@ type ComplexityRoot struct {
 	}
 
 	Programme struct {
-		DeliveredBy func(childComplexity int, asOf *store.Date) int
+		DeliveredBy func(childComplexity int, asOf *domain.Date) int
 		Description func(childComplexity int) int
-		Funders     func(childComplexity int, asOf *store.Date) int
+		Funders     func(childComplexity int, asOf *domain.Date) int
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources     func(childComplexity int) int
 		Started     func(childComplexity int) int
 	}
@@ -456,14 +456,14 @@ type ComplexityRoot struct {
 		Amendments       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
 		Articles         func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
 		Bodies           func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
-		Centrality       func(childComplexity int, measure model.CentralityMeasure, asOf *store.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int) int
-		CentralityChange func(childComplexity int, measure model.CentralityMeasure, from store.Date, to store.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int) int
-		Communities      func(childComplexity int, asOf *store.Date, kinds []model.RelationKind) int
-		Diff             func(childComplexity int, from store.Date, to store.Date, kinds []model.RelationKind) int
+		Centrality       func(childComplexity int, measure model.CentralityMeasure, asOf *domain.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int) int
+		CentralityChange func(childComplexity int, measure model.CentralityMeasure, from domain.Date, to domain.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int) int
+		Communities      func(childComplexity int, asOf *domain.Date, kinds []model.RelationKind) int
+		Diff             func(childComplexity int, from domain.Date, to domain.Date, kinds []model.RelationKind) int
 		Events           func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
 		Facilities       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder) int
 		FacilityTypes    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
-		Neighborhood     func(childComplexity int, id string, depth *int, kinds []model.RelationKind, asOf *store.Date, direction *model.Direction) int
+		Neighborhood     func(childComplexity int, id string, depth *int, kinds []model.RelationKind, asOf *domain.Date, direction *model.Direction) int
 		Node             func(childComplexity int, id string) int
 		Nodes            func(childComplexity int, ids []string) int
 		Objectives       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
@@ -472,13 +472,13 @@ type ComplexityRoot struct {
 		People           func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
 		Programmes       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
 		Search           func(childComplexity int, query string, kinds []model.NodeKind, first *int, after *string) int
-		ShortestPath     func(childComplexity int, from string, to string, kinds []model.RelationKind, asOf *store.Date, maxDepth *int, direction *model.Direction) int
-		Signatories      func(childComplexity int, asOf *store.Date, first *int, after *string) int
+		ShortestPath     func(childComplexity int, from string, to string, kinds []model.RelationKind, asOf *domain.Date, maxDepth *int, direction *model.Direction) int
+		Signatories      func(childComplexity int, asOf *domain.Date, first *int, after *string) int
 		Sources          func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
-		Stats            func(childComplexity int, asOf *store.Date) int
+		Stats            func(childComplexity int, asOf *domain.Date) int
 		Territories      func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder) int
 		Themes           func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
-		Timeline         func(childComplexity int, from *store.Date, to *store.Date, kinds []model.RelationKind, events *bool, first *int, after *string) int
+		Timeline         func(childComplexity int, from *domain.Date, to *domain.Date, kinds []model.RelationKind, events *bool, first *int, after *string) int
 	}
 
 	Relation struct {
@@ -552,7 +552,7 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Publisher   func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources     func(childComplexity int) int
 	}
 
@@ -599,7 +599,7 @@ type ComplexityRoot struct {
 		Kind           func(childComplexity int) int
 		Name           func(childComplexity int) int
 		Parent         func(childComplexity int) int
-		Relations      func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations      func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources        func(childComplexity int) int
 		Type           func(childComplexity int) int
 	}
@@ -623,7 +623,7 @@ type ComplexityRoot struct {
 		Name        func(childComplexity int) int
 		Number      func(childComplexity int) int
 		Objectives  func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *store.Date, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources     func(childComplexity int) int
 	}
 
@@ -670,45 +670,45 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type AgreementResolver interface {
-	Signatories(ctx context.Context, obj *model.Agreement, asOf *store.Date, first *int, after *string) (*model.OrganizationConnection, error)
+	Signatories(ctx context.Context, obj *model.Agreement, asOf *domain.Date, first *int, after *string) (*model.Connection[*model.Organization], error)
 }
 type FacilityTypeResolver interface {
-	Facilities(ctx context.Context, obj *model.FacilityType, first *int, after *string) (*model.FacilityConnection, error)
+	Facilities(ctx context.Context, obj *model.FacilityType, first *int, after *string) (*model.Connection[*model.Facility], error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
-	Signatories(ctx context.Context, asOf *store.Date, first *int, after *string) (*model.OrganizationConnection, error)
-	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder) (*model.OrganizationConnection, error)
-	Facilities(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder) (*model.FacilityConnection, error)
-	FacilityTypes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.FacilityTypeConnection, error)
-	Territories(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder) (*model.TerritoryConnection, error)
-	Bodies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.BodyConnection, error)
-	Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.AgreementConnection, error)
-	Amendments(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.AmendmentConnection, error)
-	Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ArticleConnection, error)
-	Programmes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.ProgrammeConnection, error)
-	Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder) (*model.OrientationConnection, error)
-	Themes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ThemeConnection, error)
-	Objectives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ObjectiveConnection, error)
-	Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.EventConnection, error)
-	People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.PersonConnection, error)
-	Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.SourceConnection, error)
-	Diff(ctx context.Context, from store.Date, to store.Date, kinds []model.RelationKind) (*model.Diff, error)
-	Centrality(ctx context.Context, measure model.CentralityMeasure, asOf *store.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int) ([]*model.CentralityScore, error)
-	CentralityChange(ctx context.Context, measure model.CentralityMeasure, from store.Date, to store.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int) ([]*model.CentralityChange, error)
-	Communities(ctx context.Context, asOf *store.Date, kinds []model.RelationKind) (*model.CommunityPartition, error)
-	Neighborhood(ctx context.Context, id string, depth *int, kinds []model.RelationKind, asOf *store.Date, direction *model.Direction) (*model.Subgraph, error)
-	ShortestPath(ctx context.Context, from string, to string, kinds []model.RelationKind, asOf *store.Date, maxDepth *int, direction *model.Direction) (*model.Path, error)
-	Timeline(ctx context.Context, from *store.Date, to *store.Date, kinds []model.RelationKind, events *bool, first *int, after *string) (*model.TimelineConnection, error)
+	Signatories(ctx context.Context, asOf *domain.Date, first *int, after *string) (*model.Connection[*model.Organization], error)
+	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Organization], error)
+	Facilities(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Facility], error)
+	FacilityTypes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.FacilityType], error)
+	Territories(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Territory], error)
+	Bodies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Body], error)
+	Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Agreement], error)
+	Amendments(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Amendment], error)
+	Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Article], error)
+	Programmes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Programme], error)
+	Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Orientation], error)
+	Themes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Theme], error)
+	Objectives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Objective], error)
+	Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Event], error)
+	People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Person], error)
+	Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Source], error)
+	Diff(ctx context.Context, from domain.Date, to domain.Date, kinds []model.RelationKind) (*model.Diff, error)
+	Centrality(ctx context.Context, measure model.CentralityMeasure, asOf *domain.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int) ([]*model.CentralityScore, error)
+	CentralityChange(ctx context.Context, measure model.CentralityMeasure, from domain.Date, to domain.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int) ([]*model.CentralityChange, error)
+	Communities(ctx context.Context, asOf *domain.Date, kinds []model.RelationKind) (*model.CommunityPartition, error)
+	Neighborhood(ctx context.Context, id string, depth *int, kinds []model.RelationKind, asOf *domain.Date, direction *model.Direction) (*model.Subgraph, error)
+	ShortestPath(ctx context.Context, from string, to string, kinds []model.RelationKind, asOf *domain.Date, maxDepth *int, direction *model.Direction) (*model.Path, error)
+	Timeline(ctx context.Context, from *domain.Date, to *domain.Date, kinds []model.RelationKind, events *bool, first *int, after *string) (*model.TimelineConnection, error)
 	Search(ctx context.Context, query string, kinds []model.NodeKind, first *int, after *string) (*model.SearchConnection, error)
-	Stats(ctx context.Context, asOf *store.Date) (*model.Stats, error)
+	Stats(ctx context.Context, asOf *domain.Date) (*model.Stats, error)
 }
 type StatsResolver interface {
 	SignatoriesByYear(ctx context.Context, obj *model.Stats, from *int, to *int) ([]*model.YearCount, error)
 }
 type TerritoryResolver interface {
-	Children(ctx context.Context, obj *model.Territory, kinds []model.TerritoryKind, first *int, after *string) (*model.TerritoryConnection, error)
+	Children(ctx context.Context, obj *model.Territory, kinds []model.TerritoryKind, first *int, after *string) (*model.Connection[*model.Territory], error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -751,7 +751,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Agreement.Chairs(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Agreement.Chairs(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Agreement.editions":
 		if e.ComplexityRoot.Agreement.Editions == nil {
 			break
@@ -804,7 +804,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Agreement.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Agreement.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Agreement.renewedBy":
 		if e.ComplexityRoot.Agreement.RenewedBy == nil {
 			break
@@ -827,7 +827,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Agreement.Signatories(childComplexity, args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Agreement.Signatories(childComplexity, args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Agreement.signatures":
 		if e.ComplexityRoot.Agreement.Signatures == nil {
 			break
@@ -961,7 +961,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Amendment.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Amendment.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Amendment.signatures":
 		if e.ComplexityRoot.Amendment.Signatures == nil {
 			break
@@ -1083,7 +1083,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Article.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Article.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Article.sources":
 		if e.ComplexityRoot.Article.Sources == nil {
 			break
@@ -1151,7 +1151,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Chairs(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Body.Chairs(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Body.created":
 		if e.ComplexityRoot.Body.Created == nil {
 			break
@@ -1186,7 +1186,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Members(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Body.Members(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Body.name":
 		if e.ComplexityRoot.Body.Name == nil {
 			break
@@ -1203,7 +1203,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Body.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Body.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Body.sources":
 		if e.ComplexityRoot.Body.Sources == nil {
 			break
@@ -1535,7 +1535,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Event.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Event.sources":
 		if e.ComplexityRoot.Event.Sources == nil {
 			break
@@ -1615,7 +1615,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Federation(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Facility.Federation(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Facility.id":
 		if e.ComplexityRoot.Facility.ID == nil {
 			break
@@ -1638,7 +1638,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Manager(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Facility.Manager(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Facility.name":
 		if e.ComplexityRoot.Facility.Name == nil {
 			break
@@ -1655,7 +1655,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Facility.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Facility.sources":
 		if e.ComplexityRoot.Facility.Sources == nil {
 			break
@@ -1684,7 +1684,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Zones(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Facility.Zones(childComplexity, args["asOf"].(*domain.Date)), true
 
 	case "FacilityConnection.edges":
 		if e.ComplexityRoot.FacilityConnection.Edges == nil {
@@ -1769,7 +1769,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.FacilityType.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.FacilityType.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "FacilityType.rules":
 		if e.ComplexityRoot.FacilityType.Rules == nil {
 			break
@@ -1923,7 +1923,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Objective.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Objective.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Objective.sources":
 		if e.ComplexityRoot.Objective.Sources == nil {
 			break
@@ -1991,7 +1991,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Bodies(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Organization.Bodies(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Organization.category":
 		if e.ComplexityRoot.Organization.Category == nil {
 			break
@@ -2020,7 +2020,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.IsSignatory(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Organization.IsSignatory(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Organization.kind":
 		if e.ComplexityRoot.Organization.Kind == nil {
 			break
@@ -2043,7 +2043,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.OfficeHolders(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Organization.OfficeHolders(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Organization.relations":
 		if e.ComplexityRoot.Organization.Relations == nil {
 			break
@@ -2054,7 +2054,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.shortName":
 		if e.ComplexityRoot.Organization.ShortName == nil {
 			break
@@ -2195,7 +2195,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Orientation.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Orientation.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Orientation.sources":
 		if e.ComplexityRoot.Orientation.Sources == nil {
 			break
@@ -2325,7 +2325,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Offices(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Person.Offices(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Person.relations":
 		if e.ComplexityRoot.Person.Relations == nil {
 			break
@@ -2336,7 +2336,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Person.signatures":
 		if e.ComplexityRoot.Person.Signatures == nil {
 			break
@@ -2411,7 +2411,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Programme.DeliveredBy(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Programme.DeliveredBy(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Programme.description":
 		if e.ComplexityRoot.Programme.Description == nil {
 			break
@@ -2428,7 +2428,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Programme.Funders(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Programme.Funders(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Programme.id":
 		if e.ComplexityRoot.Programme.ID == nil {
 			break
@@ -2457,7 +2457,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Programme.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Programme.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Programme.sources":
 		if e.ComplexityRoot.Programme.Sources == nil {
 			break
@@ -2563,7 +2563,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Centrality(childComplexity, args["measure"].(model.CentralityMeasure), args["asOf"].(*store.Date), args["kinds"].([]model.RelationKind), args["nodeKinds"].([]model.NodeKind), args["ids"].([]string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Centrality(childComplexity, args["measure"].(model.CentralityMeasure), args["asOf"].(*domain.Date), args["kinds"].([]model.RelationKind), args["nodeKinds"].([]model.NodeKind), args["ids"].([]string), args["first"].(*int)), true
 	case "Query.centralityChange":
 		if e.ComplexityRoot.Query.CentralityChange == nil {
 			break
@@ -2574,7 +2574,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.CentralityChange(childComplexity, args["measure"].(model.CentralityMeasure), args["from"].(store.Date), args["to"].(store.Date), args["kinds"].([]model.RelationKind), args["nodeKinds"].([]model.NodeKind), args["ids"].([]string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.CentralityChange(childComplexity, args["measure"].(model.CentralityMeasure), args["from"].(domain.Date), args["to"].(domain.Date), args["kinds"].([]model.RelationKind), args["nodeKinds"].([]model.NodeKind), args["ids"].([]string), args["first"].(*int)), true
 	case "Query.communities":
 		if e.ComplexityRoot.Query.Communities == nil {
 			break
@@ -2585,7 +2585,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Communities(childComplexity, args["asOf"].(*store.Date), args["kinds"].([]model.RelationKind)), true
+		return e.ComplexityRoot.Query.Communities(childComplexity, args["asOf"].(*domain.Date), args["kinds"].([]model.RelationKind)), true
 	case "Query.diff":
 		if e.ComplexityRoot.Query.Diff == nil {
 			break
@@ -2596,7 +2596,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Diff(childComplexity, args["from"].(store.Date), args["to"].(store.Date), args["kinds"].([]model.RelationKind)), true
+		return e.ComplexityRoot.Query.Diff(childComplexity, args["from"].(domain.Date), args["to"].(domain.Date), args["kinds"].([]model.RelationKind)), true
 	case "Query.events":
 		if e.ComplexityRoot.Query.Events == nil {
 			break
@@ -2641,7 +2641,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["direction"].(*model.Direction)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2740,7 +2740,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ShortestPath(childComplexity, args["from"].(string), args["to"].(string), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["maxDepth"].(*int), args["direction"].(*model.Direction)), true
+		return e.ComplexityRoot.Query.ShortestPath(childComplexity, args["from"].(string), args["to"].(string), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["maxDepth"].(*int), args["direction"].(*model.Direction)), true
 	case "Query.signatories":
 		if e.ComplexityRoot.Query.Signatories == nil {
 			break
@@ -2751,7 +2751,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Signatories(childComplexity, args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Signatories(childComplexity, args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Query.sources":
 		if e.ComplexityRoot.Query.Sources == nil {
 			break
@@ -2773,7 +2773,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Stats(childComplexity, args["asOf"].(*store.Date)), true
+		return e.ComplexityRoot.Query.Stats(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Query.territories":
 		if e.ComplexityRoot.Query.Territories == nil {
 			break
@@ -2806,7 +2806,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Timeline(childComplexity, args["from"].(*store.Date), args["to"].(*store.Date), args["kinds"].([]model.RelationKind), args["events"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Timeline(childComplexity, args["from"].(*domain.Date), args["to"].(*domain.Date), args["kinds"].([]model.RelationKind), args["events"].(*bool), args["first"].(*int), args["after"].(*string)), true
 
 	case "Relation.from":
 		if e.ComplexityRoot.Relation.From == nil {
@@ -3085,7 +3085,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Source.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Source.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Source.sources":
 		if e.ComplexityRoot.Source.Sources == nil {
 			break
@@ -3307,7 +3307,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Territory.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Territory.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Territory.sources":
 		if e.ComplexityRoot.Territory.Sources == nil {
 			break
@@ -3405,7 +3405,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Theme.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*store.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Theme.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Theme.sources":
 		if e.ComplexityRoot.Theme.Sources == nil {
 			break
@@ -4947,8 +4947,8 @@ func (ec *executionContext) field_Agreement_chairs_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4977,8 +4977,8 @@ func (ec *executionContext) field_Agreement_relations_args(ctx context.Context, 
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5007,8 +5007,8 @@ func (ec *executionContext) field_Agreement_signatories_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5053,8 +5053,8 @@ func (ec *executionContext) field_Amendment_relations_args(ctx context.Context, 
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5099,8 +5099,8 @@ func (ec *executionContext) field_Article_relations_args(ctx context.Context, ra
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5129,8 +5129,8 @@ func (ec *executionContext) field_Body_chairs_args(ctx context.Context, rawArgs 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5143,8 +5143,8 @@ func (ec *executionContext) field_Body_members_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5173,8 +5173,8 @@ func (ec *executionContext) field_Body_relations_args(ctx context.Context, rawAr
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5331,8 +5331,8 @@ func (ec *executionContext) field_Event_relations_args(ctx context.Context, rawA
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5399,8 +5399,8 @@ func (ec *executionContext) field_FacilityType_relations_args(ctx context.Contex
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5429,8 +5429,8 @@ func (ec *executionContext) field_Facility_federation_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5443,8 +5443,8 @@ func (ec *executionContext) field_Facility_manager_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5473,8 +5473,8 @@ func (ec *executionContext) field_Facility_relations_args(ctx context.Context, r
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5503,8 +5503,8 @@ func (ec *executionContext) field_Facility_zones_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5533,8 +5533,8 @@ func (ec *executionContext) field_Objective_relations_args(ctx context.Context, 
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5563,8 +5563,8 @@ func (ec *executionContext) field_Organization_bodies_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5577,8 +5577,8 @@ func (ec *executionContext) field_Organization_isSignatory_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5591,8 +5591,8 @@ func (ec *executionContext) field_Organization_officeHolders_args(ctx context.Co
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5621,8 +5621,8 @@ func (ec *executionContext) field_Organization_relations_args(ctx context.Contex
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5667,8 +5667,8 @@ func (ec *executionContext) field_Orientation_relations_args(ctx context.Context
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5697,8 +5697,8 @@ func (ec *executionContext) field_Person_offices_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5727,8 +5727,8 @@ func (ec *executionContext) field_Person_relations_args(ctx context.Context, raw
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5757,8 +5757,8 @@ func (ec *executionContext) field_Programme_deliveredBy_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5771,8 +5771,8 @@ func (ec *executionContext) field_Programme_funders_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5801,8 +5801,8 @@ func (ec *executionContext) field_Programme_relations_args(ctx context.Context, 
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6069,16 +6069,16 @@ func (ec *executionContext) field_Query_centralityChange_args(ctx context.Contex
 	}
 	args["measure"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (store.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (store.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6131,8 +6131,8 @@ func (ec *executionContext) field_Query_centrality_args(ctx context.Context, raw
 	}
 	args["measure"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6177,8 +6177,8 @@ func (ec *executionContext) field_Query_communities_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6199,16 +6199,16 @@ func (ec *executionContext) field_Query_diff_args(ctx context.Context, rawArgs m
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (store.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (store.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6415,8 +6415,8 @@ func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, r
 	}
 	args["kinds"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6797,8 +6797,8 @@ func (ec *executionContext) field_Query_shortestPath_args(ctx context.Context, r
 	}
 	args["kinds"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6827,8 +6827,8 @@ func (ec *executionContext) field_Query_signatories_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6911,8 +6911,8 @@ func (ec *executionContext) field_Query_stats_args(ctx context.Context, rawArgs 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7033,16 +7033,16 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7103,8 +7103,8 @@ func (ec *executionContext) field_Source_relations_args(ctx context.Context, raw
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7245,8 +7245,8 @@ func (ec *executionContext) field_Territory_relations_args(ctx context.Context, 
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7291,8 +7291,8 @@ func (ec *executionContext) field_Theme_relations_args(ctx context.Context, rawA
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7502,7 +7502,7 @@ func (ec *executionContext) _Agreement_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -7548,8 +7548,8 @@ func (ec *executionContext) _Agreement_startDate(ctx context.Context, field grap
 			return obj.StartDate(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7571,8 +7571,8 @@ func (ec *executionContext) _Agreement_endDate(ctx context.Context, field graphq
 			return obj.EndDate(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7594,8 +7594,8 @@ func (ec *executionContext) _Agreement_signedAt(ctx context.Context, field graph
 			return obj.SignedAt(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7661,11 +7661,11 @@ func (ec *executionContext) _Agreement_signatories(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Agreement().Signatories(ctx, obj, fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Agreement().Signatories(ctx, obj, fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
-			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Organization]) graphql.Marshaler {
+			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7705,7 +7705,7 @@ func (ec *executionContext) _Agreement_chairs(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Chairs(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Chairs(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -7963,7 +7963,7 @@ func (ec *executionContext) fieldContext_Agreement_signatures(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _AgreementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AgreementConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AgreementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Agreement]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7986,7 +7986,7 @@ func (ec *executionContext) fieldContext_AgreementConnection_totalCount(_ contex
 	return graphql.NewScalarFieldContext("AgreementConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _AgreementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AgreementConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AgreementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Agreement]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8018,7 +8018,7 @@ func (ec *executionContext) fieldContext_AgreementConnection_pageInfo(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _AgreementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AgreementConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AgreementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Agreement]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8030,8 +8030,8 @@ func (ec *executionContext) _AgreementConnection_edges(ctx context.Context, fiel
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.AgreementEdge) graphql.Marshaler {
-			return ec.marshalNAgreementEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAgreementEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Agreement]) graphql.Marshaler {
+			return ec.marshalNAgreementEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8050,7 +8050,7 @@ func (ec *executionContext) fieldContext_AgreementConnection_edges(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _AgreementConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AgreementConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AgreementConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Agreement]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8082,7 +8082,7 @@ func (ec *executionContext) fieldContext_AgreementConnection_nodes(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _AgreementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AgreementEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _AgreementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Agreement]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8105,7 +8105,7 @@ func (ec *executionContext) fieldContext_AgreementEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("AgreementEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _AgreementEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AgreementEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _AgreementEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Agreement]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8248,7 +8248,7 @@ func (ec *executionContext) _Amendment_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -8317,8 +8317,8 @@ func (ec *executionContext) _Amendment_signedAt(ctx context.Context, field graph
 			return obj.SignedAt(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8363,8 +8363,8 @@ func (ec *executionContext) _Amendment_effectiveFrom(ctx context.Context, field 
 			return obj.EffectiveFrom(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8525,7 +8525,7 @@ func (ec *executionContext) fieldContext_Amendment_signatures(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _AmendmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AmendmentConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AmendmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Amendment]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8548,7 +8548,7 @@ func (ec *executionContext) fieldContext_AmendmentConnection_totalCount(_ contex
 	return graphql.NewScalarFieldContext("AmendmentConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _AmendmentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AmendmentConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AmendmentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Amendment]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8580,7 +8580,7 @@ func (ec *executionContext) fieldContext_AmendmentConnection_pageInfo(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _AmendmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AmendmentConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AmendmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Amendment]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8592,8 +8592,8 @@ func (ec *executionContext) _AmendmentConnection_edges(ctx context.Context, fiel
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.AmendmentEdge) graphql.Marshaler {
-			return ec.marshalNAmendmentEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAmendmentEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Amendment]) graphql.Marshaler {
+			return ec.marshalNAmendmentEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8612,7 +8612,7 @@ func (ec *executionContext) fieldContext_AmendmentConnection_edges(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _AmendmentConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AmendmentConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AmendmentConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Amendment]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8644,7 +8644,7 @@ func (ec *executionContext) fieldContext_AmendmentConnection_nodes(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _AmendmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AmendmentEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _AmendmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Amendment]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8667,7 +8667,7 @@ func (ec *executionContext) fieldContext_AmendmentEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("AmendmentEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _AmendmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AmendmentEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _AmendmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Amendment]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8810,7 +8810,7 @@ func (ec *executionContext) _Article_relations(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -8925,8 +8925,8 @@ func (ec *executionContext) _Article_effectiveFrom(ctx context.Context, field gr
 			return obj.EffectiveFrom(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9032,7 +9032,7 @@ func (ec *executionContext) fieldContext_Article_modifiedBy(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _ArticleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ArticleConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ArticleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Article]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9055,7 +9055,7 @@ func (ec *executionContext) fieldContext_ArticleConnection_totalCount(_ context.
 	return graphql.NewScalarFieldContext("ArticleConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ArticleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ArticleConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ArticleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Article]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9087,7 +9087,7 @@ func (ec *executionContext) fieldContext_ArticleConnection_pageInfo(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _ArticleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ArticleConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ArticleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Article]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9099,8 +9099,8 @@ func (ec *executionContext) _ArticleConnection_edges(ctx context.Context, field 
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ArticleEdge) graphql.Marshaler {
-			return ec.marshalNArticleEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐArticleEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Article]) graphql.Marshaler {
+			return ec.marshalNArticleEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9119,7 +9119,7 @@ func (ec *executionContext) fieldContext_ArticleConnection_edges(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _ArticleConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ArticleConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ArticleConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Article]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9151,7 +9151,7 @@ func (ec *executionContext) fieldContext_ArticleConnection_nodes(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _ArticleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ArticleEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ArticleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Article]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9174,7 +9174,7 @@ func (ec *executionContext) fieldContext_ArticleEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("ArticleEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _ArticleEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ArticleEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ArticleEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Article]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9317,7 +9317,7 @@ func (ec *executionContext) _Body_relations(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -9386,8 +9386,8 @@ func (ec *executionContext) _Body_created(ctx context.Context, field graphql.Col
 			return obj.Created(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9407,7 +9407,7 @@ func (ec *executionContext) _Body_members(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Members(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Members(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -9451,7 +9451,7 @@ func (ec *executionContext) _Body_chairs(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Chairs(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Chairs(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -9485,7 +9485,7 @@ func (ec *executionContext) fieldContext_Body_chairs(ctx context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _BodyConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _BodyConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Body]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9508,7 +9508,7 @@ func (ec *executionContext) fieldContext_BodyConnection_totalCount(_ context.Con
 	return graphql.NewScalarFieldContext("BodyConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _BodyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _BodyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Body]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9540,7 +9540,7 @@ func (ec *executionContext) fieldContext_BodyConnection_pageInfo(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _BodyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _BodyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Body]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9552,8 +9552,8 @@ func (ec *executionContext) _BodyConnection_edges(ctx context.Context, field gra
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.BodyEdge) graphql.Marshaler {
-			return ec.marshalNBodyEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐBodyEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Body]) graphql.Marshaler {
+			return ec.marshalNBodyEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9572,7 +9572,7 @@ func (ec *executionContext) fieldContext_BodyConnection_edges(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _BodyConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _BodyConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Body]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9604,7 +9604,7 @@ func (ec *executionContext) fieldContext_BodyConnection_nodes(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _BodyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BodyEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _BodyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Body]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9627,7 +9627,7 @@ func (ec *executionContext) fieldContext_BodyEdge_cursor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("BodyEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _BodyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BodyEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _BodyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Body]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10155,8 +10155,8 @@ func (ec *executionContext) _CommunityPartition_asOf(ctx context.Context, field 
 			return obj.AsOf(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10312,8 +10312,8 @@ func (ec *executionContext) _Diff_from(ctx context.Context, field graphql.Collec
 			return obj.From(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.Date) graphql.Marshaler {
-			return ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10335,8 +10335,8 @@ func (ec *executionContext) _Diff_to(ctx context.Context, field graphql.Collecte
 			return obj.To(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.Date) graphql.Marshaler {
-			return ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10741,7 +10741,7 @@ func (ec *executionContext) _Event_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -10787,8 +10787,8 @@ func (ec *executionContext) _Event_date(ctx context.Context, field graphql.Colle
 			return obj.Date(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10810,8 +10810,8 @@ func (ec *executionContext) _Event_endDate(ctx context.Context, field graphql.Co
 			return obj.EndDate(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10876,7 +10876,7 @@ func (ec *executionContext) fieldContext_Event_concerns(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _EventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _EventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10899,7 +10899,7 @@ func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("EventConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _EventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _EventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10931,7 +10931,7 @@ func (ec *executionContext) fieldContext_EventConnection_pageInfo(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10943,8 +10943,8 @@ func (ec *executionContext) _EventConnection_edges(ctx context.Context, field gr
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.EventEdge) graphql.Marshaler {
-			return ec.marshalNEventEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEventEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Event]) graphql.Marshaler {
+			return ec.marshalNEventEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10963,7 +10963,7 @@ func (ec *executionContext) fieldContext_EventConnection_edges(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _EventConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _EventConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10995,7 +10995,7 @@ func (ec *executionContext) fieldContext_EventConnection_nodes(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11018,7 +11018,7 @@ func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("EventEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Event]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11161,7 +11161,7 @@ func (ec *executionContext) _Facility_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -11253,8 +11253,8 @@ func (ec *executionContext) _Facility_agrementFrom(ctx context.Context, field gr
 			return obj.AgrementFrom(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11329,7 +11329,7 @@ func (ec *executionContext) _Facility_manager(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Manager(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Manager(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
@@ -11373,7 +11373,7 @@ func (ec *executionContext) _Facility_federation(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Federation(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Federation(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
@@ -11449,7 +11449,7 @@ func (ec *executionContext) _Facility_zones(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Zones(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Zones(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Territory) graphql.Marshaler {
@@ -11483,7 +11483,7 @@ func (ec *executionContext) fieldContext_Facility_zones(ctx context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _FacilityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.FacilityConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Facility]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11506,7 +11506,7 @@ func (ec *executionContext) fieldContext_FacilityConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("FacilityConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _FacilityConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.FacilityConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Facility]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11538,7 +11538,7 @@ func (ec *executionContext) fieldContext_FacilityConnection_pageInfo(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _FacilityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.FacilityConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Facility]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11550,8 +11550,8 @@ func (ec *executionContext) _FacilityConnection_edges(ctx context.Context, field
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.FacilityEdge) graphql.Marshaler {
-			return ec.marshalNFacilityEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Facility]) graphql.Marshaler {
+			return ec.marshalNFacilityEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11570,7 +11570,7 @@ func (ec *executionContext) fieldContext_FacilityConnection_edges(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _FacilityConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.FacilityConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Facility]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11602,7 +11602,7 @@ func (ec *executionContext) fieldContext_FacilityConnection_nodes(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _FacilityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.FacilityEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Facility]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11625,7 +11625,7 @@ func (ec *executionContext) fieldContext_FacilityEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("FacilityEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _FacilityEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.FacilityEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Facility]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11768,7 +11768,7 @@ func (ec *executionContext) _FacilityType_relations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -11861,8 +11861,8 @@ func (ec *executionContext) _FacilityType_facilities(ctx context.Context, field 
 			return ec.Resolvers.FacilityType().Facilities(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.FacilityConnection) graphql.Marshaler {
-			return ec.marshalNFacilityConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Facility]) graphql.Marshaler {
+			return ec.marshalNFacilityConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11892,7 +11892,7 @@ func (ec *executionContext) fieldContext_FacilityType_facilities(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _FacilityTypeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.FacilityTypeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityTypeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.FacilityType]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11915,7 +11915,7 @@ func (ec *executionContext) fieldContext_FacilityTypeConnection_totalCount(_ con
 	return graphql.NewScalarFieldContext("FacilityTypeConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _FacilityTypeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.FacilityTypeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityTypeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.FacilityType]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11947,7 +11947,7 @@ func (ec *executionContext) fieldContext_FacilityTypeConnection_pageInfo(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _FacilityTypeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.FacilityTypeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityTypeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.FacilityType]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11959,8 +11959,8 @@ func (ec *executionContext) _FacilityTypeConnection_edges(ctx context.Context, f
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.FacilityTypeEdge) graphql.Marshaler {
-			return ec.marshalNFacilityTypeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityTypeEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.FacilityType]) graphql.Marshaler {
+			return ec.marshalNFacilityTypeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11979,7 +11979,7 @@ func (ec *executionContext) fieldContext_FacilityTypeConnection_edges(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _FacilityTypeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.FacilityTypeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityTypeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.FacilityType]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12011,7 +12011,7 @@ func (ec *executionContext) fieldContext_FacilityTypeConnection_nodes(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _FacilityTypeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.FacilityTypeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityTypeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.FacilityType]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12034,7 +12034,7 @@ func (ec *executionContext) fieldContext_FacilityTypeEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("FacilityTypeEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _FacilityTypeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.FacilityTypeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _FacilityTypeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.FacilityType]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12292,7 +12292,7 @@ func (ec *executionContext) _Objective_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -12453,8 +12453,8 @@ func (ec *executionContext) _Objective_deadlineDate(ctx context.Context, field g
 			return obj.DeadlineDate(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12528,7 +12528,7 @@ func (ec *executionContext) fieldContext_Objective_actorNodes(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _ObjectiveConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ObjectiveConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ObjectiveConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Objective]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12551,7 +12551,7 @@ func (ec *executionContext) fieldContext_ObjectiveConnection_totalCount(_ contex
 	return graphql.NewScalarFieldContext("ObjectiveConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ObjectiveConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ObjectiveConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ObjectiveConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Objective]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12583,7 +12583,7 @@ func (ec *executionContext) fieldContext_ObjectiveConnection_pageInfo(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _ObjectiveConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ObjectiveConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ObjectiveConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Objective]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12595,8 +12595,8 @@ func (ec *executionContext) _ObjectiveConnection_edges(ctx context.Context, fiel
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ObjectiveEdge) graphql.Marshaler {
-			return ec.marshalNObjectiveEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐObjectiveEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Objective]) graphql.Marshaler {
+			return ec.marshalNObjectiveEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12615,7 +12615,7 @@ func (ec *executionContext) fieldContext_ObjectiveConnection_edges(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _ObjectiveConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ObjectiveConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ObjectiveConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Objective]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12647,7 +12647,7 @@ func (ec *executionContext) fieldContext_ObjectiveConnection_nodes(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _ObjectiveEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ObjectiveEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ObjectiveEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Objective]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12670,7 +12670,7 @@ func (ec *executionContext) fieldContext_ObjectiveEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("ObjectiveEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _ObjectiveEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ObjectiveEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ObjectiveEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Objective]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12813,7 +12813,7 @@ func (ec *executionContext) _Organization_relations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -12972,7 +12972,7 @@ func (ec *executionContext) _Organization_isSignatory(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.IsSignatory(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.IsSignatory(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -13048,7 +13048,7 @@ func (ec *executionContext) _Organization_bodies(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Bodies(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Bodies(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Body) graphql.Marshaler {
@@ -13124,7 +13124,7 @@ func (ec *executionContext) _Organization_officeHolders(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.OfficeHolders(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.OfficeHolders(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -13158,7 +13158,7 @@ func (ec *executionContext) fieldContext_Organization_officeHolders(ctx context.
 	return fc, nil
 }
 
-func (ec *executionContext) _OrganizationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Organization]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13181,7 +13181,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_totalCount(_ con
 	return graphql.NewScalarFieldContext("OrganizationConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Organization]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13213,7 +13213,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_pageInfo(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Organization]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13225,8 +13225,8 @@ func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, f
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrganizationEdge) graphql.Marshaler {
-			return ec.marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Organization]) graphql.Marshaler {
+			return ec.marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13245,7 +13245,7 @@ func (ec *executionContext) fieldContext_OrganizationConnection_edges(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _OrganizationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Organization]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13401,7 +13401,7 @@ func (ec *executionContext) fieldContext_OrganizationDegree_neighbors(_ context.
 	return graphql.NewScalarFieldContext("OrganizationDegree", field, false, false, "Int")
 }
 
-func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Organization]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13424,7 +13424,7 @@ func (ec *executionContext) fieldContext_OrganizationEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("OrganizationEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Organization]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13567,7 +13567,7 @@ func (ec *executionContext) _Orientation_relations(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -13670,7 +13670,7 @@ func (ec *executionContext) fieldContext_Orientation_description(_ context.Conte
 	return graphql.NewScalarFieldContext("Orientation", field, true, false, "String")
 }
 
-func (ec *executionContext) _OrientationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.OrientationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrientationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Orientation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13693,7 +13693,7 @@ func (ec *executionContext) fieldContext_OrientationConnection_totalCount(_ cont
 	return graphql.NewScalarFieldContext("OrientationConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _OrientationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OrientationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrientationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Orientation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13725,7 +13725,7 @@ func (ec *executionContext) fieldContext_OrientationConnection_pageInfo(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _OrientationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrientationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrientationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Orientation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13737,8 +13737,8 @@ func (ec *executionContext) _OrientationConnection_edges(ctx context.Context, fi
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrientationEdge) graphql.Marshaler {
-			return ec.marshalNOrientationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Orientation]) graphql.Marshaler {
+			return ec.marshalNOrientationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13757,7 +13757,7 @@ func (ec *executionContext) fieldContext_OrientationConnection_edges(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _OrientationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.OrientationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrientationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Orientation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13789,7 +13789,7 @@ func (ec *executionContext) fieldContext_OrientationConnection_nodes(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _OrientationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrientationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrientationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Orientation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13812,7 +13812,7 @@ func (ec *executionContext) fieldContext_OrientationEdge_cursor(_ context.Contex
 	return graphql.NewScalarFieldContext("OrientationEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _OrientationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OrientationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrientationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Orientation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14134,7 +14134,7 @@ func (ec *executionContext) _Person_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -14201,7 +14201,7 @@ func (ec *executionContext) _Person_offices(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Offices(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Offices(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -14267,7 +14267,7 @@ func (ec *executionContext) fieldContext_Person_signatures(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _PersonConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Person]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14290,7 +14290,7 @@ func (ec *executionContext) fieldContext_PersonConnection_totalCount(_ context.C
 	return graphql.NewScalarFieldContext("PersonConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _PersonConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Person]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14322,7 +14322,7 @@ func (ec *executionContext) fieldContext_PersonConnection_pageInfo(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Person]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14334,8 +14334,8 @@ func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field g
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PersonEdge) graphql.Marshaler {
-			return ec.marshalNPersonEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPersonEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Person]) graphql.Marshaler {
+			return ec.marshalNPersonEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14354,7 +14354,7 @@ func (ec *executionContext) fieldContext_PersonConnection_edges(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _PersonConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Person]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14386,7 +14386,7 @@ func (ec *executionContext) fieldContext_PersonConnection_nodes(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _PersonEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PersonEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Person]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14409,7 +14409,7 @@ func (ec *executionContext) fieldContext_PersonEdge_cursor(_ context.Context, fi
 	return graphql.NewScalarFieldContext("PersonEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _PersonEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PersonEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Person]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14598,7 +14598,7 @@ func (ec *executionContext) _Programme_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -14667,8 +14667,8 @@ func (ec *executionContext) _Programme_started(ctx context.Context, field graphq
 			return obj.Started(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -14688,7 +14688,7 @@ func (ec *executionContext) _Programme_funders(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Funders(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.Funders(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -14732,7 +14732,7 @@ func (ec *executionContext) _Programme_deliveredBy(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.DeliveredBy(ctx, fc.Args["asOf"].(*store.Date))
+			return obj.DeliveredBy(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -14766,7 +14766,7 @@ func (ec *executionContext) fieldContext_Programme_deliveredBy(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _ProgrammeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgrammeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Programme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14789,7 +14789,7 @@ func (ec *executionContext) fieldContext_ProgrammeConnection_totalCount(_ contex
 	return graphql.NewScalarFieldContext("ProgrammeConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ProgrammeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgrammeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Programme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14821,7 +14821,7 @@ func (ec *executionContext) fieldContext_ProgrammeConnection_pageInfo(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _ProgrammeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgrammeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Programme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14833,8 +14833,8 @@ func (ec *executionContext) _ProgrammeConnection_edges(ctx context.Context, fiel
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ProgrammeEdge) graphql.Marshaler {
-			return ec.marshalNProgrammeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐProgrammeEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Programme]) graphql.Marshaler {
+			return ec.marshalNProgrammeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14853,7 +14853,7 @@ func (ec *executionContext) fieldContext_ProgrammeConnection_edges(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _ProgrammeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgrammeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Programme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14885,7 +14885,7 @@ func (ec *executionContext) fieldContext_ProgrammeConnection_nodes(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _ProgrammeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgrammeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Programme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14908,7 +14908,7 @@ func (ec *executionContext) fieldContext_ProgrammeEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("ProgrammeEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _ProgrammeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgrammeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Programme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15038,11 +15038,11 @@ func (ec *executionContext) _Query_signatories(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Signatories(ctx, fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Signatories(ctx, fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
-			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Organization]) graphql.Marshaler {
+			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15085,8 +15085,8 @@ func (ec *executionContext) _Query_organizations(ctx context.Context, field grap
 			return ec.Resolvers.Query().Organizations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.OrganizationFilter), fc.Args["orderBy"].(*model.NodeOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
-			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Organization]) graphql.Marshaler {
+			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15129,8 +15129,8 @@ func (ec *executionContext) _Query_facilities(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Facilities(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.FacilityFilter), fc.Args["orderBy"].(*model.NodeOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.FacilityConnection) graphql.Marshaler {
-			return ec.marshalNFacilityConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Facility]) graphql.Marshaler {
+			return ec.marshalNFacilityConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15173,8 +15173,8 @@ func (ec *executionContext) _Query_facilityTypes(ctx context.Context, field grap
 			return ec.Resolvers.Query().FacilityTypes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.FacilityTypeConnection) graphql.Marshaler {
-			return ec.marshalNFacilityTypeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityTypeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.FacilityType]) graphql.Marshaler {
+			return ec.marshalNFacilityTypeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15217,8 +15217,8 @@ func (ec *executionContext) _Query_territories(ctx context.Context, field graphq
 			return ec.Resolvers.Query().Territories(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.TerritoryFilter), fc.Args["orderBy"].(*model.NodeOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.TerritoryConnection) graphql.Marshaler {
-			return ec.marshalNTerritoryConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Territory]) graphql.Marshaler {
+			return ec.marshalNTerritoryConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15261,8 +15261,8 @@ func (ec *executionContext) _Query_bodies(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().Bodies(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyConnection) graphql.Marshaler {
-			return ec.marshalNBodyConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐBodyConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Body]) graphql.Marshaler {
+			return ec.marshalNBodyConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15305,8 +15305,8 @@ func (ec *executionContext) _Query_agreements(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Agreements(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AgreementConnection) graphql.Marshaler {
-			return ec.marshalNAgreementConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAgreementConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Agreement]) graphql.Marshaler {
+			return ec.marshalNAgreementConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15349,8 +15349,8 @@ func (ec *executionContext) _Query_amendments(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Amendments(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AmendmentConnection) graphql.Marshaler {
-			return ec.marshalNAmendmentConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAmendmentConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Amendment]) graphql.Marshaler {
+			return ec.marshalNAmendmentConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15393,8 +15393,8 @@ func (ec *executionContext) _Query_articles(ctx context.Context, field graphql.C
 			return ec.Resolvers.Query().Articles(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ArticleConnection) graphql.Marshaler {
-			return ec.marshalNArticleConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐArticleConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Article]) graphql.Marshaler {
+			return ec.marshalNArticleConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15437,8 +15437,8 @@ func (ec *executionContext) _Query_programmes(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Programmes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgrammeConnection) graphql.Marshaler {
-			return ec.marshalNProgrammeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐProgrammeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Programme]) graphql.Marshaler {
+			return ec.marshalNProgrammeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15481,8 +15481,8 @@ func (ec *executionContext) _Query_orientations(ctx context.Context, field graph
 			return ec.Resolvers.Query().Orientations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.OrientationFilter), fc.Args["orderBy"].(*model.NodeOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrientationConnection) graphql.Marshaler {
-			return ec.marshalNOrientationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Orientation]) graphql.Marshaler {
+			return ec.marshalNOrientationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15525,8 +15525,8 @@ func (ec *executionContext) _Query_themes(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().Themes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ThemeConnection) graphql.Marshaler {
-			return ec.marshalNThemeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐThemeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Theme]) graphql.Marshaler {
+			return ec.marshalNThemeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15569,8 +15569,8 @@ func (ec *executionContext) _Query_objectives(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Objectives(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ObjectiveConnection) graphql.Marshaler {
-			return ec.marshalNObjectiveConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐObjectiveConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Objective]) graphql.Marshaler {
+			return ec.marshalNObjectiveConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15613,8 +15613,8 @@ func (ec *executionContext) _Query_events(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().Events(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
-			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEventConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Event]) graphql.Marshaler {
+			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15657,8 +15657,8 @@ func (ec *executionContext) _Query_people(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().People(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
-			return ec.marshalNPersonConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPersonConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Person]) graphql.Marshaler {
+			return ec.marshalNPersonConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15701,8 +15701,8 @@ func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Query().Sources(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceConnection) graphql.Marshaler {
-			return ec.marshalNSourceConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSourceConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Source]) graphql.Marshaler {
+			return ec.marshalNSourceConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15742,7 +15742,7 @@ func (ec *executionContext) _Query_diff(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Diff(ctx, fc.Args["from"].(store.Date), fc.Args["to"].(store.Date), fc.Args["kinds"].([]model.RelationKind))
+			return ec.Resolvers.Query().Diff(ctx, fc.Args["from"].(domain.Date), fc.Args["to"].(domain.Date), fc.Args["kinds"].([]model.RelationKind))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Diff) graphql.Marshaler {
@@ -15786,7 +15786,7 @@ func (ec *executionContext) _Query_centrality(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Centrality(ctx, fc.Args["measure"].(model.CentralityMeasure), fc.Args["asOf"].(*store.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["nodeKinds"].([]model.NodeKind), fc.Args["ids"].([]string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Centrality(ctx, fc.Args["measure"].(model.CentralityMeasure), fc.Args["asOf"].(*domain.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["nodeKinds"].([]model.NodeKind), fc.Args["ids"].([]string), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.CentralityScore) graphql.Marshaler {
@@ -15830,7 +15830,7 @@ func (ec *executionContext) _Query_centralityChange(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().CentralityChange(ctx, fc.Args["measure"].(model.CentralityMeasure), fc.Args["from"].(store.Date), fc.Args["to"].(store.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["nodeKinds"].([]model.NodeKind), fc.Args["ids"].([]string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().CentralityChange(ctx, fc.Args["measure"].(model.CentralityMeasure), fc.Args["from"].(domain.Date), fc.Args["to"].(domain.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["nodeKinds"].([]model.NodeKind), fc.Args["ids"].([]string), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.CentralityChange) graphql.Marshaler {
@@ -15874,7 +15874,7 @@ func (ec *executionContext) _Query_communities(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Communities(ctx, fc.Args["asOf"].(*store.Date), fc.Args["kinds"].([]model.RelationKind))
+			return ec.Resolvers.Query().Communities(ctx, fc.Args["asOf"].(*domain.Date), fc.Args["kinds"].([]model.RelationKind))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommunityPartition) graphql.Marshaler {
@@ -15918,7 +15918,7 @@ func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["direction"].(*model.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
@@ -15962,7 +15962,7 @@ func (ec *executionContext) _Query_shortestPath(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["maxDepth"].(*int), fc.Args["direction"].(*model.Direction))
+			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["maxDepth"].(*int), fc.Args["direction"].(*model.Direction))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Path) graphql.Marshaler {
@@ -16006,7 +16006,7 @@ func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*store.Date), fc.Args["to"].(*store.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["events"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*domain.Date), fc.Args["to"].(*domain.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["events"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TimelineConnection) graphql.Marshaler {
@@ -16094,7 +16094,7 @@ func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Stats(ctx, fc.Args["asOf"].(*store.Date))
+			return ec.Resolvers.Query().Stats(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Stats) graphql.Marshaler {
@@ -16303,8 +16303,8 @@ func (ec *executionContext) _Relation_validFrom(ctx context.Context, field graph
 			return obj.ValidFrom(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16326,8 +16326,8 @@ func (ec *executionContext) _Relation_validTo(ctx context.Context, field graphql
 			return obj.ValidTo(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17142,8 +17142,8 @@ func (ec *executionContext) _Signature_date(ctx context.Context, field graphql.C
 			return obj.Date(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17296,7 +17296,7 @@ func (ec *executionContext) _Source_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -17411,8 +17411,8 @@ func (ec *executionContext) _Source_date(ctx context.Context, field graphql.Coll
 			return obj.Date(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17422,7 +17422,7 @@ func (ec *executionContext) fieldContext_Source_date(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Source", field, true, false, "Date")
 }
 
-func (ec *executionContext) _SourceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Source]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17445,7 +17445,7 @@ func (ec *executionContext) fieldContext_SourceConnection_totalCount(_ context.C
 	return graphql.NewScalarFieldContext("SourceConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SourceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Source]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17477,7 +17477,7 @@ func (ec *executionContext) fieldContext_SourceConnection_pageInfo(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Source]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17489,8 +17489,8 @@ func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field g
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SourceEdge) graphql.Marshaler {
-			return ec.marshalNSourceEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSourceEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Source]) graphql.Marshaler {
+			return ec.marshalNSourceEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17509,7 +17509,7 @@ func (ec *executionContext) fieldContext_SourceConnection_edges(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SourceConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Source]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17541,7 +17541,7 @@ func (ec *executionContext) fieldContext_SourceConnection_nodes(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SourceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SourceEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Source]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17564,7 +17564,7 @@ func (ec *executionContext) fieldContext_SourceEdge_cursor(_ context.Context, fi
 	return graphql.NewScalarFieldContext("SourceEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _SourceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SourceEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Source]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17608,8 +17608,8 @@ func (ec *executionContext) _Stats_asOf(ctx context.Context, field graphql.Colle
 			return obj.AsOf(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -18070,7 +18070,7 @@ func (ec *executionContext) _Territory_relations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -18218,8 +18218,8 @@ func (ec *executionContext) _Territory_children(ctx context.Context, field graph
 			return ec.Resolvers.Territory().Children(ctx, obj, fc.Args["kinds"].([]model.TerritoryKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.TerritoryConnection) graphql.Marshaler {
-			return ec.marshalNTerritoryConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Territory]) graphql.Marshaler {
+			return ec.marshalNTerritoryConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18412,7 +18412,7 @@ func (ec *executionContext) fieldContext_Territory_bbox(_ context.Context, field
 	return graphql.NewScalarFieldContext("Territory", field, true, false, "Float")
 }
 
-func (ec *executionContext) _TerritoryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.TerritoryConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TerritoryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Territory]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18435,7 +18435,7 @@ func (ec *executionContext) fieldContext_TerritoryConnection_totalCount(_ contex
 	return graphql.NewScalarFieldContext("TerritoryConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _TerritoryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TerritoryConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TerritoryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Territory]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18467,7 +18467,7 @@ func (ec *executionContext) fieldContext_TerritoryConnection_pageInfo(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _TerritoryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TerritoryConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TerritoryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Territory]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18479,8 +18479,8 @@ func (ec *executionContext) _TerritoryConnection_edges(ctx context.Context, fiel
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.TerritoryEdge) graphql.Marshaler {
-			return ec.marshalNTerritoryEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Territory]) graphql.Marshaler {
+			return ec.marshalNTerritoryEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18499,7 +18499,7 @@ func (ec *executionContext) fieldContext_TerritoryConnection_edges(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _TerritoryConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.TerritoryConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TerritoryConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Territory]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18531,7 +18531,7 @@ func (ec *executionContext) fieldContext_TerritoryConnection_nodes(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _TerritoryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TerritoryEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _TerritoryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Territory]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18554,7 +18554,7 @@ func (ec *executionContext) fieldContext_TerritoryEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("TerritoryEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _TerritoryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TerritoryEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _TerritoryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Territory]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18697,7 +18697,7 @@ func (ec *executionContext) _Theme_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*store.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -18809,7 +18809,7 @@ func (ec *executionContext) fieldContext_Theme_objectives(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _ThemeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ThemeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThemeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Theme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18832,7 +18832,7 @@ func (ec *executionContext) fieldContext_ThemeConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("ThemeConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ThemeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ThemeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThemeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Theme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18864,7 +18864,7 @@ func (ec *executionContext) fieldContext_ThemeConnection_pageInfo(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _ThemeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ThemeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThemeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Theme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18876,8 +18876,8 @@ func (ec *executionContext) _ThemeConnection_edges(ctx context.Context, field gr
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThemeEdge) graphql.Marshaler {
-			return ec.marshalNThemeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐThemeEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Theme]) graphql.Marshaler {
+			return ec.marshalNThemeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18896,7 +18896,7 @@ func (ec *executionContext) fieldContext_ThemeConnection_edges(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _ThemeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ThemeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThemeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Theme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18928,7 +18928,7 @@ func (ec *executionContext) fieldContext_ThemeConnection_nodes(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _ThemeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ThemeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThemeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Theme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18951,7 +18951,7 @@ func (ec *executionContext) fieldContext_ThemeEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("ThemeEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _ThemeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ThemeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThemeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Theme]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19169,8 +19169,8 @@ func (ec *executionContext) _TimelineEntry_date(ctx context.Context, field graph
 			return obj.Date, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.Date) graphql.Marshaler {
-			return ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20443,14 +20443,14 @@ func (ec *executionContext) unmarshalInputDatedFilter(ctx context.Context, obj a
 			it.NameContains = data
 		case "from":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.From = data
 		case "to":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -20695,7 +20695,7 @@ func (ec *executionContext) unmarshalInputOrganizationFilter(ctx context.Context
 			it.Categories = data
 		case "signatoryAsOf":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signatoryAsOf"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -21174,7 +21174,7 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 
 var agreementConnectionImplementors = []string{"AgreementConnection"}
 
-func (ec *executionContext) _AgreementConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AgreementConnection) graphql.Marshaler {
+func (ec *executionContext) _AgreementConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Agreement]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, agreementConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -21222,7 +21222,7 @@ func (ec *executionContext) _AgreementConnection(ctx context.Context, sel ast.Se
 
 var agreementEdgeImplementors = []string{"AgreementEdge"}
 
-func (ec *executionContext) _AgreementEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AgreementEdge) graphql.Marshaler {
+func (ec *executionContext) _AgreementEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Agreement]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, agreementEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -21363,7 +21363,7 @@ func (ec *executionContext) _Amendment(ctx context.Context, sel ast.SelectionSet
 
 var amendmentConnectionImplementors = []string{"AmendmentConnection"}
 
-func (ec *executionContext) _AmendmentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AmendmentConnection) graphql.Marshaler {
+func (ec *executionContext) _AmendmentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Amendment]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, amendmentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -21411,7 +21411,7 @@ func (ec *executionContext) _AmendmentConnection(ctx context.Context, sel ast.Se
 
 var amendmentEdgeImplementors = []string{"AmendmentEdge"}
 
-func (ec *executionContext) _AmendmentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AmendmentEdge) graphql.Marshaler {
+func (ec *executionContext) _AmendmentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Amendment]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, amendmentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -21541,7 +21541,7 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 
 var articleConnectionImplementors = []string{"ArticleConnection"}
 
-func (ec *executionContext) _ArticleConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ArticleConnection) graphql.Marshaler {
+func (ec *executionContext) _ArticleConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Article]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, articleConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -21589,7 +21589,7 @@ func (ec *executionContext) _ArticleConnection(ctx context.Context, sel ast.Sele
 
 var articleEdgeImplementors = []string{"ArticleEdge"}
 
-func (ec *executionContext) _ArticleEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ArticleEdge) graphql.Marshaler {
+func (ec *executionContext) _ArticleEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Article]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, articleEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -21703,7 +21703,7 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 
 var bodyConnectionImplementors = []string{"BodyConnection"}
 
-func (ec *executionContext) _BodyConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BodyConnection) graphql.Marshaler {
+func (ec *executionContext) _BodyConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Body]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, bodyConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -21751,7 +21751,7 @@ func (ec *executionContext) _BodyConnection(ctx context.Context, sel ast.Selecti
 
 var bodyEdgeImplementors = []string{"BodyEdge"}
 
-func (ec *executionContext) _BodyEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BodyEdge) graphql.Marshaler {
+func (ec *executionContext) _BodyEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Body]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, bodyEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -22244,7 +22244,7 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 
 var eventConnectionImplementors = []string{"EventConnection"}
 
-func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.EventConnection) graphql.Marshaler {
+func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Event]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -22292,7 +22292,7 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 
 var eventEdgeImplementors = []string{"EventEdge"}
 
-func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.EventEdge) graphql.Marshaler {
+func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Event]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -22434,7 +22434,7 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 
 var facilityConnectionImplementors = []string{"FacilityConnection"}
 
-func (ec *executionContext) _FacilityConnection(ctx context.Context, sel ast.SelectionSet, obj *model.FacilityConnection) graphql.Marshaler {
+func (ec *executionContext) _FacilityConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Facility]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, facilityConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -22482,7 +22482,7 @@ func (ec *executionContext) _FacilityConnection(ctx context.Context, sel ast.Sel
 
 var facilityEdgeImplementors = []string{"FacilityEdge"}
 
-func (ec *executionContext) _FacilityEdge(ctx context.Context, sel ast.SelectionSet, obj *model.FacilityEdge) graphql.Marshaler {
+func (ec *executionContext) _FacilityEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Facility]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, facilityEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -22590,7 +22590,7 @@ func (ec *executionContext) _FacilityType(ctx context.Context, sel ast.Selection
 
 var facilityTypeConnectionImplementors = []string{"FacilityTypeConnection"}
 
-func (ec *executionContext) _FacilityTypeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.FacilityTypeConnection) graphql.Marshaler {
+func (ec *executionContext) _FacilityTypeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.FacilityType]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, facilityTypeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -22638,7 +22638,7 @@ func (ec *executionContext) _FacilityTypeConnection(ctx context.Context, sel ast
 
 var facilityTypeEdgeImplementors = []string{"FacilityTypeEdge"}
 
-func (ec *executionContext) _FacilityTypeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.FacilityTypeEdge) graphql.Marshaler {
+func (ec *executionContext) _FacilityTypeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.FacilityType]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, facilityTypeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -22853,7 +22853,7 @@ func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet
 
 var objectiveConnectionImplementors = []string{"ObjectiveConnection"}
 
-func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ObjectiveConnection) graphql.Marshaler {
+func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Objective]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -22901,7 +22901,7 @@ func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.Se
 
 var objectiveEdgeImplementors = []string{"ObjectiveEdge"}
 
-func (ec *executionContext) _ObjectiveEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ObjectiveEdge) graphql.Marshaler {
+func (ec *executionContext) _ObjectiveEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Objective]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -23048,7 +23048,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 
 var organizationConnectionImplementors = []string{"OrganizationConnection"}
 
-func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationConnection) graphql.Marshaler {
+func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Organization]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -23149,7 +23149,7 @@ func (ec *executionContext) _OrganizationDegree(ctx context.Context, sel ast.Sel
 
 var organizationEdgeImplementors = []string{"OrganizationEdge"}
 
-func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationEdge) graphql.Marshaler {
+func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Organization]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -23256,7 +23256,7 @@ func (ec *executionContext) _Orientation(ctx context.Context, sel ast.SelectionS
 
 var orientationConnectionImplementors = []string{"OrientationConnection"}
 
-func (ec *executionContext) _OrientationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OrientationConnection) graphql.Marshaler {
+func (ec *executionContext) _OrientationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Orientation]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, orientationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -23304,7 +23304,7 @@ func (ec *executionContext) _OrientationConnection(ctx context.Context, sel ast.
 
 var orientationEdgeImplementors = []string{"OrientationEdge"}
 
-func (ec *executionContext) _OrientationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OrientationEdge) graphql.Marshaler {
+func (ec *executionContext) _OrientationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Orientation]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, orientationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -23504,7 +23504,7 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 
 var personConnectionImplementors = []string{"PersonConnection"}
 
-func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PersonConnection) graphql.Marshaler {
+func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Person]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -23552,7 +23552,7 @@ func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.Selec
 
 var personEdgeImplementors = []string{"PersonEdge"}
 
-func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PersonEdge) graphql.Marshaler {
+func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Person]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -23704,7 +23704,7 @@ func (ec *executionContext) _Programme(ctx context.Context, sel ast.SelectionSet
 
 var programmeConnectionImplementors = []string{"ProgrammeConnection"}
 
-func (ec *executionContext) _ProgrammeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ProgrammeConnection) graphql.Marshaler {
+func (ec *executionContext) _ProgrammeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Programme]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, programmeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -23752,7 +23752,7 @@ func (ec *executionContext) _ProgrammeConnection(ctx context.Context, sel ast.Se
 
 var programmeEdgeImplementors = []string{"ProgrammeEdge"}
 
-func (ec *executionContext) _ProgrammeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ProgrammeEdge) graphql.Marshaler {
+func (ec *executionContext) _ProgrammeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Programme]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, programmeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -24514,7 +24514,7 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 
 var sourceConnectionImplementors = []string{"SourceConnection"}
 
-func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SourceConnection) graphql.Marshaler {
+func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Source]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -24562,7 +24562,7 @@ func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.Selec
 
 var sourceEdgeImplementors = []string{"SourceEdge"}
 
-func (ec *executionContext) _SourceEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SourceEdge) graphql.Marshaler {
+func (ec *executionContext) _SourceEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Source]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -24828,7 +24828,7 @@ func (ec *executionContext) _Territory(ctx context.Context, sel ast.SelectionSet
 
 var territoryConnectionImplementors = []string{"TerritoryConnection"}
 
-func (ec *executionContext) _TerritoryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TerritoryConnection) graphql.Marshaler {
+func (ec *executionContext) _TerritoryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Territory]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, territoryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -24876,7 +24876,7 @@ func (ec *executionContext) _TerritoryConnection(ctx context.Context, sel ast.Se
 
 var territoryEdgeImplementors = []string{"TerritoryEdge"}
 
-func (ec *executionContext) _TerritoryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TerritoryEdge) graphql.Marshaler {
+func (ec *executionContext) _TerritoryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Territory]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, territoryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -24984,7 +24984,7 @@ func (ec *executionContext) _Theme(ctx context.Context, sel ast.SelectionSet, ob
 
 var themeConnectionImplementors = []string{"ThemeConnection"}
 
-func (ec *executionContext) _ThemeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeConnection) graphql.Marshaler {
+func (ec *executionContext) _ThemeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Theme]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25032,7 +25032,7 @@ func (ec *executionContext) _ThemeConnection(ctx context.Context, sel ast.Select
 
 var themeEdgeImplementors = []string{"ThemeEdge"}
 
-func (ec *executionContext) _ThemeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeEdge) graphql.Marshaler {
+func (ec *executionContext) _ThemeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Theme]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -25631,7 +25631,7 @@ func (ec *executionContext) marshalNAgreement2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑ
 	return ec._Agreement(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAgreementConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAgreementConnection(ctx context.Context, sel ast.SelectionSet, v *model.AgreementConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNAgreementConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Agreement]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AgreementConnection!")
 		return graphql.Null
@@ -25639,11 +25639,11 @@ func (ec *executionContext) marshalNAgreementConnection2ᚖgithubᚗcomᚋcccs13
 	return ec._AgreementConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAgreementEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAgreementEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AgreementEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAgreementEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Agreement]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAgreementEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAgreementEdge(ctx, sel, v[i])
+		return ec.marshalNAgreementEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -25655,7 +25655,7 @@ func (ec *executionContext) marshalNAgreementEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNAgreementEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAgreementEdge(ctx context.Context, sel ast.SelectionSet, v *model.AgreementEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAgreementEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Agreement]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AgreementEdge!")
 		return graphql.Null
@@ -25687,7 +25687,7 @@ func (ec *executionContext) marshalNAmendment2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑ
 	return ec._Amendment(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAmendmentConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAmendmentConnection(ctx context.Context, sel ast.SelectionSet, v *model.AmendmentConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNAmendmentConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Amendment]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AmendmentConnection!")
 		return graphql.Null
@@ -25695,11 +25695,11 @@ func (ec *executionContext) marshalNAmendmentConnection2ᚖgithubᚗcomᚋcccs13
 	return ec._AmendmentConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAmendmentEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAmendmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AmendmentEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAmendmentEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Amendment]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAmendmentEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAmendmentEdge(ctx, sel, v[i])
+		return ec.marshalNAmendmentEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -25711,7 +25711,7 @@ func (ec *executionContext) marshalNAmendmentEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNAmendmentEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAmendmentEdge(ctx context.Context, sel ast.SelectionSet, v *model.AmendmentEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNAmendmentEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Amendment]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AmendmentEdge!")
 		return graphql.Null
@@ -25743,7 +25743,7 @@ func (ec *executionContext) marshalNArticle2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgr
 	return ec._Article(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNArticleConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐArticleConnection(ctx context.Context, sel ast.SelectionSet, v *model.ArticleConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNArticleConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Article]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ArticleConnection!")
 		return graphql.Null
@@ -25751,11 +25751,11 @@ func (ec *executionContext) marshalNArticleConnection2ᚖgithubᚗcomᚋcccs13�
 	return ec._ArticleConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNArticleEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐArticleEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ArticleEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNArticleEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Article]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNArticleEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐArticleEdge(ctx, sel, v[i])
+		return ec.marshalNArticleEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -25767,7 +25767,7 @@ func (ec *executionContext) marshalNArticleEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcc
 	return ret
 }
 
-func (ec *executionContext) marshalNArticleEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐArticleEdge(ctx context.Context, sel ast.SelectionSet, v *model.ArticleEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNArticleEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Article]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ArticleEdge!")
 		return graphql.Null
@@ -25799,7 +25799,7 @@ func (ec *executionContext) marshalNBody2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraph
 	return ec._Body(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNBodyConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐBodyConnection(ctx context.Context, sel ast.SelectionSet, v *model.BodyConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNBodyConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Body]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BodyConnection!")
 		return graphql.Null
@@ -25807,11 +25807,11 @@ func (ec *executionContext) marshalNBodyConnection2ᚖgithubᚗcomᚋcccs13ᚋcc
 	return ec._BodyConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNBodyEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐBodyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BodyEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNBodyEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Body]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNBodyEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐBodyEdge(ctx, sel, v[i])
+		return ec.marshalNBodyEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -25823,7 +25823,7 @@ func (ec *executionContext) marshalNBodyEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccs�
 	return ret
 }
 
-func (ec *executionContext) marshalNBodyEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐBodyEdge(ctx context.Context, sel ast.SelectionSet, v *model.BodyEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNBodyEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Body]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BodyEdge!")
 		return graphql.Null
@@ -26007,12 +26007,12 @@ func (ec *executionContext) marshalNCommunityPartition2ᚖgithubᚗcomᚋcccs13�
 	return ec._CommunityPartition(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx context.Context, v any) (store.Date, error) {
+func (ec *executionContext) unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx context.Context, v any) (domain.Date, error) {
 	res, err := model.UnmarshalDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx context.Context, sel ast.SelectionSet, v store.Date) graphql.Marshaler {
+func (ec *executionContext) marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx context.Context, sel ast.SelectionSet, v domain.Date) graphql.Marshaler {
 	_ = sel
 	res := model.MarshalDate(v)
 	if res == graphql.Null {
@@ -26053,7 +26053,7 @@ func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgrap
 	return ec._Event(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEventConnection(ctx context.Context, sel ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Event]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "EventConnection!")
 		return graphql.Null
@@ -26061,11 +26061,11 @@ func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋcccs13ᚋc
 	return ec._EventConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNEventEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EventEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNEventEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Event]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEventEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEventEdge(ctx, sel, v[i])
+		return ec.marshalNEventEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -26077,7 +26077,7 @@ func (ec *executionContext) marshalNEventEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccs
 	return ret
 }
 
-func (ec *executionContext) marshalNEventEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEventEdge(ctx context.Context, sel ast.SelectionSet, v *model.EventEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNEventEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Event]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "EventEdge!")
 		return graphql.Null
@@ -26109,7 +26109,7 @@ func (ec *executionContext) marshalNFacility2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑg
 	return ec._Facility(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNFacilityConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityConnection(ctx context.Context, sel ast.SelectionSet, v *model.FacilityConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNFacilityConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Facility]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "FacilityConnection!")
 		return graphql.Null
@@ -26117,11 +26117,11 @@ func (ec *executionContext) marshalNFacilityConnection2ᚖgithubᚗcomᚋcccs13�
 	return ec._FacilityConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNFacilityEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FacilityEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNFacilityEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Facility]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNFacilityEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityEdge(ctx, sel, v[i])
+		return ec.marshalNFacilityEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -26133,7 +26133,7 @@ func (ec *executionContext) marshalNFacilityEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋc
 	return ret
 }
 
-func (ec *executionContext) marshalNFacilityEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityEdge(ctx context.Context, sel ast.SelectionSet, v *model.FacilityEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNFacilityEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Facility]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "FacilityEdge!")
 		return graphql.Null
@@ -26165,7 +26165,7 @@ func (ec *executionContext) marshalNFacilityType2ᚖgithubᚗcomᚋcccs13ᚋcccs
 	return ec._FacilityType(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNFacilityTypeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityTypeConnection(ctx context.Context, sel ast.SelectionSet, v *model.FacilityTypeConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNFacilityTypeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.FacilityType]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "FacilityTypeConnection!")
 		return graphql.Null
@@ -26173,11 +26173,11 @@ func (ec *executionContext) marshalNFacilityTypeConnection2ᚖgithubᚗcomᚋccc
 	return ec._FacilityTypeConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNFacilityTypeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityTypeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FacilityTypeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNFacilityTypeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.FacilityType]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNFacilityTypeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityTypeEdge(ctx, sel, v[i])
+		return ec.marshalNFacilityTypeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -26189,7 +26189,7 @@ func (ec *executionContext) marshalNFacilityTypeEdge2ᚕᚖgithubᚗcomᚋcccs13
 	return ret
 }
 
-func (ec *executionContext) marshalNFacilityTypeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityTypeEdge(ctx context.Context, sel ast.SelectionSet, v *model.FacilityTypeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNFacilityTypeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.FacilityType]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "FacilityTypeEdge!")
 		return graphql.Null
@@ -26423,7 +26423,7 @@ func (ec *executionContext) marshalNObjective2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑ
 	return ec._Objective(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNObjectiveConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐObjectiveConnection(ctx context.Context, sel ast.SelectionSet, v *model.ObjectiveConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNObjectiveConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Objective]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ObjectiveConnection!")
 		return graphql.Null
@@ -26431,11 +26431,11 @@ func (ec *executionContext) marshalNObjectiveConnection2ᚖgithubᚗcomᚋcccs13
 	return ec._ObjectiveConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNObjectiveEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐObjectiveEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ObjectiveEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNObjectiveEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Objective]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNObjectiveEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐObjectiveEdge(ctx, sel, v[i])
+		return ec.marshalNObjectiveEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -26447,7 +26447,7 @@ func (ec *executionContext) marshalNObjectiveEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNObjectiveEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐObjectiveEdge(ctx context.Context, sel ast.SelectionSet, v *model.ObjectiveEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNObjectiveEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Objective]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ObjectiveEdge!")
 		return graphql.Null
@@ -26499,7 +26499,7 @@ func (ec *executionContext) marshalNOrganizationCategory2githubᚗcomᚋcccs13�
 	return v
 }
 
-func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Organization]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrganizationConnection!")
 		return graphql.Null
@@ -26531,11 +26531,11 @@ func (ec *executionContext) marshalNOrganizationDegree2ᚖgithubᚗcomᚋcccs13�
 	return ec._OrganizationDegree(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Organization]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOrganizationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationEdge(ctx, sel, v[i])
+		return ec.marshalNOrganizationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -26547,7 +26547,7 @@ func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋcccs13
 	return ret
 }
 
-func (ec *executionContext) marshalNOrganizationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationEdge(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganizationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Organization]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrganizationEdge!")
 		return graphql.Null
@@ -26579,7 +26579,7 @@ func (ec *executionContext) marshalNOrientation2ᚖgithubᚗcomᚋcccs13ᚋcccs�
 	return ec._Orientation(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNOrientationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrientationConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNOrientationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Orientation]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrientationConnection!")
 		return graphql.Null
@@ -26587,11 +26587,11 @@ func (ec *executionContext) marshalNOrientationConnection2ᚖgithubᚗcomᚋcccs
 	return ec._OrientationConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNOrientationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrientationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNOrientationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Orientation]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOrientationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationEdge(ctx, sel, v[i])
+		return ec.marshalNOrientationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -26603,7 +26603,7 @@ func (ec *executionContext) marshalNOrientationEdge2ᚕᚖgithubᚗcomᚋcccs13�
 	return ret
 }
 
-func (ec *executionContext) marshalNOrientationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationEdge(ctx context.Context, sel ast.SelectionSet, v *model.OrientationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNOrientationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Orientation]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrientationEdge!")
 		return graphql.Null
@@ -26653,7 +26653,7 @@ func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgra
 	return ec._Person(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPersonConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPersonConnection(ctx context.Context, sel ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNPersonConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Person]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PersonConnection!")
 		return graphql.Null
@@ -26661,11 +26661,11 @@ func (ec *executionContext) marshalNPersonConnection2ᚖgithubᚗcomᚋcccs13ᚋ
 	return ec._PersonConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPersonEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPersonEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PersonEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNPersonEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Person]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPersonEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPersonEdge(ctx, sel, v[i])
+		return ec.marshalNPersonEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -26677,7 +26677,7 @@ func (ec *executionContext) marshalNPersonEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋccc
 	return ret
 }
 
-func (ec *executionContext) marshalNPersonEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPersonEdge(ctx context.Context, sel ast.SelectionSet, v *model.PersonEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNPersonEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Person]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PersonEdge!")
 		return graphql.Null
@@ -26709,7 +26709,7 @@ func (ec *executionContext) marshalNProgramme2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑ
 	return ec._Programme(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNProgrammeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐProgrammeConnection(ctx context.Context, sel ast.SelectionSet, v *model.ProgrammeConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNProgrammeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Programme]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ProgrammeConnection!")
 		return graphql.Null
@@ -26717,11 +26717,11 @@ func (ec *executionContext) marshalNProgrammeConnection2ᚖgithubᚗcomᚋcccs13
 	return ec._ProgrammeConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNProgrammeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐProgrammeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProgrammeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNProgrammeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Programme]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNProgrammeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐProgrammeEdge(ctx, sel, v[i])
+		return ec.marshalNProgrammeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -26733,7 +26733,7 @@ func (ec *executionContext) marshalNProgrammeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNProgrammeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐProgrammeEdge(ctx context.Context, sel ast.SelectionSet, v *model.ProgrammeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNProgrammeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Programme]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ProgrammeEdge!")
 		return graphql.Null
@@ -26959,7 +26959,7 @@ func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgra
 	return ec._Source(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSourceConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSourceConnection(ctx context.Context, sel ast.SelectionSet, v *model.SourceConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNSourceConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Source]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SourceConnection!")
 		return graphql.Null
@@ -26967,11 +26967,11 @@ func (ec *executionContext) marshalNSourceConnection2ᚖgithubᚗcomᚋcccs13ᚋ
 	return ec._SourceConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSourceEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSourceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SourceEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNSourceEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Source]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSourceEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSourceEdge(ctx, sel, v[i])
+		return ec.marshalNSourceEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -26983,7 +26983,7 @@ func (ec *executionContext) marshalNSourceEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋccc
 	return ret
 }
 
-func (ec *executionContext) marshalNSourceEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSourceEdge(ctx context.Context, sel ast.SelectionSet, v *model.SourceEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNSourceEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Source]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SourceEdge!")
 		return graphql.Null
@@ -27074,7 +27074,7 @@ func (ec *executionContext) marshalNTerritory2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑ
 	return ec._Territory(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNTerritoryConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryConnection(ctx context.Context, sel ast.SelectionSet, v *model.TerritoryConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNTerritoryConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Territory]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TerritoryConnection!")
 		return graphql.Null
@@ -27082,11 +27082,11 @@ func (ec *executionContext) marshalNTerritoryConnection2ᚖgithubᚗcomᚋcccs13
 	return ec._TerritoryConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNTerritoryEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TerritoryEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNTerritoryEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Territory]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTerritoryEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryEdge(ctx, sel, v[i])
+		return ec.marshalNTerritoryEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -27098,7 +27098,7 @@ func (ec *executionContext) marshalNTerritoryEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNTerritoryEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryEdge(ctx context.Context, sel ast.SelectionSet, v *model.TerritoryEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNTerritoryEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Territory]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TerritoryEdge!")
 		return graphql.Null
@@ -27140,7 +27140,7 @@ func (ec *executionContext) marshalNTheme2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgrap
 	return ec._Theme(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNThemeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐThemeConnection(ctx context.Context, sel ast.SelectionSet, v *model.ThemeConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNThemeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Theme]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ThemeConnection!")
 		return graphql.Null
@@ -27148,11 +27148,11 @@ func (ec *executionContext) marshalNThemeConnection2ᚖgithubᚗcomᚋcccs13ᚋc
 	return ec._ThemeConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNThemeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐThemeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThemeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNThemeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Theme]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNThemeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐThemeEdge(ctx, sel, v[i])
+		return ec.marshalNThemeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -27164,7 +27164,7 @@ func (ec *executionContext) marshalNThemeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccs
 	return ret
 }
 
-func (ec *executionContext) marshalNThemeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐThemeEdge(ctx context.Context, sel ast.SelectionSet, v *model.ThemeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNThemeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Theme]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ThemeEdge!")
 		return graphql.Null
@@ -27448,7 +27448,7 @@ func (ec *executionContext) marshalOCentralityScore2ᚖgithubᚗcomᚋcccs13ᚋc
 	return ec._CentralityScore(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx context.Context, v any) (*store.Date, error) {
+func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx context.Context, v any) (*domain.Date, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -27456,7 +27456,7 @@ func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋstoreᚐDate(ctx context.Context, sel ast.SelectionSet, v *store.Date) graphql.Marshaler {
+func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx context.Context, sel ast.SelectionSet, v *domain.Date) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/client"
 	"github.com/paulmach/orb"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/internal/geotest"
 	"github.com/cccs13/cccs-graph/internal/geotest/geostore"
 	"github.com/cccs13/cccs-graph/store"
@@ -36,7 +37,7 @@ func TestTerritoryGeometryCentroidBbox(t *testing.T) {
 		departement: node(id: "fr-13") { ... on Territory { geometry centroid { lon lat } bbox } }
 	}`, &resp)
 	m := resp.Marseille
-	stored, _ := s.Geometry("insee-13055")
+	stored, _ := s.Geometry(ctx, "insee-13055")
 	got := rawJSON(m.Geometry)
 	if !jsonEqual(t, got, stored.GeoJSON) {
 		t.Errorf("geometry differs from the stored GeoJSON")
@@ -106,7 +107,7 @@ func TestSimplifyArgument(t *testing.T) {
 	if resp.Light.Geometry == nil || len(light) >= len(full)/2 {
 		t.Errorf("simplified geometry is %d bytes of %d", len(light), len(full))
 	}
-	wantCode(t, c, store.EBADINPUT, `{ node(id: "insee-13055") { ... on Territory { geometry(simplify: -1) } } }`)
+	wantCode(t, c, domain.EBADINPUT, `{ node(id: "insee-13055") { ... on Territory { geometry(simplify: -1) } } }`)
 }
 
 // codes runs a territories query and returns the codes of all matches;
@@ -209,6 +210,6 @@ func TestBadGeoFilters(t *testing.T) {
 		"geometry input":  `{ territories(filter: {bbox: ["a", 1, 2, 3]}) { totalCount } }`,
 		"simplify string": `{ node(id: "insee-13055") { ... on Territory { geometry(simplify: "x") } } }`,
 	} {
-		t.Run(name, func(t *testing.T) { wantCode(t, c, store.EBADINPUT, q) })
+		t.Run(name, func(t *testing.T) { wantCode(t, c, domain.EBADINPUT, q) })
 	}
 }

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"os"
@@ -12,6 +13,9 @@ import (
 	"github.com/cccs13/cccs-graph/store"
 )
 
+// ctx is the context of the tests' store calls: nothing cancels it.
+var ctx = context.Background()
+
 var (
 	defaultOnce  sync.Once
 	defaultStore *store.Store
@@ -22,11 +26,11 @@ var (
 func defaultDataset(t testing.TB) *store.Store {
 	t.Helper()
 	defaultOnce.Do(func() {
-		s, err := store.Open("")
+		s, err := store.Open("", nil)
 		if err != nil {
 			panic(err)
 		}
-		if _, err := s.LoadDefaultIfEmpty(); err != nil {
+		if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
 			panic(err)
 		}
 		defaultStore = s
@@ -82,7 +86,7 @@ func wantCode(t testing.TB, c *client.Client, code, q string, opts ...client.Opt
 // smallStore returns an in-memory store with a test file of store/testdata.
 func smallStore(t testing.TB, files ...string) *store.Store {
 	t.Helper()
-	s, err := store.Open("")
+	s, err := store.Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +99,7 @@ func smallStore(t testing.TB, files ...string) *store.Store {
 		}
 		fs = append(fs, store.File{Name: name, Data: b})
 	}
-	if _, err := s.Import(fs...); err != nil {
+	if _, err := s.Import(ctx, fs...); err != nil {
 		t.Fatal(err)
 	}
 	return s

@@ -1,11 +1,10 @@
 package graph
 
 import (
-	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -21,40 +20,48 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/cccs13/cccs-graph/analysis"
+	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/edge"
 	"github.com/cccs13/cccs-graph/loaders"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Limits of one GraphQL request.
 type Limits struct {
-	Complexity int // largest operation cost, lists multiplied by their page size
-	Tokens     int // largest number of tokens the parser reads
+	Complexity int             // largest operation cost, lists multiplied by their page size
+	Tokens     int             // largest number of tokens the parser reads
+	Analysis   analysis.Limits // the size of the networks centrality and communities compute on; zero for the defaults
 }
 
 // DefaultLimits are generous for real pages and refuse abusive nesting.
-var DefaultLimits = Limits{Complexity: 20000, Tokens: 5000}
+var DefaultLimits = Limits{Complexity: 20000, Tokens: 5000, Analysis: analysis.DefaultLimits}
 
 // Options configure the GraphQL handler.
 type Options struct {
 	Limits        Limits
 	Introspection bool
 	Logger        *slog.Logger
-	CacheEntries  int // responses kept by the response cache; 0 switches it off
+	CacheEntries  int   // responses kept by the response cache; 0 switches it off
+	MaxBody       int64 // largest request body in bytes; 0 for DefaultMaxBody
 }
+
+// DefaultMaxBody is the request body limit when Options gives none.
+const DefaultMaxBody = 1 << 20
 
 func init() {
 	// A refused operation is a protocol error: not executed, 4xx where the
 	// client asked for application/graphql-response+json.
-	errcode.RegisterErrorType(store.ECOMPLEXITY, errcode.KindProtocol)
+	errcode.RegisterErrorType(domain.ECOMPLEXITY, errcode.KindProtocol)
 }
 
 // NewHandler returns the GraphQL handler on s: POST and GET (queries only),
 // limits, error codes, recovery, and loaders created per operation.
-func NewHandler(s *store.Store, opts Options) http.Handler {
+func NewHandler(s Reader, opts Options) http.Handler {
 	return newHandler(&Resolver{Store: s}, s, opts)
 }
 
-func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler {
+func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
+	resolvers.Analysis = analysis.New(s, cmp.Or(opts.Limits.Analysis, analysis.DefaultLimits))
 	es := NewExecutableSchema(Config{Resolvers: resolvers})
 	srv := handler.New(costSchema{es})
 	srv.AddTransport(transport.Options{})
@@ -79,7 +86,7 @@ func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler 
 	})
 	log := opts.Logger
 	if log == nil {
-		log = slog.Default()
+		log = slog.New(slog.DiscardHandler)
 	}
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
@@ -90,7 +97,7 @@ func newHandler(resolvers *Resolver, s *store.Store, opts Options) http.Handler 
 	if opts.CacheEntries > 0 {
 		h = newResponseCache(h, s, log, opts.CacheEntries)
 	}
-	return checkTransport(h)
+	return edge.ReadBody(cmp.Or(opts.MaxBody, DefaultMaxBody), edge.GraphQL, checkTransport(h))
 }
 
 // presentError gives every error a code in extensions.code. Domain errors keep
@@ -103,28 +110,28 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 				// Raised while executing (a null in a non-null field): our fault.
 				log.ErrorContext(ctx, "execution error", "error", gqlErr.Message, "path", gqlErr.Path.String())
 				gqlErr.Message = "internal error"
-				return withCode(gqlErr, store.EINTERNAL)
+				return withCode(gqlErr, domain.EINTERNAL)
 			}
 			return withCode(gqlErr, requestErrorCode(gqlErr))
 		}
 		presented := graphql.DefaultErrorPresenter(ctx, err)
-		var domain *store.Error
-		if errors.As(err, &domain) {
-			presented.Message = domain.Message
-			return withCode(presented, domain.Code)
+		var derr *domain.Error
+		if errors.As(err, &derr) {
+			presented.Message = derr.Message
+			return withCode(presented, derr.Code)
 		}
 		log.ErrorContext(ctx, "internal error", "error", err.Error(), "path", presented.Path.String())
 		presented.Message = "internal error"
-		return withCode(presented, store.EINTERNAL)
+		return withCode(presented, domain.EINTERNAL)
 	}
 }
 
 // requestErrorCode maps gqlgen's own codes (parse, validation, complexity) to ours.
 func requestErrorCode(e *gqlerror.Error) string {
-	if code, _ := e.Extensions["code"].(string); code == store.ECOMPLEXITY || code == store.EFORBIDDEN {
+	if code, _ := e.Extensions["code"].(string); code == domain.ECOMPLEXITY || code == domain.EFORBIDDEN {
 		return code
 	}
-	return store.EBADINPUT
+	return domain.EBADINPUT
 }
 
 func withCode(e *gqlerror.Error, code string) *gqlerror.Error {
@@ -171,12 +178,10 @@ func checkTransport(next http.Handler) http.Handler {
 				requestError(w, http.StatusUnsupportedMediaType, "POST a JSON body with Content-Type: application/json")
 				return
 			}
-			body, err := io.ReadAll(r.Body)
-			if err != nil || !json.Valid(body) {
+			if !json.Valid(edge.Body(r)) {
 				requestError(w, http.StatusBadRequest, "the request body is not valid JSON")
 				return
 			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
 		default:
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
 			requestError(w, http.StatusMethodNotAllowed, "use GET (queries) or POST")
@@ -186,10 +191,7 @@ func checkTransport(next http.Handler) http.Handler {
 	})
 }
 
+// requestError answers a request no transport takes, with a coded GraphQL error.
 func requestError(w http.ResponseWriter, status int, message string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
-		"message": message, "extensions": map[string]any{"code": store.EBADINPUT},
-	}}})
+	edge.Respond(w, edge.GraphQL, status, domain.EBADINPUT, message)
 }

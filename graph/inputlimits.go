@@ -7,8 +7,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // maxListInput caps every list given as an argument or inside an input
@@ -40,7 +40,7 @@ func checkLists(path string, v reflect.Value, depth int) error {
 		}
 	case reflect.Slice:
 		if v.Len() > maxListInput {
-			return store.Errorf(store.EBADINPUT, "%s) has %d items; at most %d", path, v.Len(), maxListInput)
+			return domain.Errorf(domain.EBADINPUT, "%s) has %d items; at most %d", path, v.Len(), maxListInput)
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {

@@ -7,7 +7,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // noIntrospection refuses, with FORBIDDEN, operations that ask for the schema
@@ -25,7 +25,7 @@ func (noIntrospection) MutateOperationContext(_ context.Context, op *graphql.Ope
 	for _, o := range op.Doc.Operations {
 		if asksSchema(o.SelectionSet, op.Doc.Fragments, 0) {
 			err := gqlerror.Errorf("introspection is switched off on this server")
-			err.Extensions = map[string]any{"code": store.EFORBIDDEN}
+			err.Extensions = map[string]any{"code": domain.EFORBIDDEN}
 			return err
 		}
 	}

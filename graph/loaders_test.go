@@ -30,12 +30,12 @@ func facilitiesDataset(n int) []byte {
 
 func facilitiesStore(t testing.TB, n int) *store.Store {
 	t.Helper()
-	s, err := store.Open("")
+	s, err := store.Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if _, err := s.Import(store.File{Name: "facilities.yaml", Data: facilitiesDataset(n)}); err != nil {
+	if _, err := s.Import(ctx, store.File{Name: "facilities.yaml", Data: facilitiesDataset(n)}); err != nil {
 		t.Fatal(err)
 	}
 	return s

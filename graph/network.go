@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/store"
 )
@@ -8,16 +9,16 @@ import (
 // checkID refuses what cannot be a node id. Returns BAD_USER_INPUT.
 func checkID(ids ...string) error {
 	for _, id := range ids {
-		if !store.ValidID(id) {
-			return store.Errorf(store.EBADINPUT, "invalid id %q: ids use a-z, 0-9 and '-'", id)
+		if !domain.ValidID(id) {
+			return domain.Errorf(domain.EBADINPUT, "invalid id %q: ids use a-z, 0-9 and '-'", id)
 		}
 	}
 	return nil
 }
 
 // walkOf converts the arguments of neighborhood and shortestPath.
-func walkOf(kinds []model.RelationKind, asOf *store.Date, direction *model.Direction) store.Walk {
-	w := store.Walk{Dir: store.Both}
+func walkOf(kinds []model.RelationKind, asOf *domain.Date, direction *model.Direction) store.Walk {
+	w := store.Walk{Dir: domain.Both}
 	for _, k := range kinds {
 		w.Kinds = append(w.Kinds, model.StoreRelKind(k))
 	}
@@ -27,9 +28,9 @@ func walkOf(kinds []model.RelationKind, asOf *store.Date, direction *model.Direc
 	if direction != nil {
 		switch *direction {
 		case model.DirectionOut:
-			w.Dir = store.Out
+			w.Dir = domain.Out
 		case model.DirectionIn:
-			w.Dir = store.In
+			w.Dir = domain.In
 		}
 	}
 	return w
@@ -43,7 +44,7 @@ func or[T any](p *T, def T) T {
 	return *p
 }
 
-func wrapNodes(nodes []*store.Node) []model.Node {
+func wrapNodes(nodes []*domain.Node) []model.Node {
 	out := make([]model.Node, len(nodes))
 	for i, n := range nodes {
 		out[i] = model.Wrap(n)
@@ -51,7 +52,7 @@ func wrapNodes(nodes []*store.Node) []model.Node {
 	return out
 }
 
-func wrapRelations(rels []*store.Relation) []*model.Relation {
+func wrapRelations(rels []*domain.Relation) []*model.Relation {
 	out := make([]*model.Relation, len(rels))
 	for i, r := range rels {
 		out[i] = &model.Relation{R: r}
@@ -62,13 +63,12 @@ func wrapRelations(rels []*store.Relation) []*model.Relation {
 // pageOf cuts the page first/after of items already in cursor order; order
 // names that order in the cursors.
 func pageOf[T any](items []T, cursor func(T) store.Cursor, order string, first *int, after *string) (store.Page[T], *model.PageInfo, error) {
-	args, err := pageArgs(first, after, nil, nil)
+	args, err := model.PageArgs(first, after, nil, nil)
 	if err != nil {
 		return store.Page[T]{}, nil, err
 	}
 	args.Order = order
-	p, err := store.Paginate(items, cursor, false, args)
-	return p, model.PageInfoOf(p.Cursors, p.HasPrev, p.HasNext), err
+	return model.Cut(items, cursor, false, args)
 }
 
 // searchConnection pages search hits, best first.

@@ -8,16 +8,17 @@ package graph
 import (
 	"context"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/store"
 )
 
 // Neighborhood is the resolver for the neighborhood field.
-func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, kinds []model.RelationKind, asOf *store.Date, direction *model.Direction) (*model.Subgraph, error) {
+func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, kinds []model.RelationKind, asOf *domain.Date, direction *model.Direction) (*model.Subgraph, error) {
 	if err := checkID(id); err != nil {
 		return nil, err
 	}
-	g, err := r.Store.Neighborhood(id, or(depth, 1), walkOf(kinds, asOf, direction))
+	g, err := r.Store.Neighborhood(ctx, id, or(depth, 1), walkOf(kinds, asOf, direction))
 	if err != nil {
 		return nil, err
 	}
@@ -25,11 +26,11 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 }
 
 // ShortestPath is the resolver for the shortestPath field.
-func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, kinds []model.RelationKind, asOf *store.Date, maxDepth *int, direction *model.Direction) (*model.Path, error) {
+func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, kinds []model.RelationKind, asOf *domain.Date, maxDepth *int, direction *model.Direction) (*model.Path, error) {
 	if err := checkID(from, to); err != nil {
 		return nil, err
 	}
-	p, found, err := r.Store.ShortestPath(from, to, or(maxDepth, store.MaxPathDepth), walkOf(kinds, asOf, direction))
+	p, found, err := r.Store.ShortestPath(ctx, from, to, or(maxDepth, store.MaxPathDepth), walkOf(kinds, asOf, direction))
 	if err != nil || !found {
 		return nil, err // no path is null, not an error
 	}
@@ -37,12 +38,12 @@ func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string
 }
 
 // Timeline is the resolver for the timeline field.
-func (r *queryResolver) Timeline(ctx context.Context, from *store.Date, to *store.Date, kinds []model.RelationKind, events *bool, first *int, after *string) (*model.TimelineConnection, error) {
-	rels := make([]store.RelKind, len(kinds))
+func (r *queryResolver) Timeline(ctx context.Context, from *domain.Date, to *domain.Date, kinds []model.RelationKind, events *bool, first *int, after *string) (*model.TimelineConnection, error) {
+	rels := make([]domain.RelKind, len(kinds))
 	for i, k := range kinds {
 		rels[i] = model.StoreRelKind(k)
 	}
-	entries, err := r.Store.Timeline(or(from, store.Date{}), or(to, store.Date{}), rels, or(events, true))
+	entries, err := r.Store.Timeline(ctx, or(from, domain.Date{}), or(to, domain.Date{}), rels, or(events, true))
 	if err != nil {
 		return nil, err
 	}

@@ -9,9 +9,9 @@ import (
 	"context"
 	"slices"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/loaders"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Node is the resolver for the node field.
@@ -19,20 +19,20 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	if err := checkID(id); err != nil {
 		return nil, err
 	}
-	n, err := r.Store.Node(id)
-	if store.ErrorCode(err) == store.ENOTFOUND {
+	n, err := r.Store.Node(ctx, id)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return nil, nil // a GraphQL null, not an error: the id is well-formed but unknown
 	}
 	if err != nil {
 		return nil, err
 	}
-	return model.Wrap(n), loaders.For(ctx).Prime([]string{id})
+	return model.Wrap(n), loaders.For(ctx).Prime(ctx, []string{id})
 }
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
 	if len(ids) > model.MaxPageSize {
-		return nil, store.Errorf(store.EBADINPUT, "at most %d ids, not %d", model.MaxPageSize, len(ids))
+		return nil, domain.Errorf(domain.EBADINPUT, "at most %d ids, not %d", model.MaxPageSize, len(ids))
 	}
 	if err := checkID(ids...); err != nil {
 		return nil, err
@@ -49,13 +49,13 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 }
 
 // Signatories is the resolver for the signatories field.
-func (r *queryResolver) Signatories(ctx context.Context, asOf *store.Date, first *int, after *string) (*model.OrganizationConnection, error) {
+func (r *queryResolver) Signatories(ctx context.Context, asOf *domain.Date, first *int, after *string) (*model.Connection[*model.Organization], error) {
 	return signatories(ctx, model.FrameworkID, asOf, first, after)
 }
 
 // Organizations is the resolver for the organizations field.
-func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder) (*model.OrganizationConnection, error) {
-	args, err := pageArgs(first, after, last, before)
+func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Organization], error) {
+	args, err := model.PageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -63,25 +63,21 @@ func (r *queryResolver) Organizations(ctx context.Context, first *int, after *st
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains).field("category", storeNames(filter.Categories))
 		if filter.SignatoryAsOf != nil {
-			signed, err := model.RelatedNodes(ctx, model.FrameworkID, store.In, "signatory", filter.SignatoryAsOf)
+			signed, err := model.RelatedNodes(ctx, model.FrameworkID, domain.In, domain.RelSignatory, filter.SignatoryAsOf)
 			if err != nil {
 				return nil, err
 			}
-			f = append(f, func(n *store.Node) bool {
-				return slices.ContainsFunc(signed, func(s *store.Node) bool { return s.ID == n.ID })
+			f = append(f, func(n *domain.Node) bool {
+				return slices.ContainsFunc(signed, func(s *domain.Node) bool { return s.ID == n.ID })
 			})
 		}
 	}
-	p, err := r.list(ctx, "organization", f.keep, orderBy, args)
-	if err != nil {
-		return nil, err
-	}
-	return organizationConnection(p), nil
+	return connect[*model.Organization](r.list(ctx, domain.KindOrganization, f.keep, orderBy, args))
 }
 
 // Facilities is the resolver for the facilities field.
-func (r *queryResolver) Facilities(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder) (*model.FacilityConnection, error) {
-	args, err := pageArgs(first, after, last, before)
+func (r *queryResolver) Facilities(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Facility], error) {
+	args, err := model.PageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -90,9 +86,9 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 		f = f.common(filter.Ids, filter.NameContains)
 		for _, rel := range []struct {
 			id   *string
-			dir  store.Direction
-			kind store.RelKind
-		}{{filter.Type, store.Out, "instance-of"}, {filter.Manager, store.In, "manages"}, {filter.Federation, store.Out, "affiliated-to"}, {filter.Territory, store.Out, "located-in"}} {
+			dir  domain.Direction
+			kind domain.RelKind
+		}{{filter.Type, domain.Out, domain.RelInstanceOf}, {filter.Manager, domain.In, domain.RelManages}, {filter.Federation, domain.Out, domain.RelAffiliatedTo}, {filter.Territory, domain.Out, domain.RelLocatedIn}} {
 			if rel.id == nil {
 				continue
 			}
@@ -101,33 +97,22 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 			if err != nil {
 				return nil, err
 			}
-			f = append(f, func(n *store.Node) bool {
-				return slices.ContainsFunc(linked, func(l *store.Node) bool { return l.ID == n.ID })
+			f = append(f, func(n *domain.Node) bool {
+				return slices.ContainsFunc(linked, func(l *domain.Node) bool { return l.ID == n.ID })
 			})
 		}
 	}
-	p, err := r.list(ctx, "facility", f.keep, orderBy, args)
-	if err != nil {
-		return nil, err
-	}
-	return facilityConnection(p), nil
+	return connect[*model.Facility](r.list(ctx, domain.KindFacility, f.keep, orderBy, args))
 }
 
 // FacilityTypes is the resolver for the facilityTypes field.
-func (r *queryResolver) FacilityTypes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.FacilityTypeConnection, error) {
-	p, err := r.page(ctx, "facility-type", nodeFilter(filter), orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.FacilityType) *model.FacilityTypeEdge {
-		return &model.FacilityTypeEdge{Cursor: c, Node: n}
-	})
-	return &model.FacilityTypeConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) FacilityTypes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.FacilityType], error) {
+	return connect[*model.FacilityType](r.page(ctx, domain.KindFacilityType, nodeFilter(filter), orderBy, first, after, last, before))
 }
 
 // Territories is the resolver for the territories field.
-func (r *queryResolver) Territories(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder) (*model.TerritoryConnection, error) {
-	args, err := pageArgs(first, after, last, before)
+func (r *queryResolver) Territories(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Territory], error) {
+	args, err := model.PageArgs(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -135,151 +120,82 @@ func (r *queryResolver) Territories(ctx context.Context, first *int, after *stri
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains).field("type", storeNames(filter.Kinds)).field("code", filter.Codes)
 		if filter.Parent != nil {
-			children, err := model.RelatedNodes(ctx, *filter.Parent, store.In, "part-of", nil)
+			children, err := model.RelatedNodes(ctx, *filter.Parent, domain.In, domain.RelPartOf, nil)
 			if err != nil {
 				return nil, err
 			}
-			f = append(f, func(n *store.Node) bool {
-				return slices.ContainsFunc(children, func(c *store.Node) bool { return c.ID == n.ID })
+			f = append(f, func(n *domain.Node) bool {
+				return slices.ContainsFunc(children, func(c *domain.Node) bool { return c.ID == n.ID })
 			})
 		}
 		if filter.Bbox != nil || filter.ContainsPoint != nil || filter.HasGeometry != nil {
-			geo, err := r.geoPredicate(filter)
+			geo, err := r.geoPredicate(ctx, filter)
 			if err != nil {
 				return nil, err
 			}
 			f = append(f, geo)
 		}
 	}
-	p, err := r.list(ctx, "territory", f.keep, orderBy, args)
-	if err != nil {
-		return nil, err
-	}
-	return territoryConnection(p), nil
+	return connect[*model.Territory](r.list(ctx, domain.KindTerritory, f.keep, orderBy, args))
 }
 
 // Bodies is the resolver for the bodies field.
-func (r *queryResolver) Bodies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.BodyConnection, error) {
-	p, err := r.page(ctx, "body", nodeFilter(filter), orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Body) *model.BodyEdge { return &model.BodyEdge{Cursor: c, Node: n} })
-	return &model.BodyConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Bodies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Body], error) {
+	return connect[*model.Body](r.page(ctx, domain.KindBody, nodeFilter(filter), orderBy, first, after, last, before))
 }
 
 // Agreements is the resolver for the agreements field.
-func (r *queryResolver) Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.AgreementConnection, error) {
-	p, err := r.page(ctx, "agreement", datedFilter(filter), orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Agreement) *model.AgreementEdge {
-		return &model.AgreementEdge{Cursor: c, Node: n}
-	})
-	return &model.AgreementConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Agreement], error) {
+	return connect[*model.Agreement](r.page(ctx, domain.KindAgreement, datedFilter(filter), orderBy, first, after, last, before))
 }
 
 // Amendments is the resolver for the amendments field.
-func (r *queryResolver) Amendments(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.AmendmentConnection, error) {
-	p, err := r.page(ctx, "amendment", datedFilter(filter), orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Amendment) *model.AmendmentEdge {
-		return &model.AmendmentEdge{Cursor: c, Node: n}
-	})
-	return &model.AmendmentConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Amendments(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Amendment], error) {
+	return connect[*model.Amendment](r.page(ctx, domain.KindAmendment, datedFilter(filter), orderBy, first, after, last, before))
 }
 
 // Articles is the resolver for the articles field.
-func (r *queryResolver) Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ArticleConnection, error) {
-	p, err := r.page(ctx, "article", nodeFilter(filter), orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Article) *model.ArticleEdge { return &model.ArticleEdge{Cursor: c, Node: n} })
-	return &model.ArticleConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Article], error) {
+	return connect[*model.Article](r.page(ctx, domain.KindArticle, nodeFilter(filter), orderBy, first, after, last, before))
 }
 
 // Programmes is the resolver for the programmes field.
-func (r *queryResolver) Programmes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.ProgrammeConnection, error) {
-	p, err := r.page(ctx, "programme", datedFilter(filter), orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Programme) *model.ProgrammeEdge {
-		return &model.ProgrammeEdge{Cursor: c, Node: n}
-	})
-	return &model.ProgrammeConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Programmes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Programme], error) {
+	return connect[*model.Programme](r.page(ctx, domain.KindProgramme, datedFilter(filter), orderBy, first, after, last, before))
 }
 
 // Orientations is the resolver for the orientations field.
-func (r *queryResolver) Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder) (*model.OrientationConnection, error) {
+func (r *queryResolver) Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Orientation], error) {
 	var f predicates
 	if filter != nil {
 		f = f.common(filter.Ids, filter.NameContains).field("type", storeNames(filter.Types))
 	}
-	p, err := r.page(ctx, "orientation", f, orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Orientation) *model.OrientationEdge {
-		return &model.OrientationEdge{Cursor: c, Node: n}
-	})
-	return &model.OrientationConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+	return connect[*model.Orientation](r.page(ctx, domain.KindOrientation, f, orderBy, first, after, last, before))
 }
 
 // Themes is the resolver for the themes field.
-func (r *queryResolver) Themes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ThemeConnection, error) {
-	p, err := r.page(ctx, "theme", nodeFilter(filter), orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Theme) *model.ThemeEdge { return &model.ThemeEdge{Cursor: c, Node: n} })
-	return &model.ThemeConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Themes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Theme], error) {
+	return connect[*model.Theme](r.page(ctx, domain.KindTheme, nodeFilter(filter), orderBy, first, after, last, before))
 }
 
 // Objectives is the resolver for the objectives field.
-func (r *queryResolver) Objectives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.ObjectiveConnection, error) {
-	p, err := r.page(ctx, "objective", nodeFilter(filter), orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Objective) *model.ObjectiveEdge {
-		return &model.ObjectiveEdge{Cursor: c, Node: n}
-	})
-	return &model.ObjectiveConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Objectives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Objective], error) {
+	return connect[*model.Objective](r.page(ctx, domain.KindObjective, nodeFilter(filter), orderBy, first, after, last, before))
 }
 
 // Events is the resolver for the events field.
-func (r *queryResolver) Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.EventConnection, error) {
-	p, err := r.page(ctx, "event", datedFilter(filter), orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Event) *model.EventEdge { return &model.EventEdge{Cursor: c, Node: n} })
-	return &model.EventConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Event], error) {
+	return connect[*model.Event](r.page(ctx, domain.KindEvent, datedFilter(filter), orderBy, first, after, last, before))
 }
 
 // People is the resolver for the people field.
-func (r *queryResolver) People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.PersonConnection, error) {
-	p, err := r.page(ctx, "person", nodeFilter(filter), orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Person) *model.PersonEdge { return &model.PersonEdge{Cursor: c, Node: n} })
-	return &model.PersonConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Person], error) {
+	return connect[*model.Person](r.page(ctx, domain.KindPerson, nodeFilter(filter), orderBy, first, after, last, before))
 }
 
 // Sources is the resolver for the sources field.
-func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.SourceConnection, error) {
-	p, err := r.page(ctx, "source", nodeFilter(filter), orderBy, first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	nodes, edges := fill(p, func(c string, n *model.Source) *model.SourceEdge { return &model.SourceEdge{Cursor: c, Node: n} })
-	return &model.SourceConnection{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: edges}, nil
+func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Source], error) {
+	return connect[*model.Source](r.page(ctx, domain.KindSource, nodeFilter(filter), orderBy, first, after, last, before))
 }
 
 // Query returns QueryResolver implementation.

@@ -3,9 +3,10 @@ package graph
 
 //go:generate go tool gqlgen generate
 
-import "github.com/cccs13/cccs-graph/store"
+import "github.com/cccs13/cccs-graph/analysis"
 
 // Resolver holds the dependencies of the resolvers.
 type Resolver struct {
-	Store *store.Store
+	Store    Reader
+	Analysis *analysis.Analyzer // centralities, communities and diffs on Store
 }

@@ -8,17 +8,17 @@ package graph
 import (
 	"context"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.NodeKind, first *int, after *string) (*model.SearchConnection, error) {
-	storeKinds := make([]store.Kind, len(kinds))
+	storeKinds := make([]domain.Kind, len(kinds))
 	for i, k := range kinds {
 		storeKinds[i] = model.StoreKind(k)
 	}
-	hits, err := r.Store.Search(query, storeKinds)
+	hits, err := r.Store.Search(ctx, query, storeKinds)
 	if err != nil {
 		return nil, err
 	}

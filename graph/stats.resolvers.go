@@ -8,13 +8,14 @@ package graph
 import (
 	"context"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/store"
 )
 
 // Stats is the resolver for the stats field.
-func (r *queryResolver) Stats(ctx context.Context, asOf *store.Date) (*model.Stats, error) {
-	snap, err := r.Store.Snapshot(or(asOf, store.Date{}))
+func (r *queryResolver) Stats(ctx context.Context, asOf *domain.Date) (*model.Stats, error) {
+	snap, err := r.Store.Snapshot(ctx, or(asOf, domain.Date{}))
 	if err != nil {
 		return nil, err
 	}
@@ -24,7 +25,7 @@ func (r *queryResolver) Stats(ctx context.Context, asOf *store.Date) (*model.Sta
 // SignatoriesByYear is the resolver for the signatoriesByYear field.
 func (r *statsResolver) SignatoriesByYear(ctx context.Context, obj *model.Stats, from *int, to *int) ([]*model.YearCount, error) {
 	last := or(to, obj.S.AsOf.Y) // the year of asOf; 0, this year, for all time
-	series, err := r.Store.SignatoriesByYear(store.FrameworkID, or(from, 0), last)
+	series, err := r.Store.SignatoriesByYear(ctx, store.FrameworkID, or(from, 0), last)
 	if err != nil {
 		return nil, err
 	}

@@ -7,28 +7,15 @@ package graph
 
 import (
 	"context"
-	"slices"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Children is the resolver for the children field.
-func (r *territoryResolver) Children(ctx context.Context, obj *model.Territory, kinds []model.TerritoryKind, first *int, after *string) (*model.TerritoryConnection, error) {
-	args, err := pageArgs(first, after, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	nodes, err := model.RelatedNodes(ctx, obj.N.ID, store.In, "part-of", nil)
-	if err != nil {
-		return nil, err
-	}
+func (r *territoryResolver) Children(ctx context.Context, obj *model.Territory, kinds []model.TerritoryKind, first *int, after *string) (*model.Connection[*model.Territory], error) {
 	kept := predicates{}.field("type", storeNames(kinds))
-	p, err := paginate(ctx, slices.DeleteFunc(nodes, func(n *store.Node) bool { return n.Kind != "territory" || !kept.keep(n) }), nil, args)
-	if err != nil {
-		return nil, err
-	}
-	return territoryConnection(p), nil
+	return relatedConnection[*model.Territory](ctx, obj.N.ID, domain.In, domain.RelPartOf, nil, kept.keep, first, after)
 }
 
 // Territory returns TerritoryResolver implementation.

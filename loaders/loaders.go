@@ -10,6 +10,7 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -17,15 +18,24 @@ import (
 // and at any time: callers filter, since a node has few relations.
 type relKey struct {
 	id  string
-	dir store.Direction
+	dir domain.Direction
+}
+
+// Reader is what the loaders read from the store: nodes, relations and
+// geometries by id, in batches. *store.Store is one.
+type Reader interface {
+	Nodes(ctx context.Context, ids []string) ([]*domain.Node, error)
+	Relations(ctx context.Context, qs []store.RelQuery) ([][]*domain.Relation, error)
+	RelationsWithEnds(ctx context.Context, qs []store.RelQuery, maxEnds int) ([][]*domain.Relation, map[string]*domain.Node, error)
+	Geometries(ctx context.Context, ids []string) ([]*store.Geometry, error)
 }
 
 // Loaders are created per operation, so nothing is cached across requests
 // or across the operations of a long-lived connection.
 type Loaders struct {
-	store      *store.Store
-	nodes      *dataloadgen.Loader[string, *store.Node]
-	relations  *dataloadgen.Loader[relKey, []*store.Relation]
+	store      Reader
+	nodes      *dataloadgen.Loader[string, *domain.Node]
+	relations  *dataloadgen.Loader[relKey, []*domain.Relation]
 	geometries *dataloadgen.Loader[string, *store.Geometry]
 }
 
@@ -35,20 +45,20 @@ type Loaders struct {
 var Wait = time.Millisecond
 
 // New returns loaders reading from s.
-func New(s *store.Store) *Loaders {
+func New(s Reader) *Loaders {
 	return &Loaders{
 		store: s,
 		nodes: byID(s.Nodes),
-		relations: dataloadgen.NewMappedLoader(func(_ context.Context, keys []relKey) (map[relKey][]*store.Relation, error) {
+		relations: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []relKey) (map[relKey][]*domain.Relation, error) {
 			qs := make([]store.RelQuery, len(keys))
 			for i, k := range keys {
 				qs[i] = store.RelQuery{ID: k.id, Dir: k.dir}
 			}
-			rels, err := s.Relations(qs)
+			rels, err := s.Relations(ctx, qs)
 			if err != nil {
 				return nil, err
 			}
-			m := make(map[relKey][]*store.Relation, len(keys))
+			m := make(map[relKey][]*domain.Relation, len(keys))
 			for i, k := range keys {
 				m[k] = rels[i]
 			}
@@ -60,9 +70,9 @@ func New(s *store.Store) *Loaders {
 
 // byID is a loader of values by id, from a batch read that returns them in
 // the order of the ids with nil where there is none.
-func byID[T any](read func(ids []string) ([]*T, error)) *dataloadgen.Loader[string, *T] {
-	return dataloadgen.NewMappedLoader(func(_ context.Context, ids []string) (map[string]*T, error) {
-		vs, err := read(ids)
+func byID[T any](read func(ctx context.Context, ids []string) ([]*T, error)) *dataloadgen.Loader[string, *T] {
+	return dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*T, error) {
+		vs, err := read(ctx, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -90,7 +100,7 @@ func For(ctx context.Context) *Loaders {
 }
 
 // Node returns the node with id, nil if there is none.
-func (l *Loaders) Node(ctx context.Context, id string) (*store.Node, error) {
+func (l *Loaders) Node(ctx context.Context, id string) (*domain.Node, error) {
 	n, err := l.nodes.Load(ctx, id)
 	if isMissing(err) {
 		return nil, nil
@@ -99,7 +109,7 @@ func (l *Loaders) Node(ctx context.Context, id string) (*store.Node, error) {
 }
 
 // Nodes returns the nodes with these ids in order, nil where unknown.
-func (l *Loaders) Nodes(ctx context.Context, ids []string) ([]*store.Node, error) {
+func (l *Loaders) Nodes(ctx context.Context, ids []string) ([]*domain.Node, error) {
 	nodes, err := l.nodes.LoadAll(ctx, ids)
 	var errs dataloadgen.ErrorSlice
 	if errors.As(err, &errs) {
@@ -123,12 +133,12 @@ const primeEnds = 2000
 // ends, in one store read, and fills the caches: the fields of a page of
 // nodes then find their related objects at once, with no batch to wait for,
 // and the store reads of a page do not grow with its length.
-func (l *Loaders) Prime(ids []string) error {
+func (l *Loaders) Prime(ctx context.Context, ids []string) error {
 	qs := make([]store.RelQuery, len(ids))
 	for i, id := range ids {
-		qs[i] = store.RelQuery{ID: id, Dir: store.Both}
+		qs[i] = store.RelQuery{ID: id, Dir: domain.Both}
 	}
-	rels, ends, err := l.store.RelationsWithEnds(qs, primeEnds)
+	rels, ends, err := l.store.RelationsWithEnds(ctx, qs, primeEnds)
 	if err != nil {
 		return err
 	}
@@ -136,7 +146,7 @@ func (l *Loaders) Prime(ids []string) error {
 		l.nodes.Prime(id, n)
 	}
 	for i, id := range ids {
-		out, in := []*store.Relation{}, []*store.Relation{}
+		out, in := []*domain.Relation{}, []*domain.Relation{}
 		for _, r := range rels[i] {
 			if r.From == id {
 				out = append(out, r)
@@ -144,20 +154,20 @@ func (l *Loaders) Prime(ids []string) error {
 				in = append(in, r)
 			}
 		}
-		l.relations.Prime(relKey{id, store.Out}, out)
-		l.relations.Prime(relKey{id, store.In}, in)
+		l.relations.Prime(relKey{id, domain.Out}, out)
+		l.relations.Prime(relKey{id, domain.In}, in)
 	}
 	return nil
 }
 
 // Relations returns id's relations in a direction (Out or In), of one kind
 // or of every kind when kind is "", at any time.
-func (l *Loaders) Relations(ctx context.Context, id string, dir store.Direction, kind store.RelKind) ([]*store.Relation, error) {
+func (l *Loaders) Relations(ctx context.Context, id string, dir domain.Direction, kind domain.RelKind) ([]*domain.Relation, error) {
 	rels, err := l.relations.Load(ctx, relKey{id, dir})
 	if isMissing(err) || err != nil || kind == "" {
 		return rels, ignoreMissing(err)
 	}
-	var out []*store.Relation
+	var out []*domain.Relation
 	for _, r := range rels {
 		if r.Kind == kind {
 			out = append(out, r)

@@ -8,7 +8,7 @@ import "testing"
 func BenchmarkNodeLookup(b *testing.B) {
 	s := defaultTest(b)
 	for b.Loop() {
-		if _, err := s.Node("caf-13"); err != nil {
+		if _, err := s.Node(ctx, "caf-13"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -19,7 +19,7 @@ func BenchmarkSearch(b *testing.B) {
 	for _, q := range []string{"caf", "leo lagrange", "septe", "centres sociaux"} {
 		b.Run(q, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := s.Search(q, nil); err != nil {
+				if _, err := s.Search(ctx, q, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -32,7 +32,7 @@ func BenchmarkNeighborhoodDepth2(b *testing.B) {
 	for _, id := range []string{"msa-provence-azur", "cccs"} {
 		b.Run(id, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := s.Neighborhood(id, 2, Walk{}); err != nil {
+				if _, err := s.Neighborhood(ctx, id, 2, Walk{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -43,7 +43,7 @@ func BenchmarkNeighborhoodDepth2(b *testing.B) {
 func BenchmarkShortestPath(b *testing.B) {
 	s := defaultTest(b)
 	for b.Loop() {
-		if _, _, err := s.ShortestPath("msa-provence-azur", "ucs-13", MaxPathDepth, Walk{}); err != nil {
+		if _, _, err := s.ShortestPath(ctx, "msa-provence-azur", "ucs-13", MaxPathDepth, Walk{}); err != nil {
 			b.Fatal(err)
 		}
 	}

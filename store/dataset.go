@@ -2,18 +2,21 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
 	"gopkg.in/yaml.v3"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Dataset is the content of dataset files: nodes and relations (docs/dataset.md).
 type Dataset struct {
-	Nodes     []*Node     `yaml:"nodes,omitempty"`
-	Relations []*Relation `yaml:"relations,omitempty"`
+	Nodes     []*domain.Node     `yaml:"nodes,omitempty"`
+	Relations []*domain.Relation `yaml:"relations,omitempty"`
 }
 
 // File is a dataset file's name and content.
@@ -54,8 +57,8 @@ type located[T any] struct {
 }
 
 type parsed struct {
-	nodes     []located[*Node]
-	relations []located[*Relation]
+	nodes     []located[*domain.Node]
+	relations []located[*domain.Relation]
 }
 
 // parseFile reads one dataset file, reporting every bad record.
@@ -88,16 +91,16 @@ func parseFile(f File, into *parsed) []Problem {
 		for _, item := range list.Content {
 			at := Problem{File: f.Name, Line: item.Line}
 			if key == "nodes" {
-				n, ps := parseRecord[Node](f.Name, item, nodeKeys, "node")
+				n, ps := parseRecord[domain.Node](f.Name, item, nodeKeys, "node")
 				probs = append(probs, ps...)
 				if n != nil {
-					into.nodes = append(into.nodes, located[*Node]{n, at})
+					into.nodes = append(into.nodes, located[*domain.Node]{n, at})
 				}
 			} else {
-				r, ps := parseRecord[Relation](f.Name, item, relationKeys, "relation")
+				r, ps := parseRecord[domain.Relation](f.Name, item, relationKeys, "relation")
 				probs = append(probs, ps...)
 				if r != nil {
-					into.relations = append(into.relations, located[*Relation]{r, at})
+					into.relations = append(into.relations, located[*domain.Relation]{r, at})
 				}
 			}
 		}
@@ -150,14 +153,14 @@ func checkKeys(file string, m *yaml.Node, allowed []string, what string) []Probl
 // record is written, or nothing is. Records that are already stored as they
 // are do not count as writes, so importing the same files twice changes
 // nothing. Returns EBADINPUT listing every bad record with its position.
-func (s *Store) Import(files ...File) (ImportResult, error) {
+func (s *Store) Import(ctx context.Context, files ...File) (ImportResult, error) {
 	var p parsed
 	var probs []Problem
 	for _, f := range files {
 		probs = append(probs, parseFile(f, &p)...)
 	}
 	var res ImportResult
-	err := s.update(func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		res = ImportResult{}
 		probs := append(probs, checkReferences(txn, &p)...)
 		if len(probs) > 0 {
@@ -167,7 +170,7 @@ func (s *Store) Import(files ...File) (ImportResult, error) {
 	})
 	if err == nil && res.Changed() {
 		// A territory's type may have changed: the index files it by type.
-		err = s.rebuildGeoIndex()
+		err = s.rebuildGeoIndex(context.WithoutCancel(ctx))
 	}
 	return res, err
 }
@@ -177,34 +180,34 @@ func importError(probs []Problem) error {
 	for i, p := range probs {
 		lines[i] = p.String()
 	}
-	return Errorf(EBADINPUT, "the dataset has %d problem(s), nothing was imported:\n%s", len(probs), strings.Join(lines, "\n"))
+	return domain.Errorf(domain.EBADINPUT, "the dataset has %d problem(s), nothing was imported:\n%s", len(probs), strings.Join(lines, "\n"))
 }
 
 // checkReferences checks what needs the whole import and the store: unique
 // ids and relations, endpoints and cited sources that exist.
 func checkReferences(txn *badger.Txn, p *parsed) []Problem {
 	var probs []Problem
-	kinds := map[string]Kind{}
+	kinds := map[string]domain.Kind{}
 	for _, n := range p.nodes {
 		if _, dup := kinds[n.rec.ID]; dup {
 			probs = append(probs, problem(n.at, "duplicate node id %q", n.rec.ID))
 		}
 		kinds[n.rec.ID] = n.rec.Kind
 	}
-	kindOf := func(id string) (Kind, bool) {
+	kindOf := func(id string) (domain.Kind, bool) {
 		if k, ok := kinds[id]; ok {
 			return k, true
 		}
-		var n Node
+		var n domain.Node
 		if getNode(txn, id, &n) != nil {
 			return "", false
 		}
 		kinds[id] = n.Kind
 		return n.Kind, true
 	}
-	checkSources := func(at Problem, cs []Citation) {
+	checkSources := func(at Problem, cs []domain.Citation) {
 		for _, c := range cs {
-			if k, ok := kindOf(c.Source); !ok || k != "source" {
+			if k, ok := kindOf(c.Source); !ok || k != domain.KindSource {
 				probs = append(probs, problem(at, "cited source %q is not a node of kind source", c.Source))
 			}
 		}
@@ -221,10 +224,10 @@ func checkReferences(txn *badger.Txn, p *parsed) []Problem {
 		}
 		from, okFrom := kindOf(r.rec.From)
 		to, okTo := kindOf(r.rec.To)
-		if ok, rule := endsAllowed(r.rec.Kind, from, to); okFrom && okTo && !ok {
+		if ok, rule := domain.EndsAllowed(r.rec.Kind, from, to); okFrom && okTo && !ok {
 			probs = append(probs, problem(r.at, "relation %s %s (%s) -> %s (%s): %s", r.rec.Kind, r.rec.From, from, r.rec.To, to, rule))
 		}
-		if k, ok := kindOf(r.rec.OnBehalfOf); r.rec.OnBehalfOf != "" && ok && k != "organization" {
+		if k, ok := kindOf(r.rec.OnBehalfOf); r.rec.OnBehalfOf != "" && ok && k != domain.KindOrganization {
 			probs = append(probs, problem(r.at, "relation %s %s -> %s: onBehalfOf %s is a %s, not an organization", r.rec.Kind, r.rec.From, r.rec.To, r.rec.OnBehalfOf, k))
 		}
 		out, _ := edgeKeys(r.rec)
@@ -273,16 +276,16 @@ func count(changed bool, written, unchanged *int) {
 
 // Export returns the whole graph as one dataset file: nodes by kind then id,
 // relations in key order. Importing it into an empty store gives the same graph.
-func (s *Store) Export() ([]byte, error) {
+func (s *Store) Export(ctx context.Context) ([]byte, error) {
 	var ds Dataset
-	for _, k := range Kinds {
-		nodes, err := s.NodesOfKind(k.Kind)
+	for _, k := range domain.Kinds {
+		nodes, err := s.NodesOfKind(ctx, k.Kind)
 		if err != nil {
 			return nil, err
 		}
 		ds.Nodes = append(ds.Nodes, nodes...)
 	}
-	rels, err := s.AllRelations()
+	rels, err := s.AllRelations(ctx)
 	if err != nil {
 		return nil, err
 	}

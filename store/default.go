@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"embed"
 	"io/fs"
 	"sort"
@@ -25,11 +26,11 @@ func DefaultDataset() []File {
 
 // LoadDefaultIfEmpty imports the embedded dataset into a store that holds no
 // node. Reports whether it did.
-func (s *Store) LoadDefaultIfEmpty() (bool, error) {
-	empty, err := s.Empty()
+func (s *Store) LoadDefaultIfEmpty(ctx context.Context) (bool, error) {
+	empty, err := s.Empty(ctx)
 	if err != nil || !empty {
 		return false, err
 	}
-	_, err = s.Import(DefaultDataset()...)
+	_, err = s.Import(ctx, DefaultDataset()...)
 	return err == nil, err
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // sharedDirBesideRepo finds ../shared beside the repository root (the directory of
@@ -37,7 +39,7 @@ func sharedDirBesideRepo(t *testing.T) string {
 
 // cited is one citation of the default dataset, with what carries it.
 type cited struct {
-	Citation
+	domain.Citation
 	by string
 }
 
@@ -45,11 +47,11 @@ type cited struct {
 // every node and relation, after checking that each of them has at least one.
 func defaultCitations(t *testing.T) (*Store, []cited) {
 	s := openTest(t)
-	if _, err := s.LoadDefaultIfEmpty(); err != nil {
+	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
 		t.Fatal(err)
 	}
 	var all []cited
-	add := func(by string, cs []Citation) {
+	add := func(by string, cs []domain.Citation) {
 		if len(cs) == 0 {
 			t.Errorf("%s has no source", by)
 		}
@@ -57,8 +59,8 @@ func defaultCitations(t *testing.T) (*Store, []cited) {
 			all = append(all, cited{c, by})
 		}
 	}
-	for _, k := range Kinds {
-		nodes, err := s.NodesOfKind(k.Kind)
+	for _, k := range domain.Kinds {
+		nodes, err := s.NodesOfKind(ctx, k.Kind)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +68,7 @@ func defaultCitations(t *testing.T) (*Store, []cited) {
 			add("node "+n.ID, n.Sources)
 		}
 	}
-	rels, err := s.AllRelations()
+	rels, err := s.AllRelations(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +84,7 @@ func defaultCitations(t *testing.T) (*Store, []cited) {
 func TestEveryNodeAndRelationCitesASource(t *testing.T) {
 	s, all := defaultCitations(t)
 	for _, c := range all {
-		n, err := s.Node(c.Source)
+		n, err := s.Node(ctx, c.Source)
 		if err != nil || n.Kind != "source" {
 			t.Errorf("%s cites %q, which is not a source node (%v)", c.by, c.Source, err)
 		}
@@ -119,7 +121,7 @@ func TestEveryExcerptIsVerbatim(t *testing.T) {
 
 // citedDocumentText reads the file of a source node from the shared directory.
 func citedDocumentText(t *testing.T, s *Store, shared, id string) string {
-	n, err := s.Node(id)
+	n, err := s.Node(ctx, id)
 	if err != nil {
 		t.Fatalf("source %s: %v", id, err)
 	}

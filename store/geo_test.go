@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/internal/geotest"
 )
 
@@ -17,7 +18,7 @@ import (
 func withDefault(t testing.TB) *Store {
 	t.Helper()
 	s := openTest(t)
-	if _, err := s.LoadDefaultIfEmpty(); err != nil {
+	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -26,7 +27,7 @@ func withDefault(t testing.TB) *Store {
 // importLayer imports a real layer file, or fails the test.
 func importLayer(t testing.TB, s *Store, kind, name, source string) LayerResult {
 	t.Helper()
-	res, err := s.ImportLayer(Layer{Kind: kind, File: File{Name: name, Data: geotest.Read(t, name)}, Source: source})
+	res, err := s.ImportLayer(ctx, Layer{Kind: kind, File: File{Name: name, Data: geotest.Read(t, name)}, Source: source})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func ids(es []GeoEntry) []string {
 
 func search(t testing.TB, s *Store, q GeoQuery) []string {
 	t.Helper()
-	es, err := s.GeoSearch(q)
+	es, err := s.GeoSearch(ctx, q)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,29 +56,29 @@ func pointOf(p orb.Point) *Point { return &Point{p[0], p[1]} }
 
 func TestImportCommunesJoinsOnCodeAndIsIdempotent(t *testing.T) {
 	s := withDefault(t)
-	v0, _ := s.DataVersion()
+	v0, _ := s.DataVersion(ctx)
 	res := importLayer(t, s, "commune", geotest.Communes, "cog-insee-2018")
 	// The dataset's communes already cite cog-insee-2018 and lie in fr-13:
 	// only the geometries are new.
 	if res.Features != 119 || res.Created != 0 || res.Unchanged != 119 || res.GeometriesWritten != 119 || res.RelationsWritten != 0 {
 		t.Fatalf("first import = %+v, want 119 geometries joined to the 119 existing communes", res)
 	}
-	v1, _ := s.DataVersion()
+	v1, _ := s.DataVersion(ctx)
 	if v1 == v0 {
 		t.Error("the data version did not move on an import that wrote")
 	}
-	if l := s.GeoLayers(); len(l) != 1 || l[0].Type != "commune" || l[0].Count != 119 {
+	if l := s.GeoLayers(ctx); len(l) != 1 || l[0].Type != "commune" || l[0].Count != 119 {
 		t.Errorf("GeoLayers = %+v, want 119 communes", l)
 	}
 	again := importLayer(t, s, "commune", geotest.Communes, "cog-insee-2018")
 	if again.Changed() {
 		t.Errorf("second import = %+v, want nothing written", again)
 	}
-	if v2, _ := s.DataVersion(); v2 != v1 {
+	if v2, _ := s.DataVersion(ctx); v2 != v1 {
 		t.Errorf("data version moved from %d to %d on a no-op import", v1, v2)
 	}
 	// The name stays the dataset's (with its article), never the file's.
-	n, err := s.Node("insee-13028")
+	n, err := s.Node(ctx, "insee-13028")
 	if err != nil || n.Name != "La Ciotat" {
 		t.Errorf("13028 = %+v, %v; want the dataset's name La Ciotat", n, err)
 	}
@@ -89,7 +90,7 @@ func TestImportIntoEmptyStoreCreatesTerritoriesAndSource(t *testing.T) {
 	if res.Created != 119 || !res.SourceWritten {
 		t.Fatalf("import = %+v, want 119 new communes and a source node", res)
 	}
-	n, err := s.Node("insee-13055")
+	n, err := s.Node(ctx, "insee-13055")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ func TestImportIntoEmptyStoreCreatesTerritoriesAndSource(t *testing.T) {
 		n.Sources[0].Excerpt != `{"code":"13055","nom":"Marseille"}` {
 		t.Errorf("insee-13055 = %+v", n)
 	}
-	if sn, err := s.Node(src); err != nil || sn.Kind != "source" || sn.Field("file") != geotest.Communes {
+	if sn, err := s.Node(ctx, src); err != nil || sn.Kind != "source" || sn.Field("file") != geotest.Communes {
 		t.Errorf("source node = %+v, %v", sn, err)
 	}
 	if again := importLayer(t, s, "commune", geotest.Communes, ""); again.Changed() {
@@ -174,12 +175,12 @@ func TestOtherOfficialLayers(t *testing.T) {
 	// Arrondissement 13001 and canton 13001 share their code with the commune
 	// Aix-en-Provence: features join on (type, code).
 	for id, want := range map[string]string{"insee-13001": "commune", "arr-13001": "arrondissement", "canton-13001": "canton", "fr-13": "departement"} {
-		n, err := s.Node(id)
+		n, err := s.Node(ctx, id)
 		if err != nil || n.Field("type") != want {
 			t.Errorf("%s = %+v, %v; want a %s", id, n, err, want)
 		}
 	}
-	rels, _ := s.Relations([]RelQuery{{ID: "canton-13012", Dir: Out, Kinds: []RelKind{"part-of"}}})
+	rels, _ := s.Relations(ctx, []RelQuery{{ID: "canton-13012", Dir: domain.Out, Kinds: []domain.RelKind{"part-of"}}})
 	if len(rels[0]) != 1 || rels[0][0].To != "fr-13" {
 		t.Errorf("canton 13012 part-of = %+v, want fr-13", rels[0])
 	}
@@ -193,7 +194,7 @@ func TestOtherOfficialLayers(t *testing.T) {
 func TestZonesFromHalvesOfACommune(t *testing.T) {
 	s := withDefault(t)
 	importLayer(t, s, "commune", geotest.Communes, "cog-insee-2018")
-	if _, err := s.Import(File{Name: "facility.yaml", Data: []byte(`nodes:
+	if _, err := s.Import(ctx, File{Name: "facility.yaml", Data: []byte(`nodes:
   - id: cs-test
     kind: facility
     name: Centre social de test
@@ -202,14 +203,14 @@ func TestZonesFromHalvesOfACommune(t *testing.T) {
 		t.Fatal(err)
 	}
 	zones := geotest.Zones(t, "cs-test")
-	res, err := s.ImportLayer(Layer{Kind: "zone-de-vie-sociale", File: File{Name: "zones-aix.geojson", Data: zones}})
+	res, err := s.ImportLayer(ctx, Layer{Kind: "zone-de-vie-sociale", File: File{Name: "zones-aix.geojson", Data: zones}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Created != 3 || res.RelationsWritten != 4 {
 		t.Fatalf("zones import = %+v, want 3 zones, 3 part-of and 1 serves", res)
 	}
-	rels, _ := s.Relations([]RelQuery{{ID: "zvs-13001-est", Dir: Both, Kinds: []RelKind{"part-of", "serves"}}})
+	rels, _ := s.Relations(ctx, []RelQuery{{ID: "zvs-13001-est", Dir: domain.Both, Kinds: []domain.RelKind{"part-of", "serves"}}})
 	var links []string
 	for _, r := range rels[0] {
 		links = append(links, string(r.Kind)+":"+r.From+">"+r.To)
@@ -228,7 +229,7 @@ func TestZonesFromHalvesOfACommune(t *testing.T) {
 		t.Errorf("EastPoint is in zones %v, want 13001-est", got)
 	}
 	var commune string
-	s.Features([]string{"zvs-13001-est"}, func(f *Feature) error { commune = f.Commune; return nil })
+	s.Features(ctx, []string{"zvs-13001-est"}, func(f *Feature) error { commune = f.Commune; return nil })
 	if commune != "13001" {
 		t.Errorf("Feature.Commune = %q, want 13001", commune)
 	}
@@ -278,17 +279,17 @@ func TestBadLayersAreRefusedWhole(t *testing.T) {
 		"unknown kind":         {"planet", string(layerWith(okProps, square)), "unknown territory type"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			v0, _ := s.DataVersion()
-			_, err := s.ImportLayer(Layer{Kind: tc.kind, File: File{Name: "bad.geojson", Data: []byte(tc.data)}})
-			if ErrorCode(err) != EBADINPUT || !strings.Contains(err.Error(), tc.want) {
+			v0, _ := s.DataVersion(ctx)
+			_, err := s.ImportLayer(ctx, Layer{Kind: tc.kind, File: File{Name: "bad.geojson", Data: []byte(tc.data)}})
+			if domain.ErrorCode(err) != domain.EBADINPUT || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error = %v, want BAD_USER_INPUT with %q", err, tc.want)
 			}
-			if v1, _ := s.DataVersion(); v1 != v0 {
+			if v1, _ := s.DataVersion(ctx); v1 != v0 {
 				t.Errorf("a refused layer moved the data version from %d to %d", v0, v1)
 			}
 		})
 	}
-	if _, err := s.Node("insee-99002"); ErrorCode(err) != ENOTFOUND {
+	if _, err := s.Node(ctx, "insee-99002"); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Errorf("a good feature of a refused layer was written: %v", err)
 	}
 }
@@ -299,8 +300,8 @@ func TestEveryProblemIsReported(t *testing.T) {
 		{"type":"Feature","properties":{"code":"a","nom":"A","colour":"red"},"geometry":` + square + `},
 		{"type":"Feature","properties":{"code":"b","nom":"B"},"geometry":null},
 		{"type":"Feature","properties":{"code":"c","nom":"C"},"geometry":{"type":"Polygon","coordinates":[[[500,43],[5.1,43],[5.1,43.1],[500,43]]]}}]}`
-	_, err := s.ImportLayer(Layer{Kind: "commune", File: File{Name: "three.geojson", Data: []byte(data)}})
-	msg := ErrorMessage(err)
+	_, err := s.ImportLayer(ctx, Layer{Kind: "commune", File: File{Name: "three.geojson", Data: []byte(data)}})
+	msg := domain.ErrorMessage(err)
 	for _, want := range []string{"3 problem(s)", `feature 1 (code "a"): unknown property "colour"`, `feature 2 (code "b"): empty geometry`, `feature 3 (code "c"): ring 1: position 1 [500, 43] is outside`} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
@@ -312,10 +313,10 @@ func TestStoredGeometryIsRFC7946(t *testing.T) {
 	s := withDefault(t)
 	// A clockwise exterior ring, as many tools write it, is rewound.
 	cw := `{"type":"Polygon","coordinates":[[[5,43],[5,43.1],[5.1,43.1],[5.1,43],[5,43]]]}`
-	if _, err := s.ImportLayer(Layer{Kind: "commune", File: File{Name: "cw.geojson", Data: layerWith(okProps, cw)}}); err != nil {
+	if _, err := s.ImportLayer(ctx, Layer{Kind: "commune", File: File{Name: "cw.geojson", Data: layerWith(okProps, cw)}}); err != nil {
 		t.Fatal(err)
 	}
-	g, err := s.Geometry("insee-99001")
+	g, err := s.Geometry(ctx, "insee-99001")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +326,7 @@ func TestStoredGeometryIsRFC7946(t *testing.T) {
 	if g.BBox != (BBox{5, 43, 5.1, 43.1}) || abs(g.Centroid.Lon-5.05) > 1e-9 || abs(g.Centroid.Lat-43.05) > 1e-9 {
 		t.Errorf("bbox %v centroid %v", g.BBox, g.Centroid)
 	}
-	if _, err := s.Geometry("insee-13055"); ErrorCode(err) != ENOTFOUND {
+	if _, err := s.Geometry(ctx, "insee-13055"); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Errorf("geometry of a commune without one: %v, want NOT_FOUND", err)
 	}
 }
@@ -335,7 +336,7 @@ func abs(f float64) float64 { return max(f, -f) }
 func TestSimplify(t *testing.T) {
 	s := withDefault(t)
 	importLayer(t, s, "commune", geotest.Communes, "cog-insee-2018")
-	g, _ := s.Geometry("insee-13055")
+	g, _ := s.Geometry(ctx, "insee-13055")
 	light, err := SimplifyGeoJSON(g.GeoJSON, 0.005)
 	if err != nil {
 		t.Fatal(err)
@@ -357,7 +358,7 @@ func TestSimplify(t *testing.T) {
 	if same, _ := SimplifyGeoJSON(g.GeoJSON, 0); !bytes.Equal(same, g.GeoJSON) {
 		t.Error("tolerance 0 changed the geometry")
 	}
-	if _, err := SimplifyGeoJSON(g.GeoJSON, -1); ErrorCode(err) != EBADINPUT {
+	if _, err := SimplifyGeoJSON(g.GeoJSON, -1); domain.ErrorCode(err) != domain.EBADINPUT {
 		t.Errorf("negative tolerance: %v", err)
 	}
 }
@@ -369,7 +370,7 @@ func TestBadQueries(t *testing.T) {
 		{BBox: &BBox{-200, 43, 6, 44}},
 		{Point: &Point{5, 95}},
 	} {
-		if _, err := s.GeoSearch(q); ErrorCode(err) != EBADINPUT {
+		if _, err := s.GeoSearch(ctx, q); domain.ErrorCode(err) != domain.EBADINPUT {
 			t.Errorf("GeoSearch(%+v) = %v, want BAD_USER_INPUT", q, err)
 		}
 	}
@@ -377,23 +378,23 @@ func TestBadQueries(t *testing.T) {
 
 func TestIndexIsRebuiltAtOpenAndRestore(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(dir)
+	s, err := Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	importLayer(t, s, "commune", geotest.Communes, "")
 	var backup bytes.Buffer
-	if err := s.Backup(&backup); err != nil {
+	if err := s.Backup(ctx, &backup); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
-	reopened, err := Open(dir)
+	reopened, err := Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer reopened.Close()
 	restored := openTest(t)
-	if err := restored.Restore(&backup); err != nil {
+	if err := restored.Restore(ctx, &backup); err != nil {
 		t.Fatal(err)
 	}
 	for name, st := range map[string]*Store{"reopened": reopened, "restored": restored} {
@@ -410,7 +411,7 @@ func TestAntimeridianBox(t *testing.T) {
 	data := `{"type":"FeatureCollection","features":[
 		{"type":"Feature","properties":{"code":"fj","nom":"Fidji"},"geometry":` + fiji + `},
 		{"type":"Feature","properties":{"code":"ws","nom":"Samoa"},"geometry":` + samoa + `}]}`
-	if _, err := s.ImportLayer(Layer{Kind: "itc-territory", File: File{Name: "pacific.geojson", Data: []byte(data)}}); err != nil {
+	if _, err := s.ImportLayer(ctx, Layer{Kind: "itc-territory", File: File{Name: "pacific.geojson", Data: []byte(data)}}); err != nil {
 		t.Fatal(err)
 	}
 	across := BBox{178, -20, -170, -10}
@@ -421,11 +422,11 @@ func TestAntimeridianBox(t *testing.T) {
 
 func TestDatasetImportKeepsTheIndexTypes(t *testing.T) {
 	s := openTest(t)
-	if _, err := s.ImportLayer(Layer{Kind: "commune", File: File{Name: "one.geojson", Data: layerWith(okProps, square)}}); err != nil {
+	if _, err := s.ImportLayer(ctx, Layer{Kind: "commune", File: File{Name: "one.geojson", Data: layerWith(okProps, square)}}); err != nil {
 		t.Fatal(err)
 	}
 	// The dataset says 99001 is in fact a canton: the index follows.
-	if _, err := s.Import(File{Name: "retype.yaml", Data: []byte(`nodes:
+	if _, err := s.Import(ctx, File{Name: "retype.yaml", Data: []byte(`nodes:
   - id: insee-99001
     kind: territory
     name: Test
@@ -438,7 +439,7 @@ func TestDatasetImportKeepsTheIndexTypes(t *testing.T) {
 	if got := search(t, s, GeoQuery{Point: p, Types: []string{"canton"}}); !slices.Equal(got, []string{"insee-99001"}) {
 		t.Errorf("cantons at %v: %v", p, got)
 	}
-	if l := s.GeoLayers(); len(l) != 1 || l[0].Type != "canton" {
+	if l := s.GeoLayers(ctx); len(l) != 1 || l[0].Type != "canton" {
 		t.Errorf("GeoLayers = %+v, want one canton", l)
 	}
 }
@@ -452,11 +453,11 @@ func TestTooLargeLayerIsRefusedClearly(t *testing.T) {
 		feats = append(feats, geotest.Feature(code, "Cellule "+code, gridCell(n%gridCols, n/gridCols)))
 	}
 	s := openTest(t)
-	_, err := s.ImportLayer(Layer{Kind: "commune", File: File{Name: "france.geojson", Data: geotest.FeatureCollection(feats...)}})
-	if ErrorCode(err) != EBADINPUT || !strings.Contains(err.Error(), "too large to import in one transaction; split it") {
+	_, err := s.ImportLayer(ctx, Layer{Kind: "commune", File: File{Name: "france.geojson", Data: geotest.FeatureCollection(feats...)}})
+	if domain.ErrorCode(err) != domain.EBADINPUT || !strings.Contains(err.Error(), "too large to import in one transaction; split it") {
 		t.Fatalf("error = %v, want BAD_USER_INPUT saying to split the layer", err)
 	}
-	if empty, _ := s.Empty(); !empty {
+	if empty, _ := s.Empty(ctx); !empty {
 		t.Error("a refused layer left nodes behind")
 	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 	"github.com/paulmach/orb/simplify"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // BBox is a bounding box in WGS84 degrees: west, south, east, north. A box
@@ -34,7 +37,7 @@ type Geometry struct {
 // Validate checks a point. Returns EBADINPUT outside the longitude and latitude ranges.
 func (p Point) Validate() error {
 	if !inRange(p.Lon, 180) || !inRange(p.Lat, 90) {
-		return Errorf(EBADINPUT, "point (%g, %g) is not a WGS84 longitude, latitude: longitude -180 to 180, latitude -90 to 90", p.Lon, p.Lat)
+		return domain.Errorf(domain.EBADINPUT, "point (%g, %g) is not a WGS84 longitude, latitude: longitude -180 to 180, latitude -90 to 90", p.Lon, p.Lat)
 	}
 	return nil
 }
@@ -43,10 +46,10 @@ func (p Point) Validate() error {
 // out of range or south is above north.
 func (b BBox) Validate() error {
 	if !inRange(b[0], 180) || !inRange(b[2], 180) || !inRange(b[1], 90) || !inRange(b[3], 90) {
-		return Errorf(EBADINPUT, "bbox %v is not in WGS84 degrees: west and east -180 to 180, south and north -90 to 90", b[:])
+		return domain.Errorf(domain.EBADINPUT, "bbox %v is not in WGS84 degrees: west and east -180 to 180, south and north -90 to 90", b[:])
 	}
 	if b[1] > b[3] {
-		return Errorf(EBADINPUT, "bbox %v: south %g is above north %g", b[:], b[1], b[3])
+		return domain.Errorf(domain.EBADINPUT, "bbox %v: south %g is above north %g", b[:], b[1], b[3])
 	}
 	return nil
 }
@@ -136,29 +139,29 @@ func decodeGeometry(v []byte) (Geometry, error) {
 }
 
 // Geometry returns the geometry of a territory. Returns ENOTFOUND when it has none.
-func (s *Store) Geometry(id string) (*Geometry, error) {
-	gs, err := s.Geometries([]string{id})
+func (s *Store) Geometry(ctx context.Context, id string) (*Geometry, error) {
+	gs, err := s.Geometries(ctx, []string{id})
 	if err != nil {
 		return nil, err
 	}
 	if gs[0] == nil {
-		return nil, Errorf(ENOTFOUND, "territory %q has no geometry", id)
+		return nil, domain.Errorf(domain.ENOTFOUND, "territory %q has no geometry", id)
 	}
 	return gs[0], nil
 }
 
 // Geometries returns the geometries of territories in one read, in the order
 // of the ids, with nil where a territory has none.
-func (s *Store) Geometries(ids []string) ([]*Geometry, error) {
+func (s *Store) Geometries(ctx context.Context, ids []string) ([]*Geometry, error) {
 	out := make([]*Geometry, len(ids))
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		for i, id := range ids {
 			err := withGeometry(txn, id, func(g *Geometry) error {
 				g.GeoJSON = append([]byte(nil), g.GeoJSON...)
 				out[i] = g
 				return nil
 			})
-			if err != nil && ErrorCode(err) != ENOTFOUND {
+			if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
 				return err
 			}
 		}
@@ -172,7 +175,7 @@ func (s *Store) Geometries(ids []string) ([]*Geometry, error) {
 func withGeometry(txn *badger.Txn, id string, fn func(*Geometry) error) error {
 	item, err := txn.Get(geometryKey(id))
 	if errors.Is(err, badger.ErrKeyNotFound) {
-		return Errorf(ENOTFOUND, "territory %q has no geometry", id)
+		return domain.Errorf(domain.ENOTFOUND, "territory %q has no geometry", id)
 	}
 	if err != nil {
 		return err
@@ -213,7 +216,7 @@ func retypeGeometry(txn *badger.Txn, id, typ string) error {
 		g = &c
 		return nil
 	})
-	if ErrorCode(err) == ENOTFOUND {
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return nil
 	}
 	if err != nil {
@@ -255,7 +258,7 @@ func parseStored(b []byte) (orb.MultiPolygon, error) {
 // Returns EBADINPUT for a negative or non-finite tolerance.
 func SimplifyGeoJSON(b []byte, tolerance float64) ([]byte, error) {
 	if tolerance < 0 || math.IsNaN(tolerance) || math.IsInf(tolerance, 0) {
-		return nil, Errorf(EBADINPUT, "simplify: the tolerance is a distance in degrees, 0 or more, not %g", tolerance)
+		return nil, domain.Errorf(domain.EBADINPUT, "simplify: the tolerance is a distance in degrees, 0 or more, not %g", tolerance)
 	}
 	if tolerance == 0 {
 		return b, nil
@@ -296,7 +299,7 @@ func dropDegenerate(mp orb.MultiPolygon) orb.MultiPolygon {
 
 // Feature is a territory with its geometry, for map outputs.
 type Feature struct {
-	Node     *Node
+	Node     *domain.Node
 	Geometry *Geometry // its GeoJSON is valid only during the callback
 	Commune  string    // zones, priority areas, ITC territories: INSEE code of the commune they lie in
 }
@@ -306,10 +309,10 @@ type Feature struct {
 // streams the stored bytes without copying them. Ids without geometry are
 // skipped. fn must not keep Geometry.GeoJSON. Returns ENOTFOUND for an id
 // that is no node.
-func (s *Store) Features(ids []string, fn func(*Feature) error) error {
-	return s.view(func(txn *badger.Txn) error {
+func (s *Store) Features(ctx context.Context, ids []string, fn func(*Feature) error) error {
+	return s.view(ctx, func(txn *badger.Txn) error {
 		for _, id := range ids {
-			f := &Feature{Node: &Node{}}
+			f := &Feature{Node: &domain.Node{}}
 			if err := getNode(txn, id, f.Node); err != nil {
 				return err
 			}
@@ -322,7 +325,7 @@ func (s *Store) Features(ids []string, fn func(*Feature) error) error {
 				f.Geometry = g
 				return fn(f)
 			})
-			if err != nil && ErrorCode(err) != ENOTFOUND {
+			if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
 				return err
 			}
 		}
@@ -332,16 +335,16 @@ func (s *Store) Features(ids []string, fn func(*Feature) error) error {
 
 // communeOf returns the code of the commune a territory lies in, for the
 // types whose layers carry a `commune` property; "" otherwise.
-func communeOf(txn *badger.Txn, n *Node) (string, error) {
+func communeOf(txn *badger.Txn, n *domain.Node) (string, error) {
 	if !slices.Contains(layerProperties(n.Field("type")), "commune") {
 		return "", nil
 	}
-	rels, err := relations(txn, RelQuery{ID: n.ID, Dir: Out, Kinds: []RelKind{"part-of"}})
+	rels, err := relations(txn, RelQuery{ID: n.ID, Dir: domain.Out, Kinds: []domain.RelKind{domain.RelPartOf}})
 	if err != nil {
 		return "", err
 	}
 	for _, r := range rels {
-		var parent Node
+		var parent domain.Node
 		if err := getNode(txn, r.To, &parent); err != nil {
 			return "", err
 		}

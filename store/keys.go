@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Key layout: the one place that says how keys are built. Every key starts
@@ -60,7 +62,7 @@ func (k keyWriter) lp(s string) keyWriter {
 func (k keyWriter) raw(s string) keyWriter { return append(k, s...) }
 
 // date appends a Date in 5 fixed bytes (year, month, day, precision), in date order.
-func (k keyWriter) date(d Date) keyWriter {
+func (k keyWriter) date(d domain.Date) keyWriter {
 	k = binary.BigEndian.AppendUint16(k, uint16(d.Y))
 	return append(k, byte(d.M), byte(d.D), byte(d.Precision))
 }
@@ -92,9 +94,9 @@ func searchKey(p byte, token, id string) []byte {
 }
 
 // edgePrefix is the prefix of a node's edges in one direction, optionally of one kind.
-func edgePrefix(dir Direction, id string, rk byte) []byte {
+func edgePrefix(dir domain.Direction, id string, rk byte) []byte {
 	p := byte(pEdgeOut)
-	if dir == In {
+	if dir == domain.In {
 		p = pEdgeIn
 	}
 	k := keyWriter{p}.lp(id)
@@ -105,10 +107,10 @@ func edgePrefix(dir Direction, id string, rk byte) []byte {
 }
 
 // edgeKeys returns the out and in keys of a relation.
-func edgeKeys(r *Relation) (out, in []byte) {
+func edgeKeys(r *domain.Relation) (out, in []byte) {
 	rk, _ := relKindCode(r.Kind)
-	out = keyWriter(edgePrefix(Out, r.From, rk)).lp(r.To).date(r.ValidFrom).lp(r.OnBehalfOf)
-	in = keyWriter(edgePrefix(In, r.To, rk)).lp(r.From).date(r.ValidFrom).lp(r.OnBehalfOf)
+	out = keyWriter(edgePrefix(domain.Out, r.From, rk)).lp(r.To).date(r.ValidFrom).lp(r.OnBehalfOf)
+	in = keyWriter(edgePrefix(domain.In, r.To, rk)).lp(r.From).date(r.ValidFrom).lp(r.OnBehalfOf)
 	return out, in
 }
 
@@ -118,7 +120,7 @@ type Key struct {
 	Kind      byte
 	ID        string // node id; for edges, the node the key belongs to
 	Other     string // edges: the node at the other end; code index: the code; search: the token
-	ValidFrom Date
+	ValidFrom domain.Date
 	Qualifier string // edges: the onBehalfOf part of the identity
 }
 
@@ -164,7 +166,7 @@ func ParseKey(b []byte) (Key, error) {
 		if len(rest) < 5 {
 			return k, fmt.Errorf("key %x: bad date part", b)
 		}
-		k.ValidFrom = Date{Y: int(binary.BigEndian.Uint16(rest)), M: int(rest[2]), D: int(rest[3]), Precision: Precision(rest[4])}
+		k.ValidFrom = domain.Date{Y: int(binary.BigEndian.Uint16(rest)), M: int(rest[2]), D: int(rest[3]), Precision: domain.Precision(rest[4])}
 		if k.Qualifier, rest, err = readLP(rest[5:]); err == nil && len(rest) != 0 {
 			err = fmt.Errorf("key %x: trailing bytes", b)
 		}
@@ -189,4 +191,22 @@ func readLP(b []byte) (string, []byte, error) {
 		return "", nil, fmt.Errorf("length prefix %d past end", n)
 	}
 	return string(b[2 : 2+n]), b[2+n:], nil
+}
+
+// kindCode is the pinned key code of a node kind (domain.Kinds).
+func kindCode(k domain.Kind) (byte, bool) {
+	info, ok := domain.KindOf(k)
+	if !ok {
+		return 0, false
+	}
+	return info.Code, true
+}
+
+// relKindCode is the pinned key code of a relation kind (domain.RelKinds).
+func relKindCode(k domain.RelKind) (byte, bool) {
+	info, ok := domain.RelKindOf(k)
+	if !ok {
+		return 0, false
+	}
+	return info.Code, true
 }

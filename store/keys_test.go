@@ -3,11 +3,13 @@ package store
 import (
 	"bytes"
 	"testing"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 func TestKeysRoundTrip(t *testing.T) {
-	day := Date{Y: 2019, M: 6, D: 27, Precision: Day}
-	rel := &Relation{Kind: "signed", From: "person-a", To: "avenant-1", ValidFrom: day, OnBehalfOf: "metropole-amp"}
+	day := domain.Date{Y: 2019, M: 6, D: 27, Precision: domain.Day}
+	rel := &domain.Relation{Kind: "signed", From: "person-a", To: "avenant-1", ValidFrom: day, OnBehalfOf: "metropole-amp"}
 	out, in := edgeKeys(rel)
 	rk, _ := relKindCode("signed")
 	for _, tc := range []struct {
@@ -44,11 +46,11 @@ func TestKeyOrderIsScanOrder(t *testing.T) {
 	if bytes.Compare(kindKey(1, "a-b"), kindKey(1, "a-c")) >= 0 {
 		t.Error("kind index is not in id order")
 	}
-	if bytes.HasPrefix(edgePrefix(Out, "ab", 0), edgePrefix(Out, "a", 0)) {
+	if bytes.HasPrefix(edgePrefix(domain.Out, "ab", 0), edgePrefix(domain.Out, "a", 0)) {
 		t.Error("edges of node a cover those of node ab")
 	}
-	early := &Relation{Kind: "signatory", From: "x", To: "y", ValidFrom: Date{Y: 1994, Precision: Year}}
-	late := &Relation{Kind: "signatory", From: "x", To: "y", ValidFrom: Date{Y: 2019, M: 1, D: 1, Precision: Day}}
+	early := &domain.Relation{Kind: "signatory", From: "x", To: "y", ValidFrom: domain.Date{Y: 1994, Precision: domain.Year}}
+	late := &domain.Relation{Kind: "signatory", From: "x", To: "y", ValidFrom: domain.Date{Y: 2019, M: 1, D: 1, Precision: domain.Day}}
 	k1, _ := edgeKeys(early)
 	k2, _ := edgeKeys(late)
 	if bytes.Compare(k1, k2) >= 0 {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Layer is a GeoJSON layer to import as territories of one type.
@@ -70,13 +73,13 @@ func slugID(s string) string {
 //
 // Returns EBADINPUT listing every problem of every feature (nothing is
 // written then), or when the layer is too large for one transaction.
-func (s *Store) ImportLayer(l Layer) (LayerResult, error) {
-	if !slices.Contains(TerritoryTypes, l.Kind) {
-		return LayerResult{}, Errorf(EBADINPUT, "unknown territory type %q: one of %s", l.Kind, strings.Join(TerritoryTypes, ", "))
+func (s *Store) ImportLayer(ctx context.Context, l Layer) (LayerResult, error) {
+	if !slices.Contains(domain.TerritoryTypes, l.Kind) {
+		return LayerResult{}, domain.Errorf(domain.EBADINPUT, "unknown territory type %q: one of %s", l.Kind, strings.Join(domain.TerritoryTypes, ", "))
 	}
 	feats, probs := parseLayer(l.Kind, l.File.Data)
 	var res LayerResult
-	err := s.update(func(txn *badger.Txn) error {
+	err := s.update(ctx, func(txn *badger.Txn) error {
 		res = LayerResult{Features: len(feats)}
 		source, create, srcProbs := layerSource(txn, l, len(feats))
 		plans, planProbs := planLayer(txn, l.Kind, feats)
@@ -93,13 +96,13 @@ func (s *Store) ImportLayer(l Layer) (LayerResult, error) {
 		return writeLayer(txn, source.ID, plans, &res)
 	})
 	if errors.Is(err, badger.ErrTxnTooBig) {
-		return LayerResult{}, Errorf(EBADINPUT, "%s: the layer is too large to import in one transaction; split it, for example by département (ogr2ogr -where \"code LIKE '13%%'\" part.geojson %s)", l.File.Name, l.File.Name)
+		return LayerResult{}, domain.Errorf(domain.EBADINPUT, "%s: the layer is too large to import in one transaction; split it, for example by département (ogr2ogr -where \"code LIKE '13%%'\" part.geojson %s)", l.File.Name, l.File.Name)
 	}
 	if err != nil {
 		return LayerResult{}, err
 	}
 	if res.Changed() {
-		err = s.rebuildGeoIndex()
+		err = s.rebuildGeoIndex(context.WithoutCancel(ctx))
 	}
 	return res, err
 }
@@ -114,32 +117,32 @@ func layerError(file string, probs []string) error {
 	if len(probs) > len(listed) {
 		more = fmt.Sprintf("\n... and %d more", len(probs)-len(listed))
 	}
-	return Errorf(EBADINPUT, "%s: the layer has %d problem(s), nothing was imported:\n%s%s",
+	return domain.Errorf(domain.EBADINPUT, "%s: the layer has %d problem(s), nothing was imported:\n%s%s",
 		file, len(probs), strings.Join(listed, "\n"), more)
 }
 
 // layerSource returns the source node the layer's territories cite: l.Source,
 // which must exist, or the node describing the file, to be created (create).
-func layerSource(txn *badger.Txn, l Layer, features int) (n *Node, create bool, probs []string) {
+func layerSource(txn *badger.Txn, l Layer, features int) (n *domain.Node, create bool, probs []string) {
 	if l.Source != "" {
-		var n Node
-		if err := getNode(txn, l.Source, &n); err != nil || n.Kind != "source" {
+		var n domain.Node
+		if err := getNode(txn, l.Source, &n); err != nil || n.Kind != domain.KindSource {
 			return nil, false, []string{fmt.Sprintf("source %q is not a node of kind source", l.Source)}
 		}
 		return &n, false, nil
 	}
 	base := filepath.Base(l.File.Name)
 	id := slugID("layer-" + l.Kind + "-" + strings.TrimSuffix(base, filepath.Ext(base)))
-	return &Node{
+	return &domain.Node{
 		ID:   id,
-		Kind: "source",
+		Kind: domain.KindSource,
 		Name: fmt.Sprintf("Couche %s : %s", l.Kind, base),
 		Fields: map[string]string{
 			"file": base,
 			"description": fmt.Sprintf("Couche GeoJSON importée par « cccs-graph import -layer %s » : %d entités. SHA-256 du fichier : %x.",
 				l.Kind, features, sha256.Sum256(l.File.Data)),
 		},
-		Sources: []Citation{{Source: id}},
+		Sources: []domain.Citation{{Source: id}},
 	}, true, nil
 }
 
@@ -148,8 +151,8 @@ type planned struct {
 	kind   string
 	f      *layerFeature
 	id     string
-	old    *Node  // the territory it joins, nil for a new one
-	parent string // the territory it lies in, "" when none is known
+	old    *domain.Node // the territory it joins, nil for a new one
+	parent string       // the territory it lies in, "" when none is known
 }
 
 // planLayer resolves every feature against the store: the territory it joins
@@ -174,9 +177,9 @@ func planFeature(txn *badger.Txn, kind string, f *layerFeature, fp *featureProbl
 	switch {
 	case err == nil:
 		p.old, p.id = old, old.ID
-	case ErrorCode(err) == ENOTFOUND:
+	case domain.ErrorCode(err) == domain.ENOTFOUND:
 		p.id = territoryID(kind, f.code)
-		var other Node
+		var other domain.Node
 		if getNode(txn, p.id, &other) == nil {
 			fp.add("the id %s it would get is taken by a %s without this code", p.id, other.Kind)
 		}
@@ -184,12 +187,12 @@ func planFeature(txn *badger.Txn, kind string, f *layerFeature, fp *featureProbl
 			fp.add("property nom is required for a new territory")
 		}
 	default:
-		fp.add("%s", ErrorMessageDetailed(err))
+		fp.add("%s", domain.ErrorMessageDetailed(err))
 	}
 	p.parent = parentOf(txn, kind, f, fp)
 	for _, id := range f.facilities {
-		var n Node
-		if getNode(txn, id, &n) != nil || n.Kind != "facility" {
+		var n domain.Node
+		if getNode(txn, id, &n) != nil || n.Kind != domain.KindFacility {
 			fp.add("facility %q is not a node of kind facility", id)
 		}
 	}
@@ -198,8 +201,8 @@ func planFeature(txn *badger.Txn, kind string, f *layerFeature, fp *featureProbl
 
 // territoryByCode finds the territory of a type with a code through the code
 // index. Returns ENOTFOUND when there is none, ECONFLICT when there are two.
-func territoryByCode(txn *badger.Txn, kind, code string) (*Node, error) {
-	kc, _ := kindCode("territory")
+func territoryByCode(txn *badger.Txn, kind, code string) (*domain.Node, error) {
+	kc, _ := kindCode(domain.KindTerritory)
 	prefix := codePrefix(kc, code)
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	var ids []string
@@ -207,9 +210,9 @@ func territoryByCode(txn *badger.Txn, kind, code string) (*Node, error) {
 		ids = append(ids, string(it.Item().Key()[len(prefix):]))
 	}
 	it.Close()
-	var found *Node
+	var found *domain.Node
 	for _, id := range ids {
-		var n Node
+		var n domain.Node
 		if err := getNode(txn, id, &n); err != nil {
 			return nil, err
 		}
@@ -217,12 +220,12 @@ func territoryByCode(txn *badger.Txn, kind, code string) (*Node, error) {
 			continue
 		}
 		if found != nil {
-			return nil, Errorf(ECONFLICT, "two territories of type %s have code %q: %s and %s", kind, code, found.ID, n.ID)
+			return nil, domain.Errorf(domain.ECONFLICT, "two territories of type %s have code %q: %s and %s", kind, code, found.ID, n.ID)
 		}
 		found = &n
 	}
 	if found == nil {
-		return nil, Errorf(ENOTFOUND, "no %s with code %q", kind, code)
+		return nil, domain.Errorf(domain.ENOTFOUND, "no %s with code %q", kind, code)
 	}
 	return found, nil
 }
@@ -233,7 +236,7 @@ func parentOf(txn *badger.Txn, kind string, f *layerFeature, fp *featureProblems
 	if f.commune != "" {
 		c, err := territoryByCode(txn, "commune", f.commune)
 		if err != nil {
-			fp.add("commune %q: %s (import the communes first)", f.commune, ErrorMessageDetailed(err))
+			fp.add("commune %q: %s (import the communes first)", f.commune, domain.ErrorMessageDetailed(err))
 			return ""
 		}
 		return c.ID
@@ -272,7 +275,7 @@ func writeLayer(txn *badger.Txn, source string, plans []planned, res *LayerResul
 }
 
 func writeFeature(txn *badger.Txn, source string, p planned, res *LayerResult) error {
-	cite := []Citation{{Source: source, Excerpt: p.f.excerpt}}
+	cite := []domain.Citation{{Source: source, Excerpt: p.f.excerpt}}
 	changed, err := putNode(txn, territoryNode(p, cite[0]))
 	if err != nil {
 		return err
@@ -285,12 +288,12 @@ func writeFeature(txn *badger.Txn, source string, p planned, res *LayerResult) e
 	default:
 		res.Unchanged++
 	}
-	rels := []*Relation{}
+	rels := []*domain.Relation{}
 	if p.parent != "" {
-		rels = append(rels, &Relation{Kind: "part-of", From: p.id, To: p.parent, Sources: cite})
+		rels = append(rels, &domain.Relation{Kind: domain.RelPartOf, From: p.id, To: p.parent, Sources: cite})
 	}
 	for _, fac := range p.f.facilities {
-		rels = append(rels, &Relation{Kind: "serves", From: fac, To: p.id, Sources: cite})
+		rels = append(rels, &domain.Relation{Kind: domain.RelServes, From: fac, To: p.id, Sources: cite})
 	}
 	for _, r := range rels {
 		added, err := ensureRelation(txn, r)
@@ -315,16 +318,16 @@ func writeFeature(txn *badger.Txn, source string, p planned, res *LayerResult) e
 // territoryNode is the node a feature writes: the joined territory as it is
 // (its name is curated in the dataset and never taken from a layer), citing
 // the layer's source once, or a new territory named after `nom`.
-func territoryNode(p planned, cite Citation) *Node {
+func territoryNode(p planned, cite domain.Citation) *domain.Node {
 	if p.old == nil {
-		return &Node{
-			ID: p.id, Kind: "territory", Name: p.f.nom,
+		return &domain.Node{
+			ID: p.id, Kind: domain.KindTerritory, Name: p.f.nom,
 			Fields:  map[string]string{"type": p.kind, "code": p.f.code},
-			Sources: []Citation{cite},
+			Sources: []domain.Citation{cite},
 		}
 	}
 	n := *p.old
-	if !slices.ContainsFunc(n.Sources, func(c Citation) bool { return c.Source == cite.Source }) {
+	if !slices.ContainsFunc(n.Sources, func(c domain.Citation) bool { return c.Source == cite.Source }) {
 		n.Sources = append(slices.Clip(n.Sources), cite)
 	}
 	return &n
@@ -333,9 +336,9 @@ func territoryNode(p planned, cite Citation) *Node {
 // ensureRelation adds a relation unless one of the same kind already links
 // the same nodes (at any date): a curated relation keeps its own sources.
 // Reports whether it wrote.
-func ensureRelation(txn *badger.Txn, r *Relation) (bool, error) {
+func ensureRelation(txn *badger.Txn, r *domain.Relation) (bool, error) {
 	rk, _ := relKindCode(r.Kind)
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: keyWriter(edgePrefix(Out, r.From, rk)).lp(r.To)})
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: keyWriter(edgePrefix(domain.Out, r.From, rk)).lp(r.To)})
 	it.Rewind()
 	exists := it.Valid()
 	it.Close()

@@ -1,6 +1,10 @@
 package store
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/cccs13/cccs-graph/domain"
+)
 
 // memo remembers decoded values by their stored bytes. The same bytes always
 // decode to the same value, so no write can make an entry stale and nothing
@@ -15,8 +19,8 @@ type memo[T any] struct {
 const memoMax = 100_000
 
 var (
-	nodeMemo     = &memo[Node]{m: map[string]*Node{}}
-	relationMemo = &memo[Relation]{m: map[string]*Relation{}}
+	nodeMemo     = &memo[domain.Node]{m: map[string]*domain.Node{}}
+	relationMemo = &memo[domain.Relation]{m: map[string]*domain.Relation{}}
 )
 
 // decode returns the value stored as b (valid only during the call).

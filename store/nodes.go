@@ -1,25 +1,28 @@
 package store
 
 import (
+	"context"
 	"errors"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Node returns the node with the given id. Returns ENOTFOUND if there is none.
-func (s *Store) Node(id string) (*Node, error) {
-	var n Node
-	err := s.view(func(txn *badger.Txn) error { return getNode(txn, id, &n) })
+func (s *Store) Node(ctx context.Context, id string) (*domain.Node, error) {
+	var n domain.Node
+	err := s.view(ctx, func(txn *badger.Txn) error { return getNode(txn, id, &n) })
 	if err != nil {
 		return nil, err
 	}
 	return &n, nil
 }
 
-func getNode(txn *badger.Txn, id string, n *Node) error {
+func getNode(txn *badger.Txn, id string, n *domain.Node) error {
 	item, err := txn.Get(nodeKey(id))
 	if errors.Is(err, badger.ErrKeyNotFound) {
-		return Errorf(ENOTFOUND, "no node with id %q", id)
+		return domain.Errorf(domain.ENOTFOUND, "no node with id %q", id)
 	}
 	if err != nil {
 		return err
@@ -35,13 +38,13 @@ func getNode(txn *badger.Txn, id string, n *Node) error {
 
 // Nodes returns the nodes with the given ids in one read, in the order of the
 // ids, with nil where an id is unknown.
-func (s *Store) Nodes(ids []string) ([]*Node, error) {
-	out := make([]*Node, len(ids))
-	err := s.view(func(txn *badger.Txn) error {
+func (s *Store) Nodes(ctx context.Context, ids []string) ([]*domain.Node, error) {
+	out := make([]*domain.Node, len(ids))
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		for i, id := range ids {
-			var n Node
+			var n domain.Node
 			err := getNode(txn, id, &n)
-			if ErrorCode(err) == ENOTFOUND {
+			if domain.ErrorCode(err) == domain.ENOTFOUND {
 				continue
 			}
 			if err != nil {
@@ -56,44 +59,41 @@ func (s *Store) Nodes(ids []string) ([]*Node, error) {
 
 // NodesOfKind returns every node of a kind, in id order. Returns EBADINPUT for
 // an unknown kind.
-func (s *Store) NodesOfKind(kind Kind) ([]*Node, error) {
+func (s *Store) NodesOfKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error) {
 	kc, ok := kindCode(kind)
 	if !ok {
-		return nil, Errorf(EBADINPUT, "unknown node kind %q", kind)
+		return nil, domain.Errorf(domain.EBADINPUT, "unknown node kind %q", kind)
 	}
-	var out []*Node
-	err := s.view(func(txn *badger.Txn) error {
+	var out []*domain.Node
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		prefix := kindPrefix(kc)
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			id := string(it.Item().Key()[len(prefix):])
-			var n Node
-			if err := getNode(txn, id, &n); err != nil {
+		return scanKeys(ctx, txn, prefix, func(key []byte) error {
+			var n domain.Node
+			if err := getNode(txn, string(key[len(prefix):]), &n); err != nil {
 				return err
 			}
 			out = append(out, &n)
-		}
-		return nil
+			return nil
+		})
 	})
 	return out, err
 }
 
 // NodeByCode returns the node of a kind with a natural key (such as an INSEE
 // code). Returns ENOTFOUND if there is none.
-func (s *Store) NodeByCode(kind Kind, code string) (*Node, error) {
+func (s *Store) NodeByCode(ctx context.Context, kind domain.Kind, code string) (*domain.Node, error) {
 	kc, ok := kindCode(kind)
 	if !ok {
-		return nil, Errorf(EBADINPUT, "unknown node kind %q", kind)
+		return nil, domain.Errorf(domain.EBADINPUT, "unknown node kind %q", kind)
 	}
-	var n Node
-	err := s.view(func(txn *badger.Txn) error {
+	var n domain.Node
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		prefix := codePrefix(kc, code)
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 		defer it.Close()
 		it.Rewind()
 		if !it.Valid() {
-			return Errorf(ENOTFOUND, "no %s with code %q", kind, code)
+			return domain.Errorf(domain.ENOTFOUND, "no %s with code %q", kind, code)
 		}
 		return getNode(txn, string(it.Item().Key()[len(prefix):]), &n)
 	})
@@ -104,16 +104,16 @@ func (s *Store) NodeByCode(kind Kind, code string) (*Node, error) {
 }
 
 // naturalKey is the code a node is indexed by, "" for none.
-func naturalKey(n *Node) string { return n.Fields["code"] }
+func naturalKey(n *domain.Node) string { return n.Fields["code"] }
 
 // putNode writes a node and its index entries, replacing those of the old
 // version. Reports whether anything changed.
-func putNode(txn *badger.Txn, n *Node) (bool, error) {
+func putNode(txn *badger.Txn, n *domain.Node) (bool, error) {
 	val, err := encode(n)
 	if err != nil {
 		return false, err
 	}
-	var old Node
+	var old domain.Node
 	err = getNode(txn, n.ID, &old)
 	switch {
 	case err == nil:
@@ -123,12 +123,12 @@ func putNode(txn *badger.Txn, n *Node) (bool, error) {
 		if err := deleteIndexes(txn, &old); err != nil {
 			return false, err
 		}
-		if n.Kind == "territory" && old.Field("type") != n.Field("type") {
+		if n.Kind == domain.KindTerritory && old.Field("type") != n.Field("type") {
 			if err := retypeGeometry(txn, n.ID, n.Field("type")); err != nil {
 				return false, err
 			}
 		}
-	case ErrorCode(err) != ENOTFOUND:
+	case domain.ErrorCode(err) != domain.ENOTFOUND:
 		return false, err
 	}
 	kc, _ := kindCode(n.Kind)
@@ -146,7 +146,7 @@ func putNode(txn *badger.Txn, n *Node) (bool, error) {
 	return true, putSearchIndex(txn, n)
 }
 
-func deleteIndexes(txn *badger.Txn, n *Node) error {
+func deleteIndexes(txn *badger.Txn, n *domain.Node) error {
 	kc, _ := kindCode(n.Kind)
 	if err := txn.Delete(kindKey(kc, n.ID)); err != nil {
 		return err
@@ -161,14 +161,14 @@ func deleteIndexes(txn *badger.Txn, n *Node) error {
 
 // Size counts every node and relation, reading them all: for tests and
 // tools that check what other paths report.
-func (s *Store) Size() (nodes, relations int, err error) {
-	for _, k := range Kinds {
-		ns, err := s.NodesOfKind(k.Kind)
+func (s *Store) Size(ctx context.Context) (nodes, relations int, err error) {
+	for _, k := range domain.Kinds {
+		ns, err := s.NodesOfKind(ctx, k.Kind)
 		if err != nil {
 			return 0, 0, err
 		}
 		nodes += len(ns)
 	}
-	rels, err := s.AllRelations()
+	rels, err := s.AllRelations(ctx)
 	return nodes, len(rels), err
 }

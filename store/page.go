@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"encoding/base64"
 	"encoding/json"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Cursor is a position in an ordered list: the sort key and the id of the item
@@ -29,7 +31,7 @@ func ParseCursor(s string) (Cursor, error) {
 		err = json.Unmarshal(b, &c)
 	}
 	if err != nil || c.ID == "" {
-		return Cursor{}, Errorf(EBADINPUT, "invalid cursor %q", s)
+		return Cursor{}, domain.Errorf(domain.EBADINPUT, "invalid cursor %q", s)
 	}
 	return c, nil
 }
@@ -107,7 +109,7 @@ func Paginate[T any](items []T, cursorOf func(T) Cursor, desc bool, args PageArg
 func (args PageArgs) parse(s string) (Cursor, error) {
 	c, err := ParseCursor(s)
 	if err == nil && c.Order != args.Order {
-		err = Errorf(EBADINPUT, "cursor %q belongs to another ordering: ask again without it", s)
+		err = domain.Errorf(domain.EBADINPUT, "cursor %q belongs to another ordering: ask again without it", s)
 	}
 	return c, err
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"fmt"
 	"testing"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 func TestPaginate(t *testing.T) {
@@ -35,7 +37,7 @@ func TestPaginate(t *testing.T) {
 		t.Errorf("descending after d = %s", ids(p))
 	}
 	for _, bad := range []string{"", "not base64!", "bm90IGpzb24"} {
-		if _, err := Paginate(items, cur, false, PageArgs{After: str(bad)}); ErrorCode(err) != EBADINPUT {
+		if _, err := Paginate(items, cur, false, PageArgs{After: str(bad)}); domain.ErrorCode(err) != domain.EBADINPUT {
 			t.Errorf("cursor %q err = %v, want BAD_USER_INPUT", bad, err)
 		}
 	}

@@ -1,46 +1,28 @@
 package store
 
 import (
+	"context"
 	"slices"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
-
-// Direction is the side of a node a relation is read from.
-type Direction uint8
-
-// Directions: Out reads relations whose From is the node, In those whose To is.
-const (
-	Out Direction = iota + 1
-	In
-	Both
-)
-
-// Reverse returns the direction seen from the other end.
-func (d Direction) Reverse() Direction {
-	switch d {
-	case Out:
-		return In
-	case In:
-		return Out
-	}
-	return d
-}
 
 // RelQuery selects relations of one node.
 type RelQuery struct {
 	ID    string
-	Dir   Direction
-	Kinds []RelKind // empty: all kinds
-	AsOf  Date      // zero: any time
+	Dir   domain.Direction
+	Kinds []domain.RelKind // empty: all kinds
+	AsOf  domain.Date      // zero: any time
 }
 
 // Relations returns, for each query, the matching relations in key order
 // (kind, then other end, then validFrom), all in one read transaction.
 // Returns EBADINPUT for an unknown relation kind.
-func (s *Store) Relations(qs []RelQuery) ([][]*Relation, error) {
-	out := make([][]*Relation, len(qs))
-	err := s.view(func(txn *badger.Txn) error {
+func (s *Store) Relations(ctx context.Context, qs []RelQuery) ([][]*domain.Relation, error) {
+	out := make([][]*domain.Relation, len(qs))
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		sc := newEdgeScanner(txn)
 		defer sc.close()
 		for i, q := range qs {
@@ -58,10 +40,10 @@ func (s *Store) Relations(qs []RelQuery) ([][]*Relation, error) {
 // RelationsWithEnds is Relations, plus the nodes at the other ends of the
 // relations found, read in the same transaction while there are at most
 // maxEnds of them (none beyond: the caller loads those on demand).
-func (s *Store) RelationsWithEnds(qs []RelQuery, maxEnds int) ([][]*Relation, map[string]*Node, error) {
-	out := make([][]*Relation, len(qs))
-	ends := map[string]*Node{}
-	err := s.view(func(txn *badger.Txn) error {
+func (s *Store) RelationsWithEnds(ctx context.Context, qs []RelQuery, maxEnds int) ([][]*domain.Relation, map[string]*domain.Node, error) {
+	out := make([][]*domain.Relation, len(qs))
+	ends := map[string]*domain.Node{}
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		sc := newEdgeScanner(txn)
 		defer sc.close()
 		var ids []string
@@ -85,7 +67,7 @@ func (s *Store) RelationsWithEnds(qs []RelQuery, maxEnds int) ([][]*Relation, ma
 			return nil
 		}
 		for _, id := range ids {
-			var n Node
+			var n domain.Node
 			if err := getNode(txn, id, &n); err != nil {
 				return err
 			}
@@ -98,42 +80,47 @@ func (s *Store) RelationsWithEnds(qs []RelQuery, maxEnds int) ([][]*Relation, ma
 
 // edgeScanner reads edges with one iterator, sought to each prefix in turn:
 // opening a Badger iterator costs far more than seeking one.
-type edgeScanner struct{ it *badger.Iterator }
+type edgeScanner struct {
+	ctx context.Context // watched by long scans (scanEdges); a node's own edges are few
+	it  *badger.Iterator
+}
 
 func newEdgeScanner(txn *badger.Txn) *edgeScanner {
-	return &edgeScanner{txn.NewIterator(badger.IteratorOptions{PrefetchValues: false})}
+	return &edgeScanner{ctx: context.Background(), it: txn.NewIterator(badger.IteratorOptions{PrefetchValues: false})}
 }
 
 func (sc *edgeScanner) close() { sc.it.Close() }
 
 // relations reads the relations matching q in txn, in key order.
-func relations(txn *badger.Txn, q RelQuery) ([]*Relation, error) {
+func relations(txn *badger.Txn, q RelQuery) ([]*domain.Relation, error) {
 	return relationsTo(txn, q, nil)
 }
 
 // relationsTo is relations keeping only those whose other end passes keep
 // (every one when keep is nil).
-func relationsTo(txn *badger.Txn, q RelQuery, keep func(other string) bool) ([]*Relation, error) {
+func relationsTo(txn *badger.Txn, q RelQuery, keep func(other string) bool) ([]*domain.Relation, error) {
 	sc := newEdgeScanner(txn)
 	defer sc.close()
 	return sc.relations(q, keep)
 }
 
-// scanEdges reads the edges under prefix in force at asOf.
-func scanEdges(txn *badger.Txn, prefix []byte, asOf Date) ([]*Relation, error) {
+// scanEdges reads the edges under prefix in force at asOf, and stops with
+// ctx's error when it is done.
+func scanEdges(ctx context.Context, txn *badger.Txn, prefix []byte, asOf domain.Date) ([]*domain.Relation, error) {
 	sc := newEdgeScanner(txn)
+	sc.ctx = ctx
 	defer sc.close()
 	return sc.scan(prefix, asOf, nil)
 }
 
 // relations returns the relations matching q whose other end passes keep
 // (all when keep is nil), in key order.
-func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*Relation, error) {
+func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*domain.Relation, error) {
 	var codes []byte
 	for _, k := range q.Kinds {
 		c, ok := relKindCode(k)
 		if !ok {
-			return nil, Errorf(EBADINPUT, "unknown relation kind %q", k)
+			return nil, domain.Errorf(domain.EBADINPUT, "unknown relation kind %q", k)
 		}
 		codes = append(codes, c)
 	}
@@ -142,9 +129,9 @@ func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*R
 	if len(codes) == 0 {
 		codes = []byte{0}
 	}
-	var out []*Relation
-	for _, dir := range []Direction{Out, In} {
-		if q.Dir != Both && q.Dir != dir {
+	var out []*domain.Relation
+	for _, dir := range []domain.Direction{domain.Out, domain.In} {
+		if q.Dir != domain.Both && q.Dir != dir {
 			continue
 		}
 		for _, c := range codes {
@@ -161,9 +148,14 @@ func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*R
 // scan returns the relations under prefix in force at asOf whose other end
 // passes keep (all when nil). The other end is read from the key, so the
 // values of the relations left out are never decoded.
-func (sc *edgeScanner) scan(prefix []byte, asOf Date, keep func(other string) bool) ([]*Relation, error) {
-	var out []*Relation
+func (sc *edgeScanner) scan(prefix []byte, asOf domain.Date, keep func(other string) bool) ([]*domain.Relation, error) {
+	var out []*domain.Relation
+	i := 0
 	for sc.it.Seek(prefix); sc.it.ValidForPrefix(prefix); sc.it.Next() {
+		if err := scanDone(sc.ctx, i); err != nil {
+			return nil, err
+		}
+		i++
 		if keep != nil {
 			k, err := ParseKey(sc.it.Item().Key())
 			if err != nil {
@@ -173,7 +165,7 @@ func (sc *edgeScanner) scan(prefix []byte, asOf Date, keep func(other string) bo
 				continue
 			}
 		}
-		var r *Relation
+		var r *domain.Relation
 		err := sc.it.Item().Value(func(b []byte) (err error) {
 			r, err = relationMemo.decode(b)
 			return err
@@ -189,18 +181,18 @@ func (sc *edgeScanner) scan(prefix []byte, asOf Date, keep func(other string) bo
 }
 
 // AllRelations returns every relation, in the order of its out key.
-func (s *Store) AllRelations() ([]*Relation, error) {
-	var out []*Relation
-	err := s.view(func(txn *badger.Txn) error {
+func (s *Store) AllRelations(ctx context.Context) ([]*domain.Relation, error) {
+	var out []*domain.Relation
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		var err error
-		out, err = scanEdges(txn, []byte{pEdgeOut}, Date{})
+		out, err = scanEdges(ctx, txn, []byte{pEdgeOut}, domain.Date{})
 		return err
 	})
 	return out, err
 }
 
 // putRelation writes a relation both ways. Reports whether anything changed.
-func putRelation(txn *badger.Txn, r *Relation) (bool, error) {
+func putRelation(txn *badger.Txn, r *domain.Relation) (bool, error) {
 	val, err := encode(r)
 	if err != nil {
 		return false, err

@@ -1,11 +1,14 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Search limits: a query is a few words someone types, not a document.
@@ -28,7 +31,7 @@ const (
 // SearchHit is one node found by Search, with its score and the text (name,
 // short name or alias) that matched best.
 type SearchHit struct {
-	Node    *Node
+	Node    *domain.Node
 	Score   float64
 	Matched string
 	cursor  Cursor // computed once: sorting compares it often
@@ -40,24 +43,24 @@ type SearchHit struct {
 // and the last word also matches as a prefix, so a query can be typed
 // incrementally. Returns EBADINPUT for an empty query, one with no letter or
 // digit, a too long one, or an unknown kind.
-func (s *Store) Search(query string, kinds []Kind) ([]SearchHit, error) {
+func (s *Store) Search(ctx context.Context, query string, kinds []domain.Kind) ([]SearchHit, error) {
 	q, err := parseQuery(query)
 	if err != nil {
 		return nil, err
 	}
 	for _, k := range kinds {
 		if _, ok := kindCode(k); !ok {
-			return nil, Errorf(EBADINPUT, "unknown node kind %q", k)
+			return nil, domain.Errorf(domain.EBADINPUT, "unknown node kind %q", k)
 		}
 	}
 	var hits []SearchHit
-	err = s.view(func(txn *badger.Txn) error {
+	err = s.view(ctx, func(txn *badger.Txn) error {
 		ids, err := candidates(txn, q)
 		if err != nil {
 			return err
 		}
 		for _, id := range ids {
-			var n Node
+			var n domain.Node
 			if err := getNode(txn, id, &n); err != nil {
 				return err
 			}
@@ -90,17 +93,17 @@ type searchQuery struct {
 
 func parseQuery(query string) (searchQuery, error) {
 	if strings.TrimSpace(query) == "" {
-		return searchQuery{}, Errorf(EBADINPUT, "the search query is empty: type a few letters of a name")
+		return searchQuery{}, domain.Errorf(domain.EBADINPUT, "the search query is empty: type a few letters of a name")
 	}
 	if len(query) > MaxQueryLen {
-		return searchQuery{}, Errorf(EBADINPUT, "the search query has %d bytes, at most %d", len(query), MaxQueryLen)
+		return searchQuery{}, domain.Errorf(domain.EBADINPUT, "the search query has %d bytes, at most %d", len(query), MaxQueryLen)
 	}
 	tokens := Tokens(query)
 	if len(tokens) == 0 {
-		return searchQuery{}, Errorf(EBADINPUT, "the search query %q has no letter or digit", query)
+		return searchQuery{}, domain.Errorf(domain.EBADINPUT, "the search query %q has no letter or digit", query)
 	}
 	if len(tokens) > MaxQueryTokens {
-		return searchQuery{}, Errorf(EBADINPUT, "the search query has %d words, at most %d", len(tokens), MaxQueryTokens)
+		return searchQuery{}, domain.Errorf(domain.EBADINPUT, "the search query has %d words, at most %d", len(tokens), MaxQueryTokens)
 	}
 	q := searchQuery{tokens: tokens, stems: make([]string, len(tokens))}
 	for i, t := range tokens {
@@ -143,7 +146,7 @@ type fieldMatch struct {
 
 // rank scores a node: the best class reached over its texts (a query's words
 // may be spread over name and aliases), and the best coverage of one text.
-func (q searchQuery) rank(n *Node) (SearchHit, bool) {
+func (q searchQuery) rank(n *domain.Node) (SearchHit, bool) {
 	word := make([]bool, len(q.tokens))
 	prefix := make([]bool, len(q.tokens))
 	best := SearchHit{Node: n}

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 func TestTokens(t *testing.T) {
@@ -56,9 +58,9 @@ func TestSearchKeysRoundTrip(t *testing.T) {
 }
 
 // hitIDs searches and returns the ids found, best first.
-func hitIDs(t *testing.T, s *Store, query string, kinds ...Kind) []string {
+func hitIDs(t *testing.T, s *Store, query string, kinds ...domain.Kind) []string {
 	t.Helper()
-	hits, err := s.Search(query, kinds)
+	hits, err := s.Search(ctx, query, kinds)
 	if err != nil {
 		t.Fatalf("Search(%q): %v", query, err)
 	}
@@ -71,7 +73,7 @@ func hitIDs(t *testing.T, s *Store, query string, kinds ...Kind) []string {
 
 func TestSearchRanksWhatAPersonMeans(t *testing.T) {
 	s := openTest(t)
-	if _, err := s.LoadDefaultIfEmpty(); err != nil {
+	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for query, want := range map[string]string{
@@ -104,10 +106,10 @@ func TestSearchRanksWhatAPersonMeans(t *testing.T) {
 
 func TestSearchScoresAreOrderedByClass(t *testing.T) {
 	s := openTest(t)
-	if _, err := s.LoadDefaultIfEmpty(); err != nil {
+	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
 		t.Fatal(err)
 	}
-	hits, err := s.Search("ucs 13", nil)
+	hits, err := s.Search(ctx, "ucs 13", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,12 +129,12 @@ func TestSearchScoresAreOrderedByClass(t *testing.T) {
 func TestSearchRefusesEmptyQueries(t *testing.T) {
 	s := openTest(t)
 	for _, q := range []string{"", "   ", "\t\n", "'-–", string(make([]byte, MaxQueryLen+1))} {
-		if _, err := s.Search(q, nil); ErrorCode(err) != EBADINPUT {
-			t.Errorf("Search(%q) error = %v, want %s", q, err, EBADINPUT)
+		if _, err := s.Search(ctx, q, nil); domain.ErrorCode(err) != domain.EBADINPUT {
+			t.Errorf("Search(%q) error = %v, want %s", q, err, domain.EBADINPUT)
 		}
 	}
-	if _, err := s.Search("caf", []Kind{"spaceship"}); ErrorCode(err) != EBADINPUT {
-		t.Errorf("unknown kind: %v, want %s", err, EBADINPUT)
+	if _, err := s.Search(ctx, "caf", []domain.Kind{"spaceship"}); domain.ErrorCode(err) != domain.EBADINPUT {
+		t.Errorf("unknown kind: %v, want %s", err, domain.EBADINPUT)
 	}
 }
 
@@ -149,7 +151,7 @@ func TestSearchIndexFollowsImports(t *testing.T) {
     fields: {category: state}
     sources: [{source: doc-a}]
 `
-	if _, err := s.Import(File{Name: "rename.yaml", Data: []byte(renamed)}); err != nil {
+	if _, err := s.Import(ctx, File{Name: "rename.yaml", Data: []byte(renamed)}); err != nil {
 		t.Fatal(err)
 	}
 	for _, old := range []string{"oeuvres", "alf", "alpha"} {
@@ -164,7 +166,7 @@ func TestSearchIndexFollowsImports(t *testing.T) {
 
 func TestSearchIndexIsRebuiltForOtherRules(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(dir)
+	s, err := Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +185,7 @@ func TestSearchIndexIsRebuiltForOtherRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	s, err = Open(dir)
+	s, err = Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,11 +202,11 @@ func TestSearchAfterRestore(t *testing.T) {
 	src := openTest(t)
 	importFile(t, src, "small.yaml")
 	var backup bytes.Buffer
-	if err := src.Backup(&backup); err != nil {
+	if err := src.Backup(ctx, &backup); err != nil {
 		t.Fatal(err)
 	}
 	dst := openTest(t)
-	if err := dst.Restore(&backup); err != nil {
+	if err := dst.Restore(ctx, &backup); err != nil {
 		t.Fatal(err)
 	}
 	if got := hitIDs(t, dst, "gamma"); !slices.Equal(got, []string{"gamma"}) {

@@ -1,27 +1,30 @@
 package store
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // putSearchIndex writes the search entries of a node. It runs in the
 // transaction that writes the node, so the index never lags the data.
-func putSearchIndex(txn *badger.Txn, n *Node) error {
+func putSearchIndex(txn *badger.Txn, n *domain.Node) error {
 	return eachSearchKey(n, func(k []byte) error { return txn.Set(k, nil) })
 }
 
 // deleteSearchIndex removes the search entries of a node's old version, so a
 // renamed node is no longer found by its old name.
-func deleteSearchIndex(txn *badger.Txn, n *Node) error {
+func deleteSearchIndex(txn *badger.Txn, n *domain.Node) error {
 	return eachSearchKey(n, txn.Delete)
 }
 
 // eachSearchKey calls fn with every index key of a node: its tokens, then
 // their stems.
-func eachSearchKey(n *Node, fn func([]byte) error) error {
+func eachSearchKey(n *domain.Node, fn func([]byte) error) error {
 	terms, stems := indexTerms(n)
 	for _, t := range terms {
 		if err := fn(searchKey(pSearchTerm, t, n.ID)); err != nil {
@@ -39,9 +42,9 @@ func eachSearchKey(n *Node, fn func([]byte) error) error {
 // ensureSearchIndex rebuilds the search index when it was built with other
 // tokenisation rules, or not at all (a data directory written before search
 // existed, or restored from such a backup).
-func (s *Store) ensureSearchIndex() error {
+func (s *Store) ensureSearchIndex(ctx context.Context) error {
 	current := false
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		item, err := txn.Get(searchVersionKey)
 		if errors.Is(err, badger.ErrKeyNotFound) {
 			return nil
@@ -57,7 +60,7 @@ func (s *Store) ensureSearchIndex() error {
 	if err != nil || current {
 		return err
 	}
-	return s.update(rebuildSearchIndex)
+	return s.update(ctx, rebuildSearchIndex)
 }
 
 // rebuildSearchIndex drops every search entry and indexes every node again,
@@ -71,7 +74,7 @@ func rebuildSearchIndex(txn *badger.Txn) error {
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pNode}, PrefetchValues: true, PrefetchSize: 64})
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
-		var n Node
+		var n domain.Node
 		if err := it.Item().Value(func(b []byte) error { return decode(b, &n) }); err != nil {
 			return err
 		}

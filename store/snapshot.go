@@ -2,9 +2,12 @@ package store
 
 import (
 	"cmp"
+	"context"
 	"slices"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Snapshot is the network as of a date, read in one transaction: the nodes
@@ -12,24 +15,22 @@ import (
 // two of them, in key order (from, kind, to, start). The zero AsOf is the
 // whole graph over all time.
 type Snapshot struct {
-	AsOf      Date
-	Nodes     []*Node
-	Relations []*Relation
+	AsOf      domain.Date
+	Nodes     []*domain.Node
+	Relations []*domain.Relation
 }
 
 // Snapshot reads the network as of asOf (everything when zero).
-func (s *Store) Snapshot(asOf Date) (*Snapshot, error) {
-	snap := &Snapshot{AsOf: asOf, Nodes: []*Node{}, Relations: []*Relation{}}
-	err := s.view(func(txn *badger.Txn) error {
+func (s *Store) Snapshot(ctx context.Context, asOf domain.Date) (*Snapshot, error) {
+	snap := &Snapshot{AsOf: asOf, Nodes: []*domain.Node{}, Relations: []*domain.Relation{}}
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		exists := map[string]bool{}
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pKindIndex}})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			k, err := ParseKey(it.Item().Key())
+		err := scanKeys(ctx, txn, []byte{pKindIndex}, func(key []byte) error {
+			k, err := ParseKey(key)
 			if err != nil {
 				return err
 			}
-			var n Node
+			var n domain.Node
 			if err := getNode(txn, k.ID, &n); err != nil {
 				return err
 			}
@@ -37,8 +38,12 @@ func (s *Store) Snapshot(asOf Date) (*Snapshot, error) {
 				exists[n.ID] = true
 				snap.Nodes = append(snap.Nodes, &n)
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		rels, err := scanEdges(txn, []byte{pEdgeOut}, asOf)
+		rels, err := scanEdges(ctx, txn, []byte{pEdgeOut}, asOf)
 		for _, r := range rels {
 			if exists[r.From] && exists[r.To] {
 				snap.Relations = append(snap.Relations, r)
@@ -54,26 +59,26 @@ func (s *Store) Snapshot(asOf Date) (*Snapshot, error) {
 
 // KindCount is a number of nodes of one kind.
 type KindCount struct {
-	Kind  Kind
+	Kind  domain.Kind
 	Count int
 }
 
 // RelKindCount is a number of relations of one kind.
 type RelKindCount struct {
-	Kind  RelKind
+	Kind  domain.RelKind
 	Count int
 }
 
 // BodyMembers is a governance body with the organizations that sit on it.
 type BodyMembers struct {
-	Body    *Node
-	Members []*Node
+	Body    *domain.Node
+	Members []*domain.Node
 }
 
 // Degree counts the relations of one node: In and Out by direction, and the
 // distinct nodes at their other ends.
 type Degree struct {
-	Node          *Node
+	Node          *domain.Node
 	In, Out       int
 	NeighborCount int
 }
@@ -83,7 +88,7 @@ func (d Degree) Total() int { return d.In + d.Out }
 
 // Stats are counts over a snapshot.
 type Stats struct {
-	AsOf            Date
+	AsOf            domain.Date
 	NodesByKind     []KindCount    // every kind, in schema order, zeros included
 	RelationsByKind []RelKindCount // likewise
 	BodyMembers     []BodyMembers  // every body, by name
@@ -93,21 +98,21 @@ type Stats struct {
 // Stats counts the snapshot's nodes and relations.
 func (snap *Snapshot) Stats() *Stats {
 	st := &Stats{AsOf: snap.AsOf}
-	byID := make(map[string]*Node, len(snap.Nodes))
-	nodes := map[Kind]int{}
+	byID := make(map[string]*domain.Node, len(snap.Nodes))
+	nodes := map[domain.Kind]int{}
 	for _, n := range snap.Nodes {
 		byID[n.ID] = n
 		nodes[n.Kind]++
 	}
-	for _, k := range Kinds {
+	for _, k := range domain.Kinds {
 		st.NodesByKind = append(st.NodesByKind, KindCount{k.Kind, nodes[k.Kind]})
 	}
-	rels := map[RelKind]int{}
+	rels := map[domain.RelKind]int{}
 	for _, r := range snap.Relations {
 		rels[r.Kind]++
 	}
-	for _, k := range RelKinds {
-		st.RelationsByKind = append(st.RelationsByKind, RelKindCount{k, rels[k]})
+	for _, k := range domain.RelKinds {
+		st.RelationsByKind = append(st.RelationsByKind, RelKindCount{k.Kind, rels[k.Kind]})
 	}
 	st.BodyMembers = snap.bodyMembers(byID)
 	st.Degrees = snap.degrees(byID)
@@ -115,16 +120,16 @@ func (snap *Snapshot) Stats() *Stats {
 }
 
 // bodyMembers lists every body with the organizations that are member-of it.
-func (snap *Snapshot) bodyMembers(byID map[string]*Node) []BodyMembers {
-	members := map[string][]*Node{}
+func (snap *Snapshot) bodyMembers(byID map[string]*domain.Node) []BodyMembers {
+	members := map[string][]*domain.Node{}
 	for _, r := range snap.Relations {
-		if r.Kind == "member-of" && !slices.Contains(members[r.To], byID[r.From]) {
+		if r.Kind == domain.RelMemberOf && !slices.Contains(members[r.To], byID[r.From]) {
 			members[r.To] = append(members[r.To], byID[r.From])
 		}
 	}
 	var out []BodyMembers
 	for _, n := range snap.Nodes {
-		if n.Kind == "body" {
+		if n.Kind == domain.KindBody {
 			ms := members[n.ID]
 			slices.SortFunc(ms, byName)
 			out = append(out, BodyMembers{Body: n, Members: ms})
@@ -135,11 +140,11 @@ func (snap *Snapshot) bodyMembers(byID map[string]*Node) []BodyMembers {
 }
 
 // degrees counts the relations of every organization, most first.
-func (snap *Snapshot) degrees(byID map[string]*Node) []Degree {
+func (snap *Snapshot) degrees(byID map[string]*domain.Node) []Degree {
 	deg := map[string]*Degree{}
 	neighbors := map[string]map[string]bool{}
 	for _, n := range snap.Nodes {
-		if n.Kind == "organization" {
+		if n.Kind == domain.KindOrganization {
 			deg[n.ID], neighbors[n.ID] = &Degree{Node: n}, map[string]bool{}
 		}
 	}
@@ -171,6 +176,6 @@ func (snap *Snapshot) degrees(byID map[string]*Node) []Degree {
 }
 
 // byName orders nodes by folded name, then id.
-func byName(a, b *Node) int {
+func byName(a, b *domain.Node) int {
 	return cmp.Or(cmp.Compare(Fold(a.Name), Fold(b.Name)), cmp.Compare(a.ID, b.ID))
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"cmp"
+	"context"
 	"slices"
 
 	"github.com/dgraph-io/badger/v4"
@@ -9,6 +10,8 @@ import (
 	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/planar"
 	"github.com/tidwall/rtree"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // The spatial index is an R-tree of the territories' bboxes (tidwall/rtree),
@@ -41,11 +44,11 @@ type geoIndex struct {
 // rebuildGeoIndex reads the header of every geometry value (bbox and
 // territory type) and swaps in a new index. Rebuilds are serialised, so the last one to finish
 // has read the last committed data.
-func (s *Store) rebuildGeoIndex() error {
+func (s *Store) rebuildGeoIndex(ctx context.Context) error {
 	s.geoMu.Lock()
 	defer s.geoMu.Unlock()
 	idx := &geoIndex{}
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pGeometry}})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
@@ -83,7 +86,7 @@ func (idx *geoIndex) build() {
 		l.Count++
 		l.Extent = l.Extent.Union(e.BBox)
 	}
-	for _, t := range TerritoryTypes {
+	for _, t := range domain.TerritoryTypes {
 		if l := byType[t]; l != nil {
 			idx.layers = append(idx.layers, *l)
 		}
@@ -92,7 +95,7 @@ func (idx *geoIndex) build() {
 
 // GeoLayers returns, for each territory type that has geometry, how many
 // territories have one and their extent, in the order of TerritoryTypes.
-func (s *Store) GeoLayers() []GeoLayer {
+func (s *Store) GeoLayers(ctx context.Context) []GeoLayer {
 	return slices.Clone(s.geo.Load().layers)
 }
 
@@ -107,14 +110,14 @@ type GeoQuery struct {
 // Point-in-polygon is exact on multipolygons with holes; a box matches a
 // territory whose area meets it, not merely its bbox.
 // Returns EBADINPUT for a box or point out of range.
-func (s *Store) GeoSearch(q GeoQuery) ([]GeoEntry, error) {
+func (s *Store) GeoSearch(ctx context.Context, q GeoQuery) ([]GeoEntry, error) {
 	if err := q.validate(); err != nil {
 		return nil, err
 	}
 	idx := s.geo.Load()
 	cands, undecided := idx.candidates(q)
 	if len(undecided) > 0 {
-		rejected, err := s.rejectExactly(q, undecided)
+		rejected, err := s.rejectExactly(ctx, q, undecided)
 		if err != nil {
 			return nil, err
 		}
@@ -185,9 +188,9 @@ func covers(boxes []orb.Bound, b BBox) bool {
 
 // rejectExactly reads the geometries of ids and returns those that do not
 // match q.
-func (s *Store) rejectExactly(q GeoQuery, ids []string) (map[string]bool, error) {
+func (s *Store) rejectExactly(ctx context.Context, q GeoQuery, ids []string) (map[string]bool, error) {
 	rejected := map[string]bool{}
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		for _, id := range ids {
 			err := withGeometry(txn, id, func(g *Geometry) error {
 				mp, err := parseStored(g.GeoJSON)

@@ -49,7 +49,7 @@ func round5(f float64) float64 { return math.Round(f*1e5) / 1e5 }
 func grid35k(b *testing.B) *Store {
 	b.Helper()
 	gridOnce.Do(func() {
-		s, err := Open("")
+		s, err := Open("", nil)
 		if err != nil {
 			panic(err)
 		}
@@ -59,7 +59,7 @@ func grid35k(b *testing.B) *Store {
 			feats = append(feats, geotest.Feature(code, "Cellule "+code, gridCell(n%gridCols, n/gridCols)))
 			if len(feats) == gridChunk {
 				name := fmt.Sprintf("grid-%d.geojson", n/gridChunk)
-				if _, err := s.ImportLayer(Layer{Kind: "commune", File: File{Name: name, Data: geotest.FeatureCollection(feats...)}}); err != nil {
+				if _, err := s.ImportLayer(ctx, Layer{Kind: "commune", File: File{Name: name, Data: geotest.FeatureCollection(feats...)}}); err != nil {
 					panic(err)
 				}
 				feats = feats[:0]
@@ -103,7 +103,7 @@ func BenchmarkGeoSearch(b *testing.B) {
 				q := benchQueries(set.name != "communes-119")[qname]
 				b.ReportAllocs()
 				for b.Loop() {
-					if es, err := s.GeoSearch(q); err != nil || len(es) == 0 {
+					if es, err := s.GeoSearch(ctx, q); err != nil || len(es) == 0 {
 						b.Fatalf("%s: %d results, %v", qname, len(es), err)
 					}
 				}
@@ -122,8 +122,8 @@ func BenchmarkGeoScaling(b *testing.B) {
 	for _, qname := range []string{"point", "bbox"} {
 		b.Run(qname, func(b *testing.B) {
 			for b.Loop() {
-				tSmall := timeRounds(rounds, func() { small.GeoSearch(benchQueries(false)[qname]) })
-				tLarge := timeRounds(rounds, func() { large.GeoSearch(benchQueries(true)[qname]) })
+				tSmall := timeRounds(rounds, func() { small.GeoSearch(ctx, benchQueries(false)[qname]) })
+				tLarge := timeRounds(rounds, func() { large.GeoSearch(ctx, benchQueries(true)[qname]) })
 				q := benchQueries(true)[qname]
 				idx := large.geo.Load()
 				tTree := timeRounds(rounds, func() { idx.candidates(q) })
@@ -170,7 +170,7 @@ func scanCandidates(idx *geoIndex, q GeoQuery) []GeoEntry {
 func BenchmarkRebuildGrid(b *testing.B) {
 	s := grid35k(b)
 	for b.Loop() {
-		if err := s.rebuildGeoIndex(); err != nil {
+		if err := s.rebuildGeoIndex(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}

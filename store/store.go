@@ -1,9 +1,11 @@
-// Package store is the graph store of cccs-graph: nodes, relations and their
-// indexes on Badger, temporal queries, the dataset importer and exporter, and
-// the embedded default dataset. It is the only package that imports Badger.
+// Package store is the Badger adapter of cccs-graph: it keeps the network of
+// package domain on disk with its indexes (kinds, natural keys, edges both
+// ways, search, geometry), answers temporal queries and walks, and imports and
+// exports datasets. It is the only package that imports Badger.
 package store
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -14,11 +16,14 @@ import (
 	"sync/atomic"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Store is a graph store on one Badger database.
 type Store struct {
 	db    *badger.DB
+	log   *slog.Logger
 	reads atomic.Int64
 	geo   atomic.Pointer[geoIndex] // the spatial index (spatial.go)
 	geoMu sync.Mutex               // serialises its rebuilds
@@ -27,9 +32,13 @@ type Store struct {
 // maxRetries bounds the retries of a write transaction that conflicts.
 const maxRetries = 5
 
-// Open opens the store in dir, or in memory when dir is "". Returns ECONFLICT
-// when another process holds the directory, EINTERNAL for other failures.
-func Open(dir string) (*Store, error) {
+// Open opens the store in dir, or in memory when dir is "", logging to log
+// (nil: nowhere). Returns ECONFLICT when another process holds the directory,
+// EINTERNAL for other failures.
+func Open(dir string, log *slog.Logger) (*Store, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	opts := badger.DefaultOptions(dir).WithLogger(nil).WithMemTableSize(128 << 20)
 	if dir == "" {
 		opts = opts.WithInMemory(true)
@@ -37,20 +46,21 @@ func Open(dir string) (*Store, error) {
 	db, err := badger.Open(opts)
 	if err != nil {
 		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
-			return nil, Errorf(ECONFLICT, "data directory %s is in use by another process", dir)
+			return nil, domain.Errorf(domain.ECONFLICT, "data directory %s is in use by another process", dir)
 		}
 		return nil, fmt.Errorf("open badger in %q: %w", dir, err)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, log: log}
+	ctx := context.Background() // opening is not a request: nothing cancels it
 	if err := s.checkSchema(); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if err := s.ensureSearchIndex(); err != nil {
+	if err := s.ensureSearchIndex(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if err := s.rebuildGeoIndex(); err != nil {
+	if err := s.rebuildGeoIndex(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("build the spatial index: %w", err)
 	}
@@ -73,7 +83,7 @@ func (s *Store) checkSchema() error {
 		}
 		return item.Value(func(v []byte) error {
 			if len(v) != 4 || binary.BigEndian.Uint32(v) != schemaVersion {
-				return Errorf(ECONFLICT, "data directory has schema version %x, this server reads %d: export with the older version and import", v, schemaVersion)
+				return domain.Errorf(domain.ECONFLICT, "data directory has schema version %x, this server reads %d: export with the older version and import", v, schemaVersion)
 			}
 			return nil
 		})
@@ -84,30 +94,67 @@ func (s *Store) checkSchema() error {
 // request's reads do not grow with the size of its answer.
 func (s *Store) Reads() int64 { return s.reads.Load() }
 
-// view runs fn in a read transaction.
-func (s *Store) view(fn func(*badger.Txn) error) error {
+// view runs fn in a read transaction, unless ctx is already done. Scans
+// that may be long check ctx inside fn as well (see scanDone).
+func (s *Store) view(ctx context.Context, fn func(*badger.Txn) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	s.reads.Add(1)
 	return s.db.View(fn)
 }
 
+// scanKeys calls fn with every key under prefix, in key order, and stops
+// with ctx's error when it is done. The key is only valid during the call.
+func scanKeys(ctx context.Context, txn *badger.Txn, prefix []byte, fn func(key []byte) error) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	defer it.Close()
+	i := 0
+	for it.Rewind(); it.Valid(); it.Next() {
+		if err := scanDone(ctx, i); err != nil {
+			return err
+		}
+		i++
+		if err := fn(it.Item().Key()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanEvery is how many keys a scan reads between two looks at its context.
+const scanEvery = 256
+
+// scanDone reports, every scanEvery calls (i counts them), the error of a
+// context that is done: a request's deadline stops a long scan or walk.
+func scanDone(ctx context.Context, i int) error {
+	if i%scanEvery != 0 {
+		return nil
+	}
+	return ctx.Err()
+}
+
 // update runs fn in a write transaction, retried a bounded number of times on
 // conflict. Returns ECONFLICT when the retries run out.
-func (s *Store) update(fn func(*badger.Txn) error) error {
+func (s *Store) update(ctx context.Context, fn func(*badger.Txn) error) error {
 	for range maxRetries {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		err := s.db.Update(fn)
 		if !errors.Is(err, badger.ErrConflict) {
 			return err
 		}
-		slog.Warn("write conflict, retrying")
+		s.log.Warn("write conflict, retrying")
 	}
-	return Errorf(ECONFLICT, "the data changed during the write; try again")
+	return domain.Errorf(domain.ECONFLICT, "the data changed during the write; try again")
 }
 
 // DataVersion is a counter bumped by every write that changes data: caches
 // and ETags key on it.
-func (s *Store) DataVersion() (uint64, error) {
+func (s *Store) DataVersion(ctx context.Context) (uint64, error) {
 	var v uint64
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		var err error
 		v, err = dataVersion(txn)
 		return err
@@ -158,9 +205,9 @@ func decode(b []byte, v any) error {
 }
 
 // Empty reports whether the store holds no node.
-func (s *Store) Empty() (bool, error) {
+func (s *Store) Empty(ctx context.Context) (bool, error) {
 	empty := true
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pNode}})
 		defer it.Close()
 		it.Rewind()

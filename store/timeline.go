@@ -1,11 +1,14 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // MaxYears bounds a yearly series.
@@ -26,8 +29,8 @@ type YearCount struct {
 // first 0 means the year of the earliest signatory relation, last 0 the
 // current year. Returns EBADINPUT when last is before first or the series is
 // longer than MaxYears.
-func (s *Store) SignatoriesByYear(agreement string, first, last int) ([]YearCount, error) {
-	rels, err := s.Relations([]RelQuery{{ID: agreement, Dir: In, Kinds: []RelKind{"signatory"}}})
+func (s *Store) SignatoriesByYear(ctx context.Context, agreement string, first, last int) ([]YearCount, error) {
+	rels, err := s.Relations(ctx, []RelQuery{{ID: agreement, Dir: domain.In, Kinds: []domain.RelKind{domain.RelSignatory}}})
 	if err != nil {
 		return nil, err
 	}
@@ -38,18 +41,18 @@ func (s *Store) SignatoriesByYear(agreement string, first, last int) ([]YearCoun
 		last = time.Now().Year()
 	}
 	if last < first || last-first >= MaxYears {
-		return nil, Errorf(EBADINPUT, "a series runs from a year to a later one, at most %d years: not %d to %d", MaxYears, first, last)
+		return nil, domain.Errorf(domain.EBADINPUT, "a series runs from a year to a later one, at most %d years: not %d to %d", MaxYears, first, last)
 	}
 	out := make([]YearCount, 0, last-first+1)
 	for y := first; y <= last; y++ {
-		year, yearEnd := Date{Y: y, Precision: Year}, Date{Y: y, M: 12, D: 31, Precision: Day}
+		year, yearEnd := domain.Date{Y: y, Precision: domain.Year}, domain.Date{Y: y, M: 12, D: 31, Precision: domain.Day}
 		out = append(out, YearCount{Year: y, Count: countFrom(rels[0], year), AtYearEnd: countFrom(rels[0], yearEnd)})
 	}
 	return out, nil
 }
 
 // earliestYear is the year the earliest relation starts, this year if none has a start.
-func earliestYear(rels []*Relation) int {
+func earliestYear(rels []*domain.Relation) int {
 	y := time.Now().Year()
 	for _, r := range rels {
 		if !r.ValidFrom.IsZero() {
@@ -60,7 +63,7 @@ func earliestYear(rels []*Relation) int {
 }
 
 // countFrom counts the distinct From nodes of the relations in force during asOf.
-func countFrom(rels []*Relation, asOf Date) int {
+func countFrom(rels []*domain.Relation, asOf domain.Date) int {
 	seen := map[string]bool{}
 	for _, r := range rels {
 		if r.InForce(asOf) {
@@ -82,10 +85,10 @@ const (
 
 // TimelineEntry is a dated step: an event, or the start or end of a relation.
 type TimelineEntry struct {
-	Date     Date
+	Date     domain.Date
 	Type     TimelineType
-	Event    *Node     // TimelineEvent
-	Relation *Relation // TimelineStart, TimelineEnd
+	Event    *domain.Node     // TimelineEvent
+	Relation *domain.Relation // TimelineStart, TimelineEnd
 }
 
 // Cursor orders entries by their first day, coarser dates first (a year
@@ -95,7 +98,7 @@ func (e TimelineEntry) Cursor() Cursor {
 	if e.Event != nil {
 		id = e.Event.ID
 	} else {
-		id = RelationID(e.Relation)
+		id = domain.RelationID(e.Relation)
 	}
 	return Cursor{Key: fmt.Sprintf("%s|%d|%d", e.Date.First().Format(time.DateOnly), e.Date.Precision, e.Type), ID: id}
 }
@@ -105,25 +108,25 @@ func (e TimelineEntry) Cursor() Cursor {
 // kinds (all when empty) within it, in date order. An entry is within when
 // its date meets the interval: "2015" is within from 2015-06-01. Returns
 // EBADINPUT when to is before from or for an unknown relation kind.
-func (s *Store) Timeline(from, to Date, kinds []RelKind, events bool) ([]TimelineEntry, error) {
-	span := Interval{From: from, To: to}
+func (s *Store) Timeline(ctx context.Context, from, to domain.Date, kinds []domain.RelKind, events bool) ([]TimelineEntry, error) {
+	span := domain.Interval{From: from, To: to}
 	if !from.IsZero() && !to.IsZero() && to.Last().Before(from.First()) {
-		return nil, Errorf(EBADINPUT, "the timeline ends (%s) before it starts (%s)", to, from)
+		return nil, domain.Errorf(domain.EBADINPUT, "the timeline ends (%s) before it starts (%s)", to, from)
 	}
 	for _, k := range kinds {
 		if _, ok := relKindCode(k); !ok {
-			return nil, Errorf(EBADINPUT, "unknown relation kind %q", k)
+			return nil, domain.Errorf(domain.EBADINPUT, "unknown relation kind %q", k)
 		}
 	}
 	var out []TimelineEntry
-	err := s.view(func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) error {
 		var err error
 		if events {
-			if out, err = eventEntries(txn, span); err != nil {
+			if out, err = eventEntries(ctx, txn, span); err != nil {
 				return err
 			}
 		}
-		rels, err := scanEdges(txn, []byte{pEdgeOut}, Date{})
+		rels, err := scanEdges(ctx, txn, []byte{pEdgeOut}, domain.Date{})
 		for _, r := range rels {
 			if len(kinds) == 0 || slices.Contains(kinds, r.Kind) {
 				out = append(out, relationEntries(r, span)...)
@@ -154,30 +157,29 @@ func sortByCursor[T any](items []T, cursor func(T) Cursor) {
 }
 
 // within reports whether a date meets the span.
-func within(d Date, span Interval) bool {
-	return !d.IsZero() && span.Meets(Interval{d, d})
+func within(d domain.Date, span domain.Interval) bool {
+	return !d.IsZero() && span.Meets(domain.Interval{From: d, To: d})
 }
 
-func eventEntries(txn *badger.Txn, span Interval) ([]TimelineEntry, error) {
-	kc, _ := kindCode("event")
+func eventEntries(ctx context.Context, txn *badger.Txn, span domain.Interval) ([]TimelineEntry, error) {
+	kc, _ := kindCode(domain.KindEvent)
 	prefix := kindPrefix(kc)
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-	defer it.Close()
 	var out []TimelineEntry
-	for it.Rewind(); it.Valid(); it.Next() {
-		var n Node
-		if err := getNode(txn, string(it.Item().Key()[len(prefix):]), &n); err != nil {
-			return nil, err
+	err := scanKeys(ctx, txn, prefix, func(key []byte) error {
+		var n domain.Node
+		if err := getNode(txn, string(key[len(prefix):]), &n); err != nil {
+			return err
 		}
 		// An event dated by a period is in a span it meets.
 		if d := n.DateField("date"); !d.IsZero() && n.Lifetime().Meets(span) {
 			out = append(out, TimelineEntry{Date: d, Type: TimelineEvent, Event: &n})
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
-func relationEntries(r *Relation, span Interval) []TimelineEntry {
+func relationEntries(r *domain.Relation, span domain.Interval) []TimelineEntry {
 	var out []TimelineEntry
 	if within(r.ValidFrom, span) {
 		out = append(out, TimelineEntry{Date: r.ValidFrom, Type: TimelineStart, Relation: r})

@@ -6,6 +6,8 @@ import (
 
 	"github.com/kljensen/snowball/french"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // tokenizerVersion names the tokenisation rules below. The search index is
@@ -90,7 +92,7 @@ func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
 
 // searchFields are the texts of a node that search reads: its name, short
 // name and aliases (acronyms such as "DLA" or "Caf 13" live there).
-func searchFields(n *Node) []string {
+func searchFields(n *domain.Node) []string {
 	fields := make([]string, 0, 2+len(n.Aliases))
 	fields = append(fields, n.Name)
 	if n.ShortName != "" {
@@ -100,7 +102,7 @@ func searchFields(n *Node) []string {
 }
 
 // indexTerms returns the distinct tokens and stems of a node's search fields.
-func indexTerms(n *Node) (terms, stems []string) {
+func indexTerms(n *domain.Node) (terms, stems []string) {
 	seenT, seenS := map[string]bool{}, map[string]bool{}
 	for _, f := range searchFields(n) {
 		for _, t := range Tokens(f) {

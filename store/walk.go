@@ -1,9 +1,12 @@
 package store
 
 import (
+	"context"
 	"slices"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Limits of graph walks: a neighbourhood or a path is read in one request,
@@ -20,39 +23,39 @@ const (
 // in a direction (both when zero), in force during AsOf (any time when zero)
 // between two nodes that exist then (see Node.Lifetime).
 type Walk struct {
-	Kinds []RelKind
-	Dir   Direction
-	AsOf  Date
+	Kinds []domain.RelKind
+	Dir   domain.Direction
+	AsOf  domain.Date
 }
 
 // Subgraph is a neighbourhood: nodes in the order they were reached (the
 // root first) with their distance from the root, and every relation the walk
 // could follow between two of them.
 type Subgraph struct {
-	Nodes     []*Node
+	Nodes     []*domain.Node
 	Depths    []int
-	Relations []*Relation
+	Relations []*domain.Relation
 	Truncated bool // a cap cut the subgraph
 }
 
 // Path is a chain of relations from one node to another. Relations keep
 // their own direction: Relations[i] joins Nodes[i] and Nodes[i+1], either way.
 type Path struct {
-	Nodes     []*Node
-	Relations []*Relation
+	Nodes     []*domain.Node
+	Relations []*domain.Relation
 }
 
 // Neighborhood returns the nodes within depth relations of id and the
 // relations between them. Returns EBADINPUT for a depth outside 0 to
 // MaxWalkDepth or an unknown relation kind, ENOTFOUND for an unknown id. A
 // root that does not exist at w.AsOf has an empty neighbourhood.
-func (s *Store) Neighborhood(id string, depth int, w Walk) (*Subgraph, error) {
+func (s *Store) Neighborhood(ctx context.Context, id string, depth int, w Walk) (*Subgraph, error) {
 	if depth < 0 || depth > MaxWalkDepth {
-		return nil, Errorf(EBADINPUT, "depth takes 0 to %d, not %d", MaxWalkDepth, depth)
+		return nil, domain.Errorf(domain.EBADINPUT, "depth takes 0 to %d, not %d", MaxWalkDepth, depth)
 	}
-	g := &Subgraph{Nodes: []*Node{}, Depths: []int{}, Relations: []*Relation{}}
-	err := s.view(func(txn *badger.Txn) error {
-		wk := newWalker(txn, w)
+	g := &Subgraph{Nodes: []*domain.Node{}, Depths: []int{}, Relations: []*domain.Relation{}}
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		wk := newWalker(ctx, txn, w)
 		root, alive, err := wk.root(id)
 		if err != nil || !alive {
 			return err
@@ -71,14 +74,14 @@ func (s *Store) Neighborhood(id string, depth int, w Walk) (*Subgraph, error) {
 // order, so the answer is stable. Returns EBADINPUT for a maxDepth outside 0
 // to MaxPathDepth, an unknown relation kind or a search that reaches too many
 // nodes, ENOTFOUND when either id is unknown.
-func (s *Store) ShortestPath(from, to string, maxDepth int, w Walk) (*Path, bool, error) {
+func (s *Store) ShortestPath(ctx context.Context, from, to string, maxDepth int, w Walk) (*Path, bool, error) {
 	if maxDepth < 0 || maxDepth > MaxPathDepth {
-		return nil, false, Errorf(EBADINPUT, "maxDepth takes 0 to %d, not %d", MaxPathDepth, maxDepth)
+		return nil, false, domain.Errorf(domain.EBADINPUT, "maxDepth takes 0 to %d, not %d", MaxPathDepth, maxDepth)
 	}
 	var p *Path
 	found := false
-	err := s.view(func(txn *badger.Txn) error {
-		wk := newWalker(txn, w)
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		wk := newWalker(ctx, txn, w)
 		src, srcAlive, err := wk.root(from)
 		if err != nil {
 			return err
@@ -96,22 +99,23 @@ func (s *Store) ShortestPath(from, to string, maxDepth int, w Walk) (*Path, bool
 // walker reads relations for one walk, in one transaction, remembering the
 // nodes and relations it has read.
 type walker struct {
+	ctx   context.Context // the request's: its deadline stops the walk
 	txn   *badger.Txn
 	w     Walk
-	nodes map[string]*Node // nil for a node that does not exist during w.AsOf
-	steps map[string][]*Relation
+	nodes map[string]*domain.Node // nil for a node that does not exist during w.AsOf
+	steps map[string][]*domain.Relation
 }
 
-func newWalker(txn *badger.Txn, w Walk) *walker {
+func newWalker(ctx context.Context, txn *badger.Txn, w Walk) *walker {
 	if w.Dir == 0 {
-		w.Dir = Both
+		w.Dir = domain.Both
 	}
-	return &walker{txn: txn, w: w, nodes: map[string]*Node{}, steps: map[string][]*Relation{}}
+	return &walker{ctx: ctx, txn: txn, w: w, nodes: map[string]*domain.Node{}, steps: map[string][]*domain.Relation{}}
 }
 
 // root reads a node the caller named. Returns ENOTFOUND when it is unknown.
-func (wk *walker) root(id string) (*Node, bool, error) {
-	var n Node
+func (wk *walker) root(id string) (*domain.Node, bool, error) {
+	var n domain.Node
 	if err := getNode(wk.txn, id, &n); err != nil {
 		return nil, false, err
 	}
@@ -124,13 +128,13 @@ func (wk *walker) root(id string) (*Node, bool, error) {
 
 // alive returns the node with id, or nil when it is unknown or does not
 // exist during the walk's date (a relation to it is then not followed).
-func (wk *walker) alive(id string) (*Node, error) {
+func (wk *walker) alive(id string) (*domain.Node, error) {
 	if n, ok := wk.nodes[id]; ok {
 		return n, nil
 	}
-	var n Node
+	var n domain.Node
 	err := getNode(wk.txn, id, &n)
-	if err != nil && ErrorCode(err) != ENOTFOUND {
+	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
 		return nil, err
 	}
 	if err != nil || !n.ExistsDuring(wk.w.AsOf) {
@@ -143,9 +147,12 @@ func (wk *walker) alive(id string) (*Node, error) {
 
 // step returns the relations the walk may follow from id: of its kinds, in
 // its direction, in force during its date, to a node that exists then.
-func (wk *walker) step(id string) ([]*Relation, error) {
+func (wk *walker) step(id string) ([]*domain.Relation, error) {
 	if rels, ok := wk.steps[id]; ok {
 		return rels, nil
+	}
+	if err := scanDone(wk.ctx, len(wk.steps)); err != nil {
+		return nil, err
 	}
 	all, err := relations(wk.txn, RelQuery{ID: id, Dir: wk.w.Dir, Kinds: wk.w.Kinds, AsOf: wk.w.AsOf})
 	if err != nil {
@@ -166,7 +173,7 @@ func (wk *walker) step(id string) ([]*Relation, error) {
 }
 
 // otherEnd is the node a relation leads to from id.
-func otherEnd(r *Relation, id string) string {
+func otherEnd(r *domain.Relation, id string) string {
 	if r.From == id {
 		return r.To
 	}
@@ -175,7 +182,7 @@ func otherEnd(r *Relation, id string) string {
 
 // neighborhood walks breadth first from root, then adds the relations
 // between the nodes reached.
-func (wk *walker) neighborhood(root *Node, depth int, g *Subgraph) error {
+func (wk *walker) neighborhood(root *domain.Node, depth int, g *Subgraph) error {
 	reached := map[string]bool{root.ID: true}
 	g.Nodes, g.Depths = append(g.Nodes, root), append(g.Depths, 0)
 	frontier := []string{root.ID}
@@ -212,9 +219,9 @@ func (wk *walker) neighborhood(root *Node, depth int, g *Subgraph) error {
 func (wk *walker) relationsAmong(g *Subgraph, reached map[string]bool) error {
 	for _, n := range g.Nodes {
 		rels, stepped := wk.steps[n.ID]
-		if !stepped || wk.w.Dir == In { // a walk inwards has no out edges in steps
+		if !stepped || wk.w.Dir == domain.In { // a walk inwards has no out edges in steps
 			var err error
-			q := RelQuery{ID: n.ID, Dir: Out, Kinds: wk.w.Kinds, AsOf: wk.w.AsOf}
+			q := RelQuery{ID: n.ID, Dir: domain.Out, Kinds: wk.w.Kinds, AsOf: wk.w.AsOf}
 			if rels, err = relationsTo(wk.txn, q, func(other string) bool { return reached[other] }); err != nil {
 				return err
 			}
@@ -235,11 +242,11 @@ func (wk *walker) relationsAmong(g *Subgraph, reached map[string]bool) error {
 
 // path walks breadth first from src until it reaches dst; false when it
 // does not within maxDepth.
-func (wk *walker) path(src *Node, dst string, maxDepth int) (*Path, bool, error) {
+func (wk *walker) path(src *domain.Node, dst string, maxDepth int) (*Path, bool, error) {
 	if src.ID == dst {
-		return &Path{Nodes: []*Node{src}, Relations: []*Relation{}}, true, nil
+		return &Path{Nodes: []*domain.Node{src}, Relations: []*domain.Relation{}}, true, nil
 	}
-	via := map[string]*Relation{src.ID: nil}
+	via := map[string]*domain.Relation{src.ID: nil}
 	frontier := []string{src.ID}
 	for d := 1; d <= maxDepth && len(frontier) > 0; d++ {
 		var next []string
@@ -258,7 +265,7 @@ func (wk *walker) path(src *Node, dst string, maxDepth int) (*Path, bool, error)
 					return wk.unwind(src.ID, dst, via), true, nil
 				}
 				if len(via) > maxPathVisits {
-					return nil, false, Errorf(EBADINPUT, "the path search reached more than %d nodes: narrow it with kinds, asOf or a smaller maxDepth", maxPathVisits)
+					return nil, false, domain.Errorf(domain.EBADINPUT, "the path search reached more than %d nodes: narrow it with kinds, asOf or a smaller maxDepth", maxPathVisits)
 				}
 				next = append(next, other)
 			}
@@ -269,9 +276,9 @@ func (wk *walker) path(src *Node, dst string, maxDepth int) (*Path, bool, error)
 }
 
 // unwind follows the relations that reached dst back to src.
-func (wk *walker) unwind(src, dst string, via map[string]*Relation) *Path {
-	var nodes []*Node
-	var rels []*Relation
+func (wk *walker) unwind(src, dst string, via map[string]*domain.Relation) *Path {
+	var nodes []*domain.Node
+	var rels []*domain.Relation
 	for id := dst; id != src; {
 		r := via[id]
 		nodes, rels = append(nodes, wk.nodes[id]), append(rels, r)

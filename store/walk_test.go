@@ -1,11 +1,17 @@
 package store
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 var (
@@ -18,9 +24,9 @@ var (
 func defaultTest(t testing.TB) *Store {
 	t.Helper()
 	defaultOnce.Do(func() {
-		s, err := Open("")
+		s, err := Open("", nil)
 		if err == nil {
-			_, err = s.LoadDefaultIfEmpty()
+			_, err = s.LoadDefaultIfEmpty(ctx)
 		}
 		if err != nil {
 			panic(err)
@@ -30,19 +36,19 @@ func defaultTest(t testing.TB) *Store {
 	return defaultStore
 }
 
-func date(t testing.TB, s string) Date {
+func date(t testing.TB, s string) domain.Date {
 	t.Helper()
 	if s == "" {
-		return Date{}
+		return domain.Date{}
 	}
-	d, err := ParseDate(s)
+	d, err := domain.ParseDate(s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return d
 }
 
-func nodeIDs(nodes []*Node) []string {
+func nodeIDs(nodes []*domain.Node) []string {
 	out := make([]string, len(nodes))
 	for i, n := range nodes {
 		out[i] = n.ID
@@ -62,14 +68,14 @@ func TestNeighborhoodOnTheSmallGraph(t *testing.T) {
 		{0, Walk{}, "pact", 0},
 		{1, Walk{}, "pact,beta,alpha,gamma", 3},
 		{2, Walk{}, "pact,beta,alpha,gamma,t-13", 4},
-		{2, Walk{Kinds: []RelKind{"signatory"}}, "pact,beta,alpha,gamma", 3},
-		{2, Walk{Dir: Out}, "pact", 0}, // the pact signs nothing
-		{1, Walk{Dir: In}, "pact,beta,alpha,gamma", 3},
-		{2, Walk{Dir: In}, "pact,beta,alpha,gamma", 3}, // beta administers t-13: out, not followed
+		{2, Walk{Kinds: []domain.RelKind{"signatory"}}, "pact,beta,alpha,gamma", 3},
+		{2, Walk{Dir: domain.Out}, "pact", 0}, // the pact signs nothing
+		{1, Walk{Dir: domain.In}, "pact,beta,alpha,gamma", 3},
+		{2, Walk{Dir: domain.In}, "pact,beta,alpha,gamma", 3}, // beta administers t-13: out, not followed
 		{1, Walk{AsOf: date(t, "2000")}, "pact,beta,alpha", 2},
 		{1, Walk{AsOf: date(t, "1994-07-24")}, "", 0}, // the pact starts on the 25th
 	} {
-		g, err := s.Neighborhood("pact", tc.depth, tc.walk)
+		g, err := s.Neighborhood(ctx, "pact", tc.depth, tc.walk)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +83,7 @@ func TestNeighborhoodOnTheSmallGraph(t *testing.T) {
 			t.Errorf("depth %d %+v: nodes %s, %d relations, truncated %v; want %s, %d", tc.depth, tc.walk, got, len(g.Relations), g.Truncated, tc.nodes, tc.rels)
 		}
 	}
-	g, _ := s.Neighborhood("t-13", 2, Walk{})
+	g, _ := s.Neighborhood(ctx, "t-13", 2, Walk{})
 	if !slices.Equal(g.Depths, []int{0, 1, 2}) {
 		t.Errorf("depths = %v, want [0 1 2]", g.Depths)
 	}
@@ -86,16 +92,16 @@ func TestNeighborhoodOnTheSmallGraph(t *testing.T) {
 func TestNeighborhoodBadInput(t *testing.T) {
 	s := openTest(t)
 	importFile(t, s, "small.yaml")
-	if _, err := s.Neighborhood("ghost", 1, Walk{}); ErrorCode(err) != ENOTFOUND {
-		t.Errorf("unknown id: %v, want %s", err, ENOTFOUND)
+	if _, err := s.Neighborhood(ctx, "ghost", 1, Walk{}); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Errorf("unknown id: %v, want %s", err, domain.ENOTFOUND)
 	}
 	for _, depth := range []int{-1, MaxWalkDepth + 1} {
-		if _, err := s.Neighborhood("pact", depth, Walk{}); ErrorCode(err) != EBADINPUT {
-			t.Errorf("depth %d: %v, want %s", depth, err, EBADINPUT)
+		if _, err := s.Neighborhood(ctx, "pact", depth, Walk{}); domain.ErrorCode(err) != domain.EBADINPUT {
+			t.Errorf("depth %d: %v, want %s", depth, err, domain.EBADINPUT)
 		}
 	}
-	if _, err := s.Neighborhood("pact", 1, Walk{Kinds: []RelKind{"spaceship"}}); ErrorCode(err) != EBADINPUT {
-		t.Errorf("unknown relation kind: %v, want %s", err, EBADINPUT)
+	if _, err := s.Neighborhood(ctx, "pact", 1, Walk{Kinds: []domain.RelKind{"spaceship"}}); domain.ErrorCode(err) != domain.EBADINPUT {
+		t.Errorf("unknown relation kind: %v, want %s", err, domain.EBADINPUT)
 	}
 }
 
@@ -115,10 +121,10 @@ func starDataset(n int) File {
 
 func TestNeighborhoodIsCappedAndSaysSo(t *testing.T) {
 	s := openTest(t)
-	if _, err := s.Import(starDataset(MaxSubgraphNodes + 50)); err != nil {
+	if _, err := s.Import(ctx, starDataset(MaxSubgraphNodes+50)); err != nil {
 		t.Fatal(err)
 	}
-	g, err := s.Neighborhood("hub", 1, Walk{})
+	g, err := s.Neighborhood(ctx, "hub", 1, Walk{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +137,7 @@ func TestNeighborhoodTravelsInTime(t *testing.T) {
 	s := defaultTest(t)
 	// MSA Provence Azur joins in 2019: in 2015 it stands alone.
 	for asOf, want := range map[string]int{"2015": 1, "2019": 8, "1970": 1} {
-		g, err := s.Neighborhood("msa-provence-azur", 1, Walk{AsOf: date(t, asOf)})
+		g, err := s.Neighborhood(ctx, "msa-provence-azur", 1, Walk{AsOf: date(t, asOf)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +146,7 @@ func TestNeighborhoodTravelsInTime(t *testing.T) {
 		}
 	}
 	// An event is part of the network during its date only.
-	g, _ := s.Neighborhood("cccs", 1, Walk{AsOf: date(t, "2015"), Kinds: []RelKind{"concerns"}})
+	g, _ := s.Neighborhood(ctx, "cccs", 1, Walk{AsOf: date(t, "2015"), Kinds: []domain.RelKind{"concerns"}})
 	for _, n := range g.Nodes {
 		if n.Kind == "event" && !strings.Contains(n.Field("date"), "2015") && n.Field("date") != "201X" {
 			t.Errorf("in 2015, cccs's neighbourhood holds the event %s of %s", n.ID, n.Field("date"))
@@ -150,7 +156,7 @@ func TestNeighborhoodTravelsInTime(t *testing.T) {
 
 func TestShortestPath(t *testing.T) {
 	s := defaultTest(t)
-	p, ok, err := s.ShortestPath("msa-provence-azur", "ucs-13", MaxPathDepth, Walk{})
+	p, ok, err := s.ShortestPath(ctx, "msa-provence-azur", "ucs-13", MaxPathDepth, Walk{})
 	if err != nil || !ok {
 		t.Fatalf("no path from MSA to UCS 13: %v", err)
 	}
@@ -160,7 +166,7 @@ func TestShortestPath(t *testing.T) {
 	for i, r := range p.Relations {
 		a, b := p.Nodes[i].ID, p.Nodes[i+1].ID
 		if !(r.From == a && r.To == b) && !(r.From == b && r.To == a) {
-			t.Errorf("relation %d (%s) does not join %s and %s", i, RelationID(r), a, b)
+			t.Errorf("relation %d (%s) does not join %s and %s", i, domain.RelationID(r), a, b)
 		}
 	}
 	for name, tc := range map[string]struct {
@@ -169,41 +175,41 @@ func TestShortestPath(t *testing.T) {
 		max      int
 	}{
 		"a source has no relation":     {"seed-000", "caf-13", Walk{}, MaxPathDepth},
-		"only part-of":                 {"msa-provence-azur", "ucs-13", Walk{Kinds: []RelKind{"part-of"}}, MaxPathDepth},
+		"only part-of":                 {"msa-provence-azur", "ucs-13", Walk{Kinds: []domain.RelKind{"part-of"}}, MaxPathDepth},
 		"MSA before it joined":         {"msa-provence-azur", "ucs-13", Walk{AsOf: date(t, "2015")}, MaxPathDepth},
 		"before 1980":                  {"caf-13", "ucs-13", Walk{AsOf: date(t, "1975")}, 1},
 		"too short":                    {"msa-provence-azur", "ucs-13", Walk{}, 1},
-		"following relations out only": {"msa-provence-azur", "ucs-13", Walk{Dir: Out}, MaxPathDepth},
+		"following relations out only": {"msa-provence-azur", "ucs-13", Walk{Dir: domain.Out}, MaxPathDepth},
 	} {
-		if p, ok, err := s.ShortestPath(tc.from, tc.to, tc.max, tc.walk); ok || err != nil {
+		if p, ok, err := s.ShortestPath(ctx, tc.from, tc.to, tc.max, tc.walk); ok || err != nil {
 			t.Errorf("%s: path %v, error %v; want none and no error", name, p, err)
 		}
 	}
-	if p, ok, _ := s.ShortestPath("caf-13", "caf-13", 0, Walk{}); !ok || len(p.Nodes) != 1 || len(p.Relations) != 0 {
+	if p, ok, _ := s.ShortestPath(ctx, "caf-13", "caf-13", 0, Walk{}); !ok || len(p.Nodes) != 1 || len(p.Relations) != 0 {
 		t.Errorf("path from a node to itself = %+v, want the node alone", p)
 	}
-	if _, _, err := s.ShortestPath("caf-13", "ghost", 3, Walk{}); ErrorCode(err) != ENOTFOUND {
-		t.Errorf("unknown end: %v, want %s", err, ENOTFOUND)
+	if _, _, err := s.ShortestPath(ctx, "caf-13", "ghost", 3, Walk{}); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Errorf("unknown end: %v, want %s", err, domain.ENOTFOUND)
 	}
-	if _, _, err := s.ShortestPath("caf-13", "ucs-13", MaxPathDepth+1, Walk{}); ErrorCode(err) != EBADINPUT {
-		t.Errorf("maxDepth over the cap: %v, want %s", err, EBADINPUT)
+	if _, _, err := s.ShortestPath(ctx, "caf-13", "ucs-13", MaxPathDepth+1, Walk{}); domain.ErrorCode(err) != domain.EBADINPUT {
+		t.Errorf("maxDepth over the cap: %v, want %s", err, domain.EBADINPUT)
 	}
 }
 
 func TestSnapshotAndStats(t *testing.T) {
 	s := defaultTest(t)
-	all, err := s.Snapshot(Date{})
+	all, err := s.Snapshot(ctx, domain.Date{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	nodes, rels, err := s.Size()
+	nodes, rels, err := s.Size(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(all.Nodes) != nodes || len(all.Relations) != rels {
 		t.Errorf("whole graph: %d nodes, %d relations; want %d and %d", len(all.Nodes), len(all.Relations), nodes, rels)
 	}
-	count := func(st *Stats, kind RelKind) int {
+	count := func(st *Stats, kind domain.RelKind) int {
 		for _, c := range st.RelationsByKind {
 			if c.Kind == kind {
 				return c.Count
@@ -212,7 +218,7 @@ func TestSnapshotAndStats(t *testing.T) {
 		return -1
 	}
 	for asOf, want := range map[string]int{"1970": 0, "1994": 3, "2015": 18, "2019": 23} {
-		snap, err := s.Snapshot(date(t, asOf))
+		snap, err := s.Snapshot(ctx, date(t, asOf))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -225,7 +231,7 @@ func TestSnapshotAndStats(t *testing.T) {
 		}
 	}
 	st := all.Stats()
-	if len(st.NodesByKind) != len(Kinds) || len(st.RelationsByKind) != len(RelKinds) {
+	if len(st.NodesByKind) != len(domain.Kinds) || len(st.RelationsByKind) != len(domain.RelKinds) {
 		t.Errorf("counts by kind leave kinds out: %v", st.NodesByKind)
 	}
 	if st.Degrees[0].Node.ID != "caf-13" || st.Degrees[0].Total() < st.Degrees[1].Total() {
@@ -238,7 +244,7 @@ func TestSnapshotAndStats(t *testing.T) {
 
 func TestSignatoriesByYearMatchTheSeeds(t *testing.T) {
 	s := defaultTest(t)
-	series, err := s.SignatoriesByYear("cccs", 1970, 2021)
+	series, err := s.SignatoriesByYear(ctx, "cccs", 1970, 2021)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,23 +260,23 @@ func TestSignatoriesByYearMatchTheSeeds(t *testing.T) {
 	if series[0].Year != 1970 || series[len(series)-1].Year != 2021 {
 		t.Errorf("series from %d to %d, want 1970 to 2021", series[0].Year, series[len(series)-1].Year)
 	}
-	if def, _ := s.SignatoriesByYear("cccs", 0, 2000); def[0].Year != 1994 {
+	if def, _ := s.SignatoriesByYear(ctx, "cccs", 0, 2000); def[0].Year != 1994 {
 		t.Errorf("default first year = %d, want 1994 (the first signature)", def[0].Year)
 	}
 	for _, bad := range [][2]int{{2000, 1999}, {1800, 2021}} {
-		if _, err := s.SignatoriesByYear("cccs", bad[0], bad[1]); ErrorCode(err) != EBADINPUT {
-			t.Errorf("years %v: %v, want %s", bad, err, EBADINPUT)
+		if _, err := s.SignatoriesByYear(ctx, "cccs", bad[0], bad[1]); domain.ErrorCode(err) != domain.EBADINPUT {
+			t.Errorf("years %v: %v, want %s", bad, err, domain.EBADINPUT)
 		}
 	}
 }
 
 func TestTimeline(t *testing.T) {
 	s := defaultTest(t)
-	entries, err := s.Timeline(date(t, "1970"), date(t, "1979"), nil, true)
+	entries, err := s.Timeline(ctx, date(t, "1970"), date(t, "1979"), nil, true)
 	if err != nil || len(entries) != 0 {
 		t.Errorf("1970s: %d entries, %v; want none and no error", len(entries), err)
 	}
-	entries, err = s.Timeline(date(t, "2019"), date(t, "2019"), []RelKind{"signatory"}, true)
+	entries, err = s.Timeline(ctx, date(t, "2019"), date(t, "2019"), []domain.RelKind{"signatory"}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,28 +296,55 @@ func TestTimeline(t *testing.T) {
 	if !slices.Equal(starts, []string{"carsat-sud-est", "commune-tarascon", "msa-provence-azur"}) {
 		t.Errorf("signatories joining in 2019 = %v, want Carsat, Tarascon and MSA", starts)
 	}
-	ends, _ := s.Timeline(Date{}, Date{}, []RelKind{"holds-office"}, false)
+	ends, _ := s.Timeline(ctx, domain.Date{}, domain.Date{}, []domain.RelKind{"holds-office"}, false)
 	if len(ends) == 0 || !slices.ContainsFunc(ends, func(e TimelineEntry) bool { return e.Type == TimelineEnd }) {
 		t.Errorf("holds-office timeline has no end entries: %d entries", len(ends))
 	}
-	if _, err := s.Timeline(date(t, "2020"), date(t, "2019"), nil, true); ErrorCode(err) != EBADINPUT {
-		t.Errorf("reversed interval: %v, want %s", err, EBADINPUT)
+	if _, err := s.Timeline(ctx, date(t, "2020"), date(t, "2019"), nil, true); domain.ErrorCode(err) != domain.EBADINPUT {
+		t.Errorf("reversed interval: %v, want %s", err, domain.EBADINPUT)
 	}
 }
 
 func TestLifetime(t *testing.T) {
 	for _, tc := range []struct {
-		node     Node
+		node     domain.Node
 		from, to string
 	}{
-		{Node{Kind: "event", Fields: map[string]string{"date": "2015"}}, "2015", "2015"},
-		{Node{Kind: "agreement", Fields: map[string]string{"signedAt": "2018", "startDate": "2018-01-01", "endDate": "2021-12-31"}}, "2018-01-01", "2021-12-31"},
-		{Node{Kind: "amendment", Fields: map[string]string{"signedAt": "2019-06-27", "effectiveFrom": "2019-01-01"}}, "2019-01-01", ""},
-		{Node{Kind: "organization"}, "", ""},
+		{domain.Node{Kind: "event", Fields: map[string]string{"date": "2015"}}, "2015", "2015"},
+		{domain.Node{Kind: "agreement", Fields: map[string]string{"signedAt": "2018", "startDate": "2018-01-01", "endDate": "2021-12-31"}}, "2018-01-01", "2021-12-31"},
+		{domain.Node{Kind: "amendment", Fields: map[string]string{"signedAt": "2019-06-27", "effectiveFrom": "2019-01-01"}}, "2019-01-01", ""},
+		{domain.Node{Kind: "organization"}, "", ""},
 	} {
 		iv := tc.node.Lifetime()
 		if iv.From.String() != tc.from || iv.To.String() != tc.to {
 			t.Errorf("%s %v: lifetime %s..%s, want %s..%s", tc.node.Kind, tc.node.Fields, iv.From, iv.To, tc.from, tc.to)
 		}
+	}
+}
+
+// A request's deadline stops reads: a done context ends a walk or a scan
+// with its error instead of an answer.
+func TestDoneContextStopsReads(t *testing.T) {
+	s := defaultTest(t)
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Neighborhood(done, "cccs", 3, Walk{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Neighborhood: %v, want context.Canceled", err)
+	}
+	if _, err := s.NodesOfKind(done, domain.KindOrganization); !errors.Is(err, context.Canceled) {
+		t.Errorf("NodesOfKind: %v, want context.Canceled", err)
+	}
+	if _, err := s.Snapshot(done, domain.Date{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Snapshot: %v, want context.Canceled", err)
+	}
+	if _, err := s.Timeline(done, domain.Date{}, domain.Date{}, nil, true); !errors.Is(err, context.Canceled) {
+		t.Errorf("Timeline: %v, want context.Canceled", err)
+	}
+	// Past its start, a scan still stops: scanDone looks at the context on its first step.
+	if err := s.view(ctx, func(txn *badger.Txn) error {
+		_, err := scanEdges(done, txn, []byte{pEdgeOut}, domain.Date{})
+		return err
+	}); !errors.Is(err, context.Canceled) {
+		t.Errorf("scanEdges: %v, want context.Canceled", err)
 	}
 }

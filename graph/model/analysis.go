@@ -2,17 +2,17 @@ package model
 
 import (
 	"github.com/cccs13/cccs-graph/analysis"
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // CommunityPartition is a partition of the network at a date.
 type CommunityPartition struct {
 	P    *analysis.Partition
-	Date store.Date
+	Date domain.Date
 }
 
 // AsOf is the date of the network, nil for all time.
-func (p *CommunityPartition) AsOf() *store.Date { return datePtr(p.Date) }
+func (p *CommunityPartition) AsOf() *domain.Date { return datePtr(p.Date) }
 
 // Modularity is Newman's Q.
 func (p *CommunityPartition) Modularity() float64 { return p.P.Modularity }
@@ -65,10 +65,10 @@ func (c *Community) Nodes(first *int) ([]Node, error) {
 type Diff struct{ D *analysis.Diff }
 
 // From is the first date.
-func (d *Diff) From() store.Date { return d.D.From }
+func (d *Diff) From() domain.Date { return d.D.From }
 
 // To is the second date.
-func (d *Diff) To() store.Date { return d.D.To }
+func (d *Diff) To() domain.Date { return d.D.To }
 
 // RelationKinds counts the changes of relations by kind.
 func (d *Diff) RelationKinds() []*RelationKindDiff {
@@ -90,12 +90,12 @@ func (d *Diff) NodeKinds() []*NodeKindDiff {
 
 // Started lists the first relations started. Returns BAD_USER_INPUT for a bad first.
 func (d *Diff) Started(first *int) ([]*Relation, error) {
-	return diffRelations(d.D.Relations, first, func(g analysis.RelationKindDiff) []*store.Relation { return g.Started })
+	return diffRelations(d.D.Relations, first, func(g analysis.RelationKindDiff) []*domain.Relation { return g.Started })
 }
 
 // Ended lists the first relations ended. Returns BAD_USER_INPUT for a bad first.
 func (d *Diff) Ended(first *int) ([]*Relation, error) {
-	return diffRelations(d.D.Relations, first, func(g analysis.RelationKindDiff) []*store.Relation { return g.Ended })
+	return diffRelations(d.D.Relations, first, func(g analysis.RelationKindDiff) []*domain.Relation { return g.Ended })
 }
 
 // Changed lists the first links held by another record. Returns BAD_USER_INPUT for a bad first.
@@ -110,17 +110,17 @@ func (d *Diff) Changed(first *int) ([]*RelationChange, error) {
 
 // Appeared lists the first nodes that appeared. Returns BAD_USER_INPUT for a bad first.
 func (d *Diff) Appeared(first *int) ([]Node, error) {
-	ns, err := firstOf(flatten(d.D.Nodes, func(g analysis.NodeKindDiff) []*store.Node { return g.Appeared }), first)
+	ns, err := firstOf(flatten(d.D.Nodes, func(g analysis.NodeKindDiff) []*domain.Node { return g.Appeared }), first)
 	return wrapAll(ns), err
 }
 
 // Disappeared lists the first nodes that disappeared. Returns BAD_USER_INPUT for a bad first.
 func (d *Diff) Disappeared(first *int) ([]Node, error) {
-	ns, err := firstOf(flatten(d.D.Nodes, func(g analysis.NodeKindDiff) []*store.Node { return g.Disappeared }), first)
+	ns, err := firstOf(flatten(d.D.Nodes, func(g analysis.NodeKindDiff) []*domain.Node { return g.Disappeared }), first)
 	return wrapAll(ns), err
 }
 
-func diffRelations(groups []analysis.RelationKindDiff, first *int, list func(analysis.RelationKindDiff) []*store.Relation) ([]*Relation, error) {
+func diffRelations(groups []analysis.RelationKindDiff, first *int, list func(analysis.RelationKindDiff) []*domain.Relation) ([]*Relation, error) {
 	rs, err := firstOf(flatten(groups, list), first)
 	out := make([]*Relation, len(rs))
 	for i, r := range rs {
@@ -148,7 +148,7 @@ func firstOf[T any](items []T, first *int) ([]T, error) {
 	return items[:min(size, len(items))], nil
 }
 
-func wrapAll(nodes []*store.Node) []Node {
+func wrapAll(nodes []*domain.Node) []Node {
 	out := make([]Node, len(nodes))
 	for i, n := range nodes {
 		out[i] = Wrap(n)

@@ -8,88 +8,8 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
-
-// A page of agreements.
-type AgreementConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*AgreementEdge `json:"edges"`
-	// The items.
-	Nodes []*Agreement `json:"nodes"`
-}
-
-// An item with its cursor.
-type AgreementEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Agreement `json:"node"`
-}
-
-// A page of amendments.
-type AmendmentConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*AmendmentEdge `json:"edges"`
-	// The items.
-	Nodes []*Amendment `json:"nodes"`
-}
-
-// An item with its cursor.
-type AmendmentEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Amendment `json:"node"`
-}
-
-// A page of articles.
-type ArticleConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*ArticleEdge `json:"edges"`
-	// The items.
-	Nodes []*Article `json:"nodes"`
-}
-
-// An item with its cursor.
-type ArticleEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Article `json:"node"`
-}
-
-// A page of bodies.
-type BodyConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*BodyEdge `json:"edges"`
-	// The items.
-	Nodes []*Body `json:"nodes"`
-}
-
-// An item with its cursor.
-type BodyEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Body `json:"node"`
-}
 
 // A governance body and its members.
 type BodyMemberCount struct {
@@ -138,49 +58,9 @@ type DatedFilter struct {
 	// Only nodes whose name contains this text (case- and accent-insensitive).
 	NameContains *string `json:"nameContains,omitempty"`
 	// Only nodes whose main date is on or after this date.
-	From *store.Date `json:"from,omitempty"`
+	From *domain.Date `json:"from,omitempty"`
 	// Only nodes whose main date is on or before this date.
-	To *store.Date `json:"to,omitempty"`
-}
-
-// A page of events.
-type EventConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*EventEdge `json:"edges"`
-	// The items.
-	Nodes []*Event `json:"nodes"`
-}
-
-// An item with its cursor.
-type EventEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Event `json:"node"`
-}
-
-// A page of facilities.
-type FacilityConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*FacilityEdge `json:"edges"`
-	// The items.
-	Nodes []*Facility `json:"nodes"`
-}
-
-// An item with its cursor.
-type FacilityEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Facility `json:"node"`
+	To *domain.Date `json:"to,omitempty"`
 }
 
 // Filter on facilities.
@@ -197,26 +77,6 @@ type FacilityFilter struct {
 	Federation *string `json:"federation,omitempty"`
 	// Only facilities located in this territory.
 	Territory *string `json:"territory,omitempty"`
-}
-
-// A page of facility types.
-type FacilityTypeConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*FacilityTypeEdge `json:"edges"`
-	// The items.
-	Nodes []*FacilityType `json:"nodes"`
-}
-
-// An item with its cursor.
-type FacilityTypeEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *FacilityType `json:"node"`
 }
 
 // Filter shared by every collection; each collection's filter adds its own fields.
@@ -253,38 +113,6 @@ type NodeOrder struct {
 	Direction OrderDirection `json:"direction"`
 }
 
-// A page of objectives.
-type ObjectiveConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*ObjectiveEdge `json:"edges"`
-	// The items.
-	Nodes []*Objective `json:"nodes"`
-}
-
-// An item with its cursor.
-type ObjectiveEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Objective `json:"node"`
-}
-
-// A page of organizations.
-type OrganizationConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*OrganizationEdge `json:"edges"`
-	// The items.
-	Nodes []*Organization `json:"nodes"`
-}
-
 // How connected an organization is.
 type OrganizationDegree struct {
 	// The organization.
@@ -299,14 +127,6 @@ type OrganizationDegree struct {
 	Neighbors int `json:"neighbors"`
 }
 
-// An item with its cursor.
-type OrganizationEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Organization `json:"node"`
-}
-
 // Filter on organizations.
 type OrganizationFilter struct {
 	// Only these ids.
@@ -316,27 +136,7 @@ type OrganizationFilter struct {
 	// Only these categories.
 	Categories []OrganizationCategory `json:"categories,omitempty"`
 	// Only the signatories of the Convention Cadre in force at this date.
-	SignatoryAsOf *store.Date `json:"signatoryAsOf,omitempty"`
-}
-
-// A page of orientations.
-type OrientationConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*OrientationEdge `json:"edges"`
-	// The items.
-	Nodes []*Orientation `json:"nodes"`
-}
-
-// An item with its cursor.
-type OrientationEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Orientation `json:"node"`
+	SignatoryAsOf *domain.Date `json:"signatoryAsOf,omitempty"`
 }
 
 // Filter on orientations.
@@ -371,26 +171,6 @@ type Path struct {
 	Length int `json:"length"`
 }
 
-// A page of people.
-type PersonConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*PersonEdge `json:"edges"`
-	// The items.
-	Nodes []*Person `json:"nodes"`
-}
-
-// An item with its cursor.
-type PersonEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Person `json:"node"`
-}
-
 // A point in WGS84.
 type Point struct {
 	// Longitude in degrees.
@@ -405,26 +185,6 @@ type PointInput struct {
 	Lon float64 `json:"lon"`
 	// Latitude in degrees (-90 to 90).
 	Lat float64 `json:"lat"`
-}
-
-// A page of programmes.
-type ProgrammeConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*ProgrammeEdge `json:"edges"`
-	// The items.
-	Nodes []*Programme `json:"nodes"`
-}
-
-// An item with its cursor.
-type ProgrammeEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Programme `json:"node"`
 }
 
 // The partnership network of the Convention Cadre des Centres Sociaux et de l'Animation de la Vie Sociale
@@ -508,26 +268,6 @@ type SearchEdge struct {
 	Node Node `json:"node"`
 }
 
-// A page of sources.
-type SourceConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*SourceEdge `json:"edges"`
-	// The items.
-	Nodes []*Source `json:"nodes"`
-}
-
-// An item with its cursor.
-type SourceEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Source `json:"node"`
-}
-
 // A neighbourhood: nodes and the relations between them.
 type Subgraph struct {
 	// The nodes, the root first, then in the order the walk reached them. Empty when the root does not exist at `asOf`.
@@ -538,26 +278,6 @@ type Subgraph struct {
 	Relations []*Relation `json:"relations"`
 	// Whether the caps (500 nodes, 1000 relations) cut the neighbourhood.
 	Truncated bool `json:"truncated"`
-}
-
-// A page of territories.
-type TerritoryConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*TerritoryEdge `json:"edges"`
-	// The items.
-	Nodes []*Territory `json:"nodes"`
-}
-
-// An item with its cursor.
-type TerritoryEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Territory `json:"node"`
 }
 
 // Filter on territories.
@@ -579,26 +299,6 @@ type TerritoryFilter struct {
 	ContainsPoint *PointInput `json:"containsPoint,omitempty"`
 	// Only territories with (true) or without (false) an imported geometry.
 	HasGeometry *bool `json:"hasGeometry,omitempty"`
-}
-
-// A page of themes.
-type ThemeConnection struct {
-	// Number of items that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The items with their cursors.
-	Edges []*ThemeEdge `json:"edges"`
-	// The items.
-	Nodes []*Theme `json:"nodes"`
-}
-
-// An item with its cursor.
-type ThemeEdge struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
-	// The item.
-	Node *Theme `json:"node"`
 }
 
 // A page of timeline entries, in date order.
@@ -624,7 +324,7 @@ type TimelineEdge struct {
 // A dated step: an event, or the start or end of a relation.
 type TimelineEntry struct {
 	// When, with the precision the sources give.
-	Date store.Date `json:"date"`
+	Date domain.Date `json:"date"`
 	// What the entry records.
 	Type TimelineEntryType `json:"type"`
 	// The event, for EVENT.

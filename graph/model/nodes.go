@@ -4,24 +4,24 @@ import (
 	"context"
 	"slices"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/loaders"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Node is the GraphQL Node interface: every node type embeds base.
 type Node interface {
 	IsNode()
-	StoreNode() *store.Node
+	StoreNode() *domain.Node
 }
 
 // base holds a store node and resolves the fields every node type shares.
-type base struct{ N *store.Node }
+type base struct{ N *domain.Node }
 
 // IsNode marks the Node interface.
 func (b base) IsNode() {}
 
 // StoreNode returns the underlying store node.
-func (b base) StoreNode() *store.Node { return b.N }
+func (b base) StoreNode() *domain.Node { return b.N }
 
 // ID is the node id.
 func (b base) ID() string { return b.N.ID }
@@ -39,7 +39,7 @@ func (b base) Sources() []*Citation { return citations(b.N.Sources) }
 func (b base) Description() *string { return textPtr(b.N.Field("description")) }
 
 // Relations resolves Node.relations.
-func (b base) Relations(ctx context.Context, direction *Direction, kinds []RelationKind, asOf *store.Date, first *int, after *string) (*RelationConnection, error) {
+func (b base) Relations(ctx context.Context, direction *Direction, kinds []RelationKind, asOf *domain.Date, first *int, after *string) (*RelationConnection, error) {
 	return RelationsOf(ctx, b.N.ID, direction, kinds, asOf, first, after)
 }
 
@@ -62,54 +62,47 @@ type (
 	Source       struct{ base }
 )
 
-// Wrap returns the GraphQL type for a store node; nil for nil.
-func Wrap(n *store.Node) Node {
+// wrappers make the GraphQL type of each node kind; a test checks that
+// every kind of the registry has one, named as domain.KindInfo.GraphQLType.
+var wrappers = map[domain.Kind]func(base) Node{
+	domain.KindSource:       func(b base) Node { return &Source{b} },
+	domain.KindOrganization: func(b base) Node { return &Organization{b} },
+	domain.KindTerritory:    func(b base) Node { return &Territory{b} },
+	domain.KindFacility:     func(b base) Node { return &Facility{b} },
+	domain.KindFacilityType: func(b base) Node { return &FacilityType{b} },
+	domain.KindBody:         func(b base) Node { return &Body{b} },
+	domain.KindAgreement:    func(b base) Node { return &Agreement{b} },
+	domain.KindAmendment:    func(b base) Node { return &Amendment{b} },
+	domain.KindArticle:      func(b base) Node { return &Article{b} },
+	domain.KindProgramme:    func(b base) Node { return &Programme{b} },
+	domain.KindOrientation:  func(b base) Node { return &Orientation{b} },
+	domain.KindTheme:        func(b base) Node { return &Theme{b} },
+	domain.KindObjective:    func(b base) Node { return &Objective{b} },
+	domain.KindEvent:        func(b base) Node { return &Event{b} },
+	domain.KindPerson:       func(b base) Node { return &Person{b} },
+}
+
+// Wrap returns the GraphQL type for a stored node; nil for nil or for a kind
+// the registry does not know (the importer refuses those).
+func Wrap(n *domain.Node) Node {
 	if n == nil {
 		return nil
 	}
-	b := base{n}
-	switch n.Kind {
-	case "organization":
-		return &Organization{b}
-	case "territory":
-		return &Territory{b}
-	case "facility":
-		return &Facility{b}
-	case "facility-type":
-		return &FacilityType{b}
-	case "body":
-		return &Body{b}
-	case "agreement":
-		return &Agreement{b}
-	case "amendment":
-		return &Amendment{b}
-	case "article":
-		return &Article{b}
-	case "programme":
-		return &Programme{b}
-	case "orientation":
-		return &Orientation{b}
-	case "theme":
-		return &Theme{b}
-	case "objective":
-		return &Objective{b}
-	case "event":
-		return &Event{b}
-	case "person":
-		return &Person{b}
+	if wrap, ok := wrappers[n.Kind]; ok {
+		return wrap(base{n})
 	}
-	return &Source{b}
+	return nil
 }
 
 // As returns the node as type T, false when it is nil or of another kind.
-func As[T Node](n *store.Node) (T, bool) {
+func As[T Node](n *domain.Node) (T, bool) {
 	w, ok := Wrap(n).(T)
 	return w, ok
 }
 
 // RelatedNodes returns the distinct nodes at the other end of id's relations
 // of a kind in a direction, in force at asOf (any time when nil), in relation order.
-func RelatedNodes(ctx context.Context, id string, dir store.Direction, kind store.RelKind, asOf *store.Date) ([]*store.Node, error) {
+func RelatedNodes(ctx context.Context, id string, dir domain.Direction, kind domain.RelKind, asOf *domain.Date) ([]*domain.Node, error) {
 	l := loaders.For(ctx)
 	rels, err := l.Relations(ctx, id, dir, kind)
 	if err != nil {
@@ -122,11 +115,11 @@ func RelatedNodes(ctx context.Context, id string, dir store.Direction, kind stor
 		}
 	}
 	nodes, err := l.Nodes(ctx, ids)
-	return slices.DeleteFunc(nodes, func(n *store.Node) bool { return n == nil }), err
+	return slices.DeleteFunc(nodes, func(n *domain.Node) bool { return n == nil }), err
 }
 
 // related is RelatedNodes as type T, leaving out nodes of other kinds.
-func related[T Node](ctx context.Context, id string, dir store.Direction, kind store.RelKind, asOf *store.Date) ([]T, error) {
+func related[T Node](ctx context.Context, id string, dir domain.Direction, kind domain.RelKind, asOf *domain.Date) ([]T, error) {
 	nodes, err := RelatedNodes(ctx, id, dir, kind, asOf)
 	out := []T{}
 	for _, n := range nodes {
@@ -139,7 +132,7 @@ func related[T Node](ctx context.Context, id string, dir store.Direction, kind s
 
 // relatedOne is related for a field that holds at most one node: the one in
 // force at asOf (today when nil, falling back to any), the latest to start.
-func relatedOne[T Node](ctx context.Context, id string, dir store.Direction, kind store.RelKind, asOf *store.Date) (T, error) {
+func relatedOne[T Node](ctx context.Context, id string, dir domain.Direction, kind domain.RelKind, asOf *domain.Date) (T, error) {
 	var best T
 	l := loaders.For(ctx)
 	rels, err := l.Relations(ctx, id, dir, kind)
@@ -154,11 +147,11 @@ func relatedOne[T Node](ctx context.Context, id string, dir store.Direction, kin
 	if err != nil {
 		return best, err
 	}
-	at := store.Today()
+	at := domain.Today()
 	if asOf != nil {
 		at = *asOf
 	}
-	var bestRel *store.Relation
+	var bestRel *domain.Relation
 	for i, r := range rels {
 		t, ok := As[T](nodes[i])
 		if !ok || asOf != nil && !r.InForce(at) {
@@ -173,7 +166,7 @@ func relatedOne[T Node](ctx context.Context, id string, dir store.Direction, kin
 
 // preferred reports whether a is a better answer than b for a single-valued
 // field at a date: in force beats not in force, then the later start wins.
-func preferred(a, b *store.Relation, at store.Date) bool {
+func preferred(a, b *domain.Relation, at domain.Date) bool {
 	if inA, inB := a.InForce(at), b.InForce(at); inA != inB {
 		return inA
 	}
@@ -181,7 +174,7 @@ func preferred(a, b *store.Relation, at store.Date) bool {
 }
 
 // relationsOf returns n's relations of a kind in a direction, as models.
-func relationsOf(ctx context.Context, id string, dir store.Direction, kind store.RelKind) ([]*Relation, error) {
+func relationsOf(ctx context.Context, id string, dir domain.Direction, kind domain.RelKind) ([]*Relation, error) {
 	rels, err := loaders.For(ctx).Relations(ctx, id, dir, kind)
 	out := make([]*Relation, len(rels))
 	for i, r := range rels {
@@ -190,13 +183,13 @@ func relationsOf(ctx context.Context, id string, dir store.Direction, kind store
 	return out, err
 }
 
-func otherEnd(r *store.Relation, dir store.Direction) string {
-	if dir == store.In {
+func otherEnd(r *domain.Relation, dir domain.Direction) string {
+	if dir == domain.In {
 		return r.From
 	}
 	return r.To
 }
 
-func nodesByID(ctx context.Context, ids []string) ([]*store.Node, error) {
+func nodesByID(ctx context.Context, ids []string) ([]*domain.Node, error) {
 	return loaders.For(ctx).Nodes(ctx, ids)
 }

@@ -5,14 +5,15 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/loaders"
 	"github.com/cccs13/cccs-graph/store"
 )
 
 // Citation is a reference to a source document.
-type Citation struct{ C store.Citation }
+type Citation struct{ C domain.Citation }
 
-func citations(cs []store.Citation) []*Citation {
+func citations(cs []domain.Citation) []*Citation {
 	out := make([]*Citation, len(cs))
 	for i, c := range cs {
 		out[i] = &Citation{c}
@@ -37,7 +38,7 @@ func (c *Citation) Source(ctx context.Context) (*Source, error) {
 func (c *Citation) Excerpt() *string { return textPtr(c.C.Excerpt) }
 
 // Relation is a typed, directed relation.
-type Relation struct{ R *store.Relation }
+type Relation struct{ R *domain.Relation }
 
 // Kind is the relation kind.
 func (r *Relation) Kind() RelationKind { return enumOf[RelationKind](string(r.R.Kind)) }
@@ -49,10 +50,10 @@ func (r *Relation) From(ctx context.Context) (Node, error) { return nodeByID(ctx
 func (r *Relation) To(ctx context.Context) (Node, error) { return nodeByID(ctx, r.R.To) }
 
 // ValidFrom is the start of validity.
-func (r *Relation) ValidFrom() *store.Date { return datePtr(r.R.ValidFrom) }
+func (r *Relation) ValidFrom() *domain.Date { return datePtr(r.R.ValidFrom) }
 
 // ValidTo is the end of validity.
-func (r *Relation) ValidTo() *store.Date { return datePtr(r.R.ValidTo) }
+func (r *Relation) ValidTo() *domain.Date { return datePtr(r.R.ValidTo) }
 
 // Role is the role or title.
 func (r *Relation) Role() *string { return textPtr(r.R.Role) }
@@ -74,7 +75,7 @@ func (r *Relation) OnBehalfOf(ctx context.Context) (*Organization, error) {
 }
 
 // inForce keeps the relations in force at asOf; all of them when asOf is nil.
-func inForce(rels []*Relation, asOf *store.Date) []*Relation {
+func inForce(rels []*Relation, asOf *domain.Date) []*Relation {
 	if asOf == nil {
 		return rels
 	}
@@ -87,24 +88,25 @@ func nodeByID(ctx context.Context, id string) (Node, error) {
 		return nil, err
 	}
 	if n == nil {
-		return nil, store.Errorf(store.ENOTFOUND, "no node with id %q", id)
+		return nil, domain.Errorf(domain.ENOTFOUND, "no node with id %q", id)
 	}
 	return Wrap(n), nil
 }
 
 // RelationsOf resolves a relations(direction, kinds, asOf, first, after) field.
-func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []RelationKind, asOf *store.Date, first *int, after *string) (*RelationConnection, error) {
-	size, err := PageSize(first, nil)
+func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []RelationKind, asOf *domain.Date, first *int, after *string) (*RelationConnection, error) {
+	args, err := PageArgs(first, after, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	dirs := []store.Direction{store.Out, store.In}
+	args.Order = "relations"
+	dirs := []domain.Direction{domain.Out, domain.In}
 	if direction != nil && *direction == DirectionOut {
 		dirs = dirs[:1]
 	} else if direction != nil && *direction == DirectionIn {
 		dirs = dirs[1:]
 	}
-	var all []*store.Relation
+	var all []*domain.Relation
 	for _, dir := range dirs {
 		rels, err := loaders.For(ctx).Relations(ctx, id, dir, "")
 		if err != nil {
@@ -117,12 +119,12 @@ func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []R
 		}
 	}
 	cursorOf := relationCursor(id)
-	slices.SortFunc(all, func(a, b *store.Relation) int { return cursorOf(a).Compare(cursorOf(b)) })
-	page, err := store.Paginate(all, cursorOf, false, store.PageArgs{First: &size, After: after, Order: "relations"})
+	slices.SortFunc(all, func(a, b *domain.Relation) int { return cursorOf(a).Compare(cursorOf(b)) })
+	page, info, err := Cut(all, cursorOf, false, args)
 	if err != nil {
 		return nil, err
 	}
-	conn := &RelationConnection{TotalCount: page.Total, PageInfo: PageInfoOf(page.Cursors, page.HasPrev, page.HasNext), Edges: []*RelationEdge{}, Nodes: []*Relation{}}
+	conn := &RelationConnection{TotalCount: page.Total, PageInfo: info, Edges: []*RelationEdge{}, Nodes: []*Relation{}}
 	for i, r := range page.Items {
 		m := &Relation{R: r}
 		conn.Nodes = append(conn.Nodes, m)
@@ -133,47 +135,12 @@ func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []R
 
 // relationCursor orders a node's relations: out before in, then by kind,
 // other end and start date, as they are read from the store.
-func relationCursor(id string) func(*store.Relation) store.Cursor {
-	return func(r *store.Relation) store.Cursor {
+func relationCursor(id string) func(*domain.Relation) store.Cursor {
+	return func(r *domain.Relation) store.Cursor {
 		dir, other := "0", r.To
 		if r.From != id {
 			dir, other = "1", r.From
 		}
 		return store.Cursor{Key: dir + "|" + string(r.Kind) + "|" + other, ID: r.ValidFrom.String() + "|" + r.OnBehalfOf}
 	}
-}
-
-// Page sizes.
-const (
-	DefaultPageSize = 20
-	MaxPageSize     = 500
-)
-
-// PageSize checks first and last and returns the page size. Returns
-// BAD_USER_INPUT for negative or too large values, or both given.
-func PageSize(first, last *int) (int, error) {
-	if first != nil && last != nil {
-		return 0, store.Errorf(store.EBADINPUT, "give first or last, not both")
-	}
-	n := first
-	if n == nil {
-		n = last
-	}
-	if n == nil {
-		return DefaultPageSize, nil
-	}
-	if *n < 0 || *n > MaxPageSize {
-		return 0, store.Errorf(store.EBADINPUT, "first and last take 0 to %d, not %d", MaxPageSize, *n)
-	}
-	return *n, nil
-}
-
-// PageInfoOf is the page information of a page cut by store.Paginate.
-func PageInfoOf(cursors []store.Cursor, hasPrev, hasNext bool) *PageInfo {
-	pi := &PageInfo{HasPreviousPage: hasPrev, HasNextPage: hasNext}
-	if len(cursors) > 0 {
-		start, end := cursors[0].String(), cursors[len(cursors)-1].String()
-		pi.StartCursor, pi.EndCursor = &start, &end
-	}
-	return pi
 }

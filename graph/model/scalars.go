@@ -9,25 +9,25 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // MarshalDate writes a Date scalar with its precision.
-func MarshalDate(d store.Date) graphql.Marshaler {
+func MarshalDate(d domain.Date) graphql.Marshaler {
 	return graphql.WriterFunc(func(w io.Writer) { io.WriteString(w, strconv.Quote(d.String())) })
 }
 
 // UnmarshalDate reads a Date scalar: YYYY-MM-DD, YYYY-MM or YYYY.
 // Returns BAD_USER_INPUT otherwise.
-func UnmarshalDate(v any) (store.Date, error) {
+func UnmarshalDate(v any) (domain.Date, error) {
 	s, ok := v.(string)
 	if !ok {
-		return store.Date{}, store.Errorf(store.EBADINPUT, "a Date is a string such as \"2015-06-30\", \"2015-06\" or \"2015\"")
+		return domain.Date{}, domain.Errorf(domain.EBADINPUT, "a Date is a string such as \"2015-06-30\", \"2015-06\" or \"2015\"")
 	}
 	if strings.HasSuffix(s, "X") {
-		return store.Date{}, store.Errorf(store.EBADINPUT, "invalid date %q: give a year, month or day", s)
+		return domain.Date{}, domain.Errorf(domain.EBADINPUT, "invalid date %q: give a year, month or day", s)
 	}
-	return store.ParseDate(s)
+	return domain.ParseDate(s)
 }
 
 // GeoJSON is a GeoJSON geometry object, written to the response as stored.
@@ -38,7 +38,7 @@ func (g GeoJSON) MarshalGQL(w io.Writer) { w.Write(g) }
 
 // UnmarshalGQL refuses input: geometry is imported, not sent in queries.
 func (g *GeoJSON) UnmarshalGQL(v any) error {
-	return store.Errorf(store.EBADINPUT, "GeoJSON is an output type")
+	return domain.Errorf(domain.EBADINPUT, "GeoJSON is an output type")
 }
 
 // enumOf converts a store name ("party-to") to a GraphQL enum value ("PARTY_TO").
@@ -52,14 +52,14 @@ func storeName[T ~string](v T) string {
 }
 
 // StoreKind is the store kind of a NodeKind.
-func StoreKind(k NodeKind) store.Kind { return store.Kind(storeName(k)) }
+func StoreKind(k NodeKind) domain.Kind { return domain.Kind(storeName(k)) }
 
 // StoreRelKind is the store kind of a RelationKind.
-func StoreRelKind(k RelationKind) store.RelKind { return store.RelKind(storeName(k)) }
+func StoreRelKind(k RelationKind) domain.RelKind { return domain.RelKind(storeName(k)) }
 
 // StoreRelKinds converts a list of relation kinds.
-func StoreRelKinds(ks []RelationKind) []store.RelKind {
-	out := make([]store.RelKind, len(ks))
+func StoreRelKinds(ks []RelationKind) []domain.RelKind {
+	out := make([]domain.RelKind, len(ks))
 	for i, k := range ks {
 		out[i] = StoreRelKind(k)
 	}
@@ -76,14 +76,14 @@ func textPtr(s string) *string {
 	return &s
 }
 
-func datePtr(d store.Date) *store.Date {
+func datePtr(d domain.Date) *domain.Date {
 	if d.IsZero() {
 		return nil
 	}
 	return &d
 }
 
-func intPtr(n *store.Node, field string) *int {
+func intPtr(n *domain.Node, field string) *int {
 	if v, ok := n.IntField(field); ok {
 		return &v
 	}

@@ -4,16 +4,16 @@ import (
 	"context"
 	"slices"
 
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // Signature is a signature of a document, read from a `signed` relation.
-type Signature struct{ R *store.Relation }
+type Signature struct{ R *domain.Relation }
 
 // signaturesOf lists a document's signatures: each person's, then each
 // organization's that no person signed for.
 func signaturesOf(ctx context.Context, docID string) ([]*Signature, error) {
-	rels, err := relationsOf(ctx, docID, store.In, "signed")
+	rels, err := relationsOf(ctx, docID, domain.In, domain.RelSigned)
 	if err != nil {
 		return nil, err
 	}
@@ -27,7 +27,7 @@ func signaturesOf(ctx context.Context, docID string) ([]*Signature, error) {
 	}
 	var people, orgs []*Signature
 	for i, r := range rels {
-		if signers[i] != nil && signers[i].Kind == "person" {
+		if signers[i] != nil && signers[i].Kind == domain.KindPerson {
 			people = append(people, &Signature{R: r.R})
 		} else {
 			orgs = append(orgs, &Signature{R: r.R})
@@ -63,7 +63,7 @@ func (s *Signature) Organization(ctx context.Context) (*Organization, error) {
 func (s *Signature) Title() *string { return textPtr(s.R.Role) }
 
 // Date is the date of signature.
-func (s *Signature) Date() *store.Date { return datePtr(s.R.ValidFrom) }
+func (s *Signature) Date() *domain.Date { return datePtr(s.R.ValidFrom) }
 
 // Document is the document signed.
 func (s *Signature) Document(ctx context.Context) (Node, error) { return nodeByID(ctx, s.R.To) }

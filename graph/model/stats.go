@@ -3,6 +3,7 @@ package model
 import (
 	"slices"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -21,7 +22,7 @@ func NewStats(snap *store.Snapshot) *Stats {
 }
 
 // AsOf is the date counted, nil for all time.
-func (s *Stats) AsOf() *store.Date { return datePtr(s.S.AsOf) }
+func (s *Stats) AsOf() *domain.Date { return datePtr(s.S.AsOf) }
 
 // NodeCount is the number of nodes.
 func (s *Stats) NodeCount() int { return s.Nodes }

@@ -13,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -36,7 +37,7 @@ func Default(factor int) (store.Dataset, error) {
 }
 
 // shared are the kinds of node kept once.
-var shared = map[store.Kind]bool{"source": true, "territory": true}
+var shared = map[domain.Kind]bool{domain.KindSource: true, domain.KindTerritory: true}
 
 // Scale returns ds with its other nodes copied factor times: copy 0 keeps
 // the ids, copy i has ids ending in "-xI" and names ending in " (I)".

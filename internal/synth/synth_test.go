@@ -31,15 +31,15 @@ func TestScaledDatasetImports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := store.Open("")
+	s, err := store.Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.Import(f); err != nil {
+	if _, err := s.Import(t.Context(), f); err != nil {
 		t.Fatalf("import of the 3x dataset: %v", err)
 	}
-	nodes, rels, err := s.Size()
+	nodes, rels, err := s.Size(t.Context())
 	if err != nil || nodes != len(three.Nodes) || rels != len(three.Relations) {
 		t.Errorf("store holds %d nodes and %d relations (%v), the dataset %d and %d", nodes, rels, err, len(three.Nodes), len(three.Relations))
 	}

@@ -19,24 +19,25 @@ const Facility = "cs-test"
 // without the real geodata.
 func New(t testing.TB) *store.Store {
 	t.Helper()
-	s, err := store.Open("")
+	ctx := t.Context()
+	s, err := store.Open("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if _, err := s.LoadDefaultIfEmpty(); err != nil {
+	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
 		t.Fatal(err)
 	}
 	communes := store.File{Name: geotest.Communes, Data: geotest.Read(t, geotest.Communes)}
-	if _, err := s.ImportLayer(store.Layer{Kind: "commune", File: communes, Source: "cog-insee-2018"}); err != nil {
+	if _, err := s.ImportLayer(ctx, store.Layer{Kind: "commune", File: communes, Source: "cog-insee-2018"}); err != nil {
 		t.Fatal(err)
 	}
 	facility := []byte("nodes:\n  - {id: " + Facility + ", kind: facility, name: Centre social de test, sources: [{source: cog-insee-2018}]}\n")
-	if _, err := s.Import(store.File{Name: "facility.yaml", Data: facility}); err != nil {
+	if _, err := s.Import(ctx, store.File{Name: "facility.yaml", Data: facility}); err != nil {
 		t.Fatal(err)
 	}
 	zones := store.File{Name: "zones-aix.geojson", Data: geotest.Zones(t, Facility)}
-	if _, err := s.ImportLayer(store.Layer{Kind: "zone-de-vie-sociale", File: zones}); err != nil {
+	if _, err := s.ImportLayer(ctx, store.Layer{Kind: "zone-de-vie-sociale", File: zones}); err != nil {
 		t.Fatal(err)
 	}
 	return s

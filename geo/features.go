@@ -1,9 +1,10 @@
-package maps
+package geo
 
 import (
 	"bufio"
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -104,8 +106,8 @@ type selection struct {
 }
 
 // selectFeatures runs the spatial query of a collection and cuts the page.
-func (h *handler) selectFeatures(c collection, p params) (selection, error) {
-	matched, err := h.s.GeoSearch(store.GeoQuery{Types: c.Types, BBox: p.bbox})
+func (h *handler) selectFeatures(ctx context.Context, c collection, p params) (selection, error) {
+	matched, err := h.s.GeoSearch(ctx, store.GeoQuery{Types: c.Types, BBox: p.bbox})
 	if err != nil {
 		return selection{}, err
 	}
@@ -140,13 +142,13 @@ func (s selection) extent() (store.BBox, bool) {
 // collection. The status line is gone by then: a failure is logged and the
 // truncated body tells the client.
 func (h *handler) streamFeatures(r *http.Request, fw *featureWriter, sel selection) {
-	err := h.s.Features(sel.ids(), func(f *store.Feature) error { return fw.feature(f, nil) })
+	err := h.s.Features(r.Context(), sel.ids(), func(f *store.Feature) error { return fw.feature(f, nil) })
 	fw.raw("]}\n")
 	if err == nil {
 		err = fw.w.Flush()
 	}
 	if err != nil {
-		h.log.ErrorContext(r.Context(), "maps: streaming features", "path", r.URL.Path, "error", err.Error())
+		h.log.ErrorContext(r.Context(), "geo: streaming features", "path", r.URL.Path, "error", err.Error())
 	}
 }
 
@@ -155,7 +157,7 @@ func (h *handler) streamFeatures(r *http.Request, fw *featureWriter, sel selecti
 func (h *handler) geoJSON(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutSuffix(r.PathValue("file"), ".geojson")
 	if !ok {
-		h.writeError(w, r, store.Errorf(store.ENOTFOUND, "no resource at %s: layers are /geo/{collection}.geojson, such as /geo/communes.geojson", r.URL.Path))
+		h.writeError(w, r, domain.Errorf(domain.ENOTFOUND, "no resource at %s: layers are /geo/{collection}.geojson, such as /geo/communes.geojson", r.URL.Path))
 		return
 	}
 	c, err := findCollection(name)
@@ -167,7 +169,7 @@ func (h *handler) geoJSON(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sel, err := h.selectFeatures(c, req.p)
+	sel, err := h.selectFeatures(r.Context(), c, req.p)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -198,7 +200,7 @@ func (h *handler) items(w http.ResponseWriter, r *http.Request) {
 	}
 	p, media := req.p, req.media
 	p.limit = min(cmp.Or(p.limit, defaultLimit), maxLimit)
-	sel, err := h.selectFeatures(c, p)
+	sel, err := h.selectFeatures(r.Context(), c, p)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -268,7 +270,7 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) {
 	}
 	media, id := req.media, r.PathValue("featureId")
 	fw := newFeatureWriter(w, 0)
-	err = h.s.Features([]string{id}, func(f *store.Feature) error {
+	err = h.s.Features(r.Context(), []string{id}, func(f *store.Feature) error {
 		if c.Types != nil && !slices.Contains(c.Types, f.Node.Field("type")) {
 			return nil
 		}
@@ -276,7 +278,7 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) {
 		return fw.feature(f, itemLinks(r, c, id, media))
 	})
 	if err == nil && fw.n == 0 {
-		err = store.Errorf(store.ENOTFOUND, "collection %s has no feature %q", c.ID, id)
+		err = domain.Errorf(domain.ENOTFOUND, "collection %s has no feature %q", c.ID, id)
 	}
 	if err != nil && fw.n == 0 {
 		h.writeError(w, r, err)
@@ -287,7 +289,7 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) {
 		err = fw.w.Flush()
 	}
 	if err != nil {
-		h.log.ErrorContext(r.Context(), "maps: writing a feature", "path", r.URL.Path, "error", err.Error())
+		h.log.ErrorContext(r.Context(), "geo: writing a feature", "path", r.URL.Path, "error", err.Error())
 	}
 }
 

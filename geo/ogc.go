@@ -1,4 +1,4 @@
-package maps
+package geo
 
 import (
 	_ "embed"
@@ -110,7 +110,7 @@ func extentOf(c collection, layers []store.GeoLayer) (store.BBox, bool) {
 // that has features.
 func (h *handler) collections(w http.ResponseWriter, r *http.Request) {
 	h.serveDoc(w, r, mediaJSON, func(base string) (any, error) {
-		layers := h.s.GeoLayers()
+		layers := h.s.GeoLayers(r.Context())
 		docs := []map[string]any{}
 		for _, c := range allCollections {
 			if _, ok := extentOf(c, layers); ok || c.Types == nil {
@@ -130,6 +130,6 @@ func (h *handler) collection(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		return collectionDoc(base, c, h.s.GeoLayers()), nil
+		return collectionDoc(base, c, h.s.GeoLayers(r.Context())), nil
 	})
 }

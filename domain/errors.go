@@ -1,9 +1,8 @@
-package store
+package domain
 
 import (
 	"errors"
 	"fmt"
-	"net/http"
 )
 
 // Error codes, shared by every layer and carried to clients in extensions.code.
@@ -61,24 +60,4 @@ func ErrorMessageDetailed(err error) string {
 		return e.Message
 	}
 	return err.Error()
-}
-
-// httpStatus maps error codes to HTTP statuses: the one table of them.
-var httpStatus = map[string]int{
-	EBADINPUT:      http.StatusBadRequest,
-	ENOTFOUND:      http.StatusNotFound,
-	EUNAUTHN:       http.StatusUnauthorized,
-	EFORBIDDEN:     http.StatusForbidden,
-	ECONFLICT:      http.StatusConflict,
-	ECOMPLEXITY:    http.StatusBadRequest,
-	ENOTACCEPTABLE: http.StatusNotAcceptable,
-}
-
-// HTTPStatus is the HTTP status of an error code; 500 for EINTERNAL and
-// anything unknown.
-func HTTPStatus(code string) int {
-	if s, ok := httpStatus[code]; ok {
-		return s
-	}
-	return http.StatusInternalServerError
 }

@@ -1,4 +1,4 @@
-package store
+package domain
 
 import (
 	"testing"
@@ -40,19 +40,5 @@ func TestDateBounds(t *testing.T) {
 	on := func(s string) bool { d, _ := ParseDate(s); return iv.Meets(Interval{d, d}) }
 	if !on("2015-01-01") || !on("2017-12-31") || on("2018-01-01") || on("2014-12-31") {
 		t.Error("interval 2015..2017 does not cover exactly 2015-01-01..2017-12-31")
-	}
-}
-
-func TestFold(t *testing.T) {
-	for in, want := range map[string]string{
-		"Septèmes-les-Vallons":              "septemes-les-vallons",
-		"Léo Lagrange Méditerranée":         "leo lagrange mediterranee",
-		"ŒUVRE":                             "oeuvre",
-		"l’Instruction Laïque":              "l'instruction laique",
-		"Région Provence-Alpes-Côte d’Azur": "region provence-alpes-cote d'azur",
-	} {
-		if got := Fold(in); got != want {
-			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
-		}
 	}
 }

@@ -1,4 +1,4 @@
-package maps
+package geo
 
 import (
 	"encoding/json"
@@ -7,8 +7,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/edge"
 	"github.com/cccs13/cccs-graph/etag"
-	"github.com/cccs13/cccs-graph/store"
 )
 
 // Media types.
@@ -19,22 +20,13 @@ const (
 )
 
 // writeError answers with the OGC API exception body {code, description}.
-// Internal errors are logged and answered "internal error".
 func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	code := store.ErrorCode(err)
-	status := store.HTTPStatus(code)
-	if status == http.StatusInternalServerError {
-		h.log.ErrorContext(r.Context(), "maps: internal error", "path", r.URL.Path, "error", err.Error())
-	}
-	w.Header().Set("Content-Type", mediaJSON)
-	w.Header().Del("ETag")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]string{"code": code, "description": store.ErrorMessage(err)})
+	edge.WriteError(w, r, h.log, edge.OGC, err)
 }
 
 // notFound answers 404 for a path under /ogc or /geo that names nothing.
 func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
-	h.writeError(w, r, store.Errorf(store.ENOTFOUND, "no resource at %s: start from /ogc", r.URL.Path))
+	h.writeError(w, r, domain.Errorf(domain.ENOTFOUND, "no resource at %s: start from /ogc", r.URL.Path))
 }
 
 // negotiate picks the offered media type the request asks for: the `f`
@@ -49,7 +41,7 @@ func negotiate(r *http.Request, offers ...string) (string, error) {
 				return o, nil
 			}
 		}
-		return "", store.Errorf(store.EBADINPUT, "f=%s: this resource is offered as %s", f, strings.Join(offers, ", "))
+		return "", domain.Errorf(domain.EBADINPUT, "f=%s: this resource is offered as %s", f, strings.Join(offers, ", "))
 	}
 	accept := r.Header.Get("Accept")
 	if strings.TrimSpace(accept) == "" {
@@ -62,7 +54,7 @@ func negotiate(r *http.Request, offers ...string) (string, error) {
 		}
 	}
 	if best == "" {
-		return "", store.Errorf(store.ENOTACCEPTABLE, "Accept %q takes none of %s", accept, strings.Join(offers, ", "))
+		return "", domain.Errorf(domain.ENOTACCEPTABLE, "Accept %q takes none of %s", accept, strings.Join(offers, ", "))
 	}
 	return best, nil
 }
@@ -141,7 +133,7 @@ func (h *handler) prepare(w http.ResponseWriter, r *http.Request, offers []strin
 		req.media, err = negotiate(r, offers...)
 	}
 	if err == nil {
-		version, err = h.s.DataVersion()
+		version, err = h.s.DataVersion(r.Context())
 	}
 	if err != nil {
 		h.writeError(w, r, err)
@@ -158,10 +150,10 @@ func writeJSON(w http.ResponseWriter, media string, v any) {
 	enc.Encode(v)
 }
 
-// logger returns l, or the default logger.
+// logger returns l, or one that writes nowhere.
 func logger(l *slog.Logger) *slog.Logger {
 	if l == nil {
-		return slog.Default()
+		return slog.New(slog.DiscardHandler)
 	}
 	return l
 }

@@ -1,4 +1,4 @@
-package maps
+package geo
 
 import (
 	"encoding/json"

@@ -1,8 +1,9 @@
-package maps
+package geo
 
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -16,6 +17,9 @@ import (
 	"github.com/cccs13/cccs-graph/internal/geotest/geostore"
 	"github.com/cccs13/cccs-graph/store"
 )
+
+// ctx is the context of the tests' store calls: nothing cancels it.
+var ctx = context.Background()
 
 // server starts the maps handler on 127.0.0.1 over a store with the real
 // communes and zones made from halves of Aix-en-Provence.
@@ -101,7 +105,7 @@ func TestGeoJSONCommunes(t *testing.T) {
 		t.Fatal("no feature insee-13055")
 	}
 	m := fc.Features[i]
-	stored, _ := s.Geometry("insee-13055")
+	stored, _ := s.Geometry(ctx, "insee-13055")
 	if !bytes.Equal(m.Geometry, stored.GeoJSON) || m.Properties.Code != "13055" || m.Properties.Nom != "Marseille" || m.Properties.Type != "commune" {
 		t.Errorf("Marseille feature: %+v", m.Properties)
 	}
@@ -141,7 +145,7 @@ func TestGeoJSONImportsBack(t *testing.T) {
 	srv, s := server(t)
 	for kind, coll := range map[string]string{"commune": "communes", "zone-de-vie-sociale": "zones-de-vie-sociale"} {
 		_, body := get(t, srv.URL+"/geo/"+coll+".geojson")
-		res, err := s.ImportLayer(store.Layer{Kind: kind, File: store.File{Name: coll + ".geojson", Data: body}, Source: "cog-insee-2018"})
+		res, err := s.ImportLayer(ctx, store.Layer{Kind: kind, File: store.File{Name: coll + ".geojson", Data: body}, Source: "cog-insee-2018"})
 		if err != nil || res.GeometriesWritten+res.Created+res.RelationsWritten != 0 {
 			t.Errorf("%s imported back: %+v, %v; want nothing new", coll, res, err)
 		}
@@ -171,7 +175,7 @@ func TestETagAndGzip(t *testing.T) {
 		t.Error("the gzipped body differs from the plain one")
 	}
 	// An import moves the data version, so the ETag.
-	if _, err := s.ImportLayer(store.Layer{Kind: "departement", File: store.File{Name: geotest.Departement, Data: geotest.Read(t, geotest.Departement)}}); err != nil {
+	if _, err := s.ImportLayer(ctx, store.Layer{Kind: "departement", File: store.File{Name: geotest.Departement, Data: geotest.Read(t, geotest.Departement)}}); err != nil {
 		t.Fatal(err)
 	}
 	if resp, _ := get(t, url, "If-None-Match", etag); resp.StatusCode != 200 || resp.Header.Get("ETag") == etag {

@@ -1,12 +1,13 @@
-// Package maps serves the territories to mapping tools (Leaflet, MapLibre,
+// Package geo serves the territories to mapping tools (Leaflet, MapLibre,
 // QGIS, GDAL/OGR) without GraphQL: GeoJSON FeatureCollections at
 // /geo/{collection}.geojson, and OGC API - Features - Part 1 (Core, GeoJSON,
 // OpenAPI 3.0) under /ogc. Features are streamed with the stored geometry
 // bytes written as they are; responses carry a weak ETag on the data version
 // and are gzipped for clients that accept it. See docs/maps.md.
-package maps
+package geo
 
 import (
+	"context"
 	"log/slog"
 	"math"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/klauspost/compress/gzhttp"
 
+	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -47,7 +49,7 @@ func findCollection(id string) (collection, error) {
 		for j, c := range allCollections {
 			names[j] = c.ID
 		}
-		return collection{}, store.Errorf(store.ENOTFOUND, "no collection %q: the collections are %s", id, strings.Join(names, ", "))
+		return collection{}, domain.Errorf(domain.ENOTFOUND, "no collection %q: the collections are %s", id, strings.Join(names, ", "))
 	}
 	return allCollections[i], nil
 }
@@ -59,14 +61,24 @@ const (
 	maxLimit     = 1000
 )
 
+// Reader is what the map handlers read: the layers, the territories in a
+// box, their features streamed, and the data version their ETags key on.
+// *store.Store is one.
+type Reader interface {
+	GeoLayers(ctx context.Context) []store.GeoLayer
+	GeoSearch(ctx context.Context, q store.GeoQuery) ([]store.GeoEntry, error)
+	Features(ctx context.Context, ids []string, fn func(*store.Feature) error) error
+	DataVersion(ctx context.Context) (uint64, error)
+}
+
 type handler struct {
-	s   *store.Store
+	s   Reader
 	log *slog.Logger
 }
 
 // New returns the handler of /geo/ and /ogc (and everything under it), gzip
 // included.
-func New(s *store.Store, log *slog.Logger) http.Handler {
+func New(s Reader, log *slog.Logger) http.Handler {
 	h := &handler{s: s, log: logger(log)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /geo/{file}", h.geoJSON)
@@ -97,10 +109,10 @@ func parseParams(q url.Values, allowed ...string) (params, error) {
 	var p params
 	for name, vs := range q {
 		if !slices.Contains(allowed, name) {
-			return p, store.Errorf(store.EBADINPUT, "unknown parameter %q: this resource takes %s", name, strings.Join(allowed, ", "))
+			return p, domain.Errorf(domain.EBADINPUT, "unknown parameter %q: this resource takes %s", name, strings.Join(allowed, ", "))
 		}
 		if len(vs) > 1 {
-			return p, store.Errorf(store.EBADINPUT, "parameter %s is given %d times", name, len(vs))
+			return p, domain.Errorf(domain.EBADINPUT, "parameter %s is given %d times", name, len(vs))
 		}
 	}
 	var err error
@@ -117,7 +129,7 @@ func parseParams(q url.Values, allowed ...string) (params, error) {
 	}
 	if v := q.Get("simplify"); v != "" {
 		if p.simplify, err = strconv.ParseFloat(v, 64); err != nil || p.simplify < 0 || math.IsInf(p.simplify, 0) || math.IsNaN(p.simplify) {
-			return p, store.Errorf(store.EBADINPUT, "simplify=%s: a tolerance in degrees, 0 or more", v)
+			return p, domain.Errorf(domain.EBADINPUT, "simplify=%s: a tolerance in degrees, 0 or more", v)
 		}
 	}
 	return p, nil
@@ -131,7 +143,7 @@ func intParam(q url.Values, name string, least int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < least {
-		return 0, store.Errorf(store.EBADINPUT, "%s=%s: an integer of at least %d", name, v, least)
+		return 0, domain.Errorf(domain.EBADINPUT, "%s=%s: an integer of at least %d", name, v, least)
 	}
 	return n, nil
 }
@@ -141,7 +153,7 @@ func intParam(q url.Values, name string, least int) (int, error) {
 func parseBBox(v string) (*store.BBox, error) {
 	parts := strings.Split(v, ",")
 	if len(parts) != 4 && len(parts) != 6 {
-		return nil, store.Errorf(store.EBADINPUT, "bbox=%s: give west,south,east,north in WGS84 degrees", v)
+		return nil, domain.Errorf(domain.EBADINPUT, "bbox=%s: give west,south,east,north in WGS84 degrees", v)
 	}
 	if len(parts) == 6 {
 		parts = []string{parts[0], parts[1], parts[3], parts[4]}
@@ -150,7 +162,7 @@ func parseBBox(v string) (*store.BBox, error) {
 	for i, s := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		if err != nil {
-			return nil, store.Errorf(store.EBADINPUT, "bbox=%s: %q is not a number", v, s)
+			return nil, domain.Errorf(domain.EBADINPUT, "bbox=%s: %q is not a number", v, s)
 		}
 		b[i] = f
 	}

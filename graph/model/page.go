@@ -1,0 +1,71 @@
+package model
+
+import (
+	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// The one way a list becomes a page: PageArgs checks the Relay arguments,
+// Cut orders nothing (the caller has sorted) and cuts the page with its
+// cursors and PageInfo. Every connection of the schema goes through it.
+
+// PageArgs checks Relay arguments. Returns BAD_USER_INPUT for bad sizes.
+func PageArgs(first *int, after *string, last *int, before *string) (store.PageArgs, error) {
+	size, err := PageSize(first, last)
+	if err != nil {
+		return store.PageArgs{}, err
+	}
+	args := store.PageArgs{After: after, Before: before}
+	if last != nil {
+		args.Last = &size
+	} else {
+		args.First = &size
+	}
+	return args, nil
+}
+
+// Cut cuts the page args asks for out of items, sorted by cursor (descending
+// when desc), and returns it with its PageInfo. Returns BAD_USER_INPUT for a
+// cursor of another order.
+func Cut[T any](items []T, cursor func(T) store.Cursor, desc bool, args store.PageArgs) (store.Page[T], *PageInfo, error) {
+	p, err := store.Paginate(items, cursor, desc, args)
+	if err != nil {
+		return p, nil, err
+	}
+	return p, pageInfoOf(p.Cursors, p.HasPrev, p.HasNext), nil
+}
+
+// Page sizes.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 500
+)
+
+// PageSize checks first and last and returns the page size. Returns
+// BAD_USER_INPUT for negative or too large values, or both given.
+func PageSize(first, last *int) (int, error) {
+	if first != nil && last != nil {
+		return 0, domain.Errorf(domain.EBADINPUT, "give first or last, not both")
+	}
+	n := first
+	if n == nil {
+		n = last
+	}
+	if n == nil {
+		return DefaultPageSize, nil
+	}
+	if *n < 0 || *n > MaxPageSize {
+		return 0, domain.Errorf(domain.EBADINPUT, "first and last take 0 to %d, not %d", MaxPageSize, *n)
+	}
+	return *n, nil
+}
+
+// pageInfoOf is the page information of a page cut by store.Paginate.
+func pageInfoOf(cursors []store.Cursor, hasPrev, hasNext bool) *PageInfo {
+	pi := &PageInfo{HasPreviousPage: hasPrev, HasNextPage: hasNext}
+	if len(cursors) > 0 {
+		start, end := cursors[0].String(), cursors[len(cursors)-1].String()
+		pi.StartCursor, pi.EndCursor = &start, &end
+	}
+	return pi
+}

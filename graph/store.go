@@ -1,0 +1,69 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/loaders"
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// The GraphQL layer reads the network through these interfaces, never a
+// concrete store: *store.Store implements them all, and a test fake, a read
+// replica or another engine may stand in. Every method takes the request's
+// context, whose deadline stops a long scan or walk (the context's error is
+// returned as it is). Codes other than those listed are EINTERNAL.
+//
+// The write side (authenticated edits with history) gets its own Writer
+// interface here, beside Reader, so that a read-only deployment needs none.
+type (
+	// NodeReader reads nodes one by one and lists a kind, for pages.
+	NodeReader interface {
+		// Node returns ENOTFOUND for an unknown id.
+		Node(ctx context.Context, id string) (*domain.Node, error)
+		// NodesOfKind lists a kind in id order; EBADINPUT for an unknown kind.
+		NodesOfKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error)
+	}
+	// Searcher finds nodes by name.
+	Searcher interface {
+		// Search returns the hits best first; EBADINPUT for an empty or too
+		// long query, one with no letter or digit, or an unknown kind.
+		Search(ctx context.Context, query string, kinds []domain.Kind) ([]store.SearchHit, error)
+	}
+	// Walker walks the graph from a node.
+	Walker interface {
+		// Neighborhood returns EBADINPUT for a depth out of range or an unknown
+		// relation kind, ENOTFOUND for an unknown id.
+		Neighborhood(ctx context.Context, id string, depth int, w store.Walk) (*store.Subgraph, error)
+		// ShortestPath returns false when there is no path; EBADINPUT for a
+		// maxDepth out of range or a search that reaches too many nodes,
+		// ENOTFOUND for an unknown id.
+		ShortestPath(ctx context.Context, from, to string, maxDepth int, w store.Walk) (*store.Path, bool, error)
+	}
+	// HistoryReader reads the network over time.
+	HistoryReader interface {
+		Timeline(ctx context.Context, from, to domain.Date, kinds []domain.RelKind, events bool) ([]store.TimelineEntry, error)
+		Snapshot(ctx context.Context, asOf domain.Date) (*store.Snapshot, error)
+		SignatoriesByYear(ctx context.Context, agreement string, first, last int) ([]store.YearCount, error)
+	}
+	// GeoReader finds territories in space.
+	GeoReader interface {
+		// GeoSearch returns EBADINPUT for a malformed box or point.
+		GeoSearch(ctx context.Context, q store.GeoQuery) ([]store.GeoEntry, error)
+	}
+	// Versioned says which version of the data a read sees: caches key on it.
+	Versioned interface {
+		DataVersion(ctx context.Context) (uint64, error)
+	}
+
+	// Reader is everything the GraphQL layer reads.
+	Reader interface {
+		loaders.Reader
+		NodeReader
+		Searcher
+		Walker
+		HistoryReader
+		GeoReader
+		Versioned
+	}
+)
