@@ -15,46 +15,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cccs13/cccs-graph/internal/geotest"
-	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/internal/geotest/geostore"
 )
 
-// analysisPython returns a Python interpreter with networkx and scipy (its
-// PageRank needs scipy): Debian's (python3-networkx and python3-scipy, which
-// .ci/run installs) or the one on PATH. Without one the test is skipped on a
-// developer's machine and fails in CI.
-func analysisPython(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"/usr/bin/python3", "python3"} {
-		path, err := exec.LookPath(name)
-		if err == nil && exec.Command(path, "-c", "import networkx, scipy").Run() == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("no python3 with networkx and scipy: .ci/run installs python3-networkx and python3-scipy")
-	}
-	t.Skip("no python3 with networkx and scipy (apt-get install python3-networkx python3-scipy)")
-	return ""
-}
-
 // mappedServer serves the default dataset with the real communes layer
-// imported, so that territories have centroids.
+// imported (geostore), so that territories have centroids.
 func mappedServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	layer := geotest.Read(t, geotest.Communes)
-	s, err := store.Open("", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ImportLayer(ctx, store.Layer{Kind: "commune", Source: "cog-insee-2018", File: store.File{Name: geotest.Communes, Data: layer}}); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(routes(s, &config{Complexity: 20000, MaxBody: 1 << 20}, slog.New(slog.DiscardHandler)))
+	srv := httptest.NewServer(routes(geostore.New(t), &config{Complexity: 20000, MaxBody: 1 << 20}, slog.New(slog.DiscardHandler)))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -155,7 +123,7 @@ func closeTo(api, nx float64) bool { return math.Abs(api-nx) <= 1e-9+5e-6*math.A
 // betweenness, PageRank, closeness and degree on the exported graph are
 // the API's.
 func TestNetworkXReadsTheGEXFExport(t *testing.T) {
-	python := analysisPython(t)
+	python := networkxPython(t, "scipy") // NetworkX's PageRank needs scipy
 	srv := mappedServer(t)
 	years := []string{"1994", "2000", "2006", "2015", "2019"}
 	for _, tc := range []struct {
@@ -252,15 +220,9 @@ func checkTimeline(t *testing.T, srv *httptest.Server, nx networkxAnalysis, year
 	}
 }
 
-// TestGraphMLHasCoordinates: the communes carry their centroids as typed
-// doubles, as the API gives them.
-func TestGraphMLHasCoordinates(t *testing.T) {
-	python := analysisPython(t)
-	srv := mappedServer(t)
-	dir := t.TempDir()
-	gexf := download(t, srv, dir, "/export/network.gexf?kinds=part-of")
-	graphml := download(t, srv, dir, "/export/network.graphml?kinds=part-of")
-	nx := runNetworkXAnalysis(t, python, gexf, graphml, nil, nil)
+// located asks the API for the centroids of the territories that have one.
+func located(t *testing.T, srv *httptest.Server) map[string][2]float64 {
+	t.Helper()
 	var api struct {
 		Territories struct {
 			Nodes []struct {
@@ -269,15 +231,36 @@ func TestGraphMLHasCoordinates(t *testing.T) {
 			}
 		}
 	}
-	graphQL(t, srv, `{ territories(first: 500, filter: { kinds: [COMMUNE] }) { nodes { id centroid { lon lat } } } }`, &api)
-	if len(api.Territories.Nodes) != 119 || len(nx.Coordinates) != 119 || !slices.Equal(nx.CoordinateTypes, []string{"float"}) {
-		t.Fatalf("%d communes in the API, %d nodes with coordinates in the GraphML (types %v); want 119, 119, float",
-			len(api.Territories.Nodes), len(nx.Coordinates), nx.CoordinateTypes)
+	graphQL(t, srv, `{ territories(first: 500) { nodes { id centroid { lon lat } } } }`, &api)
+	out := map[string][2]float64{}
+	for _, n := range api.Territories.Nodes {
+		if n.Centroid != nil {
+			out[n.ID] = [2]float64{n.Centroid.Lon, n.Centroid.Lat}
+		}
 	}
-	for _, c := range api.Territories.Nodes {
-		got := nx.Coordinates[c.ID]
-		if c.Centroid == nil || math.Abs(got[0]-c.Centroid.Lon) > 1e-7 || math.Abs(got[1]-c.Centroid.Lat) > 1e-7 {
-			t.Errorf("%s: GraphML at %v, API centroid %+v", c.ID, got, c.Centroid)
+	if len(out) < 119 {
+		t.Fatalf("%d territories with a centroid, want the 119 communes at least", len(out))
+	}
+	return out
+}
+
+// TestGraphMLHasCoordinates: the territories with an outline carry their
+// centroids as typed doubles, as the API gives them.
+func TestGraphMLHasCoordinates(t *testing.T) {
+	python := networkxPython(t, "scipy")
+	srv := mappedServer(t)
+	dir := t.TempDir()
+	gexf := download(t, srv, dir, "/export/network.gexf?kinds=part-of")
+	graphml := download(t, srv, dir, "/export/network.graphml?kinds=part-of")
+	nx := runNetworkXAnalysis(t, python, gexf, graphml, nil, nil)
+	want := located(t, srv)
+	if len(nx.Coordinates) != len(want) || !slices.Equal(nx.CoordinateTypes, []string{"float"}) {
+		t.Fatalf("%d nodes with coordinates in the GraphML (types %v); the API has %d centroids", len(nx.Coordinates), nx.CoordinateTypes, len(want))
+	}
+	for id, c := range want {
+		got := nx.Coordinates[id]
+		if math.Abs(got[0]-c[0]) > 1e-7 || math.Abs(got[1]-c[1]) > 1e-7 {
+			t.Errorf("%s: GraphML at %v, API centroid %v", id, got, c)
 		}
 	}
 }
@@ -331,14 +314,14 @@ func TestParquetReadByAnIndependentReader(t *testing.T) {
 				t.Fatalf("Parquet: %d rows, columns %v; CSV: %d rows, columns %v", got.RowCount, got.Columns, len(rows), header)
 			}
 			if name == "territories" {
-				located := 0
+				want, n := located(t, srv), 0
 				for _, r := range got.Rows {
 					if r["longitude"] != nil && r["latitude"] != nil {
-						located++
+						n++
 					}
 				}
-				if located != 119 {
-					t.Errorf("%d territories with coordinates, want the 119 communes", located)
+				if n != len(want) {
+					t.Errorf("%d territories with coordinates, the API has %d centroids", n, len(want))
 				}
 			}
 			for i, row := range rows {

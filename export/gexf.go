@@ -91,16 +91,7 @@ func GEXF(w io.Writer, n *Network) error {
 		doc.Graph.Edges = append(doc.Graph.Edges, gexfEdge{ID: domain.RelationID(r), Source: r.From, Target: r.To, Label: string(r.Kind),
 			Start: start, End: end, Values: valuesGEXF(edgeAttributes, r)})
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return writeXML(w, doc)
 }
 
 // description says what the file holds.

@@ -164,6 +164,11 @@ func GraphML(w io.Writer, snap *Network) error {
 	for _, r := range snap.Relations {
 		doc.Graph.Edges = append(doc.Graph.Edges, gmlEdge{ID: domain.RelationID(r), Source: r.From, Target: r.To, Data: values("e_", edgeAttributes, r)})
 	}
+	return writeXML(w, doc)
+}
+
+// writeXML writes an XML document, indented, with its header.
+func writeXML(w io.Writer, doc any) error {
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}

@@ -17,23 +17,44 @@ var measures = map[model.CentralityMeasure]analysis.Measure{
 	model.CentralityMeasurePagerank:    analysis.PageRank,
 }
 
-// scoreFilter keeps the scores of nodes of some kinds, or of some ids.
-type scoreFilter struct {
+// listing says which nodes of a ranking an answer lists: the first size of
+// some kinds (all when empty), or of some ids.
+type listing struct {
+	size  int
 	kinds []domain.Kind
 	ids   []string
 }
 
-// newScoreFilter checks the ids. Returns BAD_USER_INPUT for a malformed one.
-func newScoreFilter(nodeKinds []model.NodeKind, ids []string) (scoreFilter, error) {
-	f := scoreFilter{ids: ids}
-	for _, k := range nodeKinds {
-		f.kinds = append(f.kinds, model.StoreKind(k))
+// newListing checks the arguments. Returns BAD_USER_INPUT for a bad first
+// or a malformed id.
+func newListing(first *int, nodeKinds []model.NodeKind, ids []string) (listing, error) {
+	size, err := model.PageSize(first, nil)
+	if err != nil {
+		return listing{}, err
 	}
-	return f, checkID(ids...)
+	l := listing{size: size, ids: ids}
+	for _, k := range nodeKinds {
+		l.kinds = append(l.kinds, model.StoreKind(k))
+	}
+	return l, checkID(ids...)
 }
 
-func (f scoreFilter) keeps(n *domain.Node) bool {
-	return (len(f.kinds) == 0 || slices.Contains(f.kinds, n.Kind)) && (len(f.ids) == 0 || slices.Contains(f.ids, n.ID))
+func (l listing) keeps(n *domain.Node) bool {
+	return (len(l.kinds) == 0 || slices.Contains(l.kinds, n.Kind)) && (len(l.ids) == 0 || slices.Contains(l.ids, n.ID))
+}
+
+// scores lists the ranking's first nodes kept, best first.
+func (l listing) scores(rk *analysis.Ranking) []*model.CentralityScore {
+	out := []*model.CentralityScore{}
+	for _, s := range rk.Scores {
+		if len(out) == l.size {
+			break
+		}
+		if l.keeps(s.Node) {
+			out = append(out, scoreOf(s))
+		}
+	}
+	return out
 }
 
 func scoreOf(s analysis.Score) *model.CentralityScore {
@@ -53,12 +74,12 @@ func (r *Resolver) rankings(ctx context.Context, measure model.CentralityMeasure
 	return out, nil
 }
 
-// centralityChanges pairs the scores of the nodes at two dates, by rank at
-// the second date, then the nodes absent then by rank at the first.
-func centralityChanges(before, after *analysis.Ranking, f scoreFilter, size int) []*model.CentralityChange {
+// changes pairs the scores of the nodes kept at two dates, by rank at the
+// second date, then the nodes absent then by rank at the first.
+func (l listing) changes(before, after *analysis.Ranking) []*model.CentralityChange {
 	out := []*model.CentralityChange{}
 	add := func(s analysis.Score, old, now *analysis.Score) {
-		if len(out) == size || !f.keeps(s.Node) {
+		if len(out) == l.size || !l.keeps(s.Node) {
 			return
 		}
 		c := &model.CentralityChange{Node: model.Wrap(s.Node)}

@@ -23,11 +23,7 @@ func (r *queryResolver) Diff(ctx context.Context, from domain.Date, to domain.Da
 
 // Centrality is the resolver for the centrality field.
 func (r *queryResolver) Centrality(ctx context.Context, measure model.CentralityMeasure, asOf *domain.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int) ([]*model.CentralityScore, error) {
-	size, err := model.PageSize(first, nil)
-	if err != nil {
-		return nil, err
-	}
-	f, err := newScoreFilter(nodeKinds, ids)
+	l, err := newListing(first, nodeKinds, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -35,25 +31,12 @@ func (r *queryResolver) Centrality(ctx context.Context, measure model.Centrality
 	if err != nil {
 		return nil, err
 	}
-	out := []*model.CentralityScore{}
-	for _, s := range rks[0].Scores {
-		if len(out) == size {
-			break
-		}
-		if f.keeps(s.Node) {
-			out = append(out, scoreOf(s))
-		}
-	}
-	return out, nil
+	return l.scores(rks[0]), nil
 }
 
 // CentralityChange is the resolver for the centralityChange field.
 func (r *queryResolver) CentralityChange(ctx context.Context, measure model.CentralityMeasure, from domain.Date, to domain.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int) ([]*model.CentralityChange, error) {
-	size, err := model.PageSize(first, nil)
-	if err != nil {
-		return nil, err
-	}
-	f, err := newScoreFilter(nodeKinds, ids)
+	l, err := newListing(first, nodeKinds, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +44,7 @@ func (r *queryResolver) CentralityChange(ctx context.Context, measure model.Cent
 	if err != nil {
 		return nil, err
 	}
-	return centralityChanges(rks[0], rks[1], f, size), nil
+	return l.changes(rks[0], rks[1]), nil
 }
 
 // Communities is the resolver for the communities field.
