@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/store"
 )
 
 // Analyzer runs the analyses on the networks a Source gives.
@@ -23,6 +24,15 @@ func (a *Analyzer) Network(ctx context.Context, asOf domain.Date, kinds []domain
 		return nil, err
 	}
 	return NewNetwork(snap, kinds), nil
+}
+
+// snapshot reads the snapshot of kinds at asOf, as the Network holds it.
+func (a *Analyzer) snapshot(ctx context.Context, asOf domain.Date, kinds []domain.RelKind) (*store.Snapshot, error) {
+	snap, err := a.src.Snapshot(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return snap.OfKinds(kinds), nil
 }
 
 // Centrality ranks the nodes of the network at asOf by a measure. Returns
@@ -51,13 +61,13 @@ func (a *Analyzer) Diff(ctx context.Context, from, to domain.Date, kinds []domai
 	if from.IsZero() || to.IsZero() {
 		return nil, domain.Errorf(domain.EBADINPUT, "diff compares two dates: give both from and to")
 	}
-	before, err := a.Network(ctx, from, kinds)
+	before, err := a.snapshot(ctx, from, kinds)
 	if err != nil {
 		return nil, err
 	}
-	after, err := a.Network(ctx, to, kinds)
+	after, err := a.snapshot(ctx, to, kinds)
 	if err != nil {
 		return nil, err
 	}
-	return diffOf(before.Snap, after.Snap), nil
+	return diffOf(before, after), nil
 }
