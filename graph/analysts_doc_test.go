@@ -146,8 +146,9 @@ var analystsFigures = []docFigure{
 		[]string{"diff.relationKinds.started", "diff.relationKinds.ended", "diff.ended.from.id", "diff.ended.validTo"}},
 
 	// 6. Who is central
-	{`fr-13 has (\d+) neighbours`, `{ centrality(measure: DEGREE, asOf: "2019", ids: ["fr-13"]) { score } }`,
-		[]string{"centrality.score"}},
+	{`fr-13 has (\d+) neighbours, most of them the (\d+) communes`,
+		`{ centrality(measure: DEGREE, asOf: "2019", ids: ["fr-13"]) { score } territories(filter: { kinds: [COMMUNE] }) { totalCount } }`,
+		[]string{"centrality.score", "territories.totalCount"}},
 	{`here below ([\w-]+) and ([\w-]+) \(ranks (\d) and (\d)\)`,
 		`{ centrality(measure: BETWEENNESS, asOf: "2019", kinds: [SIGNATORY, MEMBER_OF, CHAIRS, FUNDS, DELIVERS, PARTY_TO], first: 2) { node { id } rank } }`,
 		[]string{"centrality.node.id[0]", "centrality.node.id[1]", "centrality.rank[0]", "centrality.rank[1]"}},
