@@ -22,7 +22,7 @@ import (
 // imported (geostore), so that territories have centroids.
 func mappedServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(routes(geostore.New(t), &config{Complexity: 20000, MaxBody: 1 << 20}, slog.New(slog.DiscardHandler)))
+	srv := httptest.NewServer(routes(geostore.New(t), defaultConfig(), slog.New(slog.DiscardHandler)))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -83,33 +83,48 @@ type apiNetwork struct {
 			Count int
 		}
 	}
-	Betweenness, PageRank, Closeness, Degree []struct {
-		Node  struct{ ID string }
-		Score float64
-	}
+	Betweenness, PageRank, Closeness, Degree []apiScore
+}
+
+type apiScore struct {
+	Node  struct{ ID string }
+	Score float64
 }
 
 func askNetwork(t *testing.T, srv *httptest.Server, asOf string, kinds []string) apiNetwork {
 	t.Helper()
-	args := ""
+	args, stats := "", "stats"
 	if asOf != "" {
-		args = fmt.Sprintf(", asOf: %q", asOf)
-	}
-	stats := "stats"
-	if asOf != "" {
-		stats = fmt.Sprintf("stats(asOf: %q)", asOf)
+		args, stats = fmt.Sprintf(", asOf: %q", asOf), fmt.Sprintf("stats(asOf: %q)", asOf)
 	}
 	if len(kinds) > 0 {
 		args += ", kinds: [" + strings.Join(kinds, ", ") + "]"
 	}
-	var api, more apiNetwork
-	graphQL(t, srv, fmt.Sprintf(`{ %s { nodeCount relationCount relationsByKind { kind count } }
-		betweenness: centrality(measure: BETWEENNESS, first: 500%s) { node { id } score }
-		pageRank: centrality(measure: PAGERANK, first: 500%s) { node { id } score } }`, stats, args, args), &api)
-	graphQL(t, srv, fmt.Sprintf(`{ closeness: centrality(measure: CLOSENESS, first: 500%s) { node { id } score }
-		degree: centrality(measure: DEGREE, first: 500%s) { node { id } score } }`, args, args), &more)
-	api.Closeness, api.Degree = more.Closeness, more.Degree
+	var api apiNetwork
+	graphQL(t, srv, fmt.Sprintf(`{ %s { nodeCount relationCount relationsByKind { kind count } } }`, stats), &api)
+	api.Betweenness = allScores(t, srv, "BETWEENNESS", args)
+	api.PageRank = allScores(t, srv, "PAGERANK", args)
+	api.Closeness = allScores(t, srv, "CLOSENESS", args)
+	api.Degree = allScores(t, srv, "DEGREE", args)
 	return api
+}
+
+// allScores reads a whole ranking, page after page.
+func allScores(t *testing.T, srv *httptest.Server, measure, args string) []apiScore {
+	t.Helper()
+	var all []apiScore
+	after := ""
+	for range 20 {
+		var page struct{ Centrality []apiScore }
+		graphQL(t, srv, fmt.Sprintf(`{ centrality(measure: %s, first: 500%s%s) { node { id } score } }`, measure, args, after), &page)
+		all = append(all, page.Centrality...)
+		if len(page.Centrality) < 500 {
+			return all
+		}
+		after = fmt.Sprintf(", after: %q", all[len(all)-1].Node.ID)
+	}
+	t.Fatalf("%s: more than 20 pages", measure)
+	return nil
 }
 
 // closeTo is agreement within the API's rounding to 6 significant digits
@@ -170,10 +185,7 @@ func TestNetworkXReadsTheGEXFExport(t *testing.T) {
 	}
 }
 
-func compareScores(t *testing.T, measure string, api []struct {
-	Node  struct{ ID string }
-	Score float64
-}, nx map[string]float64) {
+func compareScores(t *testing.T, measure string, api []apiScore, nx map[string]float64) {
 	t.Helper()
 	if len(api) != len(nx) || len(api) == 0 {
 		t.Errorf("%s: the API ranks %d nodes, NetworkX %d", measure, len(api), len(nx))
@@ -210,7 +222,7 @@ func checkTimeline(t *testing.T, srv *httptest.Server, nx networkxAnalysis, year
 	}
 	for id, want := range map[string][2]string{
 		"avenant-1": {"2019-01-01", "open"}, // in effect from 1 January 2019, signed in June
-		"msa-provence-azur>signatory>cccs@2019-01-01": {"2019-01-01", "open"},
+		"msa-provence-azur>signatory>cccs@2019-01-01": {"2019-01-01", "2027-12-31"}, // signatories until the 2024-2027 convention ends
 		"cccs-2015-2017": {"2015-01-01", "2017-12-31"}, // a period of years: from the first day to the last
 	} {
 		got := nx.Spells[id]

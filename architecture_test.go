@@ -27,6 +27,8 @@ var layers = map[string][]string{
 	"internal/geotest":          {},
 	"internal/synth":            {"domain", "store"},
 	"internal/geotest/geostore": {"store", "internal/geotest"},
+	"internal/abuse":            {},
+	"bench/load":                {"internal/abuse"},
 	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model", "analysis"},
 }
 

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"slices"
 
@@ -17,44 +18,71 @@ var measures = map[model.CentralityMeasure]analysis.Measure{
 	model.CentralityMeasurePagerank:    analysis.PageRank,
 }
 
-// listing says which nodes of a ranking an answer lists: the first size of
-// some kinds (all when empty), or of some ids.
+// listing says which nodes of a ranking an answer lists: a page of size
+// nodes of some kinds (all when empty), or of some ids, after the node
+// after (from the first when "").
 type listing struct {
 	size  int
+	after string
 	kinds []domain.Kind
 	ids   []string
 }
 
 // newListing checks the arguments. Returns BAD_USER_INPUT for a bad first
 // or a malformed id.
-func newListing(first *int, nodeKinds []model.NodeKind, ids []string) (listing, error) {
+func newListing(first *int, after *string, nodeKinds []model.NodeKind, ids []string) (listing, error) {
 	size, err := model.PageSize(first, nil)
 	if err != nil {
 		return listing{}, err
 	}
-	l := listing{size: size, ids: ids}
+	l := listing{size: size, after: or(after, ""), ids: ids}
 	for _, k := range nodeKinds {
 		l.kinds = append(l.kinds, model.StoreKind(k))
 	}
-	return l, checkID(ids...)
+	if l.after != "" {
+		err = checkID(l.after)
+	}
+	return l, cmp.Or(err, checkID(ids...))
 }
 
 func (l listing) keeps(n *domain.Node) bool {
 	return (len(l.kinds) == 0 || slices.Contains(l.kinds, n.Kind)) && (len(l.ids) == 0 || slices.Contains(l.ids, n.ID))
 }
 
-// scores lists the ranking's first nodes kept, best first.
-func (l listing) scores(rk *analysis.Ranking) []*model.CentralityScore {
-	out := []*model.CentralityScore{}
-	for _, s := range rk.Scores {
-		if len(out) == l.size {
-			break
-		}
-		if l.keeps(s.Node) {
-			out = append(out, scoreOf(s))
+// page returns the kept nodes of a list that the page holds, as indexes into
+// the list. Returns BAD_USER_INPUT when after is not listed.
+func (l listing) page(nodes []*domain.Node) ([]int, error) {
+	var out []int
+	started := l.after == ""
+	for i, n := range nodes {
+		switch {
+		case len(out) == l.size:
+			return out, nil
+		case !l.keeps(n):
+		case started:
+			out = append(out, i)
+		case n.ID == l.after:
+			started = true
 		}
 	}
-	return out
+	if !started {
+		return nil, domain.Errorf(domain.EBADINPUT, "after: %q is not in the list", l.after)
+	}
+	return out, nil
+}
+
+// scores lists a page of the ranking's nodes kept, best first.
+func (l listing) scores(rk *analysis.Ranking) ([]*model.CentralityScore, error) {
+	nodes := make([]*domain.Node, len(rk.Scores))
+	for i, s := range rk.Scores {
+		nodes[i] = s.Node
+	}
+	page, err := l.page(nodes)
+	out := make([]*model.CentralityScore, len(page))
+	for i, j := range page {
+		out[i] = scoreOf(rk.Scores[j])
+	}
+	return out, err
 }
 
 func scoreOf(s analysis.Score) *model.CentralityScore {
@@ -75,13 +103,11 @@ func (r *Resolver) rankings(ctx context.Context, measure model.CentralityMeasure
 }
 
 // changes pairs the scores of the nodes kept at two dates, by rank at the
-// second date, then the nodes absent then by rank at the first.
-func (l listing) changes(before, after *analysis.Ranking) []*model.CentralityChange {
-	out := []*model.CentralityChange{}
+// second date, then the nodes absent then by rank at the first: a page of
+// them.
+func (l listing) changes(before, after *analysis.Ranking) ([]*model.CentralityChange, error) {
+	var all []*model.CentralityChange
 	add := func(s analysis.Score, old, now *analysis.Score) {
-		if len(out) == l.size || !l.keeps(s.Node) {
-			return
-		}
 		c := &model.CentralityChange{Node: model.Wrap(s.Node)}
 		if old != nil {
 			c.From = scoreOf(*old)
@@ -93,18 +119,26 @@ func (l listing) changes(before, after *analysis.Ranking) []*model.CentralityCha
 			moved := old.Rank - now.Rank
 			c.RankChange = &moved
 		}
-		out = append(out, c)
+		all = append(all, c)
 	}
+	var nodes []*domain.Node
 	for _, s := range after.Scores {
 		old, ok := before.Rank(s.Node.ID)
 		add(s, ptrIf(&old, ok), &s)
+		nodes = append(nodes, s.Node)
 	}
 	for _, s := range before.Scores {
 		if _, ok := after.Rank(s.Node.ID); !ok {
 			add(s, &s, nil)
+			nodes = append(nodes, s.Node)
 		}
 	}
-	return out
+	page, err := l.page(nodes)
+	out := make([]*model.CentralityChange, len(page))
+	for i, j := range page {
+		out[i] = all[j]
+	}
+	return out, err
 }
 
 func ptrIf[T any](p *T, ok bool) *T {

@@ -22,8 +22,8 @@ func (r *queryResolver) Diff(ctx context.Context, from domain.Date, to domain.Da
 }
 
 // Centrality is the resolver for the centrality field.
-func (r *queryResolver) Centrality(ctx context.Context, measure model.CentralityMeasure, asOf *domain.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int) ([]*model.CentralityScore, error) {
-	l, err := newListing(first, nodeKinds, ids)
+func (r *queryResolver) Centrality(ctx context.Context, measure model.CentralityMeasure, asOf *domain.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int, after *string) ([]*model.CentralityScore, error) {
+	l, err := newListing(first, after, nodeKinds, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -31,12 +31,12 @@ func (r *queryResolver) Centrality(ctx context.Context, measure model.Centrality
 	if err != nil {
 		return nil, err
 	}
-	return l.scores(rks[0]), nil
+	return l.scores(rks[0])
 }
 
 // CentralityChange is the resolver for the centralityChange field.
-func (r *queryResolver) CentralityChange(ctx context.Context, measure model.CentralityMeasure, from domain.Date, to domain.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int) ([]*model.CentralityChange, error) {
-	l, err := newListing(first, nodeKinds, ids)
+func (r *queryResolver) CentralityChange(ctx context.Context, measure model.CentralityMeasure, from domain.Date, to domain.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int, after *string) ([]*model.CentralityChange, error) {
+	l, err := newListing(first, after, nodeKinds, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func (r *queryResolver) CentralityChange(ctx context.Context, measure model.Cent
 	if err != nil {
 		return nil, err
 	}
-	return l.changes(rks[0], rks[1]), nil
+	return l.changes(rks[0], rks[1])
 }
 
 // Communities is the resolver for the communities field.

@@ -194,6 +194,11 @@ func TestCentralityAnswers(t *testing.T) {
 	if len(a.Caf) != 1 || a.Caf[0].Node.ID != "caf-13" {
 		t.Errorf("ids: %+v", a.Caf)
 	}
+	var next struct{ Page []score }
+	query(t, c, `{ page: centrality(measure: DEGREE, asOf: "2019", `+kinds+`, first: 3, after: "`+a.All[2].Node.ID+`") { node { id kind } score rank } }`, &next)
+	if fmt.Sprint(next.Page) != fmt.Sprint(a.All[3:6]) {
+		t.Errorf("the page after %s is %+v, want %+v", a.All[2].Node.ID, next.Page, a.All[3:6])
+	}
 	moved := 0
 	for _, ch := range a.Change {
 		switch {
@@ -305,6 +310,8 @@ func TestAnalysisBadInput(t *testing.T) {
 		`{ centrality(measure: EIGENVECTOR) { rank } }`,
 		`{ centrality(measure: DEGREE, ids: ["Not An Id"]) { rank } }`,
 		`{ centrality(measure: DEGREE, first: -1) { rank } }`,
+		`{ centrality(measure: DEGREE, after: "no-such-node") { rank } }`,
+		`{ centralityChange(measure: DEGREE, from: "2015", to: "2019", after: "Not An Id") { rankChange } }`,
 		`{ centralityChange(measure: DEGREE, from: "2015", to: "sunday") { rankChange } }`,
 		`{ communities { communities(first: 1000) { size } } }`,
 		`{ stats { organizationDegrees(kinds: [FRIENDSHIP]) { degree } } }`,

@@ -9,7 +9,9 @@ package synth
 import (
 	"bytes"
 	"fmt"
+	"hash/fnv"
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -76,12 +78,23 @@ func Scale(ds store.Dataset, factor int) (store.Dataset, error) {
 	return out, nil
 }
 
+// copyID is the id of copy i of a node: the id with "-xI", shortened with a
+// hash of the whole id where that would pass the 80 characters of an id.
 func copyID(id string, i int) string {
 	if i == 0 {
 		return id
 	}
-	return id + "-x" + strconv.Itoa(i)
+	suffix := "-x" + strconv.Itoa(i)
+	if len(id)+len(suffix) > maxID {
+		h := fnv.New32a()
+		h.Write([]byte(id))
+		id = fmt.Sprintf("%s-%08x", strings.TrimRight(id[:maxID-len(suffix)-9], "-"), h.Sum32())
+	}
+	return id + suffix
 }
+
+// maxID is the longest node id (domain.ValidID).
+const maxID = 80
 
 func copyName(name string, i int) string {
 	if i == 0 {
