@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"net/http/httptest"
 	"os"
@@ -232,47 +233,58 @@ func checkTimeline(t *testing.T, srv *httptest.Server, nx networkxAnalysis, year
 	}
 }
 
-// located asks the API for the centroids of the territories that have one.
-func located(t *testing.T, srv *httptest.Server) map[string][2]float64 {
+// located asks the API for the centroids of the territories and the points
+// of the facilities that have one.
+func located(t *testing.T, srv *httptest.Server) (territories, facilities map[string][2]float64) {
 	t.Helper()
+	type point struct{ Lon, Lat float64 }
 	var api struct {
-		Territories struct {
+		Territories, Facilities struct {
 			Nodes []struct {
-				ID       string
-				Centroid *struct{ Lon, Lat float64 }
+				ID                 string
+				Centroid, Location *point
 			}
 		}
 	}
-	graphQL(t, srv, `{ territories(first: 500) { nodes { id centroid { lon lat } } } }`, &api)
-	out := map[string][2]float64{}
+	graphQL(t, srv, `{ territories(first: 500) { nodes { id centroid { lon lat } } }
+		facilities(first: 500) { nodes { id location { lon lat } } } }`, &api)
+	territories, facilities = map[string][2]float64{}, map[string][2]float64{}
 	for _, n := range api.Territories.Nodes {
 		if n.Centroid != nil {
-			out[n.ID] = [2]float64{n.Centroid.Lon, n.Centroid.Lat}
+			territories[n.ID] = [2]float64{n.Centroid.Lon, n.Centroid.Lat}
 		}
 	}
-	if len(out) < 119 {
-		t.Fatalf("%d territories with a centroid, want the 119 communes at least", len(out))
+	for _, n := range api.Facilities.Nodes {
+		if n.Location != nil {
+			facilities[n.ID] = [2]float64{n.Location.Lon, n.Location.Lat}
+		}
 	}
-	return out
+	if len(territories) < 119 || len(facilities) == 0 {
+		t.Fatalf("%d territories with a centroid and %d facilities with a point; want the 119 communes at least, and some", len(territories), len(facilities))
+	}
+	return territories, facilities
 }
 
 // TestGraphMLHasCoordinates: the territories with an outline carry their
-// centroids as typed doubles, as the API gives them.
+// centroids, the facilities with a point their point, as typed doubles, as
+// the API gives them.
 func TestGraphMLHasCoordinates(t *testing.T) {
 	python := networkxPython(t, "scipy")
 	srv := mappedServer(t)
 	dir := t.TempDir()
-	gexf := download(t, srv, dir, "/export/network.gexf?kinds=part-of")
-	graphml := download(t, srv, dir, "/export/network.graphml?kinds=part-of")
+	gexf := download(t, srv, dir, "/export/network.gexf")
+	graphml := download(t, srv, dir, "/export/network.graphml")
 	nx := runNetworkXAnalysis(t, python, gexf, graphml, nil, nil)
-	want := located(t, srv)
+	territories, facilities := located(t, srv)
+	want := maps.Clone(territories)
+	maps.Copy(want, facilities)
 	if len(nx.Coordinates) != len(want) || !slices.Equal(nx.CoordinateTypes, []string{"float"}) {
-		t.Fatalf("%d nodes with coordinates in the GraphML (types %v); the API has %d centroids", len(nx.Coordinates), nx.CoordinateTypes, len(want))
+		t.Fatalf("%d nodes with coordinates in the GraphML (types %v); the API has %d centroids and points", len(nx.Coordinates), nx.CoordinateTypes, len(want))
 	}
 	for id, c := range want {
 		got := nx.Coordinates[id]
 		if math.Abs(got[0]-c[0]) > 1e-7 || math.Abs(got[1]-c[1]) > 1e-7 {
-			t.Errorf("%s: GraphML at %v, API centroid %v", id, got, c)
+			t.Errorf("%s: GraphML at %v, API at %v", id, got, c)
 		}
 	}
 }
@@ -299,7 +311,7 @@ func hyparquet(t *testing.T) (node, script string) {
 func TestParquetReadByAnIndependentReader(t *testing.T) {
 	node, script := hyparquet(t)
 	srv := mappedServer(t)
-	for _, file := range []string{"organizations", "territories", "amendments", "relations?asOf=2019&kinds=signatory,member-of", "events?asOf=2015"} {
+	for _, file := range []string{"organizations", "territories", "facilities", "amendments", "relations?asOf=2019&kinds=signatory,member-of", "events?asOf=2015"} {
 		t.Run(file, func(t *testing.T) {
 			name, query, _ := strings.Cut(file, "?")
 			dir := t.TempDir()
@@ -325,15 +337,19 @@ func TestParquetReadByAnIndependentReader(t *testing.T) {
 			if got.RowCount != len(rows) || len(got.Rows) != len(rows) || !sameSet(got.Columns, header) {
 				t.Fatalf("Parquet: %d rows, columns %v; CSV: %d rows, columns %v", got.RowCount, got.Columns, len(rows), header)
 			}
-			if name == "territories" {
-				want, n := located(t, srv), 0
+			if name == "territories" || name == "facilities" {
+				territories, facilities := located(t, srv)
+				want, n := territories, 0
+				if name == "facilities" {
+					want = facilities
+				}
 				for _, r := range got.Rows {
 					if r["longitude"] != nil && r["latitude"] != nil {
 						n++
 					}
 				}
 				if n != len(want) {
-					t.Errorf("%d territories with coordinates, the API has %d centroids", n, len(want))
+					t.Errorf("%d %s with coordinates, the API has %d", n, name, len(want))
 				}
 			}
 			for i, row := range rows {
