@@ -55,6 +55,8 @@ type networkxAnalysis struct {
 	Closeness, Degree          map[string]float64
 	Coordinates                map[string][2]float64
 	CoordinateTypes            []string
+	Populations                map[string]float64
+	PopulationTypes            []string
 }
 
 func runNetworkXAnalysis(t *testing.T, python, gexf, graphml string, years, ids []string) networkxAnalysis {
@@ -286,6 +288,28 @@ func TestGraphMLHasCoordinates(t *testing.T) {
 		if math.Abs(got[0]-c[0]) > 1e-7 || math.Abs(got[1]-c[1]) > 1e-7 {
 			t.Errorf("%s: GraphML at %v, API at %v", id, got, c)
 		}
+	}
+	var api struct {
+		Territories struct {
+			Nodes []struct {
+				ID         string
+				Population *int
+			}
+		}
+	}
+	graphQL(t, srv, `{ territories(first: 500) { nodes { id population } } }`, &api)
+	n := 0
+	for _, tr := range api.Territories.Nodes {
+		if tr.Population == nil {
+			continue
+		}
+		n++
+		if got, ok := nx.Populations[tr.ID]; !ok || int(got) != *tr.Population {
+			t.Errorf("%s: population %v in the GraphML, %d in the API", tr.ID, nx.Populations[tr.ID], *tr.Population)
+		}
+	}
+	if n < 119 || len(nx.Populations) != n || !slices.Equal(nx.PopulationTypes, []string{"int"}) {
+		t.Errorf("%d populations in the GraphML (types %v), %d in the API; want the 119 communes at least, as int", len(nx.Populations), nx.PopulationTypes, n)
 	}
 }
 

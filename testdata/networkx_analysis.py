@@ -4,7 +4,7 @@ of both files, the graph mode, the spells of some nodes and edges, the
 network alive in some years as Gephi's timeline shows it (the nodes whose
 spell meets the year, the edges whose spell meets it between two such nodes),
 betweenness, closeness, degree and PageRank on the simple undirected graph, and the coordinates
-the GraphML gives.
+and populations the GraphML gives.
 
 Usage: python3 networkx_analysis.py FILE.gexf FILE.graphml YEAR,YEAR ID,ID
 """
@@ -55,6 +55,8 @@ def main(gexf, graphml, years, ids):
         "pagerank": nx.pagerank(simple, alpha=0.85, tol=1e-12, max_iter=1000) if len(simple) else {},
         "coordinates": {n: [d["longitude"], d["latitude"]] for n, d in gml.nodes(data=True) if "longitude" in d},
         "coordinateTypes": sorted({type(d["longitude"]).__name__ for _, d in gml.nodes(data=True) if "longitude" in d}),
+        "populations": {n: d["population"] for n, d in gml.nodes(data=True) if "population" in d},
+        "populationTypes": sorted({type(d["population"]).__name__ for _, d in gml.nodes(data=True) if "population" in d}),
     }))
 
 
