@@ -76,7 +76,7 @@ var options = []option{
 		check: func(c *config) error { return checkPublicURL(c.PublicURL) }},
 	{flag: "introspection", env: "CCCS_INTROSPECTION", def: "true", help: "answer GraphQL introspection queries", serveOnly: true,
 		bind: func(c *config) any { return &c.Introspection }},
-	{flag: "complexity-limit", env: "CCCS_COMPLEXITY_LIMIT", def: "20000", help: "largest cost of one GraphQL operation; list fields multiply by their page size", serveOnly: true,
+	{flag: "complexity-limit", env: "CCCS_COMPLEXITY_LIMIT", def: "50000", help: "largest cost of one GraphQL operation; list fields multiply by their page size", serveOnly: true,
 		bind: func(c *config) any { return &c.Limits.Complexity }, check: positive("complexity-limit", func(c *config) int { return c.Limits.Complexity })},
 	{flag: "analysis-work", env: "CCCS_ANALYSIS_WORK", def: "12000000", help: "largest nodes x (nodes + edges) of a network whose betweenness or closeness is computed (each walks from every node); 12000000 is about four times the whole default dataset, a few seconds", serveOnly: true,
 		bind: func(c *config) any { return &c.Limits.Analysis.MaxPathWork }, check: positive("analysis-work", func(c *config) int { return c.Limits.Analysis.MaxPathWork })},

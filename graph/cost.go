@@ -41,16 +41,18 @@ var capped = map[string]int{
 }
 
 // work is the fixed cost of fields that walk or scan much of the graph
-// whatever they return, so that many aliases of them are refused too.
+// whatever they return, so that many aliases of them are refused too: at the
+// default limit (50,000, room for the full introspection of a growing schema)
+// an operation holds at most 20 neighbourhoods or statistics.
 var work = map[string]int{
-	"Query.neighborhood":     1000,
-	"Query.shortestPath":     500,
-	"Query.stats":            1000,
-	"Query.timeline":         200,
-	"Query.search":           50,
-	"Query.facilityCoverage": 200,
-	"Query.diff":             1000,
-	"Query.communities":      2000,
+	"Query.neighborhood":     2500,
+	"Query.shortestPath":     1250,
+	"Query.stats":            2500,
+	"Query.timeline":         500,
+	"Query.search":           125,
+	"Query.facilityCoverage": 500,
+	"Query.diff":             2500,
+	"Query.communities":      5000,
 }
 
 // centralityWork is the fixed cost of one ranking: the measures that walk
@@ -58,9 +60,9 @@ var work = map[string]int{
 func centralityWork(measure string) int {
 	switch measure {
 	case "BETWEENNESS", "CLOSENESS":
-		return 4500
+		return 11250
 	}
-	return 1000
+	return 2500
 }
 
 // pricer prices the fields of one schema.

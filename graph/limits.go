@@ -33,7 +33,7 @@ type Limits struct {
 
 // DefaultLimits are generous for real pages and refuse abusive shapes.
 var DefaultLimits = Limits{
-	Complexity: 20000, Tokens: 5000, Selections: 1000, SetSelections: 250,
+	Complexity: 50000, Tokens: 5000, Selections: 1000, SetSelections: 250,
 	InputBytes: 16 << 10, Errors: 20, AnswerBytes: 16 << 20, Analysis: analysis.DefaultLimits,
 }
 
