@@ -313,17 +313,14 @@ func TestGraphMLHasCoordinates(t *testing.T) {
 	}
 }
 
-// hyparquet returns the path of the reader script when node and the npm
-// package hyparquet (installed by .ci/run in testdata/parquet) are there.
+// hyparquet returns node and the reader script, with the npm package
+// hyparquet installed in testdata/parquet.
 func hyparquet(t *testing.T) (node, script string) {
 	t.Helper()
+	npmCI(t, "testdata/parquet")
 	node, err := exec.LookPath("node")
-	_, errPkg := os.Stat("testdata/parquet/node_modules/hyparquet/package.json")
-	if err != nil || errPkg != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("node or hyparquet is missing: .ci/run installs nodejs and runs npm ci in testdata/parquet")
-		}
-		t.Skip("node or hyparquet is missing (apt-get install nodejs; cd testdata/parquet && npm ci)")
+	if err != nil {
+		t.Fatal("npm is here but node is not")
 	}
 	return node, "testdata/parquet/read.mjs"
 }

@@ -24,12 +24,13 @@ var layers = map[string][]string{
 	"graph":                     {"domain", "store", "loaders", "graph/model", "edge", "etag", "analysis"},
 	"geo":                       {"domain", "store", "edge", "etag"},
 	"export":                    {"domain", "store", "edge", "etag"},
+	"web/explorer":              {},
 	"internal/geotest":          {},
 	"internal/synth":            {"domain", "store"},
 	"internal/geotest/geostore": {"store", "internal/geotest"},
 	"internal/abuse":            {},
 	"bench/load":                {"internal/abuse"},
-	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model", "analysis"},
+	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model", "web/explorer", "analysis"},
 }
 
 // imports lists each package of the module with its imports (not its tests').
