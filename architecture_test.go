@@ -28,9 +28,10 @@ var layers = map[string][]string{
 	"internal/geotest":          {},
 	"internal/synth":            {"domain", "store"},
 	"internal/geotest/geostore": {"store", "internal/geotest"},
+	"web/viewer":                {"domain", "edge"},
 	"internal/abuse":            {},
 	"bench/load":                {"internal/abuse"},
-	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model", "web/explorer", "analysis"},
+	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model", "web/explorer", "web/viewer", "analysis"},
 }
 
 // imports lists each package of the module with its imports (not its tests').

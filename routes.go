@@ -20,6 +20,7 @@ import (
 	"github.com/cccs13/cccs-graph/graph"
 	"github.com/cccs13/cccs-graph/store"
 	"github.com/cccs13/cccs-graph/web/explorer"
+	"github.com/cccs13/cccs-graph/web/viewer"
 )
 
 // routes builds the HTTP handler: GraphQL, explorer, maps (GeoJSON and OGC
@@ -57,6 +58,9 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	mux.Handle("GET /{$}", explorerPage)
 	mux.Handle("GET "+explorer.AssetPrefix, explorerPage)
 	mux.Handle("GET /schema.graphql", graph.SchemaHandler(c.Introspection))
+	view := viewer.Handler()
+	mux.Handle("GET "+viewer.Path, view)
+	mux.Handle("GET "+viewer.Path+"/", view)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := s.DataVersion(r.Context()); err != nil {
@@ -151,7 +155,7 @@ func logRequests(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 
 // routeOf names a path's route for metrics, so labels stay few.
 func routeOf(path string) string {
-	for _, p := range []string{"/graphql", "/healthz", "/readyz", "/metrics", "/geo/", "/ogc", "/export/"} {
+	for _, p := range []string{"/graphql", "/healthz", "/readyz", "/metrics", "/geo/", "/ogc", "/export/", viewer.Path} {
 		if strings.HasPrefix(path, p) {
 			return p
 		}
