@@ -19,6 +19,7 @@ import (
 	"github.com/cccs13/cccs-graph/geo"
 	"github.com/cccs13/cccs-graph/graph"
 	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/web/explorer"
 	"github.com/cccs13/cccs-graph/web/viewer"
 )
 
@@ -34,14 +35,16 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	// Requests that compute are admitted a few at a time, each under a deadline.
 	heavy := func(h http.Handler) http.Handler { return admit(c.MaxInFlight, c.RequestTimeout, h) }
 	gql := graph.NewHandler(s, graph.Options{
-		Limits:          c.Limits,
-		Introspection:   c.Introspection,
-		Logger:          log,
-		CacheBytes:      c.CacheBytes,
-		QueryCacheBytes: c.QueryCacheBytes,
-		MaxBody:         int64(c.MaxBody),
-		Counters:        counters,
-		Admit:           heavy,
+		Limits:           c.Limits,
+		Introspection:    c.Introspection,
+		Logger:           log,
+		CacheBytes:       c.CacheBytes,
+		QueryCacheBytes:  c.QueryCacheBytes,
+		MaxBody:          int64(c.MaxBody),
+		Counters:         counters,
+		Admit:            heavy,
+		HTTPMaxAge:       c.HTTPMaxAge,
+		TrustedDocuments: c.trusted,
 	})
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "cccs_graphql_fields_resolved_total", Help: "GraphQL fields resolved (refused requests resolve none).",
@@ -51,7 +54,10 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	}, func() float64 { return float64(s.Reads()) }))
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
-	mux.Handle("GET /{$}", graph.Explorer("/graphql"))
+	explorerPage := explorer.Handler("/graphql")
+	mux.Handle("GET /{$}", explorerPage)
+	mux.Handle("GET "+explorer.AssetPrefix, explorerPage)
+	mux.Handle("GET /schema.graphql", graph.SchemaHandler(c.Introspection))
 	view := viewer.Handler()
 	mux.Handle("GET "+viewer.Path, view)
 	mux.Handle("GET "+viewer.Path+"/", view)
