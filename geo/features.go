@@ -66,7 +66,11 @@ func (fw *featureWriter) feature(f mapFeature, stored []byte, links []link) erro
 		fw.raw(",")
 	}
 	fw.n++
-	fw.raw(`{"type":"Feature","id":`)
+	fw.raw(`{"type":"Feature",`)
+	if links != nil {
+		fw.legacyCRS()
+	}
+	fw.raw(`"id":`)
 	fw.value(f.id)
 	if f.hasBBox && f.facility == nil {
 		fw.raw(`,"bbox":`)
@@ -203,7 +207,8 @@ func (fw *featureWriter) bbox(b store.BBox) {
 	fw.raw("[" + string(buf) + "]")
 }
 
-// legacyCRS writes the GeoJSON 2008 `crs` member for a CRS other than CRS84:
+// legacyCRS writes the GeoJSON 2008 `crs` member (of a collection, or of a
+// single feature) for a CRS other than CRS84:
 // RFC 7946 readers ignore it, and GDAL before 3.7 (which does not read
 // Content-Crs) takes the coordinates' CRS from it.
 func (fw *featureWriter) legacyCRS() {
