@@ -124,16 +124,3 @@ func (c *crs) boxFrom(b store.BBox) (store.BBox, error) {
 	}
 	return out, nil
 }
-
-// boxTo returns a CRS84 box in c (its envelope), for the bbox members.
-func (c *crs) boxTo(b store.BBox) store.BBox {
-	p := c.from
-	if p == nil {
-		return b
-	}
-	bound := orb.Bound{Min: p(orb.Point{b[0], b[1]}), Max: p(orb.Point{b[0], b[1]})}
-	for _, q := range []orb.Point{{b[2], b[3]}, {b[0], b[3]}, {b[2], b[1]}} {
-		bound = bound.Extend(p(q))
-	}
-	return store.BBox{bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1]}
-}

@@ -66,14 +66,14 @@ func (fw *featureWriter) feature(f mapFeature, stored []byte, links []link) erro
 		fw.raw(",")
 	}
 	fw.n++
-	fw.raw(`{"type":"Feature","id":`)
-	fw.value(f.id)
-	if f.hasBBox && f.facility == nil {
-		fw.raw(`,"bbox":`)
-		fw.bbox(fw.crs.boxTo(f.bbox))
+	fw.raw(`{"type":"Feature",`)
+	if links != nil {
+		fw.legacyCRS()
 	}
-	fw.raw(`,"geometry":`)
-	if err := fw.geometry(f, stored); err != nil {
+	fw.raw(`"id":`)
+	fw.value(f.id)
+	fw.raw(",")
+	if err := fw.shape(f, stored); err != nil {
 		return err
 	}
 	fw.raw(`,"properties":`)
@@ -89,11 +89,14 @@ func (fw *featureWriter) feature(f mapFeature, stored []byte, links []link) erro
 // polygonPrefix starts every stored Polygon (store.marshalGeometry).
 const polygonPrefix = `{"type":"Polygon","coordinates":`
 
-// geometry writes the geometry of a feature: the stored bytes when nothing
-// changes them, a Polygon promoted to a MultiPolygon by rewriting its head,
-// else decoded, simplified, reprojected and written again.
-func (fw *featureWriter) geometry(f mapFeature, stored []byte) error {
+// shape writes the bbox and geometry members of a feature: for a territory,
+// the stored bytes when nothing changes them (a Polygon promoted to a
+// MultiPolygon by rewriting its head), else the outline decoded, simplified
+// and reprojected, with the box around what is written, kept in the outline
+// cache; for a facility, its point.
+func (fw *featureWriter) shape(f mapFeature, stored []byte) error {
 	if f.facility != nil {
+		fw.raw(`"geometry":`)
 		if f.facility.point == nil {
 			fw.raw("null")
 			return nil
@@ -102,6 +105,8 @@ func (fw *featureWriter) geometry(f mapFeature, stored []byte) error {
 		return nil
 	}
 	if fw.simplify == 0 && fw.crs == crsCRS84 {
+		fw.w.Write(fw.appendBBox([]byte(`"bbox":`), f.bbox))
+		fw.raw(`,"geometry":`)
 		if rest, ok := bytes.CutPrefix(stored, []byte(polygonPrefix)); ok && fw.promote {
 			fw.raw(`{"type":"MultiPolygon","coordinates":[`)
 			fw.w.Write(bytes.TrimSuffix(rest, []byte("}")))
@@ -125,7 +130,10 @@ func (fw *featureWriter) geometry(f mapFeature, stored []byte) error {
 	if len(mp) == 1 && !fw.promote && bytes.HasPrefix(stored, []byte(polygonPrefix)) {
 		g = mp[0]
 	}
-	b := fw.coordinates(fw.crs.reproject(g))
+	g = fw.crs.reproject(g)
+	bound := g.Bound()
+	b := fw.appendBBox([]byte(`"bbox":`), store.BBox{bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1]})
+	b = append(append(b, `,"geometry":`...), fw.coordinates(g)...)
 	fw.outlines.put(fw.version, key, b)
 	fw.w.Write(b)
 	return nil
@@ -192,18 +200,22 @@ func (fw *featureWriter) properties(p props) {
 }
 
 // bbox writes a box as a JSON array.
-func (fw *featureWriter) bbox(b store.BBox) {
-	buf := make([]byte, 0, 64)
+func (fw *featureWriter) bbox(b store.BBox) { fw.w.Write(fw.appendBBox(nil, b)) }
+
+// appendBBox appends a box as a JSON array, with the precision of the CRS.
+func (fw *featureWriter) appendBBox(buf []byte, b store.BBox) []byte {
+	buf = append(buf, '[')
 	for i, f := range b {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
 		buf = strconv.AppendFloat(buf, f, 'f', fw.crs.precision, 64)
 	}
-	fw.raw("[" + string(buf) + "]")
+	return append(buf, ']')
 }
 
-// legacyCRS writes the GeoJSON 2008 `crs` member for a CRS other than CRS84:
+// legacyCRS writes the GeoJSON 2008 `crs` member (of a collection, or of a
+// single feature) for a CRS other than CRS84:
 // RFC 7946 readers ignore it, and GDAL before 3.7 (which does not read
 // Content-Crs) takes the coordinates' CRS from it.
 func (fw *featureWriter) legacyCRS() {

@@ -30,7 +30,7 @@ func TestCRS(t *testing.T) {
 	f := decode[struct {
 		Geometry struct{ Coordinates []float64 }
 	}](t, body)
-	if resp.Header.Get("Content-Crs") != "<"+crsLambert.URI+">" || len(f.Geometry.Coordinates) != 2 ||
+	if resp.Header.Get("Content-Crs") != "<"+crsLambert.URI+">" || len(f.Geometry.Coordinates) != 2 || !strings.Contains(string(body), `"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2154"}}`) ||
 		math.Abs(f.Geometry.Coordinates[0]-lambert93[0]) > 0.01 || math.Abs(f.Geometry.Coordinates[1]-lambert93[1]) > 0.01 {
 		t.Errorf("the centre in Lambert-93: %s, Content-Crs %q", body, resp.Header.Get("Content-Crs"))
 	}

@@ -32,7 +32,7 @@ func meta(actor string, reason *string, sources []domain.Citation) store.Meta {
 }
 
 func optText(m map[string]any, key string, probs *problems) *string {
-	v := deref(m[key])
+	v := derefInput(m[key])
 	if v == nil {
 		return nil
 	}

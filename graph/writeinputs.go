@@ -21,8 +21,8 @@ import (
 // ones, *domain.Date, *int, nested maps); a null is a nil pointer. What is
 // left is checked here, every problem with its field path.
 
-// deref returns what v points to; nil for null.
-func deref(v any) any {
+// derefInput returns what v points to; nil for null.
+func derefInput(v any) any {
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer {
 		if rv.IsNil() {
@@ -97,7 +97,7 @@ func applyNodeInput(n *domain.Node, input map[string]any, creating bool, probs *
 	for _, k := range domain.Kinds {
 		name := kindField(k.Kind)
 		sub, given := input[name]
-		if !given || deref(sub) == nil {
+		if !given || derefInput(sub) == nil {
 			continue
 		}
 		path := "input." + name
@@ -106,7 +106,7 @@ func applyNodeInput(n *domain.Node, input map[string]any, creating bool, probs *
 			continue
 		}
 		for key, v := range sub.(map[string]any) {
-			v = deref(v)
+			v = derefInput(v)
 			fpath := path + "." + key
 			if rel, ok := facilityRelations[key]; ok && n.Kind == "facility" {
 				if !creating {
@@ -134,7 +134,7 @@ func applyNodeInput(n *domain.Node, input map[string]any, creating bool, probs *
 // setLocation sets a facility's latitude and longitude from a PointInput;
 // null removes both.
 func setLocation(n *domain.Node, v any, path string, probs *problems) {
-	p, ok := deref(v).(model.PointInput)
+	p, ok := derefInput(v).(model.PointInput)
 	if !ok {
 		delete(n.Fields, "latitude")
 		delete(n.Fields, "longitude")
@@ -158,7 +158,7 @@ func facilityRelation(facility string, kind domain.RelKind, out bool, other stri
 
 // setTypedField sets a kind's field from its GraphQL value; nil removes it.
 func setTypedField(n *domain.Node, key string, t domain.FieldType, enum bool, v any, path string, probs *problems) {
-	v = deref(v)
+	v = derefInput(v)
 	if v == nil {
 		delete(n.Fields, key)
 		return
@@ -209,7 +209,7 @@ func setField(n *domain.Node, key, v string) {
 // text reads a string value, bounded, without control characters other
 // than line breaks and tabs; "" for null.
 func text(v any, path string, probs *problems) string {
-	v = deref(v)
+	v = derefInput(v)
 	if v == nil {
 		return ""
 	}
@@ -233,7 +233,7 @@ func text(v any, path string, probs *problems) string {
 }
 
 func textList(v any, path string, probs *problems) []string {
-	list, _ := deref(v).([]string)
+	list, _ := derefInput(v).([]string)
 	if len(list) > model.MaxPageSize {
 		probs.add(path, "at most %d items", model.MaxPageSize)
 		return nil
@@ -248,7 +248,7 @@ func textList(v any, path string, probs *problems) []string {
 }
 
 func intOf(v any) (int, error) {
-	switch x := deref(v).(type) {
+	switch x := derefInput(v).(type) {
 	case int64:
 		return int(x), nil
 	case int:
@@ -280,7 +280,7 @@ func citationsOf(cs []*model.CitationInput) []domain.Citation {
 // citationsFromMap reads and checks a list of CitationInput, typed or from
 // a map input: at most MaxPageSize, ids of nodes, bounded excerpts.
 func citationsFromMap(v any, path string, probs *problems) []domain.Citation {
-	list, _ := deref(v).([]*model.CitationInput)
+	list, _ := derefInput(v).([]*model.CitationInput)
 	if len(list) > model.MaxPageSize {
 		probs.add(path, "at most %d citations", model.MaxPageSize)
 		return nil
@@ -299,13 +299,13 @@ func citationsFromMap(v any, path string, probs *problems) []domain.Citation {
 
 // dateFromMap reads an optional Date; the zero Date for null or absent.
 func dateFromMap(m map[string]any, key string) domain.Date {
-	d, _ := deref(m[key]).(domain.Date)
+	d, _ := derefInput(m[key]).(domain.Date)
 	return d
 }
 
 // nodeRelations reads createNode's relations of the new node id.
 func nodeRelations(id string, v any, nodeSources []domain.Citation, probs *problems) []*domain.Relation {
-	list, _ := deref(v).([]map[string]any)
+	list, _ := derefInput(v).([]map[string]any)
 	if len(list) > model.MaxPageSize {
 		probs.add("input.relations", "at most %d relations", model.MaxPageSize)
 		return nil
@@ -323,7 +323,7 @@ func nodeRelations(id string, v any, nodeSources []domain.Citation, probs *probl
 		r.Role = text(m["role"], path+".role", probs)
 		r.Note = text(m["note"], path+".note", probs)
 		r.Sources = nodeSources
-		if cs := deref(m["sources"]); cs != nil {
+		if cs := derefInput(m["sources"]); cs != nil {
 			r.Sources = citationsFromMap(cs, path+".sources", probs)
 		}
 		out = append(out, r)
