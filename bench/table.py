@@ -35,19 +35,21 @@ names = {"a": "(a) organizations + territories, relations, both ends", "b": "(b)
          "neighborhood": "neighborhood(caf-13, depth 2)", "search": 'search "centre", first 20',
          "geo": "/geo/communes.geojson"}
 print("requests per second, medians of the rounds (cccs cache off unless said)\n")
-print("| shape (bytes), clients | cccs | graphql-jit | graphql-js | raw bytes | cccs cache hit "
-      "| cccs/jit | cccs/raw | hit/raw | same bytes as jit, js |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+print("| shape (bytes), clients | cccs before | cccs | graphql-jit | graphql-js | raw bytes | cccs cache hit "
+      "| cccs/before | cccs/jit | cccs/raw | hit/raw | same bytes as jit, js |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for shape in ["a", "b", "neighborhood", "search", "geo"]:
     if (1, shape, "cccs") not in by:
         continue
     first = by[(1, shape, "cccs")][0]
-    c, j, js, raw, hit = (med(1, shape, p) for p in ["cccs", "jit", "js", "raw", "cached"])
-    print(f"| {names[shape]} ({first['bytes']:,}), c{first['c']} | {fmt(c)} | {fmt(j)} | {fmt(js)} | {fmt(raw)} "
-          f"| {fmt(hit)} | {ratio(c, j)} | {ratio(c, raw)} | {ratio(hit, raw)} | {same(1, shape, 'jit')}, {same(1, shape, 'js')} |")
+    bf, c, j, js, raw, hit = (med(1, shape, p) for p in ["before", "cccs", "jit", "js", "raw", "cached"])
+    print(f"| {names[shape]} ({first['bytes']:,}), c{first['c']} | {fmt(bf)} | {fmt(c)} | {fmt(j)} | {fmt(js)} | {fmt(raw)} "
+          f"| {fmt(hit)} | {ratio(c, bf)} | {ratio(c, j)} | {ratio(c, raw)} | {ratio(hit, raw)} "
+          f"| {same(1, shape, 'jit')}, {same(1, shape, 'js')} |")
 if (1, "b1", "cccs") in by:
-    c, j, raw, hit = (med(1, "b1", p, "p50_ms") for p in ["cccs", "jit", "raw", "cached"])
-    print(f"| (b) one client: p50 ms | {fmt(c, 2)} | {fmt(j, 2)} | - | {fmt(raw, 2)} | {fmt(hit, 2)} | | | | |")
+    bf, c, j, raw, hit = (med(1, "b1", p, "p50_ms") for p in ["before", "cccs", "jit", "raw", "cached"])
+    print(f"| (b) one client: p50 ms | {fmt(bf, 2)} | {fmt(c, 2)} | {fmt(j, 2)} | - | {fmt(raw, 2)} | {fmt(hit, 2)} "
+          f"| | | | | |")
 
 factors = sorted({r["factor"] for r in rows})
 if len(factors) > 1:
@@ -56,7 +58,7 @@ if len(factors) > 1:
           " | ".join(f"{f}x/1x" for f in factors[1:]) + " |")
     print("|---|---|" + "---:|" * (2 * len(factors) - 1))
     for shape in ["a", "b", "neighborhood", "search", "geo"]:
-        for peer in ["cccs", "jit"]:
+        for peer in ["before", "cccs", "jit"]:
             vals = [med(f, shape, peer, "cpu_ms") for f in factors]
             if vals[0] is None:
                 continue

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
+	"github.com/cccs13/cccs-graph/loaders"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -22,6 +23,7 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	if err != nil {
 		return nil, err
 	}
+	loaders.For(ctx).PrimeNodes(g.Nodes)
 	return &model.Subgraph{Nodes: wrapNodes(g.Nodes), Depths: g.Depths, Relations: wrapRelations(g.Relations), Truncated: g.Truncated}, nil
 }
 
@@ -34,6 +36,7 @@ func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string
 	if err != nil || !found {
 		return nil, err // no path is null, not an error
 	}
+	loaders.For(ctx).PrimeNodes(p.Nodes)
 	return &model.Path{Nodes: wrapNodes(p.Nodes), Relations: wrapRelations(p.Relations), Length: len(p.Relations)}, nil
 }
 

@@ -72,7 +72,7 @@ func (r *queryResolver) Organizations(ctx context.Context, first *int, after *st
 			})
 		}
 	}
-	return connect[*model.Organization](r.list(ctx, domain.KindOrganization, f.keep, orderBy, args))
+	return connect[*model.Organization](r.list(ctx, domain.KindOrganization, f, orderBy, args))
 }
 
 // Facilities is the resolver for the facilities field.
@@ -102,7 +102,7 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 			})
 		}
 	}
-	return connect[*model.Facility](r.list(ctx, domain.KindFacility, f.keep, orderBy, args))
+	return connect[*model.Facility](r.list(ctx, domain.KindFacility, f, orderBy, args))
 }
 
 // FacilityTypes is the resolver for the facilityTypes field.
@@ -136,7 +136,7 @@ func (r *queryResolver) Territories(ctx context.Context, first *int, after *stri
 			f = append(f, geo)
 		}
 	}
-	return connect[*model.Territory](r.list(ctx, domain.KindTerritory, f.keep, orderBy, args))
+	return connect[*model.Territory](r.list(ctx, domain.KindTerritory, f, orderBy, args))
 }
 
 // Bodies is the resolver for the bodies field.

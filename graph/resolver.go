@@ -5,5 +5,6 @@ package graph
 
 // Resolver holds the dependencies of the resolvers.
 type Resolver struct {
-	Store Reader
+	Store   Reader
+	ordered orderedKinds // collections sorted per data version
 }

@@ -118,9 +118,14 @@ func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []R
 			}
 		}
 	}
+	cursors := make(map[*domain.Relation]store.Cursor, len(all)) // each built once, not per comparison
 	cursorOf := relationCursor(id)
-	slices.SortFunc(all, func(a, b *domain.Relation) int { return cursorOf(a).Compare(cursorOf(b)) })
-	page, info, err := Cut(all, cursorOf, false, args)
+	for _, r := range all {
+		cursors[r] = cursorOf(r)
+	}
+	key := func(r *domain.Relation) store.Cursor { return cursors[r] }
+	slices.SortFunc(all, func(a, b *domain.Relation) int { return key(a).Compare(key(b)) })
+	page, info, err := Cut(all, key, false, args)
 	if err != nil {
 		return nil, err
 	}
