@@ -43,7 +43,7 @@ func sortKey(order *model.NodeOrder) (func(*domain.Node) store.Cursor, bool) {
 			return store.Cursor{Key: d, ID: n.ID}
 		}, desc
 	}
-	return func(n *domain.Node) store.Cursor { return store.Cursor{Key: store.Fold(n.Name), ID: n.ID} }, desc
+	return func(n *domain.Node) store.Cursor { return store.Cursor{Key: store.FoldName(n.Name), ID: n.ID} }, desc
 }
 
 // paginate orders nodes and cuts a page (see cut).
