@@ -25,6 +25,9 @@ var layers = map[string][]string{
 	"export":                    {"domain", "store", "edge", "etag"},
 	"internal/geotest":          {},
 	"internal/geotest/geostore": {"store", "internal/geotest"},
+	"internal/synth":            {"domain", "store"},
+	"bench/dataset":             {"internal/synth"},
+	"bench/load":                {},
 	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model"},
 }
 

@@ -21,6 +21,7 @@ type config struct {
 	Complexity      int
 	MaxBody         int
 	CacheEntries    int
+	MemoryLimit     int // MiB; 0 leaves the Go runtime's own (GOMEMLIMIT)
 
 	envErrors []string // environment values that did not parse
 }
@@ -82,6 +83,11 @@ var options = []option{
 		bind: func(c *config) any { return &c.CacheEntries },
 		check: func(c *config) error {
 			return require(c.CacheEntries >= 0, "-cache-entries: must be 0 or more, not %d", c.CacheEntries)
+		}},
+	{flag: "memory-limit", env: "CCCS_MEMORY_LIMIT", def: "0", help: "soft limit of the server's memory in MiB, as GOMEMLIMIT: the garbage collector works harder near it; 0 leaves GOMEMLIMIT or none", serveOnly: true,
+		bind: func(c *config) any { return &c.MemoryLimit },
+		check: func(c *config) error {
+			return require(c.MemoryLimit == 0 || c.MemoryLimit >= 32, "-memory-limit: %d MiB is too small to serve (0 for none, or at least 32)", c.MemoryLimit)
 		}},
 	{flag: "max-body", env: "CCCS_MAX_BODY", def: "1048576", help: "largest request body in bytes, larger ones get 413", serveOnly: true,
 		bind: func(c *config) any { return &c.MaxBody },

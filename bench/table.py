@@ -64,3 +64,12 @@ if len(factors) > 1:
                 continue
             print(f"| {shape} | {peer} | " + " | ".join(fmt(v, 2) for v in vals) + " | " +
                   " | ".join(ratio(v, vals[0]) for v in vals[1:]) + " |")
+
+print("\nresident memory at the end of the load (MB), largest over the shapes\n")
+print("| dataset | " + " | ".join(p for p in ["before", "cccs", "cached", "jit", "js"]) + " |")
+print("|---|" + "---:|" * 5)
+for f in factors:
+    def peak(peer):
+        vals = [r["rss_mb"] for (ff, _, pp), rs in by.items() if ff == f and pp == peer for r in rs]
+        return max(vals) if vals else None
+    print(f"| {f}x | " + " | ".join(fmt(peak(p)) for p in ["before", "cccs", "cached", "jit", "js"]) + " |")

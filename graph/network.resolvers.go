@@ -24,7 +24,11 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 		return nil, err
 	}
 	loaders.For(ctx).PrimeNodes(g.Nodes)
-	return &model.Subgraph{Nodes: wrapNodes(g.Nodes), Depths: g.Depths, Relations: wrapRelations(g.Relations), Truncated: g.Truncated}, nil
+	rels, err := model.NewRelations(ctx, g.Relations)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Subgraph{Nodes: wrapNodes(g.Nodes), Depths: g.Depths, Relations: rels, Truncated: g.Truncated}, nil
 }
 
 // ShortestPath is the resolver for the shortestPath field.
@@ -37,7 +41,11 @@ func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string
 		return nil, err // no path is null, not an error
 	}
 	loaders.For(ctx).PrimeNodes(p.Nodes)
-	return &model.Path{Nodes: wrapNodes(p.Nodes), Relations: wrapRelations(p.Relations), Length: len(p.Relations)}, nil
+	rels, err := model.NewRelations(ctx, p.Relations)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Path{Nodes: wrapNodes(p.Nodes), Relations: rels, Length: len(p.Relations)}, nil
 }
 
 // Timeline is the resolver for the timeline field.
@@ -50,5 +58,5 @@ func (r *queryResolver) Timeline(ctx context.Context, from *domain.Date, to *dom
 	if err != nil {
 		return nil, err
 	}
-	return timelineConnection(entries, first, after)
+	return timelineConnection(ctx, entries, first, after)
 }
