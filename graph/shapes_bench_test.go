@@ -96,7 +96,7 @@ func scaledStore(b *testing.B, factor int) *store.Store {
 	if err != nil {
 		b.Fatal(err)
 	}
-	files, err := synth.Chunks(ds, 10000)
+	files, err := synth.Chunks(ds, 2000)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 
 func main() {
 	factor := flag.Int("factor", 10, fmt.Sprintf("copies of the default dataset, 1 to %d", synth.MaxFactor))
-	chunk := flag.Int("chunk", 10000, "records per file: one import transaction must hold a file")
+	chunk := flag.Int("chunk", 2000, "records per file: one import transaction must hold a file")
 	dir := flag.String("o", "", "directory to write the files into (created)")
 	flag.Parse()
 	if err := write(*factor, *chunk, *dir); err != nil {
