@@ -26,8 +26,10 @@ var layers = map[string][]string{
 	"internal/geotest":          {},
 	"internal/geotest/geostore": {"store", "internal/geotest"},
 	"internal/synth":            {"domain", "store"},
+	"internal/abuse":            {},
 	"bench/dataset":             {"internal/synth"},
-	"bench/load":                {},
+	"bench/loadgen":             {},
+	"bench/load":                {"internal/abuse"},
 	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model"},
 }
 

@@ -7,6 +7,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/cccs13/cccs-graph/graph"
 )
 
 // config is the server's configuration, filled from the option table.
@@ -18,10 +21,14 @@ type config struct {
 	Introspection   bool
 	LogFormat       string
 	LogLevel        string
-	Complexity      int
 	MaxBody         int
-	CacheEntries    int
-	MemoryLimit     int // MiB; 0 leaves the Go runtime's own (GOMEMLIMIT)
+	Limits          graph.Limits  // per GraphQL request
+	RequestTimeout  time.Duration // deadline of one request
+	MaxInFlight     int           // requests handled at once; more get 503
+	CacheBytes      int           // response cache
+	QueryCacheBytes int           // parsed-query cache
+	PublicURL       string        // base of absolute links; "" for the listen address
+	MemoryLimit     int           // MiB; 0 leaves the Go runtime's own (GOMEMLIMIT)
 
 	envErrors []string // environment values that did not parse
 }
@@ -33,7 +40,7 @@ type config struct {
 type option struct {
 	flag, env, def, help string
 	serveOnly            bool                // only serve takes it; the others are shared by every command
-	bind                 func(*config) any   // the field it sets: *string, *bool or *int
+	bind                 func(*config) any   // the field it sets: *string, *bool, *int or *time.Duration
 	check                func(*config) error // nil: every value of the type is fine
 }
 
@@ -62,27 +69,44 @@ var options = []option{
 		}},
 	{flag: "cors-origins", env: "CCCS_CORS_ORIGINS", def: "", help: "comma-separated origins allowed by CORS, such as https://example.org; * for any", serveOnly: true,
 		bind: func(c *config) any { return &c.CORSOrigins }},
-	{flag: "cors-credentials", env: "CCCS_CORS_CREDENTIALS", def: "false", help: "allow credentials in CORS requests; refused with origin *", serveOnly: true,
-		bind: func(c *config) any { return &c.CORSCredentials },
-		check: func(c *config) error {
-			for _, o := range c.origins() {
-				if o == "*" && c.CORSCredentials {
-					return fmt.Errorf("-cors-origins * cannot go with -cors-credentials: name the origins that may send credentials")
-				}
-			}
-			return nil
-		}},
+	{flag: "cors-credentials", env: "CCCS_CORS_CREDENTIALS", def: "false", help: "allow credentials in CORS requests; refused with origin * or null", serveOnly: true,
+		bind:  func(c *config) any { return &c.CORSCredentials },
+		check: func(c *config) error { return checkOrigins(c.origins(), c.CORSCredentials) }},
+	{flag: "public-url", env: "CCCS_PUBLIC_URL", def: "", help: "base of the absolute links in answers, such as https://graph.example.org; default http:// and the listen address", serveOnly: true,
+		bind:  func(c *config) any { return &c.PublicURL },
+		check: func(c *config) error { return checkPublicURL(c.PublicURL) }},
 	{flag: "introspection", env: "CCCS_INTROSPECTION", def: "true", help: "answer GraphQL introspection queries", serveOnly: true,
 		bind: func(c *config) any { return &c.Introspection }},
-	{flag: "complexity-limit", env: "CCCS_COMPLEXITY_LIMIT", def: "20000", help: "largest cost of one GraphQL operation; list fields multiply by their page size", serveOnly: true,
-		bind: func(c *config) any { return &c.Complexity },
+	{flag: "complexity-limit", env: "CCCS_COMPLEXITY_LIMIT", def: "50000", help: "largest cost of one GraphQL operation; list fields multiply by their page size", serveOnly: true,
+		bind: func(c *config) any { return &c.Limits.Complexity }, check: positive("complexity-limit", func(c *config) int { return c.Limits.Complexity })},
+	{flag: "max-tokens", env: "CCCS_MAX_TOKENS", def: "5000", help: "most tokens the GraphQL parser reads in one document", serveOnly: true,
+		bind: func(c *config) any { return &c.Limits.Tokens }, check: positive("max-tokens", func(c *config) int { return c.Limits.Tokens })},
+	{flag: "max-selections", env: "CCCS_MAX_SELECTIONS", def: "1000", help: "most fields and fragments in one GraphQL document, refused before validation", serveOnly: true,
+		bind: func(c *config) any { return &c.Limits.Selections }, check: positive("max-selections", func(c *config) int { return c.Limits.Selections })},
+	{flag: "max-selection-set", env: "CCCS_MAX_SELECTION_SET", def: "250", help: "most selections between one pair of braces", serveOnly: true,
+		bind: func(c *config) any { return &c.Limits.SetSelections }, check: positive("max-selection-set", func(c *config) int { return c.Limits.SetSelections })},
+	{flag: "max-input", env: "CCCS_MAX_INPUT", def: "16384", help: "longest string in a GraphQL variable or argument, in bytes", serveOnly: true,
+		bind: func(c *config) any { return &c.Limits.InputBytes }, check: positive("max-input", func(c *config) int { return c.Limits.InputBytes })},
+	{flag: "max-errors", env: "CCCS_MAX_ERRORS", def: "20", help: "most errors in one answer; the rest are counted in a last one", serveOnly: true,
+		bind: func(c *config) any { return &c.Limits.Errors }, check: positive("max-errors", func(c *config) int { return c.Limits.Errors })},
+	{flag: "max-answer", env: "CCCS_MAX_ANSWER", def: "16777216", help: "largest GraphQL answer (its data) in bytes; a larger one is replaced by an error", serveOnly: true,
+		bind: func(c *config) any { return &c.Limits.AnswerBytes }, check: positive("max-answer", func(c *config) int { return c.Limits.AnswerBytes })},
+	{flag: "request-timeout", env: "CCCS_REQUEST_TIMEOUT", def: "10s", help: "deadline of one request; the work stops there and the client gets TIMEOUT", serveOnly: true,
+		bind: func(c *config) any { return &c.RequestTimeout },
 		check: func(c *config) error {
-			return require(c.Complexity >= 1, "-complexity-limit: must be positive, not %d", c.Complexity)
+			return require(c.RequestTimeout > 0, "-request-timeout: must be positive, such as 10s, not %s", c.RequestTimeout)
 		}},
-	{flag: "cache-entries", env: "CCCS_CACHE_ENTRIES", def: "512", help: "GraphQL answers kept in memory for identical anonymous queries on unchanged data; 0 switches the cache off", serveOnly: true,
-		bind: func(c *config) any { return &c.CacheEntries },
+	{flag: "max-in-flight", env: "CCCS_MAX_IN_FLIGHT", def: "32", help: "requests (GraphQL, maps, exports) handled at once; more are answered 503 with Retry-After at once", serveOnly: true,
+		bind: func(c *config) any { return &c.MaxInFlight }, check: positive("max-in-flight", func(c *config) int { return c.MaxInFlight })},
+	{flag: "cache-bytes", env: "CCCS_CACHE_BYTES", def: "67108864", help: "bytes of GraphQL answers kept for identical anonymous queries on unchanged data; 0 switches the cache off", serveOnly: true,
+		bind: func(c *config) any { return &c.CacheBytes },
 		check: func(c *config) error {
-			return require(c.CacheEntries >= 0, "-cache-entries: must be 0 or more, not %d", c.CacheEntries)
+			return require(c.CacheBytes >= 0, "-cache-bytes: must be 0 or more, not %d", c.CacheBytes)
+		}},
+	{flag: "query-cache-bytes", env: "CCCS_QUERY_CACHE_BYTES", def: "33554432", help: "bytes of parsed GraphQL documents kept (each weighed 16 times its text; texts over 16 KiB are not kept); 0 switches it off", serveOnly: true,
+		bind: func(c *config) any { return &c.QueryCacheBytes },
+		check: func(c *config) error {
+			return require(c.QueryCacheBytes >= 0, "-query-cache-bytes: must be 0 or more, not %d", c.QueryCacheBytes)
 		}},
 	{flag: "memory-limit", env: "CCCS_MEMORY_LIMIT", def: "0", help: "soft limit of the server's memory in MiB, as GOMEMLIMIT: the garbage collector works harder near it; 0 leaves GOMEMLIMIT or none", serveOnly: true,
 		bind: func(c *config) any { return &c.MemoryLimit },
@@ -94,6 +118,13 @@ var options = []option{
 		check: func(c *config) error {
 			return require(c.MaxBody >= 1024, "-max-body: %d bytes is too small for a GraphQL request (at least 1024)", c.MaxBody)
 		}},
+}
+
+// positive is the check of an option that must be 1 or more.
+func positive(flag string, value func(*config) int) func(*config) error {
+	return func(c *config) error {
+		return require(value(c) >= 1, "-%s: must be positive, not %d", flag, value(c))
+	}
 }
 
 // require returns an error with the message unless ok.
@@ -125,6 +156,8 @@ func (c *config) register(fs *flag.FlagSet, serve bool) {
 			fs.BoolVar(p, o.flag, parseOr(c, o, text, strconv.ParseBool, "true or false"), usage)
 		case *int:
 			fs.IntVar(p, o.flag, parseOr(c, o, text, strconv.Atoi, "a whole number"), usage)
+		case *time.Duration:
+			fs.DurationVar(p, o.flag, parseOr(c, o, text, time.ParseDuration, "a duration such as 10s"), usage)
 		default:
 			panic("option -" + o.flag + ": bind returns an unknown type") // a wiring bug, caught by every test
 		}

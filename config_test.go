@@ -50,13 +50,13 @@ func TestOptionPrecedenceAndChecks(t *testing.T) {
 	if err := fs.Parse([]string{"-log-level", "warn", "-cors-credentials"}); err != nil {
 		t.Fatal(err)
 	}
-	if c.Complexity != 300 || c.LogLevel != "warn" || !c.CORSCredentials || c.Addr != "localhost:8080" || c.MaxBody != 1<<20 {
+	if c.Limits.Complexity != 300 || c.LogLevel != "warn" || !c.CORSCredentials || c.Addr != "localhost:8080" || c.MaxBody != 1<<20 {
 		t.Errorf("config = %+v", c)
 	}
 	if err := c.validate(fs); err != nil {
 		t.Errorf("validate: %v", err)
 	}
-	for _, args := range [][]string{{"-log-level", "loud"}, {"-cache-entries", "-1"}, {"-max-body", "10"}, {"-memory-limit", "10"}, {"-log", "xml"}} {
+	for _, args := range [][]string{{"-log-level", "loud"}, {"-cache-bytes", "-1"}, {"-max-in-flight", "0"}, {"-request-timeout", "0s"}, {"-cors-origins", "localhost:3000"}, {"-max-body", "10"}, {"-memory-limit", "10"}, {"-log", "xml"}} {
 		var c config
 		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 		c.register(fs, true)

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"flag"
 	"io"
 	"log/slog"
 	"net/http"
@@ -40,7 +41,7 @@ func testServer(t *testing.T) *httptest.Server {
 		}
 		sharedStore = s
 	})
-	c := &config{Complexity: 20000, MaxBody: 1 << 20, Introspection: true}
+	c := defaultConfig()
 	srv := httptest.NewServer(routes(sharedStore, c, slog.New(slog.DiscardHandler)))
 	t.Cleanup(srv.Close)
 	return srv
@@ -165,4 +166,11 @@ func TestExportCommand(t *testing.T) {
 			t.Errorf("export %v: exit %d, message %q; want 1 and a message", args, code, &stderr)
 		}
 	}
+}
+
+// defaultConfig is the serve configuration with every default.
+func defaultConfig() *config {
+	var c config
+	c.register(flag.NewFlagSet("serve", flag.PanicOnError), true)
+	return &c
 }

@@ -29,13 +29,25 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 
+	counters := &graph.Counters{}
+	// Requests that compute are admitted a few at a time, each under a deadline.
+	heavy := func(h http.Handler) http.Handler { return admit(c.MaxInFlight, c.RequestTimeout, h) }
 	gql := graph.NewHandler(s, graph.Options{
-		Limits:        graph.Limits{Complexity: c.Complexity, Tokens: graph.DefaultLimits.Tokens},
-		Introspection: c.Introspection,
-		Logger:        log,
-		CacheEntries:  c.CacheEntries,
-		MaxBody:       int64(c.MaxBody),
+		Limits:          c.Limits,
+		Introspection:   c.Introspection,
+		Logger:          log,
+		CacheBytes:      c.CacheBytes,
+		QueryCacheBytes: c.QueryCacheBytes,
+		MaxBody:         int64(c.MaxBody),
+		Counters:        counters,
+		Admit:           heavy,
 	})
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "cccs_graphql_fields_resolved_total", Help: "GraphQL fields resolved (refused requests resolve none).",
+	}, func() float64 { return float64(counters.Fields.Load()) }))
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "cccs_store_reads_total", Help: "Read transactions of the store.",
+	}, func() float64 { return float64(s.Reads()) }))
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
 	mux.Handle("GET /{$}", graph.Explorer("/graphql"))
@@ -49,8 +61,8 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.Handle(export.Route, export.Handler(s, log))
-	mapsHandler := geo.New(s, log)
+	mux.Handle(export.Route, heavy(export.Handler(s, log)))
+	mapsHandler := heavy(geo.New(s, log, c.PublicURL))
 	mux.Handle("/geo/", mapsHandler)
 	mux.Handle("/ogc", mapsHandler)
 	mux.Handle("/ogc/", mapsHandler)

@@ -4,10 +4,11 @@
 //	cccs-graph [serve] [-addr ADDR] [-data DIR] ...   serve (the default)
 //	cccs-graph import [-data DIR] FILE...             import dataset files, atomically
 //	cccs-graph import -layer TYPE [-source ID] FILE   import a GeoJSON layer of territories (docs/maps.md)
+//	cccs-graph import -layer facility [-source ID] [-dry-run] FILE.csv   import a spreadsheet of facilities (docs/dataset.md)
 //	cccs-graph export [-data DIR] [-format F] [-asof DATE] [-collection C] [-o FILE]
 //	                                                  export the dataset (yaml) or the network (graphml, csv, json)
-//	cccs-graph backup [-data DIR] [-o FILE]           write a Badger backup
-//	cccs-graph restore [-data DIR] FILE               load a backup into an empty data directory
+//	cccs-graph backup [-data DIR] [-o FILE]           write a backup (docs/operations.md)
+//	cccs-graph restore [-data DIR] FILE               check a backup, then restore it as a new data directory
 package main
 
 import (
@@ -21,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -137,6 +139,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if c.PublicURL == "" {
+		c.PublicURL = listenURL(ln.Addr())
+	}
 	var inFlight sync.WaitGroup // the store closes only after the last handler
 	srv := &http.Server{
 		Handler:           countRequests(&inFlight, routes(s, &c, log)),
@@ -168,6 +173,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// listenURL is the base of links when no -public-url is configured: the
+// listen address, with localhost for an unspecified IP (never a request's
+// Host header).
+func listenURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); err == nil && (host == "" || ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // countRequests counts the requests being handled in wg.
@@ -216,34 +232,48 @@ func storeCommand(ctx context.Context, name, synopsis string, args []string, std
 	return fs, s, err
 }
 
-// writeOutput runs write on the -o file, or on stdout for "" or "-", and
-// closes the file: a failed close (a full disk) is an error too.
+// writeOutput runs write on the -o file, or on stdout for "" or "-". The
+// file is written whole or not at all: into a temporary file beside it,
+// synced and renamed into place, removed when anything fails (a full disk).
 func writeOutput(name string, stdout io.Writer, write func(io.Writer) error) error {
 	if name == "" || name == "-" {
 		return write(stdout)
 	}
-	f, err := os.Create(name)
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-")
 	if err != nil {
 		return err
 	}
-	if err := write(f); err != nil {
-		f.Close()
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if err := write(tmp); err != nil {
+		tmp.Close()
 		return err
 	}
-	return f.Close()
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
 }
 
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var layer, source string
+	var dryRun bool
 	fs, s, err := storeCommand(ctx, "import", "import [options] FILE...\n       cccs-graph import -layer TYPE [-source ID] [options] FILE", args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&layer, "layer", "", "import FILE as a GeoJSON layer of territories of this type: "+strings.Join(domain.TerritoryTypes, ", "))
+		fs.StringVar(&layer, "layer", "", "import FILE as a GeoJSON layer of territories of this type: "+strings.Join(domain.TerritoryTypes, ", ")+
+			"; or, with facility, a CSV spreadsheet of facilities")
 		fs.StringVar(&source, "source", "", "with -layer: id of an existing source node the territories cite (default: a node layer-TYPE-FILE is created)")
+		fs.BoolVar(&dryRun, "dry-run", false, "with -layer facility: check the spreadsheet and count what it would change, writing nothing")
 	}, func(fs *flag.FlagSet) error {
 		switch {
 		case layer != "" && fs.NArg() != 1:
 			return domain.Errorf(domain.EBADINPUT, "-layer takes one GeoJSON file, not %d", fs.NArg())
 		case layer == "" && source != "":
 			return domain.Errorf(domain.EBADINPUT, "-source goes with -layer")
+		case dryRun && layer != facilityLayer:
+			return domain.Errorf(domain.EBADINPUT, "-dry-run goes with -layer facility")
 		case fs.NArg() == 0:
 			return domain.Errorf(domain.EBADINPUT, "name at least one dataset file to import")
 		}
@@ -253,6 +283,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer s.Close()
+	if layer == facilityLayer {
+		return importFacilities(ctx, s, fs.Arg(0), source, dryRun, stdout)
+	}
 	if layer != "" {
 		return importLayer(ctx, s, store.Layer{Kind: layer, Source: source}, fs.Arg(0), stdout)
 	}
@@ -292,12 +325,21 @@ func importLayer(ctx context.Context, s *store.Store, l store.Layer, file string
 func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var out string
 	_, s, err := storeCommand(ctx, "backup", "backup [options]", args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&out, "o", "", "output file (default: standard output)")
+		fs.StringVar(&out, "o", "", "output file, written whole or not at all (default: standard output)")
 	}, nil)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if out != "" && out != "-" {
+		size, err := s.BackupSize(ctx)
+		if err != nil {
+			return err
+		}
+		if err := store.CheckFree(filepath.Dir(out), uint64(size)+1<<20); err != nil {
+			return err
+		}
+	}
 	return writeOutput(out, stdout, func(w io.Writer) error { return s.Backup(ctx, w) })
 }
 
@@ -314,18 +356,10 @@ func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if fs.NArg() != 1 {
 		return domain.Errorf(domain.EBADINPUT, "name one backup file to restore")
 	}
-	f, err := os.Open(fs.Arg(0))
+	h, err := store.RestoreDir(ctx, fs.Arg(0), c.Data, newLogger(&c, stderr))
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %s", fs.Arg(0), domain.ErrorMessageDetailed(err))
 	}
-	defer f.Close()
-	if err := os.MkdirAll(c.Data, 0o755); err != nil {
-		return err
-	}
-	s, err := store.Open(c.Data, newLogger(&c, stderr))
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	return s.Restore(ctx, f)
+	fmt.Fprintf(stdout, "restored %s into %s\n", h, c.Data)
+	return nil
 }

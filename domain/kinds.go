@@ -19,6 +19,7 @@ const (
 	Text FieldType = iota
 	DateField
 	IntField
+	FloatField
 )
 
 // The node kinds. Use these constants, never the bare strings: a typo then
@@ -39,6 +40,7 @@ const (
 	KindObjective    Kind = "objective"
 	KindEvent        Kind = "event"
 	KindPerson       Kind = "person"
+	KindFigure       Kind = "figure"
 )
 
 // The relation kinds.
@@ -66,6 +68,7 @@ const (
 	RelInstanceOf   RelKind = "instance-of"
 	RelConcerns     RelKind = "concerns"
 	RelSucceeds     RelKind = "succeeds"
+	RelAbout        RelKind = "about"
 )
 
 // KindInfo is everything the code knows about one node kind: the registry
@@ -97,7 +100,7 @@ var (
 	OrganizationCategories = []string{"state", "social-security", "region", "departement", "metropole", "commune",
 		"federation", "public-agency", "national-body", "association", "other"}
 	TerritoryTypes = []string{"departement", "arrondissement", "canton", "commune", "zone-de-vie-sociale",
-		"priority-area", "itc-territory"}
+		"priority-area", "itc-territory", "arrondissement-municipal"}
 	OrientationTypes = []string{"stake", "strategic-orientation", "general-objective", "purpose"}
 )
 
@@ -105,16 +108,19 @@ var (
 // and exports). Add a kind with the next free code; see docs/architecture.md.
 var Kinds = []KindInfo{
 	{Kind: KindSource, Code: 0x01, GraphQLType: "Source", Collection: "sources",
-		Fields:   map[string]FieldType{"file": Text, "description": Text, "publisher": Text, "date": DateField},
+		Fields:   map[string]FieldType{"file": Text, "description": Text, "publisher": Text, "date": DateField, "url": Text, "licence": Text},
 		Lifetime: &Lifetime{Start: []string{"date"}}},
 	{Kind: KindOrganization, Code: 0x02, GraphQLType: "Organization", Collection: "organizations",
 		Fields: map[string]FieldType{"category": Text, "description": Text, "website": Text},
 		Enums:  map[string][]string{"category": OrganizationCategories}},
 	{Kind: KindTerritory, Code: 0x03, GraphQLType: "Territory", Collection: "territories",
-		Fields: map[string]FieldType{"type": Text, "code": Text, "description": Text},
-		Enums:  map[string][]string{"type": TerritoryTypes}},
+		Fields: map[string]FieldType{"type": Text, "code": Text, "description": Text,
+			"population": IntField, "postcodes": Text, "intercommunality": Text, "intercommunalityCode": Text, "siren": Text},
+		Enums: map[string][]string{"type": TerritoryTypes}},
 	{Kind: KindFacility, Code: 0x04, GraphQLType: "Facility", Collection: "facilities",
-		Fields: map[string]FieldType{"address": Text, "agrement": Text, "agrementFrom": DateField, "description": Text}},
+		Fields: map[string]FieldType{"address": Text, "agrement": Text, "agrementFrom": DateField, "description": Text,
+			"postcode": Text, "siret": Text, "latitude": FloatField, "longitude": FloatField, "opened": DateField, "closed": DateField, "note": Text},
+		Lifetime: &Lifetime{Start: []string{"opened"}, End: "closed"}},
 	{Kind: KindFacilityType, Code: 0x05, GraphQLType: "FacilityType", Collection: "facilityTypes",
 		Fields: map[string]FieldType{"description": Text, "rules": Text}},
 	{Kind: KindBody, Code: 0x06, GraphQLType: "Body", Collection: "bodies",
@@ -146,6 +152,9 @@ var Kinds = []KindInfo{
 		Lifetime: &Lifetime{Start: []string{"date"}, End: "endDate", Point: true}},
 	{Kind: KindPerson, Code: 0x0F, GraphQLType: "Person", Collection: "people",
 		Fields: map[string]FieldType{"description": Text}},
+	{Kind: KindFigure, Code: 0x10, GraphQLType: "Figure", Collection: "figures",
+		Fields:   map[string]FieldType{"value": FloatField, "unit": Text, "date": DateField, "description": Text, "note": Text},
+		Lifetime: &Lifetime{Start: []string{"date"}, Point: true}}, // a figure holds at its date
 }
 
 // RelKinds is the registry of relation kinds, in code order: the relation
@@ -174,6 +183,7 @@ var RelKinds = []RelKindInfo{
 	{RelInstanceOf, 0x15, []Kind{KindFacility}, []Kind{KindFacilityType}},
 	{RelConcerns, 0x16, []Kind{KindEvent}, nil},
 	{RelSucceeds, 0x17, []Kind{KindOrganization}, []Kind{KindOrganization}},
+	{RelAbout, 0x18, []Kind{KindFigure}, nil},
 }
 
 // Retired codes: a kind that is removed keeps its code here, so that no new

@@ -16,14 +16,14 @@ import (
 var goldenKindCodes = map[Kind]byte{
 	"source": 0x01, "organization": 0x02, "territory": 0x03, "facility": 0x04, "facility-type": 0x05,
 	"body": 0x06, "agreement": 0x07, "amendment": 0x08, "article": 0x09, "programme": 0x0A,
-	"orientation": 0x0B, "theme": 0x0C, "objective": 0x0D, "event": 0x0E, "person": 0x0F,
+	"orientation": 0x0B, "theme": 0x0C, "objective": 0x0D, "event": 0x0E, "person": 0x0F, "figure": 0x10,
 }
 
 var goldenRelKindCodes = map[RelKind]byte{
 	"signatory": 0x01, "signed": 0x02, "party-to": 0x03, "initiated": 0x04, "chairs": 0x05, "member-of": 0x06,
 	"holds-office": 0x07, "part-of": 0x08, "amends": 0x09, "modifies": 0x0A, "renews": 0x0B, "establishes": 0x0C,
 	"funds": 0x0D, "delivers": 0x0E, "actor-in": 0x0F, "administers": 0x10, "manages": 0x11, "affiliated-to": 0x12,
-	"located-in": 0x13, "serves": 0x14, "instance-of": 0x15, "concerns": 0x16, "succeeds": 0x17,
+	"located-in": 0x13, "serves": 0x14, "instance-of": 0x15, "concerns": 0x16, "succeeds": 0x17, "about": 0x18,
 }
 
 func TestKindCodesPinned(t *testing.T) {
@@ -121,7 +121,7 @@ func TestRegistryMatchesDatasetDoc(t *testing.T) {
 	}
 	doc := string(b)
 	row := regexp.MustCompile("(?m)^\\| `?([a-z-]+)`? \\| ([^|]*) \\| ([^|]*) \\|$")
-	field := regexp.MustCompile("`([a-zA-Z]+)`( \\((date|int)[:)])?")
+	field := regexp.MustCompile("`([a-zA-Z]+)`( \\((date|int|decimal)[:)])?")
 	docKinds, docRels := map[Kind]map[string]FieldType{}, map[RelKind][2]string{}
 	for _, m := range row.FindAllStringSubmatch(doc, -1) {
 		if m[1] == "kind" {
@@ -136,7 +136,7 @@ func TestRegistryMatchesDatasetDoc(t *testing.T) {
 			if _, seen := fields[f[1]]; seen {
 				continue // a later mention in a field's explanation
 			}
-			fields[f[1]] = map[string]FieldType{"": Text, "date": DateField, "int": IntField}[f[3]]
+			fields[f[1]] = map[string]FieldType{"": Text, "date": DateField, "int": IntField, "decimal": FloatField}[f[3]]
 		}
 		docKinds[Kind(m[1])] = fields
 	}

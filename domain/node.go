@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -33,6 +34,12 @@ func (n *Node) Field(name string) string { return n.Fields[name] }
 func (n *Node) DateField(name string) Date {
 	d, _ := ParseDate(n.Fields[name])
 	return d
+}
+
+// FloatField returns a decimal field and whether it is set.
+func (n *Node) FloatField(name string) (float64, bool) {
+	v, err := strconv.ParseFloat(n.Fields[name], 64)
+	return v, err == nil
 }
 
 // IntField returns an int field and whether it is set.
@@ -101,6 +108,9 @@ func (n *Node) Validate() error {
 	if err := checkDateOrder(n, info); err != nil {
 		return err
 	}
+	if err := checkFacility(n); err != nil {
+		return err
+	}
 	return checkCitations("node "+n.ID, n.Sources)
 }
 
@@ -112,6 +122,10 @@ func checkField(t FieldType, v string) error {
 	case IntField:
 		if _, err := strconv.Atoi(v); err != nil {
 			return fmt.Errorf("%q is not an integer", v)
+		}
+	case FloatField:
+		if f, err := strconv.ParseFloat(v, 64); err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return fmt.Errorf("%q is not a decimal number", v)
 		}
 	}
 	return nil
@@ -173,4 +187,39 @@ func (r *Relation) Validate() error {
 		return Errorf(EBADINPUT, "%s: validTo %s is before validFrom %s", what, r.ValidTo, r.ValidFrom)
 	}
 	return checkCitations(what, r.Sources)
+}
+
+// checkFacility checks what ties a facility's fields together: a point needs
+// both coordinates, in range; a closure cannot come before the opening.
+func checkFacility(n *Node) error {
+	if n.Kind != KindFacility {
+		return nil
+	}
+	lat, hasLat := n.FloatField("latitude")
+	lon, hasLon := n.FloatField("longitude")
+	switch {
+	case hasLat != hasLon:
+		return Errorf(EBADINPUT, "node %s: latitude and longitude go together", n.ID)
+	case hasLat && (lat < -90 || lat > 90 || lon < -180 || lon > 180):
+		return Errorf(EBADINPUT, "node %s: latitude %v, longitude %v is not a WGS84 point", n.ID, lat, lon)
+	}
+	opened, closed := n.DateField("opened"), n.DateField("closed")
+	if !opened.IsZero() && !closed.IsZero() && closed.Last().Before(opened.First()) {
+		return Errorf(EBADINPUT, "node %s: closed %s is before opened %s", n.ID, closed, opened)
+	}
+	return nil
+}
+
+// FacilityStatus says whether a facility is open at asOf (a day, or any time
+// of a year for "2018"): "closed" once the first day of its closure has come
+// (for a closure known to the year, from 1 January of that year), "open"
+// otherwise, from its opening when that is known ("" before it).
+func FacilityStatus(n *Node, asOf Date) string {
+	if c := n.DateField("closed"); !c.IsZero() && !asOf.Last().Before(c.First()) {
+		return "closed"
+	}
+	if o := n.DateField("opened"); !o.IsZero() && asOf.Last().Before(o.First()) {
+		return ""
+	}
+	return "open"
 }

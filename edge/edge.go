@@ -25,6 +25,8 @@ var httpStatus = map[string]int{
 	domain.ECONFLICT:      http.StatusConflict,
 	domain.ECOMPLEXITY:    http.StatusBadRequest,
 	domain.ENOTACCEPTABLE: http.StatusNotAcceptable,
+	domain.ETIMEOUT:       http.StatusServiceUnavailable,
+	domain.EUNAVAILABLE:   http.StatusServiceUnavailable,
 }
 
 // Status is the HTTP status of an error code; 500 for EINTERNAL and

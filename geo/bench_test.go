@@ -14,7 +14,7 @@ import (
 // bytes, and reports how many times slower re-marshalling the same answer
 // would be (x-remarshal): what the streaming saves.
 func BenchmarkGeoJSONCommunes(b *testing.B) {
-	h := New(geostore.New(b), slog.New(slog.DiscardHandler))
+	h := New(geostore.New(b), slog.New(slog.DiscardHandler), "")
 	serve := func() []byte {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, httptest.NewRequest("GET", "/geo/communes.geojson", nil))

@@ -77,8 +77,9 @@ type handler struct {
 }
 
 // New returns the handler of /geo/ and /ogc (and everything under it), gzip
-// included.
-func New(s Reader, log *slog.Logger) http.Handler {
+// included. Links start with base, the server's public URL ("" for links
+// relative to the server's root).
+func New(s Reader, log *slog.Logger, base string) http.Handler {
 	h := &handler{s: s, log: logger(log)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /geo/{file}", h.geoJSON)
@@ -92,7 +93,7 @@ func New(s Reader, log *slog.Logger) http.Handler {
 	mux.HandleFunc("GET /ogc/collections/{id}/items", h.items)
 	mux.HandleFunc("GET /ogc/collections/{id}/items/{featureId}", h.item)
 	mux.HandleFunc("GET /ogc/", h.notFound)
-	return gzhttp.GzipHandler(mux)
+	return gzhttp.GzipHandler(withBase(base, mux))
 }
 
 // params are the query parameters of a features request.

@@ -26,7 +26,9 @@ var ctx = context.Background()
 func server(t *testing.T) (*httptest.Server, *store.Store) {
 	t.Helper()
 	s := geostore.New(t)
-	srv := httptest.NewServer(New(s, slog.New(slog.DiscardHandler)))
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Start()
+	srv.Config.Handler = New(s, slog.New(slog.DiscardHandler), srv.URL) // links from configuration
 	t.Cleanup(srv.Close)
 	return srv, s
 }

@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -97,15 +98,21 @@ func qValue(params string) float64 {
 	return 1
 }
 
-// baseURL is the absolute URL of the server as the client reached it, for
-// the links mapping tools follow (X-Forwarded-Proto is read for a proxy
-// that ends TLS).
+// baseURL is the base of the links mapping tools follow: the server's
+// configured public URL (New), never the request's Host header, which any
+// client may set.
 func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+	base, _ := r.Context().Value(baseKey{}).(string)
+	return base
+}
+
+type baseKey struct{}
+
+// withBase gives every request the base of its links.
+func withBase(base string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), baseKey{}, base)))
+	})
 }
 
 // notModified sets a weak ETag for the response to r, of media type and data

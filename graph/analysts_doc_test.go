@@ -32,15 +32,20 @@ func shortenedAnswerDiff(got any, printed string) string {
 // TestAnalystsFiguresAsDocumented reads the figures and names of the prose of
 // docs/analysts.md (and of the NetworkX output it prints) and asks the server.
 func TestAnalystsFiguresAsDocumented(t *testing.T) {
+	checkDocFigures(t, "analysts.md", analystsFigures)
+}
+
+// checkDocFigures reads the figures of the prose of a page of docs/.
+func checkDocFigures(t *testing.T, page string, figures []docFigure) {
 	// The prose with its code spans unquoted and its white space collapsed, as
-	// analystsFigures match it.
-	prose := strings.Join(strings.Fields(strings.ReplaceAll(readDoc(t, "analysts.md"), "`", "")), " ")
+	// the figures match it.
+	prose := strings.Join(strings.Fields(strings.ReplaceAll(readDoc(t, page), "`", "")), " ")
 	c := newClient(defaultDataset(t))
 	answers := map[string]any{}
-	for _, f := range analystsFigures {
+	for _, f := range figures {
 		m := regexp.MustCompile(f.said).FindStringSubmatch(prose)
 		if m == nil {
-			t.Errorf("docs/analysts.md no longer says %q: update the page or analystsFigures", f.said)
+			t.Errorf("docs/%s no longer says %q: update the page or its figures", page, f.said)
 			continue
 		}
 		if len(m)-1 != len(f.paths) {
@@ -54,7 +59,7 @@ func TestAnalystsFiguresAsDocumented(t *testing.T) {
 		for i, path := range f.paths {
 			got, want := answerTexts(figureAnswer(data, path)), figureWant(m[i+1], path)
 			if len(got) != 1 || got[0] != want {
-				t.Errorf("docs/analysts.md: %q\n\tsays %q where the answer has %q at %s\n\tquery: %s", m[0], want, got, path, f.q)
+				t.Errorf("docs/%s: %q\n\tsays %q where the answer has %q at %s\n\tquery: %s", page, m[0], want, got, path, f.q)
 			}
 		}
 	}

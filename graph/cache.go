@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"io"
@@ -9,10 +10,10 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
-	lru "github.com/hashicorp/golang-lru/v2"
+	lru "github.com/hashicorp/golang-lru/v2/simplelru"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/edge"
@@ -29,10 +30,9 @@ import (
 // every write) and today's date (a missing asOf means today), so an entry is
 // never stale and never another caller's.
 
-const (
-	cacheMaxEntry = 1 << 20  // larger answers are not kept
-	cacheMaxBytes = 64 << 20 // the bodies kept, in all
-)
+// cacheMaxEntry is the largest answer kept; the bodies kept in all are
+// bounded by the cache's size in bytes.
+const cacheMaxEntry = 1 << 20
 
 type cachedResponse struct {
 	contentType string
@@ -48,14 +48,15 @@ type responseCache struct {
 	store Versioned
 	log   *slog.Logger
 
-	mu    sync.Mutex // guards bytes together with the LRU's contents
-	lru   *lru.Cache[[sha256.Size]byte, *cachedResponse]
-	bytes int
+	mu       sync.Mutex // guards bytes together with the LRU's contents
+	lru      *lru.LRU[[sha256.Size]byte, *cachedResponse]
+	bytes    int
+	maxBytes int
 }
 
-func newResponseCache(next http.Handler, s Versioned, log *slog.Logger, entries int) http.Handler {
-	rc := &responseCache{next: next, store: s, log: log}
-	rc.lru, _ = lru.NewWithEvict(entries, func(_ [sha256.Size]byte, v *cachedResponse) { rc.bytes -= len(v.body) })
+func newResponseCache(next http.Handler, s Versioned, log *slog.Logger, maxBytes int) http.Handler {
+	rc := &responseCache{next: next, store: s, log: log, maxBytes: maxBytes}
+	rc.lru, _ = lru.NewLRU(1<<30, func(_ [sha256.Size]byte, v *cachedResponse) { rc.bytes -= len(v.body) })
 	return rc
 }
 
@@ -72,10 +73,13 @@ func (rc *responseCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Write(hit.body)
 		return
 	}
-	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-	rc.next.ServeHTTP(rec, r)
-	// Only complete answers without errors are kept: errors may be passing.
-	if rec.status == http.StatusOK && rec.buf.Len() <= cacheMaxEntry && !bytes.Contains(rec.buf.Bytes(), []byte(`"errors":`)) {
+	rec := &recorder{ResponseWriter: w, status: http.StatusOK, limit: min(cacheMaxEntry, rc.maxBytes)}
+	t := &ticket{}
+	rc.next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), ticketKey{}, t)))
+	// Only complete answers to a query, without errors, are kept: errors may
+	// be passing. (A hit needs no such check: only a query's answer is ever
+	// kept under its document and operation name.)
+	if t.query.Load() && rec.status == http.StatusOK && !rec.over && !bytes.Contains(rec.buf.Bytes(), []byte(`"errors":`)) {
 		rc.add(key, &cachedResponse{
 			contentType: w.Header().Get("Content-Type"),
 			operation:   operationName(r.Context()),
@@ -100,7 +104,7 @@ func (rc *responseCache) add(key [sha256.Size]byte, v *cachedResponse) {
 	}
 	rc.bytes += len(v.body)
 	rc.lru.Add(key, v)
-	for rc.bytes > cacheMaxBytes {
+	for rc.bytes > rc.maxBytes {
 		rc.lru.RemoveOldest()
 	}
 }
@@ -134,7 +138,8 @@ func (rc *responseCache) key(r *http.Request) (k [sha256.Size]byte, ok bool) {
 }
 
 // cacheable returns the GraphQL request of r when its answer may be kept:
-// an anonymous GET or POST whose operation is a query.
+// an anonymous GET or POST, with a text of at most maxCachedQuery bytes (the
+// executor then says whether its operation is a query: markOperation).
 func cacheable(r *http.Request) (gqlRequest, bool) {
 	var req gqlRequest
 	if r.Header.Get("Authorization") != "" || r.Header.Get("Cookie") != "" {
@@ -152,31 +157,32 @@ func cacheable(r *http.Request) (gqlRequest, bool) {
 	default:
 		return req, false
 	}
-	return req, isQuery(req.Query, req.OperationName)
+	return req, len(req.Query) <= maxCachedQuery // huge literals stay out
 }
 
-// isQuery reports whether the operation a document runs is a query; false
-// for a mutation, a subscription, or a document that does not parse (its
-// error answer is not kept anyway).
-func isQuery(doc, operationName string) bool {
-	d, err := parser.ParseQuery(&ast.Source{Input: doc})
-	if err != nil {
-		return false
+// ticket is what the executor tells the cache about one request: whether
+// the operation it ran is a query, whose answer may be kept.
+type ticket struct{ query atomic.Bool }
+
+type ticketKey struct{}
+
+// markOperation tells the cache of ctx's request (if any) which kind of
+// operation runs. The executor knows it after parsing; the cache does not
+// parse the document itself.
+func markOperation(ctx context.Context, op *ast.OperationDefinition) {
+	if t, ok := ctx.Value(ticketKey{}).(*ticket); ok {
+		t.query.Store(op.Operation == ast.Query)
 	}
-	var op *ast.OperationDefinition
-	if operationName == "" && len(d.Operations) == 1 {
-		op = d.Operations[0]
-	} else {
-		op = d.Operations.ForName(operationName)
-	}
-	return op != nil && op.Operation == ast.Query
 }
 
-// recorder passes a response through and keeps a copy of it.
+// recorder passes a response through and keeps a copy of it, unless it is
+// longer than limit.
 type recorder struct {
 	http.ResponseWriter
 	status int
 	buf    bytes.Buffer
+	limit  int
+	over   bool // longer than limit: the copy was dropped
 }
 
 func (r *recorder) WriteHeader(code int) {
@@ -185,6 +191,12 @@ func (r *recorder) WriteHeader(code int) {
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
-	r.buf.Write(b)
+	if !r.over && r.buf.Len()+len(b) > r.limit {
+		r.over = true
+		r.buf = bytes.Buffer{}
+	}
+	if !r.over {
+		r.buf.Write(b)
+	}
 	return r.ResponseWriter.Write(b)
 }

@@ -1,14 +1,24 @@
 package graph
 
 import (
-	"context"
+	"encoding/json"
+	"math"
+	"strconv"
 
-	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/store"
 )
+
+// The cost of an operation is computed from its document before anything
+// runs: a field costs one plus its children's cost times the number of items
+// it may return, so nested lists multiply. The arithmetic saturates (a cost
+// never wraps to a small number), introspection fields are priced like the
+// others, and each fragment is costed once and reused, so the walk takes time
+// linear in the document's size however its fragments spread.
 
 // listGuess is the number of items assumed for a list field without `first`.
 const listGuess = 20
@@ -25,51 +35,133 @@ var capped = map[string]int{
 	"Stats.nodesByKind":       len(domain.Kinds),
 	"Stats.relationsByKind":   len(domain.RelKinds),
 	"Stats.signatoriesByYear": store.MaxYears,
+	"Query.facilityCoverage":  maxCoverageRows,
 }
 
 // work is the fixed cost of fields that walk or scan much of the graph
-// whatever they return, so that many aliases of them are refused too.
+// whatever they return, so that many aliases of them are refused too: at the
+// default limit (50,000, room for the full introspection of a growing schema)
+// an operation holds at most 20 neighbourhoods or statistics.
 var work = map[string]int{
-	"Query.neighborhood": 1000,
-	"Query.shortestPath": 500,
-	"Query.stats":        1000,
-	"Query.timeline":     200,
-	"Query.search":       50,
+	"Query.neighborhood":     2500,
+	"Query.shortestPath":     1250,
+	"Query.stats":            2500,
+	"Query.timeline":         500,
+	"Query.search":           125,
+	"Query.facilityCoverage": 500,
 }
 
-// costSchema overrides the cost of every field: a field costs one plus its
-// children's cost times the number of items it may return, so nested lists
-// multiply and a deep query is refused before it runs.
-type costSchema struct{ graphql.ExecutableSchema }
+// pricer prices the fields of one schema.
+type pricer struct {
+	schema *ast.Schema
+	// introspection prices the lists of the introspection types at their
+	// mean length in this schema (fields per type, arguments per field,
+	// ...), so the full introspection query costs what its answer weighs and
+	// many __schema aliases are refused like any other.
+	introspection map[string]mean
+	// refs[w] counts the type references (of fields and arguments) with
+	// more than w wrappers (non-null, list), of refs[0] in all: the
+	// `ofType` at depth w is priced at that share, the mean again.
+	refs []int
+}
 
-// Complexity returns the cost of one field given its children's cost.
-func (c costSchema) Complexity(ctx context.Context, typeName, field string, child int, args map[string]any) (int, bool) {
-	t := c.Schema().Types[typeName]
-	if t == nil {
-		return 1 + child, true
+// mean is a list's mean length, sum/n.
+type mean struct{ sum, n int }
+
+func newPricer(s *ast.Schema) *pricer {
+	means := map[string]*mean{}
+	add := func(key string, n int) {
+		m := means[key]
+		if m == nil {
+			m = &mean{}
+			means[key] = m
+		}
+		m.sum += n
+		m.n++
 	}
-	def := t.Fields.ForName(field)
-	if def == nil {
-		return 1 + child, true
+	for _, t := range s.Types {
+		if t.Kind == ast.InputObject {
+			add("__Type.inputFields", len(t.Fields))
+		} else {
+			add("__Type.fields", len(t.Fields))
+		}
+		add("__Type.enumValues", len(t.EnumValues))
+		add("__Type.interfaces", len(t.Interfaces))
+		add("__Type.possibleTypes", len(s.PossibleTypes[t.Name]))
+		for _, f := range t.Fields {
+			add("__Field.args", len(f.Arguments))
+		}
 	}
-	key := typeName + "." + field
+	for _, d := range s.Directives {
+		add("__Directive.args", len(d.Arguments))
+		add("__Directive.locations", len(d.Locations))
+	}
+	p := &pricer{schema: s, introspection: map[string]mean{
+		"__Schema.types":      {len(s.Types), 1},
+		"__Schema.directives": {len(s.Directives), 1},
+	}}
+	for key, m := range means {
+		p.introspection[key] = *m
+	}
+	ref := func(t *ast.Type) {
+		for w := range wrappers(t) + 1 {
+			if w == len(p.refs) {
+				p.refs = append(p.refs, 0)
+			}
+			p.refs[w]++
+		}
+	}
+	for _, t := range s.Types {
+		for _, f := range t.Fields {
+			ref(f.Type)
+			for _, a := range f.Arguments {
+				ref(a.Type)
+			}
+		}
+	}
+	return p
+}
+
+// wrappers counts the non-null and list wrappers of a type.
+func wrappers(t *ast.Type) int {
+	n := 0
+	for ; t != nil; t = t.Elem {
+		if t.NonNull {
+			n++
+		}
+		if t.Elem != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// price is the cost of field f of type parent (its definition def) given its
+// children's cost.
+func (c *coster) price(parent *ast.Definition, def *ast.FieldDefinition, f *ast.Field, child int) int {
+	key := parent.Name + "." + f.Name
 	base := 1 + work[key]
 	if n, ok := capped[key]; ok {
-		return base + n*child, true
+		return satAdd(base, satMul(n, child))
 	}
+	if m, ok := c.introspection[key]; ok {
+		// child * sum / n, rounded up: the children of the mean item.
+		return satAdd(base, satMul(child, m.sum)/m.n+1)
+	}
+	first, last := c.intArg(def, f, "first"), c.intArg(def, f, "last")
 	n := 1
 	switch {
 	case key == "Query.nodes":
-		n = listLen(args["ids"])
-	case pageArg(args, "first") > 0 || pageArg(args, "last") > 0:
+		n = c.listArgLen(def, f, "ids")
+	case first > 0 || last > 0:
 		// Larger pages are refused by the resolver with BAD_USER_INPUT.
-		n = min(max(pageArg(args, "first"), pageArg(args, "last")), model.MaxPageSize)
+		n = min(max(first, last), model.MaxPageSize)
 	case def.Arguments.ForName("first") != nil:
 		n = listGuess // a connection with the default page size
-	case def.Type.Elem != nil && !isConnectionType(typeName):
+	case def.Type.Elem != nil && !isConnectionType(parent.Name):
 		n = listGuess
 	}
-	return base + n*child, true
+	return satAdd(base, satMul(n, child))
 }
 
 // isConnectionType reports whether a type's list fields are bounded by the
@@ -78,27 +170,198 @@ func isConnectionType(name string) bool {
 	return len(name) > len("Connection") && name[len(name)-len("Connection"):] == "Connection"
 }
 
-func pageArg(args map[string]any, name string) int {
-	switch v := args[name].(type) {
-	case int:
-		return v
-	case *int:
-		if v != nil {
-			return *v
+// coster computes the cost of one operation. It resolves field definitions
+// from the schema itself, so it runs before validation: unknown fields and
+// fragments cost nothing here, and validation refuses them next.
+type coster struct {
+	*pricer
+	doc   *ast.QueryDocument
+	op    *ast.OperationDefinition
+	vars  map[string]any
+	frags map[string]int // the cost of each fragment, computed once
+}
+
+// Cost returns the cost of op, saturated at math.MaxInt. vars are the
+// request's variables, coerced or as decoded from JSON.
+func (p *pricer) Cost(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) int {
+	c := &coster{pricer: p, doc: doc, op: op, vars: vars, frags: map[string]int{}}
+	root := p.schema.Query
+	switch op.Operation {
+	case ast.Mutation:
+		root = p.schema.Mutation
+	case ast.Subscription:
+		root = p.schema.Subscription
+	}
+	if root == nil {
+		return 0
+	}
+	return c.set(root, op.SelectionSet, 0)
+}
+
+// set is the cost of a selection set on type parent. wrap counts the
+// `ofType` fields that led to it (0 but in introspection type references).
+func (c *coster) set(parent *ast.Definition, set ast.SelectionSet, wrap int) int {
+	total := 0
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			total = satAdd(total, c.field(parent, s, wrap))
+		case *ast.InlineFragment:
+			on := parent
+			if s.TypeCondition != "" {
+				on = c.schema.Types[s.TypeCondition]
+			}
+			if on != nil {
+				total = satAdd(total, c.set(on, s.SelectionSet, wrap))
+			}
+		case *ast.FragmentSpread:
+			total = satAdd(total, c.fragment(s.Name))
 		}
+	}
+	return total
+}
+
+func (c *coster) field(parent *ast.Definition, f *ast.Field, wrap int) int {
+	def := c.definition(parent, f.Name)
+	if def == nil {
+		return 1 // __typename, or unknown (validation refuses it)
+	}
+	of := c.schema.Types[def.Type.Name()]
+	if of == nil || len(f.SelectionSet) == 0 {
+		return c.price(parent, def, f, 0)
+	}
+	if parent.Name == "__Type" && f.Name == "ofType" {
+		return c.ofType(of, f, wrap)
+	}
+	return c.price(parent, def, f, c.set(of, f.SelectionSet, 0))
+}
+
+// definition is the definition of field name on parent, with the root's
+// introspection fields.
+func (c *coster) definition(parent *ast.Definition, name string) *ast.FieldDefinition {
+	if parent == c.schema.Query {
+		switch name {
+		case "__schema":
+			return &ast.FieldDefinition{Name: name, Type: ast.NonNullNamedType("__Schema", nil)}
+		case "__type":
+			return &ast.FieldDefinition{Name: name, Type: ast.NamedType("__Type", nil)}
+		}
+	}
+	return parent.Fields.ForName(name)
+}
+
+// ofType is the cost of the `ofType` of a type reference wrapped wrap times
+// so far: one, and its children times the share of references wrapped more.
+func (c *coster) ofType(of *ast.Definition, f *ast.Field, wrap int) int {
+	if wrap+1 >= len(c.refs) {
+		return 1 // always null
+	}
+	child := c.set(of, f.SelectionSet, wrap+1)
+	return satAdd(1, satMul(child, c.refs[wrap+1])/c.refs[0]+1)
+}
+
+// fragment is the cost of a named fragment, memoised; a cycle (which
+// validation refuses) costs nothing more.
+func (c *coster) fragment(name string) int {
+	if n, ok := c.frags[name]; ok {
+		return n
+	}
+	c.frags[name] = 0
+	def := c.doc.Fragments.ForName(name)
+	if def == nil {
+		return 0
+	}
+	on := c.schema.Types[def.TypeCondition]
+	if on == nil {
+		return 0
+	}
+	n := c.set(on, def.SelectionSet, 0)
+	c.frags[name] = n
+	return n
+}
+
+func satAdd(a, b int) int {
+	if a > math.MaxInt-b {
+		return math.MaxInt
+	}
+	return a + b
+}
+
+func satMul(a, b int) int {
+	if a != 0 && b > math.MaxInt/a {
+		return math.MaxInt
+	}
+	return a * b
+}
+
+// argValue is the value of a field's argument: a literal, or a variable's
+// value (its default when the request gives none).
+func (c *coster) argValue(def *ast.FieldDefinition, f *ast.Field, name string) (lit *ast.Value, v any) {
+	a := f.Arguments.ForName(name)
+	if a == nil {
+		if d := def.Arguments.ForName(name); d != nil && d.DefaultValue != nil {
+			return d.DefaultValue, nil
+		}
+		return nil, nil
+	}
+	if a.Value.Kind != ast.Variable {
+		return a.Value, nil
+	}
+	if v, ok := c.vars[a.Value.Raw]; ok {
+		return nil, v
+	}
+	if d := c.op.VariableDefinitions.ForName(a.Value.Raw); d != nil && d.DefaultValue != nil {
+		return d.DefaultValue, nil
+	}
+	return nil, nil
+}
+
+// intArg is an integer argument, 0 when absent or not an integer.
+func (c *coster) intArg(def *ast.FieldDefinition, f *ast.Field, name string) int {
+	lit, v := c.argValue(def, f, name)
+	if lit != nil {
+		n, _ := strconv.Atoi(lit.Raw)
+		return n
+	}
+	switch n := v.(type) {
+	case int:
+		return n
 	case int64:
-		return int(v)
+		return int(min(max(n, math.MinInt32), math.MaxInt32))
+	case float64:
+		return int(min(max(n, math.MinInt32), math.MaxInt32))
+	case json.Number:
+		i, _ := strconv.Atoi(string(n))
+		return i
 	}
 	return 0
 }
 
-// listLen is the length of a list argument, however it was decoded.
-func listLen(v any) int {
+// listArgLen is the length of a list argument, listGuess when unknown.
+func (c *coster) listArgLen(def *ast.FieldDefinition, f *ast.Field, name string) int {
+	lit, v := c.argValue(def, f, name)
+	if lit != nil {
+		if lit.Kind == ast.ListValue {
+			return len(lit.Children)
+		}
+		return 1 // one value stands for a list of it
+	}
 	switch l := v.(type) {
-	case []string:
-		return len(l)
 	case []any:
 		return len(l)
+	case nil:
+		return listGuess
 	}
-	return listGuess
+	return 1
+}
+
+// costError is the refusal of an operation that costs more than limit.
+func costError(cost, limit int) *gqlerror.Error {
+	shown := strconv.Itoa(cost)
+	if cost == math.MaxInt {
+		shown = "beyond counting"
+	}
+	err := gqlerror.Errorf("operation cost %s exceeds the limit of %d: ask for fewer items per page, fewer levels or fewer aliases", shown, limit)
+	err.Extensions = map[string]any{"code": domain.ECOMPLEXITY, "cost": cost, "limit": limit}
+	return err
 }

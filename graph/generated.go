@@ -191,20 +191,31 @@ type ComplexityRoot struct {
 	}
 
 	Facility struct {
-		Address      func(childComplexity int) int
-		Agrement     func(childComplexity int) int
-		AgrementFrom func(childComplexity int) int
-		Description  func(childComplexity int) int
-		Federation   func(childComplexity int, asOf *domain.Date) int
-		ID           func(childComplexity int) int
-		Kind         func(childComplexity int) int
-		Manager      func(childComplexity int, asOf *domain.Date) int
-		Name         func(childComplexity int) int
-		Relations    func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
-		Sources      func(childComplexity int) int
-		Territory    func(childComplexity int) int
-		Type         func(childComplexity int) int
-		Zones        func(childComplexity int, asOf *domain.Date) int
+		Address       func(childComplexity int) int
+		Agrement      func(childComplexity int) int
+		AgrementFrom  func(childComplexity int) int
+		Closed        func(childComplexity int) int
+		Commune       func(childComplexity int, asOf *domain.Date) int
+		Description   func(childComplexity int) int
+		Federation    func(childComplexity int, asOf *domain.Date) int
+		Geometry      func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Location      func(childComplexity int) int
+		Locations     func(childComplexity int) int
+		Manager       func(childComplexity int, asOf *domain.Date) int
+		Name          func(childComplexity int) int
+		Note          func(childComplexity int) int
+		Opened        func(childComplexity int) int
+		Postcode      func(childComplexity int) int
+		Relations     func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
+		Siret         func(childComplexity int) int
+		Sources       func(childComplexity int) int
+		Status        func(childComplexity int, asOf *domain.Date) int
+		StatusHistory func(childComplexity int) int
+		Territory     func(childComplexity int, asOf *domain.Date) int
+		Type          func(childComplexity int) int
+		Zones         func(childComplexity int, asOf *domain.Date) int
 	}
 
 	FacilityConnection struct {
@@ -217,6 +228,12 @@ type ComplexityRoot struct {
 	FacilityEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	FacilityStatusChange struct {
+		Change    func(childComplexity int) int
+		Date      func(childComplexity int) int
+		Territory func(childComplexity int) int
 	}
 
 	FacilityType struct {
@@ -238,6 +255,32 @@ type ComplexityRoot struct {
 	}
 
 	FacilityTypeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Figure struct {
+		About       func(childComplexity int) int
+		Date        func(childComplexity int) int
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Note        func(childComplexity int) int
+		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
+		Sources     func(childComplexity int) int
+		Unit        func(childComplexity int) int
+		Value       func(childComplexity int) int
+	}
+
+	FigureConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	FigureEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -402,29 +445,31 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Agreements    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
-		Amendments    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
-		Articles      func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
-		Bodies        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
-		Events        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
-		Facilities    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder) int
-		FacilityTypes func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
-		Neighborhood  func(childComplexity int, id string, depth *int, kinds []model.RelationKind, asOf *domain.Date, direction *model.Direction) int
-		Node          func(childComplexity int, id string) int
-		Nodes         func(childComplexity int, ids []string) int
-		Objectives    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
-		Organizations func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder) int
-		Orientations  func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder) int
-		People        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
-		Programmes    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
-		Search        func(childComplexity int, query string, kinds []model.NodeKind, first *int, after *string) int
-		ShortestPath  func(childComplexity int, from string, to string, kinds []model.RelationKind, asOf *domain.Date, maxDepth *int, direction *model.Direction) int
-		Signatories   func(childComplexity int, asOf *domain.Date, first *int, after *string) int
-		Sources       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
-		Stats         func(childComplexity int, asOf *domain.Date) int
-		Territories   func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder) int
-		Themes        func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
-		Timeline      func(childComplexity int, from *domain.Date, to *domain.Date, kinds []model.RelationKind, events *bool, first *int, after *string) int
+		Agreements       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
+		Amendments       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
+		Articles         func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
+		Bodies           func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
+		Events           func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
+		Facilities       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder) int
+		FacilityCoverage func(childComplexity int, asOf *domain.Date, kinds []model.TerritoryKind, signatory *bool) int
+		FacilityTypes    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
+		Figures          func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.FigureFilter, orderBy *model.NodeOrder) int
+		Neighborhood     func(childComplexity int, id string, depth *int, kinds []model.RelationKind, asOf *domain.Date, direction *model.Direction) int
+		Node             func(childComplexity int, id string) int
+		Nodes            func(childComplexity int, ids []string) int
+		Objectives       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
+		Organizations    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder) int
+		Orientations     func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder) int
+		People           func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
+		Programmes       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
+		Search           func(childComplexity int, query string, kinds []model.NodeKind, first *int, after *string) int
+		ShortestPath     func(childComplexity int, from string, to string, kinds []model.RelationKind, asOf *domain.Date, maxDepth *int, direction *model.Direction) int
+		Signatories      func(childComplexity int, asOf *domain.Date, first *int, after *string) int
+		Sources          func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
+		Stats            func(childComplexity int, asOf *domain.Date) int
+		Territories      func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder) int
+		Themes           func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
+		Timeline         func(childComplexity int, from *domain.Date, to *domain.Date, kinds []model.RelationKind, events *bool, first *int, after *string) int
 	}
 
 	Relation struct {
@@ -484,10 +529,12 @@ type ComplexityRoot struct {
 		File        func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
+		Licence     func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Publisher   func(childComplexity int) int
 		Relations   func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
 		Sources     func(childComplexity int) int
+		URL         func(childComplexity int) int
 	}
 
 	SourceConnection struct {
@@ -521,21 +568,26 @@ type ComplexityRoot struct {
 	}
 
 	Territory struct {
-		AdministeredBy func(childComplexity int) int
-		Bbox           func(childComplexity int) int
-		Centroid       func(childComplexity int) int
-		Children       func(childComplexity int, kinds []model.TerritoryKind, first *int, after *string) int
-		Code           func(childComplexity int) int
-		Description    func(childComplexity int) int
-		Facilities     func(childComplexity int) int
-		Geometry       func(childComplexity int, simplify *float64) int
-		ID             func(childComplexity int) int
-		Kind           func(childComplexity int) int
-		Name           func(childComplexity int) int
-		Parent         func(childComplexity int) int
-		Relations      func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
-		Sources        func(childComplexity int) int
-		Type           func(childComplexity int) int
+		AdministeredBy       func(childComplexity int) int
+		Bbox                 func(childComplexity int) int
+		Centroid             func(childComplexity int) int
+		Children             func(childComplexity int, kinds []model.TerritoryKind, first *int, after *string) int
+		Code                 func(childComplexity int) int
+		Description          func(childComplexity int) int
+		Facilities           func(childComplexity int) int
+		Geometry             func(childComplexity int, simplify *float64) int
+		ID                   func(childComplexity int) int
+		Intercommunality     func(childComplexity int) int
+		IntercommunalityCode func(childComplexity int) int
+		Kind                 func(childComplexity int) int
+		Name                 func(childComplexity int) int
+		Parent               func(childComplexity int) int
+		Population           func(childComplexity int) int
+		Postcodes            func(childComplexity int) int
+		Relations            func(childComplexity int, direction *model.Direction, kinds []model.RelationKind, asOf *domain.Date, first *int, after *string) int
+		Siren                func(childComplexity int) int
+		Sources              func(childComplexity int) int
+		Type                 func(childComplexity int) int
 	}
 
 	TerritoryConnection struct {
@@ -543,6 +595,14 @@ type ComplexityRoot struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	TerritoryCoverage struct {
+		Facilities     func(childComplexity int) int
+		PerTenThousand func(childComplexity int) int
+		Population     func(childComplexity int) int
+		Signatory      func(childComplexity int) int
+		Territory      func(childComplexity int) int
 	}
 
 	TerritoryEdge struct {
@@ -628,6 +688,8 @@ type QueryResolver interface {
 	Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Event], error)
 	People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Person], error)
 	Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Source], error)
+	Figures(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FigureFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Figure], error)
+	FacilityCoverage(ctx context.Context, asOf *domain.Date, kinds []model.TerritoryKind, signatory *bool) ([]*model.TerritoryCoverage, error)
 	Neighborhood(ctx context.Context, id string, depth *int, kinds []model.RelationKind, asOf *domain.Date, direction *model.Direction) (*model.Subgraph, error)
 	ShortestPath(ctx context.Context, from string, to string, kinds []model.RelationKind, asOf *domain.Date, maxDepth *int, direction *model.Direction) (*model.Path, error)
 	Timeline(ctx context.Context, from *domain.Date, to *domain.Date, kinds []model.RelationKind, events *bool, first *int, after *string) (*model.TimelineConnection, error)
@@ -1327,6 +1389,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.AgrementFrom(childComplexity), true
+	case "Facility.closed":
+		if e.ComplexityRoot.Facility.Closed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.Closed(childComplexity), true
+	case "Facility.commune":
+		if e.ComplexityRoot.Facility.Commune == nil {
+			break
+		}
+
+		args, err := ec.field_Facility_commune_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Facility.Commune(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Facility.description":
 		if e.ComplexityRoot.Facility.Description == nil {
 			break
@@ -1344,6 +1423,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.Federation(childComplexity, args["asOf"].(*domain.Date)), true
+	case "Facility.geometry":
+		if e.ComplexityRoot.Facility.Geometry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.Geometry(childComplexity), true
 	case "Facility.id":
 		if e.ComplexityRoot.Facility.ID == nil {
 			break
@@ -1356,6 +1441,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.Kind(childComplexity), true
+	case "Facility.location":
+		if e.ComplexityRoot.Facility.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.Location(childComplexity), true
+	case "Facility.locations":
+		if e.ComplexityRoot.Facility.Locations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.Locations(childComplexity), true
 	case "Facility.manager":
 		if e.ComplexityRoot.Facility.Manager == nil {
 			break
@@ -1373,6 +1470,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.Name(childComplexity), true
+	case "Facility.note":
+		if e.ComplexityRoot.Facility.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.Note(childComplexity), true
+	case "Facility.opened":
+		if e.ComplexityRoot.Facility.Opened == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.Opened(childComplexity), true
+	case "Facility.postcode":
+		if e.ComplexityRoot.Facility.Postcode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.Postcode(childComplexity), true
 	case "Facility.relations":
 		if e.ComplexityRoot.Facility.Relations == nil {
 			break
@@ -1384,18 +1499,46 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
+	case "Facility.siret":
+		if e.ComplexityRoot.Facility.Siret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.Siret(childComplexity), true
 	case "Facility.sources":
 		if e.ComplexityRoot.Facility.Sources == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Facility.Sources(childComplexity), true
+	case "Facility.status":
+		if e.ComplexityRoot.Facility.Status == nil {
+			break
+		}
+
+		args, err := ec.field_Facility_status_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Facility.Status(childComplexity, args["asOf"].(*domain.Date)), true
+	case "Facility.statusHistory":
+		if e.ComplexityRoot.Facility.StatusHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.StatusHistory(childComplexity), true
 	case "Facility.territory":
 		if e.ComplexityRoot.Facility.Territory == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Facility.Territory(childComplexity), true
+		args, err := ec.field_Facility_territory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Facility.Territory(childComplexity, args["asOf"].(*domain.Date)), true
 	case "Facility.type":
 		if e.ComplexityRoot.Facility.Type == nil {
 			break
@@ -1451,6 +1594,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FacilityEdge.Node(childComplexity), true
+
+	case "FacilityStatusChange.change":
+		if e.ComplexityRoot.FacilityStatusChange.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityStatusChange.Change(childComplexity), true
+	case "FacilityStatusChange.date":
+		if e.ComplexityRoot.FacilityStatusChange.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityStatusChange.Date(childComplexity), true
+	case "FacilityStatusChange.territory":
+		if e.ComplexityRoot.FacilityStatusChange.Territory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityStatusChange.Territory(childComplexity), true
 
 	case "FacilityType.description":
 		if e.ComplexityRoot.FacilityType.Description == nil {
@@ -1548,6 +1710,116 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FacilityTypeEdge.Node(childComplexity), true
+
+	case "Figure.about":
+		if e.ComplexityRoot.Figure.About == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Figure.About(childComplexity), true
+	case "Figure.date":
+		if e.ComplexityRoot.Figure.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Figure.Date(childComplexity), true
+	case "Figure.description":
+		if e.ComplexityRoot.Figure.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Figure.Description(childComplexity), true
+	case "Figure.id":
+		if e.ComplexityRoot.Figure.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Figure.ID(childComplexity), true
+	case "Figure.kind":
+		if e.ComplexityRoot.Figure.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Figure.Kind(childComplexity), true
+	case "Figure.name":
+		if e.ComplexityRoot.Figure.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Figure.Name(childComplexity), true
+	case "Figure.note":
+		if e.ComplexityRoot.Figure.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Figure.Note(childComplexity), true
+	case "Figure.relations":
+		if e.ComplexityRoot.Figure.Relations == nil {
+			break
+		}
+
+		args, err := ec.field_Figure_relations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Figure.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
+	case "Figure.sources":
+		if e.ComplexityRoot.Figure.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Figure.Sources(childComplexity), true
+	case "Figure.unit":
+		if e.ComplexityRoot.Figure.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Figure.Unit(childComplexity), true
+	case "Figure.value":
+		if e.ComplexityRoot.Figure.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Figure.Value(childComplexity), true
+
+	case "FigureConnection.edges":
+		if e.ComplexityRoot.FigureConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FigureConnection.Edges(childComplexity), true
+	case "FigureConnection.nodes":
+		if e.ComplexityRoot.FigureConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FigureConnection.Nodes(childComplexity), true
+	case "FigureConnection.pageInfo":
+		if e.ComplexityRoot.FigureConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FigureConnection.PageInfo(childComplexity), true
+	case "FigureConnection.totalCount":
+		if e.ComplexityRoot.FigureConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FigureConnection.TotalCount(childComplexity), true
+
+	case "FigureEdge.cursor":
+		if e.ComplexityRoot.FigureEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FigureEdge.Cursor(childComplexity), true
+	case "FigureEdge.node":
+		if e.ComplexityRoot.FigureEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FigureEdge.Node(childComplexity), true
 
 	case "NodeKindCount.count":
 		if e.ComplexityRoot.NodeKindCount.Count == nil {
@@ -2284,6 +2556,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Facilities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.FacilityFilter), args["orderBy"].(*model.NodeOrder)), true
+	case "Query.facilityCoverage":
+		if e.ComplexityRoot.Query.FacilityCoverage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_facilityCoverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FacilityCoverage(childComplexity, args["asOf"].(*domain.Date), args["kinds"].([]model.TerritoryKind), args["signatory"].(*bool)), true
 	case "Query.facilityTypes":
 		if e.ComplexityRoot.Query.FacilityTypes == nil {
 			break
@@ -2295,6 +2578,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.FacilityTypes(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NodeFilter), args["orderBy"].(*model.NodeOrder)), true
+	case "Query.figures":
+		if e.ComplexityRoot.Query.Figures == nil {
+			break
+		}
+
+		args, err := ec.field_Query_figures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Figures(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.FigureFilter), args["orderBy"].(*model.NodeOrder)), true
 
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
@@ -2690,6 +2984,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.Kind(childComplexity), true
+	case "Source.licence":
+		if e.ComplexityRoot.Source.Licence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Licence(childComplexity), true
 	case "Source.name":
 		if e.ComplexityRoot.Source.Name == nil {
 			break
@@ -2719,6 +3019,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.Sources(childComplexity), true
+	case "Source.url":
+		if e.ComplexityRoot.Source.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.URL(childComplexity), true
 
 	case "SourceConnection.edges":
 		if e.ComplexityRoot.SourceConnection.Edges == nil {
@@ -2906,6 +3212,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Territory.ID(childComplexity), true
+	case "Territory.intercommunality":
+		if e.ComplexityRoot.Territory.Intercommunality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Territory.Intercommunality(childComplexity), true
+	case "Territory.intercommunalityCode":
+		if e.ComplexityRoot.Territory.IntercommunalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Territory.IntercommunalityCode(childComplexity), true
 	case "Territory.kind":
 		if e.ComplexityRoot.Territory.Kind == nil {
 			break
@@ -2924,6 +3242,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Territory.Parent(childComplexity), true
+	case "Territory.population":
+		if e.ComplexityRoot.Territory.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Territory.Population(childComplexity), true
+	case "Territory.postcodes":
+		if e.ComplexityRoot.Territory.Postcodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Territory.Postcodes(childComplexity), true
 	case "Territory.relations":
 		if e.ComplexityRoot.Territory.Relations == nil {
 			break
@@ -2935,6 +3265,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Territory.Relations(childComplexity, args["direction"].(*model.Direction), args["kinds"].([]model.RelationKind), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
+	case "Territory.siren":
+		if e.ComplexityRoot.Territory.Siren == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Territory.Siren(childComplexity), true
 	case "Territory.sources":
 		if e.ComplexityRoot.Territory.Sources == nil {
 			break
@@ -2972,6 +3308,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TerritoryConnection.TotalCount(childComplexity), true
+
+	case "TerritoryCoverage.facilities":
+		if e.ComplexityRoot.TerritoryCoverage.Facilities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TerritoryCoverage.Facilities(childComplexity), true
+	case "TerritoryCoverage.perTenThousand":
+		if e.ComplexityRoot.TerritoryCoverage.PerTenThousand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TerritoryCoverage.PerTenThousand(childComplexity), true
+	case "TerritoryCoverage.population":
+		if e.ComplexityRoot.TerritoryCoverage.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TerritoryCoverage.Population(childComplexity), true
+	case "TerritoryCoverage.signatory":
+		if e.ComplexityRoot.TerritoryCoverage.Signatory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TerritoryCoverage.Signatory(childComplexity), true
+	case "TerritoryCoverage.territory":
+		if e.ComplexityRoot.TerritoryCoverage.Territory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TerritoryCoverage.Territory(childComplexity), true
 
 	case "TerritoryEdge.cursor":
 		if e.ComplexityRoot.TerritoryEdge.Cursor == nil {
@@ -3171,6 +3538,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("DatedFilter", ec.unmarshalInputDatedFilter),
 			graphql.NewInputUnmarshaler("FacilityFilter", ec.unmarshalInputFacilityFilter),
+			graphql.NewInputUnmarshaler("FigureFilter", ec.unmarshalInputFigureFilter),
 			graphql.NewInputUnmarshaler("NodeFilter", ec.unmarshalInputNodeFilter),
 			graphql.NewInputUnmarshaler("NodeOrder", ec.unmarshalInputNodeOrder),
 			graphql.NewInputUnmarshaler("OrganizationFilter", ec.unmarshalInputOrganizationFilter),
@@ -3237,7 +3605,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "agreements.graphqls" "facilities.graphqls" "governance.graphqls" "history.graphqls" "network.graphqls" "node.graphqls" "organizations.graphqls" "query.graphqls" "search.graphqls" "stats.graphqls" "territories.graphqls"
+//go:embed "agreements.graphqls" "facilities.graphqls" "figures.graphqls" "governance.graphqls" "history.graphqls" "network.graphqls" "node.graphqls" "organizations.graphqls" "query.graphqls" "search.graphqls" "stats.graphqls" "territories.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3251,6 +3619,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "agreements.graphqls", Input: sourceData("agreements.graphqls"), BuiltIn: false},
 	{Name: "facilities.graphqls", Input: sourceData("facilities.graphqls"), BuiltIn: false},
+	{Name: "figures.graphqls", Input: sourceData("figures.graphqls"), BuiltIn: false},
 	{Name: "governance.graphqls", Input: sourceData("governance.graphqls"), BuiltIn: false},
 	{Name: "history.graphqls", Input: sourceData("history.graphqls"), BuiltIn: false},
 	{Name: "network.graphqls", Input: sourceData("network.graphqls"), BuiltIn: false},
@@ -3579,6 +3948,22 @@ func (ec *executionContext) childFields_Facility(ctx context.Context, field grap
 		return ec.fieldContext_Facility_relations(ctx, field)
 	case "address":
 		return ec.fieldContext_Facility_address(ctx, field)
+	case "postcode":
+		return ec.fieldContext_Facility_postcode(ctx, field)
+	case "siret":
+		return ec.fieldContext_Facility_siret(ctx, field)
+	case "geometry":
+		return ec.fieldContext_Facility_geometry(ctx, field)
+	case "location":
+		return ec.fieldContext_Facility_location(ctx, field)
+	case "status":
+		return ec.fieldContext_Facility_status(ctx, field)
+	case "opened":
+		return ec.fieldContext_Facility_opened(ctx, field)
+	case "closed":
+		return ec.fieldContext_Facility_closed(ctx, field)
+	case "note":
+		return ec.fieldContext_Facility_note(ctx, field)
 	case "agrement":
 		return ec.fieldContext_Facility_agrement(ctx, field)
 	case "agrementFrom":
@@ -3593,6 +3978,12 @@ func (ec *executionContext) childFields_Facility(ctx context.Context, field grap
 		return ec.fieldContext_Facility_federation(ctx, field)
 	case "territory":
 		return ec.fieldContext_Facility_territory(ctx, field)
+	case "commune":
+		return ec.fieldContext_Facility_commune(ctx, field)
+	case "locations":
+		return ec.fieldContext_Facility_locations(ctx, field)
+	case "statusHistory":
+		return ec.fieldContext_Facility_statusHistory(ctx, field)
 	case "zones":
 		return ec.fieldContext_Facility_zones(ctx, field)
 	}
@@ -3621,6 +4012,18 @@ func (ec *executionContext) childFields_FacilityEdge(ctx context.Context, field 
 		return ec.fieldContext_FacilityEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FacilityEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_FacilityStatusChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_FacilityStatusChange_date(ctx, field)
+	case "change":
+		return ec.fieldContext_FacilityStatusChange_change(ctx, field)
+	case "territory":
+		return ec.fieldContext_FacilityStatusChange_territory(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FacilityStatusChange", field.Name)
 }
 
 func (ec *executionContext) childFields_FacilityType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3667,6 +4070,58 @@ func (ec *executionContext) childFields_FacilityTypeEdge(ctx context.Context, fi
 		return ec.fieldContext_FacilityTypeEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FacilityTypeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Figure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Figure_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Figure_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_Figure_name(ctx, field)
+	case "sources":
+		return ec.fieldContext_Figure_sources(ctx, field)
+	case "relations":
+		return ec.fieldContext_Figure_relations(ctx, field)
+	case "value":
+		return ec.fieldContext_Figure_value(ctx, field)
+	case "unit":
+		return ec.fieldContext_Figure_unit(ctx, field)
+	case "date":
+		return ec.fieldContext_Figure_date(ctx, field)
+	case "description":
+		return ec.fieldContext_Figure_description(ctx, field)
+	case "note":
+		return ec.fieldContext_Figure_note(ctx, field)
+	case "about":
+		return ec.fieldContext_Figure_about(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Figure", field.Name)
+}
+
+func (ec *executionContext) childFields_FigureConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_FigureConnection_totalCount(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_FigureConnection_pageInfo(ctx, field)
+	case "edges":
+		return ec.fieldContext_FigureConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_FigureConnection_nodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FigureConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_FigureEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_FigureEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_FigureEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FigureEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_NodeKindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4109,6 +4564,10 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_publisher(ctx, field)
 	case "date":
 		return ec.fieldContext_Source_date(ctx, field)
+	case "url":
+		return ec.fieldContext_Source_url(ctx, field)
+	case "licence":
+		return ec.fieldContext_Source_licence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 }
@@ -4189,6 +4648,16 @@ func (ec *executionContext) childFields_Territory(ctx context.Context, field gra
 		return ec.fieldContext_Territory_type(ctx, field)
 	case "code":
 		return ec.fieldContext_Territory_code(ctx, field)
+	case "population":
+		return ec.fieldContext_Territory_population(ctx, field)
+	case "postcodes":
+		return ec.fieldContext_Territory_postcodes(ctx, field)
+	case "intercommunality":
+		return ec.fieldContext_Territory_intercommunality(ctx, field)
+	case "intercommunalityCode":
+		return ec.fieldContext_Territory_intercommunalityCode(ctx, field)
+	case "siren":
+		return ec.fieldContext_Territory_siren(ctx, field)
 	case "description":
 		return ec.fieldContext_Territory_description(ctx, field)
 	case "parent":
@@ -4221,6 +4690,22 @@ func (ec *executionContext) childFields_TerritoryConnection(ctx context.Context,
 		return ec.fieldContext_TerritoryConnection_nodes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TerritoryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TerritoryCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "territory":
+		return ec.fieldContext_TerritoryCoverage_territory(ctx, field)
+	case "facilities":
+		return ec.fieldContext_TerritoryCoverage_facilities(ctx, field)
+	case "population":
+		return ec.fieldContext_TerritoryCoverage_population(ctx, field)
+	case "perTenThousand":
+		return ec.fieldContext_TerritoryCoverage_perTenThousand(ctx, field)
+	case "signatory":
+		return ec.fieldContext_TerritoryCoverage_signatory(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TerritoryCoverage", field.Name)
 }
 
 func (ec *executionContext) childFields_TerritoryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4815,6 +5300,20 @@ func (ec *executionContext) field_FacilityType_relations_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Facility_commune_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Facility_federation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4889,6 +5388,34 @@ func (ec *executionContext) field_Facility_relations_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Facility_status_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Facility_territory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Facility_zones_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4900,6 +5427,52 @@ func (ec *executionContext) field_Facility_zones_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Figure_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (*model.Direction, error) {
+			return ec.unmarshalODirection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.RelationKind, error) {
+			return ec.unmarshalORelationKind2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -5555,6 +6128,36 @@ func (ec *executionContext) field_Query_facilities_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_facilityCoverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.TerritoryKind, error) {
+			return ec.unmarshalOTerritoryKind2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "signatory",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["signatory"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_facilityTypes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5593,6 +6196,60 @@ func (ec *executionContext) field_Query_facilityTypes_args(ctx context.Context, 
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.NodeFilter, error) {
 			return ec.unmarshalONodeFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.NodeOrder, error) {
+			return ec.unmarshalONodeOrder2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_figures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.FigureFilter, error) {
+			return ec.unmarshalOFigureFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFigureFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9603,6 +10260,220 @@ func (ec *executionContext) fieldContext_Facility_address(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Facility", field, true, false, "String")
 }
 
+func (ec *executionContext) _Facility_postcode(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_postcode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Postcode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_postcode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facility", field, true, false, "String")
+}
+
+func (ec *executionContext) _Facility_siret(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_siret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Siret(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_siret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facility", field, true, false, "String")
+}
+
+func (ec *executionContext) _Facility_geometry(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_geometry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Geometry(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.GeoJSON) graphql.Marshaler {
+			return ec.marshalOGeoJSON2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐGeoJSON(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_geometry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facility", field, true, false, "GeoJSON")
+}
+
+func (ec *executionContext) _Facility_location(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Location(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Point) graphql.Marshaler {
+			return ec.marshalOPoint2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPoint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facility",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Point(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Facility_status(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Status(fc.Args["asOf"].(*domain.Date)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FacilityStatus) graphql.Marshaler {
+			return ec.marshalNFacilityStatus2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_status(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facility",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type FacilityStatus does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Facility_status_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Facility_opened(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_opened(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Opened(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_opened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facility", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Facility_closed(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_closed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Closed(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_closed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facility", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Facility_note(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facility", field, true, false, "String")
+}
+
 func (ec *executionContext) _Facility_agrement(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9801,7 +10672,8 @@ func (ec *executionContext) _Facility_territory(ctx context.Context, field graph
 			return ec.fieldContext_Facility_territory(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Territory(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Territory(ctx, fc.Args["asOf"].(*domain.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Territory) graphql.Marshaler {
@@ -9811,7 +10683,7 @@ func (ec *executionContext) _Facility_territory(ctx context.Context, field graph
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Facility_territory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Facility_territory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Facility",
 		Field:      field,
@@ -9819,6 +10691,125 @@ func (ec *executionContext) fieldContext_Facility_territory(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Territory(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Facility_territory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Facility_commune(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_commune(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Commune(ctx, fc.Args["asOf"].(*domain.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Territory) graphql.Marshaler {
+			return ec.marshalOTerritory2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_commune(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facility",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Territory(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Facility_commune_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Facility_locations(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_locations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Locations(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facility",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Facility_statusHistory(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_statusHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusHistory(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FacilityStatusChange) graphql.Marshaler {
+			return ec.marshalNFacilityStatusChange2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatusChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_statusHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facility",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacilityStatusChange(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10037,6 +11028,84 @@ func (ec *executionContext) fieldContext_FacilityEdge_node(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacilityStatusChange_date(ctx context.Context, field graphql.CollectedField, obj *model.FacilityStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityStatusChange_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityStatusChange_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacilityStatusChange", field, false, false, "Date")
+}
+
+func (ec *executionContext) _FacilityStatusChange_change(ctx context.Context, field graphql.CollectedField, obj *model.FacilityStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityStatusChange_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FacilityChange) graphql.Marshaler {
+			return ec.marshalNFacilityChange2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityStatusChange_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacilityStatusChange", field, false, false, "FacilityChange")
+}
+
+func (ec *executionContext) _FacilityStatusChange_territory(ctx context.Context, field graphql.CollectedField, obj *model.FacilityStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityStatusChange_territory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Territory, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Territory) graphql.Marshaler {
+			return ec.marshalOTerritory2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityStatusChange_territory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FacilityStatusChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Territory(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10446,6 +11515,472 @@ func (ec *executionContext) fieldContext_FacilityTypeEdge_node(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_FacilityType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Figure_id(ctx context.Context, field graphql.CollectedField, obj *model.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Figure_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Figure_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Figure", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Figure_kind(ctx context.Context, field graphql.CollectedField, obj *model.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Figure_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Figure_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Figure", field, true, false, "NodeKind")
+}
+
+func (ec *executionContext) _Figure_name(ctx context.Context, field graphql.CollectedField, obj *model.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Figure_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Figure_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Figure", field, true, false, "String")
+}
+
+func (ec *executionContext) _Figure_sources(ctx context.Context, field graphql.CollectedField, obj *model.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Figure_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Figure_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Figure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Figure_relations(ctx context.Context, field graphql.CollectedField, obj *model.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Figure_relations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Figure_relations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Figure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Figure_relations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Figure_value(ctx context.Context, field graphql.CollectedField, obj *model.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Figure_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Figure_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Figure", field, true, false, "Float")
+}
+
+func (ec *executionContext) _Figure_unit(ctx context.Context, field graphql.CollectedField, obj *model.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Figure_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Figure_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Figure", field, true, false, "String")
+}
+
+func (ec *executionContext) _Figure_date(ctx context.Context, field graphql.CollectedField, obj *model.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Figure_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Figure_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Figure", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Figure_description(ctx context.Context, field graphql.CollectedField, obj *model.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Figure_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Figure_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Figure", field, true, false, "String")
+}
+
+func (ec *executionContext) _Figure_note(ctx context.Context, field graphql.CollectedField, obj *model.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Figure_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Figure_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Figure", field, true, false, "String")
+}
+
+func (ec *executionContext) _Figure_about(ctx context.Context, field graphql.CollectedField, obj *model.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Figure_about(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.About(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Figure_about(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Figure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FigureConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Figure]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FigureConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FigureConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FigureConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FigureConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Figure]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FigureConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FigureConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FigureConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FigureConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Figure]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FigureConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Figure]) graphql.Marshaler {
+			return ec.marshalNFigureEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FigureConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FigureConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FigureEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FigureConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Figure]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FigureConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Figure) graphql.Marshaler {
+			return ec.marshalNFigure2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFigureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FigureConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FigureConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Figure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FigureEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Figure]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FigureEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FigureEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FigureEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _FigureEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Figure]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FigureEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Figure) graphql.Marshaler {
+			return ec.marshalNFigure2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FigureEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FigureEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Figure(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14048,6 +15583,94 @@ func (ec *executionContext) fieldContext_Query_sources(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_figures(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_figures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Figures(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.FigureFilter), fc.Args["orderBy"].(*model.NodeOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Figure]) graphql.Marshaler {
+			return ec.marshalNFigureConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_figures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FigureConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_figures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_facilityCoverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_facilityCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FacilityCoverage(ctx, fc.Args["asOf"].(*domain.Date), fc.Args["kinds"].([]model.TerritoryKind), fc.Args["signatory"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TerritoryCoverage) graphql.Marshaler {
+			return ec.marshalNTerritoryCoverage2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryCoverageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_facilityCoverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TerritoryCoverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_facilityCoverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15406,6 +17029,52 @@ func (ec *executionContext) fieldContext_Source_date(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Source", field, true, false, "Date")
 }
 
+func (ec *executionContext) _Source_url(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
+}
+
+func (ec *executionContext) _Source_licence(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_licence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Licence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_licence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
+}
+
 func (ec *executionContext) _SourceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Source]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16134,6 +17803,121 @@ func (ec *executionContext) fieldContext_Territory_code(_ context.Context, field
 	return graphql.NewScalarFieldContext("Territory", field, true, false, "String")
 }
 
+func (ec *executionContext) _Territory_population(ctx context.Context, field graphql.CollectedField, obj *model.Territory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Territory_population(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Population(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Territory_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Territory", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Territory_postcodes(ctx context.Context, field graphql.CollectedField, obj *model.Territory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Territory_postcodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Postcodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Territory_postcodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Territory", field, true, false, "String")
+}
+
+func (ec *executionContext) _Territory_intercommunality(ctx context.Context, field graphql.CollectedField, obj *model.Territory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Territory_intercommunality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Intercommunality(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Territory_intercommunality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Territory", field, true, false, "String")
+}
+
+func (ec *executionContext) _Territory_intercommunalityCode(ctx context.Context, field graphql.CollectedField, obj *model.Territory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Territory_intercommunalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IntercommunalityCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Territory_intercommunalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Territory", field, true, false, "String")
+}
+
+func (ec *executionContext) _Territory_siren(ctx context.Context, field graphql.CollectedField, obj *model.Territory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Territory_siren(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Siren(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Territory_siren(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Territory", field, true, false, "String")
+}
+
 func (ec *executionContext) _Territory_description(ctx context.Context, field graphql.CollectedField, obj *model.Territory) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16513,6 +18297,130 @@ func (ec *executionContext) fieldContext_TerritoryConnection_nodes(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TerritoryCoverage_territory(ctx context.Context, field graphql.CollectedField, obj *model.TerritoryCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TerritoryCoverage_territory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Territory, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Territory) graphql.Marshaler {
+			return ec.marshalNTerritory2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TerritoryCoverage_territory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TerritoryCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Territory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TerritoryCoverage_facilities(ctx context.Context, field graphql.CollectedField, obj *model.TerritoryCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TerritoryCoverage_facilities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facilities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TerritoryCoverage_facilities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TerritoryCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TerritoryCoverage_population(ctx context.Context, field graphql.CollectedField, obj *model.TerritoryCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TerritoryCoverage_population(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Population, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TerritoryCoverage_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TerritoryCoverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TerritoryCoverage_perTenThousand(ctx context.Context, field graphql.CollectedField, obj *model.TerritoryCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TerritoryCoverage_perTenThousand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PerTenThousand, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TerritoryCoverage_perTenThousand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TerritoryCoverage", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TerritoryCoverage_signatory(ctx context.Context, field graphql.CollectedField, obj *model.TerritoryCoverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TerritoryCoverage_signatory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signatory, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TerritoryCoverage_signatory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TerritoryCoverage", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _TerritoryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Territory]) (ret graphql.Marshaler) {
@@ -18467,7 +20375,7 @@ func (ec *executionContext) unmarshalInputFacilityFilter(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ids", "nameContains", "type", "manager", "federation", "territory"}
+	fieldsInOrder := [...]string{"ids", "nameContains", "type", "manager", "federation", "territory", "within", "status", "asOf", "hasLocation", "bbox"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18516,6 +20424,41 @@ func (ec *executionContext) unmarshalInputFacilityFilter(ctx context.Context, ob
 				return it, err
 			}
 			it.Territory = data
+		case "within":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("within"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Within = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOFacilityStatus2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		case "hasLocation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLocation"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLocation = data
+		case "bbox":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bbox"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Bbox = data
 		}
 	}
 	return it, nil
@@ -18530,6 +20473,76 @@ func (ec *executionContext) unmarshalInputFacilityFilter(ctx context.Context, ob
 func UnmarshalFacilityFilter(ctx context.Context, raw any) (model.FacilityFilter, error) {
 	var out model.FacilityFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "FacilityFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFigureFilter(ctx context.Context, obj any) (model.FigureFilter, error) {
+	var it model.FigureFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ids", "nameContains", "about", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ids = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "about":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("about"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.About = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFigureFilter unmarshals raw into the FigureFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFigureFilter(ctx context.Context, raw any) (model.FigureFilter, error) {
+	var out model.FigureFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FigureFilter", raw, &out)
 	return out, err
 }
 
@@ -18961,6 +20974,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Objective(ctx, sel, obj)
+	case model.Figure:
+		return ec._Figure(ctx, sel, &obj)
+	case *model.Figure:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Figure(ctx, sel, obj)
 	case model.FacilityType:
 		return ec._FacilityType(ctx, sel, &obj)
 	case *model.FacilityType:
@@ -20056,6 +22076,46 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "postcode":
+			out.Values[i] = ec._Facility_postcode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "siret":
+			out.Values[i] = ec._Facility_siret(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "geometry":
+			out.Values[i] = ec._Facility_geometry(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "location":
+			out.Values[i] = ec._Facility_location(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Facility_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "opened":
+			out.Values[i] = ec._Facility_opened(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closed":
+			out.Values[i] = ec._Facility_closed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._Facility_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "agrement":
 			out.Values[i] = ec._Facility_agrement(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -20094,6 +22154,24 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Facility_territory(ctx, field, obj)
+				})
+		case "commune":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Facility_commune(ctx, field, obj)
+				})
+		case "locations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Facility_locations(ctx, field, obj)
+				})
+		case "statusHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Facility_statusHistory(ctx, field, obj)
 				})
 		case "zones":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -20185,6 +22263,49 @@ func (ec *executionContext) _FacilityEdge(ctx context.Context, sel ast.Selection
 		case "node":
 			out.Values[i] = ec._FacilityEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var facilityStatusChangeImplementors = []string{"FacilityStatusChange"}
+
+func (ec *executionContext) _FacilityStatusChange(ctx context.Context, sel ast.SelectionSet, obj *model.FacilityStatusChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, facilityStatusChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FacilityStatusChange")
+		case "date":
+			out.Values[i] = ec._FacilityStatusChange_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "change":
+			out.Values[i] = ec._FacilityStatusChange_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "territory":
+			out.Values[i] = ec._FacilityStatusChange_territory(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -20340,6 +22461,177 @@ func (ec *executionContext) _FacilityTypeEdge(ctx context.Context, sel ast.Selec
 			}
 		case "node":
 			out.Values[i] = ec._FacilityTypeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var figureImplementors = []string{"Figure", "Node"}
+
+func (ec *executionContext) _Figure(ctx context.Context, sel ast.SelectionSet, obj *model.Figure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, figureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Figure")
+		case "id":
+			out.Values[i] = ec._Figure_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Figure_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Figure_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._Figure_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "relations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Figure_relations(ctx, field, obj)
+				})
+		case "value":
+			out.Values[i] = ec._Figure_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			out.Values[i] = ec._Figure_unit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "date":
+			out.Values[i] = ec._Figure_date(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Figure_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._Figure_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "about":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Figure_about(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var figureConnectionImplementors = []string{"FigureConnection"}
+
+func (ec *executionContext) _FigureConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Figure]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, figureConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FigureConnection")
+		case "totalCount":
+			out.Values[i] = ec._FigureConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._FigureConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._FigureConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._FigureConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var figureEdgeImplementors = []string{"FigureEdge"}
+
+func (ec *executionContext) _FigureEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Figure]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, figureEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FigureEdge")
+		case "cursor":
+			out.Values[i] = ec._FigureEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._FigureEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21558,6 +23850,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_sources(ctx, field)
 				})
+		case "figures":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_figures(ctx, field)
+				})
+		case "facilityCoverage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_facilityCoverage(ctx, field)
+				})
 		case "neighborhood":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -22026,6 +24330,16 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "url":
+			out.Values[i] = ec._Source_url(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "licence":
+			out.Values[i] = ec._Source_licence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22293,6 +24607,31 @@ func (ec *executionContext) _Territory(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "population":
+			out.Values[i] = ec._Territory_population(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "postcodes":
+			out.Values[i] = ec._Territory_postcodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "intercommunality":
+			out.Values[i] = ec._Territory_intercommunality(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "intercommunalityCode":
+			out.Values[i] = ec._Territory_intercommunalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "siren":
+			out.Values[i] = ec._Territory_siren(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "description":
 			out.Values[i] = ec._Territory_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -22385,6 +24724,59 @@ func (ec *executionContext) _TerritoryConnection(ctx context.Context, sel ast.Se
 			}
 		case "nodes":
 			out.Values[i] = ec._TerritoryConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var territoryCoverageImplementors = []string{"TerritoryCoverage"}
+
+func (ec *executionContext) _TerritoryCoverage(ctx context.Context, sel ast.SelectionSet, obj *model.TerritoryCoverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, territoryCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TerritoryCoverage")
+		case "territory":
+			out.Values[i] = ec._TerritoryCoverage_territory(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "facilities":
+			out.Values[i] = ec._TerritoryCoverage_facilities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "population":
+			out.Values[i] = ec._TerritoryCoverage_population(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "perTenThousand":
+			out.Values[i] = ec._TerritoryCoverage_perTenThousand(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "signatory":
+			out.Values[i] = ec._TerritoryCoverage_signatory(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -23518,6 +25910,16 @@ func (ec *executionContext) marshalNFacility2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑg
 	return ec._Facility(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNFacilityChange2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityChange(ctx context.Context, v any) (model.FacilityChange, error) {
+	var res model.FacilityChange
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFacilityChange2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityChange(ctx context.Context, sel ast.SelectionSet, v model.FacilityChange) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNFacilityConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Facility]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "FacilityConnection!")
@@ -23548,6 +25950,40 @@ func (ec *executionContext) marshalNFacilityEdge2ᚖgithubᚗcomᚋcccs13ᚋcccs
 		return graphql.Null
 	}
 	return ec._FacilityEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFacilityStatus2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatus(ctx context.Context, v any) (model.FacilityStatus, error) {
+	var res model.FacilityStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFacilityStatus2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatus(ctx context.Context, sel ast.SelectionSet, v model.FacilityStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNFacilityStatusChange2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatusChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FacilityStatusChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFacilityStatusChange2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatusChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFacilityStatusChange2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatusChange(ctx context.Context, sel ast.SelectionSet, v *model.FacilityStatusChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FacilityStatusChange!")
+		return graphql.Null
+	}
+	return ec._FacilityStatusChange(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNFacilityType2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FacilityType) graphql.Marshaler {
@@ -23604,6 +26040,62 @@ func (ec *executionContext) marshalNFacilityTypeEdge2ᚖgithubᚗcomᚋcccs13ᚋ
 		return graphql.Null
 	}
 	return ec._FacilityTypeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFigure2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFigureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Figure) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFigure2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFigure(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFigure2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFigure(ctx context.Context, sel ast.SelectionSet, v *model.Figure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Figure!")
+		return graphql.Null
+	}
+	return ec._Figure(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFigureConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Figure]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FigureConnection!")
+		return graphql.Null
+	}
+	return ec._FigureConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFigureEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Figure]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFigureEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFigureEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Figure]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FigureEdge!")
+		return graphql.Null
+	}
+	return ec._FigureEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -24419,6 +26911,30 @@ func (ec *executionContext) marshalNTerritoryConnection2ᚖgithubᚗcomᚋcccs13
 	return ec._TerritoryConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTerritoryCoverage2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TerritoryCoverage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTerritoryCoverage2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryCoverage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTerritoryCoverage2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryCoverage(ctx context.Context, sel ast.SelectionSet, v *model.TerritoryCoverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TerritoryCoverage!")
+		return graphql.Null
+	}
+	return ec._TerritoryCoverage(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTerritoryEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Territory]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -24835,11 +27351,35 @@ func (ec *executionContext) unmarshalOFacilityFilter2ᚖgithubᚗcomᚋcccs13ᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOFacilityStatus2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatus(ctx context.Context, v any) (*model.FacilityStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.FacilityStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFacilityStatus2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatus(ctx context.Context, sel ast.SelectionSet, v *model.FacilityStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOFacilityType2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityType(ctx context.Context, sel ast.SelectionSet, v *model.FacilityType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._FacilityType(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFigureFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFigureFilter(ctx context.Context, v any) (*model.FigureFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFigureFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {

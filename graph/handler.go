@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -8,16 +9,16 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/cccs13/cccs-graph/domain"
@@ -25,22 +26,24 @@ import (
 	"github.com/cccs13/cccs-graph/loaders"
 )
 
-// Limits of one GraphQL request.
-type Limits struct {
-	Complexity int // largest operation cost, lists multiplied by their page size
-	Tokens     int // largest number of tokens the parser reads
-}
-
-// DefaultLimits are generous for real pages and refuse abusive nesting.
-var DefaultLimits = Limits{Complexity: 20000, Tokens: 5000}
-
 // Options configure the GraphQL handler.
 type Options struct {
-	Limits        Limits
-	Introspection bool
-	Logger        *slog.Logger
-	CacheEntries  int   // responses kept by the response cache; 0 switches it off
-	MaxBody       int64 // largest request body in bytes; 0 for DefaultMaxBody
+	Limits          Limits
+	Introspection   bool
+	Logger          *slog.Logger
+	CacheBytes      int       // response bodies kept by the response cache; 0 switches it off
+	QueryCacheBytes int       // parsed documents kept, weighed in bytes; 0 switches it off
+	MaxBody         int64     // largest request body in bytes; 0 for DefaultMaxBody
+	Counters        *Counters // counts what runs; nil when nobody reads them
+	// Admit, when set, wraps the handler once the body is read: a slow
+	// client does not hold a place while it sends.
+	Admit func(http.Handler) http.Handler
+}
+
+// Counters count the work the handler does, for metrics and for the tests
+// that prove a refused request ran nothing.
+type Counters struct {
+	Fields atomic.Int64 // fields resolved
 }
 
 // DefaultMaxBody is the request body limit when Options gives none.
@@ -60,24 +63,36 @@ func NewHandler(s Reader, opts Options) http.Handler {
 
 func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 	es := NewExecutableSchema(Config{Resolvers: resolvers})
-	srv := handler.New(costSchema{es})
+	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	queries := newQueryCache(opts.QueryCacheBytes)
+	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(opts.Limits.Tokens)
+	srv.SetDisableSuggestion(!opts.Introspection)
+	// Refusals before validation (shape, inputs, cost), then introspection.
+	srv.Use(&preflight{limits: opts.Limits, cache: queries, pricer: newPricer(es.Schema())})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	} else {
 		srv.Use(noIntrospection{})
 	}
-	srv.Use(&extension.ComplexityLimit{Func: func(context.Context, *graphql.OperationContext) int {
-		return opts.Limits.Complexity
-	}})
-	srv.AroundFields(limitInputLists)
+	if c := opts.Counters; c != nil {
+		srv.AroundFields(func(ctx context.Context, next graphql.Resolver) (any, error) {
+			c.Fields.Add(1)
+			return next(ctx)
+		})
+	}
+	srv.AroundFields(stopAtDeadline)
+	srv.AroundOperations(answerWhenStopped)
+	srv.AroundResponses(boundAnswer(opts.Limits))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Name != "" {
-			setOperationName(ctx, op.Name)
+		if op := graphql.GetOperationContext(ctx).Operation; op != nil {
+			markOperation(ctx, op)
+			if op.Name != "" {
+				setOperationName(ctx, op.Name)
+			}
 		}
 		return next(loaders.With(ctx, loaders.New(s)))
 	})
@@ -85,21 +100,39 @@ func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	srv.SetErrorPresenter(presentError(log))
+	srv.SetErrorPresenter(presentError(log, !opts.Introspection))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "resolver panic", "panic", p, "stack", string(debug.Stack()))
 		return errors.New("panic in resolver")
 	})
 	h := jsonStatus(srv)
-	if opts.CacheEntries > 0 {
-		h = newResponseCache(h, s, log, opts.CacheEntries)
+	if opts.CacheBytes > 0 {
+		h = newResponseCache(h, s, log, opts.CacheBytes)
 	}
-	return edge.ReadBody(cmp.Or(opts.MaxBody, DefaultMaxBody), edge.GraphQL, checkTransport(h))
+	h = checkTransport(h)
+	if opts.Admit != nil {
+		h = opts.Admit(h)
+	}
+	return edge.ReadBody(cmp.Or(opts.MaxBody, DefaultMaxBody), edge.GraphQL, h)
 }
 
-// presentError gives every error a code in extensions.code. Domain errors keep
-// their message; anything else is logged and answered "internal error".
-func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+// presentError gives every error a code in extensions.code and a message of
+// at most a few hundred bytes (without suggestions when the schema is private).
+func presentError(log *slog.Logger, private bool) graphql.ErrorPresenterFunc {
+	present := presentCode(log)
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		e := present(ctx, err)
+		if private {
+			e.Message = withoutSuggestions(e.Message)
+		}
+		e.Message = domain.Shorten(e.Message)
+		return e
+	}
+}
+
+// presentCode gives every error a code. Domain errors keep their message;
+// anything else is logged and answered "internal error".
+func presentCode(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
@@ -112,6 +145,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return withCode(gqlErr, requestErrorCode(gqlErr))
 		}
 		presented := graphql.DefaultErrorPresenter(ctx, err)
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			err = deadlineError(err) // a read stopped by the operation's context
+		}
 		var derr *domain.Error
 		if errors.As(err, &derr) {
 			presented.Message = derr.Message
@@ -163,20 +199,26 @@ func (w *statusRewriter) WriteHeader(code int) {
 func (w *statusRewriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // checkTransport answers, with a coded JSON error, what no transport takes:
-// another method (405), a POST body that is not JSON (415), or not valid JSON
-// (400, without echoing the body as gqlgen's own message would).
+// another method (405), a POST body that is not JSON (415), or a request that
+// is not a GraphQL request (400). The message never quotes the request:
+// gqlgen's own would echo the body, with Go type names.
 func checkTransport(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
-		case http.MethodGet, http.MethodOptions:
+		case http.MethodOptions:
+		case http.MethodGet:
+			if msg := checkGetParams(r); msg != "" {
+				requestError(w, http.StatusBadRequest, msg)
+				return
+			}
 		case http.MethodPost:
 			media, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			if media != "application/json" {
 				requestError(w, http.StatusUnsupportedMediaType, "POST a JSON body with Content-Type: application/json")
 				return
 			}
-			if !json.Valid(edge.Body(r)) {
-				requestError(w, http.StatusBadRequest, "the request body is not valid JSON")
+			if msg := checkPostBody(edge.Body(r)); msg != "" {
+				requestError(w, http.StatusBadRequest, msg)
 				return
 			}
 		default:
@@ -186,6 +228,59 @@ func checkTransport(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// postShape is the message of a POST body that is not a GraphQL request.
+const postShape = `the request body is not a GraphQL request: send a JSON object {"query": string, "operationName": string, "variables": object, "extensions": object}`
+
+// checkPostBody returns what is wrong with a POST body, "" when it is a
+// GraphQL request.
+func checkPostBody(body []byte) string {
+	var req map[string]json.RawMessage
+	if err := json.Unmarshal(body, &req); err != nil {
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) {
+			return "the request body is not valid JSON"
+		}
+		return postShape
+	}
+	for name, v := range req {
+		var ok bool
+		switch name {
+		case "query", "operationName":
+			ok = isJSON(v, '"')
+		case "variables", "extensions":
+			ok = isJSON(v, '{')
+		default:
+			ok = true // other members are ignored
+		}
+		if !ok {
+			return postShape
+		}
+	}
+	return ""
+}
+
+// checkGetParams returns what is wrong with a GET request's parameters, ""
+// when variables and extensions are JSON objects.
+func checkGetParams(r *http.Request) string {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return "the query string is not URL-encoded"
+	}
+	for _, name := range []string{"variables", "extensions"} {
+		if v := q.Get(name); v != "" && !(json.Valid([]byte(v)) && isJSON([]byte(v), '{')) {
+			return "the " + name + " parameter is not a JSON object"
+		}
+	}
+	return ""
+}
+
+// isJSON reports whether a valid JSON value is null or starts with first
+// (a string, an object).
+func isJSON(v []byte, first byte) bool {
+	v = bytes.TrimSpace(v)
+	return len(v) > 0 && (v[0] == first || string(v) == "null")
 }
 
 // requestError answers a request no transport takes, with a coded GraphQL error.

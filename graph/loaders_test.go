@@ -95,7 +95,7 @@ func BenchmarkListWithNestedRelations(b *testing.B) {
 			c.MustPost(facilitiesQuery, &resp, client.Var("n", 100))
 		}
 	})
-	cached := client.New(NewHandler(s, Options{Limits: DefaultLimits, CacheEntries: 16}))
+	cached := client.New(NewHandler(s, Options{Limits: DefaultLimits, CacheBytes: 1 << 20}))
 	b.Run("facilities-100-nested-cached", func(b *testing.B) {
 		for b.Loop() {
 			cached.MustPost(facilitiesQuery, &resp, client.Var("n", 100))

@@ -88,7 +88,7 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 			id   *string
 			dir  domain.Direction
 			kind domain.RelKind
-		}{{filter.Type, domain.Out, domain.RelInstanceOf}, {filter.Manager, domain.In, domain.RelManages}, {filter.Federation, domain.Out, domain.RelAffiliatedTo}, {filter.Territory, domain.Out, domain.RelLocatedIn}} {
+		}{{filter.Type, domain.Out, domain.RelInstanceOf}, {filter.Manager, domain.In, domain.RelManages}, {filter.Federation, domain.Out, domain.RelAffiliatedTo}, {filter.Territory, domain.Out, domain.RelLocatedIn}, {filter.Within, domain.Out, domain.RelLocatedIn}} {
 			if rel.id == nil {
 				continue
 			}
@@ -97,10 +97,20 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 			if err != nil {
 				return nil, err
 			}
+			if rel.id == filter.Within {
+				if linked, err = locatedWithin(ctx, *rel.id, linked); err != nil {
+					return nil, err
+				}
+			}
 			f = append(f, func(n *domain.Node) bool {
 				return slices.ContainsFunc(linked, func(l *domain.Node) bool { return l.ID == n.ID })
 			})
 		}
+		more, err := facilityPlaceAndStatus(filter)
+		if err != nil {
+			return nil, err
+		}
+		f = append(f, more...)
 	}
 	return connect[*model.Facility](r.list(ctx, domain.KindFacility, f, orderBy, args))
 }

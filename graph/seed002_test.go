@@ -9,14 +9,14 @@ func avenantFields(fields string) string { return onNode("avenant-1", "Amendment
 var seed002 = []seedFact{
 	// ------------------------------------------------------------ the document
 	{"Avenant n°1 à la Convention Cadre des Centres Sociaux et son Schéma Directeur de l’Animation de la Vie Sociale 2018-2021",
-		`{ amendments { totalCount nodes { number name } } }`, "amendments.nodes.{number,name}",
+		`{ amendments(filter: {nameContains: "Avenant n°1"}) { totalCount nodes { number name } } }`, "amendments.nodes.{number,name}",
 		factSet{"1 | Avenant n°1 à la Convention Cadre des Centres Sociaux et son Schéma Directeur de l'Animation de la Vie Sociale 2018-2021"}},
 	{"Fait à Marseille le 27 juin 2019", avenantFields("signedAt place"), "node.{signedAt,place}", "2019-06-27 | Marseille"},
 	{"Les articles modifiés précédemment prennent effet à compter du 1er janvier 2019.", avenantFields("effectiveFrom"), "node.effectiveFrom", "2019-01-01"},
 	{"il est proposé un avenant à la Convention Cadre 2018-2021", avenantFields("amends { id }"), "node.amends.id", "cccs-2018-2021"},
 	{"En 2018, la Convention Cadre a été signée par l’ensemble des partenaires pour une durée de 4 ans allant du 1er janvier 2018 au 31 décembre 2021",
 		onNode("cccs-2018-2021", "Agreement", "signedAt startDate endDate amendments { id }"), "node.{signedAt,startDate,endDate,amendments.id}",
-		"2018 | 2018-01-01 | 2021-12-31 | avenant-1"},
+		"2018 | 2018-01-01 | 2021-12-31 | avenant-1, avenant-2022"}, // avenant-2022: the web sources
 
 	// ------------------------------------------------------------ the parties
 	{"Entre : Les partenaires institutionnels [...] Des fédérations représentatives des centres sociaux",

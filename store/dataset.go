@@ -154,6 +154,9 @@ func checkKeys(file string, m *yaml.Node, allowed []string, what string) []Probl
 // are do not count as writes, so importing the same files twice changes
 // nothing. Returns EBADINPUT listing every bad record with its position.
 func (s *Store) Import(ctx context.Context, files ...File) (ImportResult, error) {
+	if err := s.checkFree(files...); err != nil {
+		return ImportResult{}, err
+	}
 	var p parsed
 	var probs []Problem
 	for _, f := range files {

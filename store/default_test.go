@@ -96,7 +96,8 @@ func TestEveryNodeAndRelationCitesASource(t *testing.T) {
 
 // TestEveryExcerptIsVerbatim checks each excerpt against the text of the
 // document it cites: the seeds in ../shared/seeds/, the geodata in
-// ../shared/data/geo/.
+// ../shared/data/geo/, and the files of ../shared/data/ that hold the
+// administrative data and the excerpts gathered from web pages.
 func TestEveryExcerptIsVerbatim(t *testing.T) {
 	shared := sharedDirBesideRepo(t)
 	if shared == "" {
@@ -114,20 +115,34 @@ func TestEveryExcerptIsVerbatim(t *testing.T) {
 			t.Errorf("%s: excerpt %q is not in %s", c.by, c.Excerpt, c.Source)
 		}
 	}
-	if len(texts) != 6 {
-		t.Errorf("citations name %d documents, want the five seeds and the geodata", len(texts))
+	if len(texts) < 40 {
+		t.Errorf("citations name %d documents, want the five seeds, the geodata, the communes and the web pages", len(texts))
 	}
 }
 
-// citedDocumentText reads the file of a source node from the shared directory.
+// citedDocumentText reads the file(s) of a source node from the shared
+// directory: `file` is a file name of seeds/ or data/geo/, or a
+// comma-separated list of paths under shared (data/network/facilities.csv).
 func citedDocumentText(t *testing.T, s *Store, shared, id string) string {
 	n, err := s.Node(ctx, id)
 	if err != nil {
 		t.Fatalf("source %s: %v", id, err)
 	}
-	name := n.Field("file")
-	for _, dir := range []string{"seeds", "data/geo"} {
+	var text strings.Builder
+	for name := range strings.SplitSeq(n.Field("file"), ",") {
+		text.WriteString(sharedFileText(t, shared, id, strings.TrimSpace(name)))
+		text.WriteString("\n")
+	}
+	return text.String()
+}
+
+func sharedFileText(t *testing.T, shared, id, name string) string {
+	for _, dir := range []string{"seeds", "data/geo", "."} {
 		b, err := os.ReadFile(filepath.Join(shared, dir, name))
+		if err == nil && strings.HasSuffix(name, ".csv") {
+			// A CSV cell doubles its quotes: an excerpt quotes the cell's text.
+			return string(b) + "\n" + strings.ReplaceAll(string(b), `""`, `"`)
+		}
 		if err == nil {
 			return string(b)
 		}
@@ -135,6 +150,6 @@ func citedDocumentText(t *testing.T, s *Store, shared, id string) string {
 			t.Fatal(err)
 		}
 	}
-	t.Fatalf("source %s: file %q is neither in %s/seeds nor in %s/data/geo", id, name, shared, shared)
+	t.Fatalf("source %s: file %q is neither in %s/seeds nor in %s/data/geo nor a path under %s", id, name, shared, shared, shared)
 	return ""
 }

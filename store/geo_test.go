@@ -394,7 +394,7 @@ func TestIndexIsRebuiltAtOpenAndRestore(t *testing.T) {
 	}
 	defer reopened.Close()
 	restored := openTest(t)
-	if err := restored.Restore(ctx, &backup); err != nil {
+	if err := restored.Restore(ctx, bytes.NewReader(backup.Bytes())); err != nil {
 		t.Fatal(err)
 	}
 	for name, st := range map[string]*Store{"reopened": reopened, "restored": restored} {

@@ -56,6 +56,16 @@ func (b BBox) Validate() error {
 
 func inRange(v, limit float64) bool { return v >= -limit && v <= limit }
 
+// Contains reports whether p lies in b, its edges included.
+func (b BBox) Contains(p Point) bool {
+	for _, bound := range b.bounds() {
+		if bound.Bound().Contains(orb.Point{p.Lon, p.Lat}) {
+			return true
+		}
+	}
+	return false
+}
+
 // Union returns the box covering b and o (boxes that cross the antimeridian
 // are not merged: the union of a layer's boxes is for its extent).
 func (b BBox) Union(o BBox) BBox {

@@ -39,7 +39,7 @@ func (r LayerResult) Changed() bool {
 // '-', and the code made an id ("insee-13055", "zvs-13055-nord").
 var territoryIDPrefixes = map[string]string{
 	"departement": "fr", "arrondissement": "arr", "canton": "canton", "commune": "insee",
-	"zone-de-vie-sociale": "zvs", "priority-area": "priority", "itc-territory": "itc",
+	"zone-de-vie-sociale": "zvs", "priority-area": "priority", "itc-territory": "itc", "arrondissement-municipal": "insee",
 }
 
 // territoryID is the id a new territory of a kind with a code gets.
@@ -77,6 +77,9 @@ func (s *Store) ImportLayer(ctx context.Context, l Layer) (LayerResult, error) {
 	if !slices.Contains(domain.TerritoryTypes, l.Kind) {
 		return LayerResult{}, domain.Errorf(domain.EBADINPUT, "unknown territory type %q: one of %s", l.Kind, strings.Join(domain.TerritoryTypes, ", "))
 	}
+	if err := s.checkFree(l.File); err != nil {
+		return LayerResult{}, err
+	}
 	feats, probs := parseLayer(l.Kind, l.File.Data)
 	var res LayerResult
 	err := s.update(ctx, func(txn *badger.Txn) error {
@@ -112,13 +115,18 @@ func (s *Store) ImportLayer(ctx context.Context, l Layer) (LayerResult, error) {
 const maxListedProblems = 1000
 
 func layerError(file string, probs []string) error {
+	return problemsError(file+": the layer has", probs)
+}
+
+// problemsError is EBADINPUT listing the problems of a file, at most
+// maxListedProblems of them.
+func problemsError(what string, probs []string) error {
 	listed := probs[:min(len(probs), maxListedProblems)]
 	more := ""
 	if len(probs) > len(listed) {
 		more = fmt.Sprintf("\n... and %d more", len(probs)-len(listed))
 	}
-	return domain.Errorf(domain.EBADINPUT, "%s: the layer has %d problem(s), nothing was imported:\n%s%s",
-		file, len(probs), strings.Join(listed, "\n"), more)
+	return domain.Errorf(domain.EBADINPUT, "%s %d problem(s), nothing was imported:\n%s%s", what, len(probs), strings.Join(listed, "\n"), more)
 }
 
 // layerSource returns the source node the layer's territories cite: l.Source,

@@ -65,16 +65,24 @@ func (s *Store) NodesOfKind(ctx context.Context, kind domain.Kind) ([]*domain.No
 		return nil, domain.Errorf(domain.EBADINPUT, "unknown node kind %q", kind)
 	}
 	var out []*domain.Node
-	err := s.view(ctx, func(txn *badger.Txn) error {
-		prefix := kindPrefix(kc)
-		return scanKeys(ctx, txn, prefix, func(key []byte) error {
-			var n domain.Node
-			if err := getNode(txn, string(key[len(prefix):]), &n); err != nil {
-				return err
-			}
-			out = append(out, &n)
-			return nil
-		})
+	err := s.view(ctx, func(txn *badger.Txn) (err error) {
+		out, err = nodesOfKind(ctx, txn, kc)
+		return err
+	})
+	return out, err
+}
+
+// nodesOfKind reads every node of a kind (by its code) in txn, in id order.
+func nodesOfKind(ctx context.Context, txn *badger.Txn, kc byte) ([]*domain.Node, error) {
+	var out []*domain.Node
+	prefix := kindPrefix(kc)
+	err := scanKeys(ctx, txn, prefix, func(key []byte) error {
+		var n domain.Node
+		if err := getNode(txn, string(key[len(prefix):]), &n); err != nil {
+			return err
+		}
+		out = append(out, &n)
+		return nil
 	})
 	return out, err
 }

@@ -23,9 +23,16 @@ func (c Cursor) String() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// ParseCursor decodes a client's cursor. Returns EBADINPUT if it is not one.
+// maxCursor is the longest cursor: a key and an id, base64-encoded JSON.
+const maxCursor = 1024
+
+// ParseCursor decodes a client's cursor. Returns EBADINPUT if it is not one;
+// a cursor longer than any this server writes is refused without decoding.
 func ParseCursor(s string) (Cursor, error) {
 	var c Cursor
+	if len(s) > maxCursor {
+		return Cursor{}, domain.Errorf(domain.EBADINPUT, "invalid cursor %q: longer than %d bytes", s, maxCursor)
+	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err == nil {
 		err = json.Unmarshal(b, &c)

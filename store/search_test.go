@@ -206,7 +206,7 @@ func TestSearchAfterRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	dst := openTest(t)
-	if err := dst.Restore(ctx, &backup); err != nil {
+	if err := dst.Restore(ctx, bytes.NewReader(backup.Bytes())); err != nil {
 		t.Fatal(err)
 	}
 	if got := hitIDs(t, dst, "gamma"); !slices.Equal(got, []string{"gamma"}) {

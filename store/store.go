@@ -23,6 +23,7 @@ import (
 // Store is a graph store on one Badger database.
 type Store struct {
 	db    *badger.DB
+	dir   string // "" in memory
 	log   *slog.Logger
 	reads atomic.Int64
 	geo   atomic.Pointer[geoIndex] // the spatial index (spatial.go)
@@ -54,6 +55,10 @@ func Open(dir string, log *slog.Logger) (*Store, error) {
 		WithMemTableSize(memTableSize).WithBlockCacheSize(blockCacheSize).WithNumMemtables(2)
 	if dir == "" {
 		opts = opts.WithInMemory(true)
+	} else if err := CheckFree(dir, MinFree); err != nil {
+		return nil, err
+	} else if err := clearEmptyLogs(dir); err != nil {
+		return nil, err
 	}
 	db, err := badger.Open(opts)
 	if err != nil {
@@ -62,7 +67,7 @@ func Open(dir string, log *slog.Logger) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open badger in %q: %w", dir, err)
 	}
-	s := &Store{db: db, log: log}
+	s := &Store{db: db, dir: dir, log: log}
 	ctx := context.Background() // opening is not a request: nothing cancels it
 	if err := s.checkSchema(); err != nil {
 		db.Close()
@@ -163,10 +168,14 @@ func (s *Store) update(ctx context.Context, fn func(*badger.Txn) error) error {
 }
 
 // DataVersion is a counter bumped by every write that changes data: caches
-// and ETags key on it.
+// and ETags key on it. Its read is not counted in Reads: every request makes
+// it for its cache key, before anything else runs.
 func (s *Store) DataVersion(ctx context.Context) (uint64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
 	var v uint64
-	err := s.view(ctx, func(txn *badger.Txn) error {
+	err := s.db.View(func(txn *badger.Txn) error {
 		var err error
 		v, err = dataVersion(txn)
 		return err

@@ -38,6 +38,8 @@ type (
 	FacilityEdge           = Edge[*Facility]
 	FacilityTypeConnection = Connection[*FacilityType]
 	FacilityTypeEdge       = Edge[*FacilityType]
+	FigureConnection       = Connection[*Figure]
+	FigureEdge             = Edge[*Figure]
 	ObjectiveConnection    = Connection[*Objective]
 	ObjectiveEdge          = Edge[*Objective]
 	OrganizationConnection = Connection[*Organization]

@@ -47,6 +47,40 @@ type FacilityFilter struct {
 	Federation *string `json:"federation,omitempty"`
 	// Only facilities located in this territory.
 	Territory *string `json:"territory,omitempty"`
+	// Only facilities located in this territory or in one inside it (a commune and its arrondissements).
+	Within *string `json:"within,omitempty"`
+	// Only facilities with this status at asOf (today when omitted).
+	Status *FacilityStatus `json:"status,omitempty"`
+	// The date status is read at.
+	AsOf *domain.Date `json:"asOf,omitempty"`
+	// Only facilities with (true) or without (false) coordinates.
+	HasLocation *bool `json:"hasLocation,omitempty"`
+	// Only facilities whose point lies in this box: [west, south, east, north] in WGS84 degrees (edges included).
+	Bbox []float64 `json:"bbox,omitempty"`
+}
+
+// A change of a facility's status: it opened, moved or closed.
+type FacilityStatusChange struct {
+	// When, with the precision the source gives.
+	Date domain.Date `json:"date"`
+	// What changed.
+	Change FacilityChange `json:"change"`
+	// Where it is from then on (for an opening or a move), null when not known.
+	Territory *Territory `json:"territory,omitempty"`
+}
+
+// Filter on figures.
+type FigureFilter struct {
+	// Only these ids.
+	Ids []string `json:"ids,omitempty"`
+	// Only figures whose name contains this text (case- and accent-insensitive).
+	NameContains *string `json:"nameContains,omitempty"`
+	// Only figures about this node.
+	About *string `json:"about,omitempty"`
+	// Only figures dated on or after this date (overlapping it, for a partial date).
+	From *domain.Date `json:"from,omitempty"`
+	// Only figures dated on or before this date.
+	To *domain.Date `json:"to,omitempty"`
 }
 
 // Filter shared by every collection; each collection's filter adds its own fields.
@@ -220,6 +254,20 @@ type Subgraph struct {
 	Truncated bool `json:"truncated"`
 }
 
+// How many facilities a commune or an arrondissement hosts, for its population, and whether its commune signs.
+type TerritoryCoverage struct {
+	// The commune or arrondissement municipal.
+	Territory *Territory `json:"territory"`
+	// Facilities located in it (for a commune: in it or in its arrondissements) and open at the date.
+	Facilities int `json:"facilities"`
+	// Its legal population, null when unknown.
+	Population *int `json:"population,omitempty"`
+	// Facilities per 10,000 inhabitants, null without a population.
+	PerTenThousand *float64 `json:"perTenThousand,omitempty"`
+	// Whether the organisation administering the commune (Marseille for an arrondissement) is a signatory of the Convention Cadre at the date.
+	Signatory bool `json:"signatory"`
+}
+
 // Filter on territories.
 type TerritoryFilter struct {
 	// Only these ids.
@@ -344,6 +392,125 @@ func (e Direction) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What happened to a facility.
+type FacilityChange string
+
+const (
+	FacilityChangeOpened FacilityChange = "OPENED"
+	FacilityChangeMoved  FacilityChange = "MOVED"
+	FacilityChangeClosed FacilityChange = "CLOSED"
+)
+
+var AllFacilityChange = []FacilityChange{
+	FacilityChangeOpened,
+	FacilityChangeMoved,
+	FacilityChangeClosed,
+}
+
+func (e FacilityChange) IsValid() bool {
+	switch e {
+	case FacilityChangeOpened, FacilityChangeMoved, FacilityChangeClosed:
+		return true
+	}
+	return false
+}
+
+func (e FacilityChange) String() string {
+	return string(e)
+}
+
+func (e *FacilityChange) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FacilityChange(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FacilityChange", str)
+	}
+	return nil
+}
+
+func (e FacilityChange) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FacilityChange) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FacilityChange) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether a facility is open at a date.
+type FacilityStatus string
+
+const (
+	// Open: not closed at that date (and opened by then, when the opening is known).
+	FacilityStatusOpen FacilityStatus = "OPEN"
+	// Closed at or before that date.
+	FacilityStatusClosed FacilityStatus = "CLOSED"
+	// Not yet opened at that date.
+	FacilityStatusNotYetOpen FacilityStatus = "NOT_YET_OPEN"
+)
+
+var AllFacilityStatus = []FacilityStatus{
+	FacilityStatusOpen,
+	FacilityStatusClosed,
+	FacilityStatusNotYetOpen,
+}
+
+func (e FacilityStatus) IsValid() bool {
+	switch e {
+	case FacilityStatusOpen, FacilityStatusClosed, FacilityStatusNotYetOpen:
+		return true
+	}
+	return false
+}
+
+func (e FacilityStatus) String() string {
+	return string(e)
+}
+
+func (e *FacilityStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FacilityStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FacilityStatus", str)
+	}
+	return nil
+}
+
+func (e FacilityStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FacilityStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FacilityStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The kind of a node of the graph.
 type NodeKind string
 
@@ -378,6 +545,8 @@ const (
 	NodeKindEvent NodeKind = "EVENT"
 	// A person: signatory or office holder.
 	NodeKindPerson NodeKind = "PERSON"
+	// A figure a source states (a count, an amount), with its date.
+	NodeKindFigure NodeKind = "FIGURE"
 )
 
 var AllNodeKind = []NodeKind{
@@ -396,11 +565,12 @@ var AllNodeKind = []NodeKind{
 	NodeKindObjective,
 	NodeKindEvent,
 	NodeKindPerson,
+	NodeKindFigure,
 }
 
 func (e NodeKind) IsValid() bool {
 	switch e {
-	case NodeKindSource, NodeKindOrganization, NodeKindTerritory, NodeKindFacility, NodeKindFacilityType, NodeKindBody, NodeKindAgreement, NodeKindAmendment, NodeKindArticle, NodeKindProgramme, NodeKindOrientation, NodeKindTheme, NodeKindObjective, NodeKindEvent, NodeKindPerson:
+	case NodeKindSource, NodeKindOrganization, NodeKindTerritory, NodeKindFacility, NodeKindFacilityType, NodeKindBody, NodeKindAgreement, NodeKindAmendment, NodeKindArticle, NodeKindProgramme, NodeKindOrientation, NodeKindTheme, NodeKindObjective, NodeKindEvent, NodeKindPerson, NodeKindFigure:
 		return true
 	}
 	return false
@@ -757,6 +927,8 @@ const (
 	RelationKindConcerns RelationKind = "CONCERNS"
 	// An organization took over from another.
 	RelationKindSucceeds RelationKind = "SUCCEEDS"
+	// A figure is about a node (the territory, agreement or organisation it counts or measures).
+	RelationKindAbout RelationKind = "ABOUT"
 )
 
 var AllRelationKind = []RelationKind{
@@ -783,11 +955,12 @@ var AllRelationKind = []RelationKind{
 	RelationKindInstanceOf,
 	RelationKindConcerns,
 	RelationKindSucceeds,
+	RelationKindAbout,
 }
 
 func (e RelationKind) IsValid() bool {
 	switch e {
-	case RelationKindSignatory, RelationKindSigned, RelationKindPartyTo, RelationKindInitiated, RelationKindChairs, RelationKindMemberOf, RelationKindHoldsOffice, RelationKindPartOf, RelationKindAmends, RelationKindModifies, RelationKindRenews, RelationKindEstablishes, RelationKindFunds, RelationKindDelivers, RelationKindActorIn, RelationKindAdministers, RelationKindManages, RelationKindAffiliatedTo, RelationKindLocatedIn, RelationKindServes, RelationKindInstanceOf, RelationKindConcerns, RelationKindSucceeds:
+	case RelationKindSignatory, RelationKindSigned, RelationKindPartyTo, RelationKindInitiated, RelationKindChairs, RelationKindMemberOf, RelationKindHoldsOffice, RelationKindPartOf, RelationKindAmends, RelationKindModifies, RelationKindRenews, RelationKindEstablishes, RelationKindFunds, RelationKindDelivers, RelationKindActorIn, RelationKindAdministers, RelationKindManages, RelationKindAffiliatedTo, RelationKindLocatedIn, RelationKindServes, RelationKindInstanceOf, RelationKindConcerns, RelationKindSucceeds, RelationKindAbout:
 		return true
 	}
 	return false
@@ -842,6 +1015,8 @@ const (
 	TerritoryKindPriorityArea TerritoryKind = "PRIORITY_AREA"
 	// A territory of an Instance Territoriale de Concertation.
 	TerritoryKindItcTerritory TerritoryKind = "ITC_TERRITORY"
+	// An arrondissement municipal of Marseille (INSEE 13201 to 13216), inside the commune.
+	TerritoryKindArrondissementMunicipal TerritoryKind = "ARRONDISSEMENT_MUNICIPAL"
 )
 
 var AllTerritoryKind = []TerritoryKind{
@@ -852,11 +1027,12 @@ var AllTerritoryKind = []TerritoryKind{
 	TerritoryKindZoneDeVieSociale,
 	TerritoryKindPriorityArea,
 	TerritoryKindItcTerritory,
+	TerritoryKindArrondissementMunicipal,
 }
 
 func (e TerritoryKind) IsValid() bool {
 	switch e {
-	case TerritoryKindDepartement, TerritoryKindArrondissement, TerritoryKindCanton, TerritoryKindCommune, TerritoryKindZoneDeVieSociale, TerritoryKindPriorityArea, TerritoryKindItcTerritory:
+	case TerritoryKindDepartement, TerritoryKindArrondissement, TerritoryKindCanton, TerritoryKindCommune, TerritoryKindZoneDeVieSociale, TerritoryKindPriorityArea, TerritoryKindItcTerritory, TerritoryKindArrondissementMunicipal:
 		return true
 	}
 	return false

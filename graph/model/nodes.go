@@ -60,6 +60,7 @@ type (
 	Event        struct{ base }
 	Person       struct{ base }
 	Source       struct{ base }
+	Figure       struct{ base }
 )
 
 // wrappers make the GraphQL type of each node kind; a test checks that
@@ -80,6 +81,7 @@ var wrappers = map[domain.Kind]func(base) Node{
 	domain.KindObjective:    func(b base) Node { return &Objective{b} },
 	domain.KindEvent:        func(b base) Node { return &Event{b} },
 	domain.KindPerson:       func(b base) Node { return &Person{b} },
+	domain.KindFigure:       func(b base) Node { return &Figure{b} },
 }
 
 // Wrap returns the GraphQL type for a stored node; nil for nil or for a kind

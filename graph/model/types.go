@@ -120,9 +120,9 @@ func (f *Facility) Federation(ctx context.Context, asOf *domain.Date) (*Organiza
 	return relatedOne[*Organization](ctx, f.N.ID, domain.Out, domain.RelAffiliatedTo, asOf)
 }
 
-// Territory is where f is located.
-func (f *Facility) Territory(ctx context.Context) (*Territory, error) {
-	return relatedOne[*Territory](ctx, f.N.ID, domain.Out, domain.RelLocatedIn, nil)
+// Territory is where f is located at asOf (today when nil).
+func (f *Facility) Territory(ctx context.Context, asOf *domain.Date) (*Territory, error) {
+	return relatedOne[*Territory](ctx, f.N.ID, domain.Out, domain.RelLocatedIn, asOf)
 }
 
 // Zones are the zones de vie sociale f serves.

@@ -80,8 +80,12 @@ func copyID(id string, i int) string {
 	if i == 0 {
 		return id
 	}
-	return id + "-x" + strconv.Itoa(i)
+	suffix := "-x" + strconv.Itoa(i)
+	return id[:min(len(id), maxID-len(suffix))] + suffix // ids hold at most 80 characters
 }
+
+// maxID is the longest id domain.ValidID accepts.
+const maxID = 80
 
 func copyName(name string, i int) string {
 	if i == 0 {

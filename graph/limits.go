@@ -1,0 +1,244 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+	lru "github.com/hashicorp/golang-lru/v2/simplelru"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/cccs13/cccs-graph/domain"
+)
+
+// Limits of one GraphQL request. Each is refused before execution, except
+// the deadline and the answer size, which stop an operation that runs.
+type Limits struct {
+	Complexity    int // largest operation cost, lists multiplied by their page size
+	Tokens        int // largest number of tokens the parser reads
+	Selections    int // most fields and fragments in one document, counted as written
+	SetSelections int // most selections in one selection set
+	InputBytes    int // longest string in a variable or an argument
+	Errors        int // most errors in one answer; the rest are summed up in one
+	AnswerBytes   int // largest "data" of one answer
+}
+
+// DefaultLimits are generous for real pages and refuse abusive shapes.
+var DefaultLimits = Limits{
+	Complexity: 50000, Tokens: 5000, Selections: 1000, SetSelections: 250,
+	InputBytes: 16 << 10, Errors: 20, AnswerBytes: 16 << 20,
+}
+
+// preflight refuses, before validation and execution, documents with more
+// selections than the limits (validation rules compare fields pairwise:
+// 5,000 repeated fields cost seconds), with inputs too large, or whose
+// operation costs more than the limit. It works on the parsed document,
+// taken from the query cache when it is there.
+type preflight struct {
+	limits Limits
+	cache  *queryCache
+	pricer *pricer
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+} = (*preflight)(nil)
+
+func (*preflight) ExtensionName() string                   { return "Preflight" }
+func (*preflight) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (l *preflight) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	doc, cached := l.cache.Get(ctx, p.Query)
+	if !cached {
+		var err error
+		doc, err = parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.limits.Tokens)
+		if err != nil {
+			return nil // the executor parses again and reports the error
+		}
+		if err := l.checkSelections(doc); err != nil {
+			return err
+		}
+	}
+	op := doc.Operations.ForName(p.OperationName)
+	if op == nil {
+		return nil // the executor says which operation is missing
+	}
+	if err := checkInputs(doc, op, p.Variables, l.limits.InputBytes); err != nil {
+		return err
+	}
+	if cost := l.pricer.Cost(doc, op, p.Variables); cost > l.limits.Complexity {
+		return costError(cost, l.limits.Complexity)
+	}
+	return nil
+}
+
+// checkSelections counts a document's selections as written.
+func (l *preflight) checkSelections(doc *ast.QueryDocument) *gqlerror.Error {
+	var total, widest int
+	var count func(ast.SelectionSet)
+	count = func(set ast.SelectionSet) {
+		total += len(set)
+		widest = max(widest, len(set))
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				count(s.SelectionSet)
+			case *ast.InlineFragment:
+				count(s.SelectionSet)
+			}
+		}
+	}
+	for _, op := range doc.Operations {
+		count(op.SelectionSet)
+	}
+	for _, f := range doc.Fragments {
+		count(f.SelectionSet)
+	}
+	switch {
+	case total > l.limits.Selections:
+		return limitError("the document has %d selections; at most %d", total, l.limits.Selections)
+	case widest > l.limits.SetSelections:
+		return limitError("a selection set has %d selections; at most %d", widest, l.limits.SetSelections)
+	}
+	return nil
+}
+
+func limitError(format string, args ...any) *gqlerror.Error {
+	err := gqlerror.Errorf(format, args...)
+	err.Extensions = map[string]any{"code": domain.ECOMPLEXITY}
+	return err
+}
+
+// queryCache keeps parsed and validated documents, bounded in bytes: each
+// document weighs astWeight times its text, and texts longer than
+// maxCachedQuery (huge literals) are not kept at all.
+type queryCache struct {
+	mu       sync.Mutex
+	lru      *lru.LRU[string, *ast.QueryDocument]
+	bytes    int
+	maxBytes int
+}
+
+const (
+	astWeight      = 16 // a parsed document's memory over its text's length (measured: 8 to 14)
+	maxCachedQuery = 16 << 10
+)
+
+var _ graphql.Cache[*ast.QueryDocument] = (*queryCache)(nil)
+
+func newQueryCache(maxBytes int) *queryCache {
+	c := &queryCache{maxBytes: maxBytes}
+	c.lru, _ = lru.NewLRU[string, *ast.QueryDocument](1<<30, func(q string, _ *ast.QueryDocument) {
+		c.bytes -= astWeight * len(q)
+	})
+	return c
+}
+
+func (c *queryCache) Get(_ context.Context, query string) (*ast.QueryDocument, bool) {
+	if c.maxBytes == 0 {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Get(query)
+}
+
+func (c *queryCache) Add(_ context.Context, query string, doc *ast.QueryDocument) {
+	weight := astWeight * len(query)
+	if len(query) > maxCachedQuery || weight > c.maxBytes {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lru.Contains(query) {
+		return
+	}
+	c.lru.Add(query, doc)
+	c.bytes += weight
+	for c.bytes > c.maxBytes {
+		c.lru.RemoveOldest()
+	}
+}
+
+// Bytes is the weight of the documents kept.
+func (c *queryCache) Bytes() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.bytes
+}
+
+// stopAtDeadline refuses to resolve a field once the operation's context is
+// done (its deadline passed, or the client went away): the rest of the
+// answer is not computed.
+func stopAtDeadline(ctx context.Context, next graphql.Resolver) (any, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, deadlineError(err)
+	}
+	return next(ctx)
+}
+
+// deadlineError is the coded error of an operation stopped by its context.
+func deadlineError(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return domain.Errorf(domain.ETIMEOUT, "the operation took longer than this server allows and was stopped: ask for less")
+	}
+	return domain.Errorf(domain.ETIMEOUT, "the request was cancelled")
+}
+
+// answerWhenStopped answers TIMEOUT for an operation whose context ended
+// before it ran: gqlgen's executor then gives no answer at all ("null").
+func answerWhenStopped(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	h := next(ctx)
+	answered := false
+	return func(ctx context.Context) *graphql.Response {
+		resp := h(ctx)
+		if resp == nil && !answered && ctx.Err() != nil {
+			resp = &graphql.Response{Errors: gqlerror.List{codedError(deadlineError(ctx.Err()))}}
+		}
+		answered = true
+		return resp
+	}
+}
+
+// boundAnswer caps an answer: the number of its errors (the rest summed up in
+// a last one) and the size of its data.
+func boundAnswer(limits Limits) graphql.ResponseMiddleware {
+	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if resp == nil {
+			return nil
+		}
+		if limits.AnswerBytes > 0 && len(resp.Data) > limits.AnswerBytes {
+			resp.Data = nil
+			resp.Errors = append(gqlerror.List{limitError("the answer is larger than %d bytes: ask for fewer items or fewer fields", limits.AnswerBytes)}, resp.Errors...)
+		}
+		if n := len(resp.Errors); limits.Errors > 0 && n > limits.Errors {
+			rest := resp.Errors[limits.Errors:]
+			more := gqlerror.Errorf("and %d more errors", len(rest))
+			more.Extensions = map[string]any{"code": rest[0].Extensions["code"]}
+			resp.Errors = append(resp.Errors[:limits.Errors:limits.Errors], more)
+		}
+		return resp
+	}
+}
+
+func codedError(err error) *gqlerror.Error {
+	e := gqlerror.Errorf("%s", domain.ErrorMessage(err))
+	e.Extensions = map[string]any{"code": domain.ErrorCode(err)}
+	return e
+}
+
+// withoutSuggestions drops the "Did you mean ...?" that validation adds to
+// its messages: with introspection off, they would name the schema's fields,
+// arguments and enum values one guess at a time.
+func withoutSuggestions(msg string) string {
+	if i := strings.Index(msg, " Did you mean"); i >= 0 {
+		return msg[:i]
+	}
+	return msg
+}
