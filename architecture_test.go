@@ -23,14 +23,16 @@ var layers = map[string][]string{
 	"graph":                     {"domain", "store", "loaders", "graph/model", "edge", "etag"},
 	"geo":                       {"domain", "store", "edge", "etag"},
 	"export":                    {"domain", "store", "edge", "etag"},
+	"web/explorer":              {},
 	"internal/geotest":          {},
 	"internal/geotest/geostore": {"store", "internal/geotest"},
 	"internal/synth":            {"domain", "store"},
+	"web/viewer":                {"domain", "edge"},
 	"internal/abuse":            {},
 	"bench/dataset":             {"internal/synth"},
 	"bench/loadgen":             {},
 	"bench/load":                {"internal/abuse"},
-	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model"},
+	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model", "web/explorer", "web/viewer"},
 }
 
 // imports lists each package of the module with its imports (not its tests').

@@ -28,7 +28,10 @@ type config struct {
 	CacheBytes      int           // response cache
 	QueryCacheBytes int           // parsed-query cache
 	PublicURL       string        // base of absolute links; "" for the listen address
-	MemoryLimit     int           // MiB; 0 leaves the Go runtime's own (GOMEMLIMIT)
+	HTTPMaxAge      int
+	TrustedDocs     string
+	trusted         graph.TrustedDocuments // read from TrustedDocs by loadTrustedDocuments
+	MemoryLimit     int                    // MiB; 0 leaves the Go runtime's own (GOMEMLIMIT)
 
 	envErrors []string // environment values that did not parse
 }
@@ -108,6 +111,13 @@ var options = []option{
 		check: func(c *config) error {
 			return require(c.QueryCacheBytes >= 0, "-query-cache-bytes: must be 0 or more, not %d", c.QueryCacheBytes)
 		}},
+	{flag: "http-max-age", env: "CCCS_HTTP_MAX_AGE", def: "60", help: "seconds an HTTP cache (browser, proxy, CDN) may serve a GraphQL GET answer without asking again; the ETag makes asking cheap", serveOnly: true,
+		bind: func(c *config) any { return &c.HTTPMaxAge },
+		check: func(c *config) error {
+			return require(c.HTTPMaxAge >= 0, "-http-max-age: must be 0 or more seconds, not %d", c.HTTPMaxAge)
+		}},
+	{flag: "trusted-documents", env: "CCCS_TRUSTED_DOCUMENTS", def: "", help: "JSON file of the only operations that run (hash to document, or an Apollo persisted query manifest); none: any query runs", serveOnly: true,
+		bind: func(c *config) any { return &c.TrustedDocs }},
 	{flag: "memory-limit", env: "CCCS_MEMORY_LIMIT", def: "0", help: "soft limit of the server's memory in MiB, as GOMEMLIMIT: the garbage collector works harder near it; 0 leaves GOMEMLIMIT or none", serveOnly: true,
 		bind: func(c *config) any { return &c.MemoryLimit },
 		check: func(c *config) error {
@@ -188,6 +198,21 @@ func (c *config) validate(fs *flag.FlagSet) error {
 		if err := o.check(c); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// loadTrustedDocuments reads the -trusted-documents file, if any.
+func (c *config) loadTrustedDocuments() error {
+	if c.TrustedDocs == "" {
+		return nil
+	}
+	b, err := os.ReadFile(c.TrustedDocs)
+	if err == nil {
+		c.trusted, err = graph.ParseTrustedDocuments(b)
+	}
+	if err != nil {
+		return fmt.Errorf("-trusted-documents: %w", err)
 	}
 	return nil
 }

@@ -19,6 +19,8 @@ import (
 	"github.com/cccs13/cccs-graph/geo"
 	"github.com/cccs13/cccs-graph/graph"
 	"github.com/cccs13/cccs-graph/store"
+	"github.com/cccs13/cccs-graph/web/explorer"
+	"github.com/cccs13/cccs-graph/web/viewer"
 )
 
 // routes builds the HTTP handler: GraphQL, explorer, maps (GeoJSON and OGC
@@ -33,14 +35,16 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	// Requests that compute are admitted a few at a time, each under a deadline.
 	heavy := func(h http.Handler) http.Handler { return admit(c.MaxInFlight, c.RequestTimeout, h) }
 	gql := graph.NewHandler(s, graph.Options{
-		Limits:          c.Limits,
-		Introspection:   c.Introspection,
-		Logger:          log,
-		CacheBytes:      c.CacheBytes,
-		QueryCacheBytes: c.QueryCacheBytes,
-		MaxBody:         int64(c.MaxBody),
-		Counters:        counters,
-		Admit:           heavy,
+		Limits:           c.Limits,
+		Introspection:    c.Introspection,
+		Logger:           log,
+		CacheBytes:       c.CacheBytes,
+		QueryCacheBytes:  c.QueryCacheBytes,
+		MaxBody:          int64(c.MaxBody),
+		Counters:         counters,
+		Admit:            heavy,
+		HTTPMaxAge:       c.HTTPMaxAge,
+		TrustedDocuments: c.trusted,
 	})
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "cccs_graphql_fields_resolved_total", Help: "GraphQL fields resolved (refused requests resolve none).",
@@ -50,7 +54,13 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	}, func() float64 { return float64(s.Reads()) }))
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
-	mux.Handle("GET /{$}", graph.Explorer("/graphql"))
+	explorerPage := explorer.Handler("/graphql")
+	mux.Handle("GET /{$}", explorerPage)
+	mux.Handle("GET "+explorer.AssetPrefix, explorerPage)
+	mux.Handle("GET /schema.graphql", graph.SchemaHandler(c.Introspection))
+	view := viewer.Handler()
+	mux.Handle("GET "+viewer.Path, view)
+	mux.Handle("GET "+viewer.Path+"/", view)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := s.DataVersion(r.Context()); err != nil {
@@ -145,7 +155,7 @@ func logRequests(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 
 // routeOf names a path's route for metrics, so labels stay few.
 func routeOf(path string) string {
-	for _, p := range []string{"/graphql", "/healthz", "/readyz", "/metrics", "/geo/", "/ogc", "/export/"} {
+	for _, p := range []string{"/graphql", "/healthz", "/readyz", "/metrics", "/geo/", "/ogc", "/export/", viewer.Path} {
 		if strings.HasPrefix(path, p) {
 			return p
 		}

@@ -125,9 +125,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := c.validate(fs); err != nil {
 		return err
 	}
+	if err := c.loadTrustedDocuments(); err != nil {
+		return err
+	}
 	log := newLogger(&c, stdout)
 	if c.MemoryLimit > 0 {
 		debug.SetMemoryLimit(int64(c.MemoryLimit) << 20)
+	}
+	if c.trusted != nil {
+		log.Info("trusted documents: only these operations run", "file", c.TrustedDocs, "operations", len(c.trusted))
 	}
 	s, err := openStore(ctx, &c, log)
 	if err != nil {

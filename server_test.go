@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -159,7 +158,7 @@ func TestServerEndToEnd(t *testing.T) {
 			}
 		}
 	}
-	if code := s.post(t, `{ signatories(asOf: "2019-06-30") { totalCount nodes { id name } } }`, &sig); code != 200 || sig.Data.Signatories.TotalCount != 23 {
+	if code := s.post(t, `{ signatories(asOf: "2019-06-30", first: 50) { totalCount nodes { id name } } }`, &sig); code != 200 || sig.Data.Signatories.TotalCount != 23 || len(sig.Data.Signatories.Nodes) != 23 {
 		t.Fatalf("signatories in 2019: HTTP %d, %+v", code, sig)
 	}
 	var avenant struct {
@@ -240,7 +239,7 @@ func TestServerEndToEnd(t *testing.T) {
 		}
 	})
 	t.Run("explorer, health, readiness, metrics", func(t *testing.T) {
-		for path, want := range map[string]string{"/": "cccs-graph explorer", "/healthz": "ok", "/readyz": "ready", "/metrics": "cccs_http_requests_total"} {
+		for path, want := range map[string]string{"/": "cccs-graph explorer", "/schema.graphql": "scalar Date @specifiedBy", "/healthz": "ok", "/readyz": "ready", "/metrics": "cccs_http_requests_total"} {
 			resp, body := get(t, s.url+path)
 			if resp.StatusCode != 200 || !strings.Contains(body, want) {
 				t.Errorf("GET %s: %d, body lacks %q", path, resp.StatusCode, want)
@@ -413,33 +412,4 @@ func TestEnvironmentValuesAreChecked(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), `CCCS_COMPLEXITY_LIMIT="abc" is not a whole number`) {
 		t.Fatalf("bad environment value: %v\n%s", err, out)
 	}
-}
-
-// TestExplorerInABrowser opens the explorer page in headless Chromium (Debian
-// package chromium, installed by .ci/run): the page runs the query of its link
-// and shows the answer, and lists the schema.
-func TestExplorerInABrowser(t *testing.T) {
-	browser, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is not on PATH: .ci/run installs it")
-		}
-		t.Skip("chromium is not on PATH (apt-get install chromium)")
-	}
-	s := startServer(t, t.TempDir())
-	page := s.url + "/?query=" + url.QueryEscape(`{ node(id: "avenant-1") { ... on Amendment { signedAt place } } }`)
-	cmd := exec.Command(browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(), "--virtual-time-budget=10000", "--dump-dom", page)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
-	dom := string(out)
-	for _, want := range []string{`"signedAt": "2019-06-27"`, `"place": "Marseille"`, "HTTP 200", "signatories(asOf: Date, first: Int, after: String)"} {
-		if !strings.Contains(dom, want) {
-			t.Errorf("the explorer page lacks %q:\n%s", want, dom)
-		}
-	}
-	s.stop(t)
 }

@@ -24,10 +24,19 @@ func Weak(version uint64, parts ...string) string {
 func NotModified(w http.ResponseWriter, r *http.Request, tag string) bool {
 	w.Header().Set("ETag", tag)
 	w.Header().Set("Cache-Control", "no-cache")
+	if Matches(r, tag) {
+		w.WriteHeader(http.StatusNotModified)
+		return true
+	}
+	return false
+}
+
+// Matches reports whether r's If-None-Match names tag (the weak comparison
+// that If-None-Match uses).
+func Matches(r *http.Request, tag string) bool {
 	for _, t := range strings.Split(r.Header.Get("If-None-Match"), ",") {
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
 		if t == "*" || t != "" && t == strings.TrimPrefix(tag, "W/") {
-			w.WriteHeader(http.StatusNotModified)
 			return true
 		}
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
@@ -25,24 +27,23 @@ type link struct {
 	Title string `json:"title,omitempty"`
 }
 
-// properties are the properties of a feature: those of an import layer
-// (docs/maps.md), so that a downloaded layer imports back as it is.
-type properties struct {
-	Code    string `json:"code,omitempty"`
-	Nom     string `json:"nom"`
-	Type    string `json:"type"`
-	Commune string `json:"commune,omitempty"`
-}
-
-// featureWriter writes GeoJSON Features with the stored geometry bytes.
+// featureWriter writes GeoJSON Features, territories with the stored
+// geometry bytes where nothing asks to change them.
 type featureWriter struct {
 	w        *bufio.Writer
-	simplify float64 // 0: the stored geometry as it is
-	n        int     // features written
+	simplify float64  // degrees; 0: the stored geometry as it is
+	crs      *crs     // of the coordinates written
+	promote  bool     // write Polygons as MultiPolygons (the collection mixes them)
+	keep     []string // properties written; nil: all
+	n        int      // features written
+	outlines *byteCache[outlineKey]
+	version  uint64 // the data version of the outlines
 }
 
-func newFeatureWriter(w http.ResponseWriter, simplify float64) *featureWriter {
-	return &featureWriter{w: bufio.NewWriterSize(w, 64<<10), simplify: simplify}
+func (h *handler) newFeatureWriter(w http.ResponseWriter, req prepared) *featureWriter {
+	p := req.p
+	return &featureWriter{w: bufio.NewWriterSize(w, 64<<10), simplify: p.simplify, crs: p.crs, keep: p.keep,
+		outlines: h.outlines, version: req.version}
 }
 
 // raw writes JSON text as is.
@@ -58,91 +59,192 @@ func (fw *featureWriter) value(v any) error {
 	return err
 }
 
-// feature writes one Feature; links are added for a single item.
-func (fw *featureWriter) feature(f *store.Feature, links []link) error {
+// feature writes one Feature with its stored geometry (nil for a facility,
+// whose geometry is its point); links are added for a single item.
+func (fw *featureWriter) feature(f mapFeature, stored []byte, links []link) error {
 	if fw.n > 0 {
 		fw.raw(",")
 	}
 	fw.n++
-	fw.raw(`{"type":"Feature","id":`)
-	fw.value(f.Node.ID)
-	fw.raw(`,"bbox":`)
-	fw.bbox(f.Geometry.BBox)
-	fw.raw(`,"geometry":`)
-	geometry := f.Geometry.GeoJSON
-	if fw.simplify > 0 {
-		var err error
-		if geometry, err = store.SimplifyGeoJSON(geometry, fw.simplify); err != nil {
-			return err
-		}
+	fw.raw(`{"type":"Feature",`)
+	if links != nil {
+		fw.legacyCRS()
 	}
-	fw.w.Write(geometry)
+	fw.raw(`"id":`)
+	fw.value(f.id)
+	fw.raw(",")
+	if err := fw.shape(f, stored); err != nil {
+		return err
+	}
 	fw.raw(`,"properties":`)
-	err := fw.value(properties{Code: f.Node.Field("code"), Nom: f.Node.Name, Type: f.Node.Field("type"), Commune: f.Commune})
+	fw.properties(f.props.only(fw.keep))
 	if links != nil {
 		fw.raw(`,"links":`)
 		fw.value(links)
 	}
 	fw.raw("}")
-	return err
+	return nil
+}
+
+// polygonPrefix starts every stored Polygon (store.marshalGeometry).
+const polygonPrefix = `{"type":"Polygon","coordinates":`
+
+// shape writes the bbox and geometry members of a feature: for a territory,
+// the stored bytes when nothing changes them (a Polygon promoted to a
+// MultiPolygon by rewriting its head), else the outline decoded, simplified
+// and reprojected, with the box around what is written, kept in the outline
+// cache; for a facility, its point.
+func (fw *featureWriter) shape(f mapFeature, stored []byte) error {
+	if f.facility != nil {
+		fw.raw(`"geometry":`)
+		if f.facility.point == nil {
+			fw.raw("null")
+			return nil
+		}
+		fw.w.Write(fw.coordinates(fw.crs.reproject(*f.facility.point)))
+		return nil
+	}
+	if fw.simplify == 0 && fw.crs == crsCRS84 {
+		fw.w.Write(fw.appendBBox([]byte(`"bbox":`), f.bbox))
+		fw.raw(`,"geometry":`)
+		if rest, ok := bytes.CutPrefix(stored, []byte(polygonPrefix)); ok && fw.promote {
+			fw.raw(`{"type":"MultiPolygon","coordinates":[`)
+			fw.w.Write(bytes.TrimSuffix(rest, []byte("}")))
+			fw.raw("]}")
+			return nil
+		}
+		fw.w.Write(stored)
+		return nil
+	}
+	key := outlineKey{f.id, fw.crs, fw.simplify, fw.promote}
+	if b, ok := fw.outlines.get(fw.version, key); ok {
+		fw.w.Write(b)
+		return nil
+	}
+	mp, err := store.DecodeGeometry(stored)
+	if err != nil {
+		return err
+	}
+	mp = store.SimplifyPolygons(mp, fw.simplify)
+	var g orb.Geometry = mp
+	if len(mp) == 1 && !fw.promote && bytes.HasPrefix(stored, []byte(polygonPrefix)) {
+		g = mp[0]
+	}
+	g = fw.crs.reproject(g)
+	bound := g.Bound()
+	b := fw.appendBBox([]byte(`"bbox":`), store.BBox{bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1]})
+	b = append(append(b, `,"geometry":`...), fw.coordinates(g)...)
+	fw.outlines.put(fw.version, key, b)
+	fw.w.Write(b)
+	return nil
+}
+
+// outlineKey identifies an outline written otherwise than stored: in
+// another CRS, simplified, or promoted to a MultiPolygon.
+type outlineKey struct {
+	id       string
+	crs      *crs
+	simplify float64
+	promote  bool
+}
+
+// coordinates encodes a Point, Polygon or MultiPolygon with the precision
+// of the CRS (centimetres for projected ones).
+func (fw *featureWriter) coordinates(g orb.Geometry) []byte {
+	buf := make([]byte, 0, 4096)
+	buf = append(buf, `{"type":"`+g.GeoJSONType()+`","coordinates":`...)
+	// list writes n items as a JSON array.
+	list := func(n int, item func(i int)) {
+		buf = append(buf, '[')
+		for i := range n {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			item(i)
+		}
+		buf = append(buf, ']')
+	}
+	point := func(p orb.Point) {
+		buf = append(buf, '[')
+		buf = strconv.AppendFloat(buf, p[0], 'f', fw.crs.precision, 64)
+		buf = append(buf, ',')
+		buf = strconv.AppendFloat(buf, p[1], 'f', fw.crs.precision, 64)
+		buf = append(buf, ']')
+	}
+	polygon := func(p orb.Polygon) {
+		list(len(p), func(i int) { list(len(p[i]), func(j int) { point(p[i][j]) }) })
+	}
+	switch g := g.(type) {
+	case orb.Point:
+		point(g)
+	case orb.Polygon:
+		polygon(g)
+	case orb.MultiPolygon:
+		list(len(g), func(i int) { polygon(g[i]) })
+	}
+	return append(buf, '}')
+}
+
+// properties writes the properties in schema order.
+func (fw *featureWriter) properties(p props) {
+	fw.raw("{")
+	for i, x := range p {
+		if i > 0 {
+			fw.raw(",")
+		}
+		fw.value(x.name)
+		fw.raw(":")
+		fw.value(x.value)
+	}
+	fw.raw("}")
 }
 
 // bbox writes a box as a JSON array.
-func (fw *featureWriter) bbox(b store.BBox) {
-	buf := make([]byte, 0, 64)
+func (fw *featureWriter) bbox(b store.BBox) { fw.w.Write(fw.appendBBox(nil, b)) }
+
+// appendBBox appends a box as a JSON array, with the precision of the CRS.
+func (fw *featureWriter) appendBBox(buf []byte, b store.BBox) []byte {
+	buf = append(buf, '[')
 	for i, f := range b {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = strconv.AppendFloat(buf, f, 'f', -1, 64)
+		buf = strconv.AppendFloat(buf, f, 'f', fw.crs.precision, 64)
 	}
-	fw.raw("[" + string(buf) + "]")
+	return append(buf, ']')
 }
 
-// selection is what a features request selects: every match, and the page.
-type selection struct {
-	matched []store.GeoEntry
-	page    []store.GeoEntry
+// legacyCRS writes the GeoJSON 2008 `crs` member (of a collection, or of a
+// single feature) for a CRS other than CRS84:
+// RFC 7946 readers ignore it, and GDAL before 3.7 (which does not read
+// Content-Crs) takes the coordinates' CRS from it.
+func (fw *featureWriter) legacyCRS() {
+	if fw.crs != crsCRS84 {
+		fw.raw(`"crs":{"type":"name","properties":{"name":"` + fw.crs.Legacy + `"}},`)
+	}
 }
 
-// selectFeatures runs the spatial query of a collection and cuts the page.
-func (h *handler) selectFeatures(ctx context.Context, c collection, p params) (selection, error) {
-	matched, err := h.s.GeoSearch(ctx, store.GeoQuery{Types: c.Types, BBox: p.bbox})
-	if err != nil {
-		return selection{}, err
+// extent is the box around features, false when there are none.
+func extent(fs []mapFeature) (store.BBox, bool) {
+	var b store.BBox
+	found := false
+	for _, f := range fs {
+		if !f.hasBBox {
+			continue
+		}
+		if !found {
+			b, found = f.bbox, true
+		}
+		b = b.Union(f.bbox)
 	}
-	page := matched[min(p.offset, len(matched)):]
-	if p.limit > 0 {
-		page = page[:min(p.limit, len(page))]
-	}
-	return selection{matched: matched, page: page}, nil
-}
-
-func (s selection) ids() []string {
-	ids := make([]string, len(s.page))
-	for i, e := range s.page {
-		ids[i] = e.ID
-	}
-	return ids
-}
-
-// extent is the box around the page, false when it is empty.
-func (s selection) extent() (store.BBox, bool) {
-	if len(s.page) == 0 {
-		return store.BBox{}, false
-	}
-	b := s.page[0].BBox
-	for _, e := range s.page[1:] {
-		b = b.Union(e.BBox)
-	}
-	return b, true
+	return b, found
 }
 
 // streamFeatures writes the features of the page, then closes the
 // collection. The status line is gone by then: a failure is logged and the
 // truncated body tells the client.
-func (h *handler) streamFeatures(r *http.Request, fw *featureWriter, sel selection) {
-	err := h.s.Features(r.Context(), sel.ids(), func(f *store.Feature) error { return fw.feature(f, nil) })
+func (h *handler) streamFeatures(r *http.Request, fw *featureWriter, page []mapFeature) {
+	err := h.eachStored(r.Context(), page, func(f mapFeature, stored []byte) error { return fw.feature(f, stored, nil) })
 	fw.raw("]}\n")
 	if err == nil {
 		err = fw.w.Flush()
@@ -152,12 +254,50 @@ func (h *handler) streamFeatures(r *http.Request, fw *featureWriter, sel selecti
 	}
 }
 
+// eachStored calls fn for each feature in order, with the stored geometry
+// of a territory (valid during the call only; nil for a facility). A
+// collection holds territories or facilities, never both.
+func (h *handler) eachStored(ctx context.Context, fs []mapFeature, fn func(mapFeature, []byte) error) error {
+	if len(fs) == 0 || fs[0].facility != nil {
+		for _, f := range fs {
+			if err := fn(f, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	ids := make([]string, len(fs))
+	for i, f := range fs {
+		ids[i] = f.id
+	}
+	i := 0
+	return h.s.Features(ctx, ids, func(sf *store.Feature) error {
+		for i < len(fs) && fs[i].id != sf.Node.ID {
+			i++ // a territory whose geometry went away since the query
+		}
+		if i == len(fs) {
+			return nil
+		}
+		i++
+		return fn(fs[i-1], sf.Geometry.GeoJSON)
+	})
+}
+
+// page cuts a page out of the matches.
+func page(matched []mapFeature, p params) []mapFeature {
+	out := matched[min(p.offset, len(matched)):]
+	if p.limit > 0 {
+		out = out[:min(p.limit, len(out))]
+	}
+	return out
+}
+
 // geoJSON serves GET /geo/{collection}.geojson: a plain FeatureCollection
 // for web maps, every feature unless limit says otherwise.
 func (h *handler) geoJSON(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutSuffix(r.PathValue("file"), ".geojson")
 	if !ok {
-		h.writeError(w, r, domain.Errorf(domain.ENOTFOUND, "no resource at %s: layers are /geo/{collection}.geojson, such as /geo/communes.geojson", r.URL.Path))
+		h.writeError(w, r, domain.Errorf(domain.ENOTFOUND, "no resource at %.80s: layers are /geo/{collection}.geojson, such as /geo/communes.geojson", r.URL.Path))
 		return
 	}
 	c, err := findCollection(name)
@@ -165,64 +305,80 @@ func (h *handler) geoJSON(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	req, ok := h.prepare(w, r, []string{mediaGeoJSON, mediaJSON}, "bbox", "limit", "offset", "simplify")
+	req, ok := h.prepare(w, r, []string{mediaGeoJSON, mediaJSON}, geoParams...)
 	if !ok {
 		return
 	}
-	sel, err := h.selectFeatures(r.Context(), c, req.p)
+	matched, err := h.selectFeatures(r.Context(), c, req)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
+	pg := page(matched, req.p)
 	w.Header().Set("Content-Type", req.media)
-	fw := newFeatureWriter(w, req.p.simplify)
+	fw := h.newFeatureWriter(w, req)
 	fw.raw(`{"type":"FeatureCollection",`)
-	if b, ok := sel.extent(); ok {
+	if b, ok := extent(pg); ok {
 		fw.raw(`"bbox":`)
 		fw.bbox(b)
 		fw.raw(",")
 	}
 	fw.raw(`"features":[`)
-	h.streamFeatures(r, fw, sel)
+	h.streamFeatures(r, fw, pg)
+}
+
+// selectFeatures runs the query of a request on a collection.
+func (h *handler) selectFeatures(ctx context.Context, c collection, req prepared) ([]mapFeature, error) {
+	q, err := h.newQuery(ctx, c, req.p, req.version)
+	if err != nil {
+		return nil, err
+	}
+	return h.run(ctx, q)
 }
 
 // items serves GET /ogc/collections/{id}/items: one page of features with
 // numberMatched, numberReturned and next and prev links.
 func (h *handler) items(w http.ResponseWriter, r *http.Request) {
-	c, err := findCollection(r.PathValue("id"))
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	req, ok := h.prepare(w, r, []string{mediaGeoJSON, mediaJSON}, "f", "bbox", "limit", "offset")
+	c, req, ok := h.prepareIn(w, r, []string{mediaGeoJSON, mediaJSON}, append(slices.Clone(itemsParams), propertyParams...)...)
 	if !ok {
 		return
 	}
-	p, media := req.p, req.media
-	p.limit = min(cmp.Or(p.limit, defaultLimit), maxLimit)
-	sel, err := h.selectFeatures(r.Context(), c, p)
+	req.p.limit = min(cmp.Or(req.p.limit, defaultLimit), maxLimit)
+	matched, err := h.selectFeatures(r.Context(), c, req)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", media)
-	fw := newFeatureWriter(w, 0)
-	fw.raw(`{"type":"FeatureCollection","numberMatched":` + strconv.Itoa(len(sel.matched)) +
-		`,"numberReturned":` + strconv.Itoa(len(sel.page)) +
+	promote, err := h.promote(r.Context(), c, req.version)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	pg := page(matched, req.p)
+	w.Header().Set("Content-Type", req.media)
+	w.Header().Set("Content-Crs", "<"+req.p.crs.URI+">")
+	fw := h.newFeatureWriter(w, req)
+	fw.promote = promote
+	fw.raw(`{"type":"FeatureCollection",`)
+	fw.legacyCRS()
+	fw.raw(`"numberMatched":` + strconv.Itoa(len(matched)) +
+		`,"numberReturned":` + strconv.Itoa(len(pg)) +
 		`,"timeStamp":"` + time.Now().UTC().Format(time.RFC3339) + `","links":`)
-	fw.value(itemsLinks(r, c, p, media, len(sel.matched)))
+	fw.value(itemsLinks(r, c, req.p, req.media, len(matched)))
 	fw.raw(`,"features":[`)
-	h.streamFeatures(r, fw, sel)
+	h.streamFeatures(r, fw, pg)
 }
 
-// itemsLinks are self, alternate, next and prev (with the same bbox and
-// limit) and the collection.
+// itemsLinks are self, alternate, next and prev (with the same query) and
+// the collection.
 func itemsLinks(r *http.Request, c collection, p params, media string, matched int) []link {
 	base := baseURL(r) + "/ogc/collections/" + c.ID
 	page := func(offset int, f string) string {
 		q := url.Values{}
-		if p.bbox != nil {
-			q.Set("bbox", r.URL.Query().Get("bbox"))
+		for name, vs := range r.URL.Query() {
+			if name != "offset" && name != "f" && name != "limit" {
+				q[name] = vs
+			}
 		}
 		q.Set("limit", strconv.Itoa(p.limit))
 		if offset > 0 {
@@ -259,31 +415,36 @@ func formats(media string) (this, other format) {
 
 // item serves GET /ogc/collections/{id}/items/{featureId}: one Feature.
 func (h *handler) item(w http.ResponseWriter, r *http.Request) {
-	c, err := findCollection(r.PathValue("id"))
+	c, req, ok := h.prepareIn(w, r, []string{mediaGeoJSON, mediaJSON}, itemParams...)
+	if !ok {
+		return
+	}
+	id := r.PathValue("featureId")
+	matched, err := h.selectFeatures(r.Context(), c, req)
+	var found []mapFeature
+	for _, f := range matched {
+		if f.id == id {
+			found = append(found, f)
+		}
+	}
+	if err == nil && len(found) == 0 {
+		err = domain.Errorf(domain.ENOTFOUND, "collection %s has no feature %.80q", c.ID, id)
+	}
+	var promote bool
+	if err == nil {
+		promote, err = h.promote(r.Context(), c, req.version)
+	}
 	if err != nil {
 		h.writeError(w, r, err)
 		return
 	}
-	req, ok := h.prepare(w, r, []string{mediaGeoJSON, mediaJSON}, "f")
-	if !ok {
-		return
-	}
-	media, id := req.media, r.PathValue("featureId")
-	fw := newFeatureWriter(w, 0)
-	err = h.s.Features(r.Context(), []string{id}, func(f *store.Feature) error {
-		if c.Types != nil && !slices.Contains(c.Types, f.Node.Field("type")) {
-			return nil
-		}
-		w.Header().Set("Content-Type", media)
-		return fw.feature(f, itemLinks(r, c, id, media))
+	w.Header().Set("Content-Type", req.media)
+	w.Header().Set("Content-Crs", "<"+req.p.crs.URI+">")
+	fw := h.newFeatureWriter(w, req)
+	fw.promote = promote
+	err = h.eachStored(r.Context(), found, func(f mapFeature, stored []byte) error {
+		return fw.feature(f, stored, itemLinks(r, c, id, req.media))
 	})
-	if err == nil && fw.n == 0 {
-		err = domain.Errorf(domain.ENOTFOUND, "collection %s has no feature %q", c.ID, id)
-	}
-	if err != nil && fw.n == 0 {
-		h.writeError(w, r, err)
-		return
-	}
 	fw.raw("\n")
 	if err == nil {
 		err = fw.w.Flush()

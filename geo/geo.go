@@ -1,19 +1,19 @@
-// Package geo serves the territories to mapping tools (Leaflet, MapLibre,
+// Package geo serves the network to mapping tools (Leaflet, MapLibre,
 // QGIS, GDAL/OGR) without GraphQL: GeoJSON FeatureCollections at
-// /geo/{collection}.geojson, and OGC API - Features - Part 1 (Core, GeoJSON,
-// OpenAPI 3.0) under /ogc. Features are streamed with the stored geometry
-// bytes written as they are; responses carry a weak ETag on the data version
-// and are gzipped for clients that accept it. See docs/maps.md.
+// /geo/{collection}.geojson, OGC API - Features Parts 1 to 3 (Core, GeoJSON,
+// OpenAPI 3.0, CRS, CQL2 filters) and OGC API - Tiles (Mapbox Vector Tiles)
+// under /ogc. Territories carry what the network says of them as of a date;
+// facilities are points. Features are streamed with the stored geometry
+// bytes written as they are where no reprojection is asked; responses carry
+// a weak ETag on the data version and are gzipped for clients that accept
+// it. See docs/maps.md.
 package geo
 
 import (
 	"context"
 	"log/slog"
-	"math"
 	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/klauspost/compress/gzhttp"
@@ -22,34 +22,51 @@ import (
 	"github.com/cccs13/cccs-graph/store"
 )
 
-// collection is a set of territories served as one layer.
+// collection is a set of features served as one layer: territories of some
+// types, or the facilities.
 type collection struct {
 	ID, Title, Description string
 	Types                  []string // territory types; nil: every type
+	Facilities             bool     // the facilities (points), not territories
+}
+
+// schema is the list of the collection's properties.
+func (c collection) schema() []propDef {
+	if c.Facilities {
+		return facilityProps
+	}
+	return territoryProps
 }
 
 // allCollections are the layers, `territories` first. A type's collection is
 // listed once it has features, and can be read (empty) before.
 var allCollections = []collection{
-	{"territories", "Territoires", "Tous les territoires du réseau CCCS 13 dotés d'une géométrie, de tous types.", nil},
-	{"departements", "Départements", "Départements (code INSEE).", []string{"departement"}},
-	{"arrondissements", "Arrondissements", "Arrondissements départementaux.", []string{"arrondissement"}},
-	{"cantons", "Cantons", "Cantons.", []string{"canton"}},
-	{"communes", "Communes", "Communes (code INSEE).", []string{"commune"}},
-	{"zones-de-vie-sociale", "Zones de vie sociale", "Zones de vie sociale : le territoire qu'un équipement de l'animation de la vie sociale dessert, dans une commune.", []string{"zone-de-vie-sociale"}},
-	{"priority-areas", "Quartiers prioritaires", "Quartiers prioritaires de la politique de la ville (QPV, Cucs).", []string{"priority-area"}},
-	{"itc-territories", "Territoires des ITC", "Territoires des Instances Territoriales de Concertation.", []string{"itc-territory"}},
+	{ID: "territories", Title: "Territoires", Description: "Tous les territoires du réseau CCCS 13 dotés d'une géométrie, de tous types."},
+	{ID: "departements", Title: "Départements", Description: "Départements (code INSEE).", Types: []string{"departement"}},
+	{ID: "arrondissements", Title: "Arrondissements", Description: "Arrondissements départementaux.", Types: []string{"arrondissement"}},
+	{ID: "cantons", Title: "Cantons", Description: "Cantons.", Types: []string{"canton"}},
+	{ID: "communes", Title: "Communes", Description: "Communes (code INSEE), avec leur place dans la Convention Cadre et leurs équipements à la date demandée.", Types: []string{"commune"}},
+	{ID: "arrondissements-municipaux", Title: "Arrondissements municipaux", Description: "Les arrondissements de Marseille (code INSEE 13201 à 13216).", Types: []string{"arrondissement-municipal"}},
+	{ID: "zones-de-vie-sociale", Title: "Zones de vie sociale", Description: "Zones de vie sociale : le territoire qu'un équipement de l'animation de la vie sociale dessert, dans une commune.", Types: []string{"zone-de-vie-sociale"}},
+	{ID: "priority-areas", Title: "Quartiers prioritaires", Description: "Quartiers prioritaires de la politique de la ville (QPV, Cucs).", Types: []string{"priority-area"}},
+	{ID: "itc-territories", Title: "Territoires des ITC", Description: "Territoires des Instances Territoriales de Concertation.", Types: []string{"itc-territory"}},
+	{ID: "facilities", Title: "Équipements", Description: "Équipements de l'animation de la vie sociale (centres sociaux, Maisons Pour Tous, EVS) : points, avec leur type, gestionnaire, fédération et statut à la date demandée.", Facilities: true},
+}
+
+// collectionIDs lists the ids, for error messages.
+func collectionIDs() string {
+	names := make([]string, len(allCollections))
+	for i, c := range allCollections {
+		names[i] = c.ID
+	}
+	return strings.Join(names, ", ")
 }
 
 // findCollection returns the collection with an id. Returns ENOTFOUND.
 func findCollection(id string) (collection, error) {
 	i := slices.IndexFunc(allCollections, func(c collection) bool { return c.ID == id })
 	if i < 0 {
-		names := make([]string, len(allCollections))
-		for j, c := range allCollections {
-			names[j] = c.ID
-		}
-		return collection{}, domain.Errorf(domain.ENOTFOUND, "no collection %q: the collections are %s", id, strings.Join(names, ", "))
+		return collection{}, domain.Errorf(domain.ENOTFOUND, "no collection %.60q: the collections are %s", id, collectionIDs())
 	}
 	return allCollections[i], nil
 }
@@ -62,25 +79,40 @@ const (
 )
 
 // Reader is what the map handlers read: the layers, the territories in a
-// box, their features streamed, and the data version their ETags key on.
-// *store.Store is one.
+// box, their features streamed, the network as of a date, and the data
+// version their ETags and caches key on. *store.Store is one.
 type Reader interface {
 	GeoLayers(ctx context.Context) []store.GeoLayer
 	GeoSearch(ctx context.Context, q store.GeoQuery) ([]store.GeoEntry, error)
 	Features(ctx context.Context, ids []string, fn func(*store.Feature) error) error
+	Snapshot(ctx context.Context, asOf domain.Date) (*store.Snapshot, error)
 	DataVersion(ctx context.Context) (uint64, error)
 }
 
 type handler struct {
-	s   Reader
-	log *slog.Logger
+	s        Reader
+	log      *slog.Logger
+	networks networkCache
+	tiles    *byteCache[tileKey]    // rendered tiles
+	outlines *byteCache[outlineKey] // outlines reprojected or simplified
+}
+
+// Byte budgets of the caches of encoded answers.
+const (
+	maxTileCacheBytes    = 32 << 20
+	maxOutlineCacheBytes = 32 << 20
+)
+
+func newHandler(s Reader, log *slog.Logger) *handler {
+	return &handler{s: s, log: logger(log),
+		tiles: newByteCache[tileKey](maxTileCacheBytes), outlines: newByteCache[outlineKey](maxOutlineCacheBytes)}
 }
 
 // New returns the handler of /geo/ and /ogc (and everything under it), gzip
 // included. Links start with base, the server's public URL ("" for links
 // relative to the server's root).
 func New(s Reader, log *slog.Logger, base string) http.Handler {
-	h := &handler{s: s, log: logger(log)}
+	h := newHandler(s, log)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /geo/{file}", h.geoJSON)
 	mux.HandleFunc("GET /geo/", h.notFound)
@@ -90,82 +122,16 @@ func New(s Reader, log *slog.Logger, base string) http.Handler {
 	mux.HandleFunc("GET /ogc/api", h.api)
 	mux.HandleFunc("GET /ogc/collections", h.collections)
 	mux.HandleFunc("GET /ogc/collections/{id}", h.collection)
+	mux.HandleFunc("GET /ogc/collections/{id}/queryables", h.queryables)
 	mux.HandleFunc("GET /ogc/collections/{id}/items", h.items)
 	mux.HandleFunc("GET /ogc/collections/{id}/items/{featureId}", h.item)
+	mux.HandleFunc("GET /ogc/collections/{id}/tiles", h.tilesets)
+	mux.HandleFunc("GET /ogc/collections/{id}/tiles/WebMercatorQuad", h.tileset)
+	mux.HandleFunc("GET /ogc/collections/{id}/tiles/WebMercatorQuad/tilejson.json", h.tileJSON)
+	mux.HandleFunc("GET /ogc/collections/{id}/tiles/WebMercatorQuad/{z}/{y}/{x}", h.tile)
+	mux.HandleFunc("GET /ogc/tileMatrixSets", h.tileMatrixSets)
+	mux.HandleFunc("GET /ogc/tileMatrixSets/WebMercatorQuad", h.webMercatorQuad)
+	mux.HandleFunc("GET /ogc/styles/network", h.style)
 	mux.HandleFunc("GET /ogc/", h.notFound)
 	return gzhttp.GzipHandler(withBase(base, mux))
-}
-
-// params are the query parameters of a features request.
-type params struct {
-	bbox     *store.BBox
-	limit    int // 0: no limit
-	offset   int
-	simplify float64
-}
-
-// parseParams reads the query, which may hold only the allowed parameters
-// (OGC API - Features answers 400 to any other). Returns BAD_USER_INPUT.
-func parseParams(q url.Values, allowed ...string) (params, error) {
-	var p params
-	for name, vs := range q {
-		if !slices.Contains(allowed, name) {
-			return p, domain.Errorf(domain.EBADINPUT, "unknown parameter %q: this resource takes %s", name, strings.Join(allowed, ", "))
-		}
-		if len(vs) > 1 {
-			return p, domain.Errorf(domain.EBADINPUT, "parameter %s is given %d times", name, len(vs))
-		}
-	}
-	var err error
-	if v := q.Get("bbox"); v != "" {
-		if p.bbox, err = parseBBox(v); err != nil {
-			return p, err
-		}
-	}
-	if p.limit, err = intParam(q, "limit", 1); err != nil {
-		return p, err
-	}
-	if p.offset, err = intParam(q, "offset", 0); err != nil {
-		return p, err
-	}
-	if v := q.Get("simplify"); v != "" {
-		if p.simplify, err = strconv.ParseFloat(v, 64); err != nil || p.simplify < 0 || math.IsInf(p.simplify, 0) || math.IsNaN(p.simplify) {
-			return p, domain.Errorf(domain.EBADINPUT, "simplify=%s: a tolerance in degrees, 0 or more", v)
-		}
-	}
-	return p, nil
-}
-
-// intParam reads an integer parameter of at least least; 0 when absent.
-func intParam(q url.Values, name string, least int) (int, error) {
-	v := q.Get(name)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < least {
-		return 0, domain.Errorf(domain.EBADINPUT, "%s=%s: an integer of at least %d", name, v, least)
-	}
-	return n, nil
-}
-
-// parseBBox reads bbox=west,south,east,north (or the 3D form with six
-// numbers, whose heights are ignored). Returns BAD_USER_INPUT.
-func parseBBox(v string) (*store.BBox, error) {
-	parts := strings.Split(v, ",")
-	if len(parts) != 4 && len(parts) != 6 {
-		return nil, domain.Errorf(domain.EBADINPUT, "bbox=%s: give west,south,east,north in WGS84 degrees", v)
-	}
-	if len(parts) == 6 {
-		parts = []string{parts[0], parts[1], parts[3], parts[4]}
-	}
-	var b store.BBox
-	for i, s := range parts {
-		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-		if err != nil {
-			return nil, domain.Errorf(domain.EBADINPUT, "bbox=%s: %q is not a number", v, s)
-		}
-		b[i] = f
-	}
-	return &b, b.Validate()
 }

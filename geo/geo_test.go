@@ -25,7 +25,7 @@ var ctx = context.Background()
 // communes and zones made from halves of Aix-en-Provence.
 func server(t *testing.T) (*httptest.Server, *store.Store) {
 	t.Helper()
-	s := geostore.New(t)
+	s := geostore.WithNetwork(t)
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()
 	srv.Config.Handler = New(s, slog.New(slog.DiscardHandler), srv.URL) // links from configuration
@@ -141,12 +141,13 @@ func TestGeoJSONParameters(t *testing.T) {
 
 func must(_ *http.Response, body []byte) []byte { return body }
 
-// A downloaded layer imports back as it is: the properties are those of
-// the import contract.
+// A downloaded layer with the properties of the import contract imports
+// back as it is.
 func TestGeoJSONImportsBack(t *testing.T) {
 	srv, s := server(t)
-	for kind, coll := range map[string]string{"commune": "communes", "zone-de-vie-sociale": "zones-de-vie-sociale"} {
-		_, body := get(t, srv.URL+"/geo/"+coll+".geojson")
+	for kind, coll := range map[string]string{"commune": "communes?properties=code,nom,type", "zone-de-vie-sociale": "zones-de-vie-sociale?properties=code,nom,type,commune"} {
+		coll, query, _ := strings.Cut(coll, "?")
+		_, body := get(t, srv.URL+"/geo/"+coll+".geojson?"+query)
 		res, err := s.ImportLayer(ctx, store.Layer{Kind: kind, File: store.File{Name: coll + ".geojson", Data: body}, Source: "cog-insee-2018"})
 		if err != nil || res.GeometriesWritten+res.Created+res.RelationsWritten != 0 {
 			t.Errorf("%s imported back: %+v, %v; want nothing new", coll, res, err)
@@ -197,7 +198,7 @@ func TestOGCLandingConformanceAPI(t *testing.T) {
 				t.Errorf("link %s is not absolute under %s/ogc", l.Href, srv.URL)
 			}
 		}
-		if resp.Header.Get("Content-Type") != mediaJSON || !slices.Equal(rels, []string{"self", "service-desc", "conformance", "data"}) {
+		if resp.Header.Get("Content-Type") != mediaJSON || !slices.Equal(rels, []string{"self", "service-desc", "conformance", "data", "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", "stylesheet"}) {
 			t.Errorf("%s: type %q, rels %v", path, resp.Header.Get("Content-Type"), rels)
 		}
 	}
@@ -210,7 +211,7 @@ func TestOGCLandingConformanceAPI(t *testing.T) {
 		OpenAPI string
 		Paths   map[string]any
 	}](t, body)
-	if resp.Header.Get("Content-Type") != mediaOpenAPI || api.OpenAPI != "3.0.3" || len(api.Paths) != 7 {
+	if resp.Header.Get("Content-Type") != mediaOpenAPI || api.OpenAPI != "3.0.3" || len(api.Paths) != 15 {
 		t.Errorf("api: type %q, openapi %q, %d paths", resp.Header.Get("Content-Type"), api.OpenAPI, len(api.Paths))
 	}
 }
@@ -231,7 +232,7 @@ func TestOGCCollections(t *testing.T) {
 			t.Errorf("%s has no extent", c.ID)
 		}
 	}
-	if !slices.Equal(ids, []string{"territories", "communes", "zones-de-vie-sociale"}) {
+	if !slices.Equal(ids, []string{"territories", "communes", "zones-de-vie-sociale", "facilities"}) {
 		t.Errorf("collections = %v, want territories and the types that have features", ids)
 	}
 	one := decode[collectionDocJSON](t, must(get(t, srv.URL+"/ogc/collections/communes")))

@@ -18,6 +18,10 @@ const (
 	mediaJSON    = "application/json"
 	mediaGeoJSON = "application/geo+json"
 	mediaOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
+	mediaSchema  = "application/schema+json"
+	mediaMVT     = "application/vnd.mapbox-vector-tile"
+	// mediaMapboxStyle is the type of a MapLibre (Mapbox GL) style document.
+	mediaMapboxStyle = "application/vnd.mapbox.style+json"
 )
 
 // writeError answers with the OGC API exception body {code, description}.
@@ -115,18 +119,19 @@ func withBase(base string, next http.Handler) http.Handler {
 	})
 }
 
-// notModified sets a weak ETag for the response to r, of media type and data
-// version, and reports whether the client already has it (then it has
+// notModified sets a weak ETag for the response to r, of media type, data
+// version and the date the answer is as of, and reports whether the client already has it (then it has
 // answered 304).
-func notModified(w http.ResponseWriter, r *http.Request, media string, version uint64) bool {
+func notModified(w http.ResponseWriter, r *http.Request, media string, version uint64, asOf string) bool {
 	w.Header().Add("Vary", "Accept")
-	return etag.NotModified(w, r, etag.Weak(version, baseURL(r), r.URL.Path, r.URL.RawQuery, media))
+	return etag.NotModified(w, r, etag.Weak(version, baseURL(r), r.URL.Path, r.URL.RawQuery, media, asOf))
 }
 
 // prepared is a request past the steps every resource shares.
 type prepared struct {
-	p     params
-	media string
+	p       params
+	media   string
+	version uint64 // the data version the answer is of
 }
 
 // prepare reads the parameters (only the allowed ones), negotiates the media
@@ -134,19 +139,31 @@ type prepared struct {
 // itself: an error, or 304 Not Modified.
 func (h *handler) prepare(w http.ResponseWriter, r *http.Request, offers []string, allowed ...string) (req prepared, ok bool) {
 	var err error
-	var version uint64
 	req.p, err = parseParams(r.URL.Query(), allowed...)
 	if err == nil {
 		req.media, err = negotiate(r, offers...)
 	}
 	if err == nil {
-		version, err = h.s.DataVersion(r.Context())
+		req.version, err = h.s.DataVersion(r.Context())
 	}
 	if err != nil {
 		h.writeError(w, r, err)
 		return req, false
 	}
-	return req, !notModified(w, r, req.media, version)
+	// An answer as of today changes with the day, not only with the data.
+	return req, !notModified(w, r, req.media, req.version, req.p.when.asOf.String())
+}
+
+// prepareIn is prepare for a resource of the collection named in the path.
+// Returns NOT_FOUND for an unknown collection.
+func (h *handler) prepareIn(w http.ResponseWriter, r *http.Request, offers []string, allowed ...string) (collection, prepared, bool) {
+	c, err := findCollection(r.PathValue("id"))
+	if err != nil {
+		h.writeError(w, r, err)
+		return c, prepared{}, false
+	}
+	req, ok := h.prepare(w, r, offers, allowed...)
+	return c, req, ok
 }
 
 // writeJSON answers a small JSON document (landing page, collections, ...).

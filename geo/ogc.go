@@ -3,35 +3,54 @@ package geo
 import (
 	_ "embed"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/cccs13/cccs-graph/store"
 )
 
-// conformsTo are the conformance classes implemented: Part 1 Core, GeoJSON,
-// and OpenAPI 3.0 (the definition at /ogc/api). No HTML.
+// conformsTo are the conformance classes implemented: Features Part 1 Core,
+// GeoJSON and OpenAPI 3.0 (no HTML), Part 2 CRS, Part 3 queryables and
+// filters in CQL2 text (Basic CQL2, Basic Spatial Functions), and Tiles
+// Core with vector tiles in WebMercatorQuad.
 var conformsTo = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+	"http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/oas30",
 }
-
-// crs84 is WGS84 longitude, latitude: the only CRS of Part 1.
-const crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
 // openAPI is the API definition, served at /ogc/api.
 //
 //go:embed openapi.json
 var openAPI []byte
 
-// serveDoc answers a JSON resource of /ogc (only f as parameter) with the
-// document that build makes.
-func (h *handler) serveDoc(w http.ResponseWriter, r *http.Request, offer string, build func(base string) (any, error)) {
-	req, ok := h.prepare(w, r, []string{offer}, "f")
+// docParams are the parameters of the JSON documents: f, and datetime,
+// which they do not depend on but take so that a client can carry the date
+// from its connection URL (GDAL 3.6 does: see collection).
+var docParams = []string{"f", "datetime"}
+
+// serveDoc answers a JSON resource of /ogc with the document that build
+// makes.
+func (h *handler) serveDoc(w http.ResponseWriter, r *http.Request, offers []string, build func(base string, version uint64) (any, error)) {
+	req, ok := h.prepare(w, r, offers, docParams...)
 	if !ok {
 		return
 	}
-	doc, err := build(baseURL(r) + "/ogc")
+	doc, err := build(baseURL(r)+"/ogc", req.version)
 	if err != nil {
 		h.writeError(w, r, err)
 		return
@@ -42,29 +61,31 @@ func (h *handler) serveDoc(w http.ResponseWriter, r *http.Request, offer string,
 // landing serves the landing page: links to the API definition, the
 // conformance classes and the collections.
 func (h *handler) landing(w http.ResponseWriter, r *http.Request) {
-	h.serveDoc(w, r, mediaJSON, func(base string) (any, error) {
+	h.serveDoc(w, r, []string{mediaJSON}, func(base string, _ uint64) (any, error) {
 		return map[string]any{
-			"title":       "cccs-graph : territoires du réseau CCCS 13",
-			"description": "Territoires (départements, communes, zones de vie sociale, ...) du réseau de la Convention Cadre des Centres Sociaux des Bouches-du-Rhône, en OGC API - Features.",
+			"title":       "cccs-graph : le réseau CCCS 13 sur la carte",
+			"description": "Le réseau de la Convention Cadre des Centres Sociaux des Bouches-du-Rhône à une date : territoires (communes, zones de vie sociale, ...) avec les signataires et les équipements, et les équipements en points ; OGC API - Features (parties 1 à 3) et tuiles vectorielles (OGC API - Tiles).",
 			"links": []link{
 				{Href: base + "?f=json", Rel: "self", Type: mediaJSON, Title: "This document"},
 				{Href: base + "/api", Rel: "service-desc", Type: mediaOpenAPI, Title: "The API definition"},
 				{Href: base + "/conformance?f=json", Rel: "conformance", Type: mediaJSON, Title: "Conformance classes"},
 				{Href: base + "/collections?f=json", Rel: "data", Type: mediaJSON, Title: "Collections"},
+				{Href: base + "/tileMatrixSets", Rel: "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", Type: mediaJSON, Title: "Tile matrix sets"},
+				{Href: base + "/styles/network", Rel: "stylesheet", Type: mediaMapboxStyle, Title: "MapLibre style: partners, facilities and zones"},
 			},
 		}, nil
 	})
 }
 
 func (h *handler) conformance(w http.ResponseWriter, r *http.Request) {
-	h.serveDoc(w, r, mediaJSON, func(string) (any, error) {
+	h.serveDoc(w, r, []string{mediaJSON}, func(string, uint64) (any, error) {
 		return map[string]any{"conformsTo": conformsTo}, nil
 	})
 }
 
 // api serves the OpenAPI 3.0 definition.
 func (h *handler) api(w http.ResponseWriter, r *http.Request) {
-	req, ok := h.prepare(w, r, []string{mediaOpenAPI, mediaJSON}, "f")
+	req, ok := h.prepare(w, r, []string{mediaOpenAPI, mediaJSON}, docParams...)
 	if !ok {
 		return
 	}
@@ -73,19 +94,22 @@ func (h *handler) api(w http.ResponseWriter, r *http.Request) {
 }
 
 // collectionDoc describes a collection; its extent when it has features.
-func collectionDoc(base string, c collection, layers []store.GeoLayer) map[string]any {
+func collectionDoc(base string, c collection, layers []store.GeoLayer, geometry string) map[string]any {
 	href := base + "/collections/" + c.ID
 	doc := map[string]any{
 		"id": c.ID, "title": c.Title, "description": c.Description,
-		"itemType": "feature", "crs": []string{crs84},
+		"itemType": "feature", "crs": crsURIs(), "storageCrs": crsCRS84.URI,
+		"geometryType": geometry,
 		"links": []link{
 			{Href: href + "?f=json", Rel: "self", Type: mediaJSON, Title: c.Title},
 			{Href: href + "/items?f=geojson", Rel: "items", Type: mediaGeoJSON, Title: c.Title + " (GeoJSON)"},
 			{Href: href + "/items?f=json", Rel: "items", Type: mediaJSON, Title: c.Title + " (JSON)"},
+			{Href: href + "/queryables", Rel: "http://www.opengis.net/def/rel/ogc/1.0/queryables", Type: mediaSchema, Title: "Queryables"},
+			{Href: href + "/tiles", Rel: "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", Type: mediaJSON, Title: "Vector tiles"},
 		},
 	}
 	if extent, ok := extentOf(c, layers); ok {
-		doc["extent"] = map[string]any{"spatial": map[string]any{"bbox": [][]float64{extent[:]}, "crs": crs84}}
+		doc["extent"] = map[string]any{"spatial": map[string]any{"bbox": [][]float64{extent[:]}, "crs": crsCRS84.URI}}
 	}
 	return doc
 }
@@ -106,30 +130,83 @@ func extentOf(c collection, layers []store.GeoLayer) (store.BBox, bool) {
 	return extent, found
 }
 
-// collections lists `territories` and the collection of each territory type
-// that has features.
+// collections lists `territories`, the collection of each territory type
+// that has features, and the facilities.
 func (h *handler) collections(w http.ResponseWriter, r *http.Request) {
-	h.serveDoc(w, r, mediaJSON, func(base string) (any, error) {
+	h.serveDoc(w, r, []string{mediaJSON}, func(base string, version uint64) (any, error) {
 		layers := h.s.GeoLayers(r.Context())
 		docs := []map[string]any{}
 		for _, c := range allCollections {
-			if _, ok := extentOf(c, layers); ok || c.Types == nil {
-				docs = append(docs, collectionDoc(base, c, layers))
+			if _, ok := extentOf(c, layers); !ok && c.Types != nil && !c.Facilities {
+				continue
 			}
+			geometry, err := h.geometryType(r.Context(), c, version)
+			if err != nil {
+				return nil, err
+			}
+			docs = append(docs, collectionDoc(base, c, layers, geometry))
 		}
 		return map[string]any{
 			"links":       []link{{Href: base + "/collections?f=json", Rel: "self", Type: mediaJSON, Title: "Collections"}},
+			"crs":         crsURIs(),
 			"collections": docs,
 		}, nil
 	})
 }
 
+// collection serves one collection. A datetime given here is carried by
+// its items links: GDAL 3.6, opened on
+// OAPIF:.../collections/communes?datetime=2019-06-27, follows them.
 func (h *handler) collection(w http.ResponseWriter, r *http.Request) {
-	h.serveDoc(w, r, mediaJSON, func(base string) (any, error) {
-		c, err := findCollection(r.PathValue("id"))
+	c, req, ok := h.prepareIn(w, r, []string{mediaJSON}, docParams...)
+	if !ok {
+		return
+	}
+	geometry, err := h.geometryType(r.Context(), c, req.version)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	doc := collectionDoc(baseURL(r)+"/ogc", c, h.s.GeoLayers(r.Context()), geometry)
+	if dt := r.URL.Query().Get("datetime"); dt != "" {
+		for i, l := range doc["links"].([]link) {
+			if l.Rel == "items" {
+				doc["links"].([]link)[i].Href += "&datetime=" + url.QueryEscape(dt)
+			}
+		}
+	}
+	writeJSON(w, req.media, doc)
+}
+
+// queryables serves the JSON Schema of the properties a filter can name
+// (OGC API - Features - Part 3), the geometry included.
+func (h *handler) queryables(w http.ResponseWriter, r *http.Request) {
+	c, err := findCollection(r.PathValue("id"))
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	h.serveDoc(w, r, []string{mediaSchema, mediaJSON}, func(base string, version uint64) (any, error) {
+		geometry, err := h.geometryType(r.Context(), c, version)
 		if err != nil {
 			return nil, err
 		}
-		return collectionDoc(base, c, h.s.GeoLayers(r.Context())), nil
+		props := map[string]any{
+			"geometry": map[string]any{"title": "Géométrie", "format": "geometry-" + strings.ToLower(geometry), "x-ogc-role": "primary-geometry"},
+		}
+		for _, d := range c.schema() {
+			p := map[string]any{"title": d.Title, "type": []string{d.Type, "null"}}
+			if d.Format != "" {
+				p["format"] = d.Format
+			}
+			props[d.Name] = p
+		}
+		if !c.Facilities {
+			props["code"].(map[string]any)["x-ogc-role"] = "id"
+		}
+		return map[string]any{
+			"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": base + "/collections/" + c.ID + "/queryables",
+			"type": "object", "title": c.Title, "properties": props, "additionalProperties": false,
+		}, nil
 	})
 }

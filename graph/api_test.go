@@ -261,27 +261,58 @@ func TestPanickingResolverIsRecovered(t *testing.T) {
 
 func TestEveryFieldIsDescribed(t *testing.T) {
 	c := newClient(defaultDataset(t))
+	type described struct{ Name, Description string }
 	var resp struct {
 		Schema struct {
 			Types []struct {
 				Name, Kind, Description string
-				Fields                  []struct{ Name, Description string }
+				SpecifiedByURL          *string
+				Fields                  []struct {
+					Name, Description string
+					Args              []described
+				}
+				InputFields []described
+				EnumValues  []described
 			}
 		} `json:"__schema"`
 	}
-	query(t, c, `{ __schema { types { name kind description fields { name description } } } }`, &resp)
+	query(t, c, `{ __schema { types { name kind description specifiedByURL
+		fields { name description args { name description } } inputFields { name description } enumValues { name description } } } }`, &resp)
+	args := 0
 	for _, typ := range resp.Schema.Types {
-		if strings.HasPrefix(typ.Name, "__") || typ.Kind == "SCALAR" && typ.Description == "" && strings.Contains("String Int Float Boolean ID", typ.Name) {
+		if strings.HasPrefix(typ.Name, "__") || typ.Kind == "SCALAR" && strings.Contains("String Int Float Boolean ID", typ.Name) {
 			continue
 		}
-		if typ.Description == "" && typ.Kind != "ENUM" {
+		if typ.Description == "" {
 			t.Errorf("type %s has no description", typ.Name)
+		}
+		if typ.Kind == "SCALAR" && typ.SpecifiedByURL == nil {
+			t.Errorf("scalar %s has no @specifiedBy", typ.Name)
 		}
 		for _, f := range typ.Fields {
 			if f.Description == "" {
 				t.Errorf("field %s.%s has no description", typ.Name, f.Name)
 			}
+			for _, a := range f.Args {
+				args++
+				if a.Description == "" {
+					t.Errorf("argument %s.%s(%s) has no description", typ.Name, f.Name, a.Name)
+				}
+			}
 		}
+		for _, f := range typ.InputFields {
+			if f.Description == "" {
+				t.Errorf("input field %s.%s has no description", typ.Name, f.Name)
+			}
+		}
+		for _, v := range typ.EnumValues {
+			if v.Description == "" {
+				t.Errorf("enum value %s.%s has no description", typ.Name, v.Name)
+			}
+		}
+	}
+	if args < 200 {
+		t.Errorf("%d arguments seen: the query missed them", args)
 	}
 }
 

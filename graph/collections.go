@@ -77,32 +77,8 @@ func (r *Resolver) list(ctx context.Context, kind domain.Kind, f predicates, ord
 	if err != nil {
 		return nil, err
 	}
+	args.List = string(kind)
 	return cut(ctx, l.kept(f), l, order, args)
-}
-
-// page reads one page of a collection: Relay arguments checked, then list.
-func (r *Resolver) page(ctx context.Context, kind domain.Kind, f predicates, order *model.NodeOrder, first *int, after *string, last *int, before *string) (*page, error) {
-	args, err := model.PageArgs(first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	return r.list(ctx, kind, f, order, args)
-}
-
-// nodeFilter returns the predicates of a NodeFilter (none for nil).
-func nodeFilter(f *model.NodeFilter) predicates {
-	if f == nil {
-		return nil
-	}
-	return predicates{}.common(f.Ids, f.NameContains)
-}
-
-// datedFilter returns the predicates of a DatedFilter (none for nil).
-func datedFilter(f *model.DatedFilter) predicates {
-	if f == nil {
-		return nil
-	}
-	return predicates{}.common(f.Ids, f.NameContains).dated(f.From, f.To)
 }
 
 // connection is the one builder of the connections of node collections:

@@ -80,16 +80,22 @@ func newPricer(s *ast.Schema) *pricer {
 		m.n++
 	}
 	for _, t := range s.Types {
+		// Every type counts in every mean (with 0 where it has none of
+		// them), since every type of __Schema.types is asked for each list:
+		// an input object's fields are inputFields, and have no args.
+		fields, inputs := len(t.Fields), 0
 		if t.Kind == ast.InputObject {
-			add("__Type.inputFields", len(t.Fields))
-		} else {
-			add("__Type.fields", len(t.Fields))
+			fields, inputs = 0, len(t.Fields)
 		}
+		add("__Type.fields", fields)
+		add("__Type.inputFields", inputs)
 		add("__Type.enumValues", len(t.EnumValues))
 		add("__Type.interfaces", len(t.Interfaces))
 		add("__Type.possibleTypes", len(s.PossibleTypes[t.Name]))
-		for _, f := range t.Fields {
-			add("__Field.args", len(f.Arguments))
+		if t.Kind != ast.InputObject {
+			for _, f := range t.Fields {
+				add("__Field.args", len(f.Arguments))
+			}
 		}
 	}
 	for _, d := range s.Directives {
@@ -140,7 +146,7 @@ func wrappers(t *ast.Type) int {
 // children's cost.
 func (c *coster) price(parent *ast.Definition, def *ast.FieldDefinition, f *ast.Field, child int) int {
 	key := parent.Name + "." + f.Name
-	base := 1 + work[key]
+	base := satAdd(1+work[key], filterCost(c.anyArg(def, f, "filter")))
 	if n, ok := capped[key]; ok {
 		return satAdd(base, satMul(n, child))
 	}
@@ -314,6 +320,16 @@ func (c *coster) argValue(def *ast.FieldDefinition, f *ast.Field, name string) (
 		return d.DefaultValue, nil
 	}
 	return nil, nil
+}
+
+// anyArg is an argument's value as decoded JSON (maps, lists, strings,
+// numbers), variables inside it resolved; nil when absent.
+func (c *coster) anyArg(def *ast.FieldDefinition, f *ast.Field, name string) any {
+	lit, v := c.argValue(def, f, name)
+	if lit != nil {
+		v, _ = lit.Value(c.vars)
+	}
+	return v
 }
 
 // intArg is an integer argument, 0 when absent or not an integer.

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"slices"
 
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
@@ -15,20 +14,7 @@ import (
 
 // Figures is the resolver for the figures field.
 func (r *queryResolver) Figures(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FigureFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Figure], error) {
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains).dated(filter.From, filter.To)
-		if filter.About != nil {
-			about, err := model.RelatedNodes(ctx, *filter.About, domain.In, domain.RelAbout, nil)
-			if err != nil {
-				return nil, err
-			}
-			f = append(f, func(n *domain.Node) bool {
-				return slices.ContainsFunc(about, func(a *domain.Node) bool { return a.ID == n.ID })
-			})
-		}
-	}
-	return connect[*model.Figure](r.page(ctx, domain.KindFigure, f, orderBy, first, after, last, before))
+	return connect[*model.Figure](collection(ctx, r.Resolver, domain.KindFigure, filter, figureFields, orderBy, first, after, last, before))
 }
 
 // FacilityCoverage is the resolver for the facilityCoverage field.

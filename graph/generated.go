@@ -474,6 +474,7 @@ type ComplexityRoot struct {
 
 	Relation struct {
 		From       func(childComplexity int) int
+		ID         func(childComplexity int) int
 		Kind       func(childComplexity int) int
 		Note       func(childComplexity int) int
 		OnBehalfOf func(childComplexity int) int
@@ -2773,6 +2774,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relation.From(childComplexity), true
+	case "Relation.id":
+		if e.ComplexityRoot.Relation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.ID(childComplexity), true
 	case "Relation.kind":
 		if e.ComplexityRoot.Relation.Kind == nil {
 			break
@@ -3544,6 +3551,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("OrganizationFilter", ec.unmarshalInputOrganizationFilter),
 			graphql.NewInputUnmarshaler("OrientationFilter", ec.unmarshalInputOrientationFilter),
 			graphql.NewInputUnmarshaler("PointInput", ec.unmarshalInputPointInput),
+			graphql.NewInputUnmarshaler("RelationFilter", ec.unmarshalInputRelationFilter),
 			graphql.NewInputUnmarshaler("TerritoryFilter", ec.unmarshalInputTerritoryFilter),
 		)
 	}
@@ -3605,7 +3613,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "agreements.graphqls" "facilities.graphqls" "figures.graphqls" "governance.graphqls" "history.graphqls" "network.graphqls" "node.graphqls" "organizations.graphqls" "query.graphqls" "search.graphqls" "stats.graphqls" "territories.graphqls"
+//go:embed "agreements.graphqls" "facilities.graphqls" "figures.graphqls" "filters.graphqls" "governance.graphqls" "history.graphqls" "network.graphqls" "node.graphqls" "organizations.graphqls" "query.graphqls" "search.graphqls" "stats.graphqls" "territories.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3620,6 +3628,7 @@ var sources = []*ast.Source{
 	{Name: "agreements.graphqls", Input: sourceData("agreements.graphqls"), BuiltIn: false},
 	{Name: "facilities.graphqls", Input: sourceData("facilities.graphqls"), BuiltIn: false},
 	{Name: "figures.graphqls", Input: sourceData("figures.graphqls"), BuiltIn: false},
+	{Name: "filters.graphqls", Input: sourceData("filters.graphqls"), BuiltIn: false},
 	{Name: "governance.graphqls", Input: sourceData("governance.graphqls"), BuiltIn: false},
 	{Name: "history.graphqls", Input: sourceData("history.graphqls"), BuiltIn: false},
 	{Name: "network.graphqls", Input: sourceData("network.graphqls"), BuiltIn: false},
@@ -4444,6 +4453,8 @@ func (ec *executionContext) childFields_ProgrammeEdge(ctx context.Context, field
 
 func (ec *executionContext) childFields_Relation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Relation_id(ctx, field)
 	case "kind":
 		return ec.fieldContext_Relation_kind(ctx, field)
 	case "from":
@@ -15967,6 +15978,29 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Relation_id(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, true, false, "ID")
+}
+
 func (ec *executionContext) _Relation_kind(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20312,7 +20346,7 @@ func (ec *executionContext) unmarshalInputDatedFilter(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ids", "nameContains", "from", "to"}
+	fieldsInOrder := [...]string{"ids", "nameContains", "from", "to", "and", "or", "not", "relation"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20347,6 +20381,34 @@ func (ec *executionContext) unmarshalInputDatedFilter(ctx context.Context, obj a
 				return it, err
 			}
 			it.To = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalODatedFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐDatedFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalODatedFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐDatedFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalODatedFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐDatedFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "relation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relation"))
+			data, err := ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relation = data
 		}
 	}
 	return it, nil
@@ -20375,7 +20437,7 @@ func (ec *executionContext) unmarshalInputFacilityFilter(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ids", "nameContains", "type", "manager", "federation", "territory", "within", "status", "asOf", "hasLocation", "bbox"}
+	fieldsInOrder := [...]string{"ids", "nameContains", "type", "manager", "federation", "territory", "within", "status", "asOf", "hasLocation", "bbox", "and", "or", "not", "relation"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20459,6 +20521,34 @@ func (ec *executionContext) unmarshalInputFacilityFilter(ctx context.Context, ob
 				return it, err
 			}
 			it.Bbox = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOFacilityFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOFacilityFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOFacilityFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "relation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relation"))
+			data, err := ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relation = data
 		}
 	}
 	return it, nil
@@ -20487,7 +20577,7 @@ func (ec *executionContext) unmarshalInputFigureFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ids", "nameContains", "about", "from", "to"}
+	fieldsInOrder := [...]string{"ids", "nameContains", "about", "from", "to", "and", "or", "not", "relation"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20529,6 +20619,34 @@ func (ec *executionContext) unmarshalInputFigureFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it.To = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOFigureFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFigureFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOFigureFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFigureFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOFigureFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFigureFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "relation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relation"))
+			data, err := ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relation = data
 		}
 	}
 	return it, nil
@@ -20557,7 +20675,7 @@ func (ec *executionContext) unmarshalInputNodeFilter(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ids", "nameContains"}
+	fieldsInOrder := [...]string{"ids", "nameContains", "and", "or", "not", "relation"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20578,6 +20696,34 @@ func (ec *executionContext) unmarshalInputNodeFilter(ctx context.Context, obj an
 				return it, err
 			}
 			it.NameContains = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalONodeFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalONodeFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalONodeFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "relation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relation"))
+			data, err := ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relation = data
 		}
 	}
 	return it, nil
@@ -20662,7 +20808,7 @@ func (ec *executionContext) unmarshalInputOrganizationFilter(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ids", "nameContains", "categories", "signatoryAsOf"}
+	fieldsInOrder := [...]string{"ids", "nameContains", "categories", "signatoryAsOf", "and", "or", "not", "relation"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20697,6 +20843,34 @@ func (ec *executionContext) unmarshalInputOrganizationFilter(ctx context.Context
 				return it, err
 			}
 			it.SignatoryAsOf = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOOrganizationFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOOrganizationFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOOrganizationFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "relation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relation"))
+			data, err := ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relation = data
 		}
 	}
 	return it, nil
@@ -20725,7 +20899,7 @@ func (ec *executionContext) unmarshalInputOrientationFilter(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ids", "nameContains", "types"}
+	fieldsInOrder := [...]string{"ids", "nameContains", "types", "and", "or", "not", "relation"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20753,6 +20927,34 @@ func (ec *executionContext) unmarshalInputOrientationFilter(ctx context.Context,
 				return it, err
 			}
 			it.Types = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOOrientationFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOOrientationFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOOrientationFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "relation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relation"))
+			data, err := ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relation = data
 		}
 	}
 	return it, nil
@@ -20819,6 +21021,80 @@ func UnmarshalPointInput(ctx context.Context, raw any) (model.PointInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRelationFilter(ctx context.Context, obj any) (model.RelationFilter, error) {
+	var it model.RelationFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "BOTH"
+	}
+
+	fieldsInOrder := [...]string{"kinds", "direction", "nodes", "nodeKinds", "asOf"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalORelationKind2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalODirection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "nodes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodes"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nodes = data
+		case "nodeKinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeKinds"))
+			data, err := ec.unmarshalONodeKind2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeKinds = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRelationFilter unmarshals raw into the RelationFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRelationFilter(ctx context.Context, raw any) (model.RelationFilter, error) {
+	var out model.RelationFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTerritoryFilter(ctx context.Context, obj any) (model.TerritoryFilter, error) {
 	var it model.TerritoryFilter
 	if obj == nil {
@@ -20830,7 +21106,7 @@ func (ec *executionContext) unmarshalInputTerritoryFilter(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ids", "nameContains", "kinds", "codes", "parent", "bbox", "containsPoint", "hasGeometry"}
+	fieldsInOrder := [...]string{"ids", "nameContains", "kinds", "codes", "parent", "bbox", "containsPoint", "hasGeometry", "and", "or", "not", "relation"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20893,6 +21169,34 @@ func (ec *executionContext) unmarshalInputTerritoryFilter(ctx context.Context, o
 				return it, err
 			}
 			it.HasGeometry = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOTerritoryFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOTerritoryFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOTerritoryFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "relation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relation"))
+			data, err := ec.unmarshalORelationFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relation = data
 		}
 	}
 	return it, nil
@@ -23934,6 +24238,11 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Relation")
+		case "id":
+			out.Values[i] = ec._Relation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "kind":
 			out.Values[i] = ec._Relation_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -25830,6 +26139,11 @@ func (ec *executionContext) marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋ
 	return res
 }
 
+func (ec *executionContext) unmarshalNDatedFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐDatedFilter(ctx context.Context, v any) (*model.DatedFilter, error) {
+	res, err := ec.unmarshalInputDatedFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNEvent2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Event) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -25950,6 +26264,11 @@ func (ec *executionContext) marshalNFacilityEdge2ᚖgithubᚗcomᚋcccs13ᚋcccs
 		return graphql.Null
 	}
 	return ec._FacilityEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFacilityFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityFilter(ctx context.Context, v any) (*model.FacilityFilter, error) {
+	res, err := ec.unmarshalInputFacilityFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNFacilityStatus2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatus(ctx context.Context, v any) (model.FacilityStatus, error) {
@@ -26098,6 +26417,11 @@ func (ec *executionContext) marshalNFigureEdge2ᚖgithubᚗcomᚋcccs13ᚋcccs�
 	return ec._FigureEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNFigureFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFigureFilter(ctx context.Context, v any) (*model.FigureFilter, error) {
+	res, err := ec.unmarshalInputFigureFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26230,6 +26554,11 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraph
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNNodeFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeFilter(ctx context.Context, v any) (*model.NodeFilter, error) {
+	res, err := ec.unmarshalInputNodeFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx context.Context, v any) (model.NodeKind, error) {
@@ -26432,6 +26761,11 @@ func (ec *executionContext) marshalNOrganizationEdge2ᚖgithubᚗcomᚋcccs13ᚋ
 	return ec._OrganizationEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNOrganizationFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationFilter(ctx context.Context, v any) (*model.OrganizationFilter, error) {
+	res, err := ec.unmarshalInputOrganizationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNOrientation2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Orientation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -26486,6 +26820,11 @@ func (ec *executionContext) marshalNOrientationEdge2ᚖgithubᚗcomᚋcccs13ᚋc
 		return graphql.Null
 	}
 	return ec._OrientationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOrientationFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationFilter(ctx context.Context, v any) (*model.OrientationFilter, error) {
+	res, err := ec.unmarshalInputOrientationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNOrientationType2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationType(ctx context.Context, v any) (model.OrientationType, error) {
@@ -26959,6 +27298,11 @@ func (ec *executionContext) marshalNTerritoryEdge2ᚖgithubᚗcomᚋcccs13ᚋccc
 	return ec._TerritoryEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNTerritoryFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryFilter(ctx context.Context, v any) (*model.TerritoryFilter, error) {
+	res, err := ec.unmarshalInputTerritoryFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNTerritoryKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryKind(ctx context.Context, v any) (model.TerritoryKind, error) {
 	var res model.TerritoryKind
 	err := res.UnmarshalGQL(v)
@@ -27312,6 +27656,23 @@ func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraph
 	return res
 }
 
+func (ec *executionContext) unmarshalODatedFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐDatedFilterᚄ(ctx context.Context, v any) ([]*model.DatedFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.DatedFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDatedFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐDatedFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalODatedFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐDatedFilter(ctx context.Context, v any) (*model.DatedFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -27343,6 +27704,23 @@ func (ec *executionContext) marshalOEvent2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgrap
 	return ec._Event(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOFacilityFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityFilterᚄ(ctx context.Context, v any) ([]*model.FacilityFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.FacilityFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFacilityFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOFacilityFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityFilter(ctx context.Context, v any) (*model.FacilityFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -27372,6 +27750,23 @@ func (ec *executionContext) marshalOFacilityType2ᚖgithubᚗcomᚋcccs13ᚋcccs
 		return graphql.Null
 	}
 	return ec._FacilityType(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFigureFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFigureFilterᚄ(ctx context.Context, v any) ([]*model.FigureFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.FigureFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFigureFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFigureFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOFigureFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFigureFilter(ctx context.Context, v any) (*model.FigureFilter, error) {
@@ -27528,6 +27923,23 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋ
 	return ec._Node(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalONodeFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeFilterᚄ(ctx context.Context, v any) ([]*model.NodeFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.NodeFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNodeFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalONodeFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeFilter(ctx context.Context, v any) (*model.NodeFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -27623,12 +28035,46 @@ func (ec *executionContext) marshalOOrganizationCategory2ᚕgithubᚗcomᚋcccs1
 	return ret
 }
 
+func (ec *executionContext) unmarshalOOrganizationFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationFilterᚄ(ctx context.Context, v any) ([]*model.OrganizationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.OrganizationFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOrganizationFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOOrganizationFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationFilter(ctx context.Context, v any) (*model.OrganizationFilter, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputOrganizationFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOrientationFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationFilterᚄ(ctx context.Context, v any) ([]*model.OrientationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.OrientationFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOrientationFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOOrientationFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationFilter(ctx context.Context, v any) (*model.OrientationFilter, error) {
@@ -27709,6 +28155,14 @@ func (ec *executionContext) marshalORelation2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑg
 		return graphql.Null
 	}
 	return ec._Relation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORelationFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationFilter(ctx context.Context, v any) (*model.RelationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRelationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalORelationKind2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKindᚄ(ctx context.Context, v any) ([]model.RelationKind, error) {
@@ -27805,6 +28259,23 @@ func (ec *executionContext) marshalOTerritory2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑ
 		return graphql.Null
 	}
 	return ec._Territory(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTerritoryFilter2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryFilterᚄ(ctx context.Context, v any) ([]*model.TerritoryFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.TerritoryFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTerritoryFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOTerritoryFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryFilter(ctx context.Context, v any) (*model.TerritoryFilter, error) {

@@ -19,6 +19,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/cccs13/cccs-graph/domain"
@@ -38,6 +39,12 @@ type Options struct {
 	// Admit, when set, wraps the handler once the body is read: a slow
 	// client does not hold a place while it sends.
 	Admit func(http.Handler) http.Handler
+	// HTTPMaxAge is how long, in seconds, a shared HTTP cache may serve a
+	// GraphQL GET answer without asking again (Cache-Control: max-age).
+	HTTPMaxAge int
+	// TrustedDocuments, when not nil, are the only operations that run;
+	// otherwise any query runs and APQ clients may persist theirs.
+	TrustedDocuments TrustedDocuments
 }
 
 // Counters count the work the handler does, for metrics and for the tests
@@ -71,6 +78,8 @@ func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(opts.Limits.Tokens)
 	srv.SetDisableSuggestion(!opts.Introspection)
+	// Persisted operations first: they give the document the others check.
+	srv.Use(persistedQueries(opts.TrustedDocuments))
 	// Refusals before validation (shape, inputs, cost), then introspection.
 	srv.Use(&preflight{limits: opts.Limits, cache: queries, pricer: newPricer(es.Schema())})
 	if opts.Introspection {
@@ -78,6 +87,7 @@ func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 	} else {
 		srv.Use(noIntrospection{})
 	}
+	srv.Use(enumVariables{es.Schema()})
 	if c := opts.Counters; c != nil {
 		srv.AroundFields(func(ctx context.Context, next graphql.Resolver) (any, error) {
 			c.Fields.Add(1)
@@ -100,7 +110,7 @@ func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	srv.SetErrorPresenter(presentError(log, !opts.Introspection))
+	srv.SetErrorPresenter(presentError(log, !opts.Introspection, es.Schema()))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "resolver panic", "panic", p, "stack", string(debug.Stack()))
 		return errors.New("panic in resolver")
@@ -109,7 +119,7 @@ func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 	if opts.CacheBytes > 0 {
 		h = newResponseCache(h, s, log, opts.CacheBytes)
 	}
-	h = checkTransport(h)
+	h = checkTransport(newHTTPCache(h, s, log, opts.HTTPMaxAge))
 	if opts.Admit != nil {
 		h = opts.Admit(h)
 	}
@@ -118,8 +128,8 @@ func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 
 // presentError gives every error a code in extensions.code and a message of
 // at most a few hundred bytes (without suggestions when the schema is private).
-func presentError(log *slog.Logger, private bool) graphql.ErrorPresenterFunc {
-	present := presentCode(log)
+func presentError(log *slog.Logger, private bool, schema *ast.Schema) graphql.ErrorPresenterFunc {
+	present := presentCode(log, schema)
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		e := present(ctx, err)
 		if private {
@@ -132,7 +142,7 @@ func presentError(log *slog.Logger, private bool) graphql.ErrorPresenterFunc {
 
 // presentCode gives every error a code. Domain errors keep their message;
 // anything else is logged and answered "internal error".
-func presentCode(log *slog.Logger) graphql.ErrorPresenterFunc {
+func presentCode(log *slog.Logger, schema *ast.Schema) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
@@ -142,6 +152,7 @@ func presentCode(log *slog.Logger) graphql.ErrorPresenterFunc {
 				gqlErr.Message = "internal error"
 				return withCode(gqlErr, domain.EINTERNAL)
 			}
+			explainRequestError(ctx, schema, gqlErr)
 			return withCode(gqlErr, requestErrorCode(gqlErr))
 		}
 		presented := graphql.DefaultErrorPresenter(ctx, err)
@@ -161,7 +172,7 @@ func presentCode(log *slog.Logger) graphql.ErrorPresenterFunc {
 
 // requestErrorCode maps gqlgen's own codes (parse, validation, complexity) to ours.
 func requestErrorCode(e *gqlerror.Error) string {
-	if code, _ := e.Extensions["code"].(string); code == domain.ECOMPLEXITY || code == domain.EFORBIDDEN {
+	if code, _ := e.Extensions["code"].(string); code == domain.ECOMPLEXITY || code == domain.EFORBIDDEN || code == codePersistedQueryNotFound {
 		return code
 	}
 	return domain.EBADINPUT
@@ -183,7 +194,7 @@ func withCode(e *gqlerror.Error, code string) *gqlerror.Error {
 // (application/graphql-response+json clients get 400 from gqlgen itself).
 func jsonStatus(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(&statusRewriter{ResponseWriter: w}, r)
+		next.ServeHTTP(&noDataOnRefusal{ResponseWriter: &statusRewriter{ResponseWriter: w}}, r)
 	})
 }
 
@@ -204,11 +215,16 @@ func (w *statusRewriter) Unwrap() http.ResponseWriter { return w.ResponseWriter 
 // gqlgen's own would echo the body, with Go type names.
 func checkTransport(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		negotiate(r)
 		switch r.Method {
 		case http.MethodOptions:
 		case http.MethodGet:
 			if msg := checkGetParams(r); msg != "" {
 				requestError(w, http.StatusBadRequest, msg)
+				return
+			}
+			if !hasDocument(r, nil) {
+				requestError(w, http.StatusBadRequest, "no query: pass the document in the query parameter (or a persisted query's hash in extensions)")
 				return
 			}
 		case http.MethodPost:
@@ -217,8 +233,16 @@ func checkTransport(next http.Handler) http.Handler {
 				requestError(w, http.StatusUnsupportedMediaType, "POST a JSON body with Content-Type: application/json")
 				return
 			}
+			if b := bytes.TrimSpace(edge.Body(r)); len(b) > 0 && b[0] == '[' {
+				requestError(w, http.StatusBadRequest, "batched requests are not supported: POST one JSON object {query, variables, operationName} per request")
+				return
+			}
 			if msg := checkPostBody(edge.Body(r)); msg != "" {
 				requestError(w, http.StatusBadRequest, msg)
+				return
+			}
+			if !hasDocument(r, edge.Body(r)) {
+				requestError(w, http.StatusBadRequest, "no query: the body's query must be the document, a string (or give a persisted query's hash in extensions)")
 				return
 			}
 		default:

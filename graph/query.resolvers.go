@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"slices"
 
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
@@ -55,157 +54,77 @@ func (r *queryResolver) Signatories(ctx context.Context, asOf *domain.Date, firs
 
 // Organizations is the resolver for the organizations field.
 func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrganizationFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Organization], error) {
-	args, err := model.PageArgs(first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains).field("category", storeNames(filter.Categories))
-		if filter.SignatoryAsOf != nil {
-			signed, err := model.RelatedNodes(ctx, model.FrameworkID, domain.In, domain.RelSignatory, filter.SignatoryAsOf)
-			if err != nil {
-				return nil, err
-			}
-			f = append(f, func(n *domain.Node) bool {
-				return slices.ContainsFunc(signed, func(s *domain.Node) bool { return s.ID == n.ID })
-			})
-		}
-	}
-	return connect[*model.Organization](r.list(ctx, domain.KindOrganization, f, orderBy, args))
+	return connect[*model.Organization](collection(ctx, r.Resolver, domain.KindOrganization, filter, organizationFields, orderBy, first, after, last, before))
 }
 
 // Facilities is the resolver for the facilities field.
 func (r *queryResolver) Facilities(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Facility], error) {
-	args, err := model.PageArgs(first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains)
-		for _, rel := range []struct {
-			id   *string
-			dir  domain.Direction
-			kind domain.RelKind
-		}{{filter.Type, domain.Out, domain.RelInstanceOf}, {filter.Manager, domain.In, domain.RelManages}, {filter.Federation, domain.Out, domain.RelAffiliatedTo}, {filter.Territory, domain.Out, domain.RelLocatedIn}, {filter.Within, domain.Out, domain.RelLocatedIn}} {
-			if rel.id == nil {
-				continue
-			}
-			// The facilities linked to the given node, read from its side.
-			linked, err := model.RelatedNodes(ctx, *rel.id, rel.dir.Reverse(), rel.kind, nil)
-			if err != nil {
-				return nil, err
-			}
-			if rel.id == filter.Within {
-				if linked, err = locatedWithin(ctx, *rel.id, linked); err != nil {
-					return nil, err
-				}
-			}
-			f = append(f, func(n *domain.Node) bool {
-				return slices.ContainsFunc(linked, func(l *domain.Node) bool { return l.ID == n.ID })
-			})
-		}
-		more, err := facilityPlaceAndStatus(filter)
-		if err != nil {
-			return nil, err
-		}
-		f = append(f, more...)
-	}
-	return connect[*model.Facility](r.list(ctx, domain.KindFacility, f, orderBy, args))
+	return connect[*model.Facility](collection(ctx, r.Resolver, domain.KindFacility, filter, facilityFields, orderBy, first, after, last, before))
 }
 
 // FacilityTypes is the resolver for the facilityTypes field.
 func (r *queryResolver) FacilityTypes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.FacilityType], error) {
-	return connect[*model.FacilityType](r.page(ctx, domain.KindFacilityType, nodeFilter(filter), orderBy, first, after, last, before))
+	return connect[*model.FacilityType](collection(ctx, r.Resolver, domain.KindFacilityType, filter, nodeFields, orderBy, first, after, last, before))
 }
 
 // Territories is the resolver for the territories field.
 func (r *queryResolver) Territories(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TerritoryFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Territory], error) {
-	args, err := model.PageArgs(first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains).field("type", storeNames(filter.Kinds)).field("code", filter.Codes)
-		if filter.Parent != nil {
-			children, err := model.RelatedNodes(ctx, *filter.Parent, domain.In, domain.RelPartOf, nil)
-			if err != nil {
-				return nil, err
-			}
-			f = append(f, func(n *domain.Node) bool {
-				return slices.ContainsFunc(children, func(c *domain.Node) bool { return c.ID == n.ID })
-			})
-		}
-		if filter.Bbox != nil || filter.ContainsPoint != nil || filter.HasGeometry != nil {
-			geo, err := r.geoPredicate(ctx, filter)
-			if err != nil {
-				return nil, err
-			}
-			f = append(f, geo)
-		}
-	}
-	return connect[*model.Territory](r.list(ctx, domain.KindTerritory, f, orderBy, args))
+	return connect[*model.Territory](collection(ctx, r.Resolver, domain.KindTerritory, filter, r.territoryFields, orderBy, first, after, last, before))
 }
 
 // Bodies is the resolver for the bodies field.
 func (r *queryResolver) Bodies(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Body], error) {
-	return connect[*model.Body](r.page(ctx, domain.KindBody, nodeFilter(filter), orderBy, first, after, last, before))
+	return connect[*model.Body](collection(ctx, r.Resolver, domain.KindBody, filter, nodeFields, orderBy, first, after, last, before))
 }
 
 // Agreements is the resolver for the agreements field.
 func (r *queryResolver) Agreements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Agreement], error) {
-	return connect[*model.Agreement](r.page(ctx, domain.KindAgreement, datedFilter(filter), orderBy, first, after, last, before))
+	return connect[*model.Agreement](collection(ctx, r.Resolver, domain.KindAgreement, filter, datedFields, orderBy, first, after, last, before))
 }
 
 // Amendments is the resolver for the amendments field.
 func (r *queryResolver) Amendments(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Amendment], error) {
-	return connect[*model.Amendment](r.page(ctx, domain.KindAmendment, datedFilter(filter), orderBy, first, after, last, before))
+	return connect[*model.Amendment](collection(ctx, r.Resolver, domain.KindAmendment, filter, datedFields, orderBy, first, after, last, before))
 }
 
 // Articles is the resolver for the articles field.
 func (r *queryResolver) Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Article], error) {
-	return connect[*model.Article](r.page(ctx, domain.KindArticle, nodeFilter(filter), orderBy, first, after, last, before))
+	return connect[*model.Article](collection(ctx, r.Resolver, domain.KindArticle, filter, nodeFields, orderBy, first, after, last, before))
 }
 
 // Programmes is the resolver for the programmes field.
 func (r *queryResolver) Programmes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Programme], error) {
-	return connect[*model.Programme](r.page(ctx, domain.KindProgramme, datedFilter(filter), orderBy, first, after, last, before))
+	return connect[*model.Programme](collection(ctx, r.Resolver, domain.KindProgramme, filter, datedFields, orderBy, first, after, last, before))
 }
 
 // Orientations is the resolver for the orientations field.
 func (r *queryResolver) Orientations(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OrientationFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Orientation], error) {
-	var f predicates
-	if filter != nil {
-		f = f.common(filter.Ids, filter.NameContains).field("type", storeNames(filter.Types))
-	}
-	return connect[*model.Orientation](r.page(ctx, domain.KindOrientation, f, orderBy, first, after, last, before))
+	return connect[*model.Orientation](collection(ctx, r.Resolver, domain.KindOrientation, filter, orientationFields, orderBy, first, after, last, before))
 }
 
 // Themes is the resolver for the themes field.
 func (r *queryResolver) Themes(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Theme], error) {
-	return connect[*model.Theme](r.page(ctx, domain.KindTheme, nodeFilter(filter), orderBy, first, after, last, before))
+	return connect[*model.Theme](collection(ctx, r.Resolver, domain.KindTheme, filter, nodeFields, orderBy, first, after, last, before))
 }
 
 // Objectives is the resolver for the objectives field.
 func (r *queryResolver) Objectives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Objective], error) {
-	return connect[*model.Objective](r.page(ctx, domain.KindObjective, nodeFilter(filter), orderBy, first, after, last, before))
+	return connect[*model.Objective](collection(ctx, r.Resolver, domain.KindObjective, filter, nodeFields, orderBy, first, after, last, before))
 }
 
 // Events is the resolver for the events field.
 func (r *queryResolver) Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Event], error) {
-	return connect[*model.Event](r.page(ctx, domain.KindEvent, datedFilter(filter), orderBy, first, after, last, before))
+	return connect[*model.Event](collection(ctx, r.Resolver, domain.KindEvent, filter, datedFields, orderBy, first, after, last, before))
 }
 
 // People is the resolver for the people field.
 func (r *queryResolver) People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Person], error) {
-	return connect[*model.Person](r.page(ctx, domain.KindPerson, nodeFilter(filter), orderBy, first, after, last, before))
+	return connect[*model.Person](collection(ctx, r.Resolver, domain.KindPerson, filter, nodeFields, orderBy, first, after, last, before))
 }
 
 // Sources is the resolver for the sources field.
 func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Source], error) {
-	return connect[*model.Source](r.page(ctx, domain.KindSource, nodeFilter(filter), orderBy, first, after, last, before))
+	return connect[*model.Source](collection(ctx, r.Resolver, domain.KindSource, filter, nodeFields, orderBy, first, after, last, before))
 }
 
 // Query returns QueryResolver implementation.

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"encoding/base64"
 	"encoding/json"
+	"strconv"
+	"strings"
 
 	"github.com/cccs13/cccs-graph/domain"
 )
@@ -15,6 +17,7 @@ type Cursor struct {
 	Key   string `json:"k"`
 	ID    string `json:"i"`
 	Order string `json:"o,omitempty"` // the ordering the cursor belongs to
+	List  string `json:"l,omitempty"` // the collection it belongs to
 }
 
 // String encodes the cursor for clients (opaque, URL-safe).
@@ -53,6 +56,7 @@ type PageArgs struct {
 	First, Last   *int
 	After, Before *string
 	Order         string // names the ordering: a cursor of another one is refused
+	List          string // names the collection: a cursor of another one is refused
 }
 
 // Page is one page of an ordered list.
@@ -104,7 +108,7 @@ func Paginate[T any](items []T, cursorOf func(T) Cursor, desc bool, args PageArg
 	p.Items = items[lo:hi]
 	for _, it := range p.Items {
 		c := cursorOf(it)
-		c.Order = args.Order
+		c.Order, c.List = args.Order, args.List
 		p.Cursors = append(p.Cursors, c)
 	}
 	return p, nil
@@ -115,8 +119,19 @@ func Paginate[T any](items []T, cursorOf func(T) Cursor, desc bool, args PageArg
 // would mean nothing in this one).
 func (args PageArgs) parse(s string) (Cursor, error) {
 	c, err := ParseCursor(s)
-	if err == nil && c.Order != args.Order {
+	if err == nil && c.List != args.List {
+		err = domain.Errorf(domain.EBADINPUT, "cursor %s belongs to another list (%s), not to %s: use the cursors of this list's own pages", quoteShort(s), cmp.Or(c.List, "relations or search"), cmp.Or(args.List, "this one"))
+	} else if err == nil && c.Order != args.Order {
 		err = domain.Errorf(domain.EBADINPUT, "cursor %q belongs to another ordering: ask again without it", s)
 	}
 	return c, err
+}
+
+// quoteShort quotes at most a short prefix of a client's text.
+func quoteShort(s string) string {
+	const max = 24
+	if len(s) > max {
+		return strconv.Quote(strings.ToValidUTF8(s[:max], "")) + "..."
+	}
+	return strconv.Quote(s)
 }

@@ -31,6 +31,14 @@ type DatedFilter struct {
 	From *domain.Date `json:"from,omitempty"`
 	// Only nodes whose main date is on or before this date.
 	To *domain.Date `json:"to,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*DatedFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*DatedFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *DatedFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // Filter on facilities.
@@ -57,6 +65,14 @@ type FacilityFilter struct {
 	HasLocation *bool `json:"hasLocation,omitempty"`
 	// Only facilities whose point lies in this box: [west, south, east, north] in WGS84 degrees (edges included).
 	Bbox []float64 `json:"bbox,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*FacilityFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*FacilityFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *FacilityFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // A change of a facility's status: it opened, moved or closed.
@@ -81,6 +97,14 @@ type FigureFilter struct {
 	From *domain.Date `json:"from,omitempty"`
 	// Only figures dated on or before this date.
 	To *domain.Date `json:"to,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*FigureFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*FigureFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *FigureFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // Filter shared by every collection; each collection's filter adds its own fields.
@@ -89,6 +113,14 @@ type NodeFilter struct {
 	Ids []string `json:"ids,omitempty"`
 	// Only nodes whose name, short name or an alias contains this text (case- and accent-insensitive).
 	NameContains *string `json:"nameContains,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*NodeFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*NodeFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *NodeFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // A number of nodes of one kind.
@@ -131,6 +163,14 @@ type OrganizationFilter struct {
 	Categories []OrganizationCategory `json:"categories,omitempty"`
 	// Only the signatories of the Convention Cadre in force at this date.
 	SignatoryAsOf *domain.Date `json:"signatoryAsOf,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*OrganizationFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*OrganizationFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *OrganizationFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // Filter on orientations.
@@ -141,6 +181,14 @@ type OrientationFilter struct {
 	NameContains *string `json:"nameContains,omitempty"`
 	// Only these sorts of orientation.
 	Types []OrientationType `json:"types,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*OrientationFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*OrientationFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *OrientationFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // Relay page information.
@@ -205,6 +253,22 @@ type RelationEdge struct {
 	Cursor string `json:"cursor"`
 	// The relation.
 	Node *Relation `json:"node"`
+}
+
+// A condition on a node's relations: the node passes when at least one of its relations matches every field
+// given. Answered from the relation index: with `nodes`, by reading those nodes' relations; without, by
+// reading the relations of every node of the collection (a bounded scan, priced by the cost analysis).
+type RelationFilter struct {
+	// Relations of these kinds; any kind when omitted.
+	Kinds []RelationKind `json:"kinds,omitempty"`
+	// Which of the node's relations: OUT (the node is `from`), IN (the node is `to`) or BOTH, the default.
+	Direction *Direction `json:"direction,omitempty"`
+	// Whose other end is one of these nodes (at most 500 ids).
+	Nodes []string `json:"nodes,omitempty"`
+	// Whose other end is a node of one of these kinds.
+	NodeKinds []NodeKind `json:"nodeKinds,omitempty"`
+	// In force at some time during this date (YYYY-MM-DD, YYYY-MM or YYYY; a partial date means at any time during it); at any time when omitted.
+	AsOf *domain.Date `json:"asOf,omitempty"`
 }
 
 // A number of relations of one kind.
@@ -287,6 +351,14 @@ type TerritoryFilter struct {
 	ContainsPoint *PointInput `json:"containsPoint,omitempty"`
 	// Only territories with (true) or without (false) an imported geometry.
 	HasGeometry *bool `json:"hasGeometry,omitempty"`
+	// Only items that pass every one of these filters.
+	And []*TerritoryFilter `json:"and,omitempty"`
+	// Only items that pass at least one of these filters (an empty list lets none pass).
+	Or []*TerritoryFilter `json:"or,omitempty"`
+	// Only items that do not pass this filter.
+	Not *TerritoryFilter `json:"not,omitempty"`
+	// Only items with at least one relation that matches this condition.
+	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
 // A page of timeline entries, in date order.
@@ -396,8 +468,11 @@ func (e Direction) MarshalJSON() ([]byte, error) {
 type FacilityChange string
 
 const (
+	// It opened (the date of its opening; `territory` is where).
 	FacilityChangeOpened FacilityChange = "OPENED"
-	FacilityChangeMoved  FacilityChange = "MOVED"
+	// It moved (the start of a new location; `territory` is the new one).
+	FacilityChangeMoved FacilityChange = "MOVED"
+	// It closed (the date of its closure).
 	FacilityChangeClosed FacilityChange = "CLOSED"
 )
 
@@ -676,7 +751,9 @@ func (e NodeOrderField) MarshalJSON() ([]byte, error) {
 type OrderDirection string
 
 const (
-	OrderDirectionAsc  OrderDirection = "ASC"
+	// Smallest first: A to Z, oldest first.
+	OrderDirectionAsc OrderDirection = "ASC"
+	// Largest first: Z to A, newest first.
 	OrderDirectionDesc OrderDirection = "DESC"
 )
 
@@ -1005,10 +1082,14 @@ func (e RelationKind) MarshalJSON() ([]byte, error) {
 type TerritoryKind string
 
 const (
-	TerritoryKindDepartement    TerritoryKind = "DEPARTEMENT"
+	// A département (INSEE code such as 13).
+	TerritoryKindDepartement TerritoryKind = "DEPARTEMENT"
+	// An arrondissement of the département (Aix-en-Provence, Arles, Istres, Marseille; IGN codes 13001 to 13004).
 	TerritoryKindArrondissement TerritoryKind = "ARRONDISSEMENT"
-	TerritoryKindCanton         TerritoryKind = "CANTON"
-	TerritoryKindCommune        TerritoryKind = "COMMUNE"
+	// A canton (an electoral division of the département).
+	TerritoryKindCanton TerritoryKind = "CANTON"
+	// A commune (INSEE code such as 13055).
+	TerritoryKindCommune TerritoryKind = "COMMUNE"
 	// A zone de vie sociale: the area a facility serves, set by partners' concertation.
 	TerritoryKindZoneDeVieSociale TerritoryKind = "ZONE_DE_VIE_SOCIALE"
 	// A priority area of urban policy (Cucs, QPV).

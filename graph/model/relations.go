@@ -185,3 +185,6 @@ func relationCursor(id string) func(*domain.Relation) store.Cursor {
 		return store.Cursor{Key: dir + "|" + string(r.Kind) + "|" + other, ID: r.ValidFrom.String() + "|" + r.OnBehalfOf}
 	}
 }
+
+// ID is the relation's stable id, the one the exports use.
+func (r *Relation) ID() string { return domain.RelationID(r.R) }

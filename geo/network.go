@@ -1,0 +1,335 @@
+package geo
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/paulmach/orb"
+
+	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// framework is the id of the Convention Cadre, whose signatories the maps
+// show.
+const framework = "cccs"
+
+// The facility types counted each in a property of their own; any other
+// type counts in otherFacilities.
+const (
+	typeCentreSocial       = "centre-social"
+	typeMaisonPourTous     = "maison-pour-tous"
+	typeEspaceDeVieSociale = "espace-de-vie-sociale"
+)
+
+// network is the partnership network as of a date, as the maps show it:
+// every territory with what the network says of it, every facility with
+// its type, manager, federation and place. Built once per data version and
+// date from one snapshot, then read by every request for that date.
+type network struct {
+	asOf        domain.Date
+	territories map[string]*territory
+	facilities  []*facility // in id order
+}
+
+// territory is a territory and the network's attributes on it.
+type territory struct {
+	node       *domain.Node
+	commune    *domain.Node     // the commune it lies in (zones, arrondissements municipaux, ...)
+	signatory  *domain.Relation // the signatory relation in force of the organisation administering it (or its commune)
+	signer     *domain.Node
+	facilities []*facility // open or not, in id order
+}
+
+// facility is a facility and its relations in force.
+type facility struct {
+	node                *domain.Node
+	typ                 *domain.Node // its facility type (instance-of)
+	manager, federation *domain.Node
+	place               *domain.Node    // the territory it is located in
+	point               *orb.Point      // WGS84, when its coordinates are known
+	status              string          // open, closed; "" before its opening
+	zones               []string        // the territories it serves
+	life                domain.Interval // from its opening to its closure
+}
+
+// buildNetwork reads the whole graph in one snapshot and joins it with the
+// relations in force at asOf. Every facility is kept, open or not, so that
+// a period asked (datetime=2019-01-01/2021-01-01) finds those it met: the
+// queries keep the facilities of their period.
+func buildNetwork(ctx context.Context, s Reader, asOf domain.Date) (*network, error) {
+	snap, err := s.Snapshot(ctx, domain.Date{})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*domain.Node, len(snap.Nodes))
+	for _, n := range snap.Nodes {
+		byID[n.ID] = n
+	}
+	nw := &network{asOf: asOf, territories: map[string]*territory{}}
+	facilities := map[string]*facility{}
+	for _, n := range snap.Nodes {
+		switch n.Kind {
+		case domain.KindTerritory:
+			nw.territories[n.ID] = &territory{node: n}
+		case domain.KindFacility:
+			f := newFacility(n, asOf)
+			facilities[n.ID] = f
+			nw.facilities = append(nw.facilities, f)
+		}
+	}
+	administers := map[string]*domain.Node{} // territory id -> organisation
+	signs := map[string]*domain.Relation{}   // organisation id -> signatory relation in force
+	partOf := map[string]string{}            // territory id -> enclosing territory id
+	for _, r := range snap.Relations {
+		if !r.InForce(asOf) {
+			continue
+		}
+		from, to := byID[r.From], byID[r.To]
+		switch r.Kind {
+		case domain.RelAdministers:
+			administers[r.To] = from
+		case domain.RelSignatory:
+			if r.To == framework && (signs[r.From] == nil || r.ValidFrom.First().Before(signs[r.From].ValidFrom.First())) {
+				signs[r.From] = r
+			}
+		case domain.RelPartOf:
+			if from.Kind == domain.KindTerritory && to.Kind == domain.KindTerritory && partOf[r.From] == "" {
+				partOf[r.From] = r.To
+			}
+		case domain.RelInstanceOf:
+			if f := facilities[r.From]; f != nil {
+				f.typ = to
+			}
+		case domain.RelManages:
+			if f := facilities[r.To]; f != nil {
+				f.manager = from
+			}
+		case domain.RelAffiliatedTo:
+			if f := facilities[r.From]; f != nil {
+				f.federation = to
+			}
+		case domain.RelLocatedIn:
+			if f := facilities[r.From]; f != nil && to.Kind == domain.KindTerritory {
+				f.place = to
+			}
+		case domain.RelServes:
+			if f := facilities[r.From]; f != nil {
+				f.zones = append(f.zones, r.To)
+			}
+		}
+	}
+	nw.joinTerritories(administers, signs, partOf, byID)
+	if err := nw.placeFacilities(ctx, s, partOf); err != nil {
+		return nil, err
+	}
+	return nw, nil
+}
+
+// newFacility reads what a facility's own fields say.
+func newFacility(n *domain.Node, asOf domain.Date) *facility {
+	f := &facility{node: n, status: domain.FacilityStatus(n, asOf)}
+	f.life = n.Lifetime()
+	lat, hasLat := n.FloatField("latitude")
+	lon, hasLon := n.FloatField("longitude")
+	// A point out of range (the importer checks it) is no point rather than
+	// an error for every map.
+	if p := (store.Point{Lon: lon, Lat: lat}); hasLat && hasLon && p.Validate() == nil {
+		f.point = &orb.Point{lon, lat}
+	}
+	return f
+}
+
+// joinTerritories gives each territory its commune and its signatory: the
+// organisation that administers it, or else the one that administers its
+// commune (a zone, an arrondissement of Marseille).
+func (nw *network) joinTerritories(administers map[string]*domain.Node, signs map[string]*domain.Relation, partOf map[string]string, byID map[string]*domain.Node) {
+	for id, t := range nw.territories {
+		if p := byID[partOf[id]]; p != nil && p.Field("type") == "commune" {
+			t.commune = p
+		}
+		org := administers[id]
+		if org == nil && t.commune != nil {
+			org = administers[t.commune.ID]
+		}
+		if org != nil {
+			t.signer, t.signatory = org, signs[org.ID]
+		}
+	}
+}
+
+// maxNesting bounds the walk up the part-of relations of territories.
+const maxNesting = 8
+
+// placeFacilities adds each facility to the territories it lies in: the
+// one it is located in and those enclosing it, the zones it serves, and
+// every territory whose outline holds its point.
+func (nw *network) placeFacilities(ctx context.Context, s Reader, partOf map[string]string) error {
+	for _, f := range nw.facilities {
+		in := map[string]bool{}
+		if f.place != nil {
+			id := f.place.ID
+			for range maxNesting {
+				if id == "" || in[id] {
+					break
+				}
+				in[id] = true
+				id = partOf[id]
+			}
+		}
+		for _, z := range f.zones {
+			in[z] = true
+		}
+		if f.point != nil {
+			hits, err := s.GeoSearch(ctx, store.GeoQuery{Point: &store.Point{Lon: f.point[0], Lat: f.point[1]}})
+			if err != nil {
+				return err
+			}
+			for _, h := range hits {
+				in[h.ID] = true
+			}
+		}
+		for id := range in {
+			if t := nw.territories[id]; t != nil {
+				t.facilities = append(t.facilities, f)
+			}
+		}
+	}
+	for _, t := range nw.territories {
+		slices.SortFunc(t.facilities, func(a, b *facility) int { return cmp.Compare(a.node.ID, b.node.ID) })
+	}
+	return nil
+}
+
+// open returns the facilities of t open at the network's date.
+func (t *territory) open() []*facility {
+	var out []*facility
+	for _, f := range t.facilities {
+		if f.status == "open" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// federationCounts writes how many open facilities each federation has, most
+// first: "FAIL 13: 6, IFAC: 3".
+func federationCounts(fs []*facility) (text string, federations int) {
+	counts := map[string]int{}
+	for _, f := range fs {
+		if f.federation != nil {
+			counts[label(f.federation)]++
+		}
+	}
+	names := slices.Collect(maps.Keys(counts))
+	slices.SortFunc(names, func(a, b string) int { return cmp.Or(cmp.Compare(counts[b], counts[a]), cmp.Compare(a, b)) })
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = n + ": " + strconv.Itoa(counts[n])
+	}
+	return strings.Join(parts, ", "), len(names)
+}
+
+// label is the short name of an organisation, else its name.
+func label(n *domain.Node) string { return cmp.Or(n.ShortName, n.Name) }
+
+// networkCache keeps the networks of the last dates asked, for one data
+// version: a map is drawn at a handful of dates, tile after tile.
+type networkCache struct {
+	mu      sync.Mutex
+	version uint64
+	byDate  map[domain.Date]*network
+	multi   map[string]bool // territories whose outline is a MultiPolygon
+}
+
+// maxCachedDates bounds the cache: a network weighs a few hundred kB.
+const maxCachedDates = 16
+
+// get returns the network as of asOf at data version, building it when needed.
+func (c *networkCache) get(ctx context.Context, s Reader, version uint64, asOf domain.Date) (*network, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at(version)
+	if nw := c.byDate[asOf]; nw != nil {
+		return nw, nil
+	}
+	nw, err := buildNetwork(ctx, s, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.byDate) >= maxCachedDates {
+		clear(c.byDate)
+	}
+	c.byDate[asOf] = nw
+	return nw, nil
+}
+
+// at empties the cache when the data version has moved. Called with mu held.
+func (c *networkCache) at(version uint64) {
+	if c.version != version || c.byDate == nil {
+		c.version, c.byDate, c.multi = version, map[domain.Date]*network{}, nil
+	}
+}
+
+// multiPolygons returns the territories whose stored outline is a
+// MultiPolygon at a data version, read once per version.
+func (c *networkCache) multiPolygons(ctx context.Context, s Reader, version uint64) (map[string]bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at(version)
+	if c.multi != nil {
+		return c.multi, nil
+	}
+	entries, err := s.GeoSearch(ctx, store.GeoQuery{})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(entries))
+	for i, e := range entries {
+		ids[i] = e.ID
+	}
+	multi := map[string]bool{}
+	err = s.Features(ctx, ids, func(f *store.Feature) error {
+		multi[f.Node.ID] = !bytes.HasPrefix(f.Geometry.GeoJSON, []byte(polygonPrefix))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.multi = multi
+	return multi, nil
+}
+
+// geometryType is the geometry type every feature of a collection has:
+// Point for the facilities, MultiPolygon for territories when one of them
+// is (the Polygons are then written as MultiPolygons of one), else Polygon.
+func (h *handler) geometryType(ctx context.Context, c collection, version uint64) (string, error) {
+	if c.Facilities {
+		return "Point", nil
+	}
+	multi, err := h.networks.multiPolygons(ctx, h.s, version)
+	if err != nil {
+		return "", err
+	}
+	entries, err := h.s.GeoSearch(ctx, store.GeoQuery{Types: c.Types})
+	if err != nil {
+		return "", err
+	}
+	if slices.ContainsFunc(entries, func(e store.GeoEntry) bool { return multi[e.ID] }) {
+		return "MultiPolygon", nil
+	}
+	return "Polygon", nil
+}
+
+// promote reports whether a collection's Polygons are written as
+// MultiPolygons.
+func (h *handler) promote(ctx context.Context, c collection, version uint64) (bool, error) {
+	t, err := h.geometryType(ctx, c, version)
+	return t == "MultiPolygon", err
+}
