@@ -19,20 +19,21 @@ var layers = map[string][]string{
 	"edge":                      {"domain"},
 	"store":                     {"domain"},
 	"loaders":                   {"domain", "store"},
-	"graph/model":               {"domain", "store", "loaders"},
-	"graph":                     {"domain", "store", "loaders", "graph/model", "edge", "etag"},
+	"graph/model":               {"domain", "store", "loaders", "analysis"},
+	"analysis":                  {"domain", "store"},
+	"graph":                     {"domain", "store", "loaders", "graph/model", "edge", "etag", "analysis"},
 	"geo":                       {"domain", "store", "edge", "etag"},
 	"export":                    {"domain", "store", "edge", "etag"},
 	"web/explorer":              {},
 	"internal/geotest":          {},
-	"internal/geotest/geostore": {"store", "internal/geotest"},
 	"internal/synth":            {"domain", "store"},
+	"internal/geotest/geostore": {"store", "internal/geotest"},
 	"web/viewer":                {"domain", "edge"},
 	"internal/abuse":            {},
 	"bench/dataset":             {"internal/synth"},
 	"bench/loadgen":             {},
 	"bench/load":                {"internal/abuse"},
-	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model", "web/explorer", "web/viewer"},
+	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model", "web/explorer", "web/viewer", "analysis"},
 }
 
 // imports lists each package of the module with its imports (not its tests').
@@ -81,7 +82,7 @@ func TestLayers(t *testing.T) {
 // The layers above the store read it through interfaces: no package but
 // main names the concrete *store.Store (tests aside).
 func TestNoConcreteStoreAboveTheStore(t *testing.T) {
-	for _, dir := range []string{"graph", "graph/model", "loaders", "geo", "export", "edge"} {
+	for _, dir := range []string{"graph", "graph/model", "loaders", "geo", "export", "edge", "analysis"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, f := range files {
 			if strings.HasSuffix(f, "_test.go") {

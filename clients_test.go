@@ -17,14 +17,20 @@ import (
 
 const clientsDir = "testdata/clients"
 
-var (
-	npmOnce sync.Once
-	npmErr  error
-)
+// npmInstalls are the npm ci runs of this test run, one a directory.
+var npmInstalls sync.Map // dir -> *npmInstall
 
-// npmClients installs the clients' packages (npm ci) when package-lock.json
-// is newer than the installed tree, once per test run.
-func npmClients(t *testing.T) {
+type npmInstall struct {
+	once sync.Once
+	err  error
+}
+
+// npmClients installs the clients' packages.
+func npmClients(t *testing.T) { npmCI(t, clientsDir) }
+
+// npmCI installs the packages of a directory of testdata (npm ci) when its
+// package-lock.json is newer than the installed tree, once per test run.
+func npmCI(t *testing.T, dir string) {
 	t.Helper()
 	if _, err := exec.LookPath("npm"); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -32,23 +38,25 @@ func npmClients(t *testing.T) {
 		}
 		t.Skip("npm is not on PATH (apt-get install npm)")
 	}
-	npmOnce.Do(func() {
-		lock, err := os.Stat(filepath.Join(clientsDir, "package-lock.json"))
+	v, _ := npmInstalls.LoadOrStore(dir, &npmInstall{})
+	in := v.(*npmInstall)
+	in.once.Do(func() {
+		lock, err := os.Stat(filepath.Join(dir, "package-lock.json"))
 		if err != nil {
-			npmErr = err
+			in.err = err
 			return
 		}
-		if installed, err := os.Stat(filepath.Join(clientsDir, "node_modules", ".package-lock.json")); err == nil && !installed.ModTime().Before(lock.ModTime()) {
+		if installed, err := os.Stat(filepath.Join(dir, "node_modules", ".package-lock.json")); err == nil && !installed.ModTime().Before(lock.ModTime()) {
 			return
 		}
 		cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-		cmd.Dir = clientsDir
+		cmd.Dir = dir
 		if out, err := cmd.CombinedOutput(); err != nil {
-			npmErr = &exec.ExitError{ProcessState: cmd.ProcessState, Stderr: out}
+			in.err = &exec.ExitError{ProcessState: cmd.ProcessState, Stderr: out}
 		}
 	})
-	if npmErr != nil {
-		t.Fatalf("npm ci in %s: %v %s", clientsDir, npmErr, errorText(npmErr))
+	if in.err != nil {
+		t.Fatalf("npm ci in %s: %v %s", dir, in.err, errorText(in.err))
 	}
 }
 

@@ -83,6 +83,8 @@ func TestExportEndpoints(t *testing.T) {
 		"/export/organizations.csv":          {"text/csv; charset=utf-8; header=present", "organizations.csv"},
 		"/export/relations.csv?asOf=2015-06": {"text/csv; charset=utf-8; header=present", "relations-2015-06.csv"},
 		"/export/facilityTypes.csv":          {"text/csv; charset=utf-8; header=present", "facilityTypes.csv"},
+		"/export/network.gexf?asOf=2015":     {"application/gexf+xml; charset=utf-8", "network-2015.gexf"},
+		"/export/people.parquet":             {"application/vnd.apache.parquet", "people.parquet"},
 	} {
 		resp, body := fetch(t, srv, path)
 		if resp.StatusCode != http.StatusOK {
@@ -120,12 +122,16 @@ func TestExportEndpoints(t *testing.T) {
 func TestExportEndpointErrors(t *testing.T) {
 	srv := testServer(t)
 	for path, status := range map[string]int{
-		"/export/spaceships.csv":                http.StatusNotFound,
-		"/export/network.yaml":                  http.StatusNotFound,
-		"/export/people.graphml":                http.StatusNotFound,
-		"/export/network.graphml?asOf=2019-13":  http.StatusBadRequest,
-		"/export/network.graphml?asOf=198X":     http.StatusBadRequest,
-		"/export/organizations.csv?asOf=sunday": http.StatusBadRequest,
+		"/export/spaceships.csv":                                          http.StatusNotFound,
+		"/export/network.yaml":                                            http.StatusNotFound,
+		"/export/people.graphml":                                          http.StatusNotFound,
+		"/export/network.graphml?asOf=2019-13":                            http.StatusBadRequest,
+		"/export/network.graphml?asOf=198X":                               http.StatusBadRequest,
+		"/export/organizations.csv?asOf=sunday":                           http.StatusBadRequest,
+		"/export/network.gexf?kinds=signatory,friendship":                 http.StatusBadRequest,
+		"/export/network.gexf?kinds=" + strings.Repeat("signatory,", 200): http.StatusBadRequest,
+		"/export/network.parquet":                                         http.StatusNotFound,
+		"/export/relations.parquet?kinds=SIGNATORY":                       http.StatusBadRequest,
 	} {
 		if resp, body := fetch(t, srv, path); resp.StatusCode != status {
 			t.Errorf("%s: %d %s, want %d", path, resp.StatusCode, body, status)
@@ -133,6 +139,9 @@ func TestExportEndpointErrors(t *testing.T) {
 	}
 	resp, _ := fetch(t, srv, "/export/network.json")
 	etag := resp.Header.Get("ETag")
+	if other, _ := fetch(t, srv, "/export/network.json?kinds=signatory", "If-None-Match", etag); other.StatusCode != http.StatusOK {
+		t.Errorf("the ETag of the whole network answered %d for its signatory part, want 200", other.StatusCode)
+	}
 	if again, _ := fetch(t, srv, "/export/network.json", "If-None-Match", etag); etag == "" || again.StatusCode != http.StatusNotModified {
 		t.Errorf("ETag %q: the same request again got %d, want 304", etag, again.StatusCode)
 	}
@@ -154,8 +163,20 @@ func TestExportCommand(t *testing.T) {
 	if code := run(context.Background(), []string{"export", "-data", filepath.Join(dir, "data"), "-format", "csv", "-collection", "bodies"}, &stdout, &stderr); code != 0 || !strings.HasPrefix(stdout.String(), "id,kind,name,") {
 		t.Errorf("export -format csv -collection bodies: exit %d, %q", code, stdout.String()[:min(40, stdout.Len())])
 	}
+	stdout.Reset()
+	if code := run(context.Background(), []string{"export", "-data", filepath.Join(dir, "data"), "-format", "gexf", "-asof", "2019", "-kinds", "signatory"}, &stdout, &stderr); code != 0 ||
+		strings.Count(stdout.String(), "<edge ") != 23 || !strings.Contains(stdout.String(), `mode="dynamic"`) {
+		t.Errorf("export -format gexf -asof 2019 -kinds signatory: exit %d, %d edges; want the 23 signatories of 2019", code, strings.Count(stdout.String(), "<edge "))
+	}
+	stdout.Reset()
+	if code := run(context.Background(), []string{"export", "-data", filepath.Join(dir, "data"), "-format", "parquet", "-collection", "people"}, &stdout, &stderr); code != 0 || !strings.HasPrefix(stdout.String(), "PAR1") {
+		t.Errorf("export -format parquet -collection people: exit %d, %q", code, stdout.String()[:min(4, stdout.Len())])
+	}
 	for _, args := range [][]string{
 		{"-format", "csv"},
+		{"-format", "parquet"},
+		{"-format", "gexf", "-kinds", "friendship"},
+		{"-format", "yaml", "-kinds", "signatory"},
 		{"-format", "csv", "-collection", "spaceships"},
 		{"-format", "yaml", "-asof", "2015"},
 		{"-format", "xlsx"},

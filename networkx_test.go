@@ -8,24 +8,27 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
-// networkxPython returns a Python interpreter that imports networkx: the one
-// on PATH, or Debian's (python3-networkx, which .ci/run installs). Without
-// one the test is skipped on a developer's machine and fails in CI.
-func networkxPython(t *testing.T) string {
+// networkxPython returns a Python interpreter that imports networkx and
+// the other modules given: the one on PATH, or Debian's (python3-networkx,
+// python3-scipy, which .ci/run installs). Without one the test is skipped
+// on a developer's machine and fails in CI.
+func networkxPython(t *testing.T, more ...string) string {
 	t.Helper()
+	modules := strings.Join(append([]string{"networkx"}, more...), ", ")
 	for _, name := range []string{"python3", "/usr/bin/python3"} {
 		path, err := exec.LookPath(name)
-		if err == nil && exec.Command(path, "-c", "import networkx").Run() == nil {
+		if err == nil && exec.Command(path, "-c", "import "+modules).Run() == nil {
 			return path
 		}
 	}
 	if os.Getenv("CI") == "true" {
-		t.Fatal("no python3 with networkx: .ci/run installs python3-networkx")
+		t.Fatalf("no python3 with %s: .ci/run installs python3-networkx and python3-scipy", modules)
 	}
-	t.Skip("no python3 with networkx (apt-get install python3-networkx)")
+	t.Skipf("no python3 with %s (apt-get install python3-networkx python3-scipy)", modules)
 	return ""
 }
 

@@ -158,6 +158,13 @@ func TestViewerInABrowser(t *testing.T) {
 			t.Errorf("unknown id: message %q", msg)
 		}
 	})
+	t.Run("the explorer links to the viewer", func(t *testing.T) {
+		b.do(t, chromedp.Navigate(b.base+"/"), chromedp.Click(chromedp.CSS(`a[href$="view"]`)))
+		b.waitReady(t, strconv.Itoa(time.Now().Year()))
+		if path := eval[string](t, b, `location.pathname`); path != "/view" {
+			t.Errorf("the explorer's link leads to %s", path)
+		}
+	})
 	t.Run("phone width", func(t *testing.T) {
 		b.do(t, chromedp.EmulateViewport(390, 844))
 		b.open(t, "/view?id=caf-13&asOf=2019")

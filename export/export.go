@@ -1,7 +1,8 @@
-// Package export writes the network for analysts' tools: GraphML (Gephi,
-// NetworkX, igraph), CSV per collection (spreadsheets, pandas, R) and JSON,
-// as of a date or over all time. It reads a store.Snapshot and imports no
-// storage library.
+// Package export writes the network for analysts' tools: GraphML (NetworkX,
+// igraph), GEXF with the periods of nodes and relations (Gephi's timeline),
+// CSV and Parquet per collection (spreadsheets, pandas, polars, DuckDB, R)
+// and JSON, as of a date or over all time, whole or for some relation
+// kinds. It reads a store.Snapshot and imports no storage library.
 package export
 
 import (
@@ -9,6 +10,7 @@ import (
 	"encoding/json"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cccs13/cccs-graph/domain"
@@ -19,18 +21,23 @@ import (
 const (
 	FormatYAML    = "yaml" // the dataset, for import (docs/dataset.md)
 	FormatGraphML = "graphml"
+	FormatGEXF    = "gexf"
 	FormatCSV     = "csv"
+	FormatParquet = "parquet"
 	FormatJSON    = "json"
 )
 
 // Formats lists the formats, the default first.
-var Formats = []string{FormatYAML, FormatGraphML, FormatCSV, FormatJSON}
+var Formats = []string{FormatYAML, FormatGraphML, FormatGEXF, FormatCSV, FormatParquet, FormatJSON}
+
+// tabular are the formats written one collection at a time.
+func tabular(format string) bool { return format == FormatCSV || format == FormatParquet }
 
 // RelationsCollection is the CSV collection of relations.
 const RelationsCollection = "relations"
 
-// Collections lists the CSV collections: every node collection of the
-// registry (domain.Kinds), then relations.
+// Collections lists the CSV and Parquet collections: every node collection
+// of the registry (domain.Kinds), then relations.
 func Collections() []string {
 	names := make([]string, 0, len(domain.Kinds)+1)
 	for _, k := range domain.Kinds {
@@ -42,8 +49,9 @@ func Collections() []string {
 // Request says what to export.
 type Request struct {
 	Format     string
-	Collection string      // CSV only
-	AsOf       domain.Date // zero: everything, over all time
+	Collection string           // CSV and Parquet only
+	AsOf       domain.Date      // zero: everything, over all time
+	Kinds      []domain.RelKind // the relations of these kinds and the nodes at their ends; none: all
 }
 
 // Validate checks a request. Returns EBADINPUT for an unknown format, a
@@ -53,29 +61,60 @@ func (r Request) Validate() error {
 	switch {
 	case !slices.Contains(Formats, r.Format):
 		return domain.Errorf(domain.EBADINPUT, "unknown format %q: use %s", r.Format, strings.Join(Formats, ", "))
-	case r.Format == FormatCSV && r.Collection == "":
-		return domain.Errorf(domain.EBADINPUT, "CSV is written one collection at a time: name one of %s", strings.Join(Collections(), ", "))
-	case r.Format == FormatCSV && !slices.Contains(Collections(), r.Collection):
-		return domain.Errorf(domain.ENOTFOUND, "no collection %q: use one of %s", r.Collection, strings.Join(Collections(), ", "))
-	case r.Format != FormatCSV && r.Collection != "":
-		return domain.Errorf(domain.EBADINPUT, "a collection is chosen for CSV only; %s holds the whole network", r.Format)
-	case r.Format == FormatYAML && !r.AsOf.IsZero():
-		return domain.Errorf(domain.EBADINPUT, "the YAML dataset is the whole graph, for import: a date applies to graphml, csv and json")
+	case tabular(r.Format) && r.Collection == "":
+		return domain.Errorf(domain.EBADINPUT, "%s is written one collection at a time: name one of %s", r.Format, strings.Join(Collections(), ", "))
+	case tabular(r.Format) && !slices.Contains(Collections(), r.Collection):
+		return domain.Errorf(domain.ENOTFOUND, "no collection %.80q: use one of %s", r.Collection, strings.Join(Collections(), ", "))
+	case !tabular(r.Format) && r.Collection != "":
+		return domain.Errorf(domain.EBADINPUT, "a collection is chosen for csv and parquet only; %s holds the whole network", r.Format)
+	case r.Format == FormatYAML && (!r.AsOf.IsZero() || len(r.Kinds) > 0):
+		return domain.Errorf(domain.EBADINPUT, "the YAML dataset is the whole graph, for import: a date and kinds apply to the other formats")
 	}
 	return nil
 }
 
+// maxKindsParam bounds the text of a list of kinds.
+const maxKindsParam = 1000
+
+// ParseKinds reads a comma-separated list of relation kinds as the dataset
+// names them ("signatory,member-of"), without repeats. Returns EBADINPUT
+// for an unknown kind or a list too long.
+func ParseKinds(s string) ([]domain.RelKind, error) {
+	if len(s) > maxKindsParam {
+		return nil, domain.Errorf(domain.EBADINPUT, "kinds: %d bytes, at most %d", len(s), maxKindsParam)
+	}
+	var kinds []domain.RelKind
+	for name := range strings.SplitSeq(s, ",") {
+		k := domain.RelKind(strings.TrimSpace(name))
+		if _, ok := domain.RelKindOf(k); !ok {
+			return nil, domain.Errorf(domain.EBADINPUT, "unknown relation kind %.40q: use %s", k, kindNames())
+		}
+		if !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	return kinds, nil
+}
+
+func kindNames() string {
+	names := make([]string, len(domain.RelKinds))
+	for i, k := range domain.RelKinds {
+		names[i] = string(k.Kind)
+	}
+	return strings.Join(names, ", ")
+}
+
 // Reader is what an export reads: the dataset, or the network at a date,
-// each in one transaction; and the data version its ETags key on.
-// *store.Store is one.
+// each in one transaction, with the centroids of its nodes that have a
+// geometry; and the data version its ETags key on. *store.Store is one.
 type Reader interface {
 	Export(ctx context.Context) ([]byte, error)
 	Snapshot(ctx context.Context, asOf domain.Date) (*store.Snapshot, error)
+	Centroids(ctx context.Context, ids []string) (map[string]store.Point, error)
 	DataVersion(ctx context.Context) (uint64, error)
 }
 
-// Write writes what r asks for, read from s in one transaction. Returns the
-// codes of Validate.
+// Write writes what r asks for, read from s. Returns the codes of Validate.
 func Write(ctx context.Context, w io.Writer, s Reader, r Request) error {
 	if err := r.Validate(); err != nil {
 		return err
@@ -88,17 +127,70 @@ func Write(ctx context.Context, w io.Writer, s Reader, r Request) error {
 		_, err = w.Write(b)
 		return err
 	}
-	snap, err := s.Snapshot(ctx, r.AsOf)
+	n, err := read(ctx, s, r)
 	if err != nil {
 		return err
 	}
 	switch r.Format {
 	case FormatGraphML:
-		return GraphML(w, snap)
+		return GraphML(w, n)
+	case FormatGEXF:
+		return GEXF(w, n)
 	case FormatCSV:
-		return CSV(w, snap, r.Collection)
+		return CSV(w, n, r.Collection)
+	case FormatParquet:
+		return Parquet(w, n, r.Collection)
 	}
-	return JSON(w, snap)
+	return JSON(w, n.Snapshot)
+}
+
+// Network is what the formats write: a snapshot and the coordinates of its
+// territories and facilities: a stored geometry's centroid (a territory's
+// outline, a facility's point), else the node's longitude and latitude
+// fields.
+type Network struct {
+	*store.Snapshot
+	Coords map[string]store.Point
+}
+
+// located are the kinds of node that may have coordinates.
+var located = []domain.Kind{domain.KindTerritory, domain.KindFacility}
+
+// coordinateFields are the fields that hold a point: the exports write them
+// once, as the coordinates.
+var coordinateFields = []string{"longitude", "latitude"}
+
+// fieldPoint reads a node's coordinate fields; false unless both parse.
+func fieldPoint(n *domain.Node) (store.Point, bool) {
+	lon, errLon := strconv.ParseFloat(n.Field("longitude"), 64)
+	lat, errLat := strconv.ParseFloat(n.Field("latitude"), 64)
+	return store.Point{Lon: lon, Lat: lat}, errLon == nil && errLat == nil
+}
+
+func read(ctx context.Context, s Reader, r Request) (*Network, error) {
+	snap, err := s.Snapshot(ctx, r.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	snap = snap.OfKinds(r.Kinds)
+	var ids []string
+	for _, n := range snap.Nodes {
+		if slices.Contains(located, n.Kind) {
+			ids = append(ids, n.ID)
+		}
+	}
+	coords, err := s.Centroids(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range snap.Nodes {
+		if _, ok := coords[n.ID]; !ok && slices.Contains(located, n.Kind) {
+			if p, ok := fieldPoint(n); ok {
+				coords[n.ID] = p
+			}
+		}
+	}
+	return &Network{Snapshot: snap, Coords: coords}, nil
 }
 
 // relation is a relation with its id, as JSON writes it.

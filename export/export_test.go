@@ -6,6 +6,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -161,11 +163,13 @@ func TestRequestValidation(t *testing.T) {
 		req  Request
 		code string
 	}{
-		"unknown format":      {Request{Format: "xlsx"}, domain.EBADINPUT},
-		"csv without name":    {Request{Format: FormatCSV}, domain.EBADINPUT},
-		"unknown collection":  {Request{Format: FormatCSV, Collection: "spaceships"}, domain.ENOTFOUND},
-		"collection for json": {Request{Format: FormatJSON, Collection: "organizations"}, domain.EBADINPUT},
-		"yaml as of a date":   {Request{Format: FormatYAML, AsOf: d}, domain.EBADINPUT},
+		"unknown format":       {Request{Format: "xlsx"}, domain.EBADINPUT},
+		"csv without name":     {Request{Format: FormatCSV}, domain.EBADINPUT},
+		"unknown collection":   {Request{Format: FormatCSV, Collection: "spaceships"}, domain.ENOTFOUND},
+		"collection for json":  {Request{Format: FormatJSON, Collection: "organizations"}, domain.EBADINPUT},
+		"yaml as of a date":    {Request{Format: FormatYAML, AsOf: d}, domain.EBADINPUT},
+		"yaml of some kinds":   {Request{Format: FormatYAML, Kinds: []domain.RelKind{"signatory"}}, domain.EBADINPUT},
+		"parquet without name": {Request{Format: FormatParquet}, domain.EBADINPUT},
 	} {
 		if err := tc.req.Validate(); domain.ErrorCode(err) != tc.code {
 			t.Errorf("%s: %v, want %s", name, err, tc.code)
@@ -173,11 +177,128 @@ func TestRequestValidation(t *testing.T) {
 	}
 	for _, f := range Formats {
 		r := Request{Format: f}
-		if f == FormatCSV {
+		if tabular(f) {
 			r.Collection = "people"
 		}
 		if err := r.Validate(); err != nil {
 			t.Errorf("%+v: %v", r, err)
 		}
+	}
+}
+
+// TestGEXFIsDynamic: nodes and edges carry their periods as days, a year
+// from its first day to its last; kinds keep their relations and the nodes
+// at their ends.
+func TestGEXFIsDynamic(t *testing.T) {
+	s := trickyStore(t)
+	var doc gexf
+	if err := xml.Unmarshal(write(t, s, Request{Format: FormatGEXF}), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.XMLNS != gexfNamespace || doc.Graph.Mode != "dynamic" || doc.Graph.TimeFormat != "date" || len(doc.Graph.Nodes) != 7 || len(doc.Graph.Edges) != 3 {
+		t.Fatalf("GEXF %s, mode %s, %d nodes, %d edges; want 1.2 dynamic, 7 and 3", doc.XMLNS, doc.Graph.Mode, len(doc.Graph.Nodes), len(doc.Graph.Edges))
+	}
+	for _, n := range doc.Graph.Nodes {
+		if n.ID == "pact" && (n.Start != "2015-01-01" || n.End != "2017-12-31" || n.Label != "Pact <2015> & co") {
+			t.Errorf("pact: %+v, want 2015-01-01 to 2017-12-31", n)
+		}
+		if n.ID == "odd" && (n.Start != "" || n.End != "") {
+			t.Errorf("an organization has no period: %+v", n)
+		}
+	}
+	for _, e := range doc.Graph.Edges {
+		if e.Label == "signatory" && (e.ID != "odd>signatory>cccs@2015" || e.Start != "2015-01-01" || e.End != "") {
+			t.Errorf("signatory edge %+v, want from 2015-01-01, open", e)
+		}
+	}
+	var sub gexf
+	if err := xml.Unmarshal(write(t, s, Request{Format: FormatGEXF, Kinds: []domain.RelKind{"signatory"}}), &sub); err != nil {
+		t.Fatal(err)
+	}
+	if len(sub.Graph.Nodes) != 2 || len(sub.Graph.Edges) != 1 {
+		t.Errorf("signatory network: %d nodes, %d edges; want odd, cccs and the one relation", len(sub.Graph.Nodes), len(sub.Graph.Edges))
+	}
+}
+
+func TestParseKinds(t *testing.T) {
+	ks, err := ParseKinds("signatory, member-of,signatory")
+	if err != nil || len(ks) != 2 || ks[0] != "signatory" || ks[1] != "member-of" {
+		t.Errorf("ParseKinds = %v, %v; want signatory, member-of once each", ks, err)
+	}
+	for _, bad := range []string{"SIGNATORY", "signatory,,member-of", strings.Repeat("x", 2000)} {
+		if _, err := ParseKinds(bad); domain.ErrorCode(err) != domain.EBADINPUT || len(err.Error()) > 600 {
+			t.Errorf("ParseKinds(%.20q): %v, want a short %s", bad, err, domain.EBADINPUT)
+		}
+	}
+}
+
+// pointReader is a Reader over a snapshot, with stored centroids.
+type pointReader struct {
+	snap      *store.Snapshot
+	centroids map[string]store.Point
+}
+
+func (p pointReader) Export(context.Context) ([]byte, error) { return nil, nil }
+func (p pointReader) Snapshot(context.Context, domain.Date) (*store.Snapshot, error) {
+	return p.snap, nil
+}
+func (p pointReader) Centroids(context.Context, []string) (map[string]store.Point, error) {
+	return maps.Clone(p.centroids), nil
+}
+func (p pointReader) DataVersion(context.Context) (uint64, error) { return 1, nil }
+
+// TestCoordinates: a territory's coordinates are its stored centroid; a
+// facility's, its stored point, else its longitude and latitude fields,
+// written once whatever holds them.
+func TestCoordinates(t *testing.T) {
+	src := []domain.Citation{{Source: "doc"}}
+	r := pointReader{snap: &store.Snapshot{Nodes: []*domain.Node{
+		{ID: "commune", Kind: domain.KindTerritory, Name: "Commune", Fields: map[string]string{"type": "commune"}, Sources: src},
+		{ID: "centre", Kind: domain.KindFacility, Name: "Centre", Fields: map[string]string{"longitude": "5.3698", "latitude": "43.2965"}, Sources: src},
+		{ID: "elsewhere", Kind: domain.KindFacility, Name: "Elsewhere", Sources: src},
+	}}, centroids: map[string]store.Point{"commune": {Lon: 5.4474, Lat: 43.5297}}}
+	var buf bytes.Buffer
+	if err := Write(ctx, &buf, r, Request{Format: FormatCSV, Collection: "facilities"}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := strings.Join(rows[0], ",")
+	if strings.Count(header, "longitude") != 1 || strings.Count(header, "latitude") != 1 {
+		t.Errorf("facilities.csv header %s: want longitude and latitude once", header)
+	}
+	lon, lat := slices.Index(rows[0], "longitude"), slices.Index(rows[0], "latitude")
+	if rows[1][lon] != "5.3698000" || rows[1][lat] != "43.2965000" || rows[2][lon] != "" {
+		t.Errorf("facility rows %v", rows[1:])
+	}
+	buf.Reset()
+	if err := Write(ctx, &buf, r, Request{Format: FormatGraphML}); err != nil {
+		t.Fatal(err)
+	}
+	var doc graphML
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]int{}
+	for _, k := range doc.Keys {
+		keys[k.ID]++
+	}
+	for id, n := range keys {
+		if n > 1 {
+			t.Errorf("GraphML declares %s %d times", id, n)
+		}
+	}
+	got := map[string]string{}
+	for _, n := range doc.Graph.Nodes {
+		for _, d := range n.Data {
+			if d.Key == "n_longitude" {
+				got[n.ID] = d.Value
+			}
+		}
+	}
+	if got["commune"] != "5.4474000" || got["centre"] != "5.3698000" || got["elsewhere"] != "" {
+		t.Errorf("GraphML longitudes %v", got)
 	}
 }

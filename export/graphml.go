@@ -81,9 +81,22 @@ var edgeAttributes = []attribute[*domain.Relation]{
 	text("sources", func(r *domain.Relation) string { return sourceIDs(r.Sources) }),
 }
 
-// nodeAttributes are the attributes every kind of node may have; the fields
-// of each kind follow them.
-func nodeAttributes(signatories map[string]bool) []attribute[*domain.Node] {
+// nodeAttributes are the attributes every kind of node may have, then the
+// fields of each kind.
+func nodeAttributes(n *Network) []attribute[*domain.Node] {
+	return append(commonAttributes(n), fieldAttributes()...)
+}
+
+// degrees is a coordinate attribute.
+func degrees(name string, n *Network, f func(store.Point) float64) attribute[*domain.Node] {
+	return attribute[*domain.Node]{name, "double", func(node *domain.Node) (string, bool) {
+		p, ok := n.Coords[node.ID]
+		return formatDegrees(f(p)), ok
+	}}
+}
+
+func commonAttributes(n *Network) []attribute[*domain.Node] {
+	signatories := signatories(n.Snapshot)
 	return []attribute[*domain.Node]{
 		text("kind", func(n *domain.Node) string { return string(n.Kind) }),
 		text("name", func(n *domain.Node) string { return n.Name }),
@@ -92,9 +105,11 @@ func nodeAttributes(signatories map[string]bool) []attribute[*domain.Node] {
 		year("startYear", func(n *domain.Node) domain.Date { return n.Lifetime().From }),
 		year("endYear", func(n *domain.Node) domain.Date { return n.Lifetime().To }),
 		{"signatory", "boolean", func(n *domain.Node) (string, bool) {
-			return strconv.FormatBool(signatories[n.ID]), n.Kind == domain.KindOrganization
+			return strconv.FormatBool(signatories[n.ID]), n.Kind == "organization"
 		}},
 		text("sources", func(n *domain.Node) string { return sourceIDs(n.Sources) }),
+		degrees("longitude", n, func(p store.Point) float64 { return p.Lon }),
+		degrees("latitude", n, func(p store.Point) float64 { return p.Lat }),
 	}
 }
 
@@ -105,6 +120,9 @@ func fieldAttributes() []attribute[*domain.Node] {
 	types := map[string]string{}
 	for _, k := range domain.Kinds {
 		for name, ft := range k.Fields {
+			if slices.Contains(coordinateFields, name) {
+				continue // written as the coordinates
+			}
 			t := "string"
 			if ft == domain.IntField {
 				t = "int"
@@ -125,13 +143,14 @@ func fieldAttributes() []attribute[*domain.Node] {
 	return out
 }
 
-// GraphML writes the snapshot as a directed GraphML graph: node ids are the
+// GraphML writes the network as a directed GraphML graph: node ids are the
 // node ids, edge ids the relation ids, attributes typed (string, int,
-// boolean) and declared in <key> elements. An organization's `signatory`
-// says whether it signs the Convention Cadre during the snapshot's date (at
-// any time for the whole graph).
-func GraphML(w io.Writer, snap *store.Snapshot) error {
-	nodeAttrs := append(nodeAttributes(signatories(snap)), fieldAttributes()...)
+// double, boolean) and declared in <key> elements. An organization's
+// `signatory` says whether it signs the Convention Cadre during the
+// snapshot's date (at any time for the whole graph); `longitude` and
+// `latitude` are a territory's centroid or a facility's point.
+func GraphML(w io.Writer, snap *Network) error {
+	nodeAttrs := nodeAttributes(snap)
 	doc := graphML{XMLNS: graphMLNamespace, Graph: gmlGraph{ID: "cccs-network", EdgeDefault: "directed"}}
 	doc.Keys = append(doc.Keys, gmlKey{"g_asOf", "graph", "asOf", "string"})
 	doc.Keys = append(doc.Keys, declare("n_", "node", nodeAttrs)...)
@@ -145,6 +164,11 @@ func GraphML(w io.Writer, snap *store.Snapshot) error {
 	for _, r := range snap.Relations {
 		doc.Graph.Edges = append(doc.Graph.Edges, gmlEdge{ID: domain.RelationID(r), Source: r.From, Target: r.To, Data: values("e_", edgeAttributes, r)})
 	}
+	return writeXML(w, doc)
+}
+
+// writeXML writes an XML document, indented, with its header.
+func writeXML(w io.Writer, doc any) error {
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
@@ -180,7 +204,7 @@ func values[T any](prefix string, attrs []attribute[T], v T) []gmlData {
 func signatories(snap *store.Snapshot) map[string]bool {
 	out := map[string]bool{}
 	for _, r := range snap.Relations {
-		if r.Kind == domain.RelSignatory && r.To == store.FrameworkID {
+		if r.Kind == "signatory" && r.To == store.FrameworkID {
 			out[r.From] = true
 		}
 	}

@@ -18,19 +18,22 @@ const Route = "GET /export/{file}"
 // contentTypes per format, with the file extension they are served under.
 var contentTypes = map[string]string{
 	FormatGraphML: "application/graphml+xml; charset=utf-8",
+	FormatGEXF:    "application/gexf+xml; charset=utf-8",
 	FormatCSV:     "text/csv; charset=utf-8; header=present",
+	FormatParquet: "application/vnd.apache.parquet",
 	FormatJSON:    "application/json; charset=utf-8",
 }
 
-// Handler serves the exports under Route: network.graphml, network.json and
-// COLLECTION.csv (relations.csv among them), each with an optional
-// ?asOf=DATE. It answers 404 for an unknown file or collection, 400 for a bad
-// date, and sets Content-Type, Content-Disposition and an ETag on the data
+// Handler serves the exports under Route: network.graphml, network.gexf,
+// network.json, COLLECTION.csv and COLLECTION.parquet (relations among the
+// collections), each with an optional ?asOf=DATE and ?kinds=KIND,KIND. It
+// answers 404 for an unknown file or collection, 400 for a bad date or
+// kind, and sets Content-Type, Content-Disposition and an ETag on the data
 // version, so a client that has the file gets 304.
 func Handler(s Reader, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		req, err := parseRequest(r.PathValue("file"), r.URL.Query().Get("asOf"))
+		req, err := parseRequest(r.PathValue("file"), r.URL.Query().Get("asOf"), r.URL.Query().Get("kinds"))
 		if err != nil {
 			httpError(w, log, r, err)
 			return
@@ -40,7 +43,7 @@ func Handler(s Reader, log *slog.Logger) http.Handler {
 			httpError(w, log, r, err)
 			return
 		}
-		if etag.NotModified(w, r, etag.Weak(version, r.URL.Path, req.AsOf.String())) {
+		if etag.NotModified(w, r, etag.Weak(version, r.URL.Path, req.AsOf.String(), fmt.Sprint(req.Kinds))) {
 			return
 		}
 		// Written to a buffer first, so a failure is still an error status.
@@ -55,17 +58,18 @@ func Handler(s Reader, log *slog.Logger) http.Handler {
 	})
 }
 
-// parseRequest reads a file name and an asOf parameter. Returns ENOTFOUND
-// for a file that is not an export, EBADINPUT for a bad date.
-func parseRequest(file, asOf string) (Request, error) {
+// parseRequest reads a file name, an asOf and a kinds parameter. Returns
+// ENOTFOUND for a file that is not an export, EBADINPUT for a bad date or
+// kind.
+func parseRequest(file, asOf, kinds string) (Request, error) {
 	name, ext, _ := strings.Cut(file, ".")
 	req := Request{Format: ext}
 	switch {
-	case ext == FormatCSV:
+	case tabular(ext):
 		req.Collection = name
-	case (ext == FormatGraphML || ext == FormatJSON) && name == "network":
+	case (ext == FormatGraphML || ext == FormatGEXF || ext == FormatJSON) && name == "network":
 	default:
-		return req, domain.Errorf(domain.ENOTFOUND, "no export %q: use network.graphml, network.json or COLLECTION.csv with COLLECTION one of %s", file, strings.Join(Collections(), ", "))
+		return req, domain.Errorf(domain.ENOTFOUND, "no export %.80q: use network.graphml, network.gexf, network.json, COLLECTION.csv or COLLECTION.parquet with COLLECTION one of %s", file, strings.Join(Collections(), ", "))
 	}
 	if asOf != "" {
 		d, err := ParseAsOf(asOf)
@@ -73,6 +77,13 @@ func parseRequest(file, asOf string) (Request, error) {
 			return req, err
 		}
 		req.AsOf = d
+	}
+	if kinds != "" {
+		ks, err := ParseKinds(kinds)
+		if err != nil {
+			return req, err
+		}
+		req.Kinds = ks
 	}
 	return req, req.Validate()
 }

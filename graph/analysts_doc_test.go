@@ -138,7 +138,31 @@ var analystsFigures = []docFigure{
 	{`stats\(asOf: "1975"\) counts .*? remain: (\d+) nodes, (\d+) relations\)`,
 		`{ stats(asOf: "1975") { nodeCount relationCount } }`, []string{"stats.nodeCount", "stats.relationCount"}},
 
-	// 5. Take the network into your own tools: the NetworkX output
+	// 5. What changed between two dates
+	{`(\w+) joined and (no) one left: (\d+) signatories in 2015, (\d+) in 2019`,
+		`{ diff(from: "2015", to: "2019", kinds: [SIGNATORY]) { started { kind } ended { kind } }
+		s2015: signatories(asOf: "2015") { totalCount } s2019: signatories(asOf: "2019") { totalCount } }`,
+		[]string{"#diff.started", "#diff.ended", "s2015.totalCount", "s2019.totalCount"}},
+	{`so appeared lists the same (\w+) organisations`,
+		`{ diff(from: "2015", to: "2019", kinds: [SIGNATORY]) { appeared(first: 50) { kind } } }`,
+		[]string{"#diff.appeared.kind=ORGANIZATION"}},
+	{`diff\(from: "2006", to: "2015", kinds: \[SIGNATORY\]\) has (\d+) started and (\d+) ended: ([\w-]+), until (\d+)`,
+		`{ diff(from: "2006", to: "2015", kinds: [SIGNATORY]) { relationKinds { started ended } ended { from { id } validTo } } }`,
+		[]string{"diff.relationKinds.started", "diff.relationKinds.ended", "diff.ended.from.id", "diff.ended.validTo"}},
+
+	// 6. Who is central
+	{`fr-13 has (\d+) neighbours, most of them the (\d+) communes`,
+		`{ centrality(measure: DEGREE, asOf: "2019", ids: ["fr-13"]) { score } territories(filter: { kinds: [COMMUNE] }) { totalCount } }`,
+		[]string{"centrality.score", "territories.totalCount"}},
+	{`here below ([\w-]+) and ([\w-]+) \(ranks (\d) and (\d)\)`,
+		`{ centrality(measure: BETWEENNESS, asOf: "2019", kinds: [SIGNATORY, MEMBER_OF, CHAIRS, FUNDS, DELIVERS, PARTY_TO], first: 2) { node { id } rank } }`,
+		[]string{"centrality.node.id[0]", "centrality.node.id[1]", "centrality.rank[0]", "centrality.rank[1]"}},
+	{`puts ([\w-]+) first with (\d+) .*?, then ([\w-]+) and ([\w-]+) with (\d+)`,
+		`{ stats(asOf: "2019") { organizationDegrees(first: 3, kinds: [SIGNATORY, MEMBER_OF, CHAIRS]) { organization { id } degree } } }`,
+		[]string{"stats.organizationDegrees.organization.id[0]", "stats.organizationDegrees.degree[0]",
+			"stats.organizationDegrees.organization.id[1]", "stats.organizationDegrees.organization.id[2]", "stats.organizationDegrees.degree[2]"}},
+
+	// 8. Take the network into your own tools: the NetworkX output
 	{`text (\d+) (\d+) (.+?) True \[`, `{ stats { nodeCount relationCount } node(id: "caf-13") { name } }`,
 		[]string{"stats.nodeCount", "stats.relationCount", "node.name"}},
 	{`\[\((\d+), '([\w-]+)'\), \((\d+), '([\w-]+)'\), \((\d+), '[\w-]+'\)\]`,
@@ -147,6 +171,12 @@ var analystsFigures = []docFigure{
 			"stats.organizationDegrees.degree[1]", "stats.organizationDegrees.organization.id[1]",
 			"stats.organizationDegrees.degree[2]"}},
 	{`\] (\d+) (\d+) False`, `{ stats(asOf: "2015") { nodeCount relationCount } }`, []string{"stats.nodeCount", "stats.relationCount"}},
+	{`text dynamic (\d+) (\d+) ([\d-]+) ([\d-]+) ([\w-]+) ([\d.]+)`,
+		`{ stats { nodeCount relationCount } node(id: "avenant-1") { ... on Amendment { effectiveFrom } }
+		centrality(measure: BETWEENNESS, first: 1) { node { id } score } }`,
+		[]string{"stats.nodeCount", "stats.relationCount", "node.effectiveFrom", "node.effectiveFrom", "centrality.node.id", "centrality.score"}},
+	{`centrality\(measure: BETWEENNESS, first: 1\) answers ([\w-]+) with ([\d.]+) too`,
+		`{ centrality(measure: BETWEENNESS, first: 1) { node { id } score } }`, []string{"centrality.node.id", "centrality.score"}},
 	{`stats\(asOf: "2015"\) gives (\d+) and (\d+)\)`,
 		`{ stats(asOf: "2015") { nodeCount relationCount } }`, []string{"stats.nodeCount", "stats.relationCount"}},
 }

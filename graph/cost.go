@@ -36,6 +36,8 @@ var capped = map[string]int{
 	"Stats.relationsByKind":   len(domain.RelKinds),
 	"Stats.signatoriesByYear": store.MaxYears,
 	"Query.facilityCoverage":  maxCoverageRows,
+	"Diff.relationKinds":      len(domain.RelKinds),
+	"Diff.nodeKinds":          len(domain.Kinds),
 }
 
 // work is the fixed cost of fields that walk or scan much of the graph
@@ -49,6 +51,18 @@ var work = map[string]int{
 	"Query.timeline":         500,
 	"Query.search":           125,
 	"Query.facilityCoverage": 500,
+	"Query.diff":             2500,
+	"Query.communities":      5000,
+}
+
+// centralityWork is the fixed cost of one ranking: the measures that walk
+// from every node cost more, so that an operation runs at most four of them.
+func centralityWork(measure string) int {
+	switch measure {
+	case "BETWEENNESS", "CLOSENESS":
+		return 11250
+	}
+	return 2500
 }
 
 // pricer prices the fields of one schema.
@@ -147,6 +161,12 @@ func wrappers(t *ast.Type) int {
 func (c *coster) price(parent *ast.Definition, def *ast.FieldDefinition, f *ast.Field, child int) int {
 	key := parent.Name + "." + f.Name
 	base := satAdd(1+work[key], filterCost(c.anyArg(def, f, "filter")))
+	switch key {
+	case "Query.centrality": // one ranking
+		base = satAdd(base, centralityWork(c.enumArg(def, f, "measure")))
+	case "Query.centralityChange": // two
+		base = satAdd(base, 2*centralityWork(c.enumArg(def, f, "measure")))
+	}
 	if n, ok := capped[key]; ok {
 		return satAdd(base, satMul(n, child))
 	}
@@ -351,6 +371,16 @@ func (c *coster) intArg(def *ast.FieldDefinition, f *ast.Field, name string) int
 		return i
 	}
 	return 0
+}
+
+// enumArg is an enum argument's value, "" when absent.
+func (c *coster) enumArg(def *ast.FieldDefinition, f *ast.Field, name string) string {
+	lit, v := c.argValue(def, f, name)
+	if lit != nil {
+		return lit.Raw
+	}
+	s, _ := v.(string)
+	return s
 }
 
 // listArgLen is the length of a list argument, listGuess when unknown.

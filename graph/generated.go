@@ -161,9 +161,53 @@ type ComplexityRoot struct {
 		Members func(childComplexity int) int
 	}
 
+	CentralityChange struct {
+		From       func(childComplexity int) int
+		Node       func(childComplexity int) int
+		RankChange func(childComplexity int) int
+		To         func(childComplexity int) int
+	}
+
+	CentralityScore struct {
+		Node  func(childComplexity int) int
+		Rank  func(childComplexity int) int
+		Score func(childComplexity int) int
+	}
+
 	Citation struct {
 		Excerpt func(childComplexity int) int
 		Source  func(childComplexity int) int
+	}
+
+	Community struct {
+		Index func(childComplexity int) int
+		Nodes func(childComplexity int, first *int) int
+		Size  func(childComplexity int) int
+	}
+
+	CommunityMember struct {
+		Community func(childComplexity int) int
+		Node      func(childComplexity int) int
+	}
+
+	CommunityPartition struct {
+		AsOf        func(childComplexity int) int
+		Communities func(childComplexity int, first *int) int
+		Count       func(childComplexity int) int
+		Membership  func(childComplexity int, first *int) int
+		Modularity  func(childComplexity int) int
+	}
+
+	Diff struct {
+		Appeared      func(childComplexity int, first *int) int
+		Changed       func(childComplexity int, first *int) int
+		Disappeared   func(childComplexity int, first *int) int
+		Ended         func(childComplexity int, first *int) int
+		From          func(childComplexity int) int
+		NodeKinds     func(childComplexity int) int
+		RelationKinds func(childComplexity int) int
+		Started       func(childComplexity int, first *int) int
+		To            func(childComplexity int) int
 	}
 
 	Event struct {
@@ -288,6 +332,12 @@ type ComplexityRoot struct {
 	NodeKindCount struct {
 		Count func(childComplexity int) int
 		Kind  func(childComplexity int) int
+	}
+
+	NodeKindDiff struct {
+		Appeared    func(childComplexity int) int
+		Disappeared func(childComplexity int) int
+		Kind        func(childComplexity int) int
 	}
 
 	Objective struct {
@@ -449,6 +499,10 @@ type ComplexityRoot struct {
 		Amendments       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
 		Articles         func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
 		Bodies           func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) int
+		Centrality       func(childComplexity int, measure model.CentralityMeasure, asOf *domain.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int, after *string) int
+		CentralityChange func(childComplexity int, measure model.CentralityMeasure, from domain.Date, to domain.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int, after *string) int
+		Communities      func(childComplexity int, asOf *domain.Date, kinds []model.RelationKind) int
+		Diff             func(childComplexity int, from domain.Date, to domain.Date, kinds []model.RelationKind) int
 		Events           func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) int
 		Facilities       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.FacilityFilter, orderBy *model.NodeOrder) int
 		FacilityCoverage func(childComplexity int, asOf *domain.Date, kinds []model.TerritoryKind, signatory *bool) int
@@ -485,6 +539,11 @@ type ComplexityRoot struct {
 		ValidTo    func(childComplexity int) int
 	}
 
+	RelationChange struct {
+		After  func(childComplexity int) int
+		Before func(childComplexity int) int
+	}
+
 	RelationConnection struct {
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
@@ -500,6 +559,13 @@ type ComplexityRoot struct {
 	RelationKindCount struct {
 		Count func(childComplexity int) int
 		Kind  func(childComplexity int) int
+	}
+
+	RelationKindDiff struct {
+		Changed func(childComplexity int) int
+		Ended   func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Started func(childComplexity int) int
 	}
 
 	SearchConnection struct {
@@ -555,7 +621,7 @@ type ComplexityRoot struct {
 		BodyMembers         func(childComplexity int) int
 		NodeCount           func(childComplexity int) int
 		NodesByKind         func(childComplexity int) int
-		OrganizationDegrees func(childComplexity int, first *int, categories []model.OrganizationCategory) int
+		OrganizationDegrees func(childComplexity int, first *int, categories []model.OrganizationCategory, kinds []model.RelationKind) int
 		RelationCount       func(childComplexity int) int
 		RelationsByKind     func(childComplexity int) int
 		SignatoriesByYear   func(childComplexity int, from *int, to *int) int
@@ -689,6 +755,10 @@ type QueryResolver interface {
 	Events(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.DatedFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Event], error)
 	People(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Person], error)
 	Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NodeFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Source], error)
+	Diff(ctx context.Context, from domain.Date, to domain.Date, kinds []model.RelationKind) (*model.Diff, error)
+	Centrality(ctx context.Context, measure model.CentralityMeasure, asOf *domain.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int, after *string) ([]*model.CentralityScore, error)
+	CentralityChange(ctx context.Context, measure model.CentralityMeasure, from domain.Date, to domain.Date, kinds []model.RelationKind, nodeKinds []model.NodeKind, ids []string, first *int, after *string) ([]*model.CentralityChange, error)
+	Communities(ctx context.Context, asOf *domain.Date, kinds []model.RelationKind) (*model.CommunityPartition, error)
 	Figures(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.FigureFilter, orderBy *model.NodeOrder) (*model.Connection[*model.Figure], error)
 	FacilityCoverage(ctx context.Context, asOf *domain.Date, kinds []model.TerritoryKind, signatory *bool) ([]*model.TerritoryCoverage, error)
 	Neighborhood(ctx context.Context, id string, depth *int, kinds []model.RelationKind, asOf *domain.Date, direction *model.Direction) (*model.Subgraph, error)
@@ -1261,6 +1331,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BodyMemberCount.Members(childComplexity), true
 
+	case "CentralityChange.from":
+		if e.ComplexityRoot.CentralityChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityChange.From(childComplexity), true
+	case "CentralityChange.node":
+		if e.ComplexityRoot.CentralityChange.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityChange.Node(childComplexity), true
+	case "CentralityChange.rankChange":
+		if e.ComplexityRoot.CentralityChange.RankChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityChange.RankChange(childComplexity), true
+	case "CentralityChange.to":
+		if e.ComplexityRoot.CentralityChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityChange.To(childComplexity), true
+
+	case "CentralityScore.node":
+		if e.ComplexityRoot.CentralityScore.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityScore.Node(childComplexity), true
+	case "CentralityScore.rank":
+		if e.ComplexityRoot.CentralityScore.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityScore.Rank(childComplexity), true
+	case "CentralityScore.score":
+		if e.ComplexityRoot.CentralityScore.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CentralityScore.Score(childComplexity), true
+
 	case "Citation.excerpt":
 		if e.ComplexityRoot.Citation.Excerpt == nil {
 			break
@@ -1273,6 +1387,164 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Citation.Source(childComplexity), true
+
+	case "Community.index":
+		if e.ComplexityRoot.Community.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Index(childComplexity), true
+	case "Community.nodes":
+		if e.ComplexityRoot.Community.Nodes == nil {
+			break
+		}
+
+		args, err := ec.field_Community_nodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Community.Nodes(childComplexity, args["first"].(*int)), true
+	case "Community.size":
+		if e.ComplexityRoot.Community.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Size(childComplexity), true
+
+	case "CommunityMember.community":
+		if e.ComplexityRoot.CommunityMember.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityMember.Community(childComplexity), true
+	case "CommunityMember.node":
+		if e.ComplexityRoot.CommunityMember.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityMember.Node(childComplexity), true
+
+	case "CommunityPartition.asOf":
+		if e.ComplexityRoot.CommunityPartition.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityPartition.AsOf(childComplexity), true
+	case "CommunityPartition.communities":
+		if e.ComplexityRoot.CommunityPartition.Communities == nil {
+			break
+		}
+
+		args, err := ec.field_CommunityPartition_communities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CommunityPartition.Communities(childComplexity, args["first"].(*int)), true
+	case "CommunityPartition.count":
+		if e.ComplexityRoot.CommunityPartition.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityPartition.Count(childComplexity), true
+	case "CommunityPartition.membership":
+		if e.ComplexityRoot.CommunityPartition.Membership == nil {
+			break
+		}
+
+		args, err := ec.field_CommunityPartition_membership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CommunityPartition.Membership(childComplexity, args["first"].(*int)), true
+	case "CommunityPartition.modularity":
+		if e.ComplexityRoot.CommunityPartition.Modularity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityPartition.Modularity(childComplexity), true
+
+	case "Diff.appeared":
+		if e.ComplexityRoot.Diff.Appeared == nil {
+			break
+		}
+
+		args, err := ec.field_Diff_appeared_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Diff.Appeared(childComplexity, args["first"].(*int)), true
+	case "Diff.changed":
+		if e.ComplexityRoot.Diff.Changed == nil {
+			break
+		}
+
+		args, err := ec.field_Diff_changed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Diff.Changed(childComplexity, args["first"].(*int)), true
+	case "Diff.disappeared":
+		if e.ComplexityRoot.Diff.Disappeared == nil {
+			break
+		}
+
+		args, err := ec.field_Diff_disappeared_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Diff.Disappeared(childComplexity, args["first"].(*int)), true
+	case "Diff.ended":
+		if e.ComplexityRoot.Diff.Ended == nil {
+			break
+		}
+
+		args, err := ec.field_Diff_ended_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Diff.Ended(childComplexity, args["first"].(*int)), true
+	case "Diff.from":
+		if e.ComplexityRoot.Diff.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Diff.From(childComplexity), true
+	case "Diff.nodeKinds":
+		if e.ComplexityRoot.Diff.NodeKinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Diff.NodeKinds(childComplexity), true
+	case "Diff.relationKinds":
+		if e.ComplexityRoot.Diff.RelationKinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Diff.RelationKinds(childComplexity), true
+	case "Diff.started":
+		if e.ComplexityRoot.Diff.Started == nil {
+			break
+		}
+
+		args, err := ec.field_Diff_started_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Diff.Started(childComplexity, args["first"].(*int)), true
+	case "Diff.to":
+		if e.ComplexityRoot.Diff.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Diff.To(childComplexity), true
 
 	case "Event.concerns":
 		if e.ComplexityRoot.Event.Concerns == nil {
@@ -1834,6 +2106,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NodeKindCount.Kind(childComplexity), true
+
+	case "NodeKindDiff.appeared":
+		if e.ComplexityRoot.NodeKindDiff.Appeared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeKindDiff.Appeared(childComplexity), true
+	case "NodeKindDiff.disappeared":
+		if e.ComplexityRoot.NodeKindDiff.Disappeared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeKindDiff.Disappeared(childComplexity), true
+	case "NodeKindDiff.kind":
+		if e.ComplexityRoot.NodeKindDiff.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeKindDiff.Kind(childComplexity), true
 
 	case "Objective.actorNodes":
 		if e.ComplexityRoot.Objective.ActorNodes == nil {
@@ -2535,6 +2826,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Bodies(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NodeFilter), args["orderBy"].(*model.NodeOrder)), true
+	case "Query.centrality":
+		if e.ComplexityRoot.Query.Centrality == nil {
+			break
+		}
+
+		args, err := ec.field_Query_centrality_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Centrality(childComplexity, args["measure"].(model.CentralityMeasure), args["asOf"].(*domain.Date), args["kinds"].([]model.RelationKind), args["nodeKinds"].([]model.NodeKind), args["ids"].([]string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.centralityChange":
+		if e.ComplexityRoot.Query.CentralityChange == nil {
+			break
+		}
+
+		args, err := ec.field_Query_centralityChange_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CentralityChange(childComplexity, args["measure"].(model.CentralityMeasure), args["from"].(domain.Date), args["to"].(domain.Date), args["kinds"].([]model.RelationKind), args["nodeKinds"].([]model.NodeKind), args["ids"].([]string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.communities":
+		if e.ComplexityRoot.Query.Communities == nil {
+			break
+		}
+
+		args, err := ec.field_Query_communities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Communities(childComplexity, args["asOf"].(*domain.Date), args["kinds"].([]model.RelationKind)), true
+	case "Query.diff":
+		if e.ComplexityRoot.Query.Diff == nil {
+			break
+		}
+
+		args, err := ec.field_Query_diff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Diff(childComplexity, args["from"].(domain.Date), args["to"].(domain.Date), args["kinds"].([]model.RelationKind)), true
 	case "Query.events":
 		if e.ComplexityRoot.Query.Events == nil {
 			break
@@ -2829,6 +3164,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relation.ValidTo(childComplexity), true
 
+	case "RelationChange.after":
+		if e.ComplexityRoot.RelationChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationChange.After(childComplexity), true
+	case "RelationChange.before":
+		if e.ComplexityRoot.RelationChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationChange.Before(childComplexity), true
+
 	case "RelationConnection.edges":
 		if e.ComplexityRoot.RelationConnection.Edges == nil {
 			break
@@ -2879,6 +3227,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RelationKindCount.Kind(childComplexity), true
+
+	case "RelationKindDiff.changed":
+		if e.ComplexityRoot.RelationKindDiff.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationKindDiff.Changed(childComplexity), true
+	case "RelationKindDiff.ended":
+		if e.ComplexityRoot.RelationKindDiff.Ended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationKindDiff.Ended(childComplexity), true
+	case "RelationKindDiff.kind":
+		if e.ComplexityRoot.RelationKindDiff.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationKindDiff.Kind(childComplexity), true
+	case "RelationKindDiff.started":
+		if e.ComplexityRoot.RelationKindDiff.Started == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationKindDiff.Started(childComplexity), true
 
 	case "SearchConnection.edges":
 		if e.ComplexityRoot.SearchConnection.Edges == nil {
@@ -3105,7 +3478,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Stats.OrganizationDegrees(childComplexity, args["first"].(*int), args["categories"].([]model.OrganizationCategory)), true
+		return e.ComplexityRoot.Stats.OrganizationDegrees(childComplexity, args["first"].(*int), args["categories"].([]model.OrganizationCategory), args["kinds"].([]model.RelationKind)), true
 	case "Stats.relationCount":
 		if e.ComplexityRoot.Stats.RelationCount == nil {
 			break
@@ -3613,7 +3986,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "agreements.graphqls" "facilities.graphqls" "figures.graphqls" "filters.graphqls" "governance.graphqls" "history.graphqls" "network.graphqls" "node.graphqls" "organizations.graphqls" "query.graphqls" "search.graphqls" "stats.graphqls" "territories.graphqls"
+//go:embed "agreements.graphqls" "analysis.graphqls" "facilities.graphqls" "figures.graphqls" "filters.graphqls" "governance.graphqls" "history.graphqls" "network.graphqls" "node.graphqls" "organizations.graphqls" "query.graphqls" "search.graphqls" "stats.graphqls" "territories.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3626,6 +3999,7 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "agreements.graphqls", Input: sourceData("agreements.graphqls"), BuiltIn: false},
+	{Name: "analysis.graphqls", Input: sourceData("analysis.graphqls"), BuiltIn: false},
 	{Name: "facilities.graphqls", Input: sourceData("facilities.graphqls"), BuiltIn: false},
 	{Name: "figures.graphqls", Input: sourceData("figures.graphqls"), BuiltIn: false},
 	{Name: "filters.graphqls", Input: sourceData("filters.graphqls"), BuiltIn: false},
@@ -3885,6 +4259,32 @@ func (ec *executionContext) childFields_BodyMemberCount(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type BodyMemberCount", field.Name)
 }
 
+func (ec *executionContext) childFields_CentralityChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CentralityChange_node(ctx, field)
+	case "from":
+		return ec.fieldContext_CentralityChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_CentralityChange_to(ctx, field)
+	case "rankChange":
+		return ec.fieldContext_CentralityChange_rankChange(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CentralityChange", field.Name)
+}
+
+func (ec *executionContext) childFields_CentralityScore(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CentralityScore_node(ctx, field)
+	case "score":
+		return ec.fieldContext_CentralityScore_score(ctx, field)
+	case "rank":
+		return ec.fieldContext_CentralityScore_rank(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CentralityScore", field.Name)
+}
+
 func (ec *executionContext) childFields_Citation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "source":
@@ -3893,6 +4293,68 @@ func (ec *executionContext) childFields_Citation(ctx context.Context, field grap
 		return ec.fieldContext_Citation_excerpt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Citation", field.Name)
+}
+
+func (ec *executionContext) childFields_Community(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_Community_index(ctx, field)
+	case "size":
+		return ec.fieldContext_Community_size(ctx, field)
+	case "nodes":
+		return ec.fieldContext_Community_nodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Community", field.Name)
+}
+
+func (ec *executionContext) childFields_CommunityMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CommunityMember_node(ctx, field)
+	case "community":
+		return ec.fieldContext_CommunityMember_community(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommunityMember", field.Name)
+}
+
+func (ec *executionContext) childFields_CommunityPartition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_CommunityPartition_asOf(ctx, field)
+	case "modularity":
+		return ec.fieldContext_CommunityPartition_modularity(ctx, field)
+	case "count":
+		return ec.fieldContext_CommunityPartition_count(ctx, field)
+	case "communities":
+		return ec.fieldContext_CommunityPartition_communities(ctx, field)
+	case "membership":
+		return ec.fieldContext_CommunityPartition_membership(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommunityPartition", field.Name)
+}
+
+func (ec *executionContext) childFields_Diff(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_Diff_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Diff_to(ctx, field)
+	case "relationKinds":
+		return ec.fieldContext_Diff_relationKinds(ctx, field)
+	case "nodeKinds":
+		return ec.fieldContext_Diff_nodeKinds(ctx, field)
+	case "started":
+		return ec.fieldContext_Diff_started(ctx, field)
+	case "ended":
+		return ec.fieldContext_Diff_ended(ctx, field)
+	case "changed":
+		return ec.fieldContext_Diff_changed(ctx, field)
+	case "appeared":
+		return ec.fieldContext_Diff_appeared(ctx, field)
+	case "disappeared":
+		return ec.fieldContext_Diff_disappeared(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Diff", field.Name)
 }
 
 func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4141,6 +4603,18 @@ func (ec *executionContext) childFields_NodeKindCount(ctx context.Context, field
 		return ec.fieldContext_NodeKindCount_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NodeKindCount", field.Name)
+}
+
+func (ec *executionContext) childFields_NodeKindDiff(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_NodeKindDiff_kind(ctx, field)
+	case "appeared":
+		return ec.fieldContext_NodeKindDiff_appeared(ctx, field)
+	case "disappeared":
+		return ec.fieldContext_NodeKindDiff_disappeared(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NodeKindDiff", field.Name)
 }
 
 func (ec *executionContext) childFields_Objective(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4477,6 +4951,16 @@ func (ec *executionContext) childFields_Relation(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Relation", field.Name)
 }
 
+func (ec *executionContext) childFields_RelationChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "before":
+		return ec.fieldContext_RelationChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_RelationChange_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationChange", field.Name)
+}
+
 func (ec *executionContext) childFields_RelationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "totalCount":
@@ -4509,6 +4993,20 @@ func (ec *executionContext) childFields_RelationKindCount(ctx context.Context, f
 		return ec.fieldContext_RelationKindCount_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RelationKindCount", field.Name)
+}
+
+func (ec *executionContext) childFields_RelationKindDiff(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_RelationKindDiff_kind(ctx, field)
+	case "started":
+		return ec.fieldContext_RelationKindDiff_started(ctx, field)
+	case "ended":
+		return ec.fieldContext_RelationKindDiff_ended(ctx, field)
+	case "changed":
+		return ec.fieldContext_RelationKindDiff_changed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationKindDiff", field.Name)
 }
 
 func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5194,6 +5692,118 @@ func (ec *executionContext) field_Body_relations_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_CommunityPartition_communities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_CommunityPartition_membership_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Community_nodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Diff_appeared_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Diff_changed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Diff_disappeared_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Diff_ended_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Diff_started_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -6028,6 +6638,190 @@ func (ec *executionContext) field_Query_bodies_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_centralityChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "measure",
+		func(ctx context.Context, v any) (model.CentralityMeasure, error) {
+			return ec.unmarshalNCentralityMeasure2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityMeasure(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["measure"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.RelationKind, error) {
+			return ec.unmarshalORelationKind2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "nodeKinds",
+		func(ctx context.Context, v any) ([]model.NodeKind, error) {
+			return ec.unmarshalONodeKind2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["nodeKinds"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg7
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_centrality_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "measure",
+		func(ctx context.Context, v any) (model.CentralityMeasure, error) {
+			return ec.unmarshalNCentralityMeasure2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityMeasure(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["measure"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.RelationKind, error) {
+			return ec.unmarshalORelationKind2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "nodeKinds",
+		func(ctx context.Context, v any) ([]model.NodeKind, error) {
+			return ec.unmarshalONodeKind2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["nodeKinds"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_communities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.RelationKind, error) {
+			return ec.unmarshalORelationKind2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_diff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.RelationKind, error) {
+			return ec.unmarshalORelationKind2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg2
 	return args, nil
 }
 
@@ -7038,6 +7832,14 @@ func (ec *executionContext) field_Stats_organizationDegrees_args(ctx context.Con
 		return nil, err
 	}
 	args["categories"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.RelationKind, error) {
+			return ec.unmarshalORelationKind2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg2
 	return args, nil
 }
 
@@ -9628,6 +10430,203 @@ func (ec *executionContext) fieldContext_BodyMemberCount_members(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _CentralityChange_node(ctx context.Context, field graphql.CollectedField, obj *model.CentralityChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityChange_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityChange_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CentralityChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CentralityChange_from(ctx context.Context, field graphql.CollectedField, obj *model.CentralityChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityChange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CentralityScore) graphql.Marshaler {
+			return ec.marshalOCentralityScore2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityScore(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CentralityChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CentralityScore(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CentralityChange_to(ctx context.Context, field graphql.CollectedField, obj *model.CentralityChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityChange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CentralityScore) graphql.Marshaler {
+			return ec.marshalOCentralityScore2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityScore(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CentralityChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CentralityScore(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CentralityChange_rankChange(ctx context.Context, field graphql.CollectedField, obj *model.CentralityChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityChange_rankChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RankChange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityChange_rankChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentralityChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CentralityScore_node(ctx context.Context, field graphql.CollectedField, obj *model.CentralityScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityScore_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityScore_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CentralityScore",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CentralityScore_score(ctx context.Context, field graphql.CollectedField, obj *model.CentralityScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityScore_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityScore_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentralityScore", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CentralityScore_rank(ctx context.Context, field graphql.CollectedField, obj *model.CentralityScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CentralityScore_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CentralityScore_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CentralityScore", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Citation_source(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9681,6 +10680,638 @@ func (ec *executionContext) _Citation_excerpt(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Citation_excerpt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, true, false, "String")
+}
+
+func (ec *executionContext) _Community_index(ctx context.Context, field graphql.CollectedField, obj *model.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Community", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Community_size(ctx context.Context, field graphql.CollectedField, obj *model.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Community", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Community_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Nodes(fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Community",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Community_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommunityMember_node(ctx context.Context, field graphql.CollectedField, obj *model.CommunityMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityMember_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityMember_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommunityMember",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommunityMember_community(ctx context.Context, field graphql.CollectedField, obj *model.CommunityMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityMember_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityMember_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityMember", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommunityPartition_asOf(ctx context.Context, field graphql.CollectedField, obj *model.CommunityPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityPartition_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityPartition_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityPartition", field, true, false, "Date")
+}
+
+func (ec *executionContext) _CommunityPartition_modularity(ctx context.Context, field graphql.CollectedField, obj *model.CommunityPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityPartition_modularity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Modularity(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityPartition_modularity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityPartition", field, true, false, "Float")
+}
+
+func (ec *executionContext) _CommunityPartition_count(ctx context.Context, field graphql.CollectedField, obj *model.CommunityPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityPartition_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityPartition_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityPartition", field, true, false, "Int")
+}
+
+func (ec *executionContext) _CommunityPartition_communities(ctx context.Context, field graphql.CollectedField, obj *model.CommunityPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityPartition_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Communities(fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Community) graphql.Marshaler {
+			return ec.marshalNCommunity2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityPartition_communities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommunityPartition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Community(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CommunityPartition_communities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommunityPartition_membership(ctx context.Context, field graphql.CollectedField, obj *model.CommunityPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityPartition_membership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Membership(fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CommunityMember) graphql.Marshaler {
+			return ec.marshalNCommunityMember2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunityMemberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityPartition_membership(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommunityPartition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommunityMember(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CommunityPartition_membership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Diff_from(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Diff", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Diff_to(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Diff", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Diff_relationKinds(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_relationKinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RelationKinds(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationKindDiff) graphql.Marshaler {
+			return ec.marshalNRelationKindDiff2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKindDiffᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_relationKinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Diff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationKindDiff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Diff_nodeKinds(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_nodeKinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeKinds(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NodeKindDiff) graphql.Marshaler {
+			return ec.marshalNNodeKindDiff2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKindDiffᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_nodeKinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Diff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeKindDiff(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Diff_started(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_started(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Started(fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_started(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Diff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Diff_started_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Diff_ended(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_ended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Ended(fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_ended(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Diff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Diff_ended_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Diff_changed(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Changed(fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationChange) graphql.Marshaler {
+			return ec.marshalNRelationChange2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_changed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Diff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Diff_changed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Diff_appeared(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_appeared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Appeared(fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_appeared(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Diff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Diff_appeared_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Diff_disappeared(ctx context.Context, field graphql.CollectedField, obj *model.Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_disappeared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Disappeared(fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_disappeared(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Diff",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Diff_disappeared_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -12041,6 +13672,75 @@ func (ec *executionContext) _NodeKindCount_count(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_NodeKindCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NodeKindCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NodeKindDiff_kind(ctx context.Context, field graphql.CollectedField, obj *model.NodeKindDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeKindDiff_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.NodeKind) graphql.Marshaler {
+			return ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeKindDiff_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeKindDiff", field, false, false, "NodeKind")
+}
+
+func (ec *executionContext) _NodeKindDiff_appeared(ctx context.Context, field graphql.CollectedField, obj *model.NodeKindDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeKindDiff_appeared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Appeared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeKindDiff_appeared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeKindDiff", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NodeKindDiff_disappeared(ctx context.Context, field graphql.CollectedField, obj *model.NodeKindDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeKindDiff_disappeared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disappeared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeKindDiff_disappeared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeKindDiff", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *model.Objective) (ret graphql.Marshaler) {
@@ -15594,6 +17294,182 @@ func (ec *executionContext) fieldContext_Query_sources(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_diff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_diff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Diff(ctx, fc.Args["from"].(domain.Date), fc.Args["to"].(domain.Date), fc.Args["kinds"].([]model.RelationKind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Diff) graphql.Marshaler {
+			return ec.marshalNDiff2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐDiff(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_diff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Diff(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_diff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_centrality(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_centrality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Centrality(ctx, fc.Args["measure"].(model.CentralityMeasure), fc.Args["asOf"].(*domain.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["nodeKinds"].([]model.NodeKind), fc.Args["ids"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CentralityScore) graphql.Marshaler {
+			return ec.marshalNCentralityScore2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityScoreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_centrality(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CentralityScore(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_centrality_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_centralityChange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_centralityChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CentralityChange(ctx, fc.Args["measure"].(model.CentralityMeasure), fc.Args["from"].(domain.Date), fc.Args["to"].(domain.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["nodeKinds"].([]model.NodeKind), fc.Args["ids"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CentralityChange) graphql.Marshaler {
+			return ec.marshalNCentralityChange2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_centralityChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CentralityChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_centralityChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_communities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Communities(ctx, fc.Args["asOf"].(*domain.Date), fc.Args["kinds"].([]model.RelationKind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommunityPartition) graphql.Marshaler {
+			return ec.marshalNCommunityPartition2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunityPartition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_communities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommunityPartition(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_communities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_figures(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16244,6 +18120,70 @@ func (ec *executionContext) fieldContext_Relation_sources(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _RelationChange_before(ctx context.Context, field graphql.CollectedField, obj *model.RelationChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationChange_after(ctx context.Context, field graphql.CollectedField, obj *model.RelationChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationChange_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16462,6 +18402,98 @@ func (ec *executionContext) _RelationKindCount_count(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_RelationKindCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RelationKindCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RelationKindDiff_kind(ctx context.Context, field graphql.CollectedField, obj *model.RelationKindDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationKindDiff_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RelationKind) graphql.Marshaler {
+			return ec.marshalNRelationKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationKindDiff_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationKindDiff", field, false, false, "RelationKind")
+}
+
+func (ec *executionContext) _RelationKindDiff_started(ctx context.Context, field graphql.CollectedField, obj *model.RelationKindDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationKindDiff_started(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Started, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationKindDiff_started(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationKindDiff", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RelationKindDiff_ended(ctx context.Context, field graphql.CollectedField, obj *model.RelationKindDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationKindDiff_ended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationKindDiff_ended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationKindDiff", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RelationKindDiff_changed(ctx context.Context, field graphql.CollectedField, obj *model.RelationKindDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationKindDiff_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationKindDiff_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationKindDiff", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
@@ -17502,7 +19534,7 @@ func (ec *executionContext) _Stats_organizationDegrees(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.OrganizationDegrees(fc.Args["first"].(*int), fc.Args["categories"].([]model.OrganizationCategory))
+			return obj.OrganizationDegrees(fc.Args["first"].(*int), fc.Args["categories"].([]model.OrganizationCategory), fc.Args["kinds"].([]model.RelationKind))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrganizationDegree) graphql.Marshaler {
@@ -22138,6 +24170,97 @@ func (ec *executionContext) _BodyMemberCount(ctx context.Context, sel ast.Select
 	return out
 }
 
+var centralityChangeImplementors = []string{"CentralityChange"}
+
+func (ec *executionContext) _CentralityChange(ctx context.Context, sel ast.SelectionSet, obj *model.CentralityChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, centralityChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CentralityChange")
+		case "node":
+			out.Values[i] = ec._CentralityChange_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._CentralityChange_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._CentralityChange_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rankChange":
+			out.Values[i] = ec._CentralityChange_rankChange(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var centralityScoreImplementors = []string{"CentralityScore"}
+
+func (ec *executionContext) _CentralityScore(ctx context.Context, sel ast.SelectionSet, obj *model.CentralityScore) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, centralityScoreImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CentralityScore")
+		case "node":
+			out.Values[i] = ec._CentralityScore_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._CentralityScore_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._CentralityScore_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var citationImplementors = []string{"Citation"}
 
 func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet, obj *model.Citation) graphql.Marshaler {
@@ -22159,6 +24282,213 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._Citation_excerpt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var communityImplementors = []string{"Community"}
+
+func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet, obj *model.Community) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Community")
+		case "index":
+			out.Values[i] = ec._Community_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._Community_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._Community_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var communityMemberImplementors = []string{"CommunityMember"}
+
+func (ec *executionContext) _CommunityMember(ctx context.Context, sel ast.SelectionSet, obj *model.CommunityMember) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communityMemberImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommunityMember")
+		case "node":
+			out.Values[i] = ec._CommunityMember_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "community":
+			out.Values[i] = ec._CommunityMember_community(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var communityPartitionImplementors = []string{"CommunityPartition"}
+
+func (ec *executionContext) _CommunityPartition(ctx context.Context, sel ast.SelectionSet, obj *model.CommunityPartition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communityPartitionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommunityPartition")
+		case "asOf":
+			out.Values[i] = ec._CommunityPartition_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "modularity":
+			out.Values[i] = ec._CommunityPartition_modularity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._CommunityPartition_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "communities":
+			out.Values[i] = ec._CommunityPartition_communities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "membership":
+			out.Values[i] = ec._CommunityPartition_membership(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var diffImplementors = []string{"Diff"}
+
+func (ec *executionContext) _Diff(ctx context.Context, sel ast.SelectionSet, obj *model.Diff) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, diffImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Diff")
+		case "from":
+			out.Values[i] = ec._Diff_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._Diff_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationKinds":
+			out.Values[i] = ec._Diff_relationKinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodeKinds":
+			out.Values[i] = ec._Diff_nodeKinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "started":
+			out.Values[i] = ec._Diff_started(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ended":
+			out.Values[i] = ec._Diff_ended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._Diff_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "appeared":
+			out.Values[i] = ec._Diff_appeared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disappeared":
+			out.Values[i] = ec._Diff_disappeared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -22974,6 +25304,49 @@ func (ec *executionContext) _NodeKindCount(ctx context.Context, sel ast.Selectio
 			}
 		case "count":
 			out.Values[i] = ec._NodeKindCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nodeKindDiffImplementors = []string{"NodeKindDiff"}
+
+func (ec *executionContext) _NodeKindDiff(ctx context.Context, sel ast.SelectionSet, obj *model.NodeKindDiff) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nodeKindDiffImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NodeKindDiff")
+		case "kind":
+			out.Values[i] = ec._NodeKindDiff_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "appeared":
+			out.Values[i] = ec._NodeKindDiff_appeared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disappeared":
+			out.Values[i] = ec._NodeKindDiff_disappeared(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -24154,6 +26527,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_sources(ctx, field)
 				})
+		case "diff":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_diff(ctx, field)
+				})
+		case "centrality":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_centrality(ctx, field)
+				})
+		case "centralityChange":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_centralityChange(ctx, field)
+				})
+		case "communities":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_communities(ctx, field)
+				})
 		case "figures":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -24306,6 +26703,44 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var relationChangeImplementors = []string{"RelationChange"}
+
+func (ec *executionContext) _RelationChange(ctx context.Context, sel ast.SelectionSet, obj *model.RelationChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelationChange")
+		case "before":
+			out.Values[i] = ec._RelationChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._RelationChange_after(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var relationConnectionImplementors = []string{"RelationConnection"}
 
 func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelationConnection) graphql.Marshaler {
@@ -24410,6 +26845,54 @@ func (ec *executionContext) _RelationKindCount(ctx context.Context, sel ast.Sele
 			}
 		case "count":
 			out.Values[i] = ec._RelationKindCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relationKindDiffImplementors = []string{"RelationKindDiff"}
+
+func (ec *executionContext) _RelationKindDiff(ctx context.Context, sel ast.SelectionSet, obj *model.RelationKindDiff) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationKindDiffImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelationKindDiff")
+		case "kind":
+			out.Values[i] = ec._RelationKindDiff_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "started":
+			out.Values[i] = ec._RelationKindDiff_started(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ended":
+			out.Values[i] = ec._RelationKindDiff_ended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._RelationKindDiff_changed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26101,6 +28584,64 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCentralityChange2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CentralityChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCentralityChange2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCentralityChange2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityChange(ctx context.Context, sel ast.SelectionSet, v *model.CentralityChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CentralityChange!")
+		return graphql.Null
+	}
+	return ec._CentralityChange(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCentralityMeasure2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityMeasure(ctx context.Context, v any) (model.CentralityMeasure, error) {
+	var res model.CentralityMeasure
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCentralityMeasure2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityMeasure(ctx context.Context, sel ast.SelectionSet, v model.CentralityMeasure) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCentralityScore2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CentralityScore) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCentralityScore2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityScore(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCentralityScore2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityScore(ctx context.Context, sel ast.SelectionSet, v *model.CentralityScore) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CentralityScore!")
+		return graphql.Null
+	}
+	return ec._CentralityScore(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCitation2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -26125,6 +28666,62 @@ func (ec *executionContext) marshalNCitation2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑg
 	return ec._Citation(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCommunity2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Community) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommunity2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCommunity2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunity(ctx context.Context, sel ast.SelectionSet, v *model.Community) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Community!")
+		return graphql.Null
+	}
+	return ec._Community(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCommunityMember2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunityMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CommunityMember) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommunityMember2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunityMember(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCommunityMember2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunityMember(ctx context.Context, sel ast.SelectionSet, v *model.CommunityMember) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommunityMember!")
+		return graphql.Null
+	}
+	return ec._CommunityMember(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCommunityPartition2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunityPartition(ctx context.Context, sel ast.SelectionSet, v *model.CommunityPartition) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommunityPartition!")
+		return graphql.Null
+	}
+	return ec._CommunityPartition(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx context.Context, v any) (domain.Date, error) {
 	res, err := model.UnmarshalDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26142,6 +28739,14 @@ func (ec *executionContext) marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋ
 func (ec *executionContext) unmarshalNDatedFilter2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐDatedFilter(ctx context.Context, v any) (*model.DatedFilter, error) {
 	res, err := ec.unmarshalInputDatedFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDiff2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐDiff(ctx context.Context, sel ast.SelectionSet, v *model.Diff) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Diff!")
+		return graphql.Null
+	}
+	return ec._Diff(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNEvent2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Event) graphql.Marshaler {
@@ -26595,6 +29200,30 @@ func (ec *executionContext) marshalNNodeKindCount2ᚖgithubᚗcomᚋcccs13ᚋccc
 	return ec._NodeKindCount(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNNodeKindDiff2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKindDiffᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NodeKindDiff) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNodeKindDiff2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKindDiff(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNodeKindDiff2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKindDiff(ctx context.Context, sel ast.SelectionSet, v *model.NodeKindDiff) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NodeKindDiff!")
+		return graphql.Null
+	}
+	return ec._NodeKindDiff(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNNodeOrderField2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeOrderField(ctx context.Context, v any) (model.NodeOrderField, error) {
 	var res model.NodeOrderField
 	err := res.UnmarshalGQL(v)
@@ -26981,6 +29610,30 @@ func (ec *executionContext) marshalNRelation2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑg
 	return ec._Relation(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRelationChange2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationChange2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelationChange2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationChange(ctx context.Context, sel ast.SelectionSet, v *model.RelationChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelationChange!")
+		return graphql.Null
+	}
+	return ec._RelationChange(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RelationConnection!")
@@ -27045,6 +29698,30 @@ func (ec *executionContext) marshalNRelationKindCount2ᚖgithubᚗcomᚋcccs13�
 		return graphql.Null
 	}
 	return ec._RelationKindCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelationKindDiff2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKindDiffᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationKindDiff) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationKindDiff2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKindDiff(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelationKindDiff2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKindDiff(ctx context.Context, sel ast.SelectionSet, v *model.RelationKindDiff) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelationKindDiff!")
+		return graphql.Null
+	}
+	return ec._RelationKindDiff(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
@@ -27636,6 +30313,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOCentralityScore2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityScore(ctx context.Context, sel ast.SelectionSet, v *model.CentralityScore) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CentralityScore(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx context.Context, v any) (*domain.Date, error) {

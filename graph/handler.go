@@ -22,6 +22,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/cccs13/cccs-graph/analysis"
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/edge"
 	"github.com/cccs13/cccs-graph/loaders"
@@ -69,6 +70,7 @@ func NewHandler(s Reader, opts Options) http.Handler {
 }
 
 func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
+	resolvers.Analysis = analysis.New(s, cmp.Or(opts.Limits.Analysis, analysis.DefaultLimits))
 	es := NewExecutableSchema(Config{Resolvers: resolvers})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})

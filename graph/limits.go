@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 
+	"github.com/cccs13/cccs-graph/analysis"
 	"github.com/cccs13/cccs-graph/domain"
 )
 
@@ -25,12 +26,15 @@ type Limits struct {
 	InputBytes    int // longest string in a variable or an argument
 	Errors        int // most errors in one answer; the rest are summed up in one
 	AnswerBytes   int // largest "data" of one answer
+	// Analysis bounds the networks centrality and communities compute on;
+	// zero for analysis.DefaultLimits.
+	Analysis analysis.Limits
 }
 
 // DefaultLimits are generous for real pages and refuse abusive shapes.
 var DefaultLimits = Limits{
 	Complexity: 50000, Tokens: 5000, Selections: 1000, SetSelections: 250,
-	InputBytes: 16 << 10, Errors: 20, AnswerBytes: 16 << 20,
+	InputBytes: 16 << 10, Errors: 20, AnswerBytes: 16 << 20, Analysis: analysis.DefaultLimits,
 }
 
 // preflight refuses, before validation and execution, documents with more

@@ -3,8 +3,11 @@ package graph
 
 //go:generate go tool gqlgen generate
 
+import "github.com/cccs13/cccs-graph/analysis"
+
 // Resolver holds the dependencies of the resolvers.
 type Resolver struct {
-	Store   Reader
-	ordered orderedKinds // collections sorted per data version
+	Store    Reader
+	Analysis *analysis.Analyzer // centralities, communities and diffs on Store
+	ordered  orderedKinds       // collections sorted per data version
 }

@@ -19,11 +19,11 @@ import (
 
 // BenchmarkShapes runs the shapes of bench/shapes/ (the queries of bench/run
 // and docs/performance.md) through the whole handler, cache off, at each
-// dataset size of CCCS_BENCH_FACTORS (default 1; "1 10 100" for the scaling
+// dataset size of CCCS_BENCH_FACTORS (default 1; "1,10,100" for the scaling
 // figures). Besides ns/op it reports x-1x, the cost relative to the same
 // shape on the 1x dataset measured earlier in the same run:
 //
-//	CCCS_BENCH_FACTORS="1 10 100" go test -run '^$' -bench Shapes -benchtime 50x ./graph
+//	CCCS_BENCH_FACTORS=1,10,100 go test -run '^$' -bench Shapes -benchtime 50x ./graph
 func BenchmarkShapes(b *testing.B) {
 	shapes, err := filepath.Glob("../bench/shapes/*.graphql")
 	if err != nil || len(shapes) == 0 {
@@ -78,7 +78,7 @@ func benchFactors(b *testing.B) []int {
 		return []int{1}
 	}
 	var fs []int
-	for _, f := range strings.Fields(env) {
+	for _, f := range strings.FieldsFunc(env, func(r rune) bool { return r == ',' || r == ' ' }) {
 		n, err := strconv.Atoi(f)
 		if err != nil || n < 1 || n > synth.MaxFactor {
 			b.Fatalf("CCCS_BENCH_FACTORS: %q is not a factor from 1 to %d", f, synth.MaxFactor)

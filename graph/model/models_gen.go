@@ -21,6 +21,36 @@ type BodyMemberCount struct {
 	Members []*Organization `json:"members"`
 }
 
+// A node's centrality at two dates.
+type CentralityChange struct {
+	// The node.
+	Node Node `json:"node"`
+	// Its score and rank at `from`; null when it was not in the network then.
+	From *CentralityScore `json:"from,omitempty"`
+	// Its score and rank at `to`; null when it is not in the network then.
+	To *CentralityScore `json:"to,omitempty"`
+	// How many places it rose (positive) or fell (negative); null when absent at a date.
+	RankChange *int `json:"rankChange,omitempty"`
+}
+
+// A node's centrality.
+type CentralityScore struct {
+	// The node.
+	Node Node `json:"node"`
+	// Its score, to 6 significant digits.
+	Score float64 `json:"score"`
+	// Its rank in the network: 1 for the best; equal scores share a rank (1, 2, 2, 4).
+	Rank int `json:"rank"`
+}
+
+// A node and its community.
+type CommunityMember struct {
+	// The node.
+	Node Node `json:"node"`
+	// The index of its community.
+	Community int `json:"community"`
+}
+
 // Filter on agreements, amendments and other dated collections.
 type DatedFilter struct {
 	// Only these ids.
@@ -131,6 +161,16 @@ type NodeKindCount struct {
 	Count int `json:"count"`
 }
 
+// How many nodes of one kind appeared or disappeared between two dates.
+type NodeKindDiff struct {
+	// The kind.
+	Kind NodeKind `json:"kind"`
+	// Nodes that appeared.
+	Appeared int `json:"appeared"`
+	// Nodes that disappeared.
+	Disappeared int `json:"disappeared"`
+}
+
 // How to order a collection.
 type NodeOrder struct {
 	// The field to order by.
@@ -235,6 +275,14 @@ type PointInput struct {
 type Query struct {
 }
 
+// A link between two nodes held by one relation at the first date and another at the second.
+type RelationChange struct {
+	// The relation at `from`.
+	Before *Relation `json:"before"`
+	// The relation at `to`.
+	After *Relation `json:"after"`
+}
+
 // A page of relations.
 type RelationConnection struct {
 	// Number of relations that match, over all pages.
@@ -277,6 +325,18 @@ type RelationKindCount struct {
 	Kind RelationKind `json:"kind"`
 	// How many.
 	Count int `json:"count"`
+}
+
+// How many relations of one kind changed between two dates.
+type RelationKindDiff struct {
+	// The kind.
+	Kind RelationKind `json:"kind"`
+	// Relations started.
+	Started int `json:"started"`
+	// Relations ended.
+	Ended int `json:"ended"`
+	// Links held by another record.
+	Changed int `json:"changed"`
 }
 
 // Search results, best first.
@@ -401,6 +461,73 @@ type YearCount struct {
 	Count int `json:"count"`
 	// Distinct signatories in force on 31 December: the figure the seed documents give for a year.
 	AtYearEnd int `json:"atYearEnd"`
+}
+
+// A centrality measure, on the network read as a simple undirected graph of n nodes (NetworkX's definitions).
+type CentralityMeasure string
+
+const (
+	// The number of distinct neighbours.
+	CentralityMeasureDegree CentralityMeasure = "DEGREE"
+	// The share of shortest paths between two other nodes that pass through the node, summed over the pairs
+	// and divided by their number, (n-1)(n-2)/2: 0 to 1 (NetworkX's betweenness_centrality, normalized).
+	CentralityMeasureBetweenness CentralityMeasure = "BETWEENNESS"
+	// (r-1) divided by the sum of the distances to the r-1 other nodes the node reaches, times (r-1)/(n-1) so
+	// that a node of a small component does not look central: 0 to 1 (NetworkX's closeness_centrality).
+	CentralityMeasureCloseness CentralityMeasure = "CLOSENESS"
+	// The share of time a random walk spends at the node, following a relation with probability 0.85 and
+	// jumping to any node otherwise; the scores sum to 1 (NetworkX's pagerank, each relation both ways).
+	CentralityMeasurePagerank CentralityMeasure = "PAGERANK"
+)
+
+var AllCentralityMeasure = []CentralityMeasure{
+	CentralityMeasureDegree,
+	CentralityMeasureBetweenness,
+	CentralityMeasureCloseness,
+	CentralityMeasurePagerank,
+}
+
+func (e CentralityMeasure) IsValid() bool {
+	switch e {
+	case CentralityMeasureDegree, CentralityMeasureBetweenness, CentralityMeasureCloseness, CentralityMeasurePagerank:
+		return true
+	}
+	return false
+}
+
+func (e CentralityMeasure) String() string {
+	return string(e)
+}
+
+func (e *CentralityMeasure) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CentralityMeasure(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CentralityMeasure", str)
+	}
+	return nil
+}
+
+func (e CentralityMeasure) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CentralityMeasure) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CentralityMeasure) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Which relations of a node to read.

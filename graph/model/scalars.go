@@ -57,6 +57,15 @@ func StoreKind(k NodeKind) domain.Kind { return domain.Kind(storeName(k)) }
 // StoreRelKind is the store kind of a RelationKind.
 func StoreRelKind(k RelationKind) domain.RelKind { return domain.RelKind(storeName(k)) }
 
+// StoreRelKinds converts a list of relation kinds.
+func StoreRelKinds(ks []RelationKind) []domain.RelKind {
+	out := make([]domain.RelKind, len(ks))
+	for i, k := range ks {
+		out[i] = StoreRelKind(k)
+	}
+	return out
+}
+
 // StoreName is the store value of any GraphQL enum value (categories, territory kinds).
 func StoreName[T ~string](v T) string { return storeName(v) }
 

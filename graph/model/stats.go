@@ -11,13 +11,14 @@ import (
 // one snapshot.
 type Stats struct {
 	S         *store.Stats
+	Snap      *store.Snapshot
 	Nodes     int
 	Relations int
 }
 
 // NewStats counts a snapshot.
 func NewStats(snap *store.Snapshot) *Stats {
-	return &Stats{S: snap.Stats(), Nodes: len(snap.Nodes), Relations: len(snap.Relations)}
+	return &Stats{S: snap.Stats(), Snap: snap, Nodes: len(snap.Nodes), Relations: len(snap.Relations)}
 }
 
 // AsOf is the date counted, nil for all time.
@@ -64,14 +65,19 @@ func (s *Stats) BodyMembers() []*BodyMemberCount {
 }
 
 // OrganizationDegrees lists the first organizations by degree, of some
-// categories (all when empty). Returns BAD_USER_INPUT for a bad first.
-func (s *Stats) OrganizationDegrees(first *int, categories []OrganizationCategory) ([]*OrganizationDegree, error) {
+// categories, counting relations of some kinds (all when empty). Returns
+// BAD_USER_INPUT for a bad first.
+func (s *Stats) OrganizationDegrees(first *int, categories []OrganizationCategory, kinds []RelationKind) ([]*OrganizationDegree, error) {
 	size, err := PageSize(first, nil)
 	if err != nil {
 		return nil, err
 	}
+	degrees := s.S.Degrees
+	if len(kinds) > 0 {
+		degrees = s.Snap.Degrees(StoreRelKinds(kinds))
+	}
 	out := []*OrganizationDegree{}
-	for _, d := range s.S.Degrees {
+	for _, d := range degrees {
 		if len(out) == size {
 			break
 		}

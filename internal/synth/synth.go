@@ -9,7 +9,9 @@ package synth
 import (
 	"bytes"
 	"fmt"
+	"hash/fnv"
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -37,7 +39,7 @@ func Default(factor int) (store.Dataset, error) {
 }
 
 // shared are the kinds of node kept once.
-var shared = map[domain.Kind]bool{"source": true, "territory": true}
+var shared = map[domain.Kind]bool{domain.KindSource: true, domain.KindTerritory: true}
 
 // Scale returns ds with its other nodes copied factor times: copy 0 keeps
 // the ids, copy i has ids ending in "-xI" and names ending in " (I)".
@@ -76,15 +78,22 @@ func Scale(ds store.Dataset, factor int) (store.Dataset, error) {
 	return out, nil
 }
 
+// copyID is the id of copy i of a node: the id with "-xI", shortened with a
+// hash of the whole id where that would pass the 80 characters of an id.
 func copyID(id string, i int) string {
 	if i == 0 {
 		return id
 	}
 	suffix := "-x" + strconv.Itoa(i)
-	return id[:min(len(id), maxID-len(suffix))] + suffix // ids hold at most 80 characters
+	if len(id)+len(suffix) > maxID {
+		h := fnv.New32a()
+		h.Write([]byte(id))
+		id = fmt.Sprintf("%s-%08x", strings.TrimRight(id[:maxID-len(suffix)-9], "-"), h.Sum32())
+	}
+	return id + suffix
 }
 
-// maxID is the longest id domain.ValidID accepts.
+// maxID is the longest node id (domain.ValidID).
 const maxID = 80
 
 func copyName(name string, i int) string {

@@ -1,7 +1,6 @@
 package synth
 
 import (
-	"context"
 	"testing"
 
 	"github.com/cccs13/cccs-graph/store"
@@ -37,10 +36,10 @@ func TestScaledDatasetImports(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.Import(context.Background(), f); err != nil {
+	if _, err := s.Import(t.Context(), f); err != nil {
 		t.Fatalf("import of the 3x dataset: %v", err)
 	}
-	nodes, rels, err := s.Size(context.Background())
+	nodes, rels, err := s.Size(t.Context())
 	if err != nil || nodes != len(three.Nodes) || rels != len(three.Relations) {
 		t.Errorf("store holds %d nodes and %d relations (%v), the dataset %d and %d", nodes, rels, err, len(three.Nodes), len(three.Relations))
 	}
