@@ -11104,7 +11104,7 @@ func (ec *executionContext) _Diff_started(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Started(fc.Args["first"].(*int))
+			return obj.Started(ctx, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -11148,7 +11148,7 @@ func (ec *executionContext) _Diff_ended(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Ended(fc.Args["first"].(*int))
+			return obj.Ended(ctx, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
@@ -11192,7 +11192,7 @@ func (ec *executionContext) _Diff_changed(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Changed(fc.Args["first"].(*int))
+			return obj.Changed(ctx, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationChange) graphql.Marshaler {
@@ -24448,47 +24448,50 @@ func (ec *executionContext) _Diff(ctx context.Context, sel ast.SelectionSet, obj
 		case "from":
 			out.Values[i] = ec._Diff_from(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "to":
 			out.Values[i] = ec._Diff_to(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "relationKinds":
 			out.Values[i] = ec._Diff_relationKinds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nodeKinds":
 			out.Values[i] = ec._Diff_nodeKinds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "started":
-			out.Values[i] = ec._Diff_started(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Diff_started(ctx, field, obj)
+				})
 		case "ended":
-			out.Values[i] = ec._Diff_ended(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Diff_ended(ctx, field, obj)
+				})
 		case "changed":
-			out.Values[i] = ec._Diff_changed(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Diff_changed(ctx, field, obj)
+				})
 		case "appeared":
 			out.Values[i] = ec._Diff_appeared(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "disappeared":
 			out.Values[i] = ec._Diff_disappeared(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
