@@ -31,6 +31,8 @@ var layers = map[string][]string{
 	"internal/geotest/geostore": {"store", "internal/geotest"},
 	"web/viewer":                {"domain", "edge"},
 	"internal/abuse":            {},
+	"bench/dataset":             {"internal/synth"},
+	"bench/loadgen":             {},
 	"bench/load":                {"internal/abuse"},
 	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model", "web/explorer", "web/viewer", "analysis", "auth"},
 }

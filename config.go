@@ -31,6 +31,7 @@ type config struct {
 	HTTPMaxAge      int
 	TrustedDocs     string
 	trusted         graph.TrustedDocuments // read from TrustedDocs by loadTrustedDocuments
+	MemoryLimit     int                    // MiB; 0 leaves the Go runtime's own (GOMEMLIMIT)
 	RequireReader   bool
 	Server          string // commands other than serve: the running server to go through
 	Token           string // with Server: an admin token
@@ -126,6 +127,11 @@ var options = []option{
 		}},
 	{flag: "trusted-documents", env: "CCCS_TRUSTED_DOCUMENTS", def: "", help: "JSON file of the only operations that run (hash to document, or an Apollo persisted query manifest); none: any query runs", serveOnly: true,
 		bind: func(c *config) any { return &c.TrustedDocs }},
+	{flag: "memory-limit", env: "CCCS_MEMORY_LIMIT", def: "0", help: "soft limit of the server's memory in MiB, as GOMEMLIMIT: the garbage collector works harder near it; 0 leaves GOMEMLIMIT or none", serveOnly: true,
+		bind: func(c *config) any { return &c.MemoryLimit },
+		check: func(c *config) error {
+			return require(c.MemoryLimit == 0 || c.MemoryLimit >= 32, "-memory-limit: %d MiB is too small to serve (0 for none, or at least 32)", c.MemoryLimit)
+		}},
 	{flag: "require-reader", env: "CCCS_REQUIRE_READER", def: "false", help: "refuse anonymous reads: every request needs a token, role reader at least", serveOnly: true,
 		bind: func(c *config) any { return &c.RequireReader }},
 	{flag: "server", env: "CCCS_SERVER", def: "", help: "URL of the running server that holds the data directory, such as http://localhost:8080; import, export, backup and token then go through its admin endpoints", clientOnly: true,

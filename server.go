@@ -27,6 +27,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -133,6 +134,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(&c, stdout)
+	if c.MemoryLimit > 0 {
+		debug.SetMemoryLimit(int64(c.MemoryLimit) << 20)
+	}
 	if c.trusted != nil {
 		log.Info("trusted documents: only these operations run", "file", c.TrustedDocs, "operations", len(c.trusted))
 	}

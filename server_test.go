@@ -147,7 +147,7 @@ func get(t *testing.T, url string, header ...string) (*http.Response, string) {
 
 func TestServerEndToEnd(t *testing.T) {
 	data := t.TempDir()
-	s := startServer(t, data, "-cors-origins", "https://pages.example")
+	s := startServer(t, data, "-cors-origins", "https://pages.example", "-memory-limit", "300")
 
 	// The README's three queries.
 	var sig struct {
@@ -244,6 +244,12 @@ func TestServerEndToEnd(t *testing.T) {
 			if resp.StatusCode != 200 || !strings.Contains(body, want) {
 				t.Errorf("GET %s: %d, body lacks %q", path, resp.StatusCode, want)
 			}
+		}
+	})
+	t.Run("the memory limit is the runtime's", func(t *testing.T) {
+		_, body := get(t, s.url+"/metrics")
+		if want := fmt.Sprintf("go_gc_gomemlimit_bytes %g\n", float64(300<<20)); !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", strings.TrimSpace(want))
 		}
 	})
 	t.Run("a second process on the data directory exits at once", func(t *testing.T) {

@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"time"
@@ -72,15 +71,25 @@ func (d Date) IsZero() bool { return d.Precision == 0 }
 func (d Date) String() string {
 	switch d.Precision {
 	case Decade:
-		return fmt.Sprintf("%03dX", d.Y/10)
+		return string(pad(make([]byte, 0, 4), d.Y/10, 3)) + "X"
 	case Year:
-		return fmt.Sprintf("%04d", d.Y)
+		return string(pad(make([]byte, 0, 4), d.Y, 4))
 	case Month:
-		return fmt.Sprintf("%04d-%02d", d.Y, d.M)
+		return string(pad(append(pad(make([]byte, 0, 7), d.Y, 4), '-'), d.M, 2))
 	case Day:
-		return fmt.Sprintf("%04d-%02d-%02d", d.Y, d.M, d.D)
+		return string(pad(append(pad(append(pad(make([]byte, 0, 10), d.Y, 4), '-'), d.M, 2), '-'), d.D, 2))
 	}
 	return ""
+}
+
+// pad appends n in decimal with at least width digits, as %0*d does (dates
+// are written on every relation cursor: no fmt in that path).
+func pad(b []byte, n, width int) []byte {
+	s := strconv.Itoa(n)
+	for i := len(s); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
 }
 
 // First is the first day d covers.

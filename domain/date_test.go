@@ -6,7 +6,7 @@ import (
 )
 
 func TestParseDate(t *testing.T) {
-	for _, s := range []string{"198X", "2006", "2019-06", "1994-07-25", "2020-02-29"} {
+	for _, s := range []string{"198X", "2006", "2019-06", "1994-07-25", "2020-02-29", "0905-03-01", "0090", "001X"} {
 		d, err := ParseDate(s)
 		if err != nil {
 			t.Errorf("ParseDate(%q): %v", s, err)

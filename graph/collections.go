@@ -43,27 +43,20 @@ func sortKey(order *model.NodeOrder) (func(*domain.Node) store.Cursor, bool) {
 			return store.Cursor{Key: d, ID: n.ID}
 		}, desc
 	}
-	return func(n *domain.Node) store.Cursor { return store.Cursor{Key: store.Fold(n.Name), ID: n.ID} }, desc
+	return func(n *domain.Node) store.Cursor { return store.Cursor{Key: store.FoldName(n.Name), ID: n.ID} }, desc
 }
 
-// paginate orders nodes and cuts a page, and reads the page's relations
-// ahead in one store read (see loaders.Prime).
+// paginate orders nodes and cuts a page (see cut).
 func paginate(ctx context.Context, nodes []*domain.Node, order *model.NodeOrder, args store.PageArgs) (*page, error) {
-	keyOf, desc := sortKey(order)
-	keys := make(map[*domain.Node]store.Cursor, len(nodes)) // each key computed once
-	for _, n := range nodes {
-		keys[n] = keyOf(n)
-	}
-	key := func(n *domain.Node) store.Cursor { return keys[n] }
-	slices.SortFunc(nodes, func(a, b *domain.Node) int {
-		c := key(a).Compare(key(b))
-		if desc {
-			return -c
-		}
-		return c
-	})
+	l := sortNodes(nodes, order)
+	return cut(ctx, l.nodes, l, order, args)
+}
+
+// cut cuts a page out of nodes sorted as l sorts them, and reads the page's
+// relations ahead in one store read (see loaders.Prime).
+func cut(ctx context.Context, nodes []*domain.Node, l *orderedList, order *model.NodeOrder, args store.PageArgs) (*page, error) {
 	args.Order = orderTag(order)
-	p, info, err := model.Cut(nodes, key, desc, args)
+	p, info, err := model.Cut(nodes, l.key, l.desc, args)
 	if err != nil {
 		return nil, err
 	}
@@ -77,14 +70,15 @@ func paginate(ctx context.Context, nodes []*domain.Node, order *model.NodeOrder,
 	return &page{Page: p, Info: info}, nil
 }
 
-// list reads a collection: every node of a kind that keep accepts, ordered and paginated.
-func (r *Resolver) list(ctx context.Context, kind domain.Kind, keep func(*domain.Node) bool, order *model.NodeOrder, args store.PageArgs) (*page, error) {
-	all, err := r.reader(ctx).NodesOfKind(ctx, kind)
+// list reads a collection: the nodes of a kind that f accepts, ordered (from
+// the lists kept per data version) and paginated.
+func (r *Resolver) list(ctx context.Context, kind domain.Kind, f predicates, order *model.NodeOrder, args store.PageArgs) (*page, error) {
+	l, err := r.ordered.list(ctx, r.reader(ctx), kind, order)
 	if err != nil {
 		return nil, err
 	}
 	args.List = string(kind)
-	return paginate(ctx, slices.DeleteFunc(all, func(n *domain.Node) bool { return !keep(n) }), order, args)
+	return cut(ctx, l.kept(f), l, order, args)
 }
 
 // connection is the one builder of the connections of node collections:

@@ -194,7 +194,7 @@ func collection[F any, P composite[F]](ctx context.Context, r *Resolver, kind do
 	if err != nil {
 		return nil, err
 	}
-	return r.list(ctx, kind, f.keep, order, args)
+	return r.list(ctx, kind, f, order, args)
 }
 
 // The own fields of each collection filter.

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"context"
+
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/store"
@@ -52,14 +54,6 @@ func wrapNodes(nodes []*domain.Node) []model.Node {
 	return out
 }
 
-func wrapRelations(rels []*domain.Relation) []*model.Relation {
-	out := make([]*model.Relation, len(rels))
-	for i, r := range rels {
-		out[i] = &model.Relation{R: r}
-	}
-	return out
-}
-
 // pageOf cuts the page first/after of items already in cursor order; order
 // names that order in the cursors.
 func pageOf[T any](items []T, cursor func(T) store.Cursor, order string, first *int, after *string) (store.Page[T], *model.PageInfo, error) {
@@ -94,19 +88,29 @@ var timelineTypes = map[store.TimelineType]model.TimelineEntryType{
 }
 
 // timelineConnection pages timeline entries, in date order.
-func timelineConnection(entries []store.TimelineEntry, first *int, after *string) (*model.TimelineConnection, error) {
+func timelineConnection(ctx context.Context, entries []store.TimelineEntry, first *int, after *string) (*model.TimelineConnection, error) {
 	p, info, err := pageOf(entries, store.TimelineEntry.Cursor, "timeline", first, after)
 	if err != nil {
 		return nil, err
 	}
 	c := &model.TimelineConnection{TotalCount: p.Total, PageInfo: info,
 		Edges: make([]*model.TimelineEdge, len(p.Items)), Nodes: make([]*model.TimelineEntry, len(p.Items))}
+	var rels []*domain.Relation
+	for _, e := range p.Items {
+		if e.Event == nil {
+			rels = append(rels, e.Relation)
+		}
+	}
+	models, err := model.NewRelations(ctx, rels)
+	if err != nil {
+		return nil, err
+	}
 	for i, e := range p.Items {
 		entry := &model.TimelineEntry{Date: e.Date, Type: timelineTypes[e.Type]}
 		if e.Event != nil {
 			entry.Event, _ = model.As[*model.Event](e.Event)
 		} else {
-			entry.Relation = &model.Relation{R: e.Relation}
+			entry.Relation, models = models[0], models[1:]
 		}
 		c.Nodes[i], c.Edges[i] = entry, &model.TimelineEdge{Cursor: p.Cursors[i].String(), Node: entry}
 	}

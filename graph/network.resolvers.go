@@ -11,6 +11,7 @@ import (
 
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
+	"github.com/cccs13/cccs-graph/loaders"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -23,7 +24,12 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	if err != nil {
 		return nil, err
 	}
-	return &model.Subgraph{Nodes: wrapNodes(g.Nodes), Depths: g.Depths, Relations: wrapRelations(g.Relations), Truncated: g.Truncated}, nil
+	loaders.For(ctx).PrimeNodes(g.Nodes)
+	rels, err := model.NewRelations(ctx, g.Relations)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Subgraph{Nodes: wrapNodes(g.Nodes), Depths: g.Depths, Relations: rels, Truncated: g.Truncated}, nil
 }
 
 // ShortestPath is the resolver for the shortestPath field.
@@ -35,7 +41,12 @@ func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string
 	if err != nil || !found {
 		return nil, err // no path is null, not an error
 	}
-	return &model.Path{Nodes: wrapNodes(p.Nodes), Relations: wrapRelations(p.Relations), Length: len(p.Relations)}, nil
+	loaders.For(ctx).PrimeNodes(p.Nodes)
+	rels, err := model.NewRelations(ctx, p.Relations)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Path{Nodes: wrapNodes(p.Nodes), Relations: rels, Length: len(p.Relations)}, nil
 }
 
 // Timeline is the resolver for the timeline field.
@@ -48,5 +59,5 @@ func (r *queryResolver) Timeline(ctx context.Context, from *domain.Date, to *dom
 	if err != nil {
 		return nil, err
 	}
-	return timelineConnection(entries, first, after)
+	return timelineConnection(ctx, entries, first, after)
 }

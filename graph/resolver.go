@@ -9,5 +9,6 @@ import "github.com/cccs13/cccs-graph/analysis"
 type Resolver struct {
 	Store    Reader
 	Analysis *analysis.Analyzer // centralities, communities and diffs on Store
+	ordered  orderedKinds       // collections sorted per data version
 	Writer   Writer             // nil: read-only
 }

@@ -42,30 +42,36 @@ type Loaders struct {
 // Wait is how long a loader gathers keys before it reads: resolvers of one
 // level run in parallel goroutines and ask within microseconds of each other,
 // but Go's timers and a busy machine make shorter waits split batches.
-var Wait = time.Millisecond
+var Wait = 100 * time.Microsecond
 
 // New returns loaders reading from s.
 func New(s Reader) *Loaders {
-	return &Loaders{
-		store: s,
-		nodes: byID(s.Nodes),
-		relations: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []relKey) (map[relKey][]*domain.Relation, error) {
-			qs := make([]store.RelQuery, len(keys))
-			for i, k := range keys {
-				qs[i] = store.RelQuery{ID: k.id, Dir: k.dir}
-			}
-			rels, err := s.Relations(ctx, qs)
-			if err != nil {
-				return nil, err
-			}
-			m := make(map[relKey][]*domain.Relation, len(keys))
-			for i, k := range keys {
-				m[k] = rels[i]
-			}
-			return m, nil
-		}, dataloadgen.WithWait(Wait)),
-		geometries: byID(s.Geometries),
+	l := &Loaders{store: s, nodes: byID(s.Nodes), geometries: byID(s.Geometries)}
+	l.relations = dataloadgen.NewMappedLoader(l.readRelations, dataloadgen.WithWait(Wait))
+	return l
+}
+
+// readRelations reads a batch of relation lists with the nodes at their ends
+// in one store read, and primes the node loader with those: the `from` and
+// `to` of the relations then resolve at once, with no batch of their own to
+// wait for.
+func (l *Loaders) readRelations(ctx context.Context, keys []relKey) (map[relKey][]*domain.Relation, error) {
+	qs := make([]store.RelQuery, len(keys))
+	for i, k := range keys {
+		qs[i] = store.RelQuery{ID: k.id, Dir: k.dir}
 	}
+	rels, ends, err := l.store.RelationsWithEnds(ctx, qs, primeEnds)
+	if err != nil {
+		return nil, err
+	}
+	for id, n := range ends {
+		l.nodes.Prime(id, n)
+	}
+	m := make(map[relKey][]*domain.Relation, len(keys))
+	for i, k := range keys {
+		m[k] = rels[i]
+	}
+	return m, nil
 }
 
 // byID is a loader of values by id, from a batch read that returns them in
@@ -158,6 +164,14 @@ func (l *Loaders) Prime(ctx context.Context, ids []string) error {
 		l.relations.Prime(relKey{id, domain.In}, in)
 	}
 	return nil
+}
+
+// PrimeNodes fills the node cache with nodes already read (a walk's), so
+// the relations between them find their ends at once.
+func (l *Loaders) PrimeNodes(nodes []*domain.Node) {
+	for _, n := range nodes {
+		l.nodes.Prime(n.ID, n)
+	}
 }
 
 // Relations returns id's relations in a direction (Out or In), of one kind

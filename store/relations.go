@@ -37,7 +37,7 @@ func (s *Store) Relations(ctx context.Context, qs []RelQuery) ([][]*domain.Relat
 	return out, err
 }
 
-// RelationsWithEnds is Relations, plus the nodes at the other ends of the
+// RelationsWithEnds is Relations, plus the nodes at both ends of the
 // relations found, read in the same transaction while there are at most
 // maxEnds of them (none beyond: the caller loads those on demand).
 func (s *Store) RelationsWithEnds(ctx context.Context, qs []RelQuery, maxEnds int) ([][]*domain.Relation, map[string]*domain.Node, error) {
@@ -55,7 +55,7 @@ func (s *Store) RelationsWithEnds(ctx context.Context, qs []RelQuery, maxEnds in
 			out[i] = rels
 			for _, r := range rels {
 				for _, id := range []string{r.From, r.To} {
-					if _, seen := ends[id]; !seen && id != q.ID {
+					if _, seen := ends[id]; !seen {
 						ends[id] = nil
 						ids = append(ids, id)
 					}

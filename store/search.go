@@ -1,9 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"context"
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
@@ -83,7 +84,9 @@ func (h SearchHit) Cursor() Cursor { return h.cursor }
 
 func hitCursor(h SearchHit) Cursor {
 	inverted := int64((10 - h.Score) * 1e6) // scores are in (0, 4]
-	return Cursor{Key: fmt.Sprintf("%08d|%s", inverted, Fold(h.Node.Name)), ID: h.Node.ID}
+	k := strconv.AppendInt(make([]byte, 0, 64), inverted, 10)
+	k = append(bytes.Repeat([]byte{'0'}, max(0, 8-len(k))), k...) // as %08d
+	return Cursor{Key: string(append(append(k, '|'), FoldName(h.Node.Name)...)), ID: h.Node.ID}
 }
 
 // searchQuery is a parsed query: its tokens and their stems.
@@ -190,11 +193,8 @@ func (q searchQuery) rank(n *domain.Node) (SearchHit, bool) {
 // many of its own tokens the query covers; and whether they are the same
 // words in the same order.
 func (q searchQuery) match(text string) fieldMatch {
-	ft := Tokens(text)
-	fs := make([]string, len(ft))
-	for i, t := range ft {
-		fs[i] = Stem(t)
-	}
+	a := analyze(text)
+	ft, fs := a.tokens, a.stems
 	m := fieldMatch{words: make([]bool, len(q.tokens)), prefixes: make([]bool, len(q.tokens)), fieldTokens: len(ft)}
 	last := len(q.tokens) - 1
 	for j := range ft {

@@ -22,7 +22,7 @@ const (
 	gridCols, gridRows  = 200, 175 // 35,000 cells
 	gridWest, gridSouth = -5.0, 41.0
 	gridEast, gridNorth = 9.5, 51.0
-	gridChunk           = 5000 // features per layer import (one transaction each)
+	gridChunk           = 2000 // features per layer import (one transaction each: at most 15 % of a memtable)
 )
 
 var (

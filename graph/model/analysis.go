@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"github.com/cccs13/cccs-graph/analysis"
 	"github.com/cccs13/cccs-graph/domain"
 )
@@ -89,23 +90,34 @@ func (d *Diff) NodeKinds() []*NodeKindDiff {
 }
 
 // Started lists the first relations started. Returns BAD_USER_INPUT for a bad first.
-func (d *Diff) Started(first *int) ([]*Relation, error) {
-	return diffRelations(d.D.Relations, first, func(g analysis.RelationKindDiff) []*domain.Relation { return g.Started })
+func (d *Diff) Started(ctx context.Context, first *int) ([]*Relation, error) {
+	return diffRelations(ctx, d.D.Relations, first, func(g analysis.RelationKindDiff) []*domain.Relation { return g.Started })
 }
 
 // Ended lists the first relations ended. Returns BAD_USER_INPUT for a bad first.
-func (d *Diff) Ended(first *int) ([]*Relation, error) {
-	return diffRelations(d.D.Relations, first, func(g analysis.RelationKindDiff) []*domain.Relation { return g.Ended })
+func (d *Diff) Ended(ctx context.Context, first *int) ([]*Relation, error) {
+	return diffRelations(ctx, d.D.Relations, first, func(g analysis.RelationKindDiff) []*domain.Relation { return g.Ended })
 }
 
 // Changed lists the first links held by another record. Returns BAD_USER_INPUT for a bad first.
-func (d *Diff) Changed(first *int) ([]*RelationChange, error) {
+func (d *Diff) Changed(ctx context.Context, first *int) ([]*RelationChange, error) {
 	cs, err := firstOf(flatten(d.D.Relations, func(g analysis.RelationKindDiff) []analysis.RelationChange { return g.Changed }), first)
-	out := make([]*RelationChange, len(cs))
-	for i, c := range cs {
-		out[i] = &RelationChange{Before: &Relation{R: c.Before}, After: &Relation{R: c.After}}
+	if err != nil {
+		return nil, err
 	}
-	return out, err
+	rels := make([]*domain.Relation, 0, 2*len(cs))
+	for _, c := range cs {
+		rels = append(rels, c.Before, c.After)
+	}
+	models, err := NewRelations(ctx, rels)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*RelationChange, len(cs))
+	for i := range cs {
+		out[i] = &RelationChange{Before: models[2*i], After: models[2*i+1]}
+	}
+	return out, nil
 }
 
 // Appeared lists the first nodes that appeared. Returns BAD_USER_INPUT for a bad first.
@@ -120,13 +132,12 @@ func (d *Diff) Disappeared(first *int) ([]Node, error) {
 	return wrapAll(ns), err
 }
 
-func diffRelations(groups []analysis.RelationKindDiff, first *int, list func(analysis.RelationKindDiff) []*domain.Relation) ([]*Relation, error) {
+func diffRelations(ctx context.Context, groups []analysis.RelationKindDiff, first *int, list func(analysis.RelationKindDiff) []*domain.Relation) ([]*Relation, error) {
 	rs, err := firstOf(flatten(groups, list), first)
-	out := make([]*Relation, len(rs))
-	for i, r := range rs {
-		out[i] = &Relation{R: r}
+	if err != nil {
+		return nil, err
 	}
-	return out, err
+	return NewRelations(ctx, rs)
 }
 
 // flatten joins one list of every group, in the groups' order.

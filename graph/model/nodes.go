@@ -180,11 +180,10 @@ func preferred(a, b *domain.Relation, at domain.Date) bool {
 // relationsOf returns n's relations of a kind in a direction, as models.
 func relationsOf(ctx context.Context, id string, dir domain.Direction, kind domain.RelKind) ([]*Relation, error) {
 	rels, err := loaders.For(ctx).Relations(ctx, id, dir, kind)
-	out := make([]*Relation, len(rels))
-	for i, r := range rels {
-		out[i] = &Relation{R: r}
+	if err != nil {
+		return nil, err
 	}
-	return out, err
+	return NewRelations(ctx, rels)
 }
 
 func otherEnd(r *domain.Relation, dir domain.Direction) string {

@@ -37,17 +37,50 @@ func (c *Citation) Source(ctx context.Context) (*Source, error) {
 // Excerpt is the quotation.
 func (c *Citation) Excerpt() *string { return textPtr(c.C.Excerpt) }
 
-// Relation is a typed, directed relation.
-type Relation struct{ R *domain.Relation }
+// Relation is a typed, directed relation, with its two end nodes read when
+// it was made (NewRelations): From and To then take no context, so gqlgen
+// resolves them in line instead of starting a goroutine for each.
+type Relation struct {
+	R        *domain.Relation
+	from, to *domain.Node
+}
+
+// NewRelations makes the models of rels with their ends, read through the
+// operation's loaders in one batch (usually cached already: relation
+// batches bring their ends, walks prime their nodes).
+func NewRelations(ctx context.Context, rels []*domain.Relation) ([]*Relation, error) {
+	ids := make([]string, 0, 2*len(rels))
+	for _, r := range rels {
+		ids = append(ids, r.From, r.To)
+	}
+	nodes, err := loaders.For(ctx).Nodes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Relation, len(rels))
+	for i, r := range rels {
+		out[i] = &Relation{R: r, from: nodes[2*i], to: nodes[2*i+1]}
+	}
+	return out, nil
+}
 
 // Kind is the relation kind.
 func (r *Relation) Kind() RelationKind { return enumOf[RelationKind](string(r.R.Kind)) }
 
-// From resolves the start node.
-func (r *Relation) From(ctx context.Context) (Node, error) { return nodeByID(ctx, r.R.From) }
+// From is the start node.
+func (r *Relation) From() (Node, error) { return end(r.from, r.R.From) }
 
-// To resolves the end node.
-func (r *Relation) To(ctx context.Context) (Node, error) { return nodeByID(ctx, r.R.To) }
+// To is the end node.
+func (r *Relation) To() (Node, error) { return end(r.to, r.R.To) }
+
+// end is a relation's end read with it; the importer refuses relations to
+// unknown nodes, so none is a fault of the store.
+func end(n *domain.Node, id string) (Node, error) {
+	if n == nil {
+		return nil, domain.Errorf(domain.ENOTFOUND, "no node with id %q", id)
+	}
+	return Wrap(n), nil
+}
 
 // ValidFrom is the start of validity.
 func (r *Relation) ValidFrom() *domain.Date { return datePtr(r.R.ValidFrom) }
@@ -118,15 +151,23 @@ func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []R
 			}
 		}
 	}
+	cursors := make(map[*domain.Relation]store.Cursor, len(all)) // each built once, not per comparison
 	cursorOf := relationCursor(id)
-	slices.SortFunc(all, func(a, b *domain.Relation) int { return cursorOf(a).Compare(cursorOf(b)) })
-	page, info, err := Cut(all, cursorOf, false, args)
+	for _, r := range all {
+		cursors[r] = cursorOf(r)
+	}
+	key := func(r *domain.Relation) store.Cursor { return cursors[r] }
+	slices.SortFunc(all, func(a, b *domain.Relation) int { return key(a).Compare(key(b)) })
+	page, info, err := Cut(all, key, false, args)
+	if err != nil {
+		return nil, err
+	}
+	models, err := NewRelations(ctx, page.Items)
 	if err != nil {
 		return nil, err
 	}
 	conn := &RelationConnection{TotalCount: page.Total, PageInfo: info, Edges: []*RelationEdge{}, Nodes: []*Relation{}}
-	for i, r := range page.Items {
-		m := &Relation{R: r}
+	for i, m := range models {
 		conn.Nodes = append(conn.Nodes, m)
 		conn.Edges = append(conn.Edges, &RelationEdge{Cursor: page.Cursors[i].String(), Node: m})
 	}

@@ -1,0 +1,75 @@
+"""Prints bench/run's results (JSON lines) as the tables of docs/performance.md:
+medians of the rounds, with ratios measured in the same run."""
+import json
+import statistics
+import sys
+from collections import defaultdict
+
+rows = [json.loads(line) for line in open(sys.argv[1])]
+by = defaultdict(list)
+for r in rows:
+    by[(r["factor"], r["shape"], r["peer"])].append(r)
+
+
+def med(factor, shape, peer, field="rps"):
+    vals = [r[field] for r in by.get((factor, shape, peer), []) if r.get(field) is not None]
+    return statistics.median(vals) if vals else None
+
+
+def fmt(v, digits=0):
+    return "-" if v is None else f"{v:,.{digits}f}"
+
+
+def ratio(a, b):
+    return "-" if a is None or b is None or b == 0 else f"{a / b:.2f}"
+
+
+def same(factor, shape, peer):
+    a, b = by.get((factor, shape, "cccs")), by.get((factor, shape, peer))
+    if not a or not b:
+        return "-"
+    return "yes" if a[0]["sha256"] == b[0]["sha256"] else "no"
+
+
+names = {"a": "(a) organizations + territories, relations, both ends", "b": "(b) caf-13, two hops",
+         "neighborhood": "neighborhood(caf-13, depth 2)", "search": 'search "centre", first 20',
+         "geo": "/geo/communes.geojson"}
+print("requests per second, medians of the rounds (cccs cache off unless said)\n")
+print("| shape (bytes), clients | cccs before | cccs | graphql-jit | graphql-js | raw bytes | cccs cache hit "
+      "| cccs/before | cccs/jit | cccs/raw | hit/raw | same bytes as jit, js |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+for shape in ["a", "b", "neighborhood", "search", "geo"]:
+    if (1, shape, "cccs") not in by:
+        continue
+    first = by[(1, shape, "cccs")][0]
+    bf, c, j, js, raw, hit = (med(1, shape, p) for p in ["before", "cccs", "jit", "js", "raw", "cached"])
+    print(f"| {names[shape]} ({first['bytes']:,}), c{first['c']} | {fmt(bf)} | {fmt(c)} | {fmt(j)} | {fmt(js)} | {fmt(raw)} "
+          f"| {fmt(hit)} | {ratio(c, bf)} | {ratio(c, j)} | {ratio(c, raw)} | {ratio(hit, raw)} "
+          f"| {same(1, shape, 'jit')}, {same(1, shape, 'js')} |")
+if (1, "b1", "cccs") in by:
+    bf, c, j, raw, hit = (med(1, "b1", p, "p50_ms") for p in ["before", "cccs", "jit", "raw", "cached"])
+    print(f"| (b) one client: p50 ms | {fmt(bf, 2)} | {fmt(c, 2)} | {fmt(j, 2)} | - | {fmt(raw, 2)} | {fmt(hit, 2)} "
+          f"| | | | | |")
+
+factors = sorted({r["factor"] for r in rows})
+if len(factors) > 1:
+    print("\nserver CPU per request (ms), medians, and the ratio to 1x\n")
+    print("| shape | peer | " + " | ".join(f"{f}x" for f in factors) + " | " +
+          " | ".join(f"{f}x/1x" for f in factors[1:]) + " |")
+    print("|---|---|" + "---:|" * (2 * len(factors) - 1))
+    for shape in ["a", "b", "neighborhood", "search", "geo"]:
+        for peer in ["before", "cccs", "jit"]:
+            vals = [med(f, shape, peer, "cpu_ms") for f in factors]
+            if vals[0] is None:
+                continue
+            print(f"| {shape} | {peer} | " + " | ".join(fmt(v, 2) for v in vals) + " | " +
+                  " | ".join(ratio(v, vals[0]) for v in vals[1:]) + " |")
+
+print("\nresident memory at the end of the load (MB), largest over the shapes\n")
+print("| dataset | " + " | ".join(p for p in ["before", "cccs", "cached", "jit", "js"]) + " |")
+print("|---|" + "---:|" * 5)
+for f in factors:
+    def peak(peer):
+        vals = [r["rss_mb"] for (ff, _, pp), rs in by.items() if ff == f and pp == peer for r in rs]
+        return max(vals) if vals else None
+    print(f"| {f}x | " + " | ".join(fmt(peak(p)) for p in ["before", "cccs", "cached", "jit", "js"]) + " |")

@@ -1,0 +1,116 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/cccs13/cccs-graph/internal/synth"
+	"github.com/cccs13/cccs-graph/store"
+)
+
+// BenchmarkShapes runs the shapes of bench/shapes/ (the queries of bench/run
+// and docs/performance.md) through the whole handler, cache off, at each
+// dataset size of CCCS_BENCH_FACTORS (default 1; "1,10,100" for the scaling
+// figures). Besides ns/op it reports x-1x, the cost relative to the same
+// shape on the 1x dataset measured earlier in the same run:
+//
+//	CCCS_BENCH_FACTORS=1,10,100 go test -run '^$' -bench Shapes -benchtime 50x ./graph
+func BenchmarkShapes(b *testing.B) {
+	shapes, err := filepath.Glob("../bench/shapes/*.graphql")
+	if err != nil || len(shapes) == 0 {
+		b.Fatalf("no shapes in ../bench/shapes (%v)", err)
+	}
+	at1x := map[string]float64{}
+	for _, factor := range benchFactors(b) {
+		limits := DefaultLimits
+		limits.Complexity = 1 << 30 // the shapes are large on purpose
+		h := NewHandler(scaledStore(b, factor), Options{Limits: limits, Logger: slog.New(slog.DiscardHandler)})
+		for _, file := range shapes {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				b.Fatal(err)
+			}
+			body, _ := json.Marshal(map[string]string{"query": string(src)})
+			shape := strings.TrimSuffix(filepath.Base(file), ".graphql")
+			b.Run(fmt.Sprintf("%s/%dx", shape, factor), func(b *testing.B) {
+				n := answerShape(b, h, body)
+				b.SetBytes(int64(n))
+				b.ReportAllocs()
+				for b.Loop() {
+					answerShape(b, h, body)
+				}
+				per := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+				if factor == 1 {
+					at1x[shape] = per
+				} else if base := at1x[shape]; base > 0 {
+					b.ReportMetric(per/base, "x-1x")
+				}
+			})
+		}
+	}
+}
+
+// answerShape answers one request and returns the answer's size; an answer
+// with errors fails the benchmark.
+func answerShape(b *testing.B, h http.Handler, body []byte) int {
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest("POST", "/graphql", bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	h.ServeHTTP(w, r)
+	if w.Code != 200 || bytes.Contains(w.Body.Bytes(), []byte(`"errors"`)) {
+		b.Fatalf("status %d: %.300s", w.Code, w.Body.String())
+	}
+	return w.Body.Len()
+}
+
+func benchFactors(b *testing.B) []int {
+	env := os.Getenv("CCCS_BENCH_FACTORS")
+	if env == "" {
+		return []int{1}
+	}
+	var fs []int
+	for _, f := range strings.FieldsFunc(env, func(r rune) bool { return r == ',' || r == ' ' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 || n > synth.MaxFactor {
+			b.Fatalf("CCCS_BENCH_FACTORS: %q is not a factor from 1 to %d", f, synth.MaxFactor)
+		}
+		fs = append(fs, n)
+	}
+	return fs
+}
+
+// scaledStore is an in-memory store with the default dataset copied factor
+// times (internal/synth).
+func scaledStore(b *testing.B, factor int) *store.Store {
+	if factor == 1 {
+		return defaultDataset(b)
+	}
+	ds, err := synth.Default(factor)
+	if err != nil {
+		b.Fatal(err)
+	}
+	files, err := synth.Chunks(ds, 2000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := store.Open("", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	for _, f := range files {
+		if _, err := s.Import(ctx, f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return s
+}
