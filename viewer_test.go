@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,6 +46,7 @@ func TestViewerInABrowser(t *testing.T) {
 	b := newBrowser(t, browser, s.url)
 	for _, asOf := range []string{"2019", "1995"} {
 		t.Run("drawn as of "+asOf, func(t *testing.T) {
+			tiles := s.tilesServed(t)
 			b.open(t, "/view?id=caf-13&asOf="+asOf)
 			wantNodes, wantRels := apiNeighborhood(t, s, "caf-13", asOf)
 			nodes, rels := b.drawn(t)
@@ -56,6 +58,10 @@ func TestViewerInABrowser(t *testing.T) {
 				}
 			}
 			b.checkMap(t, s, asOf)
+			b.checkMapSources(t, asOf)
+			if n := s.tilesServed(t); n <= tiles {
+				t.Errorf("the map of %s drew no vector tile of the communes: %d tiles served before, %d after", asOf, tiles, n)
+			}
 			b.screenshot(t, filepath.Join(artifacts, "viewer-caf-13-"+asOf+".png"))
 		})
 	}
@@ -365,6 +371,54 @@ func (b *browser) checkMap(t *testing.T, s *server, asOf string) {
 		t.Errorf("the map did not draw the %d partner communes and %d facilities of %s: rendered, partners, facilities drawn: %s (%v)", len(want), open, asOf, drawn, err)
 	}
 }
+
+// checkMapSources checks that the page asked for the map's layers of asOf
+// at the server's map endpoints: the TileJSON of the communes' vector tiles
+// with the datetime of asOf (the server carries it into the tile URLs, which
+// MapLibre's worker fetches out of the page's sight: tilesServed counts
+// them), and the facilities' GeoJSON with asOf.
+func (b *browser) checkMapSources(t *testing.T, asOf string) {
+	t.Helper()
+	datetime := asOf + "-01-01/" + asOf + "-12-31"
+	want := []struct {
+		path  *regexp.Regexp
+		param string
+		value string
+	}{
+		{regexp.MustCompile(`^/ogc/collections/communes/tiles/WebMercatorQuad/tilejson\.json$`), "datetime", datetime},
+		{regexp.MustCompile(`^/geo/facilities\.geojson$`), "asOf", asOf},
+	}
+	b.mu.Lock()
+	urls := slices.Clone(b.urls)
+	b.mu.Unlock()
+	for _, w := range want {
+		if !slices.ContainsFunc(urls, func(raw string) bool {
+			u, err := url.Parse(raw)
+			return err == nil && w.path.MatchString(u.Path) && u.Query().Get(w.param) == w.value
+		}) {
+			t.Errorf("the map of %s made no request to %s with %s=%s", asOf, w.path, w.param, w.value)
+		}
+	}
+}
+
+// tilesServed counts the vector tiles of the communes the server has
+// answered with 200, from its request log.
+func (s *server) tilesServed(t *testing.T) int {
+	t.Helper()
+	n := 0
+	for line := range strings.SplitSeq(s.logs.String(), "\n") {
+		var e struct {
+			Msg, Path string
+			Status    int
+		}
+		if json.Unmarshal([]byte(line), &e) == nil && e.Msg == "request" && e.Status == http.StatusOK && communeTile.MatchString(e.Path) {
+			n++
+		}
+	}
+	return n
+}
+
+var communeTile = regexp.MustCompile(`^/ogc/collections/communes/tiles/WebMercatorQuad/\d+/\d+/\d+$`)
 
 func (b *browser) screenshot(t *testing.T, path string) {
 	t.Helper()

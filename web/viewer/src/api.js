@@ -152,32 +152,6 @@ export async function partners(asOf) {
   return data.signatories.nodes;
 }
 
-// facilities returns the facilities open at asOf that have a location, as
-// GeoJSON points (id and name in the properties), read page by page.
-export async function facilities(asOf) {
-  const features = [];
-  let after = null;
-  for (let page = 0; page < 20; page++) {
-    const data = await gql(
-      `query ViewerFacilities($asOf: Date, $after: String) {
-        facilities(first: 500, after: $after) {
-          pageInfo { hasNextPage endCursor }
-          nodes { id name location { lon lat } status(asOf: $asOf) }
-        }
-      }`,
-      { asOf, after },
-    );
-    for (const f of data.facilities.nodes) {
-      if (f.location && f.status === "OPEN") {
-        features.push({ type: "Feature", geometry: { type: "Point", coordinates: [f.location.lon, f.location.lat] }, properties: { id: f.id, name: f.name } });
-      }
-    }
-    if (!data.facilities.pageInfo.hasNextPage) break;
-    after = data.facilities.pageInfo.endCursor;
-  }
-  return { type: "FeatureCollection", features };
-}
-
 // geojson fetches a layer from geo/; a layer the server does not serve (404)
 // is empty, so the viewer works with servers that lack it.
 export async function geojson(name, params = "") {

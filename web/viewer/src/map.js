@@ -1,23 +1,51 @@
 // The map pane: MapLibre draws the communes, the partner communes of the
-// date viewed, the zones de vie sociale and the facilities, from the
-// server's own layers (no base map: the page works with no network).
+// date viewed and the zones de vie sociale from the server's vector tiles
+// of that date, and the facilities open then from its GeoJSON (no base map:
+// the page works with no network).
 import { Map as MapLibre, NavigationControl, Popup, setWorkerUrl } from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
-import { facilities as facilitiesAt, geojson } from "./api.js";
+import { geojson } from "./api.js";
 
 setWorkerUrl(new URL("view/maplibre-gl-worker.mjs", document.baseURI).href);
 
-// layers: where each layer's features come from. geojson: a /geo layer,
-// loaded once; atDate: a function of the date viewed, reloaded with it (the
-// facilities open then, from GraphQL). To switch a layer to vector tiles,
-// give it source: { type: "vector", tiles: [absolute URL of
-// .../tiles/WebMercatorQuad/{z}/{y}/{x}] } and sourceLayer, and drop its
-// geojson entry: the rest of the pane reads features by layer id.
+// layers: where each layer's features come from. tiles: an OGC API - Tiles
+// collection, drawn from its vector tiles (through its TileJSON) with the
+// network of the date viewed; index: the /geo layer read once for what the
+// tiles do not give a page (every feature's id, code and bbox, to count,
+// list and zoom). atDate: a GeoJSON function of the date viewed, reloaded
+// with it (the facilities existing then).
 const layers = {
-  communes: { geojson: ["communes", "?simplify=0.001"] },
-  zones: { geojson: ["zones-de-vie-sociale", "?simplify=0.0005"] },
-  facilities: { atDate: facilitiesAt },
+  communes: { tiles: "communes", index: ["communes", "?simplify=0.01&properties=code"] },
+  zones: { tiles: "zones-de-vie-sociale", index: ["zones-de-vie-sociale", "?simplify=0.01&properties=code"] },
+  facilities: { atDate: openFacilities },
 };
+
+// openFacilities are the facilities open at asOf that have a point, with
+// their id among their properties (MapLibre keeps only numeric feature ids).
+async function openFacilities(asOf) {
+  const fc = await geojson("facilities", `?asOf=${encodeURIComponent(asOf)}&properties=nom,status`);
+  fc.features = fc.features
+    .filter((f) => f.geometry && f.properties.status === "open")
+    .map((f) => ({ ...f, properties: { ...f.properties, id: f.id } }));
+  return fc;
+}
+
+// tileJSON is the TileJSON URL of a collection's tiles at asOf; the server
+// carries its datetime into the tile URLs.
+function tileJSON(collection, asOf) {
+  const u = new URL(`ogc/collections/${collection}/tiles/WebMercatorQuad/tilejson.json`, document.baseURI);
+  u.searchParams.set("datetime", datetimeOf(asOf));
+  return u.href;
+}
+
+// datetimeOf is the OGC datetime of an asOf date: a year or a month is the
+// interval it spans, as asOf reads it; a day is that day.
+export function datetimeOf(asOf) {
+  const [y, m] = asOf.split("-").map(Number);
+  if (/^\d{4}$/.test(asOf)) return `${asOf}-01-01/${asOf}-12-31`;
+  if (/^\d{4}-\d{2}$/.test(asOf)) return `${asOf}-01/${asOf}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, "0")}`;
+  return asOf;
+}
 
 const colors = { outline: "#8a8f98", partner: "#1f77b4", selected: "#ffb000", zone: "#ff7f0e", facility: "#17becf" };
 
@@ -30,10 +58,13 @@ export function createMap({ container, status, list, count }, onSelect) {
   let map = null;
   let ready = false;
   let dateCalls = 0;
+  let asOfShown = null; // the date the tiles are of
+  let dated;
+  const firstDate = new Promise((resolve) => (dated = resolve)); // the tiles wait for a date
 
   const loaded = Promise.all(
     Object.entries(layers).map(async ([name, l]) => {
-      features[name] = l.geojson ? await geojson(...l.geojson) : { type: "FeatureCollection", features: [] };
+      features[name] = l.index ? await geojson(...l.index) : { type: "FeatureCollection", features: [] };
     }),
   );
 
@@ -49,7 +80,8 @@ export function createMap({ container, status, list, count }, onSelect) {
     map.addControl(new NavigationControl({ showCompass: false }));
     map.on("load", async () => {
       await loaded;
-      addLayers(map, features);
+      await firstDate;
+      addLayers(map, features, asOfShown);
       ready = true;
       fit();
       paint();
@@ -137,7 +169,7 @@ export function createMap({ container, status, list, count }, onSelect) {
       const f = e.features[0];
       map.getCanvas().style.cursor = "pointer";
       const p = partners.find((x) => x.territory.code === f.properties.code);
-      popup.setLngLat(e.lngLat).setText(f.properties.nom + (p ? ` — partner: ${p.org.shortName || p.org.name}` : "")).addTo(map);
+      popup.setLngLat(e.lngLat).setText(describe(f.properties, p)).addTo(map);
     });
     map.on("mouseleave", "communes-fill", () => {
       map.getCanvas().style.cursor = "";
@@ -153,7 +185,7 @@ export function createMap({ container, status, list, count }, onSelect) {
     map.on("click", "facilities-circle", (e) => onSelect(e.features[0].properties.id));
     map.on("mousemove", "facilities-circle", (e) => {
       map.getCanvas().style.cursor = "pointer";
-      popup.setLngLat(e.lngLat).setText(e.features[0].properties.name).addTo(map);
+      popup.setLngLat(e.lngLat).setText(e.features[0].properties.nom).addTo(map);
     });
   }
 
@@ -170,6 +202,9 @@ export function createMap({ container, status, list, count }, onSelect) {
         features[name] = loadedAtDate[i];
         if (ready) map.getSource(name).setData(features[name]);
       });
+      asOfShown = asOf;
+      dated();
+      if (ready) for (const [name, l] of Object.entries(layers)) if (l.tiles) map.getSource(name).setUrl(tileJSON(l.tiles, asOf));
       partners = list;
       container.dataset.asOf = asOf;
       renderList();
@@ -189,14 +224,24 @@ export function createMap({ container, status, list, count }, onSelect) {
   };
 }
 
-function addLayers(map, features) {
-  for (const [name, fc] of Object.entries(features)) {
-    map.addSource(name, { type: "geojson", data: fc ?? { type: "FeatureCollection", features: [] } });
+// describe names a commune with what its tile says of the date viewed.
+function describe(props, partner) {
+  const parts = [props.nom];
+  if (partner) parts.push(`partner: ${partner.org.shortName || partner.org.name}` + (props.signatorySince ? ` since ${props.signatorySince}` : ""));
+  if (props.facilityCount) parts.push(`${props.facilityCount} facilit${props.facilityCount > 1 ? "ies" : "y"}`);
+  return parts.join(" — ");
+}
+
+function addLayers(map, features, asOf) {
+  for (const [name, l] of Object.entries(layers)) {
+    if (l.tiles) map.addSource(name, { type: "vector", url: tileJSON(l.tiles, asOf) });
+    else map.addSource(name, { type: "geojson", data: features[name] });
   }
-  map.addLayer({ id: "communes-fill", type: "fill", source: "communes", paint: { "fill-color": "#ffffff", "fill-opacity": 0.6 } });
-  map.addLayer({ id: "partner-fill", type: "fill", source: "communes", filter: ["in", ["get", "code"], ["literal", []]], paint: { "fill-color": colors.partner, "fill-opacity": 0.55 } });
-  map.addLayer({ id: "communes-line", type: "line", source: "communes", paint: { "line-color": colors.outline, "line-width": 0.6 } });
-  map.addLayer({ id: "zones-fill", type: "fill", source: "zones", paint: { "fill-color": colors.zone, "fill-opacity": 0.45 } });
-  map.addLayer({ id: "selected-line", type: "line", source: "communes", filter: ["==", ["get", "code"], ""], paint: { "line-color": colors.selected, "line-width": 3 } });
-  map.addLayer({ id: "facilities-circle", type: "circle", source: "facilities", paint: { "circle-color": colors.facility, "circle-radius": 3.5, "circle-stroke-color": "#fff", "circle-stroke-width": 0.8 } });
+  const from = (source) => (layers[source].tiles ? { source, "source-layer": layers[source].tiles } : { source });
+  map.addLayer({ id: "communes-fill", type: "fill", ...from("communes"), paint: { "fill-color": "#ffffff", "fill-opacity": 0.6 } });
+  map.addLayer({ id: "partner-fill", type: "fill", ...from("communes"), filter: ["in", ["get", "code"], ["literal", []]], paint: { "fill-color": colors.partner, "fill-opacity": 0.55 } });
+  map.addLayer({ id: "communes-line", type: "line", ...from("communes"), paint: { "line-color": colors.outline, "line-width": 0.6 } });
+  map.addLayer({ id: "zones-fill", type: "fill", ...from("zones"), paint: { "fill-color": colors.zone, "fill-opacity": 0.45 } });
+  map.addLayer({ id: "selected-line", type: "line", ...from("communes"), filter: ["==", ["get", "code"], ""], paint: { "line-color": colors.selected, "line-width": 3 } });
+  map.addLayer({ id: "facilities-circle", type: "circle", ...from("facilities"), paint: { "circle-color": colors.facility, "circle-radius": 3.5, "circle-stroke-color": "#fff", "circle-stroke-width": 0.8 } });
 }
