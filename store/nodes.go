@@ -28,7 +28,7 @@ func getNode(txn *badger.Txn, id string, n *domain.Node) error {
 		return err
 	}
 	return item.Value(func(b []byte) error {
-		v, err := nodeMemo.decode(b)
+		v, err := decodeMemo(nodeMemo, b)
 		if err == nil {
 			*n = *v
 			n.Version = item.Version()

@@ -167,7 +167,7 @@ func (sc *edgeScanner) scan(prefix []byte, asOf domain.Date, keep func(other str
 		}
 		var r *domain.Relation
 		err := sc.it.Item().Value(func(b []byte) (err error) {
-			r, err = relationMemo.decode(b)
+			r, err = decodeMemo(relationMemo, b)
 			return err
 		})
 		if err != nil {
