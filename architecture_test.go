@@ -34,7 +34,8 @@ var layers = map[string][]string{
 	"bench/dataset":             {"internal/synth"},
 	"bench/loadgen":             {},
 	"bench/load":                {"internal/abuse"},
-	"internal/generate":         {},
+	"internal/plangen":          {},
+	"internal/generate":         {"internal/plangen"},
 	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model", "web/explorer", "web/viewer", "analysis", "auth"},
 }
 

@@ -51,6 +51,12 @@ type Options struct {
 	// At returns a reader of the graph as it stood at a data version, for
 	// knownAt; nil answers knownAt as now.
 	At func(version uint64) Reader
+	// Planner says how queries run: planned (the default), through gqlgen
+	// only, or both and compared (graph/planner.go).
+	Planner PlannerMode
+	// PlannerMismatch, in shadow mode, is told of each answer of the planner
+	// that differs from gqlgen's (the tests fail on it).
+	PlannerMismatch func(document string, planned, reference []byte)
 }
 
 // Counters count the work the handler does, for metrics and for the tests
@@ -76,8 +82,12 @@ func NewHandler(s Reader, opts Options) http.Handler {
 
 func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 	resolvers.Analysis = analysis.New(s, cmp.Or(opts.Limits.Analysis, analysis.DefaultLimits))
-	es := NewExecutableSchema(Config{Resolvers: resolvers})
-	srv := handler.New(es)
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	es := NewExecutableSchema(Config{Resolvers: resolvers}).(*executableSchema)
+	srv := handler.New(newPlannedSchema(es, s, opts, log))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -114,10 +124,6 @@ func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 		}
 		return next(withReader(ctx, s))
 	})
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	srv.SetErrorPresenter(presentError(log, !opts.Introspection, es.Schema()))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "resolver panic", "panic", p, "stack", string(debug.Stack()))

@@ -6,6 +6,7 @@ package loaders
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -37,6 +38,32 @@ type Loaders struct {
 	nodes      *dataloadgen.Loader[string, *domain.Node]
 	relations  *dataloadgen.Loader[relKey, []*domain.Relation]
 	geometries *dataloadgen.Loader[string, *store.Geometry]
+
+	mu     sync.Mutex
+	primed map[primedKey]bool // what Prime, PrimeGeometries and PrimeNodeIDs read already
+}
+
+// primedKey is one id read ahead: its relations, its geometry or its node.
+type primedKey struct {
+	what byte // 'r', 'g', 'n'
+	id   string
+}
+
+// unprimed returns the ids not read ahead yet for what, and marks them.
+func (l *Loaders) unprimed(what byte, ids []string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.primed == nil {
+		l.primed = map[primedKey]bool{}
+	}
+	out := ids[:0:0]
+	for _, id := range ids {
+		if k := (primedKey{what, id}); !l.primed[k] {
+			l.primed[k] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // Wait is how long a loader gathers keys before it reads: resolvers of one
@@ -139,7 +166,13 @@ const primeEnds = 2000
 // ends, in one store read, and fills the caches: the fields of a page of
 // nodes then find their related objects at once, with no batch to wait for,
 // and the store reads of a page do not grow with its length.
+//
+// An id whose relations were read ahead in this operation is not read again.
 func (l *Loaders) Prime(ctx context.Context, ids []string) error {
+	ids = l.unprimed('r', ids)
+	if len(ids) == 0 {
+		return nil
+	}
 	qs := make([]store.RelQuery, len(ids))
 	for i, id := range ids {
 		qs[i] = store.RelQuery{ID: id, Dir: domain.Both}
@@ -204,4 +237,40 @@ func (l *Loaders) Geometry(ctx context.Context, id string) (*store.Geometry, err
 		return nil, nil
 	}
 	return g, err
+}
+
+// PrimeGeometries reads the geometries of these territories in one store
+// read and fills the cache (nil for those with none), so that a sequential
+// walk of a list finds them with no batch to wait for.
+func (l *Loaders) PrimeGeometries(ctx context.Context, ids []string) error {
+	ids = l.unprimed('g', ids)
+	if len(ids) == 0 {
+		return nil
+	}
+	gs, err := l.store.Geometries(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		l.geometries.Prime(id, gs[i])
+	}
+	return nil
+}
+
+// PrimeNodeIDs reads these nodes in one store read and fills the node cache.
+func (l *Loaders) PrimeNodeIDs(ctx context.Context, ids []string) error {
+	ids = l.unprimed('n', ids)
+	if len(ids) == 0 {
+		return nil
+	}
+	nodes, err := l.store.Nodes(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if nodes[i] != nil {
+			l.nodes.Prime(id, nodes[i])
+		}
+	}
+	return nil
 }

@@ -11,11 +11,15 @@ import (
 	"github.com/99designs/gqlgen/api"
 	"github.com/99designs/gqlgen/codegen/config"
 	"github.com/99designs/gqlgen/plugin"
+
+	"github.com/cccs13/cccs-graph/internal/plangen"
 )
 
 // plugins run after gqlgen's own (models, resolvers), on the data the
 // executable schema is rendered from. A new plugin is one line here.
-var plugins = []plugin.Plugin{}
+var plugins = []plugin.Plugin{
+	plangen.New("graph/planned_generated.go"), // the planner's field table (graph/planner.go)
+}
 
 func main() {
 	if err := run(); err != nil {
