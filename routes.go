@@ -38,6 +38,7 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	gql := graph.NewHandler(s, graph.Options{
 		Limits:           c.Limits,
 		Introspection:    c.Introspection,
+		Planner:          plannerModes[c.Planner],
 		Logger:           log,
 		CacheBytes:       c.CacheBytes,
 		QueryCacheBytes:  c.QueryCacheBytes,
