@@ -50,9 +50,10 @@ const (
 )
 
 // PlannerTotals count, for the whole process, the queries the planner
-// answered, those gqlgen answered instead, and the shadow comparisons that
+// answered, those gqlgen answered instead (Uncovered of them because they
+// select what the planner does not write), and the shadow comparisons that
 // differed (tests report them).
-var PlannerTotals struct{ Planned, Fallbacks, Mismatches atomic.Int64 }
+var PlannerTotals struct{ Planned, Fallbacks, Uncovered, Mismatches atomic.Int64 }
 
 var (
 	errNull       = errors.New("planner: null in a non-null field")
@@ -124,6 +125,7 @@ func (p *plannedSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	pl := p.plans.plan(opCtx)
 	if pl == nil || pl.uncovered.Load() {
 		PlannerTotals.Fallbacks.Add(1)
+		PlannerTotals.Uncovered.Add(1)
 		return p.ExecutableSchema.Exec(ctx)
 	}
 	done := false
@@ -137,6 +139,7 @@ func (p *plannedSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		if err != nil {
 			if errors.Is(err, errNotPlanned) {
 				pl.uncovered.Store(true)
+				PlannerTotals.Uncovered.Add(1)
 			}
 			PlannerTotals.Fallbacks.Add(1)
 			return p.ExecutableSchema.Exec(ctx)(ctx)
