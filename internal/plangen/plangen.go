@@ -52,7 +52,7 @@ func render(data *codegen.Data) (string, error) {
 	}
 	g := &gen{data: data, objects: map[string]*codegen.Object{}}
 	for _, o := range data.Objects {
-		if writable(o) {
+		if writable(o) && o != data.MutationRoot && o != data.SubscriptionRoot { // the planner runs queries
 			g.objects[o.Name] = o
 		}
 	}
