@@ -34,6 +34,7 @@ var layers = map[string][]string{
 	"bench/dataset":             {"internal/synth"},
 	"bench/loadgen":             {},
 	"bench/load":                {"internal/abuse"},
+	"internal/generate":         {},
 	"":                          {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model", "web/explorer", "web/viewer", "analysis", "auth"},
 }
 
