@@ -11,11 +11,15 @@ import (
 	"github.com/99designs/gqlgen/api"
 	"github.com/99designs/gqlgen/codegen/config"
 	"github.com/99designs/gqlgen/plugin"
+
+	"github.com/cccs13/cccs-graph/internal/generate/fieldhooks"
 )
 
 // plugins run after gqlgen's own (models, resolvers), on the data the
 // executable schema is rendered from. A new plugin is one line here.
-var plugins = []plugin.Plugin{}
+var plugins = []plugin.Plugin{
+	fieldhooks.Plugin{}, // middleware of the root fields and of the fields that take knownAt, none of the others
+}
 
 func main() {
 	if err := run(); err != nil {
