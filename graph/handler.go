@@ -85,8 +85,8 @@ func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 	}})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(getTransport{}) // graph/answer.go
+	srv.AddTransport(postTransport{})
 	queries := newQueryCache(opts.QueryCacheBytes)
 	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(opts.Limits.Tokens)
