@@ -82,7 +82,8 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle(export.Route, reads(heavy(export.Handler(s, log))))
-	mapsHandler := reads(heavy(geo.New(s, log, c.PublicURL)))
+	mapsHandler := reads(heavy(geo.New(s, log, geo.Options{Base: c.PublicURL, MaxAge: c.HTTPMaxAge,
+		CacheBytes: c.MapCacheBytes, CacheEntries: c.MapCacheEntries})))
 	mux.Handle("/geo/", mapsHandler)
 	mux.Handle("/ogc", mapsHandler)
 	mux.Handle("/ogc/", mapsHandler)
