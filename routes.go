@@ -161,7 +161,7 @@ func logRequests(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 		m.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
 		m.duration.WithLabelValues(route).Observe(d.Seconds())
 		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
-			"duration_ms", float64(d.Microseconds())/1000, "operation", info.Operation())
+			"encoding", sw.Header().Get("Content-Encoding"), "duration_ms", float64(d.Microseconds())/1000, "operation", info.Operation())
 	})
 }
 
