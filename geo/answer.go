@@ -21,7 +21,8 @@ import (
 // answer is a response body ready to send.
 type answer struct {
 	identity []byte
-	gzipped  []byte // nil when gzip does not make it smaller
+	gzipped  []byte // nil when gzip does not make it smaller, or was not tried
+	tried    bool   // gzip was tried: answers the cache keeps
 	tag      string // strong ETag of identity; the gzip form's ends in -gzip
 }
 
@@ -34,10 +35,11 @@ type answerEntry struct {
 // weight is what an entry holds in the cache, its key included.
 func (e answerEntry) weight() int { return len(e.identity) + len(e.gzipped) + e.keyLen + 128 }
 
-// newAnswer takes a body (no copy) and compresses it once.
-func newAnswer(body []byte) *answer {
-	a := &answer{identity: body, tag: etag.Strong(body)}
-	if len(body) < minGzip {
+// newAnswer takes a body (no copy) and, for an answer the cache keeps,
+// compresses it once, as small as gzip makes it.
+func newAnswer(body []byte, kept bool) *answer {
+	a := &answer{identity: body, tag: etag.Strong(body), tried: kept}
+	if !kept || len(body) < minGzip {
 		return a
 	}
 	var z bytes.Buffer
@@ -89,7 +91,8 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, req prepared, wr
 		if sp.out != nil {
 			return answerEntry{}, false, nil
 		}
-		return answerEntry{newAnswer(sp.buf.Bytes()), len(key)}, true, nil
+		body := sp.buf.Bytes()
+		return answerEntry{newAnswer(body, h.answers.keeps(len(body)+len(key))), len(key)}, true, nil
 	})
 	switch {
 	case sp != nil && sp.out != nil: // sent as it was made
@@ -115,7 +118,10 @@ func (a *answer) send(w http.ResponseWriter, r *http.Request, media string, gz b
 		return
 	}
 	body, tag := a.identity, a.tag
-	if gz && a.gzipped != nil {
+	// An answer the cache does not keep is compressed for this request
+	// only, fast.
+	onTheFly := gz && !a.tried && len(a.identity) >= minGzip
+	if gz && a.gzipped != nil || onTheFly {
 		body, tag = a.gzipped, strings.TrimSuffix(a.tag, `"`)+`-gzip"`
 		w.Header().Set("Content-Encoding", "gzip")
 	}
@@ -126,6 +132,12 @@ func (a *answer) send(w http.ResponseWriter, r *http.Request, media string, gz b
 		return
 	}
 	w.Header().Set("Content-Type", media)
+	if onTheFly {
+		zw, _ := gzip.NewWriterLevel(w, gzip.BestSpeed)
+		zw.Write(a.identity)
+		zw.Close()
+		return
+	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.Write(body)
 }

@@ -45,6 +45,9 @@ func newByteCache[K comparable, V any](budget, entries int, weigh func(V) int) *
 // maxEntry is the largest entry kept, in bytes.
 func (c *byteCache[K, V]) maxEntry() int { return c.budget / 8 }
 
+// keeps reports whether an entry of n bytes would be kept.
+func (c *byteCache[K, V]) keeps(n int) bool { return c.budget > 0 && n <= c.maxEntry() }
+
 // at empties the cache when the data version has moved on, and reports
 // whether version is the cache's: a request that read an older version
 // neither finds nor keeps anything. Called with mu held.
@@ -76,7 +79,7 @@ func (c *byteCache[K, V]) put(version uint64, k K, v V) {
 // put1 is put with mu held.
 func (c *byteCache[K, V]) put1(version uint64, k K, v V) {
 	n := c.weigh(v)
-	if !c.at(version) || c.lru.Contains(k) || n > c.maxEntry() {
+	if !c.at(version) || c.lru.Contains(k) || !c.keeps(n) {
 		return
 	}
 	for c.bytes+n > c.budget && c.lru.Len() > 0 {

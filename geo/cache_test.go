@@ -8,6 +8,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/internal/geotest/geostore"
+	"github.com/cccs13/cccs-graph/store"
 )
 
 func newTestCache(budget, entries int) *byteCache[int, []byte] {
@@ -154,6 +158,56 @@ func TestAcceptsGzip(t *testing.T) {
 	} {
 		if got := acceptsGzip(header); got != want {
 			t.Errorf("Accept-Encoding %q: gzip %v, want %v", header, got, want)
+		}
+	}
+}
+
+// slowReader is a store whose snapshots take a while, as on a large
+// dataset.
+type slowReader struct {
+	Reader
+	delay time.Duration
+	calls atomic.Int32
+}
+
+func (s *slowReader) Snapshot(ctx context.Context, asOf domain.Date) (*store.Snapshot, error) {
+	s.calls.Add(1)
+	time.Sleep(s.delay)
+	return s.Reader.Snapshot(ctx, asOf)
+}
+
+// TestNetworkBuildOutlivesRequest: a network that takes longer to build
+// than a request may wait still lands, once, for the next request; too
+// many dates at once are refused with UNAVAILABLE.
+func TestNetworkBuildOutlivesRequest(t *testing.T) {
+	s := &slowReader{Reader: geostore.New(t), delay: 200 * time.Millisecond}
+	var c networkCache
+	d := domain.Date{Y: 2019, Precision: domain.Year}
+	short, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := c.get(short, s, 1, d); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a request shorter than the build: %v", err)
+	}
+	// The next request waits for the same build, and gets it.
+	nw, err := c.get(context.Background(), s, 1, d)
+	if err != nil || nw == nil || s.calls.Load() != 1 {
+		t.Fatalf("after the build: %v, %d snapshots, want 1", err, s.calls.Load())
+	}
+	for year := 2000; year < 2000+maxPendingBuilds; year++ {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+		c.get(ctx, s, 1, domain.Date{Y: year, Precision: domain.Year})
+		cancel()
+	}
+	if _, err := c.get(context.Background(), s, 1, domain.Date{Y: 1999, Precision: domain.Year}); domain.ErrorCode(err) != domain.EUNAVAILABLE {
+		t.Errorf("a date beyond %d builds under way: %v, want UNAVAILABLE", maxPendingBuilds, err)
+	}
+	// The builds end before the store closes.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		c.mu.Lock()
+		n := len(c.pending)
+		c.mu.Unlock()
+		if n == 0 {
+			break
 		}
 	}
 }
