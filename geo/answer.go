@@ -72,7 +72,7 @@ func answerKey(r *http.Request, req prepared) string {
 // before (Content-Crs) are kept.
 func (h *handler) serve(w http.ResponseWriter, r *http.Request, req prepared, write func(io.Writer) error) {
 	gz := acceptsGzip(r.Header.Get("Accept-Encoding"))
-	w.Header().Set("Vary", "Accept, Accept-Encoding")
+	w.Header().Add("Vary", "Accept, Accept-Encoding") // Add: CORS may have said Origin
 	w.Header().Set("Cache-Control", etag.CacheControl(r, h.maxAge))
 	var sp *spill
 	key := answerKey(r, req)
