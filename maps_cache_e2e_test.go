@@ -68,17 +68,7 @@ func TestMapAnswerAfterEdit(t *testing.T) {
 	post := func(query string, vars map[string]any, out any) {
 		t.Helper()
 		doc, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-		req, _ := http.NewRequest("POST", srv.url+"/graphql", bytes.NewReader(doc))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+admin)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			t.Fatal(err)
-		}
+		postGraphQL(t, srv.url, doc, admin, out)
 	}
 	var node struct {
 		Data struct{ Node struct{ Version int } }
@@ -102,5 +92,24 @@ func TestMapAnswerAfterEdit(t *testing.T) {
 	}
 	if resp, _ := fetch("identity", tag); resp.StatusCode != http.StatusOK {
 		t.Errorf("the ETag of before the edit: %d, want 200", resp.StatusCode)
+	}
+}
+
+// postGraphQL posts a GraphQL request body to the server, with a bearer
+// token unless it is empty, and decodes the answer into out.
+func postGraphQL(t *testing.T, url string, doc []byte, token string, out any) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url+"/graphql", bytes.NewReader(doc))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		t.Fatal(err)
 	}
 }

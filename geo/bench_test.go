@@ -200,24 +200,11 @@ func scaledStore(b *testing.B, factor int) *store.Store {
 	if factor == 1 {
 		return geostore.New(b)
 	}
-	ds, err := synth.Default(factor)
-	if err != nil {
-		b.Fatal(err)
-	}
-	files, err := synth.Chunks(ds, 2000)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := store.Open("", nil)
+	s, err := synth.Open(ctx, factor)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
-	for _, f := range files {
-		if _, err := s.Import(ctx, f); err != nil {
-			b.Fatal(err)
-		}
-	}
 	communes := store.File{Name: geotest.Communes, Data: geotest.Read(b, geotest.Communes)}
 	if _, err := s.ImportLayer(ctx, store.Layer{Kind: "commune", File: communes, Source: "cog-insee-2018"}); err != nil {
 		b.Fatal(err)
