@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -45,15 +46,45 @@ func TestStemJoinsSingularAndPlural(t *testing.T) {
 	}
 }
 
-func TestSearchKeysRoundTrip(t *testing.T) {
-	for _, p := range []byte{pSearchTerm, pSearchStem} {
-		k, err := ParseKey(searchKey(p, "septemes", "commune-septemes-les-vallons"))
-		if err != nil || k.Prefix != p || k.Other != "septemes" || k.ID != "commune-septemes-les-vallons" {
-			t.Errorf("ParseKey(searchKey) = %+v, %v", k, err)
+func TestPostingKeysRoundTrip(t *testing.T) {
+	for _, p := range []byte{pPrefixPosting, pStemPosting} {
+		for _, name := range []string{"commune de septemes-les-vallons", "", "a\x00b", string(bytes.Repeat([]byte("x"), maxKeyName+9))} {
+			key := postingKey(postingList(p, "septe", 7), 6_500_000, name, "commune-septemes-les-vallons")
+			k, err := ParseKey(key)
+			want := name[:min(len(name), maxKeyName)]
+			if err != nil || k.Prefix != p || k.Other != "septe" || k.Kind != 7 || k.Score != 6_500_000 || k.Name != want || k.ID != "commune-septemes-les-vallons" {
+				t.Errorf("ParseKey(postingKey(%q)) = %+v, %v", name, k, err)
+			}
 		}
 	}
-	if _, err := ParseKey(append([]byte{pSearchTerm}, "no-end-byte"...)); err == nil {
-		t.Error("a search key without its end byte parsed")
+	for _, bad := range [][]byte{append([]byte{pPrefixPosting}, "no-end-byte"...), append([]byte{pStemPosting}, "tok\x00\x07\x00\x00\x00\x01name"...)} {
+		if _, err := ParseKey(bad); err == nil {
+			t.Errorf("ParseKey(%q) parsed", bad)
+		}
+	}
+}
+
+// Posting keys sort as hitCursor does: score, then folded name (a name
+// before its extensions, a zero byte before any other), then id.
+func TestPostingKeysSortAsCursors(t *testing.T) {
+	type entry struct {
+		inv      uint32
+		name, id string
+	}
+	entries := []entry{{6_000_000, "b", "z"}, {6_000_000, "ba", "a"}, {6_000_000, "b\x00", "a"}, {6_000_000, "b", "y"}, {5_999_999, "zz", "a"}, {7_000_000, "", "a"}, {6_000_000, "b\x01", "a"}}
+	list := postingList(pPrefixPosting, "b", 1)
+	byKey := slices.Clone(entries)
+	slices.SortFunc(byKey, func(a, b entry) int {
+		return bytes.Compare(postingKey(list, a.inv, a.name, a.id), postingKey(list, b.inv, b.name, b.id))
+	})
+	byCursor := slices.Clone(entries)
+	slices.SortFunc(byCursor, func(a, b entry) int {
+		ca := Cursor{Key: fmt.Sprintf("%08d|%s", a.inv, a.name), ID: a.id}
+		cb := Cursor{Key: fmt.Sprintf("%08d|%s", b.inv, b.name), ID: b.id}
+		return ca.Compare(cb)
+	})
+	if !slices.Equal(byKey, byCursor) {
+		t.Errorf("by key %+v, by cursor %+v", byKey, byCursor)
 	}
 }
 
@@ -176,10 +207,8 @@ func TestSearchIndexIsRebuiltForOtherRules(t *testing.T) {
 		if err := bumpDataVersion(txn); err != nil {
 			return err
 		}
-		if err := deletePrefix(txn, []byte{pSearchTerm}); err != nil {
-			return err
-		}
-		if err := txn.Set(searchKey(pSearchTerm, "stale", "beta"), nil); err != nil {
+		stale := postingKey(postingList(pPrefixPosting, "stale", 1), 6_000_000, "beta", "beta")
+		if err := txn.Set(stale, nil); err != nil {
 			return err
 		}
 		return txn.Set(searchVersionKey, binary.BigEndian.AppendUint32(nil, tokenizerVersion+1))
