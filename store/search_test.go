@@ -88,7 +88,9 @@ func TestPostingKeysSortAsCursors(t *testing.T) {
 	}
 }
 
-// hitIDs searches and returns the ids found, best first.
+// hitIDs searches and returns the ids found, best first, by both ways:
+// every hit ranked (Search) and the first page of the posting lists
+// (SearchPage), which must agree.
 func hitIDs(t *testing.T, s *Store, query string, kinds ...domain.Kind) []string {
 	t.Helper()
 	hits, err := s.Search(ctx, query, kinds)
@@ -98,6 +100,17 @@ func hitIDs(t *testing.T, s *Store, query string, kinds ...domain.Kind) []string
 	ids := make([]string, len(hits))
 	for i, h := range hits {
 		ids[i] = h.Node.ID
+	}
+	p, err := s.SearchPage(ctx, SearchRequest{Query: query, Kinds: kinds, First: MaxSearchPage, Count: true})
+	if err != nil {
+		t.Fatalf("SearchPage(%q): %v", query, err)
+	}
+	paged := make([]string, len(p.Items))
+	for i, h := range p.Items {
+		paged[i] = h.Node.ID
+	}
+	if n := min(len(ids), MaxSearchPage); !slices.Equal(paged, ids[:n]) || p.Total != len(ids) {
+		t.Fatalf("search %q: a page of %v (total %d), every hit %v", query, paged, p.Total, ids)
 	}
 	return ids
 }
@@ -233,6 +246,10 @@ func TestSearchIndexIsRebuiltForOtherRules(t *testing.T) {
 func TestSearchAfterRestore(t *testing.T) {
 	src := openTest(t)
 	importFile(t, src, "small.yaml")
+	n, _ := src.Node(ctx, "beta")
+	if _, err := src.UpdateNode(ctx, "beta", n.Version, func(n *domain.Node) error { n.Name = "Béta Horizons"; return nil }, editor); err != nil {
+		t.Fatal(err)
+	}
 	var backup bytes.Buffer
 	if err := src.Backup(ctx, &backup); err != nil {
 		t.Fatal(err)
@@ -243,5 +260,12 @@ func TestSearchAfterRestore(t *testing.T) {
 	}
 	if got := hitIDs(t, dst, "gamma"); !slices.Equal(got, []string{"gamma"}) {
 		t.Errorf("after a restore, gamma finds %v, want [gamma]", got)
+	}
+	if got := hitIDs(t, dst, "horizons"); !slices.Equal(got, []string{"beta"}) {
+		t.Errorf("after a restore, the name written last finds %v, want [beta]", got)
+	}
+	v, _ := dst.DataVersion(ctx)
+	if got := hitIDs(t, dst.At(v-1), "horizons"); len(got) != 0 {
+		t.Errorf("after a restore, the version before the rename finds %v by the new name", got)
 	}
 }
