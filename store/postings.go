@@ -46,7 +46,7 @@ type posting struct {
 	inv    uint32 // hitCursor's inverted score
 	name   string // folded name, cut at maxKeyName
 	id     string
-	order  []byte // the key up to the id (list, inverted score, name), to compare
+	rank   []byte // the key from the inverted score to the end of the name: its order in any list
 }
 
 // postingList is the prefix of one list: family, token, end byte, kind.
@@ -98,7 +98,7 @@ func parsePosting(b []byte) (posting, error) {
 			continue
 		}
 		p.name, p.id = string(name), string(rest[i+2:])
-		p.order = b[:len(b)-len(rest)+i+2]
+		p.rank = rest[:i+2]
 		return p, nil
 	}
 	return p, fmt.Errorf("key %x: posting without the end of its name", b)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -156,32 +157,30 @@ func (q searchQuery) page(ctx context.Context, txn *badger.Txn, kcs []byte, afte
 // when nil), best first. For each kind, the word's prefix list holds its
 // nodes with their exact scores; the stem list holds the others with theirs
 // (a node of both is skipped there: its prefix entry ranks it at least as
-// high). So the need best of a kind are among the need first entries of its
-// prefix list and the entries of its stem list before the last of those.
+// high). Each list is read from the cursor until its entries rank below the
+// need best read so far, and only those are read as nodes.
 func (q searchQuery) top(ctx context.Context, txn *badger.Txn, kcs []byte, after *Cursor, need int) ([]SearchHit, error) {
 	word, stem := q.tokens[0], q.stems[0]
+	inPrefixList := func(tokens []byte) bool { return hasTokenPrefix(tokens, word) }
 	it := txn.NewIterator(badger.IteratorOptions{})
 	defer it.Close()
-	var ids []string
+	var kept []entry
+	var bound []byte
 	for _, kc := range kcs {
-		a, err := collect(ctx, it, postingList(pPrefixPosting, word, kc), after, need, nil, nil)
-		if err != nil {
-			return nil, err
+		for _, l := range []struct {
+			list []byte
+			skip func([]byte) bool
+		}{{postingList(pPrefixPosting, word, kc), nil}, {postingList(pStemPosting, stem, kc), inPrefixList}} {
+			es, err := collect(ctx, it, l.list, after, need, bound, l.skip)
+			if err != nil {
+				return nil, err
+			}
+			kept, bound = keepBest(append(kept, es...), need)
 		}
-		var bound []byte
-		if a.certain >= need {
-			bound = a.last
-		}
-		inPrefixList := func(tokens []byte) bool { return hasTokenPrefix(tokens, word) }
-		b, err := collect(ctx, it, postingList(pStemPosting, stem, kc), after, need, bound, inPrefixList)
-		if err != nil {
-			return nil, err
-		}
-		ids = append(append(ids, a.ids...), b.ids...)
 	}
-	hits := make([]SearchHit, 0, len(ids))
-	for _, id := range ids {
-		h, ok, err := q.rankID(txn, id)
+	hits := make([]SearchHit, 0, len(kept))
+	for _, e := range kept {
+		h, ok, err := q.rankID(txn, e.id)
 		if err != nil {
 			return nil, err
 		}
@@ -193,50 +192,74 @@ func (q searchQuery) top(ctx context.Context, txn *badger.Txn, kcs []byte, after
 	return hits[:min(len(hits), need)], nil
 }
 
-// collected are the ids read from one posting list: certain counts those
-// known to come after the cursor, last is the order part of the last of them.
-type collected struct {
-	ids     []string
-	certain int
-	last    []byte
+// entry is a posting read by collect: its rank (the key's inverted score
+// and name, whatever the list), its node, and whether it certainly comes
+// after the cursor.
+type entry struct {
+	rank    []byte
+	id      string
+	certain bool
+}
+
+// keepBest sorts entries by rank and id and keeps those that can still be
+// among the need best: up to the need-th certain one and those of the same
+// rank (a name longer than a key holds may order them otherwise). Returns
+// that rank as the bound past which a list need not be read, nil while
+// fewer than need are certain.
+func keepBest(es []entry, need int) ([]entry, []byte) {
+	slices.SortFunc(es, func(a, b entry) int { return cmp.Or(bytes.Compare(a.rank, b.rank), strings.Compare(a.id, b.id)) })
+	certain := 0
+	for i, e := range es {
+		if e.certain {
+			certain++
+		}
+		if certain == need {
+			j := i + 1
+			for j < len(es) && bytes.Equal(es[j].rank, e.rank) {
+				j++
+			}
+			return es[:j], e.rank
+		}
+	}
+	return es, nil
 }
 
 // collect reads a posting list from the cursor after until need entries
-// certainly after it are read, and the entries that tie with the last of
-// them in the key's order (names longer than the key holds); or until an
-// entry past bound (when not nil). Entries whose value skip accepts are
-// passed over.
-func collect(ctx context.Context, it *badger.Iterator, list []byte, after *Cursor, need int, bound []byte, skip func([]byte) bool) (collected, error) {
-	var c collected
-	start, cursorOrder := list, []byte(nil)
+// certainly after it are read, and those of the same rank as the last of
+// them; or until an entry ranks past bound (when not nil). Entries whose
+// value skip accepts are passed over.
+func collect(ctx context.Context, it *badger.Iterator, list []byte, after *Cursor, need int, bound []byte, skip func([]byte) bool) ([]entry, error) {
+	var es []entry
+	start, cursorRank := list, []byte(nil)
 	if after != nil {
 		inv, name, _ := splitHitKey(*after)
-		cursorOrder = postingKey(list, inv, name, "")
-		start = cursorOrder
+		cursorRank = postingKey(nil, inv, name, "")
+		start = append(slices.Clip(list), cursorRank...)
 	}
+	certain, last := 0, []byte(nil)
 	i := 0
 	for it.Seek(start); it.ValidForPrefix(list); it.Next() {
 		if err := scanDone(ctx, i); err != nil {
-			return c, err
+			return nil, err
 		}
 		i++
 		p, err := parsePosting(it.Item().Key())
 		if err != nil {
-			return c, err
+			return nil, err
 		}
-		if bound != nil && bytes.Compare(p.order, bound) > 0 {
-			return c, nil
+		if bound != nil && bytes.Compare(p.rank, bound) > 0 {
+			break
 		}
-		if c.certain >= need && !bytes.Equal(p.order, c.last) {
-			return c, nil
+		if certain >= need && !bytes.Equal(p.rank, last) {
+			break
 		}
-		certain := true
+		e := entry{rank: bytes.Clone(p.rank), id: p.id, certain: true}
 		if after != nil {
-			switch o := bytes.Compare(p.order, cursorOrder); {
+			switch o := bytes.Compare(p.rank, cursorRank); {
 			case o < 0:
 				continue
 			case o == 0 && len(p.name) >= maxKeyName:
-				certain = false // the names may differ past the key: the node decides
+				e.certain = false // the names may differ past the key: the node decides
 			case o == 0 && p.id <= after.ID:
 				continue
 			}
@@ -244,19 +267,18 @@ func collect(ctx context.Context, it *badger.Iterator, list []byte, after *Curso
 		if skip != nil {
 			var skipped bool
 			if err := it.Item().Value(func(v []byte) error { skipped = skip(v); return nil }); err != nil {
-				return c, err
+				return nil, err
 			}
 			if skipped {
 				continue
 			}
 		}
-		c.ids = append(c.ids, p.id)
-		if certain {
-			c.certain++
-			c.last = bytes.Clone(p.order)
+		es = append(es, e)
+		if e.certain {
+			certain, last = certain+1, e.rank
 		}
 	}
-	return c, nil
+	return es, nil
 }
 
 // splitHitKey reads the inverted score and folded name of a search cursor

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -180,7 +182,7 @@ func randomKinds(rnd *rand.Rand) []domain.Kind {
 
 // scaled is an in-memory store with the default dataset (1) or the
 // synthetic one factor times its size.
-func scaled(t *testing.T, factor int) *store.Store {
+func scaled(t testing.TB, factor int) *store.Store {
 	t.Helper()
 	s, err := store.Open("", nil)
 	if err != nil {
@@ -205,6 +207,47 @@ func scaled(t *testing.T, factor int) *store.Store {
 		if _, err := s.Import(ctx, f); err != nil {
 			t.Fatal(err)
 		}
+	}
+	return s
+}
+
+// BenchmarkSearchPage is the page of the search shape (first 20) on the
+// store alone, with and without its count, at each factor of
+// CCCS_BENCH_FACTORS (default 1), with x-1x against 1x in the same run:
+//
+//	CCCS_BENCH_FACTORS=1,10,100 go test -run '^$' -bench SearchPage ./store
+func BenchmarkSearchPage(b *testing.B) {
+	at1x := map[string]float64{}
+	for _, f := range strings.Split(cmpOr(os.Getenv("CCCS_BENCH_FACTORS"), "1"), ",") {
+		factor, err := strconv.Atoi(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := scaled(b, factor)
+		for _, query := range []string{"centre", "centres sociaux"} {
+			for _, count := range []bool{false, true} {
+				name := fmt.Sprintf("%s/count=%v", query, count)
+				b.Run(fmt.Sprintf("%s/%dx", name, factor), func(b *testing.B) {
+					for b.Loop() {
+						if _, err := s.SearchPage(ctx, store.SearchRequest{Query: query, First: 20, Count: count}); err != nil {
+							b.Fatal(err)
+						}
+					}
+					per := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+					if factor == 1 {
+						at1x[name] = per
+					} else if base := at1x[name]; base > 0 {
+						b.ReportMetric(per/base, "x-1x")
+					}
+				})
+			}
+		}
+	}
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
 	}
 	return s
 }
