@@ -33,8 +33,11 @@ const searchOrder = "search"
 // the same scores and cursors. A one-word query reads the first entries of
 // its posting lists (postings.go) and stops once the page is certain, so
 // its cost follows the page, not the number of hits; counting them is
-// asked for separately and reads keys only. Other queries rank every
-// candidate. Returns EBADINPUT for a bad query, kind, page size or cursor.
+// asked for separately and reads keys only. A query of several words reads
+// its candidates as keys and ranks only those that can reach the page
+// (bounds.go); one whose last word is longer than the prefix lists ranks
+// every candidate. Returns EBADINPUT for a bad query, kind, page size or
+// cursor.
 func (s *Store) SearchPage(ctx context.Context, req SearchRequest) (Page[SearchHit], error) {
 	q, err := parseQuery(req.Query)
 	if err != nil {
@@ -61,6 +64,10 @@ func (s *Store) SearchPage(ctx context.Context, req SearchRequest) (Page[SearchH
 	}
 	var p Page[SearchHit]
 	err = s.view(ctx, func(txn *badger.Txn) error {
+		if !q.onePostingList() && len(q.tokens[len(q.tokens)-1]) <= maxPrefixLen {
+			p, err = q.boundedPage(ctx, txn, kcs, after, req.First)
+			return err
+		}
 		if !q.onePostingList() {
 			hits, err := q.rankAll(ctx, txn, kcs)
 			if err == nil {
@@ -385,6 +392,9 @@ func (q searchQuery) rankAll(ctx context.Context, txn *badger.Txn, kcs []byte) (
 
 // errEnough stops a scan that has read its bound.
 var errEnough = errors.New("enough")
+
+// errBadPosting is a posting key that does not parse.
+var errBadPosting = errors.New("search index: a posting key without the end of its name")
 
 // maxPrefixEntries bounds the entries one list of rankAll reads.
 const maxPrefixEntries = 20000
