@@ -35,10 +35,10 @@ const boundSlack = 1e-5
 func (q searchQuery) candidates(ctx context.Context, txn *badger.Txn, kcs []byte) ([]*candidate, error) {
 	byID := map[string]*candidate{}
 	var out []*candidate
-	it := txn.NewIterator(badger.IteratorOptions{})
-	defer it.Close()
 	last := len(q.tokens) - 1
 	visit := func(family byte, token string, i int) error {
+		it := listIterator(txn, family, token)
+		defer it.Close()
 		read := 0
 		for _, kc := range kcs {
 			list := postingList(family, token, kc)
@@ -171,29 +171,14 @@ func (q searchQuery) boundedTop(txn *badger.Txn, cands []*candidate, after *Curs
 // boundedPage is the page of size first after the cursor after for a
 // query of several words, and the count of its hits.
 func (q searchQuery) boundedPage(ctx context.Context, txn *badger.Txn, kcs []byte, after *Cursor, first int) (Page[SearchHit], error) {
-	var p Page[SearchHit]
 	cands, err := q.candidates(ctx, txn, kcs)
 	if err != nil {
-		return p, err
+		return Page[SearchHit]{}, err
 	}
 	slices.SortFunc(cands, func(a, b *candidate) int { return cmp.Compare(b.bound, a.bound) })
-	hits, err := q.boundedTop(txn, cands, after, first+1)
-	if err != nil {
-		return p, err
-	}
-	p.Total, p.HasNext = len(cands), len(hits) > first
-	p.Items = hits[:min(len(hits), first)]
-	for _, h := range p.Items {
-		c := h.cursor
-		c.Order = searchOrder
-		p.Cursors = append(p.Cursors, c)
-	}
-	if after != nil {
-		best, err := q.boundedTop(txn, cands, nil, 1)
-		if err != nil {
-			return p, err
-		}
-		p.HasPrev = len(best) > 0 && best[0].cursor.Compare(*after) <= 0
-	}
-	return p, nil
+	p, err := cutPage(first, after, func(after *Cursor, need int) ([]SearchHit, error) {
+		return q.boundedTop(txn, cands, after, need)
+	})
+	p.Total = len(cands)
+	return p, err
 }

@@ -138,8 +138,16 @@ func (q searchQuery) onePostingList() bool {
 // query: the k best (k = first, and one more to know if there is a next
 // page) are certain after reading at most about k entries of each list.
 func (q searchQuery) page(ctx context.Context, txn *badger.Txn, kcs []byte, after *Cursor, first int) (Page[SearchHit], error) {
+	return cutPage(first, after, func(after *Cursor, need int) ([]SearchHit, error) {
+		return q.top(ctx, txn, kcs, after, need)
+	})
+}
+
+// cutPage makes the page of size first after the cursor after from top,
+// which returns the need best hits after a cursor (from the start when nil).
+func cutPage(first int, after *Cursor, top func(after *Cursor, need int) ([]SearchHit, error)) (Page[SearchHit], error) {
 	var p Page[SearchHit]
-	hits, err := q.top(ctx, txn, kcs, after, first+1)
+	hits, err := top(after, first+1)
 	if err != nil {
 		return p, err
 	}
@@ -151,7 +159,7 @@ func (q searchQuery) page(ctx context.Context, txn *badger.Txn, kcs []byte, afte
 		p.Cursors = append(p.Cursors, c)
 	}
 	if after != nil { // as Paginate: is there a hit at or before the cursor?
-		best, err := q.top(ctx, txn, kcs, nil, 1)
+		best, err := top(nil, 1)
 		if err != nil {
 			return p, err
 		}
@@ -169,16 +177,18 @@ func (q searchQuery) page(ctx context.Context, txn *badger.Txn, kcs []byte, afte
 func (q searchQuery) top(ctx context.Context, txn *badger.Txn, kcs []byte, after *Cursor, need int) ([]SearchHit, error) {
 	word, stem := q.tokens[0], q.stems[0]
 	inPrefixList := func(tokens []byte) bool { return hasTokenPrefix(tokens, word) }
-	it := txn.NewIterator(badger.IteratorOptions{})
-	defer it.Close()
+	prefixes, stems := listIterator(txn, pPrefixPosting, word), listIterator(txn, pStemPosting, stem)
+	defer prefixes.Close()
+	defer stems.Close()
 	var kept []entry
 	var bound []byte
 	for _, kc := range kcs {
 		for _, l := range []struct {
+			it   *badger.Iterator
 			list []byte
 			skip func([]byte) bool
-		}{{postingList(pPrefixPosting, word, kc), nil}, {postingList(pStemPosting, stem, kc), inPrefixList}} {
-			es, err := collect(ctx, it, l.list, after, need, bound, l.skip)
+		}{{prefixes, postingList(pPrefixPosting, word, kc), nil}, {stems, postingList(pStemPosting, stem, kc), inPrefixList}} {
+			es, err := collect(ctx, l.it, l.list, after, need, bound, l.skip)
 			if err != nil {
 				return nil, err
 			}
@@ -317,11 +327,16 @@ func (q searchQuery) rankID(txn *badger.Txn, id string) (SearchHit, bool, error)
 // tokens begins with the word. No node is read.
 func (q searchQuery) count(ctx context.Context, txn *badger.Txn, kcs []byte) (int, error) {
 	word, stem := q.tokens[0], q.stems[0]
-	it := txn.NewIterator(badger.IteratorOptions{})
-	defer it.Close()
+	prefixes, stems := listIterator(txn, pPrefixPosting, word), listIterator(txn, pStemPosting, stem)
+	defer prefixes.Close()
+	defer stems.Close()
 	n, i := 0, 0
 	for _, kc := range kcs {
-		for _, list := range [][]byte{postingList(pPrefixPosting, word, kc), postingList(pStemPosting, stem, kc)} {
+		for _, it := range []*badger.Iterator{prefixes, stems} {
+			list := postingList(pStemPosting, stem, kc)
+			if it == prefixes {
+				list = postingList(pPrefixPosting, word, kc)
+			}
 			for it.Seek(list); it.ValidForPrefix(list); it.Next() {
 				if err := scanDone(ctx, i); err != nil {
 					return 0, err
