@@ -20,6 +20,16 @@ const (
 	pKindIndex byte = 0x11 // pKindIndex kind id -> empty
 	pCodeIndex byte = 0x12 // pCodeIndex kind lp(code) id -> empty: natural keys (INSEE codes, ...)
 
+	// 0x13-0x1F: the ordered indexes of the collections (order.go). Each
+	// entry is the position of a node in one order: the cursor's sort key,
+	// escaped and terminated (ordered), then the id, so that byte order is
+	// the order of the pages and a page is a seek and k reads. The id order
+	// is pKindIndex itself.
+	pOrderVersion  byte = 0x13 // pOrderVersion -> be32(orderIndexVersion): the ordered indexes are complete at this version
+	pOrderName     byte = 0x14 // pOrderName kind ordered(fold(name)) id -> empty
+	pOrderDateAsc  byte = 0x15 // pOrderDateAsc kind ordered(sort date, "~" when none) id -> empty
+	pOrderDateDesc byte = 0x16 // pOrderDateDesc kind ordered(sort date, "" when none) id -> empty: read backwards
+
 	// A relation is identified by (from, kind, to, validFrom, onBehalfOf): one
 	// person may sign the same document on behalf of two organizations.
 	pEdgeOut byte = 0x20 // pEdgeOut lp(from) relkind lp(to) date(validFrom) lp(onBehalfOf) -> relation value
@@ -53,6 +63,7 @@ var (
 	metaKey          = []byte{pMeta}
 	dataVersionKey   = []byte{pDataVersion}
 	searchVersionKey = []byte{pSearchVersion}
+	orderVersionKey  = []byte{pOrderVersion}
 )
 
 // keyWriter appends key parts: integers big-endian, variable parts length-prefixed,
@@ -65,6 +76,42 @@ func (k keyWriter) byte1(b byte) keyWriter { return append(k, b) }
 func (k keyWriter) lp(s string) keyWriter {
 	k = binary.BigEndian.AppendUint16(k, uint16(len(s)))
 	return append(k, s...)
+}
+
+// ordered appends a string so that the byte order of what follows is the
+// order of the strings, then of what comes after: every zero byte escaped
+// as 0x00 0xFF, then the terminator 0x00 0x01, which sorts before both an
+// escaped zero and any other byte (a string before its extensions).
+func (k keyWriter) ordered(s string) keyWriter {
+	for i := range len(s) {
+		if s[i] == 0 {
+			k = append(k, 0, 0xFF)
+		} else {
+			k = append(k, s[i])
+		}
+	}
+	return append(k, 0, 1)
+}
+
+// readOrdered inverts keyWriter.ordered: the string, and what follows it.
+func readOrdered(b []byte) (string, []byte, error) {
+	var s []byte
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] != 0 {
+			s = append(s, b[i])
+			continue
+		}
+		switch b[i+1] {
+		case 1:
+			return string(s), b[i+2:], nil
+		case 0xFF:
+			s = append(s, 0)
+			i++
+		default:
+			return "", nil, fmt.Errorf("bad escape 0x00 0x%02x", b[i+1])
+		}
+	}
+	return "", nil, fmt.Errorf("ordered string without its terminator")
 }
 
 // raw appends a string with no prefix: only ever as a key's last part.
@@ -83,6 +130,14 @@ func geometryKey(id string) []byte { return keyWriter{pGeometry}.raw(id) }
 func kindPrefix(kc byte) []byte { return keyWriter{pKindIndex}.byte1(kc) }
 
 func kindKey(kc byte, id string) []byte { return keyWriter(kindPrefix(kc)).raw(id) }
+
+// orderPrefix is the prefix of one kind's entries in an ordered index.
+func orderPrefix(p, kc byte) []byte { return keyWriter{p}.byte1(kc) }
+
+// orderKey is a node's entry in an ordered index: its cursor in that order.
+func orderKey(p, kc byte, c Cursor) []byte {
+	return keyWriter(orderPrefix(p, kc)).ordered(c.Key).raw(c.ID)
+}
 
 func codePrefix(kc byte, code string) []byte { return keyWriter{pCodeIndex}.byte1(kc).lp(code) }
 
@@ -128,7 +183,7 @@ type Key struct {
 	Prefix    byte
 	Kind      byte
 	ID        string // node id; for edges, the node the key belongs to
-	Other     string // edges: the node at the other end; code index: the code; search: the token
+	Other     string // edges: the node at the other end; code index: the code; search: the token; ordered indexes: the sort key
 	ValidFrom domain.Date
 	Qualifier string // edges: the onBehalfOf part of the identity
 	Version   uint64 // history and knownAt keys: the data version
@@ -145,7 +200,7 @@ func ParseKey(b []byte) (Key, error) {
 	rest := b[1:]
 	var err error
 	switch k.Prefix {
-	case pMeta, pDataVersion, pSearchVersion:
+	case pMeta, pDataVersion, pSearchVersion, pOrderVersion:
 		if len(rest) != 0 {
 			return k, fmt.Errorf("key %x: trailing bytes", b)
 		}
@@ -162,6 +217,14 @@ func ParseKey(b []byte) (Key, error) {
 		}
 		k.Kind = rest[0]
 		if k.Other, rest, err = readLP(rest[1:]); err == nil {
+			k.ID = string(rest)
+		}
+	case pOrderName, pOrderDateAsc, pOrderDateDesc:
+		if len(rest) < 1 {
+			return k, fmt.Errorf("key %x: short", b)
+		}
+		k.Kind = rest[0]
+		if k.Other, rest, err = readOrdered(rest[1:]); err == nil {
 			k.ID = string(rest)
 		}
 	case pEdgeOut, pEdgeIn:
