@@ -35,6 +35,9 @@ func Cut[T any](items []T, cursor func(T) store.Cursor, desc bool, args store.Pa
 	return p, pageInfoOf(p.Cursors, p.HasPrev, p.HasNext), nil
 }
 
+// InfoOf is the PageInfo of a page cut elsewhere (store.OrderedPage).
+func InfoOf[T any](p store.Page[T]) *PageInfo { return pageInfoOf(p.Cursors, p.HasPrev, p.HasNext) }
+
 // Page sizes.
 const (
 	DefaultPageSize = 20
