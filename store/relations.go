@@ -116,11 +116,24 @@ func scanEdges(ctx context.Context, txn *badger.Txn, prefix []byte, asOf domain.
 // relations returns the relations matching q whose other end passes keep
 // (all when keep is nil), in key order.
 func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*domain.Relation, error) {
+	var out []*domain.Relation
+	err := sc.prefixes(q, func(_ domain.Direction, prefix []byte) (bool, error) {
+		rels, err := sc.scan(prefix, q.AsOf, keep)
+		out = append(out, rels...)
+		return true, err
+	})
+	return out, err
+}
+
+// prefixes calls fn with the edge prefixes q covers, in key order (out
+// before in, then kind), until it returns false. Returns EBADINPUT for an
+// unknown relation kind.
+func (sc *edgeScanner) prefixes(q RelQuery, fn func(dir domain.Direction, prefix []byte) (bool, error)) error {
 	var codes []byte
 	for _, k := range q.Kinds {
 		c, ok := relKindCode(k)
 		if !ok {
-			return nil, domain.Errorf(domain.EBADINPUT, "unknown relation kind %q", k)
+			return domain.Errorf(domain.EBADINPUT, "unknown relation kind %q", k)
 		}
 		codes = append(codes, c)
 	}
@@ -129,20 +142,17 @@ func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*d
 	if len(codes) == 0 {
 		codes = []byte{0}
 	}
-	var out []*domain.Relation
 	for _, dir := range []domain.Direction{domain.Out, domain.In} {
 		if q.Dir != domain.Both && q.Dir != dir {
 			continue
 		}
 		for _, c := range codes {
-			rels, err := sc.scan(edgePrefix(dir, q.ID, c), q.AsOf, keep)
-			if err != nil {
-				return nil, err
+			if more, err := fn(dir, edgePrefix(dir, q.ID, c)); err != nil || !more {
+				return err
 			}
-			out = append(out, rels...)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // scan returns the relations under prefix in force at asOf whose other end
@@ -150,18 +160,35 @@ func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*d
 // values of the relations left out are never decoded.
 func (sc *edgeScanner) scan(prefix []byte, asOf domain.Date, keep func(other string) bool) ([]*domain.Relation, error) {
 	var out []*domain.Relation
+	var pre func(string) (bool, bool)
+	if keep != nil {
+		pre = func(other string) (bool, bool) { return keep(other), false }
+	}
+	err := sc.each(prefix, asOf, pre, func(r *domain.Relation) error { out = append(out, r); return nil })
+	return out, err
+}
+
+// each calls visit with the relations under prefix in force at asOf, in
+// key order. pre, when not nil, sees each other end first (from the key,
+// before the value is decoded): it says whether to decode it, and whether
+// to stop the scan there.
+func (sc *edgeScanner) each(prefix []byte, asOf domain.Date, pre func(other string) (keep, stop bool), visit func(*domain.Relation) error) error {
 	i := 0
 	for sc.it.Seek(prefix); sc.it.ValidForPrefix(prefix); sc.it.Next() {
 		if err := scanDone(sc.ctx, i); err != nil {
-			return nil, err
+			return err
 		}
 		i++
-		if keep != nil {
+		if pre != nil {
 			k, err := ParseKey(sc.it.Item().Key())
 			if err != nil {
-				return nil, err
+				return err
 			}
-			if !keep(k.Other) {
+			keep, stop := pre(k.Other)
+			if stop {
+				return nil
+			}
+			if !keep {
 				continue
 			}
 		}
@@ -171,15 +198,17 @@ func (sc *edgeScanner) scan(prefix []byte, asOf domain.Date, keep func(other str
 			return err
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if r.InForce(asOf) {
 			r := *r // the memo's value is shared
 			r.Version = sc.it.Item().Version()
-			out = append(out, &r)
+			if err := visit(&r); err != nil {
+				return err
+			}
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // AllRelations returns every relation, in the order of its out key.

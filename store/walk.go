@@ -189,27 +189,63 @@ func (wk *walker) neighborhood(root *domain.Node, depth int, g *Subgraph) error 
 	for d := 1; d <= depth && len(frontier) > 0; d++ {
 		var next []string
 		for _, id := range frontier {
-			rels, err := wk.step(id)
-			if err != nil {
-				return err
-			}
-			for _, r := range rels {
-				other := otherEnd(r, id)
-				if reached[other] {
-					continue
-				}
-				if len(g.Nodes) == MaxSubgraphNodes {
-					g.Truncated = true
-					continue
-				}
-				reached[other] = true
+			err := wk.stepReaching(id, g, reached, func(other string) {
 				g.Nodes, g.Depths = append(g.Nodes, wk.nodes[other]), append(g.Depths, d)
 				next = append(next, other)
+			})
+			if err != nil {
+				return err
 			}
 		}
 		frontier = next
 	}
 	return wk.relationsAmong(g, reached)
+}
+
+// stepReaching is step for a neighbourhood: it walks id's relations in
+// key order and calls reach with each node they reach first, until g is
+// full (then Truncated). From then on no new node can join, so what is
+// left to read of id is what relationsAmong takes from its steps: its
+// relations out to reached nodes. The others are not decoded, and the
+// scan of its in-edges stops: the relations of a node with many (a
+// département with a hundred times the facilities) cost no more than the
+// subgraph holds.
+func (wk *walker) stepReaching(id string, g *Subgraph, reached map[string]bool, reach func(other string)) error {
+	if err := scanDone(wk.ctx, len(wk.steps)); err != nil {
+		return err
+	}
+	sc := newEdgeScanner(wk.txn)
+	defer sc.close()
+	var kept []*domain.Relation
+	q := RelQuery{ID: id, Dir: wk.w.Dir, Kinds: wk.w.Kinds, AsOf: wk.w.AsOf}
+	err := sc.prefixes(q, func(dir domain.Direction, prefix []byte) (bool, error) {
+		pre := func(other string) (keep, stop bool) {
+			if !g.Truncated {
+				return true, false
+			}
+			return dir == domain.Out && reached[other], dir == domain.In
+		}
+		err := sc.each(prefix, q.AsOf, pre, func(r *domain.Relation) error {
+			other := otherEnd(r, id)
+			n, err := wk.alive(other)
+			if err != nil || n == nil {
+				return err
+			}
+			kept = append(kept, r)
+			switch {
+			case reached[other]:
+			case len(g.Nodes) == MaxSubgraphNodes:
+				g.Truncated = true
+			default:
+				reached[other] = true
+				reach(other)
+			}
+			return nil
+		})
+		return !(g.Truncated && dir == domain.In), err
+	})
+	wk.steps[id] = kept
+	return err
 }
 
 // relationsAmong adds to g the relations the walk may follow between two
