@@ -93,15 +93,9 @@ func (sc *edgeScanner) close() { sc.it.Close() }
 
 // relations reads the relations matching q in txn, in key order.
 func relations(txn *badger.Txn, q RelQuery) ([]*domain.Relation, error) {
-	return relationsTo(txn, q, nil)
-}
-
-// relationsTo is relations keeping only those whose other end passes keep
-// (every one when keep is nil).
-func relationsTo(txn *badger.Txn, q RelQuery, keep func(other string) bool) ([]*domain.Relation, error) {
 	sc := newEdgeScanner(txn)
 	defer sc.close()
-	return sc.relations(q, keep)
+	return sc.relations(q, nil)
 }
 
 // scanEdges reads the edges under prefix in force at asOf, and stops with
