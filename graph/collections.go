@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/99designs/gqlgen/graphql"
-
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/loaders"
@@ -88,7 +86,7 @@ func (r *Resolver) list(ctx context.Context, kind domain.Kind, f predicates, ord
 	if len(f) == 0 {
 		o, desc := storeOrder(order)
 		args.Order = orderTag(order)
-		p, covered, err := r.reader(ctx).OrderedPage(ctx, store.PageQuery{Kind: kind, Order: o, Desc: desc, Args: args, Count: selected(ctx, "totalCount")})
+		p, covered, err := r.reader(ctx).OrderedPage(ctx, store.PageQuery{Kind: kind, Order: o, Desc: desc, Args: args, Count: model.Selected(ctx, "totalCount")})
 		if err != nil {
 			return nil, err
 		}
@@ -101,16 +99,6 @@ func (r *Resolver) list(ctx context.Context, kind domain.Kind, f predicates, ord
 		return nil, err
 	}
 	return cut(ctx, l.kept(f), l, order, args)
-}
-
-// selected reports whether the field being resolved selects a field of
-// that name (in any fragment), true when it cannot tell: a resolver called
-// outside a GraphQL operation computes everything.
-func selected(ctx context.Context, name string) bool {
-	if !graphql.HasOperationContext(ctx) || graphql.GetFieldContext(ctx) == nil {
-		return true
-	}
-	return graphql.FieldRequested(ctx, name)
 }
 
 // connection is the one builder of the connections of node collections:

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -25,6 +27,10 @@ func (sortOnly) OrderedPage(context.Context, store.PageQuery) (store.Page[*domai
 	return store.Page[*domain.Node]{}, false, nil
 }
 
+func (sortOnly) RelationPages(context.Context, []store.RelPageQuery, int) ([]store.Page[*domain.Relation], map[string]*domain.Node, bool, error) {
+	return nil, nil, false, nil
+}
+
 // indexCount is a reader that counts the pages its index served.
 type indexCount struct {
 	Reader
@@ -37,6 +43,14 @@ func (r indexCount) OrderedPage(ctx context.Context, q store.PageQuery) (store.P
 		r.served.Add(1)
 	}
 	return p, ok, err
+}
+
+func (r indexCount) RelationPages(ctx context.Context, qs []store.RelPageQuery, maxEnds int) ([]store.Page[*domain.Relation], map[string]*domain.Node, bool, error) {
+	ps, ends, ok, err := r.Reader.RelationPages(ctx, qs, maxEnds)
+	if ok {
+		r.served.Add(int64(len(qs)))
+	}
+	return ps, ends, ok, err
 }
 
 // TestIndexPagesAnswerAsTheSort: for every collection, order and
@@ -64,6 +78,114 @@ func TestIndexPagesAnswerAsTheSort(t *testing.T) {
 		return
 	}
 	compareIndexPages(t, scaledTestStore(t, 10), "")
+}
+
+// TestRelationPagesAnswerAsTheSort: the relations of nodes of every kind
+// and of the nodes with the most (a commune, a hundred centres at 10x),
+// read from the relation order, answer byte for byte as the node's
+// relations sorted: every direction, a kind filter, asOf, pages after
+// every cursor, with totalCount, now and knownAt; and the benchmark
+// shapes, which read relations two levels deep.
+func TestRelationPagesAnswerAsTheSort(t *testing.T) {
+	s1, err := store.Open("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s1.Close()
+	if _, err := s1.LoadDefaultIfEmpty(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := time.Now().UTC()
+	time.Sleep(2 * time.Millisecond)
+	caf, _ := s1.Node(ctx, "caf-13")
+	if _, err := s1.DeleteRelation(ctx, "caf-13>signatory>cccs@1994-07-25", relVersion(t, s1, "caf-13>signatory>cccs@1994-07-25"), store.Meta{Actor: "test", Reason: "test", Sources: caf.Sources}); err != nil {
+		t.Fatal(err)
+	}
+	compareRelationPages(t, s1, before.Format(time.RFC3339Nano))
+	if testing.Short() {
+		return
+	}
+	compareRelationPages(t, scaledTestStore(t, 10), "")
+}
+
+func relVersion(t *testing.T, s *store.Store, id string) uint64 {
+	r, err := s.Relation(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Version
+}
+
+func compareRelationPages(t *testing.T, s *store.Store, knownAt string) {
+	t.Helper()
+	var served atomic.Int64
+	limits := DefaultLimits
+	limits.Complexity = 1 << 30
+	opts := func(at func(uint64) Reader) Options {
+		return Options{Limits: limits, Logger: slog.New(slog.DiscardHandler), At: at}
+	}
+	indexed := NewHandler(indexCount{s, &served}, opts(func(v uint64) Reader { return indexCount{s.At(v), &served} }))
+	sorted := NewHandler(sortOnly{s}, opts(func(v uint64) Reader { return sortOnly{s.At(v)} }))
+	ids := []string{"caf-13", "cccs", "insee-13055", "departement-13", "avenant-1"}
+	for _, k := range domain.Kinds {
+		nodes, _ := s.NodesOfKind(ctx, k.Kind)
+		for i := 0; i < len(nodes) && i < 3; i++ {
+			ids = append(ids, nodes[i*len(nodes)/3].ID)
+		}
+	}
+	times := []string{""}
+	if knownAt != "" {
+		times = append(times, fmt.Sprintf("knownAt: %q", knownAt))
+	}
+	pages := 0
+	for _, id := range ids {
+		for _, filter := range []string{"", "direction: IN", "direction: OUT, kinds: [SIGNATORY, LOCATED_IN, PART_OF]", "asOf: \"2015\"", "kinds: [LOCATED_IN], asOf: \"2019-06\""} {
+			for _, at := range times {
+				q := func(more string) string {
+					return fmt.Sprintf(`{ c: node(id: %q, %s) { id relations(%s) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { kind validFrom validTo from { id } to { id } } } } } }`,
+						id, join(at), join(filter, more))
+				}
+				first := same(t, indexed, sorted, q("first: 6"))
+				same(t, indexed, sorted, fmt.Sprintf(`{ node(id: %q) { relations(%s) { pageInfo { hasNextPage } nodes { kind } } } }`, id, join(filter, "first: 0")))
+				for _, c := range relationCursors(t, first) {
+					same(t, indexed, sorted, q(fmt.Sprintf("first: 4, after: %q", c)))
+					pages++
+				}
+				pages += 2
+			}
+		}
+	}
+	shapes, _ := filepath.Glob("../bench/shapes/*.graphql")
+	for _, file := range shapes {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same(t, indexed, sorted, string(src))
+	}
+	if int(served.Load()) < pages {
+		t.Errorf("the relation order served %d of %d pages", served.Load(), pages)
+	}
+	t.Logf("%d relation pages compared", pages)
+}
+
+// relationCursors returns the cursors of a node's relations in an answer.
+func relationCursors(t *testing.T, answer []byte) []string {
+	var resp struct {
+		Data struct {
+			C struct {
+				Relations struct{ Edges []struct{ Cursor string } }
+			}
+		}
+	}
+	if err := json.Unmarshal(answer, &resp); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range resp.Data.C.Relations.Edges {
+		out = append(out, e.Cursor)
+	}
+	return out
 }
 
 // scaledTestStore is an in-memory store of the default dataset times factor.

@@ -34,6 +34,11 @@ const (
 	// person may sign the same document on behalf of two organizations.
 	pEdgeOut byte = 0x20 // pEdgeOut lp(from) relkind lp(to) date(validFrom) lp(onBehalfOf) -> relation value
 	pEdgeIn  byte = 0x21 // pEdgeIn lp(to) relkind lp(from) date(validFrom) lp(onBehalfOf) -> relation value
+	// A node's relations in the order of their cursors (RelationCursor), so
+	// that a page of them is a seek and k reads (relpage.go). The last byte
+	// is the list the entry stands in (0 out, 1 in): a relation of a node
+	// to itself is in both.
+	pRelOrder byte = 0x22 // pRelOrder lp(node) ordered(cursor key) ordered(cursor id) list -> out-edge key
 
 	// 0x30-0x3F: search index. A token is written raw and ends with a zero
 	// byte (tokens are letters and digits), so a prefix scan on a token's
@@ -178,6 +183,23 @@ func edgeKeys(r *domain.Relation) (out, in []byte) {
 	return out, in
 }
 
+// relOrderPrefix is the prefix of a node's entries in the relation order.
+func relOrderPrefix(id string) []byte { return keyWriter{pRelOrder}.lp(id) }
+
+// relOrderPos is the position of a cursor among a node's relations: its
+// entries (one per list it stands in) come right after it.
+func relOrderPos(id string, c Cursor) []byte {
+	return keyWriter(relOrderPrefix(id)).ordered(c.Key).ordered(c.ID)
+}
+
+// relOrderKeys returns a relation's entries in the relation order: one in
+// its From's list (out), one in its To's (in).
+func relOrderKeys(r *domain.Relation) (out, in []byte) {
+	out = keyWriter(relOrderPos(r.From, RelationCursor(r.From, r))).byte1(0)
+	in = keyWriter(relOrderPos(r.To, RelationCursor(r.To, r))).byte1(1)
+	return out, in
+}
+
 // Key is a parsed key, for tests and diagnostics.
 type Key struct {
 	Prefix    byte
@@ -185,7 +207,7 @@ type Key struct {
 	ID        string // node id; for edges, the node the key belongs to
 	Other     string // edges: the node at the other end; code index: the code; search: the token; ordered indexes: the sort key
 	ValidFrom domain.Date
-	Qualifier string // edges: the onBehalfOf part of the identity
+	Qualifier string // edges: the onBehalfOf part of the identity; relation order: the cursor id
 	Version   uint64 // history and knownAt keys: the data version
 	Seq       uint32 // change keys: the change's place in its version
 	At        int64  // knownAt keys: unix nanoseconds
@@ -244,6 +266,19 @@ func ParseKey(b []byte) (Key, error) {
 		k.ValidFrom = domain.Date{Y: int(binary.BigEndian.Uint16(rest)), M: int(rest[2]), D: int(rest[3]), Precision: domain.Precision(rest[4])}
 		if k.Qualifier, rest, err = readLP(rest[5:]); err == nil && len(rest) != 0 {
 			err = fmt.Errorf("key %x: trailing bytes", b)
+		}
+	case pRelOrder:
+		if k.ID, rest, err = readLP(rest); err != nil {
+			break
+		}
+		if k.Other, rest, err = readOrdered(rest); err != nil {
+			break
+		}
+		if k.Qualifier, rest, err = readOrdered(rest); err == nil && (len(rest) != 1 || rest[0] > 1) {
+			err = fmt.Errorf("key %x: want the list byte last", b)
+		}
+		if err == nil {
+			k.Kind = rest[0]
 		}
 	case pKnownAt:
 		if len(rest) != 16 {

@@ -425,7 +425,7 @@ func (s *Store) ensureOrderIndex(ctx context.Context, rebuild bool) error {
 
 // dropOrderIndex deletes every entry of the ordered indexes and their version.
 func dropOrderIndex(st *stage) error {
-	for _, p := range []byte{pOrderName, pOrderDateAsc, pOrderDateDesc, pOrderVersion} {
+	for _, p := range []byte{pOrderName, pOrderDateAsc, pOrderDateDesc, pRelOrder, pOrderVersion} {
 		if err := eachKey(st, []byte{p}, func(k []byte) error {
 			return st.Add(func(txn *badger.Txn) error { return txn.Delete(k) }, nil)
 		}); err != nil {
@@ -435,7 +435,8 @@ func dropOrderIndex(st *stage) error {
 	return nil
 }
 
-// buildOrderIndex writes the entries of every node, then the version.
+// buildOrderIndex writes the entries of every node and of every relation
+// (relpage.go), then the version.
 func buildOrderIndex(st *stage) error {
 	err := eachKey(st, []byte{pNode}, func(k []byte) error {
 		return st.Add(func(txn *badger.Txn) error {
@@ -446,6 +447,21 @@ func buildOrderIndex(st *stage) error {
 			return putOrderKeys(txn, &n)
 		}, nil)
 	})
+	if err == nil {
+		err = eachKey(st, []byte{pEdgeOut}, func(k []byte) error {
+			return st.Add(func(txn *badger.Txn) error {
+				item, err := txn.Get(k)
+				if err != nil {
+					return err
+				}
+				var r domain.Relation
+				if err := item.Value(func(b []byte) error { return decode(b, &r) }); err != nil {
+					return err
+				}
+				return putRelOrder(txn, &r, k)
+			}, nil)
+		})
+	}
 	if err != nil {
 		return err
 	}
@@ -471,9 +487,10 @@ func eachKey(st *stage, prefix []byte, fn func(key []byte) error) error {
 // VerifyOrder checks every ordered index against the nodes sorted in
 // memory (SortCursor, Paginate), for every kind, order and direction: the
 // whole list in pages of a few, and windows between cursors, forward and
-// back. For tests and tools that check what other paths report: it reads
-// every node. Returns the first difference, or an error when the indexes
-// do not cover this version.
+// back; and the relation order of every node against its relations sorted
+// by RelationCursor. For tests and tools that check what other paths
+// report: it reads every node. Returns the first difference, or an error
+// when the indexes do not cover this version.
 func (s *Store) VerifyOrder(ctx context.Context) error {
 	for _, k := range domain.Kinds {
 		nodes, err := s.NodesOfKind(ctx, k.Kind)
@@ -486,6 +503,94 @@ func (s *Store) VerifyOrder(ctx context.Context) error {
 					return fmt.Errorf("%s, order %d, desc %v: %w", k.Kind, o, desc, err)
 				}
 			}
+		}
+		for _, n := range nodes {
+			if err := s.verifyRelations(ctx, n.ID); err != nil {
+				return fmt.Errorf("relations of %s: %w", n.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// verifyRelations checks the relation pages of one node in each direction,
+// of every kind and of its first relation's kind, at any time and at that
+// relation's start: page after page, and whole with its count.
+func (s *Store) verifyRelations(ctx context.Context, id string) error {
+	rels, err := s.Relations(ctx, []RelQuery{{ID: id, Dir: domain.Both}})
+	if err != nil {
+		return err
+	}
+	kinds, dates := [][]domain.RelKind{nil}, []domain.Date{{}}
+	if len(rels[0]) > 0 {
+		kinds = append(kinds, []domain.RelKind{rels[0][0].Kind})
+		dates = append(dates, rels[0][0].ValidFrom)
+	}
+	for _, dir := range []domain.Direction{domain.Both, domain.Out, domain.In} {
+		for _, ks := range kinds {
+			for _, asOf := range dates {
+				q := RelQuery{ID: id, Dir: dir, Kinds: ks, AsOf: asOf}
+				if err := s.verifyRelationPages(ctx, q); err != nil {
+					return fmt.Errorf("%+v: %w", q, err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Store) verifyRelationPages(ctx context.Context, q RelQuery) error {
+	found, err := s.Relations(ctx, []RelQuery{q})
+	if err != nil {
+		return err
+	}
+	all := found[0]
+	key := func(r *domain.Relation) Cursor { return RelationCursor(q.ID, r) }
+	slices.SortFunc(all, func(a, b *domain.Relation) int { return key(a).Compare(key(b)) })
+	n := func(v int) *int { return &v }
+	cases := []PageArgs{{First: n(0)}, {First: n(MaxPageSize)}}
+	for i := 0; i < len(all); i += 2 {
+		args := PageArgs{First: n(2)}
+		if i > 0 {
+			c := key(all[i-1])
+			c.Order = "relations"
+			cur := c.String()
+			args.After = &cur
+		}
+		cases = append(cases, args)
+	}
+	for i, args := range cases {
+		args.Order = "relations"
+		want, err := Paginate(all, key, false, args)
+		if err != nil {
+			return err
+		}
+		count := i%2 == 0
+		if !count {
+			want.Total = 0
+		}
+		pages, _, covered, err := s.RelationPages(ctx, []RelPageQuery{{ID: q.ID, Dir: q.Dir, Kinds: q.Kinds, AsOf: q.AsOf, Args: args, Count: count}}, 0)
+		if err != nil {
+			return err
+		}
+		if !covered {
+			return fmt.Errorf("the relation order does not cover version %d", s.readVersion())
+		}
+		got := pages[0]
+		ids := func(p Page[*domain.Relation]) []string {
+			var out []string
+			for _, r := range p.Items {
+				out = append(out, domain.RelationID(r)+"/"+fmt.Sprint(r.Version))
+			}
+			return out
+		}
+		switch {
+		case !slices.Equal(ids(got), ids(want)):
+			return fmt.Errorf("page %s: relations %v, want %v", describeArgs(args), ids(got), ids(want))
+		case !slices.Equal(got.Cursors, want.Cursors):
+			return fmt.Errorf("page %s: cursors %v, want %v", describeArgs(args), got.Cursors, want.Cursors)
+		case got.Total != want.Total || got.HasPrev != want.HasPrev || got.HasNext != want.HasNext:
+			return fmt.Errorf("page %s: total %d prev %v next %v, want %d %v %v", describeArgs(args), got.Total, got.HasPrev, got.HasNext, want.Total, want.HasPrev, want.HasNext)
 		}
 	}
 	return nil

@@ -150,7 +150,7 @@ func TestOrderedIndexesAreBuiltForAnOlderDirectory(t *testing.T) {
 func dropOrderKeys(t *testing.T, s *Store) {
 	t.Helper()
 	err := s.update(ctx, func(txn *badger.Txn) error {
-		for _, p := range []byte{pOrderName, pOrderDateAsc, pOrderDateDesc, pOrderVersion} {
+		for _, p := range []byte{pOrderName, pOrderDateAsc, pOrderDateDesc, pRelOrder, pOrderVersion} {
 			if err := deletePrefix(txn, []byte{p}); err != nil {
 				return err
 			}

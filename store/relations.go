@@ -15,6 +15,7 @@ type RelQuery struct {
 	Dir   domain.Direction
 	Kinds []domain.RelKind // empty: all kinds
 	AsOf  domain.Date      // zero: any time
+	Limit int              // > 0: stop after Limit+1 relations (the caller sees there are more)
 }
 
 // Relations returns, for each query, the matching relations in key order
@@ -111,11 +112,23 @@ func scanEdges(ctx context.Context, txn *badger.Txn, prefix []byte, asOf domain.
 // (all when keep is nil), in key order.
 func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*domain.Relation, error) {
 	var out []*domain.Relation
+	var pre func(string) (bool, bool)
+	if keep != nil {
+		pre = func(other string) (bool, bool) { return keep(other), false }
+	}
+	visit := func(r *domain.Relation) error {
+		out = append(out, r)
+		if q.Limit > 0 && len(out) > q.Limit {
+			return errEnough
+		}
+		return nil
+	}
 	err := sc.prefixes(q, func(_ domain.Direction, prefix []byte) (bool, error) {
-		rels, err := sc.scan(prefix, q.AsOf, keep)
-		out = append(out, rels...)
-		return true, err
+		return true, sc.each(prefix, q.AsOf, pre, visit)
 	})
+	if err == errEnough {
+		err = nil
+	}
 	return out, err
 }
 
@@ -238,5 +251,8 @@ func putRelation(txn *badger.Txn, r *domain.Relation) (bool, error) {
 	if err := txn.Set(out, val); err != nil {
 		return false, err
 	}
-	return true, txn.Set(in, val)
+	if err := txn.Set(in, val); err != nil {
+		return false, err
+	}
+	return true, putRelOrder(txn, r, out)
 }

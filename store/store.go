@@ -31,13 +31,14 @@ type Store struct {
 
 // shared is what every view of one database shares.
 type shared struct {
-	db     *badger.DB
-	dir    string // "" in memory
-	log    *slog.Logger
-	reads  atomic.Int64
-	geo    atomic.Pointer[geoIndex] // the spatial index (spatial.go)
-	geoMu  sync.Mutex               // serialises its rebuilds
-	counts kindCounts               // nodes per kind and version (order.go)
+	db        *badger.DB
+	dir       string // "" in memory
+	log       *slog.Logger
+	reads     atomic.Int64
+	geo       atomic.Pointer[geoIndex] // the spatial index (spatial.go)
+	geoMu     sync.Mutex               // serialises its rebuilds
+	counts    kindCounts               // nodes per kind and version (order.go)
+	relCounts relCounts                // relations per query and version (relpage.go)
 	// The ordered indexes are complete from version orderSince on, once
 	// orderBuilt (order.go).
 	orderSince atomic.Uint64
