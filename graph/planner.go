@@ -23,7 +23,7 @@ import (
 // (fragments, aliases, @include and @skip applied), with their JSON keys
 // written out. Running a plan walks the answer depth first, calling the
 // resolver and model methods gqlgen calls (planned_generated.go, generated
-// by internal/plangen) and writing the JSON answer straight into a buffer
+// by internal/generate/plangen) and writing the JSON answer straight into a buffer
 // with gqlgen's own marshalers, so the bytes are gqlgen's.
 //
 // gqlgen stays the reference and answers everything else: mutations,
@@ -72,7 +72,6 @@ type plannedSchema struct {
 	mode                     PlannerMode
 	log                      *slog.Logger
 	mismatch                 func(document string, planned, reference []byte)
-	counters                 *Counters
 	store                    Reader
 	at                       func(version uint64) Reader
 }
@@ -82,7 +81,7 @@ func newPlannedSchema(es *executableSchema, s Reader, opts Options, log *slog.Lo
 		return es
 	}
 	p := &plannedSchema{ExecutableSchema: es, es: es, plans: newPlanCache(planCacheBytes),
-		mode: opts.Planner, log: log, mismatch: opts.PlannerMismatch, counters: opts.Counters, store: s, at: opts.At}
+		mode: opts.Planner, log: log, mismatch: opts.PlannerMismatch, store: s, at: opts.At}
 	if p.mode == PlannerDefault {
 		p.mode = PlannerOn
 	}
@@ -190,9 +189,6 @@ func (p *plannedSchema) run(ctx context.Context, opCtx *graphql.OperationContext
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if p.counters != nil {
-		p.counters.Fields.Add(int64(r.fields))
-	}
 	return r.buf.Bytes(), nil
 }
 
@@ -251,10 +247,11 @@ type planSel struct {
 // key, its argument parser and its selection set.
 type planField struct {
 	graphql.CollectedField
-	key   []byte // "alias":
-	id    int32
-	parse func(*executionContext, context.Context, map[string]any) (map[string]any, error)
-	child *planSel
+	key    []byte // "alias":
+	id     int32
+	object string // the object type it is a field of
+	parse  func(*executionContext, context.Context, map[string]any) (map[string]any, error)
+	child  *planSel
 }
 
 // plannedRun is one execution of a plan.
@@ -268,22 +265,31 @@ type plannedRun struct {
 }
 
 // fieldArgs holds a field's arguments as gqlgen's parser returns them (the
-// generated calls read fc.Args, as gqlgen's own code does).
-type fieldArgs struct{ Args map[string]any }
+// generated calls read fc.Args, as gqlgen's own code does), and the context
+// its resolver runs in: the run's, with the field's FieldContext.
+type fieldArgs struct {
+	Args map[string]any
+	ctx  context.Context
+}
 
-// fieldArgs parses f's arguments once per run, with gqlgen's parser.
+// fieldArgs parses f's arguments once per run, with gqlgen's parser, and
+// makes its context: one per plan field and run, shared by every element.
 func (r *plannedRun) fieldArgs(f *planField) (*fieldArgs, error) {
 	if int(f.id) < len(r.args) && r.args[f.id] != nil {
 		return r.args[f.id], nil
 	}
-	args, err := f.parse(r.ec, r.ctx, f.ArgumentMap(r.ec.Variables))
-	if err != nil {
-		return nil, err
+	var args map[string]any
+	if f.parse != nil {
+		var err error
+		if args, err = f.parse(r.ec, r.ctx, f.ArgumentMap(r.ec.Variables)); err != nil {
+			return nil, err
+		}
 	}
+	fc := &graphql.FieldContext{Object: f.object, Field: f.CollectedField, Args: args, IsMethod: true}
 	for int(f.id) >= len(r.args) {
 		r.args = append(r.args, nil)
 	}
-	r.args[f.id] = &fieldArgs{Args: args}
+	r.args[f.id] = &fieldArgs{Args: args, ctx: graphql.WithFieldContext(r.ctx, fc)}
 	return r.args[f.id], nil
 }
 
@@ -318,7 +324,7 @@ func (r *plannedRun) planFields(set ast.SelectionSet, typeName string) ([]*planF
 		if len(cf.Deferrables) > 0 || cf.Directives.ForName("stream") != nil {
 			return nil, errNotPlanned
 		}
-		f := &planField{CollectedField: cf, id: r.plan.nextID.Add(1) - 1}
+		f := &planField{CollectedField: cf, id: r.plan.nextID.Add(1) - 1, object: typeName}
 		var key bytes.Buffer
 		graphql.MarshalString(cf.Alias).MarshalGQL(&key)
 		key.WriteByte(':')

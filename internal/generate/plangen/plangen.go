@@ -100,8 +100,13 @@ func writable(o *codegen.Object) bool {
 // or a resolver, whose type it can write.
 func (g *gen) planned(f *codegen.Field) bool {
 	if f.IsReserved() || f.IsMap() || f.IsBatch() || f.Stream || f.HasHaser || f.VOkFunc ||
-		f.GoReceiverName != "obj" || len(f.ImplDirectives()) > 0 || f.TypeReference == nil {
+		f.GoReceiverName != "obj" || f.TypeReference == nil {
 		return false
+	}
+	for _, d := range f.ImplDirectives() {
+		if len(d.Args) > 0 { // the planner calls field directives that take no arguments
+			return false
+		}
 	}
 	if !f.IsResolver && !f.IsMethod() && !f.IsVariable() {
 		return false
@@ -163,24 +168,52 @@ func (g *gen) object(o *codegen.Object) {
 	g.p("return nil\n}\n")
 }
 
-// field resolves one field into v, the way gqlgen's executor calls it, then
-// writes v.
+// field resolves one field into v, the way gqlgen's executor calls it
+// (through the field's directives, last outermost), then writes v. A field
+// that reads gets a field context, as under gqlgen: its arguments (which
+// the knownAt hook reads) and its selection (which resolvers ask about).
 func (g *gen) field(f *codegen.Field) {
-	if len(f.Args) > 0 {
-		g.p("fc, err := r.fieldArgs(f)\nif err != nil { return err }")
+	if len(f.Args) > 0 || reads(f) {
+		g.p("fc, ferr := r.fieldArgs(f)\nif ferr != nil { return ferr }")
+	}
+	if reads(f) {
+		g.p("ctx := fc.ctx")
 	}
 	typ := templates.CurrentImports.LookupType(f.TypeReference.GO)
+	var call string // the resolution, as "v, err :=" takes it
+	noErr := false
 	switch {
 	case f.IsResolver:
-		g.p("v, err := r.ec.Resolvers.%s", f.ShortInvocation())
-		g.p("if err != nil { return err }")
+		call = "r.ec.Resolvers." + f.ShortInvocation()
 	case f.IsMethod() && f.NoErr:
-		g.p("var v %s = obj.%s(%s)", typ, f.GoFieldName, f.CallArgs())
+		call, noErr = fmt.Sprintf("obj.%s(%s)", f.GoFieldName, f.CallArgs()), true
 	case f.IsMethod():
-		g.p("v, err := obj.%s(%s)", f.GoFieldName, f.CallArgs())
+		call = fmt.Sprintf("obj.%s(%s)", f.GoFieldName, f.CallArgs())
+	default:
+		call, noErr = "obj."+f.GoFieldName, true
+	}
+	dirs := f.ImplDirectives()
+	switch {
+	case len(dirs) == 0 && noErr:
+		g.p("var v %s = %s", typ, call)
+	case len(dirs) == 0:
+		g.p("v, err := %s", call)
 		g.p("if err != nil { return err }")
 	default:
-		g.p("var v %s = obj.%s", typ, f.GoFieldName)
+		if noErr {
+			call += ", nil"
+		}
+		for _, d := range dirs {
+			name := templates.UcFirst(d.Name)
+			g.p("if r.ec.Directives.%s == nil { return errNotPlanned }", name)
+			call = fmt.Sprintf("r.ec.Directives.%s(ctx, %s, func(ctx context.Context) (any, error) { return %s })", name, f.DirectiveObjName(), call)
+		}
+		g.p("res, err := %s", call)
+		g.p("if err != nil { return err }")
+		if f.TypeReference.GQL.NonNull {
+			g.p("if res == nil { return errNull }")
+		}
+		g.p("v, _ := res.(%s)", typ)
 	}
 	if reads(f) && !leaf(f.TypeReference) {
 		g.p("r.prefetch(func(gs *gathered) {")
