@@ -73,10 +73,11 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 				m.MarshalGQL(&r.buf)
 			}
 		case "history":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -99,14 +100,24 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 				return err
 			}
 		case "relations":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.KnownAt(ctx, obj, func(ctx context.Context) (any, error) {
+				return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.RelationConnection)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -140,10 +151,11 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 			var v *string = obj.Summary()
 			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
 		case "signatories":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := r.ec.Resolvers.Agreement().Signatories(ctx, obj, fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -166,10 +178,11 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 				return err
 			}
 		case "chairs":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.Chairs(ctx, fc.Args["asOf"].(*domain.Date))
 			if err != nil {
 				return err
@@ -202,6 +215,11 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 			}
 			r.buf.WriteByte(']')
 		case "editions":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Editions(ctx)
 			if err != nil {
 				return err
@@ -234,6 +252,11 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 			}
 			r.buf.WriteByte(']')
 		case "framework":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Framework(ctx)
 			if err != nil {
 				return err
@@ -257,6 +280,11 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 				}
 			}
 		case "renews":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Renews(ctx)
 			if err != nil {
 				return err
@@ -280,6 +308,11 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 				}
 			}
 		case "renewedBy":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.RenewedBy(ctx)
 			if err != nil {
 				return err
@@ -303,6 +336,11 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 				}
 			}
 		case "articles":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Articles(ctx)
 			if err != nil {
 				return err
@@ -335,6 +373,11 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 			}
 			r.buf.WriteByte(']')
 		case "amendments":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Amendments(ctx)
 			if err != nil {
 				return err
@@ -367,6 +410,11 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 			}
 			r.buf.WriteByte(']')
 		case "signatures":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Signatures(ctx)
 			if err != nil {
 				return err
@@ -655,10 +703,11 @@ func (r *plannedRun) writeAmendment(fields []*planField, obj *model.Amendment) e
 				m.MarshalGQL(&r.buf)
 			}
 		case "history":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -681,14 +730,24 @@ func (r *plannedRun) writeAmendment(fields []*planField, obj *model.Amendment) e
 				return err
 			}
 		case "relations":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.KnownAt(ctx, obj, func(ctx context.Context) (any, error) {
+				return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.RelationConnection)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -722,6 +781,11 @@ func (r *plannedRun) writeAmendment(fields []*planField, obj *model.Amendment) e
 			var v *string = obj.Summary()
 			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
 		case "amends":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Amends(ctx)
 			if err != nil {
 				return err
@@ -745,6 +809,11 @@ func (r *plannedRun) writeAmendment(fields []*planField, obj *model.Amendment) e
 				}
 			}
 		case "articles":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Articles(ctx)
 			if err != nil {
 				return err
@@ -777,6 +846,11 @@ func (r *plannedRun) writeAmendment(fields []*planField, obj *model.Amendment) e
 			}
 			r.buf.WriteByte(']')
 		case "parties":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Parties(ctx)
 			if err != nil {
 				return err
@@ -809,6 +883,11 @@ func (r *plannedRun) writeAmendment(fields []*planField, obj *model.Amendment) e
 			}
 			r.buf.WriteByte(']')
 		case "signatures":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Signatures(ctx)
 			if err != nil {
 				return err
@@ -1097,10 +1176,11 @@ func (r *plannedRun) writeArticle(fields []*planField, obj *model.Article) error
 				m.MarshalGQL(&r.buf)
 			}
 		case "history":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -1123,14 +1203,24 @@ func (r *plannedRun) writeArticle(fields []*planField, obj *model.Article) error
 				return err
 			}
 		case "relations":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.KnownAt(ctx, obj, func(ctx context.Context) (any, error) {
+				return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.RelationConnection)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -1165,6 +1255,11 @@ func (r *plannedRun) writeArticle(fields []*planField, obj *model.Article) error
 			var v *domain.Date = obj.EffectiveFrom()
 			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
 		case "document":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Document(ctx)
 			if err != nil {
 				return err
@@ -1182,6 +1277,11 @@ func (r *plannedRun) writeArticle(fields []*planField, obj *model.Article) error
 				}
 			}
 		case "modifies":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Modifies(ctx)
 			if err != nil {
 				return err
@@ -1214,6 +1314,11 @@ func (r *plannedRun) writeArticle(fields []*planField, obj *model.Article) error
 			}
 			r.buf.WriteByte(']')
 		case "modifiedBy":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.ModifiedBy(ctx)
 			if err != nil {
 				return err
@@ -1502,10 +1607,11 @@ func (r *plannedRun) writeBody(fields []*planField, obj *model.Body) error {
 				m.MarshalGQL(&r.buf)
 			}
 		case "history":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -1528,14 +1634,24 @@ func (r *plannedRun) writeBody(fields []*planField, obj *model.Body) error {
 				return err
 			}
 		case "relations":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.KnownAt(ctx, obj, func(ctx context.Context) (any, error) {
+				return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.RelationConnection)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -1560,10 +1676,11 @@ func (r *plannedRun) writeBody(fields []*planField, obj *model.Body) error {
 			var v *domain.Date = obj.Created()
 			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
 		case "members":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.Members(ctx, fc.Args["asOf"].(*domain.Date))
 			if err != nil {
 				return err
@@ -1596,10 +1713,11 @@ func (r *plannedRun) writeBody(fields []*planField, obj *model.Body) error {
 			}
 			r.buf.WriteByte(']')
 		case "chairs":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.Chairs(ctx, fc.Args["asOf"].(*domain.Date))
 			if err != nil {
 				return err
@@ -2362,6 +2480,11 @@ func (r *plannedRun) writeChangeTarget(fields []*planField, obj *model.ChangeTar
 				m.MarshalGQL(&r.buf)
 			}
 		case "node":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Node(ctx)
 			if err != nil {
 				return err
@@ -2379,6 +2502,11 @@ func (r *plannedRun) writeChangeTarget(fields []*planField, obj *model.ChangeTar
 				}
 			}
 		case "relation":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Relation(ctx)
 			if err != nil {
 				return err
@@ -2433,6 +2561,11 @@ func (r *plannedRun) writeCitation(fields []*planField, obj *model.Citation) err
 		case "__typename":
 			r.buf.WriteString("\"Citation\"")
 		case "source":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Source(ctx)
 			if err != nil {
 				return err
@@ -2503,9 +2636,9 @@ func (r *plannedRun) writeCommunity(fields []*planField, obj *model.Community) e
 				m.MarshalGQL(&r.buf)
 			}
 		case "nodes":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
 			v, err := obj.Nodes(fc.Args["first"].(*int))
 			if err != nil {
@@ -2620,9 +2753,9 @@ func (r *plannedRun) writeCommunityPartition(fields []*planField, obj *model.Com
 				m.MarshalGQL(&r.buf)
 			}
 		case "communities":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
 			v, err := obj.Communities(fc.Args["first"].(*int))
 			if err != nil {
@@ -2646,9 +2779,9 @@ func (r *plannedRun) writeCommunityPartition(fields []*planField, obj *model.Com
 			}
 			r.buf.WriteByte(']')
 		case "membership":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
 			v, err := obj.Membership(fc.Args["first"].(*int))
 			if err != nil {
@@ -2753,10 +2886,11 @@ func (r *plannedRun) writeDiff(fields []*planField, obj *model.Diff) error {
 			}
 			r.buf.WriteByte(']')
 		case "started":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.Started(ctx, fc.Args["first"].(*int))
 			if err != nil {
 				return err
@@ -2789,10 +2923,11 @@ func (r *plannedRun) writeDiff(fields []*planField, obj *model.Diff) error {
 			}
 			r.buf.WriteByte(']')
 		case "ended":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.Ended(ctx, fc.Args["first"].(*int))
 			if err != nil {
 				return err
@@ -2825,10 +2960,11 @@ func (r *plannedRun) writeDiff(fields []*planField, obj *model.Diff) error {
 			}
 			r.buf.WriteByte(']')
 		case "changed":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.Changed(ctx, fc.Args["first"].(*int))
 			if err != nil {
 				return err
@@ -2861,9 +2997,9 @@ func (r *plannedRun) writeDiff(fields []*planField, obj *model.Diff) error {
 			}
 			r.buf.WriteByte(']')
 		case "appeared":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
 			v, err := obj.Appeared(fc.Args["first"].(*int))
 			if err != nil {
@@ -2883,9 +3019,9 @@ func (r *plannedRun) writeDiff(fields []*planField, obj *model.Diff) error {
 			}
 			r.buf.WriteByte(']')
 		case "disappeared":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
 			v, err := obj.Disappeared(fc.Args["first"].(*int))
 			if err != nil {
@@ -3003,10 +3139,11 @@ func (r *plannedRun) writeEvent(fields []*planField, obj *model.Event) error {
 				m.MarshalGQL(&r.buf)
 			}
 		case "history":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -3029,14 +3166,24 @@ func (r *plannedRun) writeEvent(fields []*planField, obj *model.Event) error {
 				return err
 			}
 		case "relations":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.KnownAt(ctx, obj, func(ctx context.Context) (any, error) {
+				return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.RelationConnection)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -3064,6 +3211,11 @@ func (r *plannedRun) writeEvent(fields []*planField, obj *model.Event) error {
 			var v *string = obj.Description()
 			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
 		case "concerns":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Concerns(ctx)
 			if err != nil {
 				return err
@@ -3343,10 +3495,11 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 				m.MarshalGQL(&r.buf)
 			}
 		case "history":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -3369,14 +3522,24 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 				return err
 			}
 		case "relations":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.KnownAt(ctx, obj, func(ctx context.Context) (any, error) {
+				return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.RelationConnection)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -3420,9 +3583,9 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 				}
 			}
 		case "status":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
 			var v model.FacilityStatus = obj.Status(fc.Args["asOf"].(*domain.Date))
 			if m := r.ec.marshalNFacilityStatus2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatus(ctx, nil, v); m == graphql.Null {
@@ -3449,6 +3612,11 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 			var v *string = obj.Description()
 			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
 		case "type":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Type(ctx)
 			if err != nil {
 				return err
@@ -3472,10 +3640,11 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 				}
 			}
 		case "manager":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.Manager(ctx, fc.Args["asOf"].(*domain.Date))
 			if err != nil {
 				return err
@@ -3499,10 +3668,11 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 				}
 			}
 		case "federation":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.Federation(ctx, fc.Args["asOf"].(*domain.Date))
 			if err != nil {
 				return err
@@ -3526,10 +3696,11 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 				}
 			}
 		case "territory":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.Territory(ctx, fc.Args["asOf"].(*domain.Date))
 			if err != nil {
 				return err
@@ -3553,10 +3724,11 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 				}
 			}
 		case "commune":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.Commune(ctx, fc.Args["asOf"].(*domain.Date))
 			if err != nil {
 				return err
@@ -3580,6 +3752,11 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 				}
 			}
 		case "locations":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Locations(ctx)
 			if err != nil {
 				return err
@@ -3612,6 +3789,11 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 			}
 			r.buf.WriteByte(']')
 		case "statusHistory":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.StatusHistory(ctx)
 			if err != nil {
 				return err
@@ -3644,10 +3826,11 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 			}
 			r.buf.WriteByte(']')
 		case "zones":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.Zones(ctx, fc.Args["asOf"].(*domain.Date))
 			if err != nil {
 				return err
@@ -4006,10 +4189,11 @@ func (r *plannedRun) writeFacilityType(fields []*planField, obj *model.FacilityT
 				m.MarshalGQL(&r.buf)
 			}
 		case "history":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -4032,14 +4216,24 @@ func (r *plannedRun) writeFacilityType(fields []*planField, obj *model.FacilityT
 				return err
 			}
 		case "relations":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.KnownAt(ctx, obj, func(ctx context.Context) (any, error) {
+				return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.RelationConnection)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -4064,10 +4258,11 @@ func (r *plannedRun) writeFacilityType(fields []*planField, obj *model.FacilityT
 			var v *string = obj.Rules()
 			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
 		case "facilities":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := r.ec.Resolvers.FacilityType().Facilities(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -4346,10 +4541,11 @@ func (r *plannedRun) writeFigure(fields []*planField, obj *model.Figure) error {
 				m.MarshalGQL(&r.buf)
 			}
 		case "history":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -4372,14 +4568,24 @@ func (r *plannedRun) writeFigure(fields []*planField, obj *model.Figure) error {
 				return err
 			}
 		case "relations":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.KnownAt(ctx, obj, func(ctx context.Context) (any, error) {
+				return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.RelationConnection)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -4417,6 +4623,11 @@ func (r *plannedRun) writeFigure(fields []*planField, obj *model.Figure) error {
 			var v *string = obj.Note()
 			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
 		case "about":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.About(ctx)
 			if err != nil {
 				return err
@@ -4879,10 +5090,11 @@ func (r *plannedRun) writeObjective(fields []*planField, obj *model.Objective) e
 				m.MarshalGQL(&r.buf)
 			}
 		case "history":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -4905,14 +5117,24 @@ func (r *plannedRun) writeObjective(fields []*planField, obj *model.Objective) e
 				return err
 			}
 		case "relations":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.KnownAt(ctx, obj, func(ctx context.Context) (any, error) {
+				return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.RelationConnection)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -4949,6 +5171,11 @@ func (r *plannedRun) writeObjective(fields []*planField, obj *model.Objective) e
 			var v *domain.Date = obj.DeadlineDate()
 			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
 		case "theme":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Theme(ctx)
 			if err != nil {
 				return err
@@ -4972,6 +5199,11 @@ func (r *plannedRun) writeObjective(fields []*planField, obj *model.Objective) e
 				}
 			}
 		case "actorNodes":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.ActorNodes(ctx)
 			if err != nil {
 				return err
@@ -5251,10 +5483,11 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 				m.MarshalGQL(&r.buf)
 			}
 		case "history":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -5277,14 +5510,24 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 				return err
 			}
 		case "relations":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.KnownAt(ctx, obj, func(ctx context.Context) (any, error) {
+				return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.RelationConnection)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -5326,10 +5569,11 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 			var v *string = obj.Website()
 			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
 		case "isSignatory":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.IsSignatory(ctx, fc.Args["asOf"].(*domain.Date))
 			if err != nil {
 				return err
@@ -5340,6 +5584,11 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 				m.MarshalGQL(&r.buf)
 			}
 		case "signatoryPeriods":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.SignatoryPeriods(ctx)
 			if err != nil {
 				return err
@@ -5372,10 +5621,11 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 			}
 			r.buf.WriteByte(']')
 		case "bodies":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.Bodies(ctx, fc.Args["asOf"].(*domain.Date))
 			if err != nil {
 				return err
@@ -5408,6 +5658,11 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 			}
 			r.buf.WriteByte(']')
 		case "territory":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Territory(ctx)
 			if err != nil {
 				return err
@@ -5431,10 +5686,11 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 				}
 			}
 		case "officeHolders":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.OfficeHolders(ctx, fc.Args["asOf"].(*domain.Date))
 			if err != nil {
 				return err
@@ -5799,10 +6055,11 @@ func (r *plannedRun) writeOrientation(fields []*planField, obj *model.Orientatio
 				m.MarshalGQL(&r.buf)
 			}
 		case "history":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -5825,14 +6082,24 @@ func (r *plannedRun) writeOrientation(fields []*planField, obj *model.Orientatio
 				return err
 			}
 		case "relations":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.KnownAt(ctx, obj, func(ctx context.Context) (any, error) {
+				return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.RelationConnection)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -6254,10 +6521,11 @@ func (r *plannedRun) writePerson(fields []*planField, obj *model.Person) error {
 				m.MarshalGQL(&r.buf)
 			}
 		case "history":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -6280,14 +6548,24 @@ func (r *plannedRun) writePerson(fields []*planField, obj *model.Person) error {
 				return err
 			}
 		case "relations":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.KnownAt(ctx, obj, func(ctx context.Context) (any, error) {
+				return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.RelationConnection)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -6309,10 +6587,11 @@ func (r *plannedRun) writePerson(fields []*planField, obj *model.Person) error {
 			var v *string = obj.Description()
 			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
 		case "offices":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.Offices(ctx, fc.Args["asOf"].(*domain.Date))
 			if err != nil {
 				return err
@@ -6345,6 +6624,11 @@ func (r *plannedRun) writePerson(fields []*planField, obj *model.Person) error {
 			}
 			r.buf.WriteByte(']')
 		case "signatures":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Signatures(ctx)
 			if err != nil {
 				return err
@@ -6676,10 +6960,11 @@ func (r *plannedRun) writeProgramme(fields []*planField, obj *model.Programme) e
 				m.MarshalGQL(&r.buf)
 			}
 		case "history":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -6702,14 +6987,24 @@ func (r *plannedRun) writeProgramme(fields []*planField, obj *model.Programme) e
 				return err
 			}
 		case "relations":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.KnownAt(ctx, obj, func(ctx context.Context) (any, error) {
+				return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.RelationConnection)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -6734,10 +7029,11 @@ func (r *plannedRun) writeProgramme(fields []*planField, obj *model.Programme) e
 			var v *domain.Date = obj.Started()
 			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
 		case "funders":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.Funders(ctx, fc.Args["asOf"].(*domain.Date))
 			if err != nil {
 				return err
@@ -6770,10 +7066,11 @@ func (r *plannedRun) writeProgramme(fields []*planField, obj *model.Programme) e
 			}
 			r.buf.WriteByte(']')
 		case "deliveredBy":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.DeliveredBy(ctx, fc.Args["asOf"].(*domain.Date))
 			if err != nil {
 				return err
@@ -7015,14 +7312,26 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 		case "__typename":
 			r.buf.WriteString("\"Query\"")
 		case "node":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
-			}
+			v, _ := res.(model.Node)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					r.gatherNode(f.child, v, gs)
@@ -7036,14 +7345,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				}
 			}
 		case "nodes":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.([]model.Node)
 			r.prefetch(func(gs *gathered) {
 				for _, e0 := range v {
 					r.gatherNode(f.child, e0, gs)
@@ -7064,14 +7388,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 			}
 			r.buf.WriteByte(']')
 		case "signatories":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().Signatories(ctx, fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Signatories(ctx, fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Connection[*model.Organization])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "OrganizationConnection"); err == nil {
@@ -7090,14 +7429,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "organizations":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().Organizations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.OrganizationFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Organizations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.OrganizationFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Connection[*model.Organization])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "OrganizationConnection"); err == nil {
@@ -7116,14 +7470,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "facilities":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().Facilities(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.FacilityFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Facilities(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.FacilityFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Connection[*model.Facility])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "FacilityConnection"); err == nil {
@@ -7142,14 +7511,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "facilityTypes":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().FacilityTypes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().FacilityTypes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Connection[*model.FacilityType])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "FacilityTypeConnection"); err == nil {
@@ -7168,14 +7552,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "territories":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().Territories(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.TerritoryFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Territories(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.TerritoryFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Connection[*model.Territory])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "TerritoryConnection"); err == nil {
@@ -7194,14 +7593,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "bodies":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().Bodies(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Bodies(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Connection[*model.Body])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "BodyConnection"); err == nil {
@@ -7220,14 +7634,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "agreements":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().Agreements(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Agreements(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Connection[*model.Agreement])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "AgreementConnection"); err == nil {
@@ -7246,14 +7675,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "amendments":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().Amendments(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Amendments(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Connection[*model.Amendment])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "AmendmentConnection"); err == nil {
@@ -7272,14 +7716,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "articles":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().Articles(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Articles(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Connection[*model.Article])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "ArticleConnection"); err == nil {
@@ -7298,14 +7757,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "programmes":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().Programmes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Programmes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Connection[*model.Programme])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "ProgrammeConnection"); err == nil {
@@ -7324,14 +7798,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "orientations":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().Orientations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.OrientationFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Orientations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.OrientationFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Connection[*model.Orientation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "OrientationConnection"); err == nil {
@@ -7350,14 +7839,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "themes":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().Themes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Themes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Connection[*model.Theme])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "ThemeConnection"); err == nil {
@@ -7376,14 +7880,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "objectives":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().Objectives(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Objectives(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Connection[*model.Objective])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "ObjectiveConnection"); err == nil {
@@ -7402,14 +7921,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "events":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().Events(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Events(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Connection[*model.Event])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "EventConnection"); err == nil {
@@ -7428,14 +7962,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "people":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().People(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().People(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Connection[*model.Person])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "PersonConnection"); err == nil {
@@ -7454,14 +8003,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "sources":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().Sources(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Sources(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Connection[*model.Source])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "SourceConnection"); err == nil {
@@ -7480,14 +8044,24 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "diff":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Resolvers.Query().Diff(ctx, fc.Args["from"].(domain.Date), fc.Args["to"].(domain.Date), fc.Args["kinds"].([]model.RelationKind))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Diff(ctx, fc.Args["from"].(domain.Date), fc.Args["to"].(domain.Date), fc.Args["kinds"].([]model.RelationKind))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Diff)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "Diff"); err == nil {
@@ -7506,14 +8080,24 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "centrality":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Resolvers.Query().Centrality(ctx, fc.Args["measure"].(model.CentralityMeasure), fc.Args["asOf"].(*domain.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["nodeKinds"].([]model.NodeKind), fc.Args["ids"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Centrality(ctx, fc.Args["measure"].(model.CentralityMeasure), fc.Args["asOf"].(*domain.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["nodeKinds"].([]model.NodeKind), fc.Args["ids"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.([]*model.CentralityScore)
 			r.prefetch(func(gs *gathered) {
 				if fields0, err := r.fieldsOf(f.child, "CentralityScore"); err == nil {
 					for _, e0 := range v {
@@ -7542,14 +8126,24 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 			}
 			r.buf.WriteByte(']')
 		case "centralityChange":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Resolvers.Query().CentralityChange(ctx, fc.Args["measure"].(model.CentralityMeasure), fc.Args["from"].(domain.Date), fc.Args["to"].(domain.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["nodeKinds"].([]model.NodeKind), fc.Args["ids"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().CentralityChange(ctx, fc.Args["measure"].(model.CentralityMeasure), fc.Args["from"].(domain.Date), fc.Args["to"].(domain.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["nodeKinds"].([]model.NodeKind), fc.Args["ids"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.([]*model.CentralityChange)
 			r.prefetch(func(gs *gathered) {
 				if fields0, err := r.fieldsOf(f.child, "CentralityChange"); err == nil {
 					for _, e0 := range v {
@@ -7578,14 +8172,24 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 			}
 			r.buf.WriteByte(']')
 		case "communities":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Resolvers.Query().Communities(ctx, fc.Args["asOf"].(*domain.Date), fc.Args["kinds"].([]model.RelationKind))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Communities(ctx, fc.Args["asOf"].(*domain.Date), fc.Args["kinds"].([]model.RelationKind))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.CommunityPartition)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "CommunityPartition"); err == nil {
@@ -7604,14 +8208,24 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "changes":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Resolvers.Query().Changes(ctx, fc.Args["since"].(*time.Time), fc.Args["until"].(*time.Time), fc.Args["actor"].(*string), fc.Args["kinds"].([]model.NodeKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Changes(ctx, fc.Args["since"].(*time.Time), fc.Args["until"].(*time.Time), fc.Args["actor"].(*string), fc.Args["kinds"].([]model.NodeKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Connection[*model.Change])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "ChangeConnection"); err == nil {
@@ -7630,14 +8244,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "figures":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().Figures(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.FigureFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Figures(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.FigureFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Connection[*model.Figure])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "FigureConnection"); err == nil {
@@ -7656,14 +8285,24 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "facilityCoverage":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Resolvers.Query().FacilityCoverage(ctx, fc.Args["asOf"].(*domain.Date), fc.Args["kinds"].([]model.TerritoryKind), fc.Args["signatory"].(*bool))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().FacilityCoverage(ctx, fc.Args["asOf"].(*domain.Date), fc.Args["kinds"].([]model.TerritoryKind), fc.Args["signatory"].(*bool))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.([]*model.TerritoryCoverage)
 			r.prefetch(func(gs *gathered) {
 				if fields0, err := r.fieldsOf(f.child, "TerritoryCoverage"); err == nil {
 					for _, e0 := range v {
@@ -7692,14 +8331,29 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 			}
 			r.buf.WriteByte(']')
 		case "neighborhood":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["direction"].(*model.Direction), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["direction"].(*model.Direction), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Subgraph)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "Subgraph"); err == nil {
@@ -7718,14 +8372,26 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "shortestPath":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Directives.KnownAt(ctx, nil, func(ctx context.Context) (any, error) {
+					return r.ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["maxDepth"].(*int), fc.Args["direction"].(*model.Direction), fc.Args["knownAt"].(*time.Time))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["maxDepth"].(*int), fc.Args["direction"].(*model.Direction), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
-			}
+			v, _ := res.(*model.Path)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "Path"); err == nil {
@@ -7745,14 +8411,24 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				}
 			}
 		case "timeline":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*domain.Date), fc.Args["to"].(*domain.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["events"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*domain.Date), fc.Args["to"].(*domain.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["events"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.TimelineConnection)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "TimelineConnection"); err == nil {
@@ -7771,14 +8447,24 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "search":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["kinds"].([]model.NodeKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["kinds"].([]model.NodeKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.SearchConnection)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "SearchConnection"); err == nil {
@@ -7797,14 +8483,24 @@ func (r *plannedRun) writeQuery(fields []*planField) error {
 				return err
 			}
 		case "stats":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.RootField == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.RootField(ctx, nil, func(ctx context.Context) (any, error) {
+				return r.ec.Resolvers.Query().Stats(ctx, fc.Args["asOf"].(*domain.Date))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := r.ec.Resolvers.Query().Stats(ctx, fc.Args["asOf"].(*domain.Date))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.Stats)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "Stats"); err == nil {
@@ -7859,10 +8555,11 @@ func (r *plannedRun) writeRelation(fields []*planField, obj *model.Relation) err
 				m.MarshalGQL(&r.buf)
 			}
 		case "history":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -7923,6 +8620,11 @@ func (r *plannedRun) writeRelation(fields []*planField, obj *model.Relation) err
 			var v *string = obj.Role()
 			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
 		case "onBehalfOf":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.OnBehalfOf(ctx)
 			if err != nil {
 				return err
@@ -8594,6 +9296,11 @@ func (r *plannedRun) writeSignature(fields []*planField, obj *model.Signature) e
 		case "__typename":
 			r.buf.WriteString("\"Signature\"")
 		case "person":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Person(ctx)
 			if err != nil {
 				return err
@@ -8617,6 +9324,11 @@ func (r *plannedRun) writeSignature(fields []*planField, obj *model.Signature) e
 				}
 			}
 		case "organization":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Organization(ctx)
 			if err != nil {
 				return err
@@ -8646,6 +9358,11 @@ func (r *plannedRun) writeSignature(fields []*planField, obj *model.Signature) e
 			var v *domain.Date = obj.Date()
 			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
 		case "document":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Document(ctx)
 			if err != nil {
 				return err
@@ -8740,10 +9457,11 @@ func (r *plannedRun) writeSource(fields []*planField, obj *model.Source) error {
 				m.MarshalGQL(&r.buf)
 			}
 		case "history":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -8766,14 +9484,24 @@ func (r *plannedRun) writeSource(fields []*planField, obj *model.Source) error {
 				return err
 			}
 		case "relations":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.KnownAt(ctx, obj, func(ctx context.Context) (any, error) {
+				return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.RelationConnection)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -9074,10 +9802,11 @@ func (r *plannedRun) writeStats(fields []*planField, obj *model.Stats) error {
 			}
 			r.buf.WriteByte(']')
 		case "signatoriesByYear":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := r.ec.Resolvers.Stats().SignatoriesByYear(ctx, obj, fc.Args["from"].(*int), fc.Args["to"].(*int))
 			if err != nil {
 				return err
@@ -9129,9 +9858,9 @@ func (r *plannedRun) writeStats(fields []*planField, obj *model.Stats) error {
 			}
 			r.buf.WriteByte(']')
 		case "organizationDegrees":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
 			v, err := obj.OrganizationDegrees(fc.Args["first"].(*int), fc.Args["categories"].([]model.OrganizationCategory), fc.Args["kinds"].([]model.RelationKind))
 			if err != nil {
@@ -9355,10 +10084,11 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 				m.MarshalGQL(&r.buf)
 			}
 		case "history":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -9381,14 +10111,24 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 				return err
 			}
 		case "relations":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.KnownAt(ctx, obj, func(ctx context.Context) (any, error) {
+				return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.RelationConnection)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -9439,6 +10179,11 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 			var v *string = obj.Description()
 			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
 		case "parent":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Parent(ctx)
 			if err != nil {
 				return err
@@ -9462,10 +10207,11 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 				}
 			}
 		case "children":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := r.ec.Resolvers.Territory().Children(ctx, obj, fc.Args["kinds"].([]model.TerritoryKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -9488,6 +10234,11 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 				return err
 			}
 		case "administeredBy":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.AdministeredBy(ctx)
 			if err != nil {
 				return err
@@ -9511,6 +10262,11 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 				}
 			}
 		case "facilities":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Facilities(ctx)
 			if err != nil {
 				return err
@@ -9543,16 +10299,22 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 			}
 			r.buf.WriteByte(']')
 		case "geometry":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.Geometry(ctx, fc.Args["simplify"].(*float64))
 			if err != nil {
 				return err
 			}
 			r.ec.marshalOGeoJSON2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐGeoJSON(ctx, nil, v).MarshalGQL(&r.buf)
 		case "centroid":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Centroid(ctx)
 			if err != nil {
 				return err
@@ -9576,6 +10338,11 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 				}
 			}
 		case "bbox":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Bbox(ctx)
 			if err != nil {
 				return err
@@ -9906,10 +10673,11 @@ func (r *plannedRun) writeTheme(fields []*planField, obj *model.Theme) error {
 				m.MarshalGQL(&r.buf)
 			}
 		case "history":
-			fc, err := r.fieldArgs(f)
-			if err != nil {
-				return err
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
 			}
+			ctx := fc.ctx
 			v, err := obj.History(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
 			if err != nil {
 				return err
@@ -9932,14 +10700,24 @@ func (r *plannedRun) writeTheme(fields []*planField, obj *model.Theme) error {
 				return err
 			}
 		case "relations":
-			fc, err := r.fieldArgs(f)
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
+			if r.ec.Directives.KnownAt == nil {
+				return errNotPlanned
+			}
+			res, err := r.ec.Directives.KnownAt(ctx, obj, func(ctx context.Context) (any, error) {
+				return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			})
 			if err != nil {
 				return err
 			}
-			v, err := obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
-			if err != nil {
-				return err
+			if res == nil {
+				return errNull
 			}
+			v, _ := res.(*model.RelationConnection)
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -9964,6 +10742,11 @@ func (r *plannedRun) writeTheme(fields []*planField, obj *model.Theme) error {
 			var v *string = obj.Description()
 			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
 		case "objectives":
+			fc, ferr := r.fieldArgs(f)
+			if ferr != nil {
+				return ferr
+			}
+			ctx := fc.ctx
 			v, err := obj.Objectives(ctx)
 			if err != nil {
 				return err
