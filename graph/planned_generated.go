@@ -468,7 +468,7 @@ func (r *plannedRun) gatherAgreement(fields []*planField, obj *model.Agreement, 
 				}
 			}
 		case "history", "relations", "signatories", "chairs", "editions", "framework", "renews", "renewedBy", "articles", "amendments", "signatures":
-			gs.add("Agreement", f.Name, obj)
+			gs.add("Agreement", f, obj)
 		}
 	}
 }
@@ -941,7 +941,7 @@ func (r *plannedRun) gatherAmendment(fields []*planField, obj *model.Amendment, 
 				}
 			}
 		case "history", "relations", "amends", "articles", "parties", "signatures":
-			gs.add("Amendment", f.Name, obj)
+			gs.add("Amendment", f, obj)
 		}
 	}
 }
@@ -1372,7 +1372,7 @@ func (r *plannedRun) gatherArticle(fields []*planField, obj *model.Article, gs *
 				}
 			}
 		case "history", "relations", "document", "modifies", "modifiedBy":
-			gs.add("Article", f.Name, obj)
+			gs.add("Article", f, obj)
 		}
 	}
 }
@@ -1771,7 +1771,7 @@ func (r *plannedRun) gatherBody(fields []*planField, obj *model.Body, gs *gather
 				}
 			}
 		case "history", "relations", "members", "chairs":
-			gs.add("Body", f.Name, obj)
+			gs.add("Body", f, obj)
 		}
 	}
 }
@@ -2541,7 +2541,7 @@ func (r *plannedRun) gatherChangeTarget(fields []*planField, obj *model.ChangeTa
 	for _, f := range fields {
 		switch f.Name {
 		case "node", "relation":
-			gs.add("ChangeTarget", f.Name, obj)
+			gs.add("ChangeTarget", f, obj)
 		}
 	}
 }
@@ -2602,7 +2602,7 @@ func (r *plannedRun) gatherCitation(fields []*planField, obj *model.Citation, gs
 	for _, f := range fields {
 		switch f.Name {
 		case "source":
-			gs.add("Citation", f.Name, obj)
+			gs.add("Citation", f, obj)
 		}
 	}
 }
@@ -3072,7 +3072,7 @@ func (r *plannedRun) gatherDiff(fields []*planField, obj *model.Diff, gs *gather
 				}
 			}
 		case "started", "ended", "changed":
-			gs.add("Diff", f.Name, obj)
+			gs.add("Diff", f, obj)
 		}
 	}
 }
@@ -3260,7 +3260,7 @@ func (r *plannedRun) gatherEvent(fields []*planField, obj *model.Event, gs *gath
 				}
 			}
 		case "history", "relations", "concerns":
-			gs.add("Event", f.Name, obj)
+			gs.add("Event", f, obj)
 		}
 	}
 }
@@ -3891,7 +3891,7 @@ func (r *plannedRun) gatherFacility(fields []*planField, obj *model.Facility, gs
 				}
 			}
 		case "history", "relations", "type", "manager", "federation", "territory", "commune", "locations", "statusHistory", "zones":
-			gs.add("Facility", f.Name, obj)
+			gs.add("Facility", f, obj)
 		}
 	}
 }
@@ -4306,7 +4306,7 @@ func (r *plannedRun) gatherFacilityType(fields []*planField, obj *model.Facility
 				}
 			}
 		case "history", "relations", "facilities":
-			gs.add("FacilityType", f.Name, obj)
+			gs.add("FacilityType", f, obj)
 		}
 	}
 }
@@ -4672,7 +4672,7 @@ func (r *plannedRun) gatherFigure(fields []*planField, obj *model.Figure, gs *ga
 				}
 			}
 		case "history", "relations", "about":
-			gs.add("Figure", f.Name, obj)
+			gs.add("Figure", f, obj)
 		}
 	}
 }
@@ -5248,7 +5248,7 @@ func (r *plannedRun) gatherObjective(fields []*planField, obj *model.Objective, 
 				}
 			}
 		case "history", "relations", "theme", "actorNodes":
-			gs.add("Objective", f.Name, obj)
+			gs.add("Objective", f, obj)
 		}
 	}
 }
@@ -5744,7 +5744,7 @@ func (r *plannedRun) gatherOrganization(fields []*planField, obj *model.Organiza
 				}
 			}
 		case "history", "relations", "isSignatory", "signatoryPeriods", "bodies", "territory", "officeHolders":
-			gs.add("Organization", f.Name, obj)
+			gs.add("Organization", f, obj)
 		}
 	}
 }
@@ -6152,7 +6152,7 @@ func (r *plannedRun) gatherOrientation(fields []*planField, obj *model.Orientati
 				}
 			}
 		case "history", "relations":
-			gs.add("Orientation", f.Name, obj)
+			gs.add("Orientation", f, obj)
 		}
 	}
 }
@@ -6682,7 +6682,7 @@ func (r *plannedRun) gatherPerson(fields []*planField, obj *model.Person, gs *ga
 				}
 			}
 		case "history", "relations", "offices", "signatures":
-			gs.add("Person", f.Name, obj)
+			gs.add("Person", f, obj)
 		}
 	}
 }
@@ -7124,7 +7124,7 @@ func (r *plannedRun) gatherProgramme(fields []*planField, obj *model.Programme, 
 				}
 			}
 		case "history", "relations", "funders", "deliveredBy":
-			gs.add("Programme", f.Name, obj)
+			gs.add("Programme", f, obj)
 		}
 	}
 }
@@ -8707,7 +8707,7 @@ func (r *plannedRun) gatherRelation(fields []*planField, obj *model.Relation, gs
 				}
 			}
 		case "history", "onBehalfOf":
-			gs.add("Relation", f.Name, obj)
+			gs.add("Relation", f, obj)
 		}
 	}
 }
@@ -9390,7 +9390,7 @@ func (r *plannedRun) gatherSignature(fields []*planField, obj *model.Signature, 
 	for _, f := range fields {
 		switch f.Name {
 		case "person", "organization", "document":
-			gs.add("Signature", f.Name, obj)
+			gs.add("Signature", f, obj)
 		}
 	}
 }
@@ -9559,7 +9559,7 @@ func (r *plannedRun) gatherSource(fields []*planField, obj *model.Source, gs *ga
 				}
 			}
 		case "history", "relations":
-			gs.add("Source", f.Name, obj)
+			gs.add("Source", f, obj)
 		}
 	}
 }
@@ -9925,7 +9925,7 @@ func (r *plannedRun) gatherStats(fields []*planField, obj *model.Stats, gs *gath
 				}
 			}
 		case "signatoriesByYear":
-			gs.add("Stats", f.Name, obj)
+			gs.add("Stats", f, obj)
 		}
 	}
 }
@@ -10370,7 +10370,7 @@ func (r *plannedRun) gatherTerritory(fields []*planField, obj *model.Territory, 
 				}
 			}
 		case "history", "relations", "parent", "children", "administeredBy", "facilities", "geometry", "centroid", "bbox":
-			gs.add("Territory", f.Name, obj)
+			gs.add("Territory", f, obj)
 		}
 	}
 }
@@ -10800,7 +10800,7 @@ func (r *plannedRun) gatherTheme(fields []*planField, obj *model.Theme, gs *gath
 				}
 			}
 		case "history", "relations", "objectives":
-			gs.add("Theme", f.Name, obj)
+			gs.add("Theme", f, obj)
 		}
 	}
 }

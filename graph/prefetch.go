@@ -4,6 +4,7 @@ import (
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/loaders"
+	"github.com/cccs13/cccs-graph/store"
 )
 
 // The planner resolves fields one after another, so a loader waiting for
@@ -17,17 +18,23 @@ import (
 // gathered is what one selection will read.
 type gathered struct {
 	relations, geometries, nodes []string
+	pages                        map[*planField][]string // relations fields: the nodes whose page they read
+	n                            int
 }
 
-// geometryFields read a territory's geometry.
+// geometryFields read a territory's geometry; a relations field reads a
+// page of relations (model.RelationPageQuery); the other fields of a node
+// that read, its relation lists (loaders.Prime).
 var geometryFields = map[string]bool{"Territory.geometry": true, "Territory.bbox": true, "Territory.centroid": true}
 
-// add notes an object whose field reads.
-func (gs *gathered) add(typeName, field string, obj any) {
+// add notes an object whose field f reads.
+func (gs *gathered) add(typeName string, f *planField, obj any) {
 	const most = 2000 // ids read ahead for one field's result
-	if len(gs.relations)+len(gs.geometries)+len(gs.nodes) >= most {
+	if gs.n >= most {
 		return
 	}
+	gs.n++
+	field := f.Name
 	switch o := obj.(type) {
 	case *model.Citation:
 		if field == "source" {
@@ -44,9 +51,15 @@ func (gs *gathered) add(typeName, field string, obj any) {
 	if !ok || field == "history" {
 		return
 	}
-	if geometryFields[typeName+"."+field] {
+	switch {
+	case field == "relations":
+		if gs.pages == nil {
+			gs.pages = map[*planField][]string{}
+		}
+		gs.pages[f] = append(gs.pages[f], n.StoreNode().ID)
+	case geometryFields[typeName+"."+field]:
 		gs.geometries = append(gs.geometries, n.StoreNode().ID)
-	} else {
+	default:
 		gs.relations = append(gs.relations, n.StoreNode().ID)
 	}
 }
@@ -65,5 +78,26 @@ func (r *plannedRun) prefetch(gather func(*gathered)) {
 	}
 	if len(gs.nodes) > 0 {
 		_ = l.PrimeNodeIDs(r.ctx, gs.nodes)
+	}
+	var pages []store.RelPageQuery
+	for f, ids := range gs.pages {
+		fc, err := r.fieldArgs(f)
+		if err != nil {
+			continue
+		}
+		// The query model.RelationsOf makes, with the field's arguments.
+		direction, _ := fc.Args["direction"].(*model.Direction)
+		kinds, _ := fc.Args["kinds"].([]model.RelationKind)
+		asOf, _ := fc.Args["asOf"].(*domain.Date)
+		first, _ := fc.Args["first"].(*int)
+		after, _ := fc.Args["after"].(*string)
+		for _, id := range ids {
+			if q, err := model.RelationPageQuery(fc.ctx, id, direction, kinds, asOf, first, after); err == nil {
+				pages = append(pages, q)
+			}
+		}
+	}
+	if len(pages) > 0 {
+		_ = l.PrimeRelationPages(r.ctx, pages)
 	}
 }

@@ -161,6 +161,24 @@ func (l *Loaders) readRelationPages(ctx context.Context, keys []relPageKey) (map
 	return m, nil
 }
 
+// PrimeRelationPages reads these pages with the nodes at their ends in one
+// store read and fills the caches, with no batch to wait for: a sequential
+// walk of a list (the planner's) then finds every element's page at once.
+func (l *Loaders) PrimeRelationPages(ctx context.Context, qs []store.RelPageQuery) error {
+	keys := make([]relPageKey, 0, len(qs))
+	for _, q := range qs {
+		keys = append(keys, pageKey(q))
+	}
+	m, err := l.readRelationPages(ctx, keys)
+	if err != nil {
+		return err
+	}
+	for k, p := range m {
+		l.relPages.Prime(k, p)
+	}
+	return nil
+}
+
 // RelationPage reads one page of a node's relations in cursor order
 // (store.RelationPages), batched with the other pages of the operation's
 // level; false when the store cannot read it so (the caller sorts the

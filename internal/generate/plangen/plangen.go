@@ -263,7 +263,7 @@ func (g *gen) gatherObject(o *codegen.Object) {
 	}
 	if len(reading) > 0 {
 		g.p("case %s:", strings.Join(reading, ", "))
-		g.p("gs.add(%q, f.Name, obj)", o.Name)
+		g.p("gs.add(%q, f, obj)", o.Name)
 	}
 	g.p("}\n}\n}\n")
 }
