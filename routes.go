@@ -50,8 +50,8 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 		At:               func(v uint64) graph.Reader { return s.At(v) },
 	})
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
-		Name: "cccs_graphql_fields_resolved_total", Help: "GraphQL fields resolved (refused requests resolve none).",
-	}, func() float64 { return float64(counters.Fields.Load()) }))
+		Name: "cccs_graphql_root_fields_resolved_total", Help: "GraphQL root fields resolved: an operation's work starts with one (refused requests resolve none).",
+	}, func() float64 { return float64(counters.RootFields.Load()) }))
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "cccs_store_reads_total", Help: "Read transactions of the store.",
 	}, func() float64 { return float64(s.Reads()) }))
