@@ -234,19 +234,21 @@ const (
 )
 
 // Prime reads the relations of the given nodes (up to primeRelations a
-// node) in one store read, and fills the relation cache: the fields of a
-// page of nodes that follow relations then find them at once, and the
-// store reads of a page do not grow with its length. The nodes at their
-// ends are left to the node loader (a field that shows them reads them in
-// one batch), and relation pages read their own (RelationPage).
+// node: one with more is left to the fields that ask), and the nodes at
+// their other ends, in one store read, and fills the caches: the fields of
+// a page of nodes then find their related objects at once, with no batch
+// to wait for, and the store reads of a page do not grow with its length.
 func (l *Loaders) Prime(ctx context.Context, ids []string) error {
 	qs := make([]store.RelQuery, len(ids))
 	for i, id := range ids {
 		qs[i] = store.RelQuery{ID: id, Dir: domain.Both, Limit: primeRelations}
 	}
-	rels, err := l.store.Relations(ctx, qs)
+	rels, ends, err := l.store.RelationsWithEnds(ctx, qs, primeEnds)
 	if err != nil {
 		return err
+	}
+	for id, n := range ends {
+		l.nodes.Prime(id, n)
 	}
 	for i, id := range ids {
 		if len(rels[i]) > primeRelations {
