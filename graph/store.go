@@ -31,9 +31,10 @@ type (
 	}
 	// Searcher finds nodes by name.
 	Searcher interface {
-		// Search returns the hits best first; EBADINPUT for an empty or too
-		// long query, one with no letter or digit, or an unknown kind.
-		Search(ctx context.Context, query string, kinds []domain.Kind) ([]store.SearchHit, error)
+		// SearchPage returns a page of hits, best first; EBADINPUT for an
+		// empty or too long query, one with no letter or digit, an unknown
+		// kind, a page size out of range or a cursor of another list.
+		SearchPage(ctx context.Context, req store.SearchRequest) (store.Page[store.SearchHit], error)
 	}
 	// Walker walks the graph from a node.
 	Walker interface {

@@ -33,7 +33,9 @@ type Reader interface {
 }
 
 // Loaders are created per operation, so nothing is cached across requests
-// or across the operations of a long-lived connection.
+// or across the operations of a long-lived connection. Each answers the
+// context's error once it is done, even from its cache: the fields below
+// the root stop at the deadline where they read (graph/limits.go).
 type Loaders struct {
 	store      Reader
 	nodes      *dataloadgen.Loader[string, *domain.Node]
@@ -200,6 +202,9 @@ func For(ctx context.Context) *Loaders {
 
 // Node returns the node with id, nil if there is none.
 func (l *Loaders) Node(ctx context.Context, id string) (*domain.Node, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	n, err := l.nodes.Load(ctx, id)
 	if isMissing(err) {
 		return nil, nil
@@ -209,6 +214,9 @@ func (l *Loaders) Node(ctx context.Context, id string) (*domain.Node, error) {
 
 // Nodes returns the nodes with these ids in order, nil where unknown.
 func (l *Loaders) Nodes(ctx context.Context, ids []string) ([]*domain.Node, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	nodes, err := l.nodes.LoadAll(ctx, ids)
 	var errs dataloadgen.ErrorSlice
 	if errors.As(err, &errs) {
@@ -279,6 +287,9 @@ func (l *Loaders) PrimeNodes(nodes []*domain.Node) {
 // Relations returns id's relations in a direction (Out or In), of one kind
 // or of every kind when kind is "", at any time.
 func (l *Loaders) Relations(ctx context.Context, id string, dir domain.Direction, kind domain.RelKind) ([]*domain.Relation, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	rels, err := l.relations.Load(ctx, relKey{id, dir})
 	if isMissing(err) || err != nil || kind == "" {
 		return rels, ignoreMissing(err)
@@ -301,6 +312,9 @@ func ignoreMissing(err error) error {
 
 // Geometry returns the geometry of territory id, nil if it has none.
 func (l *Loaders) Geometry(ctx context.Context, id string) (*store.Geometry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	g, err := l.geometries.Load(ctx, id)
 	if isMissing(err) {
 		return nil, nil

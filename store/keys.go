@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 
@@ -40,12 +39,15 @@ const (
 	// to itself is in both.
 	pRelOrder byte = 0x22 // pRelOrder lp(node) ordered(cursor key) ordered(cursor id) list -> out-edge key
 
-	// 0x30-0x3F: search index. A token is written raw and ends with a zero
-	// byte (tokens are letters and digits), so a prefix scan on a token's
-	// beginning finds every longer token: typing "septe" finds "septemes".
-	pSearchTerm    byte = 0x30 // pSearchTerm token 0x00 id -> empty: folded words of name, shortName, aliases
-	pSearchStem    byte = 0x31 // pSearchStem stem 0x00 id -> empty: their French stems
+	// 0x30-0x3F: search index (postings.go). A token is written raw and ends
+	// with a zero byte (tokens are letters and digits); a posting list is
+	// one token and one kind, in the order search answers: best score first,
+	// then folded name, then id.
+	_              byte = 0x30 // retired: pSearchTerm token 0x00 id (tokenizer version 1)
+	_              byte = 0x31 // retired: pSearchStem stem 0x00 id (tokenizer version 1)
 	pSearchVersion byte = 0x32 // pSearchVersion -> tokenizer version (uint32) the index was built with
+	pPrefixPosting byte = 0x33 // pPrefixPosting prefix 0x00 kind posting -> empty: every beginning of every token, scored for that query
+	pStemPosting   byte = 0x34 // pStemPosting stem 0x00 kind posting -> the node's tokens: French stems, scored as a word
 
 	// 0x40-0x4F: geometry and spatial index. The spatial index itself is an
 	// in-memory R-tree rebuilt from the pGeometry values (their bbox comes
@@ -148,20 +150,6 @@ func codePrefix(kc byte, code string) []byte { return keyWriter{pCodeIndex}.byte
 
 func codeKey(kc byte, code, id string) []byte { return keyWriter(codePrefix(kc, code)).raw(id) }
 
-// searchPrefix is the prefix of the index entries of a token (exact, with
-// the terminating zero byte) or of every token that starts with it.
-func searchPrefix(p byte, token string, exact bool) []byte {
-	k := keyWriter{p}.raw(token)
-	if exact {
-		k = k.byte1(0)
-	}
-	return k
-}
-
-func searchKey(p byte, token, id string) []byte {
-	return keyWriter(searchPrefix(p, token, true)).raw(id)
-}
-
 // edgePrefix is the prefix of a node's edges in one direction, optionally of one kind.
 func edgePrefix(dir domain.Direction, id string, rk byte) []byte {
 	p := byte(pEdgeOut)
@@ -211,6 +199,8 @@ type Key struct {
 	Version   uint64 // history and knownAt keys: the data version
 	Seq       uint32 // change keys: the change's place in its version
 	At        int64  // knownAt keys: unix nanoseconds
+	Score     uint32 // postings: the inverted score (hitCursor's number)
+	Name      string // postings: the folded name, as far as the key holds it
 }
 
 // ParseKey inverts every key builder above.
@@ -301,12 +291,11 @@ func ParseKey(b []byte) (Key, error) {
 			}
 			k.Version, k.Seq = binary.BigEndian.Uint64(rest), binary.BigEndian.Uint32(rest[8:])
 		}
-	case pSearchTerm, pSearchStem:
-		i := bytes.IndexByte(rest, 0)
-		if i < 0 {
-			return k, fmt.Errorf("key %x: token without its end byte", b)
+	case pPrefixPosting, pStemPosting:
+		var p posting
+		if p, err = parsePosting(b); err == nil {
+			k.Other, k.Kind, k.ID, k.Score, k.Name = p.token, p.kind, p.id, p.inv, p.name
 		}
-		k.Other, k.ID = string(rest[:i]), string(rest[i+1:])
 	default:
 		return k, fmt.Errorf("key %x: unknown prefix", b)
 	}

@@ -426,9 +426,7 @@ func (s *Store) ensureOrderIndex(ctx context.Context, rebuild bool) error {
 // dropOrderIndex deletes every entry of the ordered indexes and their version.
 func dropOrderIndex(st *stage) error {
 	for _, p := range []byte{pOrderName, pOrderDateAsc, pOrderDateDesc, pRelOrder, pOrderVersion} {
-		if err := eachKey(st, []byte{p}, func(k []byte) error {
-			return st.Add(func(txn *badger.Txn) error { return txn.Delete(k) }, nil)
-		}); err != nil {
+		if err := deletePrefix(st, []byte{p}); err != nil {
 			return err
 		}
 	}

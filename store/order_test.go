@@ -7,8 +7,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/dgraph-io/badger/v4"
-
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/internal/geotest"
 )
@@ -149,13 +147,11 @@ func TestOrderedIndexesAreBuiltForAnOlderDirectory(t *testing.T) {
 // included, at a new version: the store as a server without them wrote it.
 func dropOrderKeys(t *testing.T, s *Store) {
 	t.Helper()
-	err := s.update(ctx, func(txn *badger.Txn) error {
-		for _, p := range []byte{pOrderName, pOrderDateAsc, pOrderDateDesc, pRelOrder, pOrderVersion} {
-			if err := deletePrefix(txn, []byte{p}); err != nil {
-				return err
-			}
+	_, err := s.staged(ctx, func(st *stage) error {
+		if err := dropOrderIndex(st); err != nil {
+			return err
 		}
-		return bumpDataVersion(txn)
+		return st.Add(bumpDataVersion, nil)
 	})
 	if err != nil {
 		t.Fatal(err)

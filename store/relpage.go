@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -133,9 +132,6 @@ func relRanges(q RelQuery) ([][]byte, error) {
 	slices.SortFunc(ranges, bytes.Compare) // the cursor order of kinds is their names'
 	return slices.CompactFunc(ranges, bytes.Equal), nil
 }
-
-// errEnough stops a scan of the relation order.
-var errEnough = errors.New("enough")
 
 // relationPage reads one page with the two iterators of the transaction.
 func (s *Store) relationPage(ctx context.Context, txn *badger.Txn, fwd, rev *badger.Iterator, q RelPageQuery) (Page[*domain.Relation], error) {

@@ -176,6 +176,10 @@ func (s *Store) view(ctx context.Context, fn func(*badger.Txn) error) error {
 	return fn(txn)
 }
 
+// errEnough stops a scan that has read what it needs (a page, a bound):
+// the callback returns it and the caller treats it as success.
+var errEnough = errors.New("enough")
+
 // scanKeys calls fn with every key under prefix, in key order, and stops
 // with ctx's error when it is done. The key is only valid during the call.
 func scanKeys(ctx context.Context, txn *badger.Txn, prefix []byte, fn func(key []byte) error) error {

@@ -77,6 +77,9 @@ func PageSize(first, last *int) (int, error) {
 	return *n, nil
 }
 
+// PageInfoOf is the PageInfo of a page cut elsewhere (search's top-k).
+func PageInfoOf[T any](p store.Page[T]) *PageInfo { return pageInfoOf(p.Cursors, p.HasPrev, p.HasNext) }
+
 // pageInfoOf is the page information of a page cut by store.Paginate.
 func pageInfoOf(cursors []store.Cursor, hasPrev, hasNext bool) *PageInfo {
 	pi := &PageInfo{HasPreviousPage: hasPrev, HasNextPage: hasNext}
