@@ -286,10 +286,11 @@ const (
 	primeRelations = 200
 )
 
-// Prime reads every relation of the given nodes, and the nodes at their other
-// ends, in one store read, and fills the caches: the fields of a page of
-// nodes then find their related objects at once, with no batch to wait for,
-// and the store reads of a page do not grow with its length.
+// Prime reads the relations of the given nodes (up to primeRelations a
+// node: one with more is left to the fields that ask), and the nodes at
+// their other ends, in one store read, and fills the caches: the fields of
+// a page of nodes then find their related objects at once, with no batch
+// to wait for, and the store reads of a page do not grow with its length.
 //
 // An id whose relations were read ahead in this operation is not read again.
 func (l *Loaders) Prime(ctx context.Context, ids []string) error {
