@@ -6,6 +6,7 @@ package loaders
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -35,6 +36,7 @@ type Reader interface {
 // context's error once it is done, even from its cache: the fields below
 // the root stop at the deadline where they read (graph/limits.go).
 type Loaders struct {
+	fetches    atomic.Int64 // batches read from the store
 	store      Reader
 	nodes      *dataloadgen.Loader[string, *domain.Node]
 	relations  *dataloadgen.Loader[relKey, []*domain.Relation]
@@ -48,7 +50,8 @@ var Wait = 100 * time.Microsecond
 
 // New returns loaders reading from s.
 func New(s Reader) *Loaders {
-	l := &Loaders{store: s, nodes: byID(s.Nodes), geometries: byID(s.Geometries)}
+	l := &Loaders{store: s}
+	l.nodes, l.geometries = byID(s.Nodes, &l.fetches), byID(s.Geometries, &l.fetches)
 	l.relations = dataloadgen.NewMappedLoader(l.readRelations, dataloadgen.WithWait(Wait))
 	return l
 }
@@ -58,6 +61,7 @@ func New(s Reader) *Loaders {
 // `to` of the relations then resolve at once, with no batch of their own to
 // wait for.
 func (l *Loaders) readRelations(ctx context.Context, keys []relKey) (map[relKey][]*domain.Relation, error) {
+	l.fetches.Add(1)
 	qs := make([]store.RelQuery, len(keys))
 	for i, k := range keys {
 		qs[i] = store.RelQuery{ID: k.id, Dir: k.dir}
@@ -77,9 +81,10 @@ func (l *Loaders) readRelations(ctx context.Context, keys []relKey) (map[relKey]
 }
 
 // byID is a loader of values by id, from a batch read that returns them in
-// the order of the ids with nil where there is none.
-func byID[T any](read func(ctx context.Context, ids []string) ([]*T, error)) *dataloadgen.Loader[string, *T] {
+// the order of the ids with nil where there is none; fetches counts its reads.
+func byID[T any](read func(ctx context.Context, ids []string) ([]*T, error), fetches *atomic.Int64) *dataloadgen.Loader[string, *T] {
 	return dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*T, error) {
+		fetches.Add(1)
 		vs, err := read(ctx, ids)
 		if err != nil {
 			return nil, err
@@ -106,6 +111,16 @@ func With(ctx context.Context, l *Loaders) context.Context {
 func For(ctx context.Context) *Loaders {
 	return ctx.Value(ctxKey{}).(*Loaders)
 }
+
+// Of returns the loaders in ctx, if there are.
+func Of(ctx context.Context) (*Loaders, bool) {
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	return l, ok
+}
+
+// Fetches is the number of batches the loaders have read from the store so
+// far: a resolver after which it moved waited for one.
+func (l *Loaders) Fetches() int64 { return l.fetches.Load() }
 
 // Node returns the node with id, nil if there is none.
 func (l *Loaders) Node(ctx context.Context, id string) (*domain.Node, error) {
