@@ -166,6 +166,9 @@ func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []R
 	if err != nil {
 		return nil, err
 	}
+	if err := primeEndsAhead(ctx, id, page.Items); err != nil {
+		return nil, err
+	}
 	conn := &RelationConnection{TotalCount: page.Total, PageInfo: info, Edges: []*RelationEdge{}, Nodes: []*Relation{}}
 	for i, m := range models {
 		conn.Nodes = append(conn.Nodes, m)
