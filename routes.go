@@ -82,7 +82,8 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle(export.Route, reads(heavy(export.Handler(s, log))))
-	mapsHandler := reads(heavy(geo.New(s, log, c.PublicURL)))
+	mapsHandler := reads(heavy(geo.New(s, log, geo.Options{Base: c.PublicURL, MaxAge: c.HTTPMaxAge,
+		CacheBytes: c.MapCacheBytes, CacheEntries: c.MapCacheEntries})))
 	mux.Handle("/geo/", mapsHandler)
 	mux.Handle("/ogc", mapsHandler)
 	mux.Handle("/ogc/", mapsHandler)
@@ -160,7 +161,7 @@ func logRequests(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 		m.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
 		m.duration.WithLabelValues(route).Observe(d.Seconds())
 		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
-			"duration_ms", float64(d.Microseconds())/1000, "operation", info.Operation())
+			"encoding", sw.Header().Get("Content-Encoding"), "duration_ms", float64(d.Microseconds())/1000, "operation", info.Operation())
 	})
 }
 

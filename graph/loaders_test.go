@@ -79,46 +79,6 @@ func TestRelatedReadsAreBatched(t *testing.T) {
 	t.Logf("store reads per request: %d for 5 rows, %d for 50 rows", reads[5], reads[50])
 }
 
-// TestTwoHopsAreReadAhead: the relations of a relation's other ends, when the
-// query asks for them, are read with the page that names those ends (one
-// store read, whatever its length), not in a batch of their own.
-func TestTwoHopsAreReadAhead(t *testing.T) {
-	s := facilitiesStore(t, 50)
-	c := newClient(s)
-	reads := map[int]int64{}
-	for _, n := range []int{5, 50} {
-		var resp struct {
-			Node struct {
-				Relations struct {
-					Edges []struct {
-						Node struct {
-							From struct {
-								ID        string
-								Relations struct{ TotalCount int }
-							}
-						}
-					}
-				}
-			}
-		}
-		before := s.Reads()
-		query(t, c, `query($n: Int) { node(id: "fed") { relations(first: $n) { edges { node { from { id ... on Facility { relations { totalCount } } } } } } } }`, &resp, client.Var("n", n))
-		reads[n] = s.Reads() - before
-		if len(resp.Node.Relations.Edges) != n {
-			t.Fatalf("%d relations, want %d", len(resp.Node.Relations.Edges), n)
-		}
-		for _, e := range resp.Node.Relations.Edges {
-			if e.Node.From.Relations.TotalCount != 3 { // manages, affiliated-to, located-in
-				t.Fatalf("%s has %d relations, want 3", e.Node.From.ID, e.Node.From.Relations.TotalCount)
-			}
-		}
-	}
-	// The node, the relations of the node with their ends, those of the ends.
-	if reads[5] != 3 || reads[50] != 3 {
-		t.Errorf("store reads: %d for 5 ends, %d for 50, want 3 for both", reads[5], reads[50])
-	}
-}
-
 // BenchmarkListWithNestedRelations lists 100 facilities with three related
 // objects each, against a single node lookup as the baseline.
 func BenchmarkListWithNestedRelations(b *testing.B) {

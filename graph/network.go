@@ -65,19 +65,15 @@ func pageOf[T any](items []T, cursor func(T) store.Cursor, order string, first *
 	return model.Cut(items, cursor, false, args)
 }
 
-// searchConnection pages search hits, best first.
-func searchConnection(hits []store.SearchHit, first *int, after *string) (*model.SearchConnection, error) {
-	p, info, err := pageOf(hits, store.SearchHit.Cursor, "search", first, after)
-	if err != nil {
-		return nil, err
-	}
-	c := &model.SearchConnection{TotalCount: p.Total, PageInfo: info,
+// searchConnection is a page of search hits, best first.
+func searchConnection(p store.Page[store.SearchHit]) *model.SearchConnection {
+	c := &model.SearchConnection{TotalCount: p.Total, PageInfo: model.PageInfoOf(p),
 		Edges: make([]*model.SearchEdge, len(p.Items)), Nodes: make([]model.Node, len(p.Items))}
 	for i, h := range p.Items {
 		c.Nodes[i] = model.Wrap(h.Node)
 		c.Edges[i] = &model.SearchEdge{Cursor: p.Cursors[i].String(), Score: h.Score, Matched: h.Matched, Node: c.Nodes[i]}
 	}
-	return c, nil
+	return c
 }
 
 // timelineTypes name the store's entry types in the schema.

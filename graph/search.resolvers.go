@@ -8,8 +8,10 @@ package graph
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
+	"github.com/cccs13/cccs-graph/store"
 )
 
 // Search is the resolver for the search field.
@@ -18,9 +20,16 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.
 	for i, k := range kinds {
 		storeKinds[i] = model.StoreKind(k)
 	}
-	hits, err := r.reader(ctx).Search(ctx, query, storeKinds)
+	size, err := model.PageSize(first, nil)
 	if err != nil {
 		return nil, err
 	}
-	return searchConnection(hits, first, after)
+	// Counting every hit is the one part whose cost grows with them: only
+	// when the query selects totalCount.
+	req := store.SearchRequest{Query: query, Kinds: storeKinds, First: size, After: after, Count: graphql.FieldRequested(ctx, "totalCount")}
+	p, err := r.reader(ctx).SearchPage(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return searchConnection(p), nil
 }

@@ -24,12 +24,17 @@ type (
 		Node(ctx context.Context, id string) (*domain.Node, error)
 		// NodesOfKind lists a kind in id order; EBADINPUT for an unknown kind.
 		NodesOfKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error)
+		// OrderedPage reads a page of a kind in an order from an index, and
+		// false when no index covers the version read; EBADINPUT for an
+		// unknown kind or a bad cursor.
+		OrderedPage(ctx context.Context, q store.PageQuery) (store.Page[*domain.Node], bool, error)
 	}
 	// Searcher finds nodes by name.
 	Searcher interface {
-		// Search returns the hits best first; EBADINPUT for an empty or too
-		// long query, one with no letter or digit, or an unknown kind.
-		Search(ctx context.Context, query string, kinds []domain.Kind) ([]store.SearchHit, error)
+		// SearchPage returns a page of hits, best first; EBADINPUT for an
+		// empty or too long query, one with no letter or digit, an unknown
+		// kind, a page size out of range or a cursor of another list.
+		SearchPage(ctx context.Context, req store.SearchRequest) (store.Page[store.SearchHit], error)
 	}
 	// Walker walks the graph from a node.
 	Walker interface {

@@ -2,12 +2,9 @@ package store
 
 import (
 	"bytes"
-	"context"
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/dgraph-io/badger/v4"
 
 	"github.com/cccs13/cccs-graph/domain"
 )
@@ -36,47 +33,6 @@ type SearchHit struct {
 	Score   float64
 	Matched string
 	cursor  Cursor // computed once: sorting compares it often
-}
-
-// Search finds the nodes whose name, short name or an alias matches query,
-// best first (score, then name, then id), optionally of some kinds only.
-// Matching is case- and accent-insensitive, on words and their French stems,
-// and the last word also matches as a prefix, so a query can be typed
-// incrementally. Returns EBADINPUT for an empty query, one with no letter or
-// digit, a too long one, or an unknown kind.
-func (s *Store) Search(ctx context.Context, query string, kinds []domain.Kind) ([]SearchHit, error) {
-	q, err := parseQuery(query)
-	if err != nil {
-		return nil, err
-	}
-	for _, k := range kinds {
-		if _, ok := kindCode(k); !ok {
-			return nil, domain.Errorf(domain.EBADINPUT, "unknown node kind %q", k)
-		}
-	}
-	var hits []SearchHit
-	err = s.view(ctx, func(txn *badger.Txn) error {
-		ids, err := candidates(txn, q)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			var n domain.Node
-			if err := getNode(txn, id, &n); err != nil {
-				return err
-			}
-			if len(kinds) > 0 && !slices.Contains(kinds, n.Kind) {
-				continue
-			}
-			if h, ok := q.rank(&n); ok {
-				h.cursor = hitCursor(h)
-				hits = append(hits, h)
-			}
-		}
-		return nil
-	})
-	slices.SortFunc(hits, func(a, b SearchHit) int { return a.Cursor().Compare(b.Cursor()) })
-	return hits, err
 }
 
 // Cursor orders hits best first: score descending, then folded name, then id.
@@ -113,31 +69,6 @@ func parseQuery(query string) (searchQuery, error) {
 		q.stems[i] = Stem(t)
 	}
 	return q, nil
-}
-
-// candidates reads the index: the ids matching at least one query token, by
-// the token, its stem, or (last token only) as a prefix. In first-found order.
-func candidates(txn *badger.Txn, q searchQuery) ([]string, error) {
-	var out []string
-	seen := map[string]bool{}
-	add := func(ids []string, err error) error {
-		for _, id := range ids {
-			if !seen[id] {
-				seen[id] = true
-				out = append(out, id)
-			}
-		}
-		return err
-	}
-	for i, t := range q.tokens {
-		if err := add(scanTokens(txn, pSearchTerm, t, i == len(q.tokens)-1)); err != nil {
-			return nil, err
-		}
-		if err := add(scanTokens(txn, pSearchStem, q.stems[i], false)); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }
 
 // fieldMatch is how a query meets one text of a node.

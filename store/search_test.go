@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -45,19 +46,51 @@ func TestStemJoinsSingularAndPlural(t *testing.T) {
 	}
 }
 
-func TestSearchKeysRoundTrip(t *testing.T) {
-	for _, p := range []byte{pSearchTerm, pSearchStem} {
-		k, err := ParseKey(searchKey(p, "septemes", "commune-septemes-les-vallons"))
-		if err != nil || k.Prefix != p || k.Other != "septemes" || k.ID != "commune-septemes-les-vallons" {
-			t.Errorf("ParseKey(searchKey) = %+v, %v", k, err)
+func TestPostingKeysRoundTrip(t *testing.T) {
+	for _, p := range []byte{pPrefixPosting, pStemPosting} {
+		for _, name := range []string{"commune de septemes-les-vallons", "", "a\x00b", string(bytes.Repeat([]byte("x"), maxKeyName+9))} {
+			key := postingKey(postingList(p, "septe", 7), 6_500_000, name, "commune-septemes-les-vallons")
+			k, err := ParseKey(key)
+			want := name[:min(len(name), maxKeyName)]
+			if err != nil || k.Prefix != p || k.Other != "septe" || k.Kind != 7 || k.Score != 6_500_000 || k.Name != want || k.ID != "commune-septemes-les-vallons" {
+				t.Errorf("ParseKey(postingKey(%q)) = %+v, %v", name, k, err)
+			}
 		}
 	}
-	if _, err := ParseKey(append([]byte{pSearchTerm}, "no-end-byte"...)); err == nil {
-		t.Error("a search key without its end byte parsed")
+	for _, bad := range [][]byte{append([]byte{pPrefixPosting}, "no-end-byte"...), append([]byte{pStemPosting}, "tok\x00\x07\x00\x00\x00\x01name"...)} {
+		if _, err := ParseKey(bad); err == nil {
+			t.Errorf("ParseKey(%q) parsed", bad)
+		}
 	}
 }
 
-// hitIDs searches and returns the ids found, best first.
+// Posting keys sort as hitCursor does: score, then folded name (a name
+// before its extensions, a zero byte before any other), then id.
+func TestPostingKeysSortAsCursors(t *testing.T) {
+	type entry struct {
+		inv      uint32
+		name, id string
+	}
+	entries := []entry{{6_000_000, "b", "z"}, {6_000_000, "ba", "a"}, {6_000_000, "b\x00", "a"}, {6_000_000, "b", "y"}, {5_999_999, "zz", "a"}, {7_000_000, "", "a"}, {6_000_000, "b\x01", "a"}}
+	list := postingList(pPrefixPosting, "b", 1)
+	byKey := slices.Clone(entries)
+	slices.SortFunc(byKey, func(a, b entry) int {
+		return bytes.Compare(postingKey(list, a.inv, a.name, a.id), postingKey(list, b.inv, b.name, b.id))
+	})
+	byCursor := slices.Clone(entries)
+	slices.SortFunc(byCursor, func(a, b entry) int {
+		ca := Cursor{Key: fmt.Sprintf("%08d|%s", a.inv, a.name), ID: a.id}
+		cb := Cursor{Key: fmt.Sprintf("%08d|%s", b.inv, b.name), ID: b.id}
+		return ca.Compare(cb)
+	})
+	if !slices.Equal(byKey, byCursor) {
+		t.Errorf("by key %+v, by cursor %+v", byKey, byCursor)
+	}
+}
+
+// hitIDs searches and returns the ids found, best first, by both ways:
+// every hit ranked (Search) and the first page of the posting lists
+// (SearchPage), which must agree.
 func hitIDs(t *testing.T, s *Store, query string, kinds ...domain.Kind) []string {
 	t.Helper()
 	hits, err := s.Search(ctx, query, kinds)
@@ -67,6 +100,17 @@ func hitIDs(t *testing.T, s *Store, query string, kinds ...domain.Kind) []string
 	ids := make([]string, len(hits))
 	for i, h := range hits {
 		ids[i] = h.Node.ID
+	}
+	p, err := s.SearchPage(ctx, SearchRequest{Query: query, Kinds: kinds, First: MaxSearchPage, Count: true})
+	if err != nil {
+		t.Fatalf("SearchPage(%q): %v", query, err)
+	}
+	paged := make([]string, len(p.Items))
+	for i, h := range p.Items {
+		paged[i] = h.Node.ID
+	}
+	if n := min(len(ids), MaxSearchPage); !slices.Equal(paged, ids[:n]) || p.Total != len(ids) {
+		t.Fatalf("search %q: a page of %v (total %d), every hit %v", query, paged, p.Total, ids)
 	}
 	return ids
 }
@@ -176,10 +220,8 @@ func TestSearchIndexIsRebuiltForOtherRules(t *testing.T) {
 		if err := bumpDataVersion(txn); err != nil {
 			return err
 		}
-		if err := deletePrefix(txn, []byte{pSearchTerm}); err != nil {
-			return err
-		}
-		if err := txn.Set(searchKey(pSearchTerm, "stale", "beta"), nil); err != nil {
+		stale := postingKey(postingList(pPrefixPosting, "stale", 1), 6_000_000, "beta", "beta")
+		if err := txn.Set(stale, nil); err != nil {
 			return err
 		}
 		return txn.Set(searchVersionKey, binary.BigEndian.AppendUint32(nil, tokenizerVersion+1))
@@ -204,6 +246,10 @@ func TestSearchIndexIsRebuiltForOtherRules(t *testing.T) {
 func TestSearchAfterRestore(t *testing.T) {
 	src := openTest(t)
 	importFile(t, src, "small.yaml")
+	n, _ := src.Node(ctx, "beta")
+	if _, err := src.UpdateNode(ctx, "beta", n.Version, func(n *domain.Node) error { n.Name = "Béta Horizons"; return nil }, editor); err != nil {
+		t.Fatal(err)
+	}
 	var backup bytes.Buffer
 	if err := src.Backup(ctx, &backup); err != nil {
 		t.Fatal(err)
@@ -214,5 +260,12 @@ func TestSearchAfterRestore(t *testing.T) {
 	}
 	if got := hitIDs(t, dst, "gamma"); !slices.Equal(got, []string{"gamma"}) {
 		t.Errorf("after a restore, gamma finds %v, want [gamma]", got)
+	}
+	if got := hitIDs(t, dst, "horizons"); !slices.Equal(got, []string{"beta"}) {
+		t.Errorf("after a restore, the name written last finds %v, want [beta]", got)
+	}
+	v, _ := dst.DataVersion(ctx)
+	if got := hitIDs(t, dst.At(v-1), "horizons"); len(got) != 0 {
+		t.Errorf("after a restore, the version before the rename finds %v by the new name", got)
 	}
 }

@@ -10,10 +10,11 @@ import (
 	"github.com/cccs13/cccs-graph/domain"
 )
 
-// tokenizerVersion names the tokenisation rules below. The search index is
-// rebuilt when a store written with other rules is opened: bump it whenever
-// tokens, stemming or the stop words change.
-const tokenizerVersion uint32 = 1
+// tokenizerVersion names the tokenisation rules below and the layout of the
+// search index (postings.go). The index is rebuilt when a store written with
+// other rules is opened: bump it whenever tokens, stemming, the stop words,
+// the scores or the posting keys change. 2: scored posting lists.
+const tokenizerVersion uint32 = 2
 
 // maxTokenLen bounds one token in bytes, so index keys stay short.
 const maxTokenLen = 64
