@@ -241,10 +241,11 @@ const (
 	primeRelations = 200
 )
 
-// Prime reads every relation of the given nodes, and the nodes at their other
-// ends, in one store read, and fills the caches: the fields of a page of
-// nodes then find their related objects at once, with no batch to wait for,
-// and the store reads of a page do not grow with its length.
+// Prime reads the relations of the given nodes (up to primeRelations a
+// node: one with more is left to the fields that ask), and the nodes at
+// their other ends, in one store read, and fills the caches: the fields of
+// a page of nodes then find their related objects at once, with no batch
+// to wait for, and the store reads of a page do not grow with its length.
 func (l *Loaders) Prime(ctx context.Context, ids []string) error {
 	qs := make([]store.RelQuery, len(ids))
 	for i, id := range ids {

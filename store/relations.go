@@ -39,8 +39,9 @@ func (s *Store) Relations(ctx context.Context, qs []RelQuery) ([][]*domain.Relat
 }
 
 // RelationsWithEnds is Relations, plus the nodes at both ends of the
-// relations found, read in the same transaction while there are at most
-// maxEnds of them (none beyond: the caller loads those on demand).
+// relations found (but those of a query cut at its Limit), read in the
+// same transaction while there are at most maxEnds of them (none beyond:
+// the caller loads those on demand).
 func (s *Store) RelationsWithEnds(ctx context.Context, qs []RelQuery, maxEnds int) ([][]*domain.Relation, map[string]*domain.Node, error) {
 	out := make([][]*domain.Relation, len(qs))
 	ends := map[string]*domain.Node{}
@@ -54,6 +55,9 @@ func (s *Store) RelationsWithEnds(ctx context.Context, qs []RelQuery, maxEnds in
 				return err
 			}
 			out[i] = rels
+			if q.Limit > 0 && len(rels) > q.Limit {
+				continue // the caller drops a list cut short: no ends for it
+			}
 			for _, r := range rels {
 				for _, id := range []string{r.From, r.To} {
 					if _, seen := ends[id]; !seen {
