@@ -53,6 +53,11 @@ func TestSearchPageIsTheBruteForceRanking(t *testing.T) {
 			for _, q := range []string{"centre", "c", "Centre social", "centres sociaux", "septe", "Septèmes", "LÉO LAGRANGE", "caf 13", "la", "de la", "13"} {
 				checkPages(t, s, q, nil, rnd)
 			}
+			for _, info := range domain.Kinds { // every kind filter
+				for _, q := range []string{"c", "centre", "convention 2015", randomQuery(rnd, nodes)} {
+					checkPages(t, s, q, []domain.Kind{info.Kind}, rnd)
+				}
+			}
 		})
 	}
 }
