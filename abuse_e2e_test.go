@@ -40,7 +40,7 @@ func TestAbuseOverHTTP(t *testing.T) {
 			if c.Executes {
 				return
 			}
-			for _, m := range []string{"cccs_store_reads_total", "cccs_graphql_fields_resolved_total"} {
+			for _, m := range []string{"cccs_store_reads_total", "cccs_graphql_root_fields_resolved_total"} {
 				if after[m] != before[m] {
 					t.Errorf("%s went from %v to %v: the refusal came after execution", m, before[m], after[m])
 				}

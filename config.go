@@ -27,7 +27,9 @@ type config struct {
 	MaxInFlight     int           // requests handled at once; more get 503
 	CacheBytes      int           // response cache
 	QueryCacheBytes int           // parsed-query cache
-	PublicURL       string        // base of absolute links; "" for the listen address
+	MapCacheBytes   int           // answers of /geo and /ogc
+	MapCacheEntries int
+	PublicURL       string // base of absolute links; "" for the listen address
 	HTTPMaxAge      int
 	TrustedDocs     string
 	trusted         graph.TrustedDocuments // read from TrustedDocs by loadTrustedDocuments
@@ -120,7 +122,14 @@ var options = []option{
 		check: func(c *config) error {
 			return require(c.QueryCacheBytes >= 0, "-query-cache-bytes: must be 0 or more, not %d", c.QueryCacheBytes)
 		}},
-	{flag: "http-max-age", env: "CCCS_HTTP_MAX_AGE", def: "60", help: "seconds an HTTP cache (browser, proxy, CDN) may serve a GraphQL GET answer without asking again; the ETag makes asking cheap", serveOnly: true,
+	{flag: "map-cache-bytes", env: "CCCS_MAP_CACHE_BYTES", def: "67108864", help: "bytes of map answers (/geo, /ogc: collections, items, tiles) kept for the data version, identity and gzip; an answer over an eighth of it is not kept; 0 switches the cache off", serveOnly: true,
+		bind: func(c *config) any { return &c.MapCacheBytes },
+		check: func(c *config) error {
+			return require(c.MapCacheBytes >= 0, "-map-cache-bytes: must be 0 or more, not %d", c.MapCacheBytes)
+		}},
+	{flag: "map-cache-entries", env: "CCCS_MAP_CACHE_ENTRIES", def: "4096", help: "map answers kept at most (tiles, pages, collections)", serveOnly: true,
+		bind: func(c *config) any { return &c.MapCacheEntries }, check: positive("map-cache-entries", func(c *config) int { return c.MapCacheEntries })},
+	{flag: "http-max-age", env: "CCCS_HTTP_MAX_AGE", def: "60", help: "seconds an HTTP cache (browser, proxy, CDN) may serve a GraphQL GET answer or a map answer without asking again; the ETag makes asking cheap", serveOnly: true,
 		bind: func(c *config) any { return &c.HTTPMaxAge },
 		check: func(c *config) error {
 			return require(c.HTTPMaxAge >= 0, "-http-max-age: must be 0 or more seconds, not %d", c.HTTPMaxAge)

@@ -133,8 +133,21 @@ func TestExportEndpointErrors(t *testing.T) {
 		"/export/network.parquet":                                         http.StatusNotFound,
 		"/export/relations.parquet?kinds=SIGNATORY":                       http.StatusBadRequest,
 	} {
-		if resp, body := fetch(t, srv, path); resp.StatusCode != status {
+		resp, body := fetch(t, srv, path)
+		if resp.StatusCode != status {
 			t.Errorf("%s: %d %s, want %d", path, resp.StatusCode, body, status)
+		}
+		// The error body of the other JSON endpoints, with its code.
+		var answer struct {
+			Errors []struct {
+				Message    string
+				Extensions struct{ Code string }
+			}
+		}
+		code := map[int]string{http.StatusBadRequest: "BAD_USER_INPUT", http.StatusNotFound: "NOT_FOUND"}[status]
+		if err := json.Unmarshal(body, &answer); err != nil || resp.Header.Get("Content-Type") != "application/json" ||
+			len(answer.Errors) != 1 || answer.Errors[0].Extensions.Code != code || answer.Errors[0].Message == "" {
+			t.Errorf("%s: %s %s, want a JSON error with code %s", path, resp.Header.Get("Content-Type"), body, code)
 		}
 	}
 	resp, _ := fetch(t, srv, "/export/network.json")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +42,13 @@ func TestMapsWithOGR(t *testing.T) {
 			marseille := runOGR(t, ogrinfo, "-ro", "-geom=SUMMARY", source[0], source[1], "-where", "code='13055'")
 			wantLines(t, marseille, "id (String) = insee-13055", "nom (String) = Marseille", "MULTIPOLYGON : 8 geometries")
 		})
+	}
+	// GDAL asks for gzip (its CPL_CURL_GZIP is on by default), so it read
+	// the compressed forms of the answers.
+	for _, path := range []string{"/geo/communes.geojson", "/ogc/collections/communes/items"} {
+		if !regexp.MustCompile(`"path":"` + path + `","status":200,"bytes":\d+,"encoding":"gzip"`).MatchString(srv.logs.String()) {
+			t.Errorf("no gzip answer to GDAL's GET %s in the server's log", path)
+		}
 	}
 	if code := srv.stop(t); code != 0 {
 		t.Errorf("exit code %d after SIGTERM", code)

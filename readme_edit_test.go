@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"net/http"
 	"os"
 	"regexp"
 	"strconv"
@@ -36,19 +34,7 @@ func TestREADMEKeepingTheNetworkUpToDate(t *testing.T) {
 	editor := lastLine(out)
 	post := func(doc []byte, token string, out any) {
 		t.Helper()
-		req, _ := http.NewRequest("POST", srv.url+"/graphql", bytes.NewReader(doc))
-		req.Header.Set("Content-Type", "application/json")
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			t.Fatal(err)
-		}
+		postGraphQL(t, srv.url, doc, token, out)
 	}
 	query := func(q string) []byte { b, _ := json.Marshal(map[string]string{"query": q}); return b }
 

@@ -50,8 +50,8 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 		At:               func(v uint64) graph.Reader { return s.At(v) },
 	})
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
-		Name: "cccs_graphql_fields_resolved_total", Help: "GraphQL fields resolved (refused requests resolve none).",
-	}, func() float64 { return float64(counters.Fields.Load()) }))
+		Name: "cccs_graphql_root_fields_resolved_total", Help: "GraphQL root fields resolved: an operation's work starts with one (refused requests resolve none).",
+	}, func() float64 { return float64(counters.RootFields.Load()) }))
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "cccs_store_reads_total", Help: "Read transactions of the store.",
 	}, func() float64 { return float64(s.Reads()) }))
@@ -82,7 +82,8 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle(export.Route, reads(heavy(export.Handler(s, log))))
-	mapsHandler := reads(heavy(geo.New(s, log, c.PublicURL)))
+	mapsHandler := reads(heavy(geo.New(s, log, geo.Options{Base: c.PublicURL, MaxAge: c.HTTPMaxAge,
+		CacheBytes: c.MapCacheBytes, CacheEntries: c.MapCacheEntries})))
 	mux.Handle("/geo/", mapsHandler)
 	mux.Handle("/ogc", mapsHandler)
 	mux.Handle("/ogc/", mapsHandler)
@@ -160,7 +161,7 @@ func logRequests(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 		m.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
 		m.duration.WithLabelValues(route).Observe(d.Seconds())
 		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
-			"duration_ms", float64(d.Microseconds())/1000, "operation", info.Operation())
+			"encoding", sw.Header().Get("Content-Encoding"), "duration_ms", float64(d.Microseconds())/1000, "operation", info.Operation())
 	})
 }
 

@@ -52,12 +52,31 @@ if (1, "b1", "cccs") in by:
           f"| | | | | |")
 
 factors = sorted({r["factor"] for r in rows})
+maps = {"geo": "/geo/communes.geojson", "geo-gzip": "/geo/communes.geojson, gzip",
+        "tile": "communes tile z10 (Marseille)"}
+if any((f, m, "cccs") in by for f in factors for m in maps):
+    print("\nmaps: requests per second, medians (the map answers are kept as bytes; raw bytes: the same bytes "
+          "from memory)\n")
+    print("| dataset | answer (bytes), clients | cccs before | cccs | raw bytes | cccs/raw | cccs/before "
+          "| CPU µs/request: before, cccs, raw | raw/cccs CPU |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for f in factors:
+        for m, name in maps.items():
+            if (f, m, "cccs") not in by:
+                continue
+            first = by[(f, m, "cccs")][0]
+            bf, c, raw = (med(f, m, p) for p in ["before", "cccs", "raw"])
+            cpu = [med(f, m, p, "cpu_ms") for p in ["before", "cccs", "raw"]]
+            us = ", ".join(fmt(None if v is None else v * 1000) for v in cpu)
+            print(f"| {f}x | {name} ({first['bytes']:,}), c{first['c']} | {fmt(bf)} | {fmt(c)} | {fmt(raw)} "
+                  f"| {ratio(c, raw)} | {ratio(c, bf)} | {us} | {ratio(cpu[2], cpu[1])} |")
+
 if len(factors) > 1:
     print("\nserver CPU per request (ms), medians, and the ratio to 1x\n")
     print("| shape | peer | " + " | ".join(f"{f}x" for f in factors) + " | " +
           " | ".join(f"{f}x/1x" for f in factors[1:]) + " |")
     print("|---|---|" + "---:|" * (2 * len(factors) - 1))
-    for shape in ["a", "b", "neighborhood", "search", "geo"]:
+    for shape in ["a", "b", "neighborhood", "search", "geo", "geo-gzip", "tile"]:
         for peer in ["before", "cccs", "jit"]:
             vals = [med(f, shape, peer, "cpu_ms") for f in factors]
             if vals[0] is None:

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -48,9 +49,14 @@ const (
 	Text                  // the message as plain text (downloads)
 )
 
-// WriteError answers err with the status of its code, in format f. An
-// internal error is logged with its details and answered "internal error".
+// WriteError answers err with the status of its code, in format f. Work
+// stopped by the request's context (its deadline, or the client gone) is
+// TIMEOUT; any other internal error is logged with its details and answered
+// "internal error".
 func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, f Format, err error) {
+	if domain.ErrorCode(err) == domain.EINTERNAL && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
+		err = domain.Errorf(domain.ETIMEOUT, "the request took longer than this server allows and was stopped: ask for less, or retry")
+	}
 	code := domain.ErrorCode(err)
 	status := Status(code)
 	if status == http.StatusInternalServerError {

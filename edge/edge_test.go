@@ -1,8 +1,10 @@
 package edge
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -27,6 +29,7 @@ func TestWriteErrorFormats(t *testing.T) {
 		{OGC, domain.Errorf(domain.ENOTFOUND, "no such collection"), 404, `{"code":"NOT_FOUND","description":"no such collection"}`},
 		{Text, domain.Errorf(domain.ENOTACCEPTABLE, "no such type"), 406, "no such type"},
 		{OGC, errors.New("disk on fire at /var/secret"), 500, `{"code":"INTERNAL","description":"internal error"}`},
+		{OGC, fmt.Errorf("reading: %w", context.DeadlineExceeded), 503, `{"code":"TIMEOUT","description":"the request took longer than this server allows and was stopped: ask for less, or retry"}`},
 	} {
 		w := httptest.NewRecorder()
 		w.Header().Set("ETag", `W/"1"`)

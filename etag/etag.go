@@ -3,9 +3,12 @@
 package etag
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"hash/fnv"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -16,6 +19,24 @@ func Weak(version uint64, parts ...string) string {
 	hash := fnv.New64a()
 	fmt.Fprint(hash, strings.Join(parts, "\n"))
 	return fmt.Sprintf(`W/"%d-%x"`, version, hash.Sum64())
+}
+
+// Strong returns a strong entity tag for a body: a hash of its bytes, so
+// two representations share one only when they are byte for byte the same.
+func Strong(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
+}
+
+// CacheControl is the Cache-Control of a public answer: shared caches may
+// keep it for maxAge seconds, then revalidate it with its ETag; a request
+// that carries credentials may get an answer of its own, which only its
+// browser keeps.
+func CacheControl(r *http.Request, maxAge int) string {
+	if r.Header.Get("Authorization") != "" || r.Header.Get("Cookie") != "" {
+		return "private, no-cache"
+	}
+	return "public, max-age=" + strconv.Itoa(maxAge)
 }
 
 // NotModified sets tag on the response, with Cache-Control: no-cache (the

@@ -28,7 +28,7 @@ var contentTypes = map[string]string{
 // network.json, COLLECTION.csv and COLLECTION.parquet (relations among the
 // collections), each with an optional ?asOf=DATE and ?kinds=KIND,KIND. It
 // answers 404 for an unknown file or collection, 400 for a bad date or
-// kind, and sets Content-Type, Content-Disposition and an ETag on the data
+// kind (JSON errors with their code), and sets Content-Type, Content-Disposition and an ETag on the data
 // version, so a client that has the file gets 304.
 func Handler(s Reader, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -107,8 +107,10 @@ func fileName(file string, asOf domain.Date) string {
 	return name + "-" + asOf.String() + "." + ext
 }
 
-// httpError answers with the status of err's code and its message; an
-// internal error is logged and answered "internal error".
+// httpError answers with the status of err's code and a JSON body with its
+// message and code, as the other endpoints (and the admission's 503 in
+// front of this one) do; an internal error is logged and answered
+// "internal error".
 func httpError(w http.ResponseWriter, log *slog.Logger, r *http.Request, err error) {
-	edge.WriteError(w, r, log, edge.Text, err)
+	edge.WriteError(w, r, log, edge.GraphQL, err)
 }

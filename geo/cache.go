@@ -1,48 +1,162 @@
 package geo
 
-import "sync"
+import (
+	"context"
+	"errors"
+	"sync"
 
-// byteCache keeps encoded answers (tiles, reprojected outlines) for one data
-// version, within a byte budget, first in first out: a new version empties
-// it, so nothing is ever stale.
-type byteCache[K comparable] struct {
+	lru "github.com/hashicorp/golang-lru/v2/simplelru"
+)
+
+// byteCache keeps encoded things (whole answers, reprojected outlines) for
+// one data version, within a budget of bytes and a count of entries, the
+// least recently used out first: a new version empties it, so nothing is
+// ever stale. An entry above an eighth of the budget is not kept, so one
+// huge answer cannot push everything else out.
+type byteCache[K comparable, V any] struct {
 	mu      sync.Mutex
-	budget  int // bytes; an entry above an eighth of it is not kept
-	version uint64
-	entries map[K][]byte
-	order   []K
+	budget  int         // bytes; 0 keeps nothing
+	weigh   func(V) int // bytes an entry holds
+	version uint64      // of the entries
+	lru     *lru.LRU[K, V]
 	bytes   int
+	flights map[flightKey[K]]*flight[V] // builds under way, for do
 }
 
-func newByteCache[K comparable](budget int) *byteCache[K] {
-	return &byteCache[K]{budget: budget}
+type flightKey[K comparable] struct {
+	version uint64
+	k       K
 }
 
-func (c *byteCache[K]) get(version uint64, k K) ([]byte, bool) {
+// flight is one build of an entry that the requests asking for it at the
+// same time wait for.
+type flight[V any] struct {
+	done  chan struct{}
+	value V
+	err   error
+}
+
+func newByteCache[K comparable, V any](budget, entries int, weigh func(V) int) *byteCache[K, V] {
+	c := &byteCache[K, V]{budget: budget, weigh: weigh, flights: map[flightKey[K]]*flight[V]{}}
+	c.lru, _ = lru.NewLRU(max(entries, 1), func(_ K, v V) { c.bytes -= c.weigh(v) })
+	return c
+}
+
+// maxEntry is the largest entry kept, in bytes.
+func (c *byteCache[K, V]) maxEntry() int { return c.budget / 8 }
+
+// keeps reports whether an entry of n bytes would be kept.
+func (c *byteCache[K, V]) keeps(n int) bool { return c.budget > 0 && n <= c.maxEntry() }
+
+// at empties the cache when the data version has moved on, and reports
+// whether version is the cache's: a request that read an older version
+// neither finds nor keeps anything. Called with mu held.
+func (c *byteCache[K, V]) at(version uint64) bool {
+	if version > c.version {
+		c.version = version
+		c.lru.Purge()
+		c.bytes = 0
+	}
+	return version == c.version
+}
+
+func (c *byteCache[K, V]) get(version uint64, k K) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.version != version {
-		return nil, false
+	if !c.at(version) {
+		var zero V
+		return zero, false
 	}
-	b, ok := c.entries[k]
-	return b, ok
+	return c.lru.Get(k)
 }
 
-func (c *byteCache[K]) put(version uint64, k K, b []byte) {
+func (c *byteCache[K, V]) put(version uint64, k K, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.version != version || c.entries == nil {
-		c.version, c.entries, c.order, c.bytes = version, map[K][]byte{}, nil, 0
-	}
-	if _, ok := c.entries[k]; ok || len(b) > c.budget/8 {
+	c.put1(version, k, v)
+}
+
+// put1 is put with mu held.
+func (c *byteCache[K, V]) put1(version uint64, k K, v V) {
+	n := c.weigh(v)
+	if !c.at(version) || c.lru.Contains(k) || !c.keeps(n) {
 		return
 	}
-	for c.bytes+len(b) > c.budget && len(c.order) > 0 {
-		c.bytes -= len(c.entries[c.order[0]])
-		delete(c.entries, c.order[0])
-		c.order = c.order[1:]
+	for c.bytes+n > c.budget && c.lru.Len() > 0 {
+		c.lru.RemoveOldest()
 	}
-	c.entries[k] = b
-	c.order = append(c.order, k)
-	c.bytes += len(b)
+	c.lru.Add(k, v)
+	c.bytes += n
+}
+
+// errNotKept tells do's waiters that the build made nothing they can share:
+// each builds its own.
+var errNotKept = errors.New("geo: not kept in the cache")
+
+// do returns the entry of k at version, building it when it is missing:
+// one build per key and version at a time, the other requests for it
+// waiting (each within its own deadline) and sharing the result. build
+// reports whether what it returns is complete: an incomplete result (an
+// answer too large to hold, sent as it was made) is neither kept nor
+// shared, and the waiters build their own. A build that failed on its
+// context (its client went away, its deadline passed) does not fail the
+// others: the next one builds.
+func (c *byteCache[K, V]) do(ctx context.Context, version uint64, k K, build func() (v V, complete bool, err error)) (V, error) {
+	for {
+		c.mu.Lock()
+		if c.at(version) {
+			if v, ok := c.lru.Get(k); ok {
+				c.mu.Unlock()
+				return v, nil
+			}
+		}
+		f, waiting := c.flights[flightKey[K]{version, k}]
+		if !waiting {
+			f = &flight[V]{done: make(chan struct{})}
+			c.flights[flightKey[K]{version, k}] = f
+		}
+		c.mu.Unlock()
+		if !waiting {
+			return c.fly(version, k, f, build)
+		}
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			var zero V
+			return zero, ctx.Err()
+		}
+		if f.err == nil {
+			return f.value, nil
+		}
+		if !errors.Is(f.err, errNotKept) && !errors.Is(f.err, context.Canceled) && !errors.Is(f.err, context.DeadlineExceeded) {
+			var zero V
+			return zero, f.err
+		}
+		if errors.Is(f.err, errNotKept) {
+			v, _, err := build()
+			return v, err
+		}
+	}
+}
+
+// fly runs the build of a flight and lands it: kept in the cache, handed to
+// the waiters.
+func (c *byteCache[K, V]) fly(version uint64, k K, f *flight[V], build func() (V, bool, error)) (V, error) {
+	v, complete, err := build()
+	c.mu.Lock()
+	delete(c.flights, flightKey[K]{version, k})
+	switch {
+	case err != nil:
+		f.err = err
+	case complete:
+		if c.budget > 0 {
+			c.put1(version, k, v)
+		}
+		f.value = v
+	default:
+		f.err = errNotKept
+	}
+	c.mu.Unlock()
+	close(f.done)
+	return v, err
 }

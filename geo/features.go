@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -36,11 +37,11 @@ type featureWriter struct {
 	promote  bool     // write Polygons as MultiPolygons (the collection mixes them)
 	keep     []string // properties written; nil: all
 	n        int      // features written
-	outlines *byteCache[outlineKey]
+	outlines *byteCache[outlineKey, []byte]
 	version  uint64 // the data version of the outlines
 }
 
-func (h *handler) newFeatureWriter(w http.ResponseWriter, req prepared) *featureWriter {
+func (h *handler) newFeatureWriter(w io.Writer, req prepared) *featureWriter {
 	p := req.p
 	return &featureWriter{w: bufio.NewWriterSize(w, 64<<10), simplify: p.simplify, crs: p.crs, keep: p.keep,
 		outlines: h.outlines, version: req.version}
@@ -240,18 +241,14 @@ func extent(fs []mapFeature) (store.BBox, bool) {
 	return b, found
 }
 
-// streamFeatures writes the features of the page, then closes the
-// collection. The status line is gone by then: a failure is logged and the
-// truncated body tells the client.
-func (h *handler) streamFeatures(r *http.Request, fw *featureWriter, page []mapFeature) {
-	err := h.eachStored(r.Context(), page, func(f mapFeature, stored []byte) error { return fw.feature(f, stored, nil) })
+// writeFeatures writes the features of the page, then closes the
+// collection.
+func (h *handler) writeFeatures(ctx context.Context, fw *featureWriter, page []mapFeature) error {
+	if err := h.eachStored(ctx, page, func(f mapFeature, stored []byte) error { return fw.feature(f, stored, nil) }); err != nil {
+		return err
+	}
 	fw.raw("]}\n")
-	if err == nil {
-		err = fw.w.Flush()
-	}
-	if err != nil {
-		h.log.ErrorContext(r.Context(), "geo: streaming features", "path", r.URL.Path, "error", err.Error())
-	}
+	return fw.w.Flush()
 }
 
 // eachStored calls fn for each feature in order, with the stored geometry
@@ -309,22 +306,22 @@ func (h *handler) geoJSON(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	matched, err := h.selectFeatures(r.Context(), c, req)
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	pg := page(matched, req.p)
-	w.Header().Set("Content-Type", req.media)
-	fw := h.newFeatureWriter(w, req)
-	fw.raw(`{"type":"FeatureCollection",`)
-	if b, ok := extent(pg); ok {
-		fw.raw(`"bbox":`)
-		fw.bbox(b)
-		fw.raw(",")
-	}
-	fw.raw(`"features":[`)
-	h.streamFeatures(r, fw, pg)
+	h.serve(w, r, req, func(out io.Writer) error {
+		matched, err := h.selectFeatures(r.Context(), c, req)
+		if err != nil {
+			return err
+		}
+		pg := page(matched, req.p)
+		fw := h.newFeatureWriter(out, req)
+		fw.raw(`{"type":"FeatureCollection",`)
+		if b, ok := extent(pg); ok {
+			fw.raw(`"bbox":`)
+			fw.bbox(b)
+			fw.raw(",")
+		}
+		fw.raw(`"features":[`)
+		return h.writeFeatures(r.Context(), fw, pg)
+	})
 }
 
 // selectFeatures runs the query of a request on a collection.
@@ -344,29 +341,30 @@ func (h *handler) items(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.p.limit = min(cmp.Or(req.p.limit, defaultLimit), maxLimit)
-	matched, err := h.selectFeatures(r.Context(), c, req)
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	promote, err := h.promote(r.Context(), c, req.version)
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	pg := page(matched, req.p)
-	w.Header().Set("Content-Type", req.media)
 	w.Header().Set("Content-Crs", "<"+req.p.crs.URI+">")
-	fw := h.newFeatureWriter(w, req)
-	fw.promote = promote
-	fw.raw(`{"type":"FeatureCollection",`)
-	fw.legacyCRS()
-	fw.raw(`"numberMatched":` + strconv.Itoa(len(matched)) +
-		`,"numberReturned":` + strconv.Itoa(len(pg)) +
-		`,"timeStamp":"` + time.Now().UTC().Format(time.RFC3339) + `","links":`)
-	fw.value(itemsLinks(r, c, req.p, req.media, len(matched)))
-	fw.raw(`,"features":[`)
-	h.streamFeatures(r, fw, pg)
+	h.serve(w, r, req, func(out io.Writer) error {
+		matched, err := h.selectFeatures(r.Context(), c, req)
+		if err != nil {
+			return err
+		}
+		promote, err := h.promote(r.Context(), c, req.version)
+		if err != nil {
+			return err
+		}
+		pg := page(matched, req.p)
+		fw := h.newFeatureWriter(out, req)
+		fw.promote = promote
+		fw.raw(`{"type":"FeatureCollection",`)
+		fw.legacyCRS()
+		// timeStamp: when the answer was made (it is then kept for the
+		// data version).
+		fw.raw(`"numberMatched":` + strconv.Itoa(len(matched)) +
+			`,"numberReturned":` + strconv.Itoa(len(pg)) +
+			`,"timeStamp":"` + time.Now().UTC().Format(time.RFC3339) + `","links":`)
+		fw.value(itemsLinks(r, c, req.p, req.media, len(matched)))
+		fw.raw(`,"features":[`)
+		return h.writeFeatures(r.Context(), fw, pg)
+	})
 }
 
 // itemsLinks are self, alternate, next and prev (with the same query) and
@@ -420,38 +418,36 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("featureId")
-	matched, err := h.selectFeatures(r.Context(), c, req)
-	var found []mapFeature
-	for _, f := range matched {
-		if f.id == id {
-			found = append(found, f)
-		}
-	}
-	if err == nil && len(found) == 0 {
-		err = domain.Errorf(domain.ENOTFOUND, "collection %s has no feature %.80q", c.ID, id)
-	}
-	var promote bool
-	if err == nil {
-		promote, err = h.promote(r.Context(), c, req.version)
-	}
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", req.media)
 	w.Header().Set("Content-Crs", "<"+req.p.crs.URI+">")
-	fw := h.newFeatureWriter(w, req)
-	fw.promote = promote
-	err = h.eachStored(r.Context(), found, func(f mapFeature, stored []byte) error {
-		return fw.feature(f, stored, itemLinks(r, c, id, req.media))
+	h.serve(w, r, req, func(out io.Writer) error {
+		matched, err := h.selectFeatures(r.Context(), c, req)
+		if err != nil {
+			return err
+		}
+		var found []mapFeature
+		for _, f := range matched {
+			if f.id == id {
+				found = append(found, f)
+			}
+		}
+		if len(found) == 0 {
+			return domain.Errorf(domain.ENOTFOUND, "collection %s has no feature %.80q", c.ID, id)
+		}
+		promote, err := h.promote(r.Context(), c, req.version)
+		if err != nil {
+			return err
+		}
+		fw := h.newFeatureWriter(out, req)
+		fw.promote = promote
+		err = h.eachStored(r.Context(), found, func(f mapFeature, stored []byte) error {
+			return fw.feature(f, stored, itemLinks(r, c, id, req.media))
+		})
+		if err != nil {
+			return err
+		}
+		fw.raw("\n")
+		return fw.w.Flush()
 	})
-	fw.raw("\n")
-	if err == nil {
-		err = fw.w.Flush()
-	}
-	if err != nil {
-		h.log.ErrorContext(r.Context(), "geo: writing a feature", "path", r.URL.Path, "error", err.Error())
-	}
 }
 
 func itemLinks(r *http.Request, c collection, id, media string) []link {

@@ -4,19 +4,18 @@
 // OpenAPI 3.0, CRS, CQL2 filters) and OGC API - Tiles (Mapbox Vector Tiles)
 // under /ogc. Territories carry what the network says of them as of a date;
 // facilities are points. Features are streamed with the stored geometry
-// bytes written as they are where no reprojection is asked; responses carry
-// a weak ETag on the data version and are gzipped for clients that accept
-// it. See docs/maps.md.
+// bytes written as they are where no reprojection is asked. Every answer is
+// kept as bytes for the data version, identity and gzip, with a strong
+// ETag (answer.go). See docs/maps.md.
 package geo
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
-
-	"github.com/klauspost/compress/gzhttp"
 
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
@@ -92,27 +91,41 @@ type Reader interface {
 type handler struct {
 	s        Reader
 	log      *slog.Logger
+	maxAge   int // Cache-Control max-age of the answers, seconds
 	networks networkCache
-	tiles    *byteCache[tileKey]    // rendered tiles
-	outlines *byteCache[outlineKey] // outlines reprojected or simplified
+	answers  *byteCache[string, answerEntry] // every answer, by canonical request
+	outlines *byteCache[outlineKey, []byte]  // outlines reprojected or simplified
 }
 
-// Byte budgets of the caches of encoded answers.
+// Options configure the maps handler.
+type Options struct {
+	Base         string // the server's public URL, start of the links ("" for links relative to the root)
+	MaxAge       int    // seconds a shared HTTP cache may keep an answer (Cache-Control max-age)
+	CacheBytes   int    // bytes of answers kept for the data version; 0 keeps none
+	CacheEntries int    // answers kept at most; 0 for DefaultCacheEntries
+}
+
+// Defaults of the answer cache, and the byte budget of the outlines.
 const (
-	maxTileCacheBytes    = 32 << 20
+	DefaultCacheBytes    = 64 << 20
+	DefaultCacheEntries  = 4096
 	maxOutlineCacheBytes = 32 << 20
+	maxOutlineEntries    = 65536
 )
 
-func newHandler(s Reader, log *slog.Logger) *handler {
-	return &handler{s: s, log: logger(log),
-		tiles: newByteCache[tileKey](maxTileCacheBytes), outlines: newByteCache[outlineKey](maxOutlineCacheBytes)}
+func newHandler(s Reader, log *slog.Logger, o Options) *handler {
+	return &handler{s: s, log: logger(log), maxAge: o.MaxAge,
+		answers:  newByteCache[string](o.CacheBytes, cmp.Or(o.CacheEntries, DefaultCacheEntries), answerEntry.weight),
+		outlines: newByteCache[outlineKey](maxOutlineCacheBytes, maxOutlineEntries, func(b []byte) int { return len(b) })}
 }
 
-// New returns the handler of /geo/ and /ogc (and everything under it), gzip
-// included. Links start with base, the server's public URL ("" for links
-// relative to the server's root).
-func New(s Reader, log *slog.Logger, base string) http.Handler {
-	h := newHandler(s, log)
+// New returns the handler of /geo/ and /ogc (and everything under it).
+func New(s Reader, log *slog.Logger, o Options) http.Handler {
+	return newHandler(s, log, o).routes(o.Base)
+}
+
+// routes maps the paths to the handler's methods; links start with base.
+func (h *handler) routes(base string) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /geo/{file}", h.geoJSON)
 	mux.HandleFunc("GET /geo/", h.notFound)
@@ -133,5 +146,5 @@ func New(s Reader, log *slog.Logger, base string) http.Handler {
 	mux.HandleFunc("GET /ogc/tileMatrixSets/WebMercatorQuad", h.webMercatorQuad)
 	mux.HandleFunc("GET /ogc/styles/network", h.style)
 	mux.HandleFunc("GET /ogc/", h.notFound)
-	return gzhttp.GzipHandler(withBase(base, mux))
+	return withBase(base, mux)
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -28,9 +29,15 @@ func server(t *testing.T) (*httptest.Server, *store.Store) {
 	s := geostore.WithNetwork(t)
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()
-	srv.Config.Handler = New(s, slog.New(slog.DiscardHandler), srv.URL) // links from configuration
+	srv.Config.Handler = New(s, slog.New(slog.DiscardHandler), cached(srv.URL)) // links from configuration
 	t.Cleanup(srv.Close)
 	return srv, s
+}
+
+// cached are the options of a handler with the default cache and links
+// from base.
+func cached(base string) Options {
+	return Options{Base: base, MaxAge: 60, CacheBytes: DefaultCacheBytes}
 }
 
 // get sends a GET with headers given as name, value pairs.
@@ -155,20 +162,28 @@ func TestGeoJSONImportsBack(t *testing.T) {
 	}
 }
 
-func TestETagAndGzip(t *testing.T) {
+// TestAnswerBytes: an answer is kept as bytes with a strong ETag for each
+// form, gzip when asked (the same bytes once decompressed), Content-Length,
+// HEAD, 304 for the ETag of the form asked, and made again after a write.
+func TestAnswerBytes(t *testing.T) {
 	srv, s := server(t)
 	url := srv.URL + "/geo/communes.geojson"
 	resp, plain := get(t, url)
-	etag := resp.Header.Get("ETag")
-	if !strings.HasPrefix(etag, `W/"`) {
-		t.Fatalf("ETag %q, want a weak one", etag)
+	tag := resp.Header.Get("ETag")
+	if !strings.HasPrefix(tag, `"`) || resp.Header.Get("Content-Length") != strconv.Itoa(len(plain)) ||
+		resp.Header.Get("Content-Encoding") != "" || resp.Header.Get("Cache-Control") != "public, max-age=60" ||
+		resp.Header.Get("Vary") != "Accept, Accept-Encoding" {
+		t.Fatalf("identity: ETag %q, Content-Length %q of %d, headers %v", tag, resp.Header.Get("Content-Length"), len(plain), resp.Header)
 	}
-	if resp, _ := get(t, url, "If-None-Match", etag); resp.StatusCode != http.StatusNotModified {
+	if resp, _ := get(t, url, "If-None-Match", tag); resp.StatusCode != http.StatusNotModified || resp.Header.Get("ETag") != tag {
 		t.Errorf("If-None-Match the ETag: status %d, want 304", resp.StatusCode)
 	}
-	resp, zipped := get(t, url, "Accept-Encoding", "gzip")
-	if resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("ETag") != etag || len(zipped) >= len(plain)/2 {
-		t.Fatalf("gzip: encoding %q, ETag %q, %d bytes of %d", resp.Header.Get("Content-Encoding"), resp.Header.Get("ETag"), len(zipped), len(plain))
+	resp, zipped := get(t, url, "Accept-Encoding", "gzip, deflate, br")
+	gzTag := resp.Header.Get("ETag")
+	if resp.Header.Get("Content-Encoding") != "gzip" || gzTag == tag || !strings.HasPrefix(gzTag, `"`) ||
+		resp.Header.Get("Content-Length") != strconv.Itoa(len(zipped)) || len(zipped) >= len(plain)/2 {
+		t.Fatalf("gzip: encoding %q, ETag %q, Content-Length %q, %d bytes of %d", resp.Header.Get("Content-Encoding"), gzTag,
+			resp.Header.Get("Content-Length"), len(zipped), len(plain))
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(zipped))
 	if err != nil {
@@ -177,13 +192,82 @@ func TestETagAndGzip(t *testing.T) {
 	if unzipped, _ := io.ReadAll(zr); !bytes.Equal(unzipped, plain) {
 		t.Error("the gzipped body differs from the plain one")
 	}
-	// An import moves the data version, so the ETag.
+	if resp, _ := get(t, url, "Accept-Encoding", "gzip", "If-None-Match", gzTag); resp.StatusCode != http.StatusNotModified {
+		t.Errorf("If-None-Match the gzip ETag: status %d, want 304", resp.StatusCode)
+	}
+	if resp, body := get(t, url, "Accept-Encoding", "gzip;q=0.5, identity"); resp.Header.Get("Content-Encoding") != "" || !bytes.Equal(body, plain) {
+		t.Errorf("identity preferred: encoding %q", resp.Header.Get("Content-Encoding"))
+	}
+	if resp, _ := get(t, url, "Authorization", "Bearer x"); resp.Header.Get("Cache-Control") != "private, no-cache" {
+		t.Errorf("with credentials: Cache-Control %q", resp.Header.Get("Cache-Control"))
+	}
+	// HEAD: the headers of GET, no body.
+	head, _ := http.NewRequest(http.MethodHead, url, nil)
+	head.Header.Set("Accept-Encoding", "gzip")
+	hresp, err := http.DefaultClient.Do(head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hbody, _ := io.ReadAll(hresp.Body)
+	hresp.Body.Close()
+	if hresp.StatusCode != 200 || len(hbody) != 0 || hresp.Header.Get("ETag") != gzTag || hresp.Header.Get("Content-Length") != strconv.Itoa(len(zipped)) {
+		t.Errorf("HEAD: %d, %d bytes, ETag %q, Content-Length %q", hresp.StatusCode, len(hbody), hresp.Header.Get("ETag"), hresp.Header.Get("Content-Length"))
+	}
+	// The order and spelling of the parameters make one answer.
+	a, _ := get(t, url+"?asOf=2019&limit=5")
+	b, _ := get(t, url+"?limit=5&asOf=%32019")
+	if a.Header.Get("ETag") != b.Header.Get("ETag") {
+		t.Errorf("the same request spelt two ways: ETags %q and %q", a.Header.Get("ETag"), b.Header.Get("ETag"))
+	}
+	// An import moves the data version: the answer is made again.
 	if _, err := s.ImportLayer(ctx, store.Layer{Kind: "departement", File: store.File{Name: geotest.Departement, Data: geotest.Read(t, geotest.Departement)}}); err != nil {
 		t.Fatal(err)
 	}
-	if resp, _ := get(t, url, "If-None-Match", etag); resp.StatusCode != 200 || resp.Header.Get("ETag") == etag {
-		t.Errorf("after an import: status %d, ETag %q (was %q)", resp.StatusCode, resp.Header.Get("ETag"), etag)
+	if resp, _ := get(t, srv.URL+"/geo/territories.geojson?limit=1", "If-None-Match", tag); resp.StatusCode != 200 {
+		t.Errorf("after an import: status %d", resp.StatusCode)
 	}
+}
+
+// TestLargeAnswerStreamed: an answer above what the cache keeps is sent as
+// it is made, gzip or not, with the same bytes, and never kept.
+func TestLargeAnswerStreamed(t *testing.T) {
+	s := geostore.WithNetwork(t)
+	inner := newHandler(s, slog.New(slog.DiscardHandler), Options{CacheBytes: 8 << 10}) // keeps answers up to 1 kB
+	small := inner.routes("")
+	full := New(s, slog.New(slog.DiscardHandler), cached(""))
+	const path = "/geo/communes.geojson?limit=20"
+	want := serve(t, full, path)
+	for _, enc := range []string{"identity", "gzip"} {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", path, nil)
+		r.Header.Set("Accept-Encoding", enc)
+		small.ServeHTTP(w, r)
+		body := w.Body.Bytes()
+		if enc == "gzip" {
+			zr, err := gzip.NewReader(w.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ = io.ReadAll(zr)
+		}
+		if w.Code != 200 || w.Header().Get("ETag") != "" || w.Header().Get("Content-Length") != "" || !bytes.Equal(body, want) {
+			t.Errorf("%s: status %d, ETag %q, Content-Length %q, same bytes %v", enc, w.Code, w.Header().Get("ETag"), w.Header().Get("Content-Length"), bytes.Equal(body, want))
+		}
+	}
+	if n := inner.answers.lru.Len(); n != 0 {
+		t.Errorf("%d answers kept, want none", n)
+	}
+}
+
+// serve serves a GET through h and returns the body of a 200.
+func serve(t *testing.T, h http.Handler, path string) []byte {
+	t.Helper()
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+	if w.Code != 200 {
+		t.Fatalf("%s: status %d %.200s", path, w.Code, w.Body.Bytes())
+	}
+	return w.Body.Bytes()
 }
 
 func TestOGCLandingConformanceAPI(t *testing.T) {

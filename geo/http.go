@@ -3,6 +3,7 @@ package geo
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -10,7 +11,6 @@ import (
 
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/edge"
-	"github.com/cccs13/cccs-graph/etag"
 )
 
 // Media types.
@@ -119,14 +119,6 @@ func withBase(base string, next http.Handler) http.Handler {
 	})
 }
 
-// notModified sets a weak ETag for the response to r, of media type, data
-// version and the date the answer is as of, and reports whether the client already has it (then it has
-// answered 304).
-func notModified(w http.ResponseWriter, r *http.Request, media string, version uint64, asOf string) bool {
-	w.Header().Add("Vary", "Accept")
-	return etag.NotModified(w, r, etag.Weak(version, baseURL(r), r.URL.Path, r.URL.RawQuery, media, asOf))
-}
-
 // prepared is a request past the steps every resource shares.
 type prepared struct {
 	p       params
@@ -135,8 +127,8 @@ type prepared struct {
 }
 
 // prepare reads the parameters (only the allowed ones), negotiates the media
-// type among offers and sets the ETag. ok is false when it has answered
-// itself: an error, or 304 Not Modified.
+// type among offers and reads the data version. ok is false when it has
+// answered an error.
 func (h *handler) prepare(w http.ResponseWriter, r *http.Request, offers []string, allowed ...string) (req prepared, ok bool) {
 	var err error
 	req.p, err = parseParams(r.URL.Query(), allowed...)
@@ -150,8 +142,7 @@ func (h *handler) prepare(w http.ResponseWriter, r *http.Request, offers []strin
 		h.writeError(w, r, err)
 		return req, false
 	}
-	// An answer as of today changes with the day, not only with the data.
-	return req, !notModified(w, r, req.media, req.version, req.p.when.asOf.String())
+	return req, true
 }
 
 // prepareIn is prepare for a resource of the collection named in the path.
@@ -166,12 +157,12 @@ func (h *handler) prepareIn(w http.ResponseWriter, r *http.Request, offers []str
 	return c, req, ok
 }
 
-// writeJSON answers a small JSON document (landing page, collections, ...).
-func writeJSON(w http.ResponseWriter, media string, v any) {
-	w.Header().Set("Content-Type", media)
+// writeJSON writes a JSON document (landing page, collections, ...), with
+// & < > as they are (links hold queries).
+func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	enc.Encode(v)
+	return enc.Encode(v)
 }
 
 // logger returns l, or one that writes nowhere.

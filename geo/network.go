@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -171,6 +172,7 @@ const maxNesting = 8
 // one it is located in and those enclosing it, the zones it serves, and
 // every territory whose outline holds its point.
 func (nw *network) placeFacilities(ctx context.Context, s Reader, partOf map[string]string) error {
+	holding := map[orb.Point][]store.GeoEntry{} // the outlines that hold a point, asked once per point
 	for _, f := range nw.facilities {
 		in := map[string]bool{}
 		if f.place != nil {
@@ -187,9 +189,13 @@ func (nw *network) placeFacilities(ctx context.Context, s Reader, partOf map[str
 			in[z] = true
 		}
 		if f.point != nil {
-			hits, err := s.GeoSearch(ctx, store.GeoQuery{Point: &store.Point{Lon: f.point[0], Lat: f.point[1]}})
-			if err != nil {
-				return err
+			hits, ok := holding[*f.point]
+			if !ok {
+				var err error
+				if hits, err = s.GeoSearch(ctx, store.GeoQuery{Point: &store.Point{Lon: f.point[0], Lat: f.point[1]}}); err != nil {
+					return err
+				}
+				holding[*f.point] = hits
 			}
 			for _, h := range hits {
 				in[h.ID] = true
@@ -240,40 +246,95 @@ func federationCounts(fs []*facility) (text string, federations int) {
 func label(n *domain.Node) string { return cmp.Or(n.ShortName, n.Name) }
 
 // networkCache keeps the networks of the last dates asked, for one data
-// version: a map is drawn at a handful of dates, tile after tile.
+// version: a map is drawn at a handful of dates, tile after tile. A network
+// is built once per date and version, apart from the requests that asked
+// for it (each waits within its own deadline): on a large dataset a build
+// may take longer than one request may wait, and it still lands for the
+// next one instead of starting over with each request. Builds run one at a
+// time, and a few at most wait for their turn.
 type networkCache struct {
 	mu      sync.Mutex
 	version uint64
 	byDate  map[domain.Date]*network
+	pending map[domain.Date]*networkBuild
 	multi   map[string]bool // territories whose outline is a MultiPolygon
+	turn    sync.Mutex      // held by the build that runs
 }
 
-// maxCachedDates bounds the cache: a network weighs a few hundred kB.
-const maxCachedDates = 16
+// networkBuild is a build under way, which requests wait for.
+type networkBuild struct {
+	done chan struct{}
+	nw   *network
+	err  error
+}
 
-// get returns the network as of asOf at data version, building it when needed.
+// Bounds of the builds: dates kept (a network weighs a few hundred kB at
+// the default dataset), builds waiting at once, time one may take.
+const (
+	maxCachedDates   = 16
+	maxPendingBuilds = 4
+	maxBuildTime     = 2 * time.Minute
+)
+
+// get returns the network as of asOf at data version, building it when
+// needed. Returns UNAVAILABLE when too many builds are under way.
 func (c *networkCache) get(ctx context.Context, s Reader, version uint64, asOf domain.Date) (*network, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.at(version)
+	if version < c.version { // a request that read an older version
+		c.mu.Unlock()
+		return buildNetwork(ctx, s, asOf)
+	}
 	if nw := c.byDate[asOf]; nw != nil {
+		c.mu.Unlock()
 		return nw, nil
 	}
-	nw, err := buildNetwork(ctx, s, asOf)
-	if err != nil {
-		return nil, err
+	b := c.pending[asOf]
+	if b == nil {
+		if len(c.pending) >= maxPendingBuilds {
+			c.mu.Unlock()
+			return nil, domain.Errorf(domain.EUNAVAILABLE, "the maps of %d other dates are being prepared: retry in a few seconds", len(c.pending))
+		}
+		b = &networkBuild{done: make(chan struct{})}
+		c.pending[asOf] = b
+		go c.build(context.WithoutCancel(ctx), s, version, asOf, b)
 	}
-	if len(c.byDate) >= maxCachedDates {
-		clear(c.byDate)
+	c.mu.Unlock()
+	select {
+	case <-b.done:
+		return b.nw, b.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	c.byDate[asOf] = nw
-	return nw, nil
 }
 
-// at empties the cache when the data version has moved. Called with mu held.
+// build builds a network in its turn and keeps it for its version.
+func (c *networkCache) build(ctx context.Context, s Reader, version uint64, asOf domain.Date, b *networkBuild) {
+	c.turn.Lock()
+	defer c.turn.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, maxBuildTime)
+	defer cancel()
+	nw, err := buildNetwork(ctx, s, asOf)
+	c.mu.Lock()
+	if c.pending[asOf] == b {
+		delete(c.pending, asOf)
+	}
+	if err == nil && c.version == version {
+		if len(c.byDate) >= maxCachedDates {
+			clear(c.byDate)
+		}
+		c.byDate[asOf] = nw
+	}
+	b.nw, b.err = nw, err
+	c.mu.Unlock()
+	close(b.done)
+}
+
+// at empties the cache when the data version has moved on. Called with mu
+// held.
 func (c *networkCache) at(version uint64) {
-	if c.version != version || c.byDate == nil {
-		c.version, c.byDate, c.multi = version, map[domain.Date]*network{}, nil
+	if version > c.version || c.byDate == nil {
+		c.version, c.byDate, c.pending, c.multi = version, map[domain.Date]*network{}, map[domain.Date]*networkBuild{}, nil
 	}
 }
 

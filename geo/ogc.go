@@ -2,6 +2,7 @@ package geo
 
 import (
 	_ "embed"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -50,12 +51,13 @@ func (h *handler) serveDoc(w http.ResponseWriter, r *http.Request, offers []stri
 	if !ok {
 		return
 	}
-	doc, err := build(baseURL(r)+"/ogc", req.version)
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, req.media, doc)
+	h.serve(w, r, req, func(out io.Writer) error {
+		doc, err := build(baseURL(r)+"/ogc", req.version)
+		if err != nil {
+			return err
+		}
+		return writeJSON(out, doc)
+	})
 }
 
 // landing serves the landing page: links to the API definition, the
@@ -89,8 +91,10 @@ func (h *handler) api(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	w.Header().Set("Content-Type", req.media)
-	w.Write(openAPI)
+	h.serve(w, r, req, func(out io.Writer) error {
+		_, err := out.Write(openAPI)
+		return err
+	})
 }
 
 // collectionDoc describes a collection; its extent when it has features.
@@ -162,20 +166,21 @@ func (h *handler) collection(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	geometry, err := h.geometryType(r.Context(), c, req.version)
-	if err != nil {
-		h.writeError(w, r, err)
-		return
-	}
-	doc := collectionDoc(baseURL(r)+"/ogc", c, h.s.GeoLayers(r.Context()), geometry)
-	if dt := r.URL.Query().Get("datetime"); dt != "" {
-		for i, l := range doc["links"].([]link) {
-			if l.Rel == "items" {
-				doc["links"].([]link)[i].Href += "&datetime=" + url.QueryEscape(dt)
+	h.serve(w, r, req, func(out io.Writer) error {
+		geometry, err := h.geometryType(r.Context(), c, req.version)
+		if err != nil {
+			return err
+		}
+		doc := collectionDoc(baseURL(r)+"/ogc", c, h.s.GeoLayers(r.Context()), geometry)
+		if dt := r.URL.Query().Get("datetime"); dt != "" {
+			for i, l := range doc["links"].([]link) {
+				if l.Rel == "items" {
+					doc["links"].([]link)[i].Href += "&datetime=" + url.QueryEscape(dt)
+				}
 			}
 		}
-	}
-	writeJSON(w, req.media, doc)
+		return writeJSON(out, doc)
+	})
 }
 
 // queryables serves the JSON Schema of the properties a filter can name

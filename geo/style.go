@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 )
@@ -24,7 +25,7 @@ func (h *handler) style(w http.ResponseWriter, r *http.Request) {
 		return map[string]any{"type": "vector", "tiles": []string{tileURL(base, id, q)}, "minzoom": 0, "maxzoom": maxZoom,
 			"promoteId": "id", "attribution": "cccs-graph ; IGN ADMIN EXPRESS"}
 	}
-	writeJSON(w, req.media, map[string]any{
+	doc := map[string]any{
 		"version": 8,
 		"name":    "Réseau CCCS 13 : partenaires, équipements, zones",
 		"metadata": map[string]any{
@@ -58,5 +59,6 @@ func (h *handler) style(w http.ResponseWriter, r *http.Request) {
 					"circle-stroke-color": "#ffffff", "circle-stroke-width": 1,
 				}},
 		},
-	})
+	}
+	h.serve(w, r, req, func(out io.Writer) error { return writeJSON(out, doc) })
 }

@@ -2,6 +2,7 @@ package geo
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -61,21 +62,13 @@ func (h *handler) tile(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	key := tileKey{c.ID, t, req.p.when.asOf, r.URL.RawQuery}
-	body, cached := h.tiles.get(req.version, key)
-	if !cached {
-		if body, err = h.renderTile(r.Context(), c, t, req); err != nil {
-			h.writeError(w, r, err)
-			return
+	h.serve(w, r, req, func(out io.Writer) error {
+		body, err := h.renderTile(r.Context(), c, t, req)
+		if err == nil {
+			_, err = out.Write(body) // none: 204 No Content
 		}
-		h.tiles.put(req.version, key, body)
-	}
-	if len(body) == 0 {
-		w.WriteHeader(http.StatusNoContent)
-		return
-	}
-	w.Header().Set("Content-Type", mediaMVT)
-	w.Write(body)
+		return err
+	})
 }
 
 // renderTile selects the features that meet the tile (and its buffer) and
@@ -129,14 +122,6 @@ func (h *handler) renderTile(ctx context.Context, c collection, t maptile.Tile, 
 	return mvt.Marshal(layers)
 }
 
-// tileKey identifies a rendered tile at a data version.
-type tileKey struct {
-	collection string
-	tile       maptile.Tile
-	asOf       domain.Date
-	query      string
-}
-
 // tilesets serves GET /ogc/collections/{id}/tiles: the one tileset.
 func (h *handler) tilesets(w http.ResponseWriter, r *http.Request) {
 	c, err := findCollection(r.PathValue("id"))
@@ -188,31 +173,31 @@ func (h *handler) tileJSON(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	base := baseURL(r) + "/ogc"
-	bounds := store.BBox{-180, -85.05, 180, 85.05}
-	if c.Facilities {
-		nw, err := h.networks.get(r.Context(), h.s, req.version, req.p.when.asOf)
-		if err != nil {
-			h.writeError(w, r, err)
-			return
-		}
-		if b, ok := extent(query{c: c, nw: nw, w: req.p.when}.facilities()); ok {
+	h.serve(w, r, req, func(out io.Writer) error {
+		bounds := store.BBox{-180, -85.05, 180, 85.05}
+		if c.Facilities {
+			nw, err := h.networks.get(r.Context(), h.s, req.version, req.p.when.asOf)
+			if err != nil {
+				return err
+			}
+			if b, ok := extent(query{c: c, nw: nw, w: req.p.when}.facilities()); ok {
+				bounds = b
+			}
+		} else if b, ok := extentOf(c, h.s.GeoLayers(r.Context())); ok {
 			bounds = b
 		}
-	} else if b, ok := extentOf(c, h.s.GeoLayers(r.Context())); ok {
-		bounds = b
-	}
-	fields := map[string]string{"id": "String"}
-	for _, d := range c.schema() {
-		fields[d.Name] = map[string]string{"string": "String", "integer": "Number", "boolean": "Boolean"}[d.Type]
-	}
-	tiles := tileURL(base, c.ID, r.URL.Query())
-	writeJSON(w, mediaJSON, map[string]any{
-		"tilejson": "3.0.0", "name": c.ID, "description": c.Description, "scheme": "xyz",
-		"tiles": []string{tiles}, "minzoom": 0, "maxzoom": maxZoom, "bounds": bounds[:],
-		"center":        []float64{(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, 9},
-		"vector_layers": []any{map[string]any{"id": c.ID, "description": c.Title, "fields": fields, "minzoom": 0, "maxzoom": maxZoom}},
-		"attribution":   "cccs-graph ; limites administratives IGN ADMIN EXPRESS",
+		fields := map[string]string{"id": "String"}
+		for _, d := range c.schema() {
+			fields[d.Name] = map[string]string{"string": "String", "integer": "Number", "boolean": "Boolean"}[d.Type]
+		}
+		tiles := tileURL(baseURL(r)+"/ogc", c.ID, r.URL.Query())
+		return writeJSON(out, map[string]any{
+			"tilejson": "3.0.0", "name": c.ID, "description": c.Description, "scheme": "xyz",
+			"tiles": []string{tiles}, "minzoom": 0, "maxzoom": maxZoom, "bounds": bounds[:],
+			"center":        []float64{(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, 9},
+			"vector_layers": []any{map[string]any{"id": c.ID, "description": c.Title, "fields": fields, "minzoom": 0, "maxzoom": maxZoom}},
+			"attribution":   "cccs-graph ; limites administratives IGN ADMIN EXPRESS",
+		})
 	})
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/cccs13/cccs-graph/internal/abuse"
+	"github.com/cccs13/cccs-graph/store"
 )
 
 // answer is a GraphQL answer as a client decodes it.
@@ -66,7 +67,7 @@ func TestAbuse(t *testing.T) {
 			if c.Private {
 				h, count = private, privateCount
 			}
-			reads, fields := s.Reads(), count.Fields.Load()
+			reads, fields := s.Reads(), count.RootFields.Load()
 			w := send(h, c, context.Background())
 			for _, p := range c.Check(w.Code, w.Body.Bytes()) {
 				t.Error(p)
@@ -75,7 +76,7 @@ func TestAbuse(t *testing.T) {
 				if n := s.Reads() - reads; n != 0 {
 					t.Errorf("%d store reads, want none before the refusal", n)
 				}
-				if n := count.Fields.Load() - fields; n != 0 {
+				if n := count.RootFields.Load() - fields; n != 0 {
 					t.Errorf("%d fields resolved, want none before the refusal", n)
 				}
 			}
@@ -114,7 +115,7 @@ func TestDeadlineStopsTheOperation(t *testing.T) {
 	cancelGone()
 	for name, ctx := range map[string]context.Context{"deadline": expired, "client gone": gone} {
 		t.Run(name, func(t *testing.T) {
-			fields := count.Fields.Load()
+			fields := count.RootFields.Load()
 			w := send(h, abuse.Case{Body: abuse.Post(`{ organizations { totalCount } }`, nil)}, ctx)
 			var a answer
 			if err := json.Unmarshal(w.Body.Bytes(), &a); err != nil || len(a.Errors) == 0 {
@@ -123,7 +124,7 @@ func TestDeadlineStopsTheOperation(t *testing.T) {
 			if a.Errors[0].Extensions["code"] != domain.ETIMEOUT {
 				t.Errorf("errors %+v, want %s", a.Errors, domain.ETIMEOUT)
 			}
-			if n := count.Fields.Load() - fields; n > 1 {
+			if n := count.RootFields.Load() - fields; n != 0 {
 				t.Errorf("%d fields resolved after the deadline", n)
 			}
 		})
@@ -204,4 +205,35 @@ func countFields(v any) int {
 		}
 	}
 	return n
+}
+
+// cancelAfterPrime cancels the operation once a page's relations are read
+// ahead: what follows comes from the loaders' cache, in memory.
+type cancelAfterPrime struct {
+	Reader
+	cancel context.CancelFunc
+}
+
+func (r cancelAfterPrime) RelationsWithEnds(ctx context.Context, qs []store.RelQuery, maxEnds int) ([][]*domain.Relation, map[string]*domain.Node, error) {
+	defer r.cancel()
+	return r.Reader.RelationsWithEnds(ctx, qs, maxEnds)
+}
+
+// TestDeadlineStopsBelowTheRoot: a deadline that passes once the root field
+// has read stops the fields that read below it, even from the loaders'
+// cache, with TIMEOUT.
+func TestDeadlineStopsBelowTheRoot(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	h := NewHandler(cancelAfterPrime{defaultDataset(t), cancel}, Options{Limits: DefaultLimits, Logger: slog.New(slog.DiscardHandler)})
+	w := send(h, abuse.Case{Body: abuse.Post(`{ organizations(first: 5) { nodes { id relations { totalCount } } } }`, nil)}, ctx)
+	var a answer
+	if err := json.Unmarshal(w.Body.Bytes(), &a); err != nil || len(a.Errors) == 0 {
+		t.Fatalf("answer %d %q", w.Code, w.Body)
+	}
+	for _, e := range a.Errors {
+		if e.Extensions["code"] != domain.ETIMEOUT {
+			t.Errorf("error %+v, want %s", e, domain.ETIMEOUT)
+		}
+	}
 }

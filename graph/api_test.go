@@ -509,9 +509,13 @@ func TestEventsDatedByAPeriod(t *testing.T) {
 	}
 }
 
-// panicReader panics where a collection is listed.
+// panicReader panics where a collection is listed or paged.
 type panicReader struct{ Reader }
 
 func (panicReader) NodesOfKind(context.Context, domain.Kind) ([]*domain.Node, error) {
+	panic("a resolver's bug")
+}
+
+func (panicReader) OrderedPage(context.Context, store.PageQuery) (store.Page[*domain.Node], bool, error) {
 	panic("a resolver's bug")
 }

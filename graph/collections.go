@@ -25,25 +25,25 @@ func orderTag(order *model.NodeOrder) string {
 	return string(order.Field) + " " + string(order.Direction)
 }
 
-// sortKey returns how nodes are keyed for an order.
+// sortKey returns how nodes are keyed for an order (store.SortCursor).
 func sortKey(order *model.NodeOrder) (func(*domain.Node) store.Cursor, bool) {
-	field, desc := model.NodeOrderFieldName, false
-	if order != nil {
-		field, desc = order.Field, order.Direction == model.OrderDirectionDesc
+	o, desc := storeOrder(order)
+	return store.SortCursor(o, desc), desc
+}
+
+// storeOrder is the store's name of an order, and its direction.
+func storeOrder(order *model.NodeOrder) (store.Order, bool) {
+	if order == nil {
+		return store.ByName, false
 	}
-	switch field {
+	desc := order.Direction == model.OrderDirectionDesc
+	switch order.Field {
 	case model.NodeOrderFieldID:
-		return func(n *domain.Node) store.Cursor { return store.Cursor{ID: n.ID} }, desc
+		return store.ByID, desc
 	case model.NodeOrderFieldDate:
-		return func(n *domain.Node) store.Cursor {
-			d := n.SortDate()
-			if d == "" && !desc {
-				d = "~" // undated nodes come last, whichever the direction
-			}
-			return store.Cursor{Key: d, ID: n.ID}
-		}, desc
+		return store.ByDate, desc
 	}
-	return func(n *domain.Node) store.Cursor { return store.Cursor{Key: store.FoldName(n.Name), ID: n.ID} }, desc
+	return store.ByName, desc
 }
 
 // paginate orders nodes and cuts a page (see cut).
@@ -52,14 +52,19 @@ func paginate(ctx context.Context, nodes []*domain.Node, order *model.NodeOrder,
 	return cut(ctx, l.nodes, l, order, args)
 }
 
-// cut cuts a page out of nodes sorted as l sorts them, and reads the page's
-// relations ahead in one store read (see loaders.Prime).
+// cut cuts a page out of nodes sorted as l sorts them, and primes its
+// relations (see primed).
 func cut(ctx context.Context, nodes []*domain.Node, l *orderedList, order *model.NodeOrder, args store.PageArgs) (*page, error) {
 	args.Order = orderTag(order)
 	p, info, err := model.Cut(nodes, l.key, l.desc, args)
 	if err != nil {
 		return nil, err
 	}
+	return primed(ctx, p, info)
+}
+
+// primed reads a page's relations ahead in one store read (see loaders.Prime).
+func primed(ctx context.Context, p store.Page[*domain.Node], info *model.PageInfo) (*page, error) {
 	ids := make([]string, len(p.Items))
 	for i, n := range p.Items {
 		ids[i] = n.ID
@@ -70,14 +75,29 @@ func cut(ctx context.Context, nodes []*domain.Node, l *orderedList, order *model
 	return &page{Page: p, Info: info}, nil
 }
 
-// list reads a collection: the nodes of a kind that f accepts, ordered (from
-// the lists kept per data version) and paginated.
+// list reads a collection: the nodes of a kind that f accepts, ordered and
+// paginated. With no filter the page is read from the store's ordered
+// index (a seek and k reads), counted only when totalCount is asked; a
+// filter is a predicate on the node, which no index serves: its pages are
+// cut from the lists kept sorted per data version (ordered.go), as are the
+// pages of a view of the past from before the indexes were built.
 func (r *Resolver) list(ctx context.Context, kind domain.Kind, f predicates, order *model.NodeOrder, args store.PageArgs) (*page, error) {
+	args.List = string(kind)
+	if len(f) == 0 {
+		o, desc := storeOrder(order)
+		args.Order = orderTag(order)
+		p, covered, err := r.reader(ctx).OrderedPage(ctx, store.PageQuery{Kind: kind, Order: o, Desc: desc, Args: args, Count: model.Selected(ctx, "totalCount")})
+		if err != nil {
+			return nil, err
+		}
+		if covered {
+			return primed(ctx, p, model.InfoOf(p))
+		}
+	}
 	l, err := r.ordered.list(ctx, r.reader(ctx), kind, order)
 	if err != nil {
 		return nil, err
 	}
-	args.List = string(kind)
 	return cut(ctx, l.kept(f), l, order, args)
 }
 

@@ -40,6 +40,8 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	KnownAt   func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
+	RootField func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -9896,7 +9898,20 @@ func (ec *executionContext) _Agreement_relations(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.RelationConnection
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
@@ -10709,7 +10724,20 @@ func (ec *executionContext) _Amendment_relations(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.RelationConnection
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
@@ -11338,7 +11366,20 @@ func (ec *executionContext) _Article_relations(ctx context.Context, field graphq
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.RelationConnection
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
@@ -11912,7 +11953,20 @@ func (ec *executionContext) _Body_relations(ctx context.Context, field graphql.C
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.RelationConnection
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
@@ -13912,7 +13966,20 @@ func (ec *executionContext) _Event_relations(ctx context.Context, field graphql.
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.RelationConnection
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
@@ -14399,7 +14466,20 @@ func (ec *executionContext) _Facility_relations(ctx context.Context, field graph
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.RelationConnection
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
@@ -15485,7 +15565,20 @@ func (ec *executionContext) _FacilityType_relations(ctx context.Context, field g
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.RelationConnection
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
@@ -15961,7 +16054,20 @@ func (ec *executionContext) _Figure_relations(ctx context.Context, field graphql
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.RelationConnection
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
@@ -16326,7 +16432,20 @@ func (ec *executionContext) _Mutation_createNode(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().CreateNode(ctx, fc.Args["input"].(map[string]any))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.NodePayload
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NodePayload) graphql.Marshaler {
 			return ec.marshalNNodePayload2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodePayload(ctx, selections, v)
 		},
@@ -16370,7 +16489,20 @@ func (ec *executionContext) _Mutation_updateNode(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().UpdateNode(ctx, fc.Args["input"].(map[string]any))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.NodePayload
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NodePayload) graphql.Marshaler {
 			return ec.marshalNNodePayload2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodePayload(ctx, selections, v)
 		},
@@ -16414,7 +16546,20 @@ func (ec *executionContext) _Mutation_deleteNode(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().DeleteNode(ctx, fc.Args["input"].(model.DeleteNodeInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.NodePayload
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NodePayload) graphql.Marshaler {
 			return ec.marshalNNodePayload2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodePayload(ctx, selections, v)
 		},
@@ -16458,7 +16603,20 @@ func (ec *executionContext) _Mutation_addRelation(ctx context.Context, field gra
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().AddRelation(ctx, fc.Args["input"].(model.AddRelationInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.RelationPayload
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationPayload) graphql.Marshaler {
 			return ec.marshalNRelationPayload2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationPayload(ctx, selections, v)
 		},
@@ -16502,7 +16660,20 @@ func (ec *executionContext) _Mutation_updateRelation(ctx context.Context, field 
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().UpdateRelation(ctx, fc.Args["input"].(map[string]any))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.RelationPayload
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationPayload) graphql.Marshaler {
 			return ec.marshalNRelationPayload2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationPayload(ctx, selections, v)
 		},
@@ -16546,7 +16717,20 @@ func (ec *executionContext) _Mutation_endRelation(ctx context.Context, field gra
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().EndRelation(ctx, fc.Args["input"].(model.EndRelationInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.RelationPayload
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationPayload) graphql.Marshaler {
 			return ec.marshalNRelationPayload2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationPayload(ctx, selections, v)
 		},
@@ -16590,7 +16774,20 @@ func (ec *executionContext) _Mutation_deleteRelation(ctx context.Context, field 
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().DeleteRelation(ctx, fc.Args["input"].(model.DeleteRelationInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.RelationPayload
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationPayload) graphql.Marshaler {
 			return ec.marshalNRelationPayload2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationPayload(ctx, selections, v)
 		},
@@ -17013,7 +17210,20 @@ func (ec *executionContext) _Objective_relations(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.RelationConnection
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
@@ -17601,7 +17811,20 @@ func (ec *executionContext) _Organization_relations(ctx context.Context, field g
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.RelationConnection
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
@@ -18422,7 +18645,20 @@ func (ec *executionContext) _Orientation_relations(ctx context.Context, field gr
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.RelationConnection
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
@@ -19056,7 +19292,20 @@ func (ec *executionContext) _Person_relations(ctx context.Context, field graphql
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.RelationConnection
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
@@ -19587,7 +19836,20 @@ func (ec *executionContext) _Programme_relations(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.RelationConnection
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
@@ -19939,7 +20201,27 @@ func (ec *executionContext) _Query_node(ctx context.Context, field graphql.Colle
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal model.Node
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal model.Node
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
 			return ec.marshalONode2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
 		},
@@ -19983,7 +20265,27 @@ func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.Coll
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal []model.Node
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal []model.Node
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
 			return ec.marshalNNode2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
 		},
@@ -20027,7 +20329,27 @@ func (ec *executionContext) _Query_signatories(ctx context.Context, field graphq
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Signatories(ctx, fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Connection[*model.Organization]
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Connection[*model.Organization]
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Organization]) graphql.Marshaler {
 			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
@@ -20071,7 +20393,27 @@ func (ec *executionContext) _Query_organizations(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Organizations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.OrganizationFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Connection[*model.Organization]
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Connection[*model.Organization]
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Organization]) graphql.Marshaler {
 			return ec.marshalNOrganizationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
@@ -20115,7 +20457,27 @@ func (ec *executionContext) _Query_facilities(ctx context.Context, field graphql
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Facilities(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.FacilityFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Connection[*model.Facility]
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Connection[*model.Facility]
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Facility]) graphql.Marshaler {
 			return ec.marshalNFacilityConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
@@ -20159,7 +20521,27 @@ func (ec *executionContext) _Query_facilityTypes(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().FacilityTypes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Connection[*model.FacilityType]
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Connection[*model.FacilityType]
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.FacilityType]) graphql.Marshaler {
 			return ec.marshalNFacilityTypeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
@@ -20203,7 +20585,27 @@ func (ec *executionContext) _Query_territories(ctx context.Context, field graphq
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Territories(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.TerritoryFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Connection[*model.Territory]
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Connection[*model.Territory]
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Territory]) graphql.Marshaler {
 			return ec.marshalNTerritoryConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
@@ -20247,7 +20649,27 @@ func (ec *executionContext) _Query_bodies(ctx context.Context, field graphql.Col
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Bodies(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Connection[*model.Body]
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Connection[*model.Body]
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Body]) graphql.Marshaler {
 			return ec.marshalNBodyConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
@@ -20291,7 +20713,27 @@ func (ec *executionContext) _Query_agreements(ctx context.Context, field graphql
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Agreements(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Connection[*model.Agreement]
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Connection[*model.Agreement]
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Agreement]) graphql.Marshaler {
 			return ec.marshalNAgreementConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
@@ -20335,7 +20777,27 @@ func (ec *executionContext) _Query_amendments(ctx context.Context, field graphql
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Amendments(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Connection[*model.Amendment]
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Connection[*model.Amendment]
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Amendment]) graphql.Marshaler {
 			return ec.marshalNAmendmentConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
@@ -20379,7 +20841,27 @@ func (ec *executionContext) _Query_articles(ctx context.Context, field graphql.C
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Articles(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Connection[*model.Article]
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Connection[*model.Article]
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Article]) graphql.Marshaler {
 			return ec.marshalNArticleConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
@@ -20423,7 +20905,27 @@ func (ec *executionContext) _Query_programmes(ctx context.Context, field graphql
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Programmes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Connection[*model.Programme]
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Connection[*model.Programme]
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Programme]) graphql.Marshaler {
 			return ec.marshalNProgrammeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
@@ -20467,7 +20969,27 @@ func (ec *executionContext) _Query_orientations(ctx context.Context, field graph
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Orientations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.OrientationFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Connection[*model.Orientation]
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Connection[*model.Orientation]
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Orientation]) graphql.Marshaler {
 			return ec.marshalNOrientationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
@@ -20511,7 +21033,27 @@ func (ec *executionContext) _Query_themes(ctx context.Context, field graphql.Col
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Themes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Connection[*model.Theme]
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Connection[*model.Theme]
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Theme]) graphql.Marshaler {
 			return ec.marshalNThemeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
@@ -20555,7 +21097,27 @@ func (ec *executionContext) _Query_objectives(ctx context.Context, field graphql
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Objectives(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Connection[*model.Objective]
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Connection[*model.Objective]
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Objective]) graphql.Marshaler {
 			return ec.marshalNObjectiveConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
@@ -20599,7 +21161,27 @@ func (ec *executionContext) _Query_events(ctx context.Context, field graphql.Col
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Events(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.DatedFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Connection[*model.Event]
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Connection[*model.Event]
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Event]) graphql.Marshaler {
 			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
@@ -20643,7 +21225,27 @@ func (ec *executionContext) _Query_people(ctx context.Context, field graphql.Col
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().People(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Connection[*model.Person]
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Connection[*model.Person]
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Person]) graphql.Marshaler {
 			return ec.marshalNPersonConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
@@ -20687,7 +21289,27 @@ func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.Co
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Sources(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NodeFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Connection[*model.Source]
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Connection[*model.Source]
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Source]) graphql.Marshaler {
 			return ec.marshalNSourceConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
@@ -20731,7 +21353,20 @@ func (ec *executionContext) _Query_diff(ctx context.Context, field graphql.Colle
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Diff(ctx, fc.Args["from"].(domain.Date), fc.Args["to"].(domain.Date), fc.Args["kinds"].([]model.RelationKind))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Diff
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Diff) graphql.Marshaler {
 			return ec.marshalNDiff2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐDiff(ctx, selections, v)
 		},
@@ -20775,7 +21410,20 @@ func (ec *executionContext) _Query_centrality(ctx context.Context, field graphql
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Centrality(ctx, fc.Args["measure"].(model.CentralityMeasure), fc.Args["asOf"].(*domain.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["nodeKinds"].([]model.NodeKind), fc.Args["ids"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal []*model.CentralityScore
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.CentralityScore) graphql.Marshaler {
 			return ec.marshalNCentralityScore2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityScoreᚄ(ctx, selections, v)
 		},
@@ -20819,7 +21467,20 @@ func (ec *executionContext) _Query_centralityChange(ctx context.Context, field g
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().CentralityChange(ctx, fc.Args["measure"].(model.CentralityMeasure), fc.Args["from"].(domain.Date), fc.Args["to"].(domain.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["nodeKinds"].([]model.NodeKind), fc.Args["ids"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal []*model.CentralityChange
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.CentralityChange) graphql.Marshaler {
 			return ec.marshalNCentralityChange2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityChangeᚄ(ctx, selections, v)
 		},
@@ -20863,7 +21524,20 @@ func (ec *executionContext) _Query_communities(ctx context.Context, field graphq
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Communities(ctx, fc.Args["asOf"].(*domain.Date), fc.Args["kinds"].([]model.RelationKind))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.CommunityPartition
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommunityPartition) graphql.Marshaler {
 			return ec.marshalNCommunityPartition2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunityPartition(ctx, selections, v)
 		},
@@ -20907,7 +21581,20 @@ func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.Co
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Changes(ctx, fc.Args["since"].(*time.Time), fc.Args["until"].(*time.Time), fc.Args["actor"].(*string), fc.Args["kinds"].([]model.NodeKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Connection[*model.Change]
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Change]) graphql.Marshaler {
 			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
@@ -20951,7 +21638,27 @@ func (ec *executionContext) _Query_figures(ctx context.Context, field graphql.Co
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Figures(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.FigureFilter), fc.Args["orderBy"].(*model.NodeOrder), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Connection[*model.Figure]
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Connection[*model.Figure]
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Figure]) graphql.Marshaler {
 			return ec.marshalNFigureConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
@@ -20995,7 +21702,20 @@ func (ec *executionContext) _Query_facilityCoverage(ctx context.Context, field g
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().FacilityCoverage(ctx, fc.Args["asOf"].(*domain.Date), fc.Args["kinds"].([]model.TerritoryKind), fc.Args["signatory"].(*bool))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal []*model.TerritoryCoverage
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.TerritoryCoverage) graphql.Marshaler {
 			return ec.marshalNTerritoryCoverage2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryCoverageᚄ(ctx, selections, v)
 		},
@@ -21039,7 +21759,27 @@ func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graph
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["direction"].(*model.Direction), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Subgraph
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Subgraph
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
 			return ec.marshalNSubgraph2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSubgraph(ctx, selections, v)
 		},
@@ -21083,7 +21823,27 @@ func (ec *executionContext) _Query_shortestPath(ctx context.Context, field graph
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["maxDepth"].(*int), fc.Args["direction"].(*model.Direction), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.Path
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, nil, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Path
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Path) graphql.Marshaler {
 			return ec.marshalOPath2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPath(ctx, selections, v)
 		},
@@ -21127,7 +21887,20 @@ func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.C
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*domain.Date), fc.Args["to"].(*domain.Date), fc.Args["kinds"].([]model.RelationKind), fc.Args["events"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.TimelineConnection
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TimelineConnection) graphql.Marshaler {
 			return ec.marshalNTimelineConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTimelineConnection(ctx, selections, v)
 		},
@@ -21171,7 +21944,20 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["kinds"].([]model.NodeKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.SearchConnection
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
 			return ec.marshalNSearchConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSearchConnection(ctx, selections, v)
 		},
@@ -21215,7 +22001,20 @@ func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.Coll
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Stats(ctx, fc.Args["asOf"].(*domain.Date))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.RootField == nil {
+					var zeroVal *model.Stats
+					return zeroVal, errors.New("directive rootField is not implemented")
+				}
+				return ec.Directives.RootField(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Stats) graphql.Marshaler {
 			return ec.marshalNStats2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐStats(ctx, selections, v)
 		},
@@ -22638,7 +23437,20 @@ func (ec *executionContext) _Source_relations(ctx context.Context, field graphql
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.RelationConnection
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
@@ -23525,7 +24337,20 @@ func (ec *executionContext) _Territory_relations(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.RelationConnection
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},
@@ -24458,7 +25283,20 @@ func (ec *executionContext) _Theme_relations(ctx context.Context, field graphql.
 			fc := graphql.GetFieldContext(ctx)
 			return obj.Relations(ctx, fc.Args["direction"].(*model.Direction), fc.Args["kinds"].([]model.RelationKind), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.KnownAt == nil {
+					var zeroVal *model.RelationConnection
+					return zeroVal, errors.New("directive knownAt is not implemented")
+				}
+				return ec.Directives.KnownAt(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
 		},

@@ -56,7 +56,7 @@ type Options struct {
 // Counters count the work the handler does, for metrics and for the tests
 // that prove a refused request ran nothing.
 type Counters struct {
-	Fields atomic.Int64 // fields resolved
+	RootFields atomic.Int64 // root fields resolved: each operation's work starts with one
 }
 
 // DefaultMaxBody is the request body limit when Options gives none.
@@ -76,11 +76,17 @@ func NewHandler(s Reader, opts Options) http.Handler {
 
 func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 	resolvers.Analysis = analysis.New(s, cmp.Or(opts.Limits.Analysis, analysis.DefaultLimits))
-	es := NewExecutableSchema(Config{Resolvers: resolvers})
+	// No AroundFields: a field middleware runs around every field of every
+	// answer. The generated code calls these around their own fields only
+	// (internal/generate/fieldhooks).
+	es := NewExecutableSchema(Config{Resolvers: resolvers, Directives: DirectiveRoot{
+		RootField: beforeRootField(opts.Counters),
+		KnownAt:   knownAt(s, opts.At),
+	}})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(getTransport{}) // graph/answer.go
+	srv.AddTransport(postTransport{})
 	queries := newQueryCache(opts.QueryCacheBytes)
 	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(opts.Limits.Tokens)
@@ -95,16 +101,8 @@ func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 		srv.Use(noIntrospection{})
 	}
 	srv.Use(enumVariables{es.Schema()})
-	if c := opts.Counters; c != nil {
-		srv.AroundFields(func(ctx context.Context, next graphql.Resolver) (any, error) {
-			c.Fields.Add(1)
-			return next(ctx)
-		})
-	}
-	srv.AroundFields(stopAtDeadline)
 	srv.AroundOperations(answerWhenStopped)
 	srv.AroundResponses(boundAnswer(opts.Limits))
-	srv.AroundFields(knownAt(s, opts.At))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if op := graphql.GetOperationContext(ctx).Operation; op != nil {
 			markOperation(ctx, op)

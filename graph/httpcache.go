@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"strconv"
 	"sync"
 
 	"github.com/cccs13/cccs-graph/domain"
@@ -62,12 +61,7 @@ func (c *httpCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // cacheControl is public for anonymous requests; one that carries
 // credentials may get an answer of its own, which only its browser keeps.
-func (c *httpCache) cacheControl(r *http.Request) string {
-	if r.Header.Get("Authorization") != "" || r.Header.Get("Cookie") != "" {
-		return "private, no-cache"
-	}
-	return "public, max-age=" + strconv.Itoa(c.maxAge)
-}
+func (c *httpCache) cacheControl(r *http.Request) string { return etag.CacheControl(r, c.maxAge) }
 
 // tag names the answer a GET request would get now.
 func (c *httpCache) tag(r *http.Request) (string, bool) {

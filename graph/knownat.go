@@ -30,9 +30,10 @@ func (r *Resolver) reader(ctx context.Context) Reader {
 
 // knownAt gives a field with a knownAt argument, and everything under it,
 // the graph as it stood at that instant: the version published last by
-// then (Recorded.VersionAt), read through at.
-func knownAt(s Reader, at func(uint64) Reader) graphql.FieldMiddleware {
-	return func(ctx context.Context, next graphql.Resolver) (any, error) {
+// then (Recorded.VersionAt), read through at. It is the @knownAt hook: the
+// generated code calls it around those fields only (internal/generate/fieldhooks).
+func knownAt(s Reader, at func(uint64) Reader) func(ctx context.Context, obj any, next graphql.Resolver) (any, error) {
+	return func(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		if fc == nil || fc.Args == nil || at == nil {
 			return next(ctx)

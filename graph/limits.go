@@ -176,14 +176,22 @@ func (c *queryCache) Bytes() int {
 	return c.bytes
 }
 
-// stopAtDeadline refuses to resolve a field once the operation's context is
-// done (its deadline passed, or the client went away): the rest of the
-// answer is not computed.
-func stopAtDeadline(ctx context.Context, next graphql.Resolver) (any, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, deadlineError(err)
+// beforeRootField runs before each root field (the @rootField hook): it
+// refuses to resolve it once the operation's context is done
+// (its deadline passed, or the client went away), and counts it. Below the root fields,
+// every read looks at the context: the loaders before they answer, the store
+// at the start of each call and every 256 steps of a scan or walk; what
+// resolves in memory is bounded by the cost and answer limits.
+func beforeRootField(c *Counters) func(ctx context.Context, obj any, next graphql.Resolver) (any, error) {
+	return func(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, deadlineError(err)
+		}
+		if c != nil {
+			c.RootFields.Add(1)
+		}
+		return next(ctx)
 	}
-	return next(ctx)
 }
 
 // deadlineError is the coded error of an operation stopped by its context.

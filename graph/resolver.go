@@ -1,7 +1,7 @@
 // Package graph is the GraphQL layer: schema, resolvers and the HTTP handler.
 package graph
 
-//go:generate go tool gqlgen generate
+//go:generate go run ../internal/generate
 
 import "github.com/cccs13/cccs-graph/analysis"
 

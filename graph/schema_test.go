@@ -195,3 +195,20 @@ func TestBreakingChangesAreFound(t *testing.T) {
 		t.Errorf("a schema breaks itself: %v", got)
 	}
 }
+
+// The directives of internal/generate/fieldhooks hook fields in the
+// generated code only: the published schema has none of them.
+func TestFieldHooksAreNotPublished(t *testing.T) {
+	var resp struct {
+		Schema struct{ Directives []struct{ Name string } } `json:"__schema"`
+	}
+	query(t, newClient(defaultDataset(t)), `{ __schema { directives { name } } }`, &resp)
+	for _, d := range resp.Schema.Directives {
+		if d.Name == "rootField" || d.Name == "knownAt" {
+			t.Errorf("introspection lists @%s", d.Name)
+		}
+	}
+	if bytes.Contains(SDL(), []byte("@rootField")) || bytes.Contains(SDL(), []byte("@knownAt")) {
+		t.Error("/schema.graphql has a field hook")
+	}
+}

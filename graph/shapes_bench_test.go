@@ -94,23 +94,10 @@ func scaledStore(b *testing.B, factor int) *store.Store {
 	if factor == 1 {
 		return defaultDataset(b)
 	}
-	ds, err := synth.Default(factor)
-	if err != nil {
-		b.Fatal(err)
-	}
-	files, err := synth.Chunks(ds, 2000)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := store.Open("", nil)
+	s, err := synth.Open(ctx, factor)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
-	for _, f := range files {
-		if _, err := s.Import(ctx, f); err != nil {
-			b.Fatal(err)
-		}
-	}
 	return s
 }

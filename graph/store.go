@@ -24,6 +24,10 @@ type (
 		Node(ctx context.Context, id string) (*domain.Node, error)
 		// NodesOfKind lists a kind in id order; EBADINPUT for an unknown kind.
 		NodesOfKind(ctx context.Context, kind domain.Kind) ([]*domain.Node, error)
+		// OrderedPage reads a page of a kind in an order from an index, and
+		// false when no index covers the version read; EBADINPUT for an
+		// unknown kind or a bad cursor.
+		OrderedPage(ctx context.Context, q store.PageQuery) (store.Page[*domain.Node], bool, error)
 	}
 	// Searcher finds nodes by name.
 	Searcher interface {

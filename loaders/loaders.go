@@ -6,6 +6,7 @@ package loaders
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -27,15 +28,19 @@ type Reader interface {
 	Nodes(ctx context.Context, ids []string) ([]*domain.Node, error)
 	Relations(ctx context.Context, qs []store.RelQuery) ([][]*domain.Relation, error)
 	RelationsWithEnds(ctx context.Context, qs []store.RelQuery, maxEnds int) ([][]*domain.Relation, map[string]*domain.Node, error)
+	RelationPages(ctx context.Context, qs []store.RelPageQuery, maxEnds int) ([]store.Page[*domain.Relation], map[string]*domain.Node, bool, error)
 	Geometries(ctx context.Context, ids []string) ([]*store.Geometry, error)
 }
 
 // Loaders are created per operation, so nothing is cached across requests
-// or across the operations of a long-lived connection.
+// or across the operations of a long-lived connection. Each answers the
+// context's error once it is done, even from its cache: the fields below
+// the root stop at the deadline where they read (graph/limits.go).
 type Loaders struct {
 	store      Reader
 	nodes      *dataloadgen.Loader[string, *domain.Node]
 	relations  *dataloadgen.Loader[relKey, []*domain.Relation]
+	relPages   *dataloadgen.Loader[relPageKey, *relPage]
 	geometries *dataloadgen.Loader[string, *store.Geometry]
 }
 
@@ -48,7 +53,97 @@ var Wait = 100 * time.Microsecond
 func New(s Reader) *Loaders {
 	l := &Loaders{store: s, nodes: byID(s.Nodes), geometries: byID(s.Geometries)}
 	l.relations = dataloadgen.NewMappedLoader(l.readRelations, dataloadgen.WithWait(Wait))
+	l.relPages = dataloadgen.NewMappedLoader(l.readRelationPages, dataloadgen.WithWait(Wait))
 	return l
+}
+
+// relPageKey asks for one page of a node's relations (store.RelPageQuery
+// in a comparable form).
+type relPageKey struct {
+	id       string
+	dir      domain.Direction
+	kinds    string // the kinds, each followed by a comma
+	asOf     domain.Date
+	first    int
+	after    string
+	hasAfter bool
+	order    string
+	count    bool
+}
+
+// relPage is a page of relations, or none when the store's relation order
+// does not cover the version read.
+type relPage struct {
+	page    store.Page[*domain.Relation]
+	covered bool
+}
+
+func pageKey(q store.RelPageQuery) relPageKey {
+	k := relPageKey{id: q.ID, dir: q.Dir, asOf: q.AsOf, first: -1, order: q.Args.Order, count: q.Count}
+	for _, kind := range q.Kinds {
+		k.kinds += string(kind) + ","
+	}
+	if q.Args.First != nil {
+		k.first = *q.Args.First
+	}
+	if q.Args.After != nil {
+		k.after, k.hasAfter = *q.Args.After, true
+	}
+	return k
+}
+
+func (k relPageKey) query() store.RelPageQuery {
+	q := store.RelPageQuery{ID: k.id, Dir: k.dir, AsOf: k.asOf, Count: k.count, Args: store.PageArgs{Order: k.order}}
+	for _, kind := range strings.Split(strings.TrimSuffix(k.kinds, ","), ",") {
+		if kind != "" {
+			q.Kinds = append(q.Kinds, domain.RelKind(kind))
+		}
+	}
+	if k.first >= 0 {
+		first := k.first
+		q.Args.First = &first
+	}
+	if k.hasAfter {
+		after := k.after
+		q.Args.After = &after
+	}
+	return q
+}
+
+// readRelationPages reads a batch of relation pages with the nodes at
+// their ends in one store read, and primes the node loader with those.
+func (l *Loaders) readRelationPages(ctx context.Context, keys []relPageKey) (map[relPageKey]*relPage, error) {
+	qs := make([]store.RelPageQuery, len(keys))
+	for i, k := range keys {
+		qs[i] = k.query()
+	}
+	pages, ends, covered, err := l.store.RelationPages(ctx, qs, primeEnds)
+	if err != nil {
+		return nil, err
+	}
+	for id, n := range ends {
+		l.nodes.Prime(id, n)
+	}
+	m := make(map[relPageKey]*relPage, len(keys))
+	for i, k := range keys {
+		m[k] = &relPage{covered: covered}
+		if covered {
+			m[k].page = pages[i]
+		}
+	}
+	return m, nil
+}
+
+// RelationPage reads one page of a node's relations in cursor order
+// (store.RelationPages), batched with the other pages of the operation's
+// level; false when the store cannot read it so (the caller sorts the
+// node's relations). The caller checks the cursor first (PageArgs.Check).
+func (l *Loaders) RelationPage(ctx context.Context, q store.RelPageQuery) (store.Page[*domain.Relation], bool, error) {
+	p, err := l.relPages.Load(ctx, pageKey(q))
+	if err != nil {
+		return store.Page[*domain.Relation]{}, false, err
+	}
+	return p.page, p.covered, nil
 }
 
 // readRelations reads a batch of relation lists with the nodes at their ends
@@ -107,6 +202,9 @@ func For(ctx context.Context) *Loaders {
 
 // Node returns the node with id, nil if there is none.
 func (l *Loaders) Node(ctx context.Context, id string) (*domain.Node, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	n, err := l.nodes.Load(ctx, id)
 	if isMissing(err) {
 		return nil, nil
@@ -116,6 +214,9 @@ func (l *Loaders) Node(ctx context.Context, id string) (*domain.Node, error) {
 
 // Nodes returns the nodes with these ids in order, nil where unknown.
 func (l *Loaders) Nodes(ctx context.Context, ids []string) ([]*domain.Node, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	nodes, err := l.nodes.LoadAll(ctx, ids)
 	var errs dataloadgen.ErrorSlice
 	if errors.As(err, &errs) {
@@ -132,17 +233,23 @@ func (l *Loaders) Nodes(ctx context.Context, ids []string) ([]*domain.Node, erro
 // isMissing reports whether a loader found no value for a key.
 func isMissing(err error) bool { return errors.Is(err, dataloadgen.ErrNotFound) }
 
-// primeEnds caps the related nodes read ahead for one page.
-const primeEnds = 2000
+// primeEnds caps the related nodes read ahead for one page, and
+// primeRelations the relations of one node: a node with more (a commune
+// with a hundred centres) is not primed, its fields read what they need.
+const (
+	primeEnds      = 2000
+	primeRelations = 200
+)
 
-// Prime reads every relation of the given nodes, and the nodes at their other
-// ends, in one store read, and fills the caches: the fields of a page of
-// nodes then find their related objects at once, with no batch to wait for,
-// and the store reads of a page do not grow with its length.
+// Prime reads the relations of the given nodes (up to primeRelations a
+// node: one with more is left to the fields that ask), and the nodes at
+// their other ends, in one store read, and fills the caches: the fields of
+// a page of nodes then find their related objects at once, with no batch
+// to wait for, and the store reads of a page do not grow with its length.
 func (l *Loaders) Prime(ctx context.Context, ids []string) error {
 	qs := make([]store.RelQuery, len(ids))
 	for i, id := range ids {
-		qs[i] = store.RelQuery{ID: id, Dir: domain.Both}
+		qs[i] = store.RelQuery{ID: id, Dir: domain.Both, Limit: primeRelations}
 	}
 	rels, ends, err := l.store.RelationsWithEnds(ctx, qs, primeEnds)
 	if err != nil {
@@ -152,6 +259,9 @@ func (l *Loaders) Prime(ctx context.Context, ids []string) error {
 		l.nodes.Prime(id, n)
 	}
 	for i, id := range ids {
+		if len(rels[i]) > primeRelations {
+			continue // more than a page's worth: read when asked
+		}
 		out, in := []*domain.Relation{}, []*domain.Relation{}
 		for _, r := range rels[i] {
 			if r.From == id {
@@ -177,6 +287,9 @@ func (l *Loaders) PrimeNodes(nodes []*domain.Node) {
 // Relations returns id's relations in a direction (Out or In), of one kind
 // or of every kind when kind is "", at any time.
 func (l *Loaders) Relations(ctx context.Context, id string, dir domain.Direction, kind domain.RelKind) ([]*domain.Relation, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	rels, err := l.relations.Load(ctx, relKey{id, dir})
 	if isMissing(err) || err != nil || kind == "" {
 		return rels, ignoreMissing(err)
@@ -199,6 +312,9 @@ func ignoreMissing(err error) error {
 
 // Geometry returns the geometry of territory id, nil if it has none.
 func (l *Loaders) Geometry(ctx context.Context, id string) (*store.Geometry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	g, err := l.geometries.Load(ctx, id)
 	if isMissing(err) {
 		return nil, nil

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -292,7 +293,9 @@ func (s *Store) Restore(ctx context.Context, r io.ReadSeeker) error {
 	// store has the history, and its published version is the backup's.
 	wb := s.db.NewManagedWriteBatch()
 	defer wb.Cancel()
+	ordered := false // whether the backup has ordered indexes
 	if err := readRecords(br, h, func(rec backupRecord) error {
+		ordered = ordered || bytes.Equal(rec.key, orderVersionKey)
 		if rec.deleted {
 			return wb.DeleteAt(rec.key, rec.version)
 		}
@@ -306,9 +309,13 @@ func (s *Store) Restore(ctx context.Context, r io.ReadSeeker) error {
 	if err := s.recover(); err != nil {
 		return err
 	}
-	// Index again: the spatial index lives in memory, and the search index
-	// is rebuilt if the backup was written with other rules.
+	// Index again: the spatial index lives in memory, and the search and
+	// ordered indexes are built if the backup was written without them or
+	// with other rules.
 	if err := s.ensureSearchIndex(ctx); err != nil {
+		return err
+	}
+	if err := s.ensureOrderIndex(ctx, !ordered); err != nil {
 		return err
 	}
 	return s.rebuildGeoIndex(context.WithoutCancel(ctx))

@@ -509,6 +509,9 @@ func deleteRelation(txn *badger.Txn, l *changeLog, r *domain.Relation) error {
 	if err := txn.Delete(in); err != nil {
 		return err
 	}
+	if err := deleteRelOrder(txn, r); err != nil {
+		return err
+	}
 	var from, to domain.Node
 	getNode(txn, r.From, &from)
 	getNode(txn, r.To, &to)

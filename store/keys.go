@@ -19,10 +19,25 @@ const (
 	pKindIndex byte = 0x11 // pKindIndex kind id -> empty
 	pCodeIndex byte = 0x12 // pCodeIndex kind lp(code) id -> empty: natural keys (INSEE codes, ...)
 
+	// 0x13-0x1F: the ordered indexes of the collections (order.go). Each
+	// entry is the position of a node in one order: the cursor's sort key,
+	// escaped and terminated (ordered), then the id, so that byte order is
+	// the order of the pages and a page is a seek and k reads. The id order
+	// is pKindIndex itself.
+	pOrderVersion  byte = 0x13 // pOrderVersion -> be32(orderIndexVersion): the ordered indexes are complete at this version
+	pOrderName     byte = 0x14 // pOrderName kind ordered(fold(name)) id -> empty
+	pOrderDateAsc  byte = 0x15 // pOrderDateAsc kind ordered(sort date, "~" when none) id -> empty
+	pOrderDateDesc byte = 0x16 // pOrderDateDesc kind ordered(sort date, "" when none) id -> empty: read backwards
+
 	// A relation is identified by (from, kind, to, validFrom, onBehalfOf): one
 	// person may sign the same document on behalf of two organizations.
 	pEdgeOut byte = 0x20 // pEdgeOut lp(from) relkind lp(to) date(validFrom) lp(onBehalfOf) -> relation value
 	pEdgeIn  byte = 0x21 // pEdgeIn lp(to) relkind lp(from) date(validFrom) lp(onBehalfOf) -> relation value
+	// A node's relations in the order of their cursors (RelationCursor), so
+	// that a page of them is a seek and k reads (relpage.go). The last byte
+	// is the list the entry stands in (0 out, 1 in): a relation of a node
+	// to itself is in both.
+	pRelOrder byte = 0x22 // pRelOrder lp(node) ordered(cursor key) ordered(cursor id) list -> out-edge key
 
 	// 0x30-0x3F: search index (postings.go). A token is written raw and ends
 	// with a zero byte (tokens are letters and digits); a posting list is
@@ -55,6 +70,7 @@ var (
 	metaKey          = []byte{pMeta}
 	dataVersionKey   = []byte{pDataVersion}
 	searchVersionKey = []byte{pSearchVersion}
+	orderVersionKey  = []byte{pOrderVersion}
 )
 
 // keyWriter appends key parts: integers big-endian, variable parts length-prefixed,
@@ -67,6 +83,42 @@ func (k keyWriter) byte1(b byte) keyWriter { return append(k, b) }
 func (k keyWriter) lp(s string) keyWriter {
 	k = binary.BigEndian.AppendUint16(k, uint16(len(s)))
 	return append(k, s...)
+}
+
+// ordered appends a string so that the byte order of what follows is the
+// order of the strings, then of what comes after: every zero byte escaped
+// as 0x00 0xFF, then the terminator 0x00 0x01, which sorts before both an
+// escaped zero and any other byte (a string before its extensions).
+func (k keyWriter) ordered(s string) keyWriter {
+	for i := range len(s) {
+		if s[i] == 0 {
+			k = append(k, 0, 0xFF)
+		} else {
+			k = append(k, s[i])
+		}
+	}
+	return append(k, 0, 1)
+}
+
+// readOrdered inverts keyWriter.ordered: the string, and what follows it.
+func readOrdered(b []byte) (string, []byte, error) {
+	var s []byte
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] != 0 {
+			s = append(s, b[i])
+			continue
+		}
+		switch b[i+1] {
+		case 1:
+			return string(s), b[i+2:], nil
+		case 0xFF:
+			s = append(s, 0)
+			i++
+		default:
+			return "", nil, fmt.Errorf("bad escape 0x00 0x%02x", b[i+1])
+		}
+	}
+	return "", nil, fmt.Errorf("ordered string without its terminator")
 }
 
 // raw appends a string with no prefix: only ever as a key's last part.
@@ -85,6 +137,14 @@ func geometryKey(id string) []byte { return keyWriter{pGeometry}.raw(id) }
 func kindPrefix(kc byte) []byte { return keyWriter{pKindIndex}.byte1(kc) }
 
 func kindKey(kc byte, id string) []byte { return keyWriter(kindPrefix(kc)).raw(id) }
+
+// orderPrefix is the prefix of one kind's entries in an ordered index.
+func orderPrefix(p, kc byte) []byte { return keyWriter{p}.byte1(kc) }
+
+// orderKey is a node's entry in an ordered index: its cursor in that order.
+func orderKey(p, kc byte, c Cursor) []byte {
+	return keyWriter(orderPrefix(p, kc)).ordered(c.Key).raw(c.ID)
+}
 
 func codePrefix(kc byte, code string) []byte { return keyWriter{pCodeIndex}.byte1(kc).lp(code) }
 
@@ -111,14 +171,31 @@ func edgeKeys(r *domain.Relation) (out, in []byte) {
 	return out, in
 }
 
+// relOrderPrefix is the prefix of a node's entries in the relation order.
+func relOrderPrefix(id string) []byte { return keyWriter{pRelOrder}.lp(id) }
+
+// relOrderPos is the position of a cursor among a node's relations: its
+// entries (one per list it stands in) come right after it.
+func relOrderPos(id string, c Cursor) []byte {
+	return keyWriter(relOrderPrefix(id)).ordered(c.Key).ordered(c.ID)
+}
+
+// relOrderKeys returns a relation's entries in the relation order: one in
+// its From's list (out), one in its To's (in).
+func relOrderKeys(r *domain.Relation) (out, in []byte) {
+	out = keyWriter(relOrderPos(r.From, RelationCursor(r.From, r))).byte1(0)
+	in = keyWriter(relOrderPos(r.To, RelationCursor(r.To, r))).byte1(1)
+	return out, in
+}
+
 // Key is a parsed key, for tests and diagnostics.
 type Key struct {
 	Prefix    byte
 	Kind      byte
 	ID        string // node id; for edges, the node the key belongs to
-	Other     string // edges: the node at the other end; code index: the code; search: the token
+	Other     string // edges: the node at the other end; code index: the code; search: the token; ordered indexes: the sort key
 	ValidFrom domain.Date
-	Qualifier string // edges: the onBehalfOf part of the identity
+	Qualifier string // edges: the onBehalfOf part of the identity; relation order: the cursor id
 	Version   uint64 // history and knownAt keys: the data version
 	Seq       uint32 // change keys: the change's place in its version
 	At        int64  // knownAt keys: unix nanoseconds
@@ -135,7 +212,7 @@ func ParseKey(b []byte) (Key, error) {
 	rest := b[1:]
 	var err error
 	switch k.Prefix {
-	case pMeta, pDataVersion, pSearchVersion:
+	case pMeta, pDataVersion, pSearchVersion, pOrderVersion:
 		if len(rest) != 0 {
 			return k, fmt.Errorf("key %x: trailing bytes", b)
 		}
@@ -152,6 +229,14 @@ func ParseKey(b []byte) (Key, error) {
 		}
 		k.Kind = rest[0]
 		if k.Other, rest, err = readLP(rest[1:]); err == nil {
+			k.ID = string(rest)
+		}
+	case pOrderName, pOrderDateAsc, pOrderDateDesc:
+		if len(rest) < 1 {
+			return k, fmt.Errorf("key %x: short", b)
+		}
+		k.Kind = rest[0]
+		if k.Other, rest, err = readOrdered(rest[1:]); err == nil {
 			k.ID = string(rest)
 		}
 	case pEdgeOut, pEdgeIn:
@@ -171,6 +256,19 @@ func ParseKey(b []byte) (Key, error) {
 		k.ValidFrom = domain.Date{Y: int(binary.BigEndian.Uint16(rest)), M: int(rest[2]), D: int(rest[3]), Precision: domain.Precision(rest[4])}
 		if k.Qualifier, rest, err = readLP(rest[5:]); err == nil && len(rest) != 0 {
 			err = fmt.Errorf("key %x: trailing bytes", b)
+		}
+	case pRelOrder:
+		if k.ID, rest, err = readLP(rest); err != nil {
+			break
+		}
+		if k.Other, rest, err = readOrdered(rest); err != nil {
+			break
+		}
+		if k.Qualifier, rest, err = readOrdered(rest); err == nil && (len(rest) != 1 || rest[0] > 1) {
+			err = fmt.Errorf("key %x: want the list byte last", b)
+		}
+		if err == nil {
+			k.Kind = rest[0]
 		}
 	case pKnownAt:
 		if len(rest) != 16 {

@@ -152,6 +152,9 @@ func putNode(txn *badger.Txn, n *domain.Node) (bool, error) {
 			return false, err
 		}
 	}
+	if err := putOrderKeys(txn, n); err != nil {
+		return false, err
+	}
 	return true, putSearchIndex(txn, n)
 }
 
@@ -164,6 +167,9 @@ func deleteIndexes(txn *badger.Txn, n *domain.Node) error {
 		if err := txn.Delete(codeKey(kc, code, n.ID)); err != nil {
 			return err
 		}
+	}
+	if err := deleteOrderKeys(txn, n); err != nil {
+		return err
 	}
 	return deleteSearchIndex(txn, n)
 }

@@ -114,6 +114,19 @@ func Paginate[T any](items []T, cursorOf func(T) Cursor, desc bool, args PageArg
 	return p, nil
 }
 
+// Check parses the cursors of args as a page read would, so that a bad
+// one is refused before a batch read. Returns EBADINPUT.
+func (args PageArgs) Check() error {
+	for _, c := range []*string{args.After, args.Before} {
+		if c != nil {
+			if _, err := args.parse(*c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // parse reads a cursor given with these arguments. Returns EBADINPUT for a
 // cursor that is none, or that belongs to another ordering (its position
 // would mean nothing in this one).

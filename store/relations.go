@@ -15,6 +15,7 @@ type RelQuery struct {
 	Dir   domain.Direction
 	Kinds []domain.RelKind // empty: all kinds
 	AsOf  domain.Date      // zero: any time
+	Limit int              // > 0: stop after Limit+1 relations (the caller sees there are more)
 }
 
 // Relations returns, for each query, the matching relations in key order
@@ -38,8 +39,9 @@ func (s *Store) Relations(ctx context.Context, qs []RelQuery) ([][]*domain.Relat
 }
 
 // RelationsWithEnds is Relations, plus the nodes at both ends of the
-// relations found, read in the same transaction while there are at most
-// maxEnds of them (none beyond: the caller loads those on demand).
+// relations found (but those of a query cut at its Limit), read in the
+// same transaction while there are at most maxEnds of them (none beyond:
+// the caller loads those on demand).
 func (s *Store) RelationsWithEnds(ctx context.Context, qs []RelQuery, maxEnds int) ([][]*domain.Relation, map[string]*domain.Node, error) {
 	out := make([][]*domain.Relation, len(qs))
 	ends := map[string]*domain.Node{}
@@ -53,6 +55,9 @@ func (s *Store) RelationsWithEnds(ctx context.Context, qs []RelQuery, maxEnds in
 				return err
 			}
 			out[i] = rels
+			if q.Limit > 0 && len(rels) > q.Limit {
+				continue // the caller drops a list cut short: no ends for it
+			}
 			for _, r := range rels {
 				for _, id := range []string{r.From, r.To} {
 					if _, seen := ends[id]; !seen {
@@ -93,15 +98,9 @@ func (sc *edgeScanner) close() { sc.it.Close() }
 
 // relations reads the relations matching q in txn, in key order.
 func relations(txn *badger.Txn, q RelQuery) ([]*domain.Relation, error) {
-	return relationsTo(txn, q, nil)
-}
-
-// relationsTo is relations keeping only those whose other end passes keep
-// (every one when keep is nil).
-func relationsTo(txn *badger.Txn, q RelQuery, keep func(other string) bool) ([]*domain.Relation, error) {
 	sc := newEdgeScanner(txn)
 	defer sc.close()
-	return sc.relations(q, keep)
+	return sc.relations(q, nil)
 }
 
 // scanEdges reads the edges under prefix in force at asOf, and stops with
@@ -116,11 +115,36 @@ func scanEdges(ctx context.Context, txn *badger.Txn, prefix []byte, asOf domain.
 // relations returns the relations matching q whose other end passes keep
 // (all when keep is nil), in key order.
 func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*domain.Relation, error) {
+	var out []*domain.Relation
+	var pre func(string) (bool, bool)
+	if keep != nil {
+		pre = func(other string) (bool, bool) { return keep(other), false }
+	}
+	visit := func(r *domain.Relation) error {
+		out = append(out, r)
+		if q.Limit > 0 && len(out) > q.Limit {
+			return errEnough
+		}
+		return nil
+	}
+	err := sc.prefixes(q, func(_ domain.Direction, prefix []byte) (bool, error) {
+		return true, sc.each(prefix, q.AsOf, pre, visit)
+	})
+	if err == errEnough {
+		err = nil
+	}
+	return out, err
+}
+
+// prefixes calls fn with the edge prefixes q covers, in key order (out
+// before in, then kind), until it returns false. Returns EBADINPUT for an
+// unknown relation kind.
+func (sc *edgeScanner) prefixes(q RelQuery, fn func(dir domain.Direction, prefix []byte) (bool, error)) error {
 	var codes []byte
 	for _, k := range q.Kinds {
 		c, ok := relKindCode(k)
 		if !ok {
-			return nil, domain.Errorf(domain.EBADINPUT, "unknown relation kind %q", k)
+			return domain.Errorf(domain.EBADINPUT, "unknown relation kind %q", k)
 		}
 		codes = append(codes, c)
 	}
@@ -129,20 +153,17 @@ func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*d
 	if len(codes) == 0 {
 		codes = []byte{0}
 	}
-	var out []*domain.Relation
 	for _, dir := range []domain.Direction{domain.Out, domain.In} {
 		if q.Dir != domain.Both && q.Dir != dir {
 			continue
 		}
 		for _, c := range codes {
-			rels, err := sc.scan(edgePrefix(dir, q.ID, c), q.AsOf, keep)
-			if err != nil {
-				return nil, err
+			if more, err := fn(dir, edgePrefix(dir, q.ID, c)); err != nil || !more {
+				return err
 			}
-			out = append(out, rels...)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // scan returns the relations under prefix in force at asOf whose other end
@@ -150,18 +171,35 @@ func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*d
 // values of the relations left out are never decoded.
 func (sc *edgeScanner) scan(prefix []byte, asOf domain.Date, keep func(other string) bool) ([]*domain.Relation, error) {
 	var out []*domain.Relation
+	var pre func(string) (bool, bool)
+	if keep != nil {
+		pre = func(other string) (bool, bool) { return keep(other), false }
+	}
+	err := sc.each(prefix, asOf, pre, func(r *domain.Relation) error { out = append(out, r); return nil })
+	return out, err
+}
+
+// each calls visit with the relations under prefix in force at asOf, in
+// key order. pre, when not nil, sees each other end first (from the key,
+// before the value is decoded): it says whether to decode it, and whether
+// to stop the scan there.
+func (sc *edgeScanner) each(prefix []byte, asOf domain.Date, pre func(other string) (keep, stop bool), visit func(*domain.Relation) error) error {
 	i := 0
 	for sc.it.Seek(prefix); sc.it.ValidForPrefix(prefix); sc.it.Next() {
 		if err := scanDone(sc.ctx, i); err != nil {
-			return nil, err
+			return err
 		}
 		i++
-		if keep != nil {
+		if pre != nil {
 			k, err := ParseKey(sc.it.Item().Key())
 			if err != nil {
-				return nil, err
+				return err
 			}
-			if !keep(k.Other) {
+			keep, stop := pre(k.Other)
+			if stop {
+				return nil
+			}
+			if !keep {
 				continue
 			}
 		}
@@ -171,15 +209,17 @@ func (sc *edgeScanner) scan(prefix []byte, asOf domain.Date, keep func(other str
 			return err
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if r.InForce(asOf) {
 			r := *r // the memo's value is shared
 			r.Version = sc.it.Item().Version()
-			out = append(out, &r)
+			if err := visit(&r); err != nil {
+				return err
+			}
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // AllRelations returns every relation, in the order of its out key.
@@ -215,5 +255,8 @@ func putRelation(txn *badger.Txn, r *domain.Relation) (bool, error) {
 	if err := txn.Set(out, val); err != nil {
 		return false, err
 	}
-	return true, txn.Set(in, val)
+	if err := txn.Set(in, val); err != nil {
+		return false, err
+	}
+	return true, putRelOrder(txn, r, out)
 }

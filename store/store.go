@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -30,13 +31,19 @@ type Store struct {
 
 // shared is what every view of one database shares.
 type shared struct {
-	db    *badger.DB
-	dir   string // "" in memory
-	log   *slog.Logger
-	reads atomic.Int64
-	geo   atomic.Pointer[geoIndex] // the spatial index (spatial.go)
-	geoMu sync.Mutex               // serialises its rebuilds
-	w     writer                   // versions and the write lock (version.go)
+	db        *badger.DB
+	dir       string // "" in memory
+	log       *slog.Logger
+	reads     atomic.Int64
+	geo       atomic.Pointer[geoIndex] // the spatial index (spatial.go)
+	geoMu     sync.Mutex               // serialises its rebuilds
+	counts    kindCounts               // nodes per kind and version (order.go)
+	relCounts relCounts                // relations per query and version (relpage.go)
+	// The ordered indexes are complete from version orderSince on, once
+	// orderBuilt (order.go).
+	orderSince atomic.Uint64
+	orderBuilt atomic.Bool
+	w          writer // versions and the write lock (version.go)
 }
 
 // Badger's memory, sized for the data: the dataset at 100 times its size
@@ -96,6 +103,10 @@ func Open(dir string, log *slog.Logger) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.ensureOrderIndex(ctx, false); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("build the ordered indexes: %w", err)
+	}
 	if err := s.rebuildGeoIndex(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("build the spatial index: %w", err)
@@ -128,17 +139,22 @@ func (s *Store) readSchema() (found bool, err error) {
 	return found, err
 }
 
-// writeSchema writes the schema version in a new store.
+// writeSchema writes the schema version in a new store, whose ordered
+// indexes are complete from the start (it has no node).
 func (s *Store) writeSchema(ctx context.Context, found bool) error {
 	if found {
 		return nil
 	}
-	return s.update(ctx, func(txn *badger.Txn) error {
+	_, err := s.write(ctx, func(txn *badger.Txn, v uint64, _ time.Time) error {
 		if err := txn.Set(metaKey, binary.BigEndian.AppendUint32(nil, schemaVersion)); err != nil {
+			return err
+		}
+		if err := txn.Set(orderVersionKey, orderVersionValue(v)); err != nil {
 			return err
 		}
 		return bumpDataVersion(txn)
 	})
+	return err
 }
 
 // Reads counts the read transactions opened so far, for tests that prove a
@@ -159,6 +175,10 @@ func (s *Store) view(ctx context.Context, fn func(*badger.Txn) error) error {
 	defer txn.Discard()
 	return fn(txn)
 }
+
+// errEnough stops a scan that has read what it needs (a page, a bound):
+// the callback returns it and the caller treats it as success.
+var errEnough = errors.New("enough")
 
 // scanKeys calls fn with every key under prefix, in key order, and stops
 // with ctx's error when it is done. The key is only valid during the call.

@@ -405,9 +405,6 @@ func (q searchQuery) rankAll(ctx context.Context, txn *badger.Txn, kcs []byte) (
 	return hits, nil
 }
 
-// errEnough stops a scan that has read its bound.
-var errEnough = errors.New("enough")
-
 // errBadPosting is a posting key that does not parse.
 var errBadPosting = errors.New("search index: a posting key without the end of its name")
 

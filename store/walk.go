@@ -56,6 +56,7 @@ func (s *Store) Neighborhood(ctx context.Context, id string, depth int, w Walk) 
 	g := &Subgraph{Nodes: []*domain.Node{}, Depths: []int{}, Relations: []*domain.Relation{}}
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		wk := newWalker(ctx, txn, w)
+		defer wk.close()
 		root, alive, err := wk.root(id)
 		if err != nil || !alive {
 			return err
@@ -82,6 +83,7 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, maxDepth int,
 	found := false
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		wk := newWalker(ctx, txn, w)
+		defer wk.close()
 		src, srcAlive, err := wk.root(from)
 		if err != nil {
 			return err
@@ -104,14 +106,19 @@ type walker struct {
 	w     Walk
 	nodes map[string]*domain.Node // nil for a node that does not exist during w.AsOf
 	steps map[string][]*domain.Relation
+	sc    *edgeScanner // one iterator, sought to each node's edges in turn
 }
 
 func newWalker(ctx context.Context, txn *badger.Txn, w Walk) *walker {
 	if w.Dir == 0 {
 		w.Dir = domain.Both
 	}
-	return &walker{ctx: ctx, txn: txn, w: w, nodes: map[string]*domain.Node{}, steps: map[string][]*domain.Relation{}}
+	sc := newEdgeScanner(txn)
+	sc.ctx = ctx
+	return &walker{ctx: ctx, txn: txn, w: w, nodes: map[string]*domain.Node{}, steps: map[string][]*domain.Relation{}, sc: sc}
 }
+
+func (wk *walker) close() { wk.sc.close() }
 
 // root reads a node the caller named. Returns ENOTFOUND when it is unknown.
 func (wk *walker) root(id string) (*domain.Node, bool, error) {
@@ -154,7 +161,7 @@ func (wk *walker) step(id string) ([]*domain.Relation, error) {
 	if err := scanDone(wk.ctx, len(wk.steps)); err != nil {
 		return nil, err
 	}
-	all, err := relations(wk.txn, RelQuery{ID: id, Dir: wk.w.Dir, Kinds: wk.w.Kinds, AsOf: wk.w.AsOf})
+	all, err := wk.sc.relations(RelQuery{ID: id, Dir: wk.w.Dir, Kinds: wk.w.Kinds, AsOf: wk.w.AsOf}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -189,27 +196,62 @@ func (wk *walker) neighborhood(root *domain.Node, depth int, g *Subgraph) error 
 	for d := 1; d <= depth && len(frontier) > 0; d++ {
 		var next []string
 		for _, id := range frontier {
-			rels, err := wk.step(id)
-			if err != nil {
-				return err
-			}
-			for _, r := range rels {
-				other := otherEnd(r, id)
-				if reached[other] {
-					continue
-				}
-				if len(g.Nodes) == MaxSubgraphNodes {
-					g.Truncated = true
-					continue
-				}
-				reached[other] = true
+			err := wk.stepReaching(id, g, reached, func(other string) {
 				g.Nodes, g.Depths = append(g.Nodes, wk.nodes[other]), append(g.Depths, d)
 				next = append(next, other)
+			})
+			if err != nil {
+				return err
 			}
 		}
 		frontier = next
 	}
 	return wk.relationsAmong(g, reached)
+}
+
+// stepReaching is step for a neighbourhood: it walks id's relations in
+// key order and calls reach with each node they reach first, until g is
+// full (then Truncated). From then on no new node can join, so what is
+// left to read of id is what relationsAmong takes from its steps: its
+// relations out to reached nodes. The others are not decoded, and the
+// scan of its in-edges stops: the relations of a node with many (a
+// département with a hundred times the facilities) cost no more than the
+// subgraph holds.
+func (wk *walker) stepReaching(id string, g *Subgraph, reached map[string]bool, reach func(other string)) error {
+	if err := scanDone(wk.ctx, len(wk.steps)); err != nil {
+		return err
+	}
+	sc := wk.sc
+	var kept []*domain.Relation
+	q := RelQuery{ID: id, Dir: wk.w.Dir, Kinds: wk.w.Kinds, AsOf: wk.w.AsOf}
+	err := sc.prefixes(q, func(dir domain.Direction, prefix []byte) (bool, error) {
+		pre := func(other string) (keep, stop bool) {
+			if !g.Truncated {
+				return true, false
+			}
+			return dir == domain.Out && reached[other], dir == domain.In
+		}
+		err := sc.each(prefix, q.AsOf, pre, func(r *domain.Relation) error {
+			other := otherEnd(r, id)
+			n, err := wk.alive(other)
+			if err != nil || n == nil {
+				return err
+			}
+			kept = append(kept, r)
+			switch {
+			case reached[other]:
+			case len(g.Nodes) == MaxSubgraphNodes:
+				g.Truncated = true
+			default:
+				reached[other] = true
+				reach(other)
+			}
+			return nil
+		})
+		return !(g.Truncated && dir == domain.In), err
+	})
+	wk.steps[id] = kept
+	return err
 }
 
 // relationsAmong adds to g the relations the walk may follow between two
@@ -222,7 +264,7 @@ func (wk *walker) relationsAmong(g *Subgraph, reached map[string]bool) error {
 		if !stepped || wk.w.Dir == domain.In { // a walk inwards has no out edges in steps
 			var err error
 			q := RelQuery{ID: n.ID, Dir: domain.Out, Kinds: wk.w.Kinds, AsOf: wk.w.AsOf}
-			if rels, err = relationsTo(wk.txn, q, func(other string) bool { return reached[other] }); err != nil {
+			if rels, err = wk.sc.relations(q, func(other string) bool { return reached[other] }); err != nil {
 				return err
 			}
 		}

@@ -1,6 +1,10 @@
 package model
 
 import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/store"
 )
@@ -33,6 +37,19 @@ func Cut[T any](items []T, cursor func(T) store.Cursor, desc bool, args store.Pa
 		return p, nil, err
 	}
 	return p, pageInfoOf(p.Cursors, p.HasPrev, p.HasNext), nil
+}
+
+// InfoOf is the PageInfo of a page cut elsewhere (store.OrderedPage).
+func InfoOf[T any](p store.Page[T]) *PageInfo { return pageInfoOf(p.Cursors, p.HasPrev, p.HasNext) }
+
+// Selected reports whether the field being resolved selects a field of
+// that name (in any fragment), true when it cannot tell: a resolver called
+// outside a GraphQL operation computes everything.
+func Selected(ctx context.Context, name string) bool {
+	if !graphql.HasOperationContext(ctx) || graphql.GetFieldContext(ctx) == nil {
+		return true
+	}
+	return graphql.FieldRequested(ctx, name)
 }
 
 // Page sizes.

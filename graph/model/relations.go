@@ -126,24 +126,63 @@ func nodeByID(ctx context.Context, id string) (Node, error) {
 	return Wrap(n), nil
 }
 
-// RelationsOf resolves a relations(direction, kinds, asOf, first, after) field.
+// RelationsOf resolves a relations(direction, kinds, asOf, first, after)
+// field: a page of the store's relation order (a seek and k reads, counted
+// only when totalCount is asked), or, in a view of the past from before
+// that order was built, the node's relations sorted by cursor.
 func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []RelationKind, asOf *domain.Date, first *int, after *string) (*RelationConnection, error) {
 	args, err := PageArgs(first, after, nil, nil)
 	if err != nil {
 		return nil, err
 	}
 	args.Order = "relations"
-	dirs := []domain.Direction{domain.Out, domain.In}
-	if direction != nil && *direction == DirectionOut {
-		dirs = dirs[:1]
-	} else if direction != nil && *direction == DirectionIn {
-		dirs = dirs[1:]
+	if err := args.Check(); err != nil {
+		return nil, err
 	}
-	var all []*domain.Relation
-	for _, dir := range dirs {
-		rels, err := loaders.For(ctx).Relations(ctx, id, dir, "")
-		if err != nil {
+	q := store.RelPageQuery{ID: id, Dir: domain.Both, Args: args, Count: Selected(ctx, "totalCount")}
+	if direction != nil && *direction == DirectionOut {
+		q.Dir = domain.Out
+	} else if direction != nil && *direction == DirectionIn {
+		q.Dir = domain.In
+	}
+	for _, k := range kinds {
+		q.Kinds = append(q.Kinds, StoreRelKind(k))
+	}
+	if asOf != nil {
+		q.AsOf = *asOf
+	}
+	page, covered, err := loaders.For(ctx).RelationPage(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if !covered {
+		if page, err = sortedRelations(ctx, q, kinds, asOf); err != nil {
 			return nil, err
+		}
+	}
+	models, err := NewRelations(ctx, page.Items)
+	if err != nil {
+		return nil, err
+	}
+	conn := &RelationConnection{TotalCount: page.Total, PageInfo: InfoOf(page), Edges: []*RelationEdge{}, Nodes: []*Relation{}}
+	for i, m := range models {
+		conn.Nodes = append(conn.Nodes, m)
+		conn.Edges = append(conn.Edges, &RelationEdge{Cursor: page.Cursors[i].String(), Node: m})
+	}
+	return conn, nil
+}
+
+// sortedRelations cuts the page q asks for from the node's relations read
+// whole and sorted by cursor.
+func sortedRelations(ctx context.Context, q store.RelPageQuery, kinds []RelationKind, asOf *domain.Date) (store.Page[*domain.Relation], error) {
+	var all []*domain.Relation
+	for _, dir := range []domain.Direction{domain.Out, domain.In} {
+		if q.Dir != domain.Both && q.Dir != dir {
+			continue
+		}
+		rels, err := loaders.For(ctx).Relations(ctx, q.ID, dir, "")
+		if err != nil {
+			return store.Page[*domain.Relation]{}, err
 		}
 		for _, r := range rels {
 			if (len(kinds) == 0 || slices.Contains(kinds, enumOf[RelationKind](string(r.Kind)))) && (asOf == nil || r.InForce(*asOf)) {
@@ -152,38 +191,12 @@ func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []R
 		}
 	}
 	cursors := make(map[*domain.Relation]store.Cursor, len(all)) // each built once, not per comparison
-	cursorOf := relationCursor(id)
 	for _, r := range all {
-		cursors[r] = cursorOf(r)
+		cursors[r] = store.RelationCursor(q.ID, r)
 	}
 	key := func(r *domain.Relation) store.Cursor { return cursors[r] }
 	slices.SortFunc(all, func(a, b *domain.Relation) int { return key(a).Compare(key(b)) })
-	page, info, err := Cut(all, key, false, args)
-	if err != nil {
-		return nil, err
-	}
-	models, err := NewRelations(ctx, page.Items)
-	if err != nil {
-		return nil, err
-	}
-	conn := &RelationConnection{TotalCount: page.Total, PageInfo: info, Edges: []*RelationEdge{}, Nodes: []*Relation{}}
-	for i, m := range models {
-		conn.Nodes = append(conn.Nodes, m)
-		conn.Edges = append(conn.Edges, &RelationEdge{Cursor: page.Cursors[i].String(), Node: m})
-	}
-	return conn, nil
-}
-
-// relationCursor orders a node's relations: out before in, then by kind,
-// other end and start date, as they are read from the store.
-func relationCursor(id string) func(*domain.Relation) store.Cursor {
-	return func(r *domain.Relation) store.Cursor {
-		dir, other := "0", r.To
-		if r.From != id {
-			dir, other = "1", r.From
-		}
-		return store.Cursor{Key: dir + "|" + string(r.Kind) + "|" + other, ID: r.ValidFrom.String() + "|" + r.OnBehalfOf}
-	}
+	return store.Paginate(all, key, false, q.Args)
 }
 
 // ID is the relation's stable id, the one the exports use.

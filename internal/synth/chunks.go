@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/cccs13/cccs-graph/store"
@@ -29,4 +30,28 @@ func Chunks(ds store.Dataset, size int) ([]store.File, error) {
 		files[i] = store.File{Name: fmt.Sprintf("synthetic-%03d.yaml", i), Data: f.Data}
 	}
 	return files, nil
+}
+
+// Open returns an in-memory store holding the default dataset copied
+// factor times, imported in chunks of 2,000 records.
+func Open(ctx context.Context, factor int) (*store.Store, error) {
+	ds, err := Default(factor)
+	if err != nil {
+		return nil, err
+	}
+	files, err := Chunks(ds, 2000)
+	if err != nil {
+		return nil, err
+	}
+	s, err := store.Open("", nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if _, err := s.Import(ctx, f); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
 }

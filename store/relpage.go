@@ -1,0 +1,303 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/cccs13/cccs-graph/domain"
+)
+
+// A node's relations are kept in the order of their cursors (pRelOrder,
+// keys.go): out before in, then kind, other end, start date and the
+// organisation acted for, so a page of them seeks to its cursor and reads
+// its k entries, whatever the node's degree. The entries are written and
+// deleted with the edges, in their transaction.
+
+// RelationCursor is the cursor of a relation in the list of node id's
+// relations: "0" out or "1" in, kind and other end, then start date and
+// the organisation acted for.
+func RelationCursor(id string, r *domain.Relation) Cursor {
+	dir, other := "0", r.To
+	if r.From != id {
+		dir, other = "1", r.From
+	}
+	return Cursor{Key: dir + "|" + string(r.Kind) + "|" + other, ID: r.ValidFrom.String() + "|" + r.OnBehalfOf}
+}
+
+// putRelOrder writes a relation's entries in the relation order; their
+// value is the relation's out-edge key.
+func putRelOrder(txn *badger.Txn, r *domain.Relation, edge []byte) error {
+	out, in := relOrderKeys(r)
+	if err := txn.Set(out, edge); err != nil {
+		return err
+	}
+	return txn.Set(in, edge)
+}
+
+// deleteRelOrder deletes a relation's entries in the relation order.
+func deleteRelOrder(txn *badger.Txn, r *domain.Relation) error {
+	out, in := relOrderKeys(r)
+	if err := txn.Delete(out); err != nil {
+		return err
+	}
+	return txn.Delete(in)
+}
+
+// RelPageQuery asks for a page of one node's relations, in cursor order.
+type RelPageQuery struct {
+	ID    string
+	Dir   domain.Direction // Out, In or Both
+	Kinds []domain.RelKind // empty: every kind
+	AsOf  domain.Date      // zero: any time
+	Args  PageArgs         // First and After (the relation lists page forward only)
+	Count bool             // fill Total (counted once per data version)
+}
+
+// RelationPages reads, for each query, the page of relations it asks for
+// (the page Paginate cuts from the matching relations sorted by
+// RelationCursor), in one read transaction, with the nodes at their ends
+// while there are at most maxEnds of them (as RelationsWithEnds). Reports
+// false when the relation order does not cover the version read (a view
+// of the past from before it was built). Returns EBADINPUT for an unknown
+// relation kind or a bad cursor.
+func (s *Store) RelationPages(ctx context.Context, qs []RelPageQuery, maxEnds int) ([]Page[*domain.Relation], map[string]*domain.Node, bool, error) {
+	out := make([]Page[*domain.Relation], len(qs))
+	ends := map[string]*domain.Node{}
+	covered := false
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		if covered = s.orderIndexed(txn); !covered {
+			return nil
+		}
+		fwd := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pRelOrder}})
+		defer fwd.Close()
+		rev := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pRelOrder}, Reverse: true})
+		defer rev.Close()
+		for i, q := range qs {
+			p, err := s.relationPage(ctx, txn, fwd, rev, q)
+			if err != nil {
+				return err
+			}
+			out[i] = p
+			for _, r := range p.Items {
+				ends[r.From], ends[r.To] = nil, nil
+			}
+		}
+		if len(ends) > maxEnds {
+			clear(ends)
+			return nil
+		}
+		for id := range ends {
+			var n domain.Node
+			if err := getNode(txn, id, &n); err != nil {
+				return err
+			}
+			ends[id] = &n
+		}
+		return nil
+	})
+	return out, ends, covered, err
+}
+
+// relRange is the part of a node's relation order that one direction and
+// kind (or every kind) of its relations take.
+func relRanges(q RelQuery) ([][]byte, error) {
+	var kinds []string
+	for _, k := range q.Kinds {
+		if _, ok := relKindCode(k); !ok {
+			return nil, domain.Errorf(domain.EBADINPUT, "unknown relation kind %q", k)
+		}
+		kinds = append(kinds, string(k)+"|")
+	}
+	if len(kinds) == 0 {
+		kinds = []string{""}
+	}
+	var ranges [][]byte
+	for _, dir := range []domain.Direction{domain.Out, domain.In} {
+		if q.Dir != domain.Both && q.Dir != dir {
+			continue
+		}
+		d := "0|"
+		if dir == domain.In {
+			d = "1|"
+		}
+		for _, k := range kinds {
+			ranges = append(ranges, append(relOrderPrefix(q.ID), d+k...))
+		}
+	}
+	slices.SortFunc(ranges, bytes.Compare) // the cursor order of kinds is their names'
+	return slices.CompactFunc(ranges, bytes.Equal), nil
+}
+
+// relationPage reads one page with the two iterators of the transaction.
+func (s *Store) relationPage(ctx context.Context, txn *badger.Txn, fwd, rev *badger.Iterator, q RelPageQuery) (Page[*domain.Relation], error) {
+	var p Page[*domain.Relation]
+	ranges, err := relRanges(RelQuery{ID: q.ID, Dir: q.Dir, Kinds: q.Kinds})
+	if err != nil {
+		return p, err
+	}
+	var pos []byte // entries up to pos are at or before the cursor
+	if q.Args.After != nil {
+		c, err := q.Args.parse(*q.Args.After)
+		if err != nil {
+			return p, err
+		}
+		pos = append(relOrderPos(q.ID, c), 0xFF)
+	}
+	first := MaxPageSize
+	if q.Args.First != nil {
+		first = *q.Args.First
+	}
+	// The page: the first+1 matching entries after pos.
+	err = eachRelEntry(ctx, txn, fwd, ranges, pos, false, q.AsOf, func(r *domain.Relation) error {
+		if len(p.Items) == first {
+			p.HasNext = true
+			return errEnough
+		}
+		c := RelationCursor(q.ID, r)
+		c.Order, c.List = q.Args.Order, q.Args.List
+		p.Items, p.Cursors = append(p.Items, r), append(p.Cursors, c)
+		return nil
+	})
+	if err != nil && err != errEnough {
+		return p, err
+	}
+	err = nil
+	if pos != nil { // one matching entry at or before the cursor
+		err = eachRelEntry(ctx, txn, rev, ranges, pos, true, q.AsOf, func(*domain.Relation) error {
+			p.HasPrev = true
+			return errEnough
+		})
+		if err != nil && err != errEnough {
+			return p, err
+		}
+		err = nil
+	}
+	if q.Count {
+		p.Total, err = s.countRelations(ctx, txn, fwd, ranges, q)
+	}
+	return p, err
+}
+
+// eachRelEntry calls fn with the relation of every entry in ranges in
+// force at asOf: going forward from after pos (from the start when nil),
+// or backwards from before pos, until fn returns an error.
+func eachRelEntry(ctx context.Context, txn *badger.Txn, it *badger.Iterator, ranges [][]byte, pos []byte, back bool, asOf domain.Date, fn func(*domain.Relation) error) error {
+	order := ranges
+	if back {
+		order = slices.Clone(ranges)
+		slices.Reverse(order)
+	}
+	i := 0
+	for _, rg := range order {
+		start := rg
+		switch {
+		case back && (pos == nil || bytes.Compare(pos, upperBound(rg)) >= 0):
+			start = upperBound(rg)
+		case back && bytes.Compare(pos, rg) <= 0:
+			continue // the range is after pos
+		case back:
+			start = pos
+		case pos != nil && bytes.Compare(pos, upperBound(rg)) >= 0:
+			continue // the range is before pos
+		case pos != nil && bytes.Compare(pos, rg) > 0:
+			start = pos
+		}
+		for it.Seek(start); it.ValidForPrefix(rg); it.Next() {
+			if err := scanDone(ctx, i); err != nil {
+				return err
+			}
+			i++
+			r, err := relationOfEntry(txn, it.Item())
+			if err != nil {
+				return err
+			}
+			if !r.InForce(asOf) {
+				continue
+			}
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// relationOfEntry reads the relation an entry of the relation order names.
+func relationOfEntry(txn *badger.Txn, entry *badger.Item) (*domain.Relation, error) {
+	edge, err := entry.ValueCopy(nil)
+	if err != nil {
+		return nil, err
+	}
+	item, err := txn.Get(edge)
+	if err != nil {
+		return nil, err
+	}
+	var r *domain.Relation
+	err = item.Value(func(b []byte) (err error) {
+		r, err = decodeMemo(relationMemo, b)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	c := *r // the memo's value is shared
+	c.Version = item.Version()
+	return &c, nil
+}
+
+// relCounts keeps the number of relations a query matches per data
+// version, so a totalCount is counted once per version. Bounded: cleared
+// when full.
+type relCounts struct {
+	mu sync.Mutex
+	m  map[relCountKey]int
+}
+
+type relCountKey struct {
+	version uint64
+	ranges  string
+	asOf    domain.Date
+}
+
+const maxRelCounts = 4096
+
+// countRelations counts the relations of ranges in force at q.AsOf: the
+// entries alone when any time will do.
+func (s *Store) countRelations(ctx context.Context, txn *badger.Txn, it *badger.Iterator, ranges [][]byte, q RelPageQuery) (int, error) {
+	var b strings.Builder
+	for _, rg := range ranges {
+		b.Write(rg)
+		b.WriteByte(0xFF)
+	}
+	key := relCountKey{txn.ReadTs(), b.String(), q.AsOf}
+	s.relCounts.mu.Lock()
+	n, ok := s.relCounts.m[key]
+	s.relCounts.mu.Unlock()
+	if ok {
+		return n, nil
+	}
+	if q.AsOf.IsZero() {
+		for i, rg := range ranges {
+			for it.Seek(rg); it.ValidForPrefix(rg); it.Next() {
+				if err := scanDone(ctx, i+n); err != nil {
+					return 0, err
+				}
+				n++
+			}
+		}
+	} else if err := eachRelEntry(ctx, txn, it, ranges, nil, false, q.AsOf, func(*domain.Relation) error { n++; return nil }); err != nil {
+		return 0, err
+	}
+	s.relCounts.mu.Lock()
+	if s.relCounts.m == nil || len(s.relCounts.m) >= maxRelCounts {
+		s.relCounts.m = map[relCountKey]int{}
+	}
+	s.relCounts.m[key] = n
+	s.relCounts.mu.Unlock()
+	return n, nil
+}
