@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -253,6 +254,7 @@ func collect(ctx context.Context, it *badger.Iterator, list []byte, after *Curso
 			return nil, err
 		}
 		i++
+		postingsRead.Add(1)
 		p, err := parsePosting(it.Item().Key())
 		if err != nil {
 			return nil, err
@@ -302,8 +304,13 @@ func splitHitKey(c Cursor) (uint32, string, error) {
 	return uint32(inv), name, nil
 }
 
+// postingsRead and nodesRanked count what pages read, for the tests that
+// show a page's work does not grow with the graph.
+var postingsRead, nodesRanked atomic.Int64
+
 // rankID reads a node and ranks it; false when it does not match.
 func (q searchQuery) rankID(txn *badger.Txn, id string) (SearchHit, bool, error) {
+	nodesRanked.Add(1)
 	var n domain.Node
 	if err := getNode(txn, id, &n); err != nil {
 		return SearchHit{}, false, err
