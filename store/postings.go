@@ -180,9 +180,23 @@ func hasTokenPrefix(tokens []byte, word string) bool {
 	return false
 }
 
+// MaxSearchWords bounds the words of a node's name, short name and aliases
+// together: each word has up to maxPrefixLen prefix postings, each scored
+// against all the node's words, so the index of one node costs the square
+// of its words. The default dataset's longest has 29.
+const MaxSearchWords = 200
+
 // putSearchIndex writes the postings of a node. It runs in the transaction
-// that writes the node, so the index never lags the data.
+// that writes the node, so the index never lags the data. Returns
+// EBADINPUT for a node with more than MaxSearchWords words to index.
 func putSearchIndex(txn *badger.Txn, n *domain.Node) error {
+	words := 0
+	for _, f := range searchFields(n) {
+		words += len(analyze(f).tokens)
+	}
+	if words > MaxSearchWords {
+		return domain.Errorf(domain.EBADINPUT, "node %s: its name, short name and aliases hold %d words, at most %d", quoteShort(n.ID), words, MaxSearchWords)
+	}
 	return nodePostings(n, func(k, v []byte) error { return txn.Set(k, v) })
 }
 
