@@ -140,7 +140,7 @@ var options = []option{
 		}},
 	{flag: "trusted-documents", env: "CCCS_TRUSTED_DOCUMENTS", def: "", help: "JSON file of the only operations that run (hash to document, or an Apollo persisted query manifest); none: any query runs", serveOnly: true,
 		bind: func(c *config) any { return &c.TrustedDocs }},
-	{flag: "memory-limit", env: "CCCS_MEMORY_LIMIT", def: "0", help: "soft limit of the server's memory in MiB, as GOMEMLIMIT: the garbage collector works harder near it; 0 leaves GOMEMLIMIT or none", serveOnly: true,
+	{flag: "memory-limit", env: "CCCS_MEMORY_LIMIT", def: "0", help: "soft limit of the server's memory in MiB, as GOMEMLIMIT: the garbage collector works harder near it; 0: GOMEMLIMIT when set (off for none), else sized for the data (100 MiB up to 24 MiB of records, then 64 MiB and 1.5 times their bytes)", serveOnly: true,
 		bind: func(c *config) any { return &c.MemoryLimit },
 		check: func(c *config) error {
 			return require(c.MemoryLimit == 0 || c.MemoryLimit >= 32, "-memory-limit: %d MiB is too small to serve (0 for none, or at least 32)", c.MemoryLimit)

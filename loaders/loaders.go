@@ -8,6 +8,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -38,6 +39,7 @@ type Reader interface {
 // context's error once it is done, even from its cache: the fields below
 // the root stop at the deadline where they read (graph/limits.go).
 type Loaders struct {
+	fetches    atomic.Int64 // batches read from the store
 	store      Reader
 	nodes      *dataloadgen.Loader[string, *domain.Node]
 	relations  *dataloadgen.Loader[relKey, []*domain.Relation]
@@ -78,7 +80,8 @@ var Wait = 100 * time.Microsecond
 
 // New returns loaders reading from s.
 func New(s Reader) *Loaders {
-	l := &Loaders{store: s, nodes: byID(s.Nodes), geometries: byID(s.Geometries)}
+	l := &Loaders{store: s}
+	l.nodes, l.geometries = byID(s.Nodes, &l.fetches), byID(s.Geometries, &l.fetches)
 	l.relations = dataloadgen.NewMappedLoader(l.readRelations, dataloadgen.WithWait(Wait))
 	l.relPages = dataloadgen.NewMappedLoader(l.readRelationPages, dataloadgen.WithWait(Wait))
 	return l
@@ -140,6 +143,7 @@ func (k relPageKey) query() store.RelPageQuery {
 // readRelationPages reads a batch of relation pages with the nodes at
 // their ends in one store read, and primes the node loader with those.
 func (l *Loaders) readRelationPages(ctx context.Context, keys []relPageKey) (map[relPageKey]*relPage, error) {
+	l.fetches.Add(1)
 	qs := make([]store.RelPageQuery, len(keys))
 	for i, k := range keys {
 		qs[i] = k.query()
@@ -184,6 +188,9 @@ func (l *Loaders) PrimeRelationPages(ctx context.Context, qs []store.RelPageQuer
 // level; false when the store cannot read it so (the caller sorts the
 // node's relations). The caller checks the cursor first (PageArgs.Check).
 func (l *Loaders) RelationPage(ctx context.Context, q store.RelPageQuery) (store.Page[*domain.Relation], bool, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Page[*domain.Relation]{}, false, err
+	}
 	p, err := l.relPages.Load(ctx, pageKey(q))
 	if err != nil {
 		return store.Page[*domain.Relation]{}, false, err
@@ -196,6 +203,7 @@ func (l *Loaders) RelationPage(ctx context.Context, q store.RelPageQuery) (store
 // `to` of the relations then resolve at once, with no batch of their own to
 // wait for.
 func (l *Loaders) readRelations(ctx context.Context, keys []relKey) (map[relKey][]*domain.Relation, error) {
+	l.fetches.Add(1)
 	qs := make([]store.RelQuery, len(keys))
 	for i, k := range keys {
 		qs[i] = store.RelQuery{ID: k.id, Dir: k.dir}
@@ -215,9 +223,10 @@ func (l *Loaders) readRelations(ctx context.Context, keys []relKey) (map[relKey]
 }
 
 // byID is a loader of values by id, from a batch read that returns them in
-// the order of the ids with nil where there is none.
-func byID[T any](read func(ctx context.Context, ids []string) ([]*T, error)) *dataloadgen.Loader[string, *T] {
+// the order of the ids with nil where there is none; fetches counts its reads.
+func byID[T any](read func(ctx context.Context, ids []string) ([]*T, error), fetches *atomic.Int64) *dataloadgen.Loader[string, *T] {
 	return dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*T, error) {
+		fetches.Add(1)
 		vs, err := read(ctx, ids)
 		if err != nil {
 			return nil, err
@@ -244,6 +253,16 @@ func With(ctx context.Context, l *Loaders) context.Context {
 func For(ctx context.Context) *Loaders {
 	return ctx.Value(ctxKey{}).(*Loaders)
 }
+
+// Of returns the loaders in ctx, if there are.
+func Of(ctx context.Context) (*Loaders, bool) {
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	return l, ok
+}
+
+// Fetches is the number of batches the loaders have read from the store so
+// far: a resolver after which it moved waited for one.
+func (l *Loaders) Fetches() int64 { return l.fetches.Load() }
 
 // Node returns the node with id, nil if there is none.
 func (l *Loaders) Node(ctx context.Context, id string) (*domain.Node, error) {
