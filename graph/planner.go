@@ -122,7 +122,7 @@ func (p *plannedSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return p.ExecutableSchema.Exec(ctx)
 	}
 	pl := p.plans.plan(opCtx)
-	if pl == nil || pl.uncovered.Load() {
+	if pl.uncovered.Load() {
 		PlannerTotals.Fallbacks.Add(1)
 		PlannerTotals.Uncovered.Add(1)
 		return p.ExecutableSchema.Exec(ctx)
