@@ -35,11 +35,15 @@ type config struct {
 	trusted         graph.TrustedDocuments // read from TrustedDocs by loadTrustedDocuments
 	MemoryLimit     int                    // MiB; 0 leaves the Go runtime's own (GOMEMLIMIT)
 	RequireReader   bool
+	Planner         string // on, off or shadow: how queries execute (graph.PlannerMode)
 	Server          string // commands other than serve: the running server to go through
 	Token           string // with Server: an admin token
 
 	envErrors []string // environment values that did not parse
 }
+
+// plannerModes are the values of -planner.
+var plannerModes = map[string]graph.PlannerMode{"on": graph.PlannerOn, "off": graph.PlannerOff, "shadow": graph.PlannerShadow}
 
 // option is one row of the option table: a flag, the environment variable
 // that gives it a value when the flag is absent, its default, its help, and
@@ -143,6 +147,12 @@ var options = []option{
 		}},
 	{flag: "require-reader", env: "CCCS_REQUIRE_READER", def: "false", help: "refuse anonymous reads: every request needs a token, role reader at least", serveOnly: true,
 		bind: func(c *config) any { return &c.RequireReader }},
+	{flag: "planner", env: "CCCS_PLANNER", def: "on", help: "how queries run: on (planned, gqlgen for what the planner does not cover), off (gqlgen only) or shadow (both, compared byte for byte; a difference is logged and answered INTERNAL)", serveOnly: true,
+		bind: func(c *config) any { return &c.Planner },
+		check: func(c *config) error {
+			_, ok := plannerModes[c.Planner]
+			return require(ok, "-planner: %q is not on, off or shadow", c.Planner)
+		}},
 	{flag: "server", env: "CCCS_SERVER", def: "", help: "URL of the running server that holds the data directory, such as http://localhost:8080; import, export, backup and token then go through its admin endpoints", clientOnly: true,
 		bind:  func(c *config) any { return &c.Server },
 		check: func(c *config) error { return (&remote{Server: c.Server, Token: c.Token}).check() }},

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,6 +45,32 @@ type Loaders struct {
 	relations  *dataloadgen.Loader[relKey, []*domain.Relation]
 	relPages   *dataloadgen.Loader[relPageKey, *relPage]
 	geometries *dataloadgen.Loader[string, *store.Geometry]
+
+	mu     sync.Mutex
+	primed map[primedKey]bool // what Prime, PrimeGeometries and PrimeNodeIDs read already
+}
+
+// primedKey is one id read ahead: its relations, its geometry or its node.
+type primedKey struct {
+	what byte // 'r', 'g', 'n'
+	id   string
+}
+
+// unprimed returns the ids not read ahead yet for what, and marks them.
+func (l *Loaders) unprimed(what byte, ids []string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.primed == nil {
+		l.primed = map[primedKey]bool{}
+	}
+	out := ids[:0:0]
+	for _, id := range ids {
+		if k := (primedKey{what, id}); !l.primed[k] {
+			l.primed[k] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // Wait is how long a loader gathers keys before it reads: resolvers of one
@@ -136,6 +163,24 @@ func (l *Loaders) readRelationPages(ctx context.Context, keys []relPageKey) (map
 		}
 	}
 	return m, nil
+}
+
+// PrimeRelationPages reads these pages with the nodes at their ends in one
+// store read and fills the caches, with no batch to wait for: a sequential
+// walk of a list (the planner's) then finds every element's page at once.
+func (l *Loaders) PrimeRelationPages(ctx context.Context, qs []store.RelPageQuery) error {
+	keys := make([]relPageKey, 0, len(qs))
+	for _, q := range qs {
+		keys = append(keys, pageKey(q))
+	}
+	m, err := l.readRelationPages(ctx, keys)
+	if err != nil {
+		return err
+	}
+	for k, p := range m {
+		l.relPages.Prime(k, p)
+	}
+	return nil
 }
 
 // RelationPage reads one page of a node's relations in cursor order
@@ -265,7 +310,13 @@ const (
 // their other ends, in one store read, and fills the caches: the fields of
 // a page of nodes then find their related objects at once, with no batch
 // to wait for, and the store reads of a page do not grow with its length.
+//
+// An id whose relations were read ahead in this operation is not read again.
 func (l *Loaders) Prime(ctx context.Context, ids []string) error {
+	ids = l.unprimed('r', ids)
+	if len(ids) == 0 {
+		return nil
+	}
 	qs := make([]store.RelQuery, len(ids))
 	for i, id := range ids {
 		qs[i] = store.RelQuery{ID: id, Dir: domain.Both, Limit: primeRelations}
@@ -339,4 +390,40 @@ func (l *Loaders) Geometry(ctx context.Context, id string) (*store.Geometry, err
 		return nil, nil
 	}
 	return g, err
+}
+
+// PrimeGeometries reads the geometries of these territories in one store
+// read and fills the cache (nil for those with none), so that a sequential
+// walk of a list finds them with no batch to wait for.
+func (l *Loaders) PrimeGeometries(ctx context.Context, ids []string) error {
+	ids = l.unprimed('g', ids)
+	if len(ids) == 0 {
+		return nil
+	}
+	gs, err := l.store.Geometries(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		l.geometries.Prime(id, gs[i])
+	}
+	return nil
+}
+
+// PrimeNodeIDs reads these nodes in one store read and fills the node cache.
+func (l *Loaders) PrimeNodeIDs(ctx context.Context, ids []string) error {
+	ids = l.unprimed('n', ids)
+	if len(ids) == 0 {
+		return nil
+	}
+	nodes, err := l.store.Nodes(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if nodes[i] != nil {
+			l.nodes.Prime(id, nodes[i])
+		}
+	}
+	return nil
 }

@@ -14,12 +14,14 @@ import (
 	"github.com/99designs/gqlgen/plugin"
 
 	"github.com/cccs13/cccs-graph/internal/generate/fieldhooks"
+	"github.com/cccs13/cccs-graph/internal/generate/plangen"
 )
 
 // plugins run after gqlgen's own (models, resolvers), on the data the
 // executable schema is rendered from. A new plugin is one line here.
 var plugins = []plugin.Plugin{
-	fieldhooks.Plugin{}, // middleware of the root fields and of the fields that take knownAt, none of the others
+	fieldhooks.Plugin{},                       // middleware of the root fields and of the fields that take knownAt, none of the others
+	plangen.New("graph/planned_generated.go"), // the planner's field table (graph/planner.go), which calls those middlewares too
 }
 
 func main() {
