@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -42,6 +43,9 @@ type Loaders struct {
 	relations  *dataloadgen.Loader[relKey, []*domain.Relation]
 	relPages   *dataloadgen.Loader[relPageKey, *relPage]
 	geometries *dataloadgen.Loader[string, *store.Geometry]
+
+	mu     sync.Mutex
+	primed map[string]bool // nodes whose relations Prime put in the cache
 }
 
 // Wait is how long a loader gathers keys before it reads: resolvers of one
@@ -233,23 +237,27 @@ func (l *Loaders) Nodes(ctx context.Context, ids []string) ([]*domain.Node, erro
 // isMissing reports whether a loader found no value for a key.
 func isMissing(err error) bool { return errors.Is(err, dataloadgen.ErrNotFound) }
 
-// primeEnds caps the related nodes read ahead for one page, and
-// primeRelations the relations of one node: a node with more (a commune
-// with a hundred centres) is not primed, its fields read what they need.
-const (
-	primeEnds      = 2000
-	primeRelations = 200
-)
+// primeEnds caps the related nodes read ahead for one page.
+const primeEnds = 2000
 
-// Prime reads the relations of the given nodes (up to primeRelations a
+// PrimeRelations caps the relations Prime reads of one node: a node with
+// more (a commune with a hundred centres) is not primed, its fields read
+// what they need (a relations page from the store's relation order). 0
+// primes none (tests of that order set it).
+var PrimeRelations = 200
+
+// Prime reads the relations of the given nodes (up to PrimeRelations a
 // node: one with more is left to the fields that ask), and the nodes at
 // their other ends, in one store read, and fills the caches: the fields of
 // a page of nodes then find their related objects at once, with no batch
 // to wait for, and the store reads of a page do not grow with its length.
 func (l *Loaders) Prime(ctx context.Context, ids []string) error {
+	if PrimeRelations <= 0 {
+		return nil
+	}
 	qs := make([]store.RelQuery, len(ids))
 	for i, id := range ids {
-		qs[i] = store.RelQuery{ID: id, Dir: domain.Both, Limit: primeRelations}
+		qs[i] = store.RelQuery{ID: id, Dir: domain.Both, Limit: PrimeRelations}
 	}
 	rels, ends, err := l.store.RelationsWithEnds(ctx, qs, primeEnds)
 	if err != nil {
@@ -259,9 +267,15 @@ func (l *Loaders) Prime(ctx context.Context, ids []string) error {
 		l.nodes.Prime(id, n)
 	}
 	for i, id := range ids {
-		if len(rels[i]) > primeRelations {
+		if len(rels[i]) > PrimeRelations {
 			continue // more than a page's worth: read when asked
 		}
+		l.mu.Lock()
+		if l.primed == nil {
+			l.primed = map[string]bool{}
+		}
+		l.primed[id] = true
+		l.mu.Unlock()
 		out, in := []*domain.Relation{}, []*domain.Relation{}
 		for _, r := range rels[i] {
 			if r.From == id {
@@ -274,6 +288,14 @@ func (l *Loaders) Prime(ctx context.Context, ids []string) error {
 		l.relations.Prime(relKey{id, domain.In}, in)
 	}
 	return nil
+}
+
+// Primed reports whether Prime put id's relations in the cache: a page of
+// them is then cut from there, with no read.
+func (l *Loaders) Primed(id string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.primed[id]
 }
 
 // PrimeNodes fills the node cache with nodes already read (a walk's), so

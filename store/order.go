@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -211,22 +210,10 @@ func orderVersionValue(since uint64) []byte {
 // readOrderVersion reads the newest orderVersionKey: whether it names this
 // format, and since when the indexes are complete.
 func (s *Store) readOrderVersion() (since uint64, current, found bool, err error) {
-	err = s.db.View(func(txn *badger.Txn) error { // the newest of everything
-		item, err := txn.Get(orderVersionKey)
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		found = true
-		return item.Value(func(v []byte) error {
-			if len(v) == 12 && binary.BigEndian.Uint32(v) == orderIndexVersion {
-				since, current = binary.BigEndian.Uint64(v[4:]), true
-			}
-			return nil
-		})
-	})
+	v, found, err := s.readNewest(orderVersionKey)
+	if len(v) == 12 && binary.BigEndian.Uint32(v) == orderIndexVersion {
+		since, current = binary.BigEndian.Uint64(v[4:]), true
+	}
 	return since, current, found, err
 }
 

@@ -128,8 +128,9 @@ func nodeByID(ctx context.Context, id string) (Node, error) {
 
 // RelationsOf resolves a relations(direction, kinds, asOf, first, after)
 // field: a page of the store's relation order (a seek and k reads, counted
-// only when totalCount is asked), or, in a view of the past from before
-// that order was built, the node's relations sorted by cursor.
+// only when totalCount is asked), or the node's relations sorted by cursor
+// when a page of nodes primed them (at most a few hundred, in memory) or
+// in a view of the past from before that order was built.
 func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []RelationKind, asOf *domain.Date, first *int, after *string) (*RelationConnection, error) {
 	args, err := PageArgs(first, after, nil, nil)
 	if err != nil {
@@ -151,9 +152,12 @@ func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []R
 	if asOf != nil {
 		q.AsOf = *asOf
 	}
-	page, covered, err := loaders.For(ctx).RelationPage(ctx, q)
-	if err != nil {
-		return nil, err
+	var page store.Page[*domain.Relation]
+	covered := false
+	if l := loaders.For(ctx); !l.Primed(id) { // a primed node's few relations are in memory already
+		if page, covered, err = l.RelationPage(ctx, q); err != nil {
+			return nil, err
+		}
 	}
 	if !covered {
 		if page, err = sortedRelations(ctx, q, kinds, asOf); err != nil {
