@@ -77,14 +77,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, req prepared, wr
 	var sp *spill
 	key := answerKey(r, req)
 	e, err := h.answers.do(r.Context(), req.version, key, func() (answerEntry, bool, error) {
-		sp = &spill{limit: h.spillLimit(), start: func() io.Writer {
-			w.Header().Set("Content-Type", req.media)
-			if gz {
-				w.Header().Set("Content-Encoding", "gzip")
-				return gzip.NewWriter(w)
-			}
-			return w
-		}}
+		sp = newSpill(w, req.media, gz, h.spillLimit())
 		if err := write(sp); err != nil {
 			return answerEntry{}, false, err
 		}
@@ -159,6 +152,19 @@ type spill struct {
 	limit int
 	start func() io.Writer
 	out   io.Writer // once spilled
+}
+
+// newSpill holds up to limit bytes, then sends the answer to w (gzipped
+// when gz) as it comes.
+func newSpill(w http.ResponseWriter, media string, gz bool, limit int) *spill {
+	return &spill{limit: limit, start: func() io.Writer {
+		w.Header().Set("Content-Type", media)
+		if gz {
+			w.Header().Set("Content-Encoding", "gzip")
+			return gzip.NewWriter(w)
+		}
+		return w
+	}}
 }
 
 func (s *spill) Write(p []byte) (int, error) {

@@ -36,7 +36,7 @@ const maxPrefixLen = 20
 
 // maxKeyName bounds the folded name in a posting key; longer names keep
 // their order through the node itself (see collect).
-const maxKeyName = 200
+const maxKeyName = 48
 
 // posting is a parsed posting key.
 type posting struct {
