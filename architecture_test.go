@@ -34,8 +34,9 @@ var layers = map[string][]string{
 	"bench/dataset":                {"internal/synth"},
 	"bench/loadgen":                {},
 	"bench/load":                   {"internal/abuse"},
-	"internal/generate":            {"internal/generate/fieldhooks"},
+	"internal/generate":            {"internal/generate/fieldhooks", "internal/generate/plangen"},
 	"internal/generate/fieldhooks": {},
+	"internal/generate/plangen":    {},
 	"":                             {"domain", "store", "edge", "graph", "geo", "export", "etag", "loaders", "graph/model", "web/explorer", "web/viewer", "analysis", "auth"},
 }
 

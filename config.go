@@ -35,11 +35,15 @@ type config struct {
 	trusted         graph.TrustedDocuments // read from TrustedDocs by loadTrustedDocuments
 	MemoryLimit     int                    // MiB; 0 leaves the Go runtime's own (GOMEMLIMIT)
 	RequireReader   bool
+	Planner         string // on, off or shadow: how queries execute (graph.PlannerMode)
 	Server          string // commands other than serve: the running server to go through
 	Token           string // with Server: an admin token
 
 	envErrors []string // environment values that did not parse
 }
+
+// plannerModes are the values of -planner.
+var plannerModes = map[string]graph.PlannerMode{"on": graph.PlannerOn, "off": graph.PlannerOff, "shadow": graph.PlannerShadow}
 
 // option is one row of the option table: a flag, the environment variable
 // that gives it a value when the flag is absent, its default, its help, and
@@ -136,13 +140,19 @@ var options = []option{
 		}},
 	{flag: "trusted-documents", env: "CCCS_TRUSTED_DOCUMENTS", def: "", help: "JSON file of the only operations that run (hash to document, or an Apollo persisted query manifest); none: any query runs", serveOnly: true,
 		bind: func(c *config) any { return &c.TrustedDocs }},
-	{flag: "memory-limit", env: "CCCS_MEMORY_LIMIT", def: "0", help: "soft limit of the server's memory in MiB, as GOMEMLIMIT: the garbage collector works harder near it; 0 leaves GOMEMLIMIT or none", serveOnly: true,
+	{flag: "memory-limit", env: "CCCS_MEMORY_LIMIT", def: "0", help: "soft limit of the server's memory in MiB, as GOMEMLIMIT: the garbage collector works harder near it; 0: GOMEMLIMIT when set (off for none), else sized for the data (100 MiB up to 24 MiB of records, then 64 MiB and 1.5 times their bytes)", serveOnly: true,
 		bind: func(c *config) any { return &c.MemoryLimit },
 		check: func(c *config) error {
 			return require(c.MemoryLimit == 0 || c.MemoryLimit >= 32, "-memory-limit: %d MiB is too small to serve (0 for none, or at least 32)", c.MemoryLimit)
 		}},
 	{flag: "require-reader", env: "CCCS_REQUIRE_READER", def: "false", help: "refuse anonymous reads: every request needs a token, role reader at least", serveOnly: true,
 		bind: func(c *config) any { return &c.RequireReader }},
+	{flag: "planner", env: "CCCS_PLANNER", def: "on", help: "how queries run: on (planned, gqlgen for what the planner does not cover), off (gqlgen only) or shadow (both, compared byte for byte; a difference is logged and answered INTERNAL)", serveOnly: true,
+		bind: func(c *config) any { return &c.Planner },
+		check: func(c *config) error {
+			_, ok := plannerModes[c.Planner]
+			return require(ok, "-planner: %q is not on, off or shadow", c.Planner)
+		}},
 	{flag: "server", env: "CCCS_SERVER", def: "", help: "URL of the running server that holds the data directory, such as http://localhost:8080; import, export, backup and token then go through its admin endpoints", clientOnly: true,
 		bind:  func(c *config) any { return &c.Server },
 		check: func(c *config) error { return (&remote{Server: c.Server, Token: c.Token}).check() }},

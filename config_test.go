@@ -75,3 +75,12 @@ func TestOptionPrecedenceAndChecks(t *testing.T) {
 		t.Errorf("bad environment value: %v", err)
 	}
 }
+
+// The default memory limit is 100 MiB for small data, and grows with it.
+func TestDefaultMemoryLimit(t *testing.T) {
+	for records, want := range map[int64]int64{0: 100 << 20, 2618 << 10: 100 << 20, 24 << 20: 100 << 20, 220 << 20: 394 << 20} {
+		if got := defaultMemoryLimit(records); got != want {
+			t.Errorf("%d bytes of records: %d MiB, want %d", records, got>>20, want>>20)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -38,6 +39,7 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	gql := graph.NewHandler(s, graph.Options{
 		Limits:           c.Limits,
 		Introspection:    c.Introspection,
+		Planner:          plannerModes[c.Planner],
 		Logger:           log,
 		CacheBytes:       c.CacheBytes,
 		QueryCacheBytes:  c.QueryCacheBytes,
@@ -52,6 +54,12 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "cccs_graphql_root_fields_resolved_total", Help: "GraphQL root fields resolved: an operation's work starts with one (refused requests resolve none).",
 	}, func() float64 { return float64(counters.RootFields.Load()) }))
+	for executor, n := range map[string]*atomic.Int64{"planner": &graph.PlannerTotals.Planned, "gqlgen": &graph.PlannerTotals.Fallbacks} {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "cccs_graphql_queries_total", Help: "GraphQL queries answered, by executor (gqlgen: those the planner does not cover or that met an error).",
+			ConstLabels: prometheus.Labels{"executor": executor},
+		}, func() float64 { return float64(n.Load()) }))
+	}
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "cccs_store_reads_total", Help: "Read transactions of the store.",
 	}, func() float64 { return float64(s.Reads()) }))

@@ -27,7 +27,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -134,9 +133,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(&c, stdout)
-	if c.MemoryLimit > 0 {
-		debug.SetMemoryLimit(int64(c.MemoryLimit) << 20)
-	}
 	if c.trusted != nil {
 		log.Info("trusted documents: only these operations run", "file", c.TrustedDocs, "operations", len(c.trusted))
 	}
@@ -145,6 +141,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer s.Close()
+	limit, from, err := setMemoryLimit(ctx, &c, s)
+	if err != nil {
+		return err
+	}
+	logMemoryLimit(log, limit, from)
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {

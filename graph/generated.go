@@ -29846,7 +29846,7 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, agreementImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -29990,7 +29990,7 @@ func (ec *executionContext) _AgreementConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, agreementConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30038,7 +30038,7 @@ func (ec *executionContext) _AgreementEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, agreementEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30076,7 +30076,7 @@ func (ec *executionContext) _Amendment(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, amendmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30190,7 +30190,7 @@ func (ec *executionContext) _AmendmentConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, amendmentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30238,7 +30238,7 @@ func (ec *executionContext) _AmendmentEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, amendmentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30276,7 +30276,7 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, articleImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30379,7 +30379,7 @@ func (ec *executionContext) _ArticleConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, articleConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30427,7 +30427,7 @@ func (ec *executionContext) _ArticleEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, articleEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30465,7 +30465,7 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, bodyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30552,7 +30552,7 @@ func (ec *executionContext) _BodyConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, bodyConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30600,7 +30600,7 @@ func (ec *executionContext) _BodyEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, bodyEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30638,7 +30638,7 @@ func (ec *executionContext) _BodyMemberCount(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMemberCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30681,7 +30681,7 @@ func (ec *executionContext) _CentralityChange(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, centralityChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30729,7 +30729,7 @@ func (ec *executionContext) _CentralityScore(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, centralityScoreImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30772,7 +30772,7 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30845,7 +30845,7 @@ func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30893,7 +30893,7 @@ func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30931,7 +30931,7 @@ func (ec *executionContext) _ChangeTarget(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, changeTargetImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -30981,7 +30981,7 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, citationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31020,7 +31020,7 @@ func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, communityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31063,7 +31063,7 @@ func (ec *executionContext) _CommunityMember(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, communityMemberImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31101,7 +31101,7 @@ func (ec *executionContext) _CommunityPartition(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, communityPartitionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31154,7 +31154,7 @@ func (ec *executionContext) _Diff(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, diffImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31230,7 +31230,7 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31316,7 +31316,7 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31364,7 +31364,7 @@ func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31402,7 +31402,7 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, facilityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31575,7 +31575,7 @@ func (ec *executionContext) _FacilityConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, facilityConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31623,7 +31623,7 @@ func (ec *executionContext) _FacilityEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, facilityEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31661,7 +31661,7 @@ func (ec *executionContext) _FacilityStatusChange(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, facilityStatusChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31704,7 +31704,7 @@ func (ec *executionContext) _FacilityType(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, facilityTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31785,7 +31785,7 @@ func (ec *executionContext) _FacilityTypeConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, facilityTypeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31833,7 +31833,7 @@ func (ec *executionContext) _FacilityTypeEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, facilityTypeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31871,7 +31871,7 @@ func (ec *executionContext) _Figure(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, figureImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -31967,7 +31967,7 @@ func (ec *executionContext) _FigureConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, figureConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32015,7 +32015,7 @@ func (ec *executionContext) _FigureEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, figureEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32056,7 +32056,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -32138,7 +32138,7 @@ func (ec *executionContext) _NodeKindCount(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, nodeKindCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32176,7 +32176,7 @@ func (ec *executionContext) _NodeKindDiff(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, nodeKindDiffImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32219,7 +32219,7 @@ func (ec *executionContext) _NodePayload(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, nodePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32262,7 +32262,7 @@ func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32369,7 +32369,7 @@ func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32417,7 +32417,7 @@ func (ec *executionContext) _ObjectiveEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32455,7 +32455,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32575,7 +32575,7 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32623,7 +32623,7 @@ func (ec *executionContext) _OrganizationDegree(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationDegreeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32676,7 +32676,7 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32714,7 +32714,7 @@ func (ec *executionContext) _Orientation(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, orientationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32794,7 +32794,7 @@ func (ec *executionContext) _OrientationConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, orientationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32842,7 +32842,7 @@ func (ec *executionContext) _OrientationEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, orientationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32880,7 +32880,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32928,7 +32928,7 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, pathImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32971,7 +32971,7 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33053,7 +33053,7 @@ func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, personConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33101,7 +33101,7 @@ func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, personEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33139,7 +33139,7 @@ func (ec *executionContext) _Point(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, pointImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33177,7 +33177,7 @@ func (ec *executionContext) _Programme(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, programmeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33264,7 +33264,7 @@ func (ec *executionContext) _ProgrammeConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, programmeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33312,7 +33312,7 @@ func (ec *executionContext) _ProgrammeEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, programmeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33353,7 +33353,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -33580,7 +33580,7 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33670,7 +33670,7 @@ func (ec *executionContext) _RelationChange(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33708,7 +33708,7 @@ func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33756,7 +33756,7 @@ func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33794,7 +33794,7 @@ func (ec *executionContext) _RelationKindCount(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationKindCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33832,7 +33832,7 @@ func (ec *executionContext) _RelationKindDiff(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationKindDiffImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33880,7 +33880,7 @@ func (ec *executionContext) _RelationPayload(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33918,7 +33918,7 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33966,7 +33966,7 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34014,7 +34014,7 @@ func (ec *executionContext) _Signature(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, signatureImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34070,7 +34070,7 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34165,7 +34165,7 @@ func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34213,7 +34213,7 @@ func (ec *executionContext) _SourceEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34251,7 +34251,7 @@ func (ec *executionContext) _Stats(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, statsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34320,7 +34320,7 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, subgraphImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34368,7 +34368,7 @@ func (ec *executionContext) _Territory(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, territoryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34515,7 +34515,7 @@ func (ec *executionContext) _TerritoryConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, territoryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34563,7 +34563,7 @@ func (ec *executionContext) _TerritoryCoverage(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, territoryCoverageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34616,7 +34616,7 @@ func (ec *executionContext) _TerritoryEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, territoryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34654,7 +34654,7 @@ func (ec *executionContext) _Theme(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34735,7 +34735,7 @@ func (ec *executionContext) _ThemeConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34783,7 +34783,7 @@ func (ec *executionContext) _ThemeEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, themeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34821,7 +34821,7 @@ func (ec *executionContext) _TimelineConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, timelineConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34869,7 +34869,7 @@ func (ec *executionContext) _TimelineEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, timelineEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34907,7 +34907,7 @@ func (ec *executionContext) _TimelineEntry(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, timelineEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34955,7 +34955,7 @@ func (ec *executionContext) _YearCount(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, yearCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34998,7 +34998,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35051,7 +35051,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35099,7 +35099,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35157,7 +35157,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35215,7 +35215,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35273,7 +35273,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, ec.OperationContext)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35360,7 +35360,7 @@ func (ec *executionContext) unmarshalNAddRelationInput2githubᚗcomᚋcccs13ᚋc
 }
 
 func (ec *executionContext) marshalNAgreement2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAgreementᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Agreement) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAgreement2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAgreement(ctx, sel, v[i])
@@ -35392,7 +35392,7 @@ func (ec *executionContext) marshalNAgreementConnection2ᚖgithubᚗcomᚋcccs13
 }
 
 func (ec *executionContext) marshalNAgreementEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Agreement]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAgreementEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -35416,7 +35416,7 @@ func (ec *executionContext) marshalNAgreementEdge2ᚖgithubᚗcomᚋcccs13ᚋccc
 }
 
 func (ec *executionContext) marshalNAmendment2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAmendmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Amendment) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAmendment2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐAmendment(ctx, sel, v[i])
@@ -35448,7 +35448,7 @@ func (ec *executionContext) marshalNAmendmentConnection2ᚖgithubᚗcomᚋcccs13
 }
 
 func (ec *executionContext) marshalNAmendmentEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Amendment]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAmendmentEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -35472,7 +35472,7 @@ func (ec *executionContext) marshalNAmendmentEdge2ᚖgithubᚗcomᚋcccs13ᚋccc
 }
 
 func (ec *executionContext) marshalNArticle2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐArticleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Article) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNArticle2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐArticle(ctx, sel, v[i])
@@ -35504,7 +35504,7 @@ func (ec *executionContext) marshalNArticleConnection2ᚖgithubᚗcomᚋcccs13�
 }
 
 func (ec *executionContext) marshalNArticleEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Article]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNArticleEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -35528,7 +35528,7 @@ func (ec *executionContext) marshalNArticleEdge2ᚖgithubᚗcomᚋcccs13ᚋcccs�
 }
 
 func (ec *executionContext) marshalNBody2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐBodyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Body) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNBody2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐBody(ctx, sel, v[i])
@@ -35560,7 +35560,7 @@ func (ec *executionContext) marshalNBodyConnection2ᚖgithubᚗcomᚋcccs13ᚋcc
 }
 
 func (ec *executionContext) marshalNBodyEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Body]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNBodyEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -35584,7 +35584,7 @@ func (ec *executionContext) marshalNBodyEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑg
 }
 
 func (ec *executionContext) marshalNBodyMemberCount2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐBodyMemberCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BodyMemberCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNBodyMemberCount2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐBodyMemberCount(ctx, sel, v[i])
@@ -35622,7 +35622,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNCentralityChange2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CentralityChange) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCentralityChange2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityChange(ctx, sel, v[i])
@@ -35656,7 +35656,7 @@ func (ec *executionContext) marshalNCentralityMeasure2githubᚗcomᚋcccs13ᚋcc
 }
 
 func (ec *executionContext) marshalNCentralityScore2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CentralityScore) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCentralityScore2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCentralityScore(ctx, sel, v[i])
@@ -35680,7 +35680,7 @@ func (ec *executionContext) marshalNCentralityScore2ᚖgithubᚗcomᚋcccs13ᚋc
 }
 
 func (ec *executionContext) marshalNChange2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Change) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChange2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChange(ctx, sel, v[i])
@@ -35712,7 +35712,7 @@ func (ec *executionContext) marshalNChangeConnection2ᚖgithubᚗcomᚋcccs13ᚋ
 }
 
 func (ec *executionContext) marshalNChangeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Change]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChangeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -35764,7 +35764,7 @@ func (ec *executionContext) marshalNChangeTargetType2githubᚗcomᚋcccs13ᚋccc
 }
 
 func (ec *executionContext) marshalNCitation2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCitation2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCitation(ctx, sel, v[i])
@@ -35807,7 +35807,7 @@ func (ec *executionContext) unmarshalNCitationInput2ᚖgithubᚗcomᚋcccs13ᚋc
 }
 
 func (ec *executionContext) marshalNCommunity2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Community) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCommunity2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunity(ctx, sel, v[i])
@@ -35831,7 +35831,7 @@ func (ec *executionContext) marshalNCommunity2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑ
 }
 
 func (ec *executionContext) marshalNCommunityMember2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunityMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CommunityMember) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCommunityMember2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐCommunityMember(ctx, sel, v[i])
@@ -35934,7 +35934,7 @@ func (ec *executionContext) unmarshalNEndRelationInput2githubᚗcomᚋcccs13ᚋc
 }
 
 func (ec *executionContext) marshalNEvent2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Event) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEvent2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEvent(ctx, sel, v[i])
@@ -35966,7 +35966,7 @@ func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋcccs13ᚋc
 }
 
 func (ec *executionContext) marshalNEventEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Event]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEventEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -35990,7 +35990,7 @@ func (ec *executionContext) marshalNEventEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑ
 }
 
 func (ec *executionContext) marshalNFacility2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Facility) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFacility2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacility(ctx, sel, v[i])
@@ -36032,7 +36032,7 @@ func (ec *executionContext) marshalNFacilityConnection2ᚖgithubᚗcomᚋcccs13�
 }
 
 func (ec *executionContext) marshalNFacilityEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Facility]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFacilityEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -36071,7 +36071,7 @@ func (ec *executionContext) marshalNFacilityStatus2githubᚗcomᚋcccs13ᚋcccs�
 }
 
 func (ec *executionContext) marshalNFacilityStatusChange2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatusChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FacilityStatusChange) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFacilityStatusChange2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatusChange(ctx, sel, v[i])
@@ -36095,7 +36095,7 @@ func (ec *executionContext) marshalNFacilityStatusChange2ᚖgithubᚗcomᚋcccs1
 }
 
 func (ec *executionContext) marshalNFacilityType2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FacilityType) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFacilityType2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityType(ctx, sel, v[i])
@@ -36127,7 +36127,7 @@ func (ec *executionContext) marshalNFacilityTypeConnection2ᚖgithubᚗcomᚋccc
 }
 
 func (ec *executionContext) marshalNFacilityTypeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.FacilityType]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFacilityTypeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -36151,7 +36151,7 @@ func (ec *executionContext) marshalNFacilityTypeEdge2ᚖgithubᚗcomᚋcccs13ᚋ
 }
 
 func (ec *executionContext) marshalNFigure2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFigureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Figure) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFigure2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFigure(ctx, sel, v[i])
@@ -36183,7 +36183,7 @@ func (ec *executionContext) marshalNFigureConnection2ᚖgithubᚗcomᚋcccs13ᚋ
 }
 
 func (ec *executionContext) marshalNFigureEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Figure]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFigureEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -36320,7 +36320,7 @@ func (ec *executionContext) marshalNNode2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋ
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
@@ -36330,7 +36330,7 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraph
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNode2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
@@ -36361,7 +36361,7 @@ func (ec *executionContext) marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgrap
 }
 
 func (ec *executionContext) marshalNNodeKindCount2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NodeKindCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNodeKindCount2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKindCount(ctx, sel, v[i])
@@ -36385,7 +36385,7 @@ func (ec *executionContext) marshalNNodeKindCount2ᚖgithubᚗcomᚋcccs13ᚋccc
 }
 
 func (ec *executionContext) marshalNNodeKindDiff2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKindDiffᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NodeKindDiff) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNodeKindDiff2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKindDiff(ctx, sel, v[i])
@@ -36432,7 +36432,7 @@ func (ec *executionContext) unmarshalNNodeRelationInput2map(ctx context.Context,
 }
 
 func (ec *executionContext) marshalNObjective2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐObjectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Objective) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNObjective2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐObjective(ctx, sel, v[i])
@@ -36464,7 +36464,7 @@ func (ec *executionContext) marshalNObjectiveConnection2ᚖgithubᚗcomᚋcccs13
 }
 
 func (ec *executionContext) marshalNObjectiveEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Objective]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNObjectiveEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -36498,7 +36498,7 @@ func (ec *executionContext) marshalNOrderDirection2githubᚗcomᚋcccs13ᚋcccs�
 }
 
 func (ec *executionContext) marshalNOrganization2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganization2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganization(ctx, sel, v[i])
@@ -36540,7 +36540,7 @@ func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋccc
 }
 
 func (ec *executionContext) marshalNOrganizationDegree2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationDegreeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizationDegree) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationDegree2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationDegree(ctx, sel, v[i])
@@ -36564,7 +36564,7 @@ func (ec *executionContext) marshalNOrganizationDegree2ᚖgithubᚗcomᚋcccs13�
 }
 
 func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Organization]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -36593,7 +36593,7 @@ func (ec *executionContext) unmarshalNOrganizationFilter2ᚖgithubᚗcomᚋcccs1
 }
 
 func (ec *executionContext) marshalNOrientation2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Orientation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrientation2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientation(ctx, sel, v[i])
@@ -36625,7 +36625,7 @@ func (ec *executionContext) marshalNOrientationConnection2ᚖgithubᚗcomᚋcccs
 }
 
 func (ec *executionContext) marshalNOrientationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Orientation]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrientationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -36672,7 +36672,7 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑg
 }
 
 func (ec *executionContext) marshalNPerson2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Person) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPerson2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐPerson(ctx, sel, v[i])
@@ -36704,7 +36704,7 @@ func (ec *executionContext) marshalNPersonConnection2ᚖgithubᚗcomᚋcccs13ᚋ
 }
 
 func (ec *executionContext) marshalNPersonEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Person]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPersonEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -36728,7 +36728,7 @@ func (ec *executionContext) marshalNPersonEdge2ᚖgithubᚗcomᚋcccs13ᚋcccs�
 }
 
 func (ec *executionContext) marshalNProgramme2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐProgrammeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Programme) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProgramme2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐProgramme(ctx, sel, v[i])
@@ -36760,7 +36760,7 @@ func (ec *executionContext) marshalNProgrammeConnection2ᚖgithubᚗcomᚋcccs13
 }
 
 func (ec *executionContext) marshalNProgrammeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Programme]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProgrammeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -36784,7 +36784,7 @@ func (ec *executionContext) marshalNProgrammeEdge2ᚖgithubᚗcomᚋcccs13ᚋccc
 }
 
 func (ec *executionContext) marshalNRelation2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelation2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelation(ctx, sel, v[i])
@@ -36808,7 +36808,7 @@ func (ec *executionContext) marshalNRelation2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑg
 }
 
 func (ec *executionContext) marshalNRelationChange2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationChange) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationChange2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationChange(ctx, sel, v[i])
@@ -36840,7 +36840,7 @@ func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13�
 }
 
 func (ec *executionContext) marshalNRelationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationEdge(ctx, sel, v[i])
@@ -36874,7 +36874,7 @@ func (ec *executionContext) marshalNRelationKind2githubᚗcomᚋcccs13ᚋcccsᚑ
 }
 
 func (ec *executionContext) marshalNRelationKindCount2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationKindCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationKindCount2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKindCount(ctx, sel, v[i])
@@ -36898,7 +36898,7 @@ func (ec *executionContext) marshalNRelationKindCount2ᚖgithubᚗcomᚋcccs13�
 }
 
 func (ec *executionContext) marshalNRelationKindDiff2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKindDiffᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationKindDiff) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationKindDiff2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKindDiff(ctx, sel, v[i])
@@ -36938,7 +36938,7 @@ func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋcccs13ᚋ
 }
 
 func (ec *executionContext) marshalNSearchEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSearchEdge(ctx, sel, v[i])
@@ -36962,7 +36962,7 @@ func (ec *executionContext) marshalNSearchEdge2ᚖgithubᚗcomᚋcccs13ᚋcccs�
 }
 
 func (ec *executionContext) marshalNSignature2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSignatureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Signature) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSignature2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSignature(ctx, sel, v[i])
@@ -36986,7 +36986,7 @@ func (ec *executionContext) marshalNSignature2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑ
 }
 
 func (ec *executionContext) marshalNSource2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Source) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSource2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐSource(ctx, sel, v[i])
@@ -37018,7 +37018,7 @@ func (ec *executionContext) marshalNSourceConnection2ᚖgithubᚗcomᚋcccs13ᚋ
 }
 
 func (ec *executionContext) marshalNSourceEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Source]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSourceEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -37101,7 +37101,7 @@ func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑg
 }
 
 func (ec *executionContext) marshalNTerritory2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Territory) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTerritory2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritory(ctx, sel, v[i])
@@ -37133,7 +37133,7 @@ func (ec *executionContext) marshalNTerritoryConnection2ᚖgithubᚗcomᚋcccs13
 }
 
 func (ec *executionContext) marshalNTerritoryCoverage2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TerritoryCoverage) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTerritoryCoverage2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryCoverage(ctx, sel, v[i])
@@ -37157,7 +37157,7 @@ func (ec *executionContext) marshalNTerritoryCoverage2ᚖgithubᚗcomᚋcccs13�
 }
 
 func (ec *executionContext) marshalNTerritoryEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Territory]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTerritoryEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -37196,7 +37196,7 @@ func (ec *executionContext) marshalNTerritoryKind2githubᚗcomᚋcccs13ᚋcccs�
 }
 
 func (ec *executionContext) marshalNTheme2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐThemeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Theme) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTheme2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTheme(ctx, sel, v[i])
@@ -37228,7 +37228,7 @@ func (ec *executionContext) marshalNThemeConnection2ᚖgithubᚗcomᚋcccs13ᚋc
 }
 
 func (ec *executionContext) marshalNThemeEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Theme]) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNThemeEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
@@ -37260,7 +37260,7 @@ func (ec *executionContext) marshalNTimelineConnection2ᚖgithubᚗcomᚋcccs13�
 }
 
 func (ec *executionContext) marshalNTimelineEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTimelineEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTimelineEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTimelineEdge(ctx, sel, v[i])
@@ -37284,7 +37284,7 @@ func (ec *executionContext) marshalNTimelineEdge2ᚖgithubᚗcomᚋcccs13ᚋcccs
 }
 
 func (ec *executionContext) marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTimelineEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTimelineEntry2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTimelineEntry(ctx, sel, v[i])
@@ -37328,7 +37328,7 @@ func (ec *executionContext) unmarshalNUpdateRelationInput2map(ctx context.Contex
 }
 
 func (ec *executionContext) marshalNYearCount2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐYearCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.YearCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNYearCount2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐYearCount(ctx, sel, v[i])
@@ -37356,7 +37356,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -37400,7 +37400,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -37428,7 +37428,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -37456,7 +37456,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -37983,7 +37983,7 @@ func (ec *executionContext) marshalONodeKind2ᚕgithubᚗcomᚋcccs13ᚋcccsᚑg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, sel, v[i])
@@ -38059,7 +38059,7 @@ func (ec *executionContext) marshalOOrganizationCategory2ᚕgithubᚗcomᚋcccs1
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationCategory2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationCategory(ctx, sel, v[i])
@@ -38177,7 +38177,7 @@ func (ec *executionContext) marshalOOrientationType2ᚕgithubᚗcomᚋcccs13ᚋc
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrientationType2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationType(ctx, sel, v[i])
@@ -38281,7 +38281,7 @@ func (ec *executionContext) marshalORelationKind2ᚕgithubᚗcomᚋcccs13ᚋcccs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKind(ctx, sel, v[i])
@@ -38418,7 +38418,7 @@ func (ec *executionContext) marshalOTerritoryKind2ᚕgithubᚗcomᚋcccs13ᚋccc
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTerritoryKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryKind(ctx, sel, v[i])
@@ -38468,7 +38468,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -38487,7 +38487,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -38506,7 +38506,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -38525,7 +38525,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

@@ -51,6 +51,12 @@ type Options struct {
 	// At returns a reader of the graph as it stood at a data version, for
 	// knownAt; nil answers knownAt as now.
 	At func(version uint64) Reader
+	// Planner says how queries run: planned (the default), through gqlgen
+	// only, or both and compared (graph/planner.go).
+	Planner PlannerMode
+	// PlannerMismatch, in shadow mode, is told of each answer of the planner
+	// that differs from gqlgen's (the tests fail on it).
+	PlannerMismatch func(document string, planned, reference []byte)
 }
 
 // Counters count the work the handler does, for metrics and for the tests
@@ -76,14 +82,18 @@ func NewHandler(s Reader, opts Options) http.Handler {
 
 func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 	resolvers.Analysis = analysis.New(s, cmp.Or(opts.Limits.Analysis, analysis.DefaultLimits))
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	// No AroundFields: a field middleware runs around every field of every
 	// answer. The generated code calls these around their own fields only
-	// (internal/generate/fieldhooks).
+	// (internal/generate/fieldhooks), the planner's too.
 	es := NewExecutableSchema(Config{Resolvers: resolvers, Directives: DirectiveRoot{
 		RootField: beforeRootField(opts.Counters),
 		KnownAt:   knownAt(s, opts.At),
-	}})
-	srv := handler.New(es)
+	}}).(*executableSchema)
+	srv := handler.New(newPlannedSchema(es, s, opts, log))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(getTransport{}) // graph/answer.go
 	srv.AddTransport(postTransport{})
@@ -112,10 +122,6 @@ func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 		}
 		return next(withReader(ctx, s))
 	})
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	srv.SetErrorPresenter(presentError(log, !opts.Introspection, es.Schema()))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "resolver panic", "panic", p, "stack", string(debug.Stack()))

@@ -16,7 +16,6 @@ import (
 
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/internal/synth"
-	"github.com/cccs13/cccs-graph/loaders"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -95,8 +94,6 @@ func TestRelationPagesAnswerAsTheSort(t *testing.T) {
 
 func compareRelationPages(t *testing.T, s *store.Store, knownAt string) {
 	t.Helper()
-	defer func(n int) { loaders.PrimeRelations = n }(loaders.PrimeRelations)
-	loaders.PrimeRelations = 0 // every page from the relation order, none from primed lists
 	var served atomic.Int64
 	limits := DefaultLimits
 	limits.Complexity = 1 << 30

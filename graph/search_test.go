@@ -75,7 +75,8 @@ func (r *countingReader) SearchPage(ctx context.Context, req store.SearchRequest
 
 func TestSearchAsksForACountOnlyWhenSelected(t *testing.T) {
 	r := &countingReader{Reader: defaultDataset(t)}
-	c := client.New(NewHandler(r, Options{Limits: DefaultLimits, Logger: slog.New(slog.DiscardHandler)}))
+	// The planner alone: shadow mode would ask the store twice.
+	c := client.New(NewHandler(r, Options{Limits: DefaultLimits, Logger: slog.New(slog.DiscardHandler), Planner: PlannerOn}))
 	var resp map[string]any
 	query(t, c, `{ search(query: "centre") { edges { score } pageInfo { hasNextPage } } }`, &resp)
 	query(t, c, `{ search(query: "centre") { totalCount } }`, &resp)

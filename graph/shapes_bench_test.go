@@ -24,6 +24,8 @@ import (
 // shape on the 1x dataset measured earlier in the same run:
 //
 //	CCCS_BENCH_FACTORS=1,10,100 go test -run '^$' -bench Shapes -benchtime 50x ./graph
+//
+// CCCS_BENCH_PLANNER=off runs them through gqlgen's executor alone.
 func BenchmarkShapes(b *testing.B) {
 	shapes, err := filepath.Glob("../bench/shapes/*.graphql")
 	if err != nil || len(shapes) == 0 {
@@ -33,7 +35,7 @@ func BenchmarkShapes(b *testing.B) {
 	for _, factor := range benchFactors(b) {
 		limits := DefaultLimits
 		limits.Complexity = 1 << 30 // the shapes are large on purpose
-		h := NewHandler(scaledStore(b, factor), Options{Limits: limits, Logger: slog.New(slog.DiscardHandler)})
+		h := NewHandler(scaledStore(b, factor), Options{Limits: limits, Logger: slog.New(slog.DiscardHandler), Planner: benchPlanner()})
 		for _, file := range shapes {
 			src, err := os.ReadFile(file)
 			if err != nil {
@@ -70,6 +72,15 @@ func answerShape(b *testing.B, h http.Handler, body []byte) int {
 		b.Fatalf("status %d: %.300s", w.Code, w.Body.String())
 	}
 	return w.Body.Len()
+}
+
+// benchPlanner is the executor of the shapes: the planner, or gqlgen's alone
+// with CCCS_BENCH_PLANNER=off (to compare the two in one run).
+func benchPlanner() PlannerMode {
+	if os.Getenv("CCCS_BENCH_PLANNER") == "off" {
+		return PlannerOff
+	}
+	return PlannerOn
 }
 
 func benchFactors(b *testing.B) []int {

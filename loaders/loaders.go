@@ -8,6 +8,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -38,6 +39,7 @@ type Reader interface {
 // context's error once it is done, even from its cache: the fields below
 // the root stop at the deadline where they read (graph/limits.go).
 type Loaders struct {
+	fetches    atomic.Int64 // batches read from the store
 	store      Reader
 	nodes      *dataloadgen.Loader[string, *domain.Node]
 	relations  *dataloadgen.Loader[relKey, []*domain.Relation]
@@ -45,7 +47,30 @@ type Loaders struct {
 	geometries *dataloadgen.Loader[string, *store.Geometry]
 
 	mu     sync.Mutex
-	primed map[string]bool // nodes whose relations Prime put in the cache
+	primed map[primedKey]bool // what Prime, PrimeGeometries and PrimeNodeIDs read already
+}
+
+// primedKey is one id read ahead: its relations, its geometry or its node.
+type primedKey struct {
+	what byte // 'r', 'g', 'n'
+	id   string
+}
+
+// unprimed returns the ids not read ahead yet for what, and marks them.
+func (l *Loaders) unprimed(what byte, ids []string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.primed == nil {
+		l.primed = map[primedKey]bool{}
+	}
+	out := ids[:0:0]
+	for _, id := range ids {
+		if k := (primedKey{what, id}); !l.primed[k] {
+			l.primed[k] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // Wait is how long a loader gathers keys before it reads: resolvers of one
@@ -55,7 +80,8 @@ var Wait = 100 * time.Microsecond
 
 // New returns loaders reading from s.
 func New(s Reader) *Loaders {
-	l := &Loaders{store: s, nodes: byID(s.Nodes), geometries: byID(s.Geometries)}
+	l := &Loaders{store: s}
+	l.nodes, l.geometries = byID(s.Nodes, &l.fetches), byID(s.Geometries, &l.fetches)
 	l.relations = dataloadgen.NewMappedLoader(l.readRelations, dataloadgen.WithWait(Wait))
 	l.relPages = dataloadgen.NewMappedLoader(l.readRelationPages, dataloadgen.WithWait(Wait))
 	return l
@@ -117,6 +143,7 @@ func (k relPageKey) query() store.RelPageQuery {
 // readRelationPages reads a batch of relation pages with the nodes at
 // their ends in one store read, and primes the node loader with those.
 func (l *Loaders) readRelationPages(ctx context.Context, keys []relPageKey) (map[relPageKey]*relPage, error) {
+	l.fetches.Add(1)
 	qs := make([]store.RelPageQuery, len(keys))
 	for i, k := range keys {
 		qs[i] = k.query()
@@ -138,11 +165,32 @@ func (l *Loaders) readRelationPages(ctx context.Context, keys []relPageKey) (map
 	return m, nil
 }
 
+// PrimeRelationPages reads these pages with the nodes at their ends in one
+// store read and fills the caches, with no batch to wait for: a sequential
+// walk of a list (the planner's) then finds every element's page at once.
+func (l *Loaders) PrimeRelationPages(ctx context.Context, qs []store.RelPageQuery) error {
+	keys := make([]relPageKey, 0, len(qs))
+	for _, q := range qs {
+		keys = append(keys, pageKey(q))
+	}
+	m, err := l.readRelationPages(ctx, keys)
+	if err != nil {
+		return err
+	}
+	for k, p := range m {
+		l.relPages.Prime(k, p)
+	}
+	return nil
+}
+
 // RelationPage reads one page of a node's relations in cursor order
 // (store.RelationPages), batched with the other pages of the operation's
 // level; false when the store cannot read it so (the caller sorts the
 // node's relations). The caller checks the cursor first (PageArgs.Check).
 func (l *Loaders) RelationPage(ctx context.Context, q store.RelPageQuery) (store.Page[*domain.Relation], bool, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Page[*domain.Relation]{}, false, err
+	}
 	p, err := l.relPages.Load(ctx, pageKey(q))
 	if err != nil {
 		return store.Page[*domain.Relation]{}, false, err
@@ -155,6 +203,7 @@ func (l *Loaders) RelationPage(ctx context.Context, q store.RelPageQuery) (store
 // `to` of the relations then resolve at once, with no batch of their own to
 // wait for.
 func (l *Loaders) readRelations(ctx context.Context, keys []relKey) (map[relKey][]*domain.Relation, error) {
+	l.fetches.Add(1)
 	qs := make([]store.RelQuery, len(keys))
 	for i, k := range keys {
 		qs[i] = store.RelQuery{ID: k.id, Dir: k.dir}
@@ -174,9 +223,10 @@ func (l *Loaders) readRelations(ctx context.Context, keys []relKey) (map[relKey]
 }
 
 // byID is a loader of values by id, from a batch read that returns them in
-// the order of the ids with nil where there is none.
-func byID[T any](read func(ctx context.Context, ids []string) ([]*T, error)) *dataloadgen.Loader[string, *T] {
+// the order of the ids with nil where there is none; fetches counts its reads.
+func byID[T any](read func(ctx context.Context, ids []string) ([]*T, error), fetches *atomic.Int64) *dataloadgen.Loader[string, *T] {
 	return dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*T, error) {
+		fetches.Add(1)
 		vs, err := read(ctx, ids)
 		if err != nil {
 			return nil, err
@@ -203,6 +253,16 @@ func With(ctx context.Context, l *Loaders) context.Context {
 func For(ctx context.Context) *Loaders {
 	return ctx.Value(ctxKey{}).(*Loaders)
 }
+
+// Of returns the loaders in ctx, if there are.
+func Of(ctx context.Context) (*Loaders, bool) {
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	return l, ok
+}
+
+// Fetches is the number of batches the loaders have read from the store so
+// far: a resolver after which it moved waited for one.
+func (l *Loaders) Fetches() int64 { return l.fetches.Load() }
 
 // Node returns the node with id, nil if there is none.
 func (l *Loaders) Node(ctx context.Context, id string) (*domain.Node, error) {
@@ -237,27 +297,29 @@ func (l *Loaders) Nodes(ctx context.Context, ids []string) ([]*domain.Node, erro
 // isMissing reports whether a loader found no value for a key.
 func isMissing(err error) bool { return errors.Is(err, dataloadgen.ErrNotFound) }
 
-// primeEnds caps the related nodes read ahead for one page.
-const primeEnds = 2000
+// primeEnds caps the related nodes read ahead for one page, and
+// primeRelations the relations of one node: a node with more (a commune
+// with a hundred centres) is not primed, its fields read what they need.
+const (
+	primeEnds      = 2000
+	primeRelations = 200
+)
 
-// PrimeRelations caps the relations Prime reads of one node: a node with
-// more (a commune with a hundred centres) is not primed, its fields read
-// what they need (a relations page from the store's relation order). 0
-// primes none (tests of that order set it).
-var PrimeRelations = 200
-
-// Prime reads the relations of the given nodes (up to PrimeRelations a
+// Prime reads the relations of the given nodes (up to primeRelations a
 // node: one with more is left to the fields that ask), and the nodes at
 // their other ends, in one store read, and fills the caches: the fields of
 // a page of nodes then find their related objects at once, with no batch
 // to wait for, and the store reads of a page do not grow with its length.
+//
+// An id whose relations were read ahead in this operation is not read again.
 func (l *Loaders) Prime(ctx context.Context, ids []string) error {
-	if PrimeRelations <= 0 {
+	ids = l.unprimed('r', ids)
+	if len(ids) == 0 {
 		return nil
 	}
 	qs := make([]store.RelQuery, len(ids))
 	for i, id := range ids {
-		qs[i] = store.RelQuery{ID: id, Dir: domain.Both, Limit: PrimeRelations}
+		qs[i] = store.RelQuery{ID: id, Dir: domain.Both, Limit: primeRelations}
 	}
 	rels, ends, err := l.store.RelationsWithEnds(ctx, qs, primeEnds)
 	if err != nil {
@@ -267,15 +329,9 @@ func (l *Loaders) Prime(ctx context.Context, ids []string) error {
 		l.nodes.Prime(id, n)
 	}
 	for i, id := range ids {
-		if len(rels[i]) > PrimeRelations {
+		if len(rels[i]) > primeRelations {
 			continue // more than a page's worth: read when asked
 		}
-		l.mu.Lock()
-		if l.primed == nil {
-			l.primed = map[string]bool{}
-		}
-		l.primed[id] = true
-		l.mu.Unlock()
 		out, in := []*domain.Relation{}, []*domain.Relation{}
 		for _, r := range rels[i] {
 			if r.From == id {
@@ -288,14 +344,6 @@ func (l *Loaders) Prime(ctx context.Context, ids []string) error {
 		l.relations.Prime(relKey{id, domain.In}, in)
 	}
 	return nil
-}
-
-// Primed reports whether Prime put id's relations in the cache: a page of
-// them is then cut from there, with no read.
-func (l *Loaders) Primed(id string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.primed[id]
 }
 
 // PrimeNodes fills the node cache with nodes already read (a walk's), so
@@ -342,4 +390,40 @@ func (l *Loaders) Geometry(ctx context.Context, id string) (*store.Geometry, err
 		return nil, nil
 	}
 	return g, err
+}
+
+// PrimeGeometries reads the geometries of these territories in one store
+// read and fills the cache (nil for those with none), so that a sequential
+// walk of a list finds them with no batch to wait for.
+func (l *Loaders) PrimeGeometries(ctx context.Context, ids []string) error {
+	ids = l.unprimed('g', ids)
+	if len(ids) == 0 {
+		return nil
+	}
+	gs, err := l.store.Geometries(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		l.geometries.Prime(id, gs[i])
+	}
+	return nil
+}
+
+// PrimeNodeIDs reads these nodes in one store read and fills the node cache.
+func (l *Loaders) PrimeNodeIDs(ctx context.Context, ids []string) error {
+	ids = l.unprimed('n', ids)
+	if len(ids) == 0 {
+		return nil
+	}
+	nodes, err := l.store.Nodes(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if nodes[i] != nil {
+			l.nodes.Prime(id, nodes[i])
+		}
+	}
+	return nil
 }

@@ -133,14 +133,15 @@ func postingRank(key []byte, listLen int) (uint32, []byte, bool) {
 	}
 	inv := binary.BigEndian.Uint32(key[listLen:])
 	for i := listLen + 4; i+1 < len(key); i++ {
-		if key[i] != 0 {
-			continue
-		}
-		if key[i+1] == 0xFF {
+		switch {
+		case key[i] != 0:
+		case key[i+1] == 0xFF: // an escaped zero byte of the name
 			i++
-			continue
+		case key[i+1] == 1: // the end of the name (keyWriter.ordered)
+			return inv, key[i+2:], true
+		default:
+			return 0, nil, false
 		}
-		return inv, key[i+2:], true
 	}
 	return 0, nil, false
 }

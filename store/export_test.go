@@ -37,3 +37,6 @@ func BruteForce(ctx context.Context, s *Store, query string, kinds []domain.Kind
 
 // SearchOrder is the order search cursors belong to.
 const SearchOrder = searchOrder
+
+// PageWork is what pages have read so far: posting entries, nodes ranked.
+func PageWork() (postings, nodes int64) { return postingsRead.Load(), nodesRanked.Load() }

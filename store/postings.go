@@ -27,8 +27,7 @@ import (
 //     already (with a score at least as high).
 //
 // A posting key: prefix byte, token, 0x00, kind code, be32(inverted score),
-// the folded name (at most maxKeyName bytes, 0x00 written 0x00 0xFF), 0x00
-// 0x00, the id.
+// the folded name (at most maxKeyName bytes, keyWriter.ordered), the id.
 
 // maxPrefixLen bounds the beginnings of a token that get a prefix list:
 // a query word longer than this is answered by ranking its candidates.
@@ -74,19 +73,13 @@ func postingKey(list []byte, inv uint32, name, id string) []byte {
 	return append(k, id...)
 }
 
-// appendKeyName writes a folded name so that keys sort as the names do: a
-// zero byte is escaped, the end is two zero bytes (before any character).
+// appendKeyName writes a folded name, cut at maxKeyName bytes, so that keys
+// sort as the names do (keyWriter.ordered).
 func appendKeyName(k []byte, name string) []byte {
 	if len(name) > maxKeyName {
 		name = name[:maxKeyName]
 	}
-	for i := 0; i < len(name); i++ {
-		k = append(k, name[i])
-		if name[i] == 0 {
-			k = append(k, 0xFF)
-		}
-	}
-	return append(k, 0, 0)
+	return keyWriter(k).ordered(name)
 }
 
 // parsePosting inverts postingKey.
@@ -99,21 +92,12 @@ func parsePosting(b []byte) (posting, error) {
 	p.token, p.kind = string(b[1:1+end]), b[1+end+1]
 	rest := b[1+end+2:]
 	p.inv = binary.BigEndian.Uint32(rest)
-	var name []byte
-	for i := 4; i+1 < len(rest); i++ {
-		if rest[i] != 0 {
-			name = append(name, rest[i])
-			continue
-		}
-		if rest[i+1] == 0xFF {
-			name, i = append(name, 0), i+1
-			continue
-		}
-		p.name, p.id = string(name), string(rest[i+2:])
-		p.rank = rest[:i+2]
-		return p, nil
+	name, id, err := readOrdered(rest[4:])
+	if err != nil {
+		return p, fmt.Errorf("key %x: %w", b, err)
 	}
-	return p, fmt.Errorf("key %x: posting without the end of its name", b)
+	p.name, p.id, p.rank = name, string(id), rest[:len(rest)-len(id)]
+	return p, nil
 }
 
 // inverted is the number hitCursor writes for a score: smaller is better.
@@ -196,9 +180,23 @@ func hasTokenPrefix(tokens []byte, word string) bool {
 	return false
 }
 
+// MaxSearchWords bounds the words of a node's name, short name and aliases
+// together: each word has up to maxPrefixLen prefix postings, each scored
+// against all the node's words, so the index of one node costs the square
+// of its words. The default dataset's longest has 29.
+const MaxSearchWords = 200
+
 // putSearchIndex writes the postings of a node. It runs in the transaction
-// that writes the node, so the index never lags the data.
+// that writes the node, so the index never lags the data. Returns
+// EBADINPUT for a node with more than MaxSearchWords words to index.
 func putSearchIndex(txn *badger.Txn, n *domain.Node) error {
+	words := 0
+	for _, f := range searchFields(n) {
+		words += len(analyze(f).tokens)
+	}
+	if words > MaxSearchWords {
+		return domain.Errorf(domain.EBADINPUT, "node %s: its name, short name and aliases hold %d words, at most %d", quoteShort(n.ID), words, MaxSearchWords)
+	}
 	return nodePostings(n, func(k, v []byte) error { return txn.Set(k, v) })
 }
 

@@ -2,7 +2,9 @@ package store
 
 import (
 	"encoding/binary"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
@@ -148,5 +150,38 @@ func TestSearchIndexOfTheFirstLayoutIsReplaced(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A node with too many words to index is refused whole, by an edit and by
+// an import: its index would cost the square of its words.
+func TestSearchRefusesNodesWithTooManyWords(t *testing.T) {
+	s := openTest(t)
+	importFile(t, s, "small.yaml")
+	before, _ := s.DataVersion(ctx)
+	var aliases []string
+	for i := range MaxSearchWords {
+		aliases = append(aliases, fmt.Sprintf("mot%d", i))
+	}
+	n := &domain.Node{ID: "verbose", Kind: "organization", Name: "Verbose", Aliases: aliases, Fields: map[string]string{"category": "other"}, Sources: editor.Sources}
+	if _, err := s.CreateNode(ctx, n, nil, editor); domain.ErrorCode(err) != domain.EBADINPUT {
+		t.Errorf("createNode with %d words: %v, want %s", MaxSearchWords+1, err, domain.EBADINPUT)
+	}
+	file := "nodes:\n  - id: verbose\n    kind: organization\n    name: Verbose\n    aliases: [" + strings.Join(aliases, ", ") + "]\n    fields: {category: other}\n    sources: [{source: doc-a}]\n"
+	if _, err := s.Import(ctx, File{Name: "verbose.yaml", Data: []byte(file)}); domain.ErrorCode(err) != domain.EBADINPUT {
+		t.Errorf("import with %d words: %v, want %s", MaxSearchWords+1, err, domain.EBADINPUT)
+	}
+	if v, _ := s.DataVersion(ctx); v != before {
+		t.Errorf("a refused write moved the version from %d to %d", before, v)
+	}
+	if _, err := s.Node(ctx, "verbose"); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Errorf("the refused node was written: %v", err)
+	}
+	n.Aliases = aliases[:MaxSearchWords-1]
+	if _, err := s.CreateNode(ctx, n, nil, editor); err != nil {
+		t.Errorf("createNode with %d words: %v", MaxSearchWords, err)
+	}
+	if got := hitIDs(t, s, "mot198"); !slices.Equal(got, []string{"verbose"}) {
+		t.Errorf("mot198 finds %v", got)
 	}
 }

@@ -13,8 +13,9 @@ import (
 // tokenizerVersion names the tokenisation rules below and the layout of the
 // search index (postings.go). The index is rebuilt when a store written with
 // other rules is opened: bump it whenever tokens, stemming, the stop words,
-// the scores or the posting keys change. 2: scored posting lists.
-const tokenizerVersion uint32 = 2
+// the scores or the posting keys change. 2: scored posting lists; 3: their
+// names end as keyWriter.ordered ends them.
+const tokenizerVersion uint32 = 3
 
 // maxTokenLen bounds one token in bytes, so index keys stay short.
 const maxTokenLen = 64

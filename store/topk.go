@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -64,15 +65,15 @@ func (s *Store) SearchPage(ctx context.Context, req SearchRequest) (Page[SearchH
 	}
 	var p Page[SearchHit]
 	err = s.view(ctx, func(txn *badger.Txn) error {
-		if !q.onePostingList() && len(q.tokens[len(q.tokens)-1]) <= maxPrefixLen {
-			p, err = q.boundedPage(ctx, txn, kcs, after, req.First)
-			return err
-		}
-		if !q.onePostingList() {
+		switch {
+		case len(q.tokens[len(q.tokens)-1]) > maxPrefixLen: // no prefix list of its own
 			hits, err := q.rankAll(ctx, txn, kcs)
 			if err == nil {
 				p, err = Paginate(hits, SearchHit.Cursor, false, args)
 			}
+			return err
+		case len(q.tokens) > 1:
+			p, err = q.boundedPage(ctx, txn, kcs, after, req.First)
 			return err
 		}
 		if p, err = q.page(ctx, txn, kcs, after, req.First); err != nil || !req.Count {
@@ -125,13 +126,6 @@ func searchKinds(kinds []domain.Kind) ([]byte, error) {
 	}
 	slices.Sort(kcs)
 	return slices.Compact(kcs), nil
-}
-
-// onePostingList reports whether the query is one word short enough to have
-// a prefix list of its own, the case SearchPage answers without ranking
-// every candidate.
-func (q searchQuery) onePostingList() bool {
-	return len(q.tokens) == 1 && len(q.tokens[0]) <= maxPrefixLen
 }
 
 // page is the page of size first after the cursor after, for a one-word
@@ -260,6 +254,7 @@ func collect(ctx context.Context, it *badger.Iterator, list []byte, after *Curso
 			return nil, err
 		}
 		i++
+		postingsRead.Add(1)
 		p, err := parsePosting(it.Item().Key())
 		if err != nil {
 			return nil, err
@@ -309,8 +304,13 @@ func splitHitKey(c Cursor) (uint32, string, error) {
 	return uint32(inv), name, nil
 }
 
+// postingsRead and nodesRanked count what pages read, for the tests that
+// show a page's work does not grow with the graph.
+var postingsRead, nodesRanked atomic.Int64
+
 // rankID reads a node and ranks it; false when it does not match.
 func (q searchQuery) rankID(txn *badger.Txn, id string) (SearchHit, bool, error) {
+	nodesRanked.Add(1)
 	var n domain.Node
 	if err := getNode(txn, id, &n); err != nil {
 		return SearchHit{}, false, err
@@ -332,11 +332,11 @@ func (q searchQuery) count(ctx context.Context, txn *badger.Txn, kcs []byte) (in
 	defer stems.Close()
 	n, i := 0, 0
 	for _, kc := range kcs {
-		for _, it := range []*badger.Iterator{prefixes, stems} {
-			list := postingList(pStemPosting, stem, kc)
-			if it == prefixes {
-				list = postingList(pPrefixPosting, word, kc)
-			}
+		for _, l := range []struct {
+			it   *badger.Iterator
+			list []byte
+		}{{prefixes, postingList(pPrefixPosting, word, kc)}, {stems, postingList(pStemPosting, stem, kc)}} {
+			it, list := l.it, l.list
 			for it.Seek(list); it.ValidForPrefix(list); it.Next() {
 				if err := scanDone(ctx, i); err != nil {
 					return 0, err
@@ -368,11 +368,11 @@ func (q searchQuery) rankAll(ctx context.Context, txn *badger.Txn, kcs []byte) (
 	if len(last) > maxPrefixLen {
 		last = truncateUTF8(last, maxPrefixLen)
 	}
-	lists := [][]byte{}
+	var lists [][]byte
 	for _, st := range q.stems {
-		lists = append(lists, []byte(keyWriter{pStemPosting}.raw(st).byte1(0)))
+		lists = append(lists, postingLists(pStemPosting, st))
 	}
-	lists = append(lists, []byte(keyWriter{pPrefixPosting}.raw(last).byte1(0)))
+	lists = append(lists, postingLists(pPrefixPosting, last))
 	seen := map[string]bool{}
 	var hits []SearchHit
 	for _, list := range lists {

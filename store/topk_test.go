@@ -53,8 +53,36 @@ func TestSearchPageIsTheBruteForceRanking(t *testing.T) {
 			for _, q := range []string{"centre", "c", "Centre social", "centres sociaux", "septe", "Septèmes", "LÉO LAGRANGE", "caf 13", "la", "de la", "13"} {
 				checkPages(t, s, q, nil, rnd)
 			}
+			for _, info := range domain.Kinds { // every kind filter
+				for _, q := range []string{"c", "centre", "convention 2015", randomQuery(rnd, nodes)} {
+					checkPages(t, s, q, []domain.Kind{info.Kind}, rnd)
+				}
+			}
 		})
 	}
+}
+
+// A page of one word reads about first+1 entries a list and ranks about
+// first+1 nodes, whatever the number of hits: the same at 1x and 10x.
+func TestSearchPageWorkDoesNotGrowWithTheGraph(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the 10x dataset")
+	}
+	work := map[int][2]int64{}
+	for _, factor := range []int{1, 10} {
+		s := scaled(t, factor)
+		p0, n0 := store.PageWork()
+		page, err := s.SearchPage(ctx, store.SearchRequest{Query: "centre", First: 20})
+		if err != nil || len(page.Items) != 20 {
+			t.Fatalf("%dx: %d hits, %v", factor, len(page.Items), err)
+		}
+		p1, n1 := store.PageWork()
+		work[factor] = [2]int64{p1 - p0, n1 - n0}
+	}
+	if w1, w10 := work[1], work[10]; w10[0] > 2*w1[0] || w10[1] > 2*21 {
+		t.Errorf("a page read %d postings and ranked %d nodes at 1x, %d and %d at 10x", w1[0], w1[1], w10[0], w10[1])
+	}
+	t.Logf("postings read, nodes ranked: 1x %v, 10x %v", work[1], work[10])
 }
 
 // checkPages walks up to four pages of one query and compares each with

@@ -128,36 +128,16 @@ func nodeByID(ctx context.Context, id string) (Node, error) {
 
 // RelationsOf resolves a relations(direction, kinds, asOf, first, after)
 // field: a page of the store's relation order (a seek and k reads, counted
-// only when totalCount is asked), or the node's relations sorted by cursor
-// when a page of nodes primed them (at most a few hundred, in memory) or
-// in a view of the past from before that order was built.
+// only when totalCount is asked), or, in a view of the past from before
+// that order was built, the node's relations sorted by cursor.
 func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []RelationKind, asOf *domain.Date, first *int, after *string) (*RelationConnection, error) {
-	args, err := PageArgs(first, after, nil, nil)
+	q, err := RelationPageQuery(ctx, id, direction, kinds, asOf, first, after)
 	if err != nil {
 		return nil, err
 	}
-	args.Order = "relations"
-	if err := args.Check(); err != nil {
+	page, covered, err := loaders.For(ctx).RelationPage(ctx, q)
+	if err != nil {
 		return nil, err
-	}
-	q := store.RelPageQuery{ID: id, Dir: domain.Both, Args: args, Count: Selected(ctx, "totalCount")}
-	if direction != nil && *direction == DirectionOut {
-		q.Dir = domain.Out
-	} else if direction != nil && *direction == DirectionIn {
-		q.Dir = domain.In
-	}
-	for _, k := range kinds {
-		q.Kinds = append(q.Kinds, StoreRelKind(k))
-	}
-	if asOf != nil {
-		q.AsOf = *asOf
-	}
-	var page store.Page[*domain.Relation]
-	covered := false
-	if l := loaders.For(ctx); !l.Primed(id) { // a primed node's few relations are in memory already
-		if page, covered, err = l.RelationPage(ctx, q); err != nil {
-			return nil, err
-		}
 	}
 	if !covered {
 		if page, err = sortedRelations(ctx, q, kinds, asOf); err != nil {
@@ -174,6 +154,33 @@ func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []R
 		conn.Edges = append(conn.Edges, &RelationEdge{Cursor: page.Cursors[i].String(), Node: m})
 	}
 	return conn, nil
+}
+
+// RelationPageQuery is the store query of a relations field: RelationsOf
+// reads it, and the planner reads a list's in one batch before (through
+// loaders.PrimeRelationPages).
+func RelationPageQuery(ctx context.Context, id string, direction *Direction, kinds []RelationKind, asOf *domain.Date, first *int, after *string) (store.RelPageQuery, error) {
+	args, err := PageArgs(first, after, nil, nil)
+	if err != nil {
+		return store.RelPageQuery{}, err
+	}
+	args.Order = "relations"
+	if err := args.Check(); err != nil {
+		return store.RelPageQuery{}, err
+	}
+	q := store.RelPageQuery{ID: id, Dir: domain.Both, Args: args, Count: Selected(ctx, "totalCount")}
+	if direction != nil && *direction == DirectionOut {
+		q.Dir = domain.Out
+	} else if direction != nil && *direction == DirectionIn {
+		q.Dir = domain.In
+	}
+	for _, k := range kinds {
+		q.Kinds = append(q.Kinds, StoreRelKind(k))
+	}
+	if asOf != nil {
+		q.AsOf = *asOf
+	}
+	return q, nil
 }
 
 // sortedRelations cuts the page q asks for from the node's relations read

@@ -1,0 +1,105 @@
+package graph
+
+import (
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+	lru "github.com/hashicorp/golang-lru/v2/simplelru"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// planCache keeps the plans of (document, operation name), bounded in
+// bytes: a plan is weighed like a parsed document of its text. A document
+// whose @include or @skip take variables selects other fields with other
+// variables: its plan is made for each run and not kept.
+type planCache struct {
+	mu        sync.Mutex
+	lru       *lru.LRU[planKey, *plan]
+	bytes     int
+	maxBytes  int
+	satisfies map[string][]string // object type -> the names its fragments may be on
+}
+
+type planKey struct{ query, operation string }
+
+func newPlanCache(maxBytes int) *planCache {
+	c := &planCache{maxBytes: maxBytes}
+	c.lru, _ = lru.NewLRU[planKey, *plan](1<<30, func(k planKey, _ *plan) {
+		c.bytes -= planWeight(k)
+	})
+	return c
+}
+
+func planWeight(k planKey) int { return astWeight * (len(k.query) + len(k.operation)) }
+
+// plan returns the plan of the operation of opCtx.
+func (c *planCache) plan(opCtx *graphql.OperationContext) *plan {
+	if variableDirectives(opCtx.Doc) {
+		return c.newPlan(opCtx)
+	}
+	k := planKey{opCtx.RawQuery, opCtx.OperationName}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.lru.Get(k); ok {
+		return p
+	}
+	p := c.newPlan(opCtx)
+	if w := planWeight(k); len(k.query) <= maxCachedQuery && w <= c.maxBytes {
+		c.lru.Add(k, p)
+		c.bytes += w
+		for c.bytes > c.maxBytes {
+			c.lru.RemoveOldest()
+		}
+	}
+	return p
+}
+
+func (c *planCache) newPlan(opCtx *graphql.OperationContext) *plan {
+	return &plan{root: &planSel{set: opCtx.Operation.SelectionSet}, satisfies: c.satisfies}
+}
+
+// variableDirectives reports whether a directive of the document takes a
+// variable (so that @include(if: $x) selects per run).
+func variableDirectives(doc *ast.QueryDocument) bool {
+	var walk func(ast.SelectionSet) bool
+	directives := func(ds ast.DirectiveList) bool {
+		for _, d := range ds {
+			for _, a := range d.Arguments {
+				if a.Value.Kind == ast.Variable {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	walk = func(set ast.SelectionSet) bool {
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				if directives(s.Directives) || walk(s.SelectionSet) {
+					return true
+				}
+			case *ast.InlineFragment:
+				if directives(s.Directives) || walk(s.SelectionSet) {
+					return true
+				}
+			case *ast.FragmentSpread:
+				if directives(s.Directives) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, op := range doc.Operations {
+		if walk(op.SelectionSet) {
+			return true
+		}
+	}
+	for _, f := range doc.Fragments {
+		if walk(f.SelectionSet) {
+			return true
+		}
+	}
+	return false
+}
