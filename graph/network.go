@@ -67,7 +67,7 @@ func pageOf[T any](items []T, cursor func(T) store.Cursor, order string, first *
 
 // searchConnection is a page of search hits, best first.
 func searchConnection(p store.Page[store.SearchHit]) *model.SearchConnection {
-	c := &model.SearchConnection{TotalCount: p.Total, PageInfo: model.PageInfoOf(p),
+	c := &model.SearchConnection{TotalCount: p.Total, PageInfo: model.InfoOf(p),
 		Edges: make([]*model.SearchEdge, len(p.Items)), Nodes: make([]model.Node, len(p.Items))}
 	for i, h := range p.Items {
 		c.Nodes[i] = model.Wrap(h.Node)

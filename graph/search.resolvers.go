@@ -8,7 +8,6 @@ package graph
 import (
 	"context"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/graph/model"
 	"github.com/cccs13/cccs-graph/store"
@@ -26,7 +25,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.
 	}
 	// Counting every hit is the one part whose cost grows with them: only
 	// when the query selects totalCount.
-	req := store.SearchRequest{Query: query, Kinds: storeKinds, First: size, After: after, Count: graphql.FieldRequested(ctx, "totalCount")}
+	req := store.SearchRequest{Query: query, Kinds: storeKinds, First: size, After: after, Count: model.Selected(ctx, "totalCount")}
 	p, err := r.reader(ctx).SearchPage(ctx, req)
 	if err != nil {
 		return nil, err

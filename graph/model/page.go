@@ -39,7 +39,8 @@ func Cut[T any](items []T, cursor func(T) store.Cursor, desc bool, args store.Pa
 	return p, pageInfoOf(p.Cursors, p.HasPrev, p.HasNext), nil
 }
 
-// InfoOf is the PageInfo of a page cut elsewhere (store.OrderedPage).
+// InfoOf is the PageInfo of a page cut elsewhere (store.OrderedPage,
+// store.SearchPage).
 func InfoOf[T any](p store.Page[T]) *PageInfo { return pageInfoOf(p.Cursors, p.HasPrev, p.HasNext) }
 
 // Selected reports whether the field being resolved selects a field of
@@ -76,9 +77,6 @@ func PageSize(first, last *int) (int, error) {
 	}
 	return *n, nil
 }
-
-// PageInfoOf is the PageInfo of a page cut elsewhere (search's top-k).
-func PageInfoOf[T any](p store.Page[T]) *PageInfo { return pageInfoOf(p.Cursors, p.HasPrev, p.HasNext) }
 
 // pageInfoOf is the page information of a page cut by store.Paginate.
 func pageInfoOf(cursors []store.Cursor, hasPrev, hasNext bool) *PageInfo {
