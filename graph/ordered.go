@@ -11,10 +11,11 @@ import (
 )
 
 // orderedKinds keeps each collection sorted in each order it was asked in,
-// for one data version: a page then cuts a sorted list instead of reading,
-// folding and sorting every node of its kind (the cost grew with the
-// dataset). A write bumps the data version, and the next read sorts again.
-// Bounded: at most one list per kind and order.
+// for one data version, for the pages no ordered index of the store serves
+// (filtered ones, and views of the past from before the indexes were
+// built): such a page cuts a sorted list instead of reading, folding and
+// sorting every node of its kind. A write bumps the data version, and the
+// next such read sorts again. Bounded: at most one list per kind and order.
 type orderedKinds struct {
 	mu      sync.Mutex
 	version uint64

@@ -74,10 +74,36 @@ func TestOrderedIndexesFollowEveryWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	verifyOrder(t, s, "updateNode (new date)")
-	if _, err := s.DeleteNode(ctx, n.ID, w.Node.Version, false, Meta{Actor: "test", Reason: "test"}); err != nil {
+	meta := Meta{Actor: "test", Sources: n.Sources, Reason: "test"}
+	self := &domain.Relation{Kind: domain.RelSucceeds, From: n.ID, To: n.ID, Sources: n.Sources}
+	sig := &domain.Relation{Kind: domain.RelSignatory, From: n.ID, To: "cccs", ValidFrom: domain.Date{Y: 2019, Precision: domain.Year}, Sources: n.Sources}
+	for _, r := range []*domain.Relation{sig, self} {
+		if _, err := s.AddRelation(ctx, r, meta); err != nil {
+			t.Fatal(err)
+		}
+	}
+	verifyOrder(t, s, "addRelation (one to itself)")
+	sigID := domain.RelationID(sig)
+	r, err := s.Relation(ctx, sigID)
+	if err != nil {
 		t.Fatal(err)
 	}
-	verifyOrder(t, s, "deleteNode")
+	if _, err := s.UpdateRelation(ctx, sigID, r.Version, OpEndRelation, func(r *domain.Relation) error { r.ValidTo = domain.Date{Y: 2021, Precision: domain.Year}; return nil }, meta); err != nil {
+		t.Fatal(err)
+	}
+	verifyOrder(t, s, "endRelation")
+	if r, err = s.Relation(ctx, domain.RelationID(self)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DeleteRelation(ctx, domain.RelationID(self), r.Version, meta); err != nil {
+		t.Fatal(err)
+	}
+	verifyOrder(t, s, "deleteRelation")
+	cur, _ := s.Node(ctx, n.ID)
+	if _, err := s.DeleteNode(ctx, n.ID, cur.Version, true, meta); err != nil {
+		t.Fatal(err)
+	}
+	verifyOrder(t, s, "deleteNode with its relations")
 
 	if _, err := importCSV(t, s, facilityHeader+goodFacilityRow); err != nil {
 		t.Fatal(err)

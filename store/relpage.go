@@ -103,40 +103,49 @@ func (s *Store) RelationPages(ctx context.Context, qs []RelPageQuery, maxEnds in
 	return out, ends, covered, err
 }
 
-// relRange is the part of a node's relation order that one direction and
-// kind (or every kind) of its relations take.
-func relRanges(q RelQuery) ([][]byte, error) {
+// relRanges are the parts of a node's relation order that one direction
+// and some kinds (or every kind) of its relations take, in order, and the
+// list byte the entries must have (-1: either). The in-entry of a relation
+// of a node to itself has an out cursor ("0|"), as the sort gives it: an
+// In query reads the out part too, keeping only entries of the in list
+// (read from the key: a node's out-relations are few where its
+// in-relations are many).
+func relRanges(q RelQuery) ([][]byte, int, error) {
 	var kinds []string
 	for _, k := range q.Kinds {
 		if _, ok := relKindCode(k); !ok {
-			return nil, domain.Errorf(domain.EBADINPUT, "unknown relation kind %q", k)
+			return nil, 0, domain.Errorf(domain.EBADINPUT, "unknown relation kind %q", k)
 		}
 		kinds = append(kinds, string(k)+"|")
 	}
 	if len(kinds) == 0 {
 		kinds = []string{""}
 	}
+	dirs, list := []string{"0|", "1|"}, -1
+	switch q.Dir {
+	case domain.Out:
+		dirs, list = dirs[:1], 0
+	case domain.In:
+		list = 1
+	}
 	var ranges [][]byte
-	for _, dir := range []domain.Direction{domain.Out, domain.In} {
-		if q.Dir != domain.Both && q.Dir != dir {
-			continue
-		}
-		d := "0|"
-		if dir == domain.In {
-			d = "1|"
-		}
+	for _, d := range dirs {
 		for _, k := range kinds {
 			ranges = append(ranges, append(relOrderPrefix(q.ID), d+k...))
 		}
 	}
 	slices.SortFunc(ranges, bytes.Compare) // the cursor order of kinds is their names'
-	return slices.CompactFunc(ranges, bytes.Equal), nil
+	return slices.CompactFunc(ranges, bytes.Equal), list, nil
 }
+
+// inList reports whether an entry of the relation order stands in list
+// (-1: either).
+func inList(key []byte, list int) bool { return list < 0 || int(key[len(key)-1]) == list }
 
 // relationPage reads one page with the two iterators of the transaction.
 func (s *Store) relationPage(ctx context.Context, txn *badger.Txn, fwd, rev *badger.Iterator, q RelPageQuery) (Page[*domain.Relation], error) {
 	var p Page[*domain.Relation]
-	ranges, err := relRanges(RelQuery{ID: q.ID, Dir: q.Dir, Kinds: q.Kinds})
+	ranges, list, err := relRanges(RelQuery{ID: q.ID, Dir: q.Dir, Kinds: q.Kinds})
 	if err != nil {
 		return p, err
 	}
@@ -153,7 +162,7 @@ func (s *Store) relationPage(ctx context.Context, txn *badger.Txn, fwd, rev *bad
 		first = *q.Args.First
 	}
 	// The page: the first+1 matching entries after pos.
-	err = eachRelEntry(ctx, txn, fwd, ranges, pos, false, q.AsOf, func(r *domain.Relation) error {
+	err = eachRelEntry(ctx, txn, fwd, ranges, list, pos, false, q.AsOf, func(r *domain.Relation) error {
 		if len(p.Items) == first {
 			p.HasNext = true
 			return errEnough
@@ -168,7 +177,7 @@ func (s *Store) relationPage(ctx context.Context, txn *badger.Txn, fwd, rev *bad
 	}
 	err = nil
 	if pos != nil { // one matching entry at or before the cursor
-		err = eachRelEntry(ctx, txn, rev, ranges, pos, true, q.AsOf, func(*domain.Relation) error {
+		err = eachRelEntry(ctx, txn, rev, ranges, list, pos, true, q.AsOf, func(*domain.Relation) error {
 			p.HasPrev = true
 			return errEnough
 		})
@@ -178,15 +187,15 @@ func (s *Store) relationPage(ctx context.Context, txn *badger.Txn, fwd, rev *bad
 		err = nil
 	}
 	if q.Count {
-		p.Total, err = s.countRelations(ctx, txn, fwd, ranges, q)
+		p.Total, err = s.countRelations(ctx, txn, fwd, ranges, list, q)
 	}
 	return p, err
 }
 
-// eachRelEntry calls fn with the relation of every entry in ranges in
-// force at asOf: going forward from after pos (from the start when nil),
-// or backwards from before pos, until fn returns an error.
-func eachRelEntry(ctx context.Context, txn *badger.Txn, it *badger.Iterator, ranges [][]byte, pos []byte, back bool, asOf domain.Date, fn func(*domain.Relation) error) error {
+// eachRelEntry calls fn with the relation of every entry in ranges and
+// list in force at asOf: going forward from after pos (from the start when
+// nil), or backwards from before pos, until fn returns an error.
+func eachRelEntry(ctx context.Context, txn *badger.Txn, it *badger.Iterator, ranges [][]byte, list int, pos []byte, back bool, asOf domain.Date, fn func(*domain.Relation) error) error {
 	order := ranges
 	if back {
 		order = slices.Clone(ranges)
@@ -212,6 +221,9 @@ func eachRelEntry(ctx context.Context, txn *badger.Txn, it *badger.Iterator, ran
 				return err
 			}
 			i++
+			if !inList(it.Item().Key(), list) {
+				continue
+			}
 			r, err := relationOfEntry(txn, it.Item())
 			if err != nil {
 				return err
@@ -268,8 +280,9 @@ const maxRelCounts = 4096
 
 // countRelations counts the relations of ranges in force at q.AsOf: the
 // entries alone when any time will do.
-func (s *Store) countRelations(ctx context.Context, txn *badger.Txn, it *badger.Iterator, ranges [][]byte, q RelPageQuery) (int, error) {
+func (s *Store) countRelations(ctx context.Context, txn *badger.Txn, it *badger.Iterator, ranges [][]byte, list int, q RelPageQuery) (int, error) {
 	var b strings.Builder
+	b.WriteByte(byte(list + 1))
 	for _, rg := range ranges {
 		b.Write(rg)
 		b.WriteByte(0xFF)
@@ -287,10 +300,12 @@ func (s *Store) countRelations(ctx context.Context, txn *badger.Txn, it *badger.
 				if err := scanDone(ctx, i+n); err != nil {
 					return 0, err
 				}
-				n++
+				if inList(it.Item().Key(), list) {
+					n++
+				}
 			}
 		}
-	} else if err := eachRelEntry(ctx, txn, it, ranges, nil, false, q.AsOf, func(*domain.Relation) error { n++; return nil }); err != nil {
+	} else if err := eachRelEntry(ctx, txn, it, ranges, list, nil, false, q.AsOf, func(*domain.Relation) error { n++; return nil }); err != nil {
 		return 0, err
 	}
 	s.relCounts.mu.Lock()

@@ -119,24 +119,29 @@ func (s *Store) Close() error { return s.db.Close() }
 
 // readSchema reports whether the store has a schema version, and refuses
 // one written by another layout.
-func (s *Store) readSchema() (found bool, err error) {
-	err = s.db.View(func(txn *badger.Txn) error { // the newest of everything
-		item, err := txn.Get(metaKey)
+func (s *Store) readSchema() (bool, error) {
+	v, found, err := s.readNewest(metaKey)
+	if err == nil && found && (len(v) != 4 || binary.BigEndian.Uint32(v) != schemaVersion) {
+		err = domain.Errorf(domain.ECONFLICT, "data directory has schema version %x, this server reads %d: export with the older version and import", v, schemaVersion)
+	}
+	return found, err
+}
+
+// readNewest reads the newest value of a key, published or not (opening
+// reads it before it knows the published version), and whether there is one.
+func (s *Store) readNewest(key []byte) (v []byte, found bool, err error) {
+	err = s.db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(key)
 		if errors.Is(err, badger.ErrKeyNotFound) {
 			return nil
 		}
-		if err != nil {
-			return err
+		if err == nil {
+			found = true
+			v, err = item.ValueCopy(nil)
 		}
-		found = true
-		return item.Value(func(v []byte) error {
-			if len(v) != 4 || binary.BigEndian.Uint32(v) != schemaVersion {
-				return domain.Errorf(domain.ECONFLICT, "data directory has schema version %x, this server reads %d: export with the older version and import", v, schemaVersion)
-			}
-			return nil
-		})
+		return err
 	})
-	return found, err
+	return v, found, err
 }
 
 // writeSchema writes the schema version in a new store, whose ordered
