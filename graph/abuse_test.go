@@ -207,16 +207,16 @@ func countFields(v any) int {
 	return n
 }
 
-// cancelAfterPrime cancels the operation once a page's relations are read
-// ahead: what follows comes from the loaders' cache, in memory.
-type cancelAfterPrime struct {
+// cancelAfterRoot cancels the operation once the root field has read its
+// page: the fields below read after the deadline.
+type cancelAfterRoot struct {
 	Reader
 	cancel context.CancelFunc
 }
 
-func (r cancelAfterPrime) RelationsWithEnds(ctx context.Context, qs []store.RelQuery, maxEnds int) ([][]*domain.Relation, map[string]*domain.Node, error) {
+func (r cancelAfterRoot) OrderedPage(ctx context.Context, q store.PageQuery) (store.Page[*domain.Node], bool, error) {
 	defer r.cancel()
-	return r.Reader.RelationsWithEnds(ctx, qs, maxEnds)
+	return r.Reader.OrderedPage(ctx, q)
 }
 
 // TestDeadlineStopsBelowTheRoot: a deadline that passes once the root field
@@ -225,7 +225,7 @@ func (r cancelAfterPrime) RelationsWithEnds(ctx context.Context, qs []store.RelQ
 func TestDeadlineStopsBelowTheRoot(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	h := NewHandler(cancelAfterPrime{defaultDataset(t), cancel}, Options{Limits: DefaultLimits, Logger: slog.New(slog.DiscardHandler)})
+	h := NewHandler(cancelAfterRoot{defaultDataset(t), cancel}, Options{Limits: DefaultLimits, Logger: slog.New(slog.DiscardHandler)})
 	w := send(h, abuse.Case{Body: abuse.Post(`{ organizations(first: 5) { nodes { id relations { totalCount } } } }`, nil)}, ctx)
 	var a answer
 	if err := json.Unmarshal(w.Body.Bytes(), &a); err != nil || len(a.Errors) == 0 {
