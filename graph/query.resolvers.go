@@ -26,7 +26,7 @@ func (r *queryResolver) Node(ctx context.Context, id string, knownAt *time.Time)
 	if err != nil {
 		return nil, err
 	}
-	return model.Wrap(n), loaders.For(ctx).Prime(ctx, []string{id})
+	return model.Wrap(n), nil
 }
 
 // Nodes is the resolver for the nodes field.
