@@ -28,14 +28,7 @@ type editing struct {
 
 func newEditing(t testing.TB) *editing {
 	t.Helper()
-	s, err := store.Open("", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := freshDefault(t)
 	tokens := auth.Tokens{Store: s}
 	bearer := func(name string, role auth.Role) client.Option {
 		tok, err := tokens.Create(ctx, name, role, "test")

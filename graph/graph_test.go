@@ -83,6 +83,21 @@ func wantCode(t testing.TB, c *client.Client, code, q string, opts ...client.Opt
 	return errs[0]
 }
 
+// freshDefault returns an in-memory store of the default dataset of its own,
+// for a test that writes (defaultDataset is shared and read only).
+func freshDefault(t testing.TB) *store.Store {
+	t.Helper()
+	s, err := store.Open("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // smallStore returns an in-memory store with a test file of store/testdata.
 func smallStore(t testing.TB, files ...string) *store.Store {
 	t.Helper()

@@ -177,14 +177,7 @@ func scaledTestStore(t *testing.T, factor int) *store.Store {
 // editedDefault is an in-memory store of the default dataset after one
 // edit, and the instant (RFC 3339) just before the edit, for knownAt.
 func editedDefault(t *testing.T, edit func(s *store.Store, caf *domain.Node) error) (*store.Store, string) {
-	s, err := store.Open("", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := freshDefault(t)
 	before := time.Now().UTC()
 	time.Sleep(2 * time.Millisecond)
 	caf, err := s.Node(ctx, "caf-13")
