@@ -9,10 +9,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"sync"
 	"sync/atomic"
 
-	lru "github.com/hashicorp/golang-lru/v2/simplelru"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/cccs13/cccs-graph/domain"
@@ -48,15 +46,13 @@ type responseCache struct {
 	store Versioned
 	log   *slog.Logger
 
-	mu       sync.Mutex // guards bytes together with the LRU's contents
-	lru      *lru.LRU[[sha256.Size]byte, *cachedResponse]
-	bytes    int
+	answers  *byteLRU[[sha256.Size]byte, *cachedResponse]
 	maxBytes int
 }
 
 func newResponseCache(next http.Handler, s Versioned, log *slog.Logger, maxBytes int) http.Handler {
 	rc := &responseCache{next: next, store: s, log: log, maxBytes: maxBytes}
-	rc.lru, _ = lru.NewLRU(1<<30, func(_ [sha256.Size]byte, v *cachedResponse) { rc.bytes -= len(v.body) })
+	rc.answers = newByteLRU(maxBytes, 0, func(_ [sha256.Size]byte, v *cachedResponse) int { return len(v.body) })
 	return rc
 }
 
@@ -66,7 +62,7 @@ func (rc *responseCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rc.next.ServeHTTP(w, r)
 		return
 	}
-	if hit, ok := rc.get(key); ok {
+	if hit, ok := rc.answers.get(key); ok {
 		setOperationName(r.Context(), hit.operation)
 		w.Header().Set("Content-Type", hit.contentType)
 		w.Header().Set("X-Cache", "hit")
@@ -80,32 +76,11 @@ func (rc *responseCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// be passing. (A hit needs no such check: only a query's answer is ever
 	// kept under its document and operation name.)
 	if t.query.Load() && rec.status == http.StatusOK && !rec.over && !bytes.Contains(rec.buf.Bytes(), []byte(`"errors":`)) {
-		rc.add(key, &cachedResponse{
+		rc.answers.add(key, &cachedResponse{
 			contentType: w.Header().Get("Content-Type"),
 			operation:   operationName(r.Context()),
 			body:        bytes.Clone(rec.buf.Bytes()),
 		})
-	}
-}
-
-func (rc *responseCache) get(key [sha256.Size]byte) (*cachedResponse, bool) {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return rc.lru.Get(key)
-}
-
-// add keeps a response, evicting the least recently used ones while the
-// bodies kept weigh more than cacheMaxBytes.
-func (rc *responseCache) add(key [sha256.Size]byte, v *cachedResponse) {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	if old, ok := rc.lru.Peek(key); ok {
-		rc.bytes -= len(old.body)
-	}
-	rc.bytes += len(v.body)
-	rc.lru.Add(key, v)
-	for rc.bytes > rc.maxBytes {
-		rc.lru.RemoveOldest()
 	}
 }
 

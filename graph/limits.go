@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
-	lru "github.com/hashicorp/golang-lru/v2/simplelru"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -122,10 +120,7 @@ func limitError(format string, args ...any) *gqlerror.Error {
 // document weighs astWeight times its text, and texts longer than
 // maxCachedQuery (huge literals) are not kept at all.
 type queryCache struct {
-	mu       sync.Mutex
-	lru      *lru.LRU[string, *ast.QueryDocument]
-	bytes    int
-	maxBytes int
+	docs *byteLRU[string, *ast.QueryDocument]
 }
 
 const (
@@ -136,45 +131,21 @@ const (
 var _ graphql.Cache[*ast.QueryDocument] = (*queryCache)(nil)
 
 func newQueryCache(maxBytes int) *queryCache {
-	c := &queryCache{maxBytes: maxBytes}
-	c.lru, _ = lru.NewLRU[string, *ast.QueryDocument](1<<30, func(q string, _ *ast.QueryDocument) {
-		c.bytes -= astWeight * len(q)
-	})
-	return c
+	return &queryCache{newByteLRU(maxBytes, 0, func(q string, _ *ast.QueryDocument) int { return astWeight * len(q) })}
 }
 
 func (c *queryCache) Get(_ context.Context, query string) (*ast.QueryDocument, bool) {
-	if c.maxBytes == 0 {
-		return nil, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.lru.Get(query)
+	return c.docs.get(query)
 }
 
 func (c *queryCache) Add(_ context.Context, query string, doc *ast.QueryDocument) {
-	weight := astWeight * len(query)
-	if len(query) > maxCachedQuery || weight > c.maxBytes {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.lru.Contains(query) {
-		return
-	}
-	c.lru.Add(query, doc)
-	c.bytes += weight
-	for c.bytes > c.maxBytes {
-		c.lru.RemoveOldest()
+	if len(query) <= maxCachedQuery {
+		c.docs.add(query, doc)
 	}
 }
 
 // Bytes is the weight of the documents kept.
-func (c *queryCache) Bytes() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.bytes
-}
+func (c *queryCache) Bytes() int { return c.docs.weight() }
 
 // beforeRootField runs before each root field (the @rootField hook): it
 // refuses to resolve it once the operation's context is done

@@ -7,11 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/cccs13/cccs-graph/domain"
@@ -32,38 +30,17 @@ const (
 
 // apqCache keeps the documents APQ clients registered, bounded in bytes and
 // entries; the least recently used go first.
-type apqCache struct {
-	mu    sync.Mutex
-	lru   *lru.Cache[string, string]
-	bytes int
-}
+type apqCache struct{ docs *byteLRU[string, string] }
 
 var _ graphql.Cache[string] = (*apqCache)(nil)
 
 func newAPQCache() *apqCache {
-	c := &apqCache{}
-	c.lru, _ = lru.NewWithEvict(apqCacheEntries, func(k, v string) { c.bytes -= len(k) + len(v) })
-	return c
+	return &apqCache{newByteLRU(apqCacheBytes, apqCacheEntries, func(hash, doc string) int { return len(hash) + len(doc) })}
 }
 
-func (c *apqCache) Get(_ context.Context, hash string) (string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.lru.Get(hash)
-}
+func (c *apqCache) Get(_ context.Context, hash string) (string, bool) { return c.docs.get(hash) }
 
-func (c *apqCache) Add(_ context.Context, hash, doc string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.lru.Contains(hash) {
-		return
-	}
-	c.bytes += len(hash) + len(doc)
-	c.lru.Add(hash, doc)
-	for c.bytes > apqCacheBytes && c.lru.Len() > 0 {
-		c.lru.RemoveOldest()
-	}
-}
+func (c *apqCache) Add(_ context.Context, hash, doc string) { c.docs.add(hash, doc) }
 
 // persistedQueries returns the extension that runs persisted operations:
 // APQ when trusted is nil, else only the trusted documents.

@@ -1,10 +1,7 @@
 package graph
 
 import (
-	"sync"
-
 	"github.com/99designs/gqlgen/graphql"
-	lru "github.com/hashicorp/golang-lru/v2/simplelru"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -13,21 +10,14 @@ import (
 // whose @include or @skip take variables selects other fields with other
 // variables: its plan is made for each run and not kept.
 type planCache struct {
-	mu        sync.Mutex
-	lru       *lru.LRU[planKey, *plan]
-	bytes     int
-	maxBytes  int
+	plans     *byteLRU[planKey, *plan]
 	satisfies map[string][]string // object type -> the names its fragments may be on
 }
 
 type planKey struct{ query, operation string }
 
 func newPlanCache(maxBytes int) *planCache {
-	c := &planCache{maxBytes: maxBytes}
-	c.lru, _ = lru.NewLRU[planKey, *plan](1<<30, func(k planKey, _ *plan) {
-		c.bytes -= planWeight(k)
-	})
-	return c
+	return &planCache{plans: newByteLRU(maxBytes, 0, func(k planKey, _ *plan) int { return planWeight(k) })}
 }
 
 func planWeight(k planKey) int { return astWeight * (len(k.query) + len(k.operation)) }
@@ -38,18 +28,12 @@ func (c *planCache) plan(opCtx *graphql.OperationContext) *plan {
 		return c.newPlan(opCtx)
 	}
 	k := planKey{opCtx.RawQuery, opCtx.OperationName}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if p, ok := c.lru.Get(k); ok {
+	if p, ok := c.plans.get(k); ok {
 		return p
 	}
 	p := c.newPlan(opCtx)
-	if w := planWeight(k); len(k.query) <= maxCachedQuery && w <= c.maxBytes {
-		c.lru.Add(k, p)
-		c.bytes += w
-		for c.bytes > c.maxBytes {
-			c.lru.RemoveOldest()
-		}
+	if len(k.query) <= maxCachedQuery {
+		c.plans.add(k, p)
 	}
 	return p
 }

@@ -77,8 +77,8 @@ func TestPlanCache(t *testing.T) {
 	for i := range 100 {
 		c.plan(opCtx(fmt.Sprintf(`{ node(id: "n%d") { id } }`, i)))
 	}
-	if c.bytes > c.maxBytes || c.lru.Len() == 0 {
-		t.Errorf("the plans weigh %d bytes (%d kept), bound %d", c.bytes, c.lru.Len(), c.maxBytes)
+	if c.plans.weight() > c.plans.maxBytes || c.plans.lru.Len() == 0 {
+		t.Errorf("the plans weigh %d bytes (%d kept), bound %d", c.plans.weight(), c.plans.lru.Len(), c.plans.maxBytes)
 	}
 }
 
