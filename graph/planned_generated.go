@@ -27,25 +27,13 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 			r.buf.WriteString("\"Agreement\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -67,11 +55,7 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -137,19 +121,39 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 			}
 		case "startDate":
 			var v *domain.Date = obj.StartDate()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "endDate":
 			var v *domain.Date = obj.EndDate()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "signedAt":
 			var v *domain.Date = obj.SignedAt()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "place":
 			var v *string = obj.Place()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "summary":
 			var v *string = obj.Summary()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "signatories":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -489,11 +493,7 @@ func (r *plannedRun) writeAgreementConnection(fields []*planField, obj *model.Co
 			r.buf.WriteString("\"AgreementConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -602,11 +602,7 @@ func (r *plannedRun) writeAgreementEdge(fields []*planField, obj *model.Edge[*mo
 			r.buf.WriteString("\"AgreementEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.Agreement = obj.Node
 			if v == nil {
@@ -657,25 +653,13 @@ func (r *plannedRun) writeAmendment(fields []*planField, obj *model.Amendment) e
 			r.buf.WriteString("\"Amendment\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -697,11 +681,7 @@ func (r *plannedRun) writeAmendment(fields []*planField, obj *model.Amendment) e
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -767,19 +747,39 @@ func (r *plannedRun) writeAmendment(fields []*planField, obj *model.Amendment) e
 			}
 		case "number":
 			var v *int = obj.Number()
-			r.ec.marshalOInt2ᚖint(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeInt(*v)
+			}
 		case "signedAt":
 			var v *domain.Date = obj.SignedAt()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "place":
 			var v *string = obj.Place()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "effectiveFrom":
 			var v *domain.Date = obj.EffectiveFrom()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "summary":
 			var v *string = obj.Summary()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "amends":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -962,11 +962,7 @@ func (r *plannedRun) writeAmendmentConnection(fields []*planField, obj *model.Co
 			r.buf.WriteString("\"AmendmentConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -1075,11 +1071,7 @@ func (r *plannedRun) writeAmendmentEdge(fields []*planField, obj *model.Edge[*mo
 			r.buf.WriteString("\"AmendmentEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.Amendment = obj.Node
 			if v == nil {
@@ -1130,25 +1122,13 @@ func (r *plannedRun) writeArticle(fields []*planField, obj *model.Article) error
 			r.buf.WriteString("\"Article\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -1170,11 +1150,7 @@ func (r *plannedRun) writeArticle(fields []*planField, obj *model.Article) error
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -1240,20 +1216,28 @@ func (r *plannedRun) writeArticle(fields []*planField, obj *model.Article) error
 			}
 		case "number":
 			var v string = obj.Number()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "title":
 			var v *string = obj.Title()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "summary":
 			var v *string = obj.Summary()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "effectiveFrom":
 			var v *domain.Date = obj.EffectiveFrom()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "document":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -1393,11 +1377,7 @@ func (r *plannedRun) writeArticleConnection(fields []*planField, obj *model.Conn
 			r.buf.WriteString("\"ArticleConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -1506,11 +1486,7 @@ func (r *plannedRun) writeArticleEdge(fields []*planField, obj *model.Edge[*mode
 			r.buf.WriteString("\"ArticleEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.Article = obj.Node
 			if v == nil {
@@ -1561,25 +1537,13 @@ func (r *plannedRun) writeBody(fields []*planField, obj *model.Body) error {
 			r.buf.WriteString("\"Body\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -1601,11 +1565,7 @@ func (r *plannedRun) writeBody(fields []*planField, obj *model.Body) error {
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -1671,10 +1631,18 @@ func (r *plannedRun) writeBody(fields []*planField, obj *model.Body) error {
 			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "created":
 			var v *domain.Date = obj.Created()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "members":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -1792,11 +1760,7 @@ func (r *plannedRun) writeBodyConnection(fields []*planField, obj *model.Connect
 			r.buf.WriteString("\"BodyConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -1905,11 +1869,7 @@ func (r *plannedRun) writeBodyEdge(fields []*planField, obj *model.Edge[*model.B
 			r.buf.WriteString("\"BodyEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.Body = obj.Node
 			if v == nil {
@@ -1972,11 +1932,7 @@ func (r *plannedRun) writeBodyMemberCount(fields []*planField, obj *model.BodyMe
 			}
 		case "count":
 			var v int = obj.Count
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "members":
 			var v []*model.Organization = obj.Members
 			fields0, err := r.fieldsOf(f.child, "Organization")
@@ -2078,7 +2034,11 @@ func (r *plannedRun) writeCentralityChange(fields []*planField, obj *model.Centr
 			}
 		case "rankChange":
 			var v *int = obj.RankChange
-			r.ec.marshalOInt2ᚖint(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeInt(*v)
+			}
 		default:
 			return errNotPlanned
 		}
@@ -2144,11 +2104,7 @@ func (r *plannedRun) writeCentralityScore(fields []*planField, obj *model.Centra
 			}
 		case "rank":
 			var v int = obj.Rank
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		default:
 			return errNotPlanned
 		}
@@ -2185,11 +2141,7 @@ func (r *plannedRun) writeChange(fields []*planField, obj *model.Change) error {
 			r.buf.WriteString("\"Change\"")
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "at":
 			var v time.Time = obj.At()
 			if m := r.ec.marshalNDateTime2timeᚐTime(ctx, nil, v); m == graphql.Null {
@@ -2199,18 +2151,10 @@ func (r *plannedRun) writeChange(fields []*planField, obj *model.Change) error {
 			}
 		case "actor":
 			var v string = obj.Actor()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "operation":
 			var v model.ChangeOperation = obj.Operation()
-			if m := r.ec.marshalNChangeOperation2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeOperation(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "target":
 			var v *model.ChangeTarget = obj.Target()
 			if v == nil {
@@ -2231,7 +2175,11 @@ func (r *plannedRun) writeChange(fields []*planField, obj *model.Change) error {
 			r.ec.marshalOJSON2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐJSON(ctx, nil, v).MarshalGQL(&r.buf)
 		case "reason":
 			var v *string = obj.Reason()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -2299,11 +2247,7 @@ func (r *plannedRun) writeChangeConnection(fields []*planField, obj *model.Conne
 			r.buf.WriteString("\"ChangeConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -2412,11 +2356,7 @@ func (r *plannedRun) writeChangeEdge(fields []*planField, obj *model.Edge[*model
 			r.buf.WriteString("\"ChangeEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.Change = obj.Node
 			if v == nil {
@@ -2467,18 +2407,10 @@ func (r *plannedRun) writeChangeTarget(fields []*planField, obj *model.ChangeTar
 			r.buf.WriteString("\"ChangeTarget\"")
 		case "type":
 			var v model.ChangeTargetType = obj.Type()
-			if m := r.ec.marshalNChangeTargetType2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeTargetType(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -2589,7 +2521,11 @@ func (r *plannedRun) writeCitation(fields []*planField, obj *model.Citation) err
 			}
 		case "excerpt":
 			var v *string = obj.Excerpt()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		default:
 			return errNotPlanned
 		}
@@ -2623,18 +2559,10 @@ func (r *plannedRun) writeCommunity(fields []*planField, obj *model.Community) e
 			r.buf.WriteString("\"Community\"")
 		case "index":
 			var v int = obj.Index
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "size":
 			var v int = obj.Size()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "nodes":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -2696,11 +2624,7 @@ func (r *plannedRun) writeCommunityMember(fields []*planField, obj *model.Commun
 			}
 		case "community":
 			var v int = obj.Community
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		default:
 			return errNotPlanned
 		}
@@ -2737,7 +2661,11 @@ func (r *plannedRun) writeCommunityPartition(fields []*planField, obj *model.Com
 			r.buf.WriteString("\"CommunityPartition\"")
 		case "asOf":
 			var v *domain.Date = obj.AsOf()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "modularity":
 			var v float64 = obj.Modularity()
 			if m := r.ec.marshalNFloat2float64(ctx, nil, v); m == graphql.Null {
@@ -2747,11 +2675,7 @@ func (r *plannedRun) writeCommunityPartition(fields []*planField, obj *model.Com
 			}
 		case "count":
 			var v int = obj.Count()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "communities":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -2835,18 +2759,10 @@ func (r *plannedRun) writeDiff(fields []*planField, obj *model.Diff) error {
 			r.buf.WriteString("\"Diff\"")
 		case "from":
 			var v domain.Date = obj.From()
-			if m := r.ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeDate(v)
 		case "to":
 			var v domain.Date = obj.To()
-			if m := r.ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeDate(v)
 		case "relationKinds":
 			var v []*model.RelationKindDiff = obj.RelationKinds()
 			fields0, err := r.fieldsOf(f.child, "RelationKindDiff")
@@ -3093,25 +3009,13 @@ func (r *plannedRun) writeEvent(fields []*planField, obj *model.Event) error {
 			r.buf.WriteString("\"Event\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -3133,11 +3037,7 @@ func (r *plannedRun) writeEvent(fields []*planField, obj *model.Event) error {
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -3203,13 +3103,25 @@ func (r *plannedRun) writeEvent(fields []*planField, obj *model.Event) error {
 			}
 		case "date":
 			var v *domain.Date = obj.Date()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "endDate":
 			var v *domain.Date = obj.EndDate()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "concerns":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -3281,11 +3193,7 @@ func (r *plannedRun) writeEventConnection(fields []*planField, obj *model.Connec
 			r.buf.WriteString("\"EventConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -3394,11 +3302,7 @@ func (r *plannedRun) writeEventEdge(fields []*planField, obj *model.Edge[*model.
 			r.buf.WriteString("\"EventEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.Event = obj.Node
 			if v == nil {
@@ -3449,25 +3353,13 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 			r.buf.WriteString("\"Facility\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -3489,11 +3381,7 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -3559,13 +3447,25 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 			}
 		case "address":
 			var v *string = obj.Address()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "postcode":
 			var v *string = obj.Postcode()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "siret":
 			var v *string = obj.Siret()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "geometry":
 			var v model.GeoJSON = obj.Geometry()
 			r.ec.marshalOGeoJSON2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐGeoJSON(ctx, nil, v).MarshalGQL(&r.buf)
@@ -3588,29 +3488,49 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 				return ferr
 			}
 			var v model.FacilityStatus = obj.Status(fc.Args["asOf"].(*domain.Date))
-			if m := r.ec.marshalNFacilityStatus2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatus(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "opened":
 			var v *domain.Date = obj.Opened()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "closed":
 			var v *domain.Date = obj.Closed()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "note":
 			var v *string = obj.Note()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "agrement":
 			var v *string = obj.Agrement()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "agrementFrom":
 			var v *domain.Date = obj.AgrementFrom()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "type":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -3912,11 +3832,7 @@ func (r *plannedRun) writeFacilityConnection(fields []*planField, obj *model.Con
 			r.buf.WriteString("\"FacilityConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -4025,11 +3941,7 @@ func (r *plannedRun) writeFacilityEdge(fields []*planField, obj *model.Edge[*mod
 			r.buf.WriteString("\"FacilityEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.Facility = obj.Node
 			if v == nil {
@@ -4080,18 +3992,10 @@ func (r *plannedRun) writeFacilityStatusChange(fields []*planField, obj *model.F
 			r.buf.WriteString("\"FacilityStatusChange\"")
 		case "date":
 			var v domain.Date = obj.Date
-			if m := r.ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeDate(v)
 		case "change":
 			var v model.FacilityChange = obj.Change
-			if m := r.ec.marshalNFacilityChange2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityChange(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "territory":
 			var v *model.Territory = obj.Territory
 			if v == nil {
@@ -4143,25 +4047,13 @@ func (r *plannedRun) writeFacilityType(fields []*planField, obj *model.FacilityT
 			r.buf.WriteString("\"FacilityType\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -4183,11 +4075,7 @@ func (r *plannedRun) writeFacilityType(fields []*planField, obj *model.FacilityT
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -4253,10 +4141,18 @@ func (r *plannedRun) writeFacilityType(fields []*planField, obj *model.FacilityT
 			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "rules":
 			var v *string = obj.Rules()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "facilities":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -4327,11 +4223,7 @@ func (r *plannedRun) writeFacilityTypeConnection(fields []*planField, obj *model
 			r.buf.WriteString("\"FacilityTypeConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -4440,11 +4332,7 @@ func (r *plannedRun) writeFacilityTypeEdge(fields []*planField, obj *model.Edge[
 			r.buf.WriteString("\"FacilityTypeEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.FacilityType = obj.Node
 			if v == nil {
@@ -4495,25 +4383,13 @@ func (r *plannedRun) writeFigure(fields []*planField, obj *model.Figure) error {
 			r.buf.WriteString("\"Figure\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -4535,11 +4411,7 @@ func (r *plannedRun) writeFigure(fields []*planField, obj *model.Figure) error {
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -4612,16 +4484,32 @@ func (r *plannedRun) writeFigure(fields []*planField, obj *model.Figure) error {
 			}
 		case "unit":
 			var v *string = obj.Unit()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "date":
 			var v *domain.Date = obj.Date()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "note":
 			var v *string = obj.Note()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "about":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -4693,11 +4581,7 @@ func (r *plannedRun) writeFigureConnection(fields []*planField, obj *model.Conne
 			r.buf.WriteString("\"FigureConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -4806,11 +4690,7 @@ func (r *plannedRun) writeFigureEdge(fields []*planField, obj *model.Edge[*model
 			r.buf.WriteString("\"FigureEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.Figure = obj.Node
 			if v == nil {
@@ -4861,18 +4741,10 @@ func (r *plannedRun) writeNodeKindCount(fields []*planField, obj *model.NodeKind
 			r.buf.WriteString("\"NodeKindCount\"")
 		case "kind":
 			var v model.NodeKind = obj.Kind
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "count":
 			var v int = obj.Count
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		default:
 			return errNotPlanned
 		}
@@ -4904,25 +4776,13 @@ func (r *plannedRun) writeNodeKindDiff(fields []*planField, obj *model.NodeKindD
 			r.buf.WriteString("\"NodeKindDiff\"")
 		case "kind":
 			var v model.NodeKind = obj.Kind
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "appeared":
 			var v int = obj.Appeared
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "disappeared":
 			var v int = obj.Disappeared
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		default:
 			return errNotPlanned
 		}
@@ -5044,25 +4904,13 @@ func (r *plannedRun) writeObjective(fields []*planField, obj *model.Objective) e
 			r.buf.WriteString("\"Objective\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -5084,11 +4932,7 @@ func (r *plannedRun) writeObjective(fields []*planField, obj *model.Objective) e
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -5154,22 +4998,46 @@ func (r *plannedRun) writeObjective(fields []*planField, obj *model.Objective) e
 			}
 		case "number":
 			var v *int = obj.Number()
-			r.ec.marshalOInt2ᚖint(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeInt(*v)
+			}
 		case "means":
 			var v *string = obj.Means()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "actors":
 			var v *string = obj.Actors()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "evaluation":
 			var v *string = obj.Evaluation()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "deadline":
 			var v *string = obj.Deadline()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "deadlineDate":
 			var v *domain.Date = obj.DeadlineDate()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "theme":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -5269,11 +5137,7 @@ func (r *plannedRun) writeObjectiveConnection(fields []*planField, obj *model.Co
 			r.buf.WriteString("\"ObjectiveConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -5382,11 +5246,7 @@ func (r *plannedRun) writeObjectiveEdge(fields []*planField, obj *model.Edge[*mo
 			r.buf.WriteString("\"ObjectiveEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.Objective = obj.Node
 			if v == nil {
@@ -5437,25 +5297,13 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 			r.buf.WriteString("\"Organization\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -5477,11 +5325,7 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -5547,7 +5391,11 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 			}
 		case "shortName":
 			var v *string = obj.ShortName()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "aliases":
 			var v []string = obj.Aliases()
 			if m := r.ec.marshalNString2ᚕstringᚄ(ctx, nil, v); m == graphql.Null {
@@ -5557,17 +5405,21 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 			}
 		case "category":
 			var v model.OrganizationCategory = obj.Category()
-			if m := r.ec.marshalNOrganizationCategory2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationCategory(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "website":
 			var v *string = obj.Website()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "isSignatory":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -5578,11 +5430,7 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 			if err != nil {
 				return err
 			}
-			if m := r.ec.marshalNBoolean2bool(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeBool(v)
 		case "signatoryPeriods":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -5765,11 +5613,7 @@ func (r *plannedRun) writeOrganizationConnection(fields []*planField, obj *model
 			r.buf.WriteString("\"OrganizationConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -5890,32 +5734,16 @@ func (r *plannedRun) writeOrganizationDegree(fields []*planField, obj *model.Org
 			}
 		case "degree":
 			var v int = obj.Degree
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "inDegree":
 			var v int = obj.InDegree
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "outDegree":
 			var v int = obj.OutDegree
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "neighbors":
 			var v int = obj.Neighbors
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		default:
 			return errNotPlanned
 		}
@@ -5954,11 +5782,7 @@ func (r *plannedRun) writeOrganizationEdge(fields []*planField, obj *model.Edge[
 			r.buf.WriteString("\"OrganizationEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.Organization = obj.Node
 			if v == nil {
@@ -6009,25 +5833,13 @@ func (r *plannedRun) writeOrientation(fields []*planField, obj *model.Orientatio
 			r.buf.WriteString("\"Orientation\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -6049,11 +5861,7 @@ func (r *plannedRun) writeOrientation(fields []*planField, obj *model.Orientatio
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -6119,17 +5927,21 @@ func (r *plannedRun) writeOrientation(fields []*planField, obj *model.Orientatio
 			}
 		case "type":
 			var v model.OrientationType = obj.Type()
-			if m := r.ec.marshalNOrientationType2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationType(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "number":
 			var v *int = obj.Number()
-			r.ec.marshalOInt2ᚖint(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeInt(*v)
+			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		default:
 			return errNotPlanned
 		}
@@ -6173,11 +5985,7 @@ func (r *plannedRun) writeOrientationConnection(fields []*planField, obj *model.
 			r.buf.WriteString("\"OrientationConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -6286,11 +6094,7 @@ func (r *plannedRun) writeOrientationEdge(fields []*planField, obj *model.Edge[*
 			r.buf.WriteString("\"OrientationEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.Orientation = obj.Node
 			if v == nil {
@@ -6341,24 +6145,24 @@ func (r *plannedRun) writePageInfo(fields []*planField, obj *model.PageInfo) err
 			r.buf.WriteString("\"PageInfo\"")
 		case "hasNextPage":
 			var v bool = obj.HasNextPage
-			if m := r.ec.marshalNBoolean2bool(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeBool(v)
 		case "hasPreviousPage":
 			var v bool = obj.HasPreviousPage
-			if m := r.ec.marshalNBoolean2bool(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeBool(v)
 		case "startCursor":
 			var v *string = obj.StartCursor
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "endCursor":
 			var v *string = obj.EndCursor
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		default:
 			return errNotPlanned
 		}
@@ -6424,11 +6228,7 @@ func (r *plannedRun) writePath(fields []*planField, obj *model.Path) error {
 			r.buf.WriteByte(']')
 		case "length":
 			var v int = obj.Length
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		default:
 			return errNotPlanned
 		}
@@ -6475,25 +6275,13 @@ func (r *plannedRun) writePerson(fields []*planField, obj *model.Person) error {
 			r.buf.WriteString("\"Person\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -6515,11 +6303,7 @@ func (r *plannedRun) writePerson(fields []*planField, obj *model.Person) error {
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -6585,7 +6369,11 @@ func (r *plannedRun) writePerson(fields []*planField, obj *model.Person) error {
 			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "offices":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -6703,11 +6491,7 @@ func (r *plannedRun) writePersonConnection(fields []*planField, obj *model.Conne
 			r.buf.WriteString("\"PersonConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -6816,11 +6600,7 @@ func (r *plannedRun) writePersonEdge(fields []*planField, obj *model.Edge[*model
 			r.buf.WriteString("\"PersonEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.Person = obj.Node
 			if v == nil {
@@ -6914,25 +6694,13 @@ func (r *plannedRun) writeProgramme(fields []*planField, obj *model.Programme) e
 			r.buf.WriteString("\"Programme\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -6954,11 +6722,7 @@ func (r *plannedRun) writeProgramme(fields []*planField, obj *model.Programme) e
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -7024,10 +6788,18 @@ func (r *plannedRun) writeProgramme(fields []*planField, obj *model.Programme) e
 			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "started":
 			var v *domain.Date = obj.Started()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "funders":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -7145,11 +6917,7 @@ func (r *plannedRun) writeProgrammeConnection(fields []*planField, obj *model.Co
 			r.buf.WriteString("\"ProgrammeConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -7258,11 +7026,7 @@ func (r *plannedRun) writeProgrammeEdge(fields []*planField, obj *model.Edge[*mo
 			r.buf.WriteString("\"ProgrammeEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.Programme = obj.Node
 			if v == nil {
@@ -8542,18 +8306,10 @@ func (r *plannedRun) writeRelation(fields []*planField, obj *model.Relation) err
 			r.buf.WriteString("\"Relation\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -8583,11 +8339,7 @@ func (r *plannedRun) writeRelation(fields []*planField, obj *model.Relation) err
 			}
 		case "kind":
 			var v model.RelationKind = obj.Kind()
-			if m := r.ec.marshalNRelationKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "from":
 			v, err := obj.From()
 			if err != nil {
@@ -8612,13 +8364,25 @@ func (r *plannedRun) writeRelation(fields []*planField, obj *model.Relation) err
 			}
 		case "validFrom":
 			var v *domain.Date = obj.ValidFrom()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "validTo":
 			var v *domain.Date = obj.ValidTo()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "role":
 			var v *string = obj.Role()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "onBehalfOf":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -8649,7 +8413,11 @@ func (r *plannedRun) writeRelation(fields []*planField, obj *model.Relation) err
 			}
 		case "note":
 			var v *string = obj.Note()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -8795,11 +8563,7 @@ func (r *plannedRun) writeRelationConnection(fields []*planField, obj *model.Rel
 			r.buf.WriteString("\"RelationConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -8908,11 +8672,7 @@ func (r *plannedRun) writeRelationEdge(fields []*planField, obj *model.RelationE
 			r.buf.WriteString("\"RelationEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.Relation = obj.Node
 			if v == nil {
@@ -8963,18 +8723,10 @@ func (r *plannedRun) writeRelationKindCount(fields []*planField, obj *model.Rela
 			r.buf.WriteString("\"RelationKindCount\"")
 		case "kind":
 			var v model.RelationKind = obj.Kind
-			if m := r.ec.marshalNRelationKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "count":
 			var v int = obj.Count
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		default:
 			return errNotPlanned
 		}
@@ -9006,32 +8758,16 @@ func (r *plannedRun) writeRelationKindDiff(fields []*planField, obj *model.Relat
 			r.buf.WriteString("\"RelationKindDiff\"")
 		case "kind":
 			var v model.RelationKind = obj.Kind
-			if m := r.ec.marshalNRelationKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "started":
 			var v int = obj.Started
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "ended":
 			var v int = obj.Ended
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "changed":
 			var v int = obj.Changed
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		default:
 			return errNotPlanned
 		}
@@ -9130,11 +8866,7 @@ func (r *plannedRun) writeSearchConnection(fields []*planField, obj *model.Searc
 			r.buf.WriteString("\"SearchConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -9234,11 +8966,7 @@ func (r *plannedRun) writeSearchEdge(fields []*planField, obj *model.SearchEdge)
 			r.buf.WriteString("\"SearchEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "score":
 			var v float64 = obj.Score
 			if m := r.ec.marshalNFloat2float64(ctx, nil, v); m == graphql.Null {
@@ -9248,11 +8976,7 @@ func (r *plannedRun) writeSearchEdge(fields []*planField, obj *model.SearchEdge)
 			}
 		case "matched":
 			var v string = obj.Matched
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v model.Node = obj.Node
 			if v == nil {
@@ -9353,10 +9077,18 @@ func (r *plannedRun) writeSignature(fields []*planField, obj *model.Signature) e
 			}
 		case "title":
 			var v *string = obj.Title()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "date":
 			var v *domain.Date = obj.Date()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "document":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -9411,25 +9143,13 @@ func (r *plannedRun) writeSource(fields []*planField, obj *model.Source) error {
 			r.buf.WriteString("\"Source\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -9451,11 +9171,7 @@ func (r *plannedRun) writeSource(fields []*planField, obj *model.Source) error {
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -9521,22 +9237,46 @@ func (r *plannedRun) writeSource(fields []*planField, obj *model.Source) error {
 			}
 		case "file":
 			var v *string = obj.File()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "publisher":
 			var v *string = obj.Publisher()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "date":
 			var v *domain.Date = obj.Date()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "url":
 			var v *string = obj.URL()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "licence":
 			var v *string = obj.Licence()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		default:
 			return errNotPlanned
 		}
@@ -9580,11 +9320,7 @@ func (r *plannedRun) writeSourceConnection(fields []*planField, obj *model.Conne
 			r.buf.WriteString("\"SourceConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -9693,11 +9429,7 @@ func (r *plannedRun) writeSourceEdge(fields []*planField, obj *model.Edge[*model
 			r.buf.WriteString("\"SourceEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.Source = obj.Node
 			if v == nil {
@@ -9748,21 +9480,17 @@ func (r *plannedRun) writeStats(fields []*planField, obj *model.Stats) error {
 			r.buf.WriteString("\"Stats\"")
 		case "asOf":
 			var v *domain.Date = obj.AsOf()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "nodeCount":
 			var v int = obj.NodeCount()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "relationCount":
 			var v int = obj.RelationCount()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "nodesByKind":
 			var v []*model.NodeKindCount = obj.NodesByKind()
 			fields0, err := r.fieldsOf(f.child, "NodeKindCount")
@@ -9987,11 +9715,7 @@ func (r *plannedRun) writeSubgraph(fields []*planField, obj *model.Subgraph) err
 			r.buf.WriteByte(']')
 		case "truncated":
 			var v bool = obj.Truncated
-			if m := r.ec.marshalNBoolean2bool(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeBool(v)
 		default:
 			return errNotPlanned
 		}
@@ -10038,25 +9762,13 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 			r.buf.WriteString("\"Territory\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -10078,11 +9790,7 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -10148,17 +9856,21 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 			}
 		case "type":
 			var v model.TerritoryKind = obj.Type()
-			if m := r.ec.marshalNTerritoryKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "code":
 			var v *string = obj.Code()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "population":
 			var v *int = obj.Population()
-			r.ec.marshalOInt2ᚖint(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeInt(*v)
+			}
 		case "postcodes":
 			var v []string = obj.Postcodes()
 			if m := r.ec.marshalNString2ᚕstringᚄ(ctx, nil, v); m == graphql.Null {
@@ -10168,16 +9880,32 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 			}
 		case "intercommunality":
 			var v *string = obj.Intercommunality()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "intercommunalityCode":
 			var v *string = obj.IntercommunalityCode()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "siren":
 			var v *string = obj.Siren()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "parent":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -10391,11 +10119,7 @@ func (r *plannedRun) writeTerritoryConnection(fields []*planField, obj *model.Co
 			r.buf.WriteString("\"TerritoryConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -10516,24 +10240,20 @@ func (r *plannedRun) writeTerritoryCoverage(fields []*planField, obj *model.Terr
 			}
 		case "facilities":
 			var v int = obj.Facilities
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "population":
 			var v *int = obj.Population
-			r.ec.marshalOInt2ᚖint(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeInt(*v)
+			}
 		case "perTenThousand":
 			var v *float64 = obj.PerTenThousand
 			r.ec.marshalOFloat2ᚖfloat64(ctx, nil, v).MarshalGQL(&r.buf)
 		case "signatory":
 			var v bool = obj.Signatory
-			if m := r.ec.marshalNBoolean2bool(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeBool(v)
 		default:
 			return errNotPlanned
 		}
@@ -10572,11 +10292,7 @@ func (r *plannedRun) writeTerritoryEdge(fields []*planField, obj *model.Edge[*mo
 			r.buf.WriteString("\"TerritoryEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.Territory = obj.Node
 			if v == nil {
@@ -10627,25 +10343,13 @@ func (r *plannedRun) writeTheme(fields []*planField, obj *model.Theme) error {
 			r.buf.WriteString("\"Theme\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -10667,11 +10371,7 @@ func (r *plannedRun) writeTheme(fields []*planField, obj *model.Theme) error {
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -10737,10 +10437,18 @@ func (r *plannedRun) writeTheme(fields []*planField, obj *model.Theme) error {
 			}
 		case "number":
 			var v *int = obj.Number()
-			r.ec.marshalOInt2ᚖint(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeInt(*v)
+			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "objectives":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -10821,11 +10529,7 @@ func (r *plannedRun) writeThemeConnection(fields []*planField, obj *model.Connec
 			r.buf.WriteString("\"ThemeConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -10934,11 +10638,7 @@ func (r *plannedRun) writeThemeEdge(fields []*planField, obj *model.Edge[*model.
 			r.buf.WriteString("\"ThemeEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.Theme = obj.Node
 			if v == nil {
@@ -10989,11 +10689,7 @@ func (r *plannedRun) writeTimelineConnection(fields []*planField, obj *model.Tim
 			r.buf.WriteString("\"TimelineConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -11102,11 +10798,7 @@ func (r *plannedRun) writeTimelineEdge(fields []*planField, obj *model.TimelineE
 			r.buf.WriteString("\"TimelineEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.TimelineEntry = obj.Node
 			if v == nil {
@@ -11157,18 +10849,10 @@ func (r *plannedRun) writeTimelineEntry(fields []*planField, obj *model.Timeline
 			r.buf.WriteString("\"TimelineEntry\"")
 		case "date":
 			var v domain.Date = obj.Date
-			if m := r.ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeDate(v)
 		case "type":
 			var v model.TimelineEntryType = obj.Type
-			if m := r.ec.marshalNTimelineEntryType2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTimelineEntryType(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "event":
 			var v *model.Event = obj.Event
 			if v == nil {
@@ -11240,25 +10924,13 @@ func (r *plannedRun) writeYearCount(fields []*planField, obj *model.YearCount) e
 			r.buf.WriteString("\"YearCount\"")
 		case "year":
 			var v int = obj.Year
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "count":
 			var v int = obj.Count
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "atYearEnd":
 			var v int = obj.AtYearEnd
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		default:
 			return errNotPlanned
 		}
