@@ -101,7 +101,7 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -601,7 +601,7 @@ func (r *plannedRun) writeAgreementEdge(fields []*planField, obj *model.Edge[*mo
 		case "__typename":
 			r.buf.WriteString("\"AgreementEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "node":
 			var v *model.Agreement = obj.Node
@@ -727,7 +727,7 @@ func (r *plannedRun) writeAmendment(fields []*planField, obj *model.Amendment) e
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -1070,7 +1070,7 @@ func (r *plannedRun) writeAmendmentEdge(fields []*planField, obj *model.Edge[*mo
 		case "__typename":
 			r.buf.WriteString("\"AmendmentEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "node":
 			var v *model.Amendment = obj.Node
@@ -1196,7 +1196,7 @@ func (r *plannedRun) writeArticle(fields []*planField, obj *model.Article) error
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -1485,7 +1485,7 @@ func (r *plannedRun) writeArticleEdge(fields []*planField, obj *model.Edge[*mode
 		case "__typename":
 			r.buf.WriteString("\"ArticleEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "node":
 			var v *model.Article = obj.Node
@@ -1611,7 +1611,7 @@ func (r *plannedRun) writeBody(fields []*planField, obj *model.Body) error {
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -1868,7 +1868,7 @@ func (r *plannedRun) writeBodyEdge(fields []*planField, obj *model.Edge[*model.B
 		case "__typename":
 			r.buf.WriteString("\"BodyEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "node":
 			var v *model.Body = obj.Node
@@ -2355,7 +2355,7 @@ func (r *plannedRun) writeChangeEdge(fields []*planField, obj *model.Edge[*model
 		case "__typename":
 			r.buf.WriteString("\"ChangeEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "node":
 			var v *model.Change = obj.Node
@@ -3083,7 +3083,7 @@ func (r *plannedRun) writeEvent(fields []*planField, obj *model.Event) error {
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -3301,7 +3301,7 @@ func (r *plannedRun) writeEventEdge(fields []*planField, obj *model.Edge[*model.
 		case "__typename":
 			r.buf.WriteString("\"EventEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "node":
 			var v *model.Event = obj.Node
@@ -3427,7 +3427,7 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -3940,7 +3940,7 @@ func (r *plannedRun) writeFacilityEdge(fields []*planField, obj *model.Edge[*mod
 		case "__typename":
 			r.buf.WriteString("\"FacilityEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "node":
 			var v *model.Facility = obj.Node
@@ -4121,7 +4121,7 @@ func (r *plannedRun) writeFacilityType(fields []*planField, obj *model.FacilityT
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -4331,7 +4331,7 @@ func (r *plannedRun) writeFacilityTypeEdge(fields []*planField, obj *model.Edge[
 		case "__typename":
 			r.buf.WriteString("\"FacilityTypeEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "node":
 			var v *model.FacilityType = obj.Node
@@ -4457,7 +4457,7 @@ func (r *plannedRun) writeFigure(fields []*planField, obj *model.Figure) error {
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -4689,7 +4689,7 @@ func (r *plannedRun) writeFigureEdge(fields []*planField, obj *model.Edge[*model
 		case "__typename":
 			r.buf.WriteString("\"FigureEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "node":
 			var v *model.Figure = obj.Node
@@ -4978,7 +4978,7 @@ func (r *plannedRun) writeObjective(fields []*planField, obj *model.Objective) e
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -5245,7 +5245,7 @@ func (r *plannedRun) writeObjectiveEdge(fields []*planField, obj *model.Edge[*mo
 		case "__typename":
 			r.buf.WriteString("\"ObjectiveEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "node":
 			var v *model.Objective = obj.Node
@@ -5371,7 +5371,7 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -5781,7 +5781,7 @@ func (r *plannedRun) writeOrganizationEdge(fields []*planField, obj *model.Edge[
 		case "__typename":
 			r.buf.WriteString("\"OrganizationEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "node":
 			var v *model.Organization = obj.Node
@@ -5907,7 +5907,7 @@ func (r *plannedRun) writeOrientation(fields []*planField, obj *model.Orientatio
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -6093,7 +6093,7 @@ func (r *plannedRun) writeOrientationEdge(fields []*planField, obj *model.Edge[*
 		case "__typename":
 			r.buf.WriteString("\"OrientationEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "node":
 			var v *model.Orientation = obj.Node
@@ -6150,14 +6150,14 @@ func (r *plannedRun) writePageInfo(fields []*planField, obj *model.PageInfo) err
 			var v bool = obj.HasPreviousPage
 			r.writeBool(v)
 		case "startCursor":
-			var v *string = obj.StartCursor
+			var v *string = obj.StartCursor()
 			if v == nil {
 				r.buf.WriteString("null")
 			} else {
 				r.writeString(*v)
 			}
 		case "endCursor":
-			var v *string = obj.EndCursor
+			var v *string = obj.EndCursor()
 			if v == nil {
 				r.buf.WriteString("null")
 			} else {
@@ -6349,7 +6349,7 @@ func (r *plannedRun) writePerson(fields []*planField, obj *model.Person) error {
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -6599,7 +6599,7 @@ func (r *plannedRun) writePersonEdge(fields []*planField, obj *model.Edge[*model
 		case "__typename":
 			r.buf.WriteString("\"PersonEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "node":
 			var v *model.Person = obj.Node
@@ -6768,7 +6768,7 @@ func (r *plannedRun) writeProgramme(fields []*planField, obj *model.Programme) e
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -7025,7 +7025,7 @@ func (r *plannedRun) writeProgrammeEdge(fields []*planField, obj *model.Edge[*mo
 		case "__typename":
 			r.buf.WriteString("\"ProgrammeEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "node":
 			var v *model.Programme = obj.Node
@@ -8548,7 +8548,7 @@ func (r *plannedRun) gatherRelationChange(fields []*planField, obj *model.Relati
 }
 
 // writeRelationConnection writes the selected fields of a RelationConnection.
-func (r *plannedRun) writeRelationConnection(fields []*planField, obj *model.RelationConnection) error {
+func (r *plannedRun) writeRelationConnection(fields []*planField, obj *model.Connection[*model.Relation]) error {
 	ctx := r.ctx
 	_ = ctx
 	r.buf.WriteByte('{')
@@ -8577,7 +8577,7 @@ func (r *plannedRun) writeRelationConnection(fields []*planField, obj *model.Rel
 				return err
 			}
 		case "edges":
-			var v []*model.RelationEdge = obj.Edges
+			var v []*model.Edge[*model.Relation] = obj.Edges
 			fields0, err := r.fieldsOf(f.child, "RelationEdge")
 			if err != nil {
 				return err
@@ -8622,7 +8622,7 @@ func (r *plannedRun) writeRelationConnection(fields []*planField, obj *model.Rel
 	return nil
 }
 
-func (r *plannedRun) gatherRelationConnection(fields []*planField, obj *model.RelationConnection, gs *gathered) {
+func (r *plannedRun) gatherRelationConnection(fields []*planField, obj *model.Connection[*model.Relation], gs *gathered) {
 	for _, f := range fields {
 		switch f.Name {
 		case "pageInfo":
@@ -8657,7 +8657,7 @@ func (r *plannedRun) gatherRelationConnection(fields []*planField, obj *model.Re
 }
 
 // writeRelationEdge writes the selected fields of a RelationEdge.
-func (r *plannedRun) writeRelationEdge(fields []*planField, obj *model.RelationEdge) error {
+func (r *plannedRun) writeRelationEdge(fields []*planField, obj *model.Edge[*model.Relation]) error {
 	ctx := r.ctx
 	_ = ctx
 	r.buf.WriteByte('{')
@@ -8671,7 +8671,7 @@ func (r *plannedRun) writeRelationEdge(fields []*planField, obj *model.RelationE
 		case "__typename":
 			r.buf.WriteString("\"RelationEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "node":
 			var v *model.Relation = obj.Node
@@ -8693,7 +8693,7 @@ func (r *plannedRun) writeRelationEdge(fields []*planField, obj *model.RelationE
 	return nil
 }
 
-func (r *plannedRun) gatherRelationEdge(fields []*planField, obj *model.RelationEdge, gs *gathered) {
+func (r *plannedRun) gatherRelationEdge(fields []*planField, obj *model.Edge[*model.Relation], gs *gathered) {
 	for _, f := range fields {
 		switch f.Name {
 		case "node":
@@ -9217,7 +9217,7 @@ func (r *plannedRun) writeSource(fields []*planField, obj *model.Source) error {
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -9428,7 +9428,7 @@ func (r *plannedRun) writeSourceEdge(fields []*planField, obj *model.Edge[*model
 		case "__typename":
 			r.buf.WriteString("\"SourceEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "node":
 			var v *model.Source = obj.Node
@@ -9836,7 +9836,7 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -10291,7 +10291,7 @@ func (r *plannedRun) writeTerritoryEdge(fields []*planField, obj *model.Edge[*mo
 		case "__typename":
 			r.buf.WriteString("\"TerritoryEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "node":
 			var v *model.Territory = obj.Node
@@ -10417,7 +10417,7 @@ func (r *plannedRun) writeTheme(fields []*planField, obj *model.Theme) error {
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -10637,7 +10637,7 @@ func (r *plannedRun) writeThemeEdge(fields []*planField, obj *model.Edge[*model.
 		case "__typename":
 			r.buf.WriteString("\"ThemeEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "node":
 			var v *model.Theme = obj.Node

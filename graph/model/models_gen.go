@@ -318,18 +318,6 @@ type OrientationFilter struct {
 	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
-// Relay page information.
-type PageInfo struct {
-	// Whether items follow this page.
-	HasNextPage bool `json:"hasNextPage"`
-	// Whether items precede this page.
-	HasPreviousPage bool `json:"hasPreviousPage"`
-	// Cursor of the first item of the page.
-	StartCursor *string `json:"startCursor,omitempty"`
-	// Cursor of the last item of the page.
-	EndCursor *string `json:"endCursor,omitempty"`
-}
-
 // A chain of relations from one node to another.
 type Path struct {
 	// The nodes, from the start to the end.
@@ -368,26 +356,6 @@ type RelationChange struct {
 	Before *Relation `json:"before"`
 	// The relation at `to`.
 	After *Relation `json:"after"`
-}
-
-// A page of relations.
-type RelationConnection struct {
-	// Number of relations that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The relations with their cursors.
-	Edges []*RelationEdge `json:"edges"`
-	// The relations.
-	Nodes []*Relation `json:"nodes"`
-}
-
-// A relation with its cursor.
-type RelationEdge struct {
-	// Opaque cursor for `after`.
-	Cursor string `json:"cursor"`
-	// The relation.
-	Node *Relation `json:"node"`
 }
 
 // A condition on a node's relations: the node passes when at least one of its relations matches every field

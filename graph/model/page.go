@@ -78,12 +78,31 @@ func PageSize(first, last *int) (int, error) {
 	return *n, nil
 }
 
+// PageInfo is the page information of a page; its cursors are written
+// when asked.
+type PageInfo struct {
+	// Whether items follow this page.
+	HasNextPage bool `json:"hasNextPage"`
+	// Whether items precede this page.
+	HasPreviousPage bool           `json:"hasPreviousPage"`
+	cursors         []store.Cursor // the page's
+}
+
+// StartCursor is the cursor of the first item of the page, nil for none.
+func (pi *PageInfo) StartCursor() *string { return pi.cursor(0) }
+
+// EndCursor is the cursor of the last item of the page, nil for none.
+func (pi *PageInfo) EndCursor() *string { return pi.cursor(len(pi.cursors) - 1) }
+
+func (pi *PageInfo) cursor(i int) *string {
+	if len(pi.cursors) == 0 {
+		return nil
+	}
+	s := pi.cursors[i].String()
+	return &s
+}
+
 // pageInfoOf is the page information of a page cut by store.Paginate.
 func pageInfoOf(cursors []store.Cursor, hasPrev, hasNext bool) *PageInfo {
-	pi := &PageInfo{HasPreviousPage: hasPrev, HasNextPage: hasNext}
-	if len(cursors) > 0 {
-		start, end := cursors[0].String(), cursors[len(cursors)-1].String()
-		pi.StartCursor, pi.EndCursor = &start, &end
-	}
-	return pi
+	return &PageInfo{HasPreviousPage: hasPrev, HasNextPage: hasNext, cursors: cursors}
 }

@@ -57,9 +57,11 @@ func NewRelations(ctx context.Context, rels []*domain.Relation) ([]*Relation, er
 	if err != nil {
 		return nil, err
 	}
+	models := make([]Relation, len(rels)) // one allocation for all
 	out := make([]*Relation, len(rels))
 	for i, r := range rels {
-		out[i] = &Relation{R: r, from: nodes[2*i], to: nodes[2*i+1]}
+		models[i] = Relation{R: r, from: nodes[2*i], to: nodes[2*i+1]}
+		out[i] = &models[i]
 	}
 	return out, nil
 }
@@ -148,12 +150,7 @@ func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []R
 	if err != nil {
 		return nil, err
 	}
-	conn := &RelationConnection{TotalCount: page.Total, PageInfo: InfoOf(page), Edges: []*RelationEdge{}, Nodes: []*Relation{}}
-	for i, m := range models {
-		conn.Nodes = append(conn.Nodes, m)
-		conn.Edges = append(conn.Edges, &RelationEdge{Cursor: page.Cursors[i].String(), Node: m})
-	}
-	return conn, nil
+	return &RelationConnection{TotalCount: page.Total, PageInfo: InfoOf(page), Edges: NewEdges(models, page.Cursors), Nodes: models}, nil
 }
 
 // RelationPageQuery is the store query of a relations field: RelationsOf
