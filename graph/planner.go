@@ -180,9 +180,11 @@ func (p *plannedSchema) run(ctx context.Context, opCtx *graphql.OperationContext
 	if err != nil {
 		return nil, err
 	}
+	r.buf.Grow(int(pl.answerBytes.Load()) + 512) // the buffer in one allocation, not a dozen
 	if err := r.writeRoot(fields); err != nil {
 		return nil, err
 	}
+	pl.answerBytes.Store(int64(r.buf.Len()))
 	if errs := graphql.GetErrors(rctx); len(errs) > 0 {
 		return nil, errs
 	}
@@ -234,7 +236,10 @@ type plan struct {
 	root      *planSel
 	nextID    atomic.Int32 // planField ids, for the arguments parsed per run
 	uncovered atomic.Bool  // a run met a field the planner does not write: gqlgen answers
-	satisfies map[string][]string
+	// answerBytes is the size of the last answer, that of the next one
+	// (bounded by the answer's limits, limits.go).
+	answerBytes atomic.Int64
+	satisfies   map[string][]string
 }
 
 // planSel is one selection set, with its fields per object type.
