@@ -94,8 +94,8 @@ func (r *Resolver) list(ctx context.Context, kind domain.Kind, f predicates, ord
 // the page's nodes as type T, with their cursors.
 func connection[T model.Node](p *page) *model.Connection[T] {
 	nodes := make([]T, len(p.Items))
-	for i, n := range p.Items {
-		nodes[i], _ = model.As[T](n)
+	for i, n := range model.WrapAll(p.Items) {
+		nodes[i], _ = n.(T)
 	}
 	return &model.Connection[T]{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: model.NewEdges(nodes, p.Cursors)}
 }
