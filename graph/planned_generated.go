@@ -5398,11 +5398,14 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 			}
 		case "aliases":
 			var v []string = obj.Aliases()
-			if m := r.ec.marshalNString2ᚕstringᚄ(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
+			r.buf.WriteByte('[')
+			for i, e0 := range v {
+				if i > 0 {
+					r.buf.WriteByte(',')
+				}
+				r.writeString(e0)
 			}
+			r.buf.WriteByte(']')
 		case "category":
 			var v model.OrganizationCategory = obj.Category()
 			r.writeEnum(string(v))
@@ -9689,11 +9692,14 @@ func (r *plannedRun) writeSubgraph(fields []*planField, obj *model.Subgraph) err
 			r.buf.WriteByte(']')
 		case "depths":
 			var v []int = obj.Depths
-			if m := r.ec.marshalNInt2ᚕintᚄ(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
+			r.buf.WriteByte('[')
+			for i, e0 := range v {
+				if i > 0 {
+					r.buf.WriteByte(',')
+				}
+				r.writeInt(e0)
 			}
+			r.buf.WriteByte(']')
 		case "relations":
 			var v []*model.Relation = obj.Relations
 			fields0, err := r.fieldsOf(f.child, "Relation")
@@ -9873,11 +9879,14 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 			}
 		case "postcodes":
 			var v []string = obj.Postcodes()
-			if m := r.ec.marshalNString2ᚕstringᚄ(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
+			r.buf.WriteByte('[')
+			for i, e0 := range v {
+				if i > 0 {
+					r.buf.WriteByte(',')
+				}
+				r.writeString(e0)
 			}
+			r.buf.WriteByte(']')
 		case "intercommunality":
 			var v *string = obj.Intercommunality()
 			if v == nil {

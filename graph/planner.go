@@ -14,6 +14,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/graph/model"
 )
 
 // The planned execution path answers queries without gqlgen's executor:
@@ -257,6 +258,9 @@ type planField struct {
 	object string // the object type it is a field of
 	parse  func(*executionContext, context.Context, map[string]any) (map[string]any, error)
 	child  *planSel
+	// selects names the fields child selects, with no type (what
+	// model.Selected asks of its field context).
+	selects []string
 }
 
 // plannedRun is one execution of a plan.
@@ -294,7 +298,11 @@ func (r *plannedRun) fieldArgs(f *planField) (*fieldArgs, error) {
 	for int(f.id) >= len(r.args) {
 		r.args = append(r.args, nil)
 	}
-	r.args[f.id] = &fieldArgs{Args: args, ctx: graphql.WithFieldContext(r.ctx, fc)}
+	ctx := graphql.WithFieldContext(r.ctx, fc)
+	if f.child != nil {
+		ctx = model.WithSelected(ctx, fc, f.selects)
+	}
+	r.args[f.id] = &fieldArgs{Args: args, ctx: ctx}
 	return r.args[f.id], nil
 }
 
@@ -346,6 +354,9 @@ func (r *plannedRun) planFields(set ast.SelectionSet, typeName string) ([]*planF
 		f.parse = parse
 		if t := schema.Types[def.Type.Name()]; t != nil && t.Kind != ast.Scalar && t.Kind != ast.Enum {
 			f.child = &planSel{set: cf.Selections}
+			for _, sub := range graphql.CollectFields(r.ec.OperationContext, cf.Selections, nil) {
+				f.selects = append(f.selects, sub.Name)
+			}
 		}
 		fields = append(fields, f)
 	}

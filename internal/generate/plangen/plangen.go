@@ -351,7 +351,7 @@ func (g *gen) value(ref *config.TypeReference, expr, child, fields string, depth
 	// gqlgen writes a nil slice of a non-null list as [] (the resolver's
 	// result is not a nil interface), a nil pointer as an error.
 	nilIsNull := ref.IsNilable() && !(nonNull && ref.IsSlice())
-	if leaf(ref) {
+	if leaf(ref) && !(ref.IsSlice() && g.direct(elemOf(ref)) != "") { // lists of direct scalars are written as lists, below
 		if nilIsNull && nonNull {
 			g.p("if %s == nil { return errNull }", expr)
 		}
@@ -468,6 +468,14 @@ func (g *gen) generatedEnum(typ types.Type) bool {
 	}
 	file := pkg.Fset.Position(obj.Pos()).Filename
 	return file != "" && filepath.Base(file) == filepath.Base(g.data.Config.Model.Filename)
+}
+
+// elemOf is the type of the elements of a list, of lists.
+func elemOf(ref *config.TypeReference) *config.TypeReference {
+	for ref.IsSlice() {
+		ref = ref.Elem()
+	}
+	return ref
 }
 
 // leaf reports whether ref is a scalar or an enum, or a list of them.
