@@ -2097,10 +2097,8 @@ func (r *plannedRun) writeCentralityScore(fields []*planField, obj *model.Centra
 			}
 		case "score":
 			var v float64 = obj.Score
-			if m := r.ec.marshalNFloat2float64(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
+			if err := r.writeFloat(v); err != nil {
+				return err
 			}
 		case "rank":
 			var v int = obj.Rank
@@ -2668,10 +2666,8 @@ func (r *plannedRun) writeCommunityPartition(fields []*planField, obj *model.Com
 			}
 		case "modularity":
 			var v float64 = obj.Modularity()
-			if m := r.ec.marshalNFloat2float64(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
+			if err := r.writeFloat(v); err != nil {
+				return err
 			}
 		case "count":
 			var v int = obj.Count()
@@ -4477,10 +4473,8 @@ func (r *plannedRun) writeFigure(fields []*planField, obj *model.Figure) error {
 			}
 		case "value":
 			var v float64 = obj.Value()
-			if m := r.ec.marshalNFloat2float64(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
+			if err := r.writeFloat(v); err != nil {
+				return err
 			}
 		case "unit":
 			var v *string = obj.Unit()
@@ -6654,17 +6648,13 @@ func (r *plannedRun) writePoint(fields []*planField, obj *model.Point) error {
 			r.buf.WriteString("\"Point\"")
 		case "lon":
 			var v float64 = obj.Lon
-			if m := r.ec.marshalNFloat2float64(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
+			if err := r.writeFloat(v); err != nil {
+				return err
 			}
 		case "lat":
 			var v float64 = obj.Lat
-			if m := r.ec.marshalNFloat2float64(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
+			if err := r.writeFloat(v); err != nil {
+				return err
 			}
 		default:
 			return errNotPlanned
@@ -8968,14 +8958,12 @@ func (r *plannedRun) writeSearchEdge(fields []*planField, obj *model.SearchEdge)
 		case "__typename":
 			r.buf.WriteString("\"SearchEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
+			var v string = obj.Cursor()
 			r.writeString(v)
 		case "score":
 			var v float64 = obj.Score
-			if m := r.ec.marshalNFloat2float64(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
+			if err := r.writeFloat(v); err != nil {
+				return err
 			}
 		case "matched":
 			var v string = obj.Matched
@@ -10084,7 +10072,20 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 			if err != nil {
 				return err
 			}
-			r.ec.marshalOFloat2ᚕfloat64ᚄ(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.buf.WriteByte('[')
+				for i, e0 := range v {
+					if i > 0 {
+						r.buf.WriteByte(',')
+					}
+					if err := r.writeFloat(e0); err != nil {
+						return err
+					}
+				}
+				r.buf.WriteByte(']')
+			}
 		default:
 			return errNotPlanned
 		}
@@ -10259,7 +10260,13 @@ func (r *plannedRun) writeTerritoryCoverage(fields []*planField, obj *model.Terr
 			}
 		case "perTenThousand":
 			var v *float64 = obj.PerTenThousand
-			r.ec.marshalOFloat2ᚖfloat64(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				if err := r.writeFloat(*v); err != nil {
+					return err
+				}
+			}
 		case "signatory":
 			var v bool = obj.Signatory
 			r.writeBool(v)

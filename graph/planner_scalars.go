@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"errors"
+	"math"
 	"strconv"
 
 	"github.com/cccs13/cccs-graph/domain"
@@ -54,6 +56,16 @@ func (r *plannedRun) writeInt(n int) {
 // writeBool writes b as graphql.MarshalBoolean does.
 func (r *plannedRun) writeBool(b bool) {
 	r.buf.Write(strconv.AppendBool(r.buf.AvailableBuffer(), b))
+}
+
+// writeFloat writes f as graphql.MarshalFloatContext does (%g, the
+// shortest form), and refuses infinities and NaN as it does.
+func (r *plannedRun) writeFloat(f float64) error {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return errors.New("cannot marshal infinite no NaN float values")
+	}
+	r.buf.Write(strconv.AppendFloat(r.buf.AvailableBuffer(), f, 'g', -1, 64))
+	return nil
 }
 
 // writeDate writes d as model.MarshalDate does: its text (digits, '-' and

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -48,6 +50,26 @@ func TestPlannerScalarsAsGqlgen(t *testing.T) {
 	}
 	for _, b := range []bool{true, false} {
 		same("bool", func() { r.writeBool(b) }, graphql.MarshalBoolean(b))
+	}
+	floats := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 1.0 / 3, 4, 2.5, 1e6, 1e21, 1e-7, 123456789.125,
+		math.MaxFloat64, math.SmallestNonzeroFloat64, -math.MaxFloat64}
+	for range 2000 {
+		floats = append(floats, rnd.NormFloat64()*math.Pow(10, float64(rnd.IntN(40)-20)), float64(rnd.IntN(100))/4)
+	}
+	for _, f := range floats {
+		r.buf.Reset()
+		if err := r.writeFloat(f); err != nil {
+			t.Fatalf("float %v: %v", f, err)
+		}
+		var ref bytes.Buffer
+		if err := graphql.MarshalFloatContext(f).MarshalGQLContext(context.Background(), &ref); err != nil || !bytes.Equal(r.buf.Bytes(), ref.Bytes()) {
+			t.Errorf("float %v: planner wrote %q, gqlgen %q (%v)", f, r.buf.Bytes(), ref.Bytes(), err)
+		}
+	}
+	for _, f := range []float64{math.Inf(1), math.Inf(-1), math.NaN()} {
+		if err := r.writeFloat(f); err == nil || graphql.MarshalFloatContext(f).MarshalGQLContext(context.Background(), io.Discard) == nil {
+			t.Errorf("float %v: not refused by both", f)
+		}
 	}
 	dates := []domain.Date{{}, {Y: 198, Precision: domain.Decade}, {Y: 2006, Precision: domain.Year},
 		{Y: 2019, M: 6, Precision: domain.Month}, {Y: 2015, M: 6, D: 30, Precision: domain.Day},

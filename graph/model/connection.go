@@ -76,3 +76,22 @@ type (
 	ThemeConnection        = Connection[*Theme]
 	ThemeEdge              = Edge[*Theme]
 )
+
+// SearchEdge is a node found by search, with its cursor, written when asked.
+type SearchEdge struct {
+	// How well the node matches (the schema says how to read it).
+	Score float64 `json:"score"`
+	// The name, short name or alias that matched best.
+	Matched string `json:"matched"`
+	// The node.
+	Node   Node `json:"node"`
+	cursor store.Cursor
+}
+
+// NewSearchEdge makes the edge of a hit.
+func NewSearchEdge(node Node, score float64, matched string, cursor store.Cursor) SearchEdge {
+	return SearchEdge{Score: score, Matched: matched, Node: node, cursor: cursor}
+}
+
+// Cursor is the opaque cursor for `after`.
+func (e *SearchEdge) Cursor() string { return e.cursor.String() }

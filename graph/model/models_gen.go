@@ -414,21 +414,6 @@ type SearchConnection struct {
 	Nodes []Node `json:"nodes"`
 }
 
-// A node found by search.
-type SearchEdge struct {
-	// Opaque cursor for `after`.
-	Cursor string `json:"cursor"`
-	// How well the node matches. The integer part is the class of the match: 4 the query is a name, short name
-	// or alias of the node; 2 to 3 every word of the query is in them; 1 to 2 every word, the last one as the
-	// beginning of a word; 0 to 1 some of the words. Within a class, more is a closer match (the query covers
-	// more of the text). Scores compare within one query only.
-	Score float64 `json:"score"`
-	// The name, short name or alias that matched best.
-	Matched string `json:"matched"`
-	// The node.
-	Node Node `json:"node"`
-}
-
 // A neighbourhood: nodes and the relations between them.
 type Subgraph struct {
 	// The nodes, the root first, then in the order the walk reached them. Empty when the root does not exist at `asOf`.

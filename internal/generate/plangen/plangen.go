@@ -423,6 +423,9 @@ var directWriters = map[string]string{
 	"github.com/99designs/gqlgen/graphql.MarshalInt":       "r.writeInt(%s)",
 	"github.com/99designs/gqlgen/graphql.MarshalBoolean":   "r.writeBool(%s)",
 	"github.com/cccs13/cccs-graph/graph/model.MarshalDate": "r.writeDate(%s)",
+	// gqlgen's refuses infinities and NaN with an error: the planner
+	// returns it, and gqlgen answers.
+	"github.com/99designs/gqlgen/graphql.MarshalFloatContext": "if err := r.writeFloat(%s); err != nil { return err }",
 }
 
 // direct returns the format of the planner's own writer of a scalar or enum
@@ -430,7 +433,7 @@ var directWriters = map[string]string{
 // scalars whose marshaler is in directWriters, and the enums gqlgen's
 // modelgen wrote, whose MarshalGQL is strconv.Quote of the value.
 func (g *gen) direct(ref *config.TypeReference) string {
-	if ref.IsSlice() || ref.CastType != nil || ref.IsContext {
+	if ref.IsSlice() || ref.CastType != nil {
 		return ""
 	}
 	typ := ref.GO
