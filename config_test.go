@@ -56,7 +56,7 @@ func TestOptionPrecedenceAndChecks(t *testing.T) {
 	if err := c.validate(fs); err != nil {
 		t.Errorf("validate: %v", err)
 	}
-	for _, args := range [][]string{{"-log-level", "loud"}, {"-max-in-flight", "0"}, {"-request-timeout", "0s"}, {"-cors-origins", "localhost:3000"}, {"-max-body", "10"}, {"-memory-limit", "95"}, {"-log", "xml"}} {
+	for _, args := range [][]string{{"-log-level", "loud"}, {"-max-in-flight", "0"}, {"-request-timeout", "0s"}, {"-cors-origins", "localhost:3000"}, {"-max-body", "10"}, {"-memory-limit", "111"}, {"-log", "xml"}} {
 		var c config
 		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 		c.register(fs, true)

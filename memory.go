@@ -8,6 +8,8 @@ import (
 	"runtime/debug"
 	"strconv"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -16,7 +18,7 @@ import (
 //
 //   - the mapped files, outside the Go heap: the binary's code and Badger's
 //     tables (file pages, which the kernel reads in and may drop), as much
-//     as the tables weigh on disk, at most a quarter of the budget;
+//     as they weigh, at most a quarter of the budget;
 //   - the rest is the Go runtime's soft limit, within which Badger's memtable
 //     (fixed: it bounds the largest import), its block cache, the caches left
 //     at auto (answers, maps, documents) as shares of it, and what requests
@@ -24,9 +26,10 @@ import (
 //
 // docs/operations.md ("Memory") gives the measures behind the figures.
 const (
-	// minBudget holds Badger's memtable arena (42 MB), a block cache and a
-	// few requests; below it the collector would run all the time.
-	minBudget = 96 << 20
+	// minBudget holds the code, Badger's memtable arena (42 MB), its block
+	// cache and the caches at auto with a quarter of the Go limit left for
+	// the requests (check); below it the collector would run all the time.
+	minBudget = 112 << 20
 	// baseBudget is the default for data that takes nothing on disk: the
 	// default dataset serves 64 clients within it.
 	baseBudget = 128 << 20
@@ -72,11 +75,11 @@ func planMemory(c *config, tables int64, gomemlimit string) (memoryBudget, error
 		b.Total, b.From = int64(c.MemoryLimit)<<20, "-memory-limit"
 	case gomemlimit != "":
 		b.From, b.GoLimit = "GOMEMLIMIT", debug.SetMemoryLimit(-1) // the runtime read it at start
-		if b.GoLimit == math.MaxInt64 { // off
+		if b.GoLimit == math.MaxInt64 {                            // off
 			b.BlockCache, b.Answers, b.Maps, b.Queries = store.DefaultBlockCacheBytes, 64<<20, 64<<20, 32<<20
 			return b.fill(c), nil
 		}
-		b.Mapped = codeBytes + min(tables, b.GoLimit/3) // a quarter of the total
+		b.Mapped = min(codeBytes+tables, b.GoLimit/3) // a quarter of the total
 		b.Total = b.GoLimit + b.Mapped
 	default:
 		b.Total, b.From = defaultBudget(tables), "the data"
@@ -86,7 +89,7 @@ func planMemory(c *config, tables int64, gomemlimit string) (memoryBudget, error
 			b.From, b.Total>>20, store.MemTableBytes>>20, minBudget>>20)
 	}
 	if b.GoLimit == 0 {
-		b.Mapped = codeBytes + min(tables, b.Total/4)
+		b.Mapped = min(codeBytes+tables, b.Total/4)
 		b.GoLimit = b.Total - b.Mapped
 	}
 	b.BlockCache = min(max(b.GoLimit/blockCacheShare, minBlockCache), maxBlockCache)
@@ -176,3 +179,18 @@ func (f sizeFlag) Set(text string) (err error) {
 
 // gomemlimit is the GOMEMLIMIT of the environment.
 func gomemlimit() string { return os.Getenv("GOMEMLIMIT") }
+
+// blockCacheMetrics exports the counts of Badger's block cache, whose size
+// the budget sets.
+func blockCacheMetrics(reg *prometheus.Registry, s *store.Store) {
+	reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "cccs_store_block_cache_hits_total",
+			Help: "Reads of Badger's table blocks found decompressed in its block cache."},
+			func() float64 { return float64(s.BlockCache().Hits) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "cccs_store_block_cache_misses_total",
+			Help: "Reads of Badger's table blocks that decompressed the block again (the cache is a share of -memory-limit)."},
+			func() float64 { return float64(s.BlockCache().Misses) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "cccs_store_block_cache_bytes",
+			Help: "Bytes of the blocks Badger's block cache holds."},
+			func() float64 { return float64(s.BlockCache().Bytes) }))
+}

@@ -43,8 +43,8 @@ func TestMemoryBudgetShares(t *testing.T) {
 		{0, nil, 128 * mib, 24 * mib, 104 * mib, 8 * mib, 104 * mib / 16, "the data"},
 		{2 * mib, nil, 134 * mib, 26 * mib, 108 * mib, 8 * mib, 108 * mib / 16, "the data"},
 		// 100x: 105 MB of tables; a quarter of the budget for them
-		{105 * mib, nil, 443 * mib, 129 * mib, 314 * mib, 314 * mib / 16, 314 * mib / 16, "the data"},
-		{105 * mib, []string{"-memory-limit", "256"}, 256 * mib, 88 * mib, 168 * mib, 168 * mib / 16, 168 * mib / 16, "-memory-limit"},
+		{105 * mib, nil, 443 * mib, 443 * mib / 4, 443 * mib * 3 / 4, 443 * mib * 3 / 64, 443 * mib * 3 / 64, "the data"},
+		{105 * mib, []string{"-memory-limit", "256"}, 256 * mib, 64 * mib, 192 * mib, 12 * mib, 12 * mib, "-memory-limit"},
 		{0, []string{"-memory-limit", "8192"}, 8192 * mib, 24 * mib, 8168 * mib, 256 * mib, 8168 * mib / 16, "-memory-limit"},
 	} {
 		b, err := planned(t, tc.tables, "", tc.args...)
@@ -108,7 +108,7 @@ func TestMemoryBudgetFromGOMEMLIMIT(t *testing.T) {
 // the flags to change.
 func TestMemoryBudgetRefusals(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(40 * mib))
-	if _, err := planned(t, 0, "40MiB"); err == nil || !strings.HasPrefix(err.Error(), "GOMEMLIMIT: 64 MiB is too small a memory budget") {
+	if _, err := planned(t, 0, "40MiB"); err == nil || !strings.HasPrefix(err.Error(), "GOMEMLIMIT: 53 MiB is too small a memory budget") {
 		t.Errorf("GOMEMLIMIT=40MiB: %v", err)
 	}
 	_, err := planned(t, 0, "", "-memory-limit", "256", "-cache-bytes", "134217728")
@@ -116,7 +116,7 @@ func TestMemoryBudgetRefusals(t *testing.T) {
 		!strings.Contains(err.Error(), "128 MiB of answers (-cache-bytes)") {
 		t.Errorf("caches over the budget: %v", err)
 	}
-	for _, args := range [][]string{{"-memory-limit", "95"}, {"-memory-limit", "-1"}} {
+	for _, args := range [][]string{{"-memory-limit", "111"}, {"-memory-limit", "-1"}} {
 		var c config
 		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 		c.register(fs, true)
@@ -125,6 +125,16 @@ func TestMemoryBudgetRefusals(t *testing.T) {
 		}
 		if err := c.validate(fs); err == nil || !strings.HasPrefix(err.Error(), "-memory-limit: "+args[1]+" MiB is too small") {
 			t.Errorf("%v: %v", args, err)
+		}
+	}
+}
+
+// The smallest budget holds Badger and the caches at auto, for small data
+// and for data whose tables take a quarter of it.
+func TestSmallestMemoryBudgetHoldsTheCachesAtAuto(t *testing.T) {
+	for _, tables := range []int64{0, 28 * mib, 1 << 30} {
+		if b, err := planned(t, tables, "", "-memory-limit", "112"); err != nil || b.Total != 112*mib {
+			t.Errorf("%d MiB of tables: %+v, %v", tables>>20, b, err)
 		}
 	}
 }

@@ -30,3 +30,19 @@ func TablesSize(dir string) (int64, error) {
 	}
 	return n, nil
 }
+
+// BlockCacheStats are the counts of Badger's block cache since the store opened.
+type BlockCacheStats struct {
+	Hits, Misses uint64
+	Bytes        int64 // the blocks it holds: what was added less what was evicted
+}
+
+// BlockCache reports the block cache's counts, for the metrics: a hit ratio
+// well below one under a steady load says the budget is short for the data.
+func (s *Store) BlockCache() BlockCacheStats {
+	m := s.db.BlockCacheMetrics()
+	if m == nil {
+		return BlockCacheStats{}
+	}
+	return BlockCacheStats{Hits: m.Hits(), Misses: m.Misses(), Bytes: int64(m.CostAdded()) - int64(m.CostEvicted())}
+}
