@@ -67,35 +67,54 @@ type memoryBudget struct {
 // planMemory shares out the budget of c for a store whose tables take
 // tables bytes on disk: -memory-limit when given; else GOMEMLIMIT when set,
 // as the Go limit (off: no budget, the caches at their sizes of before);
-// else the default sized for the tables.
+// else the default sized for the tables, raised as far as the caches set by
+// their own options need.
 func planMemory(c *config, tables int64, gomemlimit string) (memoryBudget, error) {
-	var b memoryBudget
 	switch {
 	case c.MemoryLimit > 0:
-		b.Total, b.From = int64(c.MemoryLimit)<<20, "-memory-limit"
+		return share(c, tables, int64(c.MemoryLimit)<<20, 0, "-memory-limit")
 	case gomemlimit != "":
-		b.From, b.GoLimit = "GOMEMLIMIT", debug.SetMemoryLimit(-1) // the runtime read it at start
-		if b.GoLimit == math.MaxInt64 {                            // off
-			b.BlockCache, b.Answers, b.Maps, b.Queries = store.DefaultBlockCacheBytes, 64<<20, 64<<20, 32<<20
+		goLimit := debug.SetMemoryLimit(-1) // the runtime read it at start
+		if goLimit == math.MaxInt64 {       // off
+			b := memoryBudget{From: "GOMEMLIMIT", GoLimit: goLimit, BlockCache: store.DefaultBlockCacheBytes,
+				Answers: 64 << 20, Maps: 64 << 20, Queries: 32 << 20}
 			return b.fill(c), nil
 		}
-		b.Mapped = min(codeBytes+tables, b.GoLimit/3) // a quarter of the total
-		b.Total = b.GoLimit + b.Mapped
-	default:
-		b.Total, b.From = defaultBudget(tables), "the data"
+		mapped := min(codeBytes+tables, goLimit/3) // a quarter of the total
+		return share(c, tables, goLimit+mapped, goLimit, "GOMEMLIMIT")
 	}
+	total := defaultBudget(tables)
+	for {
+		b, err := share(c, tables, total, 0, "the data")
+		if err == nil || total >= maxDefaultBudget {
+			return b, err
+		}
+		total += 1 << 20
+	}
+}
+
+// maxDefaultBudget ends the search of a default budget for caches set far
+// too large: the error then names them.
+const maxDefaultBudget = 1 << 40
+
+// share shares out a budget of total bytes (with goLimit, the Go limit
+// given; 0: the total less the mapped files).
+func share(c *config, tables, total, goLimit int64, from string) (memoryBudget, error) {
+	b := memoryBudget{Total: total, From: from, GoLimit: goLimit}
 	if b.Total < minBudget {
 		return b, fmt.Errorf("%s: %d MiB is too small a memory budget: Badger's memtable alone takes %d MiB (at least %d MiB)",
 			b.From, b.Total>>20, store.MemTableBytes>>20, minBudget>>20)
 	}
+	b.Mapped = min(codeBytes+tables, b.Total/4)
 	if b.GoLimit == 0 {
-		b.Mapped = min(codeBytes+tables, b.Total/4)
 		b.GoLimit = b.Total - b.Mapped
+	} else {
+		b.Mapped = b.Total - b.GoLimit
 	}
 	b.BlockCache = min(max(b.GoLimit/blockCacheShare, minBlockCache), maxBlockCache)
 	b.Answers, b.Maps, b.Queries = b.GoLimit/answersShare, b.GoLimit/mapsShare, b.GoLimit/queriesShare
 	b = b.fill(c)
-	return b, b.check(c)
+	return b, b.check()
 }
 
 // defaultBudget is the budget for tables bytes of Badger's tables.
@@ -118,7 +137,7 @@ func (b memoryBudget) fill(c *config) memoryBudget {
 
 // check refuses caches set by their options that leave less than a quarter
 // of the Go limit to the requests once Badger has its part.
-func (b memoryBudget) check(c *config) error {
+func (b memoryBudget) check() error {
 	fixed := store.MemTableBytes + b.BlockCache + b.Answers + b.Maps + b.Queries
 	if fixed <= b.GoLimit*3/4 {
 		return nil

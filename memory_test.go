@@ -62,6 +62,25 @@ func TestMemoryBudgetShares(t *testing.T) {
 	}
 }
 
+// Caches set larger than their shares raise the default budget as far as
+// they need, and no further.
+func TestDefaultMemoryBudgetHoldsTheCachesAsked(t *testing.T) {
+	b, err := planned(t, 2*mib, "", "-cache-bytes", "67108864")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Answers != 64*mib || b.Total <= 134*mib || b.check() != nil {
+		t.Errorf("budget %+v", b)
+	}
+	c := config{CacheBytes: 64 * mib, MapCacheBytes: autoSize, QueryCacheBytes: autoSize}
+	if _, err := share(&c, 2*mib, b.Total-1*mib, 0, "the data"); err == nil {
+		t.Errorf("a budget of %d MiB holds the cache too", b.Total>>20-1)
+	}
+	if b, err := planned(t, 2*mib, "", "-cache-bytes", "0"); err != nil || b.Total != 134*mib || b.Answers != 0 {
+		t.Errorf("-cache-bytes 0: %+v, %v", b, err)
+	}
+}
+
 // A cache given its own size keeps it; 0 switches it off.
 func TestMemoryBudgetKeepsCachesSetByTheirFlags(t *testing.T) {
 	t.Setenv("CCCS_MAP_CACHE_BYTES", "1000")
