@@ -20,9 +20,9 @@ import (
 //     tables (file pages, which the kernel reads in and may drop), as much
 //     as they weigh, at most a quarter of the budget;
 //   - the rest is the Go runtime's soft limit, within which Badger's memtable
-//     (fixed: it bounds the largest import), its block cache, the caches left
-//     at auto (answers, maps, documents) as shares of it, and what requests
-//     and the read path hold.
+//     (fixed: it bounds the largest import), and as shares of it Badger's
+//     block cache, the store's memos (records decoded, names analysed), the
+//     caches left at auto (answers, maps, documents), and what requests hold.
 //
 // docs/operations.md ("Memory") gives the measures behind the figures.
 const (
@@ -41,7 +41,10 @@ const (
 	// codeBytes is the binary's code resident under load (22 MB measured).
 	codeBytes = 24 << 20
 	// Shares of the Go limit: Badger's block cache (at least 8 MiB, at most
-	// 256 MiB), the answer and map caches, the parsed documents.
+	// 256 MiB), the answer and map caches, the parsed documents, and, in
+	// eighths, the store's memos (the decoded records at 100x take 170 MB:
+	// 3.5 times their stored bytes).
+	memosShare      = 3
 	blockCacheShare = 16
 	answersShare    = 16
 	mapsShare       = 16
@@ -59,9 +62,9 @@ type memoryBudget struct {
 	From    string // what set it: -memory-limit, GOMEMLIMIT or the data
 	Mapped  int64  // kept for the mapped files
 	GoLimit int64  // the runtime's soft limit; math.MaxInt64 for none
-	// Badger's block cache and the caches' bytes (those set by their own
-	// flag are as given).
-	BlockCache, Answers, Maps, Queries int64
+	// Badger's block cache, the store's memos of decoded records and names,
+	// and the caches' bytes (those set by their own flag are as given).
+	BlockCache, Memos, Answers, Maps, Queries int64
 }
 
 // planMemory shares out the budget of c for a store whose tables take
@@ -76,7 +79,7 @@ func planMemory(c *config, tables int64, gomemlimit string) (memoryBudget, error
 	case gomemlimit != "":
 		goLimit := debug.SetMemoryLimit(-1) // the runtime read it at start
 		if goLimit == math.MaxInt64 {       // off
-			b := memoryBudget{From: "GOMEMLIMIT", GoLimit: goLimit, BlockCache: store.DefaultBlockCacheBytes,
+			b := memoryBudget{From: "GOMEMLIMIT", GoLimit: goLimit, BlockCache: store.DefaultBlockCacheBytes, Memos: store.DefaultMemoBytes,
 				Answers: 64 << 20, Maps: 64 << 20, Queries: 32 << 20}
 			return b.fill(c), nil
 		}
@@ -112,6 +115,7 @@ func share(c *config, tables, total, goLimit int64, from string) (memoryBudget, 
 		b.Mapped = b.Total - b.GoLimit
 	}
 	b.BlockCache = min(max(b.GoLimit/blockCacheShare, minBlockCache), maxBlockCache)
+	b.Memos = b.GoLimit * memosShare / 8
 	b.Answers, b.Maps, b.Queries = b.GoLimit/answersShare, b.GoLimit/mapsShare, b.GoLimit/queriesShare
 	b = b.fill(c)
 	return b, b.check()
@@ -154,7 +158,7 @@ func (b memoryBudget) apply(c *config) {
 
 // storeOptions are the store's sizes under the budget.
 func (b memoryBudget) storeOptions() store.Options {
-	return store.Options{BlockCacheBytes: b.BlockCache}
+	return store.Options{BlockCacheBytes: b.BlockCache, MemoBytes: b.Memos}
 }
 
 // log says how the server shares its memory out.
@@ -166,7 +170,7 @@ func (b memoryBudget) log(log *slog.Logger) {
 		return strconv.FormatInt(n>>20, 10)
 	}
 	log.Info("memory budget", "MiB", mib(b.Total), "from", b.From, "goLimitMiB", mib(b.GoLimit), "mappedMiB", mib(b.Mapped),
-		"blockCacheMiB", mib(b.BlockCache), "answersMiB", mib(b.Answers), "mapsMiB", mib(b.Maps), "documentsMiB", mib(b.Queries))
+		"blockCacheMiB", mib(b.BlockCache), "memosMiB", mib(b.Memos), "answersMiB", mib(b.Answers), "mapsMiB", mib(b.Maps), "documentsMiB", mib(b.Queries))
 }
 
 // parseSize parses a cache option's bytes: auto, or 0 or more.

@@ -101,7 +101,7 @@ func newLogger(c *config, w io.Writer) *slog.Logger {
 
 // openStore opens the data directory, loading the default dataset into an empty one.
 func openStore(ctx context.Context, c *config, log *slog.Logger) (*store.Store, error) {
-	return openStoreWith(ctx, c, log, store.Options{BlockCacheBytes: store.DefaultBlockCacheBytes})
+	return openStoreWith(ctx, c, log, store.DefaultOptions())
 }
 
 // openStoreWith is openStore with the store's memory sizes of o.

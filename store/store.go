@@ -70,13 +70,22 @@ type Options struct {
 	// (the tables are compressed with Snappy: a read outside it decompresses
 	// its block again). At least 1 MiB.
 	BlockCacheBytes int64
+	// MemoBytes bounds the decoded records and name analyses remembered
+	// (memo.go), together; they are the process's, so the last store opened
+	// sets it. At least 1 MiB.
+	MemoBytes int64
 }
 
 // Open opens the store in dir, or in memory when dir is "", logging to log
 // (nil: nowhere), with the default block cache. Returns ECONFLICT when
 // another process holds the directory, EINTERNAL for other failures.
 func Open(dir string, log *slog.Logger) (*Store, error) {
-	return OpenWith(dir, log, Options{BlockCacheBytes: DefaultBlockCacheBytes})
+	return OpenWith(dir, log, DefaultOptions())
+}
+
+// DefaultOptions are the sizes of Open.
+func DefaultOptions() Options {
+	return Options{BlockCacheBytes: DefaultBlockCacheBytes, MemoBytes: DefaultMemoBytes}
 }
 
 // OpenWith is Open with the memory sizes of o.
@@ -92,9 +101,10 @@ func OpenWith(dir string, log *slog.Logger, o Options) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if o.BlockCacheBytes < 1<<20 {
-		return nil, fmt.Errorf("open the store: a block cache of %d bytes is too small (at least 1 MiB)", o.BlockCacheBytes)
+	if o.BlockCacheBytes < 1<<20 || o.MemoBytes < 1<<20 {
+		return nil, fmt.Errorf("open the store: a block cache of %d bytes or memos of %d are too small (at least 1 MiB)", o.BlockCacheBytes, o.MemoBytes)
 	}
+	setMemoBytes(o.MemoBytes)
 	// Managed mode: the commit timestamp of every write is its data version,
 	// and every version stays readable (knownAt). Writes are synced.
 	opts := badger.DefaultOptions(dir).WithLogger(nil).
