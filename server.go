@@ -101,10 +101,15 @@ func newLogger(c *config, w io.Writer) *slog.Logger {
 
 // openStore opens the data directory, loading the default dataset into an empty one.
 func openStore(ctx context.Context, c *config, log *slog.Logger) (*store.Store, error) {
+	return openStoreWith(ctx, c, log, store.DefaultOptions())
+}
+
+// openStoreWith is openStore with the store's memory sizes of o.
+func openStoreWith(ctx context.Context, c *config, log *slog.Logger, o store.Options) (*store.Store, error) {
 	if err := os.MkdirAll(c.Data, 0o755); err != nil {
 		return nil, err
 	}
-	s, err := store.Open(c.Data, log)
+	s, err := store.OpenWith(c.Data, log, o)
 	if err != nil {
 		return nil, err
 	}
@@ -151,17 +156,22 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.trusted != nil {
 		log.Info("trusted documents: only these operations run", "file", c.TrustedDocs, "operations", len(c.trusted))
 	}
-	s, err := openStore(ctx, &c, log)
+	tables, err := store.TablesSize(c.Data)
+	if err != nil {
+		return err
+	}
+	budget, err := planMemory(&c, tables, gomemlimit())
+	if err != nil {
+		return err
+	}
+	budget.apply(&c)
+	budget.log(log)
+	s, err := openStoreWith(ctx, &c, log, budget.storeOptions())
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	compact(s, log)
-	limit, from, err := setMemoryLimit(ctx, &c, s)
-	if err != nil {
-		return err
-	}
-	logMemoryLimit(log, limit, from)
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
