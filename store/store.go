@@ -25,8 +25,9 @@ import (
 // published version, or at a fixed earlier one (At).
 type Store struct {
 	*shared
-	at   uint64 // with past: the version read
-	past bool   // false: read the latest published version
+	at       uint64 // with past: the version read
+	past     bool   // false: read the latest published version
+	uncached bool   // reads pass the read cache by (WithoutReadCache)
 }
 
 // shared is what every view of one database shares.
@@ -39,6 +40,7 @@ type shared struct {
 	geoMu     sync.Mutex               // serialises its rebuilds
 	counts    kindCounts               // nodes per kind and version (order.go)
 	relCounts relCounts                // relations per query and version (relpage.go)
+	cache     *readCache               // decoded nodes and relation lists of the version read last (readcache.go)
 	// The ordered indexes are complete from version orderSince on, once
 	// orderBuilt (order.go).
 	orderSince atomic.Uint64
@@ -82,7 +84,7 @@ func Open(dir string, log *slog.Logger) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open badger in %q: %w", dir, err)
 	}
-	s := &Store{shared: &shared{db: db, dir: dir, log: log}}
+	s := &Store{shared: &shared{db: db, dir: dir, log: log, cache: newReadCache(DefaultReadCacheBytes)}}
 	ctx := context.Background() // opening is not a request: nothing cancels it
 	// The schema is read before anything is written: a store of another
 	// layout is left as it is.

@@ -319,6 +319,7 @@ func (s *Store) recover() error {
 		return err
 	}
 	s.w.published.Store(published)
+	s.cache.reset() // a restore may publish a version older than the cache's
 	s.w.next = max(published, s.db.MaxVersion()) + 1
 	if err := s.view(context.Background(), func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pKnownAt}, Reverse: true})
