@@ -29,6 +29,7 @@ type config struct {
 	QueryCacheBytes int           // parsed-query cache
 	MapCacheBytes   int           // answers of /geo and /ogc
 	MapCacheEntries int
+	ReadCacheBytes  int    // the store's decoded records; -1: sized with the memory limit
 	PublicURL       string // base of absolute links; "" for the listen address
 	HTTPMaxAge      int
 	TrustedDocs     string
@@ -133,6 +134,11 @@ var options = []option{
 		}},
 	{flag: "map-cache-entries", env: "CCCS_MAP_CACHE_ENTRIES", def: "4096", help: "map answers kept at most (tiles, pages, collections)", serveOnly: true,
 		bind: func(c *config) any { return &c.MapCacheEntries }, check: positive("map-cache-entries", func(c *config) int { return c.MapCacheEntries })},
+	{flag: "read-cache-bytes", env: "CCCS_READ_CACHE_BYTES", def: "-1", help: "bytes of decoded nodes and relation lists kept for the data version (repeated reads skip the database); -1: an eighth of the memory limit (64 MiB with none); at most half the limit; 0 switches it off", serveOnly: true,
+		bind: func(c *config) any { return &c.ReadCacheBytes },
+		check: func(c *config) error {
+			return require(c.ReadCacheBytes >= -1, "-read-cache-bytes: must be -1 (sized with the memory limit), 0 (off) or a number of bytes, not %d", c.ReadCacheBytes)
+		}},
 	{flag: "http-max-age", env: "CCCS_HTTP_MAX_AGE", def: "60", help: "seconds an HTTP cache (browser, proxy, CDN) may serve a GraphQL GET answer or a map answer without asking again; the ETag makes asking cheap", serveOnly: true,
 		bind: func(c *config) any { return &c.HTTPMaxAge },
 		check: func(c *config) error {

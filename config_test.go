@@ -56,7 +56,7 @@ func TestOptionPrecedenceAndChecks(t *testing.T) {
 	if err := c.validate(fs); err != nil {
 		t.Errorf("validate: %v", err)
 	}
-	for _, args := range [][]string{{"-log-level", "loud"}, {"-cache-bytes", "-1"}, {"-max-in-flight", "0"}, {"-request-timeout", "0s"}, {"-cors-origins", "localhost:3000"}, {"-max-body", "10"}, {"-memory-limit", "10"}, {"-log", "xml"}} {
+	for _, args := range [][]string{{"-log-level", "loud"}, {"-cache-bytes", "-1"}, {"-max-in-flight", "0"}, {"-request-timeout", "0s"}, {"-cors-origins", "localhost:3000"}, {"-max-body", "10"}, {"-memory-limit", "10"}, {"-read-cache-bytes", "-2"}, {"-log", "xml"}} {
 		var c config
 		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 		c.register(fs, true)

@@ -146,6 +146,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	logMemoryLimit(log, limit, from)
+	if err := setReadCache(log, &c, s, limit); err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {

@@ -54,7 +54,7 @@ const DefaultReadCacheBytes = 16 << 20
 
 // maxCachedRelations is the most relations of one node kept as a list: a
 // longer one would cost more to read whole than its pages do.
-const maxCachedRelations = 2048
+var maxCachedRelations = 2048 // a variable for the tests of hubs
 
 func newReadCache(budget int) *readCache {
 	c := &readCache{budget: budget}

@@ -148,6 +148,10 @@ func (l *relList) page(q RelPageQuery, rq relPageRead) Page[*domain.Relation] {
 			}
 			p.Total++
 			if len(p.Items) < rq.first {
+				if p.Items == nil { // room for the page, or for what is left of the list
+					n := min(rq.first, len(l.entries)-i)
+					p.Items, p.Cursors = make([]*domain.Relation, 0, n), make([]Cursor, 0, n)
+				}
 				p.Items, p.Cursors = append(p.Items, l.entries[i].rel), append(p.Cursors, l.cursor(i, q.Args))
 				continue
 			}
