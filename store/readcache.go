@@ -40,11 +40,13 @@ type cacheKey struct {
 	id   string
 }
 
-// cached is an entry: one of node and rels, or neither for a node whose
-// relations are too many to keep.
+// cached is an entry: one of node, rels (a big one for a node whose
+// relations are too many to keep as a list) and page (one page of such a
+// node's relations, 'p', keyed by its query).
 type cached struct {
 	node   *domain.Node
 	rels   *relList
+	page   *Page[*domain.Relation]
 	weight int32
 }
 
@@ -104,8 +106,16 @@ func (c *readCache) get(v uint64, k cacheKey) (cached, bool) {
 	return e, ok
 }
 
-// put keeps e under k for version v; an entry over a sixteenth of the
-// budget is not kept, so one list cannot push out everything else.
+// keeps reports whether an entry of weight w would be kept: one over a
+// sixteenth of the budget is not, so one list cannot push out everything
+// else.
+func (c *readCache) keeps(w int) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return w <= c.budget/16
+}
+
+// put keeps e under k for version v, if it keeps an entry of its weight.
 func (c *readCache) put(v uint64, k cacheKey, e cached) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

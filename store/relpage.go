@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -144,13 +145,65 @@ func (s *Store) relationPageOf(ctx context.Context, its *relIterators, q RelPage
 			return Page[*domain.Relation]{}, err
 		}
 		e = cached{rels: list, weight: int32(list.weight())}
+		if !list.big && !c.keeps(int(e.weight)) { // kept as a hub
+			big := &relList{big: true}
+			e = cached{rels: big, weight: int32(big.weight())}
+		}
 		c.put(v, cacheKey{'r', q.ID}, e)
+		if !list.big {
+			return list.page(q, rq), nil
+		}
 	}
 	if e.rels.big {
-		txn, fwd, rev := its.get()
-		return s.relationPage(ctx, txn, fwd, rev, q, rq)
+		return s.hubPage(ctx, its, q, rq)
 	}
 	return e.rels.page(q, rq), nil
+}
+
+// hubPage reads a page of a node whose relations are too many to keep as
+// a list: from the cache, where each page is kept by its query, or through
+// the iterators. The page kept has its slices clipped and its cursors
+// encoded: it is shared and read-only.
+func (s *Store) hubPage(ctx context.Context, its *relIterators, q RelPageQuery, rq relPageRead) (Page[*domain.Relation], error) {
+	c, v := its.l.cache, its.l.v
+	k := cacheKey{'p', relPageCacheKey(q)}
+	if e, ok := c.get(v, k); ok {
+		return *e.page, nil
+	}
+	txn, fwd, rev := its.get()
+	p, err := s.relationPage(ctx, txn, fwd, rev, q, rq)
+	if err != nil {
+		return p, err
+	}
+	p.Items, p.Cursors = slices.Clip(p.Items), slices.Clip(p.Cursors)
+	w := entryOverhead + len(k.id) + 64
+	for i := range p.Cursors {
+		p.Cursors[i].text = p.Cursors[i].String()
+		w += 32 + len(p.Cursors[i].text) + relationWeight(p.Items[i])
+	}
+	c.put(v, k, cached{page: &p, weight: int32(w)})
+	return p, nil
+}
+
+// relPageCacheKey is q as a key of the read cache.
+func relPageCacheKey(q RelPageQuery) string {
+	b := []byte(q.ID)
+	b = append(b, 0, byte(q.Dir), byte(len(q.Kinds)))
+	for _, k := range q.Kinds {
+		b = append(append(b, k...), 0)
+	}
+	b = append(append(b, q.AsOf.String()...), 0)
+	if q.Args.First != nil {
+		b = strconv.AppendInt(append(b, 'f'), int64(*q.Args.First), 10)
+	}
+	if q.Args.After != nil {
+		b = append(append(b, 'a'), *q.Args.After...)
+	}
+	b = append(append(append(append(b, 0), q.Args.Order...), 0), q.Args.List...)
+	if q.Count {
+		b = append(b, 0, 'c')
+	}
+	return string(b)
 }
 
 // relPageRead is what a page query reads of a node's relation order: its
