@@ -4,24 +4,35 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
 
-// The read cache is an eighth of the memory limit by default; more than
-// half of it is refused, as is a negative budget other than -1.
-func TestReadCacheBytes(t *testing.T) {
+// The read cache is an eighth of the Go limit at auto, as set by its
+// option otherwise; more than half of the Go limit is refused.
+func TestReadCacheBudget(t *testing.T) {
 	for _, tc := range []struct {
-		flag  int
-		limit int64
-		want  int
-	}{{-1, 100 << 20, 100 << 17}, {-1, 394 << 20, 394 << 17}, {-1, math.MaxInt64, 64 << 20}, {0, 100 << 20, 0}, {50 << 20, 100 << 20, 50 << 20}, {1 << 30, math.MaxInt64, 1 << 30}} {
-		if got, err := readCacheBytes(tc.flag, tc.limit); err != nil || got != tc.want {
-			t.Errorf("%d bytes with a limit of %d MiB: %d, %v; want %d", tc.flag, tc.limit>>20, got, err, tc.want)
+		args []string
+		want int64
+	}{{nil, 108 * mib / 8}, {[]string{"-memory-limit", "512"}, 486 * mib / 8}, {[]string{"-read-cache-bytes", "0"}, 0}, {[]string{"-read-cache-bytes", "40000000"}, 40000000}} {
+		b, err := planned(t, 2*mib, "", tc.args...)
+		if err != nil || b.ReadCache != tc.want {
+			t.Errorf("%v: a read cache of %d, %v; want %d", tc.args, b.ReadCache, err, tc.want)
+		}
+		var c config
+		b.apply(&c)
+		if c.ReadCacheBytes != int(tc.want) || b.storeOptions().ReadCacheBytes != tc.want {
+			t.Errorf("%v: applied %d, store options %+v", tc.args, c.ReadCacheBytes, b.storeOptions())
 		}
 	}
-	if _, err := readCacheBytes(60<<20, 100<<20); err == nil || !strings.HasPrefix(err.Error(), "-read-cache-bytes: 62914560 bytes is more than half the memory limit (100 MiB)") {
-		t.Errorf("over half the limit: %v", err)
+	debug.SetMemoryLimit(math.MaxInt64)
+	if b, err := planned(t, 2*mib, "off"); err != nil || b.ReadCache != 64*mib {
+		t.Errorf("GOMEMLIMIT=off: %+v, %v", b, err)
+	}
+	_, err := planned(t, 0, "", "-memory-limit", "112", "-read-cache-bytes", "50000000")
+	if err == nil || !strings.HasPrefix(err.Error(), "-memory-limit: a memory budget of 112 MiB leaves 88 MiB to the Go heap, too little for a read cache of 47 MiB (-read-cache-bytes") {
+		t.Errorf("a read cache over half the Go limit: %v", err)
 	}
 }
 
@@ -47,12 +58,12 @@ func TestReadCacheOverHTTP(t *testing.T) {
 	if bytes := after["cccs_store_read_cache_bytes"]; hits < 100 || bytes <= 0 || bytes > budget {
 		t.Errorf("after shape (a) twice: %v hits, %v bytes (budget %d)", hits, bytes, budget)
 	}
-	if !strings.Contains(s.logs.String(), `"msg":"read cache","MiB":2`) {
+	if !strings.Contains(s.logs.String(), `"readCacheMiB":"2"`) {
 		t.Errorf("the read cache's size is not logged:\n%s", s.logs)
 	}
 
-	out, err := exec.Command(binary, "serve", "-addr", "127.0.0.1:0", "-data", t.TempDir(), "-memory-limit", "64", "-read-cache-bytes", "50000000").CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "-read-cache-bytes: 50000000 bytes is more than half the memory limit (64 MiB)") {
+	out, err := exec.Command(binary, "serve", "-addr", "127.0.0.1:0", "-data", t.TempDir(), "-memory-limit", "112", "-read-cache-bytes", "50000000").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "too little for a read cache of 47 MiB (-read-cache-bytes") {
 		t.Errorf("a read cache over half the memory limit: %v\n%s", err, out)
 	}
 }
