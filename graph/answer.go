@@ -142,10 +142,11 @@ type answerTail struct {
 
 // writeAnswer writes json.Marshal(resp) without re-reading resp.Data: gqlgen
 // writes the data compact and valid, so only json.Marshal's escaping of <, >,
-// & and U+2028/U+2029 is left to do (json.HTMLEscape, one pass).
+// & and U+2028/U+2029 is left to do (htmlEscape, which copies nothing when
+// there is none). The data is written apart from what comes before it, so
+// it is never copied into another buffer; an answer without data is one Write.
 func writeAnswer(w io.Writer, resp *graphql.Response) {
 	var b bytes.Buffer
-	b.Grow(len(resp.Data) + 64)
 	b.WriteByte('{')
 	if len(resp.Errors) > 0 {
 		b.WriteString(`"errors":`)
@@ -153,17 +154,22 @@ func writeAnswer(w io.Writer, resp *graphql.Response) {
 		b.WriteByte(',')
 	}
 	b.WriteString(`"data":`)
+	var tail []byte
+	if t := mustMarshal(answerTail{resp.Label, resp.Path, resp.HasNext, resp.Extensions}); len(t) > 2 {
+		t[0] = ','
+		tail = t
+	} else {
+		tail = []byte{'}'}
+	}
 	if resp.Data == nil {
 		b.WriteString("null")
-	} else {
-		json.HTMLEscape(&b, resp.Data)
+		b.Write(tail)
+		w.Write(b.Bytes())
+		return
 	}
-	if tail := mustMarshal(answerTail{resp.Label, resp.Path, resp.HasNext, resp.Extensions}); len(tail) > 2 {
-		b.WriteByte(',')
-		b.Write(tail[1 : len(tail)-1])
-	}
-	b.WriteByte('}')
 	w.Write(b.Bytes())
+	w.Write(htmlEscape(resp.Data))
+	w.Write(tail)
 }
 
 // mustMarshal marshals what gqlgen answers with: errors and extensions of
