@@ -33,7 +33,7 @@ type config struct {
 	HTTPMaxAge      int
 	TrustedDocs     string
 	trusted         graph.TrustedDocuments // read from TrustedDocs by loadTrustedDocuments
-	MemoryLimit     int                    // MiB; 0 leaves the Go runtime's own (GOMEMLIMIT)
+	MemoryLimit     int                    // the memory budget, MiB; 0: GOMEMLIMIT or sized for the data (memory.go)
 	RequireReader   bool
 	Planner         string // on, off or shadow: how queries execute (graph.PlannerMode)
 	Server          string // commands other than serve: the running server to go through
@@ -54,6 +54,7 @@ type option struct {
 	serveOnly            bool                // only serve takes it; the others are shared by every command
 	clientOnly           bool                // only the commands other than serve take it
 	secret               bool                // never shown as a default in -h (a token)
+	size                 bool                // bytes of a cache: auto (a share of the memory budget) or a number (memory.go)
 	bind                 func(*config) any   // the field it sets: *string, *bool, *int or *time.Duration
 	check                func(*config) error // nil: every value of the type is fine
 }
@@ -116,21 +117,12 @@ var options = []option{
 		}},
 	{flag: "max-in-flight", env: "CCCS_MAX_IN_FLIGHT", def: "32", help: "requests (GraphQL, maps, exports) handled at once; more are answered 503 with Retry-After at once", serveOnly: true,
 		bind: func(c *config) any { return &c.MaxInFlight }, check: positive("max-in-flight", func(c *config) int { return c.MaxInFlight })},
-	{flag: "cache-bytes", env: "CCCS_CACHE_BYTES", def: "67108864", help: "bytes of GraphQL answers kept for identical anonymous queries on unchanged data; 0 switches the cache off", serveOnly: true,
-		bind: func(c *config) any { return &c.CacheBytes },
-		check: func(c *config) error {
-			return require(c.CacheBytes >= 0, "-cache-bytes: must be 0 or more, not %d", c.CacheBytes)
-		}},
-	{flag: "query-cache-bytes", env: "CCCS_QUERY_CACHE_BYTES", def: "33554432", help: "bytes of parsed GraphQL documents kept (each weighed 16 times its text; texts over 16 KiB are not kept); 0 switches it off", serveOnly: true,
-		bind: func(c *config) any { return &c.QueryCacheBytes },
-		check: func(c *config) error {
-			return require(c.QueryCacheBytes >= 0, "-query-cache-bytes: must be 0 or more, not %d", c.QueryCacheBytes)
-		}},
-	{flag: "map-cache-bytes", env: "CCCS_MAP_CACHE_BYTES", def: "67108864", help: "bytes of map answers (/geo, /ogc: collections, items, tiles) kept for the data version, identity and gzip; an answer over an eighth of it is not kept; 0 switches the cache off", serveOnly: true,
-		bind: func(c *config) any { return &c.MapCacheBytes },
-		check: func(c *config) error {
-			return require(c.MapCacheBytes >= 0, "-map-cache-bytes: must be 0 or more, not %d", c.MapCacheBytes)
-		}},
+	{flag: "cache-bytes", env: "CCCS_CACHE_BYTES", def: "auto", help: "bytes of GraphQL answers kept for identical anonymous queries on unchanged data; auto: a sixteenth of the Go limit of -memory-limit; 0 switches the cache off", serveOnly: true, size: true,
+		bind: func(c *config) any { return &c.CacheBytes }},
+	{flag: "query-cache-bytes", env: "CCCS_QUERY_CACHE_BYTES", def: "auto", help: "bytes of parsed GraphQL documents kept (each weighed 16 times its text; texts over 16 KiB are not kept); auto: a 32nd of the Go limit of -memory-limit; 0 switches it off", serveOnly: true, size: true,
+		bind: func(c *config) any { return &c.QueryCacheBytes }},
+	{flag: "map-cache-bytes", env: "CCCS_MAP_CACHE_BYTES", def: "auto", help: "bytes of map answers (/geo, /ogc: collections, items, tiles) kept for the data version, identity and gzip; an answer over an eighth of it is not kept; auto: a sixteenth of the Go limit of -memory-limit; 0 switches the cache off", serveOnly: true, size: true,
+		bind: func(c *config) any { return &c.MapCacheBytes }},
 	{flag: "map-cache-entries", env: "CCCS_MAP_CACHE_ENTRIES", def: "4096", help: "map answers kept at most (tiles, pages, collections)", serveOnly: true,
 		bind: func(c *config) any { return &c.MapCacheEntries }, check: positive("map-cache-entries", func(c *config) int { return c.MapCacheEntries })},
 	{flag: "http-max-age", env: "CCCS_HTTP_MAX_AGE", def: "60", help: "seconds an HTTP cache (browser, proxy, CDN) may serve a GraphQL GET answer or a map answer without asking again; the ETag makes asking cheap", serveOnly: true,
@@ -140,10 +132,10 @@ var options = []option{
 		}},
 	{flag: "trusted-documents", env: "CCCS_TRUSTED_DOCUMENTS", def: "", help: "JSON file of the only operations that run (hash to document, or an Apollo persisted query manifest); none: any query runs", serveOnly: true,
 		bind: func(c *config) any { return &c.TrustedDocs }},
-	{flag: "memory-limit", env: "CCCS_MEMORY_LIMIT", def: "0", help: "soft limit of the server's memory in MiB, as GOMEMLIMIT: the garbage collector works harder near it; 0: GOMEMLIMIT when set (off for none), else sized for the data (100 MiB up to 24 MiB of records, then 64 MiB and 1.5 times their bytes)", serveOnly: true,
+	{flag: "memory-limit", env: "CCCS_MEMORY_LIMIT", def: "0", help: "memory budget in MiB, the resident size the server aims to stay within: the mapped tables get up to a quarter, the Go runtime's soft limit the rest, and Badger's block cache and the caches left at auto a share of it; 0: GOMEMLIMIT when set, as the Go limit (off for none), else sized for the data (128 MiB and 3 times the bytes of its tables on disk); at least 112", serveOnly: true,
 		bind: func(c *config) any { return &c.MemoryLimit },
 		check: func(c *config) error {
-			return require(c.MemoryLimit == 0 || c.MemoryLimit >= 32, "-memory-limit: %d MiB is too small to serve (0 for none, or at least 32)", c.MemoryLimit)
+			return require(c.MemoryLimit == 0 || c.MemoryLimit >= minBudget>>20, "-memory-limit: %d MiB is too small a memory budget (0 for the default, or at least %d)", c.MemoryLimit, minBudget>>20)
 		}},
 	{flag: "require-reader", env: "CCCS_REQUIRE_READER", def: "false", help: "refuse anonymous reads: every request needs a token, role reader at least", serveOnly: true,
 		bind: func(c *config) any { return &c.RequireReader }},
@@ -205,6 +197,11 @@ func (c *config) register(fs *flag.FlagSet, serve bool) {
 		case *bool:
 			fs.BoolVar(p, o.flag, parseOr(c, o, text, strconv.ParseBool, "true or false"), usage)
 		case *int:
+			if o.size {
+				*p = parseOr(c, o, text, parseSize, "auto or 0 or more bytes")
+				fs.Var(sizeFlag{p}, o.flag, usage)
+				continue
+			}
 			fs.IntVar(p, o.flag, parseOr(c, o, text, strconv.Atoi, "a whole number"), usage)
 		case *time.Duration:
 			fs.DurationVar(p, o.flag, parseOr(c, o, text, time.ParseDuration, "a duration such as 10s"), usage)

@@ -56,7 +56,7 @@ func TestOptionPrecedenceAndChecks(t *testing.T) {
 	if err := c.validate(fs); err != nil {
 		t.Errorf("validate: %v", err)
 	}
-	for _, args := range [][]string{{"-log-level", "loud"}, {"-cache-bytes", "-1"}, {"-max-in-flight", "0"}, {"-request-timeout", "0s"}, {"-cors-origins", "localhost:3000"}, {"-max-body", "10"}, {"-memory-limit", "10"}, {"-log", "xml"}} {
+	for _, args := range [][]string{{"-log-level", "loud"}, {"-max-in-flight", "0"}, {"-request-timeout", "0s"}, {"-cors-origins", "localhost:3000"}, {"-max-body", "10"}, {"-memory-limit", "111"}, {"-log", "xml"}} {
 		var c config
 		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 		c.register(fs, true)
@@ -73,14 +73,5 @@ func TestOptionPrecedenceAndChecks(t *testing.T) {
 	bad.register(fs, true)
 	if err := bad.validate(fs); err == nil || !strings.Contains(err.Error(), `CCCS_INTROSPECTION="maybe" is not true or false`) {
 		t.Errorf("bad environment value: %v", err)
-	}
-}
-
-// The default memory limit is 100 MiB for small data, and grows with it.
-func TestDefaultMemoryLimit(t *testing.T) {
-	for records, want := range map[int64]int64{0: 100 << 20, 2618 << 10: 100 << 20, 24 << 20: 100 << 20, 220 << 20: 394 << 20} {
-		if got := defaultMemoryLimit(records); got != want {
-			t.Errorf("%d bytes of records: %d MiB, want %d", records, got>>20, want>>20)
-		}
 	}
 }

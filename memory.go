@@ -1,55 +1,219 @@
 package main
 
 import (
-	"context"
+	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"runtime/debug"
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cccs13/cccs-graph/store"
 )
 
-// The default soft memory limit, sized for the data: a floor for what does
-// not depend on it (Badger's memtable arena, about 42 MB of Go heap, its
-// block cache, the requests in flight) and a share of the records' bytes for
-// what does (decoded records memoised, collections sorted in memory, search
-// analyses). docs/operations.md gives the measures behind the figures.
+// The server's memory is one budget, the resident size it aims to stay
+// within (-memory-limit, else sized for the data), shared out at start:
+//
+//   - the mapped files, outside the Go heap: the binary's code and Badger's
+//     tables (file pages, which the kernel reads in and may drop), as much
+//     as they weigh, at most a quarter of the budget;
+//   - the rest is the Go runtime's soft limit, within which Badger's memtable
+//     (fixed: it bounds the largest import), and as shares of it Badger's
+//     block cache, the store's memos (records decoded, names analysed), the
+//     caches left at auto (answers, maps, documents), and what requests hold.
+//
+// docs/operations.md ("Memory") gives the measures behind the figures.
 const (
-	minMemoryLimit = 100 << 20
-	baseMemory     = 64 << 20
+	// minBudget holds the code, Badger's memtable arena (42 MB), its block
+	// cache and the caches at auto with a quarter of the Go limit left for
+	// the requests (check); below it the collector would run all the time.
+	minBudget = 112 << 20
+	// baseBudget is the default for data that takes nothing on disk: the
+	// default dataset serves 64 clients within it.
+	baseBudget = 128 << 20
+	// budgetPerTableByte is the default budget for each byte of Badger's
+	// tables on disk: what the read path keeps decoded (records memoised,
+	// kinds sorted for filters, the maps' networks of a date) grows with
+	// the data, about three times its compressed bytes at 100x.
+	budgetPerTableByte = 3
+	// codeBytes is the binary's code resident under load (22 MB measured).
+	codeBytes = 24 << 20
+	// Shares of the Go limit: Badger's block cache (at least 8 MiB, at most
+	// 256 MiB), the answer and map caches, the parsed documents, and, in
+	// eighths, the store's memos (the decoded records at 100x take 170 MB:
+	// 3.5 times their stored bytes).
+	memosShare      = 3
+	blockCacheShare = 16
+	answersShare    = 16
+	mapsShare       = 16
+	queriesShare    = 32
+	minBlockCache   = 8 << 20
+	maxBlockCache   = 256 << 20
 )
 
-// dataMemory is what the data takes in memory for each byte of its records.
-const dataMemory = 1.5
+// autoSize is the value of a cache option left at auto: a share of the budget.
+const autoSize = -1
 
-// setMemoryLimit sets the runtime's soft memory limit: -memory-limit when it
-// is given; else GOMEMLIMIT when it is set (the runtime read it; "off" for
-// none); else the default sized for the data of s. It returns the limit in
-// bytes, and where it comes from.
-func setMemoryLimit(ctx context.Context, c *config, s *store.Store) (int64, string, error) {
+// memoryBudget is the budget and how it is shared out, in bytes.
+type memoryBudget struct {
+	Total   int64  // the resident size aimed at; 0: none (GOMEMLIMIT=off)
+	From    string // what set it: -memory-limit, GOMEMLIMIT or the data
+	Mapped  int64  // kept for the mapped files
+	GoLimit int64  // the runtime's soft limit; math.MaxInt64 for none
+	// Badger's block cache, the store's memos of decoded records and names,
+	// and the caches' bytes (those set by their own flag are as given).
+	BlockCache, Memos, Answers, Maps, Queries int64
+}
+
+// planMemory shares out the budget of c for a store whose tables take
+// tables bytes on disk: -memory-limit when given; else GOMEMLIMIT when set,
+// as the Go limit (off: no budget, the caches at their sizes of before);
+// else the default sized for the tables, raised as far as the caches set by
+// their own options need.
+func planMemory(c *config, tables int64, gomemlimit string) (memoryBudget, error) {
 	switch {
 	case c.MemoryLimit > 0:
-		limit := int64(c.MemoryLimit) << 20
-		debug.SetMemoryLimit(limit)
-		return limit, "-memory-limit", nil
-	case os.Getenv("GOMEMLIMIT") != "":
-		return debug.SetMemoryLimit(-1), "GOMEMLIMIT", nil
+		return share(c, tables, int64(c.MemoryLimit)<<20, 0, "-memory-limit")
+	case gomemlimit != "":
+		goLimit := debug.SetMemoryLimit(-1) // the runtime read it at start
+		if goLimit == math.MaxInt64 {       // off
+			b := memoryBudget{From: "GOMEMLIMIT", GoLimit: goLimit, BlockCache: store.DefaultBlockCacheBytes, Memos: store.DefaultMemoBytes,
+				Answers: 64 << 20, Maps: 64 << 20, Queries: 32 << 20}
+			return b.fill(c), nil
+		}
+		mapped := min(codeBytes+tables, goLimit/3) // a quarter of the total
+		return share(c, tables, goLimit+mapped, goLimit, "GOMEMLIMIT")
 	}
-	records, err := s.BackupSize(ctx)
-	if err != nil {
-		return 0, "", err
+	total := defaultBudget(tables)
+	for {
+		b, err := share(c, tables, total, 0, "the data")
+		if err == nil || total >= maxDefaultBudget {
+			return b, err
+		}
+		total += 1 << 20
 	}
-	limit := defaultMemoryLimit(records)
-	debug.SetMemoryLimit(limit)
-	return limit, "the data", nil
 }
 
-// defaultMemoryLimit is the limit for records bytes of data.
-func defaultMemoryLimit(records int64) int64 {
-	return max(minMemoryLimit, baseMemory+int64(dataMemory*float64(records)))
+// maxDefaultBudget ends the search of a default budget for caches set far
+// too large: the error then names them.
+const maxDefaultBudget = 1 << 40
+
+// share shares out a budget of total bytes (with goLimit, the Go limit
+// given; 0: the total less the mapped files).
+func share(c *config, tables, total, goLimit int64, from string) (memoryBudget, error) {
+	b := memoryBudget{Total: total, From: from, GoLimit: goLimit}
+	if b.Total < minBudget {
+		return b, fmt.Errorf("%s: %d MiB is too small a memory budget: Badger's memtable alone takes %d MiB (at least %d MiB)",
+			b.From, b.Total>>20, store.MemTableBytes>>20, minBudget>>20)
+	}
+	b.Mapped = min(codeBytes+tables, b.Total/4)
+	if b.GoLimit == 0 {
+		b.GoLimit = b.Total - b.Mapped
+	} else {
+		b.Mapped = b.Total - b.GoLimit
+	}
+	b.BlockCache = min(max(b.GoLimit/blockCacheShare, minBlockCache), maxBlockCache)
+	b.Memos = b.GoLimit * memosShare / 8
+	b.Answers, b.Maps, b.Queries = b.GoLimit/answersShare, b.GoLimit/mapsShare, b.GoLimit/queriesShare
+	b = b.fill(c)
+	return b, b.check()
 }
 
-// logMemoryLimit says which limit the server runs under.
-func logMemoryLimit(log *slog.Logger, limit int64, from string) {
-	log.Info("memory limit", "MiB", limit>>20, "from", from)
+// defaultBudget is the budget for tables bytes of Badger's tables.
+func defaultBudget(tables int64) int64 {
+	return (baseBudget + budgetPerTableByte*tables + 1<<20 - 1) &^ (1<<20 - 1) // whole MiB
+}
+
+// fill takes the cache sizes set by their own options instead of the shares.
+func (b memoryBudget) fill(c *config) memoryBudget {
+	for _, s := range []struct {
+		set  int
+		into *int64
+	}{{c.CacheBytes, &b.Answers}, {c.MapCacheBytes, &b.Maps}, {c.QueryCacheBytes, &b.Queries}} {
+		if s.set != autoSize {
+			*s.into = int64(s.set)
+		}
+	}
+	return b
+}
+
+// check refuses caches set by their options that leave less than a quarter
+// of the Go limit to the requests once Badger has its part.
+func (b memoryBudget) check() error {
+	fixed := store.MemTableBytes + b.BlockCache + b.Answers + b.Maps + b.Queries
+	if fixed <= b.GoLimit*3/4 {
+		return nil
+	}
+	return fmt.Errorf("%s: a memory budget of %d MiB leaves %d MiB to the Go heap, too little for Badger's memtable (%d MiB) and block cache (%d MiB) with caches of %d MiB of answers (-cache-bytes), %d MiB of maps (-map-cache-bytes) and %d MiB of documents (-query-cache-bytes) and a quarter left for the requests: raise -memory-limit or lower the caches (auto takes a share of the budget)",
+		b.From, b.Total>>20, b.GoLimit>>20, store.MemTableBytes>>20, b.BlockCache>>20, b.Answers>>20, b.Maps>>20, b.Queries>>20)
+}
+
+// apply sets the runtime's soft limit and the cache sizes of c.
+func (b memoryBudget) apply(c *config) {
+	debug.SetMemoryLimit(b.GoLimit)
+	c.CacheBytes, c.MapCacheBytes, c.QueryCacheBytes = int(b.Answers), int(b.Maps), int(b.Queries)
+}
+
+// storeOptions are the store's sizes under the budget.
+func (b memoryBudget) storeOptions() store.Options {
+	return store.Options{BlockCacheBytes: b.BlockCache, MemoBytes: b.Memos}
+}
+
+// log says how the server shares its memory out.
+func (b memoryBudget) log(log *slog.Logger) {
+	mib := func(n int64) string {
+		if n == math.MaxInt64 {
+			return "none"
+		}
+		return strconv.FormatInt(n>>20, 10)
+	}
+	log.Info("memory budget", "MiB", mib(b.Total), "from", b.From, "goLimitMiB", mib(b.GoLimit), "mappedMiB", mib(b.Mapped),
+		"blockCacheMiB", mib(b.BlockCache), "memosMiB", mib(b.Memos), "answersMiB", mib(b.Answers), "mapsMiB", mib(b.Maps), "documentsMiB", mib(b.Queries))
+}
+
+// parseSize parses a cache option's bytes: auto, or 0 or more.
+func parseSize(text string) (int, error) {
+	if text == "auto" {
+		return autoSize, nil
+	}
+	n, err := strconv.Atoi(text)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("must be auto or 0 or more bytes, not %.40q", text)
+	}
+	return n, nil
+}
+
+// sizeFlag is the flag.Value of a cache option.
+type sizeFlag struct{ p *int }
+
+func (f sizeFlag) String() string {
+	if f.p == nil || *f.p == autoSize {
+		return "auto"
+	}
+	return strconv.Itoa(*f.p)
+}
+
+func (f sizeFlag) Set(text string) (err error) {
+	*f.p, err = parseSize(text)
+	return err
+}
+
+// gomemlimit is the GOMEMLIMIT of the environment.
+func gomemlimit() string { return os.Getenv("GOMEMLIMIT") }
+
+// blockCacheMetrics exports the counts of Badger's block cache, whose size
+// the budget sets.
+func blockCacheMetrics(reg *prometheus.Registry, s *store.Store) {
+	reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "cccs_store_block_cache_hits_total",
+			Help: "Reads of Badger's table blocks found decompressed in its block cache."},
+			func() float64 { return float64(s.BlockCache().Hits) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "cccs_store_block_cache_misses_total",
+			Help: "Reads of Badger's table blocks that decompressed the block again (the cache is a share of -memory-limit)."},
+			func() float64 { return float64(s.BlockCache().Misses) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "cccs_store_block_cache_bytes",
+			Help: "Bytes of the blocks Badger's block cache holds."},
+			func() float64 { return float64(s.BlockCache().Bytes) }))
 }

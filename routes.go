@@ -63,6 +63,7 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "cccs_store_reads_total", Help: "Read transactions of the store.",
 	}, func() float64 { return float64(s.Reads()) }))
+	blockCacheMetrics(reg, s)
 	tokens := auth.Tokens{Store: s}
 	readRole := auth.Anonymous
 	if c.RequireReader {

@@ -84,11 +84,14 @@ if len(factors) > 1:
             print(f"| {shape} | {peer} | " + " | ".join(fmt(v, 2) for v in vals) + " | " +
                   " | ".join(ratio(v, vals[0]) for v in vals[1:]) + " |")
 
-print("\nresident memory at the end of the load (MB), largest over the shapes\n")
-print("| dataset | " + " | ".join(p for p in ["before", "cccs", "cached", "jit", "js"]) + " |")
-print("|---|" + "---:|" * 5)
+print("\nresident memory (MB): the largest at the end of a load over the shapes, of it anonymous (Go heap, stacks)"
+      " and mapped from files (code, tables), and the peak since the server started\n")
+peers = ["before", "cccs", "cached", "jit", "js"]
+print("| dataset | measure | " + " | ".join(peers) + " |")
+print("|---|---|" + "---:|" * len(peers))
 for f in factors:
-    def peak(peer):
-        vals = [r["rss_mb"] for (ff, _, pp), rs in by.items() if ff == f and pp == peer for r in rs]
-        return max(vals) if vals else None
-    print(f"| {f}x | " + " | ".join(fmt(peak(p)) for p in ["before", "cccs", "cached", "jit", "js"]) + " |")
+    for key, label in [("rss_mb", "resident"), ("rss_anon_mb", "anonymous"), ("rss_file_mb", "files"), ("peak_mb", "peak")]:
+        def largest(peer):
+            vals = [r[key] for (ff, _, pp), rs in by.items() if ff == f and pp == peer for r in rs if key in r]
+            return max(vals) if vals else None
+        print(f"| {f}x | {label} | " + " | ".join(fmt(largest(p)) for p in peers) + " |")

@@ -7,7 +7,7 @@ type analysis struct{ tokens, stems []string }
 // short names, aliases): tokenizing and stemming them again for every
 // candidate of every query was most of a search's time, and grew with the
 // dataset. Pure functions of the text, so nothing goes stale.
-var analyses = newMemo[analysis]()
+var analyses = newMemo[analysis](func(text string) int64 { return 4*int64(len(text)) + 128 })
 
 // analyze returns Tokens(text) and the Stem of each, shared: read-only.
 func analyze(text string) analysis {
@@ -24,7 +24,7 @@ func analyze(text string) analysis {
 }
 
 // folded remembers Fold of the names that pages and search hits sort by.
-var folded = newMemo[string]()
+var folded = newMemo[string](func(name string) int64 { return 2*int64(len(name)) + 64 })
 
 // FoldName is Fold, remembered: for names, which recur on every page and
 // every search, not for arbitrary input.

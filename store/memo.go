@@ -2,6 +2,7 @@ package store
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/cccs13/cccs-graph/domain"
 )
@@ -11,20 +12,60 @@ import (
 // text. No write can make an entry stale, so nothing needs invalidating.
 // What it returns is shared: callers treat it as read-only (copy a slice
 // before appending to it).
+//
+// A memo is bounded by an estimate of the bytes its entries hold (the
+// store's Options.MemoBytes, a share of the server's memory budget); when a
+// put would pass it, a quarter of the entries go, taken at random (the
+// map's order), so a working set larger than the bound still finds most of
+// what it holds instead of starting again empty.
 type memo[V any] struct {
-	mu sync.RWMutex
-	m  map[string]V
+	mu     sync.RWMutex
+	m      map[string]V
+	bytes  int64                  // the weights of the entries of m
+	limit  atomic.Int64           // bytes
+	weight func(key string) int64 // an entry's bytes, from its key
 }
 
-// memoMax bounds a memo; past it the memo starts again empty.
-const memoMax = 100_000
+// The memos' default bounds in bytes (Open): about what 100,000 entries of
+// each took at 100x the default dataset.
+const DefaultMemoBytes = 320 << 20
 
-func newMemo[V any]() *memo[V] { return &memo[V]{m: map[string]V{}} }
+func newMemo[V any](weight func(key string) int64) *memo[V] {
+	mm := &memo[V]{m: map[string]V{}, weight: weight}
+	mm.limit.Store(DefaultMemoBytes / 4)
+	return mm
+}
 
 var (
-	nodeMemo     = newMemo[*domain.Node]()
-	relationMemo = newMemo[*domain.Relation]()
+	// A decoded record takes about 3.5 times its stored bytes (its key, its
+	// strings, maps and slices): measured at 100x, 1,650 bytes an entry.
+	nodeMemo     = newMemo[*domain.Node](recordWeight)
+	relationMemo = newMemo[*domain.Relation](recordWeight)
 )
+
+func recordWeight(key string) int64 { return 3*int64(len(key)) + 256 }
+
+// setMemoBytes bounds the memos to n bytes together: two fifths for the
+// decoded nodes, two for the relations, a tenth each for the analyses and
+// the folded names. The memos are the process's: the last store opened sets
+// the bound.
+func setMemoBytes(n int64) {
+	nodeMemo.setLimit(n * 2 / 5)
+	relationMemo.setLimit(n * 2 / 5)
+	analyses.setLimit(n / 10)
+	folded.setLimit(n / 10)
+}
+
+// setLimit sets the bound, emptying the memo when it holds more.
+func (mm *memo[V]) setLimit(n int64) {
+	mm.mu.Lock()
+	defer mm.mu.Unlock()
+	mm.limit.Store(n)
+	if mm.bytes > n {
+		clear(mm.m)
+		mm.bytes = 0
+	}
+}
 
 // get returns the value remembered for key.
 func (mm *memo[V]) get(key []byte) (V, bool) {
@@ -42,14 +83,35 @@ func (mm *memo[V]) getString(key string) (V, bool) {
 	return v, ok
 }
 
-// put remembers v for key.
+// put remembers v for key, unless the entry alone passes the bound.
 func (mm *memo[V]) put(key string, v V) {
+	w := mm.weight(key)
+	limit := mm.limit.Load()
+	if w > limit {
+		return
+	}
 	mm.mu.Lock()
-	if len(mm.m) >= memoMax {
-		clear(mm.m)
+	defer mm.mu.Unlock()
+	if _, ok := mm.m[key]; ok {
+		return
+	}
+	if mm.bytes+w > limit {
+		mm.evict(limit * 3 / 4)
 	}
 	mm.m[key] = v
-	mm.mu.Unlock()
+	mm.bytes += w
+}
+
+// evict deletes entries, in the map's random order, until the memo holds at
+// most n bytes. Called with mu held.
+func (mm *memo[V]) evict(n int64) {
+	for k := range mm.m {
+		if mm.bytes <= n {
+			return
+		}
+		delete(mm.m, k)
+		mm.bytes -= mm.weight(k)
+	}
 }
 
 // decodeMemo returns the value stored as b (valid only during the call),

@@ -37,7 +37,8 @@ type shared struct {
 	reads     atomic.Int64
 	geo       atomic.Pointer[geoIndex] // the spatial index (spatial.go)
 	geoMu     sync.Mutex               // serialises its rebuilds
-	counts    kindCounts               // nodes per kind and version (order.go)
+	counts    versionCounts            // nodes per kind and version (order.go)
+	hitCounts versionCounts            // hits per search word, kinds and version (topk.go)
 	relCounts relCounts                // relations per query and version (relpage.go)
 	// The ordered indexes are complete from version orderSince on, once
 	// orderBuilt (order.go).
@@ -46,28 +47,70 @@ type shared struct {
 	w          writer // versions and the write lock (version.go)
 }
 
-// Badger's memory, sized for the data: the dataset at 100 times its size
-// takes about 30 MB on disk. A memtable is an arena on the Go heap, so its
-// size is also the garbage collector's floor (a 128 MB one kept a server of
-// a 1 MB dataset at 250 MB, and made -memory-limit thrash); one transaction
-// holds at most 15 % of it (bigger imports go in several files, as
-// internal/synth.Chunks cuts them).
+// Badger's memory. A memtable is an arena on the Go heap (42 MB for 32 MB),
+// so its size is also the garbage collector's floor (a 128 MB one kept a
+// server of a 1 MB dataset at 250 MB); it stays fixed whatever the memory
+// budget, because one transaction holds at most 15 % of it and imports
+// are one transaction each (bigger ones go in several files, as
+// internal/synth.Chunks cuts them): a smaller one would refuse imports that
+// a larger server takes. Two of them: writes go on while one is flushed.
 const (
-	memTableSize   = 32 << 20
-	blockCacheSize = 32 << 20
+	memTableSize = 32 << 20
+	numMemtables = 2
+	// MemTableBytes is what the memtable in use takes on the Go heap: its
+	// arena, 32 MB and twice the room of its largest batch (15 %); a second
+	// one comes while the first is flushed after a large write.
+	MemTableBytes = memTableSize + 2*(15*memTableSize/100)
+	// DefaultBlockCacheBytes is the block cache of Open.
+	DefaultBlockCacheBytes = 32 << 20
 )
 
+// Options are the sizes of a store's memory.
+type Options struct {
+	// BlockCacheBytes bounds Badger's cache of decompressed table blocks
+	// (the tables are compressed with Snappy: a read outside it decompresses
+	// its block again). At least 1 MiB.
+	BlockCacheBytes int64
+	// MemoBytes bounds the decoded records and name analyses remembered
+	// (memo.go), together; they are the process's, so the last store opened
+	// sets it. At least 1 MiB.
+	MemoBytes int64
+}
+
 // Open opens the store in dir, or in memory when dir is "", logging to log
-// (nil: nowhere). Returns ECONFLICT when another process holds the directory,
-// EINTERNAL for other failures.
+// (nil: nowhere), with the default block cache. Returns ECONFLICT when
+// another process holds the directory, EINTERNAL for other failures.
 func Open(dir string, log *slog.Logger) (*Store, error) {
+	return OpenWith(dir, log, DefaultOptions())
+}
+
+// DefaultOptions are the sizes of Open.
+func DefaultOptions() Options {
+	return Options{BlockCacheBytes: DefaultBlockCacheBytes, MemoBytes: DefaultMemoBytes}
+}
+
+// OpenWith is Open with the memory sizes of o.
+//
+// The tables are memory-mapped (Badger 4 always maps them): their pages are
+// the files' own, clean, shared with the page cache and dropped by the kernel
+// under pressure, so they count in the process's RssFile, at most the size of
+// the tables on disk. The index cache is off: each table's index and Bloom
+// filter are read in place from its mapping instead of copied onto the heap.
+// Values are kept in the tables (ValueThreshold stays Badger's 1 MB), so the
+// value log holds nothing that reads touch.
+func OpenWith(dir string, log *slog.Logger, o Options) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if o.BlockCacheBytes < 1<<20 || o.MemoBytes < 1<<20 {
+		return nil, fmt.Errorf("open the store: a block cache of %d bytes or memos of %d are too small (at least 1 MiB)", o.BlockCacheBytes, o.MemoBytes)
+	}
+	setMemoBytes(o.MemoBytes)
 	// Managed mode: the commit timestamp of every write is its data version,
 	// and every version stays readable (knownAt). Writes are synced.
 	opts := badger.DefaultOptions(dir).WithLogger(nil).
-		WithMemTableSize(memTableSize).WithBlockCacheSize(blockCacheSize).WithNumMemtables(2).WithSyncWrites(true)
+		WithMemTableSize(memTableSize).WithNumMemtables(numMemtables).
+		WithBlockCacheSize(o.BlockCacheBytes).WithIndexCacheSize(0).WithSyncWrites(true)
 	if dir == "" {
 		opts = opts.WithInMemory(true)
 	} else if err := CheckFree(dir, MinFree); err != nil {
