@@ -170,6 +170,9 @@ func logRequests(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 		route := routeOf(r.URL.Path)
 		m.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
 		m.duration.WithLabelValues(route).Observe(d.Seconds())
+		if !log.Enabled(r.Context(), slog.LevelInfo) {
+			return // the line's values are not even boxed
+		}
 		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
 			"encoding", sw.Header().Get("Content-Encoding"), "duration_ms", float64(d.Microseconds())/1000, "operation", info.Operation())
 	})

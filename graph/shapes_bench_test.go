@@ -25,7 +25,8 @@ import (
 //
 //	CCCS_BENCH_FACTORS=1,10,100 go test -run '^$' -bench Shapes -benchtime 50x ./graph
 //
-// CCCS_BENCH_PLANNER=off runs them through gqlgen's executor alone.
+// CCCS_BENCH_PLANNER=off runs them through gqlgen's executor alone. The
+// parsed documents are kept as the server keeps them (-query-cache-bytes).
 func BenchmarkShapes(b *testing.B) {
 	shapes, err := filepath.Glob("../bench/shapes/*.graphql")
 	if err != nil || len(shapes) == 0 {
@@ -35,7 +36,8 @@ func BenchmarkShapes(b *testing.B) {
 	for _, factor := range benchFactors(b) {
 		limits := DefaultLimits
 		limits.Complexity = 1 << 30 // the shapes are large on purpose
-		h := NewHandler(scaledStore(b, factor), Options{Limits: limits, Logger: slog.New(slog.DiscardHandler), Planner: benchPlanner()})
+		h := NewHandler(scaledStore(b, factor), Options{Limits: limits, Logger: slog.New(slog.DiscardHandler),
+			QueryCacheBytes: benchQueryCacheBytes, Planner: benchPlanner()})
 		for _, file := range shapes {
 			src, err := os.ReadFile(file)
 			if err != nil {
