@@ -38,7 +38,8 @@ func BenchmarkShapes(b *testing.B) {
 	for _, factor := range factors {
 		limits := DefaultLimits
 		limits.Complexity = 1 << 30 // the shapes are large on purpose
-		handlers[factor] = NewHandler(scaledStore(b, factor), Options{Limits: limits, Logger: slog.New(slog.DiscardHandler), Planner: benchPlanner()})
+		handlers[factor] = NewHandler(scaledStore(b, factor), Options{Limits: limits, Logger: slog.New(slog.DiscardHandler),
+			QueryCacheBytes: benchQueryCacheBytes, Planner: benchPlanner()})
 	}
 	rounds, _ := strconv.Atoi(os.Getenv("CCCS_BENCH_ROUNDS"))
 	for range max(rounds, 1) {
