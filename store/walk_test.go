@@ -353,3 +353,43 @@ func TestDoneContextStopsReads(t *testing.T) {
 		t.Errorf("scanEdges: %v, want context.Canceled", err)
 	}
 }
+
+// A walk reads its nodes through the read cache of the version published
+// last: a write shows in the next walk, and a walk of an earlier version
+// (knownAt) reads that version's nodes.
+func TestNeighborhoodNodesFollowWrites(t *testing.T) {
+	s := openTest(t)
+	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
+		t.Fatal(err)
+	}
+	name := func(s *Store, id string) string {
+		t.Helper()
+		g, err := s.Neighborhood(ctx, "caf-13", 1, Walk{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range g.Nodes {
+			if n.ID == id {
+				return n.Name
+			}
+		}
+		t.Fatalf("%s is not in the neighbourhood of caf-13: %v", id, nodeIDs(g.Nodes))
+		return ""
+	}
+	g, err := s.Neighborhood(ctx, "caf-13", 1, Walk{})
+	if err != nil || len(g.Nodes) < 2 {
+		t.Fatalf("neighbourhood of caf-13: %v, %v", g, err)
+	}
+	other := g.Nodes[1]
+	before := name(s, other.ID)
+	v, _ := s.DataVersion(ctx)
+	if _, err := s.UpdateNode(ctx, other.ID, other.Version, func(n *domain.Node) error { n.Name += " (renamed)"; return nil }, Meta{Actor: "caf", Reason: "test", Sources: other.Sources}); err != nil {
+		t.Fatal(err)
+	}
+	if got := name(s, other.ID); got != before+" (renamed)" {
+		t.Errorf("after the rename, the walk reads %q", got)
+	}
+	if got := name(s.At(v), other.ID); got != before {
+		t.Errorf("as known before the rename, the walk reads %q, want %q", got, before)
+	}
+}
