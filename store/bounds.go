@@ -149,13 +149,13 @@ func postingRank(key []byte, listLen int) (uint32, []byte, bool) {
 // boundedTop returns the need best hits after the cursor after among
 // cands: it ranks them in the order of their bounds and stops at the first
 // whose bound is below the need-th score found.
-func (q searchQuery) boundedTop(txn *badger.Txn, cands []*candidate, after *Cursor, need int) ([]SearchHit, error) {
+func (q searchQuery) boundedTop(nodes nodeReader, cands []*candidate, after *Cursor, need int) ([]SearchHit, error) {
 	var hits []SearchHit
 	for _, c := range cands {
 		if len(hits) >= need && c.bound+boundSlack < hits[need-1].Score {
 			break
 		}
-		h, ok, err := q.rankID(txn, c.id)
+		h, ok, err := q.rankID(nodes, c.id)
 		if err != nil {
 			return nil, err
 		}
@@ -171,14 +171,14 @@ func (q searchQuery) boundedTop(txn *badger.Txn, cands []*candidate, after *Curs
 
 // boundedPage is the page of size first after the cursor after for a
 // query of several words, and the count of its hits.
-func (q searchQuery) boundedPage(ctx context.Context, txn *badger.Txn, kcs []byte, after *Cursor, first int) (Page[SearchHit], error) {
+func (q searchQuery) boundedPage(ctx context.Context, txn *badger.Txn, nodes nodeReader, kcs []byte, after *Cursor, first int) (Page[SearchHit], error) {
 	cands, err := q.candidates(ctx, txn, kcs)
 	if err != nil {
 		return Page[SearchHit]{}, err
 	}
 	slices.SortFunc(cands, func(a, b *candidate) int { return cmp.Compare(b.bound, a.bound) })
 	p, err := cutPage(first, after, func(after *Cursor, need int) ([]SearchHit, error) {
-		return q.boundedTop(txn, cands, after, need)
+		return q.boundedTop(nodes, cands, after, need)
 	})
 	p.Total = len(cands)
 	return p, err

@@ -65,6 +65,7 @@ func (s *Store) SearchPage(ctx context.Context, req SearchRequest) (Page[SearchH
 	}
 	var p Page[SearchHit]
 	err = s.view(ctx, func(txn *badger.Txn) error {
+		nodes := s.nodeReader(txn)
 		switch {
 		case len(q.tokens[len(q.tokens)-1]) > maxPrefixLen: // no prefix list of its own
 			hits, err := q.rankAll(ctx, txn, kcs)
@@ -73,10 +74,10 @@ func (s *Store) SearchPage(ctx context.Context, req SearchRequest) (Page[SearchH
 			}
 			return err
 		case len(q.tokens) > 1:
-			p, err = q.boundedPage(ctx, txn, kcs, after, req.First)
+			p, err = q.boundedPage(ctx, txn, nodes, kcs, after, req.First)
 			return err
 		}
-		if p, err = q.page(ctx, txn, kcs, after, req.First); err != nil || !req.Count {
+		if p, err = q.page(ctx, txn, nodes, kcs, after, req.First); err != nil || !req.Count {
 			return err
 		}
 		p.Total, err = s.countHits(ctx, txn, q, kcs)
@@ -131,9 +132,9 @@ func searchKinds(kinds []domain.Kind) ([]byte, error) {
 // page is the page of size first after the cursor after, for a one-word
 // query: the k best (k = first, and one more to know if there is a next
 // page) are certain after reading at most about k entries of each list.
-func (q searchQuery) page(ctx context.Context, txn *badger.Txn, kcs []byte, after *Cursor, first int) (Page[SearchHit], error) {
+func (q searchQuery) page(ctx context.Context, txn *badger.Txn, nodes nodeReader, kcs []byte, after *Cursor, first int) (Page[SearchHit], error) {
 	return cutPage(first, after, func(after *Cursor, need int) ([]SearchHit, error) {
-		return q.top(ctx, txn, kcs, after, need)
+		return q.top(ctx, txn, nodes, kcs, after, need)
 	})
 }
 
@@ -168,7 +169,7 @@ func cutPage(first int, after *Cursor, top func(after *Cursor, need int) ([]Sear
 // (a node of both is skipped there: its prefix entry ranks it at least as
 // high). Each list is read from the cursor until its entries rank below the
 // need best read so far, and only those are read as nodes.
-func (q searchQuery) top(ctx context.Context, txn *badger.Txn, kcs []byte, after *Cursor, need int) ([]SearchHit, error) {
+func (q searchQuery) top(ctx context.Context, txn *badger.Txn, nodes nodeReader, kcs []byte, after *Cursor, need int) ([]SearchHit, error) {
 	word, stem := q.tokens[0], q.stems[0]
 	inPrefixList := func(tokens []byte) bool { return hasTokenPrefix(tokens, word) }
 	prefixes, stems := listIterator(txn, pPrefixPosting, word), listIterator(txn, pStemPosting, stem)
@@ -191,7 +192,7 @@ func (q searchQuery) top(ctx context.Context, txn *badger.Txn, kcs []byte, after
 	}
 	hits := make([]SearchHit, 0, len(kept))
 	for _, e := range kept {
-		h, ok, err := q.rankID(txn, e.id)
+		h, ok, err := q.rankID(nodes, e.id)
 		if err != nil {
 			return nil, err
 		}
@@ -308,14 +309,23 @@ func splitHitKey(c Cursor) (uint32, string, error) {
 // show a page's work does not grow with the graph.
 var postingsRead, nodesRanked atomic.Int64
 
+// nodeReader reads a node by id (shared, read-only).
+type nodeReader func(id string) (*domain.Node, error)
+
+// nodeReader reads nodes through the read cache, then txn: the few nodes
+// a page ranks.
+func (s *Store) nodeReader(txn *badger.Txn) nodeReader {
+	return func(id string) (*domain.Node, error) { return s.node(txn, id) }
+}
+
 // rankID reads a node and ranks it; false when it does not match.
-func (q searchQuery) rankID(txn *badger.Txn, id string) (SearchHit, bool, error) {
+func (q searchQuery) rankID(nodes nodeReader, id string) (SearchHit, bool, error) {
 	nodesRanked.Add(1)
-	var n domain.Node
-	if err := getNode(txn, id, &n); err != nil {
+	n, err := nodes(id)
+	if err != nil {
 		return SearchHit{}, false, err
 	}
-	h, ok := q.rank(&n)
+	h, ok := q.rank(n)
 	if ok {
 		h.cursor = hitCursor(h)
 	}
@@ -372,6 +382,10 @@ func (q searchQuery) count(ctx context.Context, txn *badger.Txn, kcs []byte) (in
 // list is read up to maxPrefixEntries entries, so a short prefix typed in a
 // large graph costs a bounded read.
 func (q searchQuery) rankAll(ctx context.Context, txn *badger.Txn, kcs []byte) ([]SearchHit, error) {
+	nodes := func(id string) (*domain.Node, error) { // thousands: past the read cache
+		n := new(domain.Node)
+		return n, getNode(txn, id, n)
+	}
 	last := q.tokens[len(q.tokens)-1]
 	if len(last) > maxPrefixLen {
 		last = truncateUTF8(last, maxPrefixLen)
@@ -395,7 +409,7 @@ func (q searchQuery) rankAll(ctx context.Context, txn *badger.Txn, kcs []byte) (
 					return err
 				}
 				seen[p.id] = true
-				h, ok, err := q.rankID(txn, p.id)
+				h, ok, err := q.rankID(nodes, p.id)
 				if ok {
 					hits = append(hits, h)
 				}
