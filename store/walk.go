@@ -99,11 +99,10 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, maxDepth int,
 }
 
 // walker reads relations for one walk, in one transaction, remembering the
-// nodes and relations it has read. Its nodes come from the store's read
-// cache (shared, read-only).
+// nodes and relations it has read.
 type walker struct {
 	ctx   context.Context // the request's: its deadline stops the walk
-	s     *Store
+	s     *Store          // its nodes come through the read cache
 	txn   *badger.Txn
 	w     Walk
 	nodes map[string]*domain.Node // nil for a node that does not exist during w.AsOf
@@ -115,7 +114,7 @@ func (s *Store) newWalker(ctx context.Context, txn *badger.Txn, w Walk) *walker 
 	if w.Dir == 0 {
 		w.Dir = domain.Both
 	}
-	sc := newEdgeScanner(txn)
+	sc := s.cachedScanner(txn)
 	sc.ctx = ctx
 	return &walker{ctx: ctx, s: s, txn: txn, w: w, nodes: map[string]*domain.Node{}, steps: map[string][]*domain.Relation{}, sc: sc}
 }
