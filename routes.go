@@ -64,6 +64,7 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 		Name: "cccs_store_reads_total", Help: "Read transactions of the store.",
 	}, func() float64 { return float64(s.Reads()) }))
 	blockCacheMetrics(reg, s)
+	registerReadCache(reg, s)
 	tokens := auth.Tokens{Store: s}
 	readRole := auth.Anonymous
 	if c.RequireReader {
