@@ -96,27 +96,31 @@ func Wrap(n *domain.Node) Node {
 	if n == nil {
 		return nil
 	}
-	if wrap, ok := wrappers[n.Kind]; ok {
-		return wrap(&view{base{n}})
-	}
-	return nil
+	return wrapIn(new(view), n)
 }
 
-// WrapAll is Wrap of each node, the models made in one allocation (a page
-// of relations has two ends each).
+// WrapAll is Wrap of each node, the models made in one allocation.
 func WrapAll(nodes []*domain.Node) []Node {
 	out := make([]Node, len(nodes))
 	views := make([]view, len(nodes))
 	for i, n := range nodes {
-		if n == nil {
-			continue
-		}
-		if wrap, ok := wrappers[n.Kind]; ok {
-			views[i] = view{base{n}}
-			out[i] = wrap(&views[i])
-		}
+		out[i] = wrapIn(&views[i], n)
 	}
 	return out
+}
+
+// wrapIn is Wrap with the model made in v, which callers allocate for
+// many nodes at once (WrapAll, NewRelations).
+func wrapIn(v *view, n *domain.Node) Node {
+	if n == nil {
+		return nil
+	}
+	wrap, ok := wrappers[n.Kind]
+	if !ok {
+		return nil
+	}
+	*v = view{base{n}}
+	return wrap(v)
 }
 
 // As returns the node as type T, false when it is nil or of another kind.
