@@ -124,6 +124,21 @@ func openStoreWith(ctx context.Context, c *config, log *slog.Logger, o store.Opt
 	return s, nil
 }
 
+// compact puts the store's tables in one level before the server serves
+// (store.Compact): reads at a hundred times the default dataset cost less
+// once the tables that imports and restarts left are merged. A failure
+// leaves the tables as they were, still readable.
+func compact(s *store.Store, log *slog.Logger) {
+	start := time.Now()
+	compacted, err := s.Compact()
+	switch {
+	case err != nil:
+		log.Warn("the tables were not compacted", "err", err)
+	case compacted:
+		log.Info("compacted the tables into one level", "took", time.Since(start).Round(time.Millisecond))
+	}
+}
+
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -156,6 +171,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer s.Close()
+	compact(s, log)
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {

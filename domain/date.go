@@ -2,6 +2,7 @@ package domain
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -68,28 +69,34 @@ func DayOf(t time.Time) Date {
 func (d Date) IsZero() bool { return d.Precision == 0 }
 
 // String writes d with its precision, as ParseDate reads it.
-func (d Date) String() string {
+func (d Date) String() string { return string(d.Append(make([]byte, 0, 10))) }
+
+// Append appends the text of d (String) to b: the planner writes dates
+// into its answer with it.
+func (d Date) Append(b []byte) []byte {
 	switch d.Precision {
 	case Decade:
-		return string(pad(make([]byte, 0, 4), d.Y/10, 3)) + "X"
+		return append(pad(b, d.Y/10, 3), 'X')
 	case Year:
-		return string(pad(make([]byte, 0, 4), d.Y, 4))
+		return pad(b, d.Y, 4)
 	case Month:
-		return string(pad(append(pad(make([]byte, 0, 7), d.Y, 4), '-'), d.M, 2))
+		return pad(append(pad(b, d.Y, 4), '-'), d.M, 2)
 	case Day:
-		return string(pad(append(pad(append(pad(make([]byte, 0, 10), d.Y, 4), '-'), d.M, 2), '-'), d.D, 2))
+		return pad(append(pad(append(pad(b, d.Y, 4), '-'), d.M, 2), '-'), d.D, 2)
 	}
-	return ""
+	return b
 }
 
-// pad appends n in decimal with at least width digits, as %0*d does (dates
-// are written on every relation cursor: no fmt in that path).
+// pad appends n in decimal with at least width characters, zeros first (as
+// strconv.Itoa padded on the left; dates are written on every relation
+// cursor and answer: no fmt, no allocation).
 func pad(b []byte, n, width int) []byte {
-	s := strconv.Itoa(n)
-	for i := len(s); i < width; i++ {
-		b = append(b, '0')
+	start := len(b)
+	b = strconv.AppendInt(b, int64(n), 10)
+	for len(b)-start < width {
+		b = slices.Insert(b, start, '0')
 	}
-	return append(b, s...)
+	return b
 }
 
 // First is the first day d covers.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -144,7 +145,8 @@ type answerTail struct {
 // writes the data compact and valid, so only json.Marshal's escaping of <, >,
 // & and U+2028/U+2029 is left to do (json.HTMLEscape, one pass).
 func writeAnswer(w io.Writer, resp *graphql.Response) {
-	var b bytes.Buffer
+	b := answerBuffers.Get().(*bytes.Buffer)
+	defer putAnswerBuffer(b)
 	b.Grow(len(resp.Data) + 64)
 	b.WriteByte('{')
 	if len(resp.Errors) > 0 {
@@ -156,14 +158,29 @@ func writeAnswer(w io.Writer, resp *graphql.Response) {
 	if resp.Data == nil {
 		b.WriteString("null")
 	} else {
-		json.HTMLEscape(&b, resp.Data)
+		json.HTMLEscape(b, resp.Data)
 	}
 	if tail := mustMarshal(answerTail{resp.Label, resp.Path, resp.HasNext, resp.Extensions}); len(tail) > 2 {
 		b.WriteByte(',')
 		b.Write(tail[1 : len(tail)-1])
 	}
 	b.WriteByte('}')
-	w.Write(b.Bytes())
+	w.Write(b.Bytes()) // a Writer keeps nothing of what it is given: b can be used again
+}
+
+// answerBuffers keep the buffers answers are written in, for the next
+// answers (an answer of 100 kB would otherwise allocate its size again).
+var answerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledAnswer bounds what the pool keeps: a rare large answer's buffer
+// is left to the collector.
+const maxPooledAnswer = 1 << 20
+
+func putAnswerBuffer(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledAnswer {
+		b.Reset()
+		answerBuffers.Put(b)
+	}
 }
 
 // mustMarshal marshals what gqlgen answers with: errors and extensions of

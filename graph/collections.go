@@ -93,14 +93,11 @@ func (r *Resolver) list(ctx context.Context, kind domain.Kind, f predicates, ord
 // connection is the one builder of the connections of node collections:
 // the page's nodes as type T, with their cursors.
 func connection[T model.Node](p *page) *model.Connection[T] {
-	c := &model.Connection[T]{TotalCount: p.Total, PageInfo: p.Info,
-		Nodes: make([]T, 0, len(p.Items)), Edges: make([]*model.Edge[T], 0, len(p.Items))}
-	for i, n := range p.Items {
-		t, _ := model.As[T](n)
-		c.Nodes = append(c.Nodes, t)
-		c.Edges = append(c.Edges, &model.Edge[T]{Cursor: p.Cursors[i].String(), Node: t})
+	nodes := make([]T, len(p.Items))
+	for i, n := range model.WrapAll(p.Items) {
+		nodes[i], _ = n.(T)
 	}
-	return c
+	return &model.Connection[T]{TotalCount: p.Total, PageInfo: p.Info, Nodes: nodes, Edges: model.NewEdges(nodes, p.Cursors)}
 }
 
 // connect is connection for the results of a page read.

@@ -9903,7 +9903,7 @@ func (ec *executionContext) _Agreement_relations(ctx context.Context, field grap
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.KnownAt == nil {
-					var zeroVal *model.RelationConnection
+					var zeroVal *model.Connection[*model.Relation]
 					return zeroVal, errors.New("directive knownAt is not implemented")
 				}
 				return ec.Directives.KnownAt(ctx, obj, directive0)
@@ -9912,8 +9912,8 @@ func (ec *executionContext) _Agreement_relations(ctx context.Context, field grap
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Relation]) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10498,7 +10498,7 @@ func (ec *executionContext) _AgreementEdge_cursor(ctx context.Context, field gra
 			return ec.fieldContext_AgreementEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10509,7 +10509,7 @@ func (ec *executionContext) _AgreementEdge_cursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_AgreementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AgreementEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("AgreementEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _AgreementEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Agreement]) (ret graphql.Marshaler) {
@@ -10729,7 +10729,7 @@ func (ec *executionContext) _Amendment_relations(ctx context.Context, field grap
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.KnownAt == nil {
-					var zeroVal *model.RelationConnection
+					var zeroVal *model.Connection[*model.Relation]
 					return zeroVal, errors.New("directive knownAt is not implemented")
 				}
 				return ec.Directives.KnownAt(ctx, obj, directive0)
@@ -10738,8 +10738,8 @@ func (ec *executionContext) _Amendment_relations(ctx context.Context, field grap
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Relation]) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11140,7 +11140,7 @@ func (ec *executionContext) _AmendmentEdge_cursor(ctx context.Context, field gra
 			return ec.fieldContext_AmendmentEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11151,7 +11151,7 @@ func (ec *executionContext) _AmendmentEdge_cursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_AmendmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AmendmentEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("AmendmentEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _AmendmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Amendment]) (ret graphql.Marshaler) {
@@ -11371,7 +11371,7 @@ func (ec *executionContext) _Article_relations(ctx context.Context, field graphq
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.KnownAt == nil {
-					var zeroVal *model.RelationConnection
+					var zeroVal *model.Connection[*model.Relation]
 					return zeroVal, errors.New("directive knownAt is not implemented")
 				}
 				return ec.Directives.KnownAt(ctx, obj, directive0)
@@ -11380,8 +11380,8 @@ func (ec *executionContext) _Article_relations(ctx context.Context, field graphq
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Relation]) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11727,7 +11727,7 @@ func (ec *executionContext) _ArticleEdge_cursor(ctx context.Context, field graph
 			return ec.fieldContext_ArticleEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11738,7 +11738,7 @@ func (ec *executionContext) _ArticleEdge_cursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ArticleEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ArticleEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ArticleEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _ArticleEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Article]) (ret graphql.Marshaler) {
@@ -11958,7 +11958,7 @@ func (ec *executionContext) _Body_relations(ctx context.Context, field graphql.C
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.KnownAt == nil {
-					var zeroVal *model.RelationConnection
+					var zeroVal *model.Connection[*model.Relation]
 					return zeroVal, errors.New("directive knownAt is not implemented")
 				}
 				return ec.Directives.KnownAt(ctx, obj, directive0)
@@ -11967,8 +11967,8 @@ func (ec *executionContext) _Body_relations(ctx context.Context, field graphql.C
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Relation]) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12260,7 +12260,7 @@ func (ec *executionContext) _BodyEdge_cursor(ctx context.Context, field graphql.
 			return ec.fieldContext_BodyEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -12271,7 +12271,7 @@ func (ec *executionContext) _BodyEdge_cursor(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_BodyEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BodyEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("BodyEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _BodyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Body]) (ret graphql.Marshaler) {
@@ -12943,7 +12943,7 @@ func (ec *executionContext) _ChangeEdge_cursor(ctx context.Context, field graphq
 			return ec.fieldContext_ChangeEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -12954,7 +12954,7 @@ func (ec *executionContext) _ChangeEdge_cursor(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChangeEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ChangeEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _ChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Change]) (ret graphql.Marshaler) {
@@ -13971,7 +13971,7 @@ func (ec *executionContext) _Event_relations(ctx context.Context, field graphql.
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.KnownAt == nil {
-					var zeroVal *model.RelationConnection
+					var zeroVal *model.Connection[*model.Relation]
 					return zeroVal, errors.New("directive knownAt is not implemented")
 				}
 				return ec.Directives.KnownAt(ctx, obj, directive0)
@@ -13980,8 +13980,8 @@ func (ec *executionContext) _Event_relations(ctx context.Context, field graphql.
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Relation]) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14240,7 +14240,7 @@ func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql
 			return ec.fieldContext_EventEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14251,7 +14251,7 @@ func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EventEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("EventEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Event]) (ret graphql.Marshaler) {
@@ -14471,7 +14471,7 @@ func (ec *executionContext) _Facility_relations(ctx context.Context, field graph
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.KnownAt == nil {
-					var zeroVal *model.RelationConnection
+					var zeroVal *model.Connection[*model.Relation]
 					return zeroVal, errors.New("directive knownAt is not implemented")
 				}
 				return ec.Directives.KnownAt(ctx, obj, directive0)
@@ -14480,8 +14480,8 @@ func (ec *executionContext) _Facility_relations(ctx context.Context, field graph
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Relation]) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15261,7 +15261,7 @@ func (ec *executionContext) _FacilityEdge_cursor(ctx context.Context, field grap
 			return ec.fieldContext_FacilityEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -15272,7 +15272,7 @@ func (ec *executionContext) _FacilityEdge_cursor(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_FacilityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FacilityEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("FacilityEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _FacilityEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Facility]) (ret graphql.Marshaler) {
@@ -15570,7 +15570,7 @@ func (ec *executionContext) _FacilityType_relations(ctx context.Context, field g
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.KnownAt == nil {
-					var zeroVal *model.RelationConnection
+					var zeroVal *model.Connection[*model.Relation]
 					return zeroVal, errors.New("directive knownAt is not implemented")
 				}
 				return ec.Directives.KnownAt(ctx, obj, directive0)
@@ -15579,8 +15579,8 @@ func (ec *executionContext) _FacilityType_relations(ctx context.Context, field g
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Relation]) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15828,7 +15828,7 @@ func (ec *executionContext) _FacilityTypeEdge_cursor(ctx context.Context, field 
 			return ec.fieldContext_FacilityTypeEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -15839,7 +15839,7 @@ func (ec *executionContext) _FacilityTypeEdge_cursor(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_FacilityTypeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FacilityTypeEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("FacilityTypeEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _FacilityTypeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.FacilityType]) (ret graphql.Marshaler) {
@@ -16059,7 +16059,7 @@ func (ec *executionContext) _Figure_relations(ctx context.Context, field graphql
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.KnownAt == nil {
-					var zeroVal *model.RelationConnection
+					var zeroVal *model.Connection[*model.Relation]
 					return zeroVal, errors.New("directive knownAt is not implemented")
 				}
 				return ec.Directives.KnownAt(ctx, obj, directive0)
@@ -16068,8 +16068,8 @@ func (ec *executionContext) _Figure_relations(ctx context.Context, field graphql
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Relation]) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16374,7 +16374,7 @@ func (ec *executionContext) _FigureEdge_cursor(ctx context.Context, field graphq
 			return ec.fieldContext_FigureEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -16385,7 +16385,7 @@ func (ec *executionContext) _FigureEdge_cursor(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_FigureEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FigureEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("FigureEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _FigureEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Figure]) (ret graphql.Marshaler) {
@@ -17215,7 +17215,7 @@ func (ec *executionContext) _Objective_relations(ctx context.Context, field grap
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.KnownAt == nil {
-					var zeroVal *model.RelationConnection
+					var zeroVal *model.Connection[*model.Relation]
 					return zeroVal, errors.New("directive knownAt is not implemented")
 				}
 				return ec.Directives.KnownAt(ctx, obj, directive0)
@@ -17224,8 +17224,8 @@ func (ec *executionContext) _Objective_relations(ctx context.Context, field grap
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Relation]) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -17585,7 +17585,7 @@ func (ec *executionContext) _ObjectiveEdge_cursor(ctx context.Context, field gra
 			return ec.fieldContext_ObjectiveEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -17596,7 +17596,7 @@ func (ec *executionContext) _ObjectiveEdge_cursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ObjectiveEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ObjectiveEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ObjectiveEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _ObjectiveEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Objective]) (ret graphql.Marshaler) {
@@ -17816,7 +17816,7 @@ func (ec *executionContext) _Organization_relations(ctx context.Context, field g
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.KnownAt == nil {
-					var zeroVal *model.RelationConnection
+					var zeroVal *model.Connection[*model.Relation]
 					return zeroVal, errors.New("directive knownAt is not implemented")
 				}
 				return ec.Directives.KnownAt(ctx, obj, directive0)
@@ -17825,8 +17825,8 @@ func (ec *executionContext) _Organization_relations(ctx context.Context, field g
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Relation]) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18419,7 +18419,7 @@ func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field 
 			return ec.fieldContext_OrganizationEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -18430,7 +18430,7 @@ func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_OrganizationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("OrganizationEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Organization]) (ret graphql.Marshaler) {
@@ -18650,7 +18650,7 @@ func (ec *executionContext) _Orientation_relations(ctx context.Context, field gr
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.KnownAt == nil {
-					var zeroVal *model.RelationConnection
+					var zeroVal *model.Connection[*model.Relation]
 					return zeroVal, errors.New("directive knownAt is not implemented")
 				}
 				return ec.Directives.KnownAt(ctx, obj, directive0)
@@ -18659,8 +18659,8 @@ func (ec *executionContext) _Orientation_relations(ctx context.Context, field gr
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Relation]) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18887,7 +18887,7 @@ func (ec *executionContext) _OrientationEdge_cursor(ctx context.Context, field g
 			return ec.fieldContext_OrientationEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -18898,7 +18898,7 @@ func (ec *executionContext) _OrientationEdge_cursor(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_OrientationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrientationEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("OrientationEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _OrientationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Orientation]) (ret graphql.Marshaler) {
@@ -18988,7 +18988,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 			return ec.fieldContext_PageInfo_startCursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.StartCursor, nil
+			return obj.StartCursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -18999,7 +18999,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PageInfo", field, true, false, "String")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -19011,7 +19011,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 			return ec.fieldContext_PageInfo_endCursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
+			return obj.EndCursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -19022,7 +19022,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PageInfo", field, true, false, "String")
 }
 
 func (ec *executionContext) _Path_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
@@ -19297,7 +19297,7 @@ func (ec *executionContext) _Person_relations(ctx context.Context, field graphql
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.KnownAt == nil {
-					var zeroVal *model.RelationConnection
+					var zeroVal *model.Connection[*model.Relation]
 					return zeroVal, errors.New("directive knownAt is not implemented")
 				}
 				return ec.Directives.KnownAt(ctx, obj, directive0)
@@ -19306,8 +19306,8 @@ func (ec *executionContext) _Person_relations(ctx context.Context, field graphql
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Relation]) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19564,7 +19564,7 @@ func (ec *executionContext) _PersonEdge_cursor(ctx context.Context, field graphq
 			return ec.fieldContext_PersonEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -19575,7 +19575,7 @@ func (ec *executionContext) _PersonEdge_cursor(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_PersonEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PersonEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PersonEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _PersonEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Person]) (ret graphql.Marshaler) {
@@ -19841,7 +19841,7 @@ func (ec *executionContext) _Programme_relations(ctx context.Context, field grap
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.KnownAt == nil {
-					var zeroVal *model.RelationConnection
+					var zeroVal *model.Connection[*model.Relation]
 					return zeroVal, errors.New("directive knownAt is not implemented")
 				}
 				return ec.Directives.KnownAt(ctx, obj, directive0)
@@ -19850,8 +19850,8 @@ func (ec *executionContext) _Programme_relations(ctx context.Context, field grap
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Relation]) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20143,7 +20143,7 @@ func (ec *executionContext) _ProgrammeEdge_cursor(ctx context.Context, field gra
 			return ec.fieldContext_ProgrammeEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -20154,7 +20154,7 @@ func (ec *executionContext) _ProgrammeEdge_cursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ProgrammeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProgrammeEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ProgrammeEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _ProgrammeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Programme]) (ret graphql.Marshaler) {
@@ -22519,7 +22519,7 @@ func (ec *executionContext) fieldContext_RelationChange_after(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _RelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Relation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22542,7 +22542,7 @@ func (ec *executionContext) fieldContext_RelationConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("RelationConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Relation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22574,7 +22574,7 @@ func (ec *executionContext) fieldContext_RelationConnection_pageInfo(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Relation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22586,8 +22586,8 @@ func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationEdge) graphql.Marshaler {
-			return ec.marshalNRelationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edge[*model.Relation]) graphql.Marshaler {
+			return ec.marshalNRelationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22606,7 +22606,7 @@ func (ec *executionContext) fieldContext_RelationConnection_edges(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _RelationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[*model.Relation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22638,7 +22638,7 @@ func (ec *executionContext) fieldContext_RelationConnection_nodes(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _RelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Relation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22647,7 +22647,7 @@ func (ec *executionContext) _RelationEdge_cursor(ctx context.Context, field grap
 			return ec.fieldContext_RelationEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -22658,10 +22658,10 @@ func (ec *executionContext) _RelationEdge_cursor(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_RelationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RelationEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("RelationEdge", field, true, false, "String")
 }
 
-func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Relation]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23023,7 +23023,7 @@ func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphq
 			return ec.fieldContext_SearchEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -23034,7 +23034,7 @@ func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SearchEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _SearchEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
@@ -23442,7 +23442,7 @@ func (ec *executionContext) _Source_relations(ctx context.Context, field graphql
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.KnownAt == nil {
-					var zeroVal *model.RelationConnection
+					var zeroVal *model.Connection[*model.Relation]
 					return zeroVal, errors.New("directive knownAt is not implemented")
 				}
 				return ec.Directives.KnownAt(ctx, obj, directive0)
@@ -23451,8 +23451,8 @@ func (ec *executionContext) _Source_relations(ctx context.Context, field graphql
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Relation]) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23748,7 +23748,7 @@ func (ec *executionContext) _SourceEdge_cursor(ctx context.Context, field graphq
 			return ec.fieldContext_SourceEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -23759,7 +23759,7 @@ func (ec *executionContext) _SourceEdge_cursor(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_SourceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SourceEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SourceEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _SourceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Source]) (ret graphql.Marshaler) {
@@ -24342,7 +24342,7 @@ func (ec *executionContext) _Territory_relations(ctx context.Context, field grap
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.KnownAt == nil {
-					var zeroVal *model.RelationConnection
+					var zeroVal *model.Connection[*model.Relation]
 					return zeroVal, errors.New("directive knownAt is not implemented")
 				}
 				return ec.Directives.KnownAt(ctx, obj, directive0)
@@ -24351,8 +24351,8 @@ func (ec *executionContext) _Territory_relations(ctx context.Context, field grap
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Relation]) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -25057,7 +25057,7 @@ func (ec *executionContext) _TerritoryEdge_cursor(ctx context.Context, field gra
 			return ec.fieldContext_TerritoryEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -25068,7 +25068,7 @@ func (ec *executionContext) _TerritoryEdge_cursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_TerritoryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TerritoryEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("TerritoryEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _TerritoryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Territory]) (ret graphql.Marshaler) {
@@ -25288,7 +25288,7 @@ func (ec *executionContext) _Theme_relations(ctx context.Context, field graphql.
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.KnownAt == nil {
-					var zeroVal *model.RelationConnection
+					var zeroVal *model.Connection[*model.Relation]
 					return zeroVal, errors.New("directive knownAt is not implemented")
 				}
 				return ec.Directives.KnownAt(ctx, obj, directive0)
@@ -25297,8 +25297,8 @@ func (ec *executionContext) _Theme_relations(ctx context.Context, field graphql.
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[*model.Relation]) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -25534,7 +25534,7 @@ func (ec *executionContext) _ThemeEdge_cursor(ctx context.Context, field graphql
 			return ec.fieldContext_ThemeEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -25545,7 +25545,7 @@ func (ec *executionContext) _ThemeEdge_cursor(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ThemeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThemeEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ThemeEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _ThemeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.Edge[*model.Theme]) (ret graphql.Marshaler) {
@@ -33704,7 +33704,7 @@ func (ec *executionContext) _RelationChange(ctx context.Context, sel ast.Selecti
 
 var relationConnectionImplementors = []string{"RelationConnection"}
 
-func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelationConnection) graphql.Marshaler {
+func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[*model.Relation]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -33752,7 +33752,7 @@ func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.Sel
 
 var relationEdgeImplementors = []string{"RelationEdge"}
 
-func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelationEdge) graphql.Marshaler {
+func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.Edge[*model.Relation]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -36831,7 +36831,7 @@ func (ec *executionContext) marshalNRelationChange2ᚖgithubᚗcomᚋcccs13ᚋcc
 	return ec._RelationChange(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[*model.Relation]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RelationConnection!")
 		return graphql.Null
@@ -36839,11 +36839,11 @@ func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋcccs13�
 	return ec._RelationConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRelationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edge[*model.Relation]) graphql.Marshaler {
 	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationEdge(ctx, sel, v[i])
+		return ec.marshalNRelationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -36855,7 +36855,7 @@ func (ec *executionContext) marshalNRelationEdge2ᚕᚖgithubᚗcomᚋcccs13ᚋc
 	return ret
 }
 
-func (ec *executionContext) marshalNRelationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationEdge(ctx context.Context, sel ast.SelectionSet, v *model.RelationEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationEdge2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐEdge(ctx context.Context, sel ast.SelectionSet, v *model.Edge[*model.Relation]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RelationEdge!")
 		return graphql.Null

@@ -47,11 +47,7 @@ func or[T any](p *T, def T) T {
 }
 
 func wrapNodes(nodes []*domain.Node) []model.Node {
-	out := make([]model.Node, len(nodes))
-	for i, n := range nodes {
-		out[i] = model.Wrap(n)
-	}
-	return out
+	return model.WrapAll(nodes)
 }
 
 // pageOf cuts the page first/after of items already in cursor order; order
@@ -67,11 +63,16 @@ func pageOf[T any](items []T, cursor func(T) store.Cursor, order string, first *
 
 // searchConnection is a page of search hits, best first.
 func searchConnection(p store.Page[store.SearchHit]) *model.SearchConnection {
-	c := &model.SearchConnection{TotalCount: p.Total, PageInfo: model.InfoOf(p),
-		Edges: make([]*model.SearchEdge, len(p.Items)), Nodes: make([]model.Node, len(p.Items))}
+	nodes := make([]*domain.Node, len(p.Items))
 	for i, h := range p.Items {
-		c.Nodes[i] = model.Wrap(h.Node)
-		c.Edges[i] = &model.SearchEdge{Cursor: p.Cursors[i].String(), Score: h.Score, Matched: h.Matched, Node: c.Nodes[i]}
+		nodes[i] = h.Node
+	}
+	c := &model.SearchConnection{TotalCount: p.Total, PageInfo: model.InfoOf(p),
+		Edges: make([]*model.SearchEdge, len(p.Items)), Nodes: model.WrapAll(nodes)}
+	edges := make([]model.SearchEdge, len(p.Items)) // one allocation for all
+	for i, h := range p.Items {
+		edges[i] = model.NewSearchEdge(c.Nodes[i], h.Score, h.Matched, p.Cursors[i])
+		c.Edges[i] = &edges[i]
 	}
 	return c
 }

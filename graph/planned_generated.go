@@ -27,25 +27,13 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 			r.buf.WriteString("\"Agreement\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -67,11 +55,7 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -117,7 +101,7 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -137,19 +121,39 @@ func (r *plannedRun) writeAgreement(fields []*planField, obj *model.Agreement) e
 			}
 		case "startDate":
 			var v *domain.Date = obj.StartDate()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "endDate":
 			var v *domain.Date = obj.EndDate()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "signedAt":
 			var v *domain.Date = obj.SignedAt()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "place":
 			var v *string = obj.Place()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "summary":
 			var v *string = obj.Summary()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "signatories":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -489,11 +493,7 @@ func (r *plannedRun) writeAgreementConnection(fields []*planField, obj *model.Co
 			r.buf.WriteString("\"AgreementConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -601,12 +601,8 @@ func (r *plannedRun) writeAgreementEdge(fields []*planField, obj *model.Edge[*mo
 		case "__typename":
 			r.buf.WriteString("\"AgreementEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "node":
 			var v *model.Agreement = obj.Node
 			if v == nil {
@@ -657,25 +653,13 @@ func (r *plannedRun) writeAmendment(fields []*planField, obj *model.Amendment) e
 			r.buf.WriteString("\"Amendment\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -697,11 +681,7 @@ func (r *plannedRun) writeAmendment(fields []*planField, obj *model.Amendment) e
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -747,7 +727,7 @@ func (r *plannedRun) writeAmendment(fields []*planField, obj *model.Amendment) e
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -767,19 +747,39 @@ func (r *plannedRun) writeAmendment(fields []*planField, obj *model.Amendment) e
 			}
 		case "number":
 			var v *int = obj.Number()
-			r.ec.marshalOInt2ᚖint(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeInt(*v)
+			}
 		case "signedAt":
 			var v *domain.Date = obj.SignedAt()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "place":
 			var v *string = obj.Place()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "effectiveFrom":
 			var v *domain.Date = obj.EffectiveFrom()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "summary":
 			var v *string = obj.Summary()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "amends":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -962,11 +962,7 @@ func (r *plannedRun) writeAmendmentConnection(fields []*planField, obj *model.Co
 			r.buf.WriteString("\"AmendmentConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -1074,12 +1070,8 @@ func (r *plannedRun) writeAmendmentEdge(fields []*planField, obj *model.Edge[*mo
 		case "__typename":
 			r.buf.WriteString("\"AmendmentEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "node":
 			var v *model.Amendment = obj.Node
 			if v == nil {
@@ -1130,25 +1122,13 @@ func (r *plannedRun) writeArticle(fields []*planField, obj *model.Article) error
 			r.buf.WriteString("\"Article\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -1170,11 +1150,7 @@ func (r *plannedRun) writeArticle(fields []*planField, obj *model.Article) error
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -1220,7 +1196,7 @@ func (r *plannedRun) writeArticle(fields []*planField, obj *model.Article) error
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -1240,20 +1216,28 @@ func (r *plannedRun) writeArticle(fields []*planField, obj *model.Article) error
 			}
 		case "number":
 			var v string = obj.Number()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "title":
 			var v *string = obj.Title()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "summary":
 			var v *string = obj.Summary()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "effectiveFrom":
 			var v *domain.Date = obj.EffectiveFrom()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "document":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -1393,11 +1377,7 @@ func (r *plannedRun) writeArticleConnection(fields []*planField, obj *model.Conn
 			r.buf.WriteString("\"ArticleConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -1505,12 +1485,8 @@ func (r *plannedRun) writeArticleEdge(fields []*planField, obj *model.Edge[*mode
 		case "__typename":
 			r.buf.WriteString("\"ArticleEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "node":
 			var v *model.Article = obj.Node
 			if v == nil {
@@ -1561,25 +1537,13 @@ func (r *plannedRun) writeBody(fields []*planField, obj *model.Body) error {
 			r.buf.WriteString("\"Body\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -1601,11 +1565,7 @@ func (r *plannedRun) writeBody(fields []*planField, obj *model.Body) error {
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -1651,7 +1611,7 @@ func (r *plannedRun) writeBody(fields []*planField, obj *model.Body) error {
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -1671,10 +1631,18 @@ func (r *plannedRun) writeBody(fields []*planField, obj *model.Body) error {
 			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "created":
 			var v *domain.Date = obj.Created()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "members":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -1792,11 +1760,7 @@ func (r *plannedRun) writeBodyConnection(fields []*planField, obj *model.Connect
 			r.buf.WriteString("\"BodyConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -1904,12 +1868,8 @@ func (r *plannedRun) writeBodyEdge(fields []*planField, obj *model.Edge[*model.B
 		case "__typename":
 			r.buf.WriteString("\"BodyEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "node":
 			var v *model.Body = obj.Node
 			if v == nil {
@@ -1972,11 +1932,7 @@ func (r *plannedRun) writeBodyMemberCount(fields []*planField, obj *model.BodyMe
 			}
 		case "count":
 			var v int = obj.Count
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "members":
 			var v []*model.Organization = obj.Members
 			fields0, err := r.fieldsOf(f.child, "Organization")
@@ -2078,7 +2034,11 @@ func (r *plannedRun) writeCentralityChange(fields []*planField, obj *model.Centr
 			}
 		case "rankChange":
 			var v *int = obj.RankChange
-			r.ec.marshalOInt2ᚖint(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeInt(*v)
+			}
 		default:
 			return errNotPlanned
 		}
@@ -2137,18 +2097,12 @@ func (r *plannedRun) writeCentralityScore(fields []*planField, obj *model.Centra
 			}
 		case "score":
 			var v float64 = obj.Score
-			if m := r.ec.marshalNFloat2float64(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
+			if err := r.writeFloat(v); err != nil {
+				return err
 			}
 		case "rank":
 			var v int = obj.Rank
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		default:
 			return errNotPlanned
 		}
@@ -2185,11 +2139,7 @@ func (r *plannedRun) writeChange(fields []*planField, obj *model.Change) error {
 			r.buf.WriteString("\"Change\"")
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "at":
 			var v time.Time = obj.At()
 			if m := r.ec.marshalNDateTime2timeᚐTime(ctx, nil, v); m == graphql.Null {
@@ -2199,18 +2149,10 @@ func (r *plannedRun) writeChange(fields []*planField, obj *model.Change) error {
 			}
 		case "actor":
 			var v string = obj.Actor()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "operation":
 			var v model.ChangeOperation = obj.Operation()
-			if m := r.ec.marshalNChangeOperation2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeOperation(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "target":
 			var v *model.ChangeTarget = obj.Target()
 			if v == nil {
@@ -2231,7 +2173,11 @@ func (r *plannedRun) writeChange(fields []*planField, obj *model.Change) error {
 			r.ec.marshalOJSON2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐJSON(ctx, nil, v).MarshalGQL(&r.buf)
 		case "reason":
 			var v *string = obj.Reason()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -2299,11 +2245,7 @@ func (r *plannedRun) writeChangeConnection(fields []*planField, obj *model.Conne
 			r.buf.WriteString("\"ChangeConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -2411,12 +2353,8 @@ func (r *plannedRun) writeChangeEdge(fields []*planField, obj *model.Edge[*model
 		case "__typename":
 			r.buf.WriteString("\"ChangeEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "node":
 			var v *model.Change = obj.Node
 			if v == nil {
@@ -2467,18 +2405,10 @@ func (r *plannedRun) writeChangeTarget(fields []*planField, obj *model.ChangeTar
 			r.buf.WriteString("\"ChangeTarget\"")
 		case "type":
 			var v model.ChangeTargetType = obj.Type()
-			if m := r.ec.marshalNChangeTargetType2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐChangeTargetType(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -2589,7 +2519,11 @@ func (r *plannedRun) writeCitation(fields []*planField, obj *model.Citation) err
 			}
 		case "excerpt":
 			var v *string = obj.Excerpt()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		default:
 			return errNotPlanned
 		}
@@ -2623,18 +2557,10 @@ func (r *plannedRun) writeCommunity(fields []*planField, obj *model.Community) e
 			r.buf.WriteString("\"Community\"")
 		case "index":
 			var v int = obj.Index
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "size":
 			var v int = obj.Size()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "nodes":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -2696,11 +2622,7 @@ func (r *plannedRun) writeCommunityMember(fields []*planField, obj *model.Commun
 			}
 		case "community":
 			var v int = obj.Community
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		default:
 			return errNotPlanned
 		}
@@ -2737,21 +2659,19 @@ func (r *plannedRun) writeCommunityPartition(fields []*planField, obj *model.Com
 			r.buf.WriteString("\"CommunityPartition\"")
 		case "asOf":
 			var v *domain.Date = obj.AsOf()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "modularity":
 			var v float64 = obj.Modularity()
-			if m := r.ec.marshalNFloat2float64(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
+			if err := r.writeFloat(v); err != nil {
+				return err
 			}
 		case "count":
 			var v int = obj.Count()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "communities":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -2835,18 +2755,10 @@ func (r *plannedRun) writeDiff(fields []*planField, obj *model.Diff) error {
 			r.buf.WriteString("\"Diff\"")
 		case "from":
 			var v domain.Date = obj.From()
-			if m := r.ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeDate(v)
 		case "to":
 			var v domain.Date = obj.To()
-			if m := r.ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeDate(v)
 		case "relationKinds":
 			var v []*model.RelationKindDiff = obj.RelationKinds()
 			fields0, err := r.fieldsOf(f.child, "RelationKindDiff")
@@ -3093,25 +3005,13 @@ func (r *plannedRun) writeEvent(fields []*planField, obj *model.Event) error {
 			r.buf.WriteString("\"Event\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -3133,11 +3033,7 @@ func (r *plannedRun) writeEvent(fields []*planField, obj *model.Event) error {
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -3183,7 +3079,7 @@ func (r *plannedRun) writeEvent(fields []*planField, obj *model.Event) error {
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -3203,13 +3099,25 @@ func (r *plannedRun) writeEvent(fields []*planField, obj *model.Event) error {
 			}
 		case "date":
 			var v *domain.Date = obj.Date()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "endDate":
 			var v *domain.Date = obj.EndDate()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "concerns":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -3281,11 +3189,7 @@ func (r *plannedRun) writeEventConnection(fields []*planField, obj *model.Connec
 			r.buf.WriteString("\"EventConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -3393,12 +3297,8 @@ func (r *plannedRun) writeEventEdge(fields []*planField, obj *model.Edge[*model.
 		case "__typename":
 			r.buf.WriteString("\"EventEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "node":
 			var v *model.Event = obj.Node
 			if v == nil {
@@ -3449,25 +3349,13 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 			r.buf.WriteString("\"Facility\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -3489,11 +3377,7 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -3539,7 +3423,7 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -3559,13 +3443,25 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 			}
 		case "address":
 			var v *string = obj.Address()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "postcode":
 			var v *string = obj.Postcode()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "siret":
 			var v *string = obj.Siret()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "geometry":
 			var v model.GeoJSON = obj.Geometry()
 			r.ec.marshalOGeoJSON2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐGeoJSON(ctx, nil, v).MarshalGQL(&r.buf)
@@ -3588,29 +3484,49 @@ func (r *plannedRun) writeFacility(fields []*planField, obj *model.Facility) err
 				return ferr
 			}
 			var v model.FacilityStatus = obj.Status(fc.Args["asOf"].(*domain.Date))
-			if m := r.ec.marshalNFacilityStatus2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityStatus(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "opened":
 			var v *domain.Date = obj.Opened()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "closed":
 			var v *domain.Date = obj.Closed()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "note":
 			var v *string = obj.Note()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "agrement":
 			var v *string = obj.Agrement()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "agrementFrom":
 			var v *domain.Date = obj.AgrementFrom()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "type":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -3912,11 +3828,7 @@ func (r *plannedRun) writeFacilityConnection(fields []*planField, obj *model.Con
 			r.buf.WriteString("\"FacilityConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -4024,12 +3936,8 @@ func (r *plannedRun) writeFacilityEdge(fields []*planField, obj *model.Edge[*mod
 		case "__typename":
 			r.buf.WriteString("\"FacilityEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "node":
 			var v *model.Facility = obj.Node
 			if v == nil {
@@ -4080,18 +3988,10 @@ func (r *plannedRun) writeFacilityStatusChange(fields []*planField, obj *model.F
 			r.buf.WriteString("\"FacilityStatusChange\"")
 		case "date":
 			var v domain.Date = obj.Date
-			if m := r.ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeDate(v)
 		case "change":
 			var v model.FacilityChange = obj.Change
-			if m := r.ec.marshalNFacilityChange2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐFacilityChange(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "territory":
 			var v *model.Territory = obj.Territory
 			if v == nil {
@@ -4143,25 +4043,13 @@ func (r *plannedRun) writeFacilityType(fields []*planField, obj *model.FacilityT
 			r.buf.WriteString("\"FacilityType\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -4183,11 +4071,7 @@ func (r *plannedRun) writeFacilityType(fields []*planField, obj *model.FacilityT
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -4233,7 +4117,7 @@ func (r *plannedRun) writeFacilityType(fields []*planField, obj *model.FacilityT
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -4253,10 +4137,18 @@ func (r *plannedRun) writeFacilityType(fields []*planField, obj *model.FacilityT
 			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "rules":
 			var v *string = obj.Rules()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "facilities":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -4327,11 +4219,7 @@ func (r *plannedRun) writeFacilityTypeConnection(fields []*planField, obj *model
 			r.buf.WriteString("\"FacilityTypeConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -4439,12 +4327,8 @@ func (r *plannedRun) writeFacilityTypeEdge(fields []*planField, obj *model.Edge[
 		case "__typename":
 			r.buf.WriteString("\"FacilityTypeEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "node":
 			var v *model.FacilityType = obj.Node
 			if v == nil {
@@ -4495,25 +4379,13 @@ func (r *plannedRun) writeFigure(fields []*planField, obj *model.Figure) error {
 			r.buf.WriteString("\"Figure\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -4535,11 +4407,7 @@ func (r *plannedRun) writeFigure(fields []*planField, obj *model.Figure) error {
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -4585,7 +4453,7 @@ func (r *plannedRun) writeFigure(fields []*planField, obj *model.Figure) error {
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -4605,23 +4473,37 @@ func (r *plannedRun) writeFigure(fields []*planField, obj *model.Figure) error {
 			}
 		case "value":
 			var v float64 = obj.Value()
-			if m := r.ec.marshalNFloat2float64(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
+			if err := r.writeFloat(v); err != nil {
+				return err
 			}
 		case "unit":
 			var v *string = obj.Unit()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "date":
 			var v *domain.Date = obj.Date()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "note":
 			var v *string = obj.Note()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "about":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -4693,11 +4575,7 @@ func (r *plannedRun) writeFigureConnection(fields []*planField, obj *model.Conne
 			r.buf.WriteString("\"FigureConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -4805,12 +4683,8 @@ func (r *plannedRun) writeFigureEdge(fields []*planField, obj *model.Edge[*model
 		case "__typename":
 			r.buf.WriteString("\"FigureEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "node":
 			var v *model.Figure = obj.Node
 			if v == nil {
@@ -4861,18 +4735,10 @@ func (r *plannedRun) writeNodeKindCount(fields []*planField, obj *model.NodeKind
 			r.buf.WriteString("\"NodeKindCount\"")
 		case "kind":
 			var v model.NodeKind = obj.Kind
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "count":
 			var v int = obj.Count
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		default:
 			return errNotPlanned
 		}
@@ -4904,25 +4770,13 @@ func (r *plannedRun) writeNodeKindDiff(fields []*planField, obj *model.NodeKindD
 			r.buf.WriteString("\"NodeKindDiff\"")
 		case "kind":
 			var v model.NodeKind = obj.Kind
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "appeared":
 			var v int = obj.Appeared
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "disappeared":
 			var v int = obj.Disappeared
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		default:
 			return errNotPlanned
 		}
@@ -5044,25 +4898,13 @@ func (r *plannedRun) writeObjective(fields []*planField, obj *model.Objective) e
 			r.buf.WriteString("\"Objective\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -5084,11 +4926,7 @@ func (r *plannedRun) writeObjective(fields []*planField, obj *model.Objective) e
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -5134,7 +4972,7 @@ func (r *plannedRun) writeObjective(fields []*planField, obj *model.Objective) e
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -5154,22 +4992,46 @@ func (r *plannedRun) writeObjective(fields []*planField, obj *model.Objective) e
 			}
 		case "number":
 			var v *int = obj.Number()
-			r.ec.marshalOInt2ᚖint(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeInt(*v)
+			}
 		case "means":
 			var v *string = obj.Means()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "actors":
 			var v *string = obj.Actors()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "evaluation":
 			var v *string = obj.Evaluation()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "deadline":
 			var v *string = obj.Deadline()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "deadlineDate":
 			var v *domain.Date = obj.DeadlineDate()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "theme":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -5269,11 +5131,7 @@ func (r *plannedRun) writeObjectiveConnection(fields []*planField, obj *model.Co
 			r.buf.WriteString("\"ObjectiveConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -5381,12 +5239,8 @@ func (r *plannedRun) writeObjectiveEdge(fields []*planField, obj *model.Edge[*mo
 		case "__typename":
 			r.buf.WriteString("\"ObjectiveEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "node":
 			var v *model.Objective = obj.Node
 			if v == nil {
@@ -5437,25 +5291,13 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 			r.buf.WriteString("\"Organization\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -5477,11 +5319,7 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -5527,7 +5365,7 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -5547,27 +5385,38 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 			}
 		case "shortName":
 			var v *string = obj.ShortName()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "aliases":
 			var v []string = obj.Aliases()
-			if m := r.ec.marshalNString2ᚕstringᚄ(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
+			r.buf.WriteByte('[')
+			for i, e0 := range v {
+				if i > 0 {
+					r.buf.WriteByte(',')
+				}
+				r.writeString(e0)
 			}
+			r.buf.WriteByte(']')
 		case "category":
 			var v model.OrganizationCategory = obj.Category()
-			if m := r.ec.marshalNOrganizationCategory2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrganizationCategory(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "website":
 			var v *string = obj.Website()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "isSignatory":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -5578,11 +5427,7 @@ func (r *plannedRun) writeOrganization(fields []*planField, obj *model.Organizat
 			if err != nil {
 				return err
 			}
-			if m := r.ec.marshalNBoolean2bool(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeBool(v)
 		case "signatoryPeriods":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -5765,11 +5610,7 @@ func (r *plannedRun) writeOrganizationConnection(fields []*planField, obj *model
 			r.buf.WriteString("\"OrganizationConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -5890,32 +5731,16 @@ func (r *plannedRun) writeOrganizationDegree(fields []*planField, obj *model.Org
 			}
 		case "degree":
 			var v int = obj.Degree
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "inDegree":
 			var v int = obj.InDegree
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "outDegree":
 			var v int = obj.OutDegree
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "neighbors":
 			var v int = obj.Neighbors
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		default:
 			return errNotPlanned
 		}
@@ -5953,12 +5778,8 @@ func (r *plannedRun) writeOrganizationEdge(fields []*planField, obj *model.Edge[
 		case "__typename":
 			r.buf.WriteString("\"OrganizationEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "node":
 			var v *model.Organization = obj.Node
 			if v == nil {
@@ -6009,25 +5830,13 @@ func (r *plannedRun) writeOrientation(fields []*planField, obj *model.Orientatio
 			r.buf.WriteString("\"Orientation\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -6049,11 +5858,7 @@ func (r *plannedRun) writeOrientation(fields []*planField, obj *model.Orientatio
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -6099,7 +5904,7 @@ func (r *plannedRun) writeOrientation(fields []*planField, obj *model.Orientatio
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -6119,17 +5924,21 @@ func (r *plannedRun) writeOrientation(fields []*planField, obj *model.Orientatio
 			}
 		case "type":
 			var v model.OrientationType = obj.Type()
-			if m := r.ec.marshalNOrientationType2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐOrientationType(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "number":
 			var v *int = obj.Number()
-			r.ec.marshalOInt2ᚖint(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeInt(*v)
+			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		default:
 			return errNotPlanned
 		}
@@ -6173,11 +5982,7 @@ func (r *plannedRun) writeOrientationConnection(fields []*planField, obj *model.
 			r.buf.WriteString("\"OrientationConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -6285,12 +6090,8 @@ func (r *plannedRun) writeOrientationEdge(fields []*planField, obj *model.Edge[*
 		case "__typename":
 			r.buf.WriteString("\"OrientationEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "node":
 			var v *model.Orientation = obj.Node
 			if v == nil {
@@ -6341,24 +6142,24 @@ func (r *plannedRun) writePageInfo(fields []*planField, obj *model.PageInfo) err
 			r.buf.WriteString("\"PageInfo\"")
 		case "hasNextPage":
 			var v bool = obj.HasNextPage
-			if m := r.ec.marshalNBoolean2bool(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeBool(v)
 		case "hasPreviousPage":
 			var v bool = obj.HasPreviousPage
-			if m := r.ec.marshalNBoolean2bool(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeBool(v)
 		case "startCursor":
-			var v *string = obj.StartCursor
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			var v *string = obj.StartCursor()
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "endCursor":
-			var v *string = obj.EndCursor
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			var v *string = obj.EndCursor()
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		default:
 			return errNotPlanned
 		}
@@ -6424,11 +6225,7 @@ func (r *plannedRun) writePath(fields []*planField, obj *model.Path) error {
 			r.buf.WriteByte(']')
 		case "length":
 			var v int = obj.Length
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		default:
 			return errNotPlanned
 		}
@@ -6475,25 +6272,13 @@ func (r *plannedRun) writePerson(fields []*planField, obj *model.Person) error {
 			r.buf.WriteString("\"Person\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -6515,11 +6300,7 @@ func (r *plannedRun) writePerson(fields []*planField, obj *model.Person) error {
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -6565,7 +6346,7 @@ func (r *plannedRun) writePerson(fields []*planField, obj *model.Person) error {
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -6585,7 +6366,11 @@ func (r *plannedRun) writePerson(fields []*planField, obj *model.Person) error {
 			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "offices":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -6703,11 +6488,7 @@ func (r *plannedRun) writePersonConnection(fields []*planField, obj *model.Conne
 			r.buf.WriteString("\"PersonConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -6815,12 +6596,8 @@ func (r *plannedRun) writePersonEdge(fields []*planField, obj *model.Edge[*model
 		case "__typename":
 			r.buf.WriteString("\"PersonEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "node":
 			var v *model.Person = obj.Node
 			if v == nil {
@@ -6871,17 +6648,13 @@ func (r *plannedRun) writePoint(fields []*planField, obj *model.Point) error {
 			r.buf.WriteString("\"Point\"")
 		case "lon":
 			var v float64 = obj.Lon
-			if m := r.ec.marshalNFloat2float64(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
+			if err := r.writeFloat(v); err != nil {
+				return err
 			}
 		case "lat":
 			var v float64 = obj.Lat
-			if m := r.ec.marshalNFloat2float64(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
+			if err := r.writeFloat(v); err != nil {
+				return err
 			}
 		default:
 			return errNotPlanned
@@ -6914,25 +6687,13 @@ func (r *plannedRun) writeProgramme(fields []*planField, obj *model.Programme) e
 			r.buf.WriteString("\"Programme\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -6954,11 +6715,7 @@ func (r *plannedRun) writeProgramme(fields []*planField, obj *model.Programme) e
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -7004,7 +6761,7 @@ func (r *plannedRun) writeProgramme(fields []*planField, obj *model.Programme) e
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -7024,10 +6781,18 @@ func (r *plannedRun) writeProgramme(fields []*planField, obj *model.Programme) e
 			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "started":
 			var v *domain.Date = obj.Started()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "funders":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -7145,11 +6910,7 @@ func (r *plannedRun) writeProgrammeConnection(fields []*planField, obj *model.Co
 			r.buf.WriteString("\"ProgrammeConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -7257,12 +7018,8 @@ func (r *plannedRun) writeProgrammeEdge(fields []*planField, obj *model.Edge[*mo
 		case "__typename":
 			r.buf.WriteString("\"ProgrammeEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "node":
 			var v *model.Programme = obj.Node
 			if v == nil {
@@ -8542,18 +8299,10 @@ func (r *plannedRun) writeRelation(fields []*planField, obj *model.Relation) err
 			r.buf.WriteString("\"Relation\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -8583,11 +8332,7 @@ func (r *plannedRun) writeRelation(fields []*planField, obj *model.Relation) err
 			}
 		case "kind":
 			var v model.RelationKind = obj.Kind()
-			if m := r.ec.marshalNRelationKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "from":
 			v, err := obj.From()
 			if err != nil {
@@ -8612,13 +8357,25 @@ func (r *plannedRun) writeRelation(fields []*planField, obj *model.Relation) err
 			}
 		case "validFrom":
 			var v *domain.Date = obj.ValidFrom()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "validTo":
 			var v *domain.Date = obj.ValidTo()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "role":
 			var v *string = obj.Role()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "onBehalfOf":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -8649,7 +8406,11 @@ func (r *plannedRun) writeRelation(fields []*planField, obj *model.Relation) err
 			}
 		case "note":
 			var v *string = obj.Note()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -8780,7 +8541,7 @@ func (r *plannedRun) gatherRelationChange(fields []*planField, obj *model.Relati
 }
 
 // writeRelationConnection writes the selected fields of a RelationConnection.
-func (r *plannedRun) writeRelationConnection(fields []*planField, obj *model.RelationConnection) error {
+func (r *plannedRun) writeRelationConnection(fields []*planField, obj *model.Connection[*model.Relation]) error {
 	ctx := r.ctx
 	_ = ctx
 	r.buf.WriteByte('{')
@@ -8795,11 +8556,7 @@ func (r *plannedRun) writeRelationConnection(fields []*planField, obj *model.Rel
 			r.buf.WriteString("\"RelationConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -8813,7 +8570,7 @@ func (r *plannedRun) writeRelationConnection(fields []*planField, obj *model.Rel
 				return err
 			}
 		case "edges":
-			var v []*model.RelationEdge = obj.Edges
+			var v []*model.Edge[*model.Relation] = obj.Edges
 			fields0, err := r.fieldsOf(f.child, "RelationEdge")
 			if err != nil {
 				return err
@@ -8858,7 +8615,7 @@ func (r *plannedRun) writeRelationConnection(fields []*planField, obj *model.Rel
 	return nil
 }
 
-func (r *plannedRun) gatherRelationConnection(fields []*planField, obj *model.RelationConnection, gs *gathered) {
+func (r *plannedRun) gatherRelationConnection(fields []*planField, obj *model.Connection[*model.Relation], gs *gathered) {
 	for _, f := range fields {
 		switch f.Name {
 		case "pageInfo":
@@ -8893,7 +8650,7 @@ func (r *plannedRun) gatherRelationConnection(fields []*planField, obj *model.Re
 }
 
 // writeRelationEdge writes the selected fields of a RelationEdge.
-func (r *plannedRun) writeRelationEdge(fields []*planField, obj *model.RelationEdge) error {
+func (r *plannedRun) writeRelationEdge(fields []*planField, obj *model.Edge[*model.Relation]) error {
 	ctx := r.ctx
 	_ = ctx
 	r.buf.WriteByte('{')
@@ -8907,12 +8664,8 @@ func (r *plannedRun) writeRelationEdge(fields []*planField, obj *model.RelationE
 		case "__typename":
 			r.buf.WriteString("\"RelationEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "node":
 			var v *model.Relation = obj.Node
 			if v == nil {
@@ -8933,7 +8686,7 @@ func (r *plannedRun) writeRelationEdge(fields []*planField, obj *model.RelationE
 	return nil
 }
 
-func (r *plannedRun) gatherRelationEdge(fields []*planField, obj *model.RelationEdge, gs *gathered) {
+func (r *plannedRun) gatherRelationEdge(fields []*planField, obj *model.Edge[*model.Relation], gs *gathered) {
 	for _, f := range fields {
 		switch f.Name {
 		case "node":
@@ -8963,18 +8716,10 @@ func (r *plannedRun) writeRelationKindCount(fields []*planField, obj *model.Rela
 			r.buf.WriteString("\"RelationKindCount\"")
 		case "kind":
 			var v model.RelationKind = obj.Kind
-			if m := r.ec.marshalNRelationKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "count":
 			var v int = obj.Count
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		default:
 			return errNotPlanned
 		}
@@ -9006,32 +8751,16 @@ func (r *plannedRun) writeRelationKindDiff(fields []*planField, obj *model.Relat
 			r.buf.WriteString("\"RelationKindDiff\"")
 		case "kind":
 			var v model.RelationKind = obj.Kind
-			if m := r.ec.marshalNRelationKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐRelationKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "started":
 			var v int = obj.Started
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "ended":
 			var v int = obj.Ended
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "changed":
 			var v int = obj.Changed
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		default:
 			return errNotPlanned
 		}
@@ -9130,11 +8859,7 @@ func (r *plannedRun) writeSearchConnection(fields []*planField, obj *model.Searc
 			r.buf.WriteString("\"SearchConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -9233,26 +8958,16 @@ func (r *plannedRun) writeSearchEdge(fields []*planField, obj *model.SearchEdge)
 		case "__typename":
 			r.buf.WriteString("\"SearchEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "score":
 			var v float64 = obj.Score
-			if m := r.ec.marshalNFloat2float64(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
+			if err := r.writeFloat(v); err != nil {
+				return err
 			}
 		case "matched":
 			var v string = obj.Matched
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v model.Node = obj.Node
 			if v == nil {
@@ -9353,10 +9068,18 @@ func (r *plannedRun) writeSignature(fields []*planField, obj *model.Signature) e
 			}
 		case "title":
 			var v *string = obj.Title()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "date":
 			var v *domain.Date = obj.Date()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "document":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -9411,25 +9134,13 @@ func (r *plannedRun) writeSource(fields []*planField, obj *model.Source) error {
 			r.buf.WriteString("\"Source\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -9451,11 +9162,7 @@ func (r *plannedRun) writeSource(fields []*planField, obj *model.Source) error {
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -9501,7 +9208,7 @@ func (r *plannedRun) writeSource(fields []*planField, obj *model.Source) error {
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -9521,22 +9228,46 @@ func (r *plannedRun) writeSource(fields []*planField, obj *model.Source) error {
 			}
 		case "file":
 			var v *string = obj.File()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "publisher":
 			var v *string = obj.Publisher()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "date":
 			var v *domain.Date = obj.Date()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "url":
 			var v *string = obj.URL()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "licence":
 			var v *string = obj.Licence()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		default:
 			return errNotPlanned
 		}
@@ -9580,11 +9311,7 @@ func (r *plannedRun) writeSourceConnection(fields []*planField, obj *model.Conne
 			r.buf.WriteString("\"SourceConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -9692,12 +9419,8 @@ func (r *plannedRun) writeSourceEdge(fields []*planField, obj *model.Edge[*model
 		case "__typename":
 			r.buf.WriteString("\"SourceEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "node":
 			var v *model.Source = obj.Node
 			if v == nil {
@@ -9748,21 +9471,17 @@ func (r *plannedRun) writeStats(fields []*planField, obj *model.Stats) error {
 			r.buf.WriteString("\"Stats\"")
 		case "asOf":
 			var v *domain.Date = obj.AsOf()
-			r.ec.marshalODate2ᚖgithubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeDate(*v)
+			}
 		case "nodeCount":
 			var v int = obj.NodeCount()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "relationCount":
 			var v int = obj.RelationCount()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "nodesByKind":
 			var v []*model.NodeKindCount = obj.NodesByKind()
 			fields0, err := r.fieldsOf(f.child, "NodeKindCount")
@@ -9961,11 +9680,14 @@ func (r *plannedRun) writeSubgraph(fields []*planField, obj *model.Subgraph) err
 			r.buf.WriteByte(']')
 		case "depths":
 			var v []int = obj.Depths
-			if m := r.ec.marshalNInt2ᚕintᚄ(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
+			r.buf.WriteByte('[')
+			for i, e0 := range v {
+				if i > 0 {
+					r.buf.WriteByte(',')
+				}
+				r.writeInt(e0)
 			}
+			r.buf.WriteByte(']')
 		case "relations":
 			var v []*model.Relation = obj.Relations
 			fields0, err := r.fieldsOf(f.child, "Relation")
@@ -9987,11 +9709,7 @@ func (r *plannedRun) writeSubgraph(fields []*planField, obj *model.Subgraph) err
 			r.buf.WriteByte(']')
 		case "truncated":
 			var v bool = obj.Truncated
-			if m := r.ec.marshalNBoolean2bool(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeBool(v)
 		default:
 			return errNotPlanned
 		}
@@ -10038,25 +9756,13 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 			r.buf.WriteString("\"Territory\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -10078,11 +9784,7 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -10128,7 +9830,7 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -10148,36 +9850,59 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 			}
 		case "type":
 			var v model.TerritoryKind = obj.Type()
-			if m := r.ec.marshalNTerritoryKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTerritoryKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "code":
 			var v *string = obj.Code()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "population":
 			var v *int = obj.Population()
-			r.ec.marshalOInt2ᚖint(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeInt(*v)
+			}
 		case "postcodes":
 			var v []string = obj.Postcodes()
-			if m := r.ec.marshalNString2ᚕstringᚄ(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
+			r.buf.WriteByte('[')
+			for i, e0 := range v {
+				if i > 0 {
+					r.buf.WriteByte(',')
+				}
+				r.writeString(e0)
 			}
+			r.buf.WriteByte(']')
 		case "intercommunality":
 			var v *string = obj.Intercommunality()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "intercommunalityCode":
 			var v *string = obj.IntercommunalityCode()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "siren":
 			var v *string = obj.Siren()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "parent":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -10347,7 +10072,20 @@ func (r *plannedRun) writeTerritory(fields []*planField, obj *model.Territory) e
 			if err != nil {
 				return err
 			}
-			r.ec.marshalOFloat2ᚕfloat64ᚄ(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.buf.WriteByte('[')
+				for i, e0 := range v {
+					if i > 0 {
+						r.buf.WriteByte(',')
+					}
+					if err := r.writeFloat(e0); err != nil {
+						return err
+					}
+				}
+				r.buf.WriteByte(']')
+			}
 		default:
 			return errNotPlanned
 		}
@@ -10391,11 +10129,7 @@ func (r *plannedRun) writeTerritoryConnection(fields []*planField, obj *model.Co
 			r.buf.WriteString("\"TerritoryConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -10516,24 +10250,26 @@ func (r *plannedRun) writeTerritoryCoverage(fields []*planField, obj *model.Terr
 			}
 		case "facilities":
 			var v int = obj.Facilities
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "population":
 			var v *int = obj.Population
-			r.ec.marshalOInt2ᚖint(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeInt(*v)
+			}
 		case "perTenThousand":
 			var v *float64 = obj.PerTenThousand
-			r.ec.marshalOFloat2ᚖfloat64(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				if err := r.writeFloat(*v); err != nil {
+					return err
+				}
+			}
 		case "signatory":
 			var v bool = obj.Signatory
-			if m := r.ec.marshalNBoolean2bool(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeBool(v)
 		default:
 			return errNotPlanned
 		}
@@ -10571,12 +10307,8 @@ func (r *plannedRun) writeTerritoryEdge(fields []*planField, obj *model.Edge[*mo
 		case "__typename":
 			r.buf.WriteString("\"TerritoryEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "node":
 			var v *model.Territory = obj.Node
 			if v == nil {
@@ -10627,25 +10359,13 @@ func (r *plannedRun) writeTheme(fields []*planField, obj *model.Theme) error {
 			r.buf.WriteString("\"Theme\"")
 		case "id":
 			var v string = obj.ID()
-			if m := r.ec.marshalNID2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "kind":
 			var v model.NodeKind = obj.Kind()
-			if m := r.ec.marshalNNodeKind2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐNodeKind(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "name":
 			var v string = obj.Name()
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "sources":
 			var v []*model.Citation = obj.Sources()
 			fields0, err := r.fieldsOf(f.child, "Citation")
@@ -10667,11 +10387,7 @@ func (r *plannedRun) writeTheme(fields []*planField, obj *model.Theme) error {
 			r.buf.WriteByte(']')
 		case "version":
 			var v int = obj.Version()
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "history":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -10717,7 +10433,7 @@ func (r *plannedRun) writeTheme(fields []*planField, obj *model.Theme) error {
 			if res == nil {
 				return errNull
 			}
-			v, _ := res.(*model.RelationConnection)
+			v, _ := res.(*model.Connection[*model.Relation])
 			r.prefetch(func(gs *gathered) {
 				if v != nil {
 					if fields, err := r.fieldsOf(f.child, "RelationConnection"); err == nil {
@@ -10737,10 +10453,18 @@ func (r *plannedRun) writeTheme(fields []*planField, obj *model.Theme) error {
 			}
 		case "number":
 			var v *int = obj.Number()
-			r.ec.marshalOInt2ᚖint(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeInt(*v)
+			}
 		case "description":
 			var v *string = obj.Description()
-			r.ec.marshalOString2ᚖstring(ctx, nil, v).MarshalGQL(&r.buf)
+			if v == nil {
+				r.buf.WriteString("null")
+			} else {
+				r.writeString(*v)
+			}
 		case "objectives":
 			fc, ferr := r.fieldArgs(f)
 			if ferr != nil {
@@ -10821,11 +10545,7 @@ func (r *plannedRun) writeThemeConnection(fields []*planField, obj *model.Connec
 			r.buf.WriteString("\"ThemeConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -10933,12 +10653,8 @@ func (r *plannedRun) writeThemeEdge(fields []*planField, obj *model.Edge[*model.
 		case "__typename":
 			r.buf.WriteString("\"ThemeEdge\"")
 		case "cursor":
-			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			var v string = obj.Cursor()
+			r.writeString(v)
 		case "node":
 			var v *model.Theme = obj.Node
 			if v == nil {
@@ -10989,11 +10705,7 @@ func (r *plannedRun) writeTimelineConnection(fields []*planField, obj *model.Tim
 			r.buf.WriteString("\"TimelineConnection\"")
 		case "totalCount":
 			var v int = obj.TotalCount
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "pageInfo":
 			var v *model.PageInfo = obj.PageInfo
 			if v == nil {
@@ -11102,11 +10814,7 @@ func (r *plannedRun) writeTimelineEdge(fields []*planField, obj *model.TimelineE
 			r.buf.WriteString("\"TimelineEdge\"")
 		case "cursor":
 			var v string = obj.Cursor
-			if m := r.ec.marshalNString2string(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeString(v)
 		case "node":
 			var v *model.TimelineEntry = obj.Node
 			if v == nil {
@@ -11157,18 +10865,10 @@ func (r *plannedRun) writeTimelineEntry(fields []*planField, obj *model.Timeline
 			r.buf.WriteString("\"TimelineEntry\"")
 		case "date":
 			var v domain.Date = obj.Date
-			if m := r.ec.marshalNDate2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋdomainᚐDate(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeDate(v)
 		case "type":
 			var v model.TimelineEntryType = obj.Type
-			if m := r.ec.marshalNTimelineEntryType2githubᚗcomᚋcccs13ᚋcccsᚑgraphᚋgraphᚋmodelᚐTimelineEntryType(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeEnum(string(v))
 		case "event":
 			var v *model.Event = obj.Event
 			if v == nil {
@@ -11240,25 +10940,13 @@ func (r *plannedRun) writeYearCount(fields []*planField, obj *model.YearCount) e
 			r.buf.WriteString("\"YearCount\"")
 		case "year":
 			var v int = obj.Year
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "count":
 			var v int = obj.Count
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		case "atYearEnd":
 			var v int = obj.AtYearEnd
-			if m := r.ec.marshalNInt2int(ctx, nil, v); m == graphql.Null {
-				return errNull
-			} else {
-				m.MarshalGQL(&r.buf)
-			}
+			r.writeInt(v)
 		default:
 			return errNotPlanned
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/graph/model"
 )
 
 // The planned execution path answers queries without gqlgen's executor:
@@ -180,9 +181,11 @@ func (p *plannedSchema) run(ctx context.Context, opCtx *graphql.OperationContext
 	if err != nil {
 		return nil, err
 	}
+	r.buf.Grow(int(pl.answerBytes.Load()) + 512) // the buffer in one allocation, not a dozen
 	if err := r.writeRoot(fields); err != nil {
 		return nil, err
 	}
+	pl.answerBytes.Store(int64(r.buf.Len()))
 	if errs := graphql.GetErrors(rctx); len(errs) > 0 {
 		return nil, errs
 	}
@@ -234,7 +237,10 @@ type plan struct {
 	root      *planSel
 	nextID    atomic.Int32 // planField ids, for the arguments parsed per run
 	uncovered atomic.Bool  // a run met a field the planner does not write: gqlgen answers
-	satisfies map[string][]string
+	// answerBytes is the size of the last answer, that of the next one
+	// (bounded by the answer's limits, limits.go).
+	answerBytes atomic.Int64
+	satisfies   map[string][]string
 }
 
 // planSel is one selection set, with its fields per object type.
@@ -252,6 +258,9 @@ type planField struct {
 	object string // the object type it is a field of
 	parse  func(*executionContext, context.Context, map[string]any) (map[string]any, error)
 	child  *planSel
+	// selects names the fields child selects, with no type (what
+	// model.Selected asks of its field context).
+	selects []string
 }
 
 // plannedRun is one execution of a plan.
@@ -289,7 +298,11 @@ func (r *plannedRun) fieldArgs(f *planField) (*fieldArgs, error) {
 	for int(f.id) >= len(r.args) {
 		r.args = append(r.args, nil)
 	}
-	r.args[f.id] = &fieldArgs{Args: args, ctx: graphql.WithFieldContext(r.ctx, fc)}
+	ctx := graphql.WithFieldContext(r.ctx, fc)
+	if f.child != nil {
+		ctx = model.WithSelected(ctx, fc, f.selects)
+	}
+	r.args[f.id] = &fieldArgs{Args: args, ctx: ctx}
 	return r.args[f.id], nil
 }
 
@@ -341,6 +354,9 @@ func (r *plannedRun) planFields(set ast.SelectionSet, typeName string) ([]*planF
 		f.parse = parse
 		if t := schema.Types[def.Type.Name()]; t != nil && t.Kind != ast.Scalar && t.Kind != ast.Enum {
 			f.child = &planSel{set: cf.Selections}
+			for _, sub := range graphql.CollectFields(r.ec.OperationContext, cf.Selections, nil) {
+				f.selects = append(f.selects, sub.Name)
+			}
 		}
 		fields = append(fields, f)
 	}

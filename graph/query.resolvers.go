@@ -41,11 +41,7 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string, knownAt *time.T
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.Node, len(nodes))
-	for i, n := range nodes {
-		out[i] = model.Wrap(n)
-	}
-	return out, nil
+	return model.WrapAll(nodes), nil
 }
 
 // Signatories is the resolver for the signatories field.

@@ -85,3 +85,18 @@ func TestSearchAsksForACountOnlyWhenSelected(t *testing.T) {
 		t.Errorf("counts asked = %v, want [false true true]", r.counts)
 	}
 }
+
+// The count is kept per data version: a write through the server changes
+// the next totalCount of a query counted before it.
+func TestSearchTotalCountFollowsAWrite(t *testing.T) {
+	e := newEditing(t)
+	const q = `{ search(query: "gardanne", first: 1) { totalCount } }`
+	var before, after struct{ Search struct{ TotalCount int } }
+	query(t, e.c, q, &before)
+	var created map[string]any
+	query(t, e.c, addGardanne, &created, seedCitation, e.editor)
+	query(t, e.c, q, &after)
+	if after.Search.TotalCount != before.Search.TotalCount+1 {
+		t.Errorf("gardanne: totalCount %d before the creation, %d after", before.Search.TotalCount, after.Search.TotalCount)
+	}
+}

@@ -302,15 +302,39 @@ func ParseKey(b []byte) (Key, error) {
 	return k, err
 }
 
-func readLP(b []byte) (string, []byte, error) {
+// edgeOther is the other end of an edge key (ParseKey's Other), without a
+// copy: a walk tests the ends of a hub's edges before it decodes any.
+func edgeOther(b []byte) ([]byte, error) {
+	if len(b) < 1 || (b[0] != pEdgeOut && b[0] != pEdgeIn) {
+		return nil, fmt.Errorf("key %x: not an edge", b)
+	}
+	_, rest, ok := splitLP(b[1:])
+	if ok && len(rest) > 0 {
+		if other, _, ok := splitLP(rest[1:]); ok {
+			return other, nil
+		}
+	}
+	return nil, fmt.Errorf("key %x: short edge", b)
+}
+
+// splitLP is readLP without a copy: the value and what follows it.
+func splitLP(b []byte) (v, rest []byte, ok bool) {
 	if len(b) < 2 {
-		return "", nil, fmt.Errorf("short length prefix")
+		return nil, nil, false
 	}
 	n := int(binary.BigEndian.Uint16(b))
 	if len(b) < 2+n {
-		return "", nil, fmt.Errorf("length prefix %d past end", n)
+		return nil, nil, false
 	}
-	return string(b[2 : 2+n]), b[2+n:], nil
+	return b[2 : 2+n], b[2+n:], true
+}
+
+func readLP(b []byte) (string, []byte, error) {
+	v, rest, ok := splitLP(b)
+	if !ok {
+		return "", nil, fmt.Errorf("short length prefix or value")
+	}
+	return string(v), rest, nil
 }
 
 // kindCode is the pinned key code of a node kind (domain.Kinds).

@@ -44,6 +44,16 @@ func TestKeysRoundTrip(t *testing.T) {
 			t.Errorf("ParseKey(%x) accepted a malformed key", bad)
 		}
 	}
+	for key, want := range map[string]string{string(out): "avenant-1", string(in): "person-a"} {
+		if got, err := edgeOther([]byte(key)); err != nil || string(got) != want {
+			t.Errorf("edgeOther(%x) = %q, %v; want %q", key, got, err, want)
+		}
+	}
+	for _, bad := range [][]byte{{}, nodeKey("caf-13"), {pEdgeOut, 0, 9, 'a'}, {pEdgeOut, 0, 1, 'a'}, {pEdgeOut, 0, 1, 'a', rk, 0, 5, 'b'}} {
+		if _, err := edgeOther(bad); err == nil {
+			t.Errorf("edgeOther(%x) accepted a malformed key", bad)
+		}
+	}
 }
 
 func TestKeyOrderIsScanOrder(t *testing.T) {

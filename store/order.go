@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -342,42 +341,13 @@ func (w *window) collect(it *badger.Iterator, pos []byte, in func([]byte) bool, 
 // MaxPageSize bounds a page read without First or Last.
 const MaxPageSize = 500
 
-// kindCounts keeps the number of nodes of each kind per data version, so a
-// totalCount is counted once per version, not per request. Bounded: cleared
-// when full.
-type kindCounts struct {
-	mu sync.Mutex
-	m  map[kindCountKey]int
-}
-
-type kindCountKey struct {
-	version uint64
-	kc      byte
-}
-
-const maxKindCounts = 1024
-
 // countKind counts the entries of a kind in the kind index at txn's
-// version, once per version.
+// version, once per version (versionCounts).
 func (s *Store) countKind(ctx context.Context, txn *badger.Txn, kc byte) (int, error) {
-	key := kindCountKey{txn.ReadTs(), kc}
-	s.counts.mu.Lock()
-	n, ok := s.counts.m[key]
-	s.counts.mu.Unlock()
-	if ok {
-		return n, nil
-	}
-	err := scanKeys(ctx, txn, kindPrefix(kc), func([]byte) error { n++; return nil })
-	if err != nil {
-		return 0, err
-	}
-	s.counts.mu.Lock()
-	if s.counts.m == nil || len(s.counts.m) >= maxKindCounts {
-		s.counts.m = map[kindCountKey]int{}
-	}
-	s.counts.m[key] = n
-	s.counts.mu.Unlock()
-	return n, nil
+	return s.counts.get(txn.ReadTs(), string([]byte{kc}), func() (n int, err error) {
+		err = scanKeys(ctx, txn, kindPrefix(kc), func([]byte) error { n++; return nil })
+		return n, err
+	})
 }
 
 // ensureOrderIndex builds the ordered indexes of a data directory written

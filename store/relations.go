@@ -114,11 +114,11 @@ func scanEdges(ctx context.Context, txn *badger.Txn, prefix []byte, asOf domain.
 
 // relations returns the relations matching q whose other end passes keep
 // (all when keep is nil), in key order.
-func (sc *edgeScanner) relations(q RelQuery, keep func(other string) bool) ([]*domain.Relation, error) {
+func (sc *edgeScanner) relations(q RelQuery, keep func(other []byte) bool) ([]*domain.Relation, error) {
 	var out []*domain.Relation
-	var pre func(string) (bool, bool)
+	var pre func([]byte) (bool, bool)
 	if keep != nil {
-		pre = func(other string) (bool, bool) { return keep(other), false }
+		pre = func(other []byte) (bool, bool) { return keep(other), false }
 	}
 	visit := func(r *domain.Relation) error {
 		out = append(out, r)
@@ -169,11 +169,11 @@ func (sc *edgeScanner) prefixes(q RelQuery, fn func(dir domain.Direction, prefix
 // scan returns the relations under prefix in force at asOf whose other end
 // passes keep (all when nil). The other end is read from the key, so the
 // values of the relations left out are never decoded.
-func (sc *edgeScanner) scan(prefix []byte, asOf domain.Date, keep func(other string) bool) ([]*domain.Relation, error) {
+func (sc *edgeScanner) scan(prefix []byte, asOf domain.Date, keep func(other []byte) bool) ([]*domain.Relation, error) {
 	var out []*domain.Relation
-	var pre func(string) (bool, bool)
+	var pre func([]byte) (bool, bool)
 	if keep != nil {
-		pre = func(other string) (bool, bool) { return keep(other), false }
+		pre = func(other []byte) (bool, bool) { return keep(other), false }
 	}
 	err := sc.each(prefix, asOf, pre, func(r *domain.Relation) error { out = append(out, r); return nil })
 	return out, err
@@ -181,9 +181,9 @@ func (sc *edgeScanner) scan(prefix []byte, asOf domain.Date, keep func(other str
 
 // each calls visit with the relations under prefix in force at asOf, in
 // key order. pre, when not nil, sees each other end first (from the key,
-// before the value is decoded): it says whether to decode it, and whether
-// to stop the scan there.
-func (sc *edgeScanner) each(prefix []byte, asOf domain.Date, pre func(other string) (keep, stop bool), visit func(*domain.Relation) error) error {
+// valid during the call, before the value is decoded): it says whether to
+// decode it, and whether to stop the scan there.
+func (sc *edgeScanner) each(prefix []byte, asOf domain.Date, pre func(other []byte) (keep, stop bool), visit func(*domain.Relation) error) error {
 	i := 0
 	for sc.it.Seek(prefix); sc.it.ValidForPrefix(prefix); sc.it.Next() {
 		if err := scanDone(sc.ctx, i); err != nil {
@@ -191,11 +191,11 @@ func (sc *edgeScanner) each(prefix []byte, asOf domain.Date, pre func(other stri
 		}
 		i++
 		if pre != nil {
-			k, err := ParseKey(sc.it.Item().Key())
+			other, err := edgeOther(sc.it.Item().Key())
 			if err != nil {
 				return err
 			}
-			keep, stop := pre(k.Other)
+			keep, stop := pre(other)
 			if stop {
 				return nil
 			}

@@ -37,7 +37,8 @@ type shared struct {
 	reads     atomic.Int64
 	geo       atomic.Pointer[geoIndex] // the spatial index (spatial.go)
 	geoMu     sync.Mutex               // serialises its rebuilds
-	counts    kindCounts               // nodes per kind and version (order.go)
+	counts    versionCounts            // nodes per kind and version (order.go)
+	hitCounts versionCounts            // hits per search word, kinds and version (topk.go)
 	relCounts relCounts                // relations per query and version (relpage.go)
 	// The ordered indexes are complete from version orderSince on, once
 	// orderBuilt (order.go).

@@ -79,7 +79,7 @@ func (s *Store) SearchPage(ctx context.Context, req SearchRequest) (Page[SearchH
 		if p, err = q.page(ctx, txn, kcs, after, req.First); err != nil || !req.Count {
 			return err
 		}
-		p.Total, err = q.count(ctx, txn, kcs)
+		p.Total, err = s.countHits(ctx, txn, q, kcs)
 		return err
 	})
 	return p, err
@@ -320,6 +320,14 @@ func (q searchQuery) rankID(txn *badger.Txn, id string) (SearchHit, bool, error)
 		h.cursor = hitCursor(h)
 	}
 	return h, ok, nil
+}
+
+// countHits is count, once per data version, word and kinds
+// (versionCounts): the count reads every posting of the word, which grows
+// with the graph, the page does not.
+func (s *Store) countHits(ctx context.Context, txn *badger.Txn, q searchQuery, kcs []byte) (int, error) {
+	key := q.tokens[0] + "\x00" + string(kcs)
+	return s.hitCounts.get(txn.ReadTs(), key, func() (int, error) { return q.count(ctx, txn, kcs) })
 }
 
 // count counts the hits of a one-word query from the keys of its lists: a

@@ -209,7 +209,7 @@ func randomKinds(rnd *rand.Rand) []domain.Kind {
 }
 
 // scaled is an in-memory store with the default dataset (1) or the
-// synthetic one factor times its size.
+// synthetic one factor times its size, compacted.
 func scaled(t testing.TB, factor int) *store.Store {
 	t.Helper()
 	s, err := store.Open("", nil)
@@ -235,6 +235,9 @@ func scaled(t testing.TB, factor int) *store.Store {
 		if _, err := s.Import(ctx, f); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if _, err := s.Compact(); err != nil { // as the server before it serves
+		t.Fatal(err)
 	}
 	return s
 }

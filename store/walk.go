@@ -225,11 +225,11 @@ func (wk *walker) stepReaching(id string, g *Subgraph, reached map[string]bool, 
 	var kept []*domain.Relation
 	q := RelQuery{ID: id, Dir: wk.w.Dir, Kinds: wk.w.Kinds, AsOf: wk.w.AsOf}
 	err := sc.prefixes(q, func(dir domain.Direction, prefix []byte) (bool, error) {
-		pre := func(other string) (keep, stop bool) {
+		pre := func(other []byte) (keep, stop bool) {
 			if !g.Truncated {
 				return true, false
 			}
-			return dir == domain.Out && reached[other], dir == domain.In
+			return dir == domain.Out && reached[string(other)], dir == domain.In
 		}
 		err := sc.each(prefix, q.AsOf, pre, func(r *domain.Relation) error {
 			other := otherEnd(r, id)
@@ -264,7 +264,7 @@ func (wk *walker) relationsAmong(g *Subgraph, reached map[string]bool) error {
 		if !stepped || wk.w.Dir == domain.In { // a walk inwards has no out edges in steps
 			var err error
 			q := RelQuery{ID: n.ID, Dir: domain.Out, Kinds: wk.w.Kinds, AsOf: wk.w.AsOf}
-			if rels, err = wk.sc.relations(q, func(other string) bool { return reached[other] }); err != nil {
+			if rels, err = wk.sc.relations(q, func(other []byte) bool { return reached[string(other)] }); err != nil {
 				return err
 			}
 		}

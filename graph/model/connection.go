@@ -1,8 +1,9 @@
 package model
 
-// Connection is a page of a node collection: every XConnection type of the
-// schema whose edges carry only a cursor is this type, so one builder
-// (graph.connection) makes them all.
+import "github.com/cccs13/cccs-graph/store"
+
+// Connection is a page of nodes or relations: every XConnection type of the
+// schema whose edges carry only a cursor is this type, made with NewEdges.
 type Connection[T any] struct {
 	// Number of items that match, over all pages.
 	TotalCount int `json:"totalCount"`
@@ -14,12 +15,28 @@ type Connection[T any] struct {
 	Nodes []T `json:"nodes"`
 }
 
-// Edge is an item of a Connection with its cursor.
+// Edge is an item of a Connection with its cursor, written when asked: a
+// cursor is JSON and base64 (store.Cursor.String), and most queries of a
+// page select the nodes, not the cursors.
 type Edge[T any] struct {
-	// Opaque cursor for `after` and `before`.
-	Cursor string `json:"cursor"`
 	// The item.
-	Node T `json:"node"`
+	Node   T `json:"node"`
+	cursor store.Cursor
+}
+
+// Cursor is the opaque cursor for `after` and `before`.
+func (e *Edge[T]) Cursor() string { return e.cursor.String() }
+
+// NewEdges makes the edges of a page's nodes, with their cursors (as many),
+// in one allocation.
+func NewEdges[T any](nodes []T, cursors []store.Cursor) []*Edge[T] {
+	edges := make([]Edge[T], len(nodes))
+	out := make([]*Edge[T], len(nodes))
+	for i, n := range nodes {
+		edges[i] = Edge[T]{Node: n, cursor: cursors[i]}
+		out[i] = &edges[i]
+	}
+	return out
 }
 
 // The connections of the node collections, bound by gqlgen to the schema's types.
@@ -50,6 +67,8 @@ type (
 	PersonEdge             = Edge[*Person]
 	ProgrammeConnection    = Connection[*Programme]
 	ProgrammeEdge          = Edge[*Programme]
+	RelationConnection     = Connection[*Relation]
+	RelationEdge           = Edge[*Relation]
 	SourceConnection       = Connection[*Source]
 	SourceEdge             = Edge[*Source]
 	TerritoryConnection    = Connection[*Territory]
@@ -57,3 +76,22 @@ type (
 	ThemeConnection        = Connection[*Theme]
 	ThemeEdge              = Edge[*Theme]
 )
+
+// SearchEdge is a node found by search, with its cursor, written when asked.
+type SearchEdge struct {
+	// How well the node matches (the schema says how to read it).
+	Score float64 `json:"score"`
+	// The name, short name or alias that matched best.
+	Matched string `json:"matched"`
+	// The node.
+	Node   Node `json:"node"`
+	cursor store.Cursor
+}
+
+// NewSearchEdge makes the edge of a hit.
+func NewSearchEdge(node Node, score float64, matched string, cursor store.Cursor) SearchEdge {
+	return SearchEdge{Score: score, Matched: matched, Node: node, cursor: cursor}
+}
+
+// Cursor is the opaque cursor for `after`.
+func (e *SearchEdge) Cursor() string { return e.cursor.String() }

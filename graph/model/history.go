@@ -132,13 +132,11 @@ func ChangeConnectionOf(changes []*store.Change, first *int, after *string) (*Ch
 	if err != nil {
 		return nil, err
 	}
-	conn := &ChangeConnection{TotalCount: page.Total, PageInfo: info, Edges: []*ChangeEdge{}, Nodes: []*Change{}}
+	nodes := make([]*Change, len(page.Items))
 	for i, c := range page.Items {
-		m := &Change{c}
-		conn.Nodes = append(conn.Nodes, m)
-		conn.Edges = append(conn.Edges, &ChangeEdge{Cursor: page.Cursors[i].String(), Node: m})
+		nodes[i] = &Change{c}
 	}
-	return conn, nil
+	return &ChangeConnection{TotalCount: page.Total, PageInfo: info, Edges: NewEdges(nodes, page.Cursors), Nodes: nodes}, nil
 }
 
 // history resolves a history(first, after) field.

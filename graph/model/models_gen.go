@@ -318,18 +318,6 @@ type OrientationFilter struct {
 	Relation *RelationFilter `json:"relation,omitempty"`
 }
 
-// Relay page information.
-type PageInfo struct {
-	// Whether items follow this page.
-	HasNextPage bool `json:"hasNextPage"`
-	// Whether items precede this page.
-	HasPreviousPage bool `json:"hasPreviousPage"`
-	// Cursor of the first item of the page.
-	StartCursor *string `json:"startCursor,omitempty"`
-	// Cursor of the last item of the page.
-	EndCursor *string `json:"endCursor,omitempty"`
-}
-
 // A chain of relations from one node to another.
 type Path struct {
 	// The nodes, from the start to the end.
@@ -368,26 +356,6 @@ type RelationChange struct {
 	Before *Relation `json:"before"`
 	// The relation at `to`.
 	After *Relation `json:"after"`
-}
-
-// A page of relations.
-type RelationConnection struct {
-	// Number of relations that match, over all pages.
-	TotalCount int `json:"totalCount"`
-	// Page information.
-	PageInfo *PageInfo `json:"pageInfo"`
-	// The relations with their cursors.
-	Edges []*RelationEdge `json:"edges"`
-	// The relations.
-	Nodes []*Relation `json:"nodes"`
-}
-
-// A relation with its cursor.
-type RelationEdge struct {
-	// Opaque cursor for `after`.
-	Cursor string `json:"cursor"`
-	// The relation.
-	Node *Relation `json:"node"`
 }
 
 // A condition on a node's relations: the node passes when at least one of its relations matches every field
@@ -444,21 +412,6 @@ type SearchConnection struct {
 	Edges []*SearchEdge `json:"edges"`
 	// The nodes found.
 	Nodes []Node `json:"nodes"`
-}
-
-// A node found by search.
-type SearchEdge struct {
-	// Opaque cursor for `after`.
-	Cursor string `json:"cursor"`
-	// How well the node matches. The integer part is the class of the match: 4 the query is a name, short name
-	// or alias of the node; 2 to 3 every word of the query is in them; 1 to 2 every word, the last one as the
-	// beginning of a word; 0 to 1 some of the words. Within a class, more is a closer match (the query covers
-	// more of the text). Scores compare within one query only.
-	Score float64 `json:"score"`
-	// The name, short name or alias that matched best.
-	Matched string `json:"matched"`
-	// The node.
-	Node Node `json:"node"`
 }
 
 // A neighbourhood: nodes and the relations between them.

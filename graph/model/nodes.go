@@ -67,23 +67,48 @@ type (
 
 // wrappers make the GraphQL type of each node kind; a test checks that
 // every kind of the registry has one, named as domain.KindInfo.GraphQLType.
-var wrappers = map[domain.Kind]func(base) Node{
-	domain.KindSource:       func(b base) Node { return &Source{b} },
-	domain.KindOrganization: func(b base) Node { return &Organization{b} },
-	domain.KindTerritory:    func(b base) Node { return &Territory{b} },
-	domain.KindFacility:     func(b base) Node { return &Facility{b} },
-	domain.KindFacilityType: func(b base) Node { return &FacilityType{b} },
-	domain.KindBody:         func(b base) Node { return &Body{b} },
-	domain.KindAgreement:    func(b base) Node { return &Agreement{b} },
-	domain.KindAmendment:    func(b base) Node { return &Amendment{b} },
-	domain.KindArticle:      func(b base) Node { return &Article{b} },
-	domain.KindProgramme:    func(b base) Node { return &Programme{b} },
-	domain.KindOrientation:  func(b base) Node { return &Orientation{b} },
-	domain.KindTheme:        func(b base) Node { return &Theme{b} },
-	domain.KindObjective:    func(b base) Node { return &Objective{b} },
-	domain.KindEvent:        func(b base) Node { return &Event{b} },
-	domain.KindPerson:       func(b base) Node { return &Person{b} },
-	domain.KindFigure:       func(b base) Node { return &Figure{b} },
+var wrappers = map[domain.Kind]wrapper{
+	domain.KindSource:       wrapperOf(func(b base) Source { return Source{b} }),
+	domain.KindOrganization: wrapperOf(func(b base) Organization { return Organization{b} }),
+	domain.KindTerritory:    wrapperOf(func(b base) Territory { return Territory{b} }),
+	domain.KindFacility:     wrapperOf(func(b base) Facility { return Facility{b} }),
+	domain.KindFacilityType: wrapperOf(func(b base) FacilityType { return FacilityType{b} }),
+	domain.KindBody:         wrapperOf(func(b base) Body { return Body{b} }),
+	domain.KindAgreement:    wrapperOf(func(b base) Agreement { return Agreement{b} }),
+	domain.KindAmendment:    wrapperOf(func(b base) Amendment { return Amendment{b} }),
+	domain.KindArticle:      wrapperOf(func(b base) Article { return Article{b} }),
+	domain.KindProgramme:    wrapperOf(func(b base) Programme { return Programme{b} }),
+	domain.KindOrientation:  wrapperOf(func(b base) Orientation { return Orientation{b} }),
+	domain.KindTheme:        wrapperOf(func(b base) Theme { return Theme{b} }),
+	domain.KindObjective:    wrapperOf(func(b base) Objective { return Objective{b} }),
+	domain.KindEvent:        wrapperOf(func(b base) Event { return Event{b} }),
+	domain.KindPerson:       wrapperOf(func(b base) Person { return Person{b} }),
+	domain.KindFigure:       wrapperOf(func(b base) Figure { return Figure{b} }),
+}
+
+// wrapper makes the models of one node kind: one, or those of that kind
+// among many nodes in one allocation.
+type wrapper struct {
+	one func(*domain.Node) Node
+	all func(nodes []*domain.Node, kind domain.Kind, n int, out []Node)
+}
+
+func wrapperOf[T any, P interface {
+	*T
+	Node
+}](wrap func(base) T) wrapper {
+	return wrapper{
+		one: func(n *domain.Node) Node { t := wrap(base{n}); return P(&t) },
+		all: func(nodes []*domain.Node, kind domain.Kind, n int, out []Node) {
+			models := slices.Grow([]T(nil), n)
+			for i, nd := range nodes {
+				if nd != nil && nd.Kind == kind {
+					models = append(models, wrap(base{nd}))
+					out[i] = P(&models[len(models)-1])
+				}
+			}
+		},
+	}
 }
 
 // Wrap returns the GraphQL type for a stored node; nil for nil or for a kind
@@ -92,10 +117,35 @@ func Wrap(n *domain.Node) Node {
 	if n == nil {
 		return nil
 	}
-	if wrap, ok := wrappers[n.Kind]; ok {
-		return wrap(base{n})
+	if w, ok := wrappers[n.Kind]; ok {
+		return w.one(n)
 	}
 	return nil
+}
+
+// WrapAll is Wrap of each node, the models of one kind made in one
+// allocation (a page of relations has a few kinds at its ends).
+func WrapAll(nodes []*domain.Node) []Node {
+	out := make([]Node, len(nodes))
+	kinds := make([]domain.Kind, 0, 16)
+	for _, n := range nodes {
+		if n == nil || slices.Contains(kinds, n.Kind) {
+			continue
+		}
+		kinds = append(kinds, n.Kind)
+		w, ok := wrappers[n.Kind]
+		if !ok {
+			continue
+		}
+		count := 0
+		for _, m := range nodes {
+			if m != nil && m.Kind == n.Kind {
+				count++
+			}
+		}
+		w.all(nodes, n.Kind, count, out)
+	}
+	return out
 }
 
 // As returns the node as type T, false when it is nil or of another kind.

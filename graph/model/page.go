@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -47,10 +48,34 @@ func InfoOf[T any](p store.Page[T]) *PageInfo { return pageInfoOf(p.Cursors, p.H
 // that name (in any fragment), true when it cannot tell: a resolver called
 // outside a GraphQL operation computes everything.
 func Selected(ctx context.Context, name string) bool {
-	if !graphql.HasOperationContext(ctx) || graphql.GetFieldContext(ctx) == nil {
+	if !graphql.HasOperationContext(ctx) {
 		return true
 	}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return true
+	}
+	if s, ok := ctx.Value(selectionKey{}).(*selection); ok && s.fc == fc {
+		return slices.Contains(s.names, name)
+	}
 	return graphql.FieldRequested(ctx, name)
+}
+
+// selection is what a field selects, given by its caller (WithSelected).
+type selection struct {
+	fc    *graphql.FieldContext
+	names []string
+}
+
+type selectionKey struct{}
+
+// WithSelected tells Selected, for the field fc, the names of the fields it
+// selects: those of gqlgen's CollectFields over its selection set, with no
+// type (graphql.FieldRequested's). The planner knows them from its plan and
+// resolves every element of a list under one field context: Selected then
+// collects nothing per element.
+func WithSelected(ctx context.Context, fc *graphql.FieldContext, names []string) context.Context {
+	return context.WithValue(ctx, selectionKey{}, &selection{fc: fc, names: names})
 }
 
 // Page sizes.
@@ -78,12 +103,31 @@ func PageSize(first, last *int) (int, error) {
 	return *n, nil
 }
 
+// PageInfo is the page information of a page; its cursors are written
+// when asked.
+type PageInfo struct {
+	// Whether items follow this page.
+	HasNextPage bool `json:"hasNextPage"`
+	// Whether items precede this page.
+	HasPreviousPage bool           `json:"hasPreviousPage"`
+	cursors         []store.Cursor // the page's
+}
+
+// StartCursor is the cursor of the first item of the page, nil for none.
+func (pi *PageInfo) StartCursor() *string { return pi.cursor(0) }
+
+// EndCursor is the cursor of the last item of the page, nil for none.
+func (pi *PageInfo) EndCursor() *string { return pi.cursor(len(pi.cursors) - 1) }
+
+func (pi *PageInfo) cursor(i int) *string {
+	if len(pi.cursors) == 0 {
+		return nil
+	}
+	s := pi.cursors[i].String()
+	return &s
+}
+
 // pageInfoOf is the page information of a page cut by store.Paginate.
 func pageInfoOf(cursors []store.Cursor, hasPrev, hasNext bool) *PageInfo {
-	pi := &PageInfo{HasPreviousPage: hasPrev, HasNextPage: hasNext}
-	if len(cursors) > 0 {
-		start, end := cursors[0].String(), cursors[len(cursors)-1].String()
-		pi.StartCursor, pi.EndCursor = &start, &end
-	}
-	return pi
+	return &PageInfo{HasPreviousPage: hasPrev, HasNextPage: hasNext, cursors: cursors}
 }

@@ -42,7 +42,7 @@ func (c *Citation) Excerpt() *string { return textPtr(c.C.Excerpt) }
 // resolves them in line instead of starting a goroutine for each.
 type Relation struct {
 	R        *domain.Relation
-	from, to *domain.Node
+	from, to Node // nil when not read
 }
 
 // NewRelations makes the models of rels with their ends, read through the
@@ -57,9 +57,12 @@ func NewRelations(ctx context.Context, rels []*domain.Relation) ([]*Relation, er
 	if err != nil {
 		return nil, err
 	}
+	ends := WrapAll(nodes)
+	models := make([]Relation, len(rels)) // one allocation for all
 	out := make([]*Relation, len(rels))
 	for i, r := range rels {
-		out[i] = &Relation{R: r, from: nodes[2*i], to: nodes[2*i+1]}
+		models[i] = Relation{R: r, from: ends[2*i], to: ends[2*i+1]}
+		out[i] = &models[i]
 	}
 	return out, nil
 }
@@ -75,11 +78,11 @@ func (r *Relation) To() (Node, error) { return end(r.to, r.R.To) }
 
 // end is a relation's end read with it; the importer refuses relations to
 // unknown nodes, so none is a fault of the store.
-func end(n *domain.Node, id string) (Node, error) {
+func end(n Node, id string) (Node, error) {
 	if n == nil {
 		return nil, domain.Errorf(domain.ENOTFOUND, "no node with id %q", id)
 	}
-	return Wrap(n), nil
+	return n, nil
 }
 
 // ValidFrom is the start of validity.
@@ -148,12 +151,7 @@ func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []R
 	if err != nil {
 		return nil, err
 	}
-	conn := &RelationConnection{TotalCount: page.Total, PageInfo: InfoOf(page), Edges: []*RelationEdge{}, Nodes: []*Relation{}}
-	for i, m := range models {
-		conn.Nodes = append(conn.Nodes, m)
-		conn.Edges = append(conn.Edges, &RelationEdge{Cursor: page.Cursors[i].String(), Node: m})
-	}
-	return conn, nil
+	return &RelationConnection{TotalCount: page.Total, PageInfo: InfoOf(page), Edges: NewEdges(models, page.Cursors), Nodes: models}, nil
 }
 
 // RelationPageQuery is the store query of a relations field: RelationsOf

@@ -41,9 +41,50 @@ func (g *GeoJSON) UnmarshalGQL(v any) error {
 	return domain.Errorf(domain.EBADINPUT, "GeoJSON is an output type")
 }
 
-// enumOf converts a store name ("party-to") to a GraphQL enum value ("PARTY_TO").
+// enumOf converts a store name ("party-to") to a GraphQL enum value
+// ("PARTY_TO"): the values of the schema's enums without allocating (every
+// node's kind, every relation's), anything else converted.
 func enumOf[T ~string](s string) T {
+	if v, ok := enumValues[s]; ok {
+		return T(v)
+	}
 	return T(strings.ToUpper(strings.ReplaceAll(s, "-", "_")))
+}
+
+// enumValues maps the store name of every value of the schema's enums to
+// the value, made once: the conversion is the same for every enum type.
+var enumValues = func() map[string]string {
+	m := map[string]string{}
+	add := func(values ...string) {
+		for _, v := range values {
+			if name := storeName(v); strings.ToUpper(strings.ReplaceAll(name, "-", "_")) == v {
+				m[name] = v
+			}
+		}
+	}
+	add(enumStrings(AllCentralityMeasure)...)
+	add(enumStrings(AllChangeOperation)...)
+	add(enumStrings(AllChangeTargetType)...)
+	add(enumStrings(AllDirection)...)
+	add(enumStrings(AllFacilityChange)...)
+	add(enumStrings(AllFacilityStatus)...)
+	add(enumStrings(AllNodeKind)...)
+	add(enumStrings(AllNodeOrderField)...)
+	add(enumStrings(AllOrderDirection)...)
+	add(enumStrings(AllOrganizationCategory)...)
+	add(enumStrings(AllOrientationType)...)
+	add(enumStrings(AllRelationKind)...)
+	add(enumStrings(AllTerritoryKind)...)
+	add(enumStrings(AllTimelineEntryType)...)
+	return m
+}()
+
+func enumStrings[T ~string](values []T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
 }
 
 // storeName converts a GraphQL enum value back to a store name.

@@ -33,7 +33,8 @@ func Chunks(ds store.Dataset, size int) ([]store.File, error) {
 }
 
 // Open returns an in-memory store holding the default dataset copied
-// factor times, imported in chunks of 2,000 records.
+// factor times, imported in chunks of 2,000 records, its tables compacted
+// as the server compacts them before it serves.
 func Open(ctx context.Context, factor int) (*store.Store, error) {
 	ds, err := Default(factor)
 	if err != nil {
@@ -52,6 +53,10 @@ func Open(ctx context.Context, factor int) (*store.Store, error) {
 			s.Close()
 			return nil, err
 		}
+	}
+	if _, err := s.Compact(); err != nil {
+		s.Close()
+		return nil, err
 	}
 	return s, nil
 }

@@ -10,6 +10,8 @@ package plangen
 
 import (
 	"fmt"
+	"go/types"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -349,9 +351,20 @@ func (g *gen) value(ref *config.TypeReference, expr, child, fields string, depth
 	// gqlgen writes a nil slice of a non-null list as [] (the resolver's
 	// result is not a nil interface), a nil pointer as an error.
 	nilIsNull := ref.IsNilable() && !(nonNull && ref.IsSlice())
-	if leaf(ref) {
+	if leaf(ref) && !(ref.IsSlice() && g.direct(elemOf(ref)) != "") { // lists of direct scalars are written as lists, below
 		if nilIsNull && nonNull {
 			g.p("if %s == nil { return errNull }", expr)
+		}
+		if w := g.direct(ref); w != "" {
+			if ref.IsPtr() {
+				if !nonNull {
+					g.p("if %s == nil { r.buf.WriteString(\"null\") } else {", expr)
+					defer g.p("}")
+				}
+				expr = "*" + expr
+			}
+			g.p(w, expr)
+			return
 		}
 		if nonNull {
 			g.p("if m := r.ec.%s(ctx, nil, %s); m == graphql.Null { return errNull } else { m.MarshalGQL(&r.buf) }", ref.MarshalFunc(), expr)
@@ -398,6 +411,74 @@ func (g *gen) value(ref *config.TypeReference, expr, child, fields string, depth
 	default: // interface, union
 		g.p("if err := r.write%s(%s, %s, %t); err != nil { return err }", name, child, expr, nonNull)
 	}
+}
+
+// directWriters are the planner's writers of scalars (planner_scalars.go),
+// by gqlgen's marshaler they stand for: they write the same bytes into the
+// buffer without the marshaler's closure. Their format strings take the
+// value, of the marshaler's parameter type.
+var directWriters = map[string]string{
+	"github.com/99designs/gqlgen/graphql.MarshalString":    "r.writeString(%s)",
+	"github.com/99designs/gqlgen/graphql.MarshalID":        "r.writeString(%s)",
+	"github.com/99designs/gqlgen/graphql.MarshalInt":       "r.writeInt(%s)",
+	"github.com/99designs/gqlgen/graphql.MarshalBoolean":   "r.writeBool(%s)",
+	"github.com/cccs13/cccs-graph/graph/model.MarshalDate": "r.writeDate(%s)",
+	// gqlgen's refuses infinities and NaN with an error: the planner
+	// returns it, and gqlgen answers.
+	"github.com/99designs/gqlgen/graphql.MarshalFloatContext": "if err := r.writeFloat(%s); err != nil { return err }",
+}
+
+// direct returns the format of the planner's own writer of a scalar or enum
+// value (not a list), "" when it has none and gqlgen's marshaler writes it:
+// scalars whose marshaler is in directWriters, and the enums gqlgen's
+// modelgen wrote, whose MarshalGQL is strconv.Quote of the value.
+func (g *gen) direct(ref *config.TypeReference) string {
+	if ref.IsSlice() || ref.CastType != nil {
+		return ""
+	}
+	typ := ref.GO
+	if p, ok := typ.(*types.Pointer); ok {
+		typ = p.Elem()
+	}
+	if m := ref.Marshaler; m != nil {
+		w, ok := directWriters[m.FullName()]
+		sig, _ := m.Type().(*types.Signature)
+		if !ok || sig == nil || sig.Params().Len() != 1 || !types.Identical(sig.Params().At(0).Type(), typ) {
+			return ""
+		}
+		return w
+	}
+	if ref.Definition.Kind == ast.Enum && ref.IsMarshaler && g.generatedEnum(typ) {
+		return "r.writeEnum(string(%s))"
+	}
+	return ""
+}
+
+// generatedEnum reports whether typ is an enum type of gqlgen's models file,
+// a string type whose MarshalGQL writes strconv.Quote(string(e)).
+func (g *gen) generatedEnum(typ types.Type) bool {
+	named, ok := typ.(*types.Named)
+	if !ok || named.Obj().Pkg() == nil {
+		return false
+	}
+	if b, ok := named.Underlying().(*types.Basic); !ok || b.Kind() != types.String {
+		return false
+	}
+	obj, _, _ := types.LookupFieldOrMethod(named, false, named.Obj().Pkg(), "MarshalGQL")
+	pkg := g.data.Config.Packages.Load(named.Obj().Pkg().Path())
+	if obj == nil || pkg == nil || pkg.Fset == nil {
+		return false
+	}
+	file := pkg.Fset.Position(obj.Pos()).Filename
+	return file != "" && filepath.Base(file) == filepath.Base(g.data.Config.Model.Filename)
+}
+
+// elemOf is the type of the elements of a list, of lists.
+func elemOf(ref *config.TypeReference) *config.TypeReference {
+	for ref.IsSlice() {
+		ref = ref.Elem()
+	}
+	return ref
 }
 
 // leaf reports whether ref is a scalar or an enum, or a list of them.
