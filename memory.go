@@ -46,9 +46,11 @@ const (
 	codeBytes = 24 << 20
 	// Shares of the Go limit: Badger's block cache (at least 8 MiB, at most
 	// 256 MiB), the answer and map caches, the parsed documents, and, in
-	// eighths, the store's memos (the decoded records at 100x take 170 MB:
-	// 3.5 times their stored bytes).
-	memosShare      = 3
+	// eighths, the store's memos and its read cache (the decoded records at
+	// 100x take 170 MB: 3.5 times their stored bytes; the read cache holds
+	// those of the version read last, sharing their strings).
+	memosShare      = 2
+	readCacheShare  = 1
 	blockCacheShare = 16
 	answersShare    = 16
 	mapsShare       = 16
@@ -69,6 +71,7 @@ type memoryBudget struct {
 	// Badger's block cache, the store's memos of decoded records and names,
 	// and the caches' bytes (those set by their own flag are as given).
 	BlockCache, Memos, Answers, Maps, Queries int64
+	ReadCache                                 int64 // the store's (store/readcache.go)
 }
 
 // planMemory shares out the budget of c for a store whose tables take
@@ -84,7 +87,7 @@ func planMemory(c *config, tables int64, gomemlimit string) (memoryBudget, error
 		goLimit := debug.SetMemoryLimit(-1) // the runtime read it at start
 		if goLimit == math.MaxInt64 {       // off
 			b := memoryBudget{From: "GOMEMLIMIT", GoLimit: goLimit, BlockCache: store.DefaultBlockCacheBytes, Memos: store.DefaultMemoBytes,
-				Answers: 64 << 20, Maps: 64 << 20, Queries: 32 << 20}
+				Answers: 64 << 20, Maps: 64 << 20, Queries: 32 << 20, ReadCache: 64 << 20}
 			return b.fill(c), nil
 		}
 		mapped := min(codeBytes+tables, goLimit/3) // a quarter of the total
@@ -119,7 +122,7 @@ func share(c *config, tables, total, goLimit int64, from string) (memoryBudget, 
 		b.Mapped = b.Total - b.GoLimit
 	}
 	b.BlockCache = min(max(b.GoLimit/blockCacheShare, minBlockCache), maxBlockCache)
-	b.Memos = b.GoLimit * memosShare / 8
+	b.Memos, b.ReadCache = b.GoLimit*memosShare/8, b.GoLimit*readCacheShare/8
 	b.Answers, b.Maps, b.Queries = b.GoLimit/answersShare, b.GoLimit/mapsShare, b.GoLimit/queriesShare
 	b = b.fill(c)
 	return b, b.check()
@@ -135,7 +138,7 @@ func (b memoryBudget) fill(c *config) memoryBudget {
 	for _, s := range []struct {
 		set  int
 		into *int64
-	}{{c.CacheBytes, &b.Answers}, {c.MapCacheBytes, &b.Maps}, {c.QueryCacheBytes, &b.Queries}} {
+	}{{c.CacheBytes, &b.Answers}, {c.MapCacheBytes, &b.Maps}, {c.QueryCacheBytes, &b.Queries}, {c.ReadCacheBytes, &b.ReadCache}} {
 		if s.set != autoSize {
 			*s.into = int64(s.set)
 		}
@@ -144,8 +147,13 @@ func (b memoryBudget) fill(c *config) memoryBudget {
 }
 
 // check refuses caches set by their options that leave less than a quarter
-// of the Go limit to the requests once Badger has its part.
+// of the Go limit to the requests once Badger has its part, and a read
+// cache of more than half of it (like the memos, a share of the heap).
 func (b memoryBudget) check() error {
+	if b.ReadCache > b.GoLimit/2 {
+		return fmt.Errorf("%s: a memory budget of %d MiB leaves %d MiB to the Go heap, too little for a read cache of %d MiB (-read-cache-bytes, at most half of it): raise -memory-limit or lower the cache (auto takes an eighth)",
+			b.From, b.Total>>20, b.GoLimit>>20, b.ReadCache>>20)
+	}
 	fixed := store.MemTableBytes + b.BlockCache + b.Answers + b.Maps + b.Queries
 	if fixed <= b.GoLimit*3/4 {
 		return nil
@@ -157,12 +165,12 @@ func (b memoryBudget) check() error {
 // apply sets the runtime's soft limit and the cache sizes of c.
 func (b memoryBudget) apply(c *config) {
 	debug.SetMemoryLimit(b.GoLimit)
-	c.CacheBytes, c.MapCacheBytes, c.QueryCacheBytes = int(b.Answers), int(b.Maps), int(b.Queries)
+	c.CacheBytes, c.MapCacheBytes, c.QueryCacheBytes, c.ReadCacheBytes = int(b.Answers), int(b.Maps), int(b.Queries), int(b.ReadCache)
 }
 
 // storeOptions are the store's sizes under the budget.
 func (b memoryBudget) storeOptions() store.Options {
-	return store.Options{BlockCacheBytes: b.BlockCache, MemoBytes: b.Memos}
+	return store.Options{BlockCacheBytes: b.BlockCache, MemoBytes: b.Memos, ReadCacheBytes: b.ReadCache}
 }
 
 // log says how the server shares its memory out.
@@ -174,7 +182,7 @@ func (b memoryBudget) log(log *slog.Logger) {
 		return strconv.FormatInt(n>>20, 10)
 	}
 	log.Info("memory budget", "MiB", mib(b.Total), "from", b.From, "goLimitMiB", mib(b.GoLimit), "mappedMiB", mib(b.Mapped),
-		"blockCacheMiB", mib(b.BlockCache), "memosMiB", mib(b.Memos), "answersMiB", mib(b.Answers), "mapsMiB", mib(b.Maps), "documentsMiB", mib(b.Queries))
+		"blockCacheMiB", mib(b.BlockCache), "memosMiB", mib(b.Memos), "answersMiB", mib(b.Answers), "mapsMiB", mib(b.Maps), "documentsMiB", mib(b.Queries), "readCacheMiB", mib(b.ReadCache))
 }
 
 // parseSize parses a cache option's bytes: auto, or 0 or more.

@@ -52,7 +52,7 @@ func TestMemoryBudgetShares(t *testing.T) {
 			t.Fatalf("%d, %v: %v", tc.tables, tc.args, err)
 		}
 		want := memoryBudget{Total: tc.total, From: tc.from, Mapped: tc.mapped, GoLimit: tc.goLimit, BlockCache: tc.block,
-			Memos: tc.goLimit * 3 / 8, Answers: tc.answers, Maps: tc.answers, Queries: tc.goLimit / 32}
+			Memos: tc.goLimit * 2 / 8, Answers: tc.answers, Maps: tc.answers, Queries: tc.goLimit / 32, ReadCache: tc.goLimit / 8}
 		if b != want {
 			t.Errorf("%d MiB of tables, %v:\n got %+v\nwant %+v", tc.tables>>20, tc.args, b, want)
 		}

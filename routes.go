@@ -64,6 +64,7 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 		Name: "cccs_store_reads_total", Help: "Read transactions of the store.",
 	}, func() float64 { return float64(s.Reads()) }))
 	blockCacheMetrics(reg, s)
+	registerReadCache(reg, s)
 	tokens := auth.Tokens{Store: s}
 	readRole := auth.Anonymous
 	if c.RequireReader {
@@ -169,6 +170,9 @@ func logRequests(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 		route := routeOf(r.URL.Path)
 		m.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
 		m.duration.WithLabelValues(route).Observe(d.Seconds())
+		if !log.Enabled(r.Context(), slog.LevelInfo) {
+			return // the line's values are not even boxed
+		}
 		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
 			"encoding", sw.Header().Get("Content-Encoding"), "duration_ms", float64(d.Microseconds())/1000, "operation", info.Operation())
 	})

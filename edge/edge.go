@@ -92,8 +92,8 @@ type bodyKey struct{}
 // handlers that need it: a larger body gets 413 in format f. Body then
 // returns the bytes, and r.Body reads them again from memory.
 func ReadBody(limit int64, f Format, next http.Handler) http.Handler {
+	tooLarge := fmt.Sprintf("request body is larger than %d bytes", limit)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tooLarge := fmt.Sprintf("request body is larger than %d bytes", limit)
 		if r.ContentLength > limit {
 			Respond(w, f, http.StatusRequestEntityTooLarge, domain.EBADINPUT, tooLarge)
 			return

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -143,11 +142,11 @@ type answerTail struct {
 
 // writeAnswer writes json.Marshal(resp) without re-reading resp.Data: gqlgen
 // writes the data compact and valid, so only json.Marshal's escaping of <, >,
-// & and U+2028/U+2029 is left to do (json.HTMLEscape, one pass).
+// & and U+2028/U+2029 is left to do (htmlEscape, which copies nothing when
+// there is none). The data is written apart from what comes before it, so
+// it is never copied into another buffer; an answer without data is one Write.
 func writeAnswer(w io.Writer, resp *graphql.Response) {
-	b := answerBuffers.Get().(*bytes.Buffer)
-	defer putAnswerBuffer(b)
-	b.Grow(len(resp.Data) + 64)
+	var b bytes.Buffer
 	b.WriteByte('{')
 	if len(resp.Errors) > 0 {
 		b.WriteString(`"errors":`)
@@ -155,32 +154,22 @@ func writeAnswer(w io.Writer, resp *graphql.Response) {
 		b.WriteByte(',')
 	}
 	b.WriteString(`"data":`)
+	var tail []byte
+	if t := mustMarshal(answerTail{resp.Label, resp.Path, resp.HasNext, resp.Extensions}); len(t) > 2 {
+		t[0] = ','
+		tail = t
+	} else {
+		tail = []byte{'}'}
+	}
 	if resp.Data == nil {
 		b.WriteString("null")
-	} else {
-		json.HTMLEscape(b, resp.Data)
+		b.Write(tail)
+		w.Write(b.Bytes())
+		return
 	}
-	if tail := mustMarshal(answerTail{resp.Label, resp.Path, resp.HasNext, resp.Extensions}); len(tail) > 2 {
-		b.WriteByte(',')
-		b.Write(tail[1 : len(tail)-1])
-	}
-	b.WriteByte('}')
-	w.Write(b.Bytes()) // a Writer keeps nothing of what it is given: b can be used again
-}
-
-// answerBuffers keep the buffers answers are written in, for the next
-// answers (an answer of 100 kB would otherwise allocate its size again).
-var answerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// maxPooledAnswer bounds what the pool keeps: a rare large answer's buffer
-// is left to the collector.
-const maxPooledAnswer = 1 << 20
-
-func putAnswerBuffer(b *bytes.Buffer) {
-	if b.Cap() <= maxPooledAnswer {
-		b.Reset()
-		answerBuffers.Put(b)
-	}
+	w.Write(b.Bytes())
+	w.Write(htmlEscape(resp.Data))
+	w.Write(tail)
 }
 
 // mustMarshal marshals what gqlgen answers with: errors and extensions of

@@ -205,11 +205,21 @@ type coster struct {
 	op    *ast.OperationDefinition
 	vars  map[string]any
 	frags map[string]int // the cost of each fragment, computed once
+	// readVariable is set when a priced argument is a variable or holds
+	// one: the cost then depends on the request, not on the document alone.
+	readVariable bool
 }
 
 // Cost returns the cost of op, saturated at math.MaxInt. vars are the
 // request's variables, coerced or as decoded from JSON.
 func (p *pricer) Cost(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) int {
+	n, _ := p.cost(doc, op, vars)
+	return n
+}
+
+// cost is Cost, and whether it read a variable (else any request of this
+// operation costs the same).
+func (p *pricer) cost(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) (int, bool) {
 	c := &coster{pricer: p, doc: doc, op: op, vars: vars, frags: map[string]int{}}
 	root := p.schema.Query
 	switch op.Operation {
@@ -219,9 +229,9 @@ func (p *pricer) Cost(doc *ast.QueryDocument, op *ast.OperationDefinition, vars 
 		root = p.schema.Subscription
 	}
 	if root == nil {
-		return 0
+		return 0, false
 	}
-	return c.set(root, op.SelectionSet, 0)
+	return c.set(root, op.SelectionSet, 0), c.readVariable
 }
 
 // set is the cost of a selection set on type parent. wrap counts the
@@ -333,6 +343,7 @@ func (c *coster) argValue(def *ast.FieldDefinition, f *ast.Field, name string) (
 	if a.Value.Kind != ast.Variable {
 		return a.Value, nil
 	}
+	c.readVariable = true
 	if v, ok := c.vars[a.Value.Raw]; ok {
 		return nil, v
 	}
@@ -347,9 +358,24 @@ func (c *coster) argValue(def *ast.FieldDefinition, f *ast.Field, name string) (
 func (c *coster) anyArg(def *ast.FieldDefinition, f *ast.Field, name string) any {
 	lit, v := c.argValue(def, f, name)
 	if lit != nil {
+		c.readVariable = c.readVariable || holdsVariable(lit, 0)
 		v, _ = lit.Value(c.vars)
 	}
 	return v
+}
+
+// holdsVariable reports whether a literal holds a variable (filter: {kind:
+// $k}); depth bounds the walk as the parser bounds the nesting.
+func holdsVariable(v *ast.Value, depth int) bool {
+	if v.Kind == ast.Variable || depth > maxInputDepth {
+		return true
+	}
+	for _, c := range v.Children {
+		if holdsVariable(c.Value, depth+1) {
+			return true
+		}
+	}
+	return false
 }
 
 // intArg is an integer argument, 0 when absent or not an integer.

@@ -26,7 +26,10 @@ type editing struct {
 	reader, editor, admin client.Option
 }
 
-func newEditing(t testing.TB) *editing {
+func newEditing(t testing.TB) *editing { return newEditingCached(t, 1<<20) }
+
+// newEditingCached is newEditing with an answer cache of cacheBytes (0: none).
+func newEditingCached(t testing.TB, cacheBytes int) *editing {
 	t.Helper()
 	s := freshDefault(t)
 	tokens := auth.Tokens{Store: s}
@@ -40,7 +43,7 @@ func newEditing(t testing.TB) *editing {
 	fail := func(w http.ResponseWriter, r *http.Request, err error) {
 		edge.WriteError(w, r, slog.New(slog.DiscardHandler), edge.GraphQL, err)
 	}
-	h := NewHandler(s, Options{Limits: DefaultLimits, Introspection: true, Logger: slog.New(slog.DiscardHandler), CacheBytes: 1 << 20,
+	h := NewHandler(s, Options{Limits: DefaultLimits, Introspection: true, Logger: slog.New(slog.DiscardHandler), CacheBytes: cacheBytes,
 		Writer: s, At: func(v uint64) Reader { return s.At(v) }})
 	e := &editing{s: s, c: client.New(tokens.Middleware(auth.Anonymous, fail, h))}
 	e.reader, e.editor, e.admin = bearer("lecteur", auth.Reader), bearer("caf", auth.Editor), bearer("ops", auth.Admin)

@@ -97,14 +97,15 @@ func newHandler(resolvers *Resolver, s Reader, opts Options) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(getTransport{}) // graph/answer.go
 	srv.AddTransport(postTransport{})
-	queries := newQueryCache(opts.QueryCacheBytes)
-	srv.SetQueryCache(queries)
+	checks := &preflight{limits: opts.Limits, pricer: newPricer(es.Schema())}
+	checks.cache = newQueryCache(opts.QueryCacheBytes, checks.checkDocument)
+	srv.SetQueryCache(checks.cache)
 	srv.SetParserTokenLimit(opts.Limits.Tokens)
 	srv.SetDisableSuggestion(!opts.Introspection)
 	// Persisted operations first: they give the document the others check.
 	srv.Use(persistedQueries(opts.TrustedDocuments))
 	// Refusals before validation (shape, inputs, cost), then introspection.
-	srv.Use(&preflight{limits: opts.Limits, cache: queries, pricer: newPricer(es.Schema())})
+	srv.Use(checks)
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	} else {

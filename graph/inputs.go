@@ -24,12 +24,27 @@ const maxInputDepth = 16
 // maxListInput or values nested deeper than maxInputDepth. A 200 KB cursor
 // used by 400 aliases is one refusal, not 400 errors quoting it.
 func checkInputs(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any, maxBytes int) *gqlerror.Error {
+	if err := checkVariables(vars, maxBytes); err != nil {
+		return err
+	}
+	return checkLiterals(doc, op, maxBytes)
+}
+
+// checkVariables is the part of checkInputs that looks at the variables.
+func checkVariables(vars map[string]any, maxBytes int) *gqlerror.Error {
 	l := inputLimit{maxBytes: maxBytes}
 	for name, v := range vars {
 		if msg := l.check(v, 0); msg != "" {
 			return inputError("variable $%s %s", domain.Prefix(name), msg)
 		}
 	}
+	return nil
+}
+
+// checkLiterals is the part of checkInputs that looks at the document: the
+// arguments written in op and in the fragments it spreads.
+func checkLiterals(doc *ast.QueryDocument, op *ast.OperationDefinition, maxBytes int) *gqlerror.Error {
+	l := inputLimit{maxBytes: maxBytes}
 	var err *gqlerror.Error
 	seen := map[string]bool{}
 	var walk func(ast.SelectionSet)

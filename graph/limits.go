@@ -39,7 +39,9 @@ var DefaultLimits = Limits{
 // selections than the limits (validation rules compare fields pairwise:
 // 5,000 repeated fields cost seconds), with inputs too large, or whose
 // operation costs more than the limit. It works on the parsed document,
-// taken from the query cache when it is there.
+// taken from the query cache when it is there, with what the checks found
+// in it when it was kept (checkDocument): a known document is not walked
+// again, only the request's variables are checked.
 type preflight struct {
 	limits Limits
 	cache  *queryCache
@@ -54,29 +56,60 @@ var _ interface {
 func (*preflight) ExtensionName() string                   { return "Preflight" }
 func (*preflight) Validate(graphql.ExecutableSchema) error { return nil }
 
-func (l *preflight) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
-	doc, cached := l.cache.Get(ctx, p.Query)
-	if !cached {
-		var err error
-		doc, err = parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.limits.Tokens)
-		if err != nil {
-			return nil // the executor parses again and reports the error
-		}
-		if err := l.checkSelections(doc); err != nil {
-			return err
-		}
+func (l *preflight) MutateOperationParameters(_ context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if kept, ok := l.cache.docs.get(p.Query); ok {
+		return l.checkKept(kept, p)
 	}
-	op := doc.Operations.ForName(p.OperationName)
-	if op == nil {
-		return nil // the executor says which operation is missing
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.limits.Tokens)
+	if err != nil {
+		return nil // the executor parses again and reports the error
 	}
-	if err := checkInputs(doc, op, p.Variables, l.limits.InputBytes); err != nil {
+	if err := l.checkSelections(doc); err != nil {
 		return err
 	}
-	if cost := l.pricer.Cost(doc, op, p.Variables); cost > l.limits.Complexity {
+	if op := doc.Operations.ForName(p.OperationName); op != nil {
+		return l.checkOperation(doc, op, p.Variables)
+	}
+	return nil // the executor says which operation is missing
+}
+
+// checkOperation checks an operation's inputs and cost.
+func (l *preflight) checkOperation(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) *gqlerror.Error {
+	if err := checkInputs(doc, op, vars, l.limits.InputBytes); err != nil {
+		return err
+	}
+	if cost := l.pricer.Cost(doc, op, vars); cost > l.limits.Complexity {
 		return costError(cost, l.limits.Complexity)
 	}
 	return nil
+}
+
+// checkKept is checkOperation on a kept document: in the same order, the
+// variables, then the literals and the cost as found when it was kept.
+// What depends on the request (a cost that reads variables) or ends in a
+// refusal is checked again, so each refusal is a new error.
+func (l *preflight) checkKept(kept *checkedDocument, p *graphql.RawParams) *gqlerror.Error {
+	op := kept.doc.Operations.ForName(p.OperationName)
+	if op == nil {
+		return nil
+	}
+	c, ok := kept.ops[op]
+	if !ok || !c.literalsOK || c.costReadsVariables || c.cost > l.limits.Complexity {
+		return l.checkOperation(kept.doc, op, p.Variables)
+	}
+	return checkVariables(p.Variables, l.limits.InputBytes)
+}
+
+// checkDocument runs, on a validated document the cache is about to keep,
+// the checks of each operation that depend on the document alone.
+func (l *preflight) checkDocument(doc *ast.QueryDocument) *checkedDocument {
+	kept := &checkedDocument{doc: doc, ops: make(map[*ast.OperationDefinition]operationChecks, len(doc.Operations))}
+	for _, op := range doc.Operations {
+		c := operationChecks{literalsOK: checkLiterals(doc, op, l.limits.InputBytes) == nil}
+		c.cost, c.costReadsVariables = l.pricer.cost(doc, op, nil)
+		kept.ops[op] = c
+	}
+	return kept
 }
 
 // checkSelections counts a document's selections as written.
@@ -118,9 +151,28 @@ func limitError(format string, args ...any) *gqlerror.Error {
 
 // queryCache keeps parsed and validated documents, bounded in bytes: each
 // document weighs astWeight times its text, and texts longer than
-// maxCachedQuery (huge literals) are not kept at all.
+// maxCachedQuery (huge literals) are not kept at all. Each is kept with the
+// checks of its operations (check, the preflight's checkDocument; nil keeps
+// none), made once when it is added: keyed by its text and each operation
+// of it, they can serve no other document or operation.
 type queryCache struct {
-	docs *byteLRU[string, *ast.QueryDocument]
+	docs  *byteLRU[string, *checkedDocument]
+	check func(*ast.QueryDocument) *checkedDocument
+}
+
+// checkedDocument is a validated document and, per operation, what the
+// preflight checks found in it that no request changes.
+type checkedDocument struct {
+	doc *ast.QueryDocument
+	ops map[*ast.OperationDefinition]operationChecks
+}
+
+// operationChecks are the checks of one operation that depend on its
+// document alone.
+type operationChecks struct {
+	literalsOK         bool // no argument written in it is over the input limits
+	cost               int  // its cost without variables
+	costReadsVariables bool // its cost depends on the request's variables: cost is not it
 }
 
 const (
@@ -130,17 +182,23 @@ const (
 
 var _ graphql.Cache[*ast.QueryDocument] = (*queryCache)(nil)
 
-func newQueryCache(maxBytes int) *queryCache {
-	return &queryCache{newByteLRU(maxBytes, 0, func(q string, _ *ast.QueryDocument) int { return astWeight * len(q) })}
+func newQueryCache(maxBytes int, check func(*ast.QueryDocument) *checkedDocument) *queryCache {
+	if check == nil {
+		check = func(doc *ast.QueryDocument) *checkedDocument { return &checkedDocument{doc: doc} }
+	}
+	return &queryCache{newByteLRU(maxBytes, 0, func(q string, _ *checkedDocument) int { return astWeight * len(q) }), check}
 }
 
 func (c *queryCache) Get(_ context.Context, query string) (*ast.QueryDocument, bool) {
-	return c.docs.get(query)
+	if kept, ok := c.docs.get(query); ok {
+		return kept.doc, true
+	}
+	return nil, false
 }
 
 func (c *queryCache) Add(_ context.Context, query string, doc *ast.QueryDocument) {
-	if len(query) <= maxCachedQuery {
-		c.docs.add(query, doc)
+	if len(query) <= maxCachedQuery && c.docs.maxBytes > 0 {
+		c.docs.add(query, c.check(doc))
 	}
 }
 

@@ -8,13 +8,17 @@ import (
 // planCache keeps the plans of (document, operation name), bounded in
 // bytes: a plan is weighed like a parsed document of its text. A document
 // whose @include or @skip take variables selects other fields with other
-// variables: its plan is made for each run and not kept.
+// variables: its plan is made for each run and not kept (perRun is kept in
+// its place, so the document is looked at once).
 type planCache struct {
 	plans     *byteLRU[planKey, *plan]
 	satisfies map[string][]string // object type -> the names its fragments may be on
 }
 
 type planKey struct{ query, operation string }
+
+// perRun stands, in the cache, for the plans made for each run.
+var perRun = &plan{}
 
 func newPlanCache(maxBytes int) *planCache {
 	return &planCache{plans: newByteLRU(maxBytes, 0, func(k planKey, _ *plan) int { return planWeight(k) })}
@@ -24,16 +28,23 @@ func planWeight(k planKey) int { return astWeight * (len(k.query) + len(k.operat
 
 // plan returns the plan of the operation of opCtx.
 func (c *planCache) plan(opCtx *graphql.OperationContext) *plan {
-	if variableDirectives(opCtx.Doc) {
-		return c.newPlan(opCtx)
-	}
 	k := planKey{opCtx.RawQuery, opCtx.OperationName}
-	if p, ok := c.plans.get(k); ok {
+	p, ok := c.plans.get(k)
+	switch {
+	case p == perRun:
+		return c.newPlan(opCtx)
+	case ok:
 		return p
 	}
-	p := c.newPlan(opCtx)
+	p = perRun
+	if !variableDirectives(opCtx.Doc) {
+		p = c.newPlan(opCtx)
+	}
 	if len(k.query) <= maxCachedQuery {
 		c.plans.add(k, p)
+	}
+	if p == perRun {
+		return c.newPlan(opCtx)
 	}
 	return p
 }

@@ -24,8 +24,9 @@ import (
 // (fragments, aliases, @include and @skip applied), with their JSON keys
 // written out. Running a plan walks the answer depth first, calling the
 // resolver and model methods gqlgen calls (planned_generated.go, generated
-// by internal/generate/plangen) and writing the JSON answer straight into a buffer
-// with gqlgen's own marshalers, so the bytes are gqlgen's.
+// by internal/generate/plangen) and writing the JSON answer straight into a buffer:
+// scalars with writers of gqlgen's marshalers' bytes (planner_scalars.go), so
+// the bytes are gqlgen's.
 //
 // gqlgen stays the reference and answers everything else: mutations,
 // introspection, @defer and @stream, knownAt (a field middleware), fields the

@@ -20,8 +20,10 @@ import (
 // BenchmarkShapes runs the shapes of bench/shapes/ (the queries of bench/run
 // and docs/performance.md) through the whole handler, cache off, at each
 // dataset size of CCCS_BENCH_FACTORS (default 1; "1,10,100" for the scaling
-// figures). Besides ns/op it reports x-1x, the cost relative to the same
-// shape on the 1x dataset measured earlier in the same run:
+// figures), in CCCS_BENCH_ROUNDS interleaved rounds (default 1). Besides
+// ns/op it reports the process's CPU time per request (cpu-ms/op, steadier
+// than ns/op on a shared machine) and x-1x, that CPU time relative to the
+// same shape on the 1x dataset in the same round:
 //
 //	CCCS_BENCH_FACTORS=1,10,100 go test -run '^$' -bench Shapes -benchtime 50x ./graph
 //
@@ -31,32 +33,43 @@ func BenchmarkShapes(b *testing.B) {
 	if err != nil || len(shapes) == 0 {
 		b.Fatalf("no shapes in ../bench/shapes (%v)", err)
 	}
-	at1x := map[string]float64{}
-	for _, factor := range benchFactors(b) {
+	factors := benchFactors(b)
+	handlers := map[int]http.Handler{}
+	for _, factor := range factors {
 		limits := DefaultLimits
 		limits.Complexity = 1 << 30 // the shapes are large on purpose
-		h := NewHandler(scaledStore(b, factor), Options{Limits: limits, Logger: slog.New(slog.DiscardHandler), Planner: benchPlanner()})
-		for _, file := range shapes {
-			src, err := os.ReadFile(file)
-			if err != nil {
-				b.Fatal(err)
+		handlers[factor] = NewHandler(scaledStore(b, factor), Options{Limits: limits, Logger: slog.New(slog.DiscardHandler),
+			QueryCacheBytes: benchQueryCacheBytes, Planner: benchPlanner()})
+	}
+	rounds, _ := strconv.Atoi(os.Getenv("CCCS_BENCH_ROUNDS"))
+	for range max(rounds, 1) {
+		at1x := map[string]float64{}
+		for _, factor := range factors {
+			h := handlers[factor]
+			for _, file := range shapes {
+				src, err := os.ReadFile(file)
+				if err != nil {
+					b.Fatal(err)
+				}
+				body, _ := json.Marshal(map[string]string{"query": string(src)})
+				shape := strings.TrimSuffix(filepath.Base(file), ".graphql")
+				b.Run(fmt.Sprintf("%s/%dx", shape, factor), func(b *testing.B) {
+					n := answerShape(b, h, body)
+					b.SetBytes(int64(n))
+					b.ReportAllocs()
+					start := cpuTime()
+					for b.Loop() {
+						answerShape(b, h, body)
+					}
+					per := float64((cpuTime() - start).Nanoseconds()) / float64(b.N)
+					b.ReportMetric(per/1e6, "cpu-ms/op")
+					if factor == 1 {
+						at1x[shape] = per
+					} else if base := at1x[shape]; base > 0 {
+						b.ReportMetric(per/base, "x-1x")
+					}
+				})
 			}
-			body, _ := json.Marshal(map[string]string{"query": string(src)})
-			shape := strings.TrimSuffix(filepath.Base(file), ".graphql")
-			b.Run(fmt.Sprintf("%s/%dx", shape, factor), func(b *testing.B) {
-				n := answerShape(b, h, body)
-				b.SetBytes(int64(n))
-				b.ReportAllocs()
-				for b.Loop() {
-					answerShape(b, h, body)
-				}
-				per := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-				if factor == 1 {
-					at1x[shape] = per
-				} else if base := at1x[shape]; base > 0 {
-					b.ReportMetric(per/base, "x-1x")
-				}
-			})
 		}
 	}
 }

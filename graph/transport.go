@@ -102,3 +102,63 @@ func (w *noDataOnRefusal) Write(b []byte) (int, error) {
 }
 
 func (w *noDataOnRefusal) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// escapeStarts are the bytes where json.HTMLEscape rewrites compact JSON:
+// <, > and &, and 0xE2, the first byte of U+2028 and U+2029.
+var escapeStarts = [...]byte{'<', '>', '&', 0xE2}
+
+// htmlEscape returns src as json.HTMLEscape writes it (what json.Marshal
+// does to a RawMessage), finding each byte to rewrite with bytes.IndexByte
+// rather than looking at every byte: an answer without one (most are) is
+// returned as it is, with no copy; json.HTMLEscape took 2 ns a byte, 0.2 ms
+// for an answer of 80 kB.
+func htmlEscape(src []byte) []byte {
+	var next [len(escapeStarts)]int // where each start byte is next found, len(src) when not
+	for k, c := range escapeStarts {
+		next[k] = indexFrom(src, 0, c)
+	}
+	var dst []byte
+	done := 0 // src[:done] is in dst
+	for {
+		k := 0
+		for j := range next {
+			if next[j] < next[k] {
+				k = j
+			}
+		}
+		i := next[k]
+		if i == len(src) {
+			break
+		}
+		next[k] = indexFrom(src, i+1, escapeStarts[k])
+		c := src[i]
+		if c == 0xE2 && !(i+2 < len(src) && src[i+1] == 0x80 && src[i+2]&^1 == 0xA8) {
+			continue // another character of that block, such as ’ or –
+		}
+		if dst == nil {
+			dst = make([]byte, 0, len(src)+64)
+		}
+		dst = append(dst, src[done:i]...)
+		if c == 0xE2 {
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[src[i+2]&0xF])
+			done = i + len("\u2028")
+		} else {
+			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			done = i + 1
+		}
+	}
+	if dst == nil {
+		return src
+	}
+	return append(dst, src[done:]...)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// indexFrom is the index of the first c in b at or after from, len(b) when none.
+func indexFrom(b []byte, from int, c byte) int {
+	if i := bytes.IndexByte(b[from:], c); i >= 0 {
+		return from + i
+	}
+	return len(b)
+}

@@ -11,12 +11,11 @@ import (
 
 // Node returns the node with the given id. Returns ENOTFOUND if there is none.
 func (s *Store) Node(ctx context.Context, id string) (*domain.Node, error) {
-	var n domain.Node
-	err := s.view(ctx, func(txn *badger.Txn) error { return getNode(txn, id, &n) })
+	ns, err := s.nodes(ctx, []string{id}, true)
 	if err != nil {
 		return nil, err
 	}
-	return &n, nil
+	return ns[0], nil
 }
 
 func getNode(txn *badger.Txn, id string, n *domain.Node) error {
@@ -40,22 +39,31 @@ func getNode(txn *badger.Txn, id string, n *domain.Node) error {
 // Nodes returns the nodes with the given ids in one read, in the order of the
 // ids, with nil where an id is unknown.
 func (s *Store) Nodes(ctx context.Context, ids []string) ([]*domain.Node, error) {
+	return s.nodes(ctx, ids, false)
+}
+
+// nodes reads the nodes with these ids through the read cache, each the
+// caller's own copy (their maps and slices are shared and read-only): nil
+// where an id is unknown, or ENOTFOUND when must.
+func (s *Store) nodes(ctx context.Context, ids []string, must bool) ([]*domain.Node, error) {
+	l, err := s.lazy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer l.discard()
 	out := make([]*domain.Node, len(ids))
-	err := s.view(ctx, func(txn *badger.Txn) error {
-		for i, id := range ids {
-			var n domain.Node
-			err := getNode(txn, id, &n)
-			if domain.ErrorCode(err) == domain.ENOTFOUND {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			out[i] = &n
+	for i, id := range ids {
+		n, err := l.node(id)
+		if domain.ErrorCode(err) == domain.ENOTFOUND && !must {
+			continue
 		}
-		return nil
-	})
-	return out, err
+		if err != nil {
+			return nil, err
+		}
+		c := *n
+		out[i] = &c
+	}
+	return out, nil
 }
 
 // NodesOfKind returns every node of a kind, in id order. Returns EBADINPUT for

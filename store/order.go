@@ -182,7 +182,7 @@ func (s *Store) OrderedPage(ctx context.Context, q PageQuery) (Page[*domain.Node
 		w := newWindow(txn, indexOf(q.Order, q.Desc), kc)
 		defer w.close()
 		var err error
-		if p, err = w.page(txn, after, before, q.Args); err != nil {
+		if p, err = w.page(func(id string) (*domain.Node, error) { return s.node(txn, id) }, after, before, q.Args); err != nil {
 			return err
 		}
 		if q.Count {
@@ -195,9 +195,12 @@ func (s *Store) OrderedPage(ctx context.Context, q PageQuery) (Page[*domain.Node
 
 // orderIndexed reports whether the ordered indexes are complete at the
 // version txn reads: they are from the version they were built at on.
-func (s *Store) orderIndexed(txn *badger.Txn) bool {
+func (s *Store) orderIndexed(txn *badger.Txn) bool { return s.orderCovers(txn.ReadTs()) }
+
+// orderCovers is orderIndexed for a read at version v.
+func (s *Store) orderCovers(v uint64) bool {
 	since, ok := s.orderSince.Load(), s.orderBuilt.Load()
-	return ok && txn.ReadTs() >= since
+	return ok && v >= since
 }
 
 // orderVersionValue is the value of orderVersionKey: the format of the
@@ -270,8 +273,9 @@ func (w *window) exists(it *badger.Iterator, pos []byte) bool {
 }
 
 // page cuts the page Paginate would cut (see there) from the entries
-// strictly between after and before, reading at most k+1 of them.
-func (w *window) page(txn *badger.Txn, after, before *Cursor, args PageArgs) (Page[*domain.Node], error) {
+// strictly between after and before, reading at most k+1 of them, and
+// their nodes with node (shared, read-only).
+func (w *window) page(node func(id string) (*domain.Node, error), after, before *Cursor, args PageArgs) (Page[*domain.Node], error) {
 	var a, b []byte
 	if after != nil {
 		a = w.ix.seek(w.kc, *after)
@@ -308,12 +312,12 @@ func (w *window) page(txn *badger.Txn, after, before *Cursor, args PageArgs) (Pa
 		if err != nil {
 			return p, err
 		}
-		var n domain.Node
-		if err := getNode(txn, c.ID, &n); err != nil {
+		n, err := node(c.ID)
+		if err != nil {
 			return p, err
 		}
 		c.Order, c.List = args.Order, args.List
-		p.Items, p.Cursors = append(p.Items, &n), append(p.Cursors, c)
+		p.Items, p.Cursors = append(p.Items, n), append(p.Cursors, c)
 	}
 	return p, nil
 }
@@ -518,29 +522,40 @@ func (s *Store) verifyRelationPages(ctx context.Context, q RelQuery) error {
 		if !count {
 			want.Total = 0
 		}
-		pages, _, covered, err := s.RelationPages(ctx, []RelPageQuery{{ID: q.ID, Dir: q.Dir, Kinds: q.Kinds, AsOf: q.AsOf, Args: args, Count: count}}, 0)
-		if err != nil {
-			return err
-		}
-		if !covered {
-			return fmt.Errorf("the relation order does not cover version %d", s.readVersion())
-		}
-		got := pages[0]
-		ids := func(p Page[*domain.Relation]) []string {
-			var out []string
-			for _, r := range p.Items {
-				out = append(out, domain.RelationID(r)+"/"+fmt.Sprint(r.Version))
+		// Through the read cache (twice: filled, then hit) and past it.
+		for _, view := range []*Store{s, s, s.WithoutReadCache()} {
+			if err := view.verifyRelationPage(ctx, RelPageQuery{ID: q.ID, Dir: q.Dir, Kinds: q.Kinds, AsOf: q.AsOf, Args: args, Count: count}, want); err != nil {
+				return err
 			}
-			return out
 		}
-		switch {
-		case !slices.Equal(ids(got), ids(want)):
-			return fmt.Errorf("page %s: relations %v, want %v", describeArgs(args), ids(got), ids(want))
-		case !slices.Equal(got.Cursors, want.Cursors):
-			return fmt.Errorf("page %s: cursors %v, want %v", describeArgs(args), got.Cursors, want.Cursors)
-		case got.Total != want.Total || got.HasPrev != want.HasPrev || got.HasNext != want.HasNext:
-			return fmt.Errorf("page %s: total %d prev %v next %v, want %d %v %v", describeArgs(args), got.Total, got.HasPrev, got.HasNext, want.Total, want.HasPrev, want.HasNext)
+	}
+	return nil
+}
+
+// verifyRelationPage compares the page q reads with want.
+func (s *Store) verifyRelationPage(ctx context.Context, q RelPageQuery, want Page[*domain.Relation]) error {
+	pages, _, covered, err := s.RelationPages(ctx, []RelPageQuery{q}, 0)
+	if err != nil {
+		return err
+	}
+	if !covered {
+		return fmt.Errorf("the relation order does not cover version %d", s.readVersion())
+	}
+	got, args := pages[0], q.Args
+	ids := func(p Page[*domain.Relation]) []string {
+		var out []string
+		for _, r := range p.Items {
+			out = append(out, domain.RelationID(r)+"/"+fmt.Sprint(r.Version))
 		}
+		return out
+	}
+	switch {
+	case !slices.Equal(ids(got), ids(want)):
+		return fmt.Errorf("page %s: relations %v, want %v", describeArgs(args), ids(got), ids(want))
+	case !sameCursors(got.Cursors, want.Cursors):
+		return fmt.Errorf("page %s: cursors %v, want %v", describeArgs(args), got.Cursors, want.Cursors)
+	case got.Total != want.Total || got.HasPrev != want.HasPrev || got.HasNext != want.HasNext:
+		return fmt.Errorf("page %s: total %d prev %v next %v, want %d %v %v", describeArgs(args), got.Total, got.HasPrev, got.HasNext, want.Total, want.HasPrev, want.HasNext)
 	}
 	return nil
 }
@@ -606,6 +621,13 @@ func (s *Store) verifyOrder(ctx context.Context, kind domain.Kind, nodes []*doma
 	return nil
 }
 
+// sameCursors reports whether two lists of cursors are the same, as their
+// clients see them: their encodings (a cursor the read cache encoded holds
+// its text).
+func sameCursors(a, b []Cursor) bool {
+	return slices.EqualFunc(a, b, func(x, y Cursor) bool { return x.String() == y.String() })
+}
+
 // pageDiff says how two pages differ, "" when they do not.
 func pageDiff(got, want Page[*domain.Node]) string {
 	ids := func(p Page[*domain.Node]) []string {
@@ -618,7 +640,7 @@ func pageDiff(got, want Page[*domain.Node]) string {
 	switch {
 	case !slices.Equal(ids(got), ids(want)):
 		return fmt.Sprintf("items %v, want %v", ids(got), ids(want))
-	case !slices.Equal(got.Cursors, want.Cursors):
+	case !sameCursors(got.Cursors, want.Cursors):
 		return fmt.Sprintf("cursors %v, want %v", got.Cursors, want.Cursors)
 	case got.Total != want.Total || got.HasPrev != want.HasPrev || got.HasNext != want.HasNext:
 		return fmt.Sprintf("total %d prev %v next %v, want %d %v %v", got.Total, got.HasPrev, got.HasNext, want.Total, want.HasPrev, want.HasNext)

@@ -18,10 +18,16 @@ type Cursor struct {
 	ID    string `json:"i"`
 	Order string `json:"o,omitempty"` // the ordering the cursor belongs to
 	List  string `json:"l,omitempty"` // the collection it belongs to
+	// text is the cursor already encoded, set by the read cache on the
+	// cursors it hands out whole (rellist.go); "" to encode on demand.
+	text string
 }
 
 // String encodes the cursor for clients (opaque, URL-safe).
 func (c Cursor) String() string {
+	if c.text != "" {
+		return c.text
+	}
 	b, _ := json.Marshal(c)
 	return base64.RawURLEncoding.EncodeToString(b)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -68,39 +69,172 @@ type RelPageQuery struct {
 func (s *Store) RelationPages(ctx context.Context, qs []RelPageQuery, maxEnds int) ([]Page[*domain.Relation], map[string]*domain.Node, bool, error) {
 	out := make([]Page[*domain.Relation], len(qs))
 	ends := map[string]*domain.Node{}
-	covered := false
-	err := s.view(ctx, func(txn *badger.Txn) error {
-		if covered = s.orderIndexed(txn); !covered {
-			return nil
+	l, err := s.lazy(ctx)
+	if err != nil {
+		return out, ends, false, err
+	}
+	defer l.discard()
+	if !s.orderCovers(l.v) {
+		return out, ends, false, nil
+	}
+	its := &relIterators{l: l}
+	defer its.close()
+	for i, q := range qs {
+		p, err := s.relationPageOf(ctx, its, q)
+		if err != nil {
+			return out, ends, true, err
 		}
-		fwd := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pRelOrder}})
-		defer fwd.Close()
-		rev := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pRelOrder}, Reverse: true})
-		defer rev.Close()
-		for i, q := range qs {
-			p, err := s.relationPage(ctx, txn, fwd, rev, q)
-			if err != nil {
-				return err
-			}
-			out[i] = p
-			for _, r := range p.Items {
-				ends[r.From], ends[r.To] = nil, nil
-			}
+		out[i] = p
+		for _, r := range p.Items {
+			ends[r.From], ends[r.To] = nil, nil
 		}
-		if len(ends) > maxEnds {
-			clear(ends)
-			return nil
+	}
+	if len(ends) > maxEnds {
+		clear(ends)
+		return out, ends, true, nil
+	}
+	for id := range ends {
+		if ends[id], err = l.node(id); err != nil {
+			return out, ends, true, err
 		}
-		for id := range ends {
-			var n domain.Node
-			if err := getNode(txn, id, &n); err != nil {
-				return err
-			}
-			ends[id] = &n
+	}
+	return out, ends, true, nil
+}
+
+// relIterators are the two iterators over the relation order of a read,
+// opened when a page is not in the cache.
+type relIterators struct {
+	l        *lazyTxn
+	fwd, rev *badger.Iterator
+}
+
+func (its *relIterators) get() (*badger.Txn, *badger.Iterator, *badger.Iterator) {
+	txn := its.l.get()
+	if its.fwd == nil {
+		its.fwd = txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pRelOrder}})
+		its.rev = txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pRelOrder}, Reverse: true})
+	}
+	return txn, its.fwd, its.rev
+}
+
+func (its *relIterators) close() {
+	if its.fwd != nil {
+		its.fwd.Close()
+		its.rev.Close()
+	}
+}
+
+// relationPageOf reads one page: from the node's list in the read cache,
+// read whole into it on a miss, or through the iterators when the cache
+// is off for the read or the node has too many relations to keep.
+func (s *Store) relationPageOf(ctx context.Context, its *relIterators, q RelPageQuery) (Page[*domain.Relation], error) {
+	rq, err := relPageReadOf(q)
+	if err != nil {
+		return Page[*domain.Relation]{}, err
+	}
+	c, v := its.l.cache, its.l.v
+	if c == nil {
+		txn, fwd, rev := its.get()
+		return s.relationPage(ctx, txn, fwd, rev, q, rq)
+	}
+	e, ok := c.get(v, cacheKey{'r', q.ID})
+	if !ok {
+		txn, fwd, _ := its.get()
+		list, err := readRelList(ctx, txn, fwd, q.ID)
+		if err != nil {
+			return Page[*domain.Relation]{}, err
 		}
-		return nil
-	})
-	return out, ends, covered, err
+		e = cached{rels: list, weight: int32(list.weight())}
+		if !list.big && !c.keeps(int(e.weight)) { // kept as a hub
+			big := &relList{big: true}
+			e = cached{rels: big, weight: int32(big.weight())}
+		}
+		c.put(v, cacheKey{'r', q.ID}, e)
+		if !list.big {
+			return list.page(q, rq), nil
+		}
+	}
+	if e.rels.big {
+		return s.hubPage(ctx, its, q, rq)
+	}
+	return e.rels.page(q, rq), nil
+}
+
+// hubPage reads a page of a node whose relations are too many to keep as
+// a list: from the cache, where each page is kept by its query, or through
+// the iterators. The page kept has its slices clipped and its cursors
+// encoded: it is shared and read-only.
+func (s *Store) hubPage(ctx context.Context, its *relIterators, q RelPageQuery, rq relPageRead) (Page[*domain.Relation], error) {
+	c, v := its.l.cache, its.l.v
+	k := cacheKey{'p', relPageCacheKey(q)}
+	if e, ok := c.get(v, k); ok {
+		return *e.page, nil
+	}
+	txn, fwd, rev := its.get()
+	p, err := s.relationPage(ctx, txn, fwd, rev, q, rq)
+	if err != nil {
+		return p, err
+	}
+	p.Items, p.Cursors = slices.Clip(p.Items), slices.Clip(p.Cursors)
+	w := entryOverhead + len(k.id) + 64
+	for i := range p.Cursors {
+		p.Cursors[i].text = p.Cursors[i].String()
+		w += 32 + len(p.Cursors[i].text) + relationWeight(p.Items[i])
+	}
+	c.put(v, k, cached{page: &p, weight: int32(w)})
+	return p, nil
+}
+
+// relPageCacheKey is q as a key of the read cache.
+func relPageCacheKey(q RelPageQuery) string {
+	b := []byte(q.ID)
+	b = append(b, 0, byte(q.Dir), byte(len(q.Kinds)))
+	for _, k := range q.Kinds {
+		b = append(append(b, k...), 0)
+	}
+	b = append(append(b, q.AsOf.String()...), 0)
+	if q.Args.First != nil {
+		b = strconv.AppendInt(append(b, 'f'), int64(*q.Args.First), 10)
+	}
+	if q.Args.After != nil {
+		b = append(append(b, 'a'), *q.Args.After...)
+	}
+	b = append(append(append(append(b, 0), q.Args.Order...), 0), q.Args.List...)
+	if q.Count {
+		b = append(b, 0, 'c')
+	}
+	return string(b)
+}
+
+// relPageRead is what a page query reads of a node's relation order: its
+// ranges and list (relRanges), the position after its cursor (nil: from
+// the start) and the page's length.
+type relPageRead struct {
+	ranges [][]byte
+	list   int
+	pos    []byte
+	first  int
+}
+
+// relPageReadOf checks q. Returns EBADINPUT for an unknown relation kind or
+// a bad cursor.
+func relPageReadOf(q RelPageQuery) (relPageRead, error) {
+	ranges, list, err := relRanges(RelQuery{ID: q.ID, Dir: q.Dir, Kinds: q.Kinds})
+	if err != nil {
+		return relPageRead{}, err
+	}
+	rq := relPageRead{ranges: ranges, list: list, first: MaxPageSize}
+	if q.Args.After != nil {
+		c, err := q.Args.parse(*q.Args.After)
+		if err != nil {
+			return rq, err
+		}
+		rq.pos = append(relOrderPos(q.ID, c), 0xFF) // entries up to pos are at or before the cursor
+	}
+	if q.Args.First != nil {
+		rq.first = *q.Args.First
+	}
+	return rq, nil
 }
 
 // relRanges are the parts of a node's relation order that one direction
@@ -143,26 +277,11 @@ func relRanges(q RelQuery) ([][]byte, int, error) {
 func inList(key []byte, list int) bool { return list < 0 || int(key[len(key)-1]) == list }
 
 // relationPage reads one page with the two iterators of the transaction.
-func (s *Store) relationPage(ctx context.Context, txn *badger.Txn, fwd, rev *badger.Iterator, q RelPageQuery) (Page[*domain.Relation], error) {
+func (s *Store) relationPage(ctx context.Context, txn *badger.Txn, fwd, rev *badger.Iterator, q RelPageQuery, rq relPageRead) (Page[*domain.Relation], error) {
 	var p Page[*domain.Relation]
-	ranges, list, err := relRanges(RelQuery{ID: q.ID, Dir: q.Dir, Kinds: q.Kinds})
-	if err != nil {
-		return p, err
-	}
-	var pos []byte // entries up to pos are at or before the cursor
-	if q.Args.After != nil {
-		c, err := q.Args.parse(*q.Args.After)
-		if err != nil {
-			return p, err
-		}
-		pos = append(relOrderPos(q.ID, c), 0xFF)
-	}
-	first := MaxPageSize
-	if q.Args.First != nil {
-		first = *q.Args.First
-	}
+	ranges, list, pos, first := rq.ranges, rq.list, rq.pos, rq.first
 	// The page: the first+1 matching entries after pos.
-	err = eachRelEntry(ctx, txn, fwd, ranges, list, pos, false, q.AsOf, func(r *domain.Relation) error {
+	err := eachRelEntry(ctx, txn, fwd, ranges, list, pos, false, q.AsOf, func(r *domain.Relation) error {
 		if len(p.Items) == first {
 			p.HasNext = true
 			return errEnough
@@ -245,6 +364,11 @@ func relationOfEntry(txn *badger.Txn, entry *badger.Item) (*domain.Relation, err
 	if err != nil {
 		return nil, err
 	}
+	return relationOfEdge(txn, edge)
+}
+
+// relationOfEdge reads the relation of an out-edge key.
+func relationOfEdge(txn *badger.Txn, edge []byte) (*domain.Relation, error) {
 	item, err := txn.Get(edge)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,8 +26,9 @@ import (
 // published version, or at a fixed earlier one (At).
 type Store struct {
 	*shared
-	at   uint64 // with past: the version read
-	past bool   // false: read the latest published version
+	at       uint64 // with past: the version read
+	past     bool   // false: read the latest published version
+	uncached bool   // reads pass the read cache by (WithoutReadCache)
 }
 
 // shared is what every view of one database shares.
@@ -40,6 +42,7 @@ type shared struct {
 	counts    versionCounts            // nodes per kind and version (order.go)
 	hitCounts versionCounts            // hits per search word, kinds and version (topk.go)
 	relCounts relCounts                // relations per query and version (relpage.go)
+	cache     *readCache               // decoded nodes and relation lists of the version read last (readcache.go)
 	// The ordered indexes are complete from version orderSince on, once
 	// orderBuilt (order.go).
 	orderSince atomic.Uint64
@@ -75,6 +78,9 @@ type Options struct {
 	// (memo.go), together; they are the process's, so the last store opened
 	// sets it. At least 1 MiB.
 	MemoBytes int64
+	// ReadCacheBytes bounds the read cache (readcache.go): decoded nodes
+	// and relation lists of the version read last. 0 switches it off.
+	ReadCacheBytes int64
 }
 
 // Open opens the store in dir, or in memory when dir is "", logging to log
@@ -86,7 +92,7 @@ func Open(dir string, log *slog.Logger) (*Store, error) {
 
 // DefaultOptions are the sizes of Open.
 func DefaultOptions() Options {
-	return Options{BlockCacheBytes: DefaultBlockCacheBytes, MemoBytes: DefaultMemoBytes}
+	return Options{BlockCacheBytes: DefaultBlockCacheBytes, MemoBytes: DefaultMemoBytes, ReadCacheBytes: DefaultReadCacheBytes}
 }
 
 // OpenWith is Open with the memory sizes of o.
@@ -104,6 +110,9 @@ func OpenWith(dir string, log *slog.Logger, o Options) (*Store, error) {
 	}
 	if o.BlockCacheBytes < 1<<20 || o.MemoBytes < 1<<20 {
 		return nil, fmt.Errorf("open the store: a block cache of %d bytes or memos of %d are too small (at least 1 MiB)", o.BlockCacheBytes, o.MemoBytes)
+	}
+	if o.ReadCacheBytes < 0 || o.ReadCacheBytes > math.MaxInt32 {
+		return nil, fmt.Errorf("open the store: a read cache of %d bytes: 0 (off) to 2 GiB", o.ReadCacheBytes)
 	}
 	setMemoBytes(o.MemoBytes)
 	// Managed mode: the commit timestamp of every write is its data version,
@@ -125,7 +134,7 @@ func OpenWith(dir string, log *slog.Logger, o Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open badger in %q: %w", dir, err)
 	}
-	s := &Store{shared: &shared{db: db, dir: dir, log: log}}
+	s := &Store{shared: &shared{db: db, dir: dir, log: log, cache: newReadCache(int(o.ReadCacheBytes))}}
 	ctx := context.Background() // opening is not a request: nothing cancels it
 	// The schema is read before anything is written: a store of another
 	// layout is left as it is.

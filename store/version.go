@@ -43,7 +43,7 @@ func (s *Store) readVersion() uint64 {
 // At returns a read-only view of the store as it stood at version v (0:
 // before anything was written).
 func (s *Store) At(v uint64) *Store {
-	return &Store{shared: s.shared, at: min(v, s.w.published.Load()), past: true}
+	return &Store{shared: s.shared, at: min(v, s.w.published.Load()), past: true, uncached: s.uncached}
 }
 
 // Past reports whether s is a view of an earlier version.
@@ -319,6 +319,7 @@ func (s *Store) recover() error {
 		return err
 	}
 	s.w.published.Store(published)
+	s.cache.reset() // a restore may publish a version older than the cache's
 	s.w.next = max(published, s.db.MaxVersion()) + 1
 	if err := s.view(context.Background(), func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pKnownAt}, Reverse: true})

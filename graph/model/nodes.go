@@ -67,49 +67,28 @@ type (
 
 // wrappers make the GraphQL type of each node kind; a test checks that
 // every kind of the registry has one, named as domain.KindInfo.GraphQLType.
-var wrappers = map[domain.Kind]wrapper{
-	domain.KindSource:       wrapperOf(func(b base) Source { return Source{b} }),
-	domain.KindOrganization: wrapperOf(func(b base) Organization { return Organization{b} }),
-	domain.KindTerritory:    wrapperOf(func(b base) Territory { return Territory{b} }),
-	domain.KindFacility:     wrapperOf(func(b base) Facility { return Facility{b} }),
-	domain.KindFacilityType: wrapperOf(func(b base) FacilityType { return FacilityType{b} }),
-	domain.KindBody:         wrapperOf(func(b base) Body { return Body{b} }),
-	domain.KindAgreement:    wrapperOf(func(b base) Agreement { return Agreement{b} }),
-	domain.KindAmendment:    wrapperOf(func(b base) Amendment { return Amendment{b} }),
-	domain.KindArticle:      wrapperOf(func(b base) Article { return Article{b} }),
-	domain.KindProgramme:    wrapperOf(func(b base) Programme { return Programme{b} }),
-	domain.KindOrientation:  wrapperOf(func(b base) Orientation { return Orientation{b} }),
-	domain.KindTheme:        wrapperOf(func(b base) Theme { return Theme{b} }),
-	domain.KindObjective:    wrapperOf(func(b base) Objective { return Objective{b} }),
-	domain.KindEvent:        wrapperOf(func(b base) Event { return Event{b} }),
-	domain.KindPerson:       wrapperOf(func(b base) Person { return Person{b} }),
-	domain.KindFigure:       wrapperOf(func(b base) Figure { return Figure{b} }),
+// Every node type is a struct{ base }, so one view converts to any of them.
+var wrappers = map[domain.Kind]func(*view) Node{
+	domain.KindSource:       func(v *view) Node { return (*Source)(v) },
+	domain.KindOrganization: func(v *view) Node { return (*Organization)(v) },
+	domain.KindTerritory:    func(v *view) Node { return (*Territory)(v) },
+	domain.KindFacility:     func(v *view) Node { return (*Facility)(v) },
+	domain.KindFacilityType: func(v *view) Node { return (*FacilityType)(v) },
+	domain.KindBody:         func(v *view) Node { return (*Body)(v) },
+	domain.KindAgreement:    func(v *view) Node { return (*Agreement)(v) },
+	domain.KindAmendment:    func(v *view) Node { return (*Amendment)(v) },
+	domain.KindArticle:      func(v *view) Node { return (*Article)(v) },
+	domain.KindProgramme:    func(v *view) Node { return (*Programme)(v) },
+	domain.KindOrientation:  func(v *view) Node { return (*Orientation)(v) },
+	domain.KindTheme:        func(v *view) Node { return (*Theme)(v) },
+	domain.KindObjective:    func(v *view) Node { return (*Objective)(v) },
+	domain.KindEvent:        func(v *view) Node { return (*Event)(v) },
+	domain.KindPerson:       func(v *view) Node { return (*Person)(v) },
+	domain.KindFigure:       func(v *view) Node { return (*Figure)(v) },
 }
 
-// wrapper makes the models of one node kind: one, or those of that kind
-// among many nodes in one allocation.
-type wrapper struct {
-	one func(*domain.Node) Node
-	all func(nodes []*domain.Node, kind domain.Kind, n int, out []Node)
-}
-
-func wrapperOf[T any, P interface {
-	*T
-	Node
-}](wrap func(base) T) wrapper {
-	return wrapper{
-		one: func(n *domain.Node) Node { t := wrap(base{n}); return P(&t) },
-		all: func(nodes []*domain.Node, kind domain.Kind, n int, out []Node) {
-			models := slices.Grow([]T(nil), n)
-			for i, nd := range nodes {
-				if nd != nil && nd.Kind == kind {
-					models = append(models, wrap(base{nd}))
-					out[i] = P(&models[len(models)-1])
-				}
-			}
-		},
-	}
-}
+// view is the layout of every node type, which wrappers convert.
+type view struct{ base }
 
 // Wrap returns the GraphQL type for a stored node; nil for nil or for a kind
 // the registry does not know (the importer refuses those).
@@ -117,35 +96,31 @@ func Wrap(n *domain.Node) Node {
 	if n == nil {
 		return nil
 	}
-	if w, ok := wrappers[n.Kind]; ok {
-		return w.one(n)
-	}
-	return nil
+	return wrapIn(new(view), n)
 }
 
-// WrapAll is Wrap of each node, the models of one kind made in one
-// allocation (a page of relations has a few kinds at its ends).
+// WrapAll is Wrap of each node, the models made in one allocation.
 func WrapAll(nodes []*domain.Node) []Node {
 	out := make([]Node, len(nodes))
-	kinds := make([]domain.Kind, 0, 16)
-	for _, n := range nodes {
-		if n == nil || slices.Contains(kinds, n.Kind) {
-			continue
-		}
-		kinds = append(kinds, n.Kind)
-		w, ok := wrappers[n.Kind]
-		if !ok {
-			continue
-		}
-		count := 0
-		for _, m := range nodes {
-			if m != nil && m.Kind == n.Kind {
-				count++
-			}
-		}
-		w.all(nodes, n.Kind, count, out)
+	views := make([]view, len(nodes))
+	for i, n := range nodes {
+		out[i] = wrapIn(&views[i], n)
 	}
 	return out
+}
+
+// wrapIn is Wrap with the model made in v, which callers allocate for
+// many nodes at once (WrapAll, NewRelations).
+func wrapIn(v *view, n *domain.Node) Node {
+	if n == nil {
+		return nil
+	}
+	wrap, ok := wrappers[n.Kind]
+	if !ok {
+		return nil
+	}
+	*v = view{base{n}}
+	return wrap(v)
 }
 
 // As returns the node as type T, false when it is nil or of another kind.

@@ -21,10 +21,14 @@ func PageArgs(first *int, after *string, last *int, before *string) (store.PageA
 		return store.PageArgs{}, err
 	}
 	args := store.PageArgs{After: after, Before: before}
-	if last != nil {
-		args.Last = &size
-	} else {
-		args.First = &size
+	switch { // the caller's size when it gave one (every element of a list shares it), else a new one
+	case last != nil:
+		args.Last = last
+	case first != nil:
+		args.First = first
+	default:
+		n := size
+		args.First = &n
 	}
 	return args, nil
 }

@@ -57,11 +57,11 @@ func NewRelations(ctx context.Context, rels []*domain.Relation) ([]*Relation, er
 	if err != nil {
 		return nil, err
 	}
-	ends := WrapAll(nodes)
-	models := make([]Relation, len(rels)) // one allocation for all
+	ends := make([]view, len(nodes)) // one allocation for all the ends, one for the relations
+	models := make([]Relation, len(rels))
 	out := make([]*Relation, len(rels))
 	for i, r := range rels {
-		models[i] = Relation{R: r, from: ends[2*i], to: ends[2*i+1]}
+		models[i] = Relation{R: r, from: wrapIn(&ends[2*i], nodes[2*i]), to: wrapIn(&ends[2*i+1], nodes[2*i+1])}
 		out[i] = &models[i]
 	}
 	return out, nil
@@ -151,7 +151,12 @@ func RelationsOf(ctx context.Context, id string, direction *Direction, kinds []R
 	if err != nil {
 		return nil, err
 	}
-	return &RelationConnection{TotalCount: page.Total, PageInfo: InfoOf(page), Edges: NewEdges(models, page.Cursors), Nodes: models}, nil
+	c := &struct { // the connection and its PageInfo in one allocation
+		conn RelationConnection
+		info PageInfo
+	}{info: PageInfo{HasPreviousPage: page.HasPrev, HasNextPage: page.HasNext, cursors: page.Cursors}}
+	c.conn = RelationConnection{TotalCount: page.Total, PageInfo: &c.info, Edges: NewEdges(models, page.Cursors), Nodes: models}
+	return &c.conn, nil
 }
 
 // RelationPageQuery is the store query of a relations field: RelationsOf

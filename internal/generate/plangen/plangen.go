@@ -2,7 +2,9 @@
 // planned execution path (graph/planner.go): for each object type, one
 // sequential function that resolves the selected fields of an object with
 // the very resolver and model methods gqlgen's executor calls, and writes
-// them into the answer with gqlgen's own scalar marshalers; for each
+// them into the answer: scalars and enums with the planner's writers of the
+// bytes gqlgen's marshalers write (directWriters), the others with gqlgen's
+// marshalers; for each
 // interface and union, the switch over its implementors. Fields it cannot
 // write (maps, streams, batch resolvers, introspection) are left out of the
 // table, and an operation that selects one is answered by gqlgen.
@@ -342,7 +344,8 @@ func (g *gen) gatherAbstract(i *codegen.Interface) {
 }
 
 // value writes expr, of type ref: scalars and enums (and lists of them)
-// through gqlgen's marshaler of the type, objects through their writer,
+// with the planner's writer of the type (direct) or else gqlgen's marshaler
+// of the type, objects through their writer,
 // lists element by element. A null where the schema says non-null stops the
 // planned answer (errNull): gqlgen answers then, with its error. fields
 // names the variable holding the object fields, planned once before a list.
