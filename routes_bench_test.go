@@ -29,7 +29,8 @@ func BenchmarkRoutes(b *testing.B) {
 	defer s.Close()
 	c := defaultConfig()
 	c.CacheBytes = 0
-	c.Planner = "on" // TestMain sets shadow for the servers the tests start
+	c.QueryCacheBytes = 32 << 20 // auto: serve sizes it from the memory budget (memory.go)
+	c.Planner = "on"             // TestMain sets shadow for the servers the tests start
 	c.Limits.Complexity = 10_000_000
 	h := routes(s, c, slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
 	shape, err := os.ReadFile("bench/shapes/b.graphql")

@@ -139,7 +139,7 @@ func compact(s *store.Store, log *slog.Logger) <-chan struct{} {
 		case err != nil:
 			log.Warn("the tables were not compacted", "err", err)
 		case compacted:
-			log.Info("compacted the tables into one level", "took", time.Since(start).Round(time.Millisecond))
+			log.Info("compacted the tables into one level", "duration_ms", time.Since(start).Milliseconds())
 		}
 	}()
 	return done

@@ -38,5 +38,5 @@ func BenchmarkFront(b *testing.B) {
 	}
 }
 
-// benchQueryCacheBytes is the server's default -query-cache-bytes.
+// benchQueryCacheBytes keeps the documents, as the server does (-query-cache-bytes).
 const benchQueryCacheBytes = 32 << 20

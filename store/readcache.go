@@ -34,7 +34,8 @@ type readCache struct {
 	hits, misses, evictions atomic.Int64
 }
 
-// cacheKey names an entry: a node ('n') or a node's relation list ('r').
+// cacheKey names an entry: a node ('n'), a node's relation list ('r'), a
+// page of a hub's relations ('p') or a node's edges ('e').
 type cacheKey struct {
 	what byte
 	id   string
@@ -47,6 +48,7 @@ type cached struct {
 	node   *domain.Node
 	rels   *relList
 	page   *Page[*domain.Relation]
+	edges  *edgeList // 'e': a node's edges in key order (edgelist.go)
 	weight int32
 }
 

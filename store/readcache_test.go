@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cccs13/cccs-graph/domain"
@@ -210,5 +211,82 @@ func TestReadCacheBudgetIsChecked(t *testing.T) {
 	}
 	if st := s.ReadCacheStats(); st.Entries != 0 || st.Bytes != 0 {
 		t.Fatalf("a cache switched off holds %+v", st)
+	}
+}
+
+// TestWalksThroughTheReadCache: neighbourhoods, paths and relation lists
+// read through the cache's nodes and edge lists (filled, then hit, and
+// with every node a hub) are those read from the database.
+func TestWalksThroughTheReadCache(t *testing.T) {
+	s := writableDefault(t)
+	defer func(cap int) { maxCachedRelations = cap }(maxCachedRelations)
+	walks := []Walk{{}, {AsOf: domain.Date{Y: 2015}}, {Dir: domain.Out, Kinds: []domain.RelKind{domain.RelSignatory, "located-in"}}}
+	read := func(s *Store) string {
+		t.Helper()
+		var b []byte
+		for _, id := range []string{"caf-13", "cccs", "insee-13055", "departement-13", "ucs-13"} {
+			for _, w := range walks {
+				g, err := s.Neighborhood(ctx, id, 2, w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b = fmt.Appendf(b, "%v %v\n", g.Depths, g.Truncated)
+				for _, n := range g.Nodes {
+					b = fmt.Appendf(b, "%+v\n", *n)
+				}
+				for _, r := range g.Relations {
+					b = fmt.Appendf(b, "%+v\n", *r)
+				}
+				p, found, err := s.ShortestPath(ctx, id, "msa-provence-azur", MaxPathDepth, w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b = fmt.Appendf(b, "path %v\n", found)
+				if found {
+					for _, n := range p.Nodes {
+						b = fmt.Appendf(b, "%+v\n", *n)
+					}
+					for _, r := range p.Relations {
+						b = fmt.Appendf(b, "%+v\n", *r)
+					}
+				}
+			}
+		}
+		var qs []RelQuery
+		for _, k := range domain.Kinds {
+			nodes, _ := s.NodesOfKind(ctx, k.Kind)
+			for _, n := range nodes {
+				qs = append(qs, RelQuery{ID: n.ID, Dir: domain.Both}, RelQuery{ID: n.ID, Dir: domain.In, Limit: 2, AsOf: domain.Date{Y: 2019}})
+			}
+		}
+		rels, ends, err := s.RelationsWithEnds(ctx, qs, 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, list := range rels {
+			for _, r := range list {
+				b = fmt.Appendf(b, "%+v ", *r)
+			}
+			b = append(b, '\n')
+		}
+		return string(b) + pagesText(nil, ends)
+	}
+	want := read(s.WithoutReadCache())
+	for _, cap := range []int{2048, 3} {
+		maxCachedRelations = cap
+		if err := s.SetReadCacheBytes(DefaultReadCacheBytes); err != nil {
+			t.Fatal(err)
+		}
+		for round := range 2 {
+			if got := read(s); got != want {
+				g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+				for i := range min(len(g), len(w)) {
+					if g[i] != w[i] {
+						t.Fatalf("cap %d, round %d: the walks read otherwise through the cache, line %d:\n%.500s\nwant\n%.500s", cap, round, i, g[i], w[i])
+					}
+				}
+				t.Fatalf("cap %d, round %d: %d lines, want %d", cap, round, len(g), len(w))
+			}
+		}
 	}
 }

@@ -46,7 +46,7 @@ func (s *Store) RelationsWithEnds(ctx context.Context, qs []RelQuery, maxEnds in
 	out := make([][]*domain.Relation, len(qs))
 	ends := map[string]*domain.Node{}
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		sc := newEdgeScanner(txn)
+		sc := s.cachedScanner(txn)
 		defer sc.close()
 		var ids []string
 		for i, q := range qs {
@@ -72,11 +72,11 @@ func (s *Store) RelationsWithEnds(ctx context.Context, qs []RelQuery, maxEnds in
 			return nil
 		}
 		for _, id := range ids {
-			var n domain.Node
-			if err := getNode(txn, id, &n); err != nil {
+			n, err := s.node(txn, id)
+			if err != nil {
 				return err
 			}
-			ends[id] = &n
+			ends[id] = n
 		}
 		return nil
 	})
@@ -86,8 +86,10 @@ func (s *Store) RelationsWithEnds(ctx context.Context, qs []RelQuery, maxEnds in
 // edgeScanner reads edges with one iterator, sought to each prefix in turn:
 // opening a Badger iterator costs far more than seeking one.
 type edgeScanner struct {
-	ctx context.Context // watched by long scans (scanEdges); a node's own edges are few
-	it  *badger.Iterator
+	ctx   context.Context // watched by long scans (scanEdges); a node's own edges are few
+	it    *badger.Iterator
+	cache *readCache // nil: none (cachedScanner); else for version v
+	v     uint64
 }
 
 func newEdgeScanner(txn *badger.Txn) *edgeScanner {
@@ -115,6 +117,12 @@ func scanEdges(ctx context.Context, txn *badger.Txn, prefix []byte, asOf domain.
 // relations returns the relations matching q whose other end passes keep
 // (all when keep is nil), in key order.
 func (sc *edgeScanner) relations(q RelQuery, keep func(other []byte) bool) ([]*domain.Relation, error) {
+	if l, err := sc.edges(q.ID); err != nil || l != nil && !l.big {
+		if err != nil {
+			return nil, err
+		}
+		return l.relations(q, keep)
+	}
 	var out []*domain.Relation
 	var pre func([]byte) (bool, bool)
 	if keep != nil {

@@ -55,7 +55,7 @@ func (s *Store) Neighborhood(ctx context.Context, id string, depth int, w Walk) 
 	}
 	g := &Subgraph{Nodes: []*domain.Node{}, Depths: []int{}, Relations: []*domain.Relation{}}
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		wk := newWalker(ctx, txn, w)
+		wk := s.newWalker(ctx, txn, w)
 		defer wk.close()
 		root, alive, err := wk.root(id)
 		if err != nil || !alive {
@@ -82,7 +82,7 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, maxDepth int,
 	var p *Path
 	found := false
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		wk := newWalker(ctx, txn, w)
+		wk := s.newWalker(ctx, txn, w)
 		defer wk.close()
 		src, srcAlive, err := wk.root(from)
 		if err != nil {
@@ -102,6 +102,7 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, maxDepth int,
 // nodes and relations it has read.
 type walker struct {
 	ctx   context.Context // the request's: its deadline stops the walk
+	s     *Store          // its nodes come through the read cache
 	txn   *badger.Txn
 	w     Walk
 	nodes map[string]*domain.Node // nil for a node that does not exist during w.AsOf
@@ -109,28 +110,28 @@ type walker struct {
 	sc    *edgeScanner // one iterator, sought to each node's edges in turn
 }
 
-func newWalker(ctx context.Context, txn *badger.Txn, w Walk) *walker {
+func (s *Store) newWalker(ctx context.Context, txn *badger.Txn, w Walk) *walker {
 	if w.Dir == 0 {
 		w.Dir = domain.Both
 	}
-	sc := newEdgeScanner(txn)
+	sc := s.cachedScanner(txn)
 	sc.ctx = ctx
-	return &walker{ctx: ctx, txn: txn, w: w, nodes: map[string]*domain.Node{}, steps: map[string][]*domain.Relation{}, sc: sc}
+	return &walker{ctx: ctx, s: s, txn: txn, w: w, nodes: map[string]*domain.Node{}, steps: map[string][]*domain.Relation{}, sc: sc}
 }
 
 func (wk *walker) close() { wk.sc.close() }
 
 // root reads a node the caller named. Returns ENOTFOUND when it is unknown.
 func (wk *walker) root(id string) (*domain.Node, bool, error) {
-	var n domain.Node
-	if err := getNode(wk.txn, id, &n); err != nil {
+	n, err := wk.s.node(wk.txn, id)
+	if err != nil {
 		return nil, false, err
 	}
 	alive := n.ExistsDuring(wk.w.AsOf)
 	if alive {
-		wk.nodes[id] = &n
+		wk.nodes[id] = n
 	}
-	return &n, alive, nil
+	return n, alive, nil
 }
 
 // alive returns the node with id, or nil when it is unknown or does not
@@ -139,8 +140,7 @@ func (wk *walker) alive(id string) (*domain.Node, error) {
 	if n, ok := wk.nodes[id]; ok {
 		return n, nil
 	}
-	var n domain.Node
-	err := getNode(wk.txn, id, &n)
+	n, err := wk.s.node(wk.txn, id)
 	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
 		return nil, err
 	}
@@ -148,8 +148,8 @@ func (wk *walker) alive(id string) (*domain.Node, error) {
 		wk.nodes[id] = nil
 		return nil, nil
 	}
-	wk.nodes[id] = &n
-	return &n, nil
+	wk.nodes[id] = n
+	return n, nil
 }
 
 // step returns the relations the walk may follow from id: of its kinds, in
