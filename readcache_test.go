@@ -15,7 +15,7 @@ func TestReadCacheBudget(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
 		want int64
-	}{{nil, 108 * mib / 8}, {[]string{"-memory-limit", "512"}, 486 * mib / 8}, {[]string{"-read-cache-bytes", "0"}, 0}, {[]string{"-read-cache-bytes", "40000000"}, 40000000}} {
+	}{{nil, 110 * mib / 8}, {[]string{"-memory-limit", "512"}, 486 * mib / 8}, {[]string{"-read-cache-bytes", "0"}, 0}, {[]string{"-read-cache-bytes", "40000000"}, 40000000}} {
 		b, err := planned(t, 2*mib, "", tc.args...)
 		if err != nil || b.ReadCache != tc.want {
 			t.Errorf("%v: a read cache of %d, %v; want %d", tc.args, b.ReadCache, err, tc.want)
