@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -137,4 +138,53 @@ func TestReadCacheFollowsWritesThroughTheServer(t *testing.T) {
 	if got := read(knownAt, client.Var("t", t0)); !reflect.DeepEqual(got, before) {
 		t.Errorf("known at %s, after the write: %v, want %v", t0, got, before)
 	}
+}
+
+// TestReadCacheSharedByConcurrentRequests: requests running at once share
+// the cache's entries and get the answers of the database (run with -race:
+// a request that wrote into a shared node, relation or page would show).
+func TestReadCacheSharedByConcurrentRequests(t *testing.T) {
+	s := freshDefault(t)
+	limits := DefaultLimits
+	limits.Complexity = 1 << 30
+	cached := NewHandler(s, Options{Limits: limits, Logger: slog.New(slog.DiscardHandler)})
+	uncached := NewHandler(s.WithoutReadCache(), Options{Limits: limits, Logger: slog.New(slog.DiscardHandler)})
+	shapes, _ := filepath.Glob("../bench/shapes/*.graphql")
+	var queries []string
+	want := map[string][]byte{}
+	for _, file := range shapes {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := string(src)
+		queries, want[q] = append(queries, q), post(uncached, queryBody(q))
+	}
+	const clients, rounds = 6, 4
+	errs := make(chan error, clients)
+	for c := range clients {
+		go func() {
+			for r := range rounds {
+				for i := range queries {
+					q := queries[(i+c+r)%len(queries)]
+					if got := post(cached, queryBody(q)); !bytes.Equal(got, want[q]) {
+						errs <- fmt.Errorf("client %d, round %d: %.80s answered otherwise", c, r, q)
+						return
+					}
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range clients {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// queryBody is the JSON body of a POST of q.
+func queryBody(q string) []byte {
+	b, _ := json.Marshal(map[string]string{"query": q})
+	return b
 }
