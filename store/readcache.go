@@ -26,8 +26,9 @@ import (
 // decoded records of the memo always were (memo.go).
 type readCache struct {
 	mu      sync.Mutex
-	budget  int    // bytes; 0: off
-	version uint64 // of the entries
+	budget  int         // bytes; 0: off
+	on      atomic.Bool // budget > 0, read without mu by cacheAt
+	version uint64      // of the entries
 	lru     *lru.LRU[cacheKey, cached]
 	bytes   int
 
@@ -62,6 +63,7 @@ var maxCachedRelations = 2048 // a variable for the tests of hubs
 
 func newReadCache(budget int) *readCache {
 	c := &readCache{budget: budget}
+	c.on.Store(budget > 0)
 	c.lru, _ = lru.NewLRU[cacheKey, cached](1<<30, func(_ cacheKey, v cached) { c.bytes -= int(v.weight) })
 	return c
 }
@@ -71,6 +73,7 @@ func (c *readCache) resize(budget int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.budget = budget
+	c.on.Store(budget > 0)
 	c.lru.Purge()
 }
 
@@ -168,10 +171,11 @@ func (s *Store) WithoutReadCache() *Store {
 	return &c
 }
 
-// cacheAt returns the read cache when a read at version v may use it: v is
-// the version published last.
+// cacheAt returns the read cache when a read at version v may use it: the
+// cache is on and v is the version published last. Off, it is nil, so the
+// reads take the uncached path instead of reading whole lists to keep none.
 func (s *Store) cacheAt(v uint64) *readCache {
-	if s.uncached || v != s.w.published.Load() {
+	if s.uncached || !s.cache.on.Load() || v != s.w.published.Load() {
 		return nil
 	}
 	return s.cache

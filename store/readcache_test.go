@@ -290,3 +290,37 @@ func TestWalksThroughTheReadCache(t *testing.T) {
 		}
 	}
 }
+
+// TestReadCacheOffReadsAsUncached: with the cache switched off, a page of a
+// node's relations and its edges cost the allocations of the uncached
+// path, not those of reading whole lists to keep none.
+func TestReadCacheOffReadsAsUncached(t *testing.T) {
+	s := writableDefault(t)
+	if err := s.SetReadCacheBytes(0); err != nil {
+		t.Fatal(err)
+	}
+	first := 1
+	page := []RelPageQuery{{ID: "fr-13", Dir: domain.Both, Args: PageArgs{First: &first, Order: relationsOrder}}}
+	edges := []RelQuery{{ID: "fr-13", Dir: domain.Out, Limit: 1}}
+	allocs := func(s *Store) (pages, rels float64) {
+		pages = testing.AllocsPerRun(20, func() {
+			if _, _, _, err := s.RelationPages(ctx, page, 0); err != nil {
+				t.Fatal(err)
+			}
+		})
+		rels = testing.AllocsPerRun(20, func() {
+			if _, _, err := s.RelationsWithEnds(ctx, edges, 0); err != nil {
+				t.Fatal(err)
+			}
+		})
+		return pages, rels
+	}
+	offPages, offRels := allocs(s)
+	pages, rels := allocs(s.WithoutReadCache())
+	if offPages > 1.5*pages || offRels > 1.5*rels {
+		t.Errorf("cache off: %.0f allocations a page, %.0f a list of edges; uncached: %.0f and %.0f", offPages, offRels, pages, rels)
+	}
+	if st := s.ReadCacheStats(); st.Misses != 0 {
+		t.Errorf("a cache switched off counts %d misses", st.Misses)
+	}
+}
