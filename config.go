@@ -126,7 +126,7 @@ var options = []option{
 		bind: func(c *config) any { return &c.MapCacheBytes }},
 	{flag: "map-cache-entries", env: "CCCS_MAP_CACHE_ENTRIES", def: "4096", help: "map answers kept at most (tiles, pages, collections)", serveOnly: true,
 		bind: func(c *config) any { return &c.MapCacheEntries }, check: positive("map-cache-entries", func(c *config) int { return c.MapCacheEntries })},
-	{flag: "read-cache-bytes", env: "CCCS_READ_CACHE_BYTES", def: "auto", help: "bytes of decoded nodes and relation lists the store keeps for the data version (repeated reads skip the database); auto: an eighth of the Go limit of -memory-limit; at most half of it; 0 switches it off", serveOnly: true, size: true,
+	{flag: "read-cache-bytes", env: "CCCS_READ_CACHE_BYTES", def: "auto", help: "bytes of decoded nodes and relation lists the store keeps for the data version (repeated reads skip the database); auto: an eighth of the Go limit of -memory-limit; at most half of it, and 2 GiB; 0 switches it off", serveOnly: true, size: true,
 		bind: func(c *config) any { return &c.ReadCacheBytes }},
 	{flag: "http-max-age", env: "CCCS_HTTP_MAX_AGE", def: "60", help: "seconds an HTTP cache (browser, proxy, CDN) may serve a GraphQL GET answer or a map answer without asking again; the ETag makes asking cheap", serveOnly: true,
 		bind: func(c *config) any { return &c.HTTPMaxAge },

@@ -57,6 +57,9 @@ const (
 	queriesShare    = 32
 	minBlockCache   = 8 << 20
 	maxBlockCache   = 256 << 20
+	// maxReadCache is the largest read cache the store takes (its entries'
+	// weights are int32).
+	maxReadCache = math.MaxInt32
 )
 
 // autoSize is the value of a cache option left at auto: a share of the budget.
@@ -88,7 +91,8 @@ func planMemory(c *config, tables int64, gomemlimit string) (memoryBudget, error
 		if goLimit == math.MaxInt64 {       // off
 			b := memoryBudget{From: "GOMEMLIMIT", GoLimit: goLimit, BlockCache: store.DefaultBlockCacheBytes, Memos: store.DefaultMemoBytes,
 				Answers: 64 << 20, Maps: 64 << 20, Queries: 32 << 20, ReadCache: 64 << 20}
-			return b.fill(c), nil
+			b = b.fill(c)
+			return b, b.checkReadCache()
 		}
 		mapped := min(codeBytes+tables, goLimit/3) // a quarter of the total
 		return share(c, tables, goLimit+mapped, goLimit, "GOMEMLIMIT")
@@ -122,7 +126,7 @@ func share(c *config, tables, total, goLimit int64, from string) (memoryBudget, 
 		b.Mapped = b.Total - b.GoLimit
 	}
 	b.BlockCache = min(max(b.GoLimit/blockCacheShare, minBlockCache), maxBlockCache)
-	b.Memos, b.ReadCache = b.GoLimit*memosShare/8, b.GoLimit*readCacheShare/8
+	b.Memos, b.ReadCache = b.GoLimit*memosShare/8, min(b.GoLimit*readCacheShare/8, maxReadCache)
 	b.Answers, b.Maps, b.Queries = b.GoLimit/answersShare, b.GoLimit/mapsShare, b.GoLimit/queriesShare
 	b = b.fill(c)
 	return b, b.check()
@@ -148,8 +152,12 @@ func (b memoryBudget) fill(c *config) memoryBudget {
 
 // check refuses caches set by their options that leave less than a quarter
 // of the Go limit to the requests once Badger has its part, and a read
-// cache of more than half of it (like the memos, a share of the heap).
+// cache of more than half of it (like the memos, a share of the heap) or
+// over the store's 2 GiB.
 func (b memoryBudget) check() error {
+	if err := b.checkReadCache(); err != nil {
+		return err
+	}
 	if b.ReadCache > b.GoLimit/2 {
 		return fmt.Errorf("%s: a memory budget of %d MiB leaves %d MiB to the Go heap, too little for a read cache of %d MiB (-read-cache-bytes, at most half of it): raise -memory-limit or lower the cache (auto takes an eighth)",
 			b.From, b.Total>>20, b.GoLimit>>20, b.ReadCache>>20)
@@ -160,6 +168,11 @@ func (b memoryBudget) check() error {
 	}
 	return fmt.Errorf("%s: a memory budget of %d MiB leaves %d MiB to the Go heap, too little for Badger's memtable (%d MiB) and block cache (%d MiB) with caches of %d MiB of answers (-cache-bytes), %d MiB of maps (-map-cache-bytes) and %d MiB of documents (-query-cache-bytes) and a quarter left for the requests: raise -memory-limit or lower the caches (auto takes a share of the budget)",
 		b.From, b.Total>>20, b.GoLimit>>20, store.MemTableBytes>>20, b.BlockCache>>20, b.Answers>>20, b.Maps>>20, b.Queries>>20)
+}
+
+// checkReadCache refuses a read cache over the store's largest.
+func (b memoryBudget) checkReadCache() error {
+	return require(b.ReadCache <= maxReadCache, "%s: a read cache of %d MiB (-read-cache-bytes) is over the store's largest, 2 GiB", b.From, b.ReadCache>>20)
 }
 
 // apply sets the runtime's soft limit and the cache sizes of c.

@@ -182,3 +182,25 @@ func TestCacheSizeOptions(t *testing.T) {
 		t.Errorf("-cache-bytes defaults to %d, shown %q", c.CacheBytes, fs.Lookup("cache-bytes").DefValue)
 	}
 }
+
+// A large budget opens the store: the read cache at auto stops at the
+// store's 2 GiB; one set over it is refused, naming its flag.
+func TestLargeMemoryBudgetOpensTheStore(t *testing.T) {
+	b, err := planned(t, 0, "", "-memory-limit", "20000")
+	if err != nil || b.ReadCache != math.MaxInt32 {
+		t.Fatalf("-memory-limit 20000: %+v, %v", b, err)
+	}
+	s, err := store.OpenWith("", nil, b.storeOptions())
+	if err != nil {
+		t.Fatalf("-memory-limit 20000: %v", err)
+	}
+	s.Close()
+	const over = "(-read-cache-bytes) is over the store's largest, 2 GiB"
+	if _, err := planned(t, 0, "", "-memory-limit", "20000", "-read-cache-bytes", "2147483648"); err == nil || !strings.Contains(err.Error(), over) {
+		t.Errorf("a read cache of 2 GiB: %v", err)
+	}
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	if _, err := planned(t, 0, "off", "-read-cache-bytes", "3000000000"); err == nil || !strings.Contains(err.Error(), over) {
+		t.Errorf("GOMEMLIMIT=off, a read cache of 3 GB: %v", err)
+	}
+}
