@@ -135,9 +135,12 @@ var options = []option{
 		}},
 	{flag: "trusted-documents", env: "CCCS_TRUSTED_DOCUMENTS", def: "", help: "JSON file of the only operations that run (hash to document, or an Apollo persisted query manifest); none: any query runs", serveOnly: true,
 		bind: func(c *config) any { return &c.TrustedDocs }},
-	{flag: "memory-limit", env: "CCCS_MEMORY_LIMIT", def: "0", help: "memory budget in MiB, the resident size the server aims to stay within: the mapped tables get up to a quarter, the Go runtime's soft limit the rest, and Badger's block cache and the caches left at auto a share of it; 0: GOMEMLIMIT when set, as the Go limit (off for none), else sized for the data (128 MiB and 4 times the bytes of its tables on disk); at least 112", serveOnly: true,
+	{flag: "memory-limit", env: "CCCS_MEMORY_LIMIT", def: "0", help: "memory budget in MiB, the resident size the server aims to stay within: the mapped tables get up to a quarter, the Go runtime's soft limit the rest, and Badger's block cache and the caches left at auto a share of it; 0: GOMEMLIMIT when set, as the Go limit (off for none), else sized for the data (128 MiB and 4 times the bytes of its tables on disk); at least 112, at most 16777216 (16 TiB)", serveOnly: true,
 		bind: func(c *config) any { return &c.MemoryLimit },
 		check: func(c *config) error {
+			if err := require(c.MemoryLimit <= maxMemoryLimit, "-memory-limit: %d MiB is too large a memory budget (at most %d, 16 TiB)", c.MemoryLimit, maxMemoryLimit); err != nil {
+				return err
+			}
 			return require(c.MemoryLimit == 0 || c.MemoryLimit >= minBudget>>20, "-memory-limit: %d MiB is too small a memory budget (0 for the default, or at least %d)", c.MemoryLimit, minBudget>>20)
 		}},
 	{flag: "require-reader", env: "CCCS_REQUIRE_READER", def: "false", help: "refuse anonymous reads: every request needs a token, role reader at least", serveOnly: true,

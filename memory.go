@@ -60,6 +60,8 @@ const (
 	// maxReadCache is the largest read cache the store takes (its entries'
 	// weights are int32).
 	maxReadCache = math.MaxInt32
+	// maxMemoryLimit bounds -memory-limit (16 TiB), so its bytes fit an int64.
+	maxMemoryLimit = 1 << 24
 )
 
 // autoSize is the value of a cache option left at auto: a share of the budget.
@@ -126,10 +128,23 @@ func share(c *config, tables, total, goLimit int64, from string) (memoryBudget, 
 		b.Mapped = b.Total - b.GoLimit
 	}
 	b.BlockCache = min(max(b.GoLimit/blockCacheShare, minBlockCache), maxBlockCache)
-	b.Memos, b.ReadCache = b.GoLimit*memosShare/8, min(b.GoLimit*readCacheShare/8, maxReadCache)
+	b.Memos, b.ReadCache = b.GoLimit/8*memosShare, min(b.GoLimit/8*readCacheShare, maxReadCache)
 	b.Answers, b.Maps, b.Queries = b.GoLimit/answersShare, b.GoLimit/mapsShare, b.GoLimit/queriesShare
 	b = b.fill(c)
 	return b, b.check()
+}
+
+// satSum adds sizes (0 or more), at most math.MaxInt64: a size given by a
+// flag can be as large as an int.
+func satSum(sizes ...int64) int64 {
+	var n int64
+	for _, s := range sizes {
+		if s > math.MaxInt64-n {
+			return math.MaxInt64
+		}
+		n += s
+	}
+	return n
 }
 
 // defaultBudget is the budget for tables bytes of Badger's tables.
@@ -162,8 +177,8 @@ func (b memoryBudget) check() error {
 		return fmt.Errorf("%s: a memory budget of %d MiB leaves %d MiB to the Go heap, too little for a read cache of %d MiB (-read-cache-bytes, at most half of it): raise -memory-limit or lower the cache (auto takes an eighth)",
 			b.From, b.Total>>20, b.GoLimit>>20, b.ReadCache>>20)
 	}
-	fixed := store.MemTableBytes + b.BlockCache + b.Answers + b.Maps + b.Queries
-	if fixed <= b.GoLimit*3/4 {
+	fixed := satSum(store.MemTableBytes, b.BlockCache, b.Answers, b.Maps, b.Queries)
+	if fixed <= b.GoLimit/4*3 {
 		return nil
 	}
 	return fmt.Errorf("%s: a memory budget of %d MiB leaves %d MiB to the Go heap, too little for Badger's memtable (%d MiB) and block cache (%d MiB) with caches of %d MiB of answers (-cache-bytes), %d MiB of maps (-map-cache-bytes) and %d MiB of documents (-query-cache-bytes) and a quarter left for the requests: raise -memory-limit or lower the caches (auto takes a share of the budget)",

@@ -204,3 +204,26 @@ func TestLargeMemoryBudgetOpensTheStore(t *testing.T) {
 		t.Errorf("GOMEMLIMIT=off, a read cache of 3 GB: %v", err)
 	}
 }
+
+// Sizes too large to add up are refused, not wrapped around.
+func TestHugeMemorySizesAreRefused(t *testing.T) {
+	var c config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c.register(fs, true)
+	if err := fs.Parse([]string{"-memory-limit", "17592186044416200"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.validate(fs); err == nil || !strings.HasPrefix(err.Error(), "-memory-limit: 17592186044416200 MiB is too large a memory budget (at most 16777216") {
+		t.Errorf("-memory-limit 17592186044416200: %v", err)
+	}
+	huge := "9223372036854775807"
+	for _, args := range [][]string{
+		{"-memory-limit", "300", "-cache-bytes", huge, "-map-cache-bytes", huge},
+		{"-memory-limit", "300", "-query-cache-bytes", huge},
+		{"-memory-limit", "16777216", "-cache-bytes", huge, "-map-cache-bytes", huge, "-query-cache-bytes", huge},
+	} {
+		if b, err := planned(t, 0, "", args...); err == nil || !strings.Contains(err.Error(), "raise -memory-limit or lower the caches") {
+			t.Errorf("%v: %+v, %v", args, b, err)
+		}
+	}
+}
