@@ -131,7 +131,28 @@ func share(c *config, tables, total, goLimit int64, from string) (memoryBudget, 
 	b.Memos, b.ReadCache = b.GoLimit/8*memosShare, min(b.GoLimit/8*readCacheShare, maxReadCache)
 	b.Answers, b.Maps, b.Queries = b.GoLimit/answersShare, b.GoLimit/mapsShare, b.GoLimit/queriesShare
 	b = b.fill(c)
+	if c.ReadCacheBytes == autoSize {
+		b.fitMemos()
+	}
 	return b, b.check()
+}
+
+// fitMemos shrinks the memos and the read cache, both at auto, to what the
+// Go limit has left beside Badger and the other caches, in their shares'
+// proportion: at the smallest budgets their shares would not fit.
+func (b *memoryBudget) fitMemos() {
+	room := b.GoLimit - satSum(b.others()...)
+	if room <= 0 || b.Memos+b.ReadCache <= room {
+		return
+	}
+	b.Memos = room / (memosShare + readCacheShare) * memosShare
+	b.ReadCache = room / (memosShare + readCacheShare) * readCacheShare
+}
+
+// others are the parts of the Go limit beside the memos and the read cache:
+// Badger's memtable and block cache, the answer, map and document caches.
+func (b memoryBudget) others() []int64 {
+	return []int64{store.MemTableBytes, b.BlockCache, b.Answers, b.Maps, b.Queries}
 }
 
 // satSum adds sizes (0 or more), at most math.MaxInt64: a size given by a
@@ -166,9 +187,10 @@ func (b memoryBudget) fill(c *config) memoryBudget {
 }
 
 // check refuses caches set by their options that leave less than a quarter
-// of the Go limit to the requests once Badger has its part, and a read
-// cache of more than half of it (like the memos, a share of the heap) or
-// over the store's 2 GiB.
+// of the Go limit to the requests once Badger has its part, caches that
+// with the memos and the read cache exceed the Go limit, and a read cache
+// of more than half of it (like the memos, a share of the heap) or over
+// the store's 2 GiB.
 func (b memoryBudget) check() error {
 	if err := b.checkReadCache(); err != nil {
 		return err
@@ -177,12 +199,12 @@ func (b memoryBudget) check() error {
 		return fmt.Errorf("%s: a memory budget of %d MiB leaves %d MiB to the Go heap, too little for a read cache of %d MiB (-read-cache-bytes, at most half of it): raise -memory-limit or lower the cache (auto takes an eighth)",
 			b.From, b.Total>>20, b.GoLimit>>20, b.ReadCache>>20)
 	}
-	fixed := satSum(store.MemTableBytes, b.BlockCache, b.Answers, b.Maps, b.Queries)
-	if fixed <= b.GoLimit/4*3 {
+	others := satSum(b.others()...)
+	if others <= b.GoLimit/4*3 && satSum(others, b.Memos, b.ReadCache) <= b.GoLimit {
 		return nil
 	}
-	return fmt.Errorf("%s: a memory budget of %d MiB leaves %d MiB to the Go heap, too little for Badger's memtable (%d MiB) and block cache (%d MiB) with caches of %d MiB of answers (-cache-bytes), %d MiB of maps (-map-cache-bytes) and %d MiB of documents (-query-cache-bytes) and a quarter left for the requests: raise -memory-limit or lower the caches (auto takes a share of the budget)",
-		b.From, b.Total>>20, b.GoLimit>>20, store.MemTableBytes>>20, b.BlockCache>>20, b.Answers>>20, b.Maps>>20, b.Queries>>20)
+	return fmt.Errorf("%s: a memory budget of %d MiB leaves %d MiB to the Go heap, too little for Badger's memtable (%d MiB) and block cache (%d MiB), the store's memos (%d MiB) and caches of %d MiB of answers (-cache-bytes), %d MiB of maps (-map-cache-bytes), %d MiB of documents (-query-cache-bytes) and %d MiB of decoded records (-read-cache-bytes), with a quarter of it left for the requests beside the memos and the read cache: raise -memory-limit or lower the caches (auto takes a share of the budget)",
+		b.From, b.Total>>20, b.GoLimit>>20, store.MemTableBytes>>20, b.BlockCache>>20, b.Memos>>20, b.Answers>>20, b.Maps>>20, b.Queries>>20, b.ReadCache>>20)
 }
 
 // checkReadCache refuses a read cache over the store's largest.

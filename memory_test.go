@@ -53,6 +53,9 @@ func TestMemoryBudgetShares(t *testing.T) {
 		}
 		want := memoryBudget{Total: tc.total, From: tc.from, Mapped: tc.mapped, GoLimit: tc.goLimit, BlockCache: tc.block,
 			Memos: tc.goLimit * 2 / 8, Answers: tc.answers, Maps: tc.answers, Queries: tc.goLimit / 32, ReadCache: tc.goLimit / 8}
+		if room := tc.goLimit - store.MemTableBytes - tc.block - 2*tc.answers - tc.goLimit/32; want.Memos+want.ReadCache > room {
+			want.Memos, want.ReadCache = room/3*2, room/3 // their shares do not fit beside Badger and the caches
+		}
 		if b != want {
 			t.Errorf("%d MiB of tables, %v:\n got %+v\nwant %+v", tc.tables>>20, tc.args, b, want)
 		}
@@ -152,8 +155,12 @@ func TestMemoryBudgetRefusals(t *testing.T) {
 // and for data whose tables take a quarter of it.
 func TestSmallestMemoryBudgetHoldsTheCachesAtAuto(t *testing.T) {
 	for _, tables := range []int64{0, 28 * mib, 1 << 30} {
-		if b, err := planned(t, tables, "", "-memory-limit", "112"); err != nil || b.Total != 112*mib {
+		b, err := planned(t, tables, "", "-memory-limit", "112")
+		if err != nil || b.Total != 112*mib {
 			t.Errorf("%d MiB of tables: %+v, %v", tables>>20, b, err)
+		}
+		if sum := satSum(append(b.others(), b.Memos, b.ReadCache)...); sum > b.GoLimit || b.Memos < 12*mib || b.ReadCache < 6*mib {
+			t.Errorf("%d MiB of tables: %d MiB of caches and memos in a Go limit of %d: %+v", tables>>20, sum>>20, b.GoLimit>>20, b)
 		}
 	}
 }
@@ -225,5 +232,18 @@ func TestHugeMemorySizesAreRefused(t *testing.T) {
 		if b, err := planned(t, 0, "", args...); err == nil || !strings.Contains(err.Error(), "raise -memory-limit or lower the caches") {
 			t.Errorf("%v: %+v, %v", args, b, err)
 		}
+	}
+}
+
+// The read cache and the memos count within the Go limit: with Badger and
+// the other caches they may not exceed it.
+func TestMemoryBudgetCountsTheReadCacheAndMemos(t *testing.T) {
+	_, err := planned(t, 0, "", "-memory-limit", "300", "-read-cache-bytes", "136314880")
+	if err == nil || !strings.HasPrefix(err.Error(), "-memory-limit: a memory budget of 300 MiB leaves 276 MiB to the Go heap") ||
+		!strings.Contains(err.Error(), "the store's memos (69 MiB)") || !strings.Contains(err.Error(), "130 MiB of decoded records (-read-cache-bytes)") {
+		t.Errorf("-memory-limit 300 -read-cache-bytes 130 MiB: %v", err)
+	}
+	if b, err := planned(t, 0, "", "-memory-limit", "300", "-read-cache-bytes", "67108864"); err != nil || b.ReadCache != 64*mib {
+		t.Errorf("-memory-limit 300 -read-cache-bytes 64 MiB: %+v, %v", b, err)
 	}
 }
