@@ -3,10 +3,9 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"slices"
 	"strconv"
-	"strings"
-	"sync"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -386,39 +385,33 @@ func relationOfEdge(txn *badger.Txn, edge []byte) (*domain.Relation, error) {
 	return &c, nil
 }
 
-// relCounts keeps the number of relations a query matches per data
-// version, so a totalCount is counted once per version. Bounded: cleared
-// when full.
-type relCounts struct {
-	mu sync.Mutex
-	m  map[relCountKey]int
-}
-
-type relCountKey struct {
-	version uint64
-	ranges  string
-	asOf    domain.Date
-}
-
-const maxRelCounts = 4096
-
-// countRelations counts the relations of ranges in force at q.AsOf: the
-// entries alone when any time will do.
+// countRelations counts the relations of ranges in force at q.AsOf, once
+// per data version (versionCounts).
 func (s *Store) countRelations(ctx context.Context, txn *badger.Txn, it *badger.Iterator, ranges [][]byte, list int, q RelPageQuery) (int, error) {
-	var b strings.Builder
-	b.WriteByte(byte(list + 1))
+	return s.relCounts.get(txn.ReadTs(), relCountKey(ranges, list, q.AsOf), func() (int, error) {
+		return countRelEntries(ctx, txn, it, ranges, list, q.AsOf)
+	})
+}
+
+// relCountKey names a count of relations for relCounts: the date, then
+// the list, then the ranges.
+func relCountKey(ranges [][]byte, list int, asOf domain.Date) string {
+	b := binary.AppendVarint(nil, int64(asOf.Y))
+	b = binary.AppendVarint(b, int64(asOf.M))
+	b = binary.AppendVarint(b, int64(asOf.D))
+	b = binary.AppendVarint(b, int64(asOf.Precision))
+	b = append(b, byte(list+1))
 	for _, rg := range ranges {
-		b.Write(rg)
-		b.WriteByte(0xFF)
+		b = append(append(b, rg...), 0xFF)
 	}
-	key := relCountKey{txn.ReadTs(), b.String(), q.AsOf}
-	s.relCounts.mu.Lock()
-	n, ok := s.relCounts.m[key]
-	s.relCounts.mu.Unlock()
-	if ok {
-		return n, nil
-	}
-	if q.AsOf.IsZero() {
+	return string(b)
+}
+
+// countRelEntries counts the relations of ranges in force at asOf: the
+// entries alone when any time will do.
+func countRelEntries(ctx context.Context, txn *badger.Txn, it *badger.Iterator, ranges [][]byte, list int, asOf domain.Date) (int, error) {
+	n := 0
+	if asOf.IsZero() {
 		for i, rg := range ranges {
 			for it.Seek(rg); it.ValidForPrefix(rg); it.Next() {
 				if err := scanDone(ctx, i+n); err != nil {
@@ -429,14 +422,8 @@ func (s *Store) countRelations(ctx context.Context, txn *badger.Txn, it *badger.
 				}
 			}
 		}
-	} else if err := eachRelEntry(ctx, txn, it, ranges, list, nil, false, q.AsOf, func(*domain.Relation) error { n++; return nil }); err != nil {
+	} else if err := eachRelEntry(ctx, txn, it, ranges, list, nil, false, asOf, func(*domain.Relation) error { n++; return nil }); err != nil {
 		return 0, err
 	}
-	s.relCounts.mu.Lock()
-	if s.relCounts.m == nil || len(s.relCounts.m) >= maxRelCounts {
-		s.relCounts.m = map[relCountKey]int{}
-	}
-	s.relCounts.m[key] = n
-	s.relCounts.mu.Unlock()
 	return n, nil
 }

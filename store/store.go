@@ -41,7 +41,7 @@ type shared struct {
 	geoMu     sync.Mutex               // serialises its rebuilds
 	counts    versionCounts            // nodes per kind and version (order.go)
 	hitCounts versionCounts            // hits per search word, kinds and version (topk.go)
-	relCounts relCounts                // relations per query and version (relpage.go)
+	relCounts versionCounts            // relations per query and version (relpage.go)
 	cache     *readCache               // decoded nodes and relation lists of the version read last (readcache.go)
 	// The ordered indexes are complete from version orderSince on, once
 	// orderBuilt (order.go).
