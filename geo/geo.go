@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/etag"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -91,7 +92,8 @@ type Reader interface {
 type handler struct {
 	s        Reader
 	log      *slog.Logger
-	maxAge   int // Cache-Control max-age of the answers, seconds
+	maxAge   int      // Cache-Control max-age of the answers, seconds
+	public   []string // Cache-Control of a public answer, made once
 	networks networkCache
 	answers  *byteCache[string, answerEntry] // every answer, by canonical request
 	outlines *byteCache[outlineKey, []byte]  // outlines reprojected or simplified
@@ -114,7 +116,7 @@ const (
 )
 
 func newHandler(s Reader, log *slog.Logger, o Options) *handler {
-	return &handler{s: s, log: logger(log), maxAge: o.MaxAge,
+	return &handler{s: s, log: logger(log), maxAge: o.MaxAge, public: []string{etag.Public(o.MaxAge)},
 		answers:  newByteCache[string](o.CacheBytes, cmp.Or(o.CacheEntries, DefaultCacheEntries), answerEntry.weight),
 		outlines: newByteCache[outlineKey](maxOutlineCacheBytes, maxOutlineEntries, func(b []byte) int { return len(b) })}
 }

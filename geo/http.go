@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -122,6 +123,7 @@ func withBase(base string, next http.Handler) http.Handler {
 // prepared is a request past the steps every resource shares.
 type prepared struct {
 	p       params
+	query   url.Values // the request's, parsed once
 	media   string
 	version uint64 // the data version the answer is of
 }
@@ -131,7 +133,8 @@ type prepared struct {
 // answered an error.
 func (h *handler) prepare(w http.ResponseWriter, r *http.Request, offers []string, allowed ...string) (req prepared, ok bool) {
 	var err error
-	req.p, err = parseParams(r.URL.Query(), allowed...)
+	req.query = r.URL.Query()
+	req.p, err = parseParams(req.query, allowed...)
 	if err == nil {
 		req.media, err = negotiate(r, offers...)
 	}
