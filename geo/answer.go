@@ -75,8 +75,8 @@ const minGzip = 512
 // query with its parameters sorted and encoded one way, what the request
 // negotiated and the date it is as of (today for a request without one),
 // and the base of its links.
-func answerKey(r *http.Request, req prepared) string {
-	return strings.Join([]string{r.URL.Path, req.query.Encode(), req.media, req.p.when.asOf.String(), baseURL(r)}, "\n")
+func (h *handler) answerKey(r *http.Request, req prepared) string {
+	return strings.Join([]string{r.URL.Path, req.query.Encode(), req.media, req.p.when.asOf.String(), h.base}, "\n")
 }
 
 // serve answers r with the answer to its canonical request: from the cache,
@@ -99,7 +99,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, req prepared, wr
 		hdr["Cache-Control"] = h.public
 	}
 	var sp *spill
-	key := answerKey(r, req)
+	key := h.answerKey(r, req)
 	e, err := h.answers.do(r.Context(), req.version, key, func() (answerEntry, bool, error) {
 		sp = newSpill(w, req.media, gz, h.spillLimit())
 		if err := write(sp); err != nil {

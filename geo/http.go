@@ -1,7 +1,6 @@
 package geo
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -101,23 +100,6 @@ func qValue(params string) float64 {
 		}
 	}
 	return 1
-}
-
-// baseURL is the base of the links mapping tools follow: the server's
-// configured public URL (New), never the request's Host header, which any
-// client may set.
-func baseURL(r *http.Request) string {
-	base, _ := r.Context().Value(baseKey{}).(string)
-	return base
-}
-
-type baseKey struct{}
-
-// withBase gives every request the base of its links.
-func withBase(base string, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), baseKey{}, base)))
-	})
 }
 
 // prepared is a request past the steps every resource shares.
