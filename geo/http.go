@@ -115,7 +115,9 @@ type prepared struct {
 // answered an error.
 func (h *handler) prepare(w http.ResponseWriter, r *http.Request, offers []string, allowed ...string) (req prepared, ok bool) {
 	var err error
-	req.query = r.URL.Query()
+	if r.URL.RawQuery != "" { // none: no map to make
+		req.query = r.URL.Query()
+	}
 	req.p, err = parseParams(req.query, allowed...)
 	if err == nil {
 		req.media, err = negotiate(r, offers...)
