@@ -436,7 +436,7 @@ func TestNegotiate(t *testing.T) {
 	} {
 		r := httptest.NewRequest("GET", "/x", nil)
 		r.Header.Set("Accept", accept)
-		got, err := negotiate(r, mediaGeoJSON, mediaJSON)
+		got, err := negotiate(r, nil, mediaGeoJSON, mediaJSON)
 		if got != want || (want == "") != (err != nil) {
 			t.Errorf("Accept %q: %q, %v; want %q", accept, got, err, want)
 		}

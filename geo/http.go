@@ -35,11 +35,11 @@ func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 // negotiate picks the offered media type the request asks for: the `f`
-// parameter when given (json, geojson), else the Accept header (RFC 9110:
+// parameter of its query q when given (json, geojson), else the Accept header (RFC 9110:
 // highest q, then the order of offers). Returns NOT_ACCEPTABLE when nothing
 // offered is acceptable, BAD_USER_INPUT for an unknown f.
-func negotiate(r *http.Request, offers ...string) (string, error) {
-	if f := r.URL.Query().Get("f"); f != "" {
+func negotiate(r *http.Request, q url.Values, offers ...string) (string, error) {
+	if f := q.Get("f"); f != "" {
 		byName := map[string]string{"json": mediaJSON, "geojson": mediaGeoJSON}
 		for _, o := range offers {
 			if byName[f] == o {
@@ -120,7 +120,7 @@ func (h *handler) prepare(w http.ResponseWriter, r *http.Request, offers []strin
 	}
 	req.p, err = parseParams(req.query, allowed...)
 	if err == nil {
-		req.media, err = negotiate(r, offers...)
+		req.media, err = negotiate(r, req.query, offers...)
 	}
 	if err == nil {
 		req.version, err = h.s.DataVersion(r.Context())
