@@ -215,7 +215,7 @@ func citedBy(txn *badger.Txn, id string) (string, error) {
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
 		var n *domain.Node
-		if err := it.Item().Value(func(b []byte) (err error) { n, err = decodeMemo(nodeMemo, b); return err }); err != nil {
+		if err := it.Item().Value(func(b []byte) (err error) { n, err = decodeSeen(nodeMemo, b); return err }); err != nil {
 			return "", err
 		}
 		if n.ID != id && cites(n.Sources) {

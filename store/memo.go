@@ -114,6 +114,22 @@ func (mm *memo[V]) evict(n int64) {
 	}
 }
 
+// decodeSeen is decodeMemo for the reads of every record (snapshots, scans
+// of all the edges): it takes what the memo holds but remembers nothing, so
+// a read of the whole graph (a map's network, an export) does not fill the
+// memo with records no query asked for, which the collector would then mark
+// on every cycle (at 100x, a million objects: 1.5x the CPU per request).
+func decodeSeen[T any](mm *memo[*T], b []byte) (*T, error) {
+	if v, ok := mm.get(b); ok {
+		return v, nil
+	}
+	v := new(T)
+	if err := decode(b, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
 // decodeMemo returns the value stored as b (valid only during the call),
 // decoded once for all callers.
 func decodeMemo[T any](mm *memo[*T], b []byte) (*T, error) {

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // A memo holds at most its bound; past it a quarter goes and the rest stays.
@@ -34,5 +36,41 @@ func TestMemoIsBoundedInBytes(t *testing.T) {
 	mm.setLimit(100) // a lower bound empties a memo that holds more
 	if len(mm.m) != 0 || mm.bytes != 0 {
 		t.Errorf("after a lower bound: %d entries, %d bytes", len(mm.m), mm.bytes)
+	}
+}
+
+// Reads of every record (a snapshot: the maps' network, the exports, the
+// statistics) take what the memos hold but add nothing to them; a node read
+// by a query still fills them.
+func TestFullReadsDoNotFillTheMemos(t *testing.T) {
+	s := openTest(t)
+	if _, err := s.LoadDefaultIfEmpty(ctx); err != nil {
+		t.Fatal(err)
+	}
+	setMemoBytes(1) // a lower bound empties the memos
+	setMemoBytes(DefaultMemoBytes)
+	t.Cleanup(func() { setMemoBytes(DefaultMemoBytes) })
+	held := func() int64 {
+		nodeMemo.mu.RLock()
+		defer nodeMemo.mu.RUnlock()
+		relationMemo.mu.RLock()
+		defer relationMemo.mu.RUnlock()
+		return nodeMemo.bytes + relationMemo.bytes
+	}
+	snap, err := s.WithoutReadCache().Snapshot(ctx, domain.Date{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Nodes) == 0 || len(snap.Relations) == 0 {
+		t.Fatalf("an empty snapshot: %d nodes, %d relations", len(snap.Nodes), len(snap.Relations))
+	}
+	if n := held(); n != 0 {
+		t.Errorf("a snapshot of %d nodes and %d relations left %d bytes in the memos", len(snap.Nodes), len(snap.Relations), n)
+	}
+	if _, err := s.WithoutReadCache().Node(ctx, snap.Nodes[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if held() == 0 {
+		t.Error("a node read by a query was not remembered")
 	}
 }

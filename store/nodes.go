@@ -19,6 +19,12 @@ func (s *Store) Node(ctx context.Context, id string) (*domain.Node, error) {
 }
 
 func getNode(txn *badger.Txn, id string, n *domain.Node) error {
+	return readNode(txn, id, n, decodeMemo[domain.Node])
+}
+
+// readNode reads the node id into n, decoded by decode (decodeMemo, or
+// decodeSeen for the reads of every node).
+func readNode(txn *badger.Txn, id string, n *domain.Node, decode func(*memo[*domain.Node], []byte) (*domain.Node, error)) error {
 	item, err := txn.Get(nodeKey(id))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return domain.Errorf(domain.ENOTFOUND, "no node with id %q", id)
@@ -27,7 +33,7 @@ func getNode(txn *badger.Txn, id string, n *domain.Node) error {
 		return err
 	}
 	return item.Value(func(b []byte) error {
-		v, err := decodeMemo(nodeMemo, b)
+		v, err := decode(nodeMemo, b)
 		if err == nil {
 			*n = *v
 			n.Version = item.Version()

@@ -90,6 +90,7 @@ type edgeScanner struct {
 	it    *badger.Iterator
 	cache *readCache // nil: none (cachedScanner); else for version v
 	v     uint64
+	all   bool // a scan of every edge (scanEdges): the memo is read, not filled
 }
 
 func newEdgeScanner(txn *badger.Txn) *edgeScanner {
@@ -110,6 +111,7 @@ func relations(txn *badger.Txn, q RelQuery) ([]*domain.Relation, error) {
 func scanEdges(ctx context.Context, txn *badger.Txn, prefix []byte, asOf domain.Date) ([]*domain.Relation, error) {
 	sc := newEdgeScanner(txn)
 	sc.ctx = ctx
+	sc.all = true
 	defer sc.close()
 	return sc.scan(prefix, asOf, nil)
 }
@@ -213,7 +215,11 @@ func (sc *edgeScanner) each(prefix []byte, asOf domain.Date, pre func(other []by
 		}
 		var r *domain.Relation
 		err := sc.it.Item().Value(func(b []byte) (err error) {
-			r, err = decodeMemo(relationMemo, b)
+			if sc.all {
+				r, err = decodeSeen(relationMemo, b)
+			} else {
+				r, err = decodeMemo(relationMemo, b)
+			}
 			return err
 		})
 		if err != nil {

@@ -31,7 +31,7 @@ func (s *Store) Snapshot(ctx context.Context, asOf domain.Date) (*Snapshot, erro
 				return err
 			}
 			var n domain.Node
-			if err := getNode(txn, k.ID, &n); err != nil {
+			if err := readNode(txn, k.ID, &n, decodeSeen[domain.Node]); err != nil {
 				return err
 			}
 			if n.ExistsDuring(asOf) {
