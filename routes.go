@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -117,6 +118,30 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	routes   map[string]*routeMetrics // every route routeOf names
+}
+
+// routeMetrics are a route's series, looked up once and kept, so that a
+// request does not hash its labels.
+type routeMetrics struct {
+	duration prometheus.Observer
+	mu       sync.RWMutex
+	requests map[int]prometheus.Counter // by status code
+}
+
+// count is the counter of the route's requests answered with code.
+func (m *metrics) count(route string, code int) prometheus.Counter {
+	rm := m.routes[route]
+	rm.mu.RLock()
+	c, ok := rm.requests[code]
+	rm.mu.RUnlock()
+	if !ok {
+		c = m.requests.WithLabelValues(route, strconv.Itoa(code))
+		rm.mu.Lock()
+		rm.requests[code] = c
+		rm.mu.Unlock()
+	}
+	return c
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -130,6 +155,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"route"}),
 	}
 	reg.MustRegister(m.requests, m.duration)
+	m.routes = map[string]*routeMetrics{}
+	for _, route := range append(routePrefixes, "/", "other") {
+		m.routes[route] = &routeMetrics{duration: m.duration.WithLabelValues(route), requests: map[int]prometheus.Counter{}}
+	}
 	return m
 }
 
@@ -168,8 +197,8 @@ func logRequests(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 		next.ServeHTTP(sw, r.WithContext(ctx))
 		d := time.Since(start)
 		route := routeOf(r.URL.Path)
-		m.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
-		m.duration.WithLabelValues(route).Observe(d.Seconds())
+		m.count(route, sw.status).Inc()
+		m.routes[route].duration.Observe(d.Seconds())
 		if !log.Enabled(r.Context(), slog.LevelInfo) {
 			return // the line's values are not even boxed
 		}
@@ -178,9 +207,12 @@ func logRequests(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 	})
 }
 
+// routePrefixes are the routes of the metrics, by the start of their paths.
+var routePrefixes = []string{"/graphql", "/healthz", "/readyz", "/metrics", "/geo/", "/ogc", "/export/", viewer.Path, "/admin/"}
+
 // routeOf names a path's route for metrics, so labels stay few.
 func routeOf(path string) string {
-	for _, p := range []string{"/graphql", "/healthz", "/readyz", "/metrics", "/geo/", "/ogc", "/export/", viewer.Path, "/admin/"} {
+	for _, p := range routePrefixes {
 		if strings.HasPrefix(path, p) {
 			return p
 		}

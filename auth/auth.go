@@ -180,8 +180,9 @@ func Require(ctx context.Context, role Role) error {
 func (t Tokens) Middleware(minRole Role, writeError func(http.ResponseWriter, *http.Request, error), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := t.FromHeader(r.Context(), r.Header.Get("Authorization"))
+		ctx := With(r.Context(), id)
 		if err == nil {
-			err = Require(With(r.Context(), id), minRole)
+			err = Require(ctx, minRole)
 		}
 		if err != nil {
 			if domain.ErrorCode(err) == domain.EUNAUTHN {
@@ -190,7 +191,7 @@ func (t Tokens) Middleware(minRole Role, writeError func(http.ResponseWriter, *h
 			writeError(w, r, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(With(r.Context(), id)))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

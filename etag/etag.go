@@ -33,11 +33,23 @@ func Strong(body []byte) string {
 // that carries credentials may get an answer of its own, which only its
 // browser keeps.
 func CacheControl(r *http.Request, maxAge int) string {
-	if r.Header.Get("Authorization") != "" || r.Header.Get("Cookie") != "" {
-		return "private, no-cache"
+	if Private(r) {
+		return PrivateNoCache
 	}
-	return "public, max-age=" + strconv.Itoa(maxAge)
+	return Public(maxAge)
 }
+
+// Private reports whether r carries credentials: its answer is its own.
+func Private(r *http.Request) bool {
+	return r.Header.Get("Authorization") != "" || r.Header.Get("Cookie") != ""
+}
+
+// PrivateNoCache is the Cache-Control of an answer to a request that
+// carries credentials.
+const PrivateNoCache = "private, no-cache"
+
+// Public is the Cache-Control of a public answer kept maxAge seconds.
+func Public(maxAge int) string { return "public, max-age=" + strconv.Itoa(maxAge) }
 
 // NotModified sets tag on the response, with Cache-Control: no-cache (the
 // data changes with each import, so clients revalidate), and reports whether
@@ -55,6 +67,9 @@ func NotModified(w http.ResponseWriter, r *http.Request, tag string) bool {
 // Matches reports whether r's If-None-Match names tag (the weak comparison
 // that If-None-Match uses).
 func Matches(r *http.Request, tag string) bool {
+	if len(r.Header["If-None-Match"]) == 0 {
+		return false // the common case, without splitting
+	}
 	for _, t := range strings.Split(r.Header.Get("If-None-Match"), ",") {
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
 		if t == "*" || t != "" && t == strings.TrimPrefix(tag, "W/") {

@@ -24,7 +24,20 @@ type answer struct {
 	gzipped  []byte // nil when gzip does not make it smaller, or was not tried
 	tried    bool   // gzip was tried: answers the cache keeps
 	tag      string // strong ETag of identity; the gzip form's ends in -gzip
+	// The header values of each form, made once with the answer (each a
+	// slice of one, its capacity one: Header.Add copies it).
+	media                []string
+	identityTag, gzipTag []string
+	identityLen, gzipLen []string
 }
+
+// Header values that never change. The keys are canonical (Etag), as
+// Header.Set would write them.
+var (
+	gzipEncoding = []string{"gzip"}
+	mapsVary     = []string{"Accept, Accept-Encoding"}
+	privateCache = []string{etag.PrivateNoCache}
+)
 
 // answerEntry is an answer in the cache, with the length of its key.
 type answerEntry struct {
@@ -37,18 +50,20 @@ func (e answerEntry) weight() int { return len(e.identity) + len(e.gzipped) + e.
 
 // newAnswer takes a body (no copy) and, for an answer the cache keeps,
 // compresses it once, as small as gzip makes it.
-func newAnswer(body []byte, kept bool) *answer {
+func newAnswer(body []byte, media string, kept bool) *answer {
 	a := &answer{identity: body, tag: etag.Strong(body), tried: kept}
-	if !kept || len(body) < minGzip {
-		return a
+	if kept && len(body) >= minGzip {
+		var z bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+		zw.Write(body)
+		zw.Close()
+		if z.Len() < len(body) {
+			a.gzipped = z.Bytes()
+		}
 	}
-	var z bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
-	zw.Write(body)
-	zw.Close()
-	if z.Len() < len(body) {
-		a.gzipped = z.Bytes()
-	}
+	a.media = []string{media}
+	a.identityTag, a.identityLen = []string{a.tag}, []string{strconv.Itoa(len(body))}
+	a.gzipTag, a.gzipLen = []string{strings.TrimSuffix(a.tag, `"`) + `-gzip"`}, []string{strconv.Itoa(len(a.gzipped))}
 	return a
 }
 
@@ -60,8 +75,8 @@ const minGzip = 512
 // query with its parameters sorted and encoded one way, what the request
 // negotiated and the date it is as of (today for a request without one),
 // and the base of its links.
-func answerKey(r *http.Request, req prepared) string {
-	return strings.Join([]string{r.URL.Path, r.URL.Query().Encode(), req.media, req.p.when.asOf.String(), baseURL(r)}, "\n")
+func (h *handler) answerKey(r *http.Request, req prepared) string {
+	return strings.Join([]string{r.URL.Path, req.query.Encode(), req.media, req.p.when.asOf.String(), h.base}, "\n")
 }
 
 // serve answers r with the answer to its canonical request: from the cache,
@@ -72,10 +87,19 @@ func answerKey(r *http.Request, req prepared) string {
 // before (Content-Crs) are kept.
 func (h *handler) serve(w http.ResponseWriter, r *http.Request, req prepared, write func(io.Writer) error) {
 	gz := acceptsGzip(r.Header.Get("Accept-Encoding"))
-	w.Header().Add("Vary", "Accept, Accept-Encoding") // Add: CORS may have said Origin
-	w.Header().Set("Cache-Control", etag.CacheControl(r, h.maxAge))
+	hdr := w.Header()
+	if v := hdr["Vary"]; len(v) > 0 { // CORS said Origin
+		hdr["Vary"] = append(v, mapsVary[0])
+	} else {
+		hdr["Vary"] = mapsVary
+	}
+	if etag.Private(r) {
+		hdr["Cache-Control"] = privateCache
+	} else {
+		hdr["Cache-Control"] = h.public
+	}
 	var sp *spill
-	key := answerKey(r, req)
+	key := h.answerKey(r, req)
 	e, err := h.answers.do(r.Context(), req.version, key, func() (answerEntry, bool, error) {
 		sp = newSpill(w, req.media, gz, h.spillLimit())
 		if err := write(sp); err != nil {
@@ -85,7 +109,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, req prepared, wr
 			return answerEntry{}, false, nil
 		}
 		body := sp.buf.Bytes()
-		return answerEntry{newAnswer(body, h.answers.keeps(len(body)+len(key))), len(key)}, true, nil
+		return answerEntry{newAnswer(body, req.media, h.answers.keeps(len(body)+len(key))), len(key)}, true, nil
 	})
 	switch {
 	case sp != nil && sp.out != nil: // sent as it was made
@@ -99,39 +123,40 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, req prepared, wr
 		w.Header().Del("Cache-Control")
 		h.writeError(w, r, err)
 	default:
-		e.send(w, r, req.media, gz)
+		e.send(w, r, gz)
 	}
 }
 
 // send writes the answer in the form the client accepts, or 304 when its
 // If-None-Match names that form's ETag.
-func (a *answer) send(w http.ResponseWriter, r *http.Request, media string, gz bool) {
+func (a *answer) send(w http.ResponseWriter, r *http.Request, gz bool) {
 	if len(a.identity) == 0 {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	body, tag := a.identity, a.tag
+	hdr := w.Header()
+	body, tag, length := a.identity, a.identityTag, a.identityLen
 	// An answer the cache does not keep is compressed for this request
 	// only, fast.
 	onTheFly := gz && !a.tried && len(a.identity) >= minGzip
 	if gz && a.gzipped != nil || onTheFly {
-		body, tag = a.gzipped, strings.TrimSuffix(a.tag, `"`)+`-gzip"`
-		w.Header().Set("Content-Encoding", "gzip")
+		body, tag, length = a.gzipped, a.gzipTag, a.gzipLen
+		hdr["Content-Encoding"] = gzipEncoding
 	}
-	w.Header().Set("ETag", tag)
-	if etag.Matches(r, tag) {
-		w.Header().Del("Content-Encoding")
+	hdr["Etag"] = tag
+	if etag.Matches(r, tag[0]) {
+		hdr.Del("Content-Encoding")
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	w.Header().Set("Content-Type", media)
+	hdr["Content-Type"] = a.media
 	if onTheFly {
 		zw, _ := gzip.NewWriterLevel(w, gzip.BestSpeed)
 		zw.Write(a.identity)
 		zw.Close()
 		return
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	hdr["Content-Length"] = length
 	w.Write(body)
 }
 

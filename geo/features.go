@@ -361,7 +361,7 @@ func (h *handler) items(w http.ResponseWriter, r *http.Request) {
 		fw.raw(`"numberMatched":` + strconv.Itoa(len(matched)) +
 			`,"numberReturned":` + strconv.Itoa(len(pg)) +
 			`,"timeStamp":"` + time.Now().UTC().Format(time.RFC3339) + `","links":`)
-		fw.value(itemsLinks(r, c, req.p, req.media, len(matched)))
+		fw.value(h.itemsLinks(r, c, req.p, req.media, len(matched)))
 		fw.raw(`,"features":[`)
 		return h.writeFeatures(r.Context(), fw, pg)
 	})
@@ -369,8 +369,8 @@ func (h *handler) items(w http.ResponseWriter, r *http.Request) {
 
 // itemsLinks are self, alternate, next and prev (with the same query) and
 // the collection.
-func itemsLinks(r *http.Request, c collection, p params, media string, matched int) []link {
-	base := baseURL(r) + "/ogc/collections/" + c.ID
+func (h *handler) itemsLinks(r *http.Request, c collection, p params, media string, matched int) []link {
+	base := h.base + "/ogc/collections/" + c.ID
 	page := func(offset int, f string) string {
 		q := url.Values{}
 		for name, vs := range r.URL.Query() {
@@ -440,7 +440,7 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) {
 		fw := h.newFeatureWriter(out, req)
 		fw.promote = promote
 		err = h.eachStored(r.Context(), found, func(f mapFeature, stored []byte) error {
-			return fw.feature(f, stored, itemLinks(r, c, id, req.media))
+			return fw.feature(f, stored, h.itemLinks(c, id, req.media))
 		})
 		if err != nil {
 			return err
@@ -450,8 +450,8 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func itemLinks(r *http.Request, c collection, id, media string) []link {
-	base := baseURL(r) + "/ogc/collections/" + c.ID
+func (h *handler) itemLinks(c collection, id, media string) []link {
+	base := h.base + "/ogc/collections/" + c.ID
 	self, other := formats(media)
 	href := base + "/items/" + url.PathEscape(id) + "?f="
 	return []link{

@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/etag"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -91,7 +92,9 @@ type Reader interface {
 type handler struct {
 	s        Reader
 	log      *slog.Logger
-	maxAge   int // Cache-Control max-age of the answers, seconds
+	base     string   // of the links: the configured public URL, never the request's Host, which any client may set
+	maxAge   int      // Cache-Control max-age of the answers, seconds
+	public   []string // Cache-Control of a public answer, made once
 	networks networkCache
 	answers  *byteCache[string, answerEntry] // every answer, by canonical request
 	outlines *byteCache[outlineKey, []byte]  // outlines reprojected or simplified
@@ -114,18 +117,18 @@ const (
 )
 
 func newHandler(s Reader, log *slog.Logger, o Options) *handler {
-	return &handler{s: s, log: logger(log), maxAge: o.MaxAge,
+	return &handler{s: s, log: logger(log), base: o.Base, maxAge: o.MaxAge, public: []string{etag.Public(o.MaxAge)},
 		answers:  newByteCache[string](o.CacheBytes, cmp.Or(o.CacheEntries, DefaultCacheEntries), answerEntry.weight),
 		outlines: newByteCache[outlineKey](maxOutlineCacheBytes, maxOutlineEntries, func(b []byte) int { return len(b) })}
 }
 
 // New returns the handler of /geo/ and /ogc (and everything under it).
 func New(s Reader, log *slog.Logger, o Options) http.Handler {
-	return newHandler(s, log, o).routes(o.Base)
+	return newHandler(s, log, o).routes()
 }
 
-// routes maps the paths to the handler's methods; links start with base.
-func (h *handler) routes(base string) http.Handler {
+// routes maps the paths to the handler's methods.
+func (h *handler) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /geo/{file}", h.geoJSON)
 	mux.HandleFunc("GET /geo/", h.notFound)
@@ -146,5 +149,5 @@ func (h *handler) routes(base string) http.Handler {
 	mux.HandleFunc("GET /ogc/tileMatrixSets/WebMercatorQuad", h.webMercatorQuad)
 	mux.HandleFunc("GET /ogc/styles/network", h.style)
 	mux.HandleFunc("GET /ogc/", h.notFound)
-	return withBase(base, mux)
+	return mux
 }

@@ -233,7 +233,7 @@ func TestAnswerBytes(t *testing.T) {
 func TestLargeAnswerStreamed(t *testing.T) {
 	s := geostore.WithNetwork(t)
 	inner := newHandler(s, slog.New(slog.DiscardHandler), Options{CacheBytes: 8 << 10}) // keeps answers up to 1 kB
-	small := inner.routes("")
+	small := inner.routes()
 	full := New(s, slog.New(slog.DiscardHandler), cached(""))
 	const path = "/geo/communes.geojson?limit=20"
 	want := serve(t, full, path)
@@ -436,7 +436,7 @@ func TestNegotiate(t *testing.T) {
 	} {
 		r := httptest.NewRequest("GET", "/x", nil)
 		r.Header.Set("Accept", accept)
-		got, err := negotiate(r, mediaGeoJSON, mediaJSON)
+		got, err := negotiate(r, nil, mediaGeoJSON, mediaJSON)
 		if got != want || (want == "") != (err != nil) {
 			t.Errorf("Accept %q: %q, %v; want %q", accept, got, err, want)
 		}

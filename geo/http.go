@@ -1,11 +1,11 @@
 package geo
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -35,11 +35,11 @@ func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 // negotiate picks the offered media type the request asks for: the `f`
-// parameter when given (json, geojson), else the Accept header (RFC 9110:
+// parameter of its query q when given (json, geojson), else the Accept header (RFC 9110:
 // highest q, then the order of offers). Returns NOT_ACCEPTABLE when nothing
 // offered is acceptable, BAD_USER_INPUT for an unknown f.
-func negotiate(r *http.Request, offers ...string) (string, error) {
-	if f := r.URL.Query().Get("f"); f != "" {
+func negotiate(r *http.Request, q url.Values, offers ...string) (string, error) {
+	if f := q.Get("f"); f != "" {
 		byName := map[string]string{"json": mediaJSON, "geojson": mediaGeoJSON}
 		for _, o := range offers {
 			if byName[f] == o {
@@ -102,26 +102,10 @@ func qValue(params string) float64 {
 	return 1
 }
 
-// baseURL is the base of the links mapping tools follow: the server's
-// configured public URL (New), never the request's Host header, which any
-// client may set.
-func baseURL(r *http.Request) string {
-	base, _ := r.Context().Value(baseKey{}).(string)
-	return base
-}
-
-type baseKey struct{}
-
-// withBase gives every request the base of its links.
-func withBase(base string, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), baseKey{}, base)))
-	})
-}
-
 // prepared is a request past the steps every resource shares.
 type prepared struct {
 	p       params
+	query   url.Values // the request's, parsed once
 	media   string
 	version uint64 // the data version the answer is of
 }
@@ -131,9 +115,12 @@ type prepared struct {
 // answered an error.
 func (h *handler) prepare(w http.ResponseWriter, r *http.Request, offers []string, allowed ...string) (req prepared, ok bool) {
 	var err error
-	req.p, err = parseParams(r.URL.Query(), allowed...)
+	if r.URL.RawQuery != "" { // none: no map to make
+		req.query = r.URL.Query()
+	}
+	req.p, err = parseParams(req.query, allowed...)
 	if err == nil {
-		req.media, err = negotiate(r, offers...)
+		req.media, err = negotiate(r, req.query, offers...)
 	}
 	if err == nil {
 		req.version, err = h.s.DataVersion(r.Context())

@@ -52,7 +52,7 @@ func (h *handler) serveDoc(w http.ResponseWriter, r *http.Request, offers []stri
 		return
 	}
 	h.serve(w, r, req, func(out io.Writer) error {
-		doc, err := build(baseURL(r)+"/ogc", req.version)
+		doc, err := build(h.base+"/ogc", req.version)
 		if err != nil {
 			return err
 		}
@@ -171,7 +171,7 @@ func (h *handler) collection(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		doc := collectionDoc(baseURL(r)+"/ogc", c, h.s.GeoLayers(r.Context()), geometry)
+		doc := collectionDoc(h.base+"/ogc", c, h.s.GeoLayers(r.Context()), geometry)
 		if dt := r.URL.Query().Get("datetime"); dt != "" {
 			for i, l := range doc["links"].([]link) {
 				if l.Rel == "items" {

@@ -16,7 +16,7 @@ func (h *handler) style(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	base := baseURL(r) + "/ogc"
+	base := h.base + "/ogc"
 	q := url.Values{}
 	if dt := r.URL.Query().Get("datetime"); dt != "" {
 		q.Set("datetime", dt)

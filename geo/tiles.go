@@ -190,7 +190,7 @@ func (h *handler) tileJSON(w http.ResponseWriter, r *http.Request) {
 		for _, d := range c.schema() {
 			fields[d.Name] = map[string]string{"string": "String", "integer": "Number", "boolean": "Boolean"}[d.Type]
 		}
-		tiles := tileURL(baseURL(r)+"/ogc", c.ID, r.URL.Query())
+		tiles := tileURL(h.base+"/ogc", c.ID, r.URL.Query())
 		return writeJSON(out, map[string]any{
 			"tilejson": "3.0.0", "name": c.ID, "description": c.Description, "scheme": "xyz",
 			"tiles": []string{tiles}, "minzoom": 0, "maxzoom": maxZoom, "bounds": bounds[:],
