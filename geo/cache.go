@@ -5,7 +5,7 @@ import (
 	"errors"
 	"sync"
 
-	lru "github.com/hashicorp/golang-lru/v2/simplelru"
+	"github.com/cccs13/cccs-graph/internal/bytelru"
 )
 
 // byteCache keeps encoded things (whole answers, reprojected outlines) for
@@ -17,9 +17,7 @@ type byteCache[K comparable, V any] struct {
 	mu      sync.Mutex
 	budget  int         // bytes; 0 keeps nothing
 	weigh   func(V) int // bytes an entry holds
-	version uint64      // of the entries
-	lru     *lru.LRU[K, V]
-	bytes   int
+	lru     *bytelru.LRU[K, V]
 	flights map[flightKey[K]]*flight[V] // builds under way, for do
 }
 
@@ -37,9 +35,8 @@ type flight[V any] struct {
 }
 
 func newByteCache[K comparable, V any](budget, entries int, weigh func(V) int) *byteCache[K, V] {
-	c := &byteCache[K, V]{budget: budget, weigh: weigh, flights: map[flightKey[K]]*flight[V]{}}
-	c.lru, _ = lru.NewLRU(max(entries, 1), func(_ K, v V) { c.bytes -= c.weigh(v) })
-	return c
+	return &byteCache[K, V]{budget: budget, weigh: weigh, flights: map[flightKey[K]]*flight[V]{},
+		lru: bytelru.New(budget, max(entries, 1), func(_ K, v V) int { return weigh(v) })}
 }
 
 // maxEntry is the largest entry kept, in bytes.
@@ -51,14 +48,7 @@ func (c *byteCache[K, V]) keeps(n int) bool { return c.budget > 0 && n <= c.maxE
 // at empties the cache when the data version has moved on, and reports
 // whether version is the cache's: a request that read an older version
 // neither finds nor keeps anything. Called with mu held.
-func (c *byteCache[K, V]) at(version uint64) bool {
-	if version > c.version {
-		c.version = version
-		c.lru.Purge()
-		c.bytes = 0
-	}
-	return version == c.version
-}
+func (c *byteCache[K, V]) at(version uint64) bool { return c.lru.At(version) }
 
 func (c *byteCache[K, V]) get(version uint64, k K) (V, bool) {
 	c.mu.Lock()
@@ -78,15 +68,10 @@ func (c *byteCache[K, V]) put(version uint64, k K, v V) {
 
 // put1 is put with mu held.
 func (c *byteCache[K, V]) put1(version uint64, k K, v V) {
-	n := c.weigh(v)
-	if !c.at(version) || c.lru.Contains(k) || !c.keeps(n) {
+	if !c.at(version) || c.lru.Contains(k) || !c.keeps(c.weigh(v)) {
 		return
 	}
-	for c.bytes+n > c.budget && c.lru.Len() > 0 {
-		c.lru.RemoveOldest()
-	}
 	c.lru.Add(k, v)
-	c.bytes += n
 }
 
 // errNotKept tells do's waiters that the build made nothing they can share:

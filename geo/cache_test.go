@@ -32,20 +32,20 @@ func TestByteCache(t *testing.T) {
 		c.get(1, 1) // used: the least recently used go first
 		c.put(1, k, bytes.Repeat([]byte("c"), 10))
 	}
-	if _, ok := c.get(1, 1); !ok || c.bytes > 80 {
-		t.Errorf("the entry in use was evicted, or the budget passed: %d bytes held", c.bytes)
+	if _, ok := c.get(1, 1); !ok || c.lru.Bytes() > 80 {
+		t.Errorf("the entry in use was evicted, or the budget passed: %d bytes held", c.lru.Bytes())
 	}
 	if _, ok := c.get(1, 3); ok {
 		t.Error("the oldest unused entry outlived the budget")
 	}
 	c.put(2, 1, []byte("new"))
-	if _, ok := c.get(2, 5); ok || c.bytes != 3 {
-		t.Errorf("a new version kept old entries: %d bytes", c.bytes)
+	if _, ok := c.get(2, 5); ok || c.lru.Bytes() != 3 {
+		t.Errorf("a new version kept old entries: %d bytes", c.lru.Bytes())
 	}
 	// A request that read the older version finds nothing and keeps nothing.
 	c.put(1, 7, []byte("old"))
-	if _, ok := c.get(1, 1); ok || c.bytes != 3 {
-		t.Errorf("an older version was served or kept: %d bytes", c.bytes)
+	if _, ok := c.get(1, 1); ok || c.lru.Bytes() != 3 {
+		t.Errorf("an older version was served or kept: %d bytes", c.lru.Bytes())
 	}
 	if b, ok := c.get(2, 1); !ok || string(b) != "new" {
 		t.Errorf("an older version emptied the cache: %q %v", b, ok)
@@ -57,8 +57,8 @@ func TestByteCacheEntries(t *testing.T) {
 	for k := range 10 {
 		c.put(1, k, []byte("x"))
 	}
-	if c.lru.Len() != 3 || c.bytes != 3 {
-		t.Errorf("%d entries, %d bytes held; want 3 and 3", c.lru.Len(), c.bytes)
+	if c.lru.Len() != 3 || c.lru.Bytes() != 3 {
+		t.Errorf("%d entries, %d bytes held; want 3 and 3", c.lru.Len(), c.lru.Bytes())
 	}
 }
 

@@ -6,9 +6,9 @@ import (
 	"sync/atomic"
 
 	"github.com/dgraph-io/badger/v4"
-	lru "github.com/hashicorp/golang-lru/v2/simplelru"
 
 	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/internal/bytelru"
 )
 
 // The read cache keeps what the read path decodes for the version published
@@ -25,12 +25,10 @@ import (
 // What it hands out is shared between requests and read-only, as the
 // decoded records of the memo always were (memo.go).
 type readCache struct {
-	mu      sync.Mutex
-	budget  int         // bytes; 0: off
-	on      atomic.Bool // budget > 0, read without mu by cacheAt
-	version uint64      // of the entries
-	lru     *lru.LRU[cacheKey, cached]
-	bytes   int
+	mu     sync.Mutex
+	budget int         // bytes; 0: off
+	on     atomic.Bool // budget > 0, read without mu by cacheAt
+	lru    *bytelru.LRU[cacheKey, cached]
 
 	hits, misses, evictions atomic.Int64
 }
@@ -62,9 +60,8 @@ const DefaultReadCacheBytes = 16 << 20
 var maxCachedRelations = 2048 // a variable for the tests of hubs
 
 func newReadCache(budget int) *readCache {
-	c := &readCache{budget: budget}
+	c := &readCache{budget: budget, lru: bytelru.New(budget, 0, func(_ cacheKey, v cached) int { return int(v.weight) })}
 	c.on.Store(budget > 0)
-	c.lru, _ = lru.NewLRU[cacheKey, cached](1<<30, func(_ cacheKey, v cached) { c.bytes -= int(v.weight) })
 	return c
 }
 
@@ -74,7 +71,7 @@ func (c *readCache) resize(budget int) {
 	defer c.mu.Unlock()
 	c.budget = budget
 	c.on.Store(budget > 0)
-	c.lru.Purge()
+	c.lru.Resize(budget)
 }
 
 // reset empties the cache and forgets its version: a restore can publish
@@ -82,19 +79,12 @@ func (c *readCache) resize(budget int) {
 func (c *readCache) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.lru.Purge()
-	c.version = 0
+	c.lru.Reset()
 }
 
 // at moves the cache to version v when v is newer, emptying it, and
 // reports whether v is the cache's version. Called with mu held.
-func (c *readCache) at(v uint64) bool {
-	if v > c.version {
-		c.version = v
-		c.lru.Purge()
-	}
-	return v == c.version && c.budget > 0
-}
+func (c *readCache) at(v uint64) bool { return c.lru.At(v) && c.budget > 0 }
 
 func (c *readCache) get(v uint64, k cacheKey) (cached, bool) {
 	c.mu.Lock()
@@ -127,15 +117,7 @@ func (c *readCache) put(v uint64, k cacheKey, e cached) {
 	if !c.at(v) || int(e.weight) > c.budget/16 {
 		return
 	}
-	if old, ok := c.lru.Peek(k); ok {
-		c.bytes -= int(old.weight)
-	}
-	c.lru.Add(k, e)
-	c.bytes += int(e.weight)
-	for c.bytes > c.budget {
-		c.lru.RemoveOldest()
-		c.evictions.Add(1)
-	}
+	c.evictions.Add(int64(c.lru.Add(k, e)))
 }
 
 // ReadCacheStats are the read cache's counters since the store opened.
@@ -150,7 +132,7 @@ func (s *Store) ReadCacheStats() ReadCacheStats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return ReadCacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Evictions: c.evictions.Load(),
-		Bytes: c.bytes, Entries: c.lru.Len(), Budget: c.budget}
+		Bytes: c.lru.Bytes(), Entries: c.lru.Len(), Budget: c.budget}
 }
 
 // SetReadCacheBytes sets the read cache's budget in bytes (0 switches it
