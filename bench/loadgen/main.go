@@ -50,7 +50,7 @@ const (
 func main() {
 	var urls []string
 	flag.Func("url", "loopback URL to load; several -url are loaded in turns (-slice)", func(u string) error { urls = append(urls, u); return nil })
-	slice := flag.Duration("slice", 250*time.Millisecond, "with several -url: how long each is loaded in its turn")
+	slice := flag.Duration("slice", 100*time.Millisecond, "with several -url: how long each is loaded in its turn")
 	bodyFile := flag.String("body", "", "POST this file's bytes as JSON (GET when empty)")
 	clients := flag.Int("c", 8, fmt.Sprintf("concurrent clients, 1 to %d", maxClients))
 	dur := flag.Duration("d", 5*time.Second, fmt.Sprintf("longest run, at most %s", maxDuration))
@@ -183,9 +183,11 @@ func load(urls []string, bodyFile string, clients int, dur, slice time.Duration,
 	if len(targets) == 1 {
 		slice = dur
 	}
-	for spent := time.Duration(0); spent < dur; spent += slice {
-		for _, t := range targets {
-			run(hc, t, body, clients, min(slice, dur-spent), gzip)
+	// Each turn starts one target further, so that none always follows
+	// the same one (a server's leftovers fall on the next).
+	for turn, spent := 0, time.Duration(0); spent < dur; turn, spent = turn+1, spent+slice {
+		for i := range targets {
+			run(hc, targets[(turn+i)%len(targets)], body, clients, min(slice, dur-spent), gzip)
 		}
 	}
 	enc := json.NewEncoder(os.Stdout)
