@@ -377,12 +377,12 @@ func printImportResult(w io.Writer, o importFlags, files int, res store.ImportRe
 }
 
 func printLayerResult(w io.Writer, o importFlags, file string, res store.LayerResult) {
-	verb := "imported"
+	verb, written := "imported", "written"
 	if o.dryRun {
-		verb = "dry run of"
+		verb, written = "dry run of", "would be written"
 	}
-	fmt.Fprintf(w, "%s layer %s from %s: %d feature(s); %d territory(ies) created, %d updated, %d unchanged; %d geometry(ies) and %d relation(s) written\n",
-		verb, o.layer, file, res.Features, res.Created, res.Updated, res.Unchanged, res.GeometriesWritten, res.RelationsWritten)
+	fmt.Fprintf(w, "%s layer %s from %s: %d feature(s); %d territory(ies) created, %d updated, %d unchanged; %d geometry(ies) and %d relation(s) %s\n",
+		verb, o.layer, file, res.Features, res.Created, res.Updated, res.Unchanged, res.GeometriesWritten, res.RelationsWritten, written)
 	if o.dryRun {
 		fmt.Fprintln(w, "nothing was written")
 	}
