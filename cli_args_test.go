@@ -8,7 +8,8 @@ import (
 )
 
 // import refuses options after the files (the flag package would read them
-// as file names) and the dataset options given to a layer, writing nothing.
+// as file names) and the dataset options given to a layer, writing nothing;
+// token revoke, options after the token's name.
 func TestImportArgumentsAreChecked(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
 	for args, want := range map[string]string{
@@ -21,5 +22,9 @@ func TestImportArgumentsAreChecked(t *testing.T) {
 		if err == nil || !strings.Contains(string(out), want) {
 			t.Errorf("import %s: %v %s, want %q", args, err, out, want)
 		}
+	}
+	out, err := exec.Command(binary, "token", "revoke", "-data", data, "caf", "-server", "http://127.0.0.1:1").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), `the options go before the token's name: "-server" comes after it`) {
+		t.Errorf("token revoke caf -server: %v %s", err, out)
 	}
 }
