@@ -3,6 +3,8 @@ package main
 import (
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -52,5 +54,22 @@ func TestAdminParametersAreChecked(t *testing.T) {
 	out, errOut, err := runCLI(t, []string{"CCCS_TOKEN=" + admin}, "export", "-server", srv.url, "-format", "gexf", "-asof", "2019", "-kinds", "signatory")
 	if n := strings.Count(out, "<edge "); err != nil || n != 23 {
 		t.Errorf("export -server -kinds signatory -asof 2019: %d edges, %v %s; want 23", n, err, errOut)
+	}
+}
+
+// An import through the server lists every problem whole, as it does
+// without a server (the answers of other endpoints are cut at 300 bytes).
+func TestAdminImportListsEveryProblem(t *testing.T) {
+	srv, _, admin := startWithAdmin(t)
+	layer := filepath.Join(t.TempDir(), "zones.geojson")
+	ring := func(far string) string {
+		return `{"type":"Polygon","coordinates":[[[5.373,43.298],` + far + `,[5.381,43.303],[5.373,43.298]]]}`
+	}
+	os.WriteFile(layer, []byte(`{"type":"FeatureCollection","features":[
+	  {"type":"Feature","properties":{"code":"13055-nord","nom":"Nord","commune":"13055","population":3},"geometry":`+ring("[5.381,43.298]")+`},
+	  {"type":"Feature","properties":{"code":"13055-sud","nom":"Sud","commune":"13055"},"geometry":`+ring("[893000,6250000]")+`}]}`), 0o644)
+	_, errOut, err := runCLI(t, []string{"CCCS_TOKEN=" + admin}, "import", "-server", srv.url, "-layer", "zone-de-vie-sociale", layer)
+	if err == nil || !strings.Contains(errOut, `unknown property "population"`) || !strings.Contains(errOut, "reproject it (ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson)") {
+		t.Errorf("import of a bad layer through the server: %v\n%s", err, errOut)
 	}
 }
