@@ -110,11 +110,7 @@ func knownParameters(q url.Values) error {
 // ParseAsOf reads a date given to an export: a year, a month or a day, as
 // the GraphQL Date scalar takes them. Returns EBADINPUT otherwise.
 func ParseAsOf(s string) (domain.Date, error) {
-	d, err := domain.ParseDate(s)
-	if err == nil && d.Precision == domain.Decade {
-		err = domain.Errorf(domain.EBADINPUT, "invalid date %q: give a year, month or day", s)
-	}
-	return d, err
+	return domain.ParseQueryDate(s)
 }
 
 // fileName is the name a download is saved under: network-2015.graphml.
