@@ -96,13 +96,19 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // writeError answers err as a coded JSON error with its HTTP status (413
-// for a body over its limit).
+// for a body over its limit). Bad input is answered whole: an import's
+// problems (at most a thousand, each quoting short prefixes) are what the
+// command line prints, as it does without a server.
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
-	if errors.Is(err, errPayloadTooLarge) {
+	var bad *domain.Error
+	switch {
+	case errors.Is(err, errPayloadTooLarge):
 		edge.Respond(w, edge.GraphQL, http.StatusRequestEntityTooLarge, domain.EBADINPUT, domain.ErrorMessage(err))
-		return
+	case errors.As(err, &bad) && bad.Code == domain.EBADINPUT:
+		edge.Respond(w, edge.GraphQL, http.StatusBadRequest, bad.Code, bad.Message)
+	default:
+		edge.WriteError(w, r, log, edge.GraphQL, err)
 	}
-	edge.WriteError(w, r, log, edge.GraphQL, err)
 }
 
 func errorWriter(log *slog.Logger) func(http.ResponseWriter, *http.Request, error) {

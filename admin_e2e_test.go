@@ -75,7 +75,7 @@ func TestDataWorkWhileServing(t *testing.T) {
 	os.WriteFile(layer, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"13001-a","nom":"Zone A","commune":"13001"},
 	  "geometry":{"type":"Polygon","coordinates":[[[5.4,43.5],[5.5,43.5],[5.5,43.6],[5.4,43.6],[5.4,43.5]]]}}]}`), 0o644)
 	out, errOut, err = runCLI(t, env, "import", "-layer", "zone-de-vie-sociale", "-dry-run", layer)
-	if err != nil || !strings.Contains(out, "1 territory(ies) created") || !strings.Contains(out, "nothing was written") {
+	if err != nil || !strings.Contains(out, "1 territory(ies) created") || !strings.Contains(out, "relation(s) would be written\nnothing was written") {
 		t.Fatalf("layer dry run: %v\n%s%s", err, out, errOut)
 	}
 	out, errOut, err = runCLI(t, env, "import", "-layer", "zone-de-vie-sociale", layer)

@@ -2,15 +2,20 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/cccs13/cccs-graph/auth"
 	"github.com/cccs13/cccs-graph/domain"
@@ -36,12 +41,15 @@ type ImportAnswer struct {
 
 func adminDataRoutes(admin func(string, http.HandlerFunc), s *store.Store, log *slog.Logger) {
 	admin("POST /admin/import", func(w http.ResponseWriter, r *http.Request) {
-		files, err := uploadedFiles(w, r)
+		q, err := adminParams(r, "dryRun", "replace", "reason", "name")
+		var files []store.File
+		if err == nil {
+			files, err = uploadedFiles(w, r)
+		}
 		if err != nil {
 			writeError(w, r, log, err)
 			return
 		}
-		q := r.URL.Query()
 		res, err := s.ImportWith(r.Context(), store.ImportOptions{Actor: auth.From(r.Context()).Name, Reason: q.Get("reason"),
 			DryRun: flagParam(q.Get("dryRun")), Replace: flagParam(q.Get("replace"))}, files...)
 		if err != nil {
@@ -51,7 +59,11 @@ func adminDataRoutes(admin func(string, http.HandlerFunc), s *store.Store, log *
 		writeJSON(w, http.StatusOK, ImportAnswer{Files: len(files), Result: res})
 	})
 	admin("POST /admin/import/layer", func(w http.ResponseWriter, r *http.Request) {
-		files, err := uploadedFiles(w, r)
+		q, err := adminParams(r, "layer", "source", "dryRun", "name")
+		var files []store.File
+		if err == nil {
+			files, err = uploadedFiles(w, r)
+		}
 		if err == nil && len(files) != 1 {
 			err = domain.Errorf(domain.EBADINPUT, "a layer import takes one GeoJSON file, not %d", len(files))
 		}
@@ -59,7 +71,6 @@ func adminDataRoutes(admin func(string, http.HandlerFunc), s *store.Store, log *
 			writeError(w, r, log, err)
 			return
 		}
-		q := r.URL.Query()
 		actor, dry := auth.From(r.Context()).Name, flagParam(q.Get("dryRun"))
 		var res any
 		if q.Get("layer") == facilityLayer { // a spreadsheet of facilities
@@ -74,21 +85,11 @@ func adminDataRoutes(admin func(string, http.HandlerFunc), s *store.Store, log *
 		writeJSON(w, http.StatusOK, res)
 	})
 	admin("GET /admin/export", func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		req := export.Request{Format: q.Get("format"), Collection: q.Get("collection")}
-		if req.Format == "" {
-			req.Format = export.FormatYAML
-		}
-		if asOf := q.Get("asOf"); asOf != "" {
-			d, err := export.ParseAsOf(asOf)
-			if err != nil {
-				writeError(w, r, log, err)
-				return
-			}
-			req.AsOf = d
-		}
+		req, err := exportRequest(r)
 		var buf bytes.Buffer // whole first, so that a failure is still an error status
-		err := req.Validate()
+		if err == nil {
+			err = req.Validate()
+		}
 		if err == nil {
 			err = export.Write(r.Context(), &buf, s, req)
 		}
@@ -109,6 +110,49 @@ func adminDataRoutes(admin func(string, http.HandlerFunc), s *store.Store, log *
 			panic(http.ErrAbortHandler)
 		}
 	})
+}
+
+// exportRequest reads the parameters of GET /admin/export: format (yaml
+// by default), collection, asOf and kinds, as the export command takes
+// them. Returns EBADINPUT.
+func exportRequest(r *http.Request) (export.Request, error) {
+	q, err := adminParams(r, "format", "collection", "asOf", "kinds")
+	if err != nil {
+		return export.Request{}, err
+	}
+	req := export.Request{Format: cmp.Or(q.Get("format"), export.FormatYAML), Collection: q.Get("collection")}
+	if asOf := q.Get("asOf"); asOf != "" {
+		if req.AsOf, err = export.ParseAsOf(asOf); err != nil {
+			return req, err
+		}
+	}
+	if kinds := q.Get("kinds"); kinds != "" {
+		if req.Kinds, err = export.ParseKinds(kinds); err != nil {
+			return req, err
+		}
+	}
+	return req, nil
+}
+
+// adminParams is the query of an admin request, refused (EBADINPUT) when it
+// holds a parameter other than names, or a dryRun or replace that is not a
+// boolean: a misspelt ?dryrun=true, or ?dryRun=yes, would otherwise import
+// for real.
+func adminParams(r *http.Request, names ...string) (url.Values, error) {
+	q := r.URL.Query()
+	for _, k := range slices.Sorted(maps.Keys(q)) {
+		if !slices.Contains(names, k) {
+			return nil, domain.Errorf(domain.EBADINPUT, "unknown parameter %.64q: this endpoint takes %s", k, strings.Join(names, ", "))
+		}
+	}
+	for _, k := range []string{"dryRun", "replace"} {
+		if v := q.Get(k); v != "" {
+			if _, err := strconv.ParseBool(v); err != nil {
+				return nil, domain.Errorf(domain.EBADINPUT, "%s=%.64q: give true or false", k, v)
+			}
+		}
+	}
+	return q, nil
 }
 
 func flagParam(v string) bool { b, _ := strconv.ParseBool(v); return b }

@@ -132,6 +132,8 @@ func TestExportEndpointErrors(t *testing.T) {
 		"/export/network.gexf?kinds=" + strings.Repeat("signatory,", 200): http.StatusBadRequest,
 		"/export/network.parquet":                                         http.StatusNotFound,
 		"/export/relations.parquet?kinds=SIGNATORY":                       http.StatusBadRequest,
+		"/export/network.graphml?asof=2019":                               http.StatusBadRequest,
+		"/export/organizations.csv?asOf=2019&collection=people":           http.StatusBadRequest,
 	} {
 		resp, body := fetch(t, srv, path)
 		if resp.StatusCode != status {

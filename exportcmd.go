@@ -44,7 +44,7 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if rem != nil {
-		q := url.Values{"format": {format}, "asOf": {asOf}, "collection": {collection}}
+		q := url.Values{"format": {format}, "asOf": {asOf}, "collection": {collection}, "kinds": {kinds}}
 		return rem.download("/admin/export", q, out, stdout)
 	}
 	defer s.Close()

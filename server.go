@@ -27,6 +27,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -318,7 +319,14 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.BoolVar(&o.replace, "replace", false, "records replace the stored ones whole (by default they are merged: fields and sources the file does not mention are kept)")
 		fs.StringVar(&o.reason, "reason", "", "why, recorded in the history")
 	}, func(fs *flag.FlagSet) error {
+		// The flag package stops at the first file: an option after it
+		// would be read as a file name.
+		late := slices.IndexFunc(fs.Args(), func(a string) bool { return strings.HasPrefix(a, "-") })
 		switch {
+		case late >= 0:
+			return domain.Errorf(domain.EBADINPUT, "the options go before the files: %.64q comes after one", fs.Arg(late))
+		case o.layer != "" && (o.replace || o.reason != ""):
+			return domain.Errorf(domain.EBADINPUT, "-replace and -reason go with dataset files, not -layer")
 		case o.layer != "" && fs.NArg() != 1:
 			return domain.Errorf(domain.EBADINPUT, "-layer takes one GeoJSON file, not %d", fs.NArg())
 		case o.layer == "" && o.source != "":
@@ -377,12 +385,12 @@ func printImportResult(w io.Writer, o importFlags, files int, res store.ImportRe
 }
 
 func printLayerResult(w io.Writer, o importFlags, file string, res store.LayerResult) {
-	verb := "imported"
+	verb, written := "imported", "written"
 	if o.dryRun {
-		verb = "dry run of"
+		verb, written = "dry run of", "would be written"
 	}
-	fmt.Fprintf(w, "%s layer %s from %s: %d feature(s); %d territory(ies) created, %d updated, %d unchanged; %d geometry(ies) and %d relation(s) written\n",
-		verb, o.layer, file, res.Features, res.Created, res.Updated, res.Unchanged, res.GeometriesWritten, res.RelationsWritten)
+	fmt.Fprintf(w, "%s layer %s from %s: %d feature(s); %d territory(ies) created, %d updated, %d unchanged; %d geometry(ies) and %d relation(s) %s\n",
+		verb, o.layer, file, res.Features, res.Created, res.Updated, res.Unchanged, res.GeometriesWritten, res.RelationsWritten, written)
 	if o.dryRun {
 		fmt.Fprintln(w, "nothing was written")
 	}

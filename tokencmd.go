@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -48,6 +49,9 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if verb == "revoke" {
+		if fs.NArg() > 1 && strings.HasPrefix(fs.Arg(1), "-") {
+			return domain.Errorf(domain.EBADINPUT, "the options go before the token's name: %.64q comes after it", fs.Arg(1))
+		}
 		if fs.NArg() != 1 {
 			return domain.Errorf(domain.EBADINPUT, "name the token to revoke")
 		}

@@ -87,6 +87,12 @@ func ParseKinds(s string) ([]domain.RelKind, error) {
 	for name := range strings.SplitSeq(s, ",") {
 		k := domain.RelKind(strings.TrimSpace(name))
 		if _, ok := domain.RelKindOf(k); !ok {
+			// GraphQL spells kinds as enum values (MEMBER_OF): say which
+			// name the exports take for one.
+			dataset := domain.RelKind(strings.ReplaceAll(strings.ToLower(string(k)), "_", "-"))
+			if _, ok := domain.RelKindOf(dataset); ok {
+				return nil, domain.Errorf(domain.EBADINPUT, "unknown relation kind %.40q: the exports name kinds as the dataset does (did you mean %s?)", k, dataset)
+			}
 			return nil, domain.Errorf(domain.EBADINPUT, "unknown relation kind %.40q: use %s", k, kindNames())
 		}
 		if !slices.Contains(kinds, k) {

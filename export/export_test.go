@@ -230,6 +230,9 @@ func TestParseKinds(t *testing.T) {
 			t.Errorf("ParseKinds(%.20q): %v, want a short %s", bad, err, domain.EBADINPUT)
 		}
 	}
+	if _, err := ParseKinds("signatory,MEMBER_OF"); err == nil || !strings.Contains(err.Error(), "did you mean member-of?") {
+		t.Errorf("ParseKinds of GraphQL's spelling: %v, want the dataset's name suggested", err)
+	}
 }
 
 // pointReader is a Reader over a snapshot, with stored centroids.

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/cccs13/cccs-graph/domain"
@@ -28,12 +31,16 @@ var contentTypes = map[string]string{
 // network.json, COLLECTION.csv and COLLECTION.parquet (relations among the
 // collections), each with an optional ?asOf=DATE and ?kinds=KIND,KIND. It
 // answers 404 for an unknown file or collection, 400 for a bad date or
-// kind (JSON errors with their code), and sets Content-Type, Content-Disposition and an ETag on the data
+// kind or another parameter (JSON errors with their code), and sets Content-Type, Content-Disposition and an ETag on the data
 // version, so a client that has the file gets 304.
 func Handler(s Reader, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		req, err := parseRequest(r.PathValue("file"), r.URL.Query().Get("asOf"), r.URL.Query().Get("kinds"))
+		q := r.URL.Query()
+		req, err := parseRequest(r.PathValue("file"), q.Get("asOf"), q.Get("kinds"))
+		if err == nil {
+			err = knownParameters(q)
+		}
 		if err != nil {
 			httpError(w, log, r, err)
 			return
@@ -86,6 +93,18 @@ func parseRequest(file, asOf, kinds string) (Request, error) {
 		req.Kinds = ks
 	}
 	return req, req.Validate()
+}
+
+// knownParameters refuses a parameter other than asOf and kinds, as the
+// maps do: a misspelt one (?asof=2019) would otherwise export the whole
+// graph without a word. Returns EBADINPUT.
+func knownParameters(q url.Values) error {
+	for _, k := range slices.Sorted(maps.Keys(q)) {
+		if k != "asOf" && k != "kinds" {
+			return domain.Errorf(domain.EBADINPUT, "unknown parameter %.64q: an export takes asOf and kinds", k)
+		}
+	}
+	return nil
 }
 
 // ParseAsOf reads a date given to an export: a year, a month or a day, as

@@ -229,7 +229,7 @@ func importError(probs []Problem) error {
 	for i, p := range probs {
 		lines[i] = p.String()
 	}
-	return domain.Errorf(domain.EBADINPUT, "the dataset has %d problem(s), nothing was imported:\n%s", len(probs), strings.Join(lines, "\n"))
+	return problemsError("the dataset has", lines)
 }
 
 // checkReferences checks what needs the whole import and the store: unique

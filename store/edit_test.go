@@ -333,3 +333,27 @@ func TestTheDatasetExampleMerges(t *testing.T) {
 		t.Errorf("the example added %d relation(s): %+v", rels-relsBefore, res.Plan)
 	}
 }
+
+// A dry run shows where a long value changes, not two prefixes that look
+// the same.
+func TestDryRunShowsTheChangeOfALongValue(t *testing.T) {
+	s := openTest(t)
+	importFile(t, s, "small.yaml")
+	aliases := "[ALF, Alpha des Œuvres sociales, Alpha Œuvres sociales et familiales du département]"
+	record := func(extra string) File {
+		return File{Name: "alpha.yaml", Data: []byte("nodes:\n  - id: alpha\n    kind: organization\n    name: Alpha Œuvres\n    aliases: " +
+			strings.TrimSuffix(aliases, "]") + extra + "]\n    sources: [{source: doc-a}]\n")}
+	}
+	if _, err := s.Import(ctx, record("")); err != nil {
+		t.Fatal(err)
+	}
+	dry, err := s.ImportWith(ctx, ImportOptions{DryRun: true}, record(", AOSF"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	dry.WritePlan(&buf, 10)
+	if want := `aliases: "…sociales et familiales du département" -> "…sociales et familiales du département, AOSF"`; !strings.Contains(buf.String(), want) {
+		t.Errorf("plan:\n%s\nwant %s", buf.String(), want)
+	}
+}

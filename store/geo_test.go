@@ -472,3 +472,51 @@ func TestLargeLayerIsWrittenWhole(t *testing.T) {
 		t.Errorf("after: %d territories, want %d", len(n), len(feats))
 	}
 }
+
+// A view of an earlier version (knownAt) finds territories by the geometries
+// they had then, not by the index of the latest version.
+func TestGeoSearchOfAnEarlierVersion(t *testing.T) {
+	s := withDefault(t)
+	layer := func(geometry string) {
+		t.Helper()
+		if _, err := s.ImportLayer(ctx, Layer{Kind: "commune", File: File{Name: "test.geojson", Data: layerWith(okProps, geometry)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, _ := s.DataVersion(ctx)
+	layer(square)
+	first, _ := s.DataVersion(ctx)
+	moved := strings.ReplaceAll(strings.ReplaceAll(square, "[5,", "[6,"), "[5.1,", "[6.1,")
+	layer(moved)
+	if _, err := s.Import(ctx, File{Name: "other.yaml", Data: []byte("nodes:\n  - id: cs-later\n    kind: facility\n    name: Centre social plus tard\n    sources: [{source: cog-insee-2018}]\n")}); err != nil {
+		t.Fatal(err) // a write that changes no geometry: the index holds its version too
+	}
+	inOld, inNew := &Point{5.05, 43.05}, &Point{6.05, 43.05}
+	box := &BBox{4.9, 42.9, 5.2, 43.2}
+	id := []string{"insee-99001"}
+	now, _ := s.DataVersion(ctx)
+	for _, tc := range []struct {
+		name string
+		v    uint64
+		q    GeoQuery
+		want []string
+	}{
+		{"before: point", before, GeoQuery{Point: inOld, Types: []string{"commune"}}, nil},
+		{"first: old point", first, GeoQuery{Point: inOld, Types: []string{"commune"}}, id},
+		{"first: new point", first, GeoQuery{Point: inNew, Types: []string{"commune"}}, nil},
+		{"first: box", first, GeoQuery{BBox: box, Types: []string{"commune"}}, id},
+		{"first: every commune", first, GeoQuery{Types: []string{"commune"}}, id},
+		{"now: old point", now, GeoQuery{Point: inOld, Types: []string{"commune"}}, nil},
+		{"now: new point", now, GeoQuery{Point: inNew, Types: []string{"commune"}}, id},
+		{"now: box", now, GeoQuery{BBox: box, Types: []string{"commune"}}, nil},
+	} {
+		for _, view := range []*Store{s.At(tc.v), s.At(tc.v)} { // the second from the kept index
+			if got := search(t, view, tc.q); !slices.Equal(got, tc.want) {
+				t.Errorf("%s at version %d: %v, want %v", tc.name, tc.v, got, tc.want)
+			}
+		}
+	}
+	if got := search(t, s, GeoQuery{Point: inNew, Types: []string{"commune"}}); !slices.Equal(got, id) {
+		t.Errorf("the latest version: new point in %v, want %v", got, id)
+	}
+}

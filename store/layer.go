@@ -69,15 +69,16 @@ func slugID(s string) string {
 }
 
 // ImportLayer imports a GeoJSON layer (a FeatureCollection or a Feature of
-// Polygons and MultiPolygons in WGS84) as territories of l.Kind, in one
-// transaction. Features join the existing territory of that type with the same
-// code (never the name); the others become new territories. Each gets its
-// geometry, bbox and centroid, a citation of the layer's source and, where the
-// code or the `commune` property says, a part-of relation to the territory it
-// lies in. Importing the same layer twice writes nothing.
+// Polygons and MultiPolygons in WGS84) as territories of l.Kind, under one
+// data version (in as many transactions as it needs). Features join the
+// existing territory of that type with the same code (never the name); the
+// others become new territories. Each gets its geometry, bbox and centroid,
+// a citation of the layer's source and, where the code or the `commune`
+// property says, a part-of relation to the territory it lies in. Importing
+// the same layer twice writes nothing.
 //
 // Returns EBADINPUT listing every problem of every feature (nothing is
-// written then), or when the layer is too large for one transaction.
+// written then), or when one feature alone is too large for a transaction.
 func (s *Store) ImportLayer(ctx context.Context, l Layer) (LayerResult, error) {
 	if !slices.Contains(domain.TerritoryTypes, l.Kind) {
 		return LayerResult{}, domain.Errorf(domain.EBADINPUT, "unknown territory type %q: one of %s", l.Kind, strings.Join(domain.TerritoryTypes, ", "))

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -316,11 +317,33 @@ func (r ImportResult) WritePlan(w io.Writer, max int) {
 		fmt.Fprintf(w, "%s %s %s\n", verb, c.Target.Type, c.Target.ID)
 		if verb == "changed" {
 			for _, f := range c.Fields {
-				fmt.Fprintf(w, "  %s: %s -> %s\n", f.Field, quoteField(f.Before), quoteField(f.After))
+				before, after := quoteChange(f.Before, f.After)
+				fmt.Fprintf(w, "  %s: %s -> %s\n", f.Field, before, after)
 			}
 		}
 	}
 	fmt.Fprintf(w, "unchanged: %d node(s), %d relation(s)\n", r.NodesUnchanged, r.RelationsUnchanged)
+}
+
+// quoteChange shows a field's values before and after, shortened. When
+// they share a beginning longer than a shortened value shows (a long list
+// of aliases that gains one), both start a little before their first
+// difference (at a word), so that the change is what is seen.
+func quoteChange(before, after string) (string, string) {
+	same := 0
+	for same < len(before) && same < len(after) && before[same] == after[same] {
+		same++
+	}
+	if start := same - 32; start > 16 {
+		for !utf8.RuneStart(before[start]) {
+			start--
+		}
+		if space := strings.LastIndexByte(before[:start], ' '); space >= 0 && start-space <= 16 {
+			start = space + 1 // at the start of a word
+		}
+		before, after = "…"+before[start:], "…"+after[start:]
+	}
+	return quoteField(before), quoteField(after)
 }
 
 // quoteField shows a field's value, shortened: "(none)" when absent.

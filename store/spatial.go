@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"sync"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/paulmach/orb"
@@ -12,6 +13,7 @@ import (
 	"github.com/tidwall/rtree"
 
 	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/internal/bytelru"
 )
 
 // The spatial index is an R-tree of the territories' bboxes (tidwall/rtree),
@@ -36,19 +38,35 @@ type GeoLayer struct {
 
 // geoIndex is one immutable snapshot of the index.
 type geoIndex struct {
+	version uint64 // the data version it was read at
 	tree    rtree.RTreeG[GeoEntry]
 	entries []GeoEntry // in id order
 	layers  []GeoLayer // in the order of TerritoryTypes, types with geometry only
 }
 
-// rebuildGeoIndex reads the header of every geometry value (bbox and
-// territory type) and swaps in a new index. Rebuilds are serialised, so the last one to finish
-// has read the last committed data.
+// rebuildGeoIndex reads the index at the version published and swaps it in.
+// Every write that changes a geometry rebuilds it, so it holds every version
+// from its own on. Rebuilds are serialised, so the last one to finish has
+// read the last committed data; they forget the indexes of earlier versions
+// (a restore may publish a version number again with other data).
 func (s *Store) rebuildGeoIndex(ctx context.Context) error {
 	s.geoMu.Lock()
 	defer s.geoMu.Unlock()
+	idx, err := s.readGeoIndex(ctx)
+	if err != nil {
+		return err
+	}
+	s.geo.Store(idx)
+	s.pastGeo.purge()
+	return nil
+}
+
+// readGeoIndex reads the header of every geometry value (bbox and territory
+// type) at the version s reads.
+func (s *Store) readGeoIndex(ctx context.Context) (*geoIndex, error) {
 	idx := &geoIndex{}
 	err := s.view(ctx, func(txn *badger.Txn) error {
+		idx.version = txn.ReadTs()
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pGeometry}})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
@@ -66,11 +84,65 @@ func (s *Store) rebuildGeoIndex(ctx context.Context) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	idx.build()
-	s.geo.Store(idx)
-	return nil
+	return idx, nil
+}
+
+// index returns the spatial index of the version s reads: the shared one
+// when s reads a version it holds, else (a knownAt before the last change of
+// a geometry) one read at that version, kept since that version never
+// changes.
+func (s *Store) index(ctx context.Context) (*geoIndex, error) {
+	idx := s.geo.Load()
+	v := s.readVersion()
+	if v >= idx.version {
+		return idx, nil
+	}
+	return s.pastGeo.get(v, func() (*geoIndex, error) { return s.readGeoIndex(ctx) })
+}
+
+// pastIndexes keeps the spatial indexes of earlier versions that knownAt
+// queries asked for, bounded in bytes; reads of one version wait for its
+// one build.
+type pastIndexes struct {
+	mu  sync.Mutex
+	lru *bytelru.LRU[uint64, *geoIndex]
+}
+
+// pastIndexBytes bounds the indexes of earlier versions kept: a few
+// thousand territories' entries each.
+const pastIndexBytes = 4 << 20
+
+func newPastIndexes() *pastIndexes {
+	return &pastIndexes{lru: bytelru.New(pastIndexBytes, 0, func(_ uint64, idx *geoIndex) int {
+		w := 64
+		for _, e := range idx.entries {
+			w += 2*len(e.ID) + len(e.Type) + 96 // the entry, in the list and in the tree
+		}
+		return w
+	})}
+}
+
+func (p *pastIndexes) get(v uint64, read func() (*geoIndex, error)) (*geoIndex, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if idx, ok := p.lru.Get(v); ok {
+		return idx, nil
+	}
+	idx, err := read()
+	if err != nil {
+		return nil, err
+	}
+	p.lru.Add(v, idx)
+	return idx, nil
+}
+
+func (p *pastIndexes) purge() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.lru.Purge()
 }
 
 // build fills the tree and the per-type summaries from the entries.
@@ -114,7 +186,10 @@ func (s *Store) GeoSearch(ctx context.Context, q GeoQuery) ([]GeoEntry, error) {
 	if err := q.validate(); err != nil {
 		return nil, err
 	}
-	idx := s.geo.Load()
+	idx, err := s.index(ctx)
+	if err != nil {
+		return nil, err
+	}
 	cands, undecided := idx.candidates(q)
 	if len(undecided) > 0 {
 		rejected, err := s.rejectExactly(ctx, q, undecided)

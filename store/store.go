@@ -39,6 +39,7 @@ type shared struct {
 	reads     atomic.Int64
 	geo       atomic.Pointer[geoIndex] // the spatial index (spatial.go)
 	geoMu     sync.Mutex               // serialises its rebuilds
+	pastGeo   *pastIndexes             // the indexes of earlier versions (spatial.go)
 	counts    versionCounts            // nodes per kind and version (order.go)
 	hitCounts versionCounts            // hits per search word, kinds and version (topk.go)
 	relCounts versionCounts            // relations per query and version (relpage.go)
@@ -134,7 +135,7 @@ func OpenWith(dir string, log *slog.Logger, o Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open badger in %q: %w", dir, err)
 	}
-	s := &Store{shared: &shared{db: db, dir: dir, log: log, cache: newReadCache(int(o.ReadCacheBytes))}}
+	s := &Store{shared: &shared{db: db, dir: dir, log: log, cache: newReadCache(int(o.ReadCacheBytes)), pastGeo: newPastIndexes()}}
 	ctx := context.Background() // opening is not a request: nothing cancels it
 	// The schema is read before anything is written: a store of another
 	// layout is left as it is.
