@@ -253,8 +253,20 @@ func TestNetworkCacheIsBoundedInBytes(t *testing.T) {
 		t.Error("a new data version served the network of the old one")
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.byDate.Len() != 1 {
 		t.Errorf("after a new version: %d networks kept, want 1", c.byDate.Len())
+	}
+	c.mu.Unlock()
+
+	// A network heavier than the whole budget is kept alone, until the next.
+	c = networkCache{budget: one.weight / 2}
+	builds = s.calls.Load()
+	heavy := get(1, 2000)
+	if get(1, 2000) != heavy || s.calls.Load() != builds+1 {
+		t.Errorf("a network over the budget: %d builds for two requests, want 1", s.calls.Load()-builds)
+	}
+	get(1, 2001)
+	if get(1, 2000) == heavy || s.calls.Load() != builds+3 || c.byDate.Len() != 0 {
+		t.Errorf("the next date over the budget: %d builds, %d kept in the LRU", s.calls.Load()-builds, c.byDate.Len())
 	}
 }

@@ -303,6 +303,7 @@ type networkCache struct {
 	version uint64
 	budget  int                                 // bytes; 0 for maxNetworkBytes
 	byDate  *bytelru.LRU[domain.Date, *network] // made by at
+	heavy   *network                            // the last one built if it weighs more than the budget, kept alone
 	pending map[domain.Date]*networkBuild
 	multi   map[string]bool // territories whose outline is a MultiPolygon
 	turn    sync.Mutex      // held by the build that runs
@@ -317,8 +318,9 @@ type networkBuild struct {
 
 // Bounds of the networks kept (bytes, dates) and of the builds: waiting at
 // once, time one may take. A network heavier than the whole budget (a
-// dataset far above 1,000 times the default one) is rebuilt for each
-// answer the answer cache does not hold.
+// dataset of more than some 600 times the default one) is kept alone, the
+// others let go: a map needs it, and a build for each answer would hold it
+// as long.
 const (
 	maxNetworkBytes  = 64 << 20
 	maxCachedDates   = 16
@@ -338,6 +340,10 @@ func (c *networkCache) get(ctx context.Context, s Reader, version uint64, asOf d
 	if nw, ok := c.byDate.Get(asOf); ok {
 		c.mu.Unlock()
 		return nw, nil
+	}
+	if c.heavy != nil && c.heavy.asOf == asOf {
+		c.mu.Unlock()
+		return c.heavy, nil
 	}
 	b := c.pending[asOf]
 	if b == nil {
@@ -370,11 +376,22 @@ func (c *networkCache) build(ctx context.Context, s Reader, version uint64, asOf
 		delete(c.pending, asOf)
 	}
 	if err == nil && c.version == version {
-		c.byDate.Add(asOf, nw)
+		c.keep(nw)
 	}
 	b.nw, b.err = nw, err
 	c.mu.Unlock()
 	close(b.done)
+}
+
+// keep keeps a network built for the cache's version. Called with mu held.
+func (c *networkCache) keep(nw *network) {
+	c.heavy = nil
+	if nw.weight > c.byDate.MaxBytes() {
+		c.byDate.Purge()
+		c.heavy = nw
+		return
+	}
+	c.byDate.Add(nw.asOf, nw)
 }
 
 // at empties the cache when the data version has moved on. Called with mu
@@ -384,7 +401,7 @@ func (c *networkCache) at(version uint64) {
 		c.byDate = bytelru.New(cmp.Or(c.budget, maxNetworkBytes), maxCachedDates, func(_ domain.Date, nw *network) int { return nw.weight })
 	}
 	if version > c.version || c.pending == nil {
-		c.version, c.pending, c.multi = version, map[domain.Date]*networkBuild{}, nil
+		c.version, c.pending, c.multi, c.heavy = version, map[domain.Date]*networkBuild{}, nil, nil
 	}
 	c.byDate.At(version)
 }
