@@ -1,10 +1,17 @@
 package graph
 
 import (
+	"encoding/json"
+	"fmt"
 	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/client"
+
+	"github.com/cccs13/cccs-graph/domain"
 )
 
 // TestKnownAtOutsideNanosecondTime: an instant after 2262 or before 1678
@@ -24,4 +31,34 @@ func TestKnownAtOutsideNanosecondTime(t *testing.T) {
 			t.Errorf("knownAt %s: the node is there: %v, want %v", at, got, want)
 		}
 	}
+}
+
+// TestAPQKeepsNoHugeDocument: gqlgen registers an APQ document before it is
+// parsed. A 900 KB one, refused for its literal, is not kept: its short hash
+// is unknown afterwards (so it is not parsed again per request of 100
+// bytes), and the documents of other clients stay.
+func TestAPQKeepsNoHugeDocument(t *testing.T) {
+	h := testHandler(defaultDataset(t), Options{})
+	if rec, _ := do(t, h, http.MethodPost, "/graphql", `{"query":`+strconv.Quote(signatoriesQuery)+`,"extensions":`+apqExtensions(documentHash(signatoriesQuery))+`}`); rec.Code != 200 {
+		t.Fatalf("registering: %d %s", rec.Code, rec.Body)
+	}
+	for i := range 8 { // 8 x 900 KB: twice the APQ cache's bytes
+		big := fmt.Sprintf(`{ search(query: "%d%s") { totalCount } }`, i, strings.Repeat("x", 900<<10))
+		body, _ := json.Marshal(map[string]any{"query": big, "extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": documentHash(big)}}})
+		if _, answer := do(t, h, http.MethodPost, "/graphql", string(body)); !hasCode(t, answer, domain.EBADINPUT) {
+			t.Fatalf("a 900 KB literal: %s", answer["errors"])
+		}
+		if _, answer := do(t, h, http.MethodPost, "/graphql", `{"extensions":`+apqExtensions(documentHash(big))+`}`); !hasCode(t, answer, codePersistedQueryNotFound) {
+			t.Fatalf("the hash of a refused 900 KB document is known: %s", answer["errors"])
+		}
+	}
+	if rec, answer := do(t, h, http.MethodPost, "/graphql", `{"extensions":`+apqExtensions(documentHash(signatoriesQuery))+`}`); rec.Code != 200 || !strings.Contains(string(answer["data"]), `"totalCount":23`) {
+		t.Errorf("another client's document was pushed out: %d %s", rec.Code, rec.Body)
+	}
+}
+
+func hasCode(t *testing.T, answer map[string]json.RawMessage, code string) bool {
+	t.Helper()
+	got, _ := firstCode(t, answer)
+	return got == code
 }
