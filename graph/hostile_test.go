@@ -62,3 +62,19 @@ func hasCode(t *testing.T, answer map[string]json.RawMessage, code string) bool 
 	got, _ := firstCode(t, answer)
 	return got == code
 }
+
+// TestGETParametersGivenTwiceAreRefused: gqlgen runs the first query of
+// ?query=A&query=B; a cache, a log or a filter in front may read the last.
+func TestGETParametersGivenTwiceAreRefused(t *testing.T) {
+	h := testHandler(defaultDataset(t), Options{})
+	for _, target := range []string{
+		"/graphql?query=%7B__typename%7D&query=%7Bnode(id:%22cccs%22)%7Bid%7D%7D",
+		"/graphql?query=query+A%7B__typename%7D+query+B%7B__typename%7D&operationName=A&operationName=B",
+		"/graphql?query=%7B__typename%7D&variables=%7B%7D&variables=%7B%7D",
+	} {
+		rec, answer := do(t, h, http.MethodGet, target, "")
+		if code, msg := firstCode(t, answer); rec.Code != http.StatusBadRequest || code != domain.EBADINPUT || !strings.Contains(msg, "is given 2 times") {
+			t.Errorf("GET %s: %d %s, want 400 BAD_USER_INPUT", target, rec.Code, rec.Body)
+		}
+	}
+}
