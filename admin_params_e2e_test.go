@@ -32,6 +32,8 @@ func TestAdminParametersAreChecked(t *testing.T) {
 		"/admin/import?dryRun=yes&name=caf.yaml",
 		"/admin/import?replace=sure&name=caf.yaml",
 		"/admin/import/layer?layer=commune&dryrun=true",
+		"/admin/import?dryRun=false&dryRun=true&name=caf.yaml", // a proxy's log shows the last, the server read the first
+		"/admin/import?name=caf.yaml&name=other.yaml",
 	} {
 		if code, body := call("POST", path, rename); code != http.StatusBadRequest || !strings.Contains(body, "BAD_USER_INPUT") {
 			t.Errorf("POST %s: %d %s, want 400 BAD_USER_INPUT", path, code, body)

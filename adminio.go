@@ -135,14 +135,17 @@ func exportRequest(r *http.Request) (export.Request, error) {
 }
 
 // adminParams is the query of an admin request, refused (EBADINPUT) when it
-// holds a parameter other than names, or a dryRun or replace that is not a
-// boolean: a misspelt ?dryrun=true, or ?dryRun=yes, would otherwise import
+// holds a parameter other than names, one given twice, or a dryRun or
+// replace that is not a boolean: a misspelt ?dryrun=true, or ?dryRun=yes, would otherwise import
 // for real.
 func adminParams(r *http.Request, names ...string) (url.Values, error) {
 	q := r.URL.Query()
 	for _, k := range slices.Sorted(maps.Keys(q)) {
 		if !slices.Contains(names, k) {
 			return nil, domain.Errorf(domain.EBADINPUT, "unknown parameter %.64q: this endpoint takes %s", k, strings.Join(names, ", "))
+		}
+		if n := len(q[k]); n > 1 { // only the first would count: ?dryRun=false&dryRun=true imports
+			return nil, domain.Errorf(domain.EBADINPUT, "parameter %s is given %d times", k, n)
 		}
 	}
 	for _, k := range []string{"dryRun", "replace"} {

@@ -134,6 +134,8 @@ func TestExportEndpointErrors(t *testing.T) {
 		"/export/relations.parquet?kinds=SIGNATORY":                       http.StatusBadRequest,
 		"/export/network.graphml?asof=2019":                               http.StatusBadRequest,
 		"/export/organizations.csv?asOf=2019&collection=people":           http.StatusBadRequest,
+		"/export/network.graphml?asOf=2019&asOf=2021":                     http.StatusBadRequest, // which one? (as the maps: given 2 times)
+		"/export/network.json?kinds=signatory&kinds=chairs":               http.StatusBadRequest,
 	} {
 		resp, body := fetch(t, srv, path)
 		if resp.StatusCode != status {

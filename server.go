@@ -146,7 +146,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	c.register(fs, true)
-	if err := parse(fs, args, stderr, "[serve] [options]"); err != nil {
+	if err := parse(fs, args, stderr, "[serve] [options]\n       cccs-graph import|export|backup|restore|token ... (each takes -h)"); err != nil {
 		return err
 	}
 	if err := c.validate(fs); err != nil {

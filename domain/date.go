@@ -29,6 +29,17 @@ type Date struct {
 
 var dateRE = regexp.MustCompile(`^(\d{3})X$|^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$`)
 
+// ParseQueryDate reads a date a client asks with (GraphQL's Date, an
+// export's asOf): a day, a month or a year; decades are for the dataset's
+// sources only. Returns EBADINPUT otherwise, saying which forms it takes.
+func ParseQueryDate(s string) (Date, error) {
+	d, err := ParseDate(s)
+	if (err != nil && !dateRE.MatchString(s)) || (err == nil && d.Precision == Decade) {
+		return Date{}, Errorf(EBADINPUT, "invalid date %q: want YYYY-MM-DD, YYYY-MM or YYYY", s)
+	}
+	return d, err
+}
+
 // ParseDate reads an ISO 8601 date of day, month or year precision, or a decade
 // written "198X". Returns EBADINPUT for anything else, including impossible days.
 func ParseDate(s string) (Date, error) {

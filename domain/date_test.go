@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -20,6 +21,24 @@ func TestParseDate(t *testing.T) {
 		if _, err := ParseDate(s); ErrorCode(err) != EBADINPUT {
 			t.Errorf("ParseDate(%q) err = %v, want BAD_USER_INPUT", s, err)
 		}
+	}
+}
+
+// A client's date is a day, a month or a year, and its errors say so (not
+// the decades only the dataset takes); a wrong day keeps its own reason.
+func TestParseQueryDate(t *testing.T) {
+	for s, want := range map[string]string{
+		"198X":                 "want YYYY-MM-DD, YYYY-MM or YYYY",
+		"2019-06-30T00:00:00Z": "want YYYY-MM-DD, YYYY-MM or YYYY",
+		"2019-02-30":           "no such day",
+		"2019-13":              "month 13 out of range",
+	} {
+		if _, err := ParseQueryDate(s); ErrorCode(err) != EBADINPUT || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "decade") {
+			t.Errorf("ParseQueryDate(%q): %v, want %q", s, err, want)
+		}
+	}
+	if d, err := ParseQueryDate("2019-06"); err != nil || d.String() != "2019-06" {
+		t.Errorf("ParseQueryDate(2019-06) = %v, %v", d, err)
 	}
 }
 

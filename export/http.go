@@ -97,11 +97,14 @@ func parseRequest(file, asOf, kinds string) (Request, error) {
 
 // knownParameters refuses a parameter other than asOf and kinds, as the
 // maps do: a misspelt one (?asof=2019) would otherwise export the whole
-// graph without a word. Returns EBADINPUT.
+// graph without a word; and one given twice. Returns EBADINPUT.
 func knownParameters(q url.Values) error {
 	for _, k := range slices.Sorted(maps.Keys(q)) {
 		if k != "asOf" && k != "kinds" {
 			return domain.Errorf(domain.EBADINPUT, "unknown parameter %.64q: an export takes asOf and kinds", k)
+		}
+		if n := len(q[k]); n > 1 { // only the first would count, silently
+			return domain.Errorf(domain.EBADINPUT, "parameter %s is given %d times", k, n)
 		}
 	}
 	return nil
@@ -110,11 +113,7 @@ func knownParameters(q url.Values) error {
 // ParseAsOf reads a date given to an export: a year, a month or a day, as
 // the GraphQL Date scalar takes them. Returns EBADINPUT otherwise.
 func ParseAsOf(s string) (domain.Date, error) {
-	d, err := domain.ParseDate(s)
-	if err == nil && d.Precision == domain.Decade {
-		err = domain.Errorf(domain.EBADINPUT, "invalid date %q: give a year, month or day", s)
-	}
-	return d, err
+	return domain.ParseQueryDate(s)
 }
 
 // fileName is the name a download is saved under: network-2015.graphml.

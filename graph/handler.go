@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -304,6 +305,11 @@ func checkGetParams(r *http.Request) string {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return "the query string is not URL-encoded"
+	}
+	for _, name := range []string{"query", "operationName", "variables", "extensions"} {
+		if n := len(q[name]); n > 1 { // only the first would run, whatever a cache or a log in front reads
+			return "the " + name + " parameter is given " + strconv.Itoa(n) + " times"
+		}
 	}
 	for _, name := range []string{"variables", "extensions"} {
 		if v := q.Get(name); v != "" && !(json.Valid([]byte(v)) && isJSON([]byte(v), '{')) {

@@ -29,7 +29,8 @@ const (
 )
 
 // apqCache keeps the documents APQ clients registered, bounded in bytes and
-// entries; the least recently used go first.
+// entries, texts of at most maxCachedQuery bytes; the least recently used go
+// first.
 type apqCache struct{ docs *byteLRU[string, string] }
 
 var _ graphql.Cache[string] = (*apqCache)(nil)
@@ -40,7 +41,15 @@ func newAPQCache() *apqCache {
 
 func (c *apqCache) Get(_ context.Context, hash string) (string, bool) { return c.docs.get(hash) }
 
-func (c *apqCache) Add(_ context.Context, hash, doc string) { c.docs.add(hash, doc) }
+// Add keeps doc unless it is a huge text (as the parsed-document cache):
+// gqlgen registers a document before parsing it, and one refused for its
+// size would otherwise be parsed again for every request of its short hash,
+// and a few of them would push every other client's documents out.
+func (c *apqCache) Add(_ context.Context, hash, doc string) {
+	if len(doc) <= maxCachedQuery {
+		c.docs.add(hash, doc)
+	}
+}
 
 // persistedQueries returns the extension that runs persisted operations:
 // APQ when trusted is nil, else only the trusted documents.

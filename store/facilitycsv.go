@@ -149,7 +149,11 @@ func readFacilityCSV(f File) ([]csvRecord, []string) {
 	if len(f.Data) > MaxFacilityFile {
 		return nil, []string{fmt.Sprintf("the file has %d bytes, more than %d", len(f.Data), MaxFacilityFile)}
 	}
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(f.Data, []byte("\ufeff"))))
+	data := bytes.TrimPrefix(f.Data, []byte("\ufeff"))
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		return nil, []string{"line 1: this looks like JSON: the facility layer is a CSV file with the columns " + strings.Join(FacilityColumns, ", ") + " (GeoJSON layers are for territory types)"}
+	}
+	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {

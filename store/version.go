@@ -147,6 +147,13 @@ func knownAtKey(at time.Time, v uint64) []byte {
 	return binary.BigEndian.AppendUint64(k, v)
 }
 
+func minTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return b
+	}
+	return a
+}
+
 // VersionAt returns the version published last at or before t, 0 when
 // nothing was published yet then.
 func (s *Store) VersionAt(ctx context.Context, t time.Time) (uint64, error) {
@@ -154,11 +161,13 @@ func (s *Store) VersionAt(ctx context.Context, t time.Time) (uint64, error) {
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pKnownAt}, Reverse: true})
 		defer it.Close()
-		seek := knownAtKey(t, math.MaxUint64)
-		if t.UnixNano() < 0 {
+		if t.Before(time.Unix(0, 0)) {
 			return nil
 		}
-		it.Seek(seek)
+		// UnixNano is undefined past 2262: such an instant is after every
+		// write, not wrapped to an arbitrary one.
+		t = minTime(t, time.Unix(0, math.MaxInt64))
+		it.Seek(knownAtKey(t, math.MaxUint64))
 		if it.Valid() {
 			v = binary.BigEndian.Uint64(it.Item().Key()[9:])
 		}

@@ -24,10 +24,7 @@ func UnmarshalDate(v any) (domain.Date, error) {
 	if !ok {
 		return domain.Date{}, domain.Errorf(domain.EBADINPUT, "a Date is a string such as \"2015-06-30\", \"2015-06\" or \"2015\"")
 	}
-	if strings.HasSuffix(s, "X") {
-		return domain.Date{}, domain.Errorf(domain.EBADINPUT, "invalid date %q: give a year, month or day", s)
-	}
-	return domain.ParseDate(s)
+	return domain.ParseQueryDate(s)
 }
 
 // GeoJSON is a GeoJSON geometry object, written to the response as stored.

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestMapsPagingNearTheLargestOffset: an items page at an offset near the
+// largest integer has no next page (offset+limit wraps below zero, and the
+// "next" link led back to the first page: a client following next links
+// starts over).
+func TestMapsPagingNearTheLargestOffset(t *testing.T) {
+	t.Skip("geo/features.go itemsLinks: p.offset+p.limit wraps; left to the owner of geo's handlers (tiles)")
+	srv := testServer(t)
+	for _, path := range []string{
+		"/ogc/collections/territories/items?offset=9223372036854775807&limit=10",
+		"/ogc/collections/communes/items?offset=9223372036854775800&limit=500",
+	} {
+		resp, body := fetch(t, srv, path)
+		var page struct {
+			NumberReturned int
+			Links          []struct{ Href, Rel string }
+		}
+		if err := json.Unmarshal(body, &page); err != nil || resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("%s: %d %.300s", path, resp.StatusCode, body)
+		}
+		for _, l := range page.Links {
+			if l.Rel == "next" {
+				t.Errorf("%s: a next page after none returned: %s", path, l.Href)
+			}
+			if l.Rel != "collection" && !strings.Contains(l.Href, "offset=") {
+				t.Errorf("%s: the %s link leads to the first page: %s", path, l.Rel, l.Href)
+			}
+		}
+	}
+}
+
+// TestIdleConnectionsAreBounded: connections that made one request and
+// then sit idle (keep-alive, 120 s) or send half a header cost the server a
+// goroutine and buffers each; with no cap on connections, 1,000 of them
+// (20,000 is the file limit here) hold 1,000 goroutines and tens of MB, and
+// past the file limit the server stops accepting anyone.
+func TestIdleConnectionsAreBounded(t *testing.T) {
+	t.Skip("server.go: no cap on open connections (net/http serves every one accepted); left to the owner of server.go (tiles)")
+	s := startServer(t, t.TempDir())
+	before := s.metrics(t)["go_goroutines"]
+	const idle = 1000
+	conns := make([]net.Conn, 0, idle)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	addr := strings.TrimPrefix(s.url, "http://")
+	for i := range idle {
+		c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+		if err != nil {
+			break // refused: what a cap may do
+		}
+		conns = append(conns, c)
+		if i%2 == 0 { // one request, then idle
+			fmt.Fprintf(c, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			if _, err := http.ReadResponse(bufio.NewReader(c), nil); err != nil {
+				break
+			}
+		} else { // half a header
+			fmt.Fprintf(c, "GET /healthz HTTP/1.1\r\nHost: x\r\n")
+		}
+	}
+	if got := s.metrics(t)["go_goroutines"] - before; got > idle/4 {
+		t.Errorf("%d idle or half-open connections hold %.0f more goroutines", len(conns), got)
+	}
+	if resp, _ := get(t, s.url+"/healthz"); resp.StatusCode != http.StatusOK {
+		t.Errorf("healthz under idle connections: %d", resp.StatusCode)
+	}
+}
