@@ -45,6 +45,7 @@ const (
 	maxRequests = 10_000_000
 	maxClients  = 256
 	maxTargets  = 8
+	minSlice    = 10 * time.Millisecond // a turn's requests in flight are a small part of it
 )
 
 func main() {
@@ -163,8 +164,8 @@ func load(urls []string, bodyFile string, clients int, dur, slice time.Duration,
 			return errors.New("-url must be an http URL on 127.0.0.1")
 		}
 	}
-	if clients < 1 || clients > maxClients || dur <= 0 || dur > maxDuration || count < 1 || count > maxRequests || slice <= 0 {
-		return fmt.Errorf("-c 1..%d, -d up to %s, -n 1..%d, -slice above 0", maxClients, maxDuration, maxRequests)
+	if clients < 1 || clients > maxClients || dur <= 0 || dur > maxDuration || count < 1 || count > maxRequests || slice < minSlice {
+		return fmt.Errorf("-c 1..%d, -d up to %s, -n 1..%d, -slice at least %s", maxClients, maxDuration, maxRequests, minSlice)
 	}
 	var body []byte
 	if bodyFile != "" {
@@ -185,7 +186,10 @@ func load(urls []string, bodyFile string, clients int, dur, slice time.Duration,
 	}
 	// Each turn starts one target further, so that none always follows
 	// the same one (a server's leftovers fall on the next).
-	for turn, spent := 0, time.Duration(0); spent < dur; turn, spent = turn+1, spent+slice {
+	// A turn lasts at least its slice (its clients' last requests end after
+	// it): the whole load is bounded by the wall clock too.
+	deadline := time.Now().Add(time.Duration(len(targets))*dur + hc.Timeout)
+	for turn, spent := 0, time.Duration(0); spent < dur && time.Now().Before(deadline); turn, spent = turn+1, spent+slice {
 		for i := range targets {
 			run(hc, targets[(turn+i)%len(targets)], body, clients, min(slice, dur-spent), gzip)
 		}
