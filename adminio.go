@@ -7,18 +7,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"path/filepath"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/cccs13/cccs-graph/auth"
 	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/edge"
 	"github.com/cccs13/cccs-graph/export"
 	"github.com/cccs13/cccs-graph/store"
 )
@@ -140,13 +138,8 @@ func exportRequest(r *http.Request) (export.Request, error) {
 // for real.
 func adminParams(r *http.Request, names ...string) (url.Values, error) {
 	q := r.URL.Query()
-	for _, k := range slices.Sorted(maps.Keys(q)) {
-		if !slices.Contains(names, k) {
-			return nil, domain.Errorf(domain.EBADINPUT, "unknown parameter %.64q: this endpoint takes %s", k, strings.Join(names, ", "))
-		}
-		if n := len(q[k]); n > 1 { // only the first would count: ?dryRun=false&dryRun=true imports
-			return nil, domain.Errorf(domain.EBADINPUT, "parameter %s is given %d times", k, n)
-		}
+	if err := edge.Params(q, "this endpoint", names...); err != nil {
+		return nil, err
 	}
 	for _, k := range []string{"dryRun", "replace"} {
 		if v := q.Get(k); v != "" {

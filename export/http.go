@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"log/slog"
-	"maps"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/cccs13/cccs-graph/domain"
@@ -98,17 +96,7 @@ func parseRequest(file, asOf, kinds string) (Request, error) {
 // knownParameters refuses a parameter other than asOf and kinds, as the
 // maps do: a misspelt one (?asof=2019) would otherwise export the whole
 // graph without a word; and one given twice. Returns EBADINPUT.
-func knownParameters(q url.Values) error {
-	for _, k := range slices.Sorted(maps.Keys(q)) {
-		if k != "asOf" && k != "kinds" {
-			return domain.Errorf(domain.EBADINPUT, "unknown parameter %.64q: an export takes asOf and kinds", k)
-		}
-		if n := len(q[k]); n > 1 { // only the first would count, silently
-			return domain.Errorf(domain.EBADINPUT, "parameter %s is given %d times", k, n)
-		}
-	}
-	return nil
-}
+func knownParameters(q url.Values) error { return edge.Params(q, "an export", "asOf", "kinds") }
 
 // ParseAsOf reads a date given to an export: a year, a month or a day, as
 // the GraphQL Date scalar takes them. Returns EBADINPUT otherwise.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/edge"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -56,13 +57,10 @@ const maxParamLen = 512
 // (OGC API - Features answers 400 to any other). Returns BAD_USER_INPUT.
 func parseParams(q url.Values, allowed ...string) (params, error) {
 	p := params{when: today(), crs: crsCRS84, filterCRS: crsCRS84}
+	if err := edge.Params(q, "this resource", allowed...); err != nil {
+		return p, err
+	}
 	for name, vs := range q {
-		if !slices.Contains(allowed, name) {
-			return p, domain.Errorf(domain.EBADINPUT, "unknown parameter %.40q: this resource takes %s", name, strings.Join(allowed, ", "))
-		}
-		if len(vs) > 1 {
-			return p, domain.Errorf(domain.EBADINPUT, "parameter %s is given %d times", name, len(vs))
-		}
 		if name != "filter" && len(vs[0]) > maxParamLen {
 			return p, domain.Errorf(domain.EBADINPUT, "parameter %s: %d bytes, at most %d", name, len(vs[0]), maxParamLen)
 		}
