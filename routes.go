@@ -75,6 +75,12 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	}
 	// reads authenticates the caller (mutations check their role themselves).
 	reads := func(h http.Handler) http.Handler { return tokens.Middleware(readRole, errorWriter(log), h) }
+	// mapReads is reads for the map clients, which read OGC API exceptions.
+	mapReads := func(h http.Handler) http.Handler {
+		return tokens.Middleware(readRole, func(w http.ResponseWriter, r *http.Request, err error) {
+			edge.WriteError(w, r, log, edge.OGC, err)
+		}, h)
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", reads(gql))
 	explorerPage := explorer.Handler("/graphql")
@@ -98,7 +104,7 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	// The maps' routes are on this mux (one match per request); an answer
 	// from their cache is written at once, one to make is admitted.
 	geo.Handle(mux, s, log, geo.Options{Base: c.PublicURL, MaxAge: c.HTTPMaxAge,
-		CacheBytes: c.MapCacheBytes, CacheEntries: c.MapCacheEntries, Admit: heavy}, reads)
+		CacheBytes: c.MapCacheBytes, CacheEntries: c.MapCacheEntries, Admit: heavy}, mapReads)
 	adminRoutes(mux, s, tokens, log)
 
 	origins := c.origins()

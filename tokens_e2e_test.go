@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
 	"os/exec"
 	"strings"
@@ -75,5 +76,13 @@ func TestTokenCommandsWhileServing(t *testing.T) {
 	resp, _ = get(t, srv.url+"/graphql?query={__typename}", "Authorization", "Bearer "+admin)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("admin read with -require-reader: %d, want 200", resp.StatusCode)
+	}
+	// The map clients read the refusal as an OGC API exception, as every other error of the maps.
+	for _, path := range []string{"/geo/communes.geojson", "/ogc/collections", "/ogc/collections/communes/tiles/WebMercatorQuad/10/525/373"} {
+		resp, body := get(t, srv.url+path)
+		var exception struct{ Code, Description string }
+		if err := json.Unmarshal([]byte(body), &exception); resp.StatusCode != http.StatusUnauthorized || err != nil || exception.Code != "UNAUTHENTICATED" || exception.Description == "" {
+			t.Errorf("anonymous %s with -require-reader: %d %.120s, want 401 and an OGC exception", path, resp.StatusCode, body)
+		}
 	}
 }

@@ -38,6 +38,27 @@ func (c collection) schema() []propDef {
 	return territoryProps
 }
 
+// Attributions of the layers: the administrative outlines are IGN's (ADMIN
+// EXPRESS), the rest is the network's own data, whose sources each feature
+// cites.
+const (
+	communesAttribution = "cccs-graph ; limites administratives IGN ADMIN EXPRESS"
+	networkAttribution  = "cccs-graph"
+)
+
+// attribution credits what the collection's features are drawn from.
+func (c collection) attribution() string {
+	for _, t := range c.Types {
+		if !slices.Contains([]string{"departement", "arrondissement", "canton", "commune", "arrondissement-municipal"}, t) {
+			return networkAttribution
+		}
+	}
+	if c.Facilities {
+		return networkAttribution
+	}
+	return communesAttribution // every type of `territories` holds the outlines too
+}
+
 // allCollections are the layers, `territories` first. A type's collection is
 // listed once it has features, and can be read (empty) before.
 var allCollections = []collection{

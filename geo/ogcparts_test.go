@@ -203,11 +203,23 @@ func TestTiles(t *testing.T) {
 	}
 	style := decode[struct {
 		Version int
-		Sources map[string]struct{ Tiles []string }
-		Layers  []struct{ ID, Source string }
+		Sources map[string]struct {
+			Tiles       []string
+			Attribution string
+		}
+		Layers []struct{ ID, Source string }
 	}](t, must(get(t, srv.URL+"/ogc/styles/network")))
 	if style.Version != 8 || len(style.Sources) != 3 || len(style.Layers) != 6 {
 		t.Errorf("style: %+v", style)
+	}
+	// The outlines are credited to IGN, the network's own data to the network.
+	attribution := func(collection string) string {
+		return decode[struct{ Attribution string }](t, must(get(t, srv.URL+"/ogc/collections/"+collection+"/tiles/WebMercatorQuad/tilejson.json"))).Attribution
+	}
+	for source, ign := range map[string]bool{"communes": true, "zones-de-vie-sociale": false, "facilities": false} {
+		if got := style.Sources[source].Attribution; strings.Contains(got, "IGN") != ign || attribution(source) != got {
+			t.Errorf("%s: attribution %q in the style, %q in its TileJSON; IGN credited: want %v", source, got, attribution(source), ign)
+		}
 	}
 }
 

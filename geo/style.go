@@ -22,9 +22,9 @@ func (h *handler) style(w http.ResponseWriter, r *http.Request) {
 	if dt := r.URL.Query().Get("datetime"); dt != "" {
 		q.Set("datetime", dt)
 	}
-	source := func(id string) map[string]any {
+	source := func(id, attribution string) map[string]any {
 		return map[string]any{"type": "vector", "tiles": []string{tileURL(base, id, q)}, "minzoom": 0, "maxzoom": maxZoom,
-			"promoteId": "id", "attribution": "cccs-graph ; IGN ADMIN EXPRESS"}
+			"promoteId": "id", "attribution": attribution}
 	}
 	doc := map[string]any{
 		"version": 8,
@@ -34,9 +34,9 @@ func (h *handler) style(w http.ResponseWriter, r *http.Request) {
 		},
 		"center": []float64{5.4, 43.45}, "zoom": 8.5,
 		"sources": map[string]any{
-			"communes":             source("communes"),
-			"zones-de-vie-sociale": source("zones-de-vie-sociale"),
-			"facilities":           source("facilities"),
+			"communes":             source("communes", communesAttribution),
+			"zones-de-vie-sociale": source("zones-de-vie-sociale", networkAttribution),
+			"facilities":           source("facilities", networkAttribution),
 		},
 		"layers": []any{
 			map[string]any{"id": "background", "type": "background", "paint": map[string]any{"background-color": "#f4f1ea"}},

@@ -199,7 +199,7 @@ func (h *handler) tileJSON(w http.ResponseWriter, r *http.Request) {
 			"tiles": []string{tiles}, "minzoom": 0, "maxzoom": maxZoom, "bounds": bounds[:],
 			"center":        []float64{(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, 9},
 			"vector_layers": []any{map[string]any{"id": c.ID, "description": c.Title, "fields": fields, "minzoom": 0, "maxzoom": maxZoom}},
-			"attribution":   "cccs-graph ; limites administratives IGN ADMIN EXPRESS",
+			"attribution":   c.attribution(),
 		})
 	})
 }
