@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -143,6 +144,20 @@ type csvRecord struct {
 	cells map[string]string
 }
 
+// invalidUTF8 is the offset of the first byte of data that is not UTF-8,
+// -1 when all is: a spreadsheet saved as Latin-1 would otherwise be stored
+// as it is, each accented letter then answered as U+FFFD.
+func invalidUTF8(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
 // readFacilityCSV reads the header and rows, reporting what is not a
 // spreadsheet of facilities.
 func readFacilityCSV(f File) ([]csvRecord, []string) {
@@ -152,6 +167,9 @@ func readFacilityCSV(f File) ([]csvRecord, []string) {
 	data := bytes.TrimPrefix(f.Data, []byte("\ufeff"))
 	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
 		return nil, []string{"line 1: this looks like JSON: the facility layer is a CSV file with the columns " + strings.Join(FacilityColumns, ", ") + " (GeoJSON layers are for territory types)"}
+	}
+	if at := invalidUTF8(data); at >= 0 {
+		return nil, []string{fmt.Sprintf("line %d: byte 0x%02X is not UTF-8: save the file as CSV UTF-8 (it is likely Latin-1 or Windows-1252)", 1+bytes.Count(data[:at], []byte("\n")), data[at])}
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
