@@ -144,18 +144,18 @@ type csvRecord struct {
 	cells map[string]string
 }
 
-// invalidUTF8 is the offset of the first byte of data that is not UTF-8,
-// -1 when all is: a spreadsheet saved as Latin-1 would otherwise be stored
-// as it is, each accented letter then answered as U+FFFD.
-func invalidUTF8(data []byte) int {
+// notUTF8 says where data is not UTF-8 ("line 2: byte 0xE9 is not
+// UTF-8"), "" when it all is: a file saved as Latin-1 would otherwise be
+// stored as it is (CSV) or with U+FFFD (JSON) for each accented letter.
+func notUTF8(data []byte) string {
 	for i := 0; i < len(data); {
 		r, n := utf8.DecodeRune(data[i:])
 		if r == utf8.RuneError && n == 1 {
-			return i
+			return fmt.Sprintf("line %d: byte 0x%02X is not UTF-8", 1+bytes.Count(data[:i], []byte("\n")), data[i])
 		}
 		i += n
 	}
-	return -1
+	return ""
 }
 
 // readFacilityCSV reads the header and rows, reporting what is not a
@@ -168,8 +168,8 @@ func readFacilityCSV(f File) ([]csvRecord, []string) {
 	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
 		return nil, []string{"line 1: this looks like JSON: the facility layer is a CSV file with the columns " + strings.Join(FacilityColumns, ", ") + " (GeoJSON layers are for territory types)"}
 	}
-	if at := invalidUTF8(data); at >= 0 {
-		return nil, []string{fmt.Sprintf("line %d: byte 0x%02X is not UTF-8: save the file as CSV UTF-8 (it is likely Latin-1 or Windows-1252)", 1+bytes.Count(data[:at], []byte("\n")), data[at])}
+	if msg := notUTF8(data); msg != "" {
+		return nil, []string{msg + ": save the file as CSV UTF-8 (it is likely Latin-1 or Windows-1252)"}
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
