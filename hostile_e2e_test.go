@@ -100,3 +100,37 @@ func TestTileCoordinatesAreCanonical(t *testing.T) {
 		}
 	}
 }
+
+// TestSlowBodiesHoldNoPlace: clients that send their headers and then
+// their body slowly (here: never) are not among the requests in flight,
+// whose places go to operations: with one place and three such clients,
+// a GraphQL query and an export still run, and an admin import is told
+// it needs a token, not that the server is busy.
+func TestSlowBodiesHoldNoPlace(t *testing.T) {
+	s := startServer(t, t.TempDir(), "-max-in-flight", "1")
+	addr := strings.TrimPrefix(s.url, "http://")
+	base := s.metrics(t)["go_goroutines"]
+	for _, path := range []string{"/graphql", "/graphql", "/admin/import?name=x.yaml"} {
+		c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"query\":", path)
+	}
+	// The three are accepted (a goroutine each) before the next request is
+	// sent, and their headers are read at once.
+	for i := 0; i < 100 && s.metrics(t)["go_goroutines"] < base+3; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	var out struct {
+		Data   struct{ Node struct{ ID string } }
+		Errors []struct{ Extensions struct{ Code string } }
+	}
+	if status := s.post(t, `{ node(id: "cccs") { id } }`, &out); status != http.StatusOK || out.Data.Node.ID != "cccs" {
+		t.Errorf("a query beside three slow bodies: %d %+v", status, out)
+	}
+	if resp, body := get(t, s.url+"/export/organizations.csv"); resp.StatusCode != http.StatusOK {
+		t.Errorf("an export beside three slow bodies: %d %.200s", resp.StatusCode, body)
+	}
+}
