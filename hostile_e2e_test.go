@@ -103,9 +103,8 @@ func TestTileCoordinatesAreCanonical(t *testing.T) {
 
 // TestSlowBodiesHoldNoPlace: clients that send their headers and then
 // their body slowly (here: never) are not among the requests in flight,
-// whose places go to operations: with one place and three such clients,
-// a GraphQL query and an export still run, and an admin import is told
-// it needs a token, not that the server is busy.
+// whose places go to operations: with one place and three such clients
+// (two queries, one admin import), a GraphQL query and an export still run.
 func TestSlowBodiesHoldNoPlace(t *testing.T) {
 	s := startServer(t, t.TempDir(), "-max-in-flight", "1")
 	addr := strings.TrimPrefix(s.url, "http://")
