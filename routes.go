@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -93,11 +94,10 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle(export.Route, reads(heavy(export.Handler(s, log))))
-	mapsHandler := reads(heavy(geo.New(s, log, geo.Options{Base: c.PublicURL, MaxAge: c.HTTPMaxAge,
-		CacheBytes: c.MapCacheBytes, CacheEntries: c.MapCacheEntries})))
-	mux.Handle("/geo/", mapsHandler)
-	mux.Handle("/ogc", mapsHandler)
-	mux.Handle("/ogc/", mapsHandler)
+	// The maps' routes are on this mux (one match per request); an answer
+	// from their cache is written at once, one to make is admitted.
+	geo.Handle(mux, s, log, geo.Options{Base: c.PublicURL, MaxAge: c.HTTPMaxAge,
+		CacheBytes: c.MapCacheBytes, CacheEntries: c.MapCacheEntries, Admit: heavy}, reads)
 	adminRoutes(mux, s, tokens, log)
 
 	origins := c.origins()
@@ -192,18 +192,27 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func logRequests(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ctx, info := graph.WithRequestInfo(r.Context())
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r.WithContext(ctx))
-		d := time.Since(start)
 		route := routeOf(r.URL.Path)
+		var info *graph.RequestInfo // what GraphQL tells of the request: its operation
+		if route == "/graphql" {
+			var ctx context.Context
+			ctx, info = graph.WithRequestInfo(r.Context())
+			r = r.WithContext(ctx)
+		}
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		d := time.Since(start)
 		m.count(route, sw.status).Inc()
 		m.routes[route].duration.Observe(d.Seconds())
 		if !log.Enabled(r.Context(), slog.LevelInfo) {
 			return // the line's values are not even boxed
 		}
+		operation := ""
+		if info != nil {
+			operation = info.Operation()
+		}
 		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
-			"encoding", sw.Header().Get("Content-Encoding"), "duration_ms", float64(d.Microseconds())/1000, "operation", info.Operation())
+			"encoding", sw.Header().Get("Content-Encoding"), "duration_ms", float64(d.Microseconds())/1000, "operation", operation)
 	})
 }
 

@@ -180,7 +180,10 @@ func Require(ctx context.Context, role Role) error {
 func (t Tokens) Middleware(minRole Role, writeError func(http.ResponseWriter, *http.Request, error), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := t.FromHeader(r.Context(), r.Header.Get("Authorization"))
-		ctx := With(r.Context(), id)
+		ctx := r.Context()
+		if id != (Identity{}) { // an anonymous caller needs no value: From says anonymous
+			ctx = With(ctx, id)
+		}
 		if err == nil {
 			err = Require(ctx, minRole)
 		}
@@ -191,7 +194,10 @@ func (t Tokens) Middleware(minRole Role, writeError func(http.ResponseWriter, *h
 			writeError(w, r, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(ctx))
+		if ctx != r.Context() {
+			r = r.WithContext(ctx)
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 

@@ -2,6 +2,7 @@ package geo
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -76,16 +77,31 @@ const minGzip = 512
 // negotiated and the date it is as of (today for a request without one),
 // and the base of its links.
 func (h *handler) answerKey(r *http.Request, req prepared) string {
-	return strings.Join([]string{r.URL.Path, req.query.Encode(), req.media, req.p.when.asOf.String(), h.base}, "\n")
+	query := ""
+	if len(req.query) > 0 {
+		query = req.query.Encode()
+	}
+	var b strings.Builder
+	b.Grow(len(r.URL.Path) + len(query) + len(req.media) + len(h.base) + 16)
+	for _, part := range [...]string{r.URL.Path, query, req.media} {
+		b.WriteString(part)
+		b.WriteByte('\n')
+	}
+	var date [16]byte
+	b.Write(req.p.when.asOf.Append(date[:0]))
+	b.WriteByte('\n')
+	b.WriteString(h.base)
+	return b.String()
 }
 
 // serve answers r with the answer to its canonical request: from the cache,
 // or written by write (once for all the requests that ask for it at the
-// same time). An answer larger than the cache keeps is sent as write makes
-// it (without ETag or Content-Length), so that it never sits whole in
+// same time), within the server's admission and deadline, whose context
+// write is given. An answer larger than the cache keeps is sent as write
+// makes it (without ETag or Content-Length), so that it never sits whole in
 // memory. An empty body is 204 No Content. Headers that the handler set
 // before (Content-Crs) are kept.
-func (h *handler) serve(w http.ResponseWriter, r *http.Request, req prepared, write func(io.Writer) error) {
+func (h *handler) serve(w http.ResponseWriter, r *http.Request, req prepared, write func(context.Context, io.Writer) error) {
 	gz := acceptsGzip(r.Header.Get("Accept-Encoding"))
 	hdr := w.Header()
 	if v := hdr["Vary"]; len(v) > 0 { // CORS said Origin
@@ -98,11 +114,30 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, req prepared, wr
 	} else {
 		hdr["Cache-Control"] = h.public
 	}
-	var sp *spill
 	key := h.answerKey(r, req)
-	e, err := h.answers.do(r.Context(), req.version, key, func() (answerEntry, bool, error) {
+	if e, ok := h.answers.get(req.version, key); ok { // no work: nothing to admit
+		e.send(w, r, gz)
+		return
+	}
+	h.admitted(w, r, req, key, gz, write)
+}
+
+// admitted makes the answer within the server's admission (apart from
+// serve, so that serve's arguments stay on its stack when the cache answers).
+func (h *handler) admitted(w http.ResponseWriter, r *http.Request, req prepared, key string, gz bool, write func(context.Context, io.Writer) error) {
+	h.admit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.make(w, r, req, key, gz, write)
+	})).ServeHTTP(w, r)
+}
+
+// make answers a request whose answer the cache did not hold: it waits for
+// the build under way or builds it.
+func (h *handler) make(w http.ResponseWriter, r *http.Request, req prepared, key string, gz bool, write func(context.Context, io.Writer) error) {
+	var sp *spill
+	ctx := r.Context()
+	e, err := h.answers.do(ctx, req.version, key, func() (answerEntry, bool, error) {
 		sp = newSpill(w, req.media, gz, h.spillLimit())
-		if err := write(sp); err != nil {
+		if err := write(ctx, sp); err != nil {
 			return answerEntry{}, false, err
 		}
 		if sp.out != nil {
@@ -117,7 +152,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, req prepared, wr
 			err = sp.close()
 		}
 		if err != nil {
-			h.log.ErrorContext(r.Context(), "geo: streaming an answer", "path", r.URL.Path, "error", err.Error())
+			h.log.ErrorContext(ctx, "geo: streaming an answer", "path", r.URL.Path, "error", err.Error())
 		}
 	case err != nil:
 		w.Header().Del("Cache-Control")

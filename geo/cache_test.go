@@ -211,3 +211,62 @@ func TestNetworkBuildOutlivesRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestNetworkCacheIsBoundedInBytes: the networks of the dates asked are
+// kept within the cache's budget, the least recently used out first (asked
+// again, it is built again), and a new data version empties the cache.
+func TestNetworkCacheIsBoundedInBytes(t *testing.T) {
+	s := &slowReader{Reader: geostore.New(t)}
+	year := func(y int) domain.Date { return domain.Date{Y: y, Precision: domain.Year} }
+	one, err := buildNetwork(t.Context(), s, year(2000))
+	if err != nil || one.weight < 10_000 {
+		t.Fatalf("a network: %v, weighs %d bytes", err, one.weight)
+	}
+	c := networkCache{budget: 2*one.weight + one.weight/2}
+	get := func(version uint64, y int) *network {
+		t.Helper()
+		nw, err := c.get(t.Context(), s, version, year(y))
+		if err != nil || nw.asOf != year(y) {
+			t.Fatalf("the network of %d: %v", y, err)
+		}
+		return nw
+	}
+	for y := 2000; y < 2004; y++ {
+		get(1, y)
+	}
+	c.mu.Lock()
+	n, bytes := c.byDate.Len(), c.byDate.Bytes()
+	c.mu.Unlock()
+	if n != 2 || bytes > c.budget {
+		t.Fatalf("four dates in a budget of two and a half networks: %d kept, %d bytes of %d", n, bytes, c.budget)
+	}
+	builds := s.calls.Load()
+	kept := get(1, 2003)
+	if s.calls.Load() != builds {
+		t.Error("the last date asked was built again")
+	}
+	get(1, 2000) // out
+	if s.calls.Load() != builds+1 {
+		t.Error("the first date asked was not built again")
+	}
+	if get(2, 2003) == kept || s.calls.Load() != builds+2 {
+		t.Error("a new data version served the network of the old one")
+	}
+	c.mu.Lock()
+	if c.byDate.Len() != 1 {
+		t.Errorf("after a new version: %d networks kept, want 1", c.byDate.Len())
+	}
+	c.mu.Unlock()
+
+	// A network heavier than the whole budget is kept alone, until the next.
+	c = networkCache{budget: one.weight / 2}
+	builds = s.calls.Load()
+	heavy := get(1, 2000)
+	if get(1, 2000) != heavy || s.calls.Load() != builds+1 {
+		t.Errorf("a network over the budget: %d builds for two requests, want 1", s.calls.Load()-builds)
+	}
+	get(1, 2001)
+	if get(1, 2000) == heavy || s.calls.Load() != builds+3 || c.byDate.Len() != 0 {
+		t.Errorf("the next date over the budget: %d builds, %d kept in the LRU", s.calls.Load()-builds, c.byDate.Len())
+	}
+}

@@ -306,8 +306,8 @@ func (h *handler) geoJSON(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.serve(w, r, req, func(out io.Writer) error {
-		matched, err := h.selectFeatures(r.Context(), c, req)
+	h.serve(w, r, req, func(ctx context.Context, out io.Writer) error {
+		matched, err := h.selectFeatures(ctx, c, req)
 		if err != nil {
 			return err
 		}
@@ -320,7 +320,7 @@ func (h *handler) geoJSON(w http.ResponseWriter, r *http.Request) {
 			fw.raw(",")
 		}
 		fw.raw(`"features":[`)
-		return h.writeFeatures(r.Context(), fw, pg)
+		return h.writeFeatures(ctx, fw, pg)
 	})
 }
 
@@ -342,12 +342,12 @@ func (h *handler) items(w http.ResponseWriter, r *http.Request) {
 	}
 	req.p.limit = min(cmp.Or(req.p.limit, defaultLimit), maxLimit)
 	w.Header().Set("Content-Crs", "<"+req.p.crs.URI+">")
-	h.serve(w, r, req, func(out io.Writer) error {
-		matched, err := h.selectFeatures(r.Context(), c, req)
+	h.serve(w, r, req, func(ctx context.Context, out io.Writer) error {
+		matched, err := h.selectFeatures(ctx, c, req)
 		if err != nil {
 			return err
 		}
-		promote, err := h.promote(r.Context(), c, req.version)
+		promote, err := h.promote(ctx, c, req.version)
 		if err != nil {
 			return err
 		}
@@ -363,7 +363,7 @@ func (h *handler) items(w http.ResponseWriter, r *http.Request) {
 			`,"timeStamp":"` + time.Now().UTC().Format(time.RFC3339) + `","links":`)
 		fw.value(h.itemsLinks(r, c, req.p, req.media, len(matched)))
 		fw.raw(`,"features":[`)
-		return h.writeFeatures(r.Context(), fw, pg)
+		return h.writeFeatures(ctx, fw, pg)
 	})
 }
 
@@ -419,8 +419,8 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("featureId")
 	w.Header().Set("Content-Crs", "<"+req.p.crs.URI+">")
-	h.serve(w, r, req, func(out io.Writer) error {
-		matched, err := h.selectFeatures(r.Context(), c, req)
+	h.serve(w, r, req, func(ctx context.Context, out io.Writer) error {
+		matched, err := h.selectFeatures(ctx, c, req)
 		if err != nil {
 			return err
 		}
@@ -433,13 +433,13 @@ func (h *handler) item(w http.ResponseWriter, r *http.Request) {
 		if len(found) == 0 {
 			return domain.Errorf(domain.ENOTFOUND, "collection %s has no feature %.80q", c.ID, id)
 		}
-		promote, err := h.promote(r.Context(), c, req.version)
+		promote, err := h.promote(ctx, c, req.version)
 		if err != nil {
 			return err
 		}
 		fw := h.newFeatureWriter(out, req)
 		fw.promote = promote
-		err = h.eachStored(r.Context(), found, func(f mapFeature, stored []byte) error {
+		err = h.eachStored(ctx, found, func(f mapFeature, stored []byte) error {
 			return fw.feature(f, stored, h.itemLinks(c, id, req.media))
 		})
 		if err != nil {

@@ -98,6 +98,7 @@ type handler struct {
 	networks networkCache
 	answers  *byteCache[string, answerEntry] // every answer, by canonical request
 	outlines *byteCache[outlineKey, []byte]  // outlines reprojected or simplified
+	admit    func(http.Handler) http.Handler // around the work of an answer not in the cache
 }
 
 // Options configure the maps handler.
@@ -106,6 +107,10 @@ type Options struct {
 	MaxAge       int    // seconds a shared HTTP cache may keep an answer (Cache-Control max-age)
 	CacheBytes   int    // bytes of answers kept for the data version; 0 keeps none
 	CacheEntries int    // answers kept at most; 0 for DefaultCacheEntries
+	// Admit, when set, wraps the making of an answer that the cache does
+	// not hold (the server's admission and deadline); an answer served
+	// from the cache costs its write only and is not admitted.
+	Admit func(http.Handler) http.Handler
 }
 
 // Defaults of the answer cache, and the byte budget of the outlines.
@@ -117,37 +122,55 @@ const (
 )
 
 func newHandler(s Reader, log *slog.Logger, o Options) *handler {
-	return &handler{s: s, log: logger(log), base: o.Base, maxAge: o.MaxAge, public: []string{etag.Public(o.MaxAge)},
+	admit := o.Admit
+	if admit == nil {
+		admit = func(h http.Handler) http.Handler { return h }
+	}
+	return &handler{s: s, log: logger(log), base: o.Base, maxAge: o.MaxAge, public: []string{etag.Public(o.MaxAge)}, admit: admit,
 		answers:  newByteCache[string](o.CacheBytes, cmp.Or(o.CacheEntries, DefaultCacheEntries), answerEntry.weight),
 		outlines: newByteCache[outlineKey](maxOutlineCacheBytes, maxOutlineEntries, func(b []byte) int { return len(b) })}
 }
 
-// New returns the handler of /geo/ and /ogc (and everything under it).
+// New returns a handler of /geo/ and /ogc (and everything under it) alone.
 func New(s Reader, log *slog.Logger, o Options) http.Handler {
-	return newHandler(s, log, o).routes()
+	mux := http.NewServeMux()
+	newHandler(s, log, o).handle(mux, nil)
+	return mux
 }
 
-// routes maps the paths to the handler's methods.
-func (h *handler) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /geo/{file}", h.geoJSON)
-	mux.HandleFunc("GET /geo/", h.notFound)
-	mux.HandleFunc("GET /ogc", h.landing)
-	mux.HandleFunc("GET /ogc/{$}", h.landing)
-	mux.HandleFunc("GET /ogc/conformance", h.conformance)
-	mux.HandleFunc("GET /ogc/api", h.api)
-	mux.HandleFunc("GET /ogc/collections", h.collections)
-	mux.HandleFunc("GET /ogc/collections/{id}", h.collection)
-	mux.HandleFunc("GET /ogc/collections/{id}/queryables", h.queryables)
-	mux.HandleFunc("GET /ogc/collections/{id}/items", h.items)
-	mux.HandleFunc("GET /ogc/collections/{id}/items/{featureId}", h.item)
-	mux.HandleFunc("GET /ogc/collections/{id}/tiles", h.tilesets)
-	mux.HandleFunc("GET /ogc/collections/{id}/tiles/WebMercatorQuad", h.tileset)
-	mux.HandleFunc("GET /ogc/collections/{id}/tiles/WebMercatorQuad/tilejson.json", h.tileJSON)
-	mux.HandleFunc("GET /ogc/collections/{id}/tiles/WebMercatorQuad/{z}/{y}/{x}", h.tile)
-	mux.HandleFunc("GET /ogc/tileMatrixSets", h.tileMatrixSets)
-	mux.HandleFunc("GET /ogc/tileMatrixSets/WebMercatorQuad", h.webMercatorQuad)
-	mux.HandleFunc("GET /ogc/styles/network", h.style)
-	mux.HandleFunc("GET /ogc/", h.notFound)
-	return mux
+// Handle registers the maps' routes on a server's mux, each handler wrapped
+// in wrap (authentication) when it is not nil: one mux, so that a request
+// is matched once, not once by the server and again by the maps.
+func Handle(mux *http.ServeMux, s Reader, log *slog.Logger, o Options, wrap func(http.Handler) http.Handler) {
+	newHandler(s, log, o).handle(mux, wrap)
+}
+
+// handle maps the paths to the handler's methods.
+func (h *handler) handle(mux *http.ServeMux, wrap func(http.Handler) http.Handler) {
+	route := func(pattern string, f http.HandlerFunc) {
+		if wrap == nil {
+			mux.Handle(pattern, f)
+		} else {
+			mux.Handle(pattern, wrap(f))
+		}
+	}
+	route("GET /geo/{file}", h.geoJSON)
+	route("GET /geo/", h.notFound)
+	route("GET /ogc", h.landing)
+	route("GET /ogc/{$}", h.landing)
+	route("GET /ogc/conformance", h.conformance)
+	route("GET /ogc/api", h.api)
+	route("GET /ogc/collections", h.collections)
+	route("GET /ogc/collections/{id}", h.collection)
+	route("GET /ogc/collections/{id}/queryables", h.queryables)
+	route("GET /ogc/collections/{id}/items", h.items)
+	route("GET /ogc/collections/{id}/items/{featureId}", h.item)
+	route("GET /ogc/collections/{id}/tiles", h.tilesets)
+	route("GET /ogc/collections/{id}/tiles/WebMercatorQuad", h.tileset)
+	route("GET /ogc/collections/{id}/tiles/WebMercatorQuad/tilejson.json", h.tileJSON)
+	route("GET /ogc/collections/{id}/tiles/WebMercatorQuad/{z}/{y}/{x}", h.tile)
+	route("GET /ogc/tileMatrixSets", h.tileMatrixSets)
+	route("GET /ogc/tileMatrixSets/WebMercatorQuad", h.webMercatorQuad)
+	route("GET /ogc/styles/network", h.style)
+	route("GET /ogc/", h.notFound)
 }

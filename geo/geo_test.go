@@ -233,7 +233,8 @@ func TestAnswerBytes(t *testing.T) {
 func TestLargeAnswerStreamed(t *testing.T) {
 	s := geostore.WithNetwork(t)
 	inner := newHandler(s, slog.New(slog.DiscardHandler), Options{CacheBytes: 8 << 10}) // keeps answers up to 1 kB
-	small := inner.routes()
+	small := http.NewServeMux()
+	inner.handle(small, nil)
 	full := New(s, slog.New(slog.DiscardHandler), cached(""))
 	const path = "/geo/communes.geojson?limit=20"
 	want := serve(t, full, path)

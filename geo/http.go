@@ -31,7 +31,7 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 
 // notFound answers 404 for a path under /ogc or /geo that names nothing.
 func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
-	h.writeError(w, r, domain.Errorf(domain.ENOTFOUND, "no resource at %s: start from /ogc", r.URL.Path))
+	h.writeError(w, r, domain.Errorf(domain.ENOTFOUND, "no resource at %.80q: start from /ogc", r.URL.Path))
 }
 
 // negotiate picks the offered media type the request asks for: the `f`

@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/internal/bytelru"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -37,6 +38,7 @@ type network struct {
 	asOf        domain.Date
 	territories map[string]*territory
 	facilities  []*facility // in id order
+	weight      int         // bytes it holds, the records it points to included (weigh)
 }
 
 // territory is a territory and the network's attributes on it.
@@ -130,7 +132,49 @@ func buildNetwork(ctx context.Context, s Reader, asOf domain.Date) (*network, er
 	if err := nw.placeFacilities(ctx, s, partOf); err != nil {
 		return nil, err
 	}
+	nw.weight = nw.weigh()
 	return nw, nil
+}
+
+// What a territory and a facility hold besides the records they point to:
+// the struct, its map entry or slice slot.
+const (
+	territoryOverhead = 112
+	facilityOverhead  = 176
+)
+
+// weigh estimates the bytes the network holds: its territories and
+// facilities, and each record they point to once (the network keeps them
+// alive after the snapshot it was built from is gone).
+func (nw *network) weigh() int {
+	seen := map[any]bool{}
+	w := 0
+	node := func(n *domain.Node) {
+		if n != nil && !seen[n] {
+			seen[n] = true
+			w += store.NodeWeight(n)
+		}
+	}
+	for _, t := range nw.territories {
+		w += territoryOverhead + 8*len(t.facilities)
+		node(t.node)
+		node(t.commune)
+		node(t.signer)
+		if r := t.signatory; r != nil && !seen[r] {
+			seen[r] = true
+			w += store.RelationWeight(r)
+		}
+	}
+	for _, f := range nw.facilities {
+		w += facilityOverhead
+		for _, z := range f.zones {
+			w += 16 + len(z)
+		}
+		for _, n := range []*domain.Node{f.node, f.typ, f.manager, f.federation, f.place} {
+			node(n)
+		}
+	}
+	return w
 }
 
 // newFacility reads what a facility's own fields say.
@@ -246,16 +290,20 @@ func federationCounts(fs []*facility) (text string, federations int) {
 func label(n *domain.Node) string { return cmp.Or(n.ShortName, n.Name) }
 
 // networkCache keeps the networks of the last dates asked, for one data
-// version: a map is drawn at a handful of dates, tile after tile. A network
-// is built once per date and version, apart from the requests that asked
-// for it (each waits within its own deadline): on a large dataset a build
-// may take longer than one request may wait, and it still lands for the
-// next one instead of starting over with each request. Builds run one at a
-// time, and a few at most wait for their turn.
+// version, within a budget of bytes (a network weighs about 280 kB at the
+// default dataset, 10 MB at 100 times it) and a count of dates, the least
+// recently used out first: a map is drawn at a handful of dates, tile after
+// tile. A network is built once per date and version, apart from the
+// requests that asked for it (each waits within its own deadline): on a
+// large dataset a build may take longer than one request may wait, and it
+// still lands for the next one instead of starting over with each request.
+// Builds run one at a time, and a few at most wait for their turn.
 type networkCache struct {
 	mu      sync.Mutex
 	version uint64
-	byDate  map[domain.Date]*network
+	budget  int                                 // bytes; 0 for maxNetworkBytes
+	byDate  *bytelru.LRU[domain.Date, *network] // made by at
+	heavy   *network                            // the last one built if it weighs more than the budget, kept alone
 	pending map[domain.Date]*networkBuild
 	multi   map[string]bool // territories whose outline is a MultiPolygon
 	turn    sync.Mutex      // held by the build that runs
@@ -268,9 +316,13 @@ type networkBuild struct {
 	err  error
 }
 
-// Bounds of the builds: dates kept (a network weighs a few hundred kB at
-// the default dataset), builds waiting at once, time one may take.
+// Bounds of the networks kept (bytes, dates) and of the builds: waiting at
+// once, time one may take. A network heavier than the whole budget (a
+// dataset of more than some 600 times the default one) is kept alone, the
+// others let go: a map needs it, and a build for each answer would hold it
+// as long.
 const (
+	maxNetworkBytes  = 64 << 20
 	maxCachedDates   = 16
 	maxPendingBuilds = 4
 	maxBuildTime     = 2 * time.Minute
@@ -285,9 +337,13 @@ func (c *networkCache) get(ctx context.Context, s Reader, version uint64, asOf d
 		c.mu.Unlock()
 		return buildNetwork(ctx, s, asOf)
 	}
-	if nw := c.byDate[asOf]; nw != nil {
+	if nw, ok := c.byDate.Get(asOf); ok {
 		c.mu.Unlock()
 		return nw, nil
+	}
+	if c.heavy != nil && c.heavy.asOf == asOf {
+		c.mu.Unlock()
+		return c.heavy, nil
 	}
 	b := c.pending[asOf]
 	if b == nil {
@@ -320,22 +376,34 @@ func (c *networkCache) build(ctx context.Context, s Reader, version uint64, asOf
 		delete(c.pending, asOf)
 	}
 	if err == nil && c.version == version {
-		if len(c.byDate) >= maxCachedDates {
-			clear(c.byDate)
-		}
-		c.byDate[asOf] = nw
+		c.keep(nw)
 	}
 	b.nw, b.err = nw, err
 	c.mu.Unlock()
 	close(b.done)
 }
 
+// keep keeps a network built for the cache's version. Called with mu held.
+func (c *networkCache) keep(nw *network) {
+	c.heavy = nil
+	if nw.weight > c.byDate.MaxBytes() {
+		c.byDate.Purge()
+		c.heavy = nw
+		return
+	}
+	c.byDate.Add(nw.asOf, nw)
+}
+
 // at empties the cache when the data version has moved on. Called with mu
 // held.
 func (c *networkCache) at(version uint64) {
-	if version > c.version || c.byDate == nil {
-		c.version, c.byDate, c.pending, c.multi = version, map[domain.Date]*network{}, map[domain.Date]*networkBuild{}, nil
+	if c.byDate == nil {
+		c.byDate = bytelru.New(cmp.Or(c.budget, maxNetworkBytes), maxCachedDates, func(_ domain.Date, nw *network) int { return nw.weight })
 	}
+	if version > c.version || c.pending == nil {
+		c.version, c.pending, c.multi, c.heavy = version, map[domain.Date]*networkBuild{}, nil, nil
+	}
+	c.byDate.At(version)
 }
 
 // multiPolygons returns the territories whose stored outline is a

@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"context"
 	_ "embed"
 	"io"
 	"net/http"
@@ -46,13 +47,13 @@ var docParams = []string{"f", "datetime"}
 
 // serveDoc answers a JSON resource of /ogc with the document that build
 // makes.
-func (h *handler) serveDoc(w http.ResponseWriter, r *http.Request, offers []string, build func(base string, version uint64) (any, error)) {
+func (h *handler) serveDoc(w http.ResponseWriter, r *http.Request, offers []string, build func(ctx context.Context, base string, version uint64) (any, error)) {
 	req, ok := h.prepare(w, r, offers, docParams...)
 	if !ok {
 		return
 	}
-	h.serve(w, r, req, func(out io.Writer) error {
-		doc, err := build(h.base+"/ogc", req.version)
+	h.serve(w, r, req, func(ctx context.Context, out io.Writer) error {
+		doc, err := build(ctx, h.base+"/ogc", req.version)
 		if err != nil {
 			return err
 		}
@@ -63,7 +64,7 @@ func (h *handler) serveDoc(w http.ResponseWriter, r *http.Request, offers []stri
 // landing serves the landing page: links to the API definition, the
 // conformance classes and the collections.
 func (h *handler) landing(w http.ResponseWriter, r *http.Request) {
-	h.serveDoc(w, r, []string{mediaJSON}, func(base string, _ uint64) (any, error) {
+	h.serveDoc(w, r, []string{mediaJSON}, func(_ context.Context, base string, _ uint64) (any, error) {
 		return map[string]any{
 			"title":       "cccs-graph : le réseau CCCS 13 sur la carte",
 			"description": "Le réseau de la Convention Cadre des Centres Sociaux des Bouches-du-Rhône à une date : territoires (communes, zones de vie sociale, ...) avec les signataires et les équipements, et les équipements en points ; OGC API - Features (parties 1 à 3) et tuiles vectorielles (OGC API - Tiles).",
@@ -80,7 +81,7 @@ func (h *handler) landing(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) conformance(w http.ResponseWriter, r *http.Request) {
-	h.serveDoc(w, r, []string{mediaJSON}, func(string, uint64) (any, error) {
+	h.serveDoc(w, r, []string{mediaJSON}, func(context.Context, string, uint64) (any, error) {
 		return map[string]any{"conformsTo": conformsTo}, nil
 	})
 }
@@ -91,7 +92,7 @@ func (h *handler) api(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.serve(w, r, req, func(out io.Writer) error {
+	h.serve(w, r, req, func(_ context.Context, out io.Writer) error {
 		_, err := out.Write(openAPI)
 		return err
 	})
@@ -137,14 +138,14 @@ func extentOf(c collection, layers []store.GeoLayer) (store.BBox, bool) {
 // collections lists `territories`, the collection of each territory type
 // that has features, and the facilities.
 func (h *handler) collections(w http.ResponseWriter, r *http.Request) {
-	h.serveDoc(w, r, []string{mediaJSON}, func(base string, version uint64) (any, error) {
-		layers := h.s.GeoLayers(r.Context())
+	h.serveDoc(w, r, []string{mediaJSON}, func(ctx context.Context, base string, version uint64) (any, error) {
+		layers := h.s.GeoLayers(ctx)
 		docs := []map[string]any{}
 		for _, c := range allCollections {
 			if _, ok := extentOf(c, layers); !ok && c.Types != nil && !c.Facilities {
 				continue
 			}
-			geometry, err := h.geometryType(r.Context(), c, version)
+			geometry, err := h.geometryType(ctx, c, version)
 			if err != nil {
 				return nil, err
 			}
@@ -166,12 +167,12 @@ func (h *handler) collection(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.serve(w, r, req, func(out io.Writer) error {
-		geometry, err := h.geometryType(r.Context(), c, req.version)
+	h.serve(w, r, req, func(ctx context.Context, out io.Writer) error {
+		geometry, err := h.geometryType(ctx, c, req.version)
 		if err != nil {
 			return err
 		}
-		doc := collectionDoc(h.base+"/ogc", c, h.s.GeoLayers(r.Context()), geometry)
+		doc := collectionDoc(h.base+"/ogc", c, h.s.GeoLayers(ctx), geometry)
 		if dt := r.URL.Query().Get("datetime"); dt != "" {
 			for i, l := range doc["links"].([]link) {
 				if l.Rel == "items" {
@@ -191,8 +192,8 @@ func (h *handler) queryables(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	h.serveDoc(w, r, []string{mediaSchema, mediaJSON}, func(base string, version uint64) (any, error) {
-		geometry, err := h.geometryType(r.Context(), c, version)
+	h.serveDoc(w, r, []string{mediaSchema, mediaJSON}, func(ctx context.Context, base string, version uint64) (any, error) {
+		geometry, err := h.geometryType(ctx, c, version)
 		if err != nil {
 			return nil, err
 		}

@@ -84,6 +84,9 @@ func parseParams(q url.Values, allowed ...string) (params, error) {
 			return p, err
 		}
 	}
+	if len(q) == 0 { // no names to sort
+		return p, nil
+	}
 	for _, name := range slices.Sorted(maps.Keys(q)) {
 		if slices.Contains(propertyParams, name) && slices.Contains(allowed, name) {
 			p.equals = append(p.equals, [2]string{name, q.Get(name)})

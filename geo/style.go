@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -60,5 +61,5 @@ func (h *handler) style(w http.ResponseWriter, r *http.Request) {
 				}},
 		},
 	}
-	h.serve(w, r, req, func(out io.Writer) error { return writeJSON(out, doc) })
+	h.serve(w, r, req, func(_ context.Context, out io.Writer) error { return writeJSON(out, doc) })
 }

@@ -51,6 +51,9 @@ func tileCoords(r *http.Request) (maptile.Tile, error) {
 	return maptile.New(uint32(x), uint32(y), maptile.Zoom(z)), nil
 }
 
+// mvtOffers are the media types of a tile.
+var mvtOffers = []string{mediaMVT}
+
 // tile serves GET /ogc/collections/{id}/tiles/WebMercatorQuad/{z}/{y}/{x}.
 func (h *handler) tile(w http.ResponseWriter, r *http.Request) {
 	t, err := tileCoords(r)
@@ -58,12 +61,12 @@ func (h *handler) tile(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	c, req, ok := h.prepareIn(w, r, []string{mediaMVT}, tileParams...)
+	c, req, ok := h.prepareIn(w, r, mvtOffers, tileParams...)
 	if !ok {
 		return
 	}
-	h.serve(w, r, req, func(out io.Writer) error {
-		body, err := h.renderTile(r.Context(), c, t, req)
+	h.serve(w, r, req, func(ctx context.Context, out io.Writer) error {
+		body, err := h.renderTile(ctx, c, t, req)
 		if err == nil {
 			_, err = out.Write(body) // none: 204 No Content
 		}
@@ -129,7 +132,7 @@ func (h *handler) tilesets(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	h.serveDoc(w, r, []string{mediaJSON}, func(base string, _ uint64) (any, error) {
+	h.serveDoc(w, r, []string{mediaJSON}, func(_ context.Context, base string, _ uint64) (any, error) {
 		return map[string]any{
 			"links":    []link{{Href: base + "/collections/" + c.ID + "/tiles", Rel: "self", Type: mediaJSON, Title: "Tilesets"}},
 			"tilesets": []any{tilesetSummary(base, c)},
@@ -158,7 +161,7 @@ func (h *handler) tileset(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err)
 		return
 	}
-	h.serveDoc(w, r, []string{mediaJSON}, func(base string, _ uint64) (any, error) {
+	h.serveDoc(w, r, []string{mediaJSON}, func(_ context.Context, base string, _ uint64) (any, error) {
 		doc := tilesetSummary(base, c)
 		doc["tileMatrixSetLimits"] = []any{}
 		return doc, nil
@@ -173,17 +176,17 @@ func (h *handler) tileJSON(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.serve(w, r, req, func(out io.Writer) error {
+	h.serve(w, r, req, func(ctx context.Context, out io.Writer) error {
 		bounds := store.BBox{-180, -85.05, 180, 85.05}
 		if c.Facilities {
-			nw, err := h.networks.get(r.Context(), h.s, req.version, req.p.when.asOf)
+			nw, err := h.networks.get(ctx, h.s, req.version, req.p.when.asOf)
 			if err != nil {
 				return err
 			}
 			if b, ok := extent(query{c: c, nw: nw, w: req.p.when}.facilities()); ok {
 				bounds = b
 			}
-		} else if b, ok := extentOf(c, h.s.GeoLayers(r.Context())); ok {
+		} else if b, ok := extentOf(c, h.s.GeoLayers(ctx)); ok {
 			bounds = b
 		}
 		fields := map[string]string{"id": "String"}
@@ -203,7 +206,7 @@ func (h *handler) tileJSON(w http.ResponseWriter, r *http.Request) {
 
 // tileMatrixSets serves GET /ogc/tileMatrixSets: WebMercatorQuad only.
 func (h *handler) tileMatrixSets(w http.ResponseWriter, r *http.Request) {
-	h.serveDoc(w, r, []string{mediaJSON}, func(base string, _ uint64) (any, error) {
+	h.serveDoc(w, r, []string{mediaJSON}, func(_ context.Context, base string, _ uint64) (any, error) {
 		return map[string]any{"tileMatrixSets": []any{map[string]any{
 			"id": "WebMercatorQuad", "title": "Google Maps Compatible for the World", "uri": tileURI,
 			"links": []link{{Href: base + "/tileMatrixSets/WebMercatorQuad", Rel: "self", Type: mediaJSON, Title: "WebMercatorQuad"}},
@@ -213,7 +216,7 @@ func (h *handler) tileMatrixSets(w http.ResponseWriter, r *http.Request) {
 
 // webMercatorQuad serves the definition of the tile matrix set (OGC 17-083r4).
 func (h *handler) webMercatorQuad(w http.ResponseWriter, r *http.Request) {
-	h.serveDoc(w, r, []string{mediaJSON}, func(string, uint64) (any, error) {
+	h.serveDoc(w, r, []string{mediaJSON}, func(context.Context, string, uint64) (any, error) {
 		const origin = 20037508.3427892
 		matrices := make([]any, maxZoom+1)
 		for z := range maxZoom + 1 {

@@ -90,29 +90,71 @@ func (sc *edgeScanner) edges(id string) (*edgeList, error) {
 // relations returns the relations of the list that q and keep (nil: all)
 // select, as edgeScanner.relations reads them.
 func (l *edgeList) relations(q RelQuery, keep func(other []byte) bool) ([]*domain.Relation, error) {
+	var pre func(domain.Direction, []byte) (bool, bool)
+	if keep != nil {
+		pre = func(_ domain.Direction, other []byte) (bool, bool) { return keep(other), false }
+	}
+	var out []*domain.Relation
+	err := l.each(q, pre, func(r *domain.Relation) error {
+		out = append(out, r)
+		if q.Limit > 0 && len(out) > q.Limit {
+			return errEnough
+		}
+		return nil
+	})
+	if err == errEnough {
+		err = nil
+	}
+	return out, err
+}
+
+// each calls visit with the relations of the list that q selects, in the
+// order edgeScanner.each reads them under q's prefixes (out before in, then
+// key order). pre, when not nil, sees each one's direction and other end
+// first, as the scanner's pre does: whether to visit it, whether to stop.
+// Returns EBADINPUT for an unknown relation kind.
+func (l *edgeList) each(q RelQuery, pre func(dir domain.Direction, other []byte) (keep, stop bool), visit func(*domain.Relation) error) error {
 	var kinds map[domain.RelKind]bool
 	for _, k := range q.Kinds {
 		if _, ok := relKindCode(k); !ok {
-			return nil, domain.Errorf(domain.EBADINPUT, "unknown relation kind %q", k)
+			return domain.Errorf(domain.EBADINPUT, "unknown relation kind %q", k)
 		}
 		if kinds == nil {
 			kinds = map[domain.RelKind]bool{}
 		}
 		kinds[k] = true
 	}
-	var out []*domain.Relation
-	for i, r := range l.rels {
-		dir := domain.Out
-		if i >= l.nOut {
-			dir = domain.In
-		}
-		if q.Dir != domain.Both && q.Dir != dir || kinds != nil && !kinds[r.Kind] || keep != nil && !keep(l.other(i)) || !r.InForce(q.AsOf) {
+	lo, hi := 0, len(l.rels)
+	switch q.Dir {
+	case domain.Out:
+		hi = l.nOut
+	case domain.In:
+		lo = l.nOut
+	}
+	for i := lo; i < hi; i++ {
+		r := l.rels[i]
+		if kinds != nil && !kinds[r.Kind] {
 			continue
 		}
-		out = append(out, r)
-		if q.Limit > 0 && len(out) > q.Limit {
-			break
+		if pre != nil {
+			dir := domain.Out
+			if i >= l.nOut {
+				dir = domain.In
+			}
+			keep, stop := pre(dir, l.other(i))
+			if stop {
+				return nil
+			}
+			if !keep {
+				continue
+			}
+		}
+		if !r.InForce(q.AsOf) {
+			continue
+		}
+		if err := visit(r); err != nil {
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }

@@ -250,6 +250,13 @@ const (
 	citationOverhead = 32  // domain.Citation
 )
 
+// NodeWeight and RelationWeight estimate the bytes a decoded record holds
+// (its strings, fields and citations), as the store's caches weigh theirs:
+// for the caches of the layers above that keep records.
+func NodeWeight(n *domain.Node) int { return nodeWeight(n) - entryOverhead }
+
+func RelationWeight(r *domain.Relation) int { return relationWeight(r) }
+
 func nodeWeight(n *domain.Node) int {
 	w := entryOverhead + nodeOverhead + 2*len(n.ID) + len(n.Kind) + len(n.Name) + len(n.ShortName)
 	for _, a := range n.Aliases {

@@ -216,15 +216,19 @@ func TestReadCacheBudgetIsChecked(t *testing.T) {
 
 // TestWalksThroughTheReadCache: neighbourhoods, paths and relation lists
 // read through the cache's nodes and edge lists (filled, then hit, and
-// with every node a hub) are those read from the database.
+// with every node a hub) are those read from the database; so are walks
+// the caps cut (a star of more organizations than a neighbourhood holds).
 func TestWalksThroughTheReadCache(t *testing.T) {
 	s := writableDefault(t)
+	if _, err := s.Import(ctx, starDataset(MaxSubgraphNodes+50)); err != nil {
+		t.Fatal(err)
+	}
 	defer func(cap int) { maxCachedRelations = cap }(maxCachedRelations)
 	walks := []Walk{{}, {AsOf: domain.Date{Y: 2015}}, {Dir: domain.Out, Kinds: []domain.RelKind{domain.RelSignatory, "located-in"}}}
 	read := func(s *Store) string {
 		t.Helper()
 		var b []byte
-		for _, id := range []string{"caf-13", "cccs", "insee-13055", "departement-13", "ucs-13"} {
+		for _, id := range []string{"caf-13", "cccs", "insee-13055", "departement-13", "ucs-13", "hub", "org-7"} {
 			for _, w := range walks {
 				g, err := s.Neighborhood(ctx, id, 2, w)
 				if err != nil {

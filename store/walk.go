@@ -216,40 +216,48 @@ func (wk *walker) neighborhood(root *domain.Node, depth int, g *Subgraph) error 
 // relations out to reached nodes. The others are not decoded, and the
 // scan of its in-edges stops: the relations of a node with many (a
 // département with a hundred times the facilities) cost no more than the
-// subgraph holds.
+// subgraph holds. A node's edges come from the read cache when it keeps
+// them (not a hub's), else from the iterator.
 func (wk *walker) stepReaching(id string, g *Subgraph, reached map[string]bool, reach func(other string)) error {
 	if err := scanDone(wk.ctx, len(wk.steps)); err != nil {
 		return err
 	}
-	sc := wk.sc
 	var kept []*domain.Relation
-	q := RelQuery{ID: id, Dir: wk.w.Dir, Kinds: wk.w.Kinds, AsOf: wk.w.AsOf}
-	err := sc.prefixes(q, func(dir domain.Direction, prefix []byte) (bool, error) {
-		pre := func(other []byte) (keep, stop bool) {
-			if !g.Truncated {
-				return true, false
-			}
-			return dir == domain.Out && reached[string(other)], dir == domain.In
+	pre := func(dir domain.Direction, other []byte) (keep, stop bool) {
+		if !g.Truncated {
+			return true, false
 		}
-		err := sc.each(prefix, q.AsOf, pre, func(r *domain.Relation) error {
-			other := otherEnd(r, id)
-			n, err := wk.alive(other)
-			if err != nil || n == nil {
-				return err
-			}
-			kept = append(kept, r)
-			switch {
-			case reached[other]:
-			case len(g.Nodes) == MaxSubgraphNodes:
-				g.Truncated = true
-			default:
-				reached[other] = true
-				reach(other)
-			}
-			return nil
+		return dir == domain.Out && reached[string(other)], dir == domain.In
+	}
+	visit := func(r *domain.Relation) error {
+		other := otherEnd(r, id)
+		n, err := wk.alive(other)
+		if err != nil || n == nil {
+			return err
+		}
+		kept = append(kept, r)
+		switch {
+		case reached[other]:
+		case len(g.Nodes) == MaxSubgraphNodes:
+			g.Truncated = true
+		default:
+			reached[other] = true
+			reach(other)
+		}
+		return nil
+	}
+	q := RelQuery{ID: id, Dir: wk.w.Dir, Kinds: wk.w.Kinds, AsOf: wk.w.AsOf}
+	l, err := wk.sc.edges(id)
+	switch {
+	case err != nil:
+	case l != nil && !l.big:
+		err = l.each(q, pre, visit)
+	default:
+		err = wk.sc.prefixes(q, func(dir domain.Direction, prefix []byte) (bool, error) {
+			err := wk.sc.each(prefix, q.AsOf, func(other []byte) (bool, bool) { return pre(dir, other) }, visit)
+			return !(g.Truncated && dir == domain.In), err
 		})
-		return !(g.Truncated && dir == domain.In), err
-	})
+	}
 	wk.steps[id] = kept
 	return err
 }
