@@ -73,8 +73,9 @@ if any((f, m, "cccs") in by for f in factors for m in maps):
                   f"| {ratio(c, raw)} | {ratio(c, bf)} | {us} | {ratio(cpu[2], cpu[1])} |")
 
 if len(factors) > 1:
-    # per byte: the ratio of CPU per request divided by the ratio of the answers' bytes (the neighbourhood of
-    # caf-13 reaches its 500-node cap at 100x: a larger answer)
+    # per byte, for the neighbourhoods: the ratio of CPU per request divided by the ratio of the answers' bytes
+    # (the neighbourhood of caf-13 reaches its 500-node cap at 100x: a larger answer); the other shapes' answers
+    # change in content, not in what they cost per byte
     print("\nserver CPU per request (ms), medians, the ratio to 1x, the answer's bytes and the ratio per byte\n")
     print("| shape | peer | " + " | ".join(f"{f}x" for f in factors) + " | " +
           " | ".join(f"{f}x/1x" for f in factors[1:]) + " | " + " | ".join(f"bytes {f}x" for f in factors) + " | " +
@@ -86,7 +87,8 @@ if len(factors) > 1:
             if vals[0] is None:
                 continue
             size = [med(f, shape, peer, "bytes") for f in factors]
-            per = [None if v is None or n is None or size[0] is None else v / n * size[0] for v, n in zip(vals, size)]
+            per = [None if v is None or n is None or size[0] is None or not shape.startswith("neighborhood")
+                   else v / n * size[0] for v, n in zip(vals, size)]
             print(f"| {shape} | {peer} | " + " | ".join(fmt(v, 2) for v in vals) + " | " +
                   " | ".join(ratio(v, vals[0]) for v in vals[1:]) + " | " + " | ".join(fmt(n) for n in size) + " | " +
                   " | ".join(ratio(v, per[0]) for v in per[1:]) + " |")

@@ -390,7 +390,7 @@ func (h *handler) itemsLinks(r *http.Request, c collection, p params, media stri
 		{Href: page(p.offset, self.f), Rel: "self", Type: self.media, Title: "This page"},
 		{Href: page(p.offset, other.f), Rel: "alternate", Type: other.media, Title: "This page as " + other.media},
 	}
-	if p.offset+p.limit < matched {
+	if p.offset < matched-p.limit { // offset+limit would wrap for an offset near the largest int
 		links = append(links, link{Href: page(p.offset+p.limit, self.f), Rel: "next", Type: self.media, Title: "Next page"})
 	}
 	if p.offset > 0 {

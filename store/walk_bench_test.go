@@ -59,3 +59,41 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// TestNeighborhoodShapeOfTheSameSize: the neighbourhood of bench/shapes'
+// neighborhood-agreement (the 2015-2017 agreement at depth 3) is the same
+// at 1x and at 10x, as the shape claims (docs/performance.md), while its
+// last level holds territories whose edges grow with the data.
+func TestNeighborhoodShapeOfTheSameSize(t *testing.T) {
+	text := func(g *store.Subgraph) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%v %v\n", g.Depths, g.Truncated)
+		for _, n := range g.Nodes {
+			fmt.Fprintf(&b, "%s %s\n", n.ID, n.Name)
+		}
+		for _, r := range g.Relations {
+			fmt.Fprintf(&b, "%s %s %s %v\n", r.Kind, r.From, r.To, r.ValidFrom)
+		}
+		return b.String()
+	}
+	var answers []string
+	for _, factor := range []int{1, 10} {
+		g, err := scaled(t, factor).Neighborhood(ctx, "cccs-2015-2017", 3, store.Walk{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hubs := 0
+		for i, n := range g.Nodes {
+			if n.Kind == "territory" && g.Depths[i] == 3 {
+				hubs++
+			}
+		}
+		if hubs == 0 || g.Truncated {
+			t.Fatalf("%dx: %d territories on the last level, truncated %v", factor, hubs, g.Truncated)
+		}
+		answers = append(answers, text(g))
+	}
+	if answers[0] != answers[1] {
+		t.Errorf("the neighbourhood differs at 10x:\n%.300s\nwant\n%.300s", answers[1], answers[0])
+	}
+}
