@@ -151,7 +151,7 @@ func TestDeadlineOverHTTP(t *testing.T) {
 // answered at once with 503, Retry-After and a code.
 func TestBusyServerAnswers503(t *testing.T) {
 	release, running := make(chan struct{}), make(chan struct{})
-	h := admit(1, time.Minute, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := newAdmission(1, time.Minute).wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		close(running)
 		<-release
 	}))

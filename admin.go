@@ -95,6 +95,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
+// maxAdminMessage bounds an admin's bad-input answer: a thousand problems
+// of a few hundred bytes each.
+const maxAdminMessage = 512 << 10
+
 // writeError answers err as a coded JSON error with its HTTP status (413
 // for a body over its limit). Bad input is answered whole: an import's
 // problems (at most a thousand, each quoting short prefixes) are what the
@@ -105,7 +109,7 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	case errors.Is(err, errPayloadTooLarge):
 		edge.Respond(w, edge.GraphQL, http.StatusRequestEntityTooLarge, domain.EBADINPUT, domain.ErrorMessage(err))
 	case errors.As(err, &bad) && bad.Code == domain.EBADINPUT:
-		edge.Respond(w, edge.GraphQL, http.StatusBadRequest, bad.Code, bad.Message)
+		edge.Respond(w, edge.GraphQL, http.StatusBadRequest, bad.Code, domain.ShortenTo(bad.Message, maxAdminMessage))
 	default:
 		edge.WriteError(w, r, log, edge.GraphQL, err)
 	}

@@ -52,6 +52,22 @@ func TestAdminParametersAreChecked(t *testing.T) {
 	if code, body := call("GET", "/admin/export?kinds=MEMBER_OF&format=graphml", ""); code != http.StatusBadRequest {
 		t.Errorf("GET /admin/export?kinds=MEMBER_OF: %d %.80s, want 400", code, body)
 	}
+	// Bad input of kilobytes is quoted by a short prefix (an import's list of
+	// problems is answered whole, each problem short).
+	long := strings.Repeat("é", 4000)
+	for _, c := range []struct{ method, path, body string }{
+		{"GET", "/admin/export?asOf=" + strings.Repeat("1", 8000), ""},
+		{"GET", "/admin/export?format=" + long, ""},
+		{"GET", "/admin/export?kinds=" + long, ""},
+		{"POST", "/admin/import/layer?layer=" + long, "{}"},
+		{"POST", "/admin/import?name=a.yaml", "nodes:\n  - {id: " + strings.Repeat("x", 9000) + ", kind: organization}\n"},
+		{"POST", "/admin/tokens", `{"name": "n", "role": "` + long + `"}`},
+		{"DELETE", "/admin/tokens/" + strings.Repeat("x", 5000), ""},
+	} {
+		if code, body := call(c.method, c.path, c.body); code/100 != 4 || len(body) > 1000 {
+			t.Errorf("%s %.40s…: %d, %d bytes answered: %.80s", c.method, c.path, code, len(body), body)
+		}
+	}
 	// The 23 signatory relations of 2019, through the server as without it.
 	out, errOut, err := runCLI(t, []string{"CCCS_TOKEN=" + admin}, "export", "-server", srv.url, "-format", "gexf", "-asof", "2019", "-kinds", "signatory")
 	if n := strings.Count(out, "<edge "); err != nil || n != 23 {

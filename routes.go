@@ -36,8 +36,9 @@ func routes(s *store.Store, c *config, log *slog.Logger) http.Handler {
 	m := newMetrics(reg)
 
 	counters := &graph.Counters{}
-	// Requests that compute are admitted a few at a time, each under a deadline.
-	heavy := func(h http.Handler) http.Handler { return admit(c.MaxInFlight, c.RequestTimeout, h) }
+	// Requests that compute are admitted a few at a time, all routes
+	// together, each under a deadline.
+	heavy := newAdmission(c.MaxInFlight, c.RequestTimeout).wrap
 	gql := graph.NewHandler(s, graph.Options{
 		Limits:           c.Limits,
 		Introspection:    c.Introspection,

@@ -35,7 +35,7 @@ var dateRE = regexp.MustCompile(`^(\d{3})X$|^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$`
 func ParseQueryDate(s string) (Date, error) {
 	d, err := ParseDate(s)
 	if (err != nil && !dateRE.MatchString(s)) || (err == nil && d.Precision == Decade) {
-		return Date{}, Errorf(EBADINPUT, "invalid date %q: want YYYY-MM-DD, YYYY-MM or YYYY", s)
+		return Date{}, Errorf(EBADINPUT, "invalid date %.40q: want YYYY-MM-DD, YYYY-MM or YYYY", s)
 	}
 	return d, err
 }
@@ -45,7 +45,7 @@ func ParseQueryDate(s string) (Date, error) {
 func ParseDate(s string) (Date, error) {
 	m := dateRE.FindStringSubmatch(s)
 	if m == nil {
-		return Date{}, Errorf(EBADINPUT, "invalid date %q: want YYYY-MM-DD, YYYY-MM, YYYY or a decade such as 198X", s)
+		return Date{}, Errorf(EBADINPUT, "invalid date %.40q: want YYYY-MM-DD, YYYY-MM, YYYY or a decade such as 198X", s)
 	}
 	if m[1] != "" {
 		y, _ := strconv.Atoi(m[1])
@@ -57,7 +57,7 @@ func ParseDate(s string) (Date, error) {
 		d.M, _ = strconv.Atoi(m[3])
 		d.Precision = Month
 		if d.M < 1 || d.M > 12 {
-			return Date{}, Errorf(EBADINPUT, "invalid date %q: month %d out of range", s, d.M)
+			return Date{}, Errorf(EBADINPUT, "invalid date %.40q: month %d out of range", s, d.M)
 		}
 	}
 	if m[4] != "" {
@@ -65,7 +65,7 @@ func ParseDate(s string) (Date, error) {
 		d.Precision = Day
 		t := time.Date(d.Y, time.Month(d.M), d.D, 0, 0, 0, 0, time.UTC)
 		if t.Day() != d.D {
-			return Date{}, Errorf(EBADINPUT, "invalid date %q: no such day", s)
+			return Date{}, Errorf(EBADINPUT, "invalid date %.40q: no such day", s)
 		}
 	}
 	return d, nil

@@ -117,11 +117,14 @@ const maxMessage = 300
 
 // Shorten cuts a message to maxMessage bytes, at a character boundary,
 // saying how much was left out.
-func Shorten(s string) string {
-	if len(s) <= maxMessage {
+func Shorten(s string) string { return ShortenTo(s, maxMessage) }
+
+// ShortenTo is Shorten to max bytes.
+func ShortenTo(s string, max int) string {
+	if len(s) <= max {
 		return s
 	}
-	head := cut(s, maxMessage)
+	head := cut(s, max)
 	return head + fmt.Sprintf("… (%d bytes more)", len(s)-len(head))
 }
 

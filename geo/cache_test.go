@@ -222,7 +222,7 @@ func TestNetworkCacheIsBoundedInBytes(t *testing.T) {
 	if err != nil || one.weight < 10_000 {
 		t.Fatalf("a network: %v, weighs %d bytes", err, one.weight)
 	}
-	c := networkCache{budget: 2*one.weight + one.weight/2}
+	c := &networkCache{budget: 2*one.weight + one.weight/2}
 	get := func(version uint64, y int) *network {
 		t.Helper()
 		nw, err := c.get(t.Context(), s, version, year(y))
@@ -259,7 +259,7 @@ func TestNetworkCacheIsBoundedInBytes(t *testing.T) {
 	c.mu.Unlock()
 
 	// A network heavier than the whole budget is kept alone, until the next.
-	c = networkCache{budget: one.weight / 2}
+	c = &networkCache{budget: one.weight / 2} // a new cache: the old one's builds may still be ending
 	builds = s.calls.Load()
 	heavy := get(1, 2000)
 	if get(1, 2000) != heavy || s.calls.Load() != builds+1 {

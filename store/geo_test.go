@@ -2,10 +2,13 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -496,6 +499,27 @@ func TestGeoSearchOfAnEarlierVersion(t *testing.T) {
 	box := &BBox{4.9, 42.9, 5.2, 43.2}
 	id := []string{"insee-99001"}
 	now, _ := s.DataVersion(ctx)
+	// Readers of one earlier version at once: one reads its index.
+	reads := s.Reads()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.At(first).GeoSearch(ctx, GeoQuery{Types: []string{"commune"}}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := s.Reads() - reads; n != 1 {
+		t.Errorf("eight readers of one earlier version read %d times, want once", n)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := s.At(before).GeoSearch(cancelled, GeoQuery{Point: inOld}); !errors.Is(err, context.Canceled) {
+		t.Errorf("a cancelled reader of an earlier version: %v", err)
+	}
 	for _, tc := range []struct {
 		name string
 		v    uint64

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"sync"
 
@@ -70,6 +71,9 @@ func (s *Store) readGeoIndex(ctx context.Context) (*geoIndex, error) {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pGeometry}})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
+			if err := scanDone(ctx, len(idx.entries)); err != nil {
+				return err
+			}
 			e := GeoEntry{ID: string(it.Item().Key()[1:])}
 			err := it.Item().Value(func(v []byte) error {
 				g, err := decodeGeometry(v)
@@ -100,15 +104,24 @@ func (s *Store) index(ctx context.Context) (*geoIndex, error) {
 	if v >= idx.version {
 		return idx, nil
 	}
-	return s.pastGeo.get(v, func() (*geoIndex, error) { return s.readGeoIndex(ctx) })
+	return s.pastGeo.get(ctx, v, s.readGeoIndex)
 }
 
 // pastIndexes keeps the spatial indexes of earlier versions that knownAt
-// queries asked for, bounded in bytes; reads of one version wait for its
-// one build.
+// queries asked for, bounded in bytes. One read builds a version's index
+// while the others that need it wait, each within its own deadline.
 type pastIndexes struct {
-	mu  sync.Mutex
-	lru *bytelru.LRU[uint64, *geoIndex]
+	mu       sync.Mutex
+	lru      *bytelru.LRU[uint64, *geoIndex]
+	building map[uint64]*pastBuild
+	gen      int // purges so far: a build begun before one is not kept
+}
+
+// pastBuild is the build of one version's index under way.
+type pastBuild struct {
+	done chan struct{}
+	idx  *geoIndex
+	err  error
 }
 
 // pastIndexBytes bounds the indexes of earlier versions kept: a few
@@ -116,7 +129,7 @@ type pastIndexes struct {
 const pastIndexBytes = 4 << 20
 
 func newPastIndexes() *pastIndexes {
-	return &pastIndexes{lru: bytelru.New(pastIndexBytes, 0, func(_ uint64, idx *geoIndex) int {
+	return &pastIndexes{building: map[uint64]*pastBuild{}, lru: bytelru.New(pastIndexBytes, 0, func(_ uint64, idx *geoIndex) int {
 		w := 64
 		for _, e := range idx.entries {
 			w += 2*len(e.ID) + len(e.Type) + 96 // the entry, in the list and in the tree
@@ -125,24 +138,53 @@ func newPastIndexes() *pastIndexes {
 	})}
 }
 
-func (p *pastIndexes) get(v uint64, read func() (*geoIndex, error)) (*geoIndex, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if idx, ok := p.lru.Get(v); ok {
-		return idx, nil
+// get returns the index of version v: kept, built by another read under
+// way, or read now. A read that gave up on its deadline does not make the
+// others fail: they try again, at most a few times.
+func (p *pastIndexes) get(ctx context.Context, v uint64, read func(context.Context) (*geoIndex, error)) (*geoIndex, error) {
+	for range 3 {
+		p.mu.Lock()
+		if idx, ok := p.lru.Get(v); ok {
+			p.mu.Unlock()
+			return idx, nil
+		}
+		b, waiting := p.building[v]
+		if !waiting {
+			b = &pastBuild{done: make(chan struct{})}
+			p.building[v] = b
+			gen := p.gen
+			p.mu.Unlock()
+			b.idx, b.err = read(ctx)
+			p.mu.Lock()
+			delete(p.building, v)
+			if b.err == nil && gen == p.gen {
+				p.lru.Add(v, b.idx)
+			}
+			p.mu.Unlock()
+			close(b.done)
+			return b.idx, b.err
+		}
+		p.mu.Unlock()
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if b.err == nil {
+			return b.idx, nil
+		}
+		if !errors.Is(b.err, context.Canceled) && !errors.Is(b.err, context.DeadlineExceeded) {
+			return nil, b.err
+		}
 	}
-	idx, err := read()
-	if err != nil {
-		return nil, err
-	}
-	p.lru.Add(v, idx)
-	return idx, nil
+	return nil, domain.Errorf(domain.EUNAVAILABLE, "the spatial index of that version could not be read in time; retry")
 }
 
 func (p *pastIndexes) purge() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.lru.Purge()
+	p.gen++
 }
 
 // build fills the tree and the per-type summaries from the entries.
