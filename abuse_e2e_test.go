@@ -182,6 +182,7 @@ func TestConfigurationIsCheckedAtStart(t *testing.T) {
 		{[]string{"-public-url", "https://graph.example.org/"}, "without the trailing slash"},
 		{[]string{"-request-timeout", "0s"}, "-request-timeout: must be positive"},
 		{[]string{"-max-in-flight", "0"}, "-max-in-flight: must be positive"},
+		{[]string{"-max-connections", "0"}, "-max-connections: must be positive"},
 	} {
 		out, err := exec.Command(binary, append([]string{"serve", "-data", t.TempDir()}, c.args...)...).CombinedOutput()
 		if code := exitCode(err); code != 1 || !strings.Contains(string(out), c.want) {

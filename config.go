@@ -25,6 +25,7 @@ type config struct {
 	Limits          graph.Limits  // per GraphQL request
 	RequestTimeout  time.Duration // deadline of one request
 	MaxInFlight     int           // requests handled at once; more get 503
+	MaxConnections  int           // connections open at once (connlimit.go)
 	CacheBytes      int           // response cache
 	QueryCacheBytes int           // parsed-query cache
 	MapCacheBytes   int           // answers of /geo and /ogc
@@ -116,8 +117,10 @@ var options = []option{
 		check: func(c *config) error {
 			return require(c.RequestTimeout > 0, "-request-timeout: must be positive, such as 10s, not %s", c.RequestTimeout)
 		}},
-	{flag: "max-in-flight", env: "CCCS_MAX_IN_FLIGHT", def: "32", help: "requests (GraphQL, maps, exports) handled at once; more are answered 503 with Retry-After at once", serveOnly: true,
+	{flag: "max-in-flight", env: "CCCS_MAX_IN_FLIGHT", def: "32", help: "requests (GraphQL, maps answers not in the maps' cache, exports) handled at once; more are answered 503 with Retry-After at once", serveOnly: true,
 		bind: func(c *config) any { return &c.MaxInFlight }, check: positive("max-in-flight", func(c *config) int { return c.MaxInFlight })},
+	{flag: "max-connections", env: "CCCS_MAX_CONNECTIONS", def: "128", help: "connections open at once; at the cap a new one closes the connection idle or sending its request head for the longest, or waits while all have a request in progress", serveOnly: true,
+		bind: func(c *config) any { return &c.MaxConnections }, check: positive("max-connections", func(c *config) int { return c.MaxConnections })},
 	{flag: "cache-bytes", env: "CCCS_CACHE_BYTES", def: "auto", help: "bytes of GraphQL answers kept for identical anonymous queries on unchanged data; auto: a sixteenth of the Go limit of -memory-limit; 0 switches the cache off", serveOnly: true, size: true,
 		bind: func(c *config) any { return &c.CacheBytes }},
 	{flag: "query-cache-bytes", env: "CCCS_QUERY_CACHE_BYTES", def: "auto", help: "bytes of parsed GraphQL documents kept (each weighed 16 times its text; texts over 16 KiB are not kept); auto: a 32nd of the Go limit of -memory-limit; 0 switches it off", serveOnly: true, size: true,

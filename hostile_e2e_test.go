@@ -46,7 +46,6 @@ func TestMapsPagingNearTheLargestOffset(t *testing.T) {
 // (20,000 is the file limit here) hold 1,000 goroutines and tens of MB, and
 // past the file limit the server stops accepting anyone.
 func TestIdleConnectionsAreBounded(t *testing.T) {
-	t.Skip("server.go: no cap on open connections (net/http serves every one accepted); left to the owner of server.go (tiles)")
 	s := startServer(t, t.TempDir())
 	before := s.metrics(t)["go_goroutines"]
 	const idle = 1000

@@ -184,8 +184,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		c.PublicURL = listenURL(ln.Addr())
 	}
 	var inFlight sync.WaitGroup // the store closes only after the last handler
+	conns := newConnLimit(ln, c.MaxConnections)
 	srv := &http.Server{
 		Handler:           countRequests(&inFlight, routes(s, &c, log)),
+		ConnState:         conns.track,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -194,7 +196,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "data", c.Data)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(conns) }()
 	select {
 	case err := <-errc:
 		return err
