@@ -13,6 +13,13 @@ import (
 	"github.com/cccs13/cccs-graph/etag"
 )
 
+// MaxBuilds is how many exports Handler builds at once; the excess is
+// answered 503 with Retry-After at once. An export is held whole in memory
+// until it is sent, twice its size or so (network.json: 2 MB for the
+// default dataset, 200 MB at 100 times it), so the 32 requests in flight
+// that the server admits would take several times its memory budget.
+const MaxBuilds = 2
+
 // Route is the pattern Handler serves.
 const Route = "GET /export/{file}"
 
@@ -32,6 +39,7 @@ var contentTypes = map[string]string{
 // kind or another parameter (JSON errors with their code), and sets Content-Type, Content-Disposition and an ETag on the data
 // version, so a client that has the file gets 304.
 func Handler(s Reader, log *slog.Logger) http.Handler {
+	builds := make(chan struct{}, MaxBuilds)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		q := r.URL.Query()
@@ -49,6 +57,15 @@ func Handler(s Reader, log *slog.Logger) http.Handler {
 			return
 		}
 		if etag.NotModified(w, r, etag.Weak(version, r.URL.Path, req.AsOf.String(), fmt.Sprint(req.Kinds))) {
+			return
+		}
+		select {
+		case builds <- struct{}{}:
+			defer func() { <-builds }()
+		default:
+			w.Header().Set("Retry-After", "1")
+			edge.Respond(w, edge.GraphQL, http.StatusServiceUnavailable, domain.EUNAVAILABLE,
+				fmt.Sprintf("the server is busy: %d exports are being built; retry in a second", MaxBuilds))
 			return
 		}
 		// Written to a buffer first, so a failure is still an error status.

@@ -1,13 +1,17 @@
 package graph
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/99designs/gqlgen/client"
 
@@ -75,6 +79,40 @@ func TestGETParametersGivenTwiceAreRefused(t *testing.T) {
 		rec, answer := do(t, h, http.MethodGet, target, "")
 		if code, msg := firstCode(t, answer); rec.Code != http.StatusBadRequest || code != domain.EBADINPUT || !strings.Contains(msg, "is given 2 times") {
 			t.Errorf("GET %s: %d %s, want 400 BAD_USER_INPUT", target, rec.Code, rec.Body)
+		}
+	}
+}
+
+// TestAbandonedRequestsLeaveNoAnswerCached: a client that goes away
+// (before the operation starts, or during it) gets what it gets, but the
+// answer cache never keeps a partial answer for the next caller: whatever a
+// cancelled request left, the same request after it answers as a handler
+// without a cache does.
+func TestAbandonedRequestsLeaveNoAnswerCached(t *testing.T) {
+	s := defaultDataset(t)
+	for _, q := range []string{
+		`{ node(id: "caf-13") { id name relations(first: 3) { totalCount nodes { id from { id } to { id } } } } }`,
+		`{ organizations(first: 5) { totalCount nodes { id name } } }`,
+		`{ search(query: "caf") { totalCount nodes { id } } }`,
+		`{ neighborhood(id: "caf-13") { nodes { id } } }`,
+	} {
+		body, _ := json.Marshal(map[string]any{"query": q})
+		ref := serveJSON(NewHandler(s, Options{Limits: DefaultLimits, Logger: slog.New(slog.DiscardHandler)}), body).Body.String()
+		h := NewHandler(s, Options{Limits: DefaultLimits, Logger: slog.New(slog.DiscardHandler), CacheBytes: 1 << 20, QueryCacheBytes: 1 << 20})
+		for _, after := range []time.Duration{0, time.Nanosecond, 20 * time.Microsecond, 200 * time.Microsecond} {
+			r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+			r.Header.Set("Content-Type", "application/json")
+			ctx, cancel := context.WithCancel(r.Context())
+			if after == 0 {
+				cancel()
+			} else {
+				defer time.AfterFunc(after, cancel).Stop()
+			}
+			h.ServeHTTP(httptest.NewRecorder(), r.WithContext(ctx))
+			cancel()
+			if got := serveJSON(h, body).Body.String(); got != ref {
+				t.Fatalf("after a request cancelled at %v, %s answered\n%.300s\nwant\n%.300s", after, q, got, ref)
+			}
 		}
 	}
 }

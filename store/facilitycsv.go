@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -143,6 +144,20 @@ type csvRecord struct {
 	cells map[string]string
 }
 
+// notUTF8 says where data is not UTF-8 ("line 2: byte 0xE9 is not
+// UTF-8"), "" when it all is: a file saved as Latin-1 would otherwise be
+// stored as it is (CSV) or with U+FFFD (JSON) for each accented letter.
+func notUTF8(data []byte) string {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n == 1 {
+			return fmt.Sprintf("line %d: byte 0x%02X is not UTF-8", 1+bytes.Count(data[:i], []byte("\n")), data[i])
+		}
+		i += n
+	}
+	return ""
+}
+
 // readFacilityCSV reads the header and rows, reporting what is not a
 // spreadsheet of facilities.
 func readFacilityCSV(f File) ([]csvRecord, []string) {
@@ -152,6 +167,9 @@ func readFacilityCSV(f File) ([]csvRecord, []string) {
 	data := bytes.TrimPrefix(f.Data, []byte("\ufeff"))
 	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
 		return nil, []string{"line 1: this looks like JSON: the facility layer is a CSV file with the columns " + strings.Join(FacilityColumns, ", ") + " (GeoJSON layers are for territory types)"}
+	}
+	if msg := notUTF8(data); msg != "" {
+		return nil, []string{msg + ": save the file as CSV UTF-8 (it is likely Latin-1 or Windows-1252)"}
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1

@@ -98,6 +98,7 @@ func TestImportFacilitiesReportsEveryBadRow(t *testing.T) {
 		{"same facility", facilityHeader + goodFacilityRow + goodFacilityRow, "line 3: same facility as line 2"},
 		{"long cell", facilityHeader + row("1 rue du Test", strings.Repeat("x", maxFacilityCell+1)), "line 2: street_address has 4001 bytes"},
 		{"not csv", facilityHeader + `a "b,c` + "\n", `parse error on line 2`},
+		{"latin-1", facilityHeader + row("Centre social des Essais,", "Centre social de l'\xe9tang,"), "line 2: byte 0xE9 is not UTF-8: save the file as CSV UTF-8"},
 		{"geojson", "\n  " + `{"type": "FeatureCollection", "features": []}`, "line 1: this looks like JSON: the facility layer is a CSV file with the columns name, "},
 		{"every row", facilityHeader + row(",13203,", ",13999,") + goodFacilityRow + row("Centre social des Essais,centre social", "Autre essai,MJC"), "line 4: type \"MJC\""},
 	}

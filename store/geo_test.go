@@ -257,6 +257,7 @@ func TestBadLayersAreRefusedWhole(t *testing.T) {
 		kind, data, want string
 	}{
 		"not json":             {"commune", `{"type":`, "not valid GeoJSON"},
+		"latin-1":              {"commune", string(layerWith(`{"code":"99001","nom":"L'`+"\xe9"+`tang"}`, square)), "not valid GeoJSON: line 1: byte 0xE9 is not UTF-8"},
 		"bare geometry":        {"commune", square, `GeoJSON "Polygon"`},
 		"projected":            {"commune", string(layerWith(okProps, `{"type":"Polygon","coordinates":[[[893000,6250000],[894000,6250000],[894000,6251000],[893000,6250000]]]}`)), "not in WGS84"},
 		"crs member":           {"commune", `{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2154"}},"features":[` + good + `]}`, `not in WGS84: its crs is "urn:ogc:def:crs:EPSG::2154"`},

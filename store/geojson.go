@@ -79,6 +79,9 @@ func (f *featureProblems) add(format string, args ...any) {
 // parseLayer reads a FeatureCollection or a bare Feature and checks every
 // feature for a layer of kind. It returns the good features and the problems.
 func parseLayer(kind string, data []byte) ([]*layerFeature, []string) {
+	if msg := notUTF8(data); msg != "" {
+		return nil, []string{"not valid GeoJSON: " + msg + " (GeoJSON is UTF-8: save the file as UTF-8)"}
+	}
 	var top geoObject
 	if err := json.Unmarshal(data, &top); err != nil {
 		return nil, []string{"not valid GeoJSON: " + err.Error()}
