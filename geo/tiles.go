@@ -35,20 +35,37 @@ const (
 // tileCoords reads z, y and x and checks them against the matrix of zoom z.
 // Returns BAD_USER_INPUT.
 func tileCoords(r *http.Request) (maptile.Tile, error) {
-	z, errZ := strconv.Atoi(r.PathValue("z"))
-	if errZ != nil || z < 0 || z > maxZoom {
+	z, okZ := tileNumber(r.PathValue("z"))
+	if !okZ || z > maxZoom {
 		return maptile.Tile{}, domain.Errorf(domain.EBADINPUT, "tile zoom %.10q: an integer from 0 to %d", r.PathValue("z"), maxZoom)
 	}
 	size := 1 << z
-	y, errY := strconv.Atoi(r.PathValue("y"))
+	y, okY := tileNumber(r.PathValue("y"))
 	// The column may end in .mvt or .pbf, for clients that go by the
 	// extension (GDAL's MVT driver reads a remote tile so).
 	col := strings.TrimSuffix(strings.TrimSuffix(r.PathValue("x"), ".mvt"), ".pbf")
-	x, errX := strconv.Atoi(col)
-	if errY != nil || errX != nil || x < 0 || y < 0 || x >= size || y >= size {
+	x, okX := tileNumber(col)
+	if !okY || !okX || x >= size || y >= size {
 		return maptile.Tile{}, domain.Errorf(domain.EBADINPUT, "tile row %.10q, column %.10q: at zoom %d both go from 0 to %d", r.PathValue("y"), r.PathValue("x"), z, size-1)
 	}
 	return maptile.New(uint32(x), uint32(y), maptile.Zoom(z)), nil
+}
+
+// tileNumber reads a tile coordinate written one way only, in decimal
+// digits without a sign or a leading zero ("+2", "02" or a thousand zeros
+// would name a tile again under another key of the map cache).
+func tileNumber(s string) (int, bool) {
+	if s == "" || len(s) > 6 || (s[0] == '0' && len(s) > 1) {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
 }
 
 // mvtOffers are the media types of a tile.
