@@ -39,7 +39,7 @@ var contentTypes = map[string]string{
 // kind or another parameter (JSON errors with their code), and sets Content-Type, Content-Disposition and an ETag on the data
 // version, so a client that has the file gets 304.
 func Handler(s Reader, log *slog.Logger) http.Handler {
-	builds := make(chan struct{}, MaxBuilds)
+	builds := edge.NewPlaces(MaxBuilds)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		q := r.URL.Query()
@@ -59,15 +59,11 @@ func Handler(s Reader, log *slog.Logger) http.Handler {
 		if etag.NotModified(w, r, etag.Weak(version, r.URL.Path, req.AsOf.String(), fmt.Sprint(req.Kinds))) {
 			return
 		}
-		select {
-		case builds <- struct{}{}:
-			defer func() { <-builds }()
-		default:
-			w.Header().Set("Retry-After", "1")
-			edge.Respond(w, edge.GraphQL, http.StatusServiceUnavailable, domain.EUNAVAILABLE,
-				fmt.Sprintf("the server is busy: %d exports are being built; retry in a second", MaxBuilds))
+		if !builds.Take() {
+			edge.RefuseBusy(w, edge.GraphQL, fmt.Sprintf("the server is busy: %d exports are being built; retry in a second", MaxBuilds))
 			return
 		}
+		defer builds.Give()
 		// Written to a buffer first, so a failure is still an error status.
 		var buf bytes.Buffer
 		if err := Write(ctx, &buf, s, req); err != nil {
