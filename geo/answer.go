@@ -115,7 +115,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, req prepared, wr
 		hdr["Cache-Control"] = h.public
 	}
 	key := h.answerKey(r, req)
-	if e, ok := h.answers.get(req.version, key); ok { // no work: nothing to admit
+	if e, ok := h.answers.Get(req.version, key); ok { // no work: nothing to admit
 		e.send(w, r, gz)
 		return
 	}
@@ -135,7 +135,7 @@ func (h *handler) admitted(w http.ResponseWriter, r *http.Request, req prepared,
 func (h *handler) make(w http.ResponseWriter, r *http.Request, req prepared, key string, gz bool, write func(context.Context, io.Writer) error) {
 	var sp *spill
 	ctx := r.Context()
-	e, err := h.answers.do(ctx, req.version, key, func() (answerEntry, bool, error) {
+	e, err := h.answers.Do(ctx, req.version, key, func() (answerEntry, bool, error) {
 		sp = newSpill(w, req.media, gz, h.spillLimit())
 		if err := write(ctx, sp); err != nil {
 			return answerEntry{}, false, err
@@ -144,7 +144,7 @@ func (h *handler) make(w http.ResponseWriter, r *http.Request, req prepared, key
 			return answerEntry{}, false, nil
 		}
 		body := sp.buf.Bytes()
-		return answerEntry{newAnswer(body, req.media, h.answers.keeps(len(body)+len(key))), len(key)}, true, nil
+		return answerEntry{newAnswer(body, req.media, h.answers.Keeps(len(body)+len(key))), len(key)}, true, nil
 	})
 	switch {
 	case sp != nil && sp.out != nil: // sent as it was made
@@ -198,10 +198,10 @@ func (a *answer) send(w http.ResponseWriter, r *http.Request, gz bool) {
 // spillLimit is the largest answer made in memory: what the cache keeps,
 // or an eighth of the default budget when the cache is off.
 func (h *handler) spillLimit() int {
-	if h.answers.budget == 0 {
+	if h.answers.Budget() == 0 {
 		return DefaultCacheBytes / 8
 	}
-	return h.answers.maxEntry()
+	return h.answers.MaxEntry()
 }
 
 // spill holds what an answer's writer writes, up to limit bytes; beyond,

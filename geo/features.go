@@ -17,6 +17,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/cccs13/cccs-graph/domain"
+	"github.com/cccs13/cccs-graph/internal/bytelru"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -37,7 +38,7 @@ type featureWriter struct {
 	promote  bool     // write Polygons as MultiPolygons (the collection mixes them)
 	keep     []string // properties written; nil: all
 	n        int      // features written
-	outlines *byteCache[outlineKey, []byte]
+	outlines *bytelru.Cache[outlineKey, []byte]
 	version  uint64 // the data version of the outlines
 }
 
@@ -118,7 +119,7 @@ func (fw *featureWriter) shape(f mapFeature, stored []byte) error {
 		return nil
 	}
 	key := outlineKey{f.id, fw.crs, fw.simplify, fw.promote}
-	if b, ok := fw.outlines.get(fw.version, key); ok {
+	if b, ok := fw.outlines.Get(fw.version, key); ok {
 		fw.w.Write(b)
 		return nil
 	}
@@ -135,7 +136,7 @@ func (fw *featureWriter) shape(f mapFeature, stored []byte) error {
 	bound := g.Bound()
 	b := fw.appendBBox([]byte(`"bbox":`), store.BBox{bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1]})
 	b = append(append(b, `,"geometry":`...), fw.coordinates(g)...)
-	fw.outlines.put(fw.version, key, b)
+	fw.outlines.Put(fw.version, key, b)
 	fw.w.Write(b)
 	return nil
 }

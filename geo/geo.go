@@ -19,6 +19,7 @@ import (
 
 	"github.com/cccs13/cccs-graph/domain"
 	"github.com/cccs13/cccs-graph/etag"
+	"github.com/cccs13/cccs-graph/internal/bytelru"
 	"github.com/cccs13/cccs-graph/store"
 )
 
@@ -117,9 +118,9 @@ type handler struct {
 	maxAge   int      // Cache-Control max-age of the answers, seconds
 	public   []string // Cache-Control of a public answer, made once
 	networks networkCache
-	answers  *byteCache[string, answerEntry] // every answer, by canonical request
-	outlines *byteCache[outlineKey, []byte]  // outlines reprojected or simplified
-	admit    func(http.Handler) http.Handler // around the work of an answer not in the cache
+	answers  *bytelru.Cache[string, answerEntry] // every answer, by canonical request
+	outlines *bytelru.Cache[outlineKey, []byte]  // outlines reprojected or simplified
+	admit    func(http.Handler) http.Handler     // around the work of an answer not in the cache
 }
 
 // Options configure the maps handler.
@@ -148,8 +149,8 @@ func newHandler(s Reader, log *slog.Logger, o Options) *handler {
 		admit = func(h http.Handler) http.Handler { return h }
 	}
 	return &handler{s: s, log: logger(log), base: o.Base, maxAge: o.MaxAge, public: []string{etag.Public(o.MaxAge)}, admit: admit,
-		answers:  newByteCache[string](o.CacheBytes, cmp.Or(o.CacheEntries, DefaultCacheEntries), answerEntry.weight),
-		outlines: newByteCache[outlineKey](maxOutlineCacheBytes, maxOutlineEntries, func(b []byte) int { return len(b) })}
+		answers:  bytelru.NewCache[string](o.CacheBytes, cmp.Or(o.CacheEntries, DefaultCacheEntries), answerEntry.weight),
+		outlines: bytelru.NewCache[outlineKey](maxOutlineCacheBytes, maxOutlineEntries, func(b []byte) int { return len(b) })}
 }
 
 // New returns a handler of /geo/ and /ogc (and everything under it) alone.

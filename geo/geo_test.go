@@ -255,7 +255,7 @@ func TestLargeAnswerStreamed(t *testing.T) {
 			t.Errorf("%s: status %d, ETag %q, Content-Length %q, same bytes %v", enc, w.Code, w.Header().Get("ETag"), w.Header().Get("Content-Length"), bytes.Equal(body, want))
 		}
 	}
-	if n := inner.answers.lru.Len(); n != 0 {
+	if n := inner.answers.Len(); n != 0 {
 		t.Errorf("%d answers kept, want none", n)
 	}
 }

@@ -3,9 +3,8 @@ package store
 import (
 	"cmp"
 	"context"
-	"errors"
 	"slices"
-	"sync"
+	"sync/atomic"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/paulmach/orb"
@@ -108,28 +107,23 @@ func (s *Store) index(ctx context.Context) (*geoIndex, error) {
 }
 
 // pastIndexes keeps the spatial indexes of earlier versions that knownAt
-// queries asked for, bounded in bytes. One read builds a version's index
-// while the others that need it wait, each within its own deadline.
+// queries asked for, bounded in bytes, each built once while its other
+// readers wait within their deadlines (bytelru.Cache). Its own version is
+// the count of purges: a build begun before one is not kept.
 type pastIndexes struct {
-	mu       sync.Mutex
-	lru      *bytelru.LRU[uint64, *geoIndex]
-	building map[uint64]*pastBuild
-	gen      int // purges so far: a build begun before one is not kept
+	gen   atomic.Uint64
+	cache *bytelru.Cache[uint64, *geoIndex]
 }
 
-// pastBuild is the build of one version's index under way.
-type pastBuild struct {
-	done chan struct{}
-	idx  *geoIndex
-	err  error
-}
-
-// pastIndexBytes bounds the indexes of earlier versions kept: a few
-// thousand territories' entries each.
-const pastIndexBytes = 4 << 20
+// Bounds of the indexes of earlier versions kept: bytes (an index of a few
+// thousand territories at most, an eighth), and their number.
+const (
+	pastIndexBytes = 4 << 20
+	maxPastIndexes = 64
+)
 
 func newPastIndexes() *pastIndexes {
-	return &pastIndexes{building: map[uint64]*pastBuild{}, lru: bytelru.New(pastIndexBytes, 0, func(_ uint64, idx *geoIndex) int {
+	return &pastIndexes{cache: bytelru.NewCache[uint64](pastIndexBytes, maxPastIndexes, func(idx *geoIndex) int {
 		w := 64
 		for _, e := range idx.entries {
 			w += 2*len(e.ID) + len(e.Type) + 96 // the entry, in the list and in the tree
@@ -139,53 +133,15 @@ func newPastIndexes() *pastIndexes {
 }
 
 // get returns the index of version v: kept, built by another read under
-// way, or read now. A read that gave up on its deadline does not make the
-// others fail: they try again, at most a few times.
+// way, or read now.
 func (p *pastIndexes) get(ctx context.Context, v uint64, read func(context.Context) (*geoIndex, error)) (*geoIndex, error) {
-	for range 3 {
-		p.mu.Lock()
-		if idx, ok := p.lru.Get(v); ok {
-			p.mu.Unlock()
-			return idx, nil
-		}
-		b, waiting := p.building[v]
-		if !waiting {
-			b = &pastBuild{done: make(chan struct{})}
-			p.building[v] = b
-			gen := p.gen
-			p.mu.Unlock()
-			b.idx, b.err = read(ctx)
-			p.mu.Lock()
-			delete(p.building, v)
-			if b.err == nil && gen == p.gen {
-				p.lru.Add(v, b.idx)
-			}
-			p.mu.Unlock()
-			close(b.done)
-			return b.idx, b.err
-		}
-		p.mu.Unlock()
-		select {
-		case <-b.done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		if b.err == nil {
-			return b.idx, nil
-		}
-		if !errors.Is(b.err, context.Canceled) && !errors.Is(b.err, context.DeadlineExceeded) {
-			return nil, b.err
-		}
-	}
-	return nil, domain.Errorf(domain.EUNAVAILABLE, "the spatial index of that version could not be read in time; retry")
+	return p.cache.Do(ctx, p.gen.Load(), v, func() (*geoIndex, bool, error) {
+		idx, err := read(ctx)
+		return idx, err == nil, err
+	})
 }
 
-func (p *pastIndexes) purge() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.lru.Purge()
-	p.gen++
-}
+func (p *pastIndexes) purge() { p.gen.Add(1) }
 
 // build fills the tree and the per-type summaries from the entries.
 func (idx *geoIndex) build() {

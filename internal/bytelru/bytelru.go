@@ -1,6 +1,8 @@
-// Package bytelru is the one cache type of the server's caches: a map
-// bounded in the bytes its entries weigh (and in their number), the least
-// recently used out first, holding the entries of one data version.
+// Package bytelru is the cache type of the server's caches: a map bounded
+// in the bytes its entries weigh (and in their number), the least recently
+// used out first, holding the entries of one data version (LRU); and the
+// same, safe for concurrent use, that builds a missing entry once for the
+// requests waiting for it (Cache).
 package bytelru
 
 import lru "github.com/hashicorp/golang-lru/v2/simplelru"

@@ -1,24 +1,24 @@
-package geo
+package bytelru
 
 import (
 	"context"
 	"errors"
 	"sync"
-
-	"github.com/cccs13/cccs-graph/internal/bytelru"
 )
 
-// byteCache keeps encoded things (whole answers, reprojected outlines) for
-// one data version, within a budget of bytes and a count of entries, the
-// least recently used out first: a new version empties it, so nothing is
-// ever stale. An entry above an eighth of the budget is not kept, so one
-// huge answer cannot push everything else out.
-type byteCache[K comparable, V any] struct {
+// Cache is an LRU safe for concurrent use whose missing entries are built
+// once for all the requests that ask for them at the same time (Do): the
+// maps' answers and outlines, the spatial indexes of earlier versions. It
+// keeps the entries of one version (a new one empties it, so nothing is
+// ever stale), within a budget of bytes and a count of entries. An entry
+// above an eighth of the budget is not kept, so one huge answer cannot push
+// everything else out.
+type Cache[K comparable, V any] struct {
 	mu      sync.Mutex
 	budget  int         // bytes; 0 keeps nothing
 	weigh   func(V) int // bytes an entry holds
-	lru     *bytelru.LRU[K, V]
-	flights map[flightKey[K]]*flight[V] // builds under way, for do
+	lru     *LRU[K, V]
+	flights map[flightKey[K]]*flight[V] // builds under way, for Do
 }
 
 type flightKey[K comparable] struct {
@@ -34,23 +34,23 @@ type flight[V any] struct {
 	err   error
 }
 
-func newByteCache[K comparable, V any](budget, entries int, weigh func(V) int) *byteCache[K, V] {
-	return &byteCache[K, V]{budget: budget, weigh: weigh, flights: map[flightKey[K]]*flight[V]{},
-		lru: bytelru.New(budget, max(entries, 1), func(_ K, v V) int { return weigh(v) })}
+func NewCache[K comparable, V any](budget, entries int, weigh func(V) int) *Cache[K, V] {
+	return &Cache[K, V]{budget: budget, weigh: weigh, flights: map[flightKey[K]]*flight[V]{},
+		lru: New(budget, max(entries, 1), func(_ K, v V) int { return weigh(v) })}
 }
 
 // maxEntry is the largest entry kept, in bytes.
-func (c *byteCache[K, V]) maxEntry() int { return c.budget / 8 }
+func (c *Cache[K, V]) MaxEntry() int { return c.budget / 8 }
 
 // keeps reports whether an entry of n bytes would be kept.
-func (c *byteCache[K, V]) keeps(n int) bool { return c.budget > 0 && n <= c.maxEntry() }
+func (c *Cache[K, V]) Keeps(n int) bool { return c.budget > 0 && n <= c.MaxEntry() }
 
 // at empties the cache when the data version has moved on, and reports
 // whether version is the cache's: a request that read an older version
 // neither finds nor keeps anything. Called with mu held.
-func (c *byteCache[K, V]) at(version uint64) bool { return c.lru.At(version) }
+func (c *Cache[K, V]) at(version uint64) bool { return c.lru.At(version) }
 
-func (c *byteCache[K, V]) get(version uint64, k K) (V, bool) {
+func (c *Cache[K, V]) Get(version uint64, k K) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.at(version) {
@@ -60,15 +60,15 @@ func (c *byteCache[K, V]) get(version uint64, k K) (V, bool) {
 	return c.lru.Get(k)
 }
 
-func (c *byteCache[K, V]) put(version uint64, k K, v V) {
+func (c *Cache[K, V]) Put(version uint64, k K, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.put1(version, k, v)
 }
 
 // put1 is put with mu held.
-func (c *byteCache[K, V]) put1(version uint64, k K, v V) {
-	if !c.at(version) || c.lru.Contains(k) || !c.keeps(c.weigh(v)) {
+func (c *Cache[K, V]) put1(version uint64, k K, v V) {
+	if !c.at(version) || c.lru.Contains(k) || !c.Keeps(c.weigh(v)) {
 		return
 	}
 	c.lru.Add(k, v)
@@ -76,7 +76,7 @@ func (c *byteCache[K, V]) put1(version uint64, k K, v V) {
 
 // errNotKept tells do's waiters that the build made nothing they can share:
 // each builds its own.
-var errNotKept = errors.New("geo: not kept in the cache")
+var errNotKept = errors.New("bytelru: not kept in the cache")
 
 // do returns the entry of k at version, building it when it is missing:
 // one build per key and version at a time, the other requests for it
@@ -86,7 +86,7 @@ var errNotKept = errors.New("geo: not kept in the cache")
 // shared, and the waiters build their own. A build that failed on its
 // context (its client went away, its deadline passed) does not fail the
 // others: the next one builds.
-func (c *byteCache[K, V]) do(ctx context.Context, version uint64, k K, build func() (v V, complete bool, err error)) (V, error) {
+func (c *Cache[K, V]) Do(ctx context.Context, version uint64, k K, build func() (v V, complete bool, err error)) (V, error) {
 	for {
 		c.mu.Lock()
 		if c.at(version) {
@@ -126,7 +126,7 @@ func (c *byteCache[K, V]) do(ctx context.Context, version uint64, k K, build fun
 
 // fly runs the build of a flight and lands it: kept in the cache, handed to
 // the waiters.
-func (c *byteCache[K, V]) fly(version uint64, k K, f *flight[V], build func() (V, bool, error)) (V, error) {
+func (c *Cache[K, V]) fly(version uint64, k K, f *flight[V], build func() (V, bool, error)) (V, error) {
 	v, complete, err := build()
 	c.mu.Lock()
 	delete(c.flights, flightKey[K]{version, k})
@@ -144,4 +144,14 @@ func (c *byteCache[K, V]) fly(version uint64, k K, f *flight[V], build func() (V
 	c.mu.Unlock()
 	close(f.done)
 	return v, err
+}
+
+// Budget is the cache's budget in bytes; 0 keeps nothing.
+func (c *Cache[K, V]) Budget() int { return c.budget }
+
+// Len is how many entries the cache holds.
+func (c *Cache[K, V]) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Len()
 }
